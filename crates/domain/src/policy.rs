@@ -1,0 +1,392 @@
+//! Typed, effective-dated policies per capability, and the presets that modes bundle.
+//!
+//! Every module asks for the policy in force at the instant in question (`policy_at`), never a
+//! global flag. A policy is data: who set it, why, and from when to when. When no row is in force
+//! the capability's normal policy applies.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// The capabilities whose behaviour a policy changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Capability {
+    Campaign,
+    Visits,
+    Credit,
+    Suppliers,
+    Portal,
+}
+
+impl Capability {
+    pub const ALL: [Capability; 5] =
+        [Capability::Campaign, Capability::Visits, Capability::Credit, Capability::Suppliers, Capability::Portal];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capability::Campaign => "campaign",
+            Capability::Visits => "visits",
+            Capability::Credit => "credit",
+            Capability::Suppliers => "suppliers",
+            Capability::Portal => "portal",
+        }
+    }
+
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            Capability::Campaign => "Mätarbyte",
+            Capability::Visits => "Kundcenter",
+            Capability::Credit => "Kredit",
+            Capability::Suppliers => "Leverantörer",
+            Capability::Portal => "Mina sidor",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Capability::Campaign => "Meter exchange",
+            Capability::Visits => "Customer centre",
+            Capability::Credit => "Credit",
+            Capability::Suppliers => "Suppliers",
+            Capability::Portal => "Portal",
+        }
+    }
+}
+
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Capability {
+    type Err = PolicyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Capability::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| PolicyError::UnknownCapability(s.to_owned()))
+    }
+}
+
+/// Whether indoor meter visits may be planned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndoorVisits {
+    Allowed,
+    HouseOwnersOnly,
+    Paused,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignPolicy {
+    pub indoor_visits: IndoorVisits,
+    /// Households that declared "no home visits" are never planned while this holds.
+    pub defer_risk_group: bool,
+    /// Working days between the interruption notice and the visit (ellagen: "in good time").
+    pub notice_working_days: u8,
+    /// Indoor visits at house owners only with a window the customer booked.
+    pub indoor_requires_booking: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitsPolicy {
+    pub walk_in: bool,
+    pub booking_required: bool,
+    pub max_present_per_site: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditPolicy {
+    pub max_extension_days: u32,
+    pub max_amount_ore: i64,
+    pub require_clean_history_months: u32,
+    pub waive_interest: bool,
+    pub auto_approve_up_to_ore: i64,
+    pub reminder_grace_days: u32,
+    pub max_instalments: u32,
+}
+
+/// Which suppliers a temporary shortened term applies to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "rule", content = "value")]
+pub enum SupplierRule {
+    All,
+    Local,
+    Small,
+    Trade(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuppliersPolicy {
+    pub shortened_terms_days: Option<u32>,
+    pub applies_to: SupplierRule,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalPolicy {
+    pub banner_sv: Option<String>,
+    pub banner_en: Option<String>,
+    /// Offer self-service (extension, booking, deferral) before a chat is queued.
+    pub deflect_to_self_service: bool,
+}
+
+/// One capability's policy body; the variant is the capability.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "capability", content = "rules")]
+pub enum PolicyBody {
+    Campaign(CampaignPolicy),
+    Visits(VisitsPolicy),
+    Credit(CreditPolicy),
+    Suppliers(SuppliersPolicy),
+    Portal(PortalPolicy),
+}
+
+/// A named set of policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    Normal,
+    Pandemic,
+}
+
+impl PolicyBody {
+    pub fn capability(&self) -> Capability {
+        match self {
+            PolicyBody::Campaign(_) => Capability::Campaign,
+            PolicyBody::Visits(_) => Capability::Visits,
+            PolicyBody::Credit(_) => Capability::Credit,
+            PolicyBody::Suppliers(_) => Capability::Suppliers,
+            PolicyBody::Portal(_) => Capability::Portal,
+        }
+    }
+
+    /// The preset values for a capability: everyday operation, or the pandemic measures of 2020.
+    pub fn preset(capability: Capability, preset: Preset) -> PolicyBody {
+        let pandemic = preset == Preset::Pandemic;
+        match capability {
+            Capability::Campaign => PolicyBody::Campaign(CampaignPolicy {
+                indoor_visits: if pandemic { IndoorVisits::HouseOwnersOnly } else { IndoorVisits::Allowed },
+                defer_risk_group: pandemic,
+                notice_working_days: 5,
+                indoor_requires_booking: pandemic,
+            }),
+            Capability::Visits => PolicyBody::Visits(VisitsPolicy {
+                walk_in: !pandemic,
+                booking_required: pandemic,
+                max_present_per_site: if pandemic { 8 } else { 40 },
+            }),
+            Capability::Credit => PolicyBody::Credit(CreditPolicy {
+                max_extension_days: if pandemic { 60 } else { 30 },
+                max_amount_ore: 2_000_000,
+                require_clean_history_months: 12,
+                waive_interest: pandemic,
+                auto_approve_up_to_ore: if pandemic { 500_000 } else { 200_000 },
+                reminder_grace_days: 10,
+                max_instalments: if pandemic { 6 } else { 3 },
+            }),
+            Capability::Suppliers => PolicyBody::Suppliers(SuppliersPolicy {
+                shortened_terms_days: pandemic.then_some(10),
+                applies_to: if pandemic { SupplierRule::Local } else { SupplierRule::All },
+            }),
+            Capability::Portal => PolicyBody::Portal(PortalPolicy {
+                banner_sv: pandemic.then(|| {
+                    "Kundcentret tar emot besök endast efter bokning. Använd gärna Mina sidor och chatten.".to_owned()
+                }),
+                banner_en: pandemic.then(|| {
+                    "The customer centre receives visitors by appointment only. Please use My pages and the chat.".to_owned()
+                }),
+                deflect_to_self_service: pandemic,
+            }),
+        }
+    }
+
+    /// Checks values a person could get wrong; the message names the field and the fix.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        let bad = |field: &'static str, message: &str| Err(PolicyError::Invalid { field, message: message.to_owned() });
+        match self {
+            PolicyBody::Campaign(c) if c.notice_working_days > 30 => {
+                bad("notice_working_days", "must be at most 30 working days")
+            }
+            PolicyBody::Visits(v) if v.max_present_per_site == 0 => {
+                bad("max_present_per_site", "must be at least 1; close the site with opening-hour exceptions instead")
+            }
+            PolicyBody::Credit(c) if c.max_amount_ore < 0 || c.auto_approve_up_to_ore < 0 => {
+                bad("max_amount_ore", "amounts must not be negative")
+            }
+            PolicyBody::Credit(c) if c.auto_approve_up_to_ore > c.max_amount_ore => {
+                bad("auto_approve_up_to_ore", "must not exceed max_amount_ore")
+            }
+            PolicyBody::Credit(c) if c.max_extension_days == 0 || c.max_extension_days > 365 => {
+                bad("max_extension_days", "must be between 1 and 365")
+            }
+            PolicyBody::Suppliers(s) if s.shortened_terms_days == Some(0) => {
+                bad("shortened_terms_days", "must be at least 1 day, or empty for the standard terms")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serialising these plain structs cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(s: &str) -> Result<PolicyBody, PolicyError> {
+        serde_json::from_str(s).map_err(|e| PolicyError::Malformed(e.to_string()))
+    }
+
+    /// A short human summary for lists, in Swedish.
+    pub fn summary_sv(&self) -> String {
+        match self {
+            PolicyBody::Campaign(c) => format!(
+                "Inomhusbesök: {}; riskgrupp skjuts upp: {}; avisering {} arbetsdagar före",
+                match c.indoor_visits {
+                    IndoorVisits::Allowed => "tillåtna",
+                    IndoorVisits::HouseOwnersOnly => "endast villaägare, med bokad tid",
+                    IndoorVisits::Paused => "pausade",
+                },
+                yes_no(c.defer_risk_group),
+                c.notice_working_days
+            ),
+            PolicyBody::Visits(v) => format!(
+                "Max {} personer samtidigt; drop-in: {}; bokning krävs: {}",
+                v.max_present_per_site,
+                yes_no(v.walk_in),
+                yes_no(v.booking_required)
+            ),
+            PolicyBody::Credit(c) => format!(
+                "Anstånd högst {} dagar och {} kr; ren historik {} mån; räntefritt: {}",
+                c.max_extension_days,
+                c.max_amount_ore / 100,
+                c.require_clean_history_months,
+                yes_no(c.waive_interest)
+            ),
+            PolicyBody::Suppliers(s) => match s.shortened_terms_days {
+                Some(d) => format!("Förkortad betaltid {d} dagar för {}", rule_sv(&s.applies_to)),
+                None => "Ordinarie betalningsvillkor".to_owned(),
+            },
+            PolicyBody::Portal(p) => match &p.banner_sv {
+                Some(b) => format!("Banner: {b}"),
+                None => "Ingen banner".to_owned(),
+            },
+        }
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "ja" } else { "nej" }
+}
+
+fn rule_sv(r: &SupplierRule) -> String {
+    match r {
+        SupplierRule::All => "alla leverantörer".into(),
+        SupplierRule::Local => "lokala leverantörer".into(),
+        SupplierRule::Small => "små leverantörer".into(),
+        SupplierRule::Trade(t) => format!("branschen {t}"),
+    }
+}
+
+/// A policy row: its body and when it is in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub body: PolicyBody,
+    pub effective_from: Timestamp,
+    /// Exclusive end; `None` means until further notice.
+    pub effective_to: Option<Timestamp>,
+    pub set_by: String,
+    pub reason: String,
+}
+
+impl Policy {
+    pub fn in_force_at(&self, at: Timestamp) -> bool {
+        self.effective_from <= at && self.effective_to.is_none_or(|to| at < to)
+    }
+}
+
+/// The pure rule behind `policy_at`: of the policies for `capability` in force at `at`, the one
+/// that started latest wins (later entries win ties); with none, the normal preset applies.
+pub fn select_in_force(policies: &[Policy], capability: Capability, at: Timestamp) -> PolicyBody {
+    policies
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.body.capability() == capability && p.in_force_at(at))
+        .max_by_key(|(i, p)| (p.effective_from, *i))
+        .map(|(_, p)| p.body.clone())
+        .unwrap_or_else(|| PolicyBody::preset(capability, Preset::Normal))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("unknown capability {0:?}: expected campaign, visits, credit, suppliers or portal")]
+    UnknownCapability(String),
+    #[error("policy field {field}: {message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("policy body is not valid JSON for its capability: {0}")]
+    Malformed(String),
+    #[error("the policy ends before it starts: effective_to must be after effective_from")]
+    EndsBeforeStart,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn presets_are_valid_and_round_trip() {
+        for c in Capability::ALL {
+            for p in [Preset::Normal, Preset::Pandemic] {
+                let body = PolicyBody::preset(c, p);
+                body.validate().unwrap();
+                assert_eq!(body.capability(), c);
+                assert_eq!(PolicyBody::from_json(&body.to_json()).unwrap(), body);
+            }
+        }
+    }
+
+    #[test]
+    fn latest_start_in_force_wins_and_ends_are_exclusive() {
+        let normal = PolicyBody::preset(Capability::Visits, Preset::Normal);
+        let pandemic = PolicyBody::preset(Capability::Visits, Preset::Pandemic);
+        let ps = vec![
+            Policy { body: normal.clone(), effective_from: ts("2020-01-01T00:00:00Z"), effective_to: None, set_by: "a".into(), reason: "r".into() },
+            Policy {
+                body: pandemic.clone(),
+                effective_from: ts("2020-03-16T00:00:00Z"),
+                effective_to: Some(ts("2021-10-01T00:00:00Z")),
+                set_by: "a".into(),
+                reason: "Covid-19".into(),
+            },
+        ];
+        assert_eq!(select_in_force(&ps, Capability::Visits, ts("2020-03-15T23:59:59Z")), normal);
+        assert_eq!(select_in_force(&ps, Capability::Visits, ts("2020-03-16T00:00:00Z")), pandemic);
+        assert_eq!(select_in_force(&ps, Capability::Visits, ts("2021-10-01T00:00:00Z")), normal);
+        // No row for a capability: the normal preset.
+        assert_eq!(
+            select_in_force(&ps, Capability::Credit, ts("2020-05-01T00:00:00Z")),
+            PolicyBody::preset(Capability::Credit, Preset::Normal)
+        );
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let mut body = PolicyBody::preset(Capability::Visits, Preset::Pandemic);
+        if let PolicyBody::Visits(v) = &mut body {
+            v.max_present_per_site = 0;
+        }
+        let e = body.validate().unwrap_err().to_string();
+        assert!(e.contains("max_present_per_site"), "{e}");
+        assert!(PolicyBody::from_json(r#"{"capability":"visits","rules":{"walk_in":true}}"#).is_err());
+    }
+}

@@ -1,0 +1,4 @@
+//! Integration tests of the `formats` crate: one test binary with a module
+//! per format.
+
+mod bgmax;

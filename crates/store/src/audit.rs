@@ -1,0 +1,80 @@
+//! The append-only, hash-chained audit log.
+//!
+//! Appends take the single `audit_head` row first (`UPDATE … RETURNING`), which serialises
+//! writers on both backends, so the chain never forks. The hash itself is computed by the caller
+//! (services), which keeps cryptography out of this crate.
+
+use crate::{Result, Store, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub seq: i64,
+    pub at: i64,
+    pub actor_user_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub object_kind: String,
+    pub object_id: String,
+    pub outcome: String,
+    pub address: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Locks the head of the chain and returns the next sequence number and the previous hash.
+pub async fn lock_head(tx: &mut Tx) -> Result<(i64, String)> {
+    let (seq, last): (i64, String) = with_tx!(tx, |conn| sqlx::query_as(
+        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash"
+    )
+    .fetch_one(conn)
+    .await?);
+    Ok((seq, last))
+}
+
+pub async fn append(tx: &mut Tx, row: &AuditRow) -> Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor_user_id, actor, action, object_kind, object_id, outcome, address, detail, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(row.seq)
+        .bind(row.at)
+        .bind(row.actor_user_id)
+        .bind(&row.actor)
+        .bind(&row.action)
+        .bind(&row.object_kind)
+        .bind(&row.object_id)
+        .bind(&row.outcome)
+        .bind(&row.address)
+        .bind(&row.detail)
+        .bind(&row.prev_hash)
+        .bind(&row.hash)
+        .execute(&mut *conn)
+        .await?.rows_affected();
+        sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&row.hash).execute(&mut *conn).await?.rows_affected()
+    });
+    Ok(())
+}
+
+const COLUMNS: &str = "id, seq, at, actor_user_id, actor, action, object_kind, object_id, outcome, address, detail, prev_hash, hash";
+
+/// Newest first; `action` filters when given.
+pub async fn list(store: &Store, action: Option<&str>, limit: i64, offset: i64) -> Result<Vec<AuditRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE ($1 = '' OR action = $1) ORDER BY seq DESC LIMIT $2 OFFSET $3"
+    );
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(action.unwrap_or(""))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?))
+}
+
+/// Every row in chain order, for verification.
+pub async fn all_in_order(store: &Store) -> Result<Vec<AuditRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq");
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await?))
+}

@@ -1,0 +1,370 @@
+//! Connecting by URL scheme, the two pools, transactions, migrations and the dispatch macros.
+//!
+//! The macros take one body and expand it once per backend, so a query is written once but
+//! type-checked against both SQLite and PostgreSQL. Backend-specific statements are allowed only
+//! behind an explicit `match` on [`Backend`] with both arms visible (listed in ARCHITECTURE.md).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Postgres, Sqlite};
+
+use crate::{Result, StoreError};
+
+/// Runs `$body` with `$pool` bound to the read pool of whichever backend is in use.
+#[macro_export]
+macro_rules! with_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match $store.db() {
+            $crate::backend::Db::Sqlite { read: $pool, .. } => $body,
+            $crate::backend::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$conn` bound to the connection of an open write transaction.
+#[macro_export]
+macro_rules! with_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx.inner() {
+            $crate::backend::TxInner::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::backend::TxInner::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+/// Which database engine a [`Store`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// How to open a database.
+#[derive(Clone, Debug)]
+pub struct ConnectOptions {
+    /// Create a missing SQLite file (the demo and `migrate` do; `serve` does not).
+    pub create_if_missing: bool,
+    /// Connections in the read pool (SQLite) or the whole pool (PostgreSQL).
+    pub max_connections: u32,
+    /// How long a writer waits for SQLite's lock before giving up.
+    pub busy_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions { create_if_missing: false, max_connections: 16, busy_timeout: Duration::from_secs(10) }
+    }
+}
+
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// SQLite allows one writer at a time; a one-connection write pool queues writers in the
+    /// application instead of in `SQLITE_BUSY` retries, and readers never wait for it (WAL).
+    Sqlite { write: SqlitePool, read: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// A handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Where a URL points, decided once at start-up.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Location {
+    SqliteFile(String),
+    SqliteMemory,
+    Postgres(String),
+}
+
+/// Classifies a database URL by its scheme; anything unknown is an error naming both choices.
+pub fn parse_url(url: &str) -> Result<Location> {
+    if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() || path == ":memory:" {
+            return Ok(Location::SqliteMemory);
+        }
+        return Ok(Location::SqliteFile(path.to_owned()));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Location::Postgres(url.to_owned()));
+    }
+    Err(StoreError::UnknownScheme(redact_url(url)))
+}
+
+/// Hides a password in a URL before it is shown or logged.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..s + 3], &userinfo[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Store {
+    /// Opens the database the URL names. Does not migrate.
+    pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Store> {
+        let db = match parse_url(url)? {
+            Location::SqliteFile(path) => {
+                if !opts.create_if_missing && !std::path::Path::new(&path).exists() {
+                    return Err(StoreError::MissingDatabase(path));
+                }
+                let base = SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(opts.create_if_missing)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // FULL: a commit we acknowledged survives a power cut (NORMAL may roll it back).
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(opts.busy_timeout);
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(base.clone())
+                    .await?;
+                let read = SqlitePoolOptions::new()
+                    .max_connections(opts.max_connections.max(1))
+                    .connect_with(base.read_only(true))
+                    .await?;
+                Db::Sqlite { write, read }
+            }
+            Location::SqliteMemory => {
+                // Each in-memory connection is its own database, so both pools share one connection.
+                let opts = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .connect_with(opts)
+                    .await?;
+                Db::Sqlite { write: pool.clone(), read: pool }
+            }
+            Location::Postgres(url) => {
+                let opts_pg = PgConnectOptions::from_str(&url)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(opts.max_connections.max(2))
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(opts_pg)
+                    .await?;
+                Db::Postgres(pool)
+            }
+        };
+        Ok(Store { db })
+    }
+
+    #[doc(hidden)]
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies every pending migration, each in its own transaction.
+    /// Refuses a database that has migrations this binary does not know.
+    pub async fn migrate(&self) -> Result<()> {
+        let status = self.migration_status().await?;
+        if let Some(v) = status.unknown.first() {
+            return Err(StoreError::SchemaTooNew(*v));
+        }
+        match &self.db {
+            Db::Sqlite { write, .. } => SQLITE_MIGRATOR.run(write).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Which migrations are applied, pending, or unknown to this binary.
+    pub async fn migration_status(&self) -> Result<MigrationStatus> {
+        // The one backend-specific read here: asking whether the bookkeeping table exists.
+        let exists: bool = match &self.db {
+            Db::Sqlite { read, .. } => {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+                )
+                .fetch_one(read)
+                .await?
+                    > 0
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = '_sqlx_migrations' AND table_schema = current_schema()",
+                )
+                .fetch_one(pool)
+                .await?
+                    > 0
+            }
+        };
+        let applied: Vec<i64> = if exists {
+            with_pool!(self, |pool| {
+                sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success = TRUE ORDER BY version")
+                    .fetch_all(pool)
+                    .await?
+            })
+        } else {
+            Vec::new()
+        };
+        let known: Vec<i64> = SQLITE_MIGRATOR.iter().map(|m| m.version).collect();
+        Ok(MigrationStatus {
+            pending: known.iter().copied().filter(|v| !applied.contains(v)).collect(),
+            unknown: applied.iter().copied().filter(|v| !known.contains(v)).collect(),
+            applied,
+        })
+    }
+
+    /// Opens a write transaction: `BEGIN IMMEDIATE` on SQLite so the write lock is taken up front
+    /// (a deferred transaction that reads and then writes fails at once under contention).
+    pub async fn begin(&self) -> Result<Tx> {
+        let inner = match &self.db {
+            Db::Sqlite { write, .. } => TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx { inner })
+    }
+
+    /// A consistent online copy of the SQLite database (`VACUUM INTO`); PostgreSQL uses pg_dump.
+    pub async fn backup_to(&self, path: &str) -> Result<()> {
+        match &self.db {
+            Db::Sqlite { write, .. } => {
+                sqlx::query("VACUUM INTO $1").bind(path).execute(write).await?.rows_affected();
+                Ok(())
+            }
+            Db::Postgres(_) => Err(StoreError::Corrupt {
+                table: "-",
+                column: "-",
+                message: "backup of PostgreSQL is done with pg_dump; see the README".into(),
+            }),
+        }
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        let r: Result<i64> = with_pool!(self, |pool| sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(pool)
+            .await
+            .map_err(StoreError::from));
+        r.is_ok()
+    }
+
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite { write, read } => {
+                write.close().await;
+                read.close().await;
+            }
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// Migration bookkeeping for `beredskap migrate --check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationStatus {
+    pub applied: Vec<i64>,
+    pub pending: Vec<i64>,
+    pub unknown: Vec<i64>,
+}
+
+/// An open write transaction. Dropped without [`Tx::commit`], it rolls back.
+pub struct Tx {
+    inner: TxInner,
+}
+
+#[doc(hidden)]
+pub enum TxInner {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    #[doc(hidden)]
+    pub fn inner(&mut self) -> &mut TxInner {
+        &mut self.inner
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.rollback().await?,
+            TxInner::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            TxInner::Sqlite(_) => Backend::Sqlite,
+            TxInner::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Numbered placeholders `($1, $2, …), (…)` for a multi-row insert, the same text on both backends.
+pub fn values_placeholders(rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(r * cols + c + 1).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_schemes() {
+        assert_eq!(parse_url("sqlite://a.db").unwrap(), Location::SqliteFile("a.db".into()));
+        assert_eq!(parse_url("sqlite::memory:").unwrap(), Location::SqliteMemory);
+        assert!(matches!(parse_url("postgres://u@h/db").unwrap(), Location::Postgres(_)));
+        let e = parse_url("mysql://root:secret@h/db").unwrap_err().to_string();
+        assert!(e.contains("sqlite://") && e.contains("postgres://"), "{e}");
+        assert!(!e.contains("secret"), "password leaked: {e}");
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(values_placeholders(2, 2), "($1, $2), ($3, $4)");
+    }
+}

@@ -1,0 +1,506 @@
+//! Customers, their meter points, subscriptions, invoices and payments, and the staff search.
+
+use crate::backend::values_placeholders;
+use crate::{Result, Store, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CustomerRow {
+    pub id: i64,
+    pub customer_number: String,
+    pub kind: String,
+    pub name: String,
+    pub identity_number: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: String,
+    pub preferred_channel: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub created_at: i64,
+}
+
+const CUSTOMER_COLUMNS: &str = "id, customer_number, kind, name, identity_number, email, phone, language, preferred_channel, street, postal_code, city, created_at";
+
+#[derive(Debug, Clone)]
+pub struct NewCustomer {
+    pub customer_number: String,
+    pub kind: String,
+    pub name: String,
+    pub identity_number: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: String,
+    pub preferred_channel: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    /// Lower-cased name, number and address, so search compares with `LIKE` the same way on both backends.
+    pub search_text: String,
+    pub created_at: i64,
+}
+
+/// Inserts many customers in one statement per batch; the caller chooses the batch size.
+pub async fn insert_customers(tx: &mut Tx, rows: &[NewCustomer]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO customers (customer_number, kind, name, identity_number, email, phone, language, preferred_channel, street, postal_code, city, search_text, created_at) VALUES {}",
+        values_placeholders(rows.len(), 13)
+    );
+    with_tx!(tx, |conn| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        for r in rows {
+            q = q
+                .bind(&r.customer_number)
+                .bind(&r.kind)
+                .bind(&r.name)
+                .bind(&r.identity_number)
+                .bind(&r.email)
+                .bind(&r.phone)
+                .bind(&r.language)
+                .bind(&r.preferred_channel)
+                .bind(&r.street)
+                .bind(&r.postal_code)
+                .bind(&r.city)
+                .bind(&r.search_text)
+                .bind(r.created_at);
+        }
+        q.execute(conn).await?.rows_affected()
+    });
+    Ok(())
+}
+
+/// Customer ids by customer number, for linking bulk-inserted rows.
+pub async fn ids_by_number(tx: &mut Tx) -> Result<Vec<(String, i64)>> {
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, (String, i64)>("SELECT customer_number, id FROM customers")
+        .fetch_all(conn)
+        .await?))
+}
+
+pub async fn get(store: &Store, id: i64) -> Result<Option<CustomerRow>> {
+    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, CustomerRow>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(pool).await?))
+}
+
+pub async fn count(store: &Store) -> Result<i64> {
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM customers").fetch_one(pool).await?))
+}
+
+/// A customer found by the staff search, with the meter point that matched (if any).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SearchHit {
+    pub id: i64,
+    pub customer_number: String,
+    pub kind: String,
+    pub name: String,
+    pub identity_number: String,
+    pub street: String,
+    pub city: String,
+}
+
+/// Search by name, customer number or address (substring, case-insensitive through the
+/// lower-cased `search_text`), or exactly by an 18-digit meter-point id.
+/// `needle` must already be lower-cased and trimmed by the caller.
+pub async fn search(store: &Store, needle: &str, meter_point_id: Option<&str>, limit: i64) -> Result<Vec<SearchHit>> {
+    with_pool!(store, |pool| {
+        if let Some(mp) = meter_point_id {
+            return Ok(sqlx::query_as::<_, SearchHit>(
+                "SELECT c.id, c.customer_number, c.kind, c.name, c.identity_number, c.street, c.city \
+                 FROM customers c JOIN meter_points m ON m.customer_id = c.id WHERE m.anlaggnings_id = $1 LIMIT $2",
+            )
+            .bind(mp)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+        }
+        // An exact customer number first, then substring matches in name order.
+        let pattern = format!("%{}%", escape_like(needle));
+        Ok(sqlx::query_as::<_, SearchHit>(
+            "SELECT id, customer_number, kind, name, identity_number, street, city FROM customers \
+             WHERE customer_number = $1 OR search_text LIKE $2 ESCAPE '\\' \
+             ORDER BY CASE WHEN customer_number = $1 THEN 0 ELSE 1 END, name, id LIMIT $3",
+        )
+        .bind(needle)
+        .bind(pattern)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+    })
+}
+
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MeterPointRow {
+    pub id: i64,
+    pub anlaggnings_id: String,
+    pub customer_id: i64,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub lat_e6: i64,
+    pub lon_e6: i64,
+    pub property_kind: String,
+    pub placement: String,
+    pub fuse_amps: i64,
+    pub meter_kind: String,
+    pub meter_number: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMeterPoint {
+    pub anlaggnings_id: String,
+    pub customer_id: i64,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub lat_e6: i64,
+    pub lon_e6: i64,
+    pub property_kind: String,
+    pub placement: String,
+    pub fuse_amps: i64,
+    pub meter_kind: String,
+    pub meter_number: String,
+    pub created_at: i64,
+}
+
+pub async fn insert_meter_points(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO meter_points (anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number, created_at) VALUES {}",
+        values_placeholders(rows.len(), 13)
+    );
+    with_tx!(tx, |conn| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        for r in rows {
+            q = q
+                .bind(&r.anlaggnings_id)
+                .bind(r.customer_id)
+                .bind(&r.street)
+                .bind(&r.postal_code)
+                .bind(&r.city)
+                .bind(r.lat_e6)
+                .bind(r.lon_e6)
+                .bind(&r.property_kind)
+                .bind(&r.placement)
+                .bind(r.fuse_amps)
+                .bind(&r.meter_kind)
+                .bind(&r.meter_number)
+                .bind(r.created_at);
+        }
+        q.execute(conn).await?.rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn meter_points_of(store: &Store, customer_id: i64) -> Result<Vec<MeterPointRow>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, MeterPointRow>(
+        "SELECT id, anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number \
+         FROM meter_points WHERE customer_id = $1 ORDER BY anlaggnings_id"
+    )
+    .bind(customer_id)
+    .fetch_all(pool)
+    .await?))
+}
+
+pub async fn count_meter_points(store: &Store) -> Result<i64> {
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM meter_points").fetch_one(pool).await?))
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubscriptionRow {
+    pub id: i64,
+    pub service: String,
+    pub meter_point_id: Option<i64>,
+    pub started_on: String,
+    pub ended_on: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSubscription {
+    pub customer_number: String,
+    pub anlaggnings_id: Option<String>,
+    pub service: String,
+    pub started_on: String,
+}
+
+/// Links by customer number and meter-point id, so bulk callers need not know row ids.
+pub async fn insert_subscriptions(tx: &mut Tx, rows: &[NewSubscription]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from("INSERT INTO subscriptions (customer_id, meter_point_id, service, started_on) ");
+    for i in 0..rows.len() {
+        let b = i * 4;
+        if i > 0 {
+            sql.push_str(" UNION ALL ");
+        }
+        sql.push_str(&format!(
+            "SELECT (SELECT id FROM customers WHERE customer_number = ${}), (SELECT id FROM meter_points WHERE anlaggnings_id = ${}), ${}, ${}",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4
+        ));
+    }
+    with_tx!(tx, |conn| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        for r in rows {
+            q = q.bind(&r.customer_number).bind(&r.anlaggnings_id).bind(&r.service).bind(&r.started_on);
+        }
+        q.execute(conn).await?.rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn subscriptions_of(store: &Store, customer_id: i64) -> Result<Vec<SubscriptionRow>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, SubscriptionRow>(
+        "SELECT id, service, meter_point_id, started_on, ended_on FROM subscriptions WHERE customer_id = $1 ORDER BY service, id"
+    )
+    .bind(customer_id)
+    .fetch_all(pool)
+    .await?))
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoiceRow {
+    pub id: i64,
+    pub customer_id: i64,
+    pub invoice_number: String,
+    pub ocr: String,
+    pub issued_on: String,
+    pub due_on: String,
+    pub amount_ore: i64,
+    pub paid_ore: i64,
+    pub status: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    pub customer_id: i64,
+    pub invoice_number: String,
+    pub ocr: String,
+    pub issued_on: String,
+    pub due_on: String,
+    pub amount_ore: i64,
+    pub paid_ore: i64,
+    pub status: String,
+    pub created_at: i64,
+}
+
+pub async fn insert_invoices(tx: &mut Tx, rows: &[NewInvoice]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO invoices (customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status, created_at) VALUES {}",
+        values_placeholders(rows.len(), 9)
+    );
+    with_tx!(tx, |conn| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        for r in rows {
+            q = q
+                .bind(r.customer_id)
+                .bind(&r.invoice_number)
+                .bind(&r.ocr)
+                .bind(&r.issued_on)
+                .bind(&r.due_on)
+                .bind(r.amount_ore)
+                .bind(r.paid_ore)
+                .bind(&r.status)
+                .bind(r.created_at);
+        }
+        q.execute(conn).await?.rows_affected()
+    });
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub invoice_number: String,
+    pub customer_id: i64,
+    pub paid_on: String,
+    pub amount_ore: i64,
+    pub source: String,
+    pub reference: String,
+    pub created_at: i64,
+}
+
+pub async fn insert_payments(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from("INSERT INTO payments (invoice_id, customer_id, paid_on, amount_ore, source, reference, created_at) ");
+    for i in 0..rows.len() {
+        let b = i * 7;
+        if i > 0 {
+            sql.push_str(" UNION ALL ");
+        }
+        sql.push_str(&format!(
+            "SELECT (SELECT id FROM invoices WHERE invoice_number = ${}), ${}, ${}, ${}, ${}, ${}, ${}",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7
+        ));
+    }
+    with_tx!(tx, |conn| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+        for r in rows {
+            q = q
+                .bind(&r.invoice_number)
+                .bind(r.customer_id)
+                .bind(&r.paid_on)
+                .bind(r.amount_ore)
+                .bind(&r.source)
+                .bind(&r.reference)
+                .bind(r.created_at);
+        }
+        q.execute(conn).await?.rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn invoices_of(store: &Store, customer_id: i64, limit: i64) -> Result<Vec<InvoiceRow>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, InvoiceRow>(
+        "SELECT id, customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status \
+         FROM invoices WHERE customer_id = $1 ORDER BY due_on DESC, id DESC LIMIT $2"
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?))
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub invoice_id: Option<i64>,
+    pub paid_on: String,
+    pub amount_ore: i64,
+    pub source: String,
+    pub reference: String,
+}
+
+pub async fn payments_of(store: &Store, customer_id: i64, limit: i64) -> Result<Vec<PaymentRow>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, PaymentRow>(
+        "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments WHERE customer_id = $1 ORDER BY paid_on DESC, id DESC LIMIT $2"
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?))
+}
+
+pub async fn count_invoices(store: &Store) -> Result<i64> {
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM invoices").fetch_one(pool).await?))
+}
+
+/// Rows in the other registers the demo town fills.
+pub struct NewSupplier {
+    pub org_number: String,
+    pub name: String,
+    pub trades: String,
+    pub is_local: bool,
+    pub bankgiro: Option<String>,
+    pub f_skatt: bool,
+    pub terms_days: i64,
+    pub created_at: i64,
+}
+
+pub async fn insert_supplier(tx: &mut Tx, s: &NewSupplier) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO suppliers (org_number, name, trades, is_local, bankgiro, f_skatt, terms_days, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+    )
+    .bind(&s.org_number)
+    .bind(&s.name)
+    .bind(&s.trades)
+    .bind(s.is_local)
+    .bind(&s.bankgiro)
+    .bind(s.f_skatt)
+    .bind(s.terms_days)
+    .bind(s.created_at)
+    .fetch_one(conn)
+    .await?))
+}
+
+pub async fn insert_staff(tx: &mut Tx, name: &str, title: &str, function: &str, skills: &str, remote: bool, now: i64) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO staff (name, title, function, skills, remote_capable, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(name)
+    .bind(title)
+    .bind(function)
+    .bind(skills)
+    .bind(remote)
+    .bind(now)
+    .execute(conn)
+    .await?.rows_affected());
+    Ok(())
+}
+
+pub async fn insert_site(tx: &mut Tx, name: &str, street: &str, postal_code: &str, city: &str, desks: i64, now: i64) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO sites (name, street, postal_code, city, desks, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+    )
+    .bind(name)
+    .bind(street)
+    .bind(postal_code)
+    .bind(city)
+    .bind(desks)
+    .bind(now)
+    .fetch_one(conn)
+    .await?))
+}
+
+/// Row counts of the demo registers, for the demo's summary line and tests.
+pub async fn table_count(store: &Store, table: RegisterTable) -> Result<i64> {
+    let sql = format!("SELECT COUNT(*) FROM {}", table.name());
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone())).fetch_one(pool).await?))
+}
+
+/// Tables whose size is reported; an enum so no caller text reaches the SQL.
+#[derive(Debug, Clone, Copy)]
+pub enum RegisterTable {
+    Customers,
+    MeterPoints,
+    Subscriptions,
+    Invoices,
+    Payments,
+    Suppliers,
+    Staff,
+    Sites,
+    Users,
+}
+
+impl RegisterTable {
+    pub fn name(self) -> &'static str {
+        match self {
+            RegisterTable::Customers => "customers",
+            RegisterTable::MeterPoints => "meter_points",
+            RegisterTable::Subscriptions => "subscriptions",
+            RegisterTable::Invoices => "invoices",
+            RegisterTable::Payments => "payments",
+            RegisterTable::Suppliers => "suppliers",
+            RegisterTable::Staff => "staff",
+            RegisterTable::Sites => "sites",
+            RegisterTable::Users => "users",
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The job queue on a table: enqueue, claim, finish, retry.
+//!
+//! The claim is the one place where the backends differ: PostgreSQL adds `FOR UPDATE SKIP LOCKED`
+//! so several workers (and app instances) never take the same row; SQLite serialises writers
+//! with `BEGIN IMMEDIATE`, so the same statement without the locking clause is already exclusive.
+
+use crate::{Backend, Result, Store, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub run_at: i64,
+    pub last_error: Option<String>,
+}
+
+/// Queues a job; with a dedupe key, a second enqueue of the same key is a no-op (returns `None`).
+pub async fn enqueue(
+    tx: &mut Tx,
+    kind: &str,
+    payload: &str,
+    run_at: i64,
+    max_attempts: i64,
+    dedupe_key: Option<&str>,
+    now: i64,
+) -> Result<Option<i64>> {
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, dedupe_key, created_at) \
+         VALUES ($1, $2, 'queued', 0, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+    )
+    .bind(kind)
+    .bind(payload)
+    .bind(max_attempts)
+    .bind(run_at)
+    .bind(dedupe_key)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?))
+}
+
+/// Takes the oldest due job, marks it running and counts the attempt. `None` when the queue is empty.
+pub async fn claim(store: &Store, now: i64) -> Result<Option<JobRow>> {
+    let mut tx = store.begin().await?;
+    let pick = match tx.backend() {
+        Backend::Postgres => {
+            "SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
+        }
+        Backend::Sqlite => "SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1",
+    };
+    let sql = format!(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = $1 WHERE id = ({pick}) \
+         RETURNING id, kind, payload, status, attempts, max_attempts, run_at, last_error"
+    );
+    let row = with_tx!(tx, |conn| sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(sql.clone())).bind(now).fetch_optional(conn).await?);
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn complete(store: &Store, id: i64, now: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    with_tx!(tx, |conn| sqlx::query("UPDATE jobs SET status = 'done', finished_at = $2, locked_at = NULL WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await?.rows_affected());
+    tx.commit().await
+}
+
+/// Records a failure: back to the queue at `retry_at`, or failed for good when attempts are used up.
+pub async fn fail(store: &Store, id: i64, error: &str, retry_at: Option<i64>, now: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    with_tx!(tx, |conn| match retry_at {
+        Some(at) => sqlx::query("UPDATE jobs SET status = 'queued', run_at = $2, last_error = $3, locked_at = NULL WHERE id = $1")
+            .bind(id)
+            .bind(at)
+            .bind(error)
+            .execute(conn)
+            .await?.rows_affected(),
+        None => sqlx::query("UPDATE jobs SET status = 'failed', finished_at = $2, last_error = $3, locked_at = NULL WHERE id = $1")
+            .bind(id)
+            .bind(now)
+            .bind(error)
+            .execute(conn)
+            .await?.rows_affected(),
+    });
+    tx.commit().await
+}
+
+/// Returns jobs whose worker vanished (claimed before `stale_before`) to the queue.
+pub async fn requeue_stale(store: &Store, stale_before: i64) -> Result<u64> {
+    let mut tx = store.begin().await?;
+    let n = with_tx!(tx, |conn| sqlx::query(
+        "UPDATE jobs SET status = 'queued', locked_at = NULL WHERE status = 'running' AND locked_at < $1"
+    )
+    .bind(stale_before)
+    .execute(conn)
+    .await?.rows_affected());
+    tx.commit().await?;
+    Ok(n)
+}
+
+pub async fn get(store: &Store, id: i64) -> Result<Option<JobRow>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, JobRow>(
+        "SELECT id, kind, payload, status, attempts, max_attempts, run_at, last_error FROM jobs WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?))
+}
+
+pub async fn count_by_status(store: &Store, status: &str) -> Result<i64> {
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE status = $1")
+        .bind(status)
+        .fetch_one(pool)
+        .await?))
+}

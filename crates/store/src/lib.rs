@@ -1,0 +1,77 @@
+//! Persistence for Beredskap on SQLite (the embedded default) and PostgreSQL.
+//!
+//! One schema and one set of SQL serve both backends: every query is written once in a portable
+//! subset (numbered placeholders, `RETURNING`, `ON CONFLICT`, no date functions, no `ILIKE`) and
+//! expanded once per backend by the dispatch macros in [`backend`].
+//! Instants are `BIGINT` microseconds UTC, civil dates `TEXT` `YYYY-MM-DD`, money `BIGINT` öre.
+//!
+//! This crate owns connecting (by URL scheme), migrations, transactions and the SQL.
+//! It deliberately holds no business rules: those live in `domain` and `services`.
+
+#[macro_use]
+pub mod backend;
+pub mod audit;
+pub mod customers;
+pub mod jobs;
+pub mod outbox;
+pub mod policies;
+pub mod sessions;
+pub mod settings;
+pub mod users;
+
+pub use backend::{Backend, ConnectOptions, Store, Tx};
+
+/// What can go wrong talking to the database, split into what a caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL names a database this program cannot use.
+    #[error(
+        "unsupported database URL {0:?}: use sqlite://PATH (the embedded default) or postgres://USER@HOST:PORT/DB"
+    )]
+    UnknownScheme(String),
+    /// `serve` and friends never create an empty SQLite file by accident.
+    #[error(
+        "no database file at {0}: create it with `beredskap migrate --database-url sqlite://{0}` or start the demo town with `beredskap demo`"
+    )]
+    MissingDatabase(String),
+    /// A unique constraint said no; the name says which.
+    #[error("already exists ({0})")]
+    Conflict(String),
+    /// The database has migrations this binary does not know: it is older than the data.
+    #[error(
+        "the database schema is newer than this program (migration {0} is unknown): run a newer beredskap"
+    )]
+    SchemaTooNew(i64),
+    /// A stored value could not be read back into its type.
+    #[error("corrupt value in {table}.{column}: {message}")]
+    Corrupt { table: &'static str, column: &'static str, message: String },
+    #[error(transparent)]
+    Database(sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e
+            && db.kind() == sqlx::error::ErrorKind::UniqueViolation
+        {
+            // PostgreSQL names the constraint; SQLite only says "UNIQUE constraint failed: t.c".
+            let name = db
+                .constraint()
+                .map(str::to_owned)
+                .unwrap_or_else(|| db.message().trim_start_matches("UNIQUE constraint failed: ").to_owned());
+            return StoreError::Conflict(name);
+        }
+        StoreError::Database(e)
+    }
+}
+
+impl StoreError {
+    /// True when the error is a unique violation of the named constraint (or, on SQLite, column).
+    pub fn is_conflict_on(&self, needle: &str) -> bool {
+        matches!(self, StoreError::Conflict(c) if c.contains(needle))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

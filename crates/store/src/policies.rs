@@ -1,0 +1,94 @@
+//! Effective-dated policies per capability, and the modes that bundle them.
+
+use crate::{Result, Store, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PolicyRow {
+    pub id: i64,
+    pub capability: String,
+    pub mode_id: Option<i64>,
+    pub effective_from: i64,
+    pub effective_to: Option<i64>,
+    pub body: String,
+    pub set_by: String,
+    pub reason: String,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, capability, mode_id, effective_from, effective_to, body, set_by, reason, created_at";
+
+pub struct NewPolicy<'a> {
+    pub capability: &'a str,
+    pub mode_id: Option<i64>,
+    pub effective_from: i64,
+    pub effective_to: Option<i64>,
+    pub body: &'a str,
+    pub set_by: &'a str,
+    pub reason: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert(tx: &mut Tx, p: &NewPolicy<'_>) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO policies (capability, mode_id, effective_from, effective_to, body, set_by, reason, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+    )
+    .bind(p.capability)
+    .bind(p.mode_id)
+    .bind(p.effective_from)
+    .bind(p.effective_to)
+    .bind(p.body)
+    .bind(p.set_by)
+    .bind(p.reason)
+    .bind(p.now)
+    .fetch_one(conn)
+    .await?))
+}
+
+/// The policy in force for a capability at an instant: among rows whose interval contains the
+/// instant, the one that starts latest wins (ties: the one recorded last).
+pub async fn at(store: &Store, capability: &str, at: i64) -> Result<Option<PolicyRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM policies WHERE capability = $1 AND effective_from <= $2 \
+         AND (effective_to IS NULL OR effective_to > $2) ORDER BY effective_from DESC, id DESC LIMIT 1"
+    );
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, PolicyRow>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(capability)
+        .bind(at)
+        .fetch_optional(pool)
+        .await?))
+}
+
+pub async fn list(store: &Store) -> Result<Vec<PolicyRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM policies ORDER BY capability, effective_from DESC, id DESC");
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, PolicyRow>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await?))
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ModeRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub created_at: i64,
+    pub created_by: String,
+}
+
+pub async fn insert_mode(tx: &mut Tx, name: &str, description: &str, by: &str, now: i64) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO modes (name, description, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id"
+    )
+    .bind(name)
+    .bind(description)
+    .bind(now)
+    .bind(by)
+    .fetch_one(conn)
+    .await?))
+}
+
+pub async fn list_modes(store: &Store) -> Result<Vec<ModeRow>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, ModeRow>(
+        "SELECT id, name, description, created_at, created_by FROM modes ORDER BY name"
+    )
+    .fetch_all(pool)
+    .await?))
+}
