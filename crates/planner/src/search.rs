@@ -354,6 +354,7 @@ struct Solver<'a> {
     knn: Vec<Vec<u32>>,
     /// Vehicles grouped into identical classes, so only one empty vehicle per class is tried.
     classes: Vec<Vec<u32>>,
+    hint: Vec<u32>,
     full_scan: bool,
     mark: Vec<u32>,
     stamp: u32,
@@ -414,6 +415,7 @@ impl<'a> Solver<'a> {
             p,
             rng: Rng::new(seed),
             knn,
+            hint: vec![0; classes.len()],
             classes,
             full_scan: n <= 250,
             mark: vec![0; n],
@@ -721,11 +723,24 @@ impl<'a> Solver<'a> {
         }
     }
 
-    fn empty_vehicle_allowed(&self, s: &State, j: u32) -> bool {
-        self.classes.iter().any(|c| {
-            c.iter()
-                .find(|&&v| s.routes[v as usize].nodes.is_empty())
-                .is_some_and(|&v| self.inst.allowed(j, v))
+    /// An empty vehicle of class `c`; the hint avoids rescanning a large uniform fleet.
+    fn empty_of_class(&mut self, s: &State, c: usize) -> Option<u32> {
+        let cls = &self.classes[c];
+        let h = self.hint[c] as usize;
+        if h < cls.len() && s.routes[cls[h] as usize].nodes.is_empty() {
+            return Some(cls[h]);
+        }
+        let k = cls
+            .iter()
+            .position(|&v| s.routes[v as usize].nodes.is_empty())?;
+        self.hint[c] = k as u32;
+        Some(cls[k])
+    }
+
+    fn empty_vehicle_allowed(&mut self, s: &State, j: u32) -> bool {
+        (0..self.classes.len()).any(|c| {
+            self.empty_of_class(s, c)
+                .is_some_and(|v| self.inst.allowed(j, v))
         })
     }
 
@@ -782,10 +797,7 @@ impl<'a> Solver<'a> {
             }
         }
         for c in 0..self.classes.len() {
-            let Some(&v) = self.classes[c]
-                .iter()
-                .find(|&&v| s.routes[v as usize].nodes.is_empty())
-            else {
+            let Some(v) = self.empty_of_class(s, c) else {
                 continue;
             };
             if inst.allowed(j, v)

@@ -1,1 +1,109 @@
-//! placeholder
+//! Use cases of Beredskap: one function per user-visible operation.
+//!
+//! Services own transaction boundaries, read the clock through [`Clock`], write the audit log and
+//! queue notifications in the outbox. The web handlers, the job workers and the CLI all call the
+//! same functions, so a rule is never written twice. Nothing here knows about HTTP.
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod customers;
+pub mod demo;
+pub mod error;
+pub mod outbox;
+pub mod policies;
+
+use std::sync::Arc;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::ServiceError;
+use jiff::tz::TimeZone;
+use store::Store;
+
+/// Settings that services need, composed by the binary from the configuration tree.
+#[derive(Clone, Debug)]
+pub struct ServiceSettings {
+    /// Demo mode: messages are kept on the Outbox page instead of being sent.
+    pub demo_mode: bool,
+    pub auth: auth::AuthSettings,
+    pub mail: outbox::TransportSettings,
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        ServiceSettings { demo_mode: false, auth: auth::AuthSettings::default(), mail: outbox::TransportSettings::default() }
+    }
+}
+
+/// Everything a use case needs; cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    tz: TimeZone,
+    settings: ServiceSettings,
+    /// A hash to verify against when the account does not exist, so that a login for an unknown
+    /// name costs as much time as one for a known name.
+    dummy_hash: String,
+}
+
+impl Services {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, settings: ServiceSettings) -> Services {
+        let dummy_hash = auth::hash_password_with(&settings.auth, "dummy password for timing").unwrap_or_default();
+        Services { inner: Arc::new(Inner { store, clock, tz: domain::time::stockholm(), settings, dummy_hash }) }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn now(&self) -> jiff::Timestamp {
+        self.inner.clock.now()
+    }
+
+    pub fn now_micros(&self) -> i64 {
+        domain::time::to_micros(self.now())
+    }
+
+    pub fn tz(&self) -> &TimeZone {
+        &self.inner.tz
+    }
+
+    /// Today's civil date in Stockholm.
+    pub fn today(&self) -> jiff::civil::Date {
+        domain::time::civil_date(self.now(), &self.inner.tz)
+    }
+
+    pub fn settings(&self) -> &ServiceSettings {
+        &self.inner.settings
+    }
+
+    pub fn demo_mode(&self) -> bool {
+        self.inner.settings.demo_mode
+    }
+}
+
+/// Who is acting, for the audit log and for access decisions inside services.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub role: Option<domain::role::Role>,
+    pub customer_id: Option<i64>,
+    /// The client's address as the server saw it.
+    pub address: String,
+}
+
+impl Actor {
+    pub fn anonymous(address: &str) -> Actor {
+        Actor { user_id: None, name: "anonymous".into(), role: None, customer_id: None, address: address.into() }
+    }
+
+    pub fn system() -> Actor {
+        Actor { user_id: None, name: "system".into(), role: None, customer_id: None, address: "-".into() }
+    }
+}

@@ -92,3 +92,32 @@ pub async fn list_modes(store: &Store) -> Result<Vec<ModeRow>> {
     .fetch_all(pool)
     .await?))
 }
+
+pub async fn set_mode_policy(tx: &mut Tx, mode_id: i64, capability: &str, body: &str) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO mode_policies (mode_id, capability, body) VALUES ($1, $2, $3) \
+         ON CONFLICT (mode_id, capability) DO UPDATE SET body = excluded.body"
+    )
+    .bind(mode_id)
+    .bind(capability)
+    .bind(body)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ModePolicyRow {
+    pub mode_id: i64,
+    pub capability: String,
+    pub body: String,
+}
+
+pub async fn mode_policies(store: &Store) -> Result<Vec<ModePolicyRow>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, ModePolicyRow>(
+        "SELECT mode_id, capability, body FROM mode_policies ORDER BY mode_id, capability"
+    )
+    .fetch_all(pool)
+    .await?))
+}

@@ -1,1 +1,68 @@
-//! placeholder
+//! The HTTP face of Beredskap: every route in one table, authentication, CSRF, pages and JSON API.
+//!
+//! [`router`] builds the axum router from [`ROUTES`]-style specs in [`routes::table`]: each route
+//! names its method, path and who may call it, and the guard enforces exactly that on the server.
+//! The checked-in access matrix (`docs/access-matrix.md`) must list every route; a test walks the
+//! table, fails on a missing row, and checks every allowance and every denial with real requests.
+//! Handlers are thin: extract, call one service, render a view or a DTO.
+
+pub mod access;
+pub mod api;
+pub mod ctx;
+pub mod error;
+pub mod metrics;
+pub mod middleware;
+pub mod pages;
+pub mod routes;
+pub mod session;
+
+use std::sync::Arc;
+
+use axum::Router;
+use services::Services;
+
+pub use routes::{RouteSpec, table};
+
+/// HTTP settings owned by this crate; the binary fills them from configuration.
+#[derive(Clone, Debug)]
+pub struct HttpSettings {
+    /// Cookies carry `Secure` (and the `__Host-` prefix). Only a plain-HTTP test rig turns this off.
+    pub secure_cookies: bool,
+    /// Show the demo logins on the login page (demo mode only).
+    pub show_demo_hint: bool,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings { secure_cookies: true, show_demo_hint: false }
+    }
+}
+
+/// Shared state of every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub http: Arc<HttpSettings>,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    pub fn new(services: Services, http: HttpSettings) -> AppState {
+        AppState { services, http: Arc::new(http), metrics: Arc::new(metrics::Metrics::default()) }
+    }
+}
+
+/// The whole application: routes, guards and the middleware stack.
+pub fn router(state: AppState) -> Router {
+    let mut r = Router::new();
+    for spec in routes::table() {
+        r = r.route(spec.path, access::guarded(spec, state.clone()));
+    }
+    r.fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::csrf_layer))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::session_layer))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_errors))
+        .layer(axum::middleware::from_fn(middleware::request_id))
+        .with_state(state)
+}

@@ -23,6 +23,15 @@ pub struct BenchVrptwArgs {
     /// each instance, else `../shared/data/vrp/bks.csv`.
     #[arg(long)]
     pub bks: Option<PathBuf>,
+    /// Tuning: neighbours per job for ruin and granular insertion.
+    #[arg(long, hide = true)]
+    pub neighbours: Option<usize>,
+    /// Tuning: start temperature as a multiple of the typical neighbour distance.
+    #[arg(long, hide = true)]
+    pub t0: Option<f64>,
+    /// Tuning: average number of jobs removed per ruin.
+    #[arg(long, hide = true)]
+    pub removed: Option<f64>,
 }
 
 pub fn run(args: &BenchVrptwArgs) -> anyhow::Result<ExitCode> {
@@ -61,13 +70,11 @@ pub fn run(args: &BenchVrptwArgs) -> anyhow::Result<ExitCode> {
         let start = Instant::now();
         let clock = || start.elapsed();
         let budget = planner::search::Budget::timed(Duration::from_secs_f64(args.seconds), &clock);
-        let sol = planner::search::solve(
-            &problem,
-            None,
-            &budget,
-            args.seed,
-            &planner::search::Params::default(),
-        );
+        let mut params = planner::search::Params::default();
+        params.neighbours = args.neighbours.unwrap_or(params.neighbours);
+        params.t0_factor = args.t0.unwrap_or(params.t0_factor);
+        params.avg_removed = args.removed.unwrap_or(params.avg_removed);
+        let sol = planner::search::solve(&problem, None, &budget, args.seed, &params);
         let secs = start.elapsed().as_secs_f64();
         let mut total = 0i64;
         for (v, r) in sol.routes.iter().enumerate() {

@@ -137,6 +137,15 @@ CREATE TABLE policies (
 );
 CREATE INDEX policies_capability_idx ON policies (capability, effective_from);
 
+-- The policy a mode applies to each capability when it is activated (activation copies it into
+-- an effective-dated row of policies, whose mode_id then says which mode put it there).
+CREATE TABLE mode_policies (
+    mode_id BIGINT NOT NULL REFERENCES modes (id),
+    capability TEXT NOT NULL CHECK (capability IN ('campaign', 'visits', 'credit', 'suppliers', 'portal')),
+    body TEXT NOT NULL,
+    PRIMARY KEY (mode_id, capability)
+);
+
 CREATE TABLE jobs (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,

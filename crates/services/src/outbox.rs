@@ -1,0 +1,216 @@
+//! Notifications: every message is an outbox row first, written in the same transaction as the
+//! change it reports, and handed to a transport after commit by the outbox worker.
+//!
+//! Transports: e-mail over SMTP (lettre), SMS over a provider's HTTP API (JSON POST with a bearer
+//! token), and letters, which are printable HTML handed to the print queue. In demo mode nothing
+//! leaves the machine: messages are `held` and shown on the Outbox page.
+
+use std::time::Duration;
+
+use domain::customer::Channel;
+use lettre::message::{Attachment, MultiPart, SinglePart, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use secrecy::{ExposeSecret, SecretString};
+use store::Tx;
+pub use store::outbox::OutboxRow;
+
+use crate::Services;
+use crate::error::{Result, ServiceError};
+
+#[derive(Clone, Debug, Default)]
+pub struct TransportSettings {
+    pub smtp: Option<SmtpSettings>,
+    pub sms: Option<SmsSettings>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    /// `none` only for a relay on the same host; otherwise STARTTLS or implicit TLS.
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    pub from: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Clone, Debug)]
+pub struct SmsSettings {
+    pub url: String,
+    pub token: SecretString,
+    pub sender: String,
+}
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub channel: Channel,
+    pub customer_id: Option<i64>,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attachment: Option<MessageAttachment>,
+    /// The same key queued twice is one message (a retried job does not message twice).
+    pub dedupe_key: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MessageAttachment {
+    pub name: String,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Services {
+    /// Queues a message inside the caller's transaction. Returns `None` for a repeated dedupe key.
+    pub async fn queue_message(&self, tx: &mut Tx, m: &Message) -> Result<Option<i64>> {
+        if m.recipient.trim().is_empty() {
+            return Err(ServiceError::invalid("recipient", "the customer has no address for this channel"));
+        }
+        let status = if self.demo_mode() { "held" } else { "pending" };
+        Ok(store::outbox::insert(
+            tx,
+            &store::outbox::NewMessage {
+                channel: m.channel.as_str(),
+                customer_id: m.customer_id,
+                recipient: &m.recipient,
+                subject: &m.subject,
+                body_text: &m.body,
+                attachment: m.attachment.as_ref().map(|a| (a.name.as_str(), a.content_type.as_str(), a.body.as_str())),
+                status,
+                dedupe_key: m.dedupe_key.as_deref(),
+                now: self.now_micros(),
+            },
+        )
+        .await?)
+    }
+
+    pub async fn outbox(&self, limit: i64, offset: i64) -> Result<Vec<OutboxRow>> {
+        Ok(store::outbox::list(self.store(), limit, offset).await?)
+    }
+
+    pub async fn outbox_message(&self, id: i64) -> Result<OutboxRow> {
+        store::outbox::get(self.store(), id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// Hands pending messages to their transports; returns (sent, failed).
+    /// A failed message stays pending for the next run until it has failed five times.
+    pub async fn deliver_pending(&self, transports: &Transports, limit: i64) -> Result<(usize, usize)> {
+        let rows = store::outbox::pending(self.store(), limit).await?;
+        let (mut sent, mut failed) = (0, 0);
+        for row in rows {
+            let outcome = transports.send(&row).await;
+            let mut tx = self.store().begin().await?;
+            match outcome {
+                Ok(()) => {
+                    store::outbox::mark(&mut tx, row.id, "sent", None, self.now_micros()).await?;
+                    sent += 1;
+                }
+                Err(e) => {
+                    let status = if row.attempts + 1 >= 5 { "failed" } else { "pending" };
+                    tracing::warn!(outbox_id = row.id, channel = %row.channel, error = %e, "message not delivered");
+                    store::outbox::mark(&mut tx, row.id, status, Some(&e), self.now_micros()).await?;
+                    failed += 1;
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok((sent, failed))
+    }
+}
+
+/// The configured ways out. Channels without a transport fail (and are retried later).
+pub struct Transports {
+    smtp: Option<(AsyncSmtpTransport<Tokio1Executor>, String)>,
+    sms: Option<(reqwest::Client, SmsSettings)>,
+}
+
+impl Transports {
+    pub fn from_settings(s: &TransportSettings) -> Result<Transports> {
+        let smtp = match &s.smtp {
+            None => None,
+            Some(c) => {
+                let mut b = match c.security {
+                    SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host),
+                    SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&c.host)
+                        .map_err(|e| ServiceError::Internal(format!("smtp {}: {e}", c.host)))?,
+                    SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&c.host)
+                        .map_err(|e| ServiceError::Internal(format!("smtp {}: {e}", c.host)))?,
+                }
+                .port(c.port)
+                .timeout(Some(Duration::from_secs(20)));
+                if let (Some(u), Some(p)) = (&c.username, &c.password) {
+                    b = b.credentials(lettre::transport::smtp::authentication::Credentials::new(
+                        u.clone(),
+                        p.expose_secret().to_owned(),
+                    ));
+                }
+                Some((b.build(), c.from.clone()))
+            }
+        };
+        let sms = match &s.sms {
+            None => None,
+            Some(c) => Some((
+                reqwest::Client::builder()
+                    .timeout(Duration::from_secs(20))
+                    .build()
+                    .map_err(|e| ServiceError::Internal(format!("http client: {e}")))?,
+                c.clone(),
+            )),
+        };
+        Ok(Transports { smtp, sms })
+    }
+
+    async fn send(&self, row: &OutboxRow) -> std::result::Result<(), String> {
+        match row.channel.as_str() {
+            "email" => {
+                let (transport, from) = self.smtp.as_ref().ok_or("no SMTP server is configured ([mail.smtp])")?;
+                let email = build_email(row, from)?;
+                transport.send(email).await.map(|_| ()).map_err(|e| format!("smtp: {e}"))
+            }
+            "sms" => {
+                let (client, cfg) = self.sms.as_ref().ok_or("no SMS provider is configured ([mail.sms])")?;
+                let body = serde_json::json!({ "from": cfg.sender, "to": row.recipient, "message": row.body_text });
+                let resp = client
+                    .post(&cfg.url)
+                    .bearer_auth(cfg.token.expose_secret())
+                    .json(&body)
+                    .send()
+                    .await
+                    .map_err(|e| format!("sms provider: {e}"))?;
+                if resp.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(format!("sms provider answered {}", resp.status()))
+                }
+            }
+            // Letters are printed from their HTML page in batches; handing over is the delivery.
+            "letter" => Ok(()),
+            other => Err(format!("unknown channel {other}")),
+        }
+    }
+}
+
+fn build_email(row: &OutboxRow, from: &str) -> std::result::Result<lettre::Message, String> {
+    let builder = lettre::Message::builder()
+        .from(from.parse().map_err(|e| format!("from address {from:?}: {e}"))?)
+        .to(row.recipient.parse().map_err(|e| format!("recipient address: {e}"))?)
+        .subject(row.subject.clone());
+    let text = SinglePart::plain(row.body_text.clone());
+    let result = match (&row.attachment_name, &row.attachment_type, &row.attachment_body) {
+        (Some(name), Some(kind), Some(body)) => {
+            let ct = ContentType::parse(kind).map_err(|e| format!("attachment type {kind:?}: {e}"))?;
+            builder.multipart(MultiPart::mixed().singlepart(text).singlepart(Attachment::new(name.clone()).body(body.clone(), ct)))
+        }
+        _ => builder.singlepart(text),
+    };
+    result.map_err(|e| format!("building e-mail: {e}"))
+}

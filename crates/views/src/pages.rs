@@ -1,0 +1,264 @@
+//! One view struct per page; each names its template.
+
+use askama::Template;
+
+use crate::Layout;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub status: u16,
+    pub message_key: &'static str,
+    pub request_id: String,
+}
+
+/// A field's error, for marking the field and listing it in the summary.
+#[derive(Clone, Debug)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub layout: Layout,
+    pub username: String,
+    pub error_key: Option<&'static str>,
+    pub show_demo_hint: bool,
+}
+
+#[derive(Template)]
+#[template(path = "totp.html")]
+pub struct TotpPage {
+    pub layout: Layout,
+    pub enrolled: bool,
+    /// Present right after a new key was made: shown once.
+    pub new_secret: Option<String>,
+    pub new_uri: Option<String>,
+    pub error: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct InvoiceLine {
+    pub invoice_number: String,
+    pub ocr: String,
+    pub due_on: String,
+    pub amount_ore: i64,
+    pub paid_ore: i64,
+    pub status: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct MeterLine {
+    pub anlaggnings_id: String,
+    pub address: String,
+    pub property: String,
+    pub placement: String,
+    pub meter_kind: String,
+    pub fuse_amps: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct ServiceLine {
+    pub service: String,
+    pub since: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_home.html")]
+pub struct PortalHome {
+    pub layout: Layout,
+    pub name: String,
+    pub unpaid_count: usize,
+    pub unpaid_ore: i64,
+    pub overdue_count: usize,
+    pub invoices: Vec<InvoiceLine>,
+    pub meters: Vec<MeterLine>,
+    pub services: Vec<ServiceLine>,
+    pub email: String,
+    pub phone: String,
+    pub channel: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct StaffLink {
+    pub href: &'static str,
+    pub label_key: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "staff_home.html")]
+pub struct StaffHome {
+    pub layout: Layout,
+    pub name: String,
+    pub role: String,
+    pub links: Vec<StaffLink>,
+    pub can_search: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct CustomerHitLine {
+    pub id: i64,
+    pub customer_number: String,
+    pub name: String,
+    pub kind: String,
+    pub identity_masked: String,
+    pub address: String,
+}
+
+#[derive(Template)]
+#[template(path = "customers.html")]
+pub struct CustomersPage {
+    pub layout: Layout,
+    pub query: String,
+    pub searched: bool,
+    pub hits: Vec<CustomerHitLine>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PaymentLine {
+    pub paid_on: String,
+    pub amount_ore: i64,
+    pub reference: String,
+}
+
+#[derive(Template)]
+#[template(path = "customer.html")]
+pub struct CustomerPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub customer_number: String,
+    pub name: String,
+    pub kind: String,
+    pub identity: String,
+    pub identity_revealed: bool,
+    pub can_reveal: bool,
+    pub address: String,
+    pub email: String,
+    pub phone: String,
+    pub language: String,
+    pub channel: String,
+    pub open_ore: i64,
+    pub overdue_count: usize,
+    pub meters: Vec<MeterLine>,
+    pub services: Vec<ServiceLine>,
+    pub invoices: Vec<InvoiceLine>,
+    pub payments: Vec<PaymentLine>,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub layout: Layout,
+    pub username: String,
+    pub is_staff: bool,
+    pub totp_enabled: bool,
+    pub errors: Vec<FieldError>,
+}
+
+impl AccountPage {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct UserLine {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub totp_enabled: bool,
+    pub is_demo: bool,
+    pub is_customer: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    pub layout: Layout,
+    pub users: Vec<UserLine>,
+    pub staff_roles: Vec<(String, String)>,
+    pub message: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PolicyLine {
+    pub capability: String,
+    pub summary: String,
+    pub from: i64,
+    pub to: Option<i64>,
+    pub set_by: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ModeLine {
+    pub name: String,
+    pub description: String,
+    pub policies: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "policies.html")]
+pub struct PoliciesPage {
+    pub layout: Layout,
+    pub in_force: Vec<(String, String)>,
+    pub all: Vec<PolicyLine>,
+    pub modes: Vec<ModeLine>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AuditLine {
+    pub seq: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub outcome: String,
+    pub address: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    pub layout: Layout,
+    pub lines: Vec<AuditLine>,
+    pub broken_at: Option<i64>,
+    pub page: i64,
+    pub has_more: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct OutboxLine {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub status: String,
+    pub created_at: i64,
+    pub attachment: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "outbox.html")]
+pub struct OutboxPage {
+    pub layout: Layout,
+    pub lines: Vec<OutboxLine>,
+    pub page: i64,
+    pub has_more: bool,
+}
+
+#[derive(Template)]
+#[template(path = "outbox_message.html")]
+pub struct OutboxMessagePage {
+    pub layout: Layout,
+    pub line: OutboxLine,
+    pub body: String,
+    pub attachment_body: Option<String>,
+}

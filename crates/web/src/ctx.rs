@@ -1,0 +1,145 @@
+//! What a handler needs to know about the request: who, which language, which CSRF token,
+//! and the page frame ([`views::Layout`]) built from that. Plus a form extractor that never fails.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use domain::policy::{Capability, PolicyBody};
+use domain::role::Role;
+use services::auth::SessionUser;
+use services::customers::CUSTOMER_READERS;
+use views::{Lang, Layout, NavItem, NavUser};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::middleware::RequestId;
+use crate::session::{CurrentUser, PreSessionCsrf, cookie, form_urlencoded_pairs};
+
+pub struct Ctx {
+    pub user: Option<SessionUser>,
+    pub lang: Lang,
+    pub csrf: String,
+    pub path: String,
+    pub request_id: String,
+    pub address: String,
+}
+
+/// The language from the `lang` cookie; Swedish by default.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    cookie(headers, "lang").and_then(|l| Lang::from_code(&l)).unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = parts.extensions.get::<CurrentUser>().and_then(|c| c.0.clone());
+        let csrf = match &user {
+            Some(u) => u.csrf_token.clone(),
+            None => parts.extensions.get::<PreSessionCsrf>().map(|p| p.0.clone()).unwrap_or_default(),
+        };
+        let address = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "local".to_owned());
+        Ok(Ctx {
+            lang: lang_of(&parts.headers),
+            csrf,
+            path: parts.uri.path().to_owned(),
+            request_id: parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
+            address,
+            user,
+        })
+    }
+}
+
+/// Links a role sees in the navigation and on its home page.
+pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
+    let mut v = Vec::new();
+    if role == Role::Customer {
+        v.push(("/mina-sidor", "nav-portal"));
+    } else {
+        v.push(("/personal", "nav-home"));
+    }
+    if CUSTOMER_READERS.contains(&role) {
+        v.push(("/kunder", "nav-customers"));
+    }
+    if matches!(role, Role::Agent | Role::Admin) {
+        v.push(("/utkorg", "nav-outbox"));
+    }
+    if matches!(role, Role::ContinuityManager | Role::Admin) {
+        v.push(("/admin/policyer", "nav-policies"));
+    }
+    if role == Role::Admin {
+        v.push(("/admin/anvandare", "nav-users"));
+        v.push(("/admin/granskning", "nav-audit"));
+    }
+    v.push(("/konto", "nav-account"));
+    v
+}
+
+impl Ctx {
+    pub fn user(&self) -> Result<&SessionUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthorized)
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        views::translate(self.lang, key, &[])
+    }
+
+    /// The page frame, with the crisis banner of the portal policy in force for customers.
+    pub async fn layout(&self, state: &AppState, title_key: &str) -> Layout {
+        let mut banner = None;
+        if self.user.as_ref().is_none_or(|u| u.role == Role::Customer)
+            && let Ok(PolicyBody::Portal(p)) = state.services.policy_at(Capability::Portal, state.services.now()).await
+        {
+            banner = if self.lang == Lang::En { p.banner_en } else { p.banner_sv };
+        }
+        let (user, nav) = match &self.user {
+            Some(u) if !u.mfa_pending => (
+                Some(NavUser {
+                    display_name: u.display_name.clone(),
+                    role_label: if self.lang == Lang::En { u.role.label_en() } else { u.role.label_sv() }.to_owned(),
+                }),
+                nav_for(u.role)
+                    .into_iter()
+                    .map(|(href, label_key)| NavItem { href, label_key, current: self.path == href })
+                    .collect(),
+            ),
+            Some(u) => (Some(NavUser { display_name: u.display_name.clone(), role_label: String::new() }), Vec::new()),
+            None => (None, Vec::new()),
+        };
+        Layout {
+            lang: self.lang,
+            title: self.t(title_key),
+            user,
+            nav,
+            csrf: self.csrf.clone(),
+            banner,
+            path: self.path.clone(),
+            demo: state.services.demo_mode(),
+        }
+    }
+}
+
+/// Form fields as text. Never rejects: a malformed post gets its form back with the field
+/// marked by the handler, never an error page.
+pub struct FormData(pub HashMap<String, String>);
+
+impl FormData {
+    pub fn get(&self, k: &str) -> &str {
+        self.0.get(k).map(String::as_str).unwrap_or("")
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| AppError::BadRequest)?;
+        Ok(FormData(form_urlencoded_pairs(&bytes).into_iter().collect()))
+    }
+}
