@@ -1,1 +1,20 @@
-fn main() {}
+//! The `beredskap` binary: CLI, configuration and start-up. See `cli.rs` for the commands.
+
+mod cli;
+mod commands;
+mod config;
+mod telemetry;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = <cli::Cli as clap::Parser>::parse();
+    match commands::dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // The whole cause chain on one line; exit 2 means "failed, nothing done".
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,1 +1,205 @@
-//! placeholder
+//! Background work: a job queue on a table and the worker loop that runs it.
+//!
+//! A job is a row (`kind`, JSON `payload`, `run_at`). Workers claim one at a time — PostgreSQL with
+//! `FOR UPDATE SKIP LOCKED`, SQLite inside `BEGIN IMMEDIATE` — run it, and record the outcome:
+//! done, retry later with exponential backoff, or failed for good after `max_attempts`. Jobs whose
+//! worker died are returned to the queue after [`STALE_AFTER`]. Shutdown waits for the running job.
+
+use std::time::Duration;
+
+use jiff::SignedDuration;
+use services::Services;
+use services::outbox::Transports;
+use tokio_util::sync::CancellationToken;
+
+/// A claimed job older than this is assumed orphaned by a crashed worker.
+pub const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// The kinds of job this worker knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    /// Hand pending outbox messages to their transports.
+    DeliverOutbox,
+    /// Delete expired sessions and old failed-login records.
+    Prune,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::DeliverOutbox => "deliver_outbox",
+            JobKind::Prune => "prune",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<JobKind> {
+        match s {
+            "deliver_outbox" => Some(JobKind::DeliverOutbox),
+            "prune" => Some(JobKind::Prune),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("{0}")]
+    Service(#[from] services::ServiceError),
+    #[error("{0}")]
+    Store(#[from] store::StoreError),
+}
+
+/// Queues a job. A `dedupe_key` makes repeated enqueues of the same work a no-op.
+pub async fn enqueue(
+    services: &Services,
+    kind: JobKind,
+    payload: &serde_json::Value,
+    run_at: jiff::Timestamp,
+    dedupe_key: Option<&str>,
+) -> Result<Option<i64>, JobError> {
+    let mut tx = services.store().begin().await?;
+    let id = store::jobs::enqueue(
+        &mut tx,
+        kind.as_str(),
+        &payload.to_string(),
+        domain::time::to_micros(run_at),
+        5,
+        dedupe_key,
+        services.now_micros(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// What one turn of the worker did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Turn {
+    Done(i64),
+    Empty,
+    Failed { id: i64, will_retry: bool },
+}
+
+/// Delay before attempt `n + 1`: 10 s, 20 s, 40 s, … capped at one hour.
+pub fn backoff(attempts: i64) -> Duration {
+    let exp = attempts.clamp(0, 20) as u32;
+    Duration::from_secs(10u64.saturating_mul(2u64.saturating_pow(exp.saturating_sub(1)))).min(Duration::from_secs(3600))
+}
+
+async fn execute(services: &Services, transports: &Transports, kind: JobKind, _payload: &str) -> Result<(), JobError> {
+    match kind {
+        JobKind::DeliverOutbox => {
+            let (sent, failed) = services.deliver_pending(transports, 200).await?;
+            if sent + failed > 0 {
+                tracing::info!(sent, failed, "outbox delivered");
+            }
+            Ok(())
+        }
+        JobKind::Prune => {
+            let now = services.now_micros();
+            let mut tx = services.store().begin().await?;
+            // Sessions: idle more than 30 min or older than 12 h are dead for every role.
+            let n = store::sessions::delete_older_than(&mut tx, now - 30 * 60_000_000, now - 12 * 3_600_000_000).await?;
+            store::sessions::prune_failures(&mut tx, now - 3_600_000_000).await?;
+            tx.commit().await?;
+            tracing::debug!(sessions = n, "pruned");
+            Ok(())
+        }
+    }
+}
+
+/// Claims and runs one job.
+pub async fn run_once(services: &Services, transports: &Transports) -> Result<Turn, JobError> {
+    let Some(job) = store::jobs::claim(services.store(), services.now_micros()).await? else {
+        return Ok(Turn::Empty);
+    };
+    let span = tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempts);
+    let _enter = span.enter();
+    let result = match JobKind::parse(&job.kind) {
+        Some(kind) => execute(services, transports, kind, &job.payload).await.map_err(|e| e.to_string()),
+        None => Err(format!("unknown job kind {:?}", job.kind)),
+    };
+    let now = services.now();
+    match result {
+        Ok(()) => {
+            store::jobs::complete(services.store(), job.id, domain::time::to_micros(now)).await?;
+            Ok(Turn::Done(job.id))
+        }
+        Err(e) => {
+            let retry = (job.attempts < job.max_attempts && JobKind::parse(&job.kind).is_some()).then(|| {
+                let delay = SignedDuration::try_from(backoff(job.attempts)).unwrap_or(SignedDuration::from_secs(3600));
+                domain::time::to_micros(now.saturating_add(delay).unwrap_or(now))
+            });
+            tracing::warn!(error = %e, will_retry = retry.is_some(), "job failed");
+            store::jobs::fail(services.store(), job.id, &e, retry, domain::time::to_micros(now)).await?;
+            Ok(Turn::Failed { id: job.id, will_retry: retry.is_some() })
+        }
+    }
+}
+
+/// Runs due jobs until the queue is empty (tests and the CLI use this instead of waiting).
+pub async fn run_pending(services: &Services, transports: &Transports) -> Result<usize, JobError> {
+    let mut n = 0;
+    loop {
+        match run_once(services, transports).await? {
+            Turn::Empty => return Ok(n),
+            _ => n += 1,
+        }
+    }
+}
+
+/// Settings owned by the worker.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// How long to sleep when the queue is empty.
+    pub idle_sleep: Duration,
+    /// How often the outbox is swept.
+    pub outbox_every: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings { idle_sleep: Duration::from_secs(2), outbox_every: Duration::from_secs(10) }
+    }
+}
+
+/// The worker loop: schedules the periodic jobs, runs due jobs, stops cleanly on `shutdown`
+/// (the job in hand is finished first).
+pub async fn run_worker(services: Services, transports: Transports, settings: WorkerSettings, shutdown: CancellationToken) {
+    tracing::info!("worker started");
+    let mut last_schedule: Option<jiff::Timestamp> = None;
+    while !shutdown.is_cancelled() {
+        let now = services.now();
+        if last_schedule.is_none_or(|t| now.duration_since(t) >= SignedDuration::try_from(settings.outbox_every).unwrap_or_default()) {
+            last_schedule = Some(now);
+            let slot = now.as_second() / settings.outbox_every.as_secs().max(1) as i64;
+            let stale = domain::time::to_micros(now) - STALE_AFTER.as_micros() as i64;
+            let scheduled = async {
+                store::jobs::requeue_stale(services.store(), stale).await?;
+                enqueue(&services, JobKind::DeliverOutbox, &serde_json::json!({}), now, Some(&format!("outbox:{slot}"))).await?;
+                enqueue(&services, JobKind::Prune, &serde_json::json!({}), now, Some(&format!("prune:{}", now.as_second() / 3600))).await?;
+                Ok::<_, JobError>(())
+            };
+            if let Err(e) = scheduled.await {
+                tracing::error!(error = %e, "scheduling periodic jobs failed");
+            }
+        }
+        match run_once(&services, &transports).await {
+            Ok(Turn::Empty) => {
+                tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    _ = tokio::time::sleep(settings.idle_sleep) => {}
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "worker could not reach the queue; backing off");
+                tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                }
+            }
+        }
+    }
+    tracing::info!("worker stopped");
+}

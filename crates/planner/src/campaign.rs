@@ -268,8 +268,15 @@ fn run(
     // Previous crew-day of each job that still exists.
     let mut prev: Vec<Option<(usize, usize)>> = vec![None; nj];
     let mut prev_routes: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    // Previous (crew id, date) of every job, for counting moves even onto dates nobody works now.
+    let mut prev_at: Vec<Option<(&str, Date)>> = vec![None; nj];
     if let Some(pl) = previous {
         for r in &pl.routes {
+            for s in &r.stops {
+                if let Some(&j) = ctx.job_by_id.get(s.job.as_str()) {
+                    prev_at[j] = Some((r.crew.as_str(), r.date));
+                }
+            }
             let (Some(&c), Some(day)) = (ctx.crew_by_id.get(r.crew.as_str()), ctx.day_of(r.date))
             else {
                 continue;
@@ -473,7 +480,7 @@ fn run(
             reason: post_reason(&problem.jobs[j]),
         });
     }
-    finish(&ctx, assigned, unassigned, &prev)
+    finish(&ctx, assigned, unassigned, &prev_at)
 }
 
 /// Tier first; within a tier, by angle around the centroid so a block takes a compact sector.
@@ -644,7 +651,7 @@ fn finish(
     ctx: &Ctx<'_>,
     mut assigned: Vec<Assigned>,
     mut unassigned: Vec<Unassigned>,
-    prev: &[Option<(usize, usize)>],
+    prev: &[Option<(&str, Date)>],
 ) -> Plan {
     let p = ctx.p;
     assigned.retain(|a| !a.jobs.is_empty());
@@ -654,7 +661,7 @@ fn finish(
         ..Kpi::default()
     };
     let mut routes = Vec::with_capacity(assigned.len());
-    let mut now: Vec<Option<(usize, usize)>> = vec![None; p.jobs.len()];
+    let mut now: Vec<Option<(&str, Date)>> = vec![None; p.jobs.len()];
     let (mut travel_s, mut travel_m) = (0i64, 0i64);
     for a in &assigned {
         let crew = &p.crews[a.crew];
@@ -680,7 +687,7 @@ fn finish(
             });
             clock = depart;
             at = j;
-            now[j] = Some((a.crew, a.day));
+            now[j] = Some((crew.id.as_str(), date));
             let t = usize::from(job.tier.clamp(1, 3)) - 1;
             kpi.assigned_by_tier[t] += 1;
             kpi.completion_by_tier[t] = kpi.completion_by_tier[t].max(Some(date));
@@ -701,9 +708,15 @@ fn finish(
     for job in &p.jobs {
         kpi.total_by_tier[usize::from(job.tier.clamp(1, 3)) - 1] += 1;
     }
-    for t in 0..3 {
-        if kpi.assigned_by_tier[t] < kpi.total_by_tier[t] {
-            kpi.completion_by_tier[t] = None;
+    // A tier's forecast completion is its last planned date, unless some of its jobs did not
+    // fit the horizon; jobs out for a reason a person must act on (skill, deferral, an
+    // unmeetable booking) do not hold the forecast back.
+    for u in unassigned
+        .iter()
+        .filter(|u| u.reason == Reason::BeyondHorizon)
+    {
+        if let Some(&j) = ctx.job_by_id.get(u.job.as_str()) {
+            kpi.completion_by_tier[usize::from(p.jobs[j].tier.clamp(1, 3)) - 1] = None;
         }
     }
     kpi.jobs_assigned = kpi.assigned_by_tier.iter().sum();

@@ -132,7 +132,8 @@ pub struct Kpi {
     pub jobs_per_crew_day: f64,
     pub travel_km: f64,
     pub travel_hours: f64,
-    /// Per tier 1..=3: assigned, total, and the last planned date if every job of the tier is planned.
+    /// Per tier 1..=3: assigned, total, and the forecast completion: the last planned date,
+    /// or `None` when some job of the tier did not fit the horizon.
     pub assigned_by_tier: [usize; 3],
     pub total_by_tier: [usize; 3],
     pub completion_by_tier: [Option<Date>; 3],

@@ -204,13 +204,23 @@ pub struct Solution {
     pub iterations: u64,
 }
 
+#[derive(Clone, Copy, Debug, Default)]
+struct Pos {
+    node: u32,
+    /// Travel time to the next position.
+    arc: i32,
+    /// Earliest departure (service start + service); at the end depot, the arrival.
+    dep: i32,
+    /// Latest service start that keeps the rest of the route feasible.
+    latest: i32,
+}
+
 #[derive(Clone, Debug, Default)]
 struct Route {
     nodes: Vec<u32>,
-    /// Earliest service start per position; 0 = start depot, len+1 = end depot (arrival).
-    fwd: Vec<i32>,
-    /// Latest service start per position that keeps the rest feasible.
-    bwd: Vec<i32>,
+    /// Depot, jobs, depot: one entry per path position, packed so that an insertion check
+    /// between positions `pos` and `pos + 1` touches one or two cache lines.
+    info: Vec<Pos>,
     load: i32,
     travel: i64,
     extra: i64,
@@ -226,6 +236,8 @@ struct State {
     travel: i64,
     extra: i64,
     penalty: i64,
+    /// Number of empty routes, so full fleets skip the empty-vehicle search.
+    empty: usize,
 }
 
 impl State {
@@ -244,6 +256,7 @@ impl State {
             travel: 0,
             extra: 0,
             penalty: inst.jobs.iter().map(|j| j.penalty).sum(),
+            empty: 0,
         };
         for v in 0..inst.vehicles.len() {
             s.recompute(inst, v as u32);
@@ -273,11 +286,21 @@ impl State {
         let veh = &inst.vehicles[v as usize];
         let r = &mut self.routes[v as usize];
         let len = r.nodes.len();
-        r.fwd.clear();
-        r.bwd.clear();
-        r.fwd.push(veh.shift_start);
+        // info is empty only before the first computation; afterwards it has len + 2 entries.
+        if r.info.len() == 2 {
+            self.empty -= 1;
+        }
+        if len == 0 {
+            self.empty += 1;
+        }
+        r.info.clear();
+        r.info.push(Pos {
+            node: veh.start,
+            arc: 0,
+            dep: veh.shift_start,
+            latest: 0,
+        });
         let mut prev = veh.start;
-        let mut prev_service = 0;
         let mut travel = 0i64;
         let mut load = 0;
         let mut extra = 0i64;
@@ -285,8 +308,14 @@ impl State {
             let j = &inst.jobs[n as usize];
             let tt = inst.t(prev, n);
             travel += i64::from(tt);
-            let st = (r.fwd[k] + prev_service + tt).max(j.early);
-            r.fwd.push(st);
+            r.info[k].arc = tt;
+            let st = (r.info[k].dep + tt).max(j.early);
+            r.info.push(Pos {
+                node: n,
+                arc: 0,
+                dep: st + j.service,
+                latest: 0,
+            });
             load += j.demand;
             if j.prev_vehicle != NONE && j.prev_vehicle != v {
                 extra += j.move_cost;
@@ -294,26 +323,22 @@ impl State {
             self.route_of[n as usize] = v;
             self.pos_of[n as usize] = k as u32;
             prev = n;
-            prev_service = j.service;
         }
         let tt = inst.t(prev, veh.end);
         travel += i64::from(tt);
-        r.fwd.push(r.fwd[len] + prev_service + tt);
-        r.bwd.resize(len + 2, 0);
-        r.bwd[len + 1] = veh.shift_end;
-        let mut next = veh.end;
-        for k in (0..len).rev() {
-            let n = r.nodes[k];
-            let j = &inst.jobs[n as usize];
-            r.bwd[k + 1] = j.late.min(r.bwd[k + 2] - j.service - inst.t(n, next));
-            next = n;
+        r.info[len].arc = tt;
+        let arrive = r.info[len].dep + tt;
+        r.info.push(Pos {
+            node: veh.end,
+            arc: 0,
+            dep: arrive,
+            latest: veh.shift_end,
+        });
+        for k in (1..=len).rev() {
+            let j = &inst.jobs[r.info[k].node as usize];
+            r.info[k].latest = j.late.min(r.info[k + 1].latest - j.service - r.info[k].arc);
         }
-        r.bwd[0] = r.bwd[1]
-            - if len > 0 {
-                inst.t(veh.start, r.nodes[0])
-            } else {
-                0
-            };
+        r.info[0].latest = r.info[1].latest - r.info[0].arc;
         self.travel += travel - r.travel;
         self.extra += extra - r.extra;
         r.travel = travel;
@@ -332,6 +357,7 @@ impl State {
         self.travel = other.travel;
         self.extra = other.extra;
         self.penalty = other.penalty;
+        self.empty = other.empty;
     }
 }
 
@@ -355,6 +381,9 @@ struct Solver<'a> {
     /// Vehicles grouped into identical classes, so only one empty vehicle per class is tried.
     classes: Vec<Vec<u32>>,
     hint: Vec<u32>,
+    /// Transposed travel matrix: `tt[j * n + p]` = time from `p` to `j`.
+    tt: Vec<i32>,
+    n: usize,
     full_scan: bool,
     mark: Vec<u32>,
     stamp: u32,
@@ -417,6 +446,17 @@ impl<'a> Solver<'a> {
             knn,
             hint: vec![0; classes.len()],
             classes,
+            tt: {
+                let nn = inst.n_nodes;
+                let mut tt = vec![0; nn * nn];
+                for a in 0..nn {
+                    for b in 0..nn {
+                        tt[b * nn + a] = inst.time[a * nn + b];
+                    }
+                }
+                tt
+            },
+            n: inst.n_nodes,
             full_scan: n <= 250,
             mark: vec![0; n],
             stamp: 0,
@@ -664,32 +704,23 @@ impl<'a> Solver<'a> {
     /// Cost of inserting `j` before position `pos` (0-based in the node list) of route `v`, if feasible.
     #[inline]
     fn eval(&self, s: &State, j: u32, v: u32, pos: usize) -> Option<i64> {
-        let inst = self.inst;
         let r = &s.routes[v as usize];
-        let veh = &inst.vehicles[v as usize];
-        let job = &inst.jobs[j as usize];
-        let (p, ps) = if pos == 0 {
-            (veh.start, 0)
-        } else {
-            (
-                r.nodes[pos - 1],
-                inst.jobs[r.nodes[pos - 1] as usize].service,
-            )
-        };
-        let q = if pos == r.nodes.len() {
-            veh.end
-        } else {
-            r.nodes[pos]
-        };
-        let arr = r.fwd[pos] + ps + inst.t(p, j);
+        let job = &self.inst.jobs[j as usize];
+        let (a, b) = (&r.info[pos], &r.info[pos + 1]);
+        let (p, q) = (a.node as usize, b.node as usize);
+        // Row j of the matrix and of its transpose: both contiguous, so they stay in cache
+        // while every position of every candidate route is tried for this job.
+        let base = j as usize * self.n;
+        let to_j = self.tt[base + p];
+        let arr = a.dep + to_j;
         if arr > job.late {
             return None;
         }
-        let arr_q = arr.max(job.early) + job.service + inst.t(j, q);
-        if arr_q > r.bwd[pos + 1] {
+        let from_j = self.inst.time[base + q];
+        if arr.max(job.early) + job.service + from_j > b.latest {
             return None;
         }
-        let mut delta = i64::from(inst.t(p, j) + inst.t(j, q) - inst.t(p, q));
+        let mut delta = i64::from(to_j + from_j - a.arc);
         if job.prev_vehicle != NONE && job.prev_vehicle != v {
             delta += job.move_cost;
         }
@@ -705,7 +736,7 @@ impl<'a> Solver<'a> {
         let late = inst.jobs[j as usize].late;
         for pos in 0..=r.nodes.len() {
             // Earliest starts only grow along a route: once too late here, later is too late too.
-            if r.fwd[pos] > late {
+            if r.info[pos].dep > late {
                 break;
             }
             if self.rng.chance(self.p.blink_rate) {
@@ -738,6 +769,9 @@ impl<'a> Solver<'a> {
     }
 
     fn empty_vehicle_allowed(&mut self, s: &State, j: u32) -> bool {
+        if s.empty == 0 {
+            return false;
+        }
         (0..self.classes.len()).any(|c| {
             self.empty_of_class(s, c)
                 .is_some_and(|v| self.inst.allowed(j, v))
@@ -796,7 +830,8 @@ impl<'a> Solver<'a> {
                 }
             }
         }
-        for c in 0..self.classes.len() {
+        let classes = if s.empty == 0 { 0 } else { self.classes.len() };
+        for c in 0..classes {
             let Some(v) = self.empty_of_class(s, c) else {
                 continue;
             };

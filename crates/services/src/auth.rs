@@ -121,7 +121,8 @@ impl Services {
         }
         let user = store::users::by_username(self.store(), &account).await?;
         let ok = match &user {
-            Some(u) => verify_password(settings, &u.password_hash, password) && !u.disabled,
+            // Demo accounts work only while the program runs in demo mode.
+            Some(u) => verify_password(settings, &u.password_hash, password) && !u.disabled && (!u.is_demo || self.demo_mode()),
             None => {
                 // Same cost as a real verification; the result is ignored.
                 let _ = verify_password(settings, &self.inner.dummy_hash, password);

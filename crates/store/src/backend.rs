@@ -272,8 +272,11 @@ impl Store {
     pub async fn close(&self) {
         match &self.db {
             Db::Sqlite { write, read } => {
-                write.close().await;
+                // Readers first: the last connection to close folds the WAL into the main file,
+                // and only the (read-write) writer can do that.
                 read.close().await;
+                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(write).await;
+                write.close().await;
             }
             Db::Postgres(p) => p.close().await,
         }

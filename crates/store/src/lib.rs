@@ -75,3 +75,18 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Statements only tests use (tampering with the audit log to prove the chain notices).
+#[doc(hidden)]
+pub mod audit_testing {
+    use crate::{Result, Tx};
+
+    pub async fn rewrite_first_actor(tx: &mut Tx, actor: &str) -> Result<()> {
+        with_tx!(tx, |conn| sqlx::query("UPDATE audit_log SET actor = $1 WHERE seq = 1")
+            .bind(actor)
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+}

@@ -77,8 +77,8 @@ async fn guard(
     next: Next,
 ) -> Response {
     let user = req.extensions().get::<CurrentUser>().and_then(|c| c.0.clone());
-    match access.decide(user.as_ref()) {
-        Decision::Allow => next.run(req).await,
+    let mut resp = match access.decide(user.as_ref()) {
+        Decision::Allow => return next.run(req).await,
         Decision::Login => {
             if path.starts_with("/api/") {
                 AppError::Unauthorized.into_response()
@@ -104,5 +104,12 @@ async fn guard(
             }
             AppError::Forbidden.into_response()
         }
-    }
+    };
+    // Says which layer answered, so tests (and operators reading logs) can tell a guard refusal
+    // from a handler's own redirect or error.
+    resp.headers_mut().insert(GUARD_HEADER, axum::http::HeaderValue::from_static("refused"));
+    resp
 }
+
+/// Header set on every response the access guard refused.
+pub const GUARD_HEADER: &str = "x-beredskap-guard";

@@ -36,6 +36,8 @@ pub struct PlanArgs {
 struct BadInput(String);
 
 pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
+    // The budget covers the whole command: reading, planning and writing.
+    let start = Instant::now();
     let problem = match load(args) {
         Ok(p) => p,
         Err(BadInput(msg)) => {
@@ -43,9 +45,12 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let start = Instant::now();
-    let clock = || start.elapsed();
-    let budget = planner::Budget::timed(Duration::from_secs_f64(args.seconds), &clock);
+    let reserve = (args.seconds * 0.05).min(0.6);
+    let search =
+        Duration::from_secs_f64((args.seconds - reserve).max(0.0)).saturating_sub(start.elapsed());
+    let t_search = Instant::now();
+    let clock = || t_search.elapsed();
+    let budget = planner::Budget::timed(search, &clock);
     let plan = planner::plan(&problem, &budget, args.seed);
     let json = plan_json(&plan);
     write_atomically(&args.out, &serde_json::to_vec_pretty(&json)?)?;

@@ -38,7 +38,7 @@ CREATE TABLE meter_points (
     lon_e6 BIGINT NOT NULL,
     property_kind TEXT NOT NULL CHECK (property_kind IN ('house', 'apartment', 'business', 'other')),
     placement TEXT NOT NULL CHECK (placement IN ('outdoor_cabinet', 'meter_room', 'indoor', 'unknown')),
-    fuse_amps INTEGER NOT NULL,
+    fuse_amps BIGINT NOT NULL,
     meter_kind TEXT NOT NULL CHECK (meter_kind IN ('direct', 'ct')),
     meter_number TEXT NOT NULL,
     created_at BIGINT NOT NULL
@@ -151,8 +151,8 @@ CREATE TABLE jobs (
     kind TEXT NOT NULL,
     payload TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
-    attempts INTEGER NOT NULL,
-    max_attempts INTEGER NOT NULL,
+    attempts BIGINT NOT NULL,
+    max_attempts BIGINT NOT NULL,
     run_at BIGINT NOT NULL,
     locked_at BIGINT,
     last_error TEXT,
@@ -173,7 +173,7 @@ CREATE TABLE outbox (
     attachment_type TEXT,
     attachment_body TEXT,
     status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'held')),
-    attempts INTEGER NOT NULL,
+    attempts BIGINT NOT NULL,
     last_error TEXT,
     dedupe_key TEXT CONSTRAINT outbox_dedupe_key_key UNIQUE,
     created_at BIGINT NOT NULL,
@@ -216,7 +216,7 @@ CREATE TABLE suppliers (
     is_local BOOLEAN NOT NULL,
     bankgiro TEXT,
     f_skatt BOOLEAN NOT NULL,
-    terms_days INTEGER NOT NULL,
+    terms_days BIGINT NOT NULL,
     created_at BIGINT NOT NULL
 );
 
@@ -236,6 +236,6 @@ CREATE TABLE sites (
     street TEXT NOT NULL,
     postal_code TEXT NOT NULL,
     city TEXT NOT NULL,
-    desks INTEGER NOT NULL,
+    desks BIGINT NOT NULL,
     created_at BIGINT NOT NULL
 );

@@ -1,0 +1,161 @@
+//! Command-line interface (clap derive). Flags that mirror configuration are applied last.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands::{bench_vrptw::BenchVrptwArgs, plan::PlanArgs};
+
+#[derive(Parser, Debug)]
+#[command(name = "beredskap", version, about = "Beredskap: the crisis-ready operations platform of a municipal utility")]
+pub struct Cli {
+    /// Configuration file (TOML). Without it, ./beredskap.toml is read when present.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB (overrides the configuration).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create (or reuse) the demo town and serve it, with demo logins for every role.
+    Demo(DemoArgs),
+    /// Serve the application: HTTP and background workers. Never creates demo accounts.
+    Serve(ServeArgs),
+    /// Apply pending database migrations (creates a missing SQLite file).
+    Migrate(MigrateArgs),
+    /// Write an online, consistent copy of the SQLite database to a file.
+    Backup(BackupArgs),
+    /// Print the example configuration or the configuration in force (secrets hidden).
+    Config(ConfigArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Plan the meter-exchange campaign from CSV files.
+    Plan(PlanArgs),
+    /// Benchmarks; results go to docs/benchmarks.md.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Size {
+    Small,
+    Town,
+    Region,
+}
+
+impl From<Size> for services::demo::DemoSize {
+    fn from(s: Size) -> Self {
+        match s {
+            Size::Small => services::demo::DemoSize::Small,
+            Size::Town => services::demo::DemoSize::Town,
+            Size::Region => services::demo::DemoSize::Region,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[arg(long, value_enum, default_value = "town")]
+    pub size: Size,
+    /// The SQLite file of the demo town (ignored with --database-url postgres://…).
+    #[arg(long, default_value = "beredskap-demo.sqlite")]
+    pub db: PathBuf,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Generate (or check) the town and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Regenerate even if the file already holds this town.
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (overrides http.listen).
+    #[arg(long)]
+    pub listen: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// Only report: exit 1 when migrations are pending, 0 when up to date.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist.
+    pub to: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// Print the commented example configuration.
+    #[arg(long, conflicts_with = "effective")]
+    pub example: bool,
+    /// Print the configuration in force after all layers, secrets hidden.
+    #[arg(long)]
+    pub effective: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a staff account; the password is read from BEREDSKAP_NEW_PASSWORD or standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// agent, credit_officer, planner, technician, finance, continuity_manager or admin.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Solve Solomon-format VRPTW instances (DIMACS convention) and compare with best-known values.
+    Vrptw(BenchVrptwArgs),
+    /// Customer search latency over the database's customers.
+    Search(BenchSearchArgs),
+    /// HTTP load on a running server: N concurrent logged-in users fetching pages.
+    Http(BenchHttpArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BenchSearchArgs {
+    /// Number of searches.
+    #[arg(long, default_value_t = 2000)]
+    pub queries: usize,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchHttpArgs {
+    /// Base URL of the running server, e.g. http://127.0.0.1:8080.
+    #[arg(long)]
+    pub url: String,
+    /// USER:PASSWORD to log in as (each client gets its own session).
+    #[arg(long, default_value = "kundtjanst:demo")]
+    pub login: String,
+    /// Path template; {id} is replaced by a random id from --ids.
+    #[arg(long, default_value = "/kunder/{id}")]
+    pub path: String,
+    /// Range of ids, e.g. 1-17000.
+    #[arg(long, default_value = "1-17000")]
+    pub ids: String,
+    #[arg(long, default_value_t = 50)]
+    pub concurrency: usize,
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+}

@@ -1,0 +1,80 @@
+//! `beredskap serve`: HTTP and the background worker as sibling tasks, with graceful shutdown.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use services::{Services, SystemClock};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+
+pub async fn run_serve(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = super::open_store(config, false).await?;
+    store.migrate().await.context("migrating the database")?;
+    let services = Services::new(store, Arc::new(SystemClock), config.service_settings(false));
+    serve(config, services, false, None).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves until SIGINT or SIGTERM. `on_ready` is printed once the listener accepts connections.
+pub async fn serve(config: &Config, services: Services, demo: bool, on_ready: Option<String>) -> anyhow::Result<()> {
+    let addr: SocketAddr = crate::config::listen_addr(config)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}: is another program using the port? choose another with --listen"))?;
+    let state = web::AppState::new(
+        services.clone(),
+        web::HttpSettings { secure_cookies: config.http.secure_cookies, show_demo_hint: demo },
+    );
+    let shutdown = CancellationToken::new();
+    let worker = if config.worker.enabled {
+        let transports = services::outbox::Transports::from_settings(&services.settings().mail)?;
+        let settings = jobs::WorkerSettings {
+            idle_sleep: std::time::Duration::from_millis(config.worker.idle_sleep_ms),
+            ..Default::default()
+        };
+        Some(tokio::spawn(jobs::run_worker(services.clone(), transports, settings, shutdown.clone())))
+    } else {
+        None
+    };
+    tracing::info!(%addr, "listening");
+    if let Some(msg) = on_ready {
+        println!("{msg}");
+    }
+    let token = shutdown.clone();
+    let result = web::serve(listener, state, async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        token.cancel();
+    })
+    .await;
+    shutdown.cancel();
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
+    services.store().close().await;
+    result.context("serving HTTP")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

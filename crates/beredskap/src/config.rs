@@ -1,0 +1,334 @@
+//! The configuration tree: defaults → TOML file → `BEREDSKAP_*` environment → flags.
+//!
+//! Each library crate owns its settings type; this module reads the sources, validates once and
+//! converts into those types. It is the only place (with the commands) that reads files and the
+//! environment. Secrets never print: [`Config::redacted`] masks them for `config --effective`.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+pub const EXAMPLE: &str = include_str!("../beredskap.example.toml");
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub http: HttpConfig,
+    pub auth: AuthConfig,
+    pub worker: WorkerConfig,
+    pub log: LogConfig,
+    pub mail: MailConfig,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub max_connections: u32,
+}
+
+impl std::fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &store::backend::redact_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    pub listen: String,
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    pub max_failures_per_minute: i64,
+    pub min_password_length: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkerConfig {
+    pub enabled: bool,
+    pub idle_sleep_ms: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    pub smtp: Option<SmtpConfig>,
+    pub sms: Option<SmsConfig>,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: services::outbox::SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig").field("host", &self.host).field("port", &self.port).field("password", &"***").finish()
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SmsConfig {
+    pub url: String,
+    pub token: String,
+    pub sender: String,
+}
+
+impl std::fmt::Debug for SmsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsConfig").field("url", &self.url).field("token", &"***").field("sender", &self.sender).finish()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database: DatabaseConfig::default(),
+            http: HttpConfig::default(),
+            auth: AuthConfig::default(),
+            worker: WorkerConfig::default(),
+            log: LogConfig::default(),
+            mail: MailConfig::default(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig { url: "sqlite://beredskap.sqlite".into(), max_connections: 16 }
+    }
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig { listen: "127.0.0.1:8080".into(), secure_cookies: true }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        let a = services::auth::AuthSettings::default();
+        AuthConfig { max_failures_per_minute: a.max_failures_per_minute, min_password_length: a.min_password_length }
+    }
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig { enabled: true, idle_sleep_ms: 2000 }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { format: LogFormat::Pretty, filter: "info".into() }
+    }
+}
+
+/// Values given on the command line, applied last.
+#[derive(Default, Serialize)]
+pub struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+}
+
+impl Config {
+    /// Loads and validates the configuration. `file` is `--config`; without it `beredskap.toml`
+    /// in the working directory is read when present. Loading has no side effects.
+    pub fn load(file: Option<&Path>, env: &[(String, String)], flags: &FlagOverrides) -> anyhow::Result<Config> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(p) => {
+                if !p.exists() {
+                    bail!("configuration file {} does not exist: fix the --config path, or print an example with `beredskap config --example`", p.display());
+                }
+                fig = fig.merge(Toml::file(p));
+            }
+            None if Path::new("beredskap.toml").exists() => fig = fig.merge(Toml::file("beredskap.toml")),
+            None => {}
+        }
+        // The environment is passed in rather than read here, so tests can give their own.
+        let env_toml = env_to_toml(env)?;
+        fig = fig.merge(Toml::string(&env_toml).nested());
+        if let Some(url) = &flags.database_url {
+            fig = fig.merge(Serialized::default("database.url", url));
+        }
+        if let Some(listen) = &flags.listen {
+            fig = fig.merge(Serialized::default("http.listen", listen));
+        }
+        let config: Config = fig.extract().map_err(|e| {
+            let e = e.into_iter().next().map(|e| e.to_string()).unwrap_or_default();
+            anyhow::anyhow!("invalid configuration: {e} — fix that value (see `beredskap config --example`)")
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> anyhow::Result<()> {
+        store::backend::parse_url(&self.database.url).map_err(|e| anyhow::anyhow!("invalid configuration: database.url: {e}"))?;
+        self.http.listen.parse::<SocketAddr>().map_err(|_| {
+            anyhow::anyhow!("invalid configuration: http.listen {:?} is not an address: use IP:PORT such as 127.0.0.1:8080", self.http.listen)
+        })?;
+        if self.database.max_connections == 0 {
+            bail!("invalid configuration: database.max_connections must be at least 1");
+        }
+        if self.auth.min_password_length < 8 {
+            bail!("invalid configuration: auth.min_password_length must be at least 8 (ASVS 6.2.1)");
+        }
+        if self.auth.max_failures_per_minute < 1 {
+            bail!("invalid configuration: auth.max_failures_per_minute must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// A copy with every secret replaced, for printing.
+    pub fn redacted(&self) -> Config {
+        let mut c = self.clone();
+        c.database.url = store::backend::redact_url(&c.database.url);
+        if let Some(s) = &mut c.mail.smtp {
+            s.password = s.password.as_ref().map(|_| "***".into());
+        }
+        if let Some(s) = &mut c.mail.sms {
+            s.token = "***".into();
+        }
+        c
+    }
+
+    pub fn service_settings(&self, demo_mode: bool) -> services::ServiceSettings {
+        use secrecy::SecretString;
+        services::ServiceSettings {
+            demo_mode,
+            auth: services::auth::AuthSettings {
+                max_failures_per_minute: self.auth.max_failures_per_minute,
+                min_password_length: self.auth.min_password_length,
+                ..Default::default()
+            },
+            mail: services::outbox::TransportSettings {
+                smtp: self.mail.smtp.as_ref().map(|s| services::outbox::SmtpSettings {
+                    host: s.host.clone(),
+                    port: s.port,
+                    security: s.security,
+                    username: s.username.clone(),
+                    password: s.password.clone().map(SecretString::from),
+                    from: s.from.clone(),
+                }),
+                sms: self.mail.sms.as_ref().map(|s| services::outbox::SmsSettings {
+                    url: s.url.clone(),
+                    token: SecretString::from(s.token.clone()),
+                    sender: s.sender.clone(),
+                }),
+            },
+        }
+    }
+}
+
+/// Turns `BEREDSKAP_SECTION__KEY=value` pairs into TOML so figment types them like the file
+/// (numbers stay numbers, `true` stays a bool). Unknown variables are reported by validation.
+fn env_to_toml(env: &[(String, String)]) -> anyhow::Result<String> {
+    let mut out = String::new();
+    for (k, v) in env {
+        let Some(rest) = k.strip_prefix("BEREDSKAP_") else { continue };
+        let Some((section, key)) = rest.split_once("__") else {
+            bail!("environment variable {k} has no section: use BEREDSKAP_SECTION__KEY, e.g. BEREDSKAP_DATABASE__URL");
+        };
+        let (section, key) = (section.to_lowercase(), key.to_lowercase().replace("__", "."));
+        let value = if v.parse::<i64>().is_ok() || v == "true" || v == "false" {
+            v.clone()
+        } else {
+            toml::Value::String(v.clone()).to_string()
+        };
+        out.push_str(&format!("[{section}]\n{key} = {value}\n"));
+    }
+    Ok(out)
+}
+
+/// Reads `BEREDSKAP_*` variables from the process environment.
+pub fn process_env() -> Vec<(String, String)> {
+    std::env::vars().filter(|(k, _)| k.starts_with("BEREDSKAP_")).collect()
+}
+
+pub fn listen_addr(c: &Config) -> anyhow::Result<SocketAddr> {
+    c.http.listen.parse().with_context(|| format!("http.listen {:?}", c.http.listen))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_file_is_the_defaults() {
+        let from_example: Config = Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(EXAMPLE)).extract().unwrap();
+        assert_eq!(from_example, Config::default(), "beredskap.example.toml and Config::default() drifted apart");
+    }
+
+    #[test]
+    fn layering_env_over_defaults_and_flags_over_env() {
+        let env = vec![
+            ("BEREDSKAP_DATABASE__URL".to_owned(), "sqlite://from-env.db".to_owned()),
+            ("BEREDSKAP_AUTH__MAX_FAILURES_PER_MINUTE".to_owned(), "5".to_owned()),
+        ];
+        let c = Config::load(None, &env, &FlagOverrides::default()).unwrap();
+        assert_eq!(c.database.url, "sqlite://from-env.db");
+        assert_eq!(c.auth.max_failures_per_minute, 5);
+        let flags = FlagOverrides { database_url: Some("sqlite://from-flag.db".into()), listen: None };
+        assert_eq!(Config::load(None, &env, &flags).unwrap().database.url, "sqlite://from-flag.db");
+    }
+
+    #[test]
+    fn bad_values_say_where_and_how_to_fix() {
+        let env = vec![("BEREDSKAP_HTTP__LISTEN".to_owned(), "not-an-address".to_owned())];
+        let e = Config::load(None, &env, &FlagOverrides::default()).unwrap_err().to_string();
+        assert!(e.contains("http.listen") && e.contains("IP:PORT"), "{e}");
+        let env = vec![("BEREDSKAP_AUTH__MAX_FAILURES_PER_MINUTE".to_owned(), "many".to_owned())];
+        let e = Config::load(None, &env, &FlagOverrides::default()).unwrap_err().to_string();
+        assert!(e.contains("max_failures_per_minute"), "{e}");
+        let flags = FlagOverrides { database_url: Some("mysql://root:pw@h/db".into()), listen: None };
+        let e = Config::load(None, &[], &flags).unwrap_err().to_string();
+        assert!(e.contains("sqlite://") && !e.contains(":pw@"), "{e}");
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let mut c = Config::default();
+        c.database.url = "postgres://app:hunter2@db/beredskap".into();
+        c.mail.sms = Some(SmsConfig { url: "https://sms".into(), token: "tok-secret".into(), sender: "KEM".into() });
+        let printed = toml::to_string(&c.redacted()).unwrap();
+        assert!(!printed.contains("hunter2") && !printed.contains("tok-secret"), "{printed}");
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,6 @@
+//! Web integration tests: the router in-process on a fresh database per test (SQLite and PostgreSQL).
+
+mod access_matrix;
+mod auth;
+mod pages;
+mod security;
