@@ -184,7 +184,7 @@ impl Config {
         }
         // The environment is passed in rather than read here, so tests can give their own.
         let env_toml = env_to_toml(env)?;
-        fig = fig.merge(Toml::string(&env_toml).nested());
+        fig = fig.merge(Toml::string(&env_toml));
         if let Some(url) = &flags.database_url {
             fig = fig.merge(Serialized::default("database.url", url));
         }
@@ -259,22 +259,36 @@ impl Config {
 
 /// Turns `BEREDSKAP_SECTION__KEY=value` pairs into TOML so figment types them like the file
 /// (numbers stay numbers, `true` stays a bool). Unknown variables are reported by validation.
+/// `BEREDSKAP_*` variables that are inputs of single commands or tests, not configuration.
+const NOT_CONFIGURATION: &[&str] = &["BEREDSKAP_NEW_PASSWORD", "BEREDSKAP_TEST_PG"];
+
 fn env_to_toml(env: &[(String, String)]) -> anyhow::Result<String> {
-    let mut out = String::new();
+    let mut root = toml::Table::new();
     for (k, v) in env {
         let Some(rest) = k.strip_prefix("BEREDSKAP_") else { continue };
-        let Some((section, key)) = rest.split_once("__") else {
+        if NOT_CONFIGURATION.contains(&k.as_str()) {
+            continue;
+        }
+        let path: Vec<String> = rest.split("__").map(str::to_lowercase).collect();
+        if path.len() < 2 {
             bail!("environment variable {k} has no section: use BEREDSKAP_SECTION__KEY, e.g. BEREDSKAP_DATABASE__URL");
-        };
-        let (section, key) = (section.to_lowercase(), key.to_lowercase().replace("__", "."));
-        let value = if v.parse::<i64>().is_ok() || v == "true" || v == "false" {
-            v.clone()
+        }
+        let value = if let Ok(i) = v.parse::<i64>() {
+            toml::Value::Integer(i)
+        } else if let Ok(b) = v.parse::<bool>() {
+            toml::Value::Boolean(b)
         } else {
-            toml::Value::String(v.clone()).to_string()
+            toml::Value::String(v.clone())
         };
-        out.push_str(&format!("[{section}]\n{key} = {value}\n"));
+        let mut table = &mut root;
+        for part in &path[..path.len() - 1] {
+            let entry = table.entry(part.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let Some(t) = entry.as_table_mut() else { bail!("environment variable {k} conflicts with another one") };
+            table = t;
+        }
+        table.insert(path[path.len() - 1].clone(), value);
     }
-    Ok(out)
+    Ok(toml::to_string(&root)?)
 }
 
 /// Reads `BEREDSKAP_*` variables from the process environment.

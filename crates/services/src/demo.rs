@@ -146,7 +146,7 @@ fn personnummer(rng: &mut ChaCha8Rng) -> String {
 }
 
 fn org_number(rng: &mut ChaCha8Rng) -> String {
-    with_luhn(&format!("55{:07}", rng.random_range(0..10_000_000)))
+    with_luhn(&format!("556{:06}", rng.random_range(0..1_000_000)))
 }
 
 struct Point {

@@ -371,3 +371,29 @@ mod tests {
         assert_eq!(values_placeholders(2, 2), "($1, $2), ($3, $4)");
     }
 }
+
+/// Raw statements for tests of the schema itself (never used by the application).
+#[doc(hidden)]
+pub mod testing {
+    use super::Store;
+
+    pub async fn query_strings(store: &Store, sql: &str) -> Vec<String> {
+        let sql = sql.to_owned();
+        with_pool!(store, |pool| sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await)
+            .expect("test query")
+    }
+
+    pub async fn query_pairs(store: &Store, sql: &str) -> Vec<(String, String)> {
+        let sql = sql.to_owned();
+        with_pool!(store, |pool| sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await)
+            .expect("test query")
+    }
+
+    pub async fn execute(store: &Store, sql: &str) {
+        let mut tx = store.begin().await.expect("begin");
+        let sql = sql.to_owned();
+        with_tx!(tx, |conn| sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(conn).await.map(|r| r.rows_affected()))
+            .expect("test statement");
+        tx.commit().await.expect("commit");
+    }
+}

@@ -1,0 +1,4 @@
+//! Service tests on both backends.
+
+mod demo;
+mod policies;

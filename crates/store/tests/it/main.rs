@@ -1,0 +1,5 @@
+//! Store tests: every test runs on SQLite and on PostgreSQL (each on a fresh database).
+
+mod jobs;
+mod schema;
+mod tables;
