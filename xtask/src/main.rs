@@ -1,1 +1,191 @@
-fn main() {}
+//! Repository automation: `cargo xtask test` runs the whole test suite (Rust tests on SQLite and
+//! PostgreSQL, tidy checks, browser tests) and `cargo xtask tidy` checks the architecture rules.
+//!
+//! Skipped parts are announced loudly; with `CI=true` nothing may be skipped.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(),
+        Some("tidy") => tidy().map(|()| Tally::default()),
+        _ => {
+            eprintln!("usage: cargo xtask test | tidy");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(t) => {
+            for s in &t.skipped {
+                println!("SKIPPED: {s}");
+            }
+            println!("suite: {} passed, {} failed, {} skipped", t.passed, t.failed, t.skipped.len());
+            if t.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    skipped: Vec<String>,
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Runs a command, echoing its output, and counts test results in it.
+fn run_counting(cmd: &mut Command, tally: &mut Tally) -> Result<bool, String> {
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().map_err(|e| format!("starting {cmd:?}: {e}"))?;
+    let out = child.stdout.take().ok_or("no stdout")?;
+    for line in BufReader::new(out).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            // "ok. 12 passed; 0 failed; 0 ignored; ..."
+            for part in rest.split(';') {
+                let words: Vec<&str> = part.split_whitespace().collect();
+                match words.as_slice() {
+                    [.., n, "passed"] => tally.passed += n.parse::<u64>().unwrap_or(0),
+                    [n, "failed"] => tally.failed += n.parse::<u64>().unwrap_or(0),
+                    _ => {}
+                }
+            }
+        } else if let Some(n) = line.strip_prefix("# pass ") {
+            tally.passed += n.trim().parse::<u64>().unwrap_or(0);
+        } else if let Some(n) = line.strip_prefix("# fail ") {
+            tally.failed += n.trim().parse::<u64>().unwrap_or(0);
+        } else if line.starts_with("SKIPPED: ") {
+            tally.skipped.push(line.trim_start_matches("SKIPPED: ").to_owned());
+        }
+    }
+    Ok(child.wait().map_err(|e| e.to_string())?.success())
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh").arg("-c").arg(format!("command -v {program}")).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+fn test() -> Result<Tally, String> {
+    let root = root();
+    let mut tally = Tally::default();
+    tidy()?;
+    println!("xtask: tidy checks passed");
+    let pg_ok = Command::new("sh")
+        .arg("-c")
+        .arg("command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432")
+        .status()
+        .is_ok_and(|s| s.success());
+    if !pg_ok {
+        if in_ci() {
+            return Err("PostgreSQL is not reachable at 127.0.0.1:5432 and CI=true requires it".into());
+        }
+        tally.skipped.push("PostgreSQL halves of the store tests (no server at 127.0.0.1:5432)".into());
+    }
+    // The Rust tests print their own SKIPPED lines to stderr when a backend is missing.
+    let ok = run_counting(Command::new("cargo").args(["test", "--workspace", "--color", "never"]).current_dir(&root), &mut tally)?;
+    if !ok && tally.failed == 0 {
+        tally.failed += 1;
+    }
+    // Browser tests against the debug binary the tests just built.
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() || !have("npm") {
+        if in_ci() {
+            return Err(format!("browser tests need {chromium} and npm, and CI=true requires them"));
+        }
+        tally.skipped.push(format!("browser tests ({chromium} or npm missing; `apt-get install chromium` and Node.js bring them)"));
+        return Ok(tally);
+    }
+    let built = Command::new("cargo").args(["build", "--quiet", "-p", "beredskap"]).current_dir(&root).status().map_err(|e| e.to_string())?;
+    if !built.success() {
+        return Err("building the beredskap binary for the browser tests failed".into());
+    }
+    let e2e = root.join("e2e");
+    if !e2e.join("node_modules/playwright-core").exists() {
+        let s = Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e).status().map_err(|e| e.to_string())?;
+        if !s.success() {
+            return Err("npm ci in e2e/ failed".into());
+        }
+    }
+    let bin = root.join("target/debug/beredskap");
+    let ok = run_counting(Command::new("npm").args(["test", "--silent"]).env("BEREDSKAP_BIN", bin).current_dir(&e2e), &mut tally)?;
+    if !ok && tally.failed == 0 {
+        tally.failed += 1;
+    }
+    Ok(tally)
+}
+
+/// Architecture rules that no compiler checks (ARCHITECTURE.md, "Invariants").
+fn tidy() -> Result<(), String> {
+    let root = root();
+    let out = Command::new("cargo")
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(&root)
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
+    // Which workspace crates and outside crates each crate may use (normal dependencies only).
+    let allowed: &[(&str, &[&str])] = &[
+        ("domain", &["jiff", "thiserror", "serde", "serde_json"]),
+        ("formats", &["thiserror", "serde"]),
+        ("planner", &[]),
+        ("views", &["domain", "askama", "jiff", "fluent-bundle", "unic-langid"]),
+    ];
+    let mut problems = Vec::new();
+    for pkg in meta["packages"].as_array().into_iter().flatten() {
+        let name = pkg["name"].as_str().unwrap_or_default();
+        if let Some((_, ok)) = allowed.iter().find(|(n, _)| *n == name) {
+            for dep in pkg["dependencies"].as_array().into_iter().flatten() {
+                let dep_name = dep["name"].as_str().unwrap_or_default();
+                let is_dev = dep["kind"].as_str() == Some("dev");
+                if !is_dev && !ok.contains(&dep_name) {
+                    problems.push(format!("crate {name} must not depend on {dep_name} (pure crates do no IO; see ARCHITECTURE.md)"));
+                }
+            }
+        }
+        if ["web", "jobs", "views"].contains(&name) {
+            for dep in pkg["dependencies"].as_array().into_iter().flatten() {
+                if dep["name"].as_str() == Some("sqlx") && dep["kind"].as_str() != Some("dev") {
+                    problems.push(format!("crate {name} must not use sqlx: SQL lives in store"));
+                }
+            }
+        }
+    }
+    // Every Rust module starts with a `//!` paragraph saying what it owns.
+    for dir in ["crates", "xtask"] {
+        walk(&root.join(dir), &mut |p| {
+            if p.extension().is_some_and(|e| e == "rs") && !p.components().any(|c| c.as_os_str() == "tests" || c.as_os_str() == "target") {
+                let text = std::fs::read_to_string(p).unwrap_or_default();
+                if !text.trim_start().starts_with("//!") {
+                    problems.push(format!("{} has no //! module documentation", p.display()));
+                }
+            }
+        });
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
+}
+
+fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, f);
+        } else {
+            f(&p);
+        }
+    }
+}

@@ -45,10 +45,23 @@ impl FromRequestParts<AppState> for Ctx {
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string())
             .unwrap_or_else(|| "local".to_owned());
+        // After a POST the page shown is the result of an action; links back (the language switch)
+        // go to the page the form was on, which the Referer names.
+        let path = if parts.method == axum::http::Method::GET {
+            parts.uri.path().to_owned()
+        } else {
+            parts
+                .headers
+                .get(axum::http::header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+                .and_then(|rest| rest.find('/').map(|i| rest[i..].split('?').next().unwrap_or("/").to_owned()))
+                .unwrap_or_else(|| "/".to_owned())
+        };
         Ok(Ctx {
             lang: lang_of(&parts.headers),
             csrf,
-            path: parts.uri.path().to_owned(),
+            path,
             request_id: parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
             address,
             user,

@@ -125,17 +125,19 @@ pub async fn run(config: &Config, database_url: Option<&str>, args: &DemoArgs) -
     }
     let mut config = config.clone();
     config.http.listen = args.listen.clone();
-    let addr = crate::config::listen_addr(&config)?;
-    let host = if addr.ip().is_loopback() { "localhost".to_owned() } else { addr.ip().to_string() };
-    let mut ready = format!(
-        "\nBeredskap demo town is ready in {:.1} s: http://{host}:{}/\n\nLogins (password \"demo\"):\n",
-        started.elapsed().as_secs_f64(),
-        addr.port()
-    );
-    for role in domain::role::Role::ALL {
-        ready.push_str(&format!("  {:<12} {}\n", role.demo_username(), role.label_sv()));
-    }
-    ready.push_str("\nThe admin account asks for a TOTP authenticator on first login. Stop with Ctrl-C.");
+    let elapsed = started.elapsed().as_secs_f64();
+    let ready = Box::new(move |addr: std::net::SocketAddr| {
+        let host = if addr.ip().is_loopback() { "localhost".to_owned() } else { addr.ip().to_string() };
+        let mut ready = format!(
+            "\nBeredskap demo town is ready in {elapsed:.1} s: http://{host}:{}/\n\nLogins (password \"demo\"):\n",
+            addr.port()
+        );
+        for role in domain::role::Role::ALL {
+            ready.push_str(&format!("  {:<12} {}\n", role.demo_username(), role.label_sv()));
+        }
+        ready.push_str("\nThe admin account asks for a TOTP authenticator on first login. Stop with Ctrl-C.");
+        ready
+    });
     super::serve::serve(&config, services, true, Some(ready)).await?;
     Ok(ExitCode::SUCCESS)
 }

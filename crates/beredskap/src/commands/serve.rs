@@ -18,8 +18,11 @@ pub async fn run_serve(config: &Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Serves until SIGINT or SIGTERM. `on_ready` is printed once the listener accepts connections.
-pub async fn serve(config: &Config, services: Services, demo: bool, on_ready: Option<String>) -> anyhow::Result<()> {
+/// What to print once the listener accepts connections, given the address it really bound.
+pub type OnReady = Box<dyn FnOnce(SocketAddr) -> String + Send>;
+
+/// Serves until SIGINT or SIGTERM.
+pub async fn serve(config: &Config, services: Services, demo: bool, on_ready: Option<OnReady>) -> anyhow::Result<()> {
     let addr: SocketAddr = crate::config::listen_addr(config)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -39,9 +42,12 @@ pub async fn serve(config: &Config, services: Services, demo: bool, on_ready: Op
     } else {
         None
     };
-    tracing::info!(%addr, "listening");
+    let bound = listener.local_addr().context("reading the bound address")?;
+    tracing::info!(addr = %bound, "listening");
     if let Some(msg) = on_ready {
-        println!("{msg}");
+        use std::io::Write;
+        println!("{}", msg(bound));
+        let _ = std::io::stdout().flush();
     }
     let token = shutdown.clone();
     let result = web::serve(listener, state, async move {
