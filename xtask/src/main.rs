@@ -22,8 +22,17 @@ fn main() -> ExitCode {
             for s in &t.skipped {
                 println!("SKIPPED: {s}");
             }
-            println!("suite: {} passed, {} failed, {} skipped", t.passed, t.failed, t.skipped.len());
-            if t.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+            println!(
+                "suite: {} passed, {} failed, {} skipped",
+                t.passed,
+                t.failed,
+                t.skipped.len()
+            );
+            if t.failed > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(e) => {
             eprintln!("xtask: {e}");
@@ -40,7 +49,10 @@ struct Tally {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn in_ci() -> bool {
@@ -49,7 +61,11 @@ fn in_ci() -> bool {
 
 /// Runs a command, echoing its output, and counts test results in it.
 fn run_counting(cmd: &mut Command, tally: &mut Tally) -> Result<bool, String> {
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().map_err(|e| format!("starting {cmd:?}: {e}"))?;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("starting {cmd:?}: {e}"))?;
     let out = child.stdout.take().ok_or("no stdout")?;
     for line in BufReader::new(out).lines() {
         let line = line.map_err(|e| e.to_string())?;
@@ -69,14 +85,21 @@ fn run_counting(cmd: &mut Command, tally: &mut Tally) -> Result<bool, String> {
         } else if let Some(n) = line.strip_prefix("# fail ") {
             tally.failed += n.trim().parse::<u64>().unwrap_or(0);
         } else if line.starts_with("SKIPPED: ") {
-            tally.skipped.push(line.trim_start_matches("SKIPPED: ").to_owned());
+            tally
+                .skipped
+                .push(line.trim_start_matches("SKIPPED: ").to_owned());
         }
     }
     Ok(child.wait().map_err(|e| e.to_string())?.success())
 }
 
 fn have(program: &str) -> bool {
-    Command::new("sh").arg("-c").arg(format!("command -v {program}")).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {program}"))
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn test() -> Result<Tally, String> {
@@ -91,12 +114,21 @@ fn test() -> Result<Tally, String> {
         .is_ok_and(|s| s.success());
     if !pg_ok {
         if in_ci() {
-            return Err("PostgreSQL is not reachable at 127.0.0.1:5432 and CI=true requires it".into());
+            return Err(
+                "PostgreSQL is not reachable at 127.0.0.1:5432 and CI=true requires it".into(),
+            );
         }
-        tally.skipped.push("PostgreSQL halves of the store tests (no server at 127.0.0.1:5432)".into());
+        tally
+            .skipped
+            .push("PostgreSQL halves of the store tests (no server at 127.0.0.1:5432)".into());
     }
     // The Rust tests print their own SKIPPED lines to stderr when a backend is missing.
-    let ok = run_counting(Command::new("cargo").args(["test", "--workspace", "--color", "never"]).current_dir(&root), &mut tally)?;
+    let ok = run_counting(
+        Command::new("cargo")
+            .args(["test", "--workspace", "--color", "never"])
+            .current_dir(&root),
+        &mut tally,
+    )?;
     if !ok && tally.failed == 0 {
         tally.failed += 1;
     }
@@ -104,24 +136,40 @@ fn test() -> Result<Tally, String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() || !have("npm") {
         if in_ci() {
-            return Err(format!("browser tests need {chromium} and npm, and CI=true requires them"));
+            return Err(format!(
+                "browser tests need {chromium} and npm, and CI=true requires them"
+            ));
         }
         tally.skipped.push(format!("browser tests ({chromium} or npm missing; `apt-get install chromium` and Node.js bring them)"));
         return Ok(tally);
     }
-    let built = Command::new("cargo").args(["build", "--quiet", "-p", "beredskap"]).current_dir(&root).status().map_err(|e| e.to_string())?;
+    let built = Command::new("cargo")
+        .args(["build", "--quiet", "-p", "beredskap"])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| e.to_string())?;
     if !built.success() {
         return Err("building the beredskap binary for the browser tests failed".into());
     }
     let e2e = root.join("e2e");
     if !e2e.join("node_modules/playwright-core").exists() {
-        let s = Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e).status().map_err(|e| e.to_string())?;
+        let s = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&e2e)
+            .status()
+            .map_err(|e| e.to_string())?;
         if !s.success() {
             return Err("npm ci in e2e/ failed".into());
         }
     }
     let bin = root.join("target/debug/beredskap");
-    let ok = run_counting(Command::new("npm").args(["test", "--silent"]).env("BEREDSKAP_BIN", bin).current_dir(&e2e), &mut tally)?;
+    let ok = run_counting(
+        Command::new("npm")
+            .args(["test", "--silent"])
+            .env("BEREDSKAP_BIN", bin)
+            .current_dir(&e2e),
+        &mut tally,
+    )?;
     if !ok && tally.failed == 0 {
         tally.failed += 1;
     }
@@ -136,13 +184,17 @@ fn tidy() -> Result<(), String> {
         .current_dir(&root)
         .output()
         .map_err(|e| format!("cargo metadata: {e}"))?;
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
+    let meta: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
     // Which workspace crates and outside crates each crate may use (normal dependencies only).
     let allowed: &[(&str, &[&str])] = &[
         ("domain", &["jiff", "thiserror", "serde", "serde_json"]),
         ("formats", &["thiserror", "serde"]),
         ("planner", &[]),
-        ("views", &["domain", "askama", "jiff", "fluent-bundle", "unic-langid"]),
+        (
+            "views",
+            &["domain", "askama", "jiff", "fluent-bundle", "unic-langid"],
+        ),
     ];
     let mut problems = Vec::new();
     for pkg in meta["packages"].as_array().into_iter().flatten() {
@@ -159,7 +211,9 @@ fn tidy() -> Result<(), String> {
         if ["web", "jobs", "views"].contains(&name) {
             for dep in pkg["dependencies"].as_array().into_iter().flatten() {
                 if dep["name"].as_str() == Some("sqlx") && dep["kind"].as_str() != Some("dev") {
-                    problems.push(format!("crate {name} must not use sqlx: SQL lives in store"));
+                    problems.push(format!(
+                        "crate {name} must not use sqlx: SQL lives in store"
+                    ));
                 }
             }
         }
@@ -167,7 +221,11 @@ fn tidy() -> Result<(), String> {
     // Every Rust module starts with a `//!` paragraph saying what it owns.
     for dir in ["crates", "xtask"] {
         walk(&root.join(dir), &mut |p| {
-            if p.extension().is_some_and(|e| e == "rs") && !p.components().any(|c| c.as_os_str() == "tests" || c.as_os_str() == "target") {
+            if p.extension().is_some_and(|e| e == "rs")
+                && !p
+                    .components()
+                    .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "target")
+            {
                 let text = std::fs::read_to_string(p).unwrap_or_default();
                 if !text.trim_start().starts_with("//!") {
                     problems.push(format!("{} has no //! module documentation", p.display()));
@@ -175,11 +233,17 @@ fn tidy() -> Result<(), String> {
             }
         });
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {

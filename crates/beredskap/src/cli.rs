@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::commands::{bench_vrptw::BenchVrptwArgs, plan::PlanArgs};
 
 #[derive(Parser, Debug)]
-#[command(name = "beredskap", version, about = "Beredskap: the crisis-ready operations platform of a municipal utility")]
+#[command(
+    name = "beredskap",
+    version,
+    about = "Beredskap: the crisis-ready operations platform of a municipal utility"
+)]
 pub struct Cli {
     /// Configuration file (TOML). Without it, ./beredskap.toml is read when present.
     #[arg(long, global = true)]

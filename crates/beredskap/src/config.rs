@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub const EXAMPLE: &str = include_str!("../beredskap.example.toml");
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub database: DatabaseConfig,
@@ -96,7 +96,11 @@ pub struct SmtpConfig {
 
 impl std::fmt::Debug for SmtpConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpConfig").field("host", &self.host).field("port", &self.port).field("password", &"***").finish()
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("password", &"***")
+            .finish()
     }
 }
 
@@ -110,51 +114,57 @@ pub struct SmsConfig {
 
 impl std::fmt::Debug for SmsConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmsConfig").field("url", &self.url).field("token", &"***").field("sender", &self.sender).finish()
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            database: DatabaseConfig::default(),
-            http: HttpConfig::default(),
-            auth: AuthConfig::default(),
-            worker: WorkerConfig::default(),
-            log: LogConfig::default(),
-            mail: MailConfig::default(),
-        }
+        f.debug_struct("SmsConfig")
+            .field("url", &self.url)
+            .field("token", &"***")
+            .field("sender", &self.sender)
+            .finish()
     }
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig { url: "sqlite://beredskap.sqlite".into(), max_connections: 16 }
+        DatabaseConfig {
+            url: "sqlite://beredskap.sqlite".into(),
+            max_connections: 16,
+        }
     }
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        HttpConfig { listen: "127.0.0.1:8080".into(), secure_cookies: true }
+        HttpConfig {
+            listen: "127.0.0.1:8080".into(),
+            secure_cookies: true,
+        }
     }
 }
 
 impl Default for AuthConfig {
     fn default() -> Self {
         let a = services::auth::AuthSettings::default();
-        AuthConfig { max_failures_per_minute: a.max_failures_per_minute, min_password_length: a.min_password_length }
+        AuthConfig {
+            max_failures_per_minute: a.max_failures_per_minute,
+            min_password_length: a.min_password_length,
+        }
     }
 }
 
 impl Default for WorkerConfig {
     fn default() -> Self {
-        WorkerConfig { enabled: true, idle_sleep_ms: 2000 }
+        WorkerConfig {
+            enabled: true,
+            idle_sleep_ms: 2000,
+        }
     }
 }
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig { format: LogFormat::Pretty, filter: "info".into() }
+        LogConfig {
+            format: LogFormat::Pretty,
+            filter: "info".into(),
+        }
     }
 }
 
@@ -170,16 +180,25 @@ pub struct FlagOverrides {
 impl Config {
     /// Loads and validates the configuration. `file` is `--config`; without it `beredskap.toml`
     /// in the working directory is read when present. Loading has no side effects.
-    pub fn load(file: Option<&Path>, env: &[(String, String)], flags: &FlagOverrides) -> anyhow::Result<Config> {
+    pub fn load(
+        file: Option<&Path>,
+        env: &[(String, String)],
+        flags: &FlagOverrides,
+    ) -> anyhow::Result<Config> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(p) => {
                 if !p.exists() {
-                    bail!("configuration file {} does not exist: fix the --config path, or print an example with `beredskap config --example`", p.display());
+                    bail!(
+                        "configuration file {} does not exist: fix the --config path, or print an example with `beredskap config --example`",
+                        p.display()
+                    );
                 }
                 fig = fig.merge(Toml::file(p));
             }
-            None if Path::new("beredskap.toml").exists() => fig = fig.merge(Toml::file("beredskap.toml")),
+            None if Path::new("beredskap.toml").exists() => {
+                fig = fig.merge(Toml::file("beredskap.toml"))
+            }
             None => {}
         }
         // The environment is passed in rather than read here, so tests can give their own.
@@ -192,15 +211,22 @@ impl Config {
             fig = fig.merge(Serialized::default("http.listen", listen));
         }
         let config: Config = fig.extract().map_err(|e| {
-            let e = e.into_iter().next().map(|e| e.to_string()).unwrap_or_default();
-            anyhow::anyhow!("invalid configuration: {e} — fix that value (see `beredskap config --example`)")
+            let e = e
+                .into_iter()
+                .next()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            anyhow::anyhow!(
+                "invalid configuration: {e} — fix that value (see `beredskap config --example`)"
+            )
         })?;
         config.validate()?;
         Ok(config)
     }
 
     pub fn validate(&self) -> anyhow::Result<()> {
-        store::backend::parse_url(&self.database.url).map_err(|e| anyhow::anyhow!("invalid configuration: database.url: {e}"))?;
+        store::backend::parse_url(&self.database.url)
+            .map_err(|e| anyhow::anyhow!("invalid configuration: database.url: {e}"))?;
         self.http.listen.parse::<SocketAddr>().map_err(|_| {
             anyhow::anyhow!("invalid configuration: http.listen {:?} is not an address: use IP:PORT such as 127.0.0.1:8080", self.http.listen)
         })?;
@@ -208,7 +234,9 @@ impl Config {
             bail!("invalid configuration: database.max_connections must be at least 1");
         }
         if self.auth.min_password_length < 8 {
-            bail!("invalid configuration: auth.min_password_length must be at least 8 (ASVS 6.2.1)");
+            bail!(
+                "invalid configuration: auth.min_password_length must be at least 8 (ASVS 6.2.1)"
+            );
         }
         if self.auth.max_failures_per_minute < 1 {
             bail!("invalid configuration: auth.max_failures_per_minute must be at least 1");
@@ -239,19 +267,27 @@ impl Config {
                 ..Default::default()
             },
             mail: services::outbox::TransportSettings {
-                smtp: self.mail.smtp.as_ref().map(|s| services::outbox::SmtpSettings {
-                    host: s.host.clone(),
-                    port: s.port,
-                    security: s.security,
-                    username: s.username.clone(),
-                    password: s.password.clone().map(SecretString::from),
-                    from: s.from.clone(),
-                }),
-                sms: self.mail.sms.as_ref().map(|s| services::outbox::SmsSettings {
-                    url: s.url.clone(),
-                    token: SecretString::from(s.token.clone()),
-                    sender: s.sender.clone(),
-                }),
+                smtp: self
+                    .mail
+                    .smtp
+                    .as_ref()
+                    .map(|s| services::outbox::SmtpSettings {
+                        host: s.host.clone(),
+                        port: s.port,
+                        security: s.security,
+                        username: s.username.clone(),
+                        password: s.password.clone().map(SecretString::from),
+                        from: s.from.clone(),
+                    }),
+                sms: self
+                    .mail
+                    .sms
+                    .as_ref()
+                    .map(|s| services::outbox::SmsSettings {
+                        url: s.url.clone(),
+                        token: SecretString::from(s.token.clone()),
+                        sender: s.sender.clone(),
+                    }),
             },
         }
     }
@@ -265,13 +301,17 @@ const NOT_CONFIGURATION: &[&str] = &["BEREDSKAP_NEW_PASSWORD", "BEREDSKAP_TEST_P
 fn env_to_toml(env: &[(String, String)]) -> anyhow::Result<String> {
     let mut root = toml::Table::new();
     for (k, v) in env {
-        let Some(rest) = k.strip_prefix("BEREDSKAP_") else { continue };
+        let Some(rest) = k.strip_prefix("BEREDSKAP_") else {
+            continue;
+        };
         if NOT_CONFIGURATION.contains(&k.as_str()) {
             continue;
         }
         let path: Vec<String> = rest.split("__").map(str::to_lowercase).collect();
         if path.len() < 2 {
-            bail!("environment variable {k} has no section: use BEREDSKAP_SECTION__KEY, e.g. BEREDSKAP_DATABASE__URL");
+            bail!(
+                "environment variable {k} has no section: use BEREDSKAP_SECTION__KEY, e.g. BEREDSKAP_DATABASE__URL"
+            );
         }
         let value = if let Ok(i) = v.parse::<i64>() {
             toml::Value::Integer(i)
@@ -282,8 +322,12 @@ fn env_to_toml(env: &[(String, String)]) -> anyhow::Result<String> {
         };
         let mut table = &mut root;
         for part in &path[..path.len() - 1] {
-            let entry = table.entry(part.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
-            let Some(t) = entry.as_table_mut() else { bail!("environment variable {k} conflicts with another one") };
+            let entry = table
+                .entry(part.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let Some(t) = entry.as_table_mut() else {
+                bail!("environment variable {k} conflicts with another one")
+            };
             table = t;
         }
         table.insert(path[path.len() - 1].clone(), value);
@@ -293,11 +337,16 @@ fn env_to_toml(env: &[(String, String)]) -> anyhow::Result<String> {
 
 /// Reads `BEREDSKAP_*` variables from the process environment.
 pub fn process_env() -> Vec<(String, String)> {
-    std::env::vars().filter(|(k, _)| k.starts_with("BEREDSKAP_")).collect()
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("BEREDSKAP_"))
+        .collect()
 }
 
 pub fn listen_addr(c: &Config) -> anyhow::Result<SocketAddr> {
-    c.http.listen.parse().with_context(|| format!("http.listen {:?}", c.http.listen))
+    c.http
+        .listen
+        .parse()
+        .with_context(|| format!("http.listen {:?}", c.http.listen))
 }
 
 #[cfg(test)]
@@ -306,32 +355,64 @@ mod tests {
 
     #[test]
     fn example_file_is_the_defaults() {
-        let from_example: Config = Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(EXAMPLE)).extract().unwrap();
-        assert_eq!(from_example, Config::default(), "beredskap.example.toml and Config::default() drifted apart");
+        let from_example: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string(EXAMPLE))
+            .extract()
+            .unwrap();
+        assert_eq!(
+            from_example,
+            Config::default(),
+            "beredskap.example.toml and Config::default() drifted apart"
+        );
     }
 
     #[test]
     fn layering_env_over_defaults_and_flags_over_env() {
         let env = vec![
-            ("BEREDSKAP_DATABASE__URL".to_owned(), "sqlite://from-env.db".to_owned()),
-            ("BEREDSKAP_AUTH__MAX_FAILURES_PER_MINUTE".to_owned(), "5".to_owned()),
+            (
+                "BEREDSKAP_DATABASE__URL".to_owned(),
+                "sqlite://from-env.db".to_owned(),
+            ),
+            (
+                "BEREDSKAP_AUTH__MAX_FAILURES_PER_MINUTE".to_owned(),
+                "5".to_owned(),
+            ),
         ];
         let c = Config::load(None, &env, &FlagOverrides::default()).unwrap();
         assert_eq!(c.database.url, "sqlite://from-env.db");
         assert_eq!(c.auth.max_failures_per_minute, 5);
-        let flags = FlagOverrides { database_url: Some("sqlite://from-flag.db".into()), listen: None };
-        assert_eq!(Config::load(None, &env, &flags).unwrap().database.url, "sqlite://from-flag.db");
+        let flags = FlagOverrides {
+            database_url: Some("sqlite://from-flag.db".into()),
+            listen: None,
+        };
+        assert_eq!(
+            Config::load(None, &env, &flags).unwrap().database.url,
+            "sqlite://from-flag.db"
+        );
     }
 
     #[test]
     fn bad_values_say_where_and_how_to_fix() {
-        let env = vec![("BEREDSKAP_HTTP__LISTEN".to_owned(), "not-an-address".to_owned())];
-        let e = Config::load(None, &env, &FlagOverrides::default()).unwrap_err().to_string();
+        let env = vec![(
+            "BEREDSKAP_HTTP__LISTEN".to_owned(),
+            "not-an-address".to_owned(),
+        )];
+        let e = Config::load(None, &env, &FlagOverrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("http.listen") && e.contains("IP:PORT"), "{e}");
-        let env = vec![("BEREDSKAP_AUTH__MAX_FAILURES_PER_MINUTE".to_owned(), "many".to_owned())];
-        let e = Config::load(None, &env, &FlagOverrides::default()).unwrap_err().to_string();
+        let env = vec![(
+            "BEREDSKAP_AUTH__MAX_FAILURES_PER_MINUTE".to_owned(),
+            "many".to_owned(),
+        )];
+        let e = Config::load(None, &env, &FlagOverrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("max_failures_per_minute"), "{e}");
-        let flags = FlagOverrides { database_url: Some("mysql://root:pw@h/db".into()), listen: None };
+        let flags = FlagOverrides {
+            database_url: Some("mysql://root:pw@h/db".into()),
+            listen: None,
+        };
         let e = Config::load(None, &[], &flags).unwrap_err().to_string();
         assert!(e.contains("sqlite://") && !e.contains(":pw@"), "{e}");
     }
@@ -340,9 +421,16 @@ mod tests {
     fn secrets_are_redacted() {
         let mut c = Config::default();
         c.database.url = "postgres://app:hunter2@db/beredskap".into();
-        c.mail.sms = Some(SmsConfig { url: "https://sms".into(), token: "tok-secret".into(), sender: "KEM".into() });
+        c.mail.sms = Some(SmsConfig {
+            url: "https://sms".into(),
+            token: "tok-secret".into(),
+            sender: "KEM".into(),
+        });
         let printed = toml::to_string(&c.redacted()).unwrap();
-        assert!(!printed.contains("hunter2") && !printed.contains("tok-secret"), "{printed}");
+        assert!(
+            !printed.contains("hunter2") && !printed.contains("tok-secret"),
+            "{printed}"
+        );
         assert!(!format!("{c:?}").contains("hunter2"));
     }
 }

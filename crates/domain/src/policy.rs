@@ -22,8 +22,13 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 5] =
-        [Capability::Campaign, Capability::Visits, Capability::Credit, Capability::Suppliers, Capability::Portal];
+    pub const ALL: [Capability; 5] = [
+        Capability::Campaign,
+        Capability::Visits,
+        Capability::Credit,
+        Capability::Suppliers,
+        Capability::Portal,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -210,14 +215,20 @@ impl PolicyBody {
 
     /// Checks values a person could get wrong; the message names the field and the fix.
     pub fn validate(&self) -> Result<(), PolicyError> {
-        let bad = |field: &'static str, message: &str| Err(PolicyError::Invalid { field, message: message.to_owned() });
+        let bad = |field: &'static str, message: &str| {
+            Err(PolicyError::Invalid {
+                field,
+                message: message.to_owned(),
+            })
+        };
         match self {
             PolicyBody::Campaign(c) if c.notice_working_days > 30 => {
                 bad("notice_working_days", "must be at most 30 working days")
             }
-            PolicyBody::Visits(v) if v.max_present_per_site == 0 => {
-                bad("max_present_per_site", "must be at least 1; close the site with opening-hour exceptions instead")
-            }
+            PolicyBody::Visits(v) if v.max_present_per_site == 0 => bad(
+                "max_present_per_site",
+                "must be at least 1; close the site with opening-hour exceptions instead",
+            ),
             PolicyBody::Credit(c) if c.max_amount_ore < 0 || c.auto_approve_up_to_ore < 0 => {
                 bad("max_amount_ore", "amounts must not be negative")
             }
@@ -227,9 +238,10 @@ impl PolicyBody {
             PolicyBody::Credit(c) if c.max_extension_days == 0 || c.max_extension_days > 365 => {
                 bad("max_extension_days", "must be between 1 and 365")
             }
-            PolicyBody::Suppliers(s) if s.shortened_terms_days == Some(0) => {
-                bad("shortened_terms_days", "must be at least 1 day, or empty for the standard terms")
-            }
+            PolicyBody::Suppliers(s) if s.shortened_terms_days == Some(0) => bad(
+                "shortened_terms_days",
+                "must be at least 1 day, or empty for the standard terms",
+            ),
             _ => Ok(()),
         }
     }
@@ -270,7 +282,10 @@ impl PolicyBody {
                 yes_no(c.waive_interest)
             ),
             PolicyBody::Suppliers(s) => match s.shortened_terms_days {
-                Some(d) => format!("Förkortad betaltid {d} dagar för {}", rule_sv(&s.applies_to)),
+                Some(d) => format!(
+                    "Förkortad betaltid {d} dagar för {}",
+                    rule_sv(&s.applies_to)
+                ),
                 None => "Ordinarie betalningsvillkor".to_owned(),
             },
             PolicyBody::Portal(p) => match &p.banner_sv {
@@ -328,7 +343,10 @@ pub enum PolicyError {
     #[error("unknown capability {0:?}: expected campaign, visits, credit, suppliers or portal")]
     UnknownCapability(String),
     #[error("policy field {field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error("policy body is not valid JSON for its capability: {0}")]
     Malformed(String),
     #[error("the policy ends before it starts: effective_to must be after effective_from")]
@@ -360,7 +378,13 @@ mod tests {
         let normal = PolicyBody::preset(Capability::Visits, Preset::Normal);
         let pandemic = PolicyBody::preset(Capability::Visits, Preset::Pandemic);
         let ps = vec![
-            Policy { body: normal.clone(), effective_from: ts("2020-01-01T00:00:00Z"), effective_to: None, set_by: "a".into(), reason: "r".into() },
+            Policy {
+                body: normal.clone(),
+                effective_from: ts("2020-01-01T00:00:00Z"),
+                effective_to: None,
+                set_by: "a".into(),
+                reason: "r".into(),
+            },
             Policy {
                 body: pandemic.clone(),
                 effective_from: ts("2020-03-16T00:00:00Z"),
@@ -369,9 +393,18 @@ mod tests {
                 reason: "Covid-19".into(),
             },
         ];
-        assert_eq!(select_in_force(&ps, Capability::Visits, ts("2020-03-15T23:59:59Z")), normal);
-        assert_eq!(select_in_force(&ps, Capability::Visits, ts("2020-03-16T00:00:00Z")), pandemic);
-        assert_eq!(select_in_force(&ps, Capability::Visits, ts("2021-10-01T00:00:00Z")), normal);
+        assert_eq!(
+            select_in_force(&ps, Capability::Visits, ts("2020-03-15T23:59:59Z")),
+            normal
+        );
+        assert_eq!(
+            select_in_force(&ps, Capability::Visits, ts("2020-03-16T00:00:00Z")),
+            pandemic
+        );
+        assert_eq!(
+            select_in_force(&ps, Capability::Visits, ts("2021-10-01T00:00:00Z")),
+            normal
+        );
         // No row for a capability: the normal preset.
         assert_eq!(
             select_in_force(&ps, Capability::Credit, ts("2020-05-01T00:00:00Z")),
@@ -387,6 +420,8 @@ mod tests {
         }
         let e = body.validate().unwrap_err().to_string();
         assert!(e.contains("max_present_per_site"), "{e}");
-        assert!(PolicyBody::from_json(r#"{"capability":"visits","rules":{"walk_in":true}}"#).is_err());
+        assert!(
+            PolicyBody::from_json(r#"{"capability":"visits","rules":{"walk_in":true}}"#).is_err()
+        );
     }
 }

@@ -5,7 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// A user's role. Each account has exactly one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Customer,
@@ -105,12 +107,20 @@ impl Role {
 
     /// Idle timeout: a session unused this long is dead (ASVS 7.3.1).
     pub fn session_idle(self) -> Duration {
-        if self.is_staff() { Duration::from_secs(15 * 60) } else { Duration::from_secs(30 * 60) }
+        if self.is_staff() {
+            Duration::from_secs(15 * 60)
+        } else {
+            Duration::from_secs(30 * 60)
+        }
     }
 
     /// Absolute timeout: a session this old is dead however busy (ASVS 7.3.2).
     pub fn session_absolute(self) -> Duration {
-        if self.is_staff() { Duration::from_secs(8 * 3600) } else { Duration::from_secs(12 * 3600) }
+        if self.is_staff() {
+            Duration::from_secs(8 * 3600)
+        } else {
+            Duration::from_secs(12 * 3600)
+        }
     }
 }
 
@@ -121,13 +131,18 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown role {0:?}: expected one of customer, agent, credit_officer, planner, technician, finance, continuity_manager, admin")]
+#[error(
+    "unknown role {0:?}: expected one of customer, agent, credit_officer, planner, technician, finance, continuity_manager, admin"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {
     type Err = UnknownRole;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 

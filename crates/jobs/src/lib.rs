@@ -83,10 +83,16 @@ pub enum Turn {
 /// Delay before attempt `n + 1`: 10 s, 20 s, 40 s, … capped at one hour.
 pub fn backoff(attempts: i64) -> Duration {
     let exp = attempts.clamp(0, 20) as u32;
-    Duration::from_secs(10u64.saturating_mul(2u64.saturating_pow(exp.saturating_sub(1)))).min(Duration::from_secs(3600))
+    Duration::from_secs(10u64.saturating_mul(2u64.saturating_pow(exp.saturating_sub(1))))
+        .min(Duration::from_secs(3600))
 }
 
-async fn execute(services: &Services, transports: &Transports, kind: JobKind, _payload: &str) -> Result<(), JobError> {
+async fn execute(
+    services: &Services,
+    transports: &Transports,
+    kind: JobKind,
+    _payload: &str,
+) -> Result<(), JobError> {
     match kind {
         JobKind::DeliverOutbox => {
             let (sent, failed) = services.deliver_pending(transports, 200).await?;
@@ -99,7 +105,12 @@ async fn execute(services: &Services, transports: &Transports, kind: JobKind, _p
             let now = services.now_micros();
             let mut tx = services.store().begin().await?;
             // Sessions: idle more than 30 min or older than 12 h are dead for every role.
-            let n = store::sessions::delete_older_than(&mut tx, now - 30 * 60_000_000, now - 12 * 3_600_000_000).await?;
+            let n = store::sessions::delete_older_than(
+                &mut tx,
+                now - 30 * 60_000_000,
+                now - 12 * 3_600_000_000,
+            )
+            .await?;
             store::sessions::prune_failures(&mut tx, now - 3_600_000_000).await?;
             tx.commit().await?;
             tracing::debug!(sessions = n, "pruned");
@@ -116,7 +127,9 @@ pub async fn run_once(services: &Services, transports: &Transports) -> Result<Tu
     let span = tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempts);
     let _enter = span.enter();
     let result = match JobKind::parse(&job.kind) {
-        Some(kind) => execute(services, transports, kind, &job.payload).await.map_err(|e| e.to_string()),
+        Some(kind) => execute(services, transports, kind, &job.payload)
+            .await
+            .map_err(|e| e.to_string()),
         None => Err(format!("unknown job kind {:?}", job.kind)),
     };
     let now = services.now();
@@ -126,13 +139,25 @@ pub async fn run_once(services: &Services, transports: &Transports) -> Result<Tu
             Ok(Turn::Done(job.id))
         }
         Err(e) => {
-            let retry = (job.attempts < job.max_attempts && JobKind::parse(&job.kind).is_some()).then(|| {
-                let delay = SignedDuration::try_from(backoff(job.attempts)).unwrap_or(SignedDuration::from_secs(3600));
-                domain::time::to_micros(now.saturating_add(delay).unwrap_or(now))
-            });
+            let retry = (job.attempts < job.max_attempts && JobKind::parse(&job.kind).is_some())
+                .then(|| {
+                    let delay = SignedDuration::try_from(backoff(job.attempts))
+                        .unwrap_or(SignedDuration::from_secs(3600));
+                    domain::time::to_micros(now.saturating_add(delay).unwrap_or(now))
+                });
             tracing::warn!(error = %e, will_retry = retry.is_some(), "job failed");
-            store::jobs::fail(services.store(), job.id, &e, retry, domain::time::to_micros(now)).await?;
-            Ok(Turn::Failed { id: job.id, will_retry: retry.is_some() })
+            store::jobs::fail(
+                services.store(),
+                job.id,
+                &e,
+                retry,
+                domain::time::to_micros(now),
+            )
+            .await?;
+            Ok(Turn::Failed {
+                id: job.id,
+                will_retry: retry.is_some(),
+            })
         }
     }
 }
@@ -159,25 +184,50 @@ pub struct WorkerSettings {
 
 impl Default for WorkerSettings {
     fn default() -> Self {
-        WorkerSettings { idle_sleep: Duration::from_secs(2), outbox_every: Duration::from_secs(10) }
+        WorkerSettings {
+            idle_sleep: Duration::from_secs(2),
+            outbox_every: Duration::from_secs(10),
+        }
     }
 }
 
 /// The worker loop: schedules the periodic jobs, runs due jobs, stops cleanly on `shutdown`
 /// (the job in hand is finished first).
-pub async fn run_worker(services: Services, transports: Transports, settings: WorkerSettings, shutdown: CancellationToken) {
+pub async fn run_worker(
+    services: Services,
+    transports: Transports,
+    settings: WorkerSettings,
+    shutdown: CancellationToken,
+) {
     tracing::info!("worker started");
     let mut last_schedule: Option<jiff::Timestamp> = None;
     while !shutdown.is_cancelled() {
         let now = services.now();
-        if last_schedule.is_none_or(|t| now.duration_since(t) >= SignedDuration::try_from(settings.outbox_every).unwrap_or_default()) {
+        if last_schedule.is_none_or(|t| {
+            now.duration_since(t)
+                >= SignedDuration::try_from(settings.outbox_every).unwrap_or_default()
+        }) {
             last_schedule = Some(now);
             let slot = now.as_second() / settings.outbox_every.as_secs().max(1) as i64;
             let stale = domain::time::to_micros(now) - STALE_AFTER.as_micros() as i64;
             let scheduled = async {
                 store::jobs::requeue_stale(services.store(), stale).await?;
-                enqueue(&services, JobKind::DeliverOutbox, &serde_json::json!({}), now, Some(&format!("outbox:{slot}"))).await?;
-                enqueue(&services, JobKind::Prune, &serde_json::json!({}), now, Some(&format!("prune:{}", now.as_second() / 3600))).await?;
+                enqueue(
+                    &services,
+                    JobKind::DeliverOutbox,
+                    &serde_json::json!({}),
+                    now,
+                    Some(&format!("outbox:{slot}")),
+                )
+                .await?;
+                enqueue(
+                    &services,
+                    JobKind::Prune,
+                    &serde_json::json!({}),
+                    now,
+                    Some(&format!("prune:{}", now.as_second() / 3600)),
+                )
+                .await?;
                 Ok::<_, JobError>(())
             };
             if let Err(e) = scheduled.await {

@@ -410,6 +410,17 @@ pub fn validate(p: &Problem) -> Result<(), InputError> {
                     "use an id from CREWS.csv",
                 ));
             };
+            if let Some(sk) = &j.skill
+                && !c.skills.contains(sk)
+            {
+                return Err(err(
+                    InputFile::Jobs,
+                    row,
+                    "fixed_crew",
+                    format!("crew {} lacks the skill {sk:?} the job needs", c.id),
+                    "fix the job on a crew with that skill",
+                ));
+            }
             if c.dates.binary_search(&fx.date).is_err() {
                 return Err(err(
                     InputFile::Jobs,

@@ -783,7 +783,9 @@ impl<'a> Solver<'a> {
         let job = &inst.jobs[j as usize];
         let mut best: Option<Ins> = None;
         if job.only_vehicle != NONE {
-            self.scan_route(s, j, job.only_vehicle, &mut best);
+            if inst.allowed(j, job.only_vehicle) {
+                self.scan_route(s, j, job.only_vehicle, &mut best);
+            }
             return best;
         }
         if self.full_scan {
@@ -836,6 +838,7 @@ impl<'a> Solver<'a> {
                 continue;
             };
             if inst.allowed(j, v)
+                && job.demand <= inst.vehicles[v as usize].capacity
                 && let Some(d) = self.eval(s, j, v, 0)
                 && best.is_none_or(|b| d < b.delta)
             {

@@ -38,7 +38,9 @@ pub struct Event<'a> {
 }
 
 fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 fn chain_hash(prev: &str, r: &AuditRow) -> String {

@@ -28,19 +28,30 @@ pub struct AuthSettings {
 
 impl Default for AuthSettings {
     fn default() -> Self {
-        AuthSettings { argon2_memory_kib: 47_104, argon2_iterations: 1, max_failures_per_minute: 10, min_password_length: 12 }
+        AuthSettings {
+            argon2_memory_kib: 47_104,
+            argon2_iterations: 1,
+            max_failures_per_minute: 10,
+            min_password_length: 12,
+        }
     }
 }
 
 fn argon2(settings: &AuthSettings) -> Result<Argon2<'static>> {
-    let params = Params::new(settings.argon2_memory_kib, settings.argon2_iterations, 1, None)
-        .map_err(|e| ServiceError::Internal(format!("argon2 parameters: {e}")))?;
+    let params = Params::new(
+        settings.argon2_memory_kib,
+        settings.argon2_iterations,
+        1,
+        None,
+    )
+    .map_err(|e| ServiceError::Internal(format!("argon2 parameters: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
 pub fn hash_password_with(settings: &AuthSettings, password: &str) -> Result<String> {
     let salt_bytes: [u8; 16] = rand::random();
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| ServiceError::Internal(format!("salt: {e}")))?;
+    let salt = SaltString::encode_b64(&salt_bytes)
+        .map_err(|e| ServiceError::Internal(format!("salt: {e}")))?;
     Ok(argon2(settings)?
         .hash_password(password.as_bytes(), &salt)
         .map_err(|e| ServiceError::Internal(format!("hashing: {e}")))?
@@ -48,7 +59,9 @@ pub fn hash_password_with(settings: &AuthSettings, password: &str) -> Result<Str
 }
 
 fn verify_password(settings: &AuthSettings, hash: &str, password: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
     argon2(settings).is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
@@ -104,7 +117,9 @@ pub enum LoginStep {
 }
 
 fn role_of(u: &UserRow) -> Result<Role> {
-    u.role.parse().map_err(|e: domain::role::UnknownRole| ServiceError::Internal(e.to_string()))
+    u.role
+        .parse()
+        .map_err(|e: domain::role::UnknownRole| ServiceError::Internal(e.to_string()))
 }
 
 impl Services {
@@ -115,14 +130,21 @@ impl Services {
         let now = self.now_micros();
         let settings = &self.settings().auth;
         let (by_account, by_address) =
-            store::sessions::recent_failures(self.store(), &account, address, now - 60_000_000).await?;
-        if by_account >= settings.max_failures_per_minute || by_address >= settings.max_failures_per_minute {
+            store::sessions::recent_failures(self.store(), &account, address, now - 60_000_000)
+                .await?;
+        if by_account >= settings.max_failures_per_minute
+            || by_address >= settings.max_failures_per_minute
+        {
             return Err(ServiceError::RateLimited);
         }
         let user = store::users::by_username(self.store(), &account).await?;
         let ok = match &user {
             // Demo accounts work only while the program runs in demo mode.
-            Some(u) => verify_password(settings, &u.password_hash, password) && !u.disabled && (!u.is_demo || self.demo_mode()),
+            Some(u) => {
+                verify_password(settings, &u.password_hash, password)
+                    && !u.disabled
+                    && (!u.is_demo || self.demo_mode())
+            }
             None => {
                 // Same cost as a real verification; the result is ignored.
                 let _ = verify_password(settings, &self.inner.dummy_hash, password);
@@ -132,12 +154,21 @@ impl Services {
         let mut tx = self.store().begin().await?;
         let Some(user) = user.filter(|_| ok) else {
             store::sessions::record_failure(&mut tx, &account, address, now).await?;
-            let actor = Actor { name: account.clone(), ..Actor::anonymous(address) };
+            let actor = Actor {
+                name: account.clone(),
+                ..Actor::anonymous(address)
+            };
             audit::record(
                 &mut tx,
                 self,
                 &actor,
-                &Event { action: "login", object_kind: "user", object_id: &account, outcome: Outcome::Failure, detail: "" },
+                &Event {
+                    action: "login",
+                    object_kind: "user",
+                    object_id: &account,
+                    outcome: Outcome::Failure,
+                    detail: "",
+                },
             )
             .await?;
             tx.commit().await?;
@@ -152,8 +183,15 @@ impl Services {
             LoginStep::Done
         };
         let token = new_token();
-        store::sessions::insert(&mut tx, &token_hash(&token), user.id, &new_token(), next != LoginStep::Done, now)
-            .await?;
+        store::sessions::insert(
+            &mut tx,
+            &token_hash(&token),
+            user.id,
+            &new_token(),
+            next != LoginStep::Done,
+            now,
+        )
+        .await?;
         let actor = Actor {
             user_id: Some(user.id),
             name: user.username.clone(),
@@ -170,7 +208,13 @@ impl Services {
             &mut tx,
             self,
             &actor,
-            &Event { action: "login", object_kind: "user", object_id: &user.username, outcome: Outcome::Success, detail },
+            &Event {
+                action: "login",
+                object_kind: "user",
+                object_id: &user.username,
+                outcome: Outcome::Success,
+                detail,
+            },
         )
         .await?;
         tx.commit().await?;
@@ -180,10 +224,13 @@ impl Services {
     /// The user behind a session cookie, or `None` when the session is unknown, expired or the
     /// account is disabled. Expired sessions are deleted.
     pub async fn session_user(&self, token: &str) -> Result<Option<SessionUser>> {
-        let Some(s) = store::sessions::by_token_hash(self.store(), &token_hash(token)).await? else {
+        let Some(s) = store::sessions::by_token_hash(self.store(), &token_hash(token)).await?
+        else {
             return Ok(None);
         };
-        let Some(u) = store::users::by_id(self.store(), s.user_id).await? else { return Ok(None) };
+        let Some(u) = store::users::by_id(self.store(), s.user_id).await? else {
+            return Ok(None);
+        };
         let role = role_of(&u)?;
         let now = self.now_micros();
         let idle = micros(role.session_idle());
@@ -220,7 +267,13 @@ impl Services {
             &mut tx,
             self,
             &user.actor(address),
-            &Event { action: "logout", object_kind: "user", object_id: &user.username, outcome: Outcome::Success, detail: "" },
+            &Event {
+                action: "logout",
+                object_kind: "user",
+                object_id: &user.username,
+                outcome: Outcome::Success,
+                detail: "",
+            },
         )
         .await?;
         tx.commit().await?;
@@ -228,11 +281,22 @@ impl Services {
     }
 
     /// Changes the password and ends every session of the account, this one included.
-    pub async fn change_password(&self, user: &SessionUser, old: &str, new: &str, address: &str) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        user: &SessionUser,
+        old: &str,
+        new: &str,
+        address: &str,
+    ) -> Result<()> {
         let settings = &self.settings().auth;
-        let row = store::users::by_id(self.store(), user.user_id).await?.ok_or(ServiceError::NotFound)?;
+        let row = store::users::by_id(self.store(), user.user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if !verify_password(settings, &row.password_hash, old) {
-            return Err(ServiceError::invalid("current_password", "the current password is wrong"));
+            return Err(ServiceError::invalid(
+                "current_password",
+                "the current password is wrong",
+            ));
         }
         let len = new.chars().count();
         if len < settings.min_password_length {
@@ -242,10 +306,16 @@ impl Services {
             ));
         }
         if len > 256 {
-            return Err(ServiceError::invalid("new_password", "use at most 256 characters"));
+            return Err(ServiceError::invalid(
+                "new_password",
+                "use at most 256 characters",
+            ));
         }
         if new == old {
-            return Err(ServiceError::invalid("new_password", "choose a password different from the current one"));
+            return Err(ServiceError::invalid(
+                "new_password",
+                "choose a password different from the current one",
+            ));
         }
         let hash = hash_password_with(settings, new)?;
         let mut tx = self.store().begin().await?;
@@ -279,16 +349,30 @@ impl Services {
         is_demo: bool,
     ) -> Result<i64> {
         let username = username.trim().to_lowercase();
-        if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-            return Err(ServiceError::invalid("username", "use 1–64 characters a–z, 0–9, '.', '_' or '-'"));
+        if username.is_empty()
+            || username.len() > 64
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            return Err(ServiceError::invalid(
+                "username",
+                "use 1–64 characters a–z, 0–9, '.', '_' or '-'",
+            ));
         }
         if (role == Role::Customer) != customer_id.is_some() {
-            return Err(ServiceError::invalid("customer", "a customer account needs a customer, and only a customer account has one"));
+            return Err(ServiceError::invalid(
+                "customer",
+                "a customer account needs a customer, and only a customer account has one",
+            ));
         }
         if !is_demo && password.chars().count() < self.settings().auth.min_password_length {
             return Err(ServiceError::invalid(
                 "password",
-                format!("use at least {} characters", self.settings().auth.min_password_length),
+                format!(
+                    "use at least {} characters",
+                    self.settings().auth.min_password_length
+                ),
             ));
         }
         let hash = hash_password_with(&self.settings().auth, password)?;
@@ -306,21 +390,38 @@ impl Services {
             },
         )
         .await
-        .map_err(|e| if e.is_conflict_on("username") { ServiceError::Conflict(format!("user {username} exists")) } else { e.into() })?;
+        .map_err(|e| {
+            if e.is_conflict_on("username") {
+                ServiceError::Conflict(format!("user {username} exists"))
+            } else {
+                e.into()
+            }
+        })?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Changes an account's role (admin only); the change and who made it are audited, and the
     /// account's sessions end so the new role applies at once.
-    pub async fn set_role(&self, admin: &SessionUser, user_id: i64, role: Role, address: &str) -> Result<()> {
+    pub async fn set_role(
+        &self,
+        admin: &SessionUser,
+        user_id: i64,
+        role: Role,
+        address: &str,
+    ) -> Result<()> {
         if admin.role != Role::Admin {
             return Err(ServiceError::Forbidden);
         }
-        let target = store::users::by_id(self.store(), user_id).await?.ok_or(ServiceError::NotFound)?;
+        let target = store::users::by_id(self.store(), user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let old = role_of(&target)?;
         if (role == Role::Customer) != target.customer_id.is_some() {
-            return Err(ServiceError::invalid("role", "customer accounts stay customers, and staff cannot become customers"));
+            return Err(ServiceError::invalid(
+                "role",
+                "customer accounts stay customers, and staff cannot become customers",
+            ));
         }
         let mut tx = self.store().begin().await?;
         store::users::set_role(&mut tx, user_id, role.as_str()).await?;
@@ -343,11 +444,18 @@ impl Services {
     }
 
     /// Ends every session of an account (admin only).
-    pub async fn end_sessions(&self, admin: &SessionUser, user_id: i64, address: &str) -> Result<u64> {
+    pub async fn end_sessions(
+        &self,
+        admin: &SessionUser,
+        user_id: i64,
+        address: &str,
+    ) -> Result<u64> {
         if admin.role != Role::Admin {
             return Err(ServiceError::Forbidden);
         }
-        let target = store::users::by_id(self.store(), user_id).await?.ok_or(ServiceError::NotFound)?;
+        let target = store::users::by_id(self.store(), user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let mut tx = self.store().begin().await?;
         let n = store::sessions::delete_for_user(&mut tx, user_id).await?;
         audit::record(
@@ -379,14 +487,27 @@ impl Services {
         let mut tx = self.store().begin().await?;
         store::users::set_totp(&mut tx, user.user_id, Some(&encoded), false).await?;
         tx.commit().await?;
-        Ok(TotpEnrolment { secret_base32: encoded, uri: totp.get_url() })
+        Ok(TotpEnrolment {
+            secret_base32: encoded,
+            uri: totp.get_url(),
+        })
     }
 
     /// Checks a code: completes enrolment or the second step of login, and rotates the session
     /// (a new token) so the pre-MFA token is dead.
-    pub async fn totp_verify(&self, user: &SessionUser, code: &str, address: &str) -> Result<String> {
-        let row = store::users::by_id(self.store(), user.user_id).await?.ok_or(ServiceError::NotFound)?;
-        let secret = row.totp_secret.clone().ok_or_else(|| ServiceError::invalid("code", "start enrolment first"))?;
+    pub async fn totp_verify(
+        &self,
+        user: &SessionUser,
+        code: &str,
+        address: &str,
+    ) -> Result<String> {
+        let row = store::users::by_id(self.store(), user.user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let secret = row
+            .totp_secret
+            .clone()
+            .ok_or_else(|| ServiceError::invalid("code", "start enrolment first"))?;
         let bytes = totp_rs::Secret::Encoded(secret)
             .to_bytes()
             .map_err(|e| ServiceError::Internal(format!("stored totp secret: {e:?}")))?;
@@ -400,25 +521,45 @@ impl Services {
             self,
             &user.actor(address),
             &Event {
-                action: if row.totp_enabled { "totp_login" } else { "totp_enrol" },
+                action: if row.totp_enabled {
+                    "totp_login"
+                } else {
+                    "totp_enrol"
+                },
                 object_kind: "user",
                 object_id: &user.username,
-                outcome: if ok { Outcome::Success } else { Outcome::Failure },
+                outcome: if ok {
+                    Outcome::Success
+                } else {
+                    Outcome::Failure
+                },
                 detail: "",
             },
         )
         .await?;
         if !ok {
-            store::sessions::record_failure(&mut tx, &user.username, address, self.now_micros()).await?;
+            store::sessions::record_failure(&mut tx, &user.username, address, self.now_micros())
+                .await?;
             tx.commit().await?;
-            return Err(ServiceError::invalid("code", "the code is wrong or has expired; enter the current 6-digit code"));
+            return Err(ServiceError::invalid(
+                "code",
+                "the code is wrong or has expired; enter the current 6-digit code",
+            ));
         }
         if !row.totp_enabled {
             store::users::set_totp(&mut tx, user.user_id, row.totp_secret.as_deref(), true).await?;
         }
         store::sessions::delete(&mut tx, user.session_id).await?;
         let token = new_token();
-        store::sessions::insert(&mut tx, &token_hash(&token), user.user_id, &new_token(), false, self.now_micros()).await?;
+        store::sessions::insert(
+            &mut tx,
+            &token_hash(&token),
+            user.user_id,
+            &new_token(),
+            false,
+            self.now_micros(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(token)
     }
@@ -439,8 +580,16 @@ pub struct TotpEnrolment {
 }
 
 fn make_totp(secret: Vec<u8>, username: &str) -> Result<totp_rs::TOTP> {
-    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret, Some("Beredskap".into()), username.replace(':', "_"))
-        .map_err(|e| ServiceError::Internal(format!("totp: {e}")))
+    totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        secret,
+        Some("Beredskap".into()),
+        username.replace(':', "_"),
+    )
+    .map_err(|e| ServiceError::Internal(format!("totp: {e}")))
 }
 
 fn micros(d: Duration) -> i64 {

@@ -8,15 +8,22 @@ use domain::money::Money;
 use domain::role::Role;
 use store::customers::{CustomerRow, InvoiceRow, MeterPointRow, PaymentRow, SubscriptionRow};
 
+use crate::Services;
 use crate::audit::{self, Event, Outcome};
 use crate::auth::SessionUser;
 use crate::error::{Result, ServiceError};
-use crate::Services;
 
 /// Roles that may search and open customers.
-pub const CUSTOMER_READERS: &[Role] = &[Role::Agent, Role::CreditOfficer, Role::Planner, Role::Finance, Role::Admin];
+pub const CUSTOMER_READERS: &[Role] = &[
+    Role::Agent,
+    Role::CreditOfficer,
+    Role::Planner,
+    Role::Finance,
+    Role::Admin,
+];
 /// Roles that may see a full identity number (each read is audited).
-pub const IDENTITY_READERS: &[Role] = &[Role::Agent, Role::CreditOfficer, Role::Finance, Role::Admin];
+pub const IDENTITY_READERS: &[Role] =
+    &[Role::Agent, Role::CreditOfficer, Role::Finance, Role::Admin];
 
 #[derive(Debug, Clone)]
 pub struct CustomerHit {
@@ -43,28 +50,44 @@ pub struct CustomerDetail {
 
 /// Masks a stored identity number for lists; falls back to a generic mask for unparseable values.
 pub fn mask_identity(normalised: &str) -> String {
-    IdentityNumber::from_normalised(normalised).map(|i| i.masked()).unwrap_or_else(|_| "********-****".into())
+    IdentityNumber::from_normalised(normalised)
+        .map(|i| i.masked())
+        .unwrap_or_else(|_| "********-****".into())
 }
 
 fn require(user: &SessionUser, roles: &[Role]) -> Result<()> {
-    if roles.contains(&user.role) { Ok(()) } else { Err(ServiceError::Forbidden) }
+    if roles.contains(&user.role) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
 }
 
 impl Services {
     /// Staff search by name, customer number, address or 18-digit meter-point id.
-    pub async fn search_customers(&self, user: &SessionUser, query: &str, limit: i64) -> Result<Vec<CustomerHit>> {
+    pub async fn search_customers(
+        &self,
+        user: &SessionUser,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<CustomerHit>> {
         require(user, CUSTOMER_READERS)?;
         let q = query.trim();
         if q.chars().count() < 2 {
             return Ok(Vec::new());
         }
         if q.chars().count() > 100 {
-            return Err(ServiceError::invalid("q", "search with at most 100 characters"));
+            return Err(ServiceError::invalid(
+                "q",
+                "search with at most 100 characters",
+            ));
         }
         let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect();
-        let meter = (compact.len() == 18 && compact.bytes().all(|b| b.is_ascii_digit())).then_some(compact.as_str());
+        let meter = (compact.len() == 18 && compact.bytes().all(|b| b.is_ascii_digit()))
+            .then_some(compact.as_str());
         let needle = q.to_lowercase();
-        let hits = store::customers::search(self.store(), &needle, meter, limit.clamp(1, 200)).await?;
+        let hits =
+            store::customers::search(self.store(), &needle, meter, limit.clamp(1, 200)).await?;
         Ok(hits
             .into_iter()
             .map(|h| CustomerHit {
@@ -86,7 +109,9 @@ impl Services {
 
     async fn load_detail(&self, id: i64) -> Result<CustomerDetail> {
         let store = self.store();
-        let customer = store::customers::get(store, id).await?.ok_or(ServiceError::NotFound)?;
+        let customer = store::customers::get(store, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let (meter_points, subscriptions, invoices, payments) = tokio::try_join!(
             store::customers::meter_points_of(store, id),
             store::customers::subscriptions_of(store, id),
@@ -94,8 +119,14 @@ impl Services {
             store::customers::payments_of(store, id, 12),
         )?;
         let today = domain::time::format_date(self.today());
-        let open_amount = invoices.iter().map(|i| Money::from_ore(i.amount_ore - i.paid_ore)).sum();
-        let overdue_count = invoices.iter().filter(|i| i.paid_ore < i.amount_ore && i.due_on < today).count();
+        let open_amount = invoices
+            .iter()
+            .map(|i| Money::from_ore(i.amount_ore - i.paid_ore))
+            .sum();
+        let overdue_count = invoices
+            .iter()
+            .filter(|i| i.paid_ore < i.amount_ore && i.due_on < today)
+            .count();
         Ok(CustomerDetail {
             identity_masked: mask_identity(&customer.identity_number),
             customer,
@@ -109,21 +140,40 @@ impl Services {
     }
 
     /// The full identity number, for a staff member who needs it; every read is audited first.
-    pub async fn reveal_identity(&self, user: &SessionUser, id: i64, address: &str) -> Result<String> {
+    pub async fn reveal_identity(
+        &self,
+        user: &SessionUser,
+        id: i64,
+        address: &str,
+    ) -> Result<String> {
         if let Err(e) = require(user, IDENTITY_READERS) {
             audit::record_alone(
                 self,
                 &user.actor(address),
-                &Event { action: "identity_read", object_kind: "customer", object_id: &id.to_string(), outcome: Outcome::Denied, detail: "" },
+                &Event {
+                    action: "identity_read",
+                    object_kind: "customer",
+                    object_id: &id.to_string(),
+                    outcome: Outcome::Denied,
+                    detail: "",
+                },
             )
             .await?;
             return Err(e);
         }
-        let customer = store::customers::get(self.store(), id).await?.ok_or(ServiceError::NotFound)?;
+        let customer = store::customers::get(self.store(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         audit::record_alone(
             self,
             &user.actor(address),
-            &Event { action: "identity_read", object_kind: "customer", object_id: &id.to_string(), outcome: Outcome::Success, detail: "" },
+            &Event {
+                action: "identity_read",
+                object_kind: "customer",
+                object_id: &id.to_string(),
+                outcome: Outcome::Success,
+                detail: "",
+            },
         )
         .await?;
         Ok(IdentityNumber::from_normalised(&customer.identity_number)

@@ -78,25 +78,145 @@ const BATCH: usize = 400;
 pub const DEMO_PASSWORD: &str = "demo";
 
 const FIRST_NAMES: &[&str] = &[
-    "Anna", "Eva", "Maria", "Karin", "Sara", "Lena", "Kerstin", "Emma", "Ingrid", "Marie", "Malin", "Sofia", "Birgitta",
-    "Elin", "Linnea", "Ida", "Johanna", "Elsa", "Astrid", "Maja", "Erik", "Lars", "Karl", "Anders", "Johan", "Per",
-    "Nils", "Mikael", "Jan", "Hans", "Lennart", "Olof", "Gunnar", "Sven", "Fredrik", "Peter", "Oskar", "Hugo", "Liam",
-    "Ali", "Ahmed", "Fatima", "Mohammed", "Noor", "Yusuf", "Leila", "Aleksander", "Milan", "Jelena",
+    "Anna",
+    "Eva",
+    "Maria",
+    "Karin",
+    "Sara",
+    "Lena",
+    "Kerstin",
+    "Emma",
+    "Ingrid",
+    "Marie",
+    "Malin",
+    "Sofia",
+    "Birgitta",
+    "Elin",
+    "Linnea",
+    "Ida",
+    "Johanna",
+    "Elsa",
+    "Astrid",
+    "Maja",
+    "Erik",
+    "Lars",
+    "Karl",
+    "Anders",
+    "Johan",
+    "Per",
+    "Nils",
+    "Mikael",
+    "Jan",
+    "Hans",
+    "Lennart",
+    "Olof",
+    "Gunnar",
+    "Sven",
+    "Fredrik",
+    "Peter",
+    "Oskar",
+    "Hugo",
+    "Liam",
+    "Ali",
+    "Ahmed",
+    "Fatima",
+    "Mohammed",
+    "Noor",
+    "Yusuf",
+    "Leila",
+    "Aleksander",
+    "Milan",
+    "Jelena",
 ];
 const LAST_NAMES: &[&str] = &[
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson",
-    "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson", "Jönsson", "Lindberg", "Jakobsson", "Magnusson",
-    "Lindström", "Olofsson", "Lindqvist", "Lindgren", "Berg", "Axelsson", "Bergström", "Lundberg", "Lundgren",
-    "Mattsson", "Berglund", "Fredriksson", "Sandberg", "Henriksson", "Forsberg", "Sjöberg", "Wallin", "Engström",
-    "Danielsson", "Håkansson", "Ali", "Hussein", "Mohammadi", "Nieminen", "Korhonen", "Petrović", "Bofors",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Lindberg",
+    "Jakobsson",
+    "Magnusson",
+    "Lindström",
+    "Olofsson",
+    "Lindqvist",
+    "Lindgren",
+    "Berg",
+    "Axelsson",
+    "Bergström",
+    "Lundberg",
+    "Lundgren",
+    "Mattsson",
+    "Berglund",
+    "Fredriksson",
+    "Sandberg",
+    "Henriksson",
+    "Forsberg",
+    "Sjöberg",
+    "Wallin",
+    "Engström",
+    "Danielsson",
+    "Håkansson",
+    "Ali",
+    "Hussein",
+    "Mohammadi",
+    "Nieminen",
+    "Korhonen",
+    "Petrović",
+    "Bofors",
 ];
 const STREETS: &[&str] = &[
-    "Kungsvägen", "Bergsgatan", "Ekmansgatan", "Skolgatan", "Storgatan", "Nobelgatan", "Baggängsvägen", "Lundåsvägen",
-    "Rävåsvägen", "Granbacken", "Tallvägen", "Björkvägen", "Aspvägen", "Lönnvägen", "Sjövägen", "Möckelnvägen",
-    "Hagaborgsvägen", "Prästängsvägen", "Torsbergsvägen", "Bregårdsvägen", "Gälleråsvägen", "Karlbergsvägen",
-    "Valåsvägen", "Stråkvägen", "Svartälvsvägen", "Ölmevägen", "Trädgårdsgatan", "Kyrkogatan", "Centralgatan",
-    "Bruksgatan", "Smedjegatan", "Hammargatan", "Järnvägsgatan", "Villagatan", "Parkgatan", "Ängsvägen",
-    "Solvägen", "Vintervägen", "Sommarvägen", "Norrängsvägen",
+    "Kungsvägen",
+    "Bergsgatan",
+    "Ekmansgatan",
+    "Skolgatan",
+    "Storgatan",
+    "Nobelgatan",
+    "Baggängsvägen",
+    "Lundåsvägen",
+    "Rävåsvägen",
+    "Granbacken",
+    "Tallvägen",
+    "Björkvägen",
+    "Aspvägen",
+    "Lönnvägen",
+    "Sjövägen",
+    "Möckelnvägen",
+    "Hagaborgsvägen",
+    "Prästängsvägen",
+    "Torsbergsvägen",
+    "Bregårdsvägen",
+    "Gälleråsvägen",
+    "Karlbergsvägen",
+    "Valåsvägen",
+    "Stråkvägen",
+    "Svartälvsvägen",
+    "Ölmevägen",
+    "Trädgårdsgatan",
+    "Kyrkogatan",
+    "Centralgatan",
+    "Bruksgatan",
+    "Smedjegatan",
+    "Hammargatan",
+    "Järnvägsgatan",
+    "Villagatan",
+    "Parkgatan",
+    "Ängsvägen",
+    "Solvägen",
+    "Vintervägen",
+    "Sommarvägen",
+    "Norrängsvägen",
 ];
 /// Towns with coordinates; the town size uses only Karlskoga, the region spreads over all.
 const TOWNS: &[(&str, f64, f64, &str)] = &[
@@ -172,7 +292,10 @@ fn place(rng: &mut ChaCha8Rng, kind: PropertyKind, town: usize) -> (f64, f64) {
             (r * a.sin(), r * a.cos())
         }
     };
-    (lat0 + dy / 111.0, lon0 + dx / (111.0 * lat0.to_radians().cos()))
+    (
+        lat0 + dy / 111.0,
+        lon0 + dx / (111.0 * lat0.to_radians().cos()),
+    )
 }
 
 fn placement_for(rng: &mut ChaCha8Rng, kind: PropertyKind) -> Placement {
@@ -219,10 +342,16 @@ enum Payer {
 
 impl Services {
     /// Fills an empty, migrated database with the demo town.
-    pub async fn generate_demo(&self, size: DemoSize, seed: u64, progress: &dyn Progress) -> Result<DemoSummary> {
+    pub async fn generate_demo(
+        &self,
+        size: DemoSize,
+        seed: u64,
+        progress: &dyn Progress,
+    ) -> Result<DemoSummary> {
         if store::customers::count(self.store()).await? > 0 {
             return Err(ServiceError::Conflict(
-                "the database already holds customers; the demo town needs an empty database".into(),
+                "the database already holds customers; the demo town needs an empty database"
+                    .into(),
             ));
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -230,7 +359,11 @@ impl Services {
         let today = self.today();
         let n_points = size.meter_points();
         let n_customers = size.customers();
-        let towns = if size == DemoSize::Region { TOWNS.len() } else { 1 };
+        let towns = if size == DemoSize::Region {
+            TOWNS.len()
+        } else {
+            1
+        };
         let mut summary = DemoSummary::default();
 
         // Properties first: kinds in the design's shares (≈ 55 % houses, 40 % apartments, 5 % businesses).
@@ -244,14 +377,28 @@ impl Services {
             } else {
                 PropertyKind::Business
             };
-            let town = if towns == 1 { 0 } else { (gauss(&mut rng).abs() * 3.0) as usize % towns };
+            let town = if towns == 1 {
+                0
+            } else {
+                (gauss(&mut rng).abs() * 3.0) as usize % towns
+            };
             let (lat, lon) = place(&mut rng, kind, town);
             let street = format!(
                 "{} {}",
                 pick(&mut rng, STREETS),
-                if kind == PropertyKind::Apartment { rng.random_range(1..40) } else { rng.random_range(1..160) }
+                if kind == PropertyKind::Apartment {
+                    rng.random_range(1..40)
+                } else {
+                    rng.random_range(1..160)
+                }
             );
-            points.push(Point { kind, town, lat, lon, street });
+            points.push(Point {
+                kind,
+                town,
+                lat,
+                lon,
+                street,
+            });
         }
         // The first n_customers points each get their own customer; the rest belong to earlier
         // customers of the same sort (businesses with several sites, owners of a second home).
@@ -261,7 +408,11 @@ impl Services {
         for (i, p) in points.iter().enumerate() {
             if i < n_customers {
                 owner.push(i);
-                if p.kind == PropertyKind::Business { business_customers.push(i) } else { private_customers.push(i) }
+                if p.kind == PropertyKind::Business {
+                    business_customers.push(i)
+                } else {
+                    private_customers.push(i)
+                }
             } else {
                 let pool = if p.kind == PropertyKind::Business && !business_customers.is_empty() {
                     &business_customers
@@ -280,19 +431,54 @@ impl Services {
             let business = p.kind == PropertyKind::Business;
             let (name, identity) = if business {
                 (
-                    format!("{} {} AB", pick(&mut rng, LAST_NAMES), pick(&mut rng, &["Bygg", "Konsult", "Handel", "Fastigheter", "Verkstad", "Livs", "Service"])),
+                    format!(
+                        "{} {} AB",
+                        pick(&mut rng, LAST_NAMES),
+                        pick(
+                            &mut rng,
+                            &[
+                                "Bygg",
+                                "Konsult",
+                                "Handel",
+                                "Fastigheter",
+                                "Verkstad",
+                                "Livs",
+                                "Service"
+                            ]
+                        )
+                    ),
                     org_number(&mut rng),
                 )
             } else if i == 0 {
                 ("Karin Lindqvist".to_owned(), personnummer(&mut rng))
             } else {
-                (format!("{} {}", pick(&mut rng, FIRST_NAMES), pick(&mut rng, LAST_NAMES)), personnummer(&mut rng))
+                (
+                    format!(
+                        "{} {}",
+                        pick(&mut rng, FIRST_NAMES),
+                        pick(&mut rng, LAST_NAMES)
+                    ),
+                    personnummer(&mut rng),
+                )
             };
             let number = format!("{}", 1_000_001 + i);
             let born_early = !business && identity.starts_with("193");
-            let email = (rng.random_bool(if born_early { 0.35 } else { 0.8 }) || i == 0)
-                .then(|| format!("{}.{number}@example.com", name.split(' ').next().unwrap_or("kund").to_lowercase()));
-            let phone = rng.random_bool(0.9).then(|| format!("07{}-{:03} {:02} {:02}", rng.random_range(0..10), rng.random_range(0..1000), rng.random_range(0..100), rng.random_range(0..100)));
+            let email =
+                (rng.random_bool(if born_early { 0.35 } else { 0.8 }) || i == 0).then(|| {
+                    format!(
+                        "{}.{number}@example.com",
+                        name.split(' ').next().unwrap_or("kund").to_lowercase()
+                    )
+                });
+            let phone = rng.random_bool(0.9).then(|| {
+                format!(
+                    "07{}-{:03} {:02} {:02}",
+                    rng.random_range(0..10),
+                    rng.random_range(0..1000),
+                    rng.random_range(0..100),
+                    rng.random_range(0..100)
+                )
+            });
             let channel = match (&email, &phone) {
                 (Some(_), _) if i == 0 || rng.random_bool(0.75) => Channel::Email,
                 (_, Some(_)) if !born_early || rng.random_bool(0.5) => Channel::Sms,
@@ -316,9 +502,16 @@ impl Services {
                 }
             });
             batch.push(NewCustomer {
-                search_text: format!("{name} {number} {} {postal_code} {town}", p.street).to_lowercase(),
+                search_text: format!("{name} {number} {} {postal_code} {town}", p.street)
+                    .to_lowercase(),
                 customer_number: number,
-                kind: if business { CustomerKind::Business } else { CustomerKind::Private }.as_str().into(),
+                kind: if business {
+                    CustomerKind::Business
+                } else {
+                    CustomerKind::Private
+                }
+                .as_str()
+                .into(),
                 name,
                 identity_number: identity,
                 email,
@@ -357,8 +550,9 @@ impl Services {
                 _ if ct => *pick(&mut rng, &[80, 100, 160, 250]),
                 _ => *pick(&mut rng, &[35, 50, 63]),
             };
-            let id = AnlaggningsId::from_body(&format!("735999{:011}", 10_000_000_000u64 + i as u64))
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            let id =
+                AnlaggningsId::from_body(&format!("735999{:011}", 10_000_000_000u64 + i as u64))
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
             let (town, _, _, postal) = TOWNS[p.town];
             let customer_number = format!("{}", 1_000_001 + owner[i]);
             mps.push(NewMeterPoint {
@@ -372,11 +566,17 @@ impl Services {
                 property_kind: p.kind.as_str().into(),
                 placement: placement.as_str().into(),
                 fuse_amps: fuse,
-                meter_kind: if ct { MeterKind::Ct } else { MeterKind::Direct }.as_str().into(),
+                meter_kind: if ct { MeterKind::Ct } else { MeterKind::Direct }
+                    .as_str()
+                    .into(),
                 meter_number: format!("KEM{:08}", 20_000_000 + i),
                 created_at: now,
             });
-            let started = format!("{}-{:02}-01", rng.random_range(1995..=2024), rng.random_range(1..=12));
+            let started = format!(
+                "{}-{:02}-01",
+                rng.random_range(1995..=2024),
+                rng.random_range(1..=12)
+            );
             let sub = |service: &str, linked: bool| NewSubscription {
                 customer_number: customer_number.clone(),
                 anlaggnings_id: linked.then(|| id.as_str().to_owned()),
@@ -443,23 +643,45 @@ impl Services {
                 let issued = first_month.saturating_add(m.months());
                 let due = issued.saturating_add(30.days());
                 let winter = matches!(issued.month(), 1 | 2 | 3 | 11 | 12);
-                let base = match kind {
-                    PropertyKind::Apartment => rng.random_range(250_00..700_00),
-                    PropertyKind::House => rng.random_range(900_00..2_400_00) + if winter { 1_200_00 } else { 0 },
-                    _ => rng.random_range(3_000_00..40_000_00),
-                } as i64
-                    * sites as i64;
+                // Amounts in öre: a kronor range times 100 plus random öre.
+                let kronor: i64 = match kind {
+                    PropertyKind::Apartment => rng.random_range(250..700),
+                    PropertyKind::House => {
+                        rng.random_range(900..2_400) + if winter { 1_200 } else { 0 }
+                    }
+                    _ => rng.random_range(3_000..40_000),
+                };
+                let base = (kronor * 100 + rng.random_range(0..100)) * sites as i64;
                 let number = format!("{}{:02}{}", issued.year(), issued.month(), 1_000_001 + c);
-                let ocr = OcrReference::generate(&format!("{}{:02}{:02}", 1_000_001 + c, issued.year() % 100, issued.month()), true)
-                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                let ocr = OcrReference::generate(
+                    &format!(
+                        "{}{:02}{:02}",
+                        1_000_001 + c,
+                        issued.year() % 100,
+                        issued.month()
+                    ),
+                    true,
+                )
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
                 let days_late: Option<i64> = match payer[c] {
                     Payer::Punctual => Some(-rng.random_range(0..10)),
-                    Payer::SometimesLate => Some(if rng.random_bool(0.25) { rng.random_range(3..30) } else { -rng.random_range(0..8) }),
-                    Payer::OftenLate => Some(if rng.random_bool(0.7) { rng.random_range(5..45) } else { 0 }),
+                    Payer::SometimesLate => Some(if rng.random_bool(0.25) {
+                        rng.random_range(3..30)
+                    } else {
+                        -rng.random_range(0..8)
+                    }),
+                    Payer::OftenLate => Some(if rng.random_bool(0.7) {
+                        rng.random_range(5..45)
+                    } else {
+                        0
+                    }),
                     Payer::Chronic => rng.random_bool(0.6).then(|| rng.random_range(20..90)),
                 };
-                let partial = matches!(payer[c], Payer::OftenLate | Payer::Chronic) && rng.random_bool(0.15);
-                let paid_on = days_late.map(|d| due.saturating_add(d.days())).filter(|d| *d <= today);
+                let partial =
+                    matches!(payer[c], Payer::OftenLate | Payer::Chronic) && rng.random_bool(0.15);
+                let paid_on = days_late
+                    .map(|d| due.saturating_add(d.days()))
+                    .filter(|d| *d <= today);
                 let paid = match paid_on {
                     Some(_) if partial => base / 2,
                     Some(_) => base,
@@ -469,7 +691,9 @@ impl Services {
                     "paid"
                 } else if due >= today {
                     if paid > 0 { "partly_paid" } else { "open" }
-                } else if today.since(due).map(|s| s.get_days()).unwrap_or(0) > 90 && payer[c] == Payer::Chronic {
+                } else if today.since(due).map(|s| s.get_days()).unwrap_or(0) > 90
+                    && payer[c] == Payer::Chronic
+                {
                     "collection"
                 } else if paid > 0 {
                     "partly_paid"
@@ -510,7 +734,7 @@ impl Services {
                 }
             }
             done += 1;
-            if done % 100 == 0 {
+            if done.is_multiple_of(100) {
                 progress.inc(100);
             }
         }
@@ -525,19 +749,35 @@ impl Services {
 
         progress.stage("Leverantörer, personal, kundcenter, policyer, konton", 4);
         let mut tx = self.store().begin().await?;
-        let locals = ["Karlskoga", "Degerfors", "Karlskoga", "Kristinehamn", "Karlskoga"];
+        let locals = [
+            "Karlskoga",
+            "Degerfors",
+            "Karlskoga",
+            "Kristinehamn",
+            "Karlskoga",
+        ];
         for (t, (trade, word)) in TRADES.iter().enumerate() {
             for k in 0..4 {
                 let local = k < 3;
-                let place = if local { locals[(t + k) % locals.len()] } else { *pick(&mut rng, &["Örebro", "Stockholm", "Göteborg", "Karlstad"]) };
+                let place = if local {
+                    locals[(t + k) % locals.len()]
+                } else {
+                    *pick(&mut rng, &["Örebro", "Stockholm", "Göteborg", "Karlstad"])
+                };
                 store::customers::insert_supplier(
                     &mut tx,
                     &store::customers::NewSupplier {
                         org_number: org_number(&mut rng),
-                        name: format!("{place} {word} {}", ["AB", "& Söner AB", "Service AB", "Norden AB"][k]),
+                        name: format!(
+                            "{place} {word} {}",
+                            ["AB", "& Söner AB", "Service AB", "Norden AB"][k]
+                        ),
                         trades: (*trade).into(),
                         is_local: local,
-                        bankgiro: Some(with_luhn(&format!("{}", rng.random_range(100_000..9_999_999)))),
+                        bankgiro: Some(with_luhn(&format!(
+                            "{}",
+                            rng.random_range(100_000..9_999_999)
+                        ))),
                         f_skatt: true,
                         terms_days: *pick(&mut rng, &[30, 30, 30, 20]),
                         created_at: now,
@@ -549,25 +789,81 @@ impl Services {
         }
         progress.inc(1);
         let functions: &[(&str, &str, &str, usize)] = &[
-            ("control_room", "Driftingenjör", "driftcentral;el;fjärrvärme", 10),
-            ("on_call_electricity", "Elmontör beredskap", "el;högspänning", 12),
-            ("on_call_district_heating", "Fjärrvärmetekniker", "fjärrvärme", 8),
+            (
+                "control_room",
+                "Driftingenjör",
+                "driftcentral;el;fjärrvärme",
+                10,
+            ),
+            (
+                "on_call_electricity",
+                "Elmontör beredskap",
+                "el;högspänning",
+                12,
+            ),
+            (
+                "on_call_district_heating",
+                "Fjärrvärmetekniker",
+                "fjärrvärme",
+                8,
+            ),
             ("on_call_water", "VA-tekniker", "vatten;avlopp", 8),
             ("on_call_broadband", "Nätverkstekniker", "bredband;fiber", 6),
-            ("field_crews", "Mätartekniker", "mätarbyte;ct-behörighet", 14),
-            ("customer_service", "Kundtjänstmedarbetare", "kundtjänst;fakturafrågor", 16),
-            ("billing", "Faktureringsadministratör", "fakturering;kredit", 6),
+            (
+                "field_crews",
+                "Mätartekniker",
+                "mätarbyte;ct-behörighet",
+                14,
+            ),
+            (
+                "customer_service",
+                "Kundtjänstmedarbetare",
+                "kundtjänst;fakturafrågor",
+                16,
+            ),
+            (
+                "billing",
+                "Faktureringsadministratör",
+                "fakturering;kredit",
+                6,
+            ),
         ];
         for (function, title, skills, count) in functions {
             for _ in 0..*count {
-                let name = format!("{} {}", pick(&mut rng, FIRST_NAMES), pick(&mut rng, LAST_NAMES));
-                store::customers::insert_staff(&mut tx, &name, title, function, skills, *function != "field_crews" && rng.random_bool(0.4), now).await?;
+                let name = format!(
+                    "{} {}",
+                    pick(&mut rng, FIRST_NAMES),
+                    pick(&mut rng, LAST_NAMES)
+                );
+                store::customers::insert_staff(
+                    &mut tx,
+                    &name,
+                    title,
+                    function,
+                    skills,
+                    *function != "field_crews" && rng.random_bool(0.4),
+                    now,
+                )
+                .await?;
                 summary.staff += 1;
             }
         }
         progress.inc(1);
-        store::customers::insert_site(&mut tx, "Kundcenter Karlskoga", "Bergsgatan 2", "691 31", "Karlskoga", 4, now).await?;
-        let year_ago = domain::time::to_micros(self.now().saturating_sub(jiff::SignedDuration::from_hours(24 * 365)).unwrap_or(self.now()));
+        store::customers::insert_site(
+            &mut tx,
+            "Kundcenter Karlskoga",
+            "Bergsgatan 2",
+            "691 31",
+            "Karlskoga",
+            4,
+            now,
+        )
+        .await?;
+        let year_ago = domain::time::to_micros(
+            self.now()
+                .saturating_sub(jiff::SignedDuration::from_hours(24 * 365))
+                .unwrap_or(self.now()),
+        );
         for c in Capability::ALL {
             store::policies::insert(
                 &mut tx,
@@ -587,7 +883,13 @@ impl Services {
         store::settings::set(&mut tx, "demo", &format!("{}:{seed}", size.as_str())).await?;
         tx.commit().await?;
         let system = Actor::system();
-        self.create_mode(&system, "Normal drift", "Vardagens policyer för alla förmågor.", Preset::Normal).await?;
+        self.create_mode(
+            &system,
+            "Normal drift",
+            "Vardagens policyer för alla förmågor.",
+            Preset::Normal,
+        )
+        .await?;
         self.create_mode(
             &system,
             "Pandemi 2020",
@@ -608,8 +910,18 @@ impl Services {
                 Role::Admin => "Ada Admin",
             };
             let customer = (role == Role::Customer).then_some(customer_ids[0]);
-            self.create_user(role.demo_username(), display, role, customer, DEMO_PASSWORD, true).await?;
-            summary.accounts.push((role.demo_username().to_owned(), role));
+            self.create_user(
+                role.demo_username(),
+                display,
+                role,
+                customer,
+                DEMO_PASSWORD,
+                true,
+            )
+            .await?;
+            summary
+                .accounts
+                .push((role.demo_username().to_owned(), role));
         }
         progress.inc(1);
         Ok(summary)

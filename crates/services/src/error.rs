@@ -18,7 +18,10 @@ pub enum ServiceError {
     RateLimited,
     /// 422: input that does not pass validation; the field says where.
     #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     /// 409: it already exists or conflicts with existing state.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -32,7 +35,10 @@ pub enum ServiceError {
 
 impl ServiceError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> ServiceError {
-        ServiceError::Invalid { field, message: message.into() }
+        ServiceError::Invalid {
+            field,
+            message: message.into(),
+        }
     }
 }
 

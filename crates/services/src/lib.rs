@@ -21,18 +21,12 @@ use jiff::tz::TimeZone;
 use store::Store;
 
 /// Settings that services need, composed by the binary from the configuration tree.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ServiceSettings {
     /// Demo mode: messages are kept on the Outbox page instead of being sent.
     pub demo_mode: bool,
     pub auth: auth::AuthSettings,
     pub mail: outbox::TransportSettings,
-}
-
-impl Default for ServiceSettings {
-    fn default() -> Self {
-        ServiceSettings { demo_mode: false, auth: auth::AuthSettings::default(), mail: outbox::TransportSettings::default() }
-    }
 }
 
 /// Everything a use case needs; cheap to clone.
@@ -53,8 +47,17 @@ struct Inner {
 
 impl Services {
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: ServiceSettings) -> Services {
-        let dummy_hash = auth::hash_password_with(&settings.auth, "dummy password for timing").unwrap_or_default();
-        Services { inner: Arc::new(Inner { store, clock, tz: domain::time::stockholm(), settings, dummy_hash }) }
+        let dummy_hash = auth::hash_password_with(&settings.auth, "dummy password for timing")
+            .unwrap_or_default();
+        Services {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                tz: domain::time::stockholm(),
+                settings,
+                dummy_hash,
+            }),
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -100,10 +103,22 @@ pub struct Actor {
 
 impl Actor {
     pub fn anonymous(address: &str) -> Actor {
-        Actor { user_id: None, name: "anonymous".into(), role: None, customer_id: None, address: address.into() }
+        Actor {
+            user_id: None,
+            name: "anonymous".into(),
+            role: None,
+            customer_id: None,
+            address: address.into(),
+        }
     }
 
     pub fn system() -> Actor {
-        Actor { user_id: None, name: "system".into(), role: None, customer_id: None, address: "-".into() }
+        Actor {
+            user_id: None,
+            name: "system".into(),
+            role: None,
+            customer_id: None,
+            address: "-".into(),
+        }
     }
 }

@@ -73,7 +73,10 @@ impl Services {
     /// Queues a message inside the caller's transaction. Returns `None` for a repeated dedupe key.
     pub async fn queue_message(&self, tx: &mut Tx, m: &Message) -> Result<Option<i64>> {
         if m.recipient.trim().is_empty() {
-            return Err(ServiceError::invalid("recipient", "the customer has no address for this channel"));
+            return Err(ServiceError::invalid(
+                "recipient",
+                "the customer has no address for this channel",
+            ));
         }
         let status = if self.demo_mode() { "held" } else { "pending" };
         Ok(store::outbox::insert(
@@ -84,7 +87,10 @@ impl Services {
                 recipient: &m.recipient,
                 subject: &m.subject,
                 body_text: &m.body,
-                attachment: m.attachment.as_ref().map(|a| (a.name.as_str(), a.content_type.as_str(), a.body.as_str())),
+                attachment: m
+                    .attachment
+                    .as_ref()
+                    .map(|a| (a.name.as_str(), a.content_type.as_str(), a.body.as_str())),
                 status,
                 dedupe_key: m.dedupe_key.as_deref(),
                 now: self.now_micros(),
@@ -98,12 +104,18 @@ impl Services {
     }
 
     pub async fn outbox_message(&self, id: i64) -> Result<OutboxRow> {
-        store::outbox::get(self.store(), id).await?.ok_or(ServiceError::NotFound)
+        store::outbox::get(self.store(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)
     }
 
     /// Hands pending messages to their transports; returns (sent, failed).
     /// A failed message stays pending for the next run until it has failed five times.
-    pub async fn deliver_pending(&self, transports: &Transports, limit: i64) -> Result<(usize, usize)> {
+    pub async fn deliver_pending(
+        &self,
+        transports: &Transports,
+        limit: i64,
+    ) -> Result<(usize, usize)> {
         let rows = store::outbox::pending(self.store(), limit).await?;
         let (mut sent, mut failed) = (0, 0);
         for row in rows {
@@ -115,9 +127,14 @@ impl Services {
                     sent += 1;
                 }
                 Err(e) => {
-                    let status = if row.attempts + 1 >= 5 { "failed" } else { "pending" };
+                    let status = if row.attempts + 1 >= 5 {
+                        "failed"
+                    } else {
+                        "pending"
+                    };
                     tracing::warn!(outbox_id = row.id, channel = %row.channel, error = %e, "message not delivered");
-                    store::outbox::mark(&mut tx, row.id, status, Some(&e), self.now_micros()).await?;
+                    store::outbox::mark(&mut tx, row.id, status, Some(&e), self.now_micros())
+                        .await?;
                     failed += 1;
                 }
             }
@@ -139,9 +156,13 @@ impl Transports {
             None => None,
             Some(c) => {
                 let mut b = match c.security {
-                    SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host),
-                    SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&c.host)
-                        .map_err(|e| ServiceError::Internal(format!("smtp {}: {e}", c.host)))?,
+                    SmtpSecurity::None => {
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host)
+                    }
+                    SmtpSecurity::Starttls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&c.host)
+                            .map_err(|e| ServiceError::Internal(format!("smtp {}: {e}", c.host)))?
+                    }
                     SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&c.host)
                         .map_err(|e| ServiceError::Internal(format!("smtp {}: {e}", c.host)))?,
                 }
@@ -172,12 +193,22 @@ impl Transports {
     async fn send(&self, row: &OutboxRow) -> std::result::Result<(), String> {
         match row.channel.as_str() {
             "email" => {
-                let (transport, from) = self.smtp.as_ref().ok_or("no SMTP server is configured ([mail.smtp])")?;
+                let (transport, from) = self
+                    .smtp
+                    .as_ref()
+                    .ok_or("no SMTP server is configured ([mail.smtp])")?;
                 let email = build_email(row, from)?;
-                transport.send(email).await.map(|_| ()).map_err(|e| format!("smtp: {e}"))
+                transport
+                    .send(email)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| format!("smtp: {e}"))
             }
             "sms" => {
-                let (client, cfg) = self.sms.as_ref().ok_or("no SMS provider is configured ([mail.sms])")?;
+                let (client, cfg) = self
+                    .sms
+                    .as_ref()
+                    .ok_or("no SMS provider is configured ([mail.sms])")?;
                 let body = serde_json::json!({ "from": cfg.sender, "to": row.recipient, "message": row.body_text });
                 let resp = client
                     .post(&cfg.url)
@@ -201,14 +232,29 @@ impl Transports {
 
 fn build_email(row: &OutboxRow, from: &str) -> std::result::Result<lettre::Message, String> {
     let builder = lettre::Message::builder()
-        .from(from.parse().map_err(|e| format!("from address {from:?}: {e}"))?)
-        .to(row.recipient.parse().map_err(|e| format!("recipient address: {e}"))?)
+        .from(
+            from.parse()
+                .map_err(|e| format!("from address {from:?}: {e}"))?,
+        )
+        .to(row
+            .recipient
+            .parse()
+            .map_err(|e| format!("recipient address: {e}"))?)
         .subject(row.subject.clone());
     let text = SinglePart::plain(row.body_text.clone());
-    let result = match (&row.attachment_name, &row.attachment_type, &row.attachment_body) {
+    let result = match (
+        &row.attachment_name,
+        &row.attachment_type,
+        &row.attachment_body,
+    ) {
         (Some(name), Some(kind), Some(body)) => {
-            let ct = ContentType::parse(kind).map_err(|e| format!("attachment type {kind:?}: {e}"))?;
-            builder.multipart(MultiPart::mixed().singlepart(text).singlepart(Attachment::new(name.clone()).body(body.clone(), ct)))
+            let ct =
+                ContentType::parse(kind).map_err(|e| format!("attachment type {kind:?}: {e}"))?;
+            builder.multipart(
+                MultiPart::mixed()
+                    .singlepart(text)
+                    .singlepart(Attachment::new(name.clone()).body(body.clone(), ct)),
+            )
         }
         _ => builder.singlepart(text),
     };

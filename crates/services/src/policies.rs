@@ -19,11 +19,19 @@ pub struct PolicyEntry {
 impl Services {
     /// The policy in force for `capability` at `at`; the normal preset when no row is in force.
     pub async fn policy_at(&self, capability: Capability, at: Timestamp) -> Result<PolicyBody> {
-        let row = store::policies::at(self.store(), capability.as_str(), domain::time::to_micros(at)).await?;
+        let row = store::policies::at(
+            self.store(),
+            capability.as_str(),
+            domain::time::to_micros(at),
+        )
+        .await?;
         match row {
             None => Ok(PolicyBody::preset(capability, Preset::Normal)),
             Some(r) => PolicyBody::from_json(&r.body).map_err(|e| {
-                ServiceError::Internal(format!("policy {} for {capability} is unreadable: {e}", r.id))
+                ServiceError::Internal(format!(
+                    "policy {} for {capability} is unreadable: {e}",
+                    r.id
+                ))
             }),
         }
     }
@@ -37,15 +45,25 @@ impl Services {
         to: Option<Timestamp>,
         reason: &str,
     ) -> Result<i64> {
-        if !matches!(actor.role, Some(Role::ContinuityManager | Role::Admin) | None) {
+        if !matches!(
+            actor.role,
+            Some(Role::ContinuityManager | Role::Admin) | None
+        ) {
             return Err(ServiceError::Forbidden);
         }
-        body.validate().map_err(|e| ServiceError::invalid("policy", e.to_string()))?;
+        body.validate()
+            .map_err(|e| ServiceError::invalid("policy", e.to_string()))?;
         if to.is_some_and(|t| t <= from) {
-            return Err(ServiceError::invalid("effective_to", PolicyError::EndsBeforeStart.to_string()));
+            return Err(ServiceError::invalid(
+                "effective_to",
+                PolicyError::EndsBeforeStart.to_string(),
+            ));
         }
         if reason.trim().is_empty() {
-            return Err(ServiceError::invalid("reason", "say why the policy changes"));
+            return Err(ServiceError::invalid(
+                "reason",
+                "say why the policy changes",
+            ));
         }
         let mut tx = self.store().begin().await?;
         let id = store::policies::insert(
@@ -83,24 +101,54 @@ impl Services {
         Ok(store::policies::list(self.store())
             .await?
             .into_iter()
-            .map(|row| PolicyEntry { body: PolicyBody::from_json(&row.body), row })
+            .map(|row| PolicyEntry {
+                body: PolicyBody::from_json(&row.body),
+                row,
+            })
             .collect())
     }
 
     /// Creates a mode that bundles one policy per capability from a preset.
-    pub async fn create_mode(&self, actor: &Actor, name: &str, description: &str, preset: Preset) -> Result<i64> {
+    pub async fn create_mode(
+        &self,
+        actor: &Actor,
+        name: &str,
+        description: &str,
+        preset: Preset,
+    ) -> Result<i64> {
         let mut tx = self.store().begin().await?;
-        let id = store::policies::insert_mode(&mut tx, name, description, &actor.name, self.now_micros())
-            .await
-            .map_err(|e| if e.is_conflict_on("name") { ServiceError::Conflict(format!("mode {name} exists")) } else { e.into() })?;
+        let id = store::policies::insert_mode(
+            &mut tx,
+            name,
+            description,
+            &actor.name,
+            self.now_micros(),
+        )
+        .await
+        .map_err(|e| {
+            if e.is_conflict_on("name") {
+                ServiceError::Conflict(format!("mode {name} exists"))
+            } else {
+                e.into()
+            }
+        })?;
         for c in Capability::ALL {
-            store::policies::set_mode_policy(&mut tx, id, c.as_str(), &PolicyBody::preset(c, preset).to_json()).await?;
+            store::policies::set_mode_policy(
+                &mut tx,
+                id,
+                c.as_str(),
+                &PolicyBody::preset(c, preset).to_json(),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(id)
     }
 
     pub async fn modes(&self) -> Result<(Vec<ModeRow>, Vec<ModePolicyRow>)> {
-        Ok((store::policies::list_modes(self.store()).await?, store::policies::mode_policies(self.store()).await?))
+        Ok((
+            store::policies::list_modes(self.store()).await?,
+            store::policies::mode_policies(self.store()).await?,
+        ))
     }
 }

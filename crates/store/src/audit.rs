@@ -53,7 +53,11 @@ pub async fn append(tx: &mut Tx, row: &AuditRow) -> Result<()> {
         .bind(&row.hash)
         .execute(&mut *conn)
         .await?.rows_affected();
-        sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&row.hash).execute(&mut *conn).await?.rows_affected()
+        sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+            .bind(&row.hash)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
     });
     Ok(())
 }
@@ -61,20 +65,31 @@ pub async fn append(tx: &mut Tx, row: &AuditRow) -> Result<()> {
 const COLUMNS: &str = "id, seq, at, actor_user_id, actor, action, object_kind, object_id, outcome, address, detail, prev_hash, hash";
 
 /// Newest first; `action` filters when given.
-pub async fn list(store: &Store, action: Option<&str>, limit: i64, offset: i64) -> Result<Vec<AuditRow>> {
+pub async fn list(
+    store: &Store,
+    action: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AuditRow>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_log WHERE ($1 = '' OR action = $1) ORDER BY seq DESC LIMIT $2 OFFSET $3"
     );
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(action.unwrap_or(""))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(pool)
-        .await?))
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, AuditRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(action.unwrap_or(""))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?))
 }
 
 /// Every row in chain order, for verification.
 pub async fn all_in_order(store: &Store) -> Result<Vec<AuditRow>> {
     let sql = format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq");
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await?))
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, AuditRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .fetch_all(pool)
+    .await?))
 }

@@ -8,7 +8,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Postgres, Sqlite};
 
 use crate::{Result, StoreError};
@@ -61,7 +63,11 @@ pub struct ConnectOptions {
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        ConnectOptions { create_if_missing: false, max_connections: 16, busy_timeout: Duration::from_secs(10) }
+        ConnectOptions {
+            create_if_missing: false,
+            max_connections: 16,
+            busy_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -70,7 +76,10 @@ impl Default for ConnectOptions {
 pub enum Db {
     /// SQLite allows one writer at a time; a one-connection write pool queues writers in the
     /// application instead of in `SQLITE_BUSY` retries, and readers never wait for it (WAL).
-    Sqlite { write: SqlitePool, read: SqlitePool },
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -93,7 +102,10 @@ pub enum Location {
 
 /// Classifies a database URL by its scheme; anything unknown is an error naming both choices.
 pub fn parse_url(url: &str) -> Result<Location> {
-    if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+    if let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
         let path = rest.split('?').next().unwrap_or_default();
         if path.is_empty() || path == ":memory:" {
             return Ok(Location::SqliteMemory);
@@ -156,7 +168,10 @@ impl Store {
                     .max_lifetime(None)
                     .connect_with(opts)
                     .await?;
-                Db::Sqlite { write: pool.clone(), read: pool }
+                Db::Sqlite {
+                    write: pool.clone(),
+                    read: pool,
+                }
             }
             Location::Postgres(url) => {
                 let opts_pg = PgConnectOptions::from_str(&url)?;
@@ -220,17 +235,27 @@ impl Store {
         };
         let applied: Vec<i64> = if exists {
             with_pool!(self, |pool| {
-                sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success = TRUE ORDER BY version")
-                    .fetch_all(pool)
-                    .await?
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT version FROM _sqlx_migrations WHERE success = TRUE ORDER BY version",
+                )
+                .fetch_all(pool)
+                .await?
             })
         } else {
             Vec::new()
         };
         let known: Vec<i64> = SQLITE_MIGRATOR.iter().map(|m| m.version).collect();
         Ok(MigrationStatus {
-            pending: known.iter().copied().filter(|v| !applied.contains(v)).collect(),
-            unknown: applied.iter().copied().filter(|v| !known.contains(v)).collect(),
+            pending: known
+                .iter()
+                .copied()
+                .filter(|v| !applied.contains(v))
+                .collect(),
+            unknown: applied
+                .iter()
+                .copied()
+                .filter(|v| !known.contains(v))
+                .collect(),
             applied,
         })
     }
@@ -249,7 +274,11 @@ impl Store {
     pub async fn backup_to(&self, path: &str) -> Result<()> {
         match &self.db {
             Db::Sqlite { write, .. } => {
-                sqlx::query("VACUUM INTO $1").bind(path).execute(write).await?.rows_affected();
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path)
+                    .execute(write)
+                    .await?
+                    .rows_affected();
                 Ok(())
             }
             Db::Postgres(_) => Err(StoreError::Corrupt {
@@ -275,7 +304,9 @@ impl Store {
                 // Readers first: the last connection to close folds the WAL into the main file,
                 // and only the (read-write) writer can do that.
                 read.close().await;
-                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(write).await;
+                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(write)
+                    .await;
                 write.close().await;
             }
             Db::Postgres(p) => p.close().await,
@@ -358,10 +389,21 @@ mod tests {
 
     #[test]
     fn url_schemes() {
-        assert_eq!(parse_url("sqlite://a.db").unwrap(), Location::SqliteFile("a.db".into()));
-        assert_eq!(parse_url("sqlite::memory:").unwrap(), Location::SqliteMemory);
-        assert!(matches!(parse_url("postgres://u@h/db").unwrap(), Location::Postgres(_)));
-        let e = parse_url("mysql://root:secret@h/db").unwrap_err().to_string();
+        assert_eq!(
+            parse_url("sqlite://a.db").unwrap(),
+            Location::SqliteFile("a.db".into())
+        );
+        assert_eq!(
+            parse_url("sqlite::memory:").unwrap(),
+            Location::SqliteMemory
+        );
+        assert!(matches!(
+            parse_url("postgres://u@h/db").unwrap(),
+            Location::Postgres(_)
+        ));
+        let e = parse_url("mysql://root:secret@h/db")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("sqlite://") && e.contains("postgres://"), "{e}");
         assert!(!e.contains("secret"), "password leaked: {e}");
     }
@@ -379,21 +421,32 @@ pub mod testing {
 
     pub async fn query_strings(store: &Store, sql: &str) -> Vec<String> {
         let sql = sql.to_owned();
-        with_pool!(store, |pool| sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await)
-            .expect("test query")
+        with_pool!(store, |pool| sqlx::query_scalar::<_, String>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
+        .fetch_all(pool)
+        .await)
+        .expect("test query")
     }
 
     pub async fn query_pairs(store: &Store, sql: &str) -> Vec<(String, String)> {
         let sql = sql.to_owned();
-        with_pool!(store, |pool| sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await)
-            .expect("test query")
+        with_pool!(store, |pool| sqlx::query_as::<_, (String, String)>(
+            sqlx::AssertSqlSafe(sql.clone())
+        )
+        .fetch_all(pool)
+        .await)
+        .expect("test query")
     }
 
     pub async fn execute(store: &Store, sql: &str) {
         let mut tx = store.begin().await.expect("begin");
         let sql = sql.to_owned();
-        with_tx!(tx, |conn| sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(conn).await.map(|r| r.rows_affected()))
-            .expect("test statement");
+        with_tx!(tx, |conn| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))
+        .expect("test statement");
         tx.commit().await.expect("commit");
     }
 }

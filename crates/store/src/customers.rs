@@ -74,18 +74,29 @@ pub async fn insert_customers(tx: &mut Tx, rows: &[NewCustomer]) -> Result<()> {
 
 /// Customer ids by customer number, for linking bulk-inserted rows.
 pub async fn ids_by_number(tx: &mut Tx) -> Result<Vec<(String, i64)>> {
-    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, (String, i64)>("SELECT customer_number, id FROM customers")
-        .fetch_all(conn)
-        .await?))
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, (String, i64)>(
+        "SELECT customer_number, id FROM customers"
+    )
+    .fetch_all(conn)
+    .await?))
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<CustomerRow>> {
     let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, CustomerRow>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(pool).await?))
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, CustomerRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?))
 }
 
 pub async fn count(store: &Store) -> Result<i64> {
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM customers").fetch_one(pool).await?))
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM customers"
+    )
+    .fetch_one(pool)
+    .await?))
 }
 
 /// A customer found by the staff search, with the meter point that matched (if any).
@@ -103,7 +114,12 @@ pub struct SearchHit {
 /// Search by name, customer number or address (substring, case-insensitive through the
 /// lower-cased `search_text`), or exactly by an 18-digit meter-point id.
 /// `needle` must already be lower-cased and trimmed by the caller.
-pub async fn search(store: &Store, needle: &str, meter_point_id: Option<&str>, limit: i64) -> Result<Vec<SearchHit>> {
+pub async fn search(
+    store: &Store,
+    needle: &str,
+    meter_point_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<SearchHit>> {
     with_pool!(store, |pool| {
         if let Some(mp) = meter_point_id {
             return Ok(sqlx::query_as::<_, SearchHit>(
@@ -207,17 +223,23 @@ pub async fn insert_meter_points(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result<
 }
 
 pub async fn meter_points_of(store: &Store, customer_id: i64) -> Result<Vec<MeterPointRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, MeterPointRow>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, MeterPointRow>(
         "SELECT id, anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number \
          FROM meter_points WHERE customer_id = $1 ORDER BY anlaggnings_id"
     )
     .bind(customer_id)
     .fetch_all(pool)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn count_meter_points(store: &Store) -> Result<i64> {
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM meter_points").fetch_one(pool).await?))
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM meter_points"
+    )
+    .fetch_one(pool)
+    .await?))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -242,7 +264,9 @@ pub async fn insert_subscriptions(tx: &mut Tx, rows: &[NewSubscription]) -> Resu
     if rows.is_empty() {
         return Ok(());
     }
-    let mut sql = String::from("INSERT INTO subscriptions (customer_id, meter_point_id, service, started_on) ");
+    let mut sql = String::from(
+        "INSERT INTO subscriptions (customer_id, meter_point_id, service, started_on) ",
+    );
     for i in 0..rows.len() {
         let b = i * 4;
         if i > 0 {
@@ -259,7 +283,11 @@ pub async fn insert_subscriptions(tx: &mut Tx, rows: &[NewSubscription]) -> Resu
     with_tx!(tx, |conn| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
         for r in rows {
-            q = q.bind(&r.customer_number).bind(&r.anlaggnings_id).bind(&r.service).bind(&r.started_on);
+            q = q
+                .bind(&r.customer_number)
+                .bind(&r.anlaggnings_id)
+                .bind(&r.service)
+                .bind(&r.started_on);
         }
         q.execute(conn).await?.rows_affected()
     });
@@ -267,12 +295,14 @@ pub async fn insert_subscriptions(tx: &mut Tx, rows: &[NewSubscription]) -> Resu
 }
 
 pub async fn subscriptions_of(store: &Store, customer_id: i64) -> Result<Vec<SubscriptionRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, SubscriptionRow>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, SubscriptionRow>(
         "SELECT id, service, meter_point_id, started_on, ended_on FROM subscriptions WHERE customer_id = $1 ORDER BY service, id"
     )
     .bind(customer_id)
     .fetch_all(pool)
-    .await?))
+    .await?
+    }))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -343,7 +373,9 @@ pub async fn insert_payments(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let mut sql = String::from("INSERT INTO payments (invoice_id, customer_id, paid_on, amount_ore, source, reference, created_at) ");
+    let mut sql = String::from(
+        "INSERT INTO payments (invoice_id, customer_id, paid_on, amount_ore, source, reference, created_at) ",
+    );
     for i in 0..rows.len() {
         let b = i * 7;
         if i > 0 {
@@ -378,14 +410,16 @@ pub async fn insert_payments(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
 }
 
 pub async fn invoices_of(store: &Store, customer_id: i64, limit: i64) -> Result<Vec<InvoiceRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, InvoiceRow>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, InvoiceRow>(
         "SELECT id, customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status \
          FROM invoices WHERE customer_id = $1 ORDER BY due_on DESC, id DESC LIMIT $2"
     )
     .bind(customer_id)
     .bind(limit)
     .fetch_all(pool)
-    .await?))
+    .await?
+    }))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -399,17 +433,23 @@ pub struct PaymentRow {
 }
 
 pub async fn payments_of(store: &Store, customer_id: i64, limit: i64) -> Result<Vec<PaymentRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, PaymentRow>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, PaymentRow>(
         "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments WHERE customer_id = $1 ORDER BY paid_on DESC, id DESC LIMIT $2"
     )
     .bind(customer_id)
     .bind(limit)
     .fetch_all(pool)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn count_invoices(store: &Store) -> Result<i64> {
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM invoices").fetch_one(pool).await?))
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM invoices"
+    )
+    .fetch_one(pool)
+    .await?))
 }
 
 /// Rows in the other registers the demo town fills.
@@ -425,7 +465,8 @@ pub struct NewSupplier {
 }
 
 pub async fn insert_supplier(tx: &mut Tx, s: &NewSupplier) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
         "INSERT INTO suppliers (org_number, name, trades, is_local, bankgiro, f_skatt, terms_days, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
     )
     .bind(&s.org_number)
@@ -437,11 +478,21 @@ pub async fn insert_supplier(tx: &mut Tx, s: &NewSupplier) -> Result<i64> {
     .bind(s.terms_days)
     .bind(s.created_at)
     .fetch_one(conn)
-    .await?))
+    .await?
+    }))
 }
 
-pub async fn insert_staff(tx: &mut Tx, name: &str, title: &str, function: &str, skills: &str, remote: bool, now: i64) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query(
+pub async fn insert_staff(
+    tx: &mut Tx,
+    name: &str,
+    title: &str,
+    function: &str,
+    skills: &str,
+    remote: bool,
+    now: i64,
+) -> Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
         "INSERT INTO staff (name, title, function, skills, remote_capable, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
     )
     .bind(name)
@@ -451,12 +502,22 @@ pub async fn insert_staff(tx: &mut Tx, name: &str, title: &str, function: &str, 
     .bind(remote)
     .bind(now)
     .execute(conn)
-    .await?.rows_affected());
+    .await?.rows_affected()
+    });
     Ok(())
 }
 
-pub async fn insert_site(tx: &mut Tx, name: &str, street: &str, postal_code: &str, city: &str, desks: i64, now: i64) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+pub async fn insert_site(
+    tx: &mut Tx,
+    name: &str,
+    street: &str,
+    postal_code: &str,
+    city: &str,
+    desks: i64,
+    now: i64,
+) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
         "INSERT INTO sites (name, street, postal_code, city, desks, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
     )
     .bind(name)
@@ -466,13 +527,18 @@ pub async fn insert_site(tx: &mut Tx, name: &str, street: &str, postal_code: &st
     .bind(desks)
     .bind(now)
     .fetch_one(conn)
-    .await?))
+    .await?
+    }))
 }
 
 /// Row counts of the demo registers, for the demo's summary line and tests.
 pub async fn table_count(store: &Store, table: RegisterTable) -> Result<i64> {
     let sql = format!("SELECT COUNT(*) FROM {}", table.name());
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone())).fetch_one(pool).await?))
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .fetch_one(pool)
+    .await?))
 }
 
 /// Tables whose size is reported; an enum so no caller text reaches the SQL.

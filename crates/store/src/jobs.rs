@@ -28,7 +28,8 @@ pub async fn enqueue(
     dedupe_key: Option<&str>,
     now: i64,
 ) -> Result<Option<i64>> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
         "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, dedupe_key, created_at) \
          VALUES ($1, $2, 'queued', 0, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
     )
@@ -39,7 +40,8 @@ pub async fn enqueue(
     .bind(dedupe_key)
     .bind(now)
     .fetch_optional(conn)
-    .await?))
+    .await?
+    }))
 }
 
 /// Takes the oldest due job, marks it running and counts the attempt. `None` when the queue is empty.
@@ -49,31 +51,48 @@ pub async fn claim(store: &Store, now: i64) -> Result<Option<JobRow>> {
         Backend::Postgres => {
             "SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
         }
-        Backend::Sqlite => "SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1",
+        Backend::Sqlite => {
+            "SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1"
+        }
     };
     let sql = format!(
         "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = $1 WHERE id = ({pick}) \
          RETURNING id, kind, payload, status, attempts, max_attempts, run_at, last_error"
     );
-    let row = with_tx!(tx, |conn| sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(sql.clone())).bind(now).fetch_optional(conn).await?);
+    let row = with_tx!(tx, |conn| sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(now)
+    .fetch_optional(conn)
+    .await?);
     tx.commit().await?;
     Ok(row)
 }
 
 pub async fn complete(store: &Store, id: i64, now: i64) -> Result<()> {
     let mut tx = store.begin().await?;
-    with_tx!(tx, |conn| sqlx::query("UPDATE jobs SET status = 'done', finished_at = $2, locked_at = NULL WHERE id = $1")
-        .bind(id)
-        .bind(now)
-        .execute(conn)
-        .await?.rows_affected());
+    with_tx!(tx, |conn| sqlx::query(
+        "UPDATE jobs SET status = 'done', finished_at = $2, locked_at = NULL WHERE id = $1"
+    )
+    .bind(id)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected());
     tx.commit().await
 }
 
 /// Records a failure: back to the queue at `retry_at`, or failed for good when attempts are used up.
-pub async fn fail(store: &Store, id: i64, error: &str, retry_at: Option<i64>, now: i64) -> Result<()> {
+pub async fn fail(
+    store: &Store,
+    id: i64,
+    error: &str,
+    retry_at: Option<i64>,
+    now: i64,
+) -> Result<()> {
     let mut tx = store.begin().await?;
-    with_tx!(tx, |conn| match retry_at {
+    with_tx!(tx, |conn| {
+        match retry_at {
         Some(at) => sqlx::query("UPDATE jobs SET status = 'queued', run_at = $2, last_error = $3, locked_at = NULL WHERE id = $1")
             .bind(id)
             .bind(at)
@@ -86,6 +105,7 @@ pub async fn fail(store: &Store, id: i64, error: &str, retry_at: Option<i64>, no
             .bind(error)
             .execute(conn)
             .await?.rows_affected(),
+    }
     });
     tx.commit().await
 }
@@ -93,28 +113,34 @@ pub async fn fail(store: &Store, id: i64, error: &str, retry_at: Option<i64>, no
 /// Returns jobs whose worker vanished (claimed before `stale_before`) to the queue.
 pub async fn requeue_stale(store: &Store, stale_before: i64) -> Result<u64> {
     let mut tx = store.begin().await?;
-    let n = with_tx!(tx, |conn| sqlx::query(
+    let n = with_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE jobs SET status = 'queued', locked_at = NULL WHERE status = 'running' AND locked_at < $1"
     )
     .bind(stale_before)
     .execute(conn)
-    .await?.rows_affected());
+    .await?.rows_affected()
+    });
     tx.commit().await?;
     Ok(n)
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<JobRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, JobRow>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, JobRow>(
         "SELECT id, kind, payload, status, attempts, max_attempts, run_at, last_error FROM jobs WHERE id = $1"
     )
     .bind(id)
     .fetch_optional(pool)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn count_by_status(store: &Store, status: &str) -> Result<i64> {
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE status = $1")
-        .bind(status)
-        .fetch_one(pool)
-        .await?))
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM jobs WHERE status = $1"
+    )
+    .bind(status)
+    .fetch_one(pool)
+    .await?))
 }

@@ -44,7 +44,11 @@ pub enum StoreError {
     SchemaTooNew(i64),
     /// A stored value could not be read back into its type.
     #[error("corrupt value in {table}.{column}: {message}")]
-    Corrupt { table: &'static str, column: &'static str, message: String },
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        message: String,
+    },
     #[error(transparent)]
     Database(sqlx::Error),
     #[error(transparent)]
@@ -57,10 +61,11 @@ impl From<sqlx::Error> for StoreError {
             && db.kind() == sqlx::error::ErrorKind::UniqueViolation
         {
             // PostgreSQL names the constraint; SQLite only says "UNIQUE constraint failed: t.c".
-            let name = db
-                .constraint()
-                .map(str::to_owned)
-                .unwrap_or_else(|| db.message().trim_start_matches("UNIQUE constraint failed: ").to_owned());
+            let name = db.constraint().map(str::to_owned).unwrap_or_else(|| {
+                db.message()
+                    .trim_start_matches("UNIQUE constraint failed: ")
+                    .to_owned()
+            });
             return StoreError::Conflict(name);
         }
         StoreError::Database(e)
@@ -82,11 +87,13 @@ pub mod audit_testing {
     use crate::{Result, Tx};
 
     pub async fn rewrite_first_actor(tx: &mut Tx, actor: &str) -> Result<()> {
-        with_tx!(tx, |conn| sqlx::query("UPDATE audit_log SET actor = $1 WHERE seq = 1")
-            .bind(actor)
-            .execute(conn)
-            .await?
-            .rows_affected());
+        with_tx!(tx, |conn| sqlx::query(
+            "UPDATE audit_log SET actor = $1 WHERE seq = 1"
+        )
+        .bind(actor)
+        .execute(conn)
+        .await?
+        .rows_affected());
         Ok(())
     }
 }

@@ -41,7 +41,8 @@ pub async fn insert(tx: &mut Tx, m: &NewMessage<'_>) -> Result<Option<i64>> {
         Some((n, t, b)) => (Some(n), Some(t), Some(b)),
         None => (None, None, None),
     };
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
         "INSERT INTO outbox (channel, customer_id, recipient, subject, body_text, attachment_name, attachment_type, attachment_body, status, attempts, dedupe_key, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
     )
@@ -57,22 +58,39 @@ pub async fn insert(tx: &mut Tx, m: &NewMessage<'_>) -> Result<Option<i64>> {
     .bind(m.dedupe_key)
     .bind(m.now)
     .fetch_optional(conn)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn list(store: &Store, limit: i64, offset: i64) -> Result<Vec<OutboxRow>> {
     let sql = format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1 OFFSET $2");
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(sql.clone())).bind(limit).bind(offset).fetch_all(pool).await?))
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, OutboxRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?))
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<OutboxRow>> {
     let sql = format!("SELECT {COLUMNS} FROM outbox WHERE id = $1");
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(pool).await?))
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, OutboxRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?))
 }
 
 pub async fn pending(store: &Store, limit: i64) -> Result<Vec<OutboxRow>> {
     let sql = format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' ORDER BY id LIMIT $1");
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(sql.clone())).bind(limit).fetch_all(pool).await?))
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, OutboxRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?))
 }
 
 pub async fn mark(tx: &mut Tx, id: i64, status: &str, error: Option<&str>, now: i64) -> Result<()> {
@@ -85,6 +103,7 @@ pub async fn mark(tx: &mut Tx, id: i64, status: &str, error: Option<&str>, now: 
     .bind(error)
     .bind(now)
     .execute(conn)
-    .await?.rows_affected());
+    .await?
+    .rows_affected());
     Ok(())
 }

@@ -15,7 +15,8 @@ pub struct PolicyRow {
     pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, capability, mode_id, effective_from, effective_to, body, set_by, reason, created_at";
+const COLUMNS: &str =
+    "id, capability, mode_id, effective_from, effective_to, body, set_by, reason, created_at";
 
 pub struct NewPolicy<'a> {
     pub capability: &'a str,
@@ -29,7 +30,8 @@ pub struct NewPolicy<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, p: &NewPolicy<'_>) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
         "INSERT INTO policies (capability, mode_id, effective_from, effective_to, body, set_by, reason, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
     )
@@ -42,7 +44,8 @@ pub async fn insert(tx: &mut Tx, p: &NewPolicy<'_>) -> Result<i64> {
     .bind(p.reason)
     .bind(p.now)
     .fetch_one(conn)
-    .await?))
+    .await?
+    }))
 }
 
 /// The policy in force for a capability at an instant: among rows whose interval contains the
@@ -52,16 +55,23 @@ pub async fn at(store: &Store, capability: &str, at: i64) -> Result<Option<Polic
         "SELECT {COLUMNS} FROM policies WHERE capability = $1 AND effective_from <= $2 \
          AND (effective_to IS NULL OR effective_to > $2) ORDER BY effective_from DESC, id DESC LIMIT 1"
     );
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, PolicyRow>(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(capability)
-        .bind(at)
-        .fetch_optional(pool)
-        .await?))
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, PolicyRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(capability)
+    .bind(at)
+    .fetch_optional(pool)
+    .await?))
 }
 
 pub async fn list(store: &Store) -> Result<Vec<PolicyRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM policies ORDER BY capability, effective_from DESC, id DESC");
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, PolicyRow>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await?))
+    let sql =
+        format!("SELECT {COLUMNS} FROM policies ORDER BY capability, effective_from DESC, id DESC");
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, PolicyRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .fetch_all(pool)
+    .await?))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -73,8 +83,15 @@ pub struct ModeRow {
     pub created_by: String,
 }
 
-pub async fn insert_mode(tx: &mut Tx, name: &str, description: &str, by: &str, now: i64) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+pub async fn insert_mode(
+    tx: &mut Tx,
+    name: &str,
+    description: &str,
+    by: &str,
+    now: i64,
+) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
         "INSERT INTO modes (name, description, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id"
     )
     .bind(name)
@@ -82,7 +99,8 @@ pub async fn insert_mode(tx: &mut Tx, name: &str, description: &str, by: &str, n
     .bind(now)
     .bind(by)
     .fetch_one(conn)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn list_modes(store: &Store) -> Result<Vec<ModeRow>> {
@@ -93,7 +111,12 @@ pub async fn list_modes(store: &Store) -> Result<Vec<ModeRow>> {
     .await?))
 }
 
-pub async fn set_mode_policy(tx: &mut Tx, mode_id: i64, capability: &str, body: &str) -> Result<()> {
+pub async fn set_mode_policy(
+    tx: &mut Tx,
+    mode_id: i64,
+    capability: &str,
+    body: &str,
+) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "INSERT INTO mode_policies (mode_id, capability, body) VALUES ($1, $2, $3) \
          ON CONFLICT (mode_id, capability) DO UPDATE SET body = excluded.body"
@@ -115,9 +138,11 @@ pub struct ModePolicyRow {
 }
 
 pub async fn mode_policies(store: &Store) -> Result<Vec<ModePolicyRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, ModePolicyRow>(
-        "SELECT mode_id, capability, body FROM mode_policies ORDER BY mode_id, capability"
-    )
-    .fetch_all(pool)
-    .await?))
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, ModePolicyRow>(
+            "SELECT mode_id, capability, body FROM mode_policies ORDER BY mode_id, capability",
+        )
+        .fetch_all(pool)
+        .await?
+    }))
 }

@@ -12,8 +12,16 @@ pub struct SessionRow {
     pub last_seen_at: i64,
 }
 
-pub async fn insert(tx: &mut Tx, token_hash: &str, user_id: i64, csrf: &str, mfa_pending: bool, now: i64) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+pub async fn insert(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    mfa_pending: bool,
+    now: i64,
+) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, mfa_pending, created_at, last_seen_at) \
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id"
     )
@@ -23,83 +31,123 @@ pub async fn insert(tx: &mut Tx, token_hash: &str, user_id: i64, csrf: &str, mfa
     .bind(mfa_pending)
     .bind(now)
     .fetch_one(conn)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn by_token_hash(store: &Store, token_hash: &str) -> Result<Option<SessionRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, SessionRow>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, SessionRow>(
         "SELECT id, user_id, csrf_token, mfa_pending, created_at, last_seen_at FROM sessions WHERE token_hash = $1"
     )
     .bind(token_hash)
     .fetch_optional(pool)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn touch(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(now)
-        .execute(conn)
-        .await?.rows_affected());
+    with_tx!(tx, |conn| sqlx::query(
+        "UPDATE sessions SET last_seen_at = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected());
     Ok(())
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(conn).await?.rows_affected());
+    with_tx!(tx, |conn| sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?
+        .rows_affected());
     Ok(())
 }
 
 /// Ends every session of a user (password change, disabling, an admin's request).
 pub async fn delete_for_user(tx: &mut Tx, user_id: i64) -> Result<u64> {
-    Ok(with_tx!(tx, |conn| sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(conn)
-        .await?.rows_affected()))
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(conn)
+    .await?
+    .rows_affected()))
 }
 
 pub async fn count_for_user(store: &Store, user_id: i64) -> Result<i64> {
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_one(pool)
-        .await?))
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?))
 }
 
-pub async fn delete_older_than(tx: &mut Tx, last_seen_before: i64, created_before: i64) -> Result<u64> {
-    Ok(with_tx!(tx, |conn| sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
-        .bind(last_seen_before)
-        .bind(created_before)
-        .execute(conn)
-        .await?.rows_affected()))
+pub async fn delete_older_than(
+    tx: &mut Tx,
+    last_seen_before: i64,
+    created_before: i64,
+) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2"
+    )
+    .bind(last_seen_before)
+    .bind(created_before)
+    .execute(conn)
+    .await?
+    .rows_affected()))
 }
 
 /// Failed logins in the window for an account name and for an address.
-pub async fn recent_failures(store: &Store, account: &str, address: &str, since: i64) -> Result<(i64, i64)> {
+pub async fn recent_failures(
+    store: &Store,
+    account: &str,
+    address: &str,
+    since: i64,
+) -> Result<(i64, i64)> {
     with_pool!(store, |pool| {
-        let by_account = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at >= $2")
-            .bind(account)
-            .bind(since)
-            .fetch_one(pool)
-            .await?;
-        let by_address = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at >= $2")
-            .bind(address)
-            .bind(since)
-            .fetch_one(pool)
-            .await?;
+        let by_account = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at >= $2",
+        )
+        .bind(account)
+        .bind(since)
+        .fetch_one(pool)
+        .await?;
+        let by_address = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at >= $2",
+        )
+        .bind(address)
+        .bind(since)
+        .fetch_one(pool)
+        .await?;
         Ok((by_account, by_address))
     })
 }
 
 pub async fn record_failure(tx: &mut Tx, account: &str, address: &str, now: i64) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query("INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)")
-        .bind(account)
-        .bind(address)
-        .bind(now)
-        .execute(conn)
-        .await?.rows_affected());
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)"
+    )
+    .bind(account)
+    .bind(address)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected());
     Ok(())
 }
 
 pub async fn prune_failures(tx: &mut Tx, before: i64) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(before).execute(conn).await?.rows_affected());
+    with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM login_failures WHERE at < $1"
+    )
+    .bind(before)
+    .execute(conn)
+    .await?
+    .rows_affected());
     Ok(())
 }

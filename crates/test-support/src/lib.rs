@@ -30,7 +30,8 @@ fn in_ci() -> bool {
 }
 
 fn pg_admin_url() -> String {
-    std::env::var("BEREDSKAP_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("BEREDSKAP_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// Reports a skipped part of a test so nobody mistakes a skip for a pass; fails under CI.
@@ -65,12 +66,17 @@ impl Drop for TestDb {
             let admin = pg_admin_url();
             // Drop from a thread with its own runtime: Drop cannot await.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 rt.block_on(async {
                     let pool = sqlx::PgPool::connect(&admin).await.ok()?;
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
-                        .execute(&pool)
-                        .await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                    )))
+                    .execute(&pool)
+                    .await;
                     Some(())
                 })
             })
@@ -94,14 +100,22 @@ pub async fn test_db(backend: Backend) -> Option<TestDb> {
             let dir = std::env::temp_dir().join(unique("beredskap_test"));
             std::fs::create_dir_all(&dir).ok()?;
             let url = format!("sqlite://{}", dir.join("test.sqlite").display());
-            Some(TestDb { url, backend, _dir: Some(tempfile_dir::TempDir(dir)), pg_name: None })
+            Some(TestDb {
+                url,
+                backend,
+                _dir: Some(tempfile_dir::TempDir(dir)),
+                pg_name: None,
+            })
         }
         Backend::Postgres => {
             let admin = pg_admin_url();
             let pool = match sqlx::PgPool::connect(&admin).await {
                 Ok(p) => p,
                 Err(e) => {
-                    skip(&format!("PostgreSQL at {} ({e})", store::backend::redact_url(&admin)));
+                    skip(&format!(
+                        "PostgreSQL at {} ({e})",
+                        store::backend::redact_url(&admin)
+                    ));
                     return None;
                 }
             };
@@ -111,8 +125,16 @@ pub async fn test_db(backend: Backend) -> Option<TestDb> {
                 .await
                 .expect("creating a test database");
             pool.close().await;
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin);
-            Some(TestDb { url: format!("{base}/{name}"), backend, _dir: None, pg_name: Some(name) })
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .unwrap_or(admin);
+            Some(TestDb {
+                url: format!("{base}/{name}"),
+                backend,
+                _dir: None,
+                pg_name: Some(name),
+            })
         }
     }
 }
@@ -120,9 +142,15 @@ pub async fn test_db(backend: Backend) -> Option<TestDb> {
 /// A migrated store on a fresh database.
 pub async fn test_store(backend: Backend) -> Option<(Store, TestDb)> {
     let db = test_db(backend).await?;
-    let store = Store::connect(&db.url, &ConnectOptions { create_if_missing: true, ..Default::default() })
-        .await
-        .expect("connecting to the test database");
+    let store = Store::connect(
+        &db.url,
+        &ConnectOptions {
+            create_if_missing: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("connecting to the test database");
     store.migrate().await.expect("migrating the test database");
     Some((store, db))
 }
@@ -134,7 +162,10 @@ pub fn test_now() -> jiff::Timestamp {
 
 /// Settings for tests: cheap password hashing (the production parameters are tested on their own).
 pub fn test_settings(demo_mode: bool) -> ServiceSettings {
-    let mut s = ServiceSettings { demo_mode, ..Default::default() };
+    let mut s = ServiceSettings {
+        demo_mode,
+        ..Default::default()
+    };
     s.auth.argon2_memory_kib = 1024;
     s
 }
@@ -168,7 +199,12 @@ impl TestResponse {
     }
 
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The value of a cookie this response sets.
@@ -204,15 +240,37 @@ impl TestApp {
         let clock = Arc::new(FixedClock::new(test_now()));
         let services = Services::new(store, clock.clone(), test_settings(demo));
         if demo {
-            services.generate_demo(services::demo::DemoSize::Small, 42, &services::demo::Quiet).await.expect("demo town");
+            services
+                .generate_demo(services::demo::DemoSize::Small, 42, &services::demo::Quiet)
+                .await
+                .expect("demo town");
         }
-        let http = web::HttpSettings { secure_cookies: true, show_demo_hint: demo };
+        let http = web::HttpSettings {
+            secure_cookies: true,
+            show_demo_hint: demo,
+        };
         let router = web::router(web::AppState::new(services.clone(), http));
-        Some(TestApp { services, clock, router, backend, _db: db })
+        Some(TestApp {
+            services,
+            clock,
+            router,
+            backend,
+            _db: db,
+        })
     }
 
-    pub async fn request(&self, method: Method, path: &str, session: Option<&Session>, body: Option<String>, headers: &[(&str, &str)]) -> TestResponse {
-        let mut b = Request::builder().method(method).uri(path).header("host", "localhost");
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "localhost");
         if let Some(s) = session {
             b = b.header("cookie", &s.cookie);
         }
@@ -222,12 +280,23 @@ impl TestApp {
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        let req = b.body(body.map(Body::from).unwrap_or_else(Body::empty)).expect("request");
-        let resp = self.router.clone().oneshot(req).await.expect("router is infallible");
+        let req = b
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .expect("request");
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router is infallible");
         let status = resp.status();
         let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str, session: Option<&Session>) -> TestResponse {
@@ -235,28 +304,62 @@ impl TestApp {
     }
 
     /// Posts a form with the session's CSRF token added.
-    pub async fn post(&self, path: &str, session: Option<&Session>, fields: &[(&str, &str)]) -> TestResponse {
-        let mut all: Vec<(String, String)> = fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    pub async fn post(
+        &self,
+        path: &str,
+        session: Option<&Session>,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut all: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         if let Some(s) = session {
             all.push(("csrf".into(), s.csrf.clone()));
         }
-        self.request(Method::POST, path, session, Some(encode(&all)), &[]).await
+        self.request(Method::POST, path, session, Some(encode(&all)), &[])
+            .await
     }
 
     /// An anonymous visitor's pre-session cookie and token, as the login page hands them out.
     pub async fn anonymous(&self) -> Session {
         let page = self.get("/logga-in", None).await;
-        let token = page.cookie("__Host-beredskap-csrf").expect("pre-session csrf cookie");
-        Session { cookie: format!("__Host-beredskap-csrf={token}"), csrf: token }
+        let token = page
+            .cookie("__Host-beredskap-csrf")
+            .expect("pre-session csrf cookie");
+        Session {
+            cookie: format!("__Host-beredskap-csrf={token}"),
+            csrf: token,
+        }
     }
 
     /// Logs in through the login form and returns the session (second factor not handled).
-    pub async fn try_login(&self, username: &str, password: &str) -> (TestResponse, Option<Session>) {
+    pub async fn try_login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> (TestResponse, Option<Session>) {
         let anon = self.anonymous().await;
-        let resp = self.post("/logga-in", Some(&anon), &[("username", username), ("password", password)]).await;
-        let Some(token) = resp.cookie("__Host-beredskap") else { return (resp, None) };
+        let resp = self
+            .post(
+                "/logga-in",
+                Some(&anon),
+                &[("username", username), ("password", password)],
+            )
+            .await;
+        let Some(token) = resp.cookie("__Host-beredskap") else {
+            return (resp, None);
+        };
         let cookie = format!("__Host-beredskap={token}; {}", anon.cookie);
-        let probe = self.get("/konto", Some(&Session { cookie: cookie.clone(), csrf: String::new() })).await;
+        let probe = self
+            .get(
+                "/konto",
+                Some(&Session {
+                    cookie: cookie.clone(),
+                    csrf: String::new(),
+                }),
+            )
+            .await;
         let csrf = probe.csrf().unwrap_or_default();
         (resp, Some(Session { cookie, csrf }))
     }
@@ -274,26 +377,62 @@ impl TestApp {
             return s;
         }
         let page = self.get("/logga-in/totp", Some(&s)).await;
-        let s = Session { csrf: page.csrf().expect("csrf on totp page"), ..s };
-        let row = store::users::by_username(self.services.store(), username).await.expect("db").expect("user");
+        let s = Session {
+            csrf: page.csrf().expect("csrf on totp page"),
+            ..s
+        };
+        let row = store::users::by_username(self.services.store(), username)
+            .await
+            .expect("db")
+            .expect("user");
         let secret = match (row.totp_enabled, row.totp_secret) {
             (true, Some(secret)) => secret,
             _ => {
                 let page = self.post("/logga-in/totp/ny", Some(&s), &[]).await;
-                page.body.split("<code>").nth(1).and_then(|x| x.split("</code>").next()).expect("secret shown").to_owned()
+                page.body
+                    .split("<code>")
+                    .nth(1)
+                    .and_then(|x| x.split("</code>").next())
+                    .expect("secret shown")
+                    .to_owned()
             }
         };
-        let code = self.services.totp_code_for(&secret, username).expect("totp code");
-        let done = self.post("/logga-in/totp", Some(&s), &[("code", &code)]).await;
-        let token = done.cookie("__Host-beredskap").unwrap_or_else(|| panic!("totp failed: {} {}", done.status, done.body));
-        let cookie = format!("__Host-beredskap={token}; {}", s.cookie.split("; ").nth(1).unwrap_or_default());
-        let probe = self.get("/konto", Some(&Session { cookie: cookie.clone(), csrf: String::new() })).await;
-        Session { cookie, csrf: probe.csrf().unwrap_or_default() }
+        let code = self
+            .services
+            .totp_code_for(&secret, username)
+            .expect("totp code");
+        let done = self
+            .post("/logga-in/totp", Some(&s), &[("code", &code)])
+            .await;
+        let token = done
+            .cookie("__Host-beredskap")
+            .unwrap_or_else(|| panic!("totp failed: {} {}", done.status, done.body));
+        let cookie = format!(
+            "__Host-beredskap={token}; {}",
+            s.cookie.split("; ").nth(1).unwrap_or_default()
+        );
+        let probe = self
+            .get(
+                "/konto",
+                Some(&Session {
+                    cookie: cookie.clone(),
+                    csrf: String::new(),
+                }),
+            )
+            .await;
+        Session {
+            cookie,
+            csrf: probe.csrf().unwrap_or_default(),
+        }
     }
 
     /// Id of the demo customer "kund" belongs to.
     pub async fn user_id(&self, username: &str) -> i64 {
-        store::users::by_username(self.services.store(), username).await.expect("db").expect("user").id
+        store::users::by_username(self.services.store(), username)
+            .await
+            .expect("db")
+            .expect("user")
+            .id
     }
 }
 
@@ -301,16 +440,25 @@ pub fn encode(fields: &[(String, String)]) -> String {
     fn enc(s: &str) -> String {
         s.bytes()
             .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
                 b' ' => "+".into(),
                 _ => format!("%{b:02X}"),
             })
             .collect()
     }
-    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Parses a form body back (for tests of encoders).
 pub fn fields(body: &str) -> HashMap<String, String> {
-    body.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
+    body.split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
 }

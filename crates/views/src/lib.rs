@@ -63,7 +63,10 @@ fn bundle(lang: &str, source: &'static str) -> FluentBundle<FluentResource> {
 
 fn bundles() -> &'static Bundles {
     static B: OnceLock<Bundles> = OnceLock::new();
-    B.get_or_init(|| Bundles { sv: bundle("sv", include_str!("../i18n/sv.ftl")), en: bundle("en", include_str!("../i18n/en.ftl")) })
+    B.get_or_init(|| Bundles {
+        sv: bundle("sv", include_str!("../i18n/sv.ftl")),
+        en: bundle("en", include_str!("../i18n/en.ftl")),
+    })
 }
 
 /// Looks up a message; a missing key shows as the key itself so it is noticed, never a panic.
@@ -72,13 +75,20 @@ pub fn translate(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         Lang::Sv => &bundles().sv,
         Lang::En => &bundles().en,
     };
-    let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else { return key.to_owned() };
+    let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else {
+        return key.to_owned();
+    };
     let mut fargs = FluentArgs::new();
     for (k, v) in args {
         fargs.set(*k, FluentValue::from(v.clone()));
     }
     let mut errors = Vec::new();
-    b.format_pattern(pattern, if args.is_empty() { None } else { Some(&fargs) }, &mut errors).into_owned()
+    b.format_pattern(
+        pattern,
+        if args.is_empty() { None } else { Some(&fargs) },
+        &mut errors,
+    )
+    .into_owned()
 }
 
 /// Every key in a message file, for the test that both languages have the same keys.
@@ -87,7 +97,10 @@ pub fn message_keys(lang: Lang) -> Vec<String> {
         Lang::Sv => include_str!("../i18n/sv.ftl"),
         Lang::En => include_str!("../i18n/en.ftl"),
     };
-    src.lines().filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned())).filter(|k| !k.starts_with('#')).collect()
+    src.lines()
+        .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
+        .filter(|k| !k.starts_with('#'))
+        .collect()
 }
 
 /// One link in the navigation.
@@ -128,8 +141,19 @@ impl Layout {
         translate(self.lang, key, &[(name, value.to_string())])
     }
 
-    pub fn t2(&self, key: &str, n1: &str, v1: impl std::fmt::Display, n2: &str, v2: impl std::fmt::Display) -> String {
-        translate(self.lang, key, &[(n1, v1.to_string()), (n2, v2.to_string())])
+    pub fn t2(
+        &self,
+        key: &str,
+        n1: &str,
+        v1: impl std::fmt::Display,
+        n2: &str,
+        v2: impl std::fmt::Display,
+    ) -> String {
+        translate(
+            self.lang,
+            key,
+            &[(n1, v1.to_string()), (n2, v2.to_string())],
+        )
     }
 
     pub fn money(&self, ore: &i64) -> String {
@@ -142,7 +166,10 @@ impl Layout {
 
     /// An instant (microseconds UTC) as Stockholm civil time.
     pub fn when(&self, micros: &i64) -> String {
-        domain::time::format_datetime(domain::time::from_micros(*micros), &domain::time::stockholm())
+        domain::time::format_datetime(
+            domain::time::from_micros(*micros),
+            &domain::time::stockholm(),
+        )
     }
 
     pub fn role_label(&self, role: &str) -> String {
@@ -167,9 +194,26 @@ mod tests {
         let sv = message_keys(Lang::Sv);
         assert_eq!(sv, message_keys(Lang::En));
         for k in &sv {
-            assert_ne!(translate(Lang::Sv, k, &[("name", "x".into()), ("count", "1".into()), ("amount", "1".into()), ("role", "r".into()), ("id", "i".into()), ("seq", "1".into())]), *k);
+            assert_ne!(
+                translate(
+                    Lang::Sv,
+                    k,
+                    &[
+                        ("name", "x".into()),
+                        ("count", "1".into()),
+                        ("amount", "1".into()),
+                        ("role", "r".into()),
+                        ("id", "i".into()),
+                        ("seq", "1".into())
+                    ]
+                ),
+                *k
+            );
         }
-        assert_eq!(translate(Lang::Sv, "portal-welcome", &[("name", "Karin".into())]), "Välkommen, Karin");
+        assert_eq!(
+            translate(Lang::Sv, "portal-welcome", &[("name", "Karin".into())]),
+            "Välkommen, Karin"
+        );
         assert_eq!(translate(Lang::En, "no-such-key", &[]), "no-such-key");
     }
 }

@@ -8,10 +8,10 @@ use domain::role::Role;
 use services::audit::{Event, Outcome};
 use services::auth::SessionUser;
 
+use crate::AppState;
 use crate::error::AppError;
 use crate::routes::RouteSpec;
 use crate::session::{CurrentUser, client_address};
-use crate::AppState;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Access {
@@ -38,7 +38,11 @@ pub enum Decision {
 impl Access {
     pub fn decide(self, user: Option<&SessionUser>) -> Decision {
         let Some(u) = user else {
-            return if matches!(self, Access::Public) { Decision::Allow } else { Decision::Login };
+            return if matches!(self, Access::Public) {
+                Decision::Allow
+            } else {
+                Decision::Login
+            };
         };
         match self {
             Access::Public | Access::AnySession => Decision::Allow,
@@ -67,8 +71,14 @@ impl Access {
 /// The route's handler wrapped in its guard.
 pub fn guarded(spec: RouteSpec, state: AppState) -> MethodRouter<AppState> {
     (spec.handler)()
-        .route_layer(axum::middleware::from_fn_with_state((state.clone(), spec.access, spec.path), guard))
-        .route_layer(axum::middleware::from_fn_with_state(state, crate::metrics::track))
+        .route_layer(axum::middleware::from_fn_with_state(
+            (state.clone(), spec.access, spec.path),
+            guard,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::metrics::track,
+        ))
 }
 
 async fn guard(
@@ -76,7 +86,10 @@ async fn guard(
     req: Request,
     next: Next,
 ) -> Response {
-    let user = req.extensions().get::<CurrentUser>().and_then(|c| c.0.clone());
+    let user = req
+        .extensions()
+        .get::<CurrentUser>()
+        .and_then(|c| c.0.clone());
     let mut resp = match access.decide(user.as_ref()) {
         Decision::Allow => return next.run(req).await,
         Decision::Login => {
@@ -95,7 +108,13 @@ async fn guard(
                 if let Err(e) = services::audit::record_alone(
                     &state.services,
                     &u.actor(&address),
-                    &Event { action: "access_denied", object_kind: "route", object_id: path, outcome: Outcome::Denied, detail: req.method().as_str() },
+                    &Event {
+                        action: "access_denied",
+                        object_kind: "route",
+                        object_id: path,
+                        outcome: Outcome::Denied,
+                        detail: req.method().as_str(),
+                    },
                 )
                 .await
                 {
@@ -107,7 +126,10 @@ async fn guard(
     };
     // Says which layer answered, so tests (and operators reading logs) can tell a guard refusal
     // from a handler's own redirect or error.
-    resp.headers_mut().insert(GUARD_HEADER, axum::http::HeaderValue::from_static("refused"));
+    resp.headers_mut().insert(
+        GUARD_HEADER,
+        axum::http::HeaderValue::from_static("refused"),
+    );
     resp
 }
 

@@ -32,8 +32,15 @@ pub struct SearchParams {
     limit: Option<i64>,
 }
 
-pub async fn customers(State(state): State<AppState>, ctx: Ctx, Query(p): Query<SearchParams>) -> ApiResult {
-    let hits = state.services.search_customers(ctx.user()?, &p.q, p.limit.unwrap_or(50)).await?;
+pub async fn customers(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<SearchParams>,
+) -> ApiResult {
+    let hits = state
+        .services
+        .search_customers(ctx.user()?, &p.q, p.limit.unwrap_or(50))
+        .await?;
     Ok(Json(json!({
         "customers": hits.iter().map(|h| json!({
             "id": h.id,
@@ -46,7 +53,11 @@ pub async fn customers(State(state): State<AppState>, ctx: Ctx, Query(p): Query<
     })))
 }
 
-pub async fn customer(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
+pub async fn customer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult {
     let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
     let d = state.services.customer_detail(ctx.user()?, id).await?;
     let c = &d.customer;
@@ -83,10 +94,15 @@ pub async fn customer(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
     })))
 }
 
-pub async fn policy_in_force(State(state): State<AppState>, Path(capability): Path<String>) -> ApiResult {
+pub async fn policy_in_force(
+    State(state): State<AppState>,
+    Path(capability): Path<String>,
+) -> ApiResult {
     let cap: Capability = capability.parse().map_err(|_| AppError::NotFound)?;
     let body = state.services.policy_at(cap, state.services.now()).await?;
-    Ok(Json(json!({ "capability": cap.as_str(), "in_force": body, "at": state.services.now().to_string() })))
+    Ok(Json(
+        json!({ "capability": cap.as_str(), "in_force": body, "at": state.services.now().to_string() }),
+    ))
 }
 
 /// Paths of the API as the OpenAPI document lists them.

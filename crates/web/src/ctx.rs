@@ -28,17 +28,29 @@ pub struct Ctx {
 
 /// The language from the `lang` cookie; Swedish by default.
 pub fn lang_of(headers: &HeaderMap) -> Lang {
-    cookie(headers, "lang").and_then(|l| Lang::from_code(&l)).unwrap_or_default()
+    cookie(headers, "lang")
+        .and_then(|l| Lang::from_code(&l))
+        .unwrap_or_default()
 }
 
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
-        let user = parts.extensions.get::<CurrentUser>().and_then(|c| c.0.clone());
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = parts
+            .extensions
+            .get::<CurrentUser>()
+            .and_then(|c| c.0.clone());
         let csrf = match &user {
             Some(u) => u.csrf_token.clone(),
-            None => parts.extensions.get::<PreSessionCsrf>().map(|p| p.0.clone()).unwrap_or_default(),
+            None => parts
+                .extensions
+                .get::<PreSessionCsrf>()
+                .map(|p| p.0.clone())
+                .unwrap_or_default(),
         };
         let address = parts
             .extensions
@@ -55,14 +67,21 @@ impl FromRequestParts<AppState> for Ctx {
                 .get(axum::http::header::REFERER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
-                .and_then(|rest| rest.find('/').map(|i| rest[i..].split('?').next().unwrap_or("/").to_owned()))
+                .and_then(|rest| {
+                    rest.find('/')
+                        .map(|i| rest[i..].split('?').next().unwrap_or("/").to_owned())
+                })
                 .unwrap_or_else(|| "/".to_owned())
         };
         Ok(Ctx {
             lang: lang_of(&parts.headers),
             csrf,
             path,
-            request_id: parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
+            request_id: parts
+                .extensions
+                .get::<RequestId>()
+                .map(|r| r.0.clone())
+                .unwrap_or_default(),
             address,
             user,
         })
@@ -107,22 +126,44 @@ impl Ctx {
     pub async fn layout(&self, state: &AppState, title_key: &str) -> Layout {
         let mut banner = None;
         if self.user.as_ref().is_none_or(|u| u.role == Role::Customer)
-            && let Ok(PolicyBody::Portal(p)) = state.services.policy_at(Capability::Portal, state.services.now()).await
+            && let Ok(PolicyBody::Portal(p)) = state
+                .services
+                .policy_at(Capability::Portal, state.services.now())
+                .await
         {
-            banner = if self.lang == Lang::En { p.banner_en } else { p.banner_sv };
+            banner = if self.lang == Lang::En {
+                p.banner_en
+            } else {
+                p.banner_sv
+            };
         }
         let (user, nav) = match &self.user {
             Some(u) if !u.mfa_pending => (
                 Some(NavUser {
                     display_name: u.display_name.clone(),
-                    role_label: if self.lang == Lang::En { u.role.label_en() } else { u.role.label_sv() }.to_owned(),
+                    role_label: if self.lang == Lang::En {
+                        u.role.label_en()
+                    } else {
+                        u.role.label_sv()
+                    }
+                    .to_owned(),
                 }),
                 nav_for(u.role)
                     .into_iter()
-                    .map(|(href, label_key)| NavItem { href, label_key, current: self.path == href })
+                    .map(|(href, label_key)| NavItem {
+                        href,
+                        label_key,
+                        current: self.path == href,
+                    })
                     .collect(),
             ),
-            Some(u) => (Some(NavUser { display_name: u.display_name.clone(), role_label: String::new() }), Vec::new()),
+            Some(u) => (
+                Some(NavUser {
+                    display_name: u.display_name.clone(),
+                    role_label: String::new(),
+                }),
+                Vec::new(),
+            ),
             None => (None, Vec::new()),
         };
         Layout {
@@ -152,7 +193,11 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| AppError::BadRequest)?;
-        Ok(FormData(form_urlencoded_pairs(&bytes).into_iter().collect()))
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| AppError::BadRequest)?;
+        Ok(FormData(
+            form_urlencoded_pairs(&bytes).into_iter().collect(),
+        ))
     }
 }

@@ -49,7 +49,9 @@ impl From<ServiceError> for AppError {
             ServiceError::Forbidden => AppError::Forbidden,
             ServiceError::BadCredentials => AppError::Unauthorized,
             ServiceError::RateLimited => AppError::RateLimited,
-            ServiceError::Invalid { field, message } => AppError::Invalid(format!("{field}: {message}")),
+            ServiceError::Invalid { field, message } => {
+                AppError::Invalid(format!("{field}: {message}"))
+            }
             ServiceError::Conflict(m) => AppError::Conflict(m),
             other => AppError::Internal(format!("{other:?}")),
         }
@@ -60,17 +62,36 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, key, public, internal) = match self {
             AppError::BadRequest => (StatusCode::BAD_REQUEST, "error-400", None, None),
-            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "error-403", Some("log in first".to_owned()), None),
+            AppError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "error-403",
+                Some("log in first".to_owned()),
+                None,
+            ),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "error-403", None, None),
             AppError::Csrf => (StatusCode::FORBIDDEN, "error-csrf", None, None),
             AppError::NotFound => (StatusCode::NOT_FOUND, "error-404", None, None),
             AppError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "error-400", Some(m), None),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "error-400", Some(m), None),
-            AppError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "login-rate-limited", None, None),
-            AppError::Internal(cause) => (StatusCode::INTERNAL_SERVER_ERROR, "error-500", None, Some(cause)),
+            AppError::RateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "login-rate-limited",
+                None,
+                None,
+            ),
+            AppError::Internal(cause) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-500",
+                None,
+                Some(cause),
+            ),
         };
         let mut resp = status.into_response();
-        resp.extensions_mut().insert(ErrorInfo { key, public, internal });
+        resp.extensions_mut().insert(ErrorInfo {
+            key,
+            public,
+            internal,
+        });
         resp
     }
 }
@@ -83,16 +104,29 @@ pub async fn not_found() -> AppError {
 pub async fn render_errors(State(_state): State<AppState>, req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let lang = lang_of(req.headers());
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
     let resp = next.run(req).await;
-    let Some(info) = resp.extensions().get::<ErrorInfo>().cloned() else { return resp };
+    let Some(info) = resp.extensions().get::<ErrorInfo>().cloned() else {
+        return resp;
+    };
     let status = resp.status();
     if let Some(cause) = &info.internal {
         tracing::error!(request_id = %request_id, %status, cause = %cause, "request failed");
     }
     let mut out = if is_api {
-        let message = info.public.clone().unwrap_or_else(|| views::translate(views::Lang::En, info.key, &[]));
-        (status, axum::Json(serde_json::json!({ "error": message, "request_id": request_id }))).into_response()
+        let message = info
+            .public
+            .clone()
+            .unwrap_or_else(|| views::translate(views::Lang::En, info.key, &[]));
+        (
+            status,
+            axum::Json(serde_json::json!({ "error": message, "request_id": request_id })),
+        )
+            .into_response()
     } else {
         let layout = views::Layout {
             lang,
@@ -104,7 +138,12 @@ pub async fn render_errors(State(_state): State<AppState>, req: Request, next: N
             path: "/".into(),
             demo: false,
         };
-        let page = ErrorPage { layout, status: status.as_u16(), message_key: info.key, request_id };
+        let page = ErrorPage {
+            layout,
+            status: status.as_u16(),
+            message_key: info.key,
+            request_id,
+        };
         match views::Template::render(&page) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {

@@ -34,7 +34,10 @@ pub struct HttpSettings {
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        HttpSettings { secure_cookies: true, show_demo_hint: false }
+        HttpSettings {
+            secure_cookies: true,
+            show_demo_hint: false,
+        }
     }
 }
 
@@ -48,7 +51,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(services: Services, http: HttpSettings) -> AppState {
-        AppState { services, http: Arc::new(http), metrics: Arc::new(metrics::Metrics::default()) }
+        AppState {
+            services,
+            http: Arc::new(http),
+            metrics: Arc::new(metrics::Metrics::default()),
+        }
     }
 }
 
@@ -59,10 +66,19 @@ pub fn router(state: AppState) -> Router {
         r = r.route(spec.path, access::guarded(spec, state.clone()));
     }
     r.fallback(error::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::csrf_layer))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::session_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::csrf_layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::session_layer,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render_errors,
+        ))
         .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
 }
@@ -74,7 +90,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -15,7 +15,8 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
     let id = hex::encode(bytes);
     req.extensions_mut().insert(RequestId(id.clone()));
     // The path is logged, never the query: queries may hold search terms about people.
-    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    let span =
+        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
     let mut resp = next.run(req).instrument(span).await;
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-request-id", v);
@@ -36,7 +37,11 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
          frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
     );
-    set(h, "strict-transport-security", "max-age=31536000; includeSubDomains");
+    set(
+        h,
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    );
     set(h, "x-content-type-options", "nosniff");
     set(h, "referrer-policy", "same-origin");
     set(h, "x-frame-options", "DENY");

@@ -1,6 +1,5 @@
 //! HTML pages. Each handler extracts, calls one service and renders one view.
 
-use views::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -9,6 +8,7 @@ use domain::role::Role;
 use services::ServiceError;
 use services::auth::LoginStep;
 use services::customers::{CustomerDetail, IDENTITY_READERS, mask_identity};
+use views::Template;
 use views::pages::*;
 
 use crate::AppState;
@@ -19,7 +19,9 @@ use crate::session::{clear_session_cookie, session_cookie};
 type PageResult = Result<Response, AppError>;
 
 fn render<T: Template>(status: StatusCode, page: &T) -> PageResult {
-    let html = page.render().map_err(|e| AppError::Internal(format!("render: {e}")))?;
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("render: {e}")))?;
     Ok((status, Html(html)).into_response())
 }
 
@@ -32,7 +34,11 @@ fn see_other(to: &str) -> Response {
 }
 
 fn home_of(role: Role) -> &'static str {
-    if role == Role::Customer { "/mina-sidor" } else { "/personal" }
+    if role == Role::Customer {
+        "/mina-sidor"
+    } else {
+        "/personal"
+    }
 }
 
 pub async fn root(ctx: Ctx) -> Response {
@@ -45,7 +51,10 @@ pub async fn root(ctx: Ctx) -> Response {
 
 pub async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../../views/static/app.css"),
     )
         .into_response()
@@ -80,7 +89,10 @@ pub async fn login_form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 
 pub async fn login_submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
     let username = form.get("username").to_owned();
-    let result = state.services.login(&username, form.get("password"), &ctx.address).await;
+    let result = state
+        .services
+        .login(&username, form.get("password"), &ctx.address)
+        .await;
     let (status, key) = match result {
         Ok(session) => {
             let to = match session.next {
@@ -88,7 +100,8 @@ pub async fn login_submit(State(state): State<AppState>, ctx: Ctx, form: FormDat
                 LoginStep::EnterTotp | LoginStep::EnrolTotp => "/logga-in/totp",
             };
             let mut resp = see_other(to);
-            resp.headers_mut().append(header::SET_COOKIE, session_cookie(&state, &session.token));
+            resp.headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&state, &session.token));
             return Ok(resp);
         }
         Err(ServiceError::BadCredentials) => (StatusCode::UNAUTHORIZED, "login-failed"),
@@ -103,7 +116,10 @@ pub async fn login_submit(State(state): State<AppState>, ctx: Ctx, form: FormDat
     };
     let mut resp = render(status, &page)?;
     if status == StatusCode::TOO_MANY_REQUESTS {
-        resp.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
+        resp.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("60"),
+        );
     }
     Ok(resp)
 }
@@ -112,18 +128,34 @@ pub async fn set_language(State(state): State<AppState>, form: FormData) -> Resp
     let lang = views::Lang::from_code(form.get("lang")).unwrap_or_default();
     // Only local paths, so the form cannot be used to redirect elsewhere.
     let next = form.get("next");
-    let next = if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" };
+    let next = if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    };
     let mut resp = see_other(next);
     resp.headers_mut().append(
         header::SET_COOKIE,
-        crate::session::set_cookie(state.http.secure_cookies, "lang", lang.code(), Some(365 * 24 * 3600), "Lax"),
+        crate::session::set_cookie(
+            state.http.secure_cookies,
+            "lang",
+            lang.code(),
+            Some(365 * 24 * 3600),
+            "Lax",
+        ),
     );
     resp
 }
 
 pub async fn totp_form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
-    let page = TotpPage { layout: ctx.layout(&state, "totp-title").await, enrolled: u.totp_enabled, new_secret: None, new_uri: None, error: false };
+    let page = TotpPage {
+        layout: ctx.layout(&state, "totp-title").await,
+        enrolled: u.totp_enabled,
+        new_secret: None,
+        new_uri: None,
+        error: false,
+    };
     ok(&page)
 }
 
@@ -145,14 +177,25 @@ pub async fn totp_new(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 
 pub async fn totp_submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
     let u = ctx.user()?;
-    match state.services.totp_verify(u, form.get("code"), &ctx.address).await {
+    match state
+        .services
+        .totp_verify(u, form.get("code"), &ctx.address)
+        .await
+    {
         Ok(token) => {
             let mut resp = see_other(home_of(u.role));
-            resp.headers_mut().append(header::SET_COOKIE, session_cookie(&state, &token));
+            resp.headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&state, &token));
             Ok(resp)
         }
         Err(ServiceError::Invalid { .. }) => {
-            let page = TotpPage { layout: ctx.layout(&state, "totp-title").await, enrolled: true, new_secret: None, new_uri: None, error: true };
+            let page = TotpPage {
+                layout: ctx.layout(&state, "totp-title").await,
+                enrolled: true,
+                new_secret: None,
+                new_uri: None,
+                error: true,
+            };
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),
@@ -163,7 +206,8 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
     state.services.logout(u, &ctx.address).await?;
     let mut resp = see_other("/logga-in");
-    resp.headers_mut().append(header::SET_COOKIE, clear_session_cookie(&state));
+    resp.headers_mut()
+        .append(header::SET_COOKIE, clear_session_cookie(&state));
     Ok(resp)
 }
 
@@ -179,12 +223,26 @@ pub async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     ok(&page)
 }
 
-pub async fn change_password(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> PageResult {
     let u = ctx.user()?;
-    match state.services.change_password(u, form.get("current_password"), form.get("new_password"), &ctx.address).await {
+    match state
+        .services
+        .change_password(
+            u,
+            form.get("current_password"),
+            form.get("new_password"),
+            &ctx.address,
+        )
+        .await
+    {
         Ok(()) => {
             let mut resp = see_other("/logga-in");
-            resp.headers_mut().append(header::SET_COOKIE, clear_session_cookie(&state));
+            resp.headers_mut()
+                .append(header::SET_COOKIE, clear_session_cookie(&state));
             Ok(resp)
         }
         Err(ServiceError::Invalid { field, message }) => {
@@ -193,7 +251,10 @@ pub async fn change_password(State(state): State<AppState>, ctx: Ctx, form: Form
                 username: u.username.clone(),
                 is_staff: u.role.is_staff(),
                 totp_enabled: u.totp_enabled,
-                errors: vec![FieldError { field: field.to_owned(), message }],
+                errors: vec![FieldError {
+                    field: field.to_owned(),
+                    message,
+                }],
             };
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
@@ -213,9 +274,27 @@ fn meter_lines(d: &CustomerDetail, lang: views::Lang) -> Vec<MeterLine> {
             MeterLine {
                 anlaggnings_id: m.anlaggnings_id.clone(),
                 address: format!("{}, {} {}", m.street, m.postal_code, m.city),
-                property: label(m.property_kind.parse::<domain::meter::PropertyKind>().ok().map(|k| (k.label_sv(), k.label_en())), &m.property_kind),
-                placement: label(m.placement.parse::<domain::meter::Placement>().ok().map(|k| (k.label_sv(), k.label_en())), &m.placement),
-                meter_kind: label(m.meter_kind.parse::<domain::meter::MeterKind>().ok().map(|k| (k.label_sv(), k.label_en())), &m.meter_kind),
+                property: label(
+                    m.property_kind
+                        .parse::<domain::meter::PropertyKind>()
+                        .ok()
+                        .map(|k| (k.label_sv(), k.label_en())),
+                    &m.property_kind,
+                ),
+                placement: label(
+                    m.placement
+                        .parse::<domain::meter::Placement>()
+                        .ok()
+                        .map(|k| (k.label_sv(), k.label_en())),
+                    &m.placement,
+                ),
+                meter_kind: label(
+                    m.meter_kind
+                        .parse::<domain::meter::MeterKind>()
+                        .ok()
+                        .map(|k| (k.label_sv(), k.label_en())),
+                    &m.meter_kind,
+                ),
                 fuse_amps: m.fuse_amps,
             }
         })
@@ -261,7 +340,11 @@ fn channel_label(channel: &str, lang: views::Lang) -> String {
 pub async fn portal_home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
     let d = state.services.portal_overview(u).await?;
-    let unpaid: Vec<_> = d.invoices.iter().filter(|i| i.paid_ore < i.amount_ore).collect();
+    let unpaid: Vec<_> = d
+        .invoices
+        .iter()
+        .filter(|i| i.paid_ore < i.amount_ore)
+        .collect();
     let page = PortalHome {
         layout: ctx.layout(&state, "portal-title").await,
         name: d.customer.name.clone(),
@@ -280,11 +363,20 @@ pub async fn portal_home(State(state): State<AppState>, ctx: Ctx) -> PageResult 
 
 pub async fn staff_home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
-    let links = nav_for(u.role).into_iter().skip(1).map(|(href, label_key)| StaffLink { href, label_key }).collect();
+    let links = nav_for(u.role)
+        .into_iter()
+        .skip(1)
+        .map(|(href, label_key)| StaffLink { href, label_key })
+        .collect();
     let page = StaffHome {
         layout: ctx.layout(&state, "staff-title").await,
         name: u.display_name.clone(),
-        role: if ctx.lang == views::Lang::En { u.role.label_en() } else { u.role.label_sv() }.to_owned(),
+        role: if ctx.lang == views::Lang::En {
+            u.role.label_en()
+        } else {
+            u.role.label_sv()
+        }
+        .to_owned(),
         links,
         can_search: services::customers::CUSTOMER_READERS.contains(&u.role),
     };
@@ -297,7 +389,11 @@ pub struct SearchQuery {
     q: String,
 }
 
-pub async fn customers(State(state): State<AppState>, ctx: Ctx, q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>) -> PageResult {
+pub async fn customers(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
     let u = ctx.user()?;
     let query = q.map(|Query(q)| q.q).unwrap_or_default();
     let (hits, error) = match state.services.search_customers(u, &query, 50).await {
@@ -326,10 +422,18 @@ pub async fn customers(State(state): State<AppState>, ctx: Ctx, q: Result<Query<
 }
 
 fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>().ok().filter(|i| *i > 0).ok_or(AppError::NotFound)
+    raw.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or(AppError::NotFound)
 }
 
-async fn customer_page(state: &AppState, ctx: &Ctx, id: i64, revealed: Option<String>) -> PageResult {
+async fn customer_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    revealed: Option<String>,
+) -> PageResult {
     let u = ctx.user()?;
     let d = state.services.customer_detail(u, id).await?;
     let c = &d.customer;
@@ -360,27 +464,58 @@ async fn customer_page(state: &AppState, ctx: &Ctx, id: i64, revealed: Option<St
         payments: d
             .payments
             .iter()
-            .map(|p| PaymentLine { paid_on: p.paid_on.clone(), amount_ore: p.amount_ore, reference: p.reference.clone() })
+            .map(|p| PaymentLine {
+                paid_on: p.paid_on.clone(),
+                amount_ore: p.amount_ore,
+                reference: p.reference.clone(),
+            })
             .collect(),
     };
     ok(&page)
 }
 
-pub async fn customer(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn customer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
     customer_page(&state, &ctx, parse_id(&id)?, None).await
 }
 
-pub async fn reveal_identity(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn reveal_identity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
     let id = parse_id(&id)?;
-    let full = state.services.reveal_identity(ctx.user()?, id, &ctx.address).await?;
+    let full = state
+        .services
+        .reveal_identity(ctx.user()?, id, &ctx.address)
+        .await?;
     customer_page(&state, &ctx, id, Some(full)).await
 }
 
-async fn users_page(state: &AppState, ctx: &Ctx, message: Option<String>, errors: Vec<FieldError>, status: StatusCode) -> PageResult {
+async fn users_page(
+    state: &AppState,
+    ctx: &Ctx,
+    message: Option<String>,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
     let users = state.services.users().await?;
     let staff_roles = Role::STAFF
         .iter()
-        .map(|r| (r.as_str().to_owned(), if ctx.lang == views::Lang::En { r.label_en() } else { r.label_sv() }.to_owned()))
+        .map(|r| {
+            (
+                r.as_str().to_owned(),
+                if ctx.lang == views::Lang::En {
+                    r.label_en()
+                } else {
+                    r.label_sv()
+                }
+                .to_owned(),
+            )
+        })
         .collect();
     let page = UsersPage {
         layout: ctx.layout(state, "users-title").await,
@@ -407,25 +542,68 @@ pub async fn users(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     users_page(&state, &ctx, None, Vec::new(), StatusCode::OK).await
 }
 
-pub async fn set_role(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> PageResult {
+pub async fn set_role(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
     let id = parse_id(&id)?;
     let Ok(role) = form.get("role").parse::<Role>() else {
-        let e = FieldError { field: "role".into(), message: ctx.t("error-400") };
-        return users_page(&state, &ctx, None, vec![e], StatusCode::UNPROCESSABLE_ENTITY).await;
+        let e = FieldError {
+            field: "role".into(),
+            message: ctx.t("error-400"),
+        };
+        return users_page(
+            &state,
+            &ctx,
+            None,
+            vec![e],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
-    match state.services.set_role(ctx.user()?, id, role, &ctx.address).await {
+    match state
+        .services
+        .set_role(ctx.user()?, id, role, &ctx.address)
+        .await
+    {
         Ok(()) => Ok(see_other("/admin/anvandare")),
         Err(ServiceError::Invalid { field, message }) => {
-            users_page(&state, &ctx, None, vec![FieldError { field: field.into(), message }], StatusCode::UNPROCESSABLE_ENTITY).await
+            users_page(
+                &state,
+                &ctx,
+                None,
+                vec![FieldError {
+                    field: field.into(),
+                    message,
+                }],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn end_sessions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
     let id = parse_id(&id)?;
-    let n = state.services.end_sessions(ctx.user()?, id, &ctx.address).await?;
-    users_page(&state, &ctx, Some(format!("{n}")), Vec::new(), StatusCode::OK).await
+    let n = state
+        .services
+        .end_sessions(ctx.user()?, id, &ctx.address)
+        .await?;
+    users_page(
+        &state,
+        &ctx,
+        Some(format!("{n}")),
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn policies(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -434,7 +612,10 @@ pub async fn policies(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let now = state.services.now();
     let mut in_force = Vec::new();
     for c in Capability::ALL {
-        in_force.push((cap_label(c), state.services.policy_at(c, now).await?.summary_sv()));
+        in_force.push((
+            cap_label(c),
+            state.services.policy_at(c, now).await?.summary_sv(),
+        ));
     }
     let all = state
         .services
@@ -442,8 +623,17 @@ pub async fn policies(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         .await?
         .into_iter()
         .map(|p| PolicyLine {
-            capability: p.row.capability.parse().map(cap_label).unwrap_or(p.row.capability.clone()),
-            summary: p.body.as_ref().map(|b| b.summary_sv()).unwrap_or_else(|e| e.to_string()),
+            capability: p
+                .row
+                .capability
+                .parse()
+                .map(cap_label)
+                .unwrap_or(p.row.capability.clone()),
+            summary: p
+                .body
+                .as_ref()
+                .map(|b| b.summary_sv())
+                .unwrap_or_else(|e| e.to_string()),
             from: p.row.effective_from,
             to: p.row.effective_to,
             set_by: p.row.set_by,
@@ -459,8 +649,13 @@ pub async fn policies(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                 .filter(|p| p.mode_id == m.id)
                 .map(|p| {
                     (
-                        p.capability.parse().map(cap_label).unwrap_or(p.capability.clone()),
-                        domain::policy::PolicyBody::from_json(&p.body).map(|b| b.summary_sv()).unwrap_or_else(|e| e.to_string()),
+                        p.capability
+                            .parse()
+                            .map(cap_label)
+                            .unwrap_or(p.capability.clone()),
+                        domain::policy::PolicyBody::from_json(&p.body)
+                            .map(|b| b.summary_sv())
+                            .unwrap_or_else(|e| e.to_string()),
                     )
                 })
                 .collect(),
@@ -468,7 +663,12 @@ pub async fn policies(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             description: m.description,
         })
         .collect();
-    ok(&PoliciesPage { layout: ctx.layout(&state, "policies-title").await, in_force, all, modes })
+    ok(&PoliciesPage {
+        layout: ctx.layout(&state, "policies-title").await,
+        in_force,
+        all,
+        modes,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -479,7 +679,11 @@ pub struct PageQuery {
 
 const PAGE_SIZE: i64 = 100;
 
-pub async fn audit(State(state): State<AppState>, ctx: Ctx, q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>) -> PageResult {
+pub async fn audit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
     let page = q.map(|Query(q)| q.sida).unwrap_or(0).max(0);
     let mut rows = services::audit::list(&state.services, PAGE_SIZE + 1, page * PAGE_SIZE).await?;
     let has_more = rows.len() as i64 > PAGE_SIZE;
@@ -498,7 +702,13 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx, q: Result<Query<Page
             detail: r.detail,
         })
         .collect();
-    ok(&AuditPage { layout: ctx.layout(&state, "audit-title").await, lines, broken_at, page, has_more })
+    ok(&AuditPage {
+        layout: ctx.layout(&state, "audit-title").await,
+        lines,
+        broken_at,
+        page,
+        has_more,
+    })
 }
 
 fn outbox_line(r: &services::outbox::OutboxRow) -> OutboxLine {
@@ -513,15 +723,31 @@ fn outbox_line(r: &services::outbox::OutboxRow) -> OutboxLine {
     }
 }
 
-pub async fn outbox(State(state): State<AppState>, ctx: Ctx, q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>) -> PageResult {
+pub async fn outbox(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
     let page = q.map(|Query(q)| q.sida).unwrap_or(0).max(0);
-    let mut rows = state.services.outbox(PAGE_SIZE + 1, page * PAGE_SIZE).await?;
+    let mut rows = state
+        .services
+        .outbox(PAGE_SIZE + 1, page * PAGE_SIZE)
+        .await?;
     let has_more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
-    ok(&OutboxPage { layout: ctx.layout(&state, "outbox-title").await, lines: rows.iter().map(outbox_line).collect(), page, has_more })
+    ok(&OutboxPage {
+        layout: ctx.layout(&state, "outbox-title").await,
+        lines: rows.iter().map(outbox_line).collect(),
+        page,
+        has_more,
+    })
 }
 
-pub async fn outbox_message(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn outbox_message(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
     let r = state.services.outbox_message(parse_id(&id)?).await?;
     ok(&OutboxMessagePage {
         layout: ctx.layout(&state, "outbox-title").await,

@@ -51,28 +51,103 @@ pub fn table() -> Vec<RouteSpec> {
         route!(get, "/logga-in", Access::Public, pages::login_form),
         route!(post, "/logga-in", Access::Public, pages::login_submit),
         route!(post, "/sprak", Access::Public, pages::set_language),
-        route!(get, "/logga-in/totp", Access::SecondFactor, pages::totp_form),
-        route!(post, "/logga-in/totp", Access::SecondFactor, pages::totp_submit),
-        route!(post, "/logga-in/totp/ny", Access::SecondFactor, pages::totp_new),
+        route!(
+            get,
+            "/logga-in/totp",
+            Access::SecondFactor,
+            pages::totp_form
+        ),
+        route!(
+            post,
+            "/logga-in/totp",
+            Access::SecondFactor,
+            pages::totp_submit
+        ),
+        route!(
+            post,
+            "/logga-in/totp/ny",
+            Access::SecondFactor,
+            pages::totp_new
+        ),
         route!(post, "/logga-ut", Access::Authenticated, pages::logout),
         route!(get, "/konto", Access::Authenticated, pages::account),
-        route!(post, "/konto/losenord", Access::Authenticated, pages::change_password),
-        route!(get, "/mina-sidor", Access::Roles(CUSTOMER), pages::portal_home),
+        route!(
+            post,
+            "/konto/losenord",
+            Access::Authenticated,
+            pages::change_password
+        ),
+        route!(
+            get,
+            "/mina-sidor",
+            Access::Roles(CUSTOMER),
+            pages::portal_home
+        ),
         route!(get, "/personal", Access::Roles(STAFF), pages::staff_home),
-        route!(get, "/kunder", Access::Roles(CUSTOMER_READERS), pages::customers),
-        route!(get, "/kunder/{id}", Access::Roles(CUSTOMER_READERS), pages::customer),
-        route!(post, "/kunder/{id}/personnummer", Access::Roles(IDENTITY_READERS), pages::reveal_identity),
+        route!(
+            get,
+            "/kunder",
+            Access::Roles(CUSTOMER_READERS),
+            pages::customers
+        ),
+        route!(
+            get,
+            "/kunder/{id}",
+            Access::Roles(CUSTOMER_READERS),
+            pages::customer
+        ),
+        route!(
+            post,
+            "/kunder/{id}/personnummer",
+            Access::Roles(IDENTITY_READERS),
+            pages::reveal_identity
+        ),
         route!(get, "/admin/anvandare", Access::Roles(ADMIN), pages::users),
-        route!(post, "/admin/anvandare/{id}/roll", Access::Roles(ADMIN), pages::set_role),
-        route!(post, "/admin/anvandare/{id}/avsluta-sessioner", Access::Roles(ADMIN), pages::end_sessions),
-        route!(get, "/admin/policyer", Access::Roles(POLICY_READERS), pages::policies),
+        route!(
+            post,
+            "/admin/anvandare/{id}/roll",
+            Access::Roles(ADMIN),
+            pages::set_role
+        ),
+        route!(
+            post,
+            "/admin/anvandare/{id}/avsluta-sessioner",
+            Access::Roles(ADMIN),
+            pages::end_sessions
+        ),
+        route!(
+            get,
+            "/admin/policyer",
+            Access::Roles(POLICY_READERS),
+            pages::policies
+        ),
         route!(get, "/admin/granskning", Access::Roles(ADMIN), pages::audit),
         route!(get, "/utkorg", Access::Roles(OUTBOX_READERS), pages::outbox),
-        route!(get, "/utkorg/{id}", Access::Roles(OUTBOX_READERS), pages::outbox_message),
+        route!(
+            get,
+            "/utkorg/{id}",
+            Access::Roles(OUTBOX_READERS),
+            pages::outbox_message
+        ),
         route!(get, "/api/openapi.json", Access::Public, api::openapi),
         route!(get, "/api/v1/me", Access::Authenticated, api::me),
-        route!(get, "/api/v1/customers", Access::Roles(CUSTOMER_READERS), api::customers),
-        route!(get, "/api/v1/customers/{id}", Access::Roles(CUSTOMER_READERS), api::customer),
-        route!(get, "/api/v1/policies/{capability}", Access::Roles(STAFF), api::policy_in_force),
+        route!(
+            get,
+            "/api/v1/customers",
+            Access::Roles(CUSTOMER_READERS),
+            api::customers
+        ),
+        route!(
+            get,
+            "/api/v1/customers/{id}",
+            Access::Roles(CUSTOMER_READERS),
+            api::customer
+        ),
+        route!(
+            get,
+            "/api/v1/policies/{capability}",
+            Access::Roles(STAFF),
+            api::policy_in_force
+        ),
     ]
 }

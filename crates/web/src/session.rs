@@ -26,11 +26,19 @@ pub struct CurrentUser(pub Option<SessionUser>);
 pub struct PreSessionCsrf(pub String);
 
 pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-beredskap" } else { "beredskap" }
+    if secure {
+        "__Host-beredskap"
+    } else {
+        "beredskap"
+    }
 }
 
 fn csrf_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-beredskap-csrf" } else { "beredskap-csrf" }
+    if secure {
+        "__Host-beredskap-csrf"
+    } else {
+        "beredskap-csrf"
+    }
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -45,7 +53,13 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// A `Set-Cookie` value with the attributes this application always uses.
-pub fn set_cookie(secure: bool, name: &str, value: &str, max_age: Option<i64>, same_site: &str) -> HeaderValue {
+pub fn set_cookie(
+    secure: bool,
+    name: &str,
+    value: &str,
+    max_age: Option<i64>,
+    same_site: &str,
+) -> HeaderValue {
     let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
     if secure {
         s.push_str("; Secure");
@@ -57,11 +71,23 @@ pub fn set_cookie(secure: bool, name: &str, value: &str, max_age: Option<i64>, s
 }
 
 pub fn session_cookie(state: &AppState, token: &str) -> HeaderValue {
-    set_cookie(state.http.secure_cookies, session_cookie_name(state.http.secure_cookies), token, None, "Lax")
+    set_cookie(
+        state.http.secure_cookies,
+        session_cookie_name(state.http.secure_cookies),
+        token,
+        None,
+        "Lax",
+    )
 }
 
 pub fn clear_session_cookie(state: &AppState) -> HeaderValue {
-    set_cookie(state.http.secure_cookies, session_cookie_name(state.http.secure_cookies), "", Some(0), "Lax")
+    set_cookie(
+        state.http.secure_cookies,
+        session_cookie_name(state.http.secure_cookies),
+        "",
+        Some(0),
+        "Lax",
+    )
 }
 
 /// The client's address as the server saw it ("local" for in-process requests).
@@ -72,7 +98,11 @@ pub fn client_address(req: &Request) -> String {
         .unwrap_or_else(|| "local".to_owned())
 }
 
-pub async fn session_layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn session_layer(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let secure = state.http.secure_cookies;
     let user = match cookie(req.headers(), session_cookie_name(secure)) {
         Some(token) if !token.is_empty() => match state.services.session_user(&token).await {
@@ -87,8 +117,10 @@ pub async fn session_layer(State(state): State<AppState>, mut req: Request, next
     req.extensions_mut().insert(PreSessionCsrf(pre.clone()));
     let mut resp = next.run(req).await;
     if existing.is_none() {
-        resp.headers_mut()
-            .append(header::SET_COOKIE, set_cookie(secure, csrf_cookie_name(secure), &pre, None, "Strict"));
+        resp.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(secure, csrf_cookie_name(secure), &pre, None, "Strict"),
+        );
     }
     resp
 }
@@ -99,7 +131,10 @@ fn same_origin(headers: &HeaderMap) -> bool {
     {
         return false;
     }
-    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok())) {
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
         (Some("null"), _) => false,
         (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) == Some(host),
         (Some(_), None) => false,
@@ -108,7 +143,11 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 pub async fn csrf_layer(State(_state): State<AppState>, req: Request, next: Next) -> Response {
@@ -118,11 +157,23 @@ pub async fn csrf_layer(State(_state): State<AppState>, req: Request, next: Next
     if !same_origin(req.headers()) {
         return AppError::Csrf.into_response();
     }
-    let expected = match req.extensions().get::<CurrentUser>().and_then(|c| c.0.as_ref()) {
+    let expected = match req
+        .extensions()
+        .get::<CurrentUser>()
+        .and_then(|c| c.0.as_ref())
+    {
         Some(u) => u.csrf_token.clone(),
-        None => req.extensions().get::<PreSessionCsrf>().map(|p| p.0.clone()).unwrap_or_default(),
+        None => req
+            .extensions()
+            .get::<PreSessionCsrf>()
+            .map(|p| p.0.clone())
+            .unwrap_or_default(),
     };
-    let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -135,12 +186,17 @@ pub async fn csrf_layer(State(_state): State<AppState>, req: Request, next: Next
     };
     let given = header_token.or_else(|| {
         is_form.then(|| {
-            form_urlencoded_pairs(&bytes).into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v).unwrap_or_default()
+            form_urlencoded_pairs(&bytes)
+                .into_iter()
+                .find(|(k, _)| k == "csrf")
+                .map(|(_, v)| v)
+                .unwrap_or_default()
         })
     });
     match given {
         Some(t) if !expected.is_empty() && constant_time_eq(&t, &expected) => {
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
         }
         _ => AppError::Csrf.into_response(),
     }
@@ -160,7 +216,10 @@ fn serde_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {
         while i < b.len() {
             if b[i] == b'%'
                 && i + 2 < b.len()
-                && let (Some(h), Some(l)) = ((b[i + 1] as char).to_digit(16), (b[i + 2] as char).to_digit(16))
+                && let (Some(h), Some(l)) = (
+                    (b[i + 1] as char).to_digit(16),
+                    (b[i + 2] as char).to_digit(16),
+                )
             {
                 out.push((h * 16 + l) as u8);
                 i += 3;

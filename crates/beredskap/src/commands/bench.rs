@@ -24,10 +24,16 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// built from the database's own names, numbers, streets and meter-point ids.
 pub async fn search(config: &Config, args: &BenchSearchArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(config, false).await?;
-    let services = Services::new(store.clone(), Arc::new(SystemClock), config.service_settings(false));
+    let services = Services::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        config.service_settings(false),
+    );
     let n = store::customers::count(&store).await?;
     if n == 0 {
-        bail!("the database has no customers: run `beredskap demo --no-serve` first, or point --database-url at one");
+        bail!(
+            "the database has no customers: run `beredskap demo --no-serve` first, or point --database-url at one"
+        );
     }
     let agent = SessionUser {
         session_id: 0,
@@ -44,7 +50,9 @@ pub async fn search(config: &Config, args: &BenchSearchArgs) -> anyhow::Result<E
     let mut queries = Vec::with_capacity(args.queries);
     while queries.len() < args.queries {
         let id = rng.random_range(1..=n);
-        let Some(c) = store::customers::get(&store, id).await? else { continue };
+        let Some(c) = store::customers::get(&store, id).await? else {
+            continue;
+        };
         let q = match queries.len() % 4 {
             0 => c.name.split(' ').next_back().unwrap_or(&c.name).to_owned(),
             1 => c.customer_number.clone(),
@@ -81,21 +89,32 @@ pub async fn search(config: &Config, args: &BenchSearchArgs) -> anyhow::Result<E
 
 /// A loopback load client: each worker logs in once, then requests the page as fast as it can.
 pub async fn http(args: &BenchHttpArgs) -> anyhow::Result<ExitCode> {
-    let (user, password) = args.login.split_once(':').context("--login must be USER:PASSWORD")?;
+    let (user, password) = args
+        .login
+        .split_once(':')
+        .context("--login must be USER:PASSWORD")?;
     let (lo, hi) = args.ids.split_once('-').context("--ids must be FROM-TO")?;
     let (lo, hi): (i64, i64) = (lo.parse()?, hi.parse()?);
     let base = args.url.trim_end_matches('/').to_owned();
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let mut tasks = Vec::new();
     for w in 0..args.concurrency {
-        let (base, user, password, path) = (base.clone(), user.to_owned(), password.to_owned(), args.path.clone());
+        let (base, user, password, path) = (
+            base.clone(),
+            user.to_owned(),
+            password.to_owned(),
+            args.path.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::builder().cookie_store_like().build()?;
             let cookie = login(&client, &base, &user, &password).await?;
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(w as u64);
             let (mut times, mut errors, mut bytes) = (Vec::new(), 0u64, 0u64);
             while Instant::now() < deadline {
-                let url = format!("{base}{}", path.replace("{id}", &rng.random_range(lo..=hi).to_string()));
+                let url = format!(
+                    "{base}{}",
+                    path.replace("{id}", &rng.random_range(lo..=hi).to_string())
+                );
                 let t = Instant::now();
                 match client.get(&url).header("cookie", &cookie).send().await {
                     Ok(r) if r.status().is_success() => {
@@ -125,7 +144,11 @@ pub async fn http(args: &BenchHttpArgs) -> anyhow::Result<ExitCode> {
             "p50_ms": percentile(&all, 50.0), "p95_ms": percentile(&all, 95.0), "p99_ms": percentile(&all, 99.0),
         })
     );
-    Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 trait NoRedirects {
@@ -135,7 +158,8 @@ trait NoRedirects {
 impl NoRedirects for reqwest::ClientBuilder {
     /// Redirects are not followed, so the login's Set-Cookie is seen.
     fn cookie_store_like(self) -> Self {
-        self.redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(4)
+        self.redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(4)
     }
 }
 
@@ -143,8 +167,17 @@ fn cookie_pair(set_cookie: &str) -> Option<String> {
     set_cookie.split(';').next().map(str::to_owned)
 }
 
-async fn login(client: &reqwest::Client, base: &str, user: &str, password: &str) -> anyhow::Result<String> {
-    let form = client.get(format!("{base}/logga-in")).send().await.context("fetching the login form")?;
+async fn login(
+    client: &reqwest::Client,
+    base: &str,
+    user: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    let form = client
+        .get(format!("{base}/logga-in"))
+        .send()
+        .await
+        .context("fetching the login form")?;
     let csrf_cookie = form
         .headers()
         .get_all("set-cookie")
@@ -153,7 +186,10 @@ async fn login(client: &reqwest::Client, base: &str, user: &str, password: &str)
         .find(|v| v.contains("-csrf="))
         .and_then(cookie_pair)
         .context("the login page set no CSRF cookie")?;
-    let token = csrf_cookie.split_once('=').map(|(_, v)| v.to_owned()).unwrap_or_default();
+    let token = csrf_cookie
+        .split_once('=')
+        .map(|(_, v)| v.to_owned())
+        .unwrap_or_default();
     let resp = client
         .post(format!("{base}/logga-in"))
         .header("cookie", &csrf_cookie)

@@ -32,7 +32,10 @@ impl Progress for Bar {
 }
 
 fn sidecars(path: &Path) -> Vec<PathBuf> {
-    ["", "-wal", "-shm"].iter().map(|s| PathBuf::from(format!("{}{s}", path.display()))).collect()
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|s| PathBuf::from(format!("{}{s}", path.display())))
+        .collect()
 }
 
 fn remove_all(path: &Path) -> anyhow::Result<()> {
@@ -51,7 +54,9 @@ async fn generate(services: &Services, size: DemoSize, seed: u64) -> anyhow::Res
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let summary = services.generate_demo(size, seed, &Bar(bar.clone())).await?;
+    let summary = services
+        .generate_demo(size, seed, &Bar(bar.clone()))
+        .await?;
     bar.finish_and_clear();
     println!(
         "demo town: {} customers, {} meter points, {} subscriptions, {} invoices, {} payments, {} suppliers, {} staff",
@@ -66,43 +71,73 @@ async fn generate(services: &Services, size: DemoSize, seed: u64) -> anyhow::Res
     Ok(())
 }
 
-pub async fn run(config: &Config, database_url: Option<&str>, args: &DemoArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    config: &Config,
+    database_url: Option<&str>,
+    args: &DemoArgs,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let size: DemoSize = args.size.into();
     let marker = format!("{}:{}", size.as_str(), args.seed);
     let clock = Arc::new(SystemClock);
     let settings = config.service_settings(true);
     let open = |url: String, create: bool| async move {
-        Store::connect(&url, &ConnectOptions { create_if_missing: create, ..Default::default() }).await
+        Store::connect(
+            &url,
+            &ConnectOptions {
+                create_if_missing: create,
+                ..Default::default()
+            },
+        )
+        .await
     };
 
     let store = match database_url {
         Some(url) if url.starts_with("postgres") => {
-            let store = open(url.to_owned(), false).await.context("opening the PostgreSQL database for the demo")?;
+            let store = open(url.to_owned(), false)
+                .await
+                .context("opening the PostgreSQL database for the demo")?;
             store.migrate().await?;
             let services = Services::new(store.clone(), clock.clone(), settings.clone());
             match store::settings::get(&store, "demo").await? {
-                Some(m) if m == marker => println!("reusing the demo town already in the database ({marker})"),
-                Some(m) => bail!("the database holds another demo town ({m}); use an empty database for {marker}"),
+                Some(m) if m == marker => {
+                    println!("reusing the demo town already in the database ({marker})")
+                }
+                Some(m) => bail!(
+                    "the database holds another demo town ({m}); use an empty database for {marker}"
+                ),
                 None => generate(&services, size, args.seed).await?,
             }
             store
         }
-        Some(_) => bail!("demo uses --db FILE for SQLite, or --database-url postgres://… for PostgreSQL"),
+        Some(_) => {
+            bail!("demo uses --db FILE for SQLite, or --database-url postgres://… for PostgreSQL")
+        }
         None => {
             let path = &args.db;
             let mut reuse = false;
             if path.exists() && !args.fresh {
                 let url = format!("sqlite://{}", path.display());
                 if let Ok(store) = open(url, false).await {
-                    let ok = store.migration_status().await.is_ok_and(|s| s.pending.is_empty() && s.unknown.is_empty())
-                        && store::settings::get(&store, "demo").await.ok().flatten().as_deref() == Some(marker.as_str());
+                    let ok = store
+                        .migration_status()
+                        .await
+                        .is_ok_and(|s| s.pending.is_empty() && s.unknown.is_empty())
+                        && store::settings::get(&store, "demo")
+                            .await
+                            .ok()
+                            .flatten()
+                            .as_deref()
+                            == Some(marker.as_str());
                     store.close().await;
                     reuse = ok;
                 }
             }
             if reuse {
-                println!("reusing the demo town in {} ({marker}); pass --fresh to rebuild it", path.display());
+                println!(
+                    "reusing the demo town in {} ({marker}); pass --fresh to rebuild it",
+                    path.display()
+                );
             } else {
                 let partial = PathBuf::from(format!("{}.partial", path.display()));
                 remove_all(&partial)?;
@@ -112,14 +147,18 @@ pub async fn run(config: &Config, database_url: Option<&str>, args: &DemoArgs) -
                 generate(&services, size, args.seed).await?;
                 store.close().await;
                 remove_all(path)?;
-                std::fs::rename(&partial, path).with_context(|| format!("moving the demo town into {}", path.display()))?;
+                std::fs::rename(&partial, path)
+                    .with_context(|| format!("moving the demo town into {}", path.display()))?;
             }
             open(format!("sqlite://{}", path.display()), false).await?
         }
     };
     let services = Services::new(store, clock, settings);
     if args.no_serve {
-        println!("demo town ready in {:.1} s", started.elapsed().as_secs_f64());
+        println!(
+            "demo town ready in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
         services.store().close().await;
         return Ok(ExitCode::SUCCESS);
     }
@@ -127,15 +166,25 @@ pub async fn run(config: &Config, database_url: Option<&str>, args: &DemoArgs) -
     config.http.listen = args.listen.clone();
     let elapsed = started.elapsed().as_secs_f64();
     let ready = Box::new(move |addr: std::net::SocketAddr| {
-        let host = if addr.ip().is_loopback() { "localhost".to_owned() } else { addr.ip().to_string() };
+        let host = if addr.ip().is_loopback() {
+            "localhost".to_owned()
+        } else {
+            addr.ip().to_string()
+        };
         let mut ready = format!(
             "\nBeredskap demo town is ready in {elapsed:.1} s: http://{host}:{}/\n\nLogins (password \"demo\"):\n",
             addr.port()
         );
         for role in domain::role::Role::ALL {
-            ready.push_str(&format!("  {:<12} {}\n", role.demo_username(), role.label_sv()));
+            ready.push_str(&format!(
+                "  {:<12} {}\n",
+                role.demo_username(),
+                role.label_sv()
+            ));
         }
-        ready.push_str("\nThe admin account asks for a TOTP authenticator on first login. Stop with Ctrl-C.");
+        ready.push_str(
+            "\nThe admin account asks for a TOTP authenticator on first login. Stop with Ctrl-C.",
+        );
         ready
     });
     super::serve::serve(&config, services, true, Some(ready)).await?;

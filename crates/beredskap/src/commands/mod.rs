@@ -25,10 +25,16 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => a.listen.clone(),
         _ => None,
     };
-    let flags = FlagOverrides { database_url: cli.database_url.clone(), listen };
+    let flags = FlagOverrides {
+        database_url: cli.database_url.clone(),
+        listen,
+    };
     let config = Config::load(cli.config.as_deref(), &process_env(), &flags)?;
     crate::telemetry::init(&config);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     rt.block_on(async move {
         match cli.command {
             Command::Demo(args) => demo::run(&config, cli.database_url.as_deref(), &args).await,
@@ -36,9 +42,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Migrate(args) => migrate(&config, args.check).await,
             Command::Backup(args) => backup(&config, &args.to).await,
             Command::Config(args) => print_config(&config, args.example, args.effective),
-            Command::User(UserCommand::Create { username, display_name, role }) => {
-                create_user(&config, &username, &display_name, &role).await
-            }
+            Command::User(UserCommand::Create {
+                username,
+                display_name,
+                role,
+            }) => create_user(&config, &username, &display_name, &role).await,
             Command::Bench(BenchCommand::Search(args)) => bench::search(&config, &args).await,
             Command::Bench(BenchCommand::Http(args)) => bench::http(&args).await,
             Command::Plan(_) | Command::Bench(BenchCommand::Vrptw(_)) => unreachable_sync(),
@@ -52,74 +60,122 @@ fn unreachable_sync() -> anyhow::Result<ExitCode> {
 
 /// Opens the configured database; only `create` opens a missing SQLite file.
 pub async fn open_store(config: &Config, create: bool) -> anyhow::Result<Store> {
-    let opts = ConnectOptions { create_if_missing: create, max_connections: config.database.max_connections, ..Default::default() };
+    let opts = ConnectOptions {
+        create_if_missing: create,
+        max_connections: config.database.max_connections,
+        ..Default::default()
+    };
     Store::connect(&config.database.url, &opts)
         .await
-        .with_context(|| format!("opening the database {}", store::backend::redact_url(&config.database.url)))
+        .with_context(|| {
+            format!(
+                "opening the database {}",
+                store::backend::redact_url(&config.database.url)
+            )
+        })
 }
 
 async fn migrate(config: &Config, check: bool) -> anyhow::Result<ExitCode> {
     let store = open_store(config, !check).await?;
     let status = store.migration_status().await?;
     if let Some(v) = status.unknown.first() {
-        bail!("the database has migration {v}, which this program does not know: run a newer beredskap");
+        bail!(
+            "the database has migration {v}, which this program does not know: run a newer beredskap"
+        );
     }
     if check {
         if status.pending.is_empty() {
             println!("up to date: {} migrations applied", status.applied.len());
             return Ok(ExitCode::SUCCESS);
         }
-        println!("pending migrations: {:?} (run `beredskap migrate`)", status.pending);
+        println!(
+            "pending migrations: {:?} (run `beredskap migrate`)",
+            status.pending
+        );
         return Ok(ExitCode::from(1));
     }
     store.migrate().await?;
-    println!("migrated: {} applied now, {} in total", status.pending.len(), status.applied.len() + status.pending.len());
+    println!(
+        "migrated: {} applied now, {} in total",
+        status.pending.len(),
+        status.applied.len() + status.pending.len()
+    );
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn backup(config: &Config, to: &std::path::Path) -> anyhow::Result<ExitCode> {
     if to.exists() {
-        bail!("{} already exists: choose a new file name for the backup", to.display());
+        bail!(
+            "{} already exists: choose a new file name for the backup",
+            to.display()
+        );
     }
     let store = open_store(config, false).await?;
     if store.backend() == store::Backend::Postgres {
-        bail!("backups of PostgreSQL are made with pg_dump; `beredskap backup` copies SQLite databases");
+        bail!(
+            "backups of PostgreSQL are made with pg_dump; `beredskap backup` copies SQLite databases"
+        );
     }
     let path = to.to_str().context("the backup path must be valid UTF-8")?;
-    store.backup_to(path).await.with_context(|| format!("writing the backup to {}", to.display()))?;
+    store
+        .backup_to(path)
+        .await
+        .with_context(|| format!("writing the backup to {}", to.display()))?;
     println!("backup written to {}", to.display());
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_config(config: &Config, example: bool, effective: bool) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    let text = if example || !effective { crate::config::EXAMPLE.to_owned() } else { toml::to_string(&config.redacted())? };
+    let text = if example || !effective {
+        crate::config::EXAMPLE.to_owned()
+    } else {
+        toml::to_string(&config.redacted())?
+    };
     // A closed pipe (e.g. `| head`) is not an error.
     match out.write_all(text.as_bytes()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        r => r.map(|_| ExitCode::SUCCESS).context("writing to standard output"),
+        r => r
+            .map(|_| ExitCode::SUCCESS)
+            .context("writing to standard output"),
     }
 }
 
-async fn create_user(config: &Config, username: &str, display_name: &str, role: &str) -> anyhow::Result<ExitCode> {
+async fn create_user(
+    config: &Config,
+    username: &str,
+    display_name: &str,
+    role: &str,
+) -> anyhow::Result<ExitCode> {
     let role: domain::role::Role = role.parse()?;
     if role == domain::role::Role::Customer {
-        bail!("customer accounts are created from the customer register, not here; choose a staff role");
+        bail!(
+            "customer accounts are created from the customer register, not here; choose a staff role"
+        );
     }
     let password = match std::env::var("BEREDSKAP_NEW_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
             eprintln!("password for {username}:");
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
     let store = open_store(config, false).await?;
     store.migrate().await?;
-    let services = services::Services::new(store, std::sync::Arc::new(services::SystemClock), config.service_settings(false));
-    let id = services.create_user(username, display_name, role, None, &password, false).await?;
+    let services = services::Services::new(
+        store,
+        std::sync::Arc::new(services::SystemClock),
+        config.service_settings(false),
+    );
+    let id = services
+        .create_user(username, display_name, role, None, &password, false)
+        .await?;
     println!("created user {username} (id {id}, role {role})");
     Ok(ExitCode::SUCCESS)
 }

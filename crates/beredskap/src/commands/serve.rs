@@ -22,14 +22,24 @@ pub async fn run_serve(config: &Config) -> anyhow::Result<ExitCode> {
 pub type OnReady = Box<dyn FnOnce(SocketAddr) -> String + Send>;
 
 /// Serves until SIGINT or SIGTERM.
-pub async fn serve(config: &Config, services: Services, demo: bool, on_ready: Option<OnReady>) -> anyhow::Result<()> {
+pub async fn serve(
+    config: &Config,
+    services: Services,
+    demo: bool,
+    on_ready: Option<OnReady>,
+) -> anyhow::Result<()> {
     let addr: SocketAddr = crate::config::listen_addr(config)?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("listening on {addr}: is another program using the port? choose another with --listen"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!(
+            "listening on {addr}: is another program using the port? choose another with --listen"
+        )
+    })?;
     let state = web::AppState::new(
         services.clone(),
-        web::HttpSettings { secure_cookies: config.http.secure_cookies, show_demo_hint: demo },
+        web::HttpSettings {
+            secure_cookies: config.http.secure_cookies,
+            show_demo_hint: demo,
+        },
     );
     let shutdown = CancellationToken::new();
     let worker = if config.worker.enabled {
@@ -38,7 +48,12 @@ pub async fn serve(config: &Config, services: Services, demo: bool, on_ready: Op
             idle_sleep: std::time::Duration::from_millis(config.worker.idle_sleep_ms),
             ..Default::default()
         };
-        Some(tokio::spawn(jobs::run_worker(services.clone(), transports, settings, shutdown.clone())))
+        Some(tokio::spawn(jobs::run_worker(
+            services.clone(),
+            transports,
+            settings,
+            shutdown.clone(),
+        )))
     } else {
         None
     };

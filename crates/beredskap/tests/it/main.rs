@@ -30,33 +30,58 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn an_unknown_database_scheme_is_one_line_naming_the_fix() {
     let d = temp("scheme");
-    let o = run(bin().args(["serve", "--database-url", "mysql://root:secret@localhost/x"]), &d);
+    let o = run(
+        bin().args(["serve", "--database-url", "mysql://root:secret@localhost/x"]),
+        &d,
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert_eq!(e.trim().lines().count(), 1, "{e}");
-    assert!(e.contains("sqlite://") && e.contains("postgres://") && !e.contains("secret"), "{e}");
+    assert!(
+        e.contains("sqlite://") && e.contains("postgres://") && !e.contains("secret"),
+        "{e}"
+    );
 }
 
 #[test]
 fn serve_never_creates_a_missing_sqlite_file() {
     let d = temp("missing");
-    let o = run(bin().args(["serve", "--database-url", "sqlite://absent.sqlite"]), &d);
+    let o = run(
+        bin().args(["serve", "--database-url", "sqlite://absent.sqlite"]),
+        &d,
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("no database file") && e.contains("beredskap migrate"), "{e}");
+    assert!(
+        e.contains("no database file") && e.contains("beredskap migrate"),
+        "{e}"
+    );
     assert!(!d.join("absent.sqlite").exists());
 }
 
 #[test]
 fn an_invalid_configuration_value_says_which_and_exits_2() {
     let d = temp("config");
-    let o = run(bin().args(["serve"]).env("BEREDSKAP_HTTP__LISTEN", "everywhere"), &d);
+    let o = run(
+        bin()
+            .args(["serve"])
+            .env("BEREDSKAP_HTTP__LISTEN", "everywhere"),
+        &d,
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("http.listen"), "{}", stderr(&o));
-    std::fs::write(d.join("beredskap.toml"), "[auth]\nmax_failures_per_minute = \"lots\"\n").unwrap();
+    std::fs::write(
+        d.join("beredskap.toml"),
+        "[auth]\nmax_failures_per_minute = \"lots\"\n",
+    )
+    .unwrap();
     let o = run(bin().args(["config", "--effective"]), &d);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("max_failures_per_minute"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("max_failures_per_minute"),
+        "{}",
+        stderr(&o)
+    );
     std::fs::write(d.join("beredskap.toml"), "[auth]\nmax_failures = 3\n").unwrap();
     let o = run(bin().args(["config", "--effective"]), &d);
     assert_eq!(o.status.code(), Some(2), "unknown keys are refused");
@@ -68,10 +93,21 @@ fn config_prints_the_example_and_the_effective_tree_without_secrets() {
     let o = run(bin().args(["config", "--example"]), &d);
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("[database]"));
-    let o = run(bin().args(["config", "--effective", "--database-url", "postgres://app:hunter2@db:5432/beredskap"]), &d);
+    let o = run(
+        bin().args([
+            "config",
+            "--effective",
+            "--database-url",
+            "postgres://app:hunter2@db:5432/beredskap",
+        ]),
+        &d,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("postgres://app:***@db:5432/beredskap") && !out.contains("hunter2"), "{out}");
+    assert!(
+        out.contains("postgres://app:***@db:5432/beredskap") && !out.contains("hunter2"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -79,17 +115,46 @@ fn migrate_check_and_backup() {
     let d = temp("migrate");
     std::fs::write(d.join("empty.sqlite"), b"").unwrap();
     let url = "sqlite://empty.sqlite";
-    let o = run(bin().args(["migrate", "--check", "--database-url", url]), &d);
-    assert_eq!(o.status.code(), Some(1), "pending migrations: {}", stderr(&o));
+    let o = run(
+        bin().args(["migrate", "--check", "--database-url", url]),
+        &d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "pending migrations: {}",
+        stderr(&o)
+    );
     let o = run(bin().args(["migrate", "--database-url", url]), &d);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(bin().args(["migrate", "--check", "--database-url", url]), &d);
+    let o = run(
+        bin().args(["migrate", "--check", "--database-url", url]),
+        &d,
+    );
     assert_eq!(o.status.code(), Some(0));
-    let o = run(bin().args(["backup", "copy.sqlite", "--database-url", url]), &d);
+    let o = run(
+        bin().args(["backup", "copy.sqlite", "--database-url", url]),
+        &d,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(bin().args(["migrate", "--check", "--database-url", "sqlite://copy.sqlite"]), &d);
-    assert_eq!(o.status.code(), Some(0), "the backup is a complete database");
-    let o = run(bin().args(["backup", "copy.sqlite", "--database-url", url]), &d);
+    let o = run(
+        bin().args([
+            "migrate",
+            "--check",
+            "--database-url",
+            "sqlite://copy.sqlite",
+        ]),
+        &d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the backup is a complete database"
+    );
+    let o = run(
+        bin().args(["backup", "copy.sqlite", "--database-url", url]),
+        &d,
+    );
     assert_eq!(o.status.code(), Some(2), "never overwrites");
 }
 
@@ -100,10 +165,29 @@ fn demo_builds_the_small_town_then_reuses_it() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("600 customers, 700 meter points"), "{out}");
-    assert!(d.join("beredskap-demo.sqlite").exists() && !d.join("beredskap-demo.sqlite.partial").exists());
+    assert!(
+        d.join("beredskap-demo.sqlite").exists()
+            && !d.join("beredskap-demo.sqlite.partial").exists()
+    );
     let o = run(bin().args(["demo", "--size", "small", "--no-serve"]), &d);
     assert!(String::from_utf8_lossy(&o.stdout).contains("reusing"));
     // `serve` on the demo file works, but demo logins do not (checked in the web tests).
-    let o = run(bin().args(["user", "create", "--username", "kim", "--display-name", "Kim", "--role", "agent", "--database-url", "sqlite://beredskap-demo.sqlite"]).env("BEREDSKAP_NEW_PASSWORD", "a long enough password"), &d);
+    let o = run(
+        bin()
+            .args([
+                "user",
+                "create",
+                "--username",
+                "kim",
+                "--display-name",
+                "Kim",
+                "--role",
+                "agent",
+                "--database-url",
+                "sqlite://beredskap-demo.sqlite",
+            ])
+            .env("BEREDSKAP_NEW_PASSWORD", "a long enough password"),
+        &d,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
 }

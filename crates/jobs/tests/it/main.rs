@@ -17,14 +17,20 @@ async fn fake_sms_provider(status: StatusCode) -> (String, Received) {
     let r = received.clone();
     let app = axum::Router::new().route(
         "/send",
-        axum::routing::post(move |headers: HeaderMap, Json(body): Json<serde_json::Value>| {
-            let r = r.clone();
-            async move {
-                let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-                r.lock().unwrap().push((auth, body));
-                status
-            }
-        }),
+        axum::routing::post(
+            move |headers: HeaderMap, Json(body): Json<serde_json::Value>| {
+                let r = r.clone();
+                async move {
+                    let auth = headers
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned();
+                    r.lock().unwrap().push((auth, body));
+                    status
+                }
+            },
+        ),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -33,7 +39,14 @@ async fn fake_sms_provider(status: StatusCode) -> (String, Received) {
 }
 
 fn sms(url: &str) -> TransportSettings {
-    TransportSettings { smtp: None, sms: Some(SmsSettings { url: url.into(), token: "secret-token".to_owned().into(), sender: "KEM".into() }) }
+    TransportSettings {
+        smtp: None,
+        sms: Some(SmsSettings {
+            url: url.into(),
+            token: "secret-token".to_owned().into(),
+            sender: "KEM".into(),
+        }),
+    }
 }
 
 async fn queue(s: &Services, channel: Channel, to: &str, key: &str) {
@@ -46,7 +59,11 @@ async fn queue(s: &Services, channel: Channel, to: &str, key: &str) {
             recipient: to.into(),
             subject: "Påminnelse".into(),
             body: "Ditt besök är i morgon kl. 10.00.".into(),
-            attachment: Some(MessageAttachment { name: "besok.ics".into(), content_type: "text/calendar".into(), body: "BEGIN:VCALENDAR".into() }),
+            attachment: Some(MessageAttachment {
+                name: "besok.ics".into(),
+                content_type: "text/calendar".into(),
+                body: "BEGIN:VCALENDAR".into(),
+            }),
             dedupe_key: Some(key.into()),
         },
     )
@@ -58,13 +75,27 @@ async fn queue(s: &Services, channel: Channel, to: &str, key: &str) {
 #[tokio::test]
 async fn the_worker_delivers_sms_through_the_provider_once() {
     for backend in BACKENDS {
-        let Some((store, _db)) = test_store(backend).await else { continue };
-        let s = Services::new(store, Arc::new(services::FixedClock::new(test_now())), test_settings(false));
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(false),
+        );
         let (url, received) = fake_sms_provider(StatusCode::OK).await;
         queue(&s, Channel::Sms, "+46701234567", "a").await;
         queue(&s, Channel::Sms, "+46701234567", "a").await;
         queue(&s, Channel::Letter, "Storgatan 1, 691 31 Karlskoga", "b").await;
-        jobs::enqueue(&s, jobs::JobKind::DeliverOutbox, &serde_json::json!({}), test_now(), None).await.unwrap();
+        jobs::enqueue(
+            &s,
+            jobs::JobKind::DeliverOutbox,
+            &serde_json::json!({}),
+            test_now(),
+            None,
+        )
+        .await
+        .unwrap();
         let transports = Transports::from_settings(&sms(&url)).unwrap();
         assert_eq!(jobs::run_pending(&s, &transports).await.unwrap(), 1);
         let got = received.lock().unwrap().clone();
@@ -79,8 +110,14 @@ async fn the_worker_delivers_sms_through_the_provider_once() {
 
 #[tokio::test]
 async fn a_failing_provider_leaves_the_message_pending_and_stops_after_five_tries() {
-    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else { return };
-    let s = Services::new(store, Arc::new(services::FixedClock::new(test_now())), test_settings(false));
+    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    let s = Services::new(
+        store,
+        Arc::new(services::FixedClock::new(test_now())),
+        test_settings(false),
+    );
     let (url, received) = fake_sms_provider(StatusCode::BAD_GATEWAY).await;
     queue(&s, Channel::Sms, "+46701234567", "a").await;
     let transports = Transports::from_settings(&sms(&url)).unwrap();
@@ -90,21 +127,40 @@ async fn a_failing_provider_leaves_the_message_pending_and_stops_after_five_trie
     assert_eq!(received.lock().unwrap().len(), 5);
     let row = &s.outbox(1, 0).await.unwrap()[0];
     assert_eq!(row.status, "failed");
-    assert!(row.last_error.as_deref().unwrap_or_default().contains("502"));
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("502")
+    );
     // E-mail without an SMTP server configured fails with a message that says so.
     queue(&s, Channel::Email, "kund@example.com", "c").await;
     s.deliver_pending(&transports, 10).await.unwrap();
     let row = &s.outbox(1, 0).await.unwrap()[0];
-    assert!(row.last_error.as_deref().unwrap_or_default().contains("[mail.smtp]"), "{row:?}");
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("[mail.smtp]"),
+        "{row:?}"
+    );
 }
 
 #[tokio::test]
 async fn in_demo_mode_messages_are_held_for_the_outbox_page() {
-    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else { return };
-    let s = Services::new(store, Arc::new(services::FixedClock::new(test_now())), test_settings(true));
+    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    let s = Services::new(
+        store,
+        Arc::new(services::FixedClock::new(test_now())),
+        test_settings(true),
+    );
     let (url, received) = fake_sms_provider(StatusCode::OK).await;
     queue(&s, Channel::Sms, "+46701234567", "a").await;
-    s.deliver_pending(&Transports::from_settings(&sms(&url)).unwrap(), 10).await.unwrap();
+    s.deliver_pending(&Transports::from_settings(&sms(&url)).unwrap(), 10)
+        .await
+        .unwrap();
     assert!(received.lock().unwrap().is_empty());
     assert_eq!(s.outbox(1, 0).await.unwrap()[0].status, "held");
 }
@@ -114,24 +170,63 @@ async fn failed_jobs_back_off_and_unknown_kinds_fail_for_good() {
     assert_eq!(jobs::backoff(1).as_secs(), 10);
     assert_eq!(jobs::backoff(2).as_secs(), 20);
     assert_eq!(jobs::backoff(30).as_secs(), 3600);
-    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else { return };
-    let s = Services::new(store, Arc::new(services::FixedClock::new(test_now())), test_settings(false));
+    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    let s = Services::new(
+        store,
+        Arc::new(services::FixedClock::new(test_now())),
+        test_settings(false),
+    );
     let mut tx = s.store().begin().await.unwrap();
-    let id = store::jobs::enqueue(&mut tx, "no_such_kind", "{}", 0, 5, None, 0).await.unwrap().unwrap();
+    let id = store::jobs::enqueue(&mut tx, "no_such_kind", "{}", 0, 5, None, 0)
+        .await
+        .unwrap()
+        .unwrap();
     tx.commit().await.unwrap();
-    let turn = jobs::run_once(&s, &Transports::from_settings(&TransportSettings::default()).unwrap()).await.unwrap();
-    assert_eq!(turn, jobs::Turn::Failed { id, will_retry: false });
+    let turn = jobs::run_once(
+        &s,
+        &Transports::from_settings(&TransportSettings::default()).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        turn,
+        jobs::Turn::Failed {
+            id,
+            will_retry: false
+        }
+    );
 }
 
 #[tokio::test]
 async fn the_worker_stops_on_shutdown() {
-    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else { return };
+    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
+        return;
+    };
     let s = Services::new(store, Arc::new(services::SystemClock), test_settings(false));
     let token = tokio_util::sync::CancellationToken::new();
-    let settings = jobs::WorkerSettings { idle_sleep: std::time::Duration::from_millis(20), ..Default::default() };
-    let h = tokio::spawn(jobs::run_worker(s.clone(), Transports::from_settings(&TransportSettings::default()).unwrap(), settings, token.clone()));
+    let settings = jobs::WorkerSettings {
+        idle_sleep: std::time::Duration::from_millis(20),
+        ..Default::default()
+    };
+    let h = tokio::spawn(jobs::run_worker(
+        s.clone(),
+        Transports::from_settings(&TransportSettings::default()).unwrap(),
+        settings,
+        token.clone(),
+    ));
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     token.cancel();
-    tokio::time::timeout(std::time::Duration::from_secs(5), h).await.expect("worker stopped").unwrap();
-    assert!(store::jobs::count_by_status(s.store(), "done").await.unwrap() >= 1, "periodic jobs ran");
+    tokio::time::timeout(std::time::Duration::from_secs(5), h)
+        .await
+        .expect("worker stopped")
+        .unwrap();
+    assert!(
+        store::jobs::count_by_status(s.store(), "done")
+            .await
+            .unwrap()
+            >= 1,
+        "periodic jobs ran"
+    );
 }

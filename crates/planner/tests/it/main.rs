@@ -4,6 +4,7 @@ mod campaign;
 mod input;
 mod offers;
 mod replan;
+mod search_props;
 mod solomon;
 
 use planner::Date;

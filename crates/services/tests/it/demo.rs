@@ -8,8 +8,14 @@ use test_support::{BACKENDS, Backend, test_now, test_settings, test_store};
 
 async fn town(backend: Backend, seed: u64) -> Option<(Services, test_support::TestDb)> {
     let (store, db) = test_store(backend).await?;
-    let s = Services::new(store, Arc::new(services::FixedClock::new(test_now())), test_settings(true));
-    s.generate_demo(DemoSize::Small, seed, &Quiet).await.unwrap();
+    let s = Services::new(
+        store,
+        Arc::new(services::FixedClock::new(test_now())),
+        test_settings(true),
+    );
+    s.generate_demo(DemoSize::Small, seed, &Quiet)
+        .await
+        .unwrap();
     Some((s, db))
 }
 
@@ -18,12 +24,21 @@ async fn fingerprint(s: &Services) -> Vec<String> {
     let mut out = Vec::new();
     for id in [1, 2, 50, 333, 600] {
         let c = store::customers::get(store, id).await.unwrap().unwrap();
-        out.push(format!("{} {} {} {} {:?}", c.customer_number, c.name, c.identity_number, c.street, c.email));
+        out.push(format!(
+            "{} {} {} {} {:?}",
+            c.customer_number, c.name, c.identity_number, c.street, c.email
+        ));
         for m in store::customers::meter_points_of(store, id).await.unwrap() {
-            out.push(format!("{} {} {} {} {}", m.anlaggnings_id, m.lat_e6, m.lon_e6, m.placement, m.fuse_amps));
+            out.push(format!(
+                "{} {} {} {} {}",
+                m.anlaggnings_id, m.lat_e6, m.lon_e6, m.placement, m.fuse_amps
+            ));
         }
         for i in store::customers::invoices_of(store, id, 12).await.unwrap() {
-            out.push(format!("{} {} {} {} {}", i.ocr, i.due_on, i.amount_ore, i.paid_ore, i.status));
+            out.push(format!(
+                "{} {} {} {} {}",
+                i.ocr, i.due_on, i.amount_ore, i.paid_ore, i.status
+            ));
         }
     }
     out
@@ -31,21 +46,33 @@ async fn fingerprint(s: &Services) -> Vec<String> {
 
 #[tokio::test]
 async fn same_seed_same_town_on_both_backends_and_another_seed_differs() {
-    let Some((a, _da)) = town(Backend::Sqlite, 42).await else { return };
+    let Some((a, _da)) = town(Backend::Sqlite, 42).await else {
+        return;
+    };
     let fa = fingerprint(&a).await;
-    let Some((b, _db)) = town(Backend::Sqlite, 42).await else { return };
+    let Some((b, _db)) = town(Backend::Sqlite, 42).await else {
+        return;
+    };
     assert_eq!(fa, fingerprint(&b).await);
     if let Some((p, _dp)) = town(Backend::Postgres, 42).await {
-        assert_eq!(fa, fingerprint(&p).await, "PostgreSQL and SQLite must hold the same town");
+        assert_eq!(
+            fa,
+            fingerprint(&p).await,
+            "PostgreSQL and SQLite must hold the same town"
+        );
     }
-    let Some((c, _dc)) = town(Backend::Sqlite, 43).await else { return };
+    let Some((c, _dc)) = town(Backend::Sqlite, 43).await else {
+        return;
+    };
     assert_ne!(fa, fingerprint(&c).await);
 }
 
 #[tokio::test]
 async fn shares_placements_and_numbers_are_plausible() {
     for backend in BACKENDS {
-        let Some((s, _db)) = town(backend, 7).await else { continue };
+        let Some((s, _db)) = town(backend, 7).await else {
+            continue;
+        };
         let store = s.store();
         let n = store::customers::count_meter_points(store).await.unwrap();
         assert_eq!(n, 700);
@@ -59,11 +86,17 @@ async fn shares_placements_and_numbers_are_plausible() {
                 domain::meter::AnlaggningsId::parse(&m.anlaggnings_id).unwrap();
                 match m.property_kind.as_str() {
                     "house" => assert_ne!(m.placement, "meter_room", "houses have no meter room"),
-                    "apartment" => assert_ne!(m.placement, "outdoor_cabinet", "apartments have no outdoor cabinet"),
+                    "apartment" => assert_ne!(
+                        m.placement, "outdoor_cabinet",
+                        "apartments have no outdoor cabinet"
+                    ),
                     _ => {}
                 }
                 let (lat, lon) = (m.lat_e6 as f64 / 1e6, m.lon_e6 as f64 / 1e6);
-                assert!((59.2..59.45).contains(&lat) && (14.35..14.7).contains(&lon), "around Karlskoga: {lat} {lon}");
+                assert!(
+                    (59.2..59.45).contains(&lat) && (14.35..14.7).contains(&lon),
+                    "around Karlskoga: {lat} {lon}"
+                );
             }
             let c = store::customers::get(store, id).await.unwrap().unwrap();
             domain::identity::IdentityNumber::from_normalised(&c.identity_number).unwrap();
@@ -75,17 +108,28 @@ async fn shares_placements_and_numbers_are_plausible() {
         assert!((0.49..0.61).contains(&share("house")), "{kinds:?}");
         assert!((0.34..0.46).contains(&share("apartment")), "{kinds:?}");
         assert!((0.02..0.09).contains(&share("business")), "{kinds:?}");
-        assert!((0.01..0.06).contains(&(ct as f64 / n as f64)), "CT share {ct}");
+        assert!(
+            (0.01..0.06).contains(&(ct as f64 / n as f64)),
+            "CT share {ct}"
+        );
         // Most invoices are paid; some are late or unpaid.
         let paid = store::customers::invoices_of(store, 1, 12).await.unwrap();
         assert_eq!(paid.len(), 12);
-        assert_eq!(store::customers::count_invoices(store).await.unwrap(), 600 * 12);
+        assert_eq!(
+            store::customers::count_invoices(store).await.unwrap(),
+            600 * 12
+        );
     }
 }
 
 #[tokio::test]
 async fn a_second_demo_into_a_full_database_is_refused() {
-    let Some((s, _db)) = town(Backend::Sqlite, 1).await else { return };
-    let err = s.generate_demo(DemoSize::Small, 1, &Quiet).await.unwrap_err();
+    let Some((s, _db)) = town(Backend::Sqlite, 1).await else {
+        return;
+    };
+    let err = s
+        .generate_demo(DemoSize::Small, 1, &Quiet)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("empty database"), "{err}");
 }

@@ -6,7 +6,9 @@ use test_support::{BACKENDS, test_store};
 #[tokio::test]
 async fn policy_at_picks_the_latest_start_in_force_and_ends_are_exclusive() {
     for backend in BACKENDS {
-        let Some((store, _db)) = test_store(backend).await else { continue };
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
         let mut tx = store.begin().await.unwrap();
         let p = |from: i64, to: Option<i64>, body: &'static str| store::policies::NewPolicy {
             capability: "visits",
@@ -18,32 +20,64 @@ async fn policy_at_picks_the_latest_start_in_force_and_ends_are_exclusive() {
             reason: "r",
             now: 0,
         };
-        store::policies::insert(&mut tx, &p(100, None, "normal")).await.unwrap();
-        store::policies::insert(&mut tx, &p(200, Some(300), "pandemic")).await.unwrap();
+        store::policies::insert(&mut tx, &p(100, None, "normal"))
+            .await
+            .unwrap();
+        store::policies::insert(&mut tx, &p(200, Some(300), "pandemic"))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let at = |t| {
             let store = store.clone();
-            async move { store::policies::at(&store, "visits", t).await.unwrap().map(|r| r.body) }
+            async move {
+                store::policies::at(&store, "visits", t)
+                    .await
+                    .unwrap()
+                    .map(|r| r.body)
+            }
         };
         assert_eq!(at(99).await, None, "{backend:?}");
         assert_eq!(at(100).await.as_deref(), Some("normal"));
         assert_eq!(at(250).await.as_deref(), Some("pandemic"));
-        assert_eq!(at(300).await.as_deref(), Some("normal"), "{backend:?}: the end instant is exclusive");
-        assert_eq!(store::policies::at(&store, "credit", 250).await.unwrap().map(|r| r.id), None);
+        assert_eq!(
+            at(300).await.as_deref(),
+            Some("normal"),
+            "{backend:?}: the end instant is exclusive"
+        );
+        assert_eq!(
+            store::policies::at(&store, "credit", 250)
+                .await
+                .unwrap()
+                .map(|r| r.id),
+            None
+        );
     }
 }
 
 #[tokio::test]
 async fn unique_violations_become_conflicts_naming_the_constraint() {
     for backend in BACKENDS {
-        let Some((store, _db)) = test_store(backend).await else { continue };
-        let user = store::users::NewUser { username: "anna", display_name: "Anna", role: "agent", customer_id: None, password_hash: "x", is_demo: false, now: 1 };
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let user = store::users::NewUser {
+            username: "anna",
+            display_name: "Anna",
+            role: "agent",
+            customer_id: None,
+            password_hash: "x",
+            is_demo: false,
+            now: 1,
+        };
         let mut tx = store.begin().await.unwrap();
         store::users::insert(&mut tx, &user).await.unwrap();
         tx.commit().await.unwrap();
         let mut tx = store.begin().await.unwrap();
         let err = store::users::insert(&mut tx, &user).await.unwrap_err();
-        assert!(matches!(err, StoreError::Conflict(_)), "{backend:?}: {err:?}");
+        assert!(
+            matches!(err, StoreError::Conflict(_)),
+            "{backend:?}: {err:?}"
+        );
         assert!(err.is_conflict_on("username"), "{backend:?}: {err:?}");
     }
 }
@@ -51,7 +85,9 @@ async fn unique_violations_become_conflicts_naming_the_constraint() {
 #[tokio::test]
 async fn outbox_dedupe_keys_make_a_message_once() {
     for backend in BACKENDS {
-        let Some((store, _db)) = test_store(backend).await else { continue };
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
         let m = store::outbox::NewMessage {
             channel: "sms",
             customer_id: None,
@@ -65,23 +101,36 @@ async fn outbox_dedupe_keys_make_a_message_once() {
         };
         let mut tx = store.begin().await.unwrap();
         assert!(store::outbox::insert(&mut tx, &m).await.unwrap().is_some());
-        assert!(store::outbox::insert(&mut tx, &m).await.unwrap().is_none(), "{backend:?}");
+        assert!(
+            store::outbox::insert(&mut tx, &m).await.unwrap().is_none(),
+            "{backend:?}"
+        );
         tx.commit().await.unwrap();
         let pending = store::outbox::pending(&store, 10).await.unwrap();
         assert_eq!(pending.len(), 1);
         assert_eq!(pending[0].attachment_name.as_deref(), Some("a.ics"));
         let mut tx = store.begin().await.unwrap();
-        store::outbox::mark(&mut tx, pending[0].id, "sent", None, 9).await.unwrap();
+        store::outbox::mark(&mut tx, pending[0].id, "sent", None, 9)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
-        let row = store::outbox::get(&store, pending[0].id).await.unwrap().unwrap();
-        assert_eq!((row.status.as_str(), row.sent_at, row.attempts), ("sent", Some(9), 1));
+        let row = store::outbox::get(&store, pending[0].id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.status.as_str(), row.sent_at, row.attempts),
+            ("sent", Some(9), 1)
+        );
     }
 }
 
 #[tokio::test]
 async fn search_treats_like_wildcards_as_text() {
     for backend in BACKENDS {
-        let Some((store, _db)) = test_store(backend).await else { continue };
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
         let c = |n: &str, name: &str| store::customers::NewCustomer {
             customer_number: n.into(),
             kind: "private".into(),
@@ -98,12 +147,53 @@ async fn search_treats_like_wildcards_as_text() {
             created_at: 0,
         };
         let mut tx = store.begin().await.unwrap();
-        store::customers::insert_customers(&mut tx, &[c("1", "Åsa Öberg"), c("2", "Per 100% Nöjd"), c("3", "Ola_Svensson")]).await.unwrap();
+        store::customers::insert_customers(
+            &mut tx,
+            &[
+                c("1", "Åsa Öberg"),
+                c("2", "Per 100% Nöjd"),
+                c("3", "Ola_Svensson"),
+            ],
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
-        let names = |hits: Vec<store::customers::SearchHit>| hits.into_iter().map(|h| h.name).collect::<Vec<_>>();
-        assert_eq!(names(store::customers::search(&store, "öberg", None, 10).await.unwrap()), vec!["Åsa Öberg"], "{backend:?}");
-        assert_eq!(names(store::customers::search(&store, "100%", None, 10).await.unwrap()), vec!["Per 100% Nöjd"]);
-        assert_eq!(names(store::customers::search(&store, "a_s", None, 10).await.unwrap()), vec!["Ola_Svensson"]);
-        assert_eq!(names(store::customers::search(&store, "2", None, 10).await.unwrap())[0], "Per 100% Nöjd", "exact number first");
+        let names = |hits: Vec<store::customers::SearchHit>| {
+            hits.into_iter().map(|h| h.name).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(
+                store::customers::search(&store, "öberg", None, 10)
+                    .await
+                    .unwrap()
+            ),
+            vec!["Åsa Öberg"],
+            "{backend:?}"
+        );
+        assert_eq!(
+            names(
+                store::customers::search(&store, "100%", None, 10)
+                    .await
+                    .unwrap()
+            ),
+            vec!["Per 100% Nöjd"]
+        );
+        assert_eq!(
+            names(
+                store::customers::search(&store, "a_s", None, 10)
+                    .await
+                    .unwrap()
+            ),
+            vec!["Ola_Svensson"]
+        );
+        assert_eq!(
+            names(
+                store::customers::search(&store, "2", None, 10)
+                    .await
+                    .unwrap()
+            )[0],
+            "Per 100% Nöjd",
+            "exact number first"
+        );
     }
 }

@@ -9,7 +9,9 @@ use web::access::Access;
 const MATRIX: &str = include_str!("../../../../docs/access-matrix.md");
 
 fn columns() -> Vec<Option<Role>> {
-    std::iter::once(None).chain(Role::ALL.into_iter().map(Some)).collect()
+    std::iter::once(None)
+        .chain(Role::ALL.into_iter().map(Some))
+        .collect()
 }
 
 fn expected_matrix() -> String {
@@ -24,7 +26,11 @@ fn expected_matrix() -> String {
     for spec in web::table() {
         s.push_str(&format!("| {} | `{}` |", spec.method, spec.path));
         for role in columns() {
-            s.push_str(if spec.access.allows(role) { " ✓ |" } else { " – |" });
+            s.push_str(if spec.access.allows(role) {
+                " ✓ |"
+            } else {
+                " – |"
+            });
         }
         s.push('\n');
     }
@@ -32,7 +38,10 @@ fn expected_matrix() -> String {
 }
 
 fn matrix_table(doc: &str) -> String {
-    doc.lines().filter(|l| l.starts_with('|')).map(|l| format!("{l}\n")).collect()
+    doc.lines()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 #[test]
@@ -41,17 +50,28 @@ fn matrix_lists_every_route_exactly_as_the_router_enforces_it() {
     let actual = matrix_table(MATRIX);
     if expected != actual && std::env::var("UPDATE_ACCESS_MATRIX").is_ok() {
         // Regenerates the table in place; the diff is then reviewed like any other change.
-        let prose: String = MATRIX.lines().filter(|l| !l.starts_with('|')).map(|l| format!("{l}\n")).collect();
+        let prose: String = MATRIX
+            .lines()
+            .filter(|l| !l.starts_with('|'))
+            .map(|l| format!("{l}\n"))
+            .collect();
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/access-matrix.md");
-        std::fs::write(path, format!("{}\n{expected}", prose.trim_end())).expect("writing docs/access-matrix.md");
+        std::fs::write(path, format!("{}\n{expected}", prose.trim_end()))
+            .expect("writing docs/access-matrix.md");
         return;
     }
     if expected != actual {
-        let routes: Vec<String> = web::table().iter().map(|s| format!("{} {}", s.method, s.path)).collect();
-        let missing: Vec<&String> = routes.iter().filter(|r| {
-            let (m, p) = r.split_once(' ').unwrap_or_default();
-            !actual.contains(&format!("| {m} | `{p}` |"))
-        }).collect();
+        let routes: Vec<String> = web::table()
+            .iter()
+            .map(|s| format!("{} {}", s.method, s.path))
+            .collect();
+        let missing: Vec<&String> = routes
+            .iter()
+            .filter(|r| {
+                let (m, p) = r.split_once(' ').unwrap_or_default();
+                !actual.contains(&format!("| {m} | `{p}` |"))
+            })
+            .collect();
         panic!(
             "docs/access-matrix.md is out of step with the route table.\nRoutes missing from the matrix: {missing:?}\n\
              The table the router enforces is:\n\n{expected}\nReview it, then regenerate with UPDATE_ACCESS_MATRIX=1 cargo test -p web matrix_lists."
@@ -84,13 +104,19 @@ async fn session_for(app: &TestApp, role: Option<Role>) -> Session {
 }
 
 async fn call(app: &TestApp, method: &str, path: &str, s: &Session) -> TestResponse {
-    if method == "GET" { app.get(path, Some(s)).await } else { app.post(path, Some(s), &[]).await }
+    if method == "GET" {
+        app.get(path, Some(s)).await
+    } else {
+        app.post(path, Some(s), &[]).await
+    }
 }
 
 #[tokio::test]
 async fn every_allowance_and_every_denial_holds() {
     for backend in BACKENDS {
-        let Some(app) = TestApp::demo(backend).await else { continue };
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
         let mut failures = Vec::new();
         // Reads first with one session per role; writes each get a fresh session, since some
         // (logout, ending sessions) end the session they are sent with.
@@ -115,11 +141,22 @@ async fn every_allowance_and_every_denial_holds() {
             // Empty TOTP codes count as failed logins from this one address; let the limit lapse.
             app.clock.advance(jiff::SignedDuration::from_secs(61));
         }
-        assert!(failures.is_empty(), "{backend:?}: {} access failures:\n{}", failures.len(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{backend:?}: {} access failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 }
 
-fn check(access: Access, role: Option<Role>, path: &str, r: &TestResponse, failures: &mut Vec<String>) {
+fn check(
+    access: Access,
+    role: Option<Role>,
+    path: &str,
+    r: &TestResponse,
+    failures: &mut Vec<String>,
+) {
     let allowed = access.allows(role);
     let who = role.map(|r| r.as_str()).unwrap_or("anonymous");
     let ok = match (allowed, role) {
@@ -128,16 +165,28 @@ fn check(access: Access, role: Option<Role>, path: &str, r: &TestResponse, failu
         (false, Some(_)) => guard_refused(r) && r.status == StatusCode::FORBIDDEN,
     };
     if !ok {
-        failures.push(format!("{who} {path}: expected {}, got {} {:?}", if allowed { "allowed" } else { "denied" }, r.status, r.location()));
+        failures.push(format!(
+            "{who} {path}: expected {}, got {} {:?}",
+            if allowed { "allowed" } else { "denied" },
+            r.status,
+            r.location()
+        ));
     }
 }
 
 #[tokio::test]
 async fn a_denied_request_is_audited() {
-    let Some(app) = TestApp::demo(test_support::Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::demo(test_support::Backend::Sqlite).await else {
+        return;
+    };
     let s = app.login_demo("kund").await;
-    let r = app.request(Method::GET, "/admin/granskning", Some(&s), None, &[]).await;
+    let r = app
+        .request(Method::GET, "/admin/granskning", Some(&s), None, &[])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let log = services::audit::list(&app.services, 50, 0).await.unwrap();
-    assert!(log.iter().any(|e| e.action == "access_denied" && e.object_id == "/admin/granskning" && e.actor == "kund" && e.outcome == "denied"));
+    assert!(log.iter().any(|e| e.action == "access_denied"
+        && e.object_id == "/admin/granskning"
+        && e.actor == "kund"
+        && e.outcome == "denied"));
 }

@@ -5,36 +5,85 @@ use test_support::{Backend, TestApp};
 
 #[tokio::test]
 async fn the_customer_sees_their_own_overview_and_nothing_of_others() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
     let s = app.login_demo("kund").await;
     let r = app.get("/mina-sidor", Some(&s)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Välkommen, Karin Lindqvist"), "{}", r.body);
     assert!(r.body.contains("735999"), "meter points listed");
-    for path in ["/kunder/2", "/kunder?q=a", "/api/v1/customers/2", "/api/v1/customers?q=andersson"] {
-        assert_eq!(app.get(path, Some(&s)).await.status, StatusCode::FORBIDDEN, "{path}");
+    for path in [
+        "/kunder/2",
+        "/kunder?q=a",
+        "/api/v1/customers/2",
+        "/api/v1/customers?q=andersson",
+    ] {
+        assert_eq!(
+            app.get(path, Some(&s)).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
     }
-    let me: serde_json::Value = serde_json::from_str(&app.get("/api/v1/me", Some(&s)).await.body).unwrap();
+    let me: serde_json::Value =
+        serde_json::from_str(&app.get("/api/v1/me", Some(&s)).await.body).unwrap();
     assert_eq!(me["role"], "customer");
 }
 
 #[tokio::test]
 async fn staff_search_finds_by_name_number_address_and_meter_point() {
     for backend in test_support::BACKENDS {
-        let Some(app) = TestApp::demo(backend).await else { continue };
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
         let s = app.login_demo("kundtjanst").await;
-        let one: serde_json::Value = serde_json::from_str(&app.get("/api/v1/customers/1", Some(&s)).await.body).unwrap();
-        let mp = one["meter_points"][0]["anlaggnings_id"].as_str().unwrap().to_owned();
+        let one: serde_json::Value =
+            serde_json::from_str(&app.get("/api/v1/customers/1", Some(&s)).await.body).unwrap();
+        let mp = one["meter_points"][0]["anlaggnings_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let street = one["address"]["street"].as_str().unwrap().to_owned();
-        for q in ["lindqvist", "LINDQVIST", "1000001", mp.as_str(), street.to_lowercase().as_str()] {
-            let r: serde_json::Value =
-                serde_json::from_str(&app.get(&format!("/api/v1/customers?q={}", test_support::encode(&[("x".into(), q.into())]).trim_start_matches("x=")), Some(&s)).await.body).unwrap();
-            let ids: Vec<i64> = r["customers"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
-            assert!(ids.contains(&1), "{backend:?}: {q:?} did not find customer 1: {r}");
-            assert!(r["customers"][0]["identity_masked"].as_str().unwrap().ends_with("****"));
+        for q in [
+            "lindqvist",
+            "LINDQVIST",
+            "1000001",
+            mp.as_str(),
+            street.to_lowercase().as_str(),
+        ] {
+            let r: serde_json::Value = serde_json::from_str(
+                &app.get(
+                    &format!(
+                        "/api/v1/customers?q={}",
+                        test_support::encode(&[("x".into(), q.into())]).trim_start_matches("x=")
+                    ),
+                    Some(&s),
+                )
+                .await
+                .body,
+            )
+            .unwrap();
+            let ids: Vec<i64> = r["customers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_i64().unwrap())
+                .collect();
+            assert!(
+                ids.contains(&1),
+                "{backend:?}: {q:?} did not find customer 1: {r}"
+            );
+            assert!(
+                r["customers"][0]["identity_masked"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("****")
+            );
         }
         // Wildcards are literal.
-        let r: serde_json::Value = serde_json::from_str(&app.get("/api/v1/customers?q=%25%25", Some(&s)).await.body).unwrap();
+        let r: serde_json::Value =
+            serde_json::from_str(&app.get("/api/v1/customers?q=%25%25", Some(&s)).await.body)
+                .unwrap();
         assert!(r["customers"].as_array().unwrap().is_empty());
         let page = app.get("/kunder?q=Lindqvist", Some(&s)).await;
         assert!(page.body.contains("href=\"/kunder/1\""));
@@ -45,9 +94,17 @@ async fn staff_search_finds_by_name_number_address_and_meter_point() {
 
 #[tokio::test]
 async fn english_on_request() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
     let anon = app.anonymous().await;
-    let r = app.post("/sprak", Some(&anon), &[("lang", "en"), ("next", "/logga-in")]).await;
+    let r = app
+        .post(
+            "/sprak",
+            Some(&anon),
+            &[("lang", "en"), ("next", "/logga-in")],
+        )
+        .await;
     assert_eq!(r.location(), Some("/logga-in"));
     let lang = r.cookie("lang").unwrap();
     let mut s = anon.clone();
@@ -55,33 +112,62 @@ async fn english_on_request() {
     let page = app.get("/logga-in", Some(&s)).await;
     assert!(page.body.contains("<html lang=\"en\">") && page.body.contains("Log in"));
     // Off-site redirects are refused.
-    let r = app.post("/sprak", Some(&anon), &[("lang", "en"), ("next", "//evil.example/")]).await;
+    let r = app
+        .post(
+            "/sprak",
+            Some(&anon),
+            &[("lang", "en"), ("next", "//evil.example/")],
+        )
+        .await;
     assert_eq!(r.location(), Some("/"));
 }
 
 #[tokio::test]
 async fn health_readiness_metrics_and_openapi() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
     assert_eq!(app.get("/healthz", None).await.body, "ok");
     assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
     app.get("/logga-in", None).await;
     let m = app.get("/metrics", None).await.body;
-    assert!(m.contains("beredskap_http_requests_total{method=\"GET\",route=\"/logga-in\",status=\"200\"} 1"), "{m}");
+    assert!(
+        m.contains(
+            "beredskap_http_requests_total{method=\"GET\",route=\"/logga-in\",status=\"200\"} 1"
+        ),
+        "{m}"
+    );
     assert!(m.contains("beredskap_http_request_duration_seconds_bucket"));
-    let doc: serde_json::Value = serde_json::from_str(&app.get("/api/openapi.json", None).await.body).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&app.get("/api/openapi.json", None).await.body).unwrap();
     assert_eq!(doc["openapi"], "3.0.3");
-    for spec in web::table().iter().filter(|s| s.path.starts_with("/api/v1/")) {
+    for spec in web::table()
+        .iter()
+        .filter(|s| s.path.starts_with("/api/v1/"))
+    {
         let op = &doc["paths"][spec.path][spec.method.to_lowercase()];
-        assert!(op.is_object(), "{} {} is missing from the OpenAPI document", spec.method, spec.path);
+        assert!(
+            op.is_object(),
+            "{} {} is missing from the OpenAPI document",
+            spec.method,
+            spec.path
+        );
     }
     for (m, p) in web::api::documented_paths() {
-        assert!(web::table().iter().any(|s| s.path == p && s.method.eq_ignore_ascii_case(m)), "documented but not routed: {p}");
+        assert!(
+            web::table()
+                .iter()
+                .any(|s| s.path == p && s.method.eq_ignore_ascii_case(m)),
+            "documented but not routed: {p}"
+        );
     }
 }
 
 #[tokio::test]
 async fn every_role_lands_on_a_home_page() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
     for role in domain::role::Role::ALL {
         let s = app.login_demo(role.demo_username()).await;
         let root = app.get("/", Some(&s)).await;

@@ -5,43 +5,118 @@ use test_support::{Backend, TestApp};
 
 #[tokio::test]
 async fn state_changes_need_a_token_and_a_same_site_origin() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
     let s = app.login_demo("kundtjanst").await;
     // No token.
-    let r = app.request(Method::POST, "/logga-ut", Some(&s), Some(String::new()), &[]).await;
+    let r = app
+        .request(
+            Method::POST,
+            "/logga-ut",
+            Some(&s),
+            Some(String::new()),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A wrong token.
-    let r = app.request(Method::POST, "/logga-ut", Some(&s), Some("csrf=nope".into()), &[]).await;
+    let r = app
+        .request(
+            Method::POST,
+            "/logga-ut",
+            Some(&s),
+            Some("csrf=nope".into()),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The right token from a foreign origin, and a cross-site fetch.
     let body = format!("csrf={}", s.csrf);
-    let r = app.request(Method::POST, "/logga-ut", Some(&s), Some(body.clone()), &[("origin", "https://evil.example")]).await;
+    let r = app
+        .request(
+            Method::POST,
+            "/logga-ut",
+            Some(&s),
+            Some(body.clone()),
+            &[("origin", "https://evil.example")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = app.request(Method::POST, "/logga-ut", Some(&s), Some(body.clone()), &[("sec-fetch-site", "cross-site")]).await;
+    let r = app
+        .request(
+            Method::POST,
+            "/logga-ut",
+            Some(&s),
+            Some(body.clone()),
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The session survived all of that; the real thing works.
     assert_eq!(app.get("/personal", Some(&s)).await.status, StatusCode::OK);
-    let r = app.request(Method::POST, "/logga-ut", Some(&s), Some(body), &[("origin", "http://localhost"), ("sec-fetch-site", "same-origin")]).await;
+    let r = app
+        .request(
+            Method::POST,
+            "/logga-ut",
+            Some(&s),
+            Some(body),
+            &[
+                ("origin", "http://localhost"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
 async fn the_login_form_is_protected_before_login_too() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else { return };
-    let r = app.request(Method::POST, "/logga-in", None, Some("username=kund&password=demo".into()), &[]).await;
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
+    let r = app
+        .request(
+            Method::POST,
+            "/logga-in",
+            None,
+            Some("username=kund&password=demo".into()),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("Formuläret har gått ut"));
 }
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers_and_a_request_id() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
     let s = app.login_demo("kundtjanst").await;
-    for (path, session) in [("/logga-in", None), ("/personal", Some(&s)), ("/finns-inte", None), ("/api/v1/me", None), ("/healthz", None)] {
+    for (path, session) in [
+        ("/logga-in", None),
+        ("/personal", Some(&s)),
+        ("/finns-inte", None),
+        ("/api/v1/me", None),
+        ("/healthz", None),
+    ] {
         let r = app.get(path, session).await;
-        let h = |k: &str| r.headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        assert!(h("content-security-policy").contains("frame-ancestors 'none'"), "{path}");
-        assert!(h("strict-transport-security").contains("max-age=31536000"), "{path}");
+        let h = |k: &str| {
+            r.headers
+                .get(k)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(
+            h("content-security-policy").contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert!(
+            h("strict-transport-security").contains("max-age=31536000"),
+            "{path}"
+        );
         assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
         assert_eq!(h("referrer-policy"), "same-origin", "{path}");
         assert_eq!(h("cache-control"), "no-store", "{path}");
@@ -49,7 +124,13 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
     }
     let r = app.get("/finns-inte", None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let id = r.headers.get("x-request-id").unwrap().to_str().unwrap().to_owned();
+    let id = r
+        .headers
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(r.body.contains(&id), "the error page shows the request id");
     let r = app.get("/api/v1/me", None).await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
@@ -58,64 +139,121 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
 
 #[tokio::test]
 async fn malformed_form_posts_get_the_form_back_never_a_500() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
     let s = app.login_demo("kundtjanst").await;
     let body = format!("csrf={}&current_password=%ZZ%&new_password", s.csrf);
-    let r = app.request(Method::POST, "/konto/losenord", Some(&s), Some(body), &[]).await;
+    let r = app
+        .request(Method::POST, "/konto/losenord", Some(&s), Some(body), &[])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("aria-invalid=\"true\""));
     let admin = app.login_demo("admin").await;
-    let r = app.post("/admin/anvandare/2/roll", Some(&admin), &[("role", "emperor")]).await;
+    let r = app
+        .post(
+            "/admin/anvandare/2/roll",
+            Some(&admin),
+            &[("role", "emperor")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = app.post("/admin/anvandare/abc/roll", Some(&admin), &[("role", "agent")]).await;
+    let r = app
+        .post(
+            "/admin/anvandare/abc/roll",
+            Some(&admin),
+            &[("role", "agent")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn logins_role_changes_and_identity_reads_are_audited_in_an_unbroken_chain() {
     for backend in test_support::BACKENDS {
-        let Some(app) = TestApp::demo(backend).await else { continue };
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
         app.try_login("kundtjanst", "wrong").await;
         let agent = app.login_demo("kundtjanst").await;
         let r = app.post("/kunder/1/personnummer", Some(&agent), &[]).await;
         assert_eq!(r.status, StatusCode::OK);
         let admin = app.login_demo("admin").await;
         let planner_id = app.user_id("planerare").await;
-        let r = app.post(&format!("/admin/anvandare/{planner_id}/roll"), Some(&admin), &[("role", "finance")]).await;
+        let r = app
+            .post(
+                &format!("/admin/anvandare/{planner_id}/roll"),
+                Some(&admin),
+                &[("role", "finance")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let log = services::audit::list(&app.services, 500, 0).await.unwrap();
-        let has = |action: &str, outcome: &str, actor: &str| log.iter().any(|e| e.action == action && e.outcome == outcome && e.actor == actor);
+        let has = |action: &str, outcome: &str, actor: &str| {
+            log.iter()
+                .any(|e| e.action == action && e.outcome == outcome && e.actor == actor)
+        };
         assert!(has("login", "failure", "kundtjanst"), "failed login");
         assert!(has("login", "success", "kundtjanst"), "login");
-        assert!(has("identity_read", "success", "kundtjanst"), "identity read");
-        assert!(log.iter().any(|e| e.action == "role_change" && e.object_id == "planerare" && e.detail == "planner -> finance"));
+        assert!(
+            has("identity_read", "success", "kundtjanst"),
+            "identity read"
+        );
+        assert!(log.iter().any(|e| e.action == "role_change"
+            && e.object_id == "planerare"
+            && e.detail == "planner -> finance"));
         assert!(log.iter().all(|e| e.address == "local" && e.at > 0));
-        assert_eq!(services::audit::verify_chain(&app.services).await.unwrap(), None, "{backend:?}");
+        assert_eq!(
+            services::audit::verify_chain(&app.services).await.unwrap(),
+            None,
+            "{backend:?}"
+        );
         // An edited row breaks the chain.
         let mut tx = app.services.store().begin().await.unwrap();
         test_support_tamper(&mut tx).await;
         tx.commit().await.unwrap();
-        assert!(services::audit::verify_chain(&app.services).await.unwrap().is_some(), "{backend:?}: tampering went unnoticed");
+        assert!(
+            services::audit::verify_chain(&app.services)
+                .await
+                .unwrap()
+                .is_some(),
+            "{backend:?}: tampering went unnoticed"
+        );
     }
 }
 
 async fn test_support_tamper(tx: &mut store::Tx) {
-    store::audit_testing::rewrite_first_actor(tx, "someone-else").await.unwrap();
+    store::audit_testing::rewrite_first_actor(tx, "someone-else")
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn identity_numbers_are_masked_and_never_in_urls_or_logs() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
     let agent = app.login_demo("kundtjanst").await;
     let page = app.get("/kunder/1", Some(&agent)).await;
     assert!(page.body.contains("-****"), "masked on the detail page");
     let planner = app.login_demo("planerare").await;
     let page = app.get("/kunder/1", Some(&planner)).await;
-    assert!(!page.body.contains("personnummer\""), "planners get no reveal button");
-    assert_eq!(app.post("/kunder/1/personnummer", Some(&planner), &[]).await.status, StatusCode::FORBIDDEN);
+    assert!(
+        !page.body.contains("personnummer\""),
+        "planners get no reveal button"
+    );
+    assert_eq!(
+        app.post("/kunder/1/personnummer", Some(&planner), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let full = app.post("/kunder/1/personnummer", Some(&agent), &[]).await;
     assert!(!full.body.contains("-****"));
     for path in web::table().iter().map(|s| s.path) {
-        assert!(!path.contains("personnummer}") && !path.contains("{identity"), "no identity number in a URL: {path}");
+        assert!(
+            !path.contains("personnummer}") && !path.contains("{identity"),
+            "no identity number in a URL: {path}"
+        );
     }
 }
