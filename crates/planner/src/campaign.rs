@@ -160,8 +160,10 @@ impl<'a> Ctx<'a> {
             Travel::Matrix { seconds, meters } => {
                 let n = self.p.jobs.len() + self.p.crews.len();
                 let k = a * n + b;
+                // A missing or huge entry means unreachable: 2^24 s (194 days) never fits a shift
+                // and keeps every sum of travel times inside i32.
                 (
-                    seconds.get(k).copied().unwrap_or(0) as i32,
+                    seconds.get(k).copied().unwrap_or(1 << 24).min(1 << 24) as i32,
                     i64::from(meters.get(k).copied().unwrap_or(0)),
                 )
             }
@@ -552,6 +554,15 @@ fn solve_block(
     let p2 = p3.saturating_mul(count[3] + 1);
     let p1 = p2.saturating_mul(count[2] + 1);
     let p0 = p1.saturating_mul(count[1] + 1);
+    // Keep the sum of all prizes far from i64 overflow; only absurdly large blocks hit
+    // this cap, and there the tiers stay ordered but no longer strictly lexicographic.
+    let cap = (1i64 << 60) / (n as i64 + 1);
+    let (p0, p1, p2, p3) = (
+        p0.min(cap),
+        p1.min(cap / 2),
+        p2.min(cap / 4),
+        p3.min(cap / 8),
+    );
     let jobs: Vec<JobSpec> = sel
         .iter()
         .map(|&j| {
@@ -572,7 +583,7 @@ fn solve_block(
             s.day_min = lo.min(usize::from(u16::MAX)) as u16;
             s.day_max = hi.min(usize::from(u16::MAX)) as u16;
             if let Some(Fixed { crew, date }) = &job.fixed {
-                s.penalty = p0.saturating_mul(count[0] + 1);
+                s.penalty = p0.saturating_mul(count[0] + 1).min(cap);
                 let v = ctx
                     .crew_by_id
                     .get(crew.as_str())

@@ -178,6 +178,8 @@ pub struct Params {
     /// Start and end temperature as multiples of the typical neighbour distance.
     pub t0_factor: f64,
     pub tf_factor: f64,
+    /// Neighbours tried by the 2-opt* tail exchange after each recreate (0 = off).
+    pub ls_neighbours: usize,
 }
 
 impl Default for Params {
@@ -189,6 +191,7 @@ impl Default for Params {
             neighbours: 40,
             t0_factor: 10.0,
             tf_factor: 0.1,
+            ls_neighbours: 10,
         }
     }
 }
@@ -213,6 +216,8 @@ struct Pos {
     dep: i32,
     /// Latest service start that keeps the rest of the route feasible.
     latest: i32,
+    /// Load after this position.
+    load: i32,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -299,6 +304,7 @@ impl State {
             arc: 0,
             dep: veh.shift_start,
             latest: 0,
+            load: 0,
         });
         let mut prev = veh.start;
         let mut travel = 0i64;
@@ -310,13 +316,14 @@ impl State {
             travel += i64::from(tt);
             r.info[k].arc = tt;
             let st = (r.info[k].dep + tt).max(j.early);
+            load += j.demand;
             r.info.push(Pos {
                 node: n,
                 arc: 0,
                 dep: st + j.service,
                 latest: 0,
+                load,
             });
-            load += j.demand;
             if j.prev_vehicle != NONE && j.prev_vehicle != v {
                 extra += j.move_cost;
             }
@@ -333,6 +340,7 @@ impl State {
             arc: 0,
             dep: arrive,
             latest: veh.shift_end,
+            load,
         });
         for k in (1..=len).rev() {
             let j = &inst.jobs[r.info[k].node as usize];
@@ -381,6 +389,10 @@ struct Solver<'a> {
     /// Vehicles grouped into identical classes, so only one empty vehicle per class is tried.
     classes: Vec<Vec<u32>>,
     hint: Vec<u32>,
+    /// Class of each vehicle; 2-opt* only exchanges tails between identical vehicles.
+    class_of: Vec<u32>,
+    /// 2-opt* is sound only when no job is pinned to a vehicle or carries a move cost.
+    two_opt: bool,
     /// Transposed travel matrix: `tt[j * n + p]` = time from `p` to `j`.
     tt: Vec<i32>,
     n: usize,
@@ -445,6 +457,20 @@ impl<'a> Solver<'a> {
             rng: Rng::new(seed),
             knn,
             hint: vec![0; classes.len()],
+            class_of: {
+                let mut c = vec![0u32; inst.vehicles.len()];
+                for (k, cls) in classes.iter().enumerate() {
+                    for &v in cls {
+                        c[v as usize] = k as u32;
+                    }
+                }
+                c
+            },
+            two_opt: p.ls_neighbours > 0
+                && inst
+                    .jobs
+                    .iter()
+                    .all(|j| j.only_vehicle == NONE && j.prev_vehicle == NONE),
             classes,
             tt: {
                 let nn = inst.n_nodes;
@@ -499,6 +525,9 @@ impl<'a> Solver<'a> {
             self.ruin(&mut cand, &mut touched, &mut removed);
             self.add_pool_candidates(&cand, &mut removed);
             self.recreate_tracked(&mut cand, &mut removed, &mut touched);
+            if self.two_opt {
+                self.two_opt_star(&mut cand, &mut touched);
+            }
             let threshold = cur.cost() as f64 - temp * self.rng.unit().ln();
             if (cand.cost() as f64) < threshold {
                 cur.copy_routes_from(&cand, &touched);
@@ -750,6 +779,68 @@ impl<'a> Solver<'a> {
                     pos: pos as u32,
                     delta: d,
                 });
+            }
+        }
+    }
+
+    /// 2-opt* (tail exchange) from the touched routes towards routes holding
+    /// neighbours of their jobs, first improvement: A[..=i] + B[k+1..] and
+    /// B[..=k] + A[i+1..]. Ruin-and-recreate never swaps whole tails, which long
+    /// routes need. Only between identical vehicles, so each tail's latest starts
+    /// (computed for the same depot and shift end) stay valid: O(1) per move.
+    fn two_opt_star(&mut self, s: &mut State, touched: &mut Vec<u32>) {
+        let inst = self.inst;
+        let mut t = 0;
+        let mut moves = 0;
+        while t < touched.len() && moves < 64 {
+            let a = touched[t];
+            let mut improved = false;
+            let la = s.routes[a as usize].nodes.len();
+            'scan: for i in 1..=la {
+                let u = s.routes[a as usize].info[i].node;
+                let kn = self.p.ls_neighbours.min(self.knn[u as usize].len());
+                for x in 0..kn {
+                    let w = self.knn[u as usize][x];
+                    let b = s.route_of[w as usize];
+                    if b == NONE || b == a || self.class_of[b as usize] != self.class_of[a as usize]
+                    {
+                        continue;
+                    }
+                    let (ra, rb) = (&s.routes[a as usize], &s.routes[b as usize]);
+                    let k1 = s.pos_of[w as usize] as usize + 1;
+                    let k = k1 - 1;
+                    let (pa, pa1, pb, pb1) =
+                        (&ra.info[i], &ra.info[i + 1], &rb.info[k], &rb.info[k1]);
+                    let t_uw = inst.t(u, w);
+                    let t_ba = inst.t(pb.node, pa1.node);
+                    if t_uw + t_ba >= pa.arc + pb.arc
+                        || pa.dep + t_uw > pb1.latest
+                        || pb.dep + t_ba > pa1.latest
+                    {
+                        continue;
+                    }
+                    let cap = inst.vehicles[a as usize].capacity;
+                    if pa.load + (rb.load - pb.load) > cap || pb.load + (ra.load - pa.load) > cap {
+                        continue;
+                    }
+                    let tail_a = ra.nodes[i..].to_vec();
+                    let tail_b = rb.nodes[k..].to_vec();
+                    s.routes[a as usize].nodes.truncate(i);
+                    s.routes[a as usize].nodes.extend(tail_b);
+                    s.routes[b as usize].nodes.truncate(k);
+                    s.routes[b as usize].nodes.extend(tail_a);
+                    s.recompute(inst, a);
+                    s.recompute(inst, b);
+                    if !touched.contains(&b) {
+                        touched.push(b);
+                    }
+                    improved = true;
+                    moves += 1;
+                    break 'scan;
+                }
+            }
+            if !improved {
+                t += 1;
             }
         }
     }

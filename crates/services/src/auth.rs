@@ -224,18 +224,17 @@ impl Services {
     /// The user behind a session cookie, or `None` when the session is unknown, expired or the
     /// account is disabled. Expired sessions are deleted.
     pub async fn session_user(&self, token: &str) -> Result<Option<SessionUser>> {
-        let Some(s) = store::sessions::by_token_hash(self.store(), &token_hash(token)).await?
-        else {
+        let Some(s) = store::sessions::with_user(self.store(), &token_hash(token)).await? else {
             return Ok(None);
         };
-        let Some(u) = store::users::by_id(self.store(), s.user_id).await? else {
-            return Ok(None);
-        };
-        let role = role_of(&u)?;
+        let role: Role = s
+            .role
+            .parse()
+            .map_err(|e: domain::role::UnknownRole| ServiceError::Internal(e.to_string()))?;
         let now = self.now_micros();
         let idle = micros(role.session_idle());
         let absolute = micros(role.session_absolute());
-        if u.disabled || now - s.last_seen_at > idle || now - s.created_at > absolute {
+        if s.disabled || now - s.last_seen_at > idle || now - s.created_at > absolute {
             let mut tx = self.store().begin().await?;
             store::sessions::delete(&mut tx, s.id).await?;
             tx.commit().await?;
@@ -249,14 +248,14 @@ impl Services {
         }
         Ok(Some(SessionUser {
             session_id: s.id,
-            user_id: u.id,
-            username: u.username,
-            display_name: u.display_name,
+            user_id: s.user_id,
+            username: s.username,
+            display_name: s.display_name,
             role,
-            customer_id: u.customer_id,
+            customer_id: s.customer_id,
             csrf_token: s.csrf_token,
             mfa_pending: s.mfa_pending,
-            totp_enabled: u.totp_enabled,
+            totp_enabled: s.totp_enabled,
         }))
     }
 

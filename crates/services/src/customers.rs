@@ -108,16 +108,16 @@ impl Services {
     }
 
     async fn load_detail(&self, id: i64) -> Result<CustomerDetail> {
-        let store = self.store();
-        let customer = store::customers::get(store, id)
+        let b = store::customers::bundle(self.store(), id, 12)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let (meter_points, subscriptions, invoices, payments) = tokio::try_join!(
-            store::customers::meter_points_of(store, id),
-            store::customers::subscriptions_of(store, id),
-            store::customers::invoices_of(store, id, 12),
-            store::customers::payments_of(store, id, 12),
-        )?;
+        let (customer, meter_points, subscriptions, invoices, payments) = (
+            b.customer,
+            b.meter_points,
+            b.subscriptions,
+            b.invoices,
+            b.payments,
+        );
         let today = domain::time::format_date(self.today());
         let open_amount = invoices
             .iter()

@@ -148,12 +148,16 @@ impl Store {
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
                     .busy_timeout(opts.busy_timeout);
+                // A local file does not go stale: skip the ping sqlx otherwise sends before every
+                // acquire, which costs a worker-thread round trip per query.
                 let write = SqlitePoolOptions::new()
+                    .test_before_acquire(false)
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(base.clone())
                     .await?;
                 let read = SqlitePoolOptions::new()
+                    .test_before_acquire(false)
                     .max_connections(opts.max_connections.max(1))
                     .connect_with(base.read_only(true))
                     .await?;

@@ -570,3 +570,63 @@ impl RegisterTable {
         }
     }
 }
+
+/// Everything the customer pages show, read on one connection (one pool checkout, not five).
+#[derive(Debug, Clone)]
+pub struct CustomerBundle {
+    pub customer: CustomerRow,
+    pub meter_points: Vec<MeterPointRow>,
+    pub subscriptions: Vec<SubscriptionRow>,
+    pub invoices: Vec<InvoiceRow>,
+    pub payments: Vec<PaymentRow>,
+}
+
+pub async fn bundle(store: &Store, id: i64, limit: i64) -> Result<Option<CustomerBundle>> {
+    let customer_sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
+    with_pool!(store, |pool| {
+        let mut conn = pool.acquire().await?;
+        let Some(customer) =
+            sqlx::query_as::<_, CustomerRow>(sqlx::AssertSqlSafe(customer_sql.clone()))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let meter_points = sqlx::query_as::<_, MeterPointRow>(
+            "SELECT id, anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number \
+             FROM meter_points WHERE customer_id = $1 ORDER BY anlaggnings_id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let subscriptions = sqlx::query_as::<_, SubscriptionRow>(
+            "SELECT id, service, meter_point_id, started_on, ended_on FROM subscriptions WHERE customer_id = $1 ORDER BY service, id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let invoices = sqlx::query_as::<_, InvoiceRow>(
+            "SELECT id, customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status \
+             FROM invoices WHERE customer_id = $1 ORDER BY due_on DESC, id DESC LIMIT $2",
+        )
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+        let payments = sqlx::query_as::<_, PaymentRow>(
+            "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments WHERE customer_id = $1 ORDER BY paid_on DESC, id DESC LIMIT $2",
+        )
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(Some(CustomerBundle {
+            customer,
+            meter_points,
+            subscriptions,
+            invoices,
+            payments,
+        }))
+    })
+}

@@ -2,16 +2,6 @@
 
 use crate::{Result, Store, Tx};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SessionRow {
-    pub id: i64,
-    pub user_id: i64,
-    pub csrf_token: String,
-    pub mfa_pending: bool,
-    pub created_at: i64,
-    pub last_seen_at: i64,
-}
-
 pub async fn insert(
     tx: &mut Tx,
     token_hash: &str,
@@ -31,17 +21,6 @@ pub async fn insert(
     .bind(mfa_pending)
     .bind(now)
     .fetch_one(conn)
-    .await?
-    }))
-}
-
-pub async fn by_token_hash(store: &Store, token_hash: &str) -> Result<Option<SessionRow>> {
-    Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, SessionRow>(
-        "SELECT id, user_id, csrf_token, mfa_pending, created_at, last_seen_at FROM sessions WHERE token_hash = $1"
-    )
-    .bind(token_hash)
-    .fetch_optional(pool)
     .await?
     }))
 }
@@ -150,4 +129,34 @@ pub async fn prune_failures(tx: &mut Tx, before: i64) -> Result<()> {
     .await?
     .rows_affected());
     Ok(())
+}
+
+/// A session together with its account, in one round trip (this runs on every request).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionWithUser {
+    pub id: i64,
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub mfa_pending: bool,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub customer_id: Option<i64>,
+    pub totp_enabled: bool,
+    pub disabled: bool,
+}
+
+pub async fn with_user(store: &Store, token_hash: &str) -> Result<Option<SessionWithUser>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, SessionWithUser>(
+            "SELECT s.id, s.user_id, s.csrf_token, s.mfa_pending, s.created_at, s.last_seen_at, \
+         u.username, u.display_name, u.role, u.customer_id, u.totp_enabled, u.disabled \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await?
+    }))
 }

@@ -32,6 +32,9 @@ pub struct BenchVrptwArgs {
     /// Tuning: average number of jobs removed per ruin.
     #[arg(long, hide = true)]
     pub removed: Option<f64>,
+    /// Tuning: neighbours for the 2-opt* tail exchange (0 = off).
+    #[arg(long, hide = true)]
+    pub ls: Option<usize>,
 }
 
 pub fn run(args: &BenchVrptwArgs) -> anyhow::Result<ExitCode> {
@@ -74,6 +77,7 @@ pub fn run(args: &BenchVrptwArgs) -> anyhow::Result<ExitCode> {
         params.neighbours = args.neighbours.unwrap_or(params.neighbours);
         params.t0_factor = args.t0.unwrap_or(params.t0_factor);
         params.avg_removed = args.removed.unwrap_or(params.avg_removed);
+        params.ls_neighbours = args.ls.unwrap_or(params.ls_neighbours);
         let sol = planner::search::solve(&problem, None, &budget, args.seed, &params);
         let secs = start.elapsed().as_secs_f64();
         let mut total = 0i64;

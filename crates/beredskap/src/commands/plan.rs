@@ -25,8 +25,13 @@ pub struct PlanArgs {
     /// Search time budget in seconds.
     #[arg(long, default_value_t = 10.0)]
     pub seconds: f64,
+    /// Random seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Stop after this many search iterations instead of after --seconds:
+    /// the same input and seed then always give the same plan.
+    #[arg(long)]
+    pub iterations: Option<u64>,
     /// Where to write PLAN.json.
     #[arg(long)]
     pub out: PathBuf,
@@ -50,7 +55,10 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
         Duration::from_secs_f64((args.seconds - reserve).max(0.0)).saturating_sub(start.elapsed());
     let t_search = Instant::now();
     let clock = || t_search.elapsed();
-    let budget = planner::Budget::timed(search, &clock);
+    let budget = match args.iterations {
+        Some(n) => planner::Budget::iterations(n),
+        None => planner::Budget::timed(search, &clock),
+    };
     let plan = planner::plan(&problem, &budget, args.seed);
     let json = plan_json(&plan);
     write_atomically(&args.out, &serde_json::to_vec_pretty(&json)?)?;

@@ -230,3 +230,98 @@ async fn the_worker_stops_on_shutdown() {
         "periodic jobs ran"
     );
 }
+
+/// A minimal SMTP server on a loopback port that accepts every message and keeps its DATA.
+async fn fake_smtp_server() -> (u16, Arc<Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let mails: Arc<Mutex<Vec<String>>> = Arc::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let store = mails.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = socket.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 fake ESMTP\r\n").await.ok()?;
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(buf) = data.as_mut() {
+                        if line == "." {
+                            store.lock().unwrap().push(data.take().unwrap_or_default());
+                            w.write_all(b"250 queued\r\n").await.ok()?;
+                        } else {
+                            buf.push_str(&line);
+                            buf.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250-fake\r\n250 8BITMIME\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            w.write_all(b"221 bye\r\n").await.ok()?;
+                            return Some(());
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    w.write_all(reply).await.ok()?;
+                }
+                Some(())
+            });
+        }
+    });
+    (port, mails)
+}
+
+#[tokio::test]
+async fn e_mail_goes_out_over_smtp_with_its_calendar_attachment() {
+    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    let s = Services::new(
+        store,
+        Arc::new(services::FixedClock::new(test_now())),
+        test_settings(false),
+    );
+    let (port, mails) = fake_smtp_server().await;
+    queue(&s, Channel::Email, "karin@example.com", "mail").await;
+    let settings = TransportSettings {
+        smtp: Some(services::outbox::SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            security: services::outbox::SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "Karlskoga Energi & Miljö <noreply@example.com>".into(),
+        }),
+        sms: None,
+    };
+    let (sent, failed) = s
+        .deliver_pending(&Transports::from_settings(&settings).unwrap(), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        (sent, failed),
+        (1, 0),
+        "{:?}",
+        s.outbox(1, 0).await.unwrap()
+    );
+    let mails = mails.lock().unwrap();
+    assert_eq!(mails.len(), 1);
+    let m = &mails[0];
+    assert!(m.contains("To: karin@example.com"), "{m}");
+    assert!(
+        m.contains("text/calendar") && m.contains("besok.ics"),
+        "{m}"
+    );
+}

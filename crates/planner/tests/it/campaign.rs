@@ -126,3 +126,37 @@ fn a_long_horizon_is_decomposed_into_blocks_and_ends_early() {
     );
     assert!(pl.kpi.completion_by_tier[0] <= pl.kpi.completion_by_tier[2]);
 }
+
+#[test]
+fn a_supplied_matrix_drives_times_and_kpis() {
+    let mut p = town(12, 2, 1, 8);
+    for j in &mut p.jobs {
+        j.window = None;
+        j.skill = None;
+    }
+    // Every leg takes 10 minutes and 5 km, whatever the coordinates say.
+    let n = p.jobs.len() + p.crews.len();
+    let seconds: Vec<u32> = (0..n * n)
+        .map(|k| if k / n == k % n { 0 } else { 600 })
+        .collect();
+    let meters: Vec<u32> = seconds.iter().map(|&s| s / 600 * 5000).collect();
+    p.travel = planner::Travel::Matrix { seconds, meters };
+    let pl = plan(&p, &Budget::iterations(2_000), 1);
+    check_plan(&p, &pl);
+    assert_eq!(pl.kpi.jobs_assigned, 12);
+    let legs: usize = pl.routes.iter().map(|r| r.stops.len() + 1).sum();
+    assert!((pl.kpi.travel_km - 5.0 * legs as f64).abs() < 1e-9);
+    for r in &pl.routes {
+        let crew = p
+            .crews
+            .iter()
+            .find(|c| c.id == r.crew)
+            .map(|c| c.shift_start_min)
+            .unwrap_or(0);
+        assert_eq!(
+            r.stops[0].arrive_min,
+            crew + 10,
+            "first stop 10 min after the shift starts"
+        );
+    }
+}

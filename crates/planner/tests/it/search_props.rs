@@ -9,6 +9,7 @@ fn instance(
     vehicles: usize,
     cap: i32,
     skilled: bool,
+    pinned: bool,
 ) -> Instance {
     // Node order: jobs, then one depot at (50, 50).
     let n = pts.len() + 1;
@@ -33,7 +34,7 @@ fn instance(
             if skilled && i % 5 == 0 {
                 j.skills = 1;
             }
-            if i % 7 == 3 {
+            if pinned && i % 7 == 3 {
                 j.only_vehicle = (i % vehicles) as u32;
             }
             j
@@ -66,9 +67,10 @@ proptest! {
         vehicles in 1..6usize,
         cap in 3..40i32,
         skilled in any::<bool>(),
+        pinned in any::<bool>(),
         seed in any::<u64>(),
     ) {
-        let inst = instance(&pts, vehicles, cap, skilled);
+        let inst = instance(&pts, vehicles, cap, skilled, pinned);
         let sol = solve(&inst, None, &Budget::iterations(300), seed, &Params::default());
         let mut seen = vec![0u8; pts.len()];
         for (v, r) in sol.routes.iter().enumerate() {
