@@ -229,6 +229,9 @@ struct Route {
     load: i32,
     travel: i64,
     extra: i64,
+    /// Path position of the last job pinned to this vehicle or carrying a move
+    /// cost (0 = none): 2-opt* may only move tails after it.
+    last_pinned: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -310,8 +313,12 @@ impl State {
         let mut travel = 0i64;
         let mut load = 0;
         let mut extra = 0i64;
+        r.last_pinned = 0;
         for (k, &n) in r.nodes.iter().enumerate() {
             let j = &inst.jobs[n as usize];
+            if j.only_vehicle != NONE || j.prev_vehicle != NONE {
+                r.last_pinned = k + 1;
+            }
             let tt = inst.t(prev, n);
             travel += i64::from(tt);
             r.info[k].arc = tt;
@@ -391,7 +398,6 @@ struct Solver<'a> {
     hint: Vec<u32>,
     /// Class of each vehicle; 2-opt* only exchanges tails between identical vehicles.
     class_of: Vec<u32>,
-    /// 2-opt* is sound only when no job is pinned to a vehicle or carries a move cost.
     two_opt: bool,
     /// Transposed travel matrix: `tt[j * n + p]` = time from `p` to `j`.
     tt: Vec<i32>,
@@ -809,6 +815,10 @@ impl<'a> Solver<'a> {
                     let (ra, rb) = (&s.routes[a as usize], &s.routes[b as usize]);
                     let k1 = s.pos_of[w as usize] as usize + 1;
                     let k = k1 - 1;
+                    // Pinned jobs and jobs with a move cost must not change vehicle.
+                    if ra.last_pinned > i || rb.last_pinned > k {
+                        continue;
+                    }
                     let (pa, pa1, pb, pb1) =
                         (&ra.info[i], &ra.info[i + 1], &rb.info[k], &rb.info[k1]);
                     let t_uw = inst.t(u, w);

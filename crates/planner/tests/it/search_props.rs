@@ -60,7 +60,7 @@ fn instance(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(128))]
     #[test]
     fn routes_are_feasible_and_jobs_accounted_once(
         pts in prop::collection::vec((0..100i32, 0..100i32, 0..3000i32, 50..1500i32, 0..120i32), 1..60),
