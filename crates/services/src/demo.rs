@@ -333,6 +333,31 @@ fn placement_for(rng: &mut ChaCha8Rng, kind: PropertyKind) -> Placement {
     }
 }
 
+/// Writes a batch of invoices, then their payments linked by the ids the insert returned.
+async fn flush_invoices(
+    tx: &mut store::Tx,
+    invoices: &mut Vec<NewInvoice>,
+    payments: &mut Vec<(String, NewPayment)>,
+) -> Result<()> {
+    let ids: std::collections::HashMap<String, i64> =
+        store::customers::insert_invoices(tx, invoices)
+            .await?
+            .into_iter()
+            .collect();
+    let linked: Vec<NewPayment> = payments
+        .drain(..)
+        .map(|(number, p)| NewPayment {
+            invoice_id: ids.get(&number).copied(),
+            ..p
+        })
+        .collect();
+    for chunk in linked.chunks(BATCH) {
+        store::customers::insert_payments(tx, chunk).await?;
+    }
+    invoices.clear();
+    Ok(())
+}
+
 /// How a customer pays, decided once per customer.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Payer {
@@ -707,15 +732,18 @@ impl Services {
                     "overdue"
                 };
                 if let Some(on) = paid_on {
-                    payments.push(NewPayment {
-                        invoice_number: number.clone(),
-                        customer_id: customer_ids[c],
-                        paid_on: on.to_string(),
-                        amount_ore: paid,
-                        source: "demo".into(),
-                        reference: ocr.as_str().to_owned(),
-                        created_at: now,
-                    });
+                    payments.push((
+                        number.clone(),
+                        NewPayment {
+                            invoice_id: None,
+                            customer_id: customer_ids[c],
+                            paid_on: on.to_string(),
+                            amount_ore: paid,
+                            source: "demo".into(),
+                            reference: ocr.as_str().to_owned(),
+                            created_at: now,
+                        },
+                    ));
                 }
                 invoices.push(NewInvoice {
                     customer_id: customer_ids[c],
@@ -729,16 +757,11 @@ impl Services {
                     created_at: now,
                 });
                 if invoices.len() == BATCH {
-                    store::customers::insert_invoices(&mut tx, &invoices).await?;
                     summary.invoices += invoices.len();
+                    summary.payments += payments.len();
                     progress.inc(invoices.len() as u64);
                     since_commit += invoices.len();
-                    invoices.clear();
-                    for chunk in payments.chunks(BATCH) {
-                        store::customers::insert_payments(&mut tx, chunk).await?;
-                    }
-                    summary.payments += payments.len();
-                    payments.clear();
+                    flush_invoices(&mut tx, &mut invoices, &mut payments).await?;
                     if since_commit >= COMMIT_EVERY {
                         tx.commit().await?;
                         tx = self.store().begin().await?;
@@ -747,13 +770,10 @@ impl Services {
                 }
             }
         }
-        store::customers::insert_invoices(&mut tx, &invoices).await?;
         summary.invoices += invoices.len();
-        progress.inc(invoices.len() as u64);
-        for chunk in payments.chunks(BATCH) {
-            store::customers::insert_payments(&mut tx, chunk).await?;
-        }
         summary.payments += payments.len();
+        progress.inc(invoices.len() as u64);
+        flush_invoices(&mut tx, &mut invoices, &mut payments).await?;
         tx.commit().await?;
 
         progress.stage("Leverantörer, personal, kundcenter, policyer, konton", 4);

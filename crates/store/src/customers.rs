@@ -331,16 +331,18 @@ pub struct NewInvoice {
     pub created_at: i64,
 }
 
-pub async fn insert_invoices(tx: &mut Tx, rows: &[NewInvoice]) -> Result<()> {
+/// Inserts invoices and returns each one's (invoice number, id), for linking payments.
+pub async fn insert_invoices(tx: &mut Tx, rows: &[NewInvoice]) -> Result<Vec<(String, i64)>> {
     if rows.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let sql = format!(
-        "INSERT INTO invoices (customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status, created_at) VALUES {}",
+        "INSERT INTO invoices (customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status, created_at) VALUES {} \
+         RETURNING invoice_number, id",
         values_placeholders(rows.len(), 9)
     );
-    with_tx!(tx, |conn| {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+    Ok(with_tx!(tx, |conn| {
+        let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql.clone()));
         for r in rows {
             q = q
                 .bind(r.customer_id)
@@ -353,14 +355,13 @@ pub async fn insert_invoices(tx: &mut Tx, rows: &[NewInvoice]) -> Result<()> {
                 .bind(&r.status)
                 .bind(r.created_at);
         }
-        q.execute(conn).await?.rows_affected()
-    });
-    Ok(())
+        q.fetch_all(conn).await?
+    }))
 }
 
 #[derive(Debug, Clone)]
 pub struct NewPayment {
-    pub invoice_number: String,
+    pub invoice_id: Option<i64>,
     pub customer_id: i64,
     pub paid_on: String,
     pub amount_ore: i64,
@@ -373,30 +374,15 @@ pub async fn insert_payments(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let mut sql = String::from(
-        "INSERT INTO payments (invoice_id, customer_id, paid_on, amount_ore, source, reference, created_at) ",
+    let sql = format!(
+        "INSERT INTO payments (invoice_id, customer_id, paid_on, amount_ore, source, reference, created_at) VALUES {}",
+        values_placeholders(rows.len(), 7)
     );
-    for i in 0..rows.len() {
-        let b = i * 7;
-        if i > 0 {
-            sql.push_str(" UNION ALL ");
-        }
-        sql.push_str(&format!(
-            "SELECT (SELECT id FROM invoices WHERE invoice_number = ${}), ${}, ${}, ${}, ${}, ${}, ${}",
-            b + 1,
-            b + 2,
-            b + 3,
-            b + 4,
-            b + 5,
-            b + 6,
-            b + 7
-        ));
-    }
     with_tx!(tx, |conn| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
         for r in rows {
             q = q
-                .bind(&r.invoice_number)
+                .bind(r.invoice_id)
                 .bind(r.customer_id)
                 .bind(&r.paid_on)
                 .bind(r.amount_ore)
