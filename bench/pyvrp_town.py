@@ -6,7 +6,13 @@ windows on their day, prizes by tier (booked > tier 1 > tier 2 > tier 3), the
 unreachable), travel = haversine x 1.3 at 40 km/h in seconds, objective =
 travel seconds + uncollected prizes.
 
-usage: bench/.venv/bin/python bench/pyvrp_town.py JOBS CREWS DAYS SECONDS [SEED]
+usage: bench/.venv/bin/python bench/pyvrp_town.py JOBS CREWS DAYS SECONDS [SEED [FROM]]
+
+With FROM (YYYY-MM-DD, as `beredskap plan --from`) day d is the d-th Swedish
+working day on or after FROM (calendar of bench/town_from_demo.py); without
+it, the sorted distinct window dates are taken as the horizon's days (the old
+synthetic generator put windows on every day). The reported travel is the
+sum of the routes' travel seconds / 3600, as the planner's KPI.
 """
 import csv
 import json
@@ -32,8 +38,15 @@ def main():
     seed = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     jobs = list(csv.DictReader(open(jobs_f)))
     crews = list(csv.DictReader(open(crews_f)))
-    dates = sorted({j["window_date"] for j in jobs if j["window_date"]})
-    day_of = {d: i for i, d in enumerate(dates)}  # the generator puts windows on the horizon's days
+    if len(sys.argv) > 6:
+        import datetime as dt
+        import os
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from town_from_demo import working_days
+        dates = [d.isoformat() for d in working_days(dt.date.fromisoformat(sys.argv[6]), ndays)]
+    else:
+        dates = sorted({j["window_date"] for j in jobs if j["window_date"]})
+    day_of = {d: i for i, d in enumerate(dates)}
 
     t0 = time.time()
     m = Model()

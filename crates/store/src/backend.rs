@@ -182,7 +182,12 @@ impl Store {
             }
             Location::Postgres(url) => {
                 let opts_pg = PgConnectOptions::from_str(&url)?;
+                // No ping before every checkout (a round trip per query); connections are recycled
+                // instead, and a broken one fails its query and is dropped by the pool.
                 let pool = PgPoolOptions::new()
+                    .test_before_acquire(false)
+                    .max_lifetime(Duration::from_secs(30 * 60))
+                    .idle_timeout(Duration::from_secs(5 * 60))
                     .max_connections(opts.max_connections.max(2))
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(opts_pg)
