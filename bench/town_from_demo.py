@@ -31,7 +31,7 @@ Choices (the shares are exact, rounded to whole jobs):
   (59.27-59.38 N, 14.41-14.64 E): south-west Karlskoga (59.3000 14.4700) and
   Bofors east (59.3120 14.6000). (A first version put one of them in Degerfors,
   59.2378 14.4306, 11 km south of the town's edge; its figures are in
-  docs/bench-planner.md.) Crews 1, 4, 7, 10, 13 (a third,
+  docs/benchmarks.md (Planner section).) Crews 1, 4, 7, 10, 13 (a third,
   own and subcontracted) have skill "ct". Shifts 07:00-15:00.
 - Booked windows: 15 % of the jobs, drawn at random among all jobs, get a
   2-hour window starting on the hour 07:00-13:00 (so it ends by 15:00), on a

@@ -7,7 +7,7 @@ const path = require('node:path');
 const { chromium } = require('playwright-core');
 const { AxeBuilder } = require('@axe-core/playwright');
 
-const BIN = process.env.BEREDSKAP_BIN || path.resolve(__dirname, '../../target/debug/beredskap');
+const BIN = process.env.E2E_BEREDSKAP_BIN || path.resolve(__dirname, '../../target/debug/beredskap');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 async function startDemo() {

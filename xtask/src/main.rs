@@ -166,7 +166,7 @@ fn test() -> Result<Tally, String> {
     let ok = run_counting(
         Command::new("npm")
             .args(["test", "--silent"])
-            .env("BEREDSKAP_BIN", bin)
+            .env("E2E_BEREDSKAP_BIN", bin)
             .current_dir(&e2e),
         &mut tally,
     )?;
