@@ -146,24 +146,20 @@ impl Services {
         id: i64,
         address: &str,
     ) -> Result<String> {
-        if let Err(e) = require(user, IDENTITY_READERS) {
-            audit::record_alone(
-                self,
-                &user.actor(address),
-                &Event {
-                    action: "identity_read",
-                    object_kind: "customer",
-                    object_id: &id.to_string(),
-                    outcome: Outcome::Denied,
-                    detail: "",
-                },
-            )
-            .await?;
-            return Err(e);
-        }
-        let customer = store::customers::get(self.store(), id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let allowed = require(user, IDENTITY_READERS);
+        let customer = match &allowed {
+            Ok(()) => Some(
+                store::customers::get(self.store(), id)
+                    .await?
+                    .ok_or(ServiceError::NotFound)?,
+            ),
+            Err(_) => None,
+        };
+        let outcome = if allowed.is_ok() {
+            Outcome::Success
+        } else {
+            Outcome::Denied
+        };
         audit::record_alone(
             self,
             &user.actor(address),
@@ -171,11 +167,13 @@ impl Services {
                 action: "identity_read",
                 object_kind: "customer",
                 object_id: &id.to_string(),
-                outcome: Outcome::Success,
+                outcome,
                 detail: "",
             },
         )
         .await?;
+        allowed?;
+        let customer = customer.ok_or(ServiceError::NotFound)?;
         Ok(IdentityNumber::from_normalised(&customer.identity_number)
             .map(|i| i.to_string())
             .unwrap_or(customer.identity_number))

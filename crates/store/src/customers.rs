@@ -22,6 +22,14 @@ pub struct CustomerRow {
 
 const CUSTOMER_COLUMNS: &str = "id, customer_number, kind, name, identity_number, email, phone, language, preferred_channel, street, postal_code, city, created_at";
 
+const METER_POINTS_OF: &str = "SELECT id, anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number \
+     FROM meter_points WHERE customer_id = $1 ORDER BY anlaggnings_id";
+const SUBSCRIPTIONS_OF: &str = "SELECT id, service, meter_point_id, started_on, ended_on FROM subscriptions WHERE customer_id = $1 ORDER BY service, id";
+const INVOICES_OF: &str = "SELECT id, customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status \
+     FROM invoices WHERE customer_id = $1 ORDER BY due_on DESC, id DESC LIMIT $2";
+const PAYMENTS_OF: &str = "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments WHERE customer_id = $1 \
+     ORDER BY paid_on DESC, id DESC LIMIT $2";
+
 #[derive(Debug, Clone)]
 pub struct NewCustomer {
     pub customer_number: String,
@@ -224,13 +232,10 @@ pub async fn insert_meter_points(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result<
 
 pub async fn meter_points_of(store: &Store, customer_id: i64) -> Result<Vec<MeterPointRow>> {
     Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, MeterPointRow>(
-        "SELECT id, anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number \
-         FROM meter_points WHERE customer_id = $1 ORDER BY anlaggnings_id"
-    )
-    .bind(customer_id)
-    .fetch_all(pool)
-    .await?
+        sqlx::query_as::<_, MeterPointRow>(METER_POINTS_OF)
+            .bind(customer_id)
+            .fetch_all(pool)
+            .await?
     }))
 }
 
@@ -296,12 +301,10 @@ pub async fn insert_subscriptions(tx: &mut Tx, rows: &[NewSubscription]) -> Resu
 
 pub async fn subscriptions_of(store: &Store, customer_id: i64) -> Result<Vec<SubscriptionRow>> {
     Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, SubscriptionRow>(
-        "SELECT id, service, meter_point_id, started_on, ended_on FROM subscriptions WHERE customer_id = $1 ORDER BY service, id"
-    )
-    .bind(customer_id)
-    .fetch_all(pool)
-    .await?
+        sqlx::query_as::<_, SubscriptionRow>(SUBSCRIPTIONS_OF)
+            .bind(customer_id)
+            .fetch_all(pool)
+            .await?
     }))
 }
 
@@ -397,14 +400,11 @@ pub async fn insert_payments(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
 
 pub async fn invoices_of(store: &Store, customer_id: i64, limit: i64) -> Result<Vec<InvoiceRow>> {
     Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, InvoiceRow>(
-        "SELECT id, customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status \
-         FROM invoices WHERE customer_id = $1 ORDER BY due_on DESC, id DESC LIMIT $2"
-    )
-    .bind(customer_id)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?
+        sqlx::query_as::<_, InvoiceRow>(INVOICES_OF)
+            .bind(customer_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
     }))
 }
 
@@ -420,13 +420,11 @@ pub struct PaymentRow {
 
 pub async fn payments_of(store: &Store, customer_id: i64, limit: i64) -> Result<Vec<PaymentRow>> {
     Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, PaymentRow>(
-        "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments WHERE customer_id = $1 ORDER BY paid_on DESC, id DESC LIMIT $2"
-    )
-    .bind(customer_id)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?
+        sqlx::query_as::<_, PaymentRow>(PAYMENTS_OF)
+            .bind(customer_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
     }))
 }
 
@@ -579,34 +577,24 @@ pub async fn bundle(store: &Store, id: i64, limit: i64) -> Result<Option<Custome
         else {
             return Ok(None);
         };
-        let meter_points = sqlx::query_as::<_, MeterPointRow>(
-            "SELECT id, anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number \
-             FROM meter_points WHERE customer_id = $1 ORDER BY anlaggnings_id",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let subscriptions = sqlx::query_as::<_, SubscriptionRow>(
-            "SELECT id, service, meter_point_id, started_on, ended_on FROM subscriptions WHERE customer_id = $1 ORDER BY service, id",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let invoices = sqlx::query_as::<_, InvoiceRow>(
-            "SELECT id, customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status \
-             FROM invoices WHERE customer_id = $1 ORDER BY due_on DESC, id DESC LIMIT $2",
-        )
-        .bind(id)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
-        let payments = sqlx::query_as::<_, PaymentRow>(
-            "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments WHERE customer_id = $1 ORDER BY paid_on DESC, id DESC LIMIT $2",
-        )
-        .bind(id)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+        let meter_points = sqlx::query_as::<_, MeterPointRow>(METER_POINTS_OF)
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+        let subscriptions = sqlx::query_as::<_, SubscriptionRow>(SUBSCRIPTIONS_OF)
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+        let invoices = sqlx::query_as::<_, InvoiceRow>(INVOICES_OF)
+            .bind(id)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+        let payments = sqlx::query_as::<_, PaymentRow>(PAYMENTS_OF)
+            .bind(id)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
         Ok(Some(CustomerBundle {
             customer,
             meter_points,
