@@ -45,6 +45,8 @@ pub struct CustomerDetail {
     pub payments: Vec<PaymentRow>,
     /// Unpaid remainder of all listed invoices.
     pub open_amount: Money,
+    /// Listed invoices not yet fully paid.
+    pub unpaid_count: usize,
     pub overdue_count: usize,
 }
 
@@ -119,14 +121,16 @@ impl Services {
             b.payments,
         );
         let today = domain::time::format_date(self.today());
-        let open_amount = invoices
+        let unpaid: Vec<_> = invoices
+            .iter()
+            .filter(|i| i.paid_ore < i.amount_ore)
+            .collect();
+        let open_amount = unpaid
             .iter()
             .map(|i| Money::from_ore(i.amount_ore - i.paid_ore))
             .sum();
-        let overdue_count = invoices
-            .iter()
-            .filter(|i| i.paid_ore < i.amount_ore && i.due_on < today)
-            .count();
+        let unpaid_count = unpaid.len();
+        let overdue_count = unpaid.iter().filter(|i| i.due_on < today).count();
         Ok(CustomerDetail {
             identity_masked: mask_identity(&customer.identity_number),
             customer,
@@ -135,6 +139,7 @@ impl Services {
             invoices,
             payments,
             open_amount,
+            unpaid_count,
             overdue_count,
         })
     }

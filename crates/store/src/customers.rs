@@ -515,46 +515,6 @@ pub async fn insert_site(
     }))
 }
 
-/// Row counts of the demo registers, for the demo's summary line and tests.
-pub async fn table_count(store: &Store, table: RegisterTable) -> Result<i64> {
-    let sql = format!("SELECT COUNT(*) FROM {}", table.name());
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
-        sqlx::AssertSqlSafe(sql.clone())
-    )
-    .fetch_one(pool)
-    .await?))
-}
-
-/// Tables whose size is reported; an enum so no caller text reaches the SQL.
-#[derive(Debug, Clone, Copy)]
-pub enum RegisterTable {
-    Customers,
-    MeterPoints,
-    Subscriptions,
-    Invoices,
-    Payments,
-    Suppliers,
-    Staff,
-    Sites,
-    Users,
-}
-
-impl RegisterTable {
-    pub fn name(self) -> &'static str {
-        match self {
-            RegisterTable::Customers => "customers",
-            RegisterTable::MeterPoints => "meter_points",
-            RegisterTable::Subscriptions => "subscriptions",
-            RegisterTable::Invoices => "invoices",
-            RegisterTable::Payments => "payments",
-            RegisterTable::Suppliers => "suppliers",
-            RegisterTable::Staff => "staff",
-            RegisterTable::Sites => "sites",
-            RegisterTable::Users => "users",
-        }
-    }
-}
-
 /// Everything the customer pages show, read on one connection (one pool checkout, not five).
 #[derive(Debug, Clone)]
 pub struct CustomerBundle {

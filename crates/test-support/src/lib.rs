@@ -5,7 +5,6 @@
 //! each test gets its own database, dropped afterwards. When PostgreSQL cannot be reached the test
 //! prints a loud SKIPPED line, unless `CI=true`, where that is a failure.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -350,18 +349,8 @@ impl TestApp {
         let Some(token) = resp.cookie("__Host-beredskap") else {
             return (resp, None);
         };
-        let cookie = format!("__Host-beredskap={token}; {}", anon.cookie);
-        let probe = self
-            .get(
-                "/konto",
-                Some(&Session {
-                    cookie: cookie.clone(),
-                    csrf: String::new(),
-                }),
-            )
-            .await;
-        let csrf = probe.csrf().unwrap_or_default();
-        (resp, Some(Session { cookie, csrf }))
+        let session = self.session_with(&token, &anon.cookie).await;
+        (resp, Some(session))
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Session {
@@ -407,10 +396,14 @@ impl TestApp {
         let token = done
             .cookie("__Host-beredskap")
             .unwrap_or_else(|| panic!("totp failed: {} {}", done.status, done.body));
-        let cookie = format!(
-            "__Host-beredskap={token}; {}",
-            s.cookie.split("; ").nth(1).unwrap_or_default()
-        );
+        self.session_with(&token, s.cookie.split("; ").nth(1).unwrap_or_default())
+            .await
+    }
+
+    /// A session from a session token and the pre-session cookie, with the CSRF token its
+    /// pages carry.
+    async fn session_with(&self, token: &str, pre_session_cookie: &str) -> Session {
+        let cookie = format!("__Host-beredskap={token}; {pre_session_cookie}");
         let probe = self
             .get(
                 "/konto",
@@ -426,7 +419,7 @@ impl TestApp {
         }
     }
 
-    /// Id of the demo customer "kund" belongs to.
+    /// The id of an account.
     pub async fn user_id(&self, username: &str) -> i64 {
         store::users::by_username(self.services.store(), username)
             .await
@@ -453,12 +446,4 @@ pub fn encode(fields: &[(String, String)]) -> String {
         .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-/// Parses a form body back (for tests of encoders).
-pub fn fields(body: &str) -> HashMap<String, String> {
-    body.split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
 }

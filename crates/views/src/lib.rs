@@ -37,6 +37,14 @@ impl Lang {
         }
     }
 
+    /// The name of a closed-set value in this language.
+    pub fn label<T: domain::Labelled>(self, value: T) -> &'static str {
+        match self {
+            Lang::Sv => value.label_sv(),
+            Lang::En => value.label_en(),
+        }
+    }
+
     pub fn other(self) -> Lang {
         match self {
             Lang::Sv => Lang::En,
@@ -173,11 +181,9 @@ impl Layout {
     }
 
     pub fn role_label(&self, role: &str) -> String {
-        match role.parse::<domain::role::Role>() {
-            Ok(r) if self.lang == Lang::En => r.label_en().to_owned(),
-            Ok(r) => r.label_sv().to_owned(),
-            Err(_) => role.to_owned(),
-        }
+        role.parse::<domain::role::Role>()
+            .map(|r| self.lang.label(r).to_owned())
+            .unwrap_or_else(|_| role.to_owned())
     }
 
     pub fn other_lang(&self) -> &'static str {

@@ -141,12 +141,7 @@ impl Ctx {
             Some(u) if !u.mfa_pending => (
                 Some(NavUser {
                     display_name: u.display_name.clone(),
-                    role_label: if self.lang == Lang::En {
-                        u.role.label_en()
-                    } else {
-                        u.role.label_sv()
-                    }
-                    .to_owned(),
+                    role_label: self.lang.label(u.role).to_owned(),
                 }),
                 nav_for(u.role)
                     .into_iter()

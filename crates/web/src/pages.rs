@@ -262,41 +262,25 @@ pub async fn change_password(
     }
 }
 
+/// A stored closed-set value (e.g. `meter_room`) as its name in the page's language; an
+/// unknown value is shown as stored rather than hidden.
+fn label_of<T: std::str::FromStr + domain::Labelled>(raw: &str, lang: views::Lang) -> String {
+    raw.parse::<T>()
+        .map(|v| lang.label(v).to_owned())
+        .unwrap_or_else(|_| raw.to_owned())
+}
+
 fn meter_lines(d: &CustomerDetail, lang: views::Lang) -> Vec<MeterLine> {
-    let sv = lang == views::Lang::Sv;
+    use domain::meter::{MeterKind, Placement, PropertyKind};
     d.meter_points
         .iter()
-        .map(|m| {
-            let label = |sv_label: Option<(&'static str, &'static str)>, raw: &str| match sv_label {
-                Some((s, e)) => if sv { s } else { e }.to_owned(),
-                None => raw.to_owned(),
-            };
-            MeterLine {
-                anlaggnings_id: m.anlaggnings_id.clone(),
-                address: format!("{}, {} {}", m.street, m.postal_code, m.city),
-                property: label(
-                    m.property_kind
-                        .parse::<domain::meter::PropertyKind>()
-                        .ok()
-                        .map(|k| (k.label_sv(), k.label_en())),
-                    &m.property_kind,
-                ),
-                placement: label(
-                    m.placement
-                        .parse::<domain::meter::Placement>()
-                        .ok()
-                        .map(|k| (k.label_sv(), k.label_en())),
-                    &m.placement,
-                ),
-                meter_kind: label(
-                    m.meter_kind
-                        .parse::<domain::meter::MeterKind>()
-                        .ok()
-                        .map(|k| (k.label_sv(), k.label_en())),
-                    &m.meter_kind,
-                ),
-                fuse_amps: m.fuse_amps,
-            }
+        .map(|m| MeterLine {
+            anlaggnings_id: m.anlaggnings_id.clone(),
+            address: format!("{}, {} {}", m.street, m.postal_code, m.city),
+            property: label_of::<PropertyKind>(&m.property_kind, lang),
+            placement: label_of::<Placement>(&m.placement, lang),
+            meter_kind: label_of::<MeterKind>(&m.meter_kind, lang),
+            fuse_amps: m.fuse_amps,
         })
         .collect()
 }
@@ -305,11 +289,7 @@ fn service_lines(d: &CustomerDetail, lang: views::Lang) -> Vec<ServiceLine> {
     d.subscriptions
         .iter()
         .map(|s| ServiceLine {
-            service: match s.service.parse::<domain::meter::UtilityService>() {
-                Ok(k) if lang == views::Lang::En => k.label_en().to_owned(),
-                Ok(k) => k.label_sv().to_owned(),
-                Err(_) => s.service.clone(),
-            },
+            service: label_of::<domain::meter::UtilityService>(&s.service, lang),
             since: s.started_on.clone(),
         })
         .collect()
@@ -330,26 +310,17 @@ fn invoice_lines(d: &CustomerDetail) -> Vec<InvoiceLine> {
 }
 
 fn channel_label(channel: &str, lang: views::Lang) -> String {
-    match channel.parse::<domain::customer::Channel>() {
-        Ok(c) if lang == views::Lang::En => c.label_en().to_owned(),
-        Ok(c) => c.label_sv().to_owned(),
-        Err(_) => channel.to_owned(),
-    }
+    label_of::<domain::customer::Channel>(channel, lang)
 }
 
 pub async fn portal_home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
     let d = state.services.portal_overview(u).await?;
-    let unpaid: Vec<_> = d
-        .invoices
-        .iter()
-        .filter(|i| i.paid_ore < i.amount_ore)
-        .collect();
     let page = PortalHome {
         layout: ctx.layout(&state, "portal-title").await,
         name: d.customer.name.clone(),
-        unpaid_count: unpaid.len(),
-        unpaid_ore: unpaid.iter().map(|i| i.amount_ore - i.paid_ore).sum(),
+        unpaid_count: d.unpaid_count,
+        unpaid_ore: d.open_amount.ore(),
         overdue_count: d.overdue_count,
         invoices: invoice_lines(&d),
         meters: meter_lines(&d, ctx.lang),
@@ -371,12 +342,7 @@ pub async fn staff_home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let page = StaffHome {
         layout: ctx.layout(&state, "staff-title").await,
         name: u.display_name.clone(),
-        role: if ctx.lang == views::Lang::En {
-            u.role.label_en()
-        } else {
-            u.role.label_sv()
-        }
-        .to_owned(),
+        role: ctx.lang.label(u.role).to_owned(),
         links,
         can_search: services::customers::CUSTOMER_READERS.contains(&u.role),
     };
@@ -437,11 +403,7 @@ async fn customer_page(
     let u = ctx.user()?;
     let d = state.services.customer_detail(u, id).await?;
     let c = &d.customer;
-    let kind = match c.kind.parse::<domain::customer::CustomerKind>() {
-        Ok(k) if ctx.lang == views::Lang::En => k.label_en().to_owned(),
-        Ok(k) => k.label_sv().to_owned(),
-        Err(_) => c.kind.clone(),
-    };
+    let kind = label_of::<domain::customer::CustomerKind>(&c.kind, ctx.lang);
     let page = CustomerPage {
         layout: ctx.layout(state, "customers-title").await,
         id,
@@ -505,17 +467,7 @@ async fn users_page(
     let users = state.services.users().await?;
     let staff_roles = Role::STAFF
         .iter()
-        .map(|r| {
-            (
-                r.as_str().to_owned(),
-                if ctx.lang == views::Lang::En {
-                    r.label_en()
-                } else {
-                    r.label_sv()
-                }
-                .to_owned(),
-            )
-        })
+        .map(|r| (r.as_str().to_owned(), ctx.lang.label(*r).to_owned()))
         .collect();
     let page = UsersPage {
         layout: ctx.layout(state, "users-title").await,
@@ -607,8 +559,7 @@ pub async fn end_sessions(
 }
 
 pub async fn policies(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let sv = ctx.lang == views::Lang::Sv;
-    let cap_label = |c: Capability| if sv { c.label_sv() } else { c.label_en() }.to_owned();
+    let cap_label = |c: Capability| ctx.lang.label(c).to_owned();
     let now = state.services.now();
     let mut in_force = Vec::new();
     for c in Capability::ALL {
