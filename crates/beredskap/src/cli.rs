@@ -38,6 +38,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage API tokens (bearer tokens for API clients).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Plan the meter-exchange campaign from CSV files.
     Plan(PlanArgs),
     /// Benchmarks; results go to docs/benchmarks.md.
@@ -122,6 +125,18 @@ pub enum UserCommand {
         /// agent, credit_officer, planner, technician, finance, continuity_manager or admin.
         #[arg(long)]
         role: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Issue a bearer token for a staff account; it is printed once and only its hash is kept.
+    Create {
+        #[arg(long)]
+        user: String,
+        /// What the token is for, shown in the audit log (for example "bokningssystem").
+        #[arg(long, default_value = "api")]
+        name: String,
     },
 }
 

@@ -46,6 +46,9 @@ impl std::fmt::Debug for DatabaseConfig {
 pub struct HttpConfig {
     pub listen: String,
     pub secure_cookies: bool,
+    /// Where customers reach this installation, for links in messages
+    /// (`https://kund.example.se`). Empty: `http://` and the address the server listens on.
+    pub public_url: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -136,6 +139,7 @@ impl Default for HttpConfig {
         HttpConfig {
             listen: "127.0.0.1:8080".into(),
             secure_cookies: true,
+            public_url: String::new(),
         }
     }
 }
@@ -230,6 +234,13 @@ impl Config {
         self.http.listen.parse::<SocketAddr>().map_err(|_| {
             anyhow::anyhow!("invalid configuration: http.listen {:?} is not an address: use IP:PORT such as 127.0.0.1:8080", self.http.listen)
         })?;
+        let public = self.http.public_url.trim();
+        if !public.is_empty() && !(public.starts_with("https://") || public.starts_with("http://"))
+        {
+            bail!(
+                "invalid configuration: http.public_url {public:?} must start with https:// (or http:// for a test rig), for example https://kund.example.se"
+            );
+        }
         if self.database.max_connections == 0 {
             bail!("invalid configuration: database.max_connections must be at least 1");
         }
@@ -261,6 +272,7 @@ impl Config {
         use secrecy::SecretString;
         services::ServiceSettings {
             demo_mode,
+            public_url: self.http.public_url.trim().trim_end_matches('/').to_owned(),
             auth: services::auth::AuthSettings {
                 max_failures_per_minute: self.auth.max_failures_per_minute,
                 min_password_length: self.auth.min_password_length,

@@ -12,6 +12,7 @@ pub mod ocr;
 pub mod policy;
 pub mod role;
 pub mod time;
+pub mod visits;
 
 /// A value of a closed set with a name for people in Swedish and in English, so pages can
 /// label any of them the same way.

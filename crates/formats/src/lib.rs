@@ -6,3 +6,4 @@
 //! services layer decides how a parsed file maps onto domain types.
 
 pub mod bgmax;
+pub mod ics;

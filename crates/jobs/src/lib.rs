@@ -22,6 +22,12 @@ pub enum JobKind {
     DeliverOutbox,
     /// Delete expired sessions and old failed-login records.
     Prune,
+    /// Customer centre: expire unconfirmed bookings and waitlist offers (offering the places to
+    /// the next in line) and send tomorrow's reminders.
+    VisitSweep,
+    /// Customer centre: re-check booked visits against the cap and desks in force (a retry of
+    /// the check that runs when a policy or the hours change).
+    VisitCapCheck,
 }
 
 impl JobKind {
@@ -29,6 +35,8 @@ impl JobKind {
         match self {
             JobKind::DeliverOutbox => "deliver_outbox",
             JobKind::Prune => "prune",
+            JobKind::VisitSweep => "visit_sweep",
+            JobKind::VisitCapCheck => "visit_cap_check",
         }
     }
 
@@ -36,6 +44,8 @@ impl JobKind {
         match s {
             "deliver_outbox" => Some(JobKind::DeliverOutbox),
             "prune" => Some(JobKind::Prune),
+            "visit_sweep" => Some(JobKind::VisitSweep),
+            "visit_cap_check" => Some(JobKind::VisitCapCheck),
             _ => None,
         }
     }
@@ -114,6 +124,29 @@ async fn execute(
             store::sessions::prune_failures(&mut tx, now - 3_600_000_000).await?;
             tx.commit().await?;
             tracing::debug!(sessions = n, "pruned");
+            Ok(())
+        }
+        JobKind::VisitSweep => {
+            let r = services.sweep_visits().await?;
+            if r != Default::default() {
+                tracing::info!(
+                    expired = r.expired,
+                    offered = r.offered,
+                    reminded = r.reminded,
+                    "visits swept"
+                );
+            }
+            Ok(())
+        }
+        JobKind::VisitCapCheck => {
+            let r = services.reconcile_visit_caps().await?;
+            if !r.flagged.is_empty() || !r.unflagged.is_empty() {
+                tracing::info!(
+                    flagged = r.flagged.len(),
+                    unflagged = r.unflagged.len(),
+                    "visits checked against the cap"
+                );
+            }
             Ok(())
         }
     }
@@ -218,6 +251,22 @@ pub async fn run_worker(
                     &serde_json::json!({}),
                     now,
                     Some(&format!("outbox:{slot}")),
+                )
+                .await?;
+                enqueue(
+                    &services,
+                    JobKind::VisitSweep,
+                    &serde_json::json!({}),
+                    now,
+                    Some(&format!("visit-sweep:{}", now.as_second() / 60)),
+                )
+                .await?;
+                enqueue(
+                    &services,
+                    JobKind::VisitCapCheck,
+                    &serde_json::json!({}),
+                    now,
+                    Some(&format!("visit-cap:{}", now.as_second() / 3600)),
                 )
                 .await?;
                 enqueue(

@@ -878,7 +878,7 @@ impl Services {
             }
         }
         progress.inc(1);
-        store::customers::insert_site(
+        let site_id = store::customers::insert_site(
             &mut tx,
             "Kundcenter Karlskoga",
             "Bergsgatan 2",
@@ -926,6 +926,8 @@ impl Services {
             Preset::Pandemic,
         )
         .await?;
+        self.set_up_standard_site(&system, site_id).await?;
+        self.seed_demo_visits(site_id, &customer_ids, seed).await?;
         progress.inc(1);
         for role in Role::ALL {
             let display = match role {
@@ -954,5 +956,55 @@ impl Services {
         }
         progress.inc(1);
         Ok(summary)
+    }
+
+    /// A few booked visits over the coming working days, so the desk view has a day to show.
+    async fn seed_demo_visits(&self, site_id: i64, customer_ids: &[i64], seed: u64) -> Result<()> {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x7669_7369_7473);
+        let services = store::visits::services(self.store(), site_id).await?;
+        if services.is_empty() || customer_ids.is_empty() {
+            return Ok(());
+        }
+        let today = self.today();
+        let system = Actor::system();
+        for day_offset in 0..7 {
+            let day = today.saturating_add(jiff::Span::new().days(day_offset));
+            for _ in 0..8 {
+                let service = &services[rng.random_range(0..services.len())];
+                let (_, slots) = self.availability(site_id, service.id, day, day, 1).await?;
+                if slots.is_empty() {
+                    break;
+                }
+                let slot = slots[rng.random_range(0..slots.len())];
+                let cid = customer_ids[rng.random_range(0..customer_ids.len())];
+                let Some(c) = store::customers::get(self.store(), cid).await? else {
+                    continue;
+                };
+                let req = crate::visits::BookingRequest {
+                    site_id,
+                    service_id: service.id,
+                    start: slot.start,
+                    party: rng.random_range(1..=2),
+                    name: c.name.clone(),
+                    phone: c.phone.clone().unwrap_or_else(|| "0586-610 00".into()),
+                    email: c.email.clone(),
+                    language: c.language.parse().unwrap_or(domain::customer::Language::Sv),
+                    customer_id: Some(c.id),
+                    source: crate::visits::Source::Portal,
+                    idempotency_key: None,
+                };
+                match self.book_visit(&system, &req).await {
+                    Ok(_)
+                    | Err(
+                        crate::visits::BookingError::Full
+                        | crate::visits::BookingError::Overlap
+                        | crate::visits::BookingError::Invalid { .. },
+                    ) => {}
+                    Err(crate::visits::BookingError::Service(e)) => return Err(e),
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod outbox;
 pub mod policies;
+pub mod visits;
 
 use std::sync::Arc;
 
@@ -27,6 +28,9 @@ pub struct ServiceSettings {
     pub demo_mode: bool,
     pub auth: auth::AuthSettings,
     pub mail: outbox::TransportSettings,
+    /// The address customers reach this installation at, for links in messages
+    /// (`https://kund.example.se`); no trailing slash.
+    pub public_url: String,
 }
 
 /// Everything a use case needs; cheap to clone.
@@ -43,6 +47,10 @@ struct Inner {
     /// A hash to verify against when the account does not exist, so that a login for an unknown
     /// name costs as much time as one for a known name.
     dummy_hash: String,
+    /// Key of the MACs in the links sent to customers; read from the database once.
+    link_secret: std::sync::OnceLock<Vec<u8>>,
+    /// The public URL when configuration leaves it empty: set once the server has bound.
+    bound_url: std::sync::OnceLock<String>,
 }
 
 impl Services {
@@ -56,6 +64,8 @@ impl Services {
                 tz: domain::time::stockholm(),
                 settings,
                 dummy_hash,
+                link_secret: std::sync::OnceLock::new(),
+                bound_url: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -83,6 +93,23 @@ impl Services {
 
     pub fn settings(&self) -> &ServiceSettings {
         &self.inner.settings
+    }
+
+    /// Base of the links in messages, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        let u = self.inner.settings.public_url.trim_end_matches('/');
+        if !u.is_empty() {
+            return u;
+        }
+        self.inner
+            .bound_url
+            .get()
+            .map_or("http://localhost:8080", String::as_str)
+    }
+
+    /// Records the address the server listens on, used for links when no public URL is set.
+    pub fn set_bound_url(&self, url: String) {
+        let _ = self.inner.bound_url.set(url);
     }
 
     pub fn demo_mode(&self) -> bool {

@@ -94,6 +94,13 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
+        if body.capability() == Capability::Visits {
+            // A lowered cap flags the visits above it and offers their customers new times. The
+            // policy stands either way; the visits sweep repeats this if it fails here.
+            if let Err(e) = self.reconcile_visit_caps().await {
+                tracing::error!(error = %e, "flagging visits after a cap change failed");
+            }
+        }
         Ok(id)
     }
 

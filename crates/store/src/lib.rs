@@ -18,6 +18,7 @@ pub mod policies;
 pub mod sessions;
 pub mod settings;
 pub mod users;
+pub mod visits;
 
 pub use backend::{Backend, ConnectOptions, Store, Tx};
 
@@ -76,6 +77,20 @@ impl StoreError {
     /// True when the error is a unique violation of the named constraint (or, on SQLite, column).
     pub fn is_conflict_on(&self, needle: &str) -> bool {
         matches!(self, StoreError::Conflict(c) if c.contains(needle))
+    }
+
+    /// A failure that running the same transaction again may not meet: PostgreSQL's
+    /// serialization failure (40001) or deadlock (40P01), or SQLite's busy/locked after the
+    /// busy timeout. Services retry these a few times before answering.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => matches!(
+                db.code().as_deref(),
+                Some("40001" | "40P01" | "5" | "6" | "517" | "262")
+            ),
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            _ => false,
+        }
     }
 }
 

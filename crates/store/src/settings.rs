@@ -23,3 +23,18 @@ pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
     });
     Ok(())
 }
+
+/// Stores a value unless the key exists (two processes racing to create a secret keep one).
+pub async fn insert_if_missing(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(conn)
+        .await?
+        .rows_affected()
+    });
+    Ok(())
+}

@@ -5,6 +5,7 @@
 //! Everything printed is escaped by askama unless a template says otherwise.
 
 pub mod pages;
+pub mod visits;
 
 pub use askama::Template;
 

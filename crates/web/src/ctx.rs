@@ -93,6 +93,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut v = Vec::new();
     if role == Role::Customer {
         v.push(("/mina-sidor", "nav-portal"));
+        v.push(("/mina-sidor/besok", "nav-visits"));
     } else {
         v.push(("/personal", "nav-home"));
     }
@@ -100,7 +101,11 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/kunder", "nav-customers"));
     }
     if matches!(role, Role::Agent | Role::Admin) {
+        v.push(("/kundcenter", "nav-desk"));
         v.push(("/utkorg", "nav-outbox"));
+    }
+    if matches!(role, Role::ContinuityManager | Role::Admin) {
+        v.push(("/kundcenter/installningar", "nav-site-settings"));
     }
     if matches!(role, Role::ContinuityManager | Role::Admin) {
         v.push(("/admin/policyer", "nav-policies"));

@@ -15,6 +15,7 @@ pub mod middleware;
 pub mod pages;
 pub mod routes;
 pub mod session;
+pub mod visits;
 
 use std::sync::Arc;
 

@@ -6,7 +6,7 @@ use domain::role::Role;
 use services::customers::{CUSTOMER_READERS, IDENTITY_READERS};
 
 use crate::access::Access;
-use crate::{AppState, api, pages};
+use crate::{AppState, api, pages, visits};
 
 pub struct RouteSpec {
     pub method: &'static str,
@@ -20,6 +20,10 @@ const ADMIN: &[Role] = &[Role::Admin];
 const POLICY_READERS: &[Role] = &[Role::ContinuityManager, Role::Admin];
 const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
 const CUSTOMER: &[Role] = &[Role::Customer];
+/// The customer-centre desk: agents (and admins).
+const DESK: &[Role] = &[Role::Agent, Role::Admin];
+/// Who sets a site's hours, desks and services.
+const SITE_ADMINS: &[Role] = &[Role::ContinuityManager, Role::Admin];
 
 macro_rules! route {
     ($method:ident, $path:literal, $access:expr, $handler:path) => {
@@ -129,7 +133,146 @@ pub fn table() -> Vec<RouteSpec> {
             Access::Roles(OUTBOX_READERS),
             pages::outbox_message
         ),
+        // Customer centre: the public booking page and the link in every message work without login.
+        route!(get, "/besok", Access::Public, visits::public_form),
+        route!(post, "/besok", Access::Public, visits::public_submit),
+        route!(post, "/besok/ko", Access::Public, visits::public_waitlist),
+        route!(get, "/besok/{token}", Access::Public, visits::manage),
+        route!(
+            post,
+            "/besok/{token}/bekrafta",
+            Access::Public,
+            visits::manage_confirm
+        ),
+        route!(
+            post,
+            "/besok/{token}/avboka",
+            Access::Public,
+            visits::manage_cancel
+        ),
+        route!(
+            post,
+            "/besok/{token}/omboka",
+            Access::Public,
+            visits::manage_rebook
+        ),
+        route!(
+            get,
+            "/mina-sidor/besok",
+            Access::Roles(CUSTOMER),
+            visits::portal_visits
+        ),
+        route!(
+            get,
+            "/mina-sidor/besok/boka",
+            Access::Roles(CUSTOMER),
+            visits::portal_form
+        ),
+        route!(
+            post,
+            "/mina-sidor/besok/boka",
+            Access::Roles(CUSTOMER),
+            visits::portal_submit
+        ),
+        route!(
+            post,
+            "/mina-sidor/besok/boka/ko",
+            Access::Roles(CUSTOMER),
+            visits::portal_waitlist
+        ),
+        route!(get, "/kundcenter", Access::Roles(DESK), visits::desk),
+        route!(
+            get,
+            "/kundcenter/boka",
+            Access::Roles(DESK),
+            visits::agent_form
+        ),
+        route!(
+            post,
+            "/kundcenter/boka",
+            Access::Roles(DESK),
+            visits::agent_submit
+        ),
+        route!(
+            post,
+            "/kundcenter/boka/ko",
+            Access::Roles(DESK),
+            visits::agent_waitlist
+        ),
+        route!(
+            post,
+            "/kundcenter/besok/{id}/incheckning",
+            Access::Roles(DESK),
+            visits::desk_check_in
+        ),
+        route!(
+            post,
+            "/kundcenter/besok/{id}/utebliven",
+            Access::Roles(DESK),
+            visits::desk_no_show
+        ),
+        route!(
+            post,
+            "/kundcenter/besok/{id}/avboka",
+            Access::Roles(DESK),
+            visits::desk_cancel
+        ),
+        route!(
+            post,
+            "/kundcenter/spontanbesok",
+            Access::Roles(DESK),
+            visits::desk_walk_in
+        ),
+        route!(
+            get,
+            "/kundcenter/installningar",
+            Access::Roles(SITE_ADMINS),
+            visits::settings
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar",
+            Access::Roles(SITE_ADMINS),
+            visits::settings_submit
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/oppettider",
+            Access::Roles(SITE_ADMINS),
+            visits::settings_hours
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/undantag",
+            Access::Roles(SITE_ADMINS),
+            visits::settings_exception
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/tjanster",
+            Access::Roles(SITE_ADMINS),
+            visits::settings_service
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/nytt",
+            Access::Roles(SITE_ADMINS),
+            visits::settings_new_site
+        ),
         route!(get, "/api/openapi.json", Access::Public, api::openapi),
+        route!(get, "/api/v1/sites", Access::Roles(STAFF), api::sites),
+        route!(
+            get,
+            "/api/v1/sites/{id}/availability",
+            Access::Roles(STAFF),
+            api::availability
+        ),
+        route!(
+            post,
+            "/api/v1/visits",
+            Access::Roles(DESK),
+            api::create_visit
+        ),
         route!(get, "/api/v1/me", Access::Authenticated, api::me),
         route!(
             get,

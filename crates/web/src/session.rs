@@ -98,12 +98,34 @@ pub fn client_address(req: &Request) -> String {
         .unwrap_or_else(|| "local".to_owned())
 }
 
+/// Marks a request authenticated by a bearer token (no cookies, so no CSRF check).
+#[derive(Clone, Copy, Debug)]
+pub struct BearerAuth;
+
 pub async fn session_layer(
     State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Response {
     let secure = state.http.secure_cookies;
+    // API clients: a bearer token stands for the account it was issued to, only under /api/.
+    if req.uri().path().starts_with("/api/")
+        && let Some(token) = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        let user = match state.services.api_token_user(token.trim()).await {
+            Ok(Some(u)) => u,
+            Ok(None) => return AppError::Unauthorized.into_response(),
+            Err(e) => return AppError::Internal(format!("token lookup: {e:?}")).into_response(),
+        };
+        req.extensions_mut().insert(CurrentUser(Some(user)));
+        req.extensions_mut().insert(BearerAuth);
+        req.extensions_mut().insert(PreSessionCsrf(String::new()));
+        return next.run(req).await;
+    }
     let user = match cookie(req.headers(), session_cookie_name(secure)) {
         Some(token) if !token.is_empty() => match state.services.session_user(&token).await {
             Ok(u) => u,
@@ -151,7 +173,9 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 }
 
 pub async fn csrf_layer(State(_state): State<AppState>, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.extensions().get::<BearerAuth>().is_some()
+    {
         return next.run(req).await;
     }
     if !same_origin(req.headers()) {

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use store::{ConnectOptions, Store};
 
-use crate::cli::{BenchCommand, Cli, Command, UserCommand};
+use crate::cli::{BenchCommand, Cli, Command, TokenCommand, UserCommand};
 use crate::config::{Config, FlagOverrides, process_env};
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -47,6 +47,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 display_name,
                 role,
             }) => create_user(&config, &username, &display_name, &role).await,
+            Command::Token(TokenCommand::Create { user, name }) => {
+                create_token(&config, &user, &name).await
+            }
             Command::Bench(BenchCommand::Search(args)) => bench::search(&config, &args).await,
             Command::Bench(BenchCommand::Http(args)) => bench::http(&args).await,
             Command::Plan(_) | Command::Bench(BenchCommand::Vrptw(_)) => unreachable_sync(),
@@ -140,6 +143,23 @@ fn print_config(config: &Config, example: bool, effective: bool) -> anyhow::Resu
             .map(|_| ExitCode::SUCCESS)
             .context("writing to standard output"),
     }
+}
+
+async fn create_token(config: &Config, user: &str, name: &str) -> anyhow::Result<ExitCode> {
+    let store = open_store(config, false).await?;
+    let status = store.migration_status().await?;
+    if !status.pending.is_empty() {
+        bail!("the database has pending migrations: run `beredskap migrate` first");
+    }
+    let services = services::Services::new(
+        store,
+        std::sync::Arc::new(services::SystemClock),
+        config.service_settings(false),
+    );
+    let token = services.create_api_token(user, name).await?;
+    eprintln!("API token for {user} (shown once; send it as `Authorization: Bearer TOKEN`):");
+    println!("{token}");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn create_user(

@@ -59,6 +59,11 @@ pub async fn serve(
     };
     let bound = listener.local_addr().context("reading the bound address")?;
     tracing::info!(addr = %bound, "listening");
+    state.services.set_bound_url(if bound.ip().is_loopback() {
+        format!("http://localhost:{}", bound.port())
+    } else {
+        format!("http://{bound}")
+    });
     if let Some(msg) = on_ready {
         use std::io::Write;
         println!("{}", msg(bound));
