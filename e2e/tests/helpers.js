@@ -10,9 +10,9 @@ const { AxeBuilder } = require('@axe-core/playwright');
 const BIN = process.env.E2E_BEREDSKAP_BIN || path.resolve(__dirname, '../../target/debug/beredskap');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-async function startDemo() {
+async function startDemo(extraArgs = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beredskap-e2e-'));
-  const child = spawn(BIN, ['demo', '--size', 'small', '--listen', '127.0.0.1:0'], {
+  const child = spawn(BIN, ['demo', '--size', 'small', '--listen', '127.0.0.1:0', ...extraArgs], {
     cwd: dir,
     env: { ...process.env, RUST_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -82,6 +82,10 @@ pub struct DemoArgs {
     /// Regenerate even if the file already holds this town.
     #[arg(long)]
     pub fresh: bool,
+    /// Run the town's clock from this instant instead of now (RFC 3339, for example
+    /// 2026-11-24T10:05:00+01:00): a Tuesday morning at the customer centre at any hour.
+    #[arg(long)]
+    pub now: Option<String>,
 }
 
 #[derive(Args, Debug)]

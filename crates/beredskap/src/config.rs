@@ -235,8 +235,7 @@ impl Config {
             anyhow::anyhow!("invalid configuration: http.listen {:?} is not an address: use IP:PORT such as 127.0.0.1:8080", self.http.listen)
         })?;
         let public = self.http.public_url.trim();
-        if !public.is_empty() && !(public.starts_with("https://") || public.starts_with("http://"))
-        {
+        if !(public.is_empty() || public.starts_with("https://") || public.starts_with("http://")) {
             bail!(
                 "invalid configuration: http.public_url {public:?} must start with https:// (or http:// for a test rig), for example https://kund.example.se"
             );

@@ -43,3 +43,27 @@ impl Clock for FixedClock {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+/// The real clock's pace from another starting instant: `demo --now` shows a Tuesday morning
+/// at any hour, and browser tests get a known time that still moves.
+#[derive(Debug)]
+pub struct OffsetClock {
+    base: Timestamp,
+    started: std::time::Instant,
+}
+
+impl OffsetClock {
+    pub fn starting_at(base: Timestamp) -> OffsetClock {
+        OffsetClock {
+            base,
+            started: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Timestamp {
+        let elapsed = SignedDuration::try_from(self.started.elapsed()).unwrap_or_default();
+        self.base.saturating_add(elapsed).unwrap_or(self.base)
+    }
+}

@@ -16,7 +16,7 @@ pub mod visits;
 
 use std::sync::Arc;
 
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, OffsetClock, SystemClock};
 pub use error::ServiceError;
 use jiff::tz::TimeZone;
 use store::Store;
@@ -64,6 +64,22 @@ impl Services {
                 tz: domain::time::stockholm(),
                 settings,
                 dummy_hash,
+                link_secret: std::sync::OnceLock::new(),
+                bound_url: std::sync::OnceLock::new(),
+            }),
+        }
+    }
+
+    /// The same database and settings seen from another clock (the demo books its visits as
+    /// if days ago).
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Services {
+        Services {
+            inner: Arc::new(Inner {
+                store: self.inner.store.clone(),
+                clock,
+                tz: self.inner.tz.clone(),
+                settings: self.inner.settings.clone(),
+                dummy_hash: self.inner.dummy_hash.clone(),
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
             }),

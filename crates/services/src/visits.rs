@@ -569,7 +569,9 @@ impl Services {
                 message: "Skriv ett namn (högst 100 tecken).".into(),
             });
         }
-        if normalise_phone(&req.phone).is_none() {
+        // A customer of record may have no phone; everyone else leaves one to be reached at.
+        let known_without_phone = req.customer_id.is_some() && req.phone.trim().is_empty();
+        if normalise_phone(&req.phone).is_none() && !known_without_phone {
             return Err(BookingError::Invalid {
                 field: "phone",
                 message: "Skriv ett telefonnummer, till exempel 070-123 45 67.".into(),
@@ -1320,8 +1322,8 @@ impl Services {
         let hi = to_micros(start_of_day(tomorrow.tomorrow().unwrap_or(tomorrow), &tz));
         let mut views: HashMap<i64, SiteView> = HashMap::new();
         for v in store::visits::due_reminders(self.store(), lo, hi, 1000).await? {
-            if !views.contains_key(&v.site_id) {
-                views.insert(v.site_id, self.site_view(v.site_id).await?);
+            if let std::collections::hash_map::Entry::Vacant(e) = views.entry(v.site_id) {
+                e.insert(self.site_view(v.site_id).await?);
             }
             let Some(view) = views.get(&v.site_id) else {
                 continue;

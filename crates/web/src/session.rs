@@ -173,8 +173,16 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 }
 
 pub async fn csrf_layer(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+    // Bearer requests carry no cookie to forge with; an API call with no credentials at all is
+    // left to the access guard, which answers 401 (no API route that changes state is public).
+    let anonymous_api = req.uri().path().starts_with("/api/")
+        && req
+            .extensions()
+            .get::<CurrentUser>()
+            .is_none_or(|c| c.0.is_none());
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.extensions().get::<BearerAuth>().is_some()
+        || anonymous_api
     {
         return next.run(req).await;
     }

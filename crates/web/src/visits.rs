@@ -798,8 +798,8 @@ pub async fn portal_visits(State(state): State<AppState>, ctx: Ctx) -> PageResul
         .iter()
         .filter(|v| !matches!(v.status.as_str(), "expired"))
     {
-        if !views_by_site.contains_key(&v.site_id) {
-            views_by_site.insert(v.site_id, state.services.site_view(v.site_id).await?);
+        if let std::collections::hash_map::Entry::Vacant(e) = views_by_site.entry(v.site_id) {
+            e.insert(state.services.site_view(v.site_id).await?);
         }
         let Some(view) = views_by_site.get(&v.site_id) else {
             continue;
@@ -1198,7 +1198,10 @@ fn parse_spans(s: &str, desks: i64) -> Result<Vec<(Time, Time, u32)>, String> {
     Ok(out)
 }
 
-fn spans_text(rows: &[(Option<i64>, Option<i64>, i64)]) -> String {
+/// A stored opening span: opens and closes in minutes of the day (none when closed), desks.
+type StoredSpan = (Option<i64>, Option<i64>, i64);
+
+fn spans_text(rows: &[StoredSpan]) -> String {
     rows.iter()
         .filter_map(|(o, c, d)| {
             let (o, c) = ((*o)?, (*c)?);
@@ -1314,7 +1317,7 @@ async fn store_exceptions(
     today: Date,
 ) -> Result<Vec<ExceptionLine>, AppError> {
     let rows = state.services.site_exceptions(site_id, today).await?;
-    let mut by_day: Vec<(String, Vec<(Option<i64>, Option<i64>, i64)>, String)> = Vec::new();
+    let mut by_day: Vec<(String, Vec<StoredSpan>, String)> = Vec::new();
     for r in rows {
         match by_day.last_mut() {
             Some((d, spans, _)) if *d == r.day => {

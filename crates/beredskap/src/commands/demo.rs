@@ -79,7 +79,16 @@ pub async fn run(
     let started = Instant::now();
     let size: DemoSize = args.size.into();
     let marker = format!("{}:{}", size.as_str(), args.seed);
-    let clock = Arc::new(SystemClock);
+    let clock: Arc<dyn services::Clock> = match &args.now {
+        None => Arc::new(SystemClock),
+        Some(t) => Arc::new(services::OffsetClock::starting_at(
+            t.parse::<jiff::Timestamp>().map_err(|_| {
+                anyhow::anyhow!(
+                    "--now {t:?} is not an RFC 3339 time: write it like 2026-11-24T10:05:00+01:00"
+                )
+            })?,
+        )),
+    };
     let settings = config.service_settings(true);
     let open = |url: String, create: bool| async move {
         Store::connect(

@@ -4,3 +4,4 @@ mod access_matrix;
 mod auth;
 mod pages;
 mod security;
+mod visits;
