@@ -38,6 +38,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Import files from the bank.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Manage API tokens (bearer tokens for API clients).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -133,6 +136,20 @@ pub enum UserCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import a Bankgirot BgMax file of incoming payments: all or nothing, and a file imported
+    /// before is not imported again. Payments are matched to invoices by OCR; the rest go to the
+    /// manual matching queue.
+    Bgmax {
+        /// The file as received from the bank (ISO-8859-1, 80-character records).
+        file: PathBuf,
+        /// Print `{"payments":N,"amount_ore":N,"matched":N,"unmatched":N,"already_imported":N}`.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum TokenCommand {
     /// Issue a bearer token for a staff account; it is printed once and only its hash is kept.
     Create {
@@ -152,6 +169,27 @@ pub enum BenchCommand {
     Search(BenchSearchArgs),
     /// HTTP load on a running server: N concurrent logged-in users fetching pages.
     Http(BenchHttpArgs),
+    /// Customer centre: availability of one site over four weeks (through the service), then
+    /// bookings over HTTP against a server started in this process on a fresh SQLite database.
+    Visits(BenchVisitsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BenchVisitsArgs {
+    /// Availability queries to time.
+    #[arg(long, default_value_t = 500)]
+    pub queries: usize,
+    /// Visits booked before the availability timing, so the buckets are not empty.
+    #[arg(long, default_value_t = 3000)]
+    pub preload: usize,
+    /// Concurrent booking clients.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Database of the bench (a fresh SQLite file by default; postgres://… also works).
+    #[arg(long)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Args, Debug)]

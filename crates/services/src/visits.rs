@@ -556,6 +556,21 @@ impl Services {
                         replayed: true,
                     });
                 }
+                Err(BookingError::Overlap) if req.idempotency_key.is_some() => {
+                    // A retry racing its own first attempt waits on the same person's lock and
+                    // then finds that attempt's visit overlapping: answer with that visit.
+                    let key = req.idempotency_key.as_deref().unwrap_or_default();
+                    let Some(v) = store::visits::by_idempotency_key(self.store(), key).await?
+                    else {
+                        return Err(BookingError::Overlap);
+                    };
+                    let link = self.visit_link(v.id).await?;
+                    return Ok(Booked {
+                        visit: v,
+                        link,
+                        replayed: true,
+                    });
+                }
                 other => return other,
             }
         }
@@ -724,6 +739,22 @@ impl Services {
     /// Cancels a visit before it starts; its places are free at once and offered to the
     /// waitlist of the day.
     pub async fn cancel_visit(&self, actor: &Actor, id: i64) -> Result<VisitRow> {
+        // Cancelling locks buckets and then (offering the places) a waiting person's row; a
+        // booking takes them the other way round, so PostgreSQL may pick one as a deadlock
+        // victim: run it again.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.try_cancel(actor, id).await {
+                Err(ServiceError::Store(e)) if e.is_transient() && attempt < 5 => {
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn try_cancel(&self, actor: &Actor, id: i64) -> Result<VisitRow> {
         self.link_secret().await?;
         let v = store::visits::visit(self.store(), id)
             .await?
@@ -736,6 +767,16 @@ impl Services {
         }
         let view = self.site_view(v.site_id).await?;
         let mut tx = self.store().begin().await?;
+        // Decide from the visit as it is now, row locked: a rebook may have moved it since it
+        // was read, and giving back its old places would corrupt the counts.
+        let v = store::visits::lock_visit(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if v.starts_at <= now && v.status != "unconfirmed" && v.status != "offered" {
+            return Err(ServiceError::Conflict(
+                "Besöket har redan börjat och kan inte avbokas.".into(),
+            ));
+        }
         if !store::visits::transition(
             &mut tx,
             id,
@@ -829,6 +870,20 @@ impl Services {
         let party = u32::try_from(v.party).unwrap_or(1);
         let mut tx = self.store().begin().await?;
         store::visits::lock_person(&mut tx, &v.person_key, now).await?;
+        // The visit as it is now, row locked: a concurrent cancel or rebook may have changed it
+        // since it was read, and its current places are the ones to give back.
+        let v = store::visits::lock_visit(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !matches!(v.status.as_str(), "booked" | "unconfirmed" | "offered") {
+            return Err(ServiceError::Conflict("Besöket kan inte bokas om.".into()).into());
+        }
+        if v.starts_at <= now {
+            return Err(ServiceError::Conflict("Besöket har redan börjat.".into()).into());
+        }
+        if v.ends_at - v.starts_at != end - start {
+            return Err(ServiceError::Conflict("Besöket har ändrats. Försök igen.".into()).into());
+        }
         if store::visits::overlapping(&mut tx, &v.person_key, start, end, id).await? > 0 {
             return Err(BookingError::Overlap);
         }
@@ -907,6 +962,20 @@ impl Services {
 
     /// Marks a booked visit that nobody came to; the rest of its time is given back.
     pub async fn mark_no_show(&self, actor: &Actor, id: i64) -> Result<VisitRow> {
+        // The same lock order as a cancel (buckets, then a waiting person): retried likewise.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.try_no_show(actor, id).await {
+                Err(ServiceError::Store(e)) if e.is_transient() && attempt < 5 => {
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn try_no_show(&self, actor: &Actor, id: i64) -> Result<VisitRow> {
         self.link_secret().await?;
         let v = store::visits::visit(self.store(), id)
             .await?
@@ -1296,6 +1365,10 @@ impl Services {
         for v in store::visits::expired_holds(self.store(), now, 500).await? {
             let view = self.site_view(v.site_id).await?;
             let mut tx = self.store().begin().await?;
+            // Its places as they are now: a hold may have been rebooked since the list was read.
+            let Some(v) = store::visits::lock_visit(&mut tx, v.id).await? else {
+                continue;
+            };
             if !store::visits::transition(
                 &mut tx,
                 v.id,
@@ -1696,7 +1769,13 @@ impl Services {
                 subject,
                 body,
                 attachment,
-                dedupe_key: Some(format!("visit:{}:{}:{}", v.id, notice.key(), v.sequence)),
+                // A flag can be cleared and set again without the visit changing: each flagging
+                // is its own message.
+                dedupe_key: Some(if notice == Notice::Flagged {
+                    format!("visit:{}:flagged:{}", v.id, self.now_micros())
+                } else {
+                    format!("visit:{}:{}:{}", v.id, notice.key(), v.sequence)
+                }),
             },
         )
         .await?;

@@ -497,6 +497,20 @@ pub async fn visit_in(tx: &mut Tx, id: i64) -> Result<Option<VisitRow>> {
     .await?))
 }
 
+/// The visit as it is now, its row locked until the transaction ends (PostgreSQL; SQLite's
+/// write transaction is exclusive already): a cancel or rebook that decides from the visit's
+/// time and status cannot be overtaken by another one between reading and writing.
+pub async fn lock_visit(tx: &mut Tx, id: i64) -> Result<Option<VisitRow>> {
+    let sql =
+        format!("UPDATE visits SET sequence = sequence WHERE id = $1 RETURNING {VISIT_COLUMNS}");
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, VisitRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?))
+}
+
 pub async fn by_idempotency_key(store: &Store, key: &str) -> Result<Option<VisitRow>> {
     let sql = format!("SELECT {VISIT_COLUMNS} FROM visits WHERE idempotency_key = $1");
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, VisitRow>(

@@ -12,7 +12,7 @@ use services::{Services, SystemClock};
 use crate::cli::{BenchHttpArgs, BenchSearchArgs};
 use crate::config::Config;
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand. Async commands share one Tokio runtime built here.
 
 pub mod bench;
+mod bench_visits;
 pub mod bench_vrptw;
 pub mod demo;
 pub mod plan;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use store::{ConnectOptions, Store};
 
-use crate::cli::{BenchCommand, Cli, Command, TokenCommand, UserCommand};
+use crate::cli::{BenchCommand, Cli, Command, ImportCommand, TokenCommand, UserCommand};
 use crate::config::{Config, FlagOverrides, process_env};
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -47,9 +48,13 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 display_name,
                 role,
             }) => create_user(&config, &username, &display_name, &role).await,
+            Command::Import(ImportCommand::Bgmax { file, json }) => {
+                import_bgmax(&config, &file, json).await
+            }
             Command::Token(TokenCommand::Create { user, name }) => {
                 create_token(&config, &user, &name).await
             }
+            Command::Bench(BenchCommand::Visits(args)) => bench_visits::run(&config, &args).await,
             Command::Bench(BenchCommand::Search(args)) => bench::search(&config, &args).await,
             Command::Bench(BenchCommand::Http(args)) => bench::http(&args).await,
             Command::Plan(_) | Command::Bench(BenchCommand::Vrptw(_)) => unreachable_sync(),
@@ -143,6 +148,53 @@ fn print_config(config: &Config, example: bool, effective: bool) -> anyhow::Resu
             .map(|_| ExitCode::SUCCESS)
             .context("writing to standard output"),
     }
+}
+
+async fn import_bgmax(
+    config: &Config,
+    file: &std::path::Path,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let store = open_store(config, false).await?;
+    let status = store.migration_status().await?;
+    if !status.pending.is_empty() {
+        bail!("the database has pending migrations: run `beredskap migrate` first");
+    }
+    let services = services::Services::new(
+        store,
+        std::sync::Arc::new(services::SystemClock),
+        config.service_settings(false),
+    );
+    let actor = services::Actor {
+        name: format!(
+            "cli:{}",
+            file.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+        ..services::Actor::system()
+    };
+    let report = match services.import_bgmax(&actor, &bytes).await {
+        Ok(r) => r,
+        Err(services::credit::ImportError::Service(e)) => return Err(e.into()),
+        Err(e) => bail!("{}: {e}; nothing was imported", file.display()),
+    };
+    services.store().close().await;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "{}: {} payments ({}) imported: {} matched to invoices, {} to the matching queue, {} already imported",
+            file.display(),
+            report.payments,
+            domain::money::Money::from_ore(report.amount_ore),
+            report.matched,
+            report.unmatched,
+            report.already_imported
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn create_token(config: &Config, user: &str, name: &str) -> anyhow::Result<ExitCode> {

@@ -1,0 +1,1431 @@
+//! Customer-centre visits through the service, on both backends: the cap under concurrency (one
+//! and two app instances), cancel/rebook races, daylight-saving days, one visit per person at a
+//! time, public confirmation, the waitlist, flagging after a lowered cap, walk-ins, the desk's
+//! timing rules and idempotent retries.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use domain::customer::Language;
+use domain::policy::{PolicyBody, VisitsPolicy};
+use domain::time::{at_civil, from_micros, stockholm, to_micros};
+use jiff::civil::{Date, date, time};
+use jiff::{SignedDuration, Timestamp};
+use services::visits::{BookingError, BookingRequest, NewSite, Source, VisitRow};
+use services::{Actor, FixedClock, ServiceError, Services};
+use store::ConnectOptions;
+use test_support::{BACKENDS, Backend, TestDb, test_now, test_settings, test_store};
+
+const MINUTE: i64 = 60_000_000;
+
+/// A fresh database with one standard site (weekdays 09–12, 13–16, every desk staffed).
+struct Env {
+    s: Services,
+    clock: Arc<FixedClock>,
+    site: i64,
+    backend: Backend,
+    db: TestDb,
+}
+
+impl Env {
+    async fn new(backend: Backend, desks: i64) -> Option<Env> {
+        let (store, db) = test_store(backend).await?;
+        let clock = Arc::new(FixedClock::new(test_now()));
+        let s = Services::new(store, clock.clone(), test_settings(false));
+        let site = s
+            .create_site(
+                &Actor::system(),
+                &NewSite {
+                    name: "Kundcenter Centrum".into(),
+                    street: "Storgatan 1".into(),
+                    postal_code: "111 22".into(),
+                    city: "Stockholm".into(),
+                    desks,
+                },
+            )
+            .await
+            .unwrap();
+        s.set_up_standard_site(&Actor::system(), site)
+            .await
+            .unwrap();
+        Some(Env {
+            s,
+            clock,
+            site,
+            backend,
+            db,
+        })
+    }
+
+    async fn service(&self, code: &str) -> i64 {
+        self.s
+            .site_view(self.site)
+            .await
+            .unwrap()
+            .services
+            .iter()
+            .find(|s| s.code == code)
+            .unwrap_or_else(|| panic!("service {code}"))
+            .id
+    }
+
+    async fn set_cap(&self, cap: u32, walk_in: bool, from: Timestamp) {
+        self.s
+            .set_policy(
+                &manager(),
+                &PolicyBody::Visits(VisitsPolicy {
+                    walk_in,
+                    booking_required: true,
+                    max_present_per_site: cap,
+                }),
+                from,
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+    }
+
+    fn req(
+        &self,
+        service: i64,
+        start: i64,
+        phone: &str,
+        party: u32,
+        source: Source,
+    ) -> BookingRequest {
+        BookingRequest {
+            site_id: self.site,
+            service_id: service,
+            start,
+            party,
+            name: format!("Kund {phone}"),
+            phone: phone.to_owned(),
+            email: None,
+            language: Language::Sv,
+            customer_id: None,
+            source,
+            idempotency_key: None,
+        }
+    }
+
+    async fn visit(&self, id: i64) -> VisitRow {
+        store::visits::visit(self.s.store(), id)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Stored `(present, visits)` per bucket with anyone in it.
+    async fn load(&self, from: i64, to: i64) -> HashMap<i64, (i64, i64)> {
+        store::visits::load(self.s.store(), self.site, from, to)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(b, p, v)| (b, (p, v)))
+            .collect()
+    }
+
+    async fn holding(&self, from: i64, to: i64) -> Vec<VisitRow> {
+        store::visits::site_visits(self.s.store(), self.site, from, to, store::visits::HOLDING)
+            .await
+            .unwrap()
+    }
+
+    /// The buckets of `[from, to)` hold exactly what the visits holding places there add up to,
+    /// and never more people than `cap`.
+    async fn assert_counts_exact(&self, from: i64, to: i64, cap: i64, what: &str) {
+        let stored = self.load(from, to).await;
+        let mut want: HashMap<i64, (i64, i64)> = HashMap::new();
+        for v in self.holding(from, to).await {
+            for b in domain::visits::buckets(v.starts_at, v.ends_at) {
+                if (from..to).contains(&b) {
+                    let e = want.entry(b).or_default();
+                    e.0 += v.party;
+                    e.1 += 1;
+                }
+            }
+        }
+        assert_eq!(
+            stored, want,
+            "{:?} {what}: stored buckets vs visits",
+            self.backend
+        );
+        for (b, (p, _)) in &stored {
+            assert!(
+                *p <= cap,
+                "{:?} {what}: {p} present at {b} over the cap {cap}",
+                self.backend
+            );
+        }
+    }
+
+    async fn outbox(&self) -> Vec<store::outbox::OutboxRow> {
+        self.s.outbox(1000, 0).await.unwrap()
+    }
+}
+
+fn manager() -> Actor {
+    Actor {
+        role: Some(domain::role::Role::ContinuityManager),
+        ..Actor::system()
+    }
+}
+
+fn agent() -> Actor {
+    Actor {
+        role: Some(domain::role::Role::Agent),
+        name: "agent".into(),
+        ..Actor::system()
+    }
+}
+
+fn long_ago() -> Timestamp {
+    "2020-01-01T00:00:00Z".parse().unwrap()
+}
+
+/// The instant the Stockholm clocks show `h:m` on `d`.
+fn at(d: Date, h: i8, m: i8) -> i64 {
+    to_micros(at_civil(d, time(h, m, 0, 0), &stockholm()))
+}
+
+fn day_bounds(d: Date) -> (i64, i64) {
+    (at(d, 0, 0), at(d.tomorrow().unwrap(), 0, 0))
+}
+
+fn utc_hm(micros: i64) -> (i8, i8) {
+    let dt = jiff::tz::TimeZone::UTC.to_datetime(from_micros(micros));
+    (dt.hour(), dt.minute())
+}
+
+fn local_hm(micros: i64) -> (i8, i8) {
+    let dt = stockholm().to_datetime(from_micros(micros));
+    (dt.hour(), dt.minute())
+}
+
+fn token_of(link: &str) -> &str {
+    link.rsplit('/').next().unwrap()
+}
+
+/// Tuesday, the day after `test_now()`.
+fn tuesday() -> Date {
+    date(2026, 11, 24)
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    ok: usize,
+    full: usize,
+    overlap: usize,
+    other: Vec<String>,
+}
+
+impl Tally {
+    fn add<T>(&mut self, r: &Result<T, BookingError>) {
+        match r {
+            Ok(_) => self.ok += 1,
+            Err(BookingError::Full) => self.full += 1,
+            Err(BookingError::Overlap) => self.overlap += 1,
+            Err(e) => self.other.push(format!("{e:?}")),
+        }
+    }
+}
+
+/// Fires `n` bookings of party 1 for `start` through each of `instances` at once; distinct
+/// phone numbers, so only the cap (and the desks) can refuse them.
+async fn stampede(
+    instances: &[Services],
+    env: &Env,
+    service: i64,
+    start: i64,
+    n: usize,
+    round: usize,
+) -> Tally {
+    let mut handles = Vec::new();
+    for (k, s) in instances.iter().enumerate() {
+        for i in 0..n {
+            let s = s.clone();
+            let source = if i % 2 == 0 {
+                Source::Agent
+            } else {
+                Source::Api
+            };
+            let phone = format!("070{k}{round:02}{i:04}");
+            let req = env.req(service, start, &phone, 1, source);
+            handles.push(tokio::spawn(
+                async move { s.book_visit(&agent(), &req).await },
+            ));
+        }
+    }
+    let mut tally = Tally::default();
+    for h in handles {
+        tally.add(&h.await.unwrap());
+    }
+    tally
+}
+
+async fn assert_slot_sold_out(
+    env: &Env,
+    service: i64,
+    day: Date,
+    start: i64,
+    end: i64,
+    cap: i64,
+    t: &Tally,
+) {
+    let b = env.backend;
+    assert!(
+        t.other.is_empty(),
+        "{b:?}: server errors reached users: {:#?}",
+        t.other
+    );
+    assert_eq!(t.overlap, 0, "{b:?}");
+    assert_eq!(
+        t.ok, cap as usize,
+        "{b:?}: every place sold, none over the cap ({t:?})"
+    );
+    let load = env.load(start, end).await;
+    let buckets: Vec<i64> = domain::visits::buckets(start, end).collect();
+    for bk in &buckets {
+        assert_eq!(load.get(bk), Some(&(cap, cap)), "{b:?}: bucket {bk}");
+    }
+    let rows = env.holding(start, end).await;
+    assert_eq!(rows.len(), cap as usize, "{b:?}: visits rows of the slot");
+    assert!(
+        rows.iter()
+            .all(|v| v.starts_at == start && v.status == "booked")
+    );
+    let (_, slots) = env
+        .s
+        .availability(env.site, service, day, day, 1)
+        .await
+        .unwrap();
+    assert!(
+        !slots.iter().any(|s| s.start == start),
+        "{b:?}: a sold-out slot is not offered"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_overbooking_under_200_concurrent_requests() {
+    for backend in BACKENDS {
+        // 12 staffed desks, cap 10: the cap is what binds.
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        env.set_cap(10, true, long_ago()).await;
+        let service = env.service("moving").await; // 15 minutes: consecutive slots do not overlap
+        let day = tuesday();
+        let (_, slots) = env
+            .s
+            .availability(env.site, service, day, day, 1)
+            .await
+            .unwrap();
+        assert!(slots.len() >= 20, "{backend:?}: {} slots", slots.len());
+        let started = std::time::Instant::now();
+        for (round, slot) in slots.iter().take(20).enumerate() {
+            assert_eq!(slot.free_places, 10, "{backend:?}: the last 10 places");
+            let t = stampede(
+                std::slice::from_ref(&env.s),
+                &env,
+                service,
+                slot.start,
+                200,
+                round,
+            )
+            .await;
+            assert_eq!(t.full, 190, "{backend:?} round {round}: {t:?}");
+            assert_slot_sold_out(&env, service, day, slot.start, slot.end, 10, &t).await;
+        }
+        eprintln!("{backend:?}: 20 × 200 bookings in {:?}", started.elapsed());
+        let (lo, hi) = day_bounds(day);
+        env.assert_counts_exact(lo, hi, 10, "after the stampedes")
+            .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_app_instances_never_overbook() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        env.set_cap(10, true, long_ago()).await;
+        // A second app instance on the same database: its own pools, its own cached link secret.
+        let store2 = store::Store::connect(&env.db.url, &ConnectOptions::default())
+            .await
+            .unwrap();
+        let s2 = Services::new(store2, env.clock.clone(), test_settings(false));
+        let instances = [env.s.clone(), s2];
+        let service = env.service("moving").await;
+        let day = date(2026, 11, 25);
+        let (_, slots) = env
+            .s
+            .availability(env.site, service, day, day, 1)
+            .await
+            .unwrap();
+        for (round, slot) in slots.iter().take(10).enumerate() {
+            let t = stampede(&instances, &env, service, slot.start, 100, round).await;
+            assert_eq!(t.full, 190, "{backend:?} round {round}: {t:?}");
+            assert_slot_sold_out(&env, service, day, slot.start, slot.end, 10, &t).await;
+        }
+        let (lo, hi) = day_bounds(day);
+        env.assert_counts_exact(lo, hi, 10, "two instances").await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cancel_and_rebook_races_keep_the_count_exact() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        let cap = 6;
+        env.set_cap(cap, true, long_ago()).await;
+        let service = env.service("invoices").await; // 20 minutes: 15-minute slots overlap
+        for (iteration, day) in [
+            date(2026, 11, 24),
+            date(2026, 11, 25),
+            date(2026, 11, 26),
+            date(2026, 11, 27),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let phone = |n: usize| format!("0702{iteration}{n:05}");
+            let starts: Vec<i64> = [(9, 0), (9, 15), (9, 30), (9, 45), (10, 0), (10, 15)]
+                .iter()
+                .map(|(h, m)| at(day, *h, *m))
+                .collect();
+            let target = at(day, 11, 0);
+            // The morning, as full as it gets.
+            let mut booked: Vec<VisitRow> = Vec::new();
+            for n in 0..24 {
+                let party = (n % 2 + 1) as u32;
+                let r = env
+                    .s
+                    .book_visit(
+                        &agent(),
+                        &env.req(
+                            service,
+                            starts[n % starts.len()],
+                            &phone(n),
+                            party,
+                            Source::Agent,
+                        ),
+                    )
+                    .await;
+                match r {
+                    Ok(b) => booked.push(b.visit),
+                    Err(BookingError::Full) => {}
+                    Err(e) => panic!("{backend:?}: {e:?}"),
+                }
+            }
+            assert!(booked.len() >= 12, "{backend:?}: {} booked", booked.len());
+            // The target slot with one place left.
+            for n in 0..5 {
+                env.s
+                    .book_visit(
+                        &agent(),
+                        &env.req(service, target, &phone(100 + n), 1, Source::Api),
+                    )
+                    .await
+                    .unwrap();
+            }
+            let (lo, hi) = day_bounds(day);
+            env.assert_counts_exact(lo, hi, i64::from(cap), "before the races")
+                .await;
+
+            let mut ops: Vec<tokio::task::JoinHandle<(String, Result<(), String>)>> = Vec::new();
+            let outcome = |r: Result<(), BookingError>| match r {
+                Ok(()) | Err(BookingError::Full | BookingError::Overlap) => Ok(()),
+                Err(BookingError::Service(ServiceError::Conflict(_))) => Ok(()),
+                Err(e) => Err(format!("{e:?}")),
+            };
+            // Cancel some.
+            for v in &booked[0..4] {
+                let (s, id) = (env.s.clone(), v.id);
+                ops.push(tokio::spawn(async move {
+                    let r = s
+                        .cancel_visit(&agent(), id)
+                        .await
+                        .map(|_| ())
+                        .map_err(BookingError::from);
+                    (format!("cancel {id}"), outcome(r))
+                }));
+            }
+            // Rebook others into the nearly full target.
+            for v in &booked[4..8] {
+                let (s, id) = (env.s.clone(), v.id);
+                ops.push(tokio::spawn(async move {
+                    let r = s.rebook_visit(&agent(), id, target).await.map(|_| ());
+                    (format!("rebook {id}"), outcome(r))
+                }));
+            }
+            // Book new ones into the target and into the places being freed.
+            for n in 0..6 {
+                let s = env.s.clone();
+                let start = if n % 2 == 0 {
+                    target
+                } else {
+                    starts[n % starts.len()]
+                };
+                let req = env.req(service, start, &phone(200 + n), 1, Source::Api);
+                ops.push(tokio::spawn(async move {
+                    let r = s.book_visit(&agent(), &req).await.map(|_| ());
+                    (format!("book {start}"), outcome(r))
+                }));
+            }
+            // The same visit cancelled and rebooked at once, and rebooked twice at once.
+            for v in &booked[8..10] {
+                let (s1, s2, id) = (env.s.clone(), env.s.clone(), v.id);
+                let to = at(day, 13, 0);
+                ops.push(tokio::spawn(async move {
+                    let r = s1
+                        .cancel_visit(&agent(), id)
+                        .await
+                        .map(|_| ())
+                        .map_err(BookingError::from);
+                    (format!("cancel {id} (raced)"), outcome(r))
+                }));
+                ops.push(tokio::spawn(async move {
+                    let r = s2.rebook_visit(&agent(), id, to).await.map(|_| ());
+                    (format!("rebook {id} (raced)"), outcome(r))
+                }));
+            }
+            for v in &booked[10..12] {
+                let id = v.id;
+                for to in [at(day, 13, 30), at(day, 14, 0)] {
+                    let s = env.s.clone();
+                    ops.push(tokio::spawn(async move {
+                        let r = s.rebook_visit(&agent(), id, to).await.map(|_| ());
+                        (format!("rebook {id} → {to} (raced)"), outcome(r))
+                    }));
+                }
+            }
+            let mut failures = Vec::new();
+            for h in ops {
+                let (what, r) = h.await.unwrap();
+                if let Err(e) = r {
+                    failures.push(format!("{what}: {e}"));
+                }
+            }
+            assert!(failures.is_empty(), "{backend:?} day {day}: {failures:#?}");
+            env.assert_counts_exact(lo, hi, i64::from(cap), &format!("after the races on {day}"))
+                .await;
+            // The target never took more than its one free place.
+            let at_target: i64 = env
+                .holding(target, target + 20 * MINUTE)
+                .await
+                .iter()
+                .map(|v| v.party)
+                .sum();
+            assert!(at_target <= i64::from(cap), "{backend:?}: {at_target}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn daylight_saving_days() {
+    // 2027-03-28 is Easter Day and the spring change; 2027-10-31 an ordinary Sunday and the
+    // autumn change. The site opens on both by exception, at night across the change too.
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 4).await else {
+            continue;
+        };
+        let service = env.service("broadband").await; // 30 minutes
+        for (day, now, utc_nine, night_slots, (bh, bm), utc_end) in [
+            // Spring: 01:00–04:00 local is two real hours; 02:xx does not exist.
+            (
+                date(2027, 3, 28),
+                "2027-03-25T09:00:00Z",
+                7,
+                7,
+                (1, 45),
+                (1, 15),
+            ),
+            // Autumn: 01:00–04:00 local is four real hours; 02:xx happens twice.
+            (
+                date(2027, 10, 31),
+                "2027-10-28T09:00:00Z",
+                8,
+                15,
+                (2, 45),
+                (1, 15),
+            ),
+        ] {
+            env.clock.set(now.parse().unwrap());
+            let t = |h, m| time(h, m, 0, 0);
+            env.s
+                .set_site_exception(
+                    &Actor::system(),
+                    env.site,
+                    day,
+                    &[(t(1, 0), t(4, 0), 2), (t(9, 0), t(12, 0), 2)],
+                    "öppet vid tidsomställningen",
+                )
+                .await
+                .unwrap();
+            let (_, slots) = env
+                .s
+                .availability(env.site, service, day, day, 1)
+                .await
+                .unwrap();
+            let (night, daytime): (Vec<&domain::visits::Slot>, Vec<&domain::visits::Slot>) =
+                slots.iter().partition(|s| s.start < at(day, 6, 0));
+            assert_eq!(night.len(), night_slots, "{backend:?} {day}: {night:?}");
+            assert!(
+                night
+                    .windows(2)
+                    .all(|w| w[1].start - w[0].start == 15 * MINUTE)
+            );
+            assert!(slots.iter().all(|s| s.end - s.start == 30 * MINUTE));
+            assert_eq!(daytime.len(), 11, "{backend:?} {day}");
+            assert_eq!(local_hm(daytime[0].start), (9, 0), "{backend:?} {day}");
+            assert_eq!(utc_hm(daytime[0].start), (utc_nine, 0), "{backend:?} {day}");
+            assert_eq!(
+                daytime[0].start,
+                to_micros(
+                    format!("{day}T{utc_nine:02}:00:00Z")
+                        .parse::<Timestamp>()
+                        .unwrap()
+                )
+            );
+
+            // A visit across the change lasts exactly its 30 minutes.
+            let start = at(day, bh, bm);
+            let b = env
+                .s
+                .book_visit(
+                    &agent(),
+                    &env.req(service, start, "0703000001", 1, Source::Agent),
+                )
+                .await
+                .unwrap();
+            assert_eq!(b.visit.starts_at, start);
+            assert_eq!(
+                b.visit.ends_at - b.visit.starts_at,
+                30 * MINUTE,
+                "{backend:?} {day}"
+            );
+            assert_eq!(utc_hm(b.visit.ends_at), utc_end, "{backend:?} {day}");
+            let load = env.load(start - 60 * MINUTE, start + 60 * MINUTE).await;
+            assert_eq!(load.len(), 6, "{backend:?} {day}: six 5-minute buckets");
+            assert!(load.values().all(|l| *l == (1, 1)));
+            // The day view of the slot shows the place taken.
+            let (_, after) = env
+                .s
+                .availability(env.site, service, day, day, 1)
+                .await
+                .unwrap();
+            let slot = after.iter().find(|s| s.start == start).unwrap();
+            assert_eq!(slot.free_places, 39);
+            // The daytime slot books at 09:00 local too.
+            let b = env
+                .s
+                .book_visit(
+                    &agent(),
+                    &env.req(service, daytime[0].start, "0703000002", 1, Source::Agent),
+                )
+                .await
+                .unwrap();
+            assert_eq!(local_hm(b.visit.starts_at), (9, 0));
+            assert_eq!(local_hm(b.visit.ends_at), (9, 30));
+            let (lo, hi) = day_bounds(day);
+            assert!(
+                hi - lo != 24 * 60 * MINUTE,
+                "a daylight-saving day is not 24 hours"
+            );
+            env.assert_counts_exact(lo, hi, 40, "daylight saving").await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_person_cannot_hold_two_overlapping_visits() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        let invoices = env.service("invoices").await; // 20 minutes
+        let day = tuesday();
+        env.s
+            .book_visit(
+                &agent(),
+                &env.req(invoices, at(day, 9, 0), "070-123 45 67", 1, Source::Agent),
+            )
+            .await
+            .unwrap();
+        // The same number written otherwise is the same person.
+        let r = env
+            .s
+            .book_visit(
+                &agent(),
+                &env.req(invoices, at(day, 9, 15), "+46 70 123 45 67", 1, Source::Api),
+            )
+            .await;
+        assert!(
+            matches!(r, Err(BookingError::Overlap)),
+            "{backend:?}: {r:?}"
+        );
+        // Back to back is fine.
+        env.s
+            .book_visit(
+                &agent(),
+                &env.req(invoices, at(day, 9, 30), "0701234567", 1, Source::Api),
+            )
+            .await
+            .unwrap();
+
+        // Ten at once by one person, all overlapping each other: exactly one gets through.
+        let broadband = env.service("broadband").await; // 30 minutes
+        let mut handles = Vec::new();
+        for i in 0..10 {
+            let s = env.s.clone();
+            let start = if i % 2 == 0 {
+                at(day, 13, 0)
+            } else {
+                at(day, 13, 15)
+            };
+            let req = env.req(broadband, start, "0709876543", 1, Source::Api);
+            handles.push(tokio::spawn(
+                async move { s.book_visit(&agent(), &req).await },
+            ));
+        }
+        let mut t = Tally::default();
+        for h in handles {
+            t.add(&h.await.unwrap());
+        }
+        assert!(t.other.is_empty(), "{backend:?}: {:#?}", t.other);
+        assert_eq!((t.ok, t.overlap, t.full), (1, 9, 0), "{backend:?}");
+        let (lo, hi) = day_bounds(day);
+        let mine = env
+            .holding(lo, hi)
+            .await
+            .into_iter()
+            .filter(|v| v.person_key == "p:46709876543")
+            .count();
+        assert_eq!(mine, 1, "{backend:?}");
+        env.assert_counts_exact(lo, hi, 40, "overlaps").await;
+    }
+}
+
+#[tokio::test]
+async fn public_bookings_wait_for_their_link() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 4).await else {
+            continue;
+        };
+        let service = env.service("meter").await; // 20 minutes
+        let day = tuesday();
+        let start = at(day, 10, 0);
+        let public = |phone: &str, email: &str| BookingRequest {
+            email: Some(email.to_owned()),
+            ..env.req(service, start, phone, 2, Source::Public)
+        };
+        let b = env
+            .s
+            .book_visit(
+                &Actor::anonymous("192.0.2.1"),
+                &public("0704000001", "anna@example.se"),
+            )
+            .await
+            .unwrap();
+        let now = to_micros(test_now());
+        assert_eq!(b.visit.status, "unconfirmed", "{backend:?}");
+        assert_eq!(b.visit.expires_at, Some(now + 30 * MINUTE));
+        assert!(b.link.contains("/besok/"), "{}", b.link);
+        let token = token_of(&b.link).to_owned();
+        assert_eq!(env.s.visit_by_token(&token).await.unwrap().id, b.visit.id);
+        let msgs = env.outbox().await;
+        let request = msgs
+            .iter()
+            .find(|m| m.recipient == "anna@example.se")
+            .expect("a confirm-request message");
+        assert_eq!(request.channel, "email");
+        assert_eq!(request.subject, "Bekräfta ditt besök hos kundcenter");
+        assert!(request.body_text.contains(&b.link), "{}", request.body_text);
+        assert!(
+            request.attachment_name.is_none(),
+            "no calendar entry before it is confirmed"
+        );
+        // The places are held meanwhile.
+        let free = |slots: &[domain::visits::Slot]| {
+            slots
+                .iter()
+                .find(|s| s.start == start)
+                .map(|s| s.free_places)
+        };
+        let (_, slots) = env
+            .s
+            .availability(env.site, service, day, day, 1)
+            .await
+            .unwrap();
+        assert_eq!(free(&slots), Some(38));
+
+        // A forged or altered token is refused.
+        let mut forged = token.clone().into_bytes();
+        let last = forged.len() - 1;
+        forged[last] = if forged[last] == b'A' { b'B' } else { b'A' };
+        let forged = String::from_utf8(forged).unwrap();
+        assert!(matches!(
+            env.s.confirm_visit(&forged).await,
+            Err(ServiceError::NotFound)
+        ));
+
+        env.clock.advance(SignedDuration::from_mins(10));
+        let v = env.s.confirm_visit(&token).await.unwrap();
+        assert_eq!(v.status, "booked");
+        assert_eq!(v.expires_at, None);
+        let msgs = env.outbox().await;
+        let confirmation = msgs
+            .iter()
+            .find(|m| m.recipient == "anna@example.se" && m.subject.starts_with("Bokat:"))
+            .expect("a confirmation");
+        assert_eq!(confirmation.attachment_name.as_deref(), Some("besok.ics"));
+        assert!(
+            confirmation
+                .attachment_type
+                .as_deref()
+                .unwrap()
+                .starts_with("text/calendar")
+        );
+        let ics = confirmation.attachment_body.as_deref().unwrap();
+        assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+        assert!(ics.contains("DTSTART:20261124T090000Z"), "{ics}");
+        assert!(ics.contains("DTEND:20261124T092000Z"), "{ics}");
+        assert!(matches!(
+            env.s.confirm_visit(&token).await,
+            Err(ServiceError::Conflict(_))
+        ));
+
+        // An unconfirmed booking is released after 30 minutes, not before.
+        let late = env
+            .s
+            .book_visit(
+                &Actor::anonymous("192.0.2.2"),
+                &public("0704000002", "bo@example.se"),
+            )
+            .await
+            .unwrap();
+        let (_, slots) = env
+            .s
+            .availability(env.site, service, day, day, 1)
+            .await
+            .unwrap();
+        assert_eq!(free(&slots), Some(36));
+        env.clock.advance(SignedDuration::from_mins(29));
+        assert_eq!(env.s.sweep_visits().await.unwrap().expired, 0);
+        assert_eq!(env.visit(late.visit.id).await.status, "unconfirmed");
+        env.clock.advance(SignedDuration::from_mins(1));
+        assert_eq!(
+            env.s.sweep_visits().await.unwrap().expired,
+            1,
+            "{backend:?}"
+        );
+        assert_eq!(env.visit(late.visit.id).await.status, "expired");
+        assert_eq!(env.visit(b.visit.id).await.status, "booked");
+        let (_, slots) = env
+            .s
+            .availability(env.site, service, day, day, 1)
+            .await
+            .unwrap();
+        assert_eq!(
+            free(&slots),
+            Some(38),
+            "{backend:?}: the places are free again"
+        );
+        let r = env.s.confirm_visit(token_of(&late.link)).await;
+        assert!(matches!(r, Err(ServiceError::Conflict(_))), "{r:?}");
+        // A second sweep finds nothing more to do.
+        assert_eq!(env.s.sweep_visits().await.unwrap().expired, 0);
+        let (lo, hi) = day_bounds(day);
+        env.assert_counts_exact(lo, hi, 40, "public").await;
+    }
+}
+
+#[tokio::test]
+async fn cancelling_frees_places_and_offers_them_to_the_waitlist() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 4).await else {
+            continue;
+        };
+        env.set_cap(2, true, long_ago()).await;
+        let service = env.service("moving").await; // 15 minutes
+        let day = tuesday();
+        let free_at = |slots: &[domain::visits::Slot], start: i64| {
+            slots
+                .iter()
+                .find(|s| s.start == start)
+                .map_or(0, |s| s.free_places)
+        };
+
+        // Cancelling gives the party's places back at once.
+        let start = at(day, 9, 0);
+        let b = env
+            .s
+            .book_visit(
+                &agent(),
+                &env.req(service, start, "0705000001", 2, Source::Agent),
+            )
+            .await
+            .unwrap();
+        let (_, slots) = env
+            .s
+            .availability(env.site, service, day, day, 1)
+            .await
+            .unwrap();
+        assert_eq!(free_at(&slots, start), 0, "{backend:?}");
+        let v = env.s.cancel_visit(&agent(), b.visit.id).await.unwrap();
+        assert_eq!(v.status, "cancelled");
+        let (_, slots) = env
+            .s
+            .availability(env.site, service, day, day, 1)
+            .await
+            .unwrap();
+        assert_eq!(free_at(&slots, start), 2, "{backend:?}");
+        assert!(matches!(
+            env.s.cancel_visit(&agent(), b.visit.id).await,
+            Err(ServiceError::Conflict(_))
+        ));
+
+        // A day with two slots, both full.
+        let wed = date(2026, 11, 25);
+        env.s
+            .set_site_exception(
+                &Actor::system(),
+                env.site,
+                wed,
+                &[(time(9, 0, 0, 0), time(9, 30, 0, 0), 2)],
+                "kort dag",
+            )
+            .await
+            .unwrap();
+        let x = env
+            .s
+            .book_visit(
+                &agent(),
+                &BookingRequest {
+                    email: Some("x@example.se".into()),
+                    ..env.req(service, at(wed, 9, 0), "0705000002", 2, Source::Agent)
+                },
+            )
+            .await
+            .unwrap();
+        env.s
+            .book_visit(
+                &agent(),
+                &env.req(service, at(wed, 9, 15), "0705000003", 2, Source::Agent),
+            )
+            .await
+            .unwrap();
+        let (_, slots) = env
+            .s
+            .availability(env.site, service, wed, wed, 1)
+            .await
+            .unwrap();
+        assert!(slots.is_empty(), "{backend:?}: {slots:?}");
+        let w1 = env
+            .s
+            .join_waitlist(
+                &BookingRequest {
+                    email: Some("w1@example.se".into()),
+                    ..env.req(service, 0, "0705000011", 2, Source::Public)
+                },
+                wed,
+            )
+            .await
+            .unwrap();
+        let w2 = env
+            .s
+            .join_waitlist(&env.req(service, 0, "0705000012", 2, Source::Public), wed)
+            .await
+            .unwrap();
+        assert_eq!(
+            (w1.status.as_str(), w2.status.as_str()),
+            ("waiting", "waiting")
+        );
+
+        // The cancellation goes to the first in line.
+        env.s.cancel_visit(&agent(), x.visit.id).await.unwrap();
+        let w1 = store::visits::wait(env.s.store(), w1.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(w1.status, "offered", "{backend:?}");
+        let offer = env.visit(w1.visit_id.unwrap()).await;
+        assert_eq!(offer.status, "offered");
+        assert_eq!(offer.source, "waitlist");
+        assert_eq!(offer.starts_at, at(wed, 9, 0));
+        assert_eq!(offer.party, 2);
+        let now = to_micros(test_now());
+        assert_eq!(offer.expires_at, Some(now + 2 * 60 * MINUTE));
+        let msgs = env.outbox().await;
+        assert!(
+            msgs.iter()
+                .any(|m| m.recipient == "x@example.se" && m.subject == "Ditt besök är avbokat")
+        );
+        let offered = msgs
+            .iter()
+            .find(|m| m.recipient == "w1@example.se")
+            .expect("an offer message");
+        assert_eq!(offered.subject, "En tid har blivit ledig hos kundcenter");
+        assert_eq!(
+            store::visits::wait(env.s.store(), w2.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            "waiting"
+        );
+        let (_, slots) = env
+            .s
+            .availability(env.site, service, wed, wed, 1)
+            .await
+            .unwrap();
+        assert!(slots.is_empty(), "{backend:?}: the offer holds the places");
+
+        // The offer runs out: the next in line gets it.
+        env.clock.advance(SignedDuration::from_mins(2 * 60 + 1));
+        let report = env.s.sweep_visits().await.unwrap();
+        assert_eq!((report.expired, report.offered), (1, 1), "{backend:?}");
+        assert_eq!(env.visit(offer.id).await.status, "expired");
+        assert_eq!(
+            store::visits::wait(env.s.store(), w1.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            "expired"
+        );
+        let w2 = store::visits::wait(env.s.store(), w2.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(w2.status, "offered", "{backend:?}");
+        let offer2 = env.visit(w2.visit_id.unwrap()).await;
+        assert_eq!(
+            (offer2.status.as_str(), offer2.starts_at),
+            ("offered", at(wed, 9, 0))
+        );
+        let msgs = env.outbox().await;
+        let sms = msgs
+            .iter()
+            .find(|m| m.recipient == "0705000012")
+            .expect("an offer by SMS");
+        assert_eq!(sms.channel, "sms");
+        // Accepting the offer books it.
+        let token = env.s.link_token("visit", offer2.id).await.unwrap();
+        let v = env.s.confirm_visit(&token).await.unwrap();
+        assert_eq!(v.status, "booked");
+        assert_eq!(
+            store::visits::wait(env.s.store(), w2.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            "booked"
+        );
+        let (lo, hi) = day_bounds(wed);
+        env.assert_counts_exact(lo, hi, 2, "waitlist").await;
+        let (lo, hi) = day_bounds(day);
+        env.assert_counts_exact(lo, hi, 2, "cancel").await;
+    }
+}
+
+#[tokio::test]
+async fn a_lowered_cap_flags_the_latest_bookings_and_cancels_none() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        env.set_cap(8, true, long_ago()).await;
+        let service = env.service("moving").await;
+        let day = tuesday();
+        let start = at(day, 10, 0);
+        let mut ids = Vec::new();
+        for i in 0..8 {
+            let b = env
+                .s
+                .book_visit(
+                    &agent(),
+                    &BookingRequest {
+                        email: Some(format!("v{i}@example.se")),
+                        ..env.req(service, start, &format!("07060000{i:02}"), 1, Source::Agent)
+                    },
+                )
+                .await
+                .unwrap();
+            ids.push(b.visit.id);
+        }
+        let other = env
+            .s
+            .book_visit(
+                &agent(),
+                &env.req(service, at(day, 13, 0), "0706000099", 1, Source::Agent),
+            )
+            .await
+            .unwrap();
+        let before = env.outbox().await.len();
+
+        env.set_cap(4, true, test_now()).await;
+        let b = env.backend;
+        for (i, id) in ids.iter().enumerate() {
+            let v = env.visit(*id).await;
+            assert_eq!(v.status, "booked", "{b:?}: nothing is cancelled");
+            assert_eq!(v.flagged_at.is_some(), i >= 4, "{b:?}: visit {i}");
+        }
+        assert!(env.visit(other.visit.id).await.flagged_at.is_none());
+        let flagged: Vec<i64> = env
+            .s
+            .flagged_visits(env.site)
+            .await
+            .unwrap()
+            .iter()
+            .map(|v| v.id)
+            .collect();
+        assert_eq!(flagged, ids[4..].to_vec(), "{b:?}");
+        let msgs = env.outbox().await;
+        assert_eq!(
+            msgs.len() - before,
+            4,
+            "{b:?}: one message per flagged visit"
+        );
+        let mut to: Vec<&str> = msgs[..4].iter().map(|m| m.recipient.as_str()).collect();
+        to.sort_unstable();
+        assert_eq!(
+            to,
+            [
+                "v4@example.se",
+                "v5@example.se",
+                "v6@example.se",
+                "v7@example.se"
+            ]
+        );
+        assert!(
+            msgs[..4]
+                .iter()
+                .all(|m| m.subject == "Välj gärna en ny tid för ditt besök")
+        );
+        // Nothing more is sold there, and a second run changes nothing.
+        let (_, slots) = env
+            .s
+            .availability(env.site, service, day, day, 1)
+            .await
+            .unwrap();
+        assert!(!slots.iter().any(|s| s.start == start));
+        let r = env
+            .s
+            .book_visit(
+                &agent(),
+                &env.req(service, start, "0706000050", 1, Source::Api),
+            )
+            .await;
+        assert!(matches!(r, Err(BookingError::Full)), "{r:?}");
+        let report = env.s.reconcile_visit_caps().await.unwrap();
+        assert!(
+            report.flagged.is_empty() && report.unflagged.is_empty(),
+            "{report:?}"
+        );
+        assert_eq!(env.outbox().await.len(), msgs.len());
+
+        // Rebooking a flagged visit to a free time clears its flag.
+        let moved = env
+            .s
+            .rebook_visit(&agent(), ids[7], at(day, 11, 0))
+            .await
+            .unwrap();
+        assert!(moved.flagged_at.is_none());
+
+        // Raising the cap again clears the remaining flags.
+        env.set_cap(
+            8,
+            true,
+            test_now()
+                .saturating_add(SignedDuration::from_secs(1))
+                .unwrap(),
+        )
+        .await;
+        assert!(
+            env.s.flagged_visits(env.site).await.unwrap().is_empty(),
+            "{b:?}"
+        );
+        for id in &ids {
+            assert!(env.visit(*id).await.flagged_at.is_none());
+        }
+    }
+}
+
+#[tokio::test]
+async fn walk_ins_need_the_policy_and_count_against_the_cap() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 4).await else {
+            continue;
+        };
+        let service = env.service("moving").await; // 15 minutes
+        env.set_cap(3, false, long_ago()).await;
+        let r = env.s.walk_in(&agent(), env.site, service, 1, "").await;
+        assert!(
+            matches!(
+                r,
+                Err(BookingError::Invalid {
+                    field: "policy",
+                    ..
+                })
+            ),
+            "{backend:?}: {r:?}"
+        );
+        env.set_cap(3, true, test_now()).await;
+        let v = env
+            .s
+            .walk_in(&agent(), env.site, service, 2, "Eva")
+            .await
+            .unwrap();
+        let now = to_micros(test_now());
+        assert_eq!(
+            (v.status.as_str(), v.source.as_str()),
+            ("checked_in", "walk_in")
+        );
+        assert_eq!((v.starts_at, v.ends_at), (now, now + 15 * MINUTE));
+        assert_eq!(v.checked_in_at, Some(now));
+        env.s
+            .walk_in(&agent(), env.site, service, 1, "")
+            .await
+            .unwrap();
+        let r = env.s.walk_in(&agent(), env.site, service, 1, "").await;
+        assert!(matches!(r, Err(BookingError::Full)), "{backend:?}: {r:?}");
+        assert_eq!(
+            env.load(now, now + 15 * MINUTE).await.get(&now),
+            Some(&(3, 2))
+        );
+
+        // Bookings and walk-ins share the cap.
+        let eleven = at(date(2026, 11, 23), 11, 0);
+        env.s
+            .book_visit(
+                &agent(),
+                &env.req(service, eleven, "0707000001", 3, Source::Agent),
+            )
+            .await
+            .unwrap();
+        env.clock.set(from_micros(eleven));
+        let r = env.s.walk_in(&agent(), env.site, service, 1, "").await;
+        assert!(matches!(r, Err(BookingError::Full)), "{backend:?}: {r:?}");
+        // At lunch the centre is closed.
+        env.clock.set(from_micros(at(date(2026, 11, 23), 12, 30)));
+        let r = env.s.walk_in(&agent(), env.site, service, 1, "").await;
+        assert!(
+            matches!(r, Err(BookingError::Invalid { field: "start", .. })),
+            "{r:?}"
+        );
+        let (lo, hi) = day_bounds(date(2026, 11, 23));
+        env.assert_counts_exact(lo, hi, 3, "walk-ins").await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn check_in_no_show_and_idempotent_retries() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 4).await else {
+            continue;
+        };
+        let broadband = env.service("broadband").await; // 30 minutes
+        let moving = env.service("moving").await; // 15 minutes
+        let day = tuesday();
+        let nine = at(day, 9, 0);
+        let a = env
+            .s
+            .book_visit(
+                &agent(),
+                &env.req(broadband, nine, "0708000001", 1, Source::Agent),
+            )
+            .await
+            .unwrap()
+            .visit;
+        let b = env
+            .s
+            .book_visit(
+                &agent(),
+                &env.req(broadband, nine, "0708000002", 1, Source::Agent),
+            )
+            .await
+            .unwrap()
+            .visit;
+        let c = env
+            .s
+            .book_visit(
+                &agent(),
+                &env.req(moving, nine, "0708000003", 1, Source::Agent),
+            )
+            .await
+            .unwrap()
+            .visit;
+        let conflict =
+            |r: Result<VisitRow, ServiceError>| matches!(r, Err(ServiceError::Conflict(_)));
+        // Check-in opens 30 minutes before the start.
+        assert!(
+            conflict(env.s.check_in(&agent(), a.id).await),
+            "{backend:?}"
+        );
+        env.clock.set(from_micros(nine - 31 * MINUTE));
+        assert!(conflict(env.s.check_in(&agent(), a.id).await));
+        env.clock.set(from_micros(nine - 30 * MINUTE));
+        let v = env.s.check_in(&agent(), a.id).await.unwrap();
+        assert_eq!(v.status, "checked_in");
+        assert_eq!(v.checked_in_at, Some(nine - 30 * MINUTE));
+        assert!(conflict(env.s.check_in(&agent(), a.id).await), "twice");
+        // No-show from ten minutes after the start; the rest of the time is given back.
+        env.clock.set(from_micros(nine + 9 * MINUTE));
+        assert!(conflict(env.s.mark_no_show(&agent(), b.id).await));
+        assert!(
+            conflict(env.s.cancel_visit(&agent(), b.id).await),
+            "started visits are not cancelled"
+        );
+        env.clock.set(from_micros(nine + 10 * MINUTE));
+        let v = env.s.mark_no_show(&agent(), b.id).await.unwrap();
+        assert_eq!(v.status, "no_show");
+        assert_eq!(v.ended_at, Some(nine + 10 * MINUTE));
+        assert!(
+            conflict(env.s.mark_no_show(&agent(), a.id).await),
+            "a checked-in visit"
+        );
+        assert!(
+            conflict(env.s.check_in(&agent(), b.id).await),
+            "after a no-show"
+        );
+        let load = env.load(nine, nine + 30 * MINUTE).await;
+        let five = 5 * MINUTE;
+        assert_eq!(load.get(&nine), Some(&(3, 3)), "{backend:?}");
+        assert_eq!(
+            load.get(&(nine + 2 * five)),
+            Some(&(3, 3)),
+            "{backend:?}: the current bucket stays"
+        );
+        assert_eq!(
+            load.get(&(nine + 3 * five)),
+            Some(&(1, 1)),
+            "{backend:?}: released from 09:15"
+        );
+        assert_eq!(load.get(&(nine + 5 * five)), Some(&(1, 1)));
+        // Check-in closes when the visit ends.
+        env.clock.set(from_micros(c.ends_at));
+        assert!(conflict(env.s.check_in(&agent(), c.id).await));
+
+        // A retried request with the same idempotency key books once.
+        let wed = date(2026, 11, 25);
+        let req = BookingRequest {
+            idempotency_key: Some("client-1-req-1".into()),
+            ..env.req(moving, at(wed, 10, 0), "0708000010", 2, Source::Api)
+        };
+        let first = env.s.book_visit(&agent(), &req).await.unwrap();
+        assert!(!first.replayed);
+        let again = env.s.book_visit(&agent(), &req).await.unwrap();
+        assert!(again.replayed, "{backend:?}");
+        assert_eq!(again.visit.id, first.visit.id);
+        assert_eq!(again.link, first.link);
+        assert_eq!(env.holding(at(wed, 10, 0), at(wed, 10, 15)).await.len(), 1);
+
+        // The same retried at once from several connections.
+        let req = BookingRequest {
+            idempotency_key: Some("client-1-req-2".into()),
+            ..env.req(moving, at(wed, 11, 0), "0708000011", 1, Source::Api)
+        };
+        let mut handles = Vec::new();
+        for _ in 0..8 {
+            let (s, req) = (env.s.clone(), req.clone());
+            handles.push(tokio::spawn(
+                async move { s.book_visit(&agent(), &req).await },
+            ));
+        }
+        let mut results = Vec::new();
+        for h in handles {
+            results.push(h.await.unwrap());
+        }
+        let errors: Vec<String> = results
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(|e| format!("{e:?}")))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{backend:?}: retries must be answered with the booking: {errors:?}"
+        );
+        let oks: Vec<_> = results.into_iter().map(Result::unwrap).collect();
+        assert_eq!(oks.iter().filter(|b| !b.replayed).count(), 1, "{backend:?}");
+        assert!(oks.iter().all(|b| b.visit.id == oks[0].visit.id));
+        assert_eq!(env.holding(at(wed, 11, 0), at(wed, 11, 15)).await.len(), 1);
+        let (lo, hi) = day_bounds(wed);
+        env.assert_counts_exact(lo, hi, 40, "idempotency").await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sweeping_and_rebooking_holds_at_once_keeps_the_count_exact() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        let service = env.service("moving").await;
+        let day = tuesday();
+        let (from, to) = (at(day, 9, 0), at(day, 10, 0));
+        for round in 0..5 {
+            let mut ids = Vec::new();
+            for i in 0..10 {
+                let b = env
+                    .s
+                    .book_visit(
+                        &Actor::anonymous("192.0.2.9"),
+                        &env.req(
+                            service,
+                            from,
+                            &format!("07090{round}{i:04}"),
+                            1,
+                            Source::Public,
+                        ),
+                    )
+                    .await
+                    .unwrap();
+                ids.push(b.visit.id);
+            }
+            // Their links were never confirmed; the customers move them just as the sweep runs.
+            env.clock.advance(SignedDuration::from_mins(31));
+            let mut ops = Vec::new();
+            for _ in 0..2 {
+                let s = env.s.clone();
+                ops.push(tokio::spawn(async move {
+                    s.sweep_visits()
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| format!("sweep: {e:?}"))
+                }));
+            }
+            for id in ids {
+                let s = env.s.clone();
+                ops.push(tokio::spawn(async move {
+                    match s.rebook_visit(&agent(), id, to).await {
+                        Ok(_) | Err(BookingError::Service(ServiceError::Conflict(_))) => Ok(()),
+                        Err(e) => Err(format!("rebook {id}: {e:?}")),
+                    }
+                }));
+            }
+            let mut failures = Vec::new();
+            for h in ops {
+                if let Err(e) = h.await.unwrap() {
+                    failures.push(e);
+                }
+            }
+            assert!(
+                failures.is_empty(),
+                "{backend:?} round {round}: {failures:#?}"
+            );
+            // Whatever was not expired yet goes now.
+            env.s.sweep_visits().await.unwrap();
+            let (lo, hi) = day_bounds(day);
+            env.assert_counts_exact(lo, hi, 40, &format!("sweep round {round}"))
+                .await;
+            assert!(
+                env.holding(lo, hi).await.is_empty(),
+                "{backend:?}: all holds expired"
+            );
+        }
+    }
+}
