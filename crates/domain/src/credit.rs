@@ -517,14 +517,34 @@ impl fmt::Display for Decision {
 enum Check {
     InvoiceState(InvoiceState),
     Outstanding(i64),
-    NewDueAfterCurrent { new_due: Date, current: Date },
-    NewDueNotPassed { new_due: Date },
+    NewDueAfterCurrent {
+        new_due: Date,
+        current: Date,
+    },
+    NewDueNotPassed {
+        new_due: Date,
+    },
     InstalmentCount(u32),
-    MaxAmount { amount: i64, max: i64 },
-    AutoApproveAmount { amount: i64, max: i64 },
-    ExtensionDays { days: i64, max: u32 },
-    MaxInstalments { n: u32, max: u32 },
-    History { kind: HistoryKind, months: u32, count: usize, latest: Option<Date> },
+    MaxAmount {
+        max: i64,
+    },
+    AutoApproveAmount {
+        max: i64,
+    },
+    ExtensionDays {
+        days: i64,
+        max: u32,
+    },
+    MaxInstalments {
+        n: u32,
+        max: u32,
+    },
+    History {
+        kind: HistoryKind,
+        months: u32,
+        count: usize,
+        latest: Option<Date>,
+    },
     ActiveArrangements(u32),
 }
 
@@ -608,13 +628,15 @@ impl Reason {
             Check::InstalmentCount(n) if *n < 2 => {
                 "En avbetalningsplan måste ha minst 2 delbetalningar".to_owned()
             }
-            Check::InstalmentCount(_) => format!(
-                "En avbetalningsplan kan ha högst {MAX_PLAN_INSTALMENTS} delbetalningar"
-            ),
+            Check::InstalmentCount(_) => {
+                format!("En avbetalningsplan kan ha högst {MAX_PLAN_INSTALMENTS} delbetalningar")
+            }
             Check::MaxAmount { max, .. } if ok => {
                 format!("Beloppet är högst {}", Money::from_ore(*max))
             }
-            Check::MaxAmount { max, .. } => format!("Beloppet överstiger {}", Money::from_ore(*max)),
+            Check::MaxAmount { max, .. } => {
+                format!("Beloppet överstiger {}", Money::from_ore(*max))
+            }
             Check::AutoApproveAmount { max, .. } if ok => format!(
                 "Beloppet ryms inom gränsen för automatiskt godkännande, {}",
                 Money::from_ore(*max)
@@ -624,7 +646,11 @@ impl Reason {
                 Money::from_ore(*max)
             ),
             Check::ExtensionDays { days, max } if ok => {
-                format!("Anståndet är {} – högst {} tillåts", days_sv(*days), days_sv(i64::from(*max)))
+                format!(
+                    "Anståndet är {} – högst {} tillåts",
+                    days_sv(*days),
+                    days_sv(i64::from(*max))
+                )
             }
             Check::ExtensionDays { days, max } => format!(
                 "Anståndet är {} – längre än {}",
@@ -818,11 +844,19 @@ impl Serialize for Reason {
 }
 
 fn days_sv(n: i64) -> String {
-    if n == 1 { "1 dag".to_owned() } else { format!("{n} dagar") }
+    if n == 1 {
+        "1 dag".to_owned()
+    } else {
+        format!("{n} dagar")
+    }
 }
 
 fn days_en(n: i64) -> String {
-    if n == 1 { "1 day".to_owned() } else { format!("{n} days") }
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
 }
 
 /// The result of [`assess_extension`]: the decision, every rule behind it, and the proposal
@@ -896,10 +930,7 @@ pub fn assess_extension(
     today: Date,
 ) -> Assessment {
     let mut reasons = vec![
-        Reason::new(
-            Check::InvoiceState(req.state),
-            req.state.allows_extension(),
-        ),
+        Reason::new(Check::InvoiceState(req.state), req.state.allows_extension()),
         Reason::new(
             Check::Outstanding(req.outstanding_ore),
             req.outstanding_ore > 0,
@@ -937,14 +968,12 @@ pub fn assess_extension(
 
     reasons.push(Reason::new(
         Check::MaxAmount {
-            amount: req.outstanding_ore,
             max: policy.max_amount_ore,
         },
         req.outstanding_ore <= policy.max_amount_ore,
     ));
     reasons.push(Reason::new(
         Check::AutoApproveAmount {
-            amount: req.outstanding_ore,
             max: policy.auto_approve_up_to_ore,
         },
         req.outstanding_ore <= policy.auto_approve_up_to_ore,
@@ -971,10 +1000,17 @@ pub fn assess_extension(
     }
 
     let months = policy.require_clean_history_months;
-    let window_start = today.saturating_sub(Span::new().months(i64::from(months)));
+    let window_start = Span::new()
+        .try_months(i64::from(months))
+        .ok()
+        .and_then(|span| today.checked_sub(span).ok())
+        .unwrap_or(Date::MIN);
     for (kind, dates) in [
         (HistoryKind::Reminders, &history.reminders),
-        (HistoryKind::BrokenArrangements, &history.broken_arrangements),
+        (
+            HistoryKind::BrokenArrangements,
+            &history.broken_arrangements,
+        ),
         (HistoryKind::DebtCollections, &history.debt_collections),
     ] {
         let recent: Vec<Date> = if months == 0 {
@@ -1008,9 +1044,7 @@ pub fn assess_extension(
         .max()
         .unwrap_or(Decision::Approve);
     let interest_free = match last_date {
-        Some(last) if policy.waive_interest && last > req.due => {
-            Some((add_days(req.due, 1), last))
-        }
+        Some(last) if policy.waive_interest && last > req.due => Some((add_days(req.due, 1), last)),
         _ => None,
     };
     Assessment {
@@ -1042,7 +1076,11 @@ pub fn instalment_schedule(amount_ore: i64, n: u32, first_due: Date) -> Vec<(Dat
         .map(|k| {
             // Counting every month from `first_due` (not from the previous instalment) keeps
             // the 31st after a short month.
-            let due = first_due.saturating_add(Span::new().months(i64::from(k)));
+            let due = Span::new()
+                .try_months(i64::from(k))
+                .ok()
+                .and_then(|span| first_due.checked_add(span).ok())
+                .unwrap_or(Date::MAX);
             (due, if k == 0 { first } else { base })
         })
         .collect()
@@ -1201,9 +1239,7 @@ pub fn next_dunning_step(
     if inv.outstanding_ore <= 0 || inv.extension == ExtensionStatus::Active {
         return None;
     }
-    let base = inv
-        .last_reminder
-        .map_or(inv.due, |r| r.due.max(inv.due));
+    let base = inv.last_reminder.map_or(inv.due, |r| r.due.max(inv.due));
     if today <= add_days(base, i64::from(policy.reminder_grace_days)) {
         return None;
     }
@@ -1260,7 +1296,12 @@ mod tests {
         }
     }
 
-    fn interest(amount: i64, due: Date, payments: &[(Date, i64)], until: Date) -> InterestBreakdown {
+    fn interest(
+        amount: i64,
+        due: Date,
+        payments: &[(Date, i64)],
+        until: Date,
+    ) -> InterestBreakdown {
         late_interest(&query(
             amount,
             due,
@@ -1331,7 +1372,10 @@ mod tests {
         assert_eq!(late_interest_rate_bp(&shuffled, date(2024, 3, 1)), 1225);
         assert_eq!(late_interest_rate_bp(&shuffled, date(2023, 8, 1)), 1150);
         // A negative total rate clamps to 0.
-        assert_eq!(late_interest_rate_bp(&[rate(2020, 1, -900)], date(2020, 2, 1)), 0);
+        assert_eq!(
+            late_interest_rate_bp(&[rate(2020, 1, -900)], date(2020, 2, 1)),
+            0
+        );
     }
 
     // --- late interest -----------------------------------------------------------------------
@@ -1382,7 +1426,10 @@ mod tests {
         let b = interest(1_000_000, due, &[(paid, 1_000_000)], date(2024, 5, 31));
         assert_eq!(b.total_ore, 9_863);
         // One day: 10 000 × 0.12 / 365 = 3.2876… kr.
-        assert_eq!(interest(1_000_000, due, &[], date(2024, 4, 1)).total_ore, 329);
+        assert_eq!(
+            interest(1_000_000, due, &[], date(2024, 4, 1)).total_ore,
+            329
+        );
     }
 
     #[test]
@@ -1403,9 +1450,15 @@ mod tests {
         let b = interest(1_000_000, date(2023, 6, 15), &[(paid, 1_000_000)], paid);
         assert_eq!(b.segments.len(), 2);
         let (june, july) = (&b.segments[0], &b.segments[1]);
-        assert_eq!((june.from, june.to, june.days), (date(2023, 6, 16), date(2023, 6, 30), 15));
+        assert_eq!(
+            (june.from, june.to, june.days),
+            (date(2023, 6, 16), date(2023, 6, 30), 15)
+        );
         assert_eq!(june.rate_bp, 1_050);
-        assert_eq!((july.from, july.to, july.days), (date(2023, 7, 1), paid, 15));
+        assert_eq!(
+            (july.from, july.to, july.days),
+            (date(2023, 7, 1), paid, 15)
+        );
         assert_eq!(july.rate_bp, 1_150);
         assert_eq!(june.interest_ore(), 4_315);
         assert_eq!(july.interest_ore(), 4_726);
@@ -1422,23 +1475,33 @@ mod tests {
         let b = interest(1_000_000, due, &payments, date(2024, 4, 30));
         assert_eq!(b.segments.len(), 2);
         assert_eq!(
-            (b.segments[0].to, b.segments[0].days, b.segments[0].remainder_ore),
+            (
+                b.segments[0].to,
+                b.segments[0].days,
+                b.segments[0].remainder_ore
+            ),
             (date(2024, 4, 10), 10, 1_000_000)
         );
         assert_eq!(
-            (b.segments[1].from, b.segments[1].days, b.segments[1].remainder_ore),
+            (
+                b.segments[1].from,
+                b.segments[1].days,
+                b.segments[1].remainder_ore
+            ),
             (date(2024, 4, 11), 20, 600_000)
         );
         assert_eq!(b.total_ore, 7_233);
         // A payment before the due date lowers the base from the start.
-        let b = interest(1_000_000, due, &[(date(2024, 3, 20), 500_000)], date(2024, 4, 30));
+        let b = interest(
+            1_000_000,
+            due,
+            &[(date(2024, 3, 20), 500_000)],
+            date(2024, 4, 30),
+        );
         assert_eq!(b.segments[0].remainder_ore, 500_000);
         assert_eq!(b.total_ore, 4_932); // 5 000 × 0.12 × 30 / 365 = 49.315 kr
         // An overpayment leaves nothing; a reversal brings the debt back.
-        let payments = [
-            (date(2024, 4, 5), 1_200_000),
-            (date(2024, 4, 20), -200_000),
-        ];
+        let payments = [(date(2024, 4, 5), 1_200_000), (date(2024, 4, 20), -200_000)];
         let b = interest(1_000_000, due, &payments, date(2024, 4, 30));
         assert_eq!(b.segments.len(), 1);
         assert_eq!(b.segments[0].days, 5);
@@ -1451,7 +1514,14 @@ mod tests {
         let due = date(2024, 3, 31);
         let waived = [(date(2024, 4, 1), date(2024, 4, 15))];
         let rates = known_reference_rates();
-        let b = late_interest(&query(1_000_000, due, &[], date(2024, 4, 30), &rates, &waived));
+        let b = late_interest(&query(
+            1_000_000,
+            due,
+            &[],
+            date(2024, 4, 30),
+            &rates,
+            &waived,
+        ));
         assert_eq!(b.segments.len(), 2);
         assert_eq!(b.segments[0].status, SegmentStatus::Waived);
         assert_eq!(b.segments[0].days, 15);
@@ -1466,7 +1536,14 @@ mod tests {
             (date(2024, 4, 5), date(2024, 4, 15)),
             (date(2024, 4, 25), date(2024, 4, 20)),
         ];
-        let b = late_interest(&query(1_000_000, due, &[], date(2024, 4, 30), &rates, &waived));
+        let b = late_interest(&query(
+            1_000_000,
+            due,
+            &[],
+            date(2024, 4, 30),
+            &rates,
+            &waived,
+        ));
         assert_eq!(b.total_ore, 4_932);
     }
 
@@ -1483,7 +1560,14 @@ mod tests {
     #[test]
     fn negative_total_rate_clamps_to_zero() {
         let rates = [rate(2020, 1, -900), rate(2020, 7, 0)];
-        let b = late_interest(&query(1_000_000, date(2020, 6, 20), &[], date(2020, 7, 10), &rates, &[]));
+        let b = late_interest(&query(
+            1_000_000,
+            date(2020, 6, 20),
+            &[],
+            date(2020, 7, 10),
+            &rates,
+            &[],
+        ));
         assert_eq!(b.segments[0].rate_bp, 0);
         assert_eq!(b.segments[0].interest_units, 0);
         // Only 1–10 July at 8 %: 10 000 × 0.08 × 10 / 365 = 21.918 kr.
@@ -1495,7 +1579,12 @@ mod tests {
         let b = interest(i64::MAX, Date::MIN, &[], Date::MAX);
         assert!(b.total_ore > 0);
         assert_eq!(b.segments.last().unwrap().to, Date::MAX);
-        let b = interest(i64::MAX, date(2019, 1, 1), &[(date(2019, 1, 5), i64::MIN)], Date::MAX);
+        let b = interest(
+            i64::MAX,
+            date(2019, 1, 1),
+            &[(date(2019, 1, 5), i64::MIN)],
+            Date::MAX,
+        );
         assert_eq!(b.total_ore, i64::MAX);
         let b = interest(1, Date::MAX, &[], Date::MAX);
         assert_eq!(b.total_ore, 0);
@@ -1541,7 +1630,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn day_number_round_trips(offset in -3_000_000i64..3_000_000) {
+        fn day_number_round_trips(offset in -2_500_000i64..2_500_000) {
             let d = date_at(offset);
             prop_assert_eq!(day_number(d), offset);
             prop_assert_eq!(
@@ -1736,7 +1825,11 @@ mod tests {
     #[test]
     fn refused_states() {
         for (state, sv, en) in [
-            (InvoiceState::Paid, "Fakturan är redan betald", "The invoice is already paid"),
+            (
+                InvoiceState::Paid,
+                "Fakturan är redan betald",
+                "The invoice is already paid",
+            ),
             (
                 InvoiceState::WithCollection,
                 "Fakturan har lämnats till inkasso",
@@ -1758,7 +1851,11 @@ mod tests {
             assert_eq!(r.text_sv(), sv);
             assert_eq!(r.text_en(), en);
         }
-        for state in [InvoiceState::Open, InvoiceState::Overdue, InvoiceState::PartlyPaid] {
+        for state in [
+            InvoiceState::Open,
+            InvoiceState::Overdue,
+            InvoiceState::PartlyPaid,
+        ] {
             let mut req = request(150_000, Ask::NewDueDate(date(2024, 4, 20)));
             req.state = state;
             let a = assess_extension(&req, &PaymentHistory::default(), &normal_policy(), today());
@@ -1771,7 +1868,12 @@ mod tests {
         let policy = normal_policy();
         let history = PaymentHistory::default();
         for new_due in [date(2024, 3, 31), date(2024, 3, 30)] {
-            let a = assess_extension(&request(150_000, Ask::NewDueDate(new_due)), &history, &policy, today());
+            let a = assess_extension(
+                &request(150_000, Ask::NewDueDate(new_due)),
+                &history,
+                &policy,
+                today(),
+            );
             assert_eq!(a.decision, Decision::Refuse);
             assert!(!reason(&a, "new_due_after_current").passed);
             assert!(reason(&a, "new_due_not_passed").passed);
@@ -1798,7 +1900,12 @@ mod tests {
             "Det nya förfallodatumet 2024-04-10 har redan passerat"
         );
         // Nothing outstanding: refused.
-        let a = assess_extension(&request(0, Ask::NewDueDate(date(2024, 4, 10))), &history, &policy, today());
+        let a = assess_extension(
+            &request(0, Ask::NewDueDate(date(2024, 4, 10))),
+            &history,
+            &policy,
+            today(),
+        );
         assert_eq!(a.decision, Decision::Refuse);
         assert!(!reason(&a, "amount_outstanding").passed);
     }
@@ -1808,16 +1915,34 @@ mod tests {
         let policy = normal_policy();
         let history = PaymentHistory::default();
         for n in [0, 1] {
-            let a = assess_extension(&request(150_000, Ask::Instalments(n)), &history, &policy, today());
+            let a = assess_extension(
+                &request(150_000, Ask::Instalments(n)),
+                &history,
+                &policy,
+                today(),
+            );
             assert_eq!(a.decision, Decision::Refuse, "{n}");
             let r = reason(&a, "instalment_count");
             assert!(!r.passed);
-            assert_eq!(r.text_en(), "An instalment plan needs at least 2 instalments");
+            assert_eq!(
+                r.text_en(),
+                "An instalment plan needs at least 2 instalments"
+            );
         }
-        let a = assess_extension(&request(150_000, Ask::Instalments(0)), &history, &policy, today());
+        let a = assess_extension(
+            &request(150_000, Ask::Instalments(0)),
+            &history,
+            &policy,
+            today(),
+        );
         assert!(a.schedule.is_empty());
         assert_eq!(a.extension_days, None);
-        let a = assess_extension(&request(150_000, Ask::Instalments(u32::MAX)), &history, &policy, today());
+        let a = assess_extension(
+            &request(150_000, Ask::Instalments(u32::MAX)),
+            &history,
+            &policy,
+            today(),
+        );
         assert_eq!(a.decision, Decision::Refuse);
         assert!(a.schedule.is_empty());
         assert_eq!(
@@ -1832,23 +1957,50 @@ mod tests {
         policy.max_extension_days = 31;
         let history = PaymentHistory::default();
         // Two instalments: 31 March and 30 April: 30 days. Approved.
-        let a = assess_extension(&request(150_000, Ask::Instalments(2)), &history, &policy, today());
+        let a = assess_extension(
+            &request(150_000, Ask::Instalments(2)),
+            &history,
+            &policy,
+            today(),
+        );
         assert_eq!(a.decision, Decision::Approve, "{:?}", a.failed());
-        assert_eq!(a.schedule, vec![(date(2024, 3, 31), 75_000), (date(2024, 4, 30), 75_000)]);
+        assert_eq!(
+            a.schedule,
+            vec![(date(2024, 3, 31), 75_000), (date(2024, 4, 30), 75_000)]
+        );
         assert_eq!(a.extension_days, Some(30));
-        assert_eq!(reason(&a, "max_instalments").text_en(), "2 instalments; at most 3 are allowed");
+        assert_eq!(
+            reason(&a, "max_instalments").text_en(),
+            "2 instalments; at most 3 are allowed"
+        );
         // Three instalments run to 31 May: 61 days, too long.
-        let a = assess_extension(&request(150_000, Ask::Instalments(3)), &history, &policy, today());
+        let a = assess_extension(
+            &request(150_000, Ask::Instalments(3)),
+            &history,
+            &policy,
+            today(),
+        );
         assert_eq!(a.decision, Decision::Refer);
         assert!(reason(&a, "max_instalments").passed);
         let days = reason(&a, "max_extension_days");
         assert!(!days.passed);
-        assert_eq!(days.text_en(), "The extension is 61 days, longer than 31 days");
+        assert_eq!(
+            days.text_en(),
+            "The extension is 61 days, longer than 31 days"
+        );
         // Four is more than the policy's three.
         policy.max_extension_days = 365;
-        let a = assess_extension(&request(150_000, Ask::Instalments(4)), &history, &policy, today());
+        let a = assess_extension(
+            &request(150_000, Ask::Instalments(4)),
+            &history,
+            &policy,
+            today(),
+        );
         assert_eq!(a.decision, Decision::Refer);
-        assert_eq!(reason(&a, "max_instalments").text_sv(), "4 delbetalningar – fler än 3");
+        assert_eq!(
+            reason(&a, "max_instalments").text_sv(),
+            "4 delbetalningar – fler än 3"
+        );
     }
 
     #[test]
@@ -1856,13 +2008,29 @@ mod tests {
         let mut req = request(150_000, Ask::Instalments(2));
         req.state = InvoiceState::Overdue;
         // Today 2024-04-15 (Monday): 25 April is a Thursday.
-        let a = assess_extension(&req, &PaymentHistory::default(), &normal_policy(), date(2024, 4, 15));
+        let a = assess_extension(
+            &req,
+            &PaymentHistory::default(),
+            &normal_policy(),
+            date(2024, 4, 15),
+        );
         assert_eq!(a.schedule[0].0, date(2024, 4, 25));
         assert_eq!(a.schedule[1].0, date(2024, 5, 25));
         assert_eq!(a.extension_days, Some(55));
-        assert_eq!(first_instalment_due(date(2024, 3, 31), date(2024, 3, 31)), date(2024, 3, 31));
-        // Ten days after 2024-12-21 is juldagen; then annandag jul, a weekend: Monday the 30th.
-        assert_eq!(first_instalment_due(date(2024, 12, 1), date(2024, 12, 21)), date(2024, 12, 27));
+        assert_eq!(
+            first_instalment_due(date(2024, 3, 31), date(2024, 3, 31)),
+            date(2024, 3, 31)
+        );
+        // Ten days after 2024-12-15 is juldagen; then annandag jul; Friday the 27th.
+        assert_eq!(
+            first_instalment_due(date(2024, 12, 1), date(2024, 12, 15)),
+            date(2024, 12, 27)
+        );
+        // Ten days after 2024-12-21 is nyårsafton; then nyårsdagen; Thursday 2 January.
+        assert_eq!(
+            first_instalment_due(date(2024, 12, 1), date(2024, 12, 21)),
+            date(2025, 1, 2)
+        );
     }
 
     #[test]
@@ -1870,7 +2038,12 @@ mod tests {
         let policy = normal_policy();
         let history = PaymentHistory::default();
         // Over the auto-approve limit (2 000 kr), under the maximum (20 000 kr).
-        let a = assess_extension(&request(200_001, Ask::NewDueDate(date(2024, 4, 20))), &history, &policy, today());
+        let a = assess_extension(
+            &request(200_001, Ask::NewDueDate(date(2024, 4, 20))),
+            &history,
+            &policy,
+            today(),
+        );
         assert_eq!(a.decision, Decision::Refer);
         assert!(reason(&a, "max_amount").passed);
         let auto = reason(&a, "auto_approve_amount");
@@ -1881,10 +2054,20 @@ mod tests {
             "Beloppet överstiger gränsen för automatiskt godkännande, 2 000,00 kr"
         );
         // Exactly at the limit is fine.
-        let a = assess_extension(&request(200_000, Ask::NewDueDate(date(2024, 4, 20))), &history, &policy, today());
+        let a = assess_extension(
+            &request(200_000, Ask::NewDueDate(date(2024, 4, 20))),
+            &history,
+            &policy,
+            today(),
+        );
         assert_eq!(a.decision, Decision::Approve);
         // Over the maximum.
-        let a = assess_extension(&request(2_000_001, Ask::NewDueDate(date(2024, 4, 20))), &history, &policy, today());
+        let a = assess_extension(
+            &request(2_000_001, Ask::NewDueDate(date(2024, 4, 20))),
+            &history,
+            &policy,
+            today(),
+        );
         assert_eq!(a.decision, Decision::Refer);
         let max = reason(&a, "max_amount");
         assert!(!max.passed);
@@ -1944,7 +2127,10 @@ mod tests {
             broken_arrangements: vec![date(2022, 1, 1)],
             ..PaymentHistory::default()
         };
-        assert_eq!(assess_extension(&req, &old, &policy, today()).decision, Decision::Approve);
+        assert_eq!(
+            assess_extension(&req, &old, &policy, today()).decision,
+            Decision::Approve
+        );
         // A broken arrangement alone is enough.
         let broken = PaymentHistory {
             broken_arrangements: vec![date(2024, 2, 1)],
@@ -1995,7 +2181,13 @@ mod tests {
         let failed: Vec<&str> = a.failed().iter().map(|r| r.code).collect();
         assert_eq!(
             failed,
-            ["invoice_state", "max_amount", "auto_approve_amount", "max_extension_days", "no_recent_reminders"]
+            [
+                "invoice_state",
+                "max_amount",
+                "auto_approve_amount",
+                "max_extension_days",
+                "no_recent_reminders"
+            ]
         );
         assert_eq!(a.reasons.len(), 11);
         // Stored form.
@@ -2005,7 +2197,11 @@ mod tests {
         assert_eq!(json["on_failure"], "refuse");
         assert_eq!(json["text_sv"], "Fakturan är redan betald");
         assert_eq!(json["text_en"], "The invoice is already paid");
-        assert!(serde_json::to_string(&a).unwrap().contains("\"decision\":\"refuse\""));
+        assert!(
+            serde_json::to_string(&a)
+                .unwrap()
+                .contains("\"decision\":\"refuse\"")
+        );
     }
 
     #[test]
@@ -2021,7 +2217,14 @@ mod tests {
         // Paid on the new date: no interest.
         let waived = [a.interest_free.unwrap()];
         let rates = known_reference_rates();
-        let b = late_interest(&query(400_000, req.due, &[(date(2024, 5, 20), 400_000)], date(2024, 5, 20), &rates, &waived));
+        let b = late_interest(&query(
+            400_000,
+            req.due,
+            &[(date(2024, 5, 20), 400_000)],
+            date(2024, 5, 20),
+            &rates,
+            &waived,
+        ));
         assert_eq!(b.total_ore, 0);
     }
 
@@ -2030,13 +2233,23 @@ mod tests {
         let s = instalment_schedule(10_000, 3, date(2024, 1, 31));
         assert_eq!(
             s,
-            vec![(date(2024, 1, 31), 3_334), (date(2024, 2, 29), 3_333), (date(2024, 3, 31), 3_333)]
+            vec![
+                (date(2024, 1, 31), 3_334),
+                (date(2024, 2, 29), 3_333),
+                (date(2024, 3, 31), 3_333)
+            ]
         );
         let s = instalment_schedule(100_001, 5, date(2023, 1, 31));
         let dates: Vec<Date> = s.iter().map(|(d, _)| *d).collect();
         assert_eq!(
             dates,
-            [date(2023, 1, 31), date(2023, 2, 28), date(2023, 3, 31), date(2023, 4, 30), date(2023, 5, 31)]
+            [
+                date(2023, 1, 31),
+                date(2023, 2, 28),
+                date(2023, 3, 31),
+                date(2023, 4, 30),
+                date(2023, 5, 31)
+            ]
         );
         assert_eq!(s[0].1, 20_001);
         assert!(s[1..].iter().all(|(_, a)| *a == 20_000));
@@ -2044,7 +2257,10 @@ mod tests {
         let s = instalment_schedule(999, 2, date(2024, 12, 15));
         assert_eq!(s, vec![(date(2024, 12, 15), 500), (date(2025, 1, 15), 499)]);
         assert!(instalment_schedule(10_000, 0, date(2024, 1, 1)).is_empty());
-        assert_eq!(instalment_schedule(7, 1, date(2024, 1, 1)), vec![(date(2024, 1, 1), 7)]);
+        assert_eq!(
+            instalment_schedule(7, 1, date(2024, 1, 1)),
+            vec![(date(2024, 1, 1), 7)]
+        );
         // Dates saturate at the end of the range.
         let s = instalment_schedule(3, 3, date(9999, 11, 30));
         assert_eq!(s[2].0, Date::MAX);
@@ -2089,8 +2305,14 @@ mod tests {
     fn first_reminder_after_the_grace_days() {
         let policy = normal_policy(); // 10 grace days
         let inv = unpaid(date(2024, 3, 31));
-        assert_eq!(next_dunning_step(&inv, &policy, true, date(2024, 3, 31)), None);
-        assert_eq!(next_dunning_step(&inv, &policy, true, date(2024, 4, 10)), None);
+        assert_eq!(
+            next_dunning_step(&inv, &policy, true, date(2024, 3, 31)),
+            None
+        );
+        assert_eq!(
+            next_dunning_step(&inv, &policy, true, date(2024, 4, 10)),
+            None
+        );
         let step = next_dunning_step(&inv, &policy, true, date(2024, 4, 11)).unwrap();
         assert_eq!(
             step,
@@ -2136,8 +2358,12 @@ mod tests {
             sent: date(2024, 4, 11),
             due: date(2024, 4, 22),
         });
-        assert_eq!(next_dunning_step(&inv, &policy, true, date(2024, 5, 2)), None);
-        let Some(DunningStep::Reminder(r)) = next_dunning_step(&inv, &policy, true, date(2024, 5, 3))
+        assert_eq!(
+            next_dunning_step(&inv, &policy, true, date(2024, 5, 2)),
+            None
+        );
+        let Some(DunningStep::Reminder(r)) =
+            next_dunning_step(&inv, &policy, true, date(2024, 5, 3))
         else {
             panic!("expected a reminder");
         };
@@ -2156,7 +2382,10 @@ mod tests {
             sent: date(2024, 5, 3),
             due: date(2024, 5, 13),
         });
-        assert_eq!(next_dunning_step(&inv, &policy, true, date(2024, 5, 23)), None);
+        assert_eq!(
+            next_dunning_step(&inv, &policy, true, date(2024, 5, 23)),
+            None
+        );
         let step = next_dunning_step(&inv, &policy, true, date(2024, 5, 24)).unwrap();
         assert_eq!(step, DunningStep::DebtCollection);
         assert_eq!(step.fee_ore(), 0);
@@ -2173,11 +2402,17 @@ mod tests {
         let policy = normal_policy();
         let mut inv = unpaid(date(2024, 3, 31));
         inv.extension = ExtensionStatus::Active;
-        assert_eq!(next_dunning_step(&inv, &policy, true, date(2024, 12, 31)), None);
+        assert_eq!(
+            next_dunning_step(&inv, &policy, true, date(2024, 12, 31)),
+            None
+        );
         // Broken: dunning resumes from the (extended) due date.
         inv.extension = ExtensionStatus::Broken;
         inv.due = date(2024, 4, 30);
-        assert_eq!(next_dunning_step(&inv, &policy, true, date(2024, 5, 10)), None);
+        assert_eq!(
+            next_dunning_step(&inv, &policy, true, date(2024, 5, 10)),
+            None
+        );
         assert!(matches!(
             next_dunning_step(&inv, &policy, true, date(2024, 5, 11)),
             Some(DunningStep::Reminder(Reminder { level: 1, .. }))
@@ -2189,9 +2424,15 @@ mod tests {
         let policy = normal_policy();
         let mut inv = unpaid(date(2024, 3, 31));
         inv.outstanding_ore = 0;
-        assert_eq!(next_dunning_step(&inv, &policy, true, date(2024, 12, 31)), None);
+        assert_eq!(
+            next_dunning_step(&inv, &policy, true, date(2024, 12, 31)),
+            None
+        );
         inv.outstanding_ore = -100;
-        assert_eq!(next_dunning_step(&inv, &policy, true, date(2024, 12, 31)), None);
+        assert_eq!(
+            next_dunning_step(&inv, &policy, true, date(2024, 12, 31)),
+            None
+        );
     }
 
     #[test]
@@ -2205,7 +2446,10 @@ mod tests {
             due: date(2024, 4, 22),
         });
         inv.extension = ExtensionStatus::Broken;
-        assert_eq!(next_dunning_step(&inv, &policy, true, date(2024, 6, 10)), None);
+        assert_eq!(
+            next_dunning_step(&inv, &policy, true, date(2024, 6, 10)),
+            None
+        );
         assert!(matches!(
             next_dunning_step(&inv, &policy, true, date(2024, 6, 11)),
             Some(DunningStep::Reminder(Reminder { level: 2, .. }))

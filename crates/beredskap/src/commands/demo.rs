@@ -90,11 +90,13 @@ pub async fn run(
         )),
     };
     let settings = config.service_settings(true);
+    let max_connections = config.database.max_connections;
     let open = |url: String, create: bool| async move {
         Store::connect(
             &url,
             &ConnectOptions {
                 create_if_missing: create,
+                max_connections,
                 ..Default::default()
             },
         )
