@@ -28,6 +28,9 @@ pub enum JobKind {
     /// Customer centre: re-check booked visits against the cap and desks in force (a retry of
     /// the check that runs when a policy or the hours change).
     VisitCapCheck,
+    /// Credit: the nightly run of reminders, the debt-collection list and late-payment
+    /// interest (once per civil day).
+    Dunning,
 }
 
 impl JobKind {
@@ -37,6 +40,7 @@ impl JobKind {
             JobKind::Prune => "prune",
             JobKind::VisitSweep => "visit_sweep",
             JobKind::VisitCapCheck => "visit_cap_check",
+            JobKind::Dunning => "dunning",
         }
     }
 
@@ -46,6 +50,7 @@ impl JobKind {
             "prune" => Some(JobKind::Prune),
             "visit_sweep" => Some(JobKind::VisitSweep),
             "visit_cap_check" => Some(JobKind::VisitCapCheck),
+            "dunning" => Some(JobKind::Dunning),
             _ => None,
         }
     }
@@ -136,6 +141,17 @@ async fn execute(
                     "visits swept"
                 );
             }
+            Ok(())
+        }
+        JobKind::Dunning => {
+            let r = services.run_dunning(services.today()).await?;
+            tracing::info!(
+                reminders = r.reminders,
+                to_collection = r.to_collection,
+                broken = r.broken_arrangements,
+                interest_ore = r.interest_ore,
+                "dunning run"
+            );
             Ok(())
         }
         JobKind::VisitCapCheck => {
@@ -261,6 +277,18 @@ pub async fn run_worker(
                     Some(&format!("visit-sweep:{}", now.as_second() / 60)),
                 )
                 .await?;
+                // The nightly credit run: once per civil day, from 02:00 Stockholm time.
+                let local = services.tz().to_datetime(now);
+                if local.hour() >= 2 {
+                    enqueue(
+                        &services,
+                        JobKind::Dunning,
+                        &serde_json::json!({}),
+                        now,
+                        Some(&format!("dunning:{}", local.date())),
+                    )
+                    .await?;
+                }
                 enqueue(
                     &services,
                     JobKind::VisitCapCheck,

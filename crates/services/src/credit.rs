@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use formats::bgmax::{self, PaymentKind};
 use sha2::{Digest, Sha256};
+pub use store::credit::ArrangementRow;
 use store::credit::NewPayment;
 
 use crate::audit::{self, Event, Outcome};
@@ -339,5 +340,764 @@ impl Services {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// What one nightly dunning and interest run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DunningReport {
+    pub examined: u64,
+    pub marked_overdue: u64,
+    pub reminders: u64,
+    pub fees_ore: i64,
+    pub fees_not_agreed: u64,
+    pub to_collection: u64,
+    pub broken_arrangements: u64,
+    pub interest_posted: u64,
+    pub interest_ore: i64,
+}
+
+fn date(s: &str) -> Option<jiff::civil::Date> {
+    domain::time::parse_date(s).ok()
+}
+
+impl Services {
+    /// The reference-rate table; seeded with the known rates the first time it is read empty.
+    pub async fn reference_rates(&self) -> Result<Vec<domain::credit::ReferenceRate>> {
+        let mut rows = store::credit::reference_rates(self.store()).await?;
+        if rows.is_empty() {
+            let mut tx = self.store().begin().await?;
+            for r in domain::credit::known_reference_rates() {
+                store::credit::seed_reference_rate(
+                    &mut tx,
+                    &r.valid_from.to_string(),
+                    i64::from(r.rate_bp),
+                    self.now_micros(),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            rows = store::credit::reference_rates(self.store()).await?;
+        }
+        Ok(rows
+            .into_iter()
+            .filter_map(|(d, bp)| {
+                Some(domain::credit::ReferenceRate {
+                    valid_from: date(&d)?,
+                    rate_bp: i32::try_from(bp).ok()?,
+                })
+            })
+            .collect())
+    }
+
+    /// Finance sets the reference rate of a half-year (1 January or 1 July).
+    pub async fn set_reference_rate(
+        &self,
+        actor: &Actor,
+        valid_from: jiff::civil::Date,
+        rate_bp: i32,
+    ) -> Result<()> {
+        if !(valid_from.day() == 1 && (valid_from.month() == 1 || valid_from.month() == 7)) {
+            return Err(ServiceError::invalid(
+                "valid_from",
+                "referensräntan gäller från 1 januari eller 1 juli",
+            ));
+        }
+        if !(-1000..=2000).contains(&rate_bp) {
+            return Err(ServiceError::invalid(
+                "rate",
+                "räntan ska vara mellan −10 och 20 procent",
+            ));
+        }
+        self.reference_rates().await?;
+        let mut tx = self.store().begin().await?;
+        store::credit::set_reference_rate(
+            &mut tx,
+            &valid_from.to_string(),
+            i64::from(rate_bp),
+            &actor.name,
+            self.now_micros(),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            &Event {
+                action: "reference_rate_set",
+                object_kind: "reference_rate",
+                object_id: &valid_from.to_string(),
+                outcome: Outcome::Success,
+                detail: &rate_bp.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The nightly run: overdue marking, broken arrangements, reminders (with a fee only where
+    /// agreed), the debt-collection list, and late-payment interest on invoices paid late
+    /// (posted as a charge for the customer's next invoice, never for a day inside an approved
+    /// extension). Idempotent: the same day twice does nothing the second time.
+    pub async fn run_dunning(&self, today: jiff::civil::Date) -> Result<DunningReport> {
+        use domain::credit::{DunningState, DunningStep, ExtensionStatus, SentReminder};
+        let mut report = DunningReport::default();
+        let policy = match self
+            .policy_at(domain::policy::Capability::Credit, self.now())
+            .await?
+        {
+            domain::policy::PolicyBody::Credit(p) => p,
+            _ => {
+                return Err(ServiceError::Internal(
+                    "credit policy of another kind".into(),
+                ));
+            }
+        };
+        let rates = self.reference_rates().await?;
+        let today_s = today.to_string();
+        let now = self.now_micros();
+        let status = if self.demo_mode() { "held" } else { "pending" };
+        {
+            let mut tx = self.store().begin().await?;
+            report.marked_overdue = store::credit::mark_overdue(&mut tx, &today_s).await?;
+            tx.commit().await?;
+        }
+        let mut after = 0;
+        loop {
+            let page =
+                store::credit::dunning_candidates(self.store(), after, 5000, &today_s).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            report.examined += page.len() as u64;
+            let in_extension: Vec<i64> = page
+                .iter()
+                .filter(|r| r.status == "extension")
+                .map(|r| r.id)
+                .collect();
+            let arrangements =
+                store::credit::arrangements_of(self.store(), &in_extension, "('approved')").await?;
+            let instalments = store::credit::instalments_of(
+                self.store(),
+                &arrangements
+                    .iter()
+                    .filter(|a| a.kind == "instalments")
+                    .map(|a| a.id)
+                    .collect::<Vec<_>>(),
+            )
+            .await?;
+            let arrangement_of: HashMap<i64, &store::credit::ArrangementRow> =
+                arrangements.iter().map(|a| (a.invoice_id, a)).collect();
+            let mut broken = Vec::new();
+            let mut reminders: Vec<store::credit::NewReminder> = Vec::new();
+            let mut charges: Vec<store::credit::NewCharge> = Vec::new();
+            let mut collection = Vec::new();
+            let mut texts: Vec<(i64, String, String, String, String)> = Vec::new();
+            for r in &page {
+                let Some(due) = date(&r.due_on) else { continue };
+                let outstanding = r.amount_ore - r.paid_ore;
+                // An approved arrangement: active until a date or instalment is missed.
+                let (extension, dunning_due) = match arrangement_of.get(&r.id) {
+                    Some(a) => {
+                        let missed = match a.kind.as_str() {
+                            "extension" => a
+                                .new_due_on
+                                .as_deref()
+                                .and_then(date)
+                                .filter(|d| *d < today)
+                                .map(|d| (d, d)),
+                            _ => {
+                                let mut owed = 0;
+                                let mut missed = None;
+                                for (_, _, d, ore) in instalments.iter().filter(|i| i.0 == a.id) {
+                                    owed += ore;
+                                    if let Some(d) = date(d)
+                                        && d < today
+                                        && r.paid_ore < owed
+                                    {
+                                        missed = Some((d, d));
+                                        break;
+                                    }
+                                }
+                                missed
+                            }
+                        };
+                        match missed {
+                            Some((on, from)) => {
+                                broken.push((a.id, r.id, on.to_string()));
+                                (ExtensionStatus::Broken, from)
+                            }
+                            None => (ExtensionStatus::Active, due),
+                        }
+                    }
+                    None => (ExtensionStatus::Inactive, due),
+                };
+                let state = DunningState {
+                    outstanding_ore: outstanding,
+                    due: dunning_due,
+                    level: u8::try_from(r.reminder_level.clamp(0, 2)).unwrap_or(2),
+                    last_reminder: r
+                        .reminder_due_on
+                        .as_deref()
+                        .and_then(date)
+                        .map(|d| SentReminder { sent: d, due: d }),
+                    extension,
+                };
+                match domain::credit::next_dunning_step(&state, &policy, r.fee_agreed, today) {
+                    Some(DunningStep::Reminder(rem)) => {
+                        reminders.push((
+                            r.id,
+                            i64::from(rem.level),
+                            today_s.clone(),
+                            rem.due.to_string(),
+                            rem.fee_ore,
+                        ));
+                        if rem.fee_ore > 0 {
+                            charges.push((
+                                r.customer_id,
+                                r.id,
+                                "reminder_fee",
+                                rem.fee_ore,
+                                today_s.clone(),
+                                format!("fee:{}:{}", r.id, rem.level),
+                            ));
+                        } else {
+                            report.fees_not_agreed += 1;
+                        }
+                        let en = r.language == "en";
+                        let money = domain::money::Money::from_ore(outstanding);
+                        let fee = domain::money::Money::from_ore(rem.fee_ore);
+                        let (subject, body) = if en {
+                            (
+                                format!("Reminder {}: invoice {}", rem.level, r.invoice_number),
+                                format!(
+                                    "Dear {},\nwe have not received payment of invoice {} ({money}, due {}). Please pay by {} to bankgiro with OCR {}.{}\nShort of money? Ask for more time under Mina sidor or call us.",
+                                    r.name,
+                                    r.invoice_number,
+                                    r.due_on,
+                                    rem.due,
+                                    r.ocr,
+                                    if rem.fee_ore > 0 {
+                                        format!(
+                                            " A reminder fee of {fee} is added to your next invoice."
+                                        )
+                                    } else {
+                                        String::new()
+                                    }
+                                ),
+                            )
+                        } else {
+                            (
+                                format!("Påminnelse {}: faktura {}", rem.level, r.invoice_number),
+                                format!(
+                                    "Hej {},\nvi har inte fått betalt för faktura {} ({money}, förföll {}). Betala senast {} till bankgiro med OCR {}.{}\nHar du svårt att betala? Ansök om anstånd på Mina sidor eller ring oss.",
+                                    r.name,
+                                    r.invoice_number,
+                                    r.due_on,
+                                    rem.due,
+                                    r.ocr,
+                                    if rem.fee_ore > 0 {
+                                        format!(
+                                            " En påminnelseavgift på {fee} läggs på din nästa faktura."
+                                        )
+                                    } else {
+                                        String::new()
+                                    }
+                                ),
+                            )
+                        };
+                        let (channel, recipient) =
+                            match (r.preferred_channel.as_str(), &r.email, &r.phone) {
+                                ("email", Some(e), _) => ("email", e.clone()),
+                                ("sms", _, Some(p)) => ("sms", p.clone()),
+                                (_, Some(e), _) => ("email", e.clone()),
+                                _ => ("letter", r.name.clone()),
+                            };
+                        texts.push((
+                            r.id,
+                            channel.to_owned(),
+                            recipient,
+                            subject,
+                            format!("{body}\n#{}", rem.level),
+                        ));
+                    }
+                    Some(DunningStep::DebtCollection) => collection.push(r.id),
+                    None => {}
+                }
+            }
+            let mut tx = self.store().begin().await?;
+            store::credit::break_arrangements(&mut tx, &broken).await?;
+            report.broken_arrangements += broken.len() as u64;
+            let recorded: std::collections::HashSet<i64> =
+                store::credit::record_reminders(&mut tx, &reminders, now)
+                    .await?
+                    .into_iter()
+                    .collect();
+            report.reminders += recorded.len() as u64;
+            let charges: Vec<_> = charges
+                .into_iter()
+                .filter(|c| recorded.contains(&c.1))
+                .collect();
+            report.fees_ore += charges.iter().map(|c| c.3).sum::<i64>();
+            store::credit::record_charges(&mut tx, &charges).await?;
+            let customer_of: HashMap<i64, i64> =
+                page.iter().map(|r| (r.id, r.customer_id)).collect();
+            let keys: Vec<String> = texts
+                .iter()
+                .map(|t| format!("reminder:{}:{}", t.0, t.4.rsplit('#').next().unwrap_or("0")))
+                .collect();
+            let msgs: Vec<store::outbox::NewMessage<'_>> = texts
+                .iter()
+                .zip(&keys)
+                .filter(|(t, _)| recorded.contains(&t.0))
+                .map(|(t, key)| store::outbox::NewMessage {
+                    channel: &t.1,
+                    customer_id: customer_of.get(&t.0).copied(),
+                    recipient: &t.2,
+                    subject: &t.3,
+                    body_text: t.4.rsplit_once("\n#").map_or(t.4.as_str(), |(b, _)| b),
+                    attachment: None,
+                    status,
+                    dedupe_key: Some(key),
+                    now,
+                })
+                .collect();
+            store::outbox::insert_many(&mut tx, &msgs).await?;
+            store::credit::to_collection(&mut tx, &collection, &today_s).await?;
+            report.to_collection += collection.len() as u64;
+            tx.commit().await?;
+        }
+        // Interest on invoices paid late.
+        let mut after = 0;
+        loop {
+            let page = store::credit::paid_late_without_interest(self.store(), after, 5000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            let ids: Vec<i64> = page.iter().map(|r| r.id).collect();
+            let mut payments: HashMap<i64, Vec<(jiff::civil::Date, i64)>> = HashMap::new();
+            for (inv, d, ore) in store::credit::payments_of(self.store(), &ids).await? {
+                if let Some(d) = date(&d) {
+                    payments.entry(inv).or_default().push((d, ore));
+                }
+            }
+            let mut waived: HashMap<i64, Vec<(jiff::civil::Date, jiff::civil::Date)>> =
+                HashMap::new();
+            for a in store::credit::arrangements_of(
+                self.store(),
+                &ids,
+                "('approved', 'completed', 'broken')",
+            )
+            .await?
+            {
+                let end = match a.kind.as_str() {
+                    "extension" => a.new_due_on.as_deref().and_then(date),
+                    _ => None,
+                };
+                let end = match end {
+                    Some(e) => Some(e),
+                    None => store::credit::instalments_of(self.store(), &[a.id])
+                        .await?
+                        .last()
+                        .and_then(|i| date(&i.2)),
+                };
+                if let (Some(from), Some(to)) = (date(&a.original_due_on), end) {
+                    let to = a
+                        .broken_on
+                        .as_deref()
+                        .and_then(date)
+                        .map_or(to, |b| b.min(to));
+                    waived
+                        .entry(a.invoice_id)
+                        .or_default()
+                        .push((from.tomorrow().unwrap_or(from), to));
+                }
+            }
+            let mut charges: Vec<store::credit::NewCharge> = Vec::new();
+            for r in &page {
+                let (Some(due), Some(paid_on)) = (date(&r.due_on), date(&r.paid_on)) else {
+                    continue;
+                };
+                let pays = payments.remove(&r.id).unwrap_or_default();
+                let w = waived.remove(&r.id).unwrap_or_default();
+                let b = domain::credit::late_interest(&domain::credit::InterestQuery {
+                    amount_ore: r.amount_ore,
+                    due,
+                    payments: &pays,
+                    until: paid_on,
+                    rates: &rates,
+                    waived: &w,
+                });
+                // Zero is recorded too, so the invoice is not examined again every night.
+                charges.push((
+                    r.customer_id,
+                    r.id,
+                    "interest",
+                    b.total_ore,
+                    today_s.clone(),
+                    format!("interest:{}", r.id),
+                ));
+            }
+            let mut tx = self.store().begin().await?;
+            let n = store::credit::record_charges(&mut tx, &charges).await?;
+            tx.commit().await?;
+            report.interest_posted += charges.iter().filter(|c| c.3 > 0).count() as u64;
+            report.interest_ore += charges.iter().map(|c| c.3).sum::<i64>();
+            let _ = n;
+        }
+        Ok(report)
+    }
+}
+
+/// What a request for more time came to.
+#[derive(Debug, Clone)]
+pub struct ExtensionOutcome {
+    pub arrangement_id: i64,
+    pub assessment: domain::credit::Assessment,
+}
+
+/// A referred request with what the credit officer needs to decide it.
+#[derive(Debug, Clone)]
+pub struct QueueItem {
+    pub arrangement: store::credit::ArrangementRow,
+    pub invoice: store::credit::CreditInvoice,
+    pub customer_name: String,
+    pub reasons: Vec<serde_json::Value>,
+    pub reminders_12m: usize,
+    pub broken_12m: usize,
+    pub collections_12m: usize,
+}
+
+/// One row of the board report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BoardRow {
+    pub month: String,
+    pub segment: String,
+    pub granted: i64,
+    pub deferred_ore: i64,
+    pub interest_waived_ore: i64,
+    pub broken: i64,
+}
+
+fn invoice_state(
+    i: &store::credit::CreditInvoice,
+    today: jiff::civil::Date,
+) -> domain::credit::InvoiceState {
+    use domain::credit::InvoiceState;
+    match i.status.as_str() {
+        "paid" => InvoiceState::Paid,
+        "extension" => InvoiceState::InExtension,
+        "collection" => InvoiceState::WithCollection,
+        _ if i.paid_ore >= i.amount_ore => InvoiceState::Paid,
+        _ if date(&i.due_on).is_some_and(|d| d < today) => InvoiceState::Overdue,
+        _ if i.paid_ore > 0 => InvoiceState::PartlyPaid,
+        _ => InvoiceState::Open,
+    }
+}
+
+impl Services {
+    /// The credit policy in force now.
+    pub async fn credit_policy_now(&self) -> Result<domain::policy::CreditPolicy> {
+        self.credit_policy().await
+    }
+
+    async fn credit_policy(&self) -> Result<domain::policy::CreditPolicy> {
+        match self
+            .policy_at(domain::policy::Capability::Credit, self.now())
+            .await?
+        {
+            domain::policy::PolicyBody::Credit(p) => Ok(p),
+            _ => Err(ServiceError::Internal(
+                "credit policy of another kind".into(),
+            )),
+        }
+    }
+
+    async fn payment_history(
+        &self,
+        customer: i64,
+        months: u32,
+    ) -> Result<domain::credit::PaymentHistory> {
+        let since = self
+            .today()
+            .checked_sub(jiff::Span::new().months(i64::from(months.min(600))))
+            .unwrap_or(self.today());
+        let (r, b, c, active) =
+            store::credit::history(self.store(), customer, &since.to_string()).await?;
+        Ok(domain::credit::PaymentHistory {
+            reminders: r.iter().filter_map(|d| date(d)).collect(),
+            broken_arrangements: b.iter().filter_map(|d| date(d)).collect(),
+            debt_collections: c.iter().filter_map(|d| date(d)).collect(),
+            active_arrangements: u32::try_from(active).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// A customer (portal) or an agent (phone) asks for a new due date or instalments. Within
+    /// the policy in force it is approved at once; otherwise it goes to the credit officers'
+    /// queue; impossible requests are refused. The reasons are kept with the request.
+    pub async fn request_extension(
+        &self,
+        actor: &Actor,
+        invoice_id: i64,
+        ask: domain::credit::Ask,
+    ) -> Result<ExtensionOutcome> {
+        use domain::credit::Decision;
+        let invoice = store::credit::credit_invoice(self.store(), invoice_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let source = match actor.role {
+            Some(domain::role::Role::Customer) => {
+                if actor.customer_id != Some(invoice.customer_id) {
+                    return Err(ServiceError::NotFound);
+                }
+                "portal"
+            }
+            Some(
+                domain::role::Role::Agent
+                | domain::role::Role::CreditOfficer
+                | domain::role::Role::Admin,
+            ) => "agent",
+            _ => return Err(ServiceError::Forbidden),
+        };
+        let policy = self.credit_policy().await?;
+        let today = self.today();
+        let due = date(&invoice.due_on)
+            .ok_or_else(|| ServiceError::Internal("invoice due date unreadable".into()))?;
+        let history = self
+            .payment_history(invoice.customer_id, policy.require_clean_history_months)
+            .await?;
+        let req = domain::credit::ExtensionRequest {
+            outstanding_ore: invoice.amount_ore - invoice.paid_ore,
+            due,
+            state: invoice_state(&invoice, today),
+            ask,
+        };
+        let assessment = domain::credit::assess_extension(&req, &history, &policy, today);
+        let reasons = serde_json::to_string(&assessment.reasons)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let (kind, new_due, instalments) = match ask {
+            domain::credit::Ask::NewDueDate(d) => ("extension", Some(d.to_string()), None),
+            domain::credit::Ask::Instalments(n) => (
+                "instalments",
+                assessment.schedule.last().map(|s| s.0.to_string()),
+                Some(i64::from(n)),
+            ),
+        };
+        let status = match assessment.decision {
+            Decision::Approve => "approved",
+            Decision::Refer => "referred",
+            Decision::Refuse => "refused",
+        };
+        let mut tx = self.store().begin().await?;
+        let id = store::credit::insert_arrangement(
+            &mut tx,
+            &store::credit::NewArrangement {
+                invoice_id,
+                customer_id: invoice.customer_id,
+                kind,
+                status,
+                source,
+                original_due_on: &invoice.due_on,
+                new_due_on: new_due.as_deref(),
+                instalments,
+                amount_ore: req.outstanding_ore,
+                waive_interest: policy.waive_interest,
+                reasons: &reasons,
+                requested_by: &actor.name,
+                decided_by: (status != "referred").then_some("policy"),
+                now: self.now_micros(),
+            },
+        )
+        .await?;
+        if !assessment.schedule.is_empty() && kind == "instalments" {
+            let rows: Vec<(String, i64)> = assessment
+                .schedule
+                .iter()
+                .map(|(d, o)| (d.to_string(), *o))
+                .collect();
+            store::credit::insert_instalments(&mut tx, id, &rows).await?;
+        }
+        if status == "approved" {
+            store::credit::set_invoice_status(&mut tx, invoice_id, "extension").await?;
+        }
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            &Event {
+                action: "extension_requested",
+                object_kind: "arrangement",
+                object_id: &id.to_string(),
+                outcome: Outcome::Success,
+                detail: status,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ExtensionOutcome {
+            arrangement_id: id,
+            assessment,
+        })
+    }
+
+    /// The credit officers' queue: referred requests, oldest first, with payment history.
+    pub async fn credit_queue(&self) -> Result<Vec<QueueItem>> {
+        let mut out = Vec::new();
+        for a in store::credit::arrangements_with_status(self.store(), "referred", 200).await? {
+            out.push(self.queue_item(a).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn arrangement_detail(&self, id: i64) -> Result<QueueItem> {
+        let a = store::credit::arrangement(self.store(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.queue_item(a).await
+    }
+
+    async fn queue_item(&self, a: store::credit::ArrangementRow) -> Result<QueueItem> {
+        let invoice = store::credit::credit_invoice(self.store(), a.invoice_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let customer = store::customers::get(self.store(), a.customer_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let h = self.payment_history(a.customer_id, 12).await?;
+        let reasons: Vec<serde_json::Value> = serde_json::from_str(&a.reasons).unwrap_or_default();
+        Ok(QueueItem {
+            reminders_12m: h.reminders.len(),
+            broken_12m: h.broken_arrangements.len(),
+            collections_12m: h.debt_collections.len(),
+            arrangement: a,
+            invoice,
+            customer_name: customer.name,
+            reasons,
+        })
+    }
+
+    /// A credit officer decides a referred request, saying why.
+    pub async fn decide_extension(
+        &self,
+        actor: &Actor,
+        id: i64,
+        approve: bool,
+        note: &str,
+    ) -> Result<()> {
+        if !matches!(
+            actor.role,
+            Some(domain::role::Role::CreditOfficer | domain::role::Role::Admin)
+        ) {
+            return Err(ServiceError::Forbidden);
+        }
+        if note.trim().is_empty() {
+            return Err(ServiceError::invalid(
+                "note",
+                "skriv varför (syns i historiken)",
+            ));
+        }
+        let a = store::credit::arrangement(self.store(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let mut tx = self.store().begin().await?;
+        let status = if approve { "approved" } else { "refused" };
+        if !store::credit::decide(
+            &mut tx,
+            id,
+            status,
+            &actor.name,
+            note.trim(),
+            self.now_micros(),
+        )
+        .await?
+        {
+            return Err(ServiceError::Conflict("ärendet är redan avgjort".into()));
+        }
+        if approve {
+            store::credit::set_invoice_status(&mut tx, a.invoice_id, "extension").await?;
+        }
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            &Event {
+                action: "extension_decided",
+                object_kind: "arrangement",
+                object_id: &id.to_string(),
+                outcome: Outcome::Success,
+                detail: status,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn customer_credit(
+        &self,
+        customer: i64,
+    ) -> Result<(
+        Vec<store::credit::CreditInvoice>,
+        Vec<store::credit::ArrangementRow>,
+    )> {
+        Ok((
+            store::credit::unpaid_invoices_of(self.store(), customer).await?,
+            store::credit::customer_arrangements(self.store(), customer).await?,
+        ))
+    }
+
+    pub async fn collection_list(
+        &self,
+    ) -> Result<Vec<(store::credit::CreditInvoice, String, Option<String>)>> {
+        Ok(store::credit::collection_list(self.store()).await?)
+    }
+
+    /// Extensions granted, amounts deferred, interest waived and broken arrangements per month
+    /// and customer segment (private, business).
+    pub async fn board_report(&self) -> Result<Vec<BoardRow>> {
+        let rates = self.reference_rates().await?;
+        let mut waived: HashMap<(String, String), i64> = HashMap::new();
+        for status in ["approved", "completed", "broken"] {
+            for a in store::credit::arrangements_with_status(self.store(), status, 100_000).await? {
+                if !a.waive_interest {
+                    continue;
+                }
+                let (Some(from), Some(to)) = (
+                    date(&a.original_due_on),
+                    a.new_due_on.as_deref().and_then(date),
+                ) else {
+                    continue;
+                };
+                let b = domain::credit::late_interest(&domain::credit::InterestQuery {
+                    amount_ore: a.amount_ore,
+                    due: from,
+                    payments: &[],
+                    until: to,
+                    rates: &rates,
+                    waived: &[],
+                });
+                let kind = store::customers::get(self.store(), a.customer_id)
+                    .await?
+                    .map(|c| c.kind)
+                    .unwrap_or_default();
+                *waived
+                    .entry((a.original_due_on[..7].to_owned(), kind))
+                    .or_default() += b.total_ore;
+            }
+        }
+        Ok(store::credit::board_report(self.store())
+            .await?
+            .into_iter()
+            .map(|(month, segment, granted, deferred, broken)| BoardRow {
+                interest_waived_ore: waived
+                    .get(&(month.clone(), segment.clone()))
+                    .copied()
+                    .unwrap_or(0),
+                month,
+                segment,
+                granted,
+                deferred_ore: deferred,
+                broken,
+            })
+            .collect())
     }
 }

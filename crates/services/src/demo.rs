@@ -656,18 +656,19 @@ impl Services {
         tx.commit().await?;
         summary.meter_points = n_points;
 
-        // A year of monthly invoices per customer, with payments as each customer's habit has it.
+        // A year of monthly invoices per customer and this month's bill, with payments as each
+        // customer's habit has it (this month's is mostly not due yet).
         // Month by month, so invoice numbers and OCR references (month first) are inserted in key
         // order: index appends instead of random B-tree inserts. A commit every COMMIT_EVERY rows
         // lets SQLite checkpoint its WAL; the SQLite demo is built in a side file and renamed when
         // complete, so the town still appears all at once.
-        progress.stage("Fakturor och betalningar", 12 * n_customers as u64);
+        progress.stage("Fakturor och betalningar", 13 * n_customers as u64);
         let first_month = today.first_of_month().saturating_sub(12.months());
         let mut tx = self.store().begin().await?;
         let mut invoices = Vec::with_capacity(BATCH);
         let mut payments = Vec::with_capacity(BATCH);
         let mut since_commit = 0usize;
-        for m in 0..12i32 {
+        for m in 0..13i32 {
             for c in 0..n_customers {
                 let kind = points[c].kind;
                 let sites = 1 + usize::from(owner.len() > n_customers && c % 7 == 0);
@@ -710,9 +711,12 @@ impl Services {
                 };
                 let partial =
                     matches!(payer[c], Payer::OftenLate | Payer::Chronic) && rng.random_bool(0.15);
+                // The demo's portal customer (the first) has this month's bill still to pay, so
+                // Mina sidor and the extension request have something to show.
                 let paid_on = days_late
                     .map(|d| due.saturating_add(d.days()))
-                    .filter(|d| *d <= today);
+                    .filter(|d| *d <= today)
+                    .filter(|_| !(c == 0 && m == 12));
                 let paid = match paid_on {
                     Some(_) if partial => base / 2,
                     Some(_) => base,
@@ -927,6 +931,12 @@ impl Services {
         )
         .await?;
         self.set_up_standard_site(&system, site_id).await?;
+        // The reference rates of räntelagen, as finance would keep them, and customer terms that
+        // (mostly) agree to a reminder fee.
+        self.reference_rates().await?;
+        let mut tx = self.store().begin().await?;
+        store::credit::demo_fee_agreement(&mut tx).await?;
+        tx.commit().await?;
         self.seed_demo_visits(site_id, &customer_ids, seed).await?;
         progress.inc(1);
         for role in Role::ALL {

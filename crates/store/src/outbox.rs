@@ -62,6 +62,61 @@ pub async fn insert(tx: &mut Tx, m: &NewMessage<'_>) -> Result<Option<i64>> {
     }))
 }
 
+/// Queues many messages, one statement per batch; repeated dedupe keys are skipped. Returns how
+/// many were queued.
+pub async fn insert_many(tx: &mut Tx, msgs: &[NewMessage<'_>]) -> Result<u64> {
+    let mut n = 0u64;
+    for chunk in msgs.chunks(200) {
+        let values = (0..chunk.len())
+            .map(|i| {
+                let b = i * 11;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 0, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10,
+                    b + 11
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO outbox (channel, customer_id, recipient, subject, body_text, attachment_name, attachment_type, attachment_body, status, attempts, dedupe_key, created_at) \
+             VALUES {values} ON CONFLICT (dedupe_key) DO NOTHING"
+        );
+        n += with_tx!(tx, |conn| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for m in chunk {
+                let (an, at, ab) = match m.attachment {
+                    Some((n, t, b)) => (Some(n), Some(t), Some(b)),
+                    None => (None, None, None),
+                };
+                q = q
+                    .bind(m.channel)
+                    .bind(m.customer_id)
+                    .bind(m.recipient)
+                    .bind(m.subject)
+                    .bind(m.body_text)
+                    .bind(an)
+                    .bind(at)
+                    .bind(ab)
+                    .bind(m.status)
+                    .bind(m.dedupe_key)
+                    .bind(m.now);
+            }
+            q.execute(conn).await?.rows_affected()
+        });
+    }
+    Ok(n)
+}
+
 pub async fn list(store: &Store, limit: i64, offset: i64) -> Result<Vec<OutboxRow>> {
     let sql = format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1 OFFSET $2");
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, OutboxRow>(

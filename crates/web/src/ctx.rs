@@ -94,6 +94,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     if role == Role::Customer {
         v.push(("/mina-sidor", "nav-portal"));
         v.push(("/mina-sidor/besok", "nav-visits"));
+        v.push(("/mina-sidor/anstand", "nav-extension"));
     } else {
         v.push(("/personal", "nav-home"));
     }
@@ -106,6 +107,12 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     }
     if matches!(role, Role::ContinuityManager | Role::Admin) {
         v.push(("/kundcenter/installningar", "nav-site-settings"));
+    }
+    if matches!(role, Role::CreditOfficer | Role::Admin) {
+        v.push(("/kredit", "nav-credit"));
+    }
+    if matches!(role, Role::Finance | Role::Admin) {
+        v.push(("/ekonomi", "nav-finance"));
     }
     if matches!(role, Role::ContinuityManager | Role::Admin) {
         v.push(("/admin/policyer", "nav-policies"));

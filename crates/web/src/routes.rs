@@ -6,7 +6,7 @@ use domain::role::Role;
 use services::customers::{CUSTOMER_READERS, IDENTITY_READERS};
 
 use crate::access::Access;
-use crate::{AppState, api, pages, visits};
+use crate::{AppState, api, credit, pages, visits};
 
 pub struct RouteSpec {
     pub method: &'static str,
@@ -22,6 +22,12 @@ const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
 const CUSTOMER: &[Role] = &[Role::Customer];
 /// The customer-centre desk: agents (and admins).
 const DESK: &[Role] = &[Role::Agent, Role::Admin];
+/// Credit officers decide referred requests for more time.
+const CREDIT: &[Role] = &[Role::CreditOfficer, Role::Admin];
+/// The debt-collection list: credit officers and finance.
+const COLLECTION: &[Role] = &[Role::CreditOfficer, Role::Finance, Role::Admin];
+/// Payments, matching, reference rates, the board report.
+const FINANCE: &[Role] = &[Role::Finance, Role::Admin];
 /// Who sets a site's hours, desks and services.
 const SITE_ADMINS: &[Role] = &[Role::ContinuityManager, Role::Admin];
 
@@ -258,6 +264,74 @@ pub fn table() -> Vec<RouteSpec> {
             "/kundcenter/installningar/nytt",
             Access::Roles(SITE_ADMINS),
             visits::settings_new_site
+        ),
+        // Credit.
+        route!(
+            get,
+            "/mina-sidor/anstand",
+            Access::Roles(CUSTOMER),
+            credit::portal
+        ),
+        route!(
+            post,
+            "/mina-sidor/anstand",
+            Access::Roles(CUSTOMER),
+            credit::portal_submit
+        ),
+        route!(get, "/kredit", Access::Roles(CREDIT), credit::queue),
+        route!(
+            get,
+            "/kredit/inkasso",
+            Access::Roles(COLLECTION),
+            credit::collection
+        ),
+        route!(
+            get,
+            "/kredit/inkasso.csv",
+            Access::Roles(COLLECTION),
+            credit::collection_csv
+        ),
+        route!(get, "/kredit/{id}", Access::Roles(CREDIT), credit::case),
+        route!(
+            post,
+            "/kredit/{id}/beslut",
+            Access::Roles(CREDIT),
+            credit::decide
+        ),
+        route!(get, "/ekonomi", Access::Roles(FINANCE), credit::finance),
+        RouteSpec {
+            method: "POST",
+            path: "/ekonomi/bgmax",
+            access: Access::Roles(FINANCE),
+            // A day's BgMax file is small, but a month's can be tens of megabytes.
+            handler: || {
+                post(credit::upload_bgmax)
+                    .layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024))
+            },
+        },
+        route!(
+            post,
+            "/ekonomi/betalningar/{id}/matcha",
+            Access::Roles(FINANCE),
+            credit::match_payment
+        ),
+        route!(
+            post,
+            "/ekonomi/referensranta",
+            Access::Roles(FINANCE),
+            credit::set_rate
+        ),
+        route!(
+            post,
+            "/ekonomi/paminnelsekorning",
+            Access::Roles(FINANCE),
+            credit::run_dunning
+        ),
+        route!(
+            get,
+            "/ekonomi/styrelserapport.csv",
+            Access::Roles(FINANCE),
+            credit::board_report_csv
         ),
         route!(get, "/api/openapi.json", Access::Public, api::openapi),
         route!(get, "/api/v1/sites", Access::Roles(STAFF), api::sites),

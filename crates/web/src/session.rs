@@ -206,6 +206,29 @@ pub async fn csrf_layer(State(_state): State<AppState>, req: Request, next: Next
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    // A file upload (multipart) carries its token in the query string, so the body is neither
+    // buffered nor parsed here; the handler streams it with its own size limit.
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        let given = header_token.or_else(|| {
+            req.uri().query().and_then(|q| {
+                form_urlencoded_pairs(q.as_bytes())
+                    .into_iter()
+                    .find(|(k, _)| k == "csrf")
+                    .map(|(_, v)| v)
+            })
+        });
+        return match given {
+            Some(t) if !expected.is_empty() && constant_time_eq(&t, &expected) => {
+                next.run(req).await
+            }
+            _ => AppError::Csrf.into_response(),
+        };
+    }
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)

@@ -117,7 +117,7 @@ async fn shares_placements_and_numbers_are_plausible() {
         assert_eq!(paid.len(), 12);
         assert_eq!(
             store::customers::count_invoices(store).await.unwrap(),
-            600 * 12
+            600 * 13
         );
     }
 }

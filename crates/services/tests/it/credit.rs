@@ -1,0 +1,564 @@
+//! Credit on both backends: BgMax imports (samples, matching, idempotency, concurrency, bad
+//! files), reminders with and without an agreed fee, the debt-collection list, late-payment
+//! interest (paid late, partly paid, inside an extension, after a broken arrangement), and
+//! extension requests approved by policy or decided by a credit officer.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use domain::credit::Ask;
+use domain::role::Role;
+use formats::bgmax::{Date as BgDate, LineEnding, Payment, PaymentKind, Timestamp, Writer};
+use jiff::civil::{Date, date};
+use services::{Actor, FixedClock, Services};
+use test_support::{BACKENDS, test_settings, test_store};
+
+fn sample_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/formats/bgmax");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "../shared/data missing and CI=true"
+    );
+    eprintln!("SKIPPED: ../shared/data missing ({})", dir.display());
+    None
+}
+
+/// Services on a fresh database with the clock at `at` (Stockholm noon).
+async fn services(
+    backend: test_support::Backend,
+    at: Date,
+) -> Option<(Services, Arc<FixedClock>, test_support::TestDb)> {
+    let (store, db) = test_store(backend).await?;
+    let clock = Arc::new(FixedClock::new(noon(at)));
+    Some((
+        Services::new(store, clock.clone(), test_settings(false)),
+        clock,
+        db,
+    ))
+}
+
+fn noon(d: Date) -> jiff::Timestamp {
+    domain::time::at_civil(
+        d,
+        jiff::civil::time(12, 0, 0, 0),
+        &domain::time::stockholm(),
+    )
+}
+
+fn finance() -> Actor {
+    Actor {
+        role: Some(Role::Finance),
+        name: "ekonomi".into(),
+        ..Actor::system()
+    }
+}
+
+/// A customer and their invoices `(ocr base, amount öre, due date)`; returns (customer id, ocrs).
+async fn customer_with_invoices(
+    s: &Services,
+    n: u32,
+    fee_agreed: bool,
+    invoices: &[(i64, Date)],
+) -> (i64, Vec<String>) {
+    let mut tx = s.store().begin().await.unwrap();
+    store::customers::insert_customers(
+        &mut tx,
+        &[store::customers::NewCustomer {
+            customer_number: format!("{}", 5_000_000 + n),
+            kind: "private".into(),
+            name: format!("Kund {n}"),
+            identity_number: "19121212-1212".into(),
+            email: Some(format!("kund{n}@example.se")),
+            phone: None,
+            language: "sv".into(),
+            preferred_channel: "email".into(),
+            street: "Storgatan 1".into(),
+            postal_code: "691 31".into(),
+            city: "Karlskoga".into(),
+            search_text: format!("kund {n}"),
+            created_at: 0,
+        }],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let cid = store::backend::testing::query_strings(
+        s.store(),
+        &format!(
+            "SELECT CAST(id AS TEXT) FROM customers WHERE customer_number = '{}'",
+            5_000_000 + n
+        ),
+    )
+    .await[0]
+        .parse::<i64>()
+        .unwrap();
+    if fee_agreed {
+        store::backend::testing::execute(
+            s.store(),
+            &format!("UPDATE customers SET reminder_fee_agreed = TRUE WHERE id = {cid}"),
+        )
+        .await;
+    }
+    let mut rows = Vec::new();
+    let mut ocrs = Vec::new();
+    for (k, (amount, due)) in invoices.iter().enumerate() {
+        let ocr = domain::ocr::OcrReference::generate(&format!("{n}{k:03}"), true)
+            .unwrap()
+            .to_string();
+        ocrs.push(ocr.clone());
+        rows.push(store::customers::NewInvoice {
+            customer_id: cid,
+            invoice_number: format!("F{n}-{k}"),
+            ocr,
+            issued_on: due
+                .checked_sub(jiff::Span::new().days(30))
+                .unwrap()
+                .to_string(),
+            due_on: due.to_string(),
+            amount_ore: *amount,
+            paid_ore: 0,
+            status: "open".into(),
+            created_at: 0,
+        });
+    }
+    let mut tx = s.store().begin().await.unwrap();
+    store::customers::insert_invoices(&mut tx, &rows)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (cid, ocrs)
+}
+
+fn bg(d: Date) -> BgDate {
+    BgDate::new(d.year() as u16, d.month() as u8, d.day() as u8).unwrap()
+}
+
+/// A BgMax file paying `(reference, öre, kind)` on `day`, with serials from `serial0`.
+fn bgmax_file(
+    day: Date,
+    stamp_second: u8,
+    payments: &[(&str, i64, PaymentKind)],
+    serial0: u64,
+) -> Vec<u8> {
+    let created = Timestamp {
+        date: bg(day),
+        hour: 6,
+        minute: 0,
+        second: stamp_second,
+        micros: 0,
+    };
+    let mut w = Writer::new(&created, false, LineEnding::CrLf);
+    w.open_section("9912346", None, "SEK");
+    for (i, (reference, ore, kind)) in payments.iter().enumerate() {
+        w.payment(&Payment {
+            line: 0,
+            kind: *kind,
+            sender_bankgiro: "3783511".into(),
+            reference: (*reference).into(),
+            reference_code: 2,
+            amount_ore: *ore,
+            channel_code: 1,
+            bgc_serial: format!("{:012}", serial0 + i as u64),
+            image_marker: false,
+            deduction_code: (*kind == PaymentKind::Deduction).then_some(0),
+            extra_references: Vec::new(),
+            informations: Vec::new(),
+            payer_name: None,
+            payer_address: None,
+            payer_org_number: None,
+        });
+    }
+    w.close_section("99123465", bg(day), "00001", None);
+    w.finish()
+}
+
+async fn invoice_status(s: &Services, ocr: &str) -> (String, i64) {
+    let r = store::credit::invoice_by_ocr_or_number(s.store(), ocr)
+        .await
+        .unwrap()
+        .unwrap();
+    (r.status, r.paid_ore)
+}
+
+#[tokio::test]
+async fn bankgirots_example_files_import_once_and_bad_ones_name_the_line() {
+    let Some(dir) = sample_dir() else { return };
+    for backend in BACKENDS {
+        let Some((s, _, _db)) = services(backend, date(2026, 11, 23)).await else {
+            continue;
+        };
+        let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+        let plain = read("bangiroinbetalningar_exempelfil_avtalutantillval_kontroller_sv.txt");
+        let r = s.import_bgmax(&finance(), &plain).await.unwrap();
+        assert_eq!(
+            (r.payments, r.unmatched, r.already_imported),
+            (5, 5, 0),
+            "{backend:?} {r:?}"
+        );
+        assert_eq!(r.amount_ore, 85_000);
+        // The same file again, and the same file with other line endings: nothing new.
+        let again = s.import_bgmax(&finance(), &plain).await.unwrap();
+        assert_eq!((again.payments, again.already_imported), (0, 5));
+        let lf = read(
+            "bangiroinbetalningar_exempelfil_avtalutantillval_kontroller_sv-with-new-line.txt",
+        );
+        assert_eq!(
+            s.import_bgmax(&finance(), &lf)
+                .await
+                .unwrap()
+                .already_imported,
+            5
+        );
+        // Another file under the same TK01 timestamp and bankgiro is refused, not skipped.
+        let other = read("bankgiroinbetalningar_exempelfil_avtal-om-ocr-kontroll_sv.txt");
+        let e = s
+            .import_bgmax(&finance(), &other)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("same TK01 timestamp"), "{e}");
+        let images = read(
+            "bankgiroinbetalningar_bildfil_avtal-ocr-kontroll_utokad-blankettregistrering-ocr-kontroll_exempelfil.txt",
+        );
+        assert_eq!(
+            s.import_bgmax(&finance(), &images).await.unwrap().payments,
+            6
+        );
+        // A file with a TAB: the error names line 17, and nothing is recorded.
+        let before = s.unmatched_payments(1000).await.unwrap().len();
+        let tab =
+            read("bankgiroinbetalningar_exempelfil_avtal-om-ocr-kontroll_checksiffra_langd_sv.txt");
+        let e = s
+            .import_bgmax(&finance(), &tab)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("line 17, field record"), "{e}");
+        assert_eq!(s.unmatched_payments(1000).await.unwrap().len(), before);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn payments_match_by_ocr_partial_and_over_payments_and_never_twice() {
+    for backend in BACKENDS {
+        let Some((s, _, _db)) = services(backend, date(2026, 11, 23)).await else {
+            continue;
+        };
+        let due = date(2026, 11, 10);
+        let (_, ocr) =
+            customer_with_invoices(&s, 1, false, &[(50_000, due), (30_000, due), (20_000, due)])
+                .await;
+        let file = bgmax_file(
+            date(2026, 11, 20),
+            1,
+            &[
+                (&ocr[0], 50_000, PaymentKind::Payment),
+                (&ocr[1], 10_000, PaymentKind::Payment),
+                (&ocr[2], 25_000, PaymentKind::Payment),
+                ("9999999999992", 700, PaymentKind::Payment),
+                (&ocr[0], 1_000, PaymentKind::Deduction),
+            ],
+            1,
+        );
+        // The same file twice at the same time records one set of payments.
+        let f = finance();
+        let (a, b) = tokio::join!(s.import_bgmax(&f, &file), s.import_bgmax(&f, &file));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        let (first, second) = if a.payments > 0 { (a, b) } else { (b, a) };
+        assert_eq!(first.payments, 5, "{backend:?} {first:?}");
+        assert_eq!((first.matched, first.unmatched), (3, 2));
+        assert_eq!(first.amount_ore, 50_000 + 10_000 + 25_000 + 700 - 1_000);
+        assert_eq!((second.payments, second.already_imported), (0, 5));
+        assert_eq!(invoice_status(&s, &ocr[0]).await, ("paid".into(), 50_000));
+        assert_eq!(
+            invoice_status(&s, &ocr[1]).await,
+            ("partly_paid".into(), 10_000)
+        );
+        assert_eq!(invoice_status(&s, &ocr[2]).await, ("paid".into(), 20_000));
+        // The unknown reference, the deduction and the 50 kr over-payment wait for a person.
+        let queue = s.unmatched_payments(100).await.unwrap();
+        let mut amounts: Vec<i64> = queue.iter().map(|p| p.amount_ore).collect();
+        amounts.sort_unstable();
+        assert_eq!(amounts, vec![-1_000, 700, 5_000]);
+        // Matching the unknown one by hand pays the second invoice further.
+        let unknown = queue.iter().find(|p| p.amount_ore == 700).unwrap().id;
+        s.match_payment(&finance(), unknown, &ocr[1]).await.unwrap();
+        assert_eq!(
+            invoice_status(&s, &ocr[1]).await,
+            ("partly_paid".into(), 10_700)
+        );
+        assert!(
+            s.match_payment(&finance(), unknown, &ocr[1]).await.is_err(),
+            "matched twice"
+        );
+    }
+}
+
+#[tokio::test]
+async fn reminders_fees_only_where_agreed_then_debt_collection() {
+    for backend in BACKENDS {
+        let Some((s, _, _db)) = services(backend, date(2026, 11, 23)).await else {
+            continue;
+        };
+        let due = date(2026, 10, 1);
+        let (_, no_fee) = customer_with_invoices(&s, 2, false, &[(40_000, due)]).await;
+        let (_, fee) = customer_with_invoices(&s, 3, true, &[(40_000, due)]).await;
+        let day1 = date(2026, 10, 20);
+        let r = s.run_dunning(day1).await.unwrap();
+        assert_eq!(r.reminders, 2, "{backend:?} {r:?}");
+        assert_eq!(r.fees_ore, 6_000, "only the customer who agreed pays a fee");
+        assert_eq!(r.fees_not_agreed, 1);
+        assert_eq!(invoice_status(&s, &no_fee[0]).await.0, "overdue");
+        // The same night again: nothing new.
+        let again = s.run_dunning(day1).await.unwrap();
+        assert_eq!((again.reminders, again.fees_ore), (0, 0));
+        let msgs = s.outbox(50, 0).await.unwrap();
+        assert_eq!(
+            msgs.iter()
+                .filter(|m| m.subject.starts_with("Påminnelse 1"))
+                .count(),
+            2
+        );
+        // Level 2 after the first reminder's due date plus grace; then the collection list.
+        let r2 = s.run_dunning(date(2026, 11, 25)).await.unwrap();
+        assert_eq!(r2.reminders, 2);
+        let r3 = s.run_dunning(date(2026, 12, 31)).await.unwrap();
+        assert_eq!(r3.to_collection, 2);
+        assert_eq!(invoice_status(&s, &fee[0]).await.0, "collection");
+        assert_eq!(s.collection_list().await.unwrap().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn interest_for_late_and_partial_payments_but_not_inside_an_extension() {
+    for backend in BACKENDS {
+        let Some((s, clock, _db)) = services(backend, date(2024, 3, 20)).await else {
+            continue;
+        };
+        // 10 000 kr due 2024-03-31 paid 2024-04-30: 30 days at 12 % = 98,63 kr.
+        let due = date(2024, 3, 31);
+        let (cid, late) = customer_with_invoices(
+            &s,
+            4,
+            false,
+            &[(1_000_000, due), (1_000_000, due), (1_000_000, due)],
+        )
+        .await;
+        // Invoice 1: paid late in full. Invoice 2: half on time, half late. Invoice 3: in an
+        // extension to 2024-04-30 granted before the due date, paid on that day.
+        let customer = Actor {
+            role: Some(Role::Customer),
+            customer_id: Some(cid),
+            name: "kund".into(),
+            ..Actor::system()
+        };
+        let ext = s
+            .request_extension(
+                &customer,
+                invoice_id(&s, &late[2]).await,
+                Ask::NewDueDate(date(2024, 4, 30)),
+            )
+            .await
+            .unwrap();
+        // 10 000 kr is more than the policy grants by itself: a credit officer approves it.
+        assert_eq!(
+            ext.assessment.decision,
+            domain::credit::Decision::Refer,
+            "{:?}",
+            ext.assessment.reasons
+        );
+        let officer = Actor {
+            role: Some(Role::CreditOfficer),
+            name: "kredit".into(),
+            ..Actor::system()
+        };
+        s.decide_extension(
+            &officer,
+            ext.arrangement_id,
+            true,
+            "Tillfälligt inkomstbortfall",
+        )
+        .await
+        .unwrap();
+        assert_eq!(invoice_status(&s, &late[2]).await.0, "extension");
+        s.import_bgmax(
+            &finance(),
+            &bgmax_file(
+                date(2024, 3, 29),
+                1,
+                &[(&late[1], 500_000, PaymentKind::Payment)],
+                1,
+            ),
+        )
+        .await
+        .unwrap();
+        clock.set(noon(date(2024, 5, 1)));
+        // No reminder for the invoice in its extension while it runs.
+        let r = s.run_dunning(date(2024, 4, 20)).await.unwrap();
+        assert_eq!(
+            r.reminders, 2,
+            "{backend:?}: only the two without an extension are reminded"
+        );
+        s.import_bgmax(
+            &finance(),
+            &bgmax_file(
+                date(2024, 4, 30),
+                2,
+                &[
+                    (&late[0], 1_000_000, PaymentKind::Payment),
+                    (&late[1], 500_000, PaymentKind::Payment),
+                    (&late[2], 1_000_000, PaymentKind::Payment),
+                ],
+                10,
+            ),
+        )
+        .await
+        .unwrap();
+        let r = s.run_dunning(date(2024, 5, 1)).await.unwrap();
+        assert_eq!(r.interest_posted, 2, "{backend:?} {r:?}");
+        let charges = store::backend::testing::query_pairs(
+            s.store(),
+            "SELECT i.invoice_number, CAST(c.amount_ore AS TEXT) FROM invoice_charges c JOIN invoices i ON i.id = c.source_invoice_id WHERE c.kind = 'interest' ORDER BY i.invoice_number",
+        )
+        .await;
+        assert_eq!(
+            charges,
+            vec![
+                ("F4-0".to_owned(), "9863".to_owned()),
+                ("F4-1".to_owned(), "4932".to_owned()),
+                ("F4-2".to_owned(), "0".to_owned()),
+            ],
+            "{backend:?}"
+        );
+    }
+}
+
+async fn invoice_id(s: &Services, ocr: &str) -> i64 {
+    store::credit::invoice_by_ocr_or_number(s.store(), ocr)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn a_missed_extension_date_breaks_the_arrangement_and_dunning_resumes() {
+    for backend in BACKENDS {
+        let Some((s, _, _db)) = services(backend, date(2026, 11, 2)).await else {
+            continue;
+        };
+        let due = date(2026, 11, 10);
+        let (cid, ocr) = customer_with_invoices(&s, 5, false, &[(80_000, due)]).await;
+        let customer = Actor {
+            role: Some(Role::Customer),
+            customer_id: Some(cid),
+            name: "kund".into(),
+            ..Actor::system()
+        };
+        let out = s
+            .request_extension(
+                &customer,
+                invoice_id(&s, &ocr[0]).await,
+                Ask::NewDueDate(date(2026, 11, 30)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(out.assessment.decision, domain::credit::Decision::Approve);
+        assert_eq!(
+            s.run_dunning(date(2026, 11, 25)).await.unwrap().reminders,
+            0,
+            "{backend:?}"
+        );
+        let r = s.run_dunning(date(2026, 12, 15)).await.unwrap();
+        assert_eq!(r.broken_arrangements, 1, "{backend:?} {r:?}");
+        assert_eq!(r.reminders, 1, "dunning resumes from the missed date");
+        let (_, arrangements) = s.customer_credit(cid).await.unwrap();
+        assert_eq!(arrangements[0].status, "broken");
+        // Another customer cannot ask for more time on this invoice.
+        let stranger = Actor {
+            customer_id: Some(cid + 1000),
+            ..customer.clone()
+        };
+        assert!(matches!(
+            s.request_extension(
+                &stranger,
+                invoice_id(&s, &ocr[0]).await,
+                Ask::Instalments(3)
+            )
+            .await,
+            Err(services::ServiceError::NotFound)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn a_request_outside_the_policy_goes_to_a_credit_officer_who_decides_it() {
+    for backend in BACKENDS {
+        let Some((s, _, _db)) = services(backend, date(2026, 11, 2)).await else {
+            continue;
+        };
+        let (cid, ocr) =
+            customer_with_invoices(&s, 6, false, &[(2_500_000, date(2026, 11, 10))]).await;
+        let customer = Actor {
+            role: Some(Role::Customer),
+            customer_id: Some(cid),
+            name: "kund".into(),
+            ..Actor::system()
+        };
+        let out = s
+            .request_extension(
+                &customer,
+                invoice_id(&s, &ocr[0]).await,
+                Ask::Instalments(3),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            out.assessment.decision,
+            domain::credit::Decision::Refer,
+            "{backend:?}"
+        );
+        assert!(
+            out.assessment
+                .reasons
+                .iter()
+                .any(|r| !r.passed && r.text_sv().contains("överstiger"))
+        );
+        let queue = s.credit_queue().await.unwrap();
+        assert_eq!(queue.len(), 1);
+        let officer = Actor {
+            role: Some(Role::CreditOfficer),
+            name: "kredit".into(),
+            ..Actor::system()
+        };
+        assert!(
+            s.decide_extension(&officer, out.arrangement_id, true, " ")
+                .await
+                .is_err(),
+            "a reason is required"
+        );
+        s.decide_extension(
+            &officer,
+            out.arrangement_id,
+            true,
+            "Stabil inkomst, engångshändelse",
+        )
+        .await
+        .unwrap();
+        assert!(s.credit_queue().await.unwrap().is_empty());
+        assert_eq!(invoice_status(&s, &ocr[0]).await.0, "extension");
+        let d = s.arrangement_detail(out.arrangement_id).await.unwrap();
+        assert_eq!(d.arrangement.decided_by.as_deref(), Some("kredit"));
+        assert!(
+            s.decide_extension(&officer, out.arrangement_id, false, "igen")
+                .await
+                .is_err(),
+            "decided once"
+        );
+        let report = s.board_report().await.unwrap();
+        assert_eq!(report.iter().map(|r| r.granted).sum::<i64>(), 1);
+    }
+}
