@@ -147,6 +147,14 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import invoices from CSV (layout in the README): all or nothing; invoice numbers imported
+    /// before are skipped; pending fees and interest are billed on the new invoices.
+    Invoices {
+        file: PathBuf,
+        /// Print `{"invoices":N,"amount_ore":N,"already_imported":N,"charges_billed_ore":N}`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -172,6 +180,23 @@ pub enum BenchCommand {
     /// Customer centre: availability of one site over four weeks (through the service), then
     /// bookings over HTTP against a server started in this process on a fresh SQLite database.
     Visits(BenchVisitsArgs),
+    /// Credit: prepares a database of open invoices and a BgMax file paying them (time the
+    /// import with `/usr/bin/time -v beredskap import bgmax …`, printed at the end), and times
+    /// the nightly dunning and interest run over overdue invoices.
+    Credit(BenchCreditArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BenchCreditArgs {
+    /// Payments in the generated BgMax file (one per open invoice).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub payments: usize,
+    /// Overdue invoices for the timed dunning run.
+    #[arg(long, default_value_t = 100_000)]
+    pub overdue: usize,
+    /// Folder for the databases and the file (created; reused files are replaced).
+    #[arg(long, default_value = "bench-credit")]
+    pub dir: PathBuf,
 }
 
 #[derive(Args, Debug)]

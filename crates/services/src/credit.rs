@@ -58,6 +58,14 @@ impl From<store::StoreError> for ImportError {
     }
 }
 
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: the same on every run, unlike a HashMap's random state.
+    let mut h = std::hash::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
 /// A payment of the file in import form.
 struct Entry {
     key: String,
@@ -90,42 +98,49 @@ impl Services {
         let sha = hex::encode(Sha256::digest(bytes));
 
         // Payment keys; a key repeated inside the file (seen in Bankgirot's own examples) gets
-        // its occurrence number, which is stable for the same file.
-        let mut seen: HashMap<String, u32> = HashMap::new();
+        // its occurrence number, which is stable for the same file. The parsed file is consumed
+        // section by section, so its memory is handed over rather than doubled.
+        // Occurrences are counted by a 64-bit hash of the key (16 bytes a payment instead of the
+        // key itself): a collision only numbers a key that was unique anyway, the same way every
+        // time the file is read, so keys stay unique and stable.
+        let mut seen: HashMap<u64, u32> = HashMap::new();
         let mut entries = Vec::with_capacity(
             file.sections
                 .iter()
                 .map(|s| s.payments.len() + s.deductions.len())
                 .sum(),
         );
-        for section in &file.sections {
+        for section in file.sections {
             let date = section.deposit.payment_date.to_string();
-            for p in section.entries() {
+            let mut all: Vec<bgmax::Payment> = section.payments;
+            all.extend(section.deductions);
+            all.sort_by_key(|p| p.line);
+            for p in all {
                 let kind = match p.kind {
                     PaymentKind::Payment => "p",
                     PaymentKind::Deduction => "d",
                 };
+                let amount_ore = p.signed_amount_ore();
                 let base = format!(
                     "{}:{date}:{}:{kind}",
                     section.receiving_bankgiro, p.bgc_serial
                 );
-                let n = seen.entry(base.clone()).or_insert(0);
+                let n = seen.entry(key_hash(&base)).or_insert(0);
                 *n += 1;
                 let key = if *n == 1 { base } else { format!("{base}#{n}") };
                 entries.push(Entry {
                     key,
-                    reference: p.reference.clone(),
+                    reference: p.reference,
                     paid_on: date.clone(),
-                    amount_ore: p.signed_amount_ore(),
+                    amount_ore,
                     deduction: p.kind == PaymentKind::Deduction,
-                    payer: p.payer_name.as_ref().map(|n| n.name.trim().to_owned()),
+                    payer: p.payer_name.map(|n| n.name.trim().to_owned()),
                 });
             }
         }
         drop(seen);
         let count = entries.len() as u64;
         let total: i64 = entries.iter().map(|e| e.amount_ore).sum();
-        drop(file);
 
         let now = self.now_micros();
         let mut tx = self.store().begin().await?;
@@ -461,15 +476,12 @@ impl Services {
         {
             let mut tx = self.store().begin().await?;
             report.marked_overdue = store::credit::mark_overdue(&mut tx, &today_s).await?;
+            store::credit::complete_paid_arrangements(&mut tx).await?;
             tx.commit().await?;
         }
-        let mut after = 0;
-        loop {
-            let page =
-                store::credit::dunning_candidates(self.store(), after, 5000, &today_s).await?;
-            let Some(last) = page.last() else { break };
-            after = last.id;
-            report.examined += page.len() as u64;
+        let candidates = store::credit::dunning_candidates(self.store(), &today_s).await?;
+        report.examined = candidates.len() as u64;
+        for page in candidates.chunks(5000) {
             let in_extension: Vec<i64> = page
                 .iter()
                 .filter(|r| r.status == "extension")
@@ -493,7 +505,7 @@ impl Services {
             let mut charges: Vec<store::credit::NewCharge> = Vec::new();
             let mut collection = Vec::new();
             let mut texts: Vec<(i64, String, String, String, String)> = Vec::new();
-            for r in &page {
+            for r in page {
                 let Some(due) = date(&r.due_on) else { continue };
                 let outstanding = r.amount_ore - r.paid_ore;
                 // An approved arrangement: active until a date or instalment is missed.
@@ -668,11 +680,13 @@ impl Services {
             tx.commit().await?;
         }
         // Interest on invoices paid late.
-        let mut after = 0;
-        loop {
-            let page = store::credit::paid_late_without_interest(self.store(), after, 5000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.id;
+        // Payments are sometimes booked days after they were made; sixty days back covers that.
+        let since = today
+            .checked_sub(jiff::Span::new().days(60))
+            .unwrap_or(today)
+            .to_string();
+        let late = store::credit::paid_late_without_interest(self.store(), &since).await?;
+        for page in late.chunks(5000) {
             let ids: Vec<i64> = page.iter().map(|r| r.id).collect();
             let mut payments: HashMap<i64, Vec<(jiff::civil::Date, i64)>> = HashMap::new();
             for (inv, d, ore) in store::credit::payments_of(self.store(), &ids).await? {
@@ -713,7 +727,7 @@ impl Services {
                 }
             }
             let mut charges: Vec<store::credit::NewCharge> = Vec::new();
-            for r in &page {
+            for r in page {
                 let (Some(due), Some(paid_on)) = (date(&r.due_on), date(&r.paid_on)) else {
                     continue;
                 };
@@ -1099,5 +1113,282 @@ impl Services {
                 broken,
             })
             .collect())
+    }
+}
+
+/// What an invoice import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InvoiceImportReport {
+    pub invoices: u64,
+    pub amount_ore: i64,
+    pub already_imported: u64,
+    /// Fees and interest billed on the new invoices.
+    pub charges_billed_ore: i64,
+}
+
+/// A bad row of an invoice file: where and what.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}, field {field}: {message}")]
+pub struct CsvError {
+    pub line: u64,
+    pub field: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InvoiceImportError {
+    #[error("{0}")]
+    Row(#[from] CsvError),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+impl From<store::StoreError> for InvoiceImportError {
+    fn from(e: store::StoreError) -> Self {
+        InvoiceImportError::Service(e.into())
+    }
+}
+
+/// The columns of an invoice file, in order (see the README).
+pub const INVOICE_COLUMNS: [&str; 6] = [
+    "customer_number",
+    "invoice_number",
+    "issued_on",
+    "due_on",
+    "amount",
+    "ocr",
+];
+
+/// Parses an amount in kronor as written in Sweden or as plain öre-free decimals:
+/// `1 234,50`, `1234.50`, `1234`.
+pub fn parse_kronor(s: &str) -> Option<i64> {
+    let t: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}'))
+        .collect();
+    let t = t.trim_end_matches("kr").replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let ore = whole.parse::<i64>().ok()?.checked_mul(100)?;
+    let frac = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse::<i64>().ok()?
+    };
+    ore.checked_add(frac)
+}
+
+impl Services {
+    /// Imports invoices from CSV (UTF-8, comma or semicolon separated, a header row with
+    /// [`INVOICE_COLUMNS`]). All or nothing: any bad row stops the import and names its line
+    /// and field. An invoice number imported before is skipped. A missing OCR reference is
+    /// generated from the invoice number (Luhn with length digit); a given one must be valid.
+    /// The customer's pending fees and interest are billed on the new invoice.
+    pub async fn import_invoices(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+    ) -> Result<InvoiceImportReport, InvoiceImportError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| CsvError {
+            line: 1,
+            field: "file",
+            message: format!("not UTF-8 ({e}); save the file as UTF-8"),
+        })?;
+        let delimiter = if text.lines().next().is_some_and(|h| h.contains(';')) {
+            b';'
+        } else {
+            b','
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let headers = reader.headers().map_err(|e| CsvError {
+            line: 1,
+            field: "header",
+            message: e.to_string(),
+        })?;
+        let header: Vec<String> = headers.iter().map(|h| h.to_lowercase()).collect();
+        if header != INVOICE_COLUMNS {
+            return Err(CsvError {
+                line: 1,
+                field: "header",
+                message: format!("expected the columns {}", INVOICE_COLUMNS.join(",")),
+            }
+            .into());
+        }
+        struct Row {
+            customer: String,
+            number: String,
+            issued: String,
+            due: String,
+            amount: i64,
+            ocr: String,
+        }
+        let mut rows = Vec::new();
+        let mut numbers = HashSet::new();
+        for (i, rec) in reader.records().enumerate() {
+            let line = i as u64 + 2;
+            let rec = rec.map_err(|e| CsvError {
+                line,
+                field: "row",
+                message: e.to_string(),
+            })?;
+            let get = |k: usize| rec.get(k).unwrap_or("").to_owned();
+            let bad = |field: &'static str, message: String| CsvError {
+                line,
+                field,
+                message,
+            };
+            let customer = get(0);
+            if customer.is_empty() {
+                return Err(bad("customer_number", "missing".into()).into());
+            }
+            let number = get(1);
+            if number.is_empty() || number.len() > 30 {
+                return Err(bad("invoice_number", "1–30 characters".into()).into());
+            }
+            if !numbers.insert(number.clone()) {
+                return Err(bad(
+                    "invoice_number",
+                    format!("{number} appears twice in the file"),
+                )
+                .into());
+            }
+            let issued = domain::time::parse_date(&get(2))
+                .map_err(|_| bad("issued_on", "a date YYYY-MM-DD".into()))?;
+            let due = domain::time::parse_date(&get(3))
+                .map_err(|_| bad("due_on", "a date YYYY-MM-DD".into()))?;
+            if due < issued {
+                return Err(bad("due_on", "before issued_on".into()).into());
+            }
+            let amount = parse_kronor(&get(4)).filter(|a| *a > 0).ok_or_else(|| {
+                bad(
+                    "amount",
+                    format!("{:?} is not an amount in kronor such as 1 234,50", get(4)),
+                )
+            })?;
+            let ocr = match get(5) {
+                s if s.is_empty() => {
+                    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+                    domain::ocr::OcrReference::generate(&digits, true)
+                        .map_err(|e| {
+                            bad(
+                                "ocr",
+                                format!(
+                                    "cannot make an OCR reference from the invoice number: {e}"
+                                ),
+                            )
+                        })?
+                        .as_str()
+                        .to_owned()
+                }
+                s => domain::ocr::OcrReference::parse_with_length_digit(&s)
+                    .map_err(|e| bad("ocr", format!("{s:?}: {e}")))?
+                    .as_str()
+                    .to_owned(),
+            };
+            rows.push(Row {
+                customer,
+                number,
+                issued: issued.to_string(),
+                due: due.to_string(),
+                amount,
+                ocr,
+            });
+        }
+        let mut tx = self.store().begin().await?;
+        let wanted: Vec<&str> = rows
+            .iter()
+            .map(|r| r.customer.as_str())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let customers: HashMap<String, i64> =
+            store::credit::customer_ids_by_number(&mut tx, &wanted)
+                .await?
+                .into_iter()
+                .collect();
+        for (i, r) in rows.iter().enumerate() {
+            if !customers.contains_key(&r.customer) {
+                return Err(CsvError {
+                    line: i as u64 + 2,
+                    field: "customer_number",
+                    message: format!("no customer {}", r.customer),
+                }
+                .into());
+            }
+        }
+        let all: Vec<&str> = rows.iter().map(|r| r.number.as_str()).collect();
+        let existing: HashSet<String> = store::credit::existing_invoice_numbers(&mut tx, &all)
+            .await?
+            .into_iter()
+            .collect();
+        let mut report = InvoiceImportReport::default();
+        let now = self.now_micros();
+        let new: Vec<store::customers::NewInvoice> = rows
+            .iter()
+            .filter(|r| !existing.contains(&r.number))
+            .map(|r| store::customers::NewInvoice {
+                customer_id: customers[&r.customer],
+                invoice_number: r.number.clone(),
+                ocr: r.ocr.clone(),
+                issued_on: r.issued.clone(),
+                due_on: r.due.clone(),
+                amount_ore: r.amount,
+                paid_ore: 0,
+                status: "open".into(),
+                created_at: now,
+            })
+            .collect();
+        report.already_imported = existing.len() as u64;
+        for chunk in new.chunks(500) {
+            let ids = store::customers::insert_invoices(&mut tx, chunk)
+                .await
+                .map_err(|e| {
+                    if e.is_conflict_on("ocr") {
+                        ServiceError::invalid(
+                            "ocr",
+                            "an OCR reference of the file belongs to an invoice already",
+                        )
+                    } else {
+                        e.into()
+                    }
+                })?;
+            let by_number: HashMap<String, i64> = ids.into_iter().collect();
+            for inv in chunk {
+                report.invoices += 1;
+                report.amount_ore += inv.amount_ore;
+                if let Some(id) = by_number.get(&inv.invoice_number) {
+                    report.charges_billed_ore +=
+                        store::credit::bill_pending_charges(&mut tx, inv.customer_id, *id).await?;
+                }
+            }
+        }
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            &Event {
+                action: "invoices_imported",
+                object_kind: "invoices",
+                object_id: "csv",
+                outcome: Outcome::Success,
+                detail: &format!(
+                    "{} new, {} already imported",
+                    report.invoices, report.already_imported
+                ),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(report)
     }
 }

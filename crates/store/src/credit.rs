@@ -321,27 +321,20 @@ pub struct DunningRow {
     pub language: String,
 }
 
-/// Unpaid invoices due before `today` (keyset pages by id), including those in an extension.
-pub async fn dunning_candidates(
-    store: &Store,
-    after_id: i64,
-    limit: i64,
-    today: &str,
-) -> Result<Vec<DunningRow>> {
+/// Unpaid invoices due before `today`, including those in an extension, in id order.
+pub async fn dunning_candidates(store: &Store, today: &str) -> Result<Vec<DunningRow>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, DunningRow>(
-        "SELECT i.id, i.customer_id, i.invoice_number, i.ocr, i.due_on, i.amount_ore, i.paid_ore, i.status, \
-         i.reminder_level, i.reminder_due_on, c.reminder_fee_agreed AS fee_agreed, c.name, c.email, c.phone, \
-         c.preferred_channel, c.language \
-         FROM invoices i JOIN customers c ON c.id = i.customer_id \
-         WHERE i.id > $1 AND i.status IN ('open', 'partly_paid', 'overdue', 'extension') \
-         AND i.paid_ore < i.amount_ore AND i.due_on < $3 ORDER BY i.id LIMIT $2"
-    )
-    .bind(after_id)
-    .bind(limit)
-    .bind(today)
-    .fetch_all(pool)
-    .await?
+            "SELECT i.id, i.customer_id, i.invoice_number, i.ocr, i.due_on, i.amount_ore, i.paid_ore, i.status, \
+             i.reminder_level, i.reminder_due_on, c.reminder_fee_agreed AS fee_agreed, c.name, c.email, c.phone, \
+             c.preferred_channel, c.language \
+             FROM invoices i JOIN customers c ON c.id = i.customer_id \
+             WHERE i.status IN ('open', 'partly_paid', 'overdue', 'extension') \
+             AND i.paid_ore < i.amount_ore AND i.due_on < $1 ORDER BY i.id",
+        )
+        .bind(today)
+        .fetch_all(pool)
+        .await?
     }))
 }
 
@@ -590,22 +583,19 @@ pub struct LatePaid {
     pub amount_ore: i64,
 }
 
-pub async fn paid_late_without_interest(
-    store: &Store,
-    after_id: i64,
-    limit: i64,
-) -> Result<Vec<LatePaid>> {
+/// Only invoices paid on or after `since` are looked at (the run covers recent payments; the
+/// index on `paid_on` keeps it from reading every invoice ever paid).
+pub async fn paid_late_without_interest(store: &Store, since: &str) -> Result<Vec<LatePaid>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, LatePaid>(
-        "SELECT i.id, i.customer_id, i.due_on, i.paid_on, i.amount_ore FROM invoices i \
-         WHERE i.id > $1 AND i.status = 'paid' AND i.paid_on IS NOT NULL AND i.paid_on > i.due_on \
-         AND NOT EXISTS (SELECT 1 FROM invoice_charges ch WHERE ch.source_invoice_id = i.id AND ch.kind = 'interest') \
-         ORDER BY i.id LIMIT $2"
-    )
-    .bind(after_id)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?
+            "SELECT i.id, i.customer_id, i.due_on, i.paid_on, i.amount_ore FROM invoices i \
+             WHERE i.paid_on >= $1 AND i.status = 'paid' AND i.paid_on > i.due_on \
+             AND NOT EXISTS (SELECT 1 FROM invoice_charges ch WHERE ch.source_invoice_id = i.id AND ch.kind = 'interest') \
+             ORDER BY i.id",
+        )
+        .bind(since)
+        .fetch_all(pool)
+        .await?
     }))
 }
 
@@ -906,6 +896,99 @@ pub async fn board_report(store: &Store) -> Result<Vec<(String, String, i64, i64
 pub async fn demo_fee_agreement(tx: &mut Tx) -> Result<u64> {
     Ok(with_tx!(tx, |conn| sqlx::query(
         "UPDATE customers SET reminder_fee_agreed = TRUE WHERE id % 10 <> 0"
+    )
+    .execute(conn)
+    .await?
+    .rows_affected()))
+}
+
+/// Sets `paid_on` of paid invoices from their latest payment where it is missing (invoices
+/// loaded in bulk, such as the credit benchmark's).
+pub async fn paid_on_from_payments(tx: &mut Tx) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
+        "UPDATE invoices SET paid_on = (SELECT MAX(p.paid_on) FROM payments p WHERE p.invoice_id = invoices.id) \
+         WHERE status = 'paid' AND paid_on IS NULL"
+    )
+    .execute(conn)
+    .await?
+    .rows_affected()
+    }))
+}
+
+/// Customer ids by customer number.
+pub async fn customer_ids_by_number(tx: &mut Tx, numbers: &[&str]) -> Result<Vec<(String, i64)>> {
+    let mut out = Vec::new();
+    for chunk in numbers.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT customer_number, id FROM customers WHERE customer_number IN ({})",
+            id_list(chunk.len(), 1)
+        );
+        let rows = with_tx!(tx, |conn| {
+            let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql.clone()));
+            for n in chunk {
+                q = q.bind(*n);
+            }
+            q.fetch_all(conn).await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Invoice numbers among these that exist already.
+pub async fn existing_invoice_numbers(tx: &mut Tx, numbers: &[&str]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for chunk in numbers.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT invoice_number FROM invoices WHERE invoice_number IN ({})",
+            id_list(chunk.len(), 1)
+        );
+        let rows = with_tx!(tx, |conn| {
+            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.clone()));
+            for n in chunk {
+                q = q.bind(*n);
+            }
+            q.fetch_all(conn).await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Bills a customer's pending charges (fees, interest) on a new invoice: they are linked to it
+/// and its amount grows by their sum. Returns the sum.
+pub async fn bill_pending_charges(tx: &mut Tx, customer: i64, invoice: i64) -> Result<i64> {
+    let sum = with_tx!(tx, |conn| {
+        let sum = sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(COALESCE(SUM(amount_ore), 0) AS BIGINT) FROM invoice_charges \
+             WHERE customer_id = $1 AND billed_invoice_id IS NULL",
+        )
+        .bind(customer)
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query(
+            "UPDATE invoice_charges SET billed_invoice_id = $2 WHERE customer_id = $1 AND billed_invoice_id IS NULL",
+        )
+        .bind(customer)
+        .bind(invoice)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE invoices SET amount_ore = amount_ore + $2 WHERE id = $1")
+            .bind(invoice)
+            .bind(sum)
+            .execute(&mut *conn)
+            .await?;
+        sum
+    });
+    Ok(sum)
+}
+
+/// Arrangements whose invoice is paid are completed.
+pub async fn complete_paid_arrangements(tx: &mut Tx) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "UPDATE arrangements SET status = 'completed' WHERE status = 'approved' \
+         AND invoice_id IN (SELECT id FROM invoices WHERE status = 'paid')"
     )
     .execute(conn)
     .await?

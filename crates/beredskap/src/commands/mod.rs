@@ -1,6 +1,7 @@
 //! One module per subcommand. Async commands share one Tokio runtime built here.
 
 pub mod bench;
+mod bench_credit;
 mod bench_visits;
 pub mod bench_vrptw;
 pub mod demo;
@@ -51,10 +52,14 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Import(ImportCommand::Bgmax { file, json }) => {
                 import_bgmax(&config, &file, json).await
             }
+            Command::Import(ImportCommand::Invoices { file, json }) => {
+                import_invoices(&config, &file, json).await
+            }
             Command::Token(TokenCommand::Create { user, name }) => {
                 create_token(&config, &user, &name).await
             }
             Command::Bench(BenchCommand::Visits(args)) => bench_visits::run(&config, &args).await,
+            Command::Bench(BenchCommand::Credit(args)) => bench_credit::run(&config, &args).await,
             Command::Bench(BenchCommand::Search(args)) => bench::search(&config, &args).await,
             Command::Bench(BenchCommand::Http(args)) => bench::http(&args).await,
             Command::Plan(_) | Command::Bench(BenchCommand::Vrptw(_)) => unreachable_sync(),
@@ -192,6 +197,55 @@ async fn import_bgmax(
             report.matched,
             report.unmatched,
             report.already_imported
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_invoices(
+    config: &Config,
+    file: &std::path::Path,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let store = open_store(config, false).await?;
+    if !store.migration_status().await?.pending.is_empty() {
+        bail!("the database has pending migrations: run `beredskap migrate` first");
+    }
+    let services = services::Services::new(
+        store,
+        std::sync::Arc::new(services::SystemClock),
+        config.service_settings(false),
+    );
+    let actor = services::Actor {
+        name: "cli:import-invoices".into(),
+        ..services::Actor::system()
+    };
+    let report = match services.import_invoices(&actor, &bytes).await {
+        Ok(r) => r,
+        Err(services::credit::InvoiceImportError::Row(e)) => {
+            bail!("{}: {e}; nothing was imported", file.display())
+        }
+        Err(services::credit::InvoiceImportError::Service(services::ServiceError::Invalid {
+            field,
+            message,
+        })) => bail!(
+            "{}: {field}: {message}; nothing was imported",
+            file.display()
+        ),
+        Err(services::credit::InvoiceImportError::Service(e)) => return Err(e.into()),
+    };
+    services.store().close().await;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "{}: {} invoices ({}) imported, {} already imported, {} in fees and interest billed on them",
+            file.display(),
+            report.invoices,
+            domain::money::Money::from_ore(report.amount_ore),
+            report.already_imported,
+            domain::money::Money::from_ore(report.charges_billed_ore)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -562,3 +562,58 @@ async fn a_request_outside_the_policy_goes_to_a_credit_officer_who_decides_it() 
         assert_eq!(report.iter().map(|r| r.granted).sum::<i64>(), 1);
     }
 }
+
+#[tokio::test]
+async fn invoices_import_from_csv_all_or_nothing_and_bill_pending_charges() {
+    for backend in BACKENDS {
+        let Some((s, _, _db)) = services(backend, date(2026, 11, 23)).await else {
+            continue;
+        };
+        let (cid, _) = customer_with_invoices(&s, 7, true, &[(40_000, date(2026, 10, 1))]).await;
+        s.run_dunning(date(2026, 10, 20)).await.unwrap(); // a 60 kr fee is now pending
+        let number = 5_000_007;
+        let good = format!(
+            "customer_number,invoice_number,issued_on,due_on,amount,ocr\n{number},20261201007,2026-12-01,2026-12-31,\"1 234,50\",\n"
+        );
+        let bad = format!(
+            "customer_number;invoice_number;issued_on;due_on;amount;ocr\n{number};20261201008;2026-12-01;2026-12-31;100;\n{number};20261201009;2026-12-01;2026-13-01;100;\n"
+        );
+        let e = s
+            .import_invoices(&finance(), bad.as_bytes())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "line 3, field due_on: a date YYYY-MM-DD", "{backend:?}");
+        assert!(
+            store::credit::invoice_by_ocr_or_number(s.store(), "20261201008")
+                .await
+                .unwrap()
+                .is_none(),
+            "nothing imported"
+        );
+        let r = s
+            .import_invoices(&finance(), good.as_bytes())
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.invoices, r.amount_ore, r.charges_billed_ore),
+            (1, 123_450, 6_000),
+            "{backend:?}"
+        );
+        let inv = store::credit::invoice_by_ocr_or_number(s.store(), "20261201007")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            inv.amount_ore, 129_450,
+            "the fee is a line on the next invoice"
+        );
+        assert!(domain::ocr::OcrReference::parse_with_length_digit(&inv.ocr).is_ok());
+        assert_eq!(inv.customer_id, cid);
+        let again = s
+            .import_invoices(&finance(), good.as_bytes())
+            .await
+            .unwrap();
+        assert_eq!((again.invoices, again.already_imported), (0, 1));
+    }
+}

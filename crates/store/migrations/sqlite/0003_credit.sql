@@ -11,6 +11,7 @@ ALTER TABLE invoices ADD COLUMN reminder_due_on TEXT;
 ALTER TABLE invoices ADD COLUMN paid_on TEXT;
 ALTER TABLE invoices ADD COLUMN collection_on TEXT;
 CREATE INDEX invoices_status_idx ON invoices (status, due_on);
+CREATE INDEX invoices_paid_on_idx ON invoices (paid_on);
 
 -- Reference rates of räntelagen 9 §, one row per half-year, editable by finance.
 CREATE TABLE reference_rates (
@@ -50,6 +51,7 @@ CREATE TABLE invoice_charges (
     dedupe_key TEXT NOT NULL CONSTRAINT invoice_charges_dedupe_key UNIQUE
 );
 CREATE INDEX invoice_charges_customer_idx ON invoice_charges (customer_id, billed_invoice_id);
+CREATE INDEX invoice_charges_source_idx ON invoice_charges (source_invoice_id, kind);
 
 CREATE TABLE reminders (
     id INTEGER PRIMARY KEY,
