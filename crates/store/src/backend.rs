@@ -399,6 +399,12 @@ impl Tx {
     }
 }
 
+/// Bound parameters per multi-row statement. sqlx's SQLite driver resolves each parameter's
+/// name with `sqlite3_bind_parameter_name`, a linear scan, so binding a statement costs the
+/// square of its parameter count: 200 keeps that small while still saving round trips
+/// (measured: a 1 000 000-payment import spent 60 % of its CPU binding 2 250-parameter inserts).
+pub const MAX_PARAMS: usize = 200;
+
 /// Numbered placeholders `($1, $2, …), (…)` for a multi-row insert, the same text on both backends.
 pub fn values_placeholders(rows: usize, cols: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 5);

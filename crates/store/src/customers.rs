@@ -48,8 +48,17 @@ pub struct NewCustomer {
     pub created_at: i64,
 }
 
-/// Inserts many customers in one statement per batch; the caller chooses the batch size.
+/// Inserts many rows, 13 parameters each, in statements of at most
+/// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_customers(tx: &mut Tx, rows: &[NewCustomer]) -> Result<()> {
+    for part in rows.chunks((crate::backend::MAX_PARAMS / 13).max(1)) {
+        insert_customers_part(tx, part).await?;
+    }
+    Ok(())
+}
+
+/// Inserts many customers in one statement per batch; the caller chooses the batch size.
+async fn insert_customers_part(tx: &mut Tx, rows: &[NewCustomer]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -199,7 +208,16 @@ pub struct NewMeterPoint {
     pub created_at: i64,
 }
 
+/// Inserts many rows, 13 parameters each, in statements of at most
+/// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_meter_points(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result<()> {
+    for part in rows.chunks((crate::backend::MAX_PARAMS / 13).max(1)) {
+        insert_meter_points_part(tx, part).await?;
+    }
+    Ok(())
+}
+
+async fn insert_meter_points_part(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -334,8 +352,18 @@ pub struct NewInvoice {
     pub created_at: i64,
 }
 
-/// Inserts invoices and returns each one's (invoice number, id), for linking payments.
+/// Inserts many rows, 9 parameters each, in statements of at most
+/// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_invoices(tx: &mut Tx, rows: &[NewInvoice]) -> Result<Vec<(String, i64)>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for part in rows.chunks((crate::backend::MAX_PARAMS / 9).max(1)) {
+        out.extend(insert_invoices_part(tx, part).await?);
+    }
+    Ok(out)
+}
+
+/// Inserts invoices and returns each one's (invoice number, id), for linking payments.
+async fn insert_invoices_part(tx: &mut Tx, rows: &[NewInvoice]) -> Result<Vec<(String, i64)>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -373,7 +401,16 @@ pub struct NewPayment {
     pub created_at: i64,
 }
 
+/// Inserts many rows, 7 parameters each, in statements of at most
+/// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_payments(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
+    for part in rows.chunks((crate::backend::MAX_PARAMS / 7).max(1)) {
+        insert_payments_part(tx, part).await?;
+    }
+    Ok(())
+}
+
+async fn insert_payments_part(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }

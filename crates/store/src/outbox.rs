@@ -66,7 +66,7 @@ pub async fn insert(tx: &mut Tx, m: &NewMessage<'_>) -> Result<Option<i64>> {
 /// many were queued.
 pub async fn insert_many(tx: &mut Tx, msgs: &[NewMessage<'_>]) -> Result<u64> {
     let mut n = 0u64;
-    for chunk in msgs.chunks(200) {
+    for chunk in msgs.chunks((crate::backend::MAX_PARAMS / 11).max(1)) {
         let values = (0..chunk.len())
             .map(|i| {
                 let b = i * 11;
