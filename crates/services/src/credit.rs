@@ -66,6 +66,56 @@ fn key_hash(key: &str) -> u64 {
     h.finish()
 }
 
+/// The payments of a section in import form, keyed. A key repeated inside the file (seen in
+/// Bankgirot's own examples) gets its occurrence number, stable for the same file; occurrences
+/// are counted by a 64-bit hash of the key (16 bytes a payment instead of the key itself): a
+/// collision only numbers a key that was unique anyway, the same way every time.
+fn section_entries(section: bgmax::Section, seen: &mut HashMap<u64, u32>) -> Vec<Entry> {
+    let date = section.deposit.payment_date.to_string();
+    let mut all: Vec<bgmax::Payment> = section.payments;
+    all.extend(section.deductions);
+    all.sort_by_key(|p| p.line);
+    all.into_iter()
+        .map(|p| {
+            let kind = match p.kind {
+                PaymentKind::Payment => "p",
+                PaymentKind::Deduction => "d",
+            };
+            let amount_ore = p.signed_amount_ore();
+            let base = format!(
+                "{}:{date}:{}:{kind}",
+                section.receiving_bankgiro, p.bgc_serial
+            );
+            let n = seen.entry(key_hash(&base)).or_insert(0);
+            *n += 1;
+            let key = if *n == 1 { base } else { format!("{base}#{n}") };
+            Entry {
+                key,
+                reference: p.reference,
+                paid_on: date.clone(),
+                amount_ore,
+                deduction: p.kind == PaymentKind::Deduction,
+                payer: p.payer_name.map(|n| n.name.trim().to_owned()),
+            }
+        })
+        .collect()
+}
+
+/// Every payment key of a file (read again, section by section).
+fn payment_keys(bytes: &[u8]) -> Result<Vec<String>, bgmax::ParseError> {
+    let mut seen = HashMap::new();
+    let mut keys = Vec::new();
+    let mut reader = bgmax::SectionReader::new(bytes);
+    while let Some(section) = reader.next_section()? {
+        keys.extend(
+            section_entries(section, &mut seen)
+                .into_iter()
+                .map(|e| e.key),
+        );
+    }
+    Ok(keys)
+}
+
 /// A payment of the file in import form.
 struct Entry {
     key: String,
@@ -83,64 +133,28 @@ impl Services {
         actor: &Actor,
         bytes: &[u8],
     ) -> Result<ImportReport, ImportError> {
-        let file = bgmax::parse(bytes)?;
+        // First pass: check the whole file and keep only what names it, so a bad line is
+        // reported before anything is written and the file is never held whole in memory.
+        let mut reader = bgmax::SectionReader::new(bytes);
+        let mut bankgiros = std::collections::BTreeSet::new();
+        let mut count = 0u64;
+        let mut total = 0i64;
+        while let Some(section) = reader.next_section()? {
+            count += (section.payments.len() + section.deductions.len()) as u64;
+            total += section.payments.iter().map(|p| p.amount_ore).sum::<i64>()
+                - section.deductions.iter().map(|p| p.amount_ore).sum::<i64>();
+            bankgiros.insert(section.receiving_bankgiro);
+        }
+        let file = reader.finish()?;
         if file.test_marker && !self.demo_mode() {
             return Err(ImportError::TestFile);
         }
-        let mut bankgiros: Vec<&str> = file
-            .sections
-            .iter()
-            .map(|s| s.receiving_bankgiro.as_str())
-            .collect();
-        bankgiros.sort_unstable();
-        bankgiros.dedup();
-        let file_key = format!("{}:{}", file.created.to_bgmax(), bankgiros.join(","));
-        let sha = hex::encode(Sha256::digest(bytes));
-
-        // Payment keys; a key repeated inside the file (seen in Bankgirot's own examples) gets
-        // its occurrence number, which is stable for the same file. The parsed file is consumed
-        // section by section, so its memory is handed over rather than doubled.
-        // Occurrences are counted by a 64-bit hash of the key (16 bytes a payment instead of the
-        // key itself): a collision only numbers a key that was unique anyway, the same way every
-        // time the file is read, so keys stay unique and stable.
-        let mut seen: HashMap<u64, u32> = HashMap::new();
-        let mut entries = Vec::with_capacity(
-            file.sections
-                .iter()
-                .map(|s| s.payments.len() + s.deductions.len())
-                .sum(),
+        let file_key = format!(
+            "{}:{}",
+            file.created.to_bgmax(),
+            bankgiros.into_iter().collect::<Vec<_>>().join(",")
         );
-        for section in file.sections {
-            let date = section.deposit.payment_date.to_string();
-            let mut all: Vec<bgmax::Payment> = section.payments;
-            all.extend(section.deductions);
-            all.sort_by_key(|p| p.line);
-            for p in all {
-                let kind = match p.kind {
-                    PaymentKind::Payment => "p",
-                    PaymentKind::Deduction => "d",
-                };
-                let amount_ore = p.signed_amount_ore();
-                let base = format!(
-                    "{}:{date}:{}:{kind}",
-                    section.receiving_bankgiro, p.bgc_serial
-                );
-                let n = seen.entry(key_hash(&base)).or_insert(0);
-                *n += 1;
-                let key = if *n == 1 { base } else { format!("{base}#{n}") };
-                entries.push(Entry {
-                    key,
-                    reference: p.reference,
-                    paid_on: date.clone(),
-                    amount_ore,
-                    deduction: p.kind == PaymentKind::Deduction,
-                    payer: p.payer_name.map(|n| n.name.trim().to_owned()),
-                });
-            }
-        }
-        drop(seen);
-        let count = entries.len() as u64;
-        let total: i64 = entries.iter().map(|e| e.amount_ore).sum();
+        let sha = hex::encode(Sha256::digest(bytes));
 
         let now = self.now_micros();
         let mut tx = self.store().begin().await?;
@@ -161,7 +175,8 @@ impl Services {
                 .await?
                 .as_deref()
                 == Some(sha.as_str());
-            let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+            let keys = payment_keys(bytes)?;
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
             if !same_bytes && store::credit::known_payment_keys(&mut tx, &keys).await? != count {
                 return Err(ImportError::ConflictingFile(file_key));
             }
@@ -174,119 +189,131 @@ impl Services {
         // Remaining amount per invoice as this import fills it, so two payments of one file to
         // the same invoice are split correctly.
         let mut remaining: HashMap<i64, (i64, i64)> = HashMap::new();
-        for chunk in entries.chunks(2000) {
-            let refs: Vec<&str> = chunk
-                .iter()
-                .filter(|e| !e.deduction && !e.reference.is_empty())
-                .map(|e| e.reference.as_str())
-                .collect::<HashSet<_>>()
-                .into_iter()
-                .collect();
-            let invoices: HashMap<String, store::credit::OpenInvoice> =
-                store::credit::invoices_by_ocr(&mut tx, &refs)
-                    .await?
-                    .into_iter()
-                    .map(|i| (i.ocr.clone(), i))
-                    .collect();
-            let mut rows = Vec::with_capacity(chunk.len());
-            let mut applied: Vec<(String, i64, i64, String)> = Vec::new();
-            for e in chunk {
-                let invoice = (!e.deduction).then(|| invoices.get(&e.reference)).flatten();
-                match invoice {
-                    Some(inv) => {
-                        let left = remaining
-                            .entry(inv.id)
-                            .or_insert((inv.customer_id, (inv.amount_ore - inv.paid_ore).max(0)));
-                        let to_invoice = e.amount_ore.min(left.1);
-                        let excess = e.amount_ore - to_invoice;
-                        if to_invoice > 0 {
-                            left.1 -= to_invoice;
-                            rows.push(NewPayment {
-                                payment_key: e.key.clone(),
-                                invoice_id: Some(inv.id),
-                                customer_id: Some(inv.customer_id),
-                                paid_on: e.paid_on.clone(),
-                                amount_ore: to_invoice,
-                                reference: e.reference.clone(),
-                                payer: e.payer.clone(),
-                                unmatched: false,
-                            });
-                            applied.push((e.key.clone(), inv.id, to_invoice, e.paid_on.clone()));
-                        }
-                        if excess > 0 {
-                            // Over-payment (or an invoice already paid): the rest waits for a
-                            // person to decide (refund or another invoice).
-                            rows.push(NewPayment {
-                                payment_key: if to_invoice > 0 {
-                                    format!("{}:excess", e.key)
-                                } else {
-                                    e.key.clone()
-                                },
-                                invoice_id: None,
-                                customer_id: Some(inv.customer_id),
-                                paid_on: e.paid_on.clone(),
-                                amount_ore: excess,
-                                reference: e.reference.clone(),
-                                payer: e.payer.clone(),
-                                unmatched: true,
-                            });
-                        }
-                    }
-                    None => rows.push(NewPayment {
-                        payment_key: e.key.clone(),
-                        invoice_id: None,
-                        customer_id: None,
-                        paid_on: e.paid_on.clone(),
-                        amount_ore: e.amount_ore,
-                        reference: e.reference.clone(),
-                        payer: e.payer.clone(),
-                        unmatched: true,
-                    }),
-                }
-            }
-            let inserted: HashSet<String> =
-                store::credit::insert_payments(&mut tx, file_id, &rows, now)
-                    .await?
+        // Second pass: section by section, each in chunks.
+        let mut seen: HashMap<u64, u32> = HashMap::new();
+        let mut reader = bgmax::SectionReader::new(bytes);
+        while let Some(section) = reader.next_section()? {
+            let entries = section_entries(section, &mut seen);
+            for chunk in entries.chunks(2000) {
+                let refs: Vec<&str> = chunk
+                    .iter()
+                    .filter(|e| !e.deduction && !e.reference.is_empty())
+                    .map(|e| e.reference.as_str())
+                    .collect::<HashSet<_>>()
                     .into_iter()
                     .collect();
-            // Only what was recorded now is applied; a payment known from an earlier file is not.
-            let mut per_invoice: HashMap<i64, (i64, String)> = HashMap::new();
-            for (key, invoice, amount, date) in applied {
-                if inserted.contains(&key) {
-                    let e = per_invoice.entry(invoice).or_insert((0, date.clone()));
-                    e.0 += amount;
-                    if date > e.1 {
-                        e.1 = date;
+                let invoices: HashMap<String, store::credit::OpenInvoice> =
+                    store::credit::invoices_by_ocr(&mut tx, &refs)
+                        .await?
+                        .into_iter()
+                        .map(|i| (i.ocr.clone(), i))
+                        .collect();
+                let mut rows = Vec::with_capacity(chunk.len());
+                let mut applied: Vec<(String, i64, i64, String)> = Vec::new();
+                for e in chunk {
+                    let invoice = (!e.deduction).then(|| invoices.get(&e.reference)).flatten();
+                    match invoice {
+                        Some(inv) => {
+                            let left = remaining.entry(inv.id).or_insert((
+                                inv.customer_id,
+                                (inv.amount_ore - inv.paid_ore).max(0),
+                            ));
+                            let to_invoice = e.amount_ore.min(left.1);
+                            let excess = e.amount_ore - to_invoice;
+                            if to_invoice > 0 {
+                                left.1 -= to_invoice;
+                                rows.push(NewPayment {
+                                    payment_key: e.key.clone(),
+                                    invoice_id: Some(inv.id),
+                                    customer_id: Some(inv.customer_id),
+                                    paid_on: e.paid_on.clone(),
+                                    amount_ore: to_invoice,
+                                    reference: e.reference.clone(),
+                                    payer: e.payer.clone(),
+                                    unmatched: false,
+                                });
+                                applied.push((
+                                    e.key.clone(),
+                                    inv.id,
+                                    to_invoice,
+                                    e.paid_on.clone(),
+                                ));
+                            }
+                            if excess > 0 {
+                                // Over-payment (or an invoice already paid): the rest waits for a
+                                // person to decide (refund or another invoice).
+                                rows.push(NewPayment {
+                                    payment_key: if to_invoice > 0 {
+                                        format!("{}:excess", e.key)
+                                    } else {
+                                        e.key.clone()
+                                    },
+                                    invoice_id: None,
+                                    customer_id: Some(inv.customer_id),
+                                    paid_on: e.paid_on.clone(),
+                                    amount_ore: excess,
+                                    reference: e.reference.clone(),
+                                    payer: e.payer.clone(),
+                                    unmatched: true,
+                                });
+                            }
+                        }
+                        None => rows.push(NewPayment {
+                            payment_key: e.key.clone(),
+                            invoice_id: None,
+                            customer_id: None,
+                            paid_on: e.paid_on.clone(),
+                            amount_ore: e.amount_ore,
+                            reference: e.reference.clone(),
+                            payer: e.payer.clone(),
+                            unmatched: true,
+                        }),
                     }
                 }
-            }
-            let updates: Vec<(i64, i64, String)> = per_invoice
-                .into_iter()
-                .map(|(id, (amount, date))| (id, amount, date))
-                .collect();
-            store::credit::apply_payments(&mut tx, &updates).await?;
-            let matched_keys: HashSet<&str> = rows
-                .iter()
-                .filter(|r| !r.unmatched)
-                .map(|r| r.payment_key.as_str())
-                .collect();
-            let mut counted: HashSet<&str> = HashSet::new();
-            for e in chunk {
-                let base_in = inserted.contains(&e.key);
-                let excess_in = inserted.contains(&format!("{}:excess", e.key));
-                if !base_in && !excess_in {
-                    report.already_imported += 1;
-                    continue;
+                let inserted: HashSet<String> =
+                    store::credit::insert_payments(&mut tx, file_id, &rows, now)
+                        .await?
+                        .into_iter()
+                        .collect();
+                // Only what was recorded now is applied; a payment known from an earlier file is not.
+                let mut per_invoice: HashMap<i64, (i64, String)> = HashMap::new();
+                for (key, invoice, amount, date) in applied {
+                    if inserted.contains(&key) {
+                        let e = per_invoice.entry(invoice).or_insert((0, date.clone()));
+                        e.0 += amount;
+                        if date > e.1 {
+                            e.1 = date;
+                        }
+                    }
                 }
-                if !counted.insert(e.key.as_str()) {
-                    continue;
-                }
-                report.payments += 1;
-                report.amount_ore += e.amount_ore;
-                if matched_keys.contains(e.key.as_str()) {
-                    report.matched += 1;
-                } else {
-                    report.unmatched += 1;
+                let updates: Vec<(i64, i64, String)> = per_invoice
+                    .into_iter()
+                    .map(|(id, (amount, date))| (id, amount, date))
+                    .collect();
+                store::credit::apply_payments(&mut tx, &updates).await?;
+                let matched_keys: HashSet<&str> = rows
+                    .iter()
+                    .filter(|r| !r.unmatched)
+                    .map(|r| r.payment_key.as_str())
+                    .collect();
+                let mut counted: HashSet<&str> = HashSet::new();
+                for e in chunk {
+                    let base_in = inserted.contains(&e.key);
+                    let excess_in = inserted.contains(&format!("{}:excess", e.key));
+                    if !base_in && !excess_in {
+                        report.already_imported += 1;
+                        continue;
+                    }
+                    if !counted.insert(e.key.as_str()) {
+                        continue;
+                    }
+                    report.payments += 1;
+                    report.amount_ore += e.amount_ore;
+                    if matched_keys.contains(e.key.as_str()) {
+                        report.matched += 1;
+                    } else {
+                        report.unmatched += 1;
+                    }
                 }
             }
         }

@@ -39,6 +39,6 @@ pub use model::{
     BgMaxFile, Date, Deposit, EndRecord, ExtraReference, ExtraReferenceKind, PayerAddress,
     PayerName, Payment, PaymentKind, Section, Timestamp,
 };
-pub use parse::parse;
+pub use parse::{SectionReader, parse};
 pub use records::{RECORD_LEN, Record, RecordType, Records, records};
 pub use write::{LineEnding, Writer, write};

@@ -10,7 +10,7 @@ use super::model::{
     BgMaxFile, Date, Deposit, EndRecord, ExtraReference, ExtraReferenceKind, PayerAddress,
     PayerName, Payment, PaymentKind, Section, Timestamp,
 };
-use super::records::{Record, RecordType, latin1, records};
+use super::records::{Record, RecordType, Records, latin1, records};
 use super::{ParseError, ParseErrorKind, ocr};
 
 /// Parse a BgMax file from its ISO-8859-1 bytes and check every rule.
@@ -25,6 +25,61 @@ pub fn parse(bytes: &[u8]) -> Result<BgMaxFile, ParseError> {
         parser.record(&record?)?;
     }
     parser.finish()
+}
+
+/// Reads a file section by section, checking every rule as [`parse`] does, so a large file
+/// never has to be held as a whole: each [`Section`] is handed over when its TK15 has been
+/// checked, and [`SectionReader::finish`] checks the end record and the file's counts. A
+/// caller that must not act on a bad file reads it twice: once to validate (dropping the
+/// sections), then to act.
+pub struct SectionReader<'a> {
+    records: Records<'a>,
+    parser: Parser,
+}
+
+impl<'a> SectionReader<'a> {
+    pub fn new(bytes: &'a [u8]) -> SectionReader<'a> {
+        SectionReader {
+            records: records(bytes),
+            parser: Parser::default(),
+        }
+    }
+
+    /// The next complete section, `None` after the last one.
+    ///
+    /// # Errors
+    ///
+    /// The first fault in line order, as [`parse`] reports it.
+    pub fn next_section(&mut self) -> Result<Option<Section>, ParseError> {
+        loop {
+            if let Some(section) = self.parser.sections.pop() {
+                return Ok(Some(section));
+            }
+            match self.records.next() {
+                Some(record) => self.parser.record(&record?)?,
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// The TK01 timestamp and test marker, once the start record has been read.
+    pub fn start(&self) -> Option<(Timestamp, bool)> {
+        self.parser
+            .start
+            .as_ref()
+            .map(|s| (s.created, s.test_marker))
+    }
+
+    /// Checks what is left (the end record and the counts) and returns the file without its
+    /// sections.
+    ///
+    /// # Errors
+    ///
+    /// As [`parse`].
+    pub fn finish(mut self) -> Result<BgMaxFile, ParseError> {
+        while self.next_section()?.is_some() {}
+        self.parser.finish()
+    }
 }
 
 /// What TK01 said.

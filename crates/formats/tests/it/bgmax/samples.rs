@@ -357,3 +357,33 @@ fn negative_sample_with_valid_record_types() {
     let error = parse_err(stripped);
     assert_eq!((error.line, error.field), (2, "receiving_bankgiro"));
 }
+
+/// Reading section by section gives what `parse` gives, and the same first fault.
+#[test]
+fn the_section_reader_agrees_with_parse() {
+    let Some(dir) = sample_dir() else { return };
+    for entry in std::fs::read_dir(&dir).expect("list sample dir") {
+        let path = entry.expect("dir entry").path();
+        if !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("read sample");
+        let mut reader = bgmax::SectionReader::new(&bytes);
+        let mut sections = Vec::new();
+        let streamed = loop {
+            match reader.next_section() {
+                Ok(Some(s)) => sections.push(s),
+                Ok(None) => break reader.finish(),
+                Err(e) => break Err(e),
+            }
+        };
+        match (bgmax::parse(&bytes), streamed) {
+            (Ok(whole), Ok(rest)) => {
+                assert_eq!(whole.sections, sections, "{}", path.display());
+                assert_eq!((whole.created, whole.end), (rest.created, rest.end));
+            }
+            (Err(a), Err(b)) => assert_eq!(a, b, "{}", path.display()),
+            (a, b) => panic!("{}: parse {a:?} but streaming {b:?}", path.display()),
+        }
+    }
+}
