@@ -980,6 +980,14 @@ impl Services {
         })
     }
 
+    /// The id of a customer's invoice by its number (404 when it is someone else's).
+    pub async fn invoice_by_number_for(&self, customer: i64, number: &str) -> Result<i64> {
+        match store::credit::invoice_by_ocr_or_number(self.store(), number).await? {
+            Some(i) if i.customer_id == customer => Ok(i.id),
+            _ => Err(ServiceError::NotFound),
+        }
+    }
+
     /// The credit officers' queue: referred requests, oldest first, with payment history.
     pub async fn credit_queue(&self) -> Result<Vec<QueueItem>> {
         let mut out = Vec::new();

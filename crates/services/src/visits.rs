@@ -30,6 +30,8 @@ use crate::{Actor, Services};
 const MINUTE: i64 = 60_000_000;
 /// A booking from the public page holds its places this long while the link is unconfirmed.
 pub const CONFIRM_WITHIN_MINUTES: i64 = 30;
+/// Unconfirmed public bookings one phone number may hold at once.
+pub const MAX_UNCONFIRMED: i64 = 2;
 /// A waitlist offer holds its places this long (or until the visit would start).
 pub const OFFER_HOURS: i64 = 2;
 /// Check-in opens this long before the start; no-show may be marked this long after it.
@@ -639,6 +641,16 @@ impl Services {
         store::visits::lock_person(&mut tx, &key, now).await?;
         if store::visits::overlapping(&mut tx, &key, req.start, end, 0).await? > 0 {
             return Err(BookingError::Overlap);
+        }
+        // Unconfirmed bookings hold places for half an hour: one phone number may hold at most
+        // two at a time, so the public page cannot be used to block a day.
+        if req.source == Source::Public
+            && store::visits::unconfirmed_holds(&mut tx, &key, now).await? >= MAX_UNCONFIRMED
+        {
+            return Err(BookingError::Invalid {
+                field: "phone",
+                message: "Du har redan obekräftade bokningar. Bekräfta dem med länken vi skickade, eller vänta en halvtimme.".into(),
+            });
         }
         take_places(&mut tx, &view, &caps, req.start, end, req.party).await?;
         let id = store::visits::insert_visit(

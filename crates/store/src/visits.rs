@@ -881,3 +881,16 @@ pub async fn revoke_tokens(tx: &mut Tx, user_id: i64, now: i64) -> Result<u64> {
     .await?
     .rows_affected()))
 }
+
+/// A person's unconfirmed public bookings still holding places.
+pub async fn unconfirmed_holds(tx: &mut Tx, person_key: &str, now: i64) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM visits WHERE person_key = $1 AND status = 'unconfirmed' AND expires_at > $2"
+    )
+    .bind(person_key)
+    .bind(now)
+    .fetch_one(conn)
+    .await?
+    }))
+}

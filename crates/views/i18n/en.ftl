@@ -308,3 +308,5 @@ finance-dunning = Reminders and interest
 finance-dunning-help = Runs every night. Reminders go out after the due date plus grace days; a fee only where the customer agreed to one; interest is never charged for a day inside an approved extension.
 finance-dunning-run = Run now
 finance-board-report = Board report (CSV)
+extension-for-caller = More time to pay for the caller
+extension-submit-agent = Check against the credit policy

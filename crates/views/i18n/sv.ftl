@@ -308,3 +308,5 @@ finance-dunning = Påminnelser och ränta
 finance-dunning-help = Körs varje natt. Påminnelser skickas efter förfallodag plus karenstid; avgift bara där kunden har godkänt den; ränta debiteras aldrig för dagar inom ett beviljat anstånd.
 finance-dunning-run = Kör nu
 finance-board-report = Styrelserapport (CSV)
+extension-for-caller = Anstånd för kunden i telefon
+extension-submit-agent = Pröva mot kreditpolicyn

@@ -147,6 +147,8 @@ pub struct CustomerPage {
     pub services: Vec<ServiceLine>,
     pub invoices: Vec<InvoiceLine>,
     pub payments: Vec<PaymentLine>,
+    /// An agent or credit officer may ask for more time for a caller.
+    pub can_request_extension: bool,
 }
 
 #[derive(Template)]

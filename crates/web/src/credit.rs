@@ -249,6 +249,72 @@ async fn case_page(
     )
 }
 
+/// An agent asks for more time for a caller, from the customer's page.
+pub async fn agent_request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(customer): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let customer = parse_id(&customer)?;
+    let u = ctx.user()?;
+    let actor = u.actor(&ctx.address);
+    let invoice = state
+        .services
+        .invoice_by_number_for(customer, form.get("invoice").trim())
+        .await?;
+    let ask = if form.get("kind") == "instalments" {
+        Ask::Instalments(
+            form.get("instalments")
+                .trim()
+                .parse()
+                .map_err(|_| AppError::BadRequest)?,
+        )
+    } else {
+        match domain::time::parse_date(form.get("date").trim()) {
+            Ok(d) => Ask::NewDueDate(d),
+            Err(_) => {
+                return Err(AppError::Invalid(
+                    "date: skriv den nya förfallodagen som ÅÅÅÅ-MM-DD".into(),
+                ));
+            }
+        }
+    };
+    let out = state
+        .services
+        .request_extension(&actor, invoice, ask)
+        .await?;
+    let mut errors = Vec::new();
+    if out.assessment.decision == Decision::Refuse {
+        errors.push(FieldError {
+            field: "note".into(),
+            message: ctx.t("arrangement-refused"),
+        });
+    }
+    let q = state
+        .services
+        .arrangement_detail(out.arrangement_id)
+        .await?;
+    render(
+        StatusCode::OK,
+        &CreditCasePage {
+            layout: ctx.layout(&state, "credit-queue-title").await,
+            line: line(&q.arrangement, &q.invoice.invoice_number, ctx.lang),
+            customer: q.customer_name.clone(),
+            due_on: q.invoice.due_on.clone(),
+            reminders_12m: q.reminders_12m,
+            broken_12m: q.broken_12m,
+            collections_12m: q.collections_12m,
+            decidable: q.arrangement.status == "referred"
+                && matches!(
+                    u.role,
+                    domain::role::Role::CreditOfficer | domain::role::Role::Admin
+                ),
+            errors,
+        },
+    )
+}
+
 pub async fn case(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     case_page(&state, &ctx, parse_id(&id)?, vec![], StatusCode::OK).await
 }

@@ -432,6 +432,7 @@ async fn customer_page(
                 reference: p.reference.clone(),
             })
             .collect(),
+        can_request_extension: matches!(u.role, Role::Agent | Role::CreditOfficer | Role::Admin),
     };
     ok(&page)
 }

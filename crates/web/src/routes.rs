@@ -24,6 +24,8 @@ const CUSTOMER: &[Role] = &[Role::Customer];
 const DESK: &[Role] = &[Role::Agent, Role::Admin];
 /// Credit officers decide referred requests for more time.
 const CREDIT: &[Role] = &[Role::CreditOfficer, Role::Admin];
+/// Ask for more time for a caller: agents and credit officers.
+const EXTENSION_FOR_CALLER: &[Role] = &[Role::Agent, Role::CreditOfficer, Role::Admin];
 /// The debt-collection list: credit officers and finance.
 const COLLECTION: &[Role] = &[Role::CreditOfficer, Role::Finance, Role::Admin];
 /// Payments, matching, reference rates, the board report.
@@ -279,6 +281,12 @@ pub fn table() -> Vec<RouteSpec> {
             credit::portal_submit
         ),
         route!(get, "/kredit", Access::Roles(CREDIT), credit::queue),
+        route!(
+            post,
+            "/kunder/{id}/anstand",
+            Access::Roles(EXTENSION_FOR_CALLER),
+            credit::agent_request
+        ),
         route!(
             get,
             "/kredit/inkasso",

@@ -617,3 +617,89 @@ async fn invoices_import_from_csv_all_or_nothing_and_bill_pending_charges() {
         assert_eq!((again.invoices, again.already_imported), (0, 1));
     }
 }
+
+#[tokio::test]
+async fn a_missed_instalment_breaks_the_plan() {
+    for backend in BACKENDS {
+        let Some((s, _, _db)) = services(backend, date(2026, 11, 2)).await else {
+            continue;
+        };
+        let due = date(2026, 11, 10);
+        let (cid, ocr) = customer_with_invoices(&s, 8, false, &[(150_000, due)]).await;
+        let customer = Actor {
+            role: Some(Role::Customer),
+            customer_id: Some(cid),
+            name: "kund".into(),
+            ..Actor::system()
+        };
+        let out = s
+            .request_extension(
+                &customer,
+                invoice_id(&s, &ocr[0]).await,
+                Ask::Instalments(3),
+            )
+            .await
+            .unwrap();
+        // Three months is longer than the normal policy grants by itself: an officer approves.
+        assert_eq!(
+            out.assessment.decision,
+            domain::credit::Decision::Refer,
+            "{backend:?}"
+        );
+        let officer = Actor {
+            role: Some(Role::CreditOfficer),
+            name: "kredit".into(),
+            ..Actor::system()
+        };
+        s.decide_extension(
+            &officer,
+            out.arrangement_id,
+            true,
+            "Delbetalning i tre månader",
+        )
+        .await
+        .unwrap();
+        let schedule = out.assessment.schedule.clone();
+        assert_eq!(schedule.len(), 3);
+        assert_eq!(schedule.iter().map(|s| s.1).sum::<i64>(), 150_000);
+        // The first instalment is paid on time, the second is not.
+        s.import_bgmax(
+            &finance(),
+            &bgmax_file(
+                schedule[0].0,
+                1,
+                &[(&ocr[0], schedule[0].1, PaymentKind::Payment)],
+                1,
+            ),
+        )
+        .await
+        .unwrap();
+        let before_second = schedule[1]
+            .0
+            .checked_sub(jiff::Span::new().days(1))
+            .unwrap();
+        let r = s.run_dunning(before_second).await.unwrap();
+        assert_eq!(
+            (r.broken_arrangements, r.reminders),
+            (0, 0),
+            "{backend:?} {r:?}"
+        );
+        let after_second = schedule[1]
+            .0
+            .checked_add(jiff::Span::new().days(1))
+            .unwrap();
+        let r = s.run_dunning(after_second).await.unwrap();
+        assert_eq!(r.broken_arrangements, 1, "{backend:?} {r:?}");
+        let (_, arrangements) = s.customer_credit(cid).await.unwrap();
+        assert_eq!(arrangements[0].status, "broken");
+        // Overdue again (partly paid), and dunning resumes from the missed instalment.
+        assert_eq!(
+            invoice_status(&s, &ocr[0]).await,
+            ("overdue".into(), schedule[0].1)
+        );
+        assert_eq!(
+            r.reminders, 0,
+            "grace days after the missed instalment first"
+        );
+    }
+}

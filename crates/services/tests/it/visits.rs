@@ -1429,3 +1429,30 @@ async fn sweeping_and_rebooking_holds_at_once_keeps_the_count_exact() {
         }
     }
 }
+
+#[tokio::test]
+async fn one_phone_number_holds_at_most_two_unconfirmed_bookings() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 4).await else {
+            continue;
+        };
+        let service = env.service("meter").await; // 20 minutes
+        let day = tuesday();
+        let anon = Actor::anonymous("192.0.2.1");
+        for (i, h) in [9, 10].into_iter().enumerate() {
+            let r = env.req(service, at(day, h, 0), "0704111111", 1, Source::Public);
+            let b = env.s.book_visit(&anon, &r).await.unwrap();
+            assert_eq!(b.visit.status, "unconfirmed", "{backend:?} {i}");
+        }
+        let third = env.req(service, at(day, 11, 0), "0704111111", 1, Source::Public);
+        match env.s.book_visit(&anon, &third).await {
+            Err(BookingError::Invalid { field: "phone", .. }) => {}
+            other => panic!("{backend:?}: a third hold must be refused, got {other:?}"),
+        }
+        // Another number is not affected, and a portal booking by the same number is not held.
+        let other = env.req(service, at(day, 11, 0), "0704222222", 1, Source::Public);
+        env.s.book_visit(&anon, &other).await.unwrap();
+        let agent_booked = env.req(service, at(day, 13, 0), "0704111111", 1, Source::Agent);
+        env.s.book_visit(&agent(), &agent_booked).await.unwrap();
+    }
+}

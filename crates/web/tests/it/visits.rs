@@ -505,3 +505,55 @@ async fn the_desk_checks_a_visitor_in() {
         assert_eq!(v.status, "checked_in");
     }
 }
+
+#[tokio::test]
+async fn an_agent_asks_for_more_time_for_a_caller() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let agent = app.login_demo("kundtjanst").await;
+        let page = app.get("/kunder/1", Some(&agent)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("/kunder/1/anstand"),
+            "the agent sees the form"
+        );
+        let number = page
+            .body
+            .split("name=\"invoice\"><option value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("an unpaid invoice to choose")
+            .to_owned();
+        let r = app
+            .post(
+                "/kunder/1/anstand",
+                Some(&agent),
+                &[
+                    ("invoice", &number),
+                    ("kind", "instalments"),
+                    ("instalments", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(
+            r.body.contains("✓") || r.body.contains("✗"),
+            "the policy's reasons are shown"
+        );
+        // Another customer's invoice number is not found through this customer.
+        let r = app
+            .post(
+                "/kunder/2/anstand",
+                Some(&agent),
+                &[
+                    ("invoice", &number),
+                    ("kind", "instalments"),
+                    ("instalments", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+}
