@@ -478,6 +478,81 @@ impl Services {
         Ok(())
     }
 
+    /// What late-payment interest needs for these invoices: their payments, and the windows
+    /// of approved (also later completed or broken) arrangements, during which no interest runs.
+    #[allow(clippy::type_complexity)]
+    async fn interest_inputs(
+        &self,
+        ids: &[i64],
+    ) -> Result<(
+        HashMap<i64, Vec<(jiff::civil::Date, i64)>>,
+        HashMap<i64, Vec<(jiff::civil::Date, jiff::civil::Date)>>,
+    )> {
+        let mut payments: HashMap<i64, Vec<(jiff::civil::Date, i64)>> = HashMap::new();
+        for (inv, d, ore) in store::credit::payments_of(self.store(), ids).await? {
+            if let Some(d) = date(&d) {
+                payments.entry(inv).or_default().push((d, ore));
+            }
+        }
+        let mut waived: HashMap<i64, Vec<(jiff::civil::Date, jiff::civil::Date)>> = HashMap::new();
+        for a in
+            store::credit::arrangements_of(self.store(), ids, "('approved', 'completed', 'broken')")
+                .await?
+        {
+            let end = match a.kind.as_str() {
+                "extension" => a.new_due_on.as_deref().and_then(date),
+                _ => None,
+            };
+            let end = match end {
+                Some(e) => Some(e),
+                None => store::credit::instalments_of(self.store(), &[a.id])
+                    .await?
+                    .last()
+                    .and_then(|i| date(&i.2)),
+            };
+            if let (Some(from), Some(to)) = (date(&a.original_due_on), end) {
+                let to = a
+                    .broken_on
+                    .as_deref()
+                    .and_then(date)
+                    .map_or(to, |b| b.min(to));
+                waived
+                    .entry(a.invoice_id)
+                    .or_default()
+                    .push((from.tomorrow().unwrap_or(from), to));
+            }
+        }
+        Ok((payments, waived))
+    }
+
+    /// The debt-collection list with the interest accrued on each invoice until `today`.
+    pub async fn collection_with_interest(
+        &self,
+        today: jiff::civil::Date,
+    ) -> Result<Vec<(store::credit::CreditInvoice, String, Option<String>, i64)>> {
+        let rows = store::credit::collection_list(self.store()).await?;
+        let rates = self.reference_rates().await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.0.id).collect();
+        let (mut payments, mut waived) = self.interest_inputs(&ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(inv, name, since)| {
+                let interest = date(&inv.due_on).map_or(0, |due| {
+                    domain::credit::late_interest(&domain::credit::InterestQuery {
+                        amount_ore: inv.amount_ore,
+                        due,
+                        payments: &payments.remove(&inv.id).unwrap_or_default(),
+                        until: today,
+                        rates: &rates,
+                        waived: &waived.remove(&inv.id).unwrap_or_default(),
+                    })
+                    .total_ore
+                });
+                (inv, name, since, interest)
+            })
+            .collect())
+    }
+
     /// The nightly run: overdue marking, broken arrangements, reminders (with a fee only where
     /// agreed), the debt-collection list, and late-payment interest on invoices paid late
     /// (posted as a charge for the customer's next invoice, never for a day inside an approved
@@ -715,44 +790,7 @@ impl Services {
         let late = store::credit::paid_late_without_interest(self.store(), &since).await?;
         for page in late.chunks(5000) {
             let ids: Vec<i64> = page.iter().map(|r| r.id).collect();
-            let mut payments: HashMap<i64, Vec<(jiff::civil::Date, i64)>> = HashMap::new();
-            for (inv, d, ore) in store::credit::payments_of(self.store(), &ids).await? {
-                if let Some(d) = date(&d) {
-                    payments.entry(inv).or_default().push((d, ore));
-                }
-            }
-            let mut waived: HashMap<i64, Vec<(jiff::civil::Date, jiff::civil::Date)>> =
-                HashMap::new();
-            for a in store::credit::arrangements_of(
-                self.store(),
-                &ids,
-                "('approved', 'completed', 'broken')",
-            )
-            .await?
-            {
-                let end = match a.kind.as_str() {
-                    "extension" => a.new_due_on.as_deref().and_then(date),
-                    _ => None,
-                };
-                let end = match end {
-                    Some(e) => Some(e),
-                    None => store::credit::instalments_of(self.store(), &[a.id])
-                        .await?
-                        .last()
-                        .and_then(|i| date(&i.2)),
-                };
-                if let (Some(from), Some(to)) = (date(&a.original_due_on), end) {
-                    let to = a
-                        .broken_on
-                        .as_deref()
-                        .and_then(date)
-                        .map_or(to, |b| b.min(to));
-                    waived
-                        .entry(a.invoice_id)
-                        .or_default()
-                        .push((from.tomorrow().unwrap_or(from), to));
-                }
-            }
+            let (mut payments, mut waived) = self.interest_inputs(&ids).await?;
             let mut charges: Vec<store::credit::NewCharge> = Vec::new();
             for r in page {
                 let (Some(due), Some(paid_on)) = (date(&r.due_on), date(&r.paid_on)) else {

@@ -310,3 +310,4 @@ finance-dunning-run = Run now
 finance-board-report = Board report (CSV)
 extension-for-caller = More time to pay for the caller
 extension-submit-agent = Check against the credit policy
+credit-interest-accrued = Late-payment interest accrued

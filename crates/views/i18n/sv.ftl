@@ -310,3 +310,4 @@ finance-dunning-run = Kör nu
 finance-board-report = Styrelserapport (CSV)
 extension-for-caller = Anstånd för kunden i telefon
 extension-submit-agent = Pröva mot kreditpolicyn
+credit-interest-accrued = Upplupen dröjsmålsränta

@@ -112,6 +112,8 @@ pub struct CollectionLine {
     pub ocr: String,
     pub due_on: String,
     pub outstanding_ore: i64,
+    /// Late-payment interest accrued until today.
+    pub interest_ore: i64,
     pub since: String,
 }
 

@@ -361,19 +361,23 @@ pub async fn decide(
 }
 
 pub async fn collection(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let rows = state.services.collection_list().await?;
+    let rows = state
+        .services
+        .collection_with_interest(state.services.today())
+        .await?;
     render(
         StatusCode::OK,
         &CollectionPage {
             layout: ctx.layout(&state, "credit-collection").await,
             lines: rows
                 .into_iter()
-                .map(|(i, name, since)| CollectionLine {
+                .map(|(i, name, since, interest)| CollectionLine {
                     customer: name,
                     invoice_number: i.invoice_number,
                     ocr: i.ocr,
                     due_on: i.due_on,
                     outstanding_ore: i.amount_ore - i.paid_ore,
+                    interest_ore: interest,
                     since: since.unwrap_or_default(),
                 })
                 .collect(),
@@ -396,7 +400,10 @@ fn csv_response(name: &str, body: Vec<u8>) -> Response {
 }
 
 pub async fn collection_csv(State(state): State<AppState>) -> PageResult {
-    let rows = state.services.collection_list().await?;
+    let rows = state
+        .services
+        .collection_with_interest(state.services.today())
+        .await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
     w.write_record([
@@ -405,16 +412,18 @@ pub async fn collection_csv(State(state): State<AppState>) -> PageResult {
         "ocr",
         "forfallodag",
         "kvar_ore",
+        "upplupen_ranta_ore",
         "pa_listan_sedan",
     ])
     .map_err(csv_err)?;
-    for (i, name, since) in rows {
+    for (i, name, since, interest) in rows {
         w.write_record([
             name,
             i.invoice_number,
             i.ocr,
             i.due_on,
             (i.amount_ore - i.paid_ore).to_string(),
+            interest.to_string(),
             since.unwrap_or_default(),
         ])
         .map_err(csv_err)?;

@@ -329,6 +329,16 @@ async fn reminders_fees_only_where_agreed_then_debt_collection() {
         assert_eq!(r3.to_collection, 2);
         assert_eq!(invoice_status(&s, &fee[0]).await.0, "collection");
         assert_eq!(s.collection_list().await.unwrap().len(), 2);
+        // 400 kr unpaid from 2026-10-01 to 2026-12-31 at 10 % (reference 2 % + 8): 91 days.
+        let listed = s
+            .collection_with_interest(date(2026, 12, 31))
+            .await
+            .unwrap();
+        assert!(
+            listed.iter().all(|l| l.3 == 997),
+            "{backend:?} {:?}",
+            listed.iter().map(|l| l.3).collect::<Vec<_>>()
+        );
     }
 }
 

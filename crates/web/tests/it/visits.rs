@@ -557,3 +557,25 @@ async fn an_agent_asks_for_more_time_for_a_caller() {
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
 }
+
+#[tokio::test]
+async fn the_debt_collection_csv_has_the_accrued_interest() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let s = app.login_demo("kredit").await;
+        let r = app.get("/kredit/inkasso.csv", Some(&s)).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend:?}");
+        let mut lines = r.body.lines();
+        assert_eq!(
+            lines.next(),
+            Some("kund,fakturanummer,ocr,forfallodag,kvar_ore,upplupen_ranta_ore,pa_listan_sedan")
+        );
+        let first = lines
+            .next()
+            .expect("the demo town has invoices on the list");
+        let interest: i64 = first.split(',').nth(5).unwrap().parse().unwrap();
+        assert!(interest > 0, "{first}");
+    }
+}
