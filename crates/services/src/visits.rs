@@ -523,59 +523,41 @@ impl Services {
         actor: &Actor,
         req: &BookingRequest,
     ) -> Result<Booked, BookingError> {
-        if let Some(key) = &req.idempotency_key
-            && let Some(v) = store::visits::by_idempotency_key(self.store(), key).await?
-        {
-            let link = self.visit_link(v.id).await?;
-            return Ok(Booked {
-                visit: v,
-                link,
-                replayed: true,
-            });
+        if let Some(done) = self.replay(req).await? {
+            return Ok(done);
         }
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.try_book(actor, req).await {
-                Err(BookingError::Service(ServiceError::Store(e)))
-                    if e.is_transient() && attempt < 5 =>
-                {
-                    tracing::debug!(error = %e, attempt, "booking retried");
-                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
-                }
-                Err(BookingError::Service(ServiceError::Store(e)))
-                    if e.is_conflict_on("idempotency") =>
-                {
-                    // The same key raced another request of the same client: answer with that one.
-                    let key = req.idempotency_key.as_deref().unwrap_or_default();
-                    let v = store::visits::by_idempotency_key(self.store(), key)
-                        .await?
-                        .ok_or(ServiceError::Conflict("idempotency key".into()))?;
-                    let link = self.visit_link(v.id).await?;
-                    return Ok(Booked {
-                        visit: v,
-                        link,
-                        replayed: true,
-                    });
-                }
-                Err(BookingError::Overlap) if req.idempotency_key.is_some() => {
-                    // A retry racing its own first attempt waits on the same person's lock and
-                    // then finds that attempt's visit overlapping: answer with that visit.
-                    let key = req.idempotency_key.as_deref().unwrap_or_default();
-                    let Some(v) = store::visits::by_idempotency_key(self.store(), key).await?
-                    else {
-                        return Err(BookingError::Overlap);
-                    };
-                    let link = self.visit_link(v.id).await?;
-                    return Ok(Booked {
-                        visit: v,
-                        link,
-                        replayed: true,
-                    });
-                }
-                other => return other,
+        match retry_transient(|| self.try_book(actor, req)).await {
+            // The same key raced another request of the same client (a unique-key conflict), or
+            // waited on the same person's lock and then found that request's visit overlapping:
+            // answer with that visit.
+            Err(BookingError::Service(ServiceError::Store(e)))
+                if e.is_conflict_on("idempotency") =>
+            {
+                self.replay(req)
+                    .await?
+                    .ok_or_else(|| ServiceError::Conflict("idempotency key".into()).into())
             }
+            Err(BookingError::Overlap) if req.idempotency_key.is_some() => {
+                self.replay(req).await?.ok_or(BookingError::Overlap)
+            }
+            other => other,
         }
+    }
+
+    /// The booking an earlier request with the same idempotency key made, if any.
+    async fn replay(&self, req: &BookingRequest) -> Result<Option<Booked>> {
+        let Some(key) = &req.idempotency_key else {
+            return Ok(None);
+        };
+        let Some(visit) = store::visits::by_idempotency_key(self.store(), key).await? else {
+            return Ok(None);
+        };
+        let link = self.visit_link(visit.id).await?;
+        Ok(Some(Booked {
+            visit,
+            link,
+            replayed: true,
+        }))
     }
 
     fn validate_contact(req: &BookingRequest) -> Result<(), BookingError> {
@@ -754,16 +736,7 @@ impl Services {
         // Cancelling locks buckets and then (offering the places) a waiting person's row; a
         // booking takes them the other way round, so PostgreSQL may pick one as a deadlock
         // victim: run it again.
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.try_cancel(actor, id).await {
-                Err(ServiceError::Store(e)) if e.is_transient() && attempt < 5 => {
-                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
-                }
-                other => return other,
-            }
-        }
+        retry_transient(|| self.try_cancel(actor, id)).await
     }
 
     async fn try_cancel(&self, actor: &Actor, id: i64) -> Result<VisitRow> {
@@ -841,18 +814,7 @@ impl Services {
         id: i64,
         start: i64,
     ) -> Result<VisitRow, BookingError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.try_rebook(actor, id, start).await {
-                Err(BookingError::Service(ServiceError::Store(e)))
-                    if e.is_transient() && attempt < 5 =>
-                {
-                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
-                }
-                other => return other,
-            }
-        }
+        retry_transient(|| self.try_rebook(actor, id, start)).await
     }
 
     async fn try_rebook(
@@ -975,16 +937,7 @@ impl Services {
     /// Marks a booked visit that nobody came to; the rest of its time is given back.
     pub async fn mark_no_show(&self, actor: &Actor, id: i64) -> Result<VisitRow> {
         // The same lock order as a cancel (buckets, then a waiting person): retried likewise.
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.try_no_show(actor, id).await {
-                Err(ServiceError::Store(e)) if e.is_transient() && attempt < 5 => {
-                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
-                }
-                other => return other,
-            }
-        }
+        retry_transient(|| self.try_no_show(actor, id)).await
     }
 
     async fn try_no_show(&self, actor: &Actor, id: i64) -> Result<VisitRow> {
@@ -1792,6 +1745,43 @@ impl Services {
         )
         .await?;
         Ok(())
+    }
+}
+
+/// A failure worth one more try of the whole transaction (see `StoreError::is_transient`).
+trait Transient {
+    fn is_transient(&self) -> bool;
+}
+
+impl Transient for ServiceError {
+    fn is_transient(&self) -> bool {
+        matches!(self, ServiceError::Store(e) if e.is_transient())
+    }
+}
+
+impl Transient for BookingError {
+    fn is_transient(&self) -> bool {
+        matches!(self, BookingError::Service(e) if e.is_transient())
+    }
+}
+
+/// Runs `attempt` again, up to five times with a short pause, while it fails with a transient
+/// database error (a PostgreSQL deadlock victim or serialization failure, SQLite busy).
+async fn retry_transient<T, E, F, Fut>(mut attempt: F) -> Result<T, E>
+where
+    E: Transient,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    let mut n = 0u64;
+    loop {
+        n += 1;
+        match attempt().await {
+            Err(e) if e.is_transient() && n < 5 => {
+                tokio::time::sleep(std::time::Duration::from_millis(5 * n)).await;
+            }
+            other => return other,
+        }
     }
 }
 

@@ -4,34 +4,18 @@
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use domain::credit::{Ask, Decision};
 use domain::money::Money;
 use services::ServiceError;
 use views::Lang;
-use views::Template;
 use views::credit::*;
 use views::pages::FieldError;
 
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
-
-type PageResult = Result<Response, AppError>;
-
-fn render<T: Template>(status: StatusCode, page: &T) -> PageResult {
-    let html = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("render: {e}")))?;
-    Ok((status, Html(html)).into_response())
-}
-
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .ok_or(AppError::NotFound)
-}
+use crate::pages::{PageResult, parse_id, render};
 
 fn reasons_of(v: &[serde_json::Value], lang: Lang) -> Vec<ReasonLine> {
     v.iter()

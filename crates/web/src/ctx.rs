@@ -130,6 +130,14 @@ impl Ctx {
         self.user.as_ref().ok_or(AppError::Unauthorized)
     }
 
+    /// Who is acting: the logged-in user, or an anonymous visitor from this address.
+    pub fn actor(&self) -> services::Actor {
+        match &self.user {
+            Some(u) => u.actor(&self.address),
+            None => services::Actor::anonymous(&self.address),
+        }
+    }
+
     pub fn t(&self, key: &str) -> String {
         views::translate(self.lang, key, &[])
     }

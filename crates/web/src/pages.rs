@@ -16,9 +16,9 @@ use crate::ctx::{Ctx, FormData, nav_for};
 use crate::error::AppError;
 use crate::session::{clear_session_cookie, session_cookie};
 
-type PageResult = Result<Response, AppError>;
+pub(crate) type PageResult = Result<Response, AppError>;
 
-fn render<T: Template>(status: StatusCode, page: &T) -> PageResult {
+pub(crate) fn render<T: Template>(status: StatusCode, page: &T) -> PageResult {
     let html = page
         .render()
         .map_err(|e| AppError::Internal(format!("render: {e}")))?;
@@ -29,7 +29,7 @@ fn ok<T: Template>(page: &T) -> PageResult {
     render(StatusCode::OK, page)
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
@@ -387,7 +387,7 @@ pub async fn customers(
     ok(&page)
 }
 
-fn parse_id(raw: &str) -> Result<i64, AppError> {
+pub(crate) fn parse_id(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>()
         .ok()
         .filter(|i| *i > 0)

@@ -6,34 +6,20 @@ use std::collections::HashMap;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::customer::Language;
 use domain::time::{civil_date, format_date, from_micros, parse_date};
 use domain::visits::{MAX_PARTY, parse_time};
 use jiff::civil::{Date, Time};
+use services::ServiceError;
 use services::visits::{BookingError, BookingRequest, SiteView, Source, VisitRow};
-use services::{Actor, ServiceError};
 use views::Lang;
-use views::Template;
 use views::pages::FieldError;
 use views::visits::*;
 
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
-
-type PageResult = Result<Response, AppError>;
-
-fn render<T: Template>(status: StatusCode, page: &T) -> PageResult {
-    let html = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("render: {e}")))?;
-    Ok((status, Html(html)).into_response())
-}
-
-fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
-}
+use crate::pages::{PageResult, parse_id, render, see_other};
 
 /// Query of the booking pages (Swedish names, as in the addresses people see).
 #[derive(serde::Deserialize, Default)]
@@ -287,10 +273,7 @@ async fn submit_booking(
     form: &FormData,
 ) -> PageResult {
     let c = choose(state, &query_of(form)).await?;
-    let actor = match &ctx.user {
-        Some(u) => u.actor(&ctx.address),
-        None => Actor::anonymous(&ctx.address),
-    };
+    let actor = ctx.actor();
     let (name, phone, email, customer_id, language) = match flavour {
         Flavour::Portal => {
             let u = ctx.user()?;
@@ -641,22 +624,21 @@ fn conflict_text(e: ServiceError) -> Result<String, AppError> {
     }
 }
 
-pub async fn manage_confirm(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(token): Path<String>,
+/// The link page again after an action: its message, or the conflict that stopped it.
+async fn after_action(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    result: Result<VisitRow, ServiceError>,
+    done: (&str, &str),
 ) -> PageResult {
-    match state.services.confirm_visit(&token).await {
+    match result {
         Ok(_) => {
-            let m = if ctx.lang == Lang::En {
-                "The visit is booked. A confirmation is on its way."
-            } else {
-                "Besöket är bokat. En bekräftelse är på väg."
-            };
+            let m = if ctx.lang == Lang::En { done.1 } else { done.0 };
             manage_page(
-                &state,
-                &ctx,
-                &token,
+                state,
+                ctx,
+                token,
                 None,
                 Some(m.into()),
                 None,
@@ -667,9 +649,9 @@ pub async fn manage_confirm(
         Err(e) => {
             let text = conflict_text(e)?;
             manage_page(
-                &state,
-                &ctx,
-                &token,
+                state,
+                ctx,
+                token,
                 None,
                 None,
                 Some(text),
@@ -680,48 +662,43 @@ pub async fn manage_confirm(
     }
 }
 
+pub async fn manage_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> PageResult {
+    let result = state.services.confirm_visit(&token).await;
+    after_action(
+        &state,
+        &ctx,
+        &token,
+        result,
+        (
+            "Besöket är bokat. En bekräftelse är på väg.",
+            "The visit is booked. A confirmation is on its way.",
+        ),
+    )
+    .await
+}
+
 pub async fn manage_cancel(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> PageResult {
     let v = state.services.visit_by_token(&token).await?;
-    let actor = match &ctx.user {
-        Some(u) => u.actor(&ctx.address),
-        None => Actor::anonymous(&ctx.address),
-    };
-    match state.services.cancel_visit(&actor, v.id).await {
-        Ok(_) => {
-            let m = if ctx.lang == Lang::En {
-                "The visit is cancelled and the time is free for others."
-            } else {
-                "Besöket är avbokat och tiden är ledig för andra."
-            };
-            manage_page(
-                &state,
-                &ctx,
-                &token,
-                None,
-                Some(m.into()),
-                None,
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => {
-            let text = conflict_text(e)?;
-            manage_page(
-                &state,
-                &ctx,
-                &token,
-                None,
-                None,
-                Some(text),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-    }
+    let result = state.services.cancel_visit(&ctx.actor(), v.id).await;
+    after_action(
+        &state,
+        &ctx,
+        &token,
+        result,
+        (
+            "Besöket är avbokat och tiden är ledig för andra.",
+            "The visit is cancelled and the time is free for others.",
+        ),
+    )
+    .await
 }
 
 pub async fn manage_rebook(
@@ -731,10 +708,7 @@ pub async fn manage_rebook(
     form: FormData,
 ) -> PageResult {
     let v = state.services.visit_by_token(&token).await?;
-    let actor = match &ctx.user {
-        Some(u) => u.actor(&ctx.address),
-        None => Actor::anonymous(&ctx.address),
-    };
+    let actor = ctx.actor();
     let Ok(start) = form.get("start").trim().parse::<i64>() else {
         return manage_page(
             &state,
@@ -1027,13 +1001,6 @@ pub async fn desk(
         StatusCode::OK,
     )
     .await
-}
-
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .ok_or(AppError::NotFound)
 }
 
 async fn desk_action(
