@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod outbox;
 pub mod policies;
+pub mod portal;
 pub mod visits;
 
 use std::sync::Arc;

@@ -601,3 +601,32 @@ pub async fn bundle(store: &Store, id: i64, limit: i64) -> Result<Option<Custome
         }))
     })
 }
+
+/// How a customer wants to be reached, as they set it in the portal.
+#[derive(Debug, Clone)]
+pub struct ContactPreferences {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: String,
+    pub preferred_channel: String,
+}
+
+pub async fn set_contact_preferences(
+    tx: &mut Tx,
+    customer_id: i64,
+    p: &ContactPreferences,
+) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
+        "UPDATE customers SET email = $1, phone = $2, language = $3, preferred_channel = $4 WHERE id = $5"
+    )
+    .bind(&p.email)
+    .bind(&p.phone)
+    .bind(&p.language)
+    .bind(&p.preferred_channel)
+    .bind(customer_id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+    }))
+}

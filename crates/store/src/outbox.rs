@@ -162,3 +162,17 @@ pub async fn mark(tx: &mut Tx, id: i64, status: &str, error: Option<&str>, now: 
     .rows_affected());
     Ok(())
 }
+
+/// The messages sent (or being sent) to one customer, newest first, for the portal.
+pub async fn of_customer(store: &Store, customer_id: i64, limit: i64) -> Result<Vec<OutboxRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM outbox WHERE customer_id = $1 AND status <> 'failed' ORDER BY id DESC LIMIT $2"
+    );
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, OutboxRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?))
+}

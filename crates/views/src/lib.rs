@@ -6,6 +6,7 @@
 
 pub mod credit;
 pub mod pages;
+pub mod portal;
 pub mod visits;
 
 pub use askama::Template;

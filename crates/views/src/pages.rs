@@ -80,6 +80,10 @@ pub struct PortalHome {
     pub email: String,
     pub phone: String,
     pub channel: String,
+    /// Extension requests and plans in play, one line each.
+    pub extensions: Vec<String>,
+    /// The next customer-centre visit, formatted.
+    pub next_visit: Option<String>,
 }
 
 #[derive(Clone, Debug)]

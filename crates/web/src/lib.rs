@@ -14,6 +14,7 @@ pub mod error;
 pub mod metrics;
 pub mod middleware;
 pub mod pages;
+pub mod portal;
 pub mod routes;
 pub mod session;
 pub mod visits;

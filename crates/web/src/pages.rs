@@ -309,13 +309,47 @@ fn invoice_lines(d: &CustomerDetail) -> Vec<InvoiceLine> {
         .collect()
 }
 
-fn channel_label(channel: &str, lang: views::Lang) -> String {
+pub(crate) fn channel_label(channel: &str, lang: views::Lang) -> String {
     label_of::<domain::customer::Channel>(channel, lang)
 }
 
 pub async fn portal_home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
     let d = state.services.portal_overview(u).await?;
+    let attention = state.services.portal_attention(u).await?;
+    let extensions = attention
+        .arrangements
+        .iter()
+        .map(|a| {
+            let what = match (a.kind.as_str(), ctx.lang) {
+                ("extension", views::Lang::En) => {
+                    format!("new due date {}", a.new_due_on.clone().unwrap_or_default())
+                }
+                ("extension", _) => {
+                    format!(
+                        "ny förfallodag {}",
+                        a.new_due_on.clone().unwrap_or_default()
+                    )
+                }
+                (_, views::Lang::En) => format!("{} instalments", a.instalments.unwrap_or(0)),
+                _ => format!("{} delbetalningar", a.instalments.unwrap_or(0)),
+            };
+            views::translate(
+                ctx.lang,
+                "portal-extension-status",
+                &[
+                    ("what", what),
+                    ("status", ctx.t(&format!("arrangement-{}", a.status))),
+                ],
+            )
+        })
+        .collect();
+    let next_visit = attention.next_visit.as_ref().map(|v| {
+        domain::time::format_datetime(
+            domain::time::from_micros(v.starts_at),
+            &domain::time::stockholm(),
+        )
+    });
     let page = PortalHome {
         layout: ctx.layout(&state, "portal-title").await,
         name: d.customer.name.clone(),
@@ -328,6 +362,8 @@ pub async fn portal_home(State(state): State<AppState>, ctx: Ctx) -> PageResult 
         email: d.customer.email.clone().unwrap_or_default(),
         phone: d.customer.phone.clone().unwrap_or_default(),
         channel: channel_label(&d.customer.preferred_channel, ctx.lang),
+        extensions,
+        next_visit,
     };
     ok(&page)
 }

@@ -6,7 +6,7 @@ use domain::role::Role;
 use services::customers::{CUSTOMER_READERS, IDENTITY_READERS};
 
 use crate::access::Access;
-use crate::{AppState, api, credit, pages, visits};
+use crate::{AppState, api, credit, pages, portal, visits};
 
 pub struct RouteSpec {
     pub method: &'static str,
@@ -94,6 +94,42 @@ pub fn table() -> Vec<RouteSpec> {
             "/mina-sidor",
             Access::Roles(CUSTOMER),
             pages::portal_home
+        ),
+        route!(
+            get,
+            "/mina-sidor/meddelanden",
+            Access::Roles(CUSTOMER),
+            portal::messages
+        ),
+        route!(
+            get,
+            "/mina-sidor/meddelanden/{id}",
+            Access::Roles(CUSTOMER),
+            portal::message
+        ),
+        route!(
+            get,
+            "/mina-sidor/installningar",
+            Access::Roles(CUSTOMER),
+            portal::settings
+        ),
+        route!(
+            post,
+            "/mina-sidor/installningar",
+            Access::Roles(CUSTOMER),
+            portal::settings_submit
+        ),
+        route!(
+            get,
+            "/mina-sidor/mina-uppgifter",
+            Access::Roles(CUSTOMER),
+            portal::my_data
+        ),
+        route!(
+            get,
+            "/mina-sidor/mina-uppgifter.json",
+            Access::Roles(CUSTOMER),
+            portal::my_data_download
         ),
         route!(get, "/personal", Access::Roles(STAFF), pages::staff_home),
         route!(

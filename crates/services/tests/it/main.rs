@@ -3,4 +3,5 @@
 mod credit;
 mod demo;
 mod policies;
+mod portal;
 mod visits;

@@ -3,5 +3,6 @@
 mod access_matrix;
 mod auth;
 mod pages;
+mod portal;
 mod security;
 mod visits;

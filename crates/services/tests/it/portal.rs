@@ -1,0 +1,185 @@
+//! "Mina sidor": the export of everything held about a customer, messages and contact
+//! preferences.
+
+use std::sync::Arc;
+
+use domain::role::Role;
+use services::demo::{DEMO_PASSWORD, DemoSize, Quiet};
+use services::portal::ContactForm;
+use services::{ServiceError, Services};
+use test_support::{BACKENDS, test_now, test_settings, test_store};
+
+async fn customer_session(s: &Services) -> services::auth::SessionUser {
+    let session = s
+        .login(Role::Customer.demo_username(), DEMO_PASSWORD, "127.0.0.1")
+        .await
+        .unwrap();
+    s.session_user(&session.token).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(true),
+        );
+        s.generate_demo(DemoSize::Small, 7, &Quiet).await.unwrap();
+        let user = customer_session(&s).await;
+        let me = user.customer_id.unwrap();
+        let actor = user.actor("127.0.0.1");
+        let export = s.customer_export(&actor, &user).await.unwrap();
+        let text = export.to_string();
+        let tables = export["tables"].as_array().unwrap();
+        let rows = |name: &str| -> Vec<serde_json::Value> {
+            tables
+                .iter()
+                .find(|t| t["table"] == name)
+                .unwrap_or_else(|| panic!("{backend:?}: no table {name} in the export"))["rows"]
+                .as_array()
+                .unwrap()
+                .clone()
+        };
+        // The customer's own row, with the identity number in full (it is theirs).
+        let customer = store::customers::get(s.store(), me).await.unwrap().unwrap();
+        let own = rows("customers");
+        assert_eq!(own.len(), 1);
+        assert_eq!(own[0]["identity_number"], customer.identity_number.as_str());
+        // Every invoice, payment and visit of theirs, counted against the store.
+        let invoices = store::customers::invoices_of(s.store(), me, 10_000)
+            .await
+            .unwrap();
+        assert!(!invoices.is_empty());
+        assert_eq!(rows("invoices").len(), invoices.len(), "{backend:?}");
+        let visits = s.customer_visits(me).await.unwrap();
+        assert!(rows("visits").len() >= visits.len(), "{backend:?}");
+        assert!(!rows("meter_points").is_empty() && !rows("subscriptions").is_empty());
+        // Payments reach the export through their invoices as well.
+        let paid: i64 = invoices.iter().map(|i| i.paid_ore).sum();
+        let exported: i64 = rows("payments")
+            .iter()
+            .filter(|p| p["invoice_id"].is_i64())
+            .map(|p| p["amount_ore"].as_i64().unwrap())
+            .sum();
+        assert_eq!(exported, paid, "{backend:?}: payments of the invoices");
+        // Credentials are masked, not left out.
+        let users = rows("users");
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0]["password_hash"], store::export::MASK);
+        assert!(!rows("sessions").is_empty());
+        assert!(
+            rows("sessions")
+                .iter()
+                .all(|r| r["token_hash"] == store::export::MASK)
+        );
+        // Nobody else's row: every customer column in every table is this customer.
+        for t in tables {
+            for r in t["rows"].as_array().unwrap() {
+                if let Some(c) = r.get("customer_id").and_then(|v| v.as_i64()) {
+                    assert_eq!(
+                        c, me,
+                        "{backend:?}: another customer's row in {}",
+                        t["table"]
+                    );
+                }
+            }
+        }
+        let other = store::customers::get(s.store(), me + 1)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!text.contains(&other.identity_number), "{backend:?}");
+        // The export is in the audit log, and the next export shows that too.
+        let again = s.customer_export(&actor, &user).await.unwrap();
+        let audit = again["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["table"] == "audit_log")
+            .unwrap()["rows"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert!(
+            audit
+                .iter()
+                .any(|r| r["action"] == "customer_data_exported"),
+            "{backend:?}: {audit:?}"
+        );
+        // Staff sessions have no customer export of their own.
+        let agent = s
+            .login(Role::Agent.demo_username(), DEMO_PASSWORD, "127.0.0.1")
+            .await
+            .unwrap();
+        let agent = s.session_user(&agent.token).await.unwrap().unwrap();
+        assert!(matches!(
+            s.customer_export(&agent.actor("127.0.0.1"), &agent).await,
+            Err(ServiceError::Forbidden)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn contact_preferences_are_validated_saved_and_audited() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(true),
+        );
+        s.generate_demo(DemoSize::Small, 7, &Quiet).await.unwrap();
+        let user = customer_session(&s).await;
+        let actor = user.actor("127.0.0.1");
+        let bad = ContactForm {
+            email: String::new(),
+            phone: String::new(),
+            language: "sv".into(),
+            channel: "email".into(),
+        };
+        match s.set_contact_preferences(&actor, &user, &bad).await {
+            Err(ServiceError::Invalid { field, .. }) => assert_eq!(field, "channel"),
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        let good = ContactForm {
+            email: "karin@example.se".into(),
+            phone: "070-123 45 67".into(),
+            language: "en".into(),
+            channel: "sms".into(),
+        };
+        s.set_contact_preferences(&actor, &user, &good)
+            .await
+            .unwrap();
+        let c = s.contact_preferences(&user).await.unwrap();
+        assert_eq!(
+            (
+                c.email.as_deref(),
+                c.phone.as_deref(),
+                c.language.as_str(),
+                c.preferred_channel.as_str()
+            ),
+            (Some("karin@example.se"), Some("070-123 45 67"), "en", "sms"),
+            "{backend:?}"
+        );
+        // Messages: only the customer's own, and another's message is not found.
+        let mine = s.portal_messages(&user).await.unwrap();
+        assert!(mine.iter().all(|m| m.customer_id == user.customer_id));
+        let someone_elses = store::outbox::list(s.store(), 10_000, 0)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.customer_id.is_some() && m.customer_id != user.customer_id);
+        if let Some(m) = someone_elses {
+            assert!(matches!(
+                s.portal_message(&user, m.id).await,
+                Err(ServiceError::NotFound)
+            ));
+        }
+    }
+}
