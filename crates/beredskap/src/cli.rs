@@ -44,6 +44,9 @@ pub enum Command {
     /// Manage API tokens (bearer tokens for API clients).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Sealed personal data: "no home visits" declarations.
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
     /// Plan the meter-exchange campaign from CSV files.
     Plan(PlanArgs),
     /// Benchmarks; results go to docs/benchmarks.md.
@@ -167,6 +170,15 @@ pub enum TokenCommand {
         #[arg(long, default_value = "api")]
         name: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PrivacyCommand {
+    /// Re-seal every declaration under the first key of privacy.declaration_keys (after
+    /// putting a new key first); the old key can be removed afterwards.
+    Reseal,
+    /// Delete every declaration: the meter-exchange campaign has closed.
+    PurgeDeclarations,
 }
 
 #[derive(Subcommand, Debug)]

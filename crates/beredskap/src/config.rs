@@ -23,6 +23,24 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub log: LogConfig,
     pub mail: MailConfig,
+    pub privacy: PrivacyConfig,
+}
+
+/// Keys for data kept sealed: "no home visits" declarations (health data, GDPR art. 9).
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrivacyConfig {
+    /// `NAME:BASE64,NAME:BASE64…`, 32-byte keys; the first seals new declarations, the rest
+    /// still open old ones until `beredskap privacy reseal` has moved them to the first.
+    pub declaration_keys: String,
+}
+
+impl std::fmt::Debug for PrivacyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrivacyConfig")
+            .field("declaration_keys", &"***")
+            .finish()
+    }
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
@@ -251,6 +269,8 @@ impl Config {
         if self.auth.max_failures_per_minute < 1 {
             bail!("invalid configuration: auth.max_failures_per_minute must be at least 1");
         }
+        services::declarations::Keyring::parse(&self.privacy.declaration_keys)
+            .map_err(|e| anyhow::anyhow!("invalid configuration: privacy.declaration_keys: {e}"))?;
         Ok(())
     }
 
@@ -264,6 +284,9 @@ impl Config {
         if let Some(s) = &mut c.mail.sms {
             s.token = "***".into();
         }
+        if !c.privacy.declaration_keys.is_empty() {
+            c.privacy.declaration_keys = "***".into();
+        }
         c
     }
 
@@ -271,6 +294,11 @@ impl Config {
         use secrecy::SecretString;
         services::ServiceSettings {
             demo_mode,
+            // Checked by `validate`; an unparsable value cannot reach here.
+            declaration_keys: services::declarations::Keyring::parse(
+                &self.privacy.declaration_keys,
+            )
+            .unwrap_or_default(),
             public_url: self.http.public_url.trim().trim_end_matches('/').to_owned(),
             auth: services::auth::AuthSettings {
                 max_failures_per_minute: self.auth.max_failures_per_minute,
@@ -437,11 +465,19 @@ mod tests {
             token: "tok-secret".into(),
             sender: "KEM".into(),
         });
+        c.privacy.declaration_keys = "k1:S0VZS0VZS0VZS0VZS0VZS0VZS0VZS0VZS0VZS0VZS0U=".into();
+        c.validate().unwrap();
         let printed = toml::to_string(&c.redacted()).unwrap();
         assert!(
-            !printed.contains("hunter2") && !printed.contains("tok-secret"),
+            !printed.contains("hunter2")
+                && !printed.contains("tok-secret")
+                && !printed.contains("S0VZS0VZ"),
             "{printed}"
         );
         assert!(!format!("{c:?}").contains("hunter2"));
+        assert!(!format!("{c:?}").contains("S0VZS0VZ"));
+        c.privacy.declaration_keys = "k1:short".into();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("privacy.declaration_keys"), "{e}");
     }
 }

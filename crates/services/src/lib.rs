@@ -9,6 +9,7 @@ pub mod auth;
 pub mod clock;
 pub mod credit;
 pub mod customers;
+pub mod declarations;
 pub mod demo;
 pub mod error;
 pub mod outbox;
@@ -33,6 +34,9 @@ pub struct ServiceSettings {
     /// The address customers reach this installation at, for links in messages
     /// (`https://kund.example.se`); no trailing slash.
     pub public_url: String,
+    /// Keys that seal "no home visits" declarations (`privacy.declaration_keys`); the first
+    /// seals. Empty in demo mode means a key for this process only.
+    pub declaration_keys: declarations::Keyring,
 }
 
 /// Everything a use case needs; cheap to clone.
@@ -53,12 +57,19 @@ struct Inner {
     link_secret: std::sync::OnceLock<Vec<u8>>,
     /// The public URL when configuration leaves it empty: set once the server has bound.
     bound_url: std::sync::OnceLock<String>,
+    /// The declaration keys in use: the configured ones, or the demo's own.
+    declaration_keys: declarations::Keyring,
 }
 
 impl Services {
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: ServiceSettings) -> Services {
         let dummy_hash = auth::hash_password_with(&settings.auth, "dummy password for timing")
             .unwrap_or_default();
+        let declaration_keys = if settings.declaration_keys.is_empty() && settings.demo_mode {
+            declarations::Keyring::ephemeral()
+        } else {
+            settings.declaration_keys.clone()
+        };
         Services {
             inner: Arc::new(Inner {
                 store,
@@ -68,6 +79,7 @@ impl Services {
                 dummy_hash,
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
+                declaration_keys,
             }),
         }
     }
@@ -84,8 +96,13 @@ impl Services {
                 dummy_hash: self.inner.dummy_hash.clone(),
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
+                declaration_keys: self.inner.declaration_keys.clone(),
             }),
         }
+    }
+
+    pub(crate) fn declaration_keys(&self) -> &declarations::Keyring {
+        &self.inner.declaration_keys
     }
 
     pub fn store(&self) -> &Store {

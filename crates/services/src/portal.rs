@@ -131,6 +131,14 @@ impl Services {
         self.export_customer(actor, id).await
     }
 
+    /// A customer's name, for staff pages that act for a caller.
+    pub async fn customer_name(&self, id: i64) -> Result<String> {
+        Ok(store::customers::get(self.store(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?
+            .name)
+    }
+
     /// The export of any customer's data, for a request made to staff.
     pub async fn export_customer(&self, actor: &Actor, id: i64) -> Result<serde_json::Value> {
         store::customers::get(self.store(), id)

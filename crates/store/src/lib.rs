@@ -13,6 +13,7 @@ pub mod backend;
 pub mod audit;
 pub mod credit;
 pub mod customers;
+pub mod declarations;
 pub mod export;
 pub mod jobs;
 pub mod outbox;

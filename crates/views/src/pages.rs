@@ -153,6 +153,8 @@ pub struct CustomerPage {
     pub payments: Vec<PaymentLine>,
     /// An agent or credit officer may ask for more time for a caller.
     pub can_request_extension: bool,
+    /// Customer service may record or withdraw a caller's "no home visits" declaration.
+    pub can_handle_home_visits: bool,
 }
 
 #[derive(Template)]

@@ -59,3 +59,41 @@ pub struct PortalDataPage {
     /// What the download holds, table by table: (table, rows).
     pub tables: Vec<(String, usize)>,
 }
+
+/// The "no home visits" page, for the customer or for an agent on the phone.
+#[derive(Template)]
+#[template(path = "home_visits.html")]
+pub struct HomeVisitsPage {
+    pub layout: Layout,
+    /// Where the forms post: `/mina-sidor/hembesok` or `/kunder/{id}/hembesok`.
+    pub action: String,
+    /// An agent acting for a caller (the page words the consent step for reading aloud).
+    pub for_caller: Option<String>,
+    /// The declaration held: (until, consented at, consent version, note, recorded by).
+    pub held: Option<HeldDeclaration>,
+    pub consent_version: String,
+    pub consent_text: String,
+    pub until: String,
+    pub note: String,
+    pub max_note: usize,
+    pub result: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HeldDeclaration {
+    pub until: String,
+    pub consented_at: i64,
+    pub consent_version: String,
+    pub note: String,
+    pub by_agent: bool,
+}
+
+impl HomeVisitsPage {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}

@@ -469,6 +469,7 @@ async fn customer_page(
             })
             .collect(),
         can_request_extension: matches!(u.role, Role::Agent | Role::CreditOfficer | Role::Admin),
+        can_handle_home_visits: matches!(u.role, Role::Agent | Role::Admin),
     };
     ok(&page)
 }

@@ -199,3 +199,220 @@ pub async fn my_data_download(
     )
         .into_response())
 }
+
+// ---- "no home visits" --------------------------------------------------------------------------
+
+/// Whose declaration a page handles: the signed-in customer's, or a caller's (agents).
+#[derive(Clone, Copy)]
+enum Whose {
+    Mine,
+    Caller(i64),
+}
+
+impl Whose {
+    fn action(self) -> String {
+        match self {
+            Whose::Mine => "/mina-sidor/hembesok".into(),
+            Whose::Caller(id) => format!("/kunder/{id}/hembesok"),
+        }
+    }
+
+    fn customer(self, ctx: &Ctx) -> Result<i64, AppError> {
+        match self {
+            Whose::Mine => ctx.user()?.customer_id.ok_or(AppError::Forbidden),
+            Whose::Caller(id) => Ok(id),
+        }
+    }
+}
+
+struct HomeVisitsForm {
+    until: String,
+    note: String,
+}
+
+async fn home_visits_page(
+    state: &AppState,
+    ctx: &Ctx,
+    whose: Whose,
+    form: Option<HomeVisitsForm>,
+    result: Option<String>,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let user = ctx.user()?;
+    let actor = user.actor(&ctx.address);
+    let customer = whose.customer(ctx)?;
+    let for_caller = match whose {
+        Whose::Mine => None,
+        Whose::Caller(id) => Some(state.services.customer_name(id).await?),
+    };
+    // Opening the declaration is a read of health-adjacent data: the service audits it.
+    let held = state
+        .services
+        .read_declaration(&actor, customer)
+        .await?
+        .map(|d| HeldDeclaration {
+            until: d.until.to_string(),
+            consented_at: d.consented_at,
+            consent_version: d.consent_version,
+            note: d.note,
+            by_agent: d.recorded_by == "agent",
+        });
+    let version = services::declarations::CONSENT_VERSION;
+    let (sv, en) = services::declarations::consent_text(version).unwrap_or_default();
+    let form = form.unwrap_or_else(|| HomeVisitsForm {
+        until: held.as_ref().map(|h| h.until.clone()).unwrap_or_default(),
+        note: held.as_ref().map(|h| h.note.clone()).unwrap_or_default(),
+    });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = HomeVisitsPage {
+        layout: ctx.layout(state, "homevisit-title").await,
+        action: whose.action(),
+        for_caller,
+        held,
+        consent_version: version.to_owned(),
+        consent_text: if ctx.lang == views::Lang::En { en } else { sv }.to_owned(),
+        until: form.until,
+        note: form.note,
+        max_note: services::declarations::MAX_NOTE_CHARS,
+        result,
+        errors,
+    };
+    render(status, &page)
+}
+
+#[derive(serde::Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    klart: Option<String>,
+}
+
+fn done_message(
+    ctx: &Ctx,
+    q: &Result<axum::extract::Query<DoneQuery>, axum::extract::rejection::QueryRejection>,
+) -> Option<String> {
+    let key = match q.as_ref().ok()?.klart.as_deref()? {
+        "sparat" => "homevisit-saved",
+        "aterkallat" => "homevisit-withdrawn",
+        "ingen" => "homevisit-none",
+        _ => return None,
+    };
+    Some(ctx.t(key))
+}
+
+async fn home_visits_submit(
+    state: &AppState,
+    ctx: &Ctx,
+    whose: Whose,
+    form: &FormData,
+) -> PageResult {
+    let user = ctx.user()?;
+    let customer = whose.customer(ctx)?;
+    let declaration = services::declarations::DeclarationForm {
+        consent: form.get("consent") == "ja",
+        consent_version: form.get("consent_version").to_owned(),
+        until: form.get("until").to_owned(),
+        note: form.get("note").to_owned(),
+    };
+    match state
+        .services
+        .declare_no_home_visits(&user.actor(&ctx.address), customer, &declaration)
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("{}?klart=sparat", whose.action()))),
+        Err(ServiceError::Invalid { field, message }) => {
+            let message = if ctx.lang == views::Lang::En {
+                match field {
+                    "consent" => {
+                        "Tick the box to consent; without consent we cannot keep the request."
+                            .to_owned()
+                    }
+                    "until" => {
+                        "Choose a date after today and within a year, as YYYY-MM-DD.".to_owned()
+                    }
+                    _ => format!(
+                        "Write at most {} characters.",
+                        services::declarations::MAX_NOTE_CHARS
+                    ),
+                }
+            } else {
+                message
+            };
+            let e = FieldError {
+                field: field.to_owned(),
+                message,
+            };
+            let kept = HomeVisitsForm {
+                until: declaration.until,
+                note: declaration.note,
+            };
+            home_visits_page(state, ctx, whose, Some(kept), None, vec![e]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn home_visits_withdraw(state: &AppState, ctx: &Ctx, whose: Whose) -> PageResult {
+    let user = ctx.user()?;
+    let customer = whose.customer(ctx)?;
+    let existed = state
+        .services
+        .withdraw_declaration(&user.actor(&ctx.address), customer)
+        .await?;
+    let done = if existed { "aterkallat" } else { "ingen" };
+    Ok(see_other(&format!("{}?klart={done}", whose.action())))
+}
+
+pub async fn my_home_visits(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<axum::extract::Query<DoneQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
+    let result = done_message(&ctx, &q);
+    home_visits_page(&state, &ctx, Whose::Mine, None, result, vec![]).await
+}
+
+pub async fn my_home_visits_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: FormData,
+) -> PageResult {
+    home_visits_submit(&state, &ctx, Whose::Mine, &form).await
+}
+
+pub async fn my_home_visits_withdraw(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    home_visits_withdraw(&state, &ctx, Whose::Mine).await
+}
+
+pub async fn caller_home_visits(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    q: Result<axum::extract::Query<DoneQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let result = done_message(&ctx, &q);
+    home_visits_page(&state, &ctx, Whose::Caller(id), None, result, vec![]).await
+}
+
+pub async fn caller_home_visits_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    home_visits_submit(&state, &ctx, Whose::Caller(id), &form).await
+}
+
+pub async fn caller_home_visits_withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    home_visits_withdraw(&state, &ctx, Whose::Caller(id)).await
+}

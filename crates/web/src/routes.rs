@@ -22,6 +22,8 @@ const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
 const CUSTOMER: &[Role] = &[Role::Customer];
 /// The customer-centre desk: agents (and admins).
 const DESK: &[Role] = &[Role::Agent, Role::Admin];
+/// Who records or withdraws a caller's "no home visits" declaration: customer service.
+const HOME_VISIT_AGENTS: &[Role] = &[Role::Agent, Role::Admin];
 /// Credit officers decide referred requests for more time.
 const CREDIT: &[Role] = &[Role::CreditOfficer, Role::Admin];
 /// Ask for more time for a caller: agents and credit officers.
@@ -130,6 +132,42 @@ pub fn table() -> Vec<RouteSpec> {
             "/mina-sidor/mina-uppgifter.json",
             Access::Roles(CUSTOMER),
             portal::my_data_download
+        ),
+        route!(
+            get,
+            "/mina-sidor/hembesok",
+            Access::Roles(CUSTOMER),
+            portal::my_home_visits
+        ),
+        route!(
+            post,
+            "/mina-sidor/hembesok",
+            Access::Roles(CUSTOMER),
+            portal::my_home_visits_submit
+        ),
+        route!(
+            post,
+            "/mina-sidor/hembesok/aterkalla",
+            Access::Roles(CUSTOMER),
+            portal::my_home_visits_withdraw
+        ),
+        route!(
+            get,
+            "/kunder/{id}/hembesok",
+            Access::Roles(HOME_VISIT_AGENTS),
+            portal::caller_home_visits
+        ),
+        route!(
+            post,
+            "/kunder/{id}/hembesok",
+            Access::Roles(HOME_VISIT_AGENTS),
+            portal::caller_home_visits_submit
+        ),
+        route!(
+            post,
+            "/kunder/{id}/hembesok/aterkalla",
+            Access::Roles(HOME_VISIT_AGENTS),
+            portal::caller_home_visits_withdraw
         ),
         route!(get, "/personal", Access::Roles(STAFF), pages::staff_home),
         route!(

@@ -14,7 +14,9 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use store::{ConnectOptions, Store};
 
-use crate::cli::{BenchCommand, Cli, Command, ImportCommand, TokenCommand, UserCommand};
+use crate::cli::{
+    BenchCommand, Cli, Command, ImportCommand, PrivacyCommand, TokenCommand, UserCommand,
+};
 use crate::config::{Config, FlagOverrides, process_env};
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -58,6 +60,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Token(TokenCommand::Create { user, name }) => {
                 create_token(&config, &user, &name).await
             }
+            Command::Privacy(cmd) => privacy(&config, &cmd).await,
             Command::Bench(BenchCommand::Visits(args)) => bench_visits::run(&config, &args).await,
             Command::Bench(BenchCommand::Credit(args)) => bench_credit::run(&config, &args).await,
             Command::Bench(BenchCommand::Search(args)) => bench::search(&config, &args).await,
@@ -265,6 +268,36 @@ async fn create_token(config: &Config, user: &str, name: &str) -> anyhow::Result
     let token = services.create_api_token(user, name).await?;
     eprintln!("API token for {user} (shown once; send it as `Authorization: Bearer TOKEN`):");
     println!("{token}");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn privacy(config: &Config, cmd: &PrivacyCommand) -> anyhow::Result<ExitCode> {
+    let store = open_store(config, false).await?;
+    let status = store.migration_status().await?;
+    if !status.pending.is_empty() {
+        bail!("the database has pending migrations: run `beredskap migrate` first");
+    }
+    let services = services::Services::new(
+        store,
+        std::sync::Arc::new(services::SystemClock),
+        config.service_settings(false),
+    );
+    let actor = services::Actor::system();
+    match cmd {
+        PrivacyCommand::Reseal => {
+            if config.privacy.declaration_keys.trim().is_empty() {
+                bail!(
+                    "privacy.declaration_keys is empty: put the new key first, the old ones after it"
+                );
+            }
+            let n = services.reseal_declarations(&actor).await?;
+            println!("{n} declarations re-sealed under the first key");
+        }
+        PrivacyCommand::PurgeDeclarations => {
+            let n = services.purge_declarations(&actor).await?;
+            println!("{n} declarations deleted");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -143,3 +143,100 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&#34;")
         .replace('\'', "&#39;")
 }
+
+#[tokio::test]
+async fn no_home_visits_declared_in_the_portal_and_by_an_agent_withdrawn_and_kept_private() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        app.services
+            .create_user(
+                "kund2",
+                "Kund Två",
+                Role::Customer,
+                Some(2),
+                "lösenord-två-2",
+                false,
+            )
+            .await
+            .unwrap();
+        let a = app.login_demo("kund").await;
+        let b = app.login("kund2", "lösenord-två-2").await;
+        let page = app.get("/mina-sidor/hembesok", Some(&a)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("riskgrupp"), "the consent text is shown");
+        let until = app
+            .services
+            .today()
+            .saturating_add(jiff::Span::new().days(60))
+            .to_string();
+        // Without consent: the form again, the field marked, nothing stored.
+        let r = app
+            .post(
+                "/mina-sidor/hembesok",
+                Some(&a),
+                &[
+                    ("until", until.as_str()),
+                    ("note", "hej"),
+                    ("consent_version", services::declarations::CONSENT_VERSION),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("href=\"#consent\""));
+        let r = app
+            .post(
+                "/mina-sidor/hembesok",
+                Some(&a),
+                &[
+                    ("until", until.as_str()),
+                    ("note", "ring innan"),
+                    ("consent", "ja"),
+                    ("consent_version", services::declarations::CONSENT_VERSION),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = app.get(r.location().unwrap(), Some(&a)).await;
+        assert!(page.body.contains(&until) && page.body.contains("ring innan"));
+        // B sees only their own (none); B cannot withdraw A's (the route acts on B's own).
+        let pb = app.get("/mina-sidor/hembesok", Some(&b)).await;
+        assert!(!pb.body.contains("ring innan"));
+        // Customers cannot use the agents' routes; planners cannot open the declaration.
+        assert_eq!(
+            app.get("/kunder/1/hembesok", Some(&b)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let planner = app.login_demo("planerare").await;
+        assert_eq!(
+            app.get("/kunder/1/hembesok", Some(&planner)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        // An agent on the phone sees it (audited) and withdraws it for the caller.
+        let agent = app.login_demo("kundtjanst").await;
+        let ap = app.get("/kunder/1/hembesok", Some(&agent)).await;
+        assert_eq!(ap.status, StatusCode::OK);
+        assert!(ap.body.contains("ring innan"));
+        let r = app
+            .post("/kunder/1/hembesok/aterkalla", Some(&agent), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(
+            store::declarations::of_customer(app.services.store(), 1)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let reads = store::audit::all_in_order(app.services.store())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "declaration_read")
+            .count();
+        assert!(
+            reads >= 4,
+            "every page view that opened it is audited: {reads}"
+        );
+    }
+}

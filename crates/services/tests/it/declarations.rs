@@ -1,0 +1,336 @@
+//! "No home visits" declarations: consent recorded with its version and time, sealed at rest
+//! (never in the database file or the logs in plain text), withdrawn by deletion, every read
+//! audited, keys rotatable.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+use domain::role::Role;
+use services::declarations::{CONSENT_VERSION, DeclarationForm, Keyring};
+use services::{Actor, ServiceError, ServiceSettings, Services};
+use test_support::{BACKENDS, Backend, test_now, test_settings, test_store};
+
+const NOTE: &str = "Maken har KOL-markör-7f3a och kan inte ta emot besök";
+
+fn keyring(spec: &[(&str, u8)]) -> Keyring {
+    Keyring::parse(
+        &spec
+            .iter()
+            .map(|(id, b)| {
+                format!(
+                    "{id}:{}",
+                    base64::engine::general_purpose::STANDARD.encode([*b; 32])
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+    )
+    .unwrap()
+}
+
+fn settings(keys: Keyring) -> ServiceSettings {
+    let mut s = test_settings(false);
+    s.declaration_keys = keys;
+    s
+}
+
+fn customer(id: i64) -> Actor {
+    Actor {
+        user_id: Some(100 + id),
+        name: format!("kund{id}"),
+        role: Some(Role::Customer),
+        customer_id: Some(id),
+        address: "127.0.0.1".into(),
+    }
+}
+
+fn staff(role: Role) -> Actor {
+    Actor {
+        user_id: Some(1),
+        name: format!("{role:?}"),
+        role: Some(role),
+        customer_id: None,
+        address: "127.0.0.1".into(),
+    }
+}
+
+fn form(until: &str) -> DeclarationForm {
+    DeclarationForm {
+        consent: true,
+        consent_version: CONSENT_VERSION.into(),
+        until: until.into(),
+        note: NOTE.into(),
+    }
+}
+
+async fn audit_count(s: &Services, action: &str, outcome: &str) -> usize {
+    store::audit::all_in_order(s.store())
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.action == action && r.outcome == outcome)
+        .count()
+}
+
+/// A log sink the test can read.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Sink {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+async fn services_with_customers(
+    backend: Backend,
+    keys: Keyring,
+) -> Option<(Services, test_support::TestDb)> {
+    let (store, db) = test_store(backend).await?;
+    let s = Services::new(
+        store,
+        Arc::new(services::FixedClock::new(test_now())),
+        settings(keys),
+    );
+    s.generate_demo(services::demo::DemoSize::Small, 3, &services::demo::Quiet)
+        .await
+        .unwrap();
+    Some((s, db))
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
+    for backend in BACKENDS {
+        let sink = Sink::default();
+        let writer = sink.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        let Some((s, db)) = services_with_customers(backend, keyring(&[("k1", 1)])).await else {
+            continue;
+        };
+        let today = s.today();
+        let until = today.saturating_add(jiff::Span::new().days(90)).to_string();
+
+        // Consent is required and the date must be sensible; nothing is stored otherwise.
+        let mut no = form(&until);
+        no.consent = false;
+        assert!(matches!(
+            s.declare_no_home_visits(&customer(1), 1, &no).await,
+            Err(ServiceError::Invalid {
+                field: "consent",
+                ..
+            })
+        ));
+        assert!(matches!(
+            s.declare_no_home_visits(&customer(1), 1, &form("2020-01-01"))
+                .await,
+            Err(ServiceError::Invalid { field: "until", .. })
+        ));
+        assert!(matches!(
+            s.declare_no_home_visits(&customer(1), 1, &form("31/12"))
+                .await,
+            Err(ServiceError::Invalid { field: "until", .. })
+        ));
+        // Another customer cannot declare for this one; the attempt is audited.
+        assert!(matches!(
+            s.declare_no_home_visits(&customer(2), 1, &form(&until))
+                .await,
+            Err(ServiceError::Forbidden)
+        ));
+        assert_eq!(audit_count(&s, "declaration_recorded", "denied").await, 1);
+        assert!(
+            store::declarations::of_customer(s.store(), 1)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        s.declare_no_home_visits(&customer(1), 1, &form(&until))
+            .await
+            .unwrap();
+        // An agent records one for a caller.
+        s.declare_no_home_visits(&staff(Role::Agent), 2, &form(&until))
+            .await
+            .unwrap();
+
+        // The row holds the consent version and time in the open, the rest sealed.
+        let row = store::declarations::of_customer(s.store(), 1)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.consent_version, CONSENT_VERSION);
+        assert_eq!(row.consented_at, s.now_micros());
+        assert_eq!(row.review_on, until);
+        assert_eq!(row.recorded_by, "customer");
+        assert_eq!(row.key_id, "k1");
+        assert!(!row.sealed.contains("KOL") && !row.sealed.contains("riskgrupp"));
+
+        // Every read is audited, the customer's own included; planners see no reason.
+        let reads = audit_count(&s, "declaration_read", "success").await;
+        let d = s.read_declaration(&customer(1), 1).await.unwrap().unwrap();
+        assert_eq!(d.note, NOTE);
+        assert!(d.consent_text.contains("riskgrupp"));
+        assert_eq!(d.until.to_string(), until);
+        s.read_declaration(&staff(Role::Agent), 1).await.unwrap();
+        assert_eq!(
+            audit_count(&s, "declaration_read", "success").await,
+            reads + 2
+        );
+        for (who, id) in [
+            (customer(2), 1),
+            (staff(Role::Planner), 1),
+            (staff(Role::Technician), 1),
+        ] {
+            assert!(matches!(
+                s.read_declaration(&who, id).await,
+                Err(ServiceError::Forbidden)
+            ));
+        }
+        assert_eq!(audit_count(&s, "declaration_read", "denied").await, 3);
+        let deferred = s.deferred_at_request(&staff(Role::Planner)).await.unwrap();
+        assert_eq!(
+            deferred.iter().map(|d| d.customer_id).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(audit_count(&s, "declarations_listed", "success").await, 1);
+
+        // Nowhere in plain text: not in any table about the customer, not in the logs, and on
+        // SQLite not anywhere in the database file or its write-ahead log.
+        let export = store::export::customer_export(s.store(), 1).await.unwrap();
+        let export = serde_json::to_string(&export).unwrap();
+        assert!(export.contains("home_visit_declarations"));
+        assert!(!export.contains("KOL-markör") && !export.contains("riskgrupp"));
+        if backend == Backend::Sqlite {
+            let path = db.url.trim_start_matches("sqlite://").to_owned();
+            let mut seen = String::new();
+            for file in [path.clone(), format!("{path}-wal")] {
+                if let Ok(bytes) = std::fs::read(&file) {
+                    let text = String::from_utf8_lossy(&bytes);
+                    assert!(
+                        !text.contains("KOL-markör"),
+                        "{file} holds the note in plain text"
+                    );
+                    assert!(
+                        !text.contains("tillhör en riskgrupp"),
+                        "{file} holds the statement"
+                    );
+                    seen.push_str(&text);
+                }
+            }
+            // The scan saw the row: its open columns are there.
+            assert!(
+                seen.contains(&row.sealed[..16]),
+                "the scan missed the declaration"
+            );
+        }
+        let logs = String::from_utf8_lossy(&sink.0.lock().unwrap()).into_owned();
+        assert!(!logs.contains("KOL-markör"), "the logs hold the note");
+
+        // Withdrawal deletes the row at once, and the household is no longer deferred.
+        assert!(s.withdraw_declaration(&customer(1), 1).await.unwrap());
+        assert!(
+            store::declarations::of_customer(s.store(), 1)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(s.read_declaration(&customer(1), 1).await.unwrap().is_none());
+        assert_eq!(
+            s.deferred_at_request(&staff(Role::Planner))
+                .await
+                .unwrap()
+                .iter()
+                .map(|d| d.customer_id)
+                .collect::<Vec<_>>(),
+            vec![2]
+        );
+        assert_eq!(audit_count(&s, "declaration_withdrawn", "success").await, 1);
+
+        // Closing the campaign purges the rest.
+        assert_eq!(
+            s.purge_declarations(&staff(Role::Planner)).await.unwrap(),
+            1
+        );
+        assert!(
+            store::declarations::deferred(s.store())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn keys_rotate_without_losing_a_declaration() {
+    for backend in BACKENDS {
+        let Some((old, _db)) = services_with_customers(backend, keyring(&[("old", 1)])).await
+        else {
+            continue;
+        };
+        let until = old
+            .today()
+            .saturating_add(jiff::Span::new().days(30))
+            .to_string();
+        old.declare_no_home_visits(&customer(3), 3, &form(&until))
+            .await
+            .unwrap();
+        // The new key first, the old one still there: old seals open, new ones use the new key.
+        let both = Services::new(
+            old.store().clone(),
+            Arc::new(services::FixedClock::new(test_now())),
+            settings(keyring(&[("new", 2), ("old", 1)])),
+        );
+        assert_eq!(
+            both.read_declaration(&customer(3), 3)
+                .await
+                .unwrap()
+                .unwrap()
+                .note,
+            NOTE
+        );
+        assert_eq!(both.reseal_declarations(&Actor::system()).await.unwrap(), 1);
+        assert_eq!(both.reseal_declarations(&Actor::system()).await.unwrap(), 0);
+        let row = store::declarations::of_customer(old.store(), 3)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.key_id, "new");
+        // The old key can go.
+        let new_only = Services::new(
+            old.store().clone(),
+            Arc::new(services::FixedClock::new(test_now())),
+            settings(keyring(&[("new", 2)])),
+        );
+        assert_eq!(
+            new_only
+                .read_declaration(&customer(3), 3)
+                .await
+                .unwrap()
+                .unwrap()
+                .note,
+            NOTE
+        );
+        // Without any key nothing can be recorded, with a clear cause.
+        let none = Services::new(
+            old.store().clone(),
+            Arc::new(services::FixedClock::new(test_now())),
+            settings(Keyring::default()),
+        );
+        match none
+            .declare_no_home_visits(&customer(4), 4, &form(&until))
+            .await
+        {
+            Err(ServiceError::Internal(m)) => assert!(m.contains("privacy.declaration_keys")),
+            other => panic!("{other:?}"),
+        }
+    }
+}
