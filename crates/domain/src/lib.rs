@@ -4,6 +4,7 @@
 //! Time and the civil zone are always arguments.
 
 pub mod calendar;
+pub mod campaign;
 pub mod credit;
 pub mod customer;
 pub mod identity;
