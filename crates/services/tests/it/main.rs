@@ -1,5 +1,6 @@
 //! Service tests on both backends.
 
+mod campaign;
 mod credit;
 mod declarations;
 mod demo;

@@ -35,6 +35,9 @@ const NOT_CUSTOMER_DATA: &[(&str, &str)] = &[
     ),
     ("reference_rates", "Riksbank reference rates"),
     ("bgmax_files", "bank files; their payments are exported"),
+    ("campaigns", "meter-exchange campaigns"),
+    ("crews", "fitting crews, own and subcontracted"),
+    ("crew_days_off", "crews' absence"),
 ];
 
 #[tokio::test]

@@ -1,0 +1,240 @@
+//! The meter-exchange campaign: jobs from meter points, classes under the policy in force,
+//! planning with crews, and a policy change that defers declared households' indoor jobs while
+//! notified jobs keep their place.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use domain::policy::{Capability, PolicyBody, Preset};
+use domain::role::Role;
+use services::campaign::{CrewForm, PlanBudget};
+use services::declarations::{CONSENT_VERSION, DeclarationForm, Keyring};
+use services::{Actor, ServiceError, Services};
+use test_support::{BACKENDS, test_now, test_settings, test_store};
+
+fn planner() -> Actor {
+    Actor {
+        role: Some(Role::Planner),
+        name: "planerare".into(),
+        ..Actor::system()
+    }
+}
+
+fn crew(name: &str, skills: &[&str]) -> CrewForm {
+    CrewForm {
+        name: name.into(),
+        supplier_id: None,
+        skills: skills.iter().map(|s| (*s).to_owned()).collect(),
+        depot_lat_e6: 59_326_000,
+        depot_lon_e6: 14_523_000,
+        shift_start_min: 7 * 60,
+        shift_end_min: 16 * 60,
+    }
+}
+
+#[tokio::test]
+async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let mut settings = test_settings(false);
+        settings.declaration_keys = Keyring::parse(&format!(
+            "k:{}",
+            base64::engine::general_purpose::STANDARD.encode([9u8; 32])
+        ))
+        .unwrap();
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            settings,
+        );
+        s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
+            .await
+            .unwrap();
+        // Only planners open and plan campaigns.
+        let agent = Actor {
+            role: Some(Role::Agent),
+            ..Actor::system()
+        };
+        assert!(matches!(
+            s.open_campaign(&agent, "Mätarbyte", s.today()).await,
+            Err(ServiceError::Forbidden)
+        ));
+        let (id, normal) = s
+            .open_campaign(&planner(), "Mätarbyte 2026", s.today())
+            .await
+            .unwrap();
+        let points = store::customers::count_meter_points(s.store())
+            .await
+            .unwrap();
+        assert_eq!(
+            normal.total as i64, points,
+            "{backend:?}: one job per meter point"
+        );
+        assert_eq!(normal.plannable, normal.total, "normal times pause nothing");
+        assert!(matches!(
+            s.open_campaign(&planner(), "Till", s.today()).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        s.add_crew(&planner(), &crew("Lag 1", &["ct"]))
+            .await
+            .unwrap();
+        let two = s.add_crew(&planner(), &crew("Lag 2", &[])).await.unwrap();
+        assert!(matches!(
+            s.add_crew(
+                &planner(),
+                &CrewForm {
+                    shift_end_min: 60,
+                    ..crew("Lag 3", &[])
+                }
+            )
+            .await,
+            Err(ServiceError::Invalid { field: "shift", .. })
+        ));
+        let first = domain::campaign::first_visit_day(s.today(), 5);
+        s.crew_day_off(&planner(), two, first, "sick")
+            .await
+            .unwrap();
+
+        let report = s
+            .plan_campaign(&planner(), 2, PlanBudget::Iterations(2_000), 1)
+            .await
+            .unwrap();
+        assert!(report.assigned > 0, "{backend:?}: {report:?}");
+        let jobs = store::campaign::jobs(s.store(), id).await.unwrap();
+        let planned: Vec<_> = jobs.iter().filter(|j| j.status == "planned").collect();
+        assert_eq!(planned.len(), report.assigned, "{backend:?}");
+        // Nothing before the notice period, nobody on a day off, CT jobs only with the skill.
+        for j in &planned {
+            let day = domain::time::parse_date(j.planned_on.as_deref().unwrap()).unwrap();
+            assert!(
+                day >= first,
+                "{backend:?}: job {} on {day}, notice allows {first}",
+                j.id
+            );
+            assert!(
+                !(j.crew_id == Some(two) && day == first),
+                "planned on a day off"
+            );
+            if j.skill.as_deref() == Some("ct") {
+                assert_ne!(
+                    j.crew_id,
+                    Some(two),
+                    "a CT job went to a crew without the skill"
+                );
+            }
+        }
+
+        // Notices go out for the tier-1 jobs planned; they are fixed from now on.
+        let notified: Vec<i64> = planned
+            .iter()
+            .filter(|j| j.tier == 1)
+            .map(|j| j.id)
+            .collect();
+        assert!(!notified.is_empty());
+        let mut tx = s.store().begin().await.unwrap();
+        store::campaign::mark_notified(&mut tx, &notified, s.now_micros())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        // A household with an indoor meter at a house declares "no home visits".
+        let indoor = jobs
+            .iter()
+            .find(|j| j.placement == "indoor" && j.property_kind == "house")
+            .expect("the demo has indoor meters at houses");
+        let customer = Actor {
+            role: Some(Role::Customer),
+            customer_id: Some(indoor.customer_id),
+            ..Actor::system()
+        };
+        s.declare_no_home_visits(
+            &customer,
+            indoor.customer_id,
+            &DeclarationForm {
+                consent: true,
+                consent_version: CONSENT_VERSION.into(),
+                until: s
+                    .today()
+                    .saturating_add(jiff::Span::new().days(120))
+                    .to_string(),
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        // Normal policy: the declaration alone does not defer (the policy decides).
+        assert_eq!(s.classify_campaign(&planner()).await.unwrap().deferred, 0);
+
+        // The continuity manager switches the campaign policy to pandemic.
+        let cm = Actor {
+            role: Some(Role::ContinuityManager),
+            ..Actor::system()
+        };
+        s.set_policy(
+            &cm,
+            &PolicyBody::preset(Capability::Campaign, Preset::Pandemic),
+            s.now(),
+            None,
+            "Pandemi",
+        )
+        .await
+        .unwrap();
+        let after = s.classify_campaign(&planner()).await.unwrap();
+        assert!(after.newly_deferred >= 1, "{backend:?}: {after:?}");
+        assert!(
+            after.newly_paused >= 1,
+            "{backend:?}: indoor apartments pause: {after:?}"
+        );
+        assert_eq!(
+            after.kept_fixed as usize,
+            notified.len(),
+            "{backend:?}: {after:?}"
+        );
+        let jobs = store::campaign::jobs(s.store(), id).await.unwrap();
+        for j in jobs.iter().filter(|j| {
+            j.customer_id == indoor.customer_id
+                && j.placement != "outdoor_cabinet"
+                && j.placement != "meter_room"
+        }) {
+            assert_eq!(j.plannability, "deferred", "{backend:?}");
+            assert_eq!(j.crew_id, None, "a deferred job keeps no place in the plan");
+            assert!(j.review_on.is_some());
+        }
+        for j in jobs.iter().filter(|j| notified.contains(&j.id)) {
+            assert_eq!(
+                j.status, "notified",
+                "{backend:?}: notified tier-1 jobs stay"
+            );
+            assert!(j.crew_id.is_some());
+        }
+        // Re-planning leaves deferred, paused and unbooked indoor jobs out, and keeps the fixed.
+        s.plan_campaign(&planner(), 2, PlanBudget::Iterations(2_000), 1)
+            .await
+            .unwrap();
+        let jobs = store::campaign::jobs(s.store(), id).await.unwrap();
+        for j in &jobs {
+            if j.plannability != "plannable" || (j.needs_booking && j.window_on.is_none()) {
+                assert!(
+                    j.crew_id.is_none(),
+                    "{backend:?}: job {} planned: {j:?}",
+                    j.id
+                );
+            }
+        }
+        for j in jobs.iter().filter(|j| notified.contains(&j.id)) {
+            assert_eq!(j.status, "notified");
+            assert!(
+                j.crew_id.is_some(),
+                "{backend:?}: a notified job lost its place"
+            );
+        }
+        // Withdrawing the declaration releases the household's jobs at the next classification.
+        s.withdraw_declaration(&customer, indoor.customer_id)
+            .await
+            .unwrap();
+        let released = s.classify_campaign(&planner()).await.unwrap();
+        assert!(released.released >= 1, "{backend:?}: {released:?}");
+    }
+}

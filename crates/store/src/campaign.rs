@@ -1,0 +1,339 @@
+//! The meter-exchange campaign: campaigns, jobs (one per meter point, with their class and
+//! plan), crews and their days off.
+
+use crate::backend::{MAX_PARAMS, values_placeholders};
+use crate::{Result, Store, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CampaignRow {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    pub starts_on: String,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+pub async fn insert_campaign(tx: &mut Tx, name: &str, starts_on: &str, now: i64) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
+        "INSERT INTO campaigns (name, status, starts_on, created_at) VALUES ($1, 'open', $2, $3) RETURNING id"
+    )
+    .bind(name)
+    .bind(starts_on)
+    .bind(now)
+    .fetch_one(conn)
+    .await?
+    }))
+}
+
+/// The open campaign, if any (at most one is open).
+pub async fn open_campaign(store: &Store) -> Result<Option<CampaignRow>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, CampaignRow>(
+        "SELECT id, name, status, starts_on, created_at, closed_at FROM campaigns \
+         WHERE status = 'open' ORDER BY id LIMIT 1"
+    )
+    .fetch_optional(pool)
+    .await?))
+}
+
+/// The open campaign inside a write transaction (to refuse a second one).
+pub async fn open_campaign_in(tx: &mut Tx) -> Result<Option<i64>> {
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM campaigns WHERE status = 'open' ORDER BY id LIMIT 1"
+    )
+    .fetch_optional(conn)
+    .await?))
+}
+
+pub async fn close_campaign(tx: &mut Tx, id: i64, now: i64) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "UPDATE campaigns SET status = 'closed', closed_at = $1 WHERE id = $2 AND status = 'open'"
+    )
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected()))
+}
+
+/// One open job for every electricity meter point not yet in the campaign, in one statement;
+/// classification follows in the same transaction.
+pub async fn insert_jobs_from_meter_points(tx: &mut Tx, campaign: i64, now: i64) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
+        "INSERT INTO campaign_jobs (campaign_id, meter_point_id, tier, plannability, needs_booking, service_min, status, updated_at) \
+         SELECT $1, m.id, 1, 'plannable', FALSE, 30, 'open', $2 FROM meter_points m \
+         WHERE NOT EXISTS (SELECT 1 FROM campaign_jobs j WHERE j.campaign_id = $1 AND j.meter_point_id = m.id) \
+         ORDER BY m.id"
+    )
+    .bind(campaign)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()
+    }))
+}
+
+/// A job with what the rules and the planner need to know.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: i64,
+    pub meter_point_id: i64,
+    pub customer_id: i64,
+    pub placement: String,
+    pub property_kind: String,
+    pub meter_kind: String,
+    pub lat_e6: i64,
+    pub lon_e6: i64,
+    pub tier: i64,
+    pub plannability: String,
+    pub needs_booking: bool,
+    pub skill: Option<String>,
+    pub service_min: i64,
+    pub status: String,
+    pub crew_id: Option<i64>,
+    pub planned_on: Option<String>,
+    pub arrive_min: Option<i64>,
+    pub seq: Option<i64>,
+    pub pinned: bool,
+    pub window_on: Option<String>,
+    pub window_start_min: Option<i64>,
+    pub window_end_min: Option<i64>,
+    pub review_on: Option<String>,
+}
+
+const JOB_COLUMNS: &str = "j.id, j.meter_point_id, m.customer_id, m.placement, m.property_kind, m.meter_kind, \
+    m.lat_e6, m.lon_e6, j.tier, j.plannability, j.needs_booking, j.skill, j.service_min, j.status, j.crew_id, \
+    j.planned_on, j.arrive_min, j.seq, j.pinned, j.window_on, j.window_start_min, j.window_end_min, j.review_on";
+
+pub async fn jobs(store: &Store, campaign: i64) -> Result<Vec<JobRow>> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id \
+         WHERE j.campaign_id = $1 ORDER BY j.id"
+    );
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, JobRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(campaign)
+    .fetch_all(pool)
+    .await?))
+}
+
+/// The same inside a write transaction (classification reads and writes in one).
+pub async fn jobs_in(tx: &mut Tx, campaign: i64) -> Result<Vec<JobRow>> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id \
+         WHERE j.campaign_id = $1 ORDER BY j.id"
+    );
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, JobRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(campaign)
+    .fetch_all(conn)
+    .await?))
+}
+
+/// A job's class as the rules decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobClassRow {
+    pub id: i64,
+    pub tier: i64,
+    pub plannability: &'static str,
+    pub needs_booking: bool,
+    pub skill: Option<&'static str>,
+    pub service_min: i64,
+    pub review_on: Option<String>,
+    /// Deferred or paused jobs lose their place in the plan (unless done).
+    pub unplan: bool,
+}
+
+/// Writes jobs' classes, in chunks of one statement each.
+pub async fn set_classes(tx: &mut Tx, rows: &[JobClassRow], now: i64) -> Result<()> {
+    const COLS: usize = 8;
+    for chunk in rows.chunks((MAX_PARAMS / COLS).max(1)) {
+        let sql = format!(
+            "UPDATE campaign_jobs SET tier = v.column2, plannability = v.column3, needs_booking = v.column4, \
+             skill = v.column5, service_min = v.column6, review_on = v.column7, \
+             status = CASE WHEN v.column8 AND campaign_jobs.status IN ('planned', 'notified', 'booked') THEN 'open' ELSE campaign_jobs.status END, \
+             crew_id = CASE WHEN v.column8 AND campaign_jobs.status IN ('open', 'planned', 'notified', 'booked') THEN NULL ELSE campaign_jobs.crew_id END, \
+             planned_on = CASE WHEN v.column8 AND campaign_jobs.status IN ('open', 'planned', 'notified', 'booked') THEN NULL ELSE campaign_jobs.planned_on END, \
+             pinned = CASE WHEN v.column8 THEN FALSE ELSE campaign_jobs.pinned END, \
+             updated_at = {now} \
+             FROM (VALUES {}) AS v WHERE campaign_jobs.id = v.column1",
+            values_placeholders(chunk.len(), COLS)
+        );
+        with_tx!(tx, |conn| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for r in chunk {
+                q = q
+                    .bind(r.id)
+                    .bind(r.tier)
+                    .bind(r.plannability)
+                    .bind(r.needs_booking)
+                    .bind(r.skill)
+                    .bind(r.service_min)
+                    .bind(r.review_on.clone())
+                    .bind(r.unplan);
+            }
+            q.execute(conn).await?.rows_affected()
+        });
+    }
+    Ok(())
+}
+
+/// A job's place in the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedRow {
+    pub id: i64,
+    pub crew_id: i64,
+    pub planned_on: String,
+    pub arrive_min: i64,
+    pub seq: i64,
+}
+
+/// Replaces the plan: jobs not notified, booked, done or failed lose their place, then the
+/// given ones get theirs (status `planned`, or kept when notified or booked).
+pub async fn store_plan(tx: &mut Tx, campaign: i64, rows: &[PlannedRow], now: i64) -> Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+        "UPDATE campaign_jobs SET status = 'open', crew_id = NULL, planned_on = NULL, arrive_min = NULL, seq = NULL, updated_at = $2 \
+         WHERE campaign_id = $1 AND status = 'planned'"
+    )
+    .bind(campaign)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()
+    });
+    const COLS: usize = 5;
+    for chunk in rows.chunks((MAX_PARAMS / COLS).max(1)) {
+        let sql = format!(
+            "UPDATE campaign_jobs SET crew_id = v.column2, planned_on = v.column3, arrive_min = v.column4, seq = v.column5, \
+             status = CASE WHEN campaign_jobs.status = 'open' THEN 'planned' ELSE campaign_jobs.status END, updated_at = {now} \
+             FROM (VALUES {}) AS v WHERE campaign_jobs.id = v.column1 AND campaign_jobs.status IN ('open', 'planned', 'notified', 'booked')",
+            values_placeholders(chunk.len(), COLS)
+        );
+        with_tx!(tx, |conn| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for r in chunk {
+                q = q
+                    .bind(r.id)
+                    .bind(r.crew_id)
+                    .bind(&r.planned_on)
+                    .bind(r.arrive_min)
+                    .bind(r.seq);
+            }
+            q.execute(conn).await?.rows_affected()
+        });
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CrewRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub supplier_id: Option<i64>,
+    pub skills: String,
+    pub depot_lat_e6: i64,
+    pub depot_lon_e6: i64,
+    pub shift_start_min: i64,
+    pub shift_end_min: i64,
+    pub active: bool,
+}
+
+/// A crew to add.
+#[derive(Debug, Clone)]
+pub struct NewCrew<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub supplier_id: Option<i64>,
+    pub skills: &'a str,
+    pub depot_lat_e6: i64,
+    pub depot_lon_e6: i64,
+    pub shift_start_min: i64,
+    pub shift_end_min: i64,
+}
+
+pub async fn insert_crew(tx: &mut Tx, c: &NewCrew<'_>, now: i64) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
+        "INSERT INTO crews (name, kind, supplier_id, skills, depot_lat_e6, depot_lon_e6, shift_start_min, shift_end_min, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+    )
+    .bind(c.name)
+    .bind(c.kind)
+    .bind(c.supplier_id)
+    .bind(c.skills)
+    .bind(c.depot_lat_e6)
+    .bind(c.depot_lon_e6)
+    .bind(c.shift_start_min)
+    .bind(c.shift_end_min)
+    .bind(now)
+    .fetch_one(conn)
+    .await?
+    }))
+}
+
+pub async fn crews(store: &Store) -> Result<Vec<CrewRow>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, CrewRow>(
+        "SELECT id, name, kind, supplier_id, skills, depot_lat_e6, depot_lon_e6, shift_start_min, shift_end_min, active \
+         FROM crews ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await?
+    }))
+}
+
+pub async fn set_day_off(tx: &mut Tx, crew: i64, day: &str, reason: &str) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO crew_days_off (crew_id, day, reason) VALUES ($1, $2, $3) \
+         ON CONFLICT (crew_id, day) DO UPDATE SET reason = excluded.reason"
+    )
+    .bind(crew)
+    .bind(day)
+    .bind(reason)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Days off from `from` on, `(crew, day)`.
+pub async fn days_off(store: &Store, from: &str) -> Result<Vec<(i64, String)>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, (i64, String)>(
+            "SELECT crew_id, day FROM crew_days_off WHERE day >= $1 ORDER BY crew_id, day",
+        )
+        .bind(from)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Marks planned jobs as notified (their interruption notice or invitation went out): they are
+/// fixed to their crew and day from now on.
+pub async fn mark_notified(tx: &mut Tx, ids: &[i64], now: i64) -> Result<u64> {
+    let mut n = 0;
+    for chunk in ids.chunks(MAX_PARAMS) {
+        let list = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE campaign_jobs SET status = 'notified', notified_at = {now}, updated_at = {now} \
+             WHERE status = 'planned' AND id IN ({list})"
+        );
+        n += with_tx!(tx, |conn| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(conn).await?.rows_affected()
+        });
+    }
+    Ok(n)
+}
