@@ -517,6 +517,30 @@ impl Services {
     }
 }
 
+/// What the planner's page shows.
+#[derive(Debug, Clone)]
+pub struct CampaignOverview {
+    pub campaign: Option<store::campaign::CampaignRow>,
+    pub jobs: Vec<store::campaign::JobRow>,
+    pub crews: Vec<store::campaign::CrewRow>,
+}
+
+impl Services {
+    pub async fn campaign_overview(&self, actor: &Actor) -> Result<CampaignOverview> {
+        Self::may_plan(actor)?;
+        let campaign = store::campaign::open_campaign(self.store()).await?;
+        let jobs = match &campaign {
+            Some(c) => store::campaign::jobs(self.store(), c.id).await?,
+            None => Vec::new(),
+        };
+        Ok(CampaignOverview {
+            campaign,
+            jobs,
+            crews: store::campaign::crews(self.store()).await?,
+        })
+    }
+}
+
 fn bad_fact(job: i64, what: &str) -> ServiceError {
     ServiceError::Internal(format!("campaign job {job}: unknown {what}"))
 }

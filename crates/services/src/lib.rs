@@ -38,6 +38,8 @@ pub struct ServiceSettings {
     /// Keys that seal "no home visits" declarations (`privacy.declaration_keys`); the first
     /// seals. Empty in demo mode means a key for this process only.
     pub declaration_keys: declarations::Keyring,
+    /// Search time of a campaign planning run started from the planner's page (default 10 s).
+    pub plan_seconds: Option<u64>,
 }
 
 /// Everything a use case needs; cheap to clone.

@@ -81,6 +81,7 @@ pub struct JobRow {
     pub id: i64,
     pub meter_point_id: i64,
     pub customer_id: i64,
+    pub street: String,
     pub placement: String,
     pub property_kind: String,
     pub meter_kind: String,
@@ -103,7 +104,7 @@ pub struct JobRow {
     pub review_on: Option<String>,
 }
 
-const JOB_COLUMNS: &str = "j.id, j.meter_point_id, m.customer_id, m.placement, m.property_kind, m.meter_kind, \
+const JOB_COLUMNS: &str = "j.id, j.meter_point_id, m.customer_id, m.street, m.placement, m.property_kind, m.meter_kind, \
     m.lat_e6, m.lon_e6, j.tier, j.plannability, j.needs_booking, j.skill, j.service_min, j.status, j.crew_id, \
     j.planned_on, j.arrive_min, j.seq, j.pinned, j.window_on, j.window_start_min, j.window_end_min, j.review_on";
 

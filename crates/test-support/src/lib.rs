@@ -166,6 +166,7 @@ pub fn test_settings(demo_mode: bool) -> ServiceSettings {
         ..Default::default()
     };
     s.auth.argon2_memory_kib = 1024;
+    s.plan_seconds = Some(1);
     s
 }
 

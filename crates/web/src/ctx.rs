@@ -110,6 +110,9 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     if matches!(role, Role::ContinuityManager | Role::Admin) {
         v.push(("/kundcenter/installningar", "nav-site-settings"));
     }
+    if matches!(role, Role::Planner | Role::Admin) {
+        v.push(("/kampanj", "nav-campaign"));
+    }
     if matches!(role, Role::CreditOfficer | Role::Admin) {
         v.push(("/kredit", "nav-credit"));
     }

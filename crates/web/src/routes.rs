@@ -6,7 +6,7 @@ use domain::role::Role;
 use services::customers::{CUSTOMER_READERS, IDENTITY_READERS};
 
 use crate::access::Access;
-use crate::{AppState, api, credit, pages, portal, visits};
+use crate::{AppState, api, campaign, credit, pages, portal, visits};
 
 pub struct RouteSpec {
     pub method: &'static str,
@@ -22,6 +22,8 @@ const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
 const CUSTOMER: &[Role] = &[Role::Customer];
 /// The customer-centre desk: agents (and admins).
 const DESK: &[Role] = &[Role::Agent, Role::Admin];
+/// Who plans the meter-exchange campaign.
+const PLANNERS: &[Role] = &[Role::Planner, Role::Admin];
 /// Who records or withdraws a caller's "no home visits" declaration: customer service.
 const HOME_VISIT_AGENTS: &[Role] = &[Role::Agent, Role::Admin];
 /// Credit officers decide referred requests for more time.
@@ -168,6 +170,37 @@ pub fn table() -> Vec<RouteSpec> {
             "/kunder/{id}/hembesok/aterkalla",
             Access::Roles(HOME_VISIT_AGENTS),
             portal::caller_home_visits_withdraw
+        ),
+        route!(
+            get,
+            "/kampanj",
+            Access::Roles(PLANNERS),
+            campaign::planner_page
+        ),
+        route!(post, "/kampanj", Access::Roles(PLANNERS), campaign::open),
+        route!(
+            post,
+            "/kampanj/planera",
+            Access::Roles(PLANNERS),
+            campaign::plan
+        ),
+        route!(
+            post,
+            "/kampanj/klassa",
+            Access::Roles(PLANNERS),
+            campaign::classify
+        ),
+        route!(
+            post,
+            "/kampanj/lag",
+            Access::Roles(PLANNERS),
+            campaign::add_crew
+        ),
+        route!(
+            post,
+            "/kampanj/lag/{id}/ledig",
+            Access::Roles(PLANNERS),
+            campaign::day_off
         ),
         route!(get, "/personal", Access::Roles(STAFF), pages::staff_home),
         route!(

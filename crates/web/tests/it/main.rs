@@ -2,6 +2,7 @@
 
 mod access_matrix;
 mod auth;
+mod campaign;
 mod pages;
 mod portal;
 mod security;

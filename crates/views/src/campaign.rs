@@ -1,0 +1,203 @@
+//! Views of the meter-exchange campaign: the planner's page with counts, crews, the plan per
+//! crew and day, and a map drawn on the server as SVG (no map tiles).
+
+use std::fmt::Write;
+
+use askama::Template;
+
+use crate::Layout;
+use crate::pages::FieldError;
+
+/// A count per tier and state.
+#[derive(Clone, Debug, Default)]
+pub struct TierCounts {
+    pub tier: u8,
+    pub plannable: usize,
+    pub paused: usize,
+    pub deferred: usize,
+    pub planned: usize,
+    pub notified: usize,
+    pub booked: usize,
+    pub done: usize,
+    pub failed: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct CrewLine {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub skills: String,
+    pub shift: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct StopLine {
+    pub seq: i64,
+    pub arrive: String,
+    pub address: String,
+    pub tier: i64,
+    pub status: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteLine {
+    pub crew: String,
+    pub day: String,
+    pub stops: Vec<StopLine>,
+}
+
+#[derive(Template)]
+#[template(path = "campaign.html")]
+pub struct CampaignPage {
+    pub layout: Layout,
+    /// (id, name, starts on) of the open campaign.
+    pub campaign: Option<(i64, String, String)>,
+    pub counts: Vec<TierCounts>,
+    pub crews: Vec<CrewLine>,
+    pub routes: Vec<RouteLine>,
+    /// The day the map and lists show.
+    pub day: String,
+    pub days: Vec<String>,
+    /// Server-drawn SVG; built by [`svg_map`], which escapes all text.
+    pub map: String,
+    pub result: Option<String>,
+    pub errors: Vec<FieldError>,
+    pub today: String,
+}
+
+/// A point on the map.
+#[derive(Clone, Debug)]
+pub struct MapPoint {
+    pub lat: f64,
+    pub lon: f64,
+    /// `planned`, `deferred`, `paused`, `done`, `failed` or `open`.
+    pub class: &'static str,
+}
+
+/// A route on the map, in visiting order (depot first and last).
+#[derive(Clone, Debug)]
+pub struct MapRoute {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+const W: f64 = 640.0;
+const H: f64 = 480.0;
+const PAD: f64 = 12.0;
+/// Route colours with contrast against white (WCAG non-text contrast ≥ 3:1).
+const ROUTE_COLOURS: [&str; 6] = [
+    "#1d4f91", "#a33b00", "#2f6b2f", "#7a2e7a", "#005f73", "#8a5a00",
+];
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Draws the town's points and the day's routes as SVG, equirectangular with the latitude's
+/// cosine, so distances look right at Swedish latitudes.
+pub fn svg_map(title: &str, points: &[MapPoint], routes: &[MapRoute]) -> String {
+    let all = points
+        .iter()
+        .map(|p| (p.lat, p.lon))
+        .chain(routes.iter().flat_map(|r| r.points.iter().copied()));
+    let (mut lat0, mut lat1, mut lon0, mut lon1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for (lat, lon) in all {
+        lat0 = lat0.min(lat);
+        lat1 = lat1.max(lat);
+        lon0 = lon0.min(lon);
+        lon1 = lon1.max(lon);
+    }
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="map-title" class="map"><title id="map-title">{}</title><rect width="{W}" height="{H}" fill="#ffffff" stroke="#6b6b6b"/>"##,
+        escape(title)
+    );
+    if lat0 > lat1 {
+        s.push_str("</svg>");
+        return s;
+    }
+    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
+    let span_x = ((lon1 - lon0) * k).max(1e-6);
+    let span_y = (lat1 - lat0).max(1e-6);
+    let scale = ((W - 2.0 * PAD) / span_x).min((H - 2.0 * PAD) / span_y);
+    let xy = |lat: f64, lon: f64| -> (f64, f64) {
+        (
+            PAD + (lon - lon0) * k * scale,
+            H - PAD - (lat - lat0) * scale,
+        )
+    };
+    for p in points {
+        let (x, y) = xy(p.lat, p.lon);
+        let fill = match p.class {
+            "planned" => "#1d4f91",
+            "deferred" => "#a33b00",
+            "paused" => "#6b6b6b",
+            "done" => "#2f6b2f",
+            "failed" => "#b00020",
+            _ => "#9aa5b1",
+        };
+        let _ = write!(
+            s,
+            r#"<circle cx="{x:.1}" cy="{y:.1}" r="2" fill="{fill}"/>"#
+        );
+    }
+    for (i, r) in routes.iter().enumerate() {
+        let colour = ROUTE_COLOURS[i % ROUTE_COLOURS.len()];
+        let pts = r
+            .points
+            .iter()
+            .map(|(lat, lon)| {
+                let (x, y) = xy(*lat, *lon);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let _ = write!(
+            s,
+            r##"<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"><title>{}</title></polyline>"##,
+            escape(&r.label)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_map_escapes_labels_and_keeps_points_inside() {
+        let svg = svg_map(
+            "Karta <över> staden",
+            &[
+                MapPoint {
+                    lat: 59.30,
+                    lon: 14.50,
+                    class: "planned",
+                },
+                MapPoint {
+                    lat: 59.35,
+                    lon: 14.55,
+                    class: "deferred",
+                },
+            ],
+            &[MapRoute {
+                label: "Lag \"1\" & 2".into(),
+                points: vec![(59.30, 14.50), (59.35, 14.55)],
+            }],
+        );
+        assert!(svg.contains("Karta &lt;över&gt; staden"));
+        assert!(svg.contains("Lag &quot;1&quot; &amp; 2"));
+        for c in svg.split("cx=\"").skip(1) {
+            let x: f64 = c.split('"').next().unwrap().parse().unwrap();
+            assert!((0.0..=W).contains(&x));
+        }
+        assert!(svg_map("tom", &[], &[]).ends_with("</svg>"));
+    }
+}

@@ -1,0 +1,359 @@
+//! The planner's page of the meter-exchange campaign: open a campaign, crews and days off,
+//! plan, classify again after a policy change, and see the plan per crew and day on a
+//! server-drawn map.
+
+use std::collections::BTreeSet;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use services::ServiceError;
+use services::campaign::{CampaignOverview, CrewForm, PlanBudget};
+use views::campaign::*;
+use views::pages::FieldError;
+
+use crate::AppState;
+use crate::ctx::{Ctx, FormData};
+use crate::pages::{PageResult, parse_id, render};
+
+/// The search time a planning run from the page gets (the engine's own budget) unless the
+/// settings say otherwise.
+pub const PAGE_PLAN_SECONDS: u64 = 10;
+
+fn hhmm(min: i64) -> String {
+    format!("{:02}:{:02}", min / 60, min % 60)
+}
+
+fn page(
+    ctx: &Ctx,
+    layout: views::Layout,
+    o: &CampaignOverview,
+    day: Option<String>,
+    result: Option<String>,
+    errors: Vec<FieldError>,
+    today: String,
+) -> CampaignPage {
+    let mut counts: Vec<TierCounts> = (1..=3)
+        .map(|t| TierCounts {
+            tier: t,
+            ..Default::default()
+        })
+        .collect();
+    for j in &o.jobs {
+        let c = &mut counts[(j.tier.clamp(1, 3) - 1) as usize];
+        match j.plannability.as_str() {
+            "paused" => c.paused += 1,
+            "deferred" => c.deferred += 1,
+            _ => c.plannable += 1,
+        }
+        match j.status.as_str() {
+            "planned" => c.planned += 1,
+            "notified" => c.notified += 1,
+            "booked" => c.booked += 1,
+            "done" => c.done += 1,
+            "failed" => c.failed += 1,
+            _ => {}
+        }
+    }
+    let days: Vec<String> = o
+        .jobs
+        .iter()
+        .filter_map(|j| j.planned_on.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let day = day
+        .filter(|d| days.contains(d))
+        .or_else(|| days.first().cloned())
+        .unwrap_or_default();
+    let crew_name = |id: i64| {
+        o.crews
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut routes = Vec::new();
+    let mut map_routes = Vec::new();
+    for c in &o.crews {
+        let mut stops: Vec<_> = o
+            .jobs
+            .iter()
+            .filter(|j| j.crew_id == Some(c.id) && j.planned_on.as_deref() == Some(day.as_str()))
+            .collect();
+        if stops.is_empty() {
+            continue;
+        }
+        stops.sort_by_key(|j| j.seq);
+        let depot = (c.depot_lat_e6 as f64 / 1e6, c.depot_lon_e6 as f64 / 1e6);
+        let mut pts = vec![depot];
+        pts.extend(
+            stops
+                .iter()
+                .map(|j| (j.lat_e6 as f64 / 1e6, j.lon_e6 as f64 / 1e6)),
+        );
+        pts.push(depot);
+        map_routes.push(MapRoute {
+            label: format!("{} {day}", crew_name(c.id)),
+            points: pts,
+        });
+        routes.push(RouteLine {
+            crew: crew_name(c.id),
+            day: day.clone(),
+            stops: stops
+                .iter()
+                .map(|j| StopLine {
+                    seq: j.seq.unwrap_or(0),
+                    arrive: hhmm(j.arrive_min.unwrap_or(0)),
+                    address: j.street.clone(),
+                    tier: j.tier,
+                    status: ctx.t(&format!("campaign-{}", j.status)),
+                })
+                .collect(),
+        });
+    }
+    let points: Vec<MapPoint> = o
+        .jobs
+        .iter()
+        .map(|j| MapPoint {
+            lat: j.lat_e6 as f64 / 1e6,
+            lon: j.lon_e6 as f64 / 1e6,
+            class: match (j.plannability.as_str(), j.status.as_str()) {
+                (_, "done") => "done",
+                (_, "failed") => "failed",
+                ("deferred", _) => "deferred",
+                ("paused", _) => "paused",
+                (_, "planned" | "notified" | "booked") => "planned",
+                _ => "open",
+            },
+        })
+        .collect();
+    let map = svg_map(&ctx.t("campaign-title"), &points, &map_routes);
+    CampaignPage {
+        layout,
+        campaign: o
+            .campaign
+            .as_ref()
+            .map(|c| (c.id, c.name.clone(), c.starts_on.clone())),
+        counts,
+        crews: o
+            .crews
+            .iter()
+            .map(|c| CrewLine {
+                id: c.id,
+                name: c.name.clone(),
+                kind: c.kind.clone(),
+                skills: c.skills.clone(),
+                shift: format!("{}–{}", hhmm(c.shift_start_min), hhmm(c.shift_end_min)),
+            })
+            .collect(),
+        routes,
+        day,
+        days,
+        map,
+        result,
+        errors,
+        today,
+    }
+}
+
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    day: Option<String>,
+    result: Option<String>,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let o = state.services.campaign_overview(&actor).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let layout = ctx.layout(state, "campaign-title").await;
+    let p = page(
+        ctx,
+        layout,
+        &o,
+        day,
+        result,
+        errors,
+        state.services.today().to_string(),
+    );
+    render(status, &p)
+}
+
+#[derive(serde::Deserialize)]
+pub struct DayQuery {
+    #[serde(default)]
+    dag: Option<String>,
+}
+
+pub async fn planner_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<axum::extract::Query<DayQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
+    let day = q.ok().and_then(|q| q.0.dag);
+    show(&state, &ctx, day, None, vec![]).await
+}
+
+fn field_error(field: &str, message: String) -> Vec<FieldError> {
+    vec![FieldError {
+        field: field.to_owned(),
+        message,
+    }]
+}
+
+pub async fn open(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let Ok(starts) = domain::time::parse_date(form.get("starts_on").trim()) else {
+        let e = field_error("starts_on", ctx.t("campaign-starts"));
+        return show(&state, &ctx, None, None, e).await;
+    };
+    match state
+        .services
+        .open_campaign(&actor, form.get("name"), starts)
+        .await
+    {
+        Ok((_, r)) => {
+            let msg = views::translate(
+                ctx.lang,
+                "campaign-opened",
+                &[
+                    ("total", r.total.to_string()),
+                    ("deferred", r.deferred.to_string()),
+                    ("paused", r.paused.to_string()),
+                ],
+            );
+            show(&state, &ctx, None, Some(msg), vec![]).await
+        }
+        Err(ServiceError::Invalid { field, message }) => {
+            show(&state, &ctx, None, None, field_error(field, message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn plan(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let weeks = form.get("weeks").parse::<u32>().unwrap_or(2).clamp(1, 4);
+    let r = state
+        .services
+        .plan_campaign(
+            &actor,
+            weeks,
+            PlanBudget::Time(std::time::Duration::from_secs(
+                state
+                    .services
+                    .settings()
+                    .plan_seconds
+                    .unwrap_or(PAGE_PLAN_SECONDS),
+            )),
+            1,
+        )
+        .await?;
+    let msg = views::translate(
+        ctx.lang,
+        "campaign-planned-result",
+        &[
+            ("assigned", r.assigned.to_string()),
+            ("considered", r.jobs_considered.to_string()),
+            ("days", r.crew_days.to_string()),
+            ("km", format!("{:.0}", r.travel_km)),
+            ("seconds", format!("{:.1}", r.seconds)),
+        ],
+    );
+    show(&state, &ctx, None, Some(msg), vec![]).await
+}
+
+pub async fn classify(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let r = state.services.classify_campaign(&actor).await?;
+    let msg = views::translate(
+        ctx.lang,
+        "campaign-classified",
+        &[
+            ("released", r.released.to_string()),
+            ("deferred", r.newly_deferred.to_string()),
+            ("paused", r.newly_paused.to_string()),
+            ("unplanned", r.unplanned.to_string()),
+            ("kept", r.kept_fixed.to_string()),
+        ],
+    );
+    show(&state, &ctx, None, Some(msg), vec![]).await
+}
+
+fn parse_shift(s: &str) -> Option<(i64, i64)> {
+    let (a, b) = s.trim().split_once('-')?;
+    let m = |t: &str| -> Option<i64> {
+        let (h, m) = t.trim().split_once(':')?;
+        let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+        ((0..=24).contains(&h) && (0..60).contains(&m)).then_some(h * 60 + m)
+    };
+    Some((m(a)?, m(b)?))
+}
+
+pub async fn add_crew(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let Some((start, end)) = parse_shift(form.get("shift")) else {
+        let e = field_error("shift", ctx.t("campaign-shift"));
+        return show(&state, &ctx, None, None, e).await;
+    };
+    // The depot: the town's centre of meter points (the demo's depot), until depots are edited.
+    let o = state.services.campaign_overview(&actor).await?;
+    let n = o.jobs.len().max(1) as i64;
+    let (lat, lon) = if o.jobs.is_empty() {
+        (59_326_000, 14_523_000)
+    } else {
+        (
+            o.jobs.iter().map(|j| j.lat_e6).sum::<i64>() / n,
+            o.jobs.iter().map(|j| j.lon_e6).sum::<i64>() / n,
+        )
+    };
+    let crew = CrewForm {
+        name: form.get("name").to_owned(),
+        supplier_id: None,
+        skills: form
+            .get("skills")
+            .split([',', ' '])
+            .map(str::to_owned)
+            .collect(),
+        depot_lat_e6: lat,
+        depot_lon_e6: lon,
+        shift_start_min: start,
+        shift_end_min: end,
+    };
+    match state.services.add_crew(&actor, &crew).await {
+        Ok(_) => show(&state, &ctx, None, None, vec![]).await,
+        Err(ServiceError::Invalid { field, message }) => {
+            show(&state, &ctx, None, None, field_error(field, message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn day_off(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let id = parse_id(&id)?;
+    let Ok(day) = domain::time::parse_date(form.get("day").trim()) else {
+        let e = field_error(&format!("off-{id}"), ctx.t("campaign-day-off"));
+        return show(&state, &ctx, None, None, e).await;
+    };
+    match state
+        .services
+        .crew_day_off(&actor, id, day, form.get("reason"))
+        .await
+    {
+        Ok(()) => show(&state, &ctx, None, None, vec![]).await,
+        Err(ServiceError::Invalid { field, message }) => {
+            show(&state, &ctx, None, None, field_error(field, message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
