@@ -31,6 +31,8 @@ pub enum JobKind {
     /// Credit: the nightly run of reminders, the debt-collection list and late-payment
     /// interest (once per civil day).
     Dunning,
+    /// Campaign: re-plan after a failed visit (queued by the technician's report).
+    CampaignReplan,
 }
 
 impl JobKind {
@@ -41,6 +43,7 @@ impl JobKind {
             JobKind::VisitSweep => "visit_sweep",
             JobKind::VisitCapCheck => "visit_cap_check",
             JobKind::Dunning => "dunning",
+            JobKind::CampaignReplan => services::campaign::REPLAN_JOB,
         }
     }
 
@@ -51,6 +54,7 @@ impl JobKind {
             "visit_sweep" => Some(JobKind::VisitSweep),
             "visit_cap_check" => Some(JobKind::VisitCapCheck),
             "dunning" => Some(JobKind::Dunning),
+            services::campaign::REPLAN_JOB => Some(JobKind::CampaignReplan),
             _ => None,
         }
     }
@@ -140,6 +144,25 @@ async fn execute(
                     reminded = r.reminded,
                     "visits swept"
                 );
+            }
+            Ok(())
+        }
+        JobKind::CampaignReplan => {
+            let r = services
+                .plan_campaign(
+                    &services::Actor::system(),
+                    2,
+                    services::campaign::PlanBudget::Time(Duration::from_secs(
+                        services.settings().plan_seconds.unwrap_or(10),
+                    )),
+                    1,
+                )
+                .await;
+            match r {
+                Ok(r) => tracing::info!(assigned = r.assigned, "campaign re-planned"),
+                // The campaign closed meanwhile: nothing to re-plan.
+                Err(services::ServiceError::NotFound) => {}
+                Err(e) => return Err(e.into()),
             }
             Ok(())
         }

@@ -544,3 +544,228 @@ impl Services {
 fn bad_fact(job: i64, what: &str) -> ServiceError {
     ServiceError::Internal(format!("campaign job {job}: unknown {what}"))
 }
+
+/// Why a visit failed, as the technician records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailReason {
+    NotHome,
+    NoAccess,
+    WrongMeterKind,
+    CustomerDeclined,
+    Hazard,
+}
+
+impl FailReason {
+    pub const ALL: [FailReason; 5] = [
+        FailReason::NotHome,
+        FailReason::NoAccess,
+        FailReason::WrongMeterKind,
+        FailReason::CustomerDeclined,
+        FailReason::Hazard,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailReason::NotHome => "not_home",
+            FailReason::NoAccess => "no_access",
+            FailReason::WrongMeterKind => "wrong_meter_kind",
+            FailReason::CustomerDeclined => "customer_declined",
+            FailReason::Hazard => "hazard",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FailReason> {
+        FailReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Whether the job goes back to be planned again; a hazard or the wrong meter kind needs
+    /// a planner's decision first (another crew, other equipment).
+    pub fn reopens(self) -> bool {
+        matches!(
+            self,
+            FailReason::NotHome | FailReason::NoAccess | FailReason::CustomerDeclined
+        )
+    }
+}
+
+/// What a technician enters for a finished exchange.
+#[derive(Debug, Clone, Default)]
+pub struct DoneForm {
+    pub old_reading: String,
+    pub new_meter_number: String,
+    pub new_reading: String,
+}
+
+/// The job queue kind that re-plans after a failed visit (run by the worker).
+pub const REPLAN_JOB: &str = "campaign_replan";
+
+/// The most a brand-new meter may show when it is fitted (kWh).
+const MAX_NEW_READING: i64 = 100;
+
+impl Services {
+    /// The crew whose stops a technician sees: their own. Planners and admins name one.
+    async fn crew_of(&self, actor: &Actor, asked: Option<i64>) -> Result<i64> {
+        match actor.role {
+            Some(Role::Technician) => {
+                let uid = actor.user_id.ok_or(ServiceError::Forbidden)?;
+                let crew = store::campaign::user_crew(self.store(), uid)
+                    .await?
+                    .ok_or(ServiceError::NotFound)?;
+                match asked {
+                    Some(a) if a != crew => Err(ServiceError::Forbidden),
+                    _ => Ok(crew),
+                }
+            }
+            Some(Role::Planner | Role::Admin) => asked.ok_or(ServiceError::NotFound),
+            _ => Err(ServiceError::Forbidden),
+        }
+    }
+
+    pub async fn crew_name(&self, crew: i64) -> Result<String> {
+        store::campaign::crews(self.store())
+            .await?
+            .into_iter()
+            .find(|c| c.id == crew)
+            .map(|c| c.name)
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// A crew's stops on a day, in route order.
+    pub async fn work_list(
+        &self,
+        actor: &Actor,
+        crew: Option<i64>,
+        day: Date,
+    ) -> Result<(i64, Vec<store::campaign::StopRow>)> {
+        let crew = self.crew_of(actor, crew).await?;
+        let stops = store::campaign::crew_stops(self.store(), crew, &day.to_string()).await?;
+        Ok((crew, stops))
+    }
+
+    /// Puts a technician account in a crew (planners).
+    pub async fn assign_technician(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        crew: Option<i64>,
+    ) -> Result<()> {
+        Self::may_plan(actor)?;
+        let mut tx = self.store().begin().await?;
+        if store::campaign::set_user_crew(&mut tx, user_id, crew).await? == 0 {
+            return Err(ServiceError::invalid(
+                "user",
+                "Kontot är inte en teknikers.",
+            ));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a finished exchange: the old meter's final reading, the new meter's number and
+    /// its first reading.
+    pub async fn complete_job(&self, actor: &Actor, job: i64, form: &DoneForm) -> Result<()> {
+        let crew = self.crew_of(actor, None).await?;
+        let old: i64 = form
+            .old_reading
+            .trim()
+            .replace(' ', "")
+            .parse()
+            .ok()
+            .filter(|v| (0..=99_999_999).contains(v))
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "old_reading",
+                    "Skriv den gamla mätarens slutställning i hela kWh.",
+                )
+            })?;
+        let number = form.new_meter_number.trim().to_uppercase();
+        if !(6..=20).contains(&number.len()) || !number.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(ServiceError::invalid(
+                "new_meter_number",
+                "Skriv den nya mätarens nummer, 6–20 bokstäver och siffror.",
+            ));
+        }
+        let new: i64 = form
+            .new_reading
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v| (0..=MAX_NEW_READING).contains(v))
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "new_reading",
+                    format!("Skriv den nya mätarens ställning, 0–{MAX_NEW_READING} kWh."),
+                )
+            })?;
+        let now = self.now_micros();
+        let mut tx = self.store().begin().await?;
+        if store::campaign::record_done(&mut tx, job, crew, old, &number, new, now).await? == 0 {
+            return Err(ServiceError::Conflict(
+                "the stop is not your crew's or is already recorded".into(),
+            ));
+        }
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            &Event {
+                action: "meter_exchanged",
+                object_kind: "campaign_job",
+                object_id: &job.to_string(),
+                outcome: Outcome::Success,
+                detail: &format!("new meter {number}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a failed visit; the campaign is re-planned by the worker shortly after (one run
+    /// for the failures of the same minute).
+    pub async fn fail_job(&self, actor: &Actor, job: i64, reason: FailReason) -> Result<()> {
+        let crew = self.crew_of(actor, None).await?;
+        let now = self.now_micros();
+        let mut tx = self.store().begin().await?;
+        if store::campaign::record_failed(
+            &mut tx,
+            job,
+            crew,
+            reason.as_str(),
+            reason.reopens(),
+            now,
+        )
+        .await?
+            == 0
+        {
+            return Err(ServiceError::Conflict(
+                "the stop is not your crew's or is already recorded".into(),
+            ));
+        }
+        store::jobs::enqueue(
+            &mut tx,
+            REPLAN_JOB,
+            "{}",
+            now,
+            3,
+            Some(&format!("{REPLAN_JOB}:{}", now / 60_000_000)),
+            now,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            &Event {
+                action: "meter_visit_failed",
+                object_kind: "campaign_job",
+                object_id: &job.to_string(),
+                outcome: Outcome::Success,
+                detail: reason.as_str(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -338,3 +338,126 @@ pub async fn mark_notified(tx: &mut Tx, ids: &[i64], now: i64) -> Result<u64> {
     }
     Ok(n)
 }
+
+/// Puts a technician account in a crew (or takes it out with `None`).
+pub async fn set_user_crew(tx: &mut Tx, user_id: i64, crew: Option<i64>) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "UPDATE users SET crew_id = $1 WHERE id = $2 AND role = 'technician'"
+    )
+    .bind(crew)
+    .bind(user_id)
+    .execute(conn)
+    .await?
+    .rows_affected()))
+}
+
+pub async fn user_crew(store: &Store, user_id: i64) -> Result<Option<i64>> {
+    Ok(
+        with_pool!(store, |pool| sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT crew_id FROM users WHERE id = $1"
+        )
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?)
+        .flatten(),
+    )
+}
+
+/// One stop of a crew's day, with what the technician needs at the door.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StopRow {
+    pub id: i64,
+    pub seq: Option<i64>,
+    pub arrive_min: Option<i64>,
+    pub status: String,
+    pub tier: i64,
+    pub service_min: i64,
+    pub window_start_min: Option<i64>,
+    pub window_end_min: Option<i64>,
+    pub anlaggnings_id: String,
+    pub meter_number: String,
+    pub meter_kind: String,
+    pub placement: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub lat_e6: i64,
+    pub lon_e6: i64,
+    pub customer_name: String,
+    pub customer_phone: Option<String>,
+    pub failure_reason: Option<String>,
+    pub new_meter_number: Option<String>,
+}
+
+pub async fn crew_stops(store: &Store, crew: i64, day: &str) -> Result<Vec<StopRow>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, StopRow>(
+        "SELECT j.id, j.seq, j.arrive_min, j.status, j.tier, j.service_min, j.window_start_min, j.window_end_min, \
+                m.anlaggnings_id, m.meter_number, m.meter_kind, m.placement, m.street, m.postal_code, m.city, \
+                m.lat_e6, m.lon_e6, c.name AS customer_name, c.phone AS customer_phone, j.failure_reason, j.new_meter_number \
+         FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
+         WHERE j.crew_id = $1 AND j.planned_on = $2 ORDER BY j.seq, j.id"
+    )
+    .bind(crew)
+    .bind(day)
+    .fetch_all(pool)
+    .await?
+    }))
+}
+
+/// Records a finished exchange on a job of the crew that is still to be done; 0 rows when the
+/// job is not the crew's or already recorded.
+pub async fn record_done(
+    tx: &mut Tx,
+    job: i64,
+    crew: i64,
+    old_reading: i64,
+    new_meter_number: &str,
+    new_reading: i64,
+    now: i64,
+) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
+        "UPDATE campaign_jobs SET status = 'done', done_at = $1, old_reading = $2, new_meter_number = $3, \
+         new_reading = $4, failure_reason = NULL, updated_at = $1 \
+         WHERE id = $5 AND crew_id = $6 AND status IN ('planned', 'notified', 'booked')"
+    )
+    .bind(now)
+    .bind(old_reading)
+    .bind(new_meter_number)
+    .bind(new_reading)
+    .bind(job)
+    .bind(crew)
+    .execute(conn)
+    .await?
+    .rows_affected()
+    }))
+}
+
+/// Records a failed visit. `reopen` puts the job back to be planned again (not home, no
+/// access, declined); otherwise it stays failed for a planner to look at (hazard, wrong kind).
+pub async fn record_failed(
+    tx: &mut Tx,
+    job: i64,
+    crew: i64,
+    reason: &str,
+    reopen: bool,
+    now: i64,
+) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "UPDATE campaign_jobs SET failure_reason = $1, updated_at = $2, \
+         status = CASE WHEN $3 THEN 'open' ELSE 'failed' END, \
+         crew_id = CASE WHEN $3 THEN NULL ELSE crew_id END, \
+         planned_on = CASE WHEN $3 THEN NULL ELSE planned_on END, \
+         window_on = NULL, window_start_min = NULL, window_end_min = NULL, pinned = FALSE \
+         WHERE id = $4 AND crew_id = $5 AND status IN ('planned', 'notified', 'booked')"
+    )
+    .bind(reason)
+    .bind(now)
+    .bind(reopen)
+    .bind(job)
+    .bind(crew)
+    .execute(conn)
+    .await?
+    .rows_affected()))
+}

@@ -201,3 +201,51 @@ mod tests {
         assert!(svg_map("tom", &[], &[]).ends_with("</svg>"));
     }
 }
+
+/// One stop on the technician's list.
+#[derive(Clone, Debug)]
+pub struct WorkStop {
+    pub id: i64,
+    pub seq: i64,
+    pub arrive: String,
+    pub window: Option<String>,
+    pub address: String,
+    pub nav: String,
+    pub customer: String,
+    pub phone: String,
+    pub meter: String,
+    pub meter_number: String,
+    pub placement: String,
+    pub ct: bool,
+    pub status: String,
+    pub open: bool,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "work_list.html")]
+pub struct WorkListPage {
+    pub layout: Layout,
+    pub day: String,
+    pub crew: String,
+    pub stops: Vec<WorkStop>,
+    /// (value, label) of the failure reasons.
+    pub reasons: Vec<(&'static str, String)>,
+    pub result: Option<String>,
+    pub errors: Vec<FieldError>,
+    /// The stop an error belongs to.
+    pub error_stop: i64,
+}
+
+impl WorkListPage {
+    pub fn error_for(&self, stop: &i64, field: &str) -> Option<&str> {
+        (*stop == self.error_stop)
+            .then(|| {
+                self.errors
+                    .iter()
+                    .find(|e| e.field == format!("{field}-{stop}"))
+                    .map(|e| e.message.as_str())
+            })
+            .flatten()
+    }
+}

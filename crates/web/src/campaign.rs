@@ -357,3 +357,171 @@ pub async fn day_off(
         Err(e) => Err(e.into()),
     }
 }
+
+// ---- the technician's work list ----------------------------------------------------------------
+
+#[derive(serde::Deserialize)]
+pub struct WorkQuery {
+    #[serde(default)]
+    lag: Option<i64>,
+    #[serde(default)]
+    dag: Option<String>,
+    #[serde(default)]
+    klart: Option<String>,
+}
+
+async fn work_page(
+    state: &AppState,
+    ctx: &Ctx,
+    q: &WorkQuery,
+    errors: Vec<FieldError>,
+    error_stop: i64,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let day = q
+        .dag
+        .as_deref()
+        .and_then(|d| domain::time::parse_date(d).ok())
+        .unwrap_or_else(|| state.services.today());
+    let (crew, stops) = match state.services.work_list(&actor, q.lag, day).await {
+        Ok(x) => x,
+        // A technician not yet in a crew sees an empty day, not an error.
+        Err(ServiceError::NotFound) if actor.role == Some(domain::role::Role::Technician) => {
+            let page = WorkListPage {
+                layout: ctx.layout(state, "work-title").await,
+                day: day.to_string(),
+                crew: ctx.t("work-no-crew"),
+                stops: vec![],
+                reasons: vec![],
+                result: None,
+                errors: vec![],
+                error_stop: 0,
+            };
+            return render(StatusCode::OK, &page);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let crew_name = state
+        .services
+        .crew_name(crew)
+        .await
+        .unwrap_or_else(|_| crew.to_string());
+    let result = match q.klart.as_deref() {
+        Some("klar") => Some(ctx.t("work-saved-done")),
+        Some("misslyckad") => Some(ctx.t("work-saved-failed")),
+        _ => None,
+    };
+    let stops = stops
+        .into_iter()
+        .map(|s| {
+            let lat = s.lat_e6 as f64 / 1e6;
+            let lon = s.lon_e6 as f64 / 1e6;
+            WorkStop {
+                id: s.id,
+                seq: s.seq.unwrap_or(0),
+                arrive: hhmm(s.arrive_min.unwrap_or(0)),
+                window: match (s.window_start_min, s.window_end_min) {
+                    (Some(a), Some(b)) => Some(format!("{}–{}", hhmm(a), hhmm(b))),
+                    _ => None,
+                },
+                address: format!("{}, {} {}", s.street, s.postal_code, s.city),
+                nav: format!("geo:{lat:.6},{lon:.6}?q={lat:.6},{lon:.6}"),
+                customer: s.customer_name,
+                phone: s.customer_phone.unwrap_or_default(),
+                meter: s.anlaggnings_id,
+                meter_number: s.meter_number,
+                placement: super::pages::label_of::<domain::meter::Placement>(
+                    &s.placement,
+                    ctx.lang,
+                ),
+                ct: s.meter_kind == "ct",
+                status: ctx.t(&format!("campaign-{}", s.status)),
+                open: matches!(s.status.as_str(), "planned" | "notified" | "booked"),
+                note: s
+                    .failure_reason
+                    .map(|r| ctx.t(&format!("work-reason-{r}")))
+                    .or(s.new_meter_number)
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let layout = ctx.layout(state, "work-title").await;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = WorkListPage {
+        layout,
+        day: day.to_string(),
+        crew: crew_name,
+        stops,
+        reasons: services::campaign::FailReason::ALL
+            .into_iter()
+            .map(|r| (r.as_str(), ctx.t(&format!("work-reason-{}", r.as_str()))))
+            .collect(),
+        result,
+        errors,
+        error_stop,
+    };
+    render(status, &page)
+}
+
+pub async fn work_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<axum::extract::Query<WorkQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
+    let q = q.map(|q| q.0).unwrap_or(WorkQuery {
+        lag: None,
+        dag: None,
+        klart: None,
+    });
+    work_page(&state, &ctx, &q, vec![], 0).await
+}
+
+pub async fn job_done(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let id = parse_id(&id)?;
+    let done = services::campaign::DoneForm {
+        old_reading: form.get("old_reading").to_owned(),
+        new_meter_number: form.get("new_meter_number").to_owned(),
+        new_reading: form.get("new_reading").to_owned(),
+    };
+    match state.services.complete_job(&actor, id, &done).await {
+        Ok(()) => Ok(crate::pages::see_other(&format!(
+            "/tekniker?klart=klar#stop-{id}"
+        ))),
+        Err(ServiceError::Invalid { field, message }) => {
+            let q = WorkQuery {
+                lag: None,
+                dag: None,
+                klart: None,
+            };
+            let e = field_error(&format!("{field}-{id}"), message);
+            work_page(&state, &ctx, &q, e, id).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn job_failed(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let id = parse_id(&id)?;
+    let reason = services::campaign::FailReason::parse(form.get("reason"))
+        .ok_or(crate::error::AppError::BadRequest)?;
+    state.services.fail_job(&actor, id, reason).await?;
+    Ok(crate::pages::see_other(&format!(
+        "/tekniker?klart=misslyckad#stop-{id}"
+    )))
+}

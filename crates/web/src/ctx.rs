@@ -113,6 +113,9 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     if matches!(role, Role::Planner | Role::Admin) {
         v.push(("/kampanj", "nav-campaign"));
     }
+    if role == Role::Technician {
+        v.push(("/tekniker", "nav-work"));
+    }
     if matches!(role, Role::CreditOfficer | Role::Admin) {
         v.push(("/kredit", "nav-credit"));
     }

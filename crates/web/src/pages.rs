@@ -264,7 +264,10 @@ pub async fn change_password(
 
 /// A stored closed-set value (e.g. `meter_room`) as its name in the page's language; an
 /// unknown value is shown as stored rather than hidden.
-fn label_of<T: std::str::FromStr + domain::Labelled>(raw: &str, lang: views::Lang) -> String {
+pub(crate) fn label_of<T: std::str::FromStr + domain::Labelled>(
+    raw: &str,
+    lang: views::Lang,
+) -> String {
     raw.parse::<T>()
         .map(|v| lang.label(v).to_owned())
         .unwrap_or_else(|_| raw.to_owned())

@@ -24,6 +24,9 @@ const CUSTOMER: &[Role] = &[Role::Customer];
 const DESK: &[Role] = &[Role::Agent, Role::Admin];
 /// Who plans the meter-exchange campaign.
 const PLANNERS: &[Role] = &[Role::Planner, Role::Admin];
+/// Who reads a crew's work list: its technicians, and planners naming the crew.
+const WORK_LIST: &[Role] = &[Role::Technician, Role::Planner, Role::Admin];
+const TECHNICIANS: &[Role] = &[Role::Technician];
 /// Who records or withdraws a caller's "no home visits" declaration: customer service.
 const HOME_VISIT_AGENTS: &[Role] = &[Role::Agent, Role::Admin];
 /// Credit officers decide referred requests for more time.
@@ -201,6 +204,24 @@ pub fn table() -> Vec<RouteSpec> {
             "/kampanj/lag/{id}/ledig",
             Access::Roles(PLANNERS),
             campaign::day_off
+        ),
+        route!(
+            get,
+            "/tekniker",
+            Access::Roles(WORK_LIST),
+            campaign::work_list
+        ),
+        route!(
+            post,
+            "/tekniker/jobb/{id}/klar",
+            Access::Roles(TECHNICIANS),
+            campaign::job_done
+        ),
+        route!(
+            post,
+            "/tekniker/jobb/{id}/misslyckad",
+            Access::Roles(TECHNICIANS),
+            campaign::job_failed
         ),
         route!(get, "/personal", Access::Roles(STAFF), pages::staff_home),
         route!(

@@ -64,3 +64,6 @@ CREATE TABLE campaign_jobs (
 );
 CREATE INDEX campaign_jobs_plan_idx ON campaign_jobs (campaign_id, crew_id, planned_on, seq);
 CREATE INDEX campaign_jobs_point_idx ON campaign_jobs (meter_point_id);
+
+-- A technician account belongs to a crew and sees that crew's stops only.
+ALTER TABLE users ADD COLUMN crew_id BIGINT REFERENCES crews (id);

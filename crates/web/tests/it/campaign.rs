@@ -74,3 +74,165 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_else() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let planner = services::Actor {
+            role: Some(domain::role::Role::Planner),
+            ..services::Actor::system()
+        };
+        let s = &app.services;
+        s.open_campaign(&planner, "Mätarbyte", s.today())
+            .await
+            .unwrap();
+        let crew = |name: &str| services::campaign::CrewForm {
+            name: name.into(),
+            supplier_id: None,
+            skills: vec!["ct".into()],
+            depot_lat_e6: 59_326_000,
+            depot_lon_e6: 14_523_000,
+            shift_start_min: 420,
+            shift_end_min: 960,
+        };
+        let one = s.add_crew(&planner, &crew("Lag 1")).await.unwrap();
+        let two = s.add_crew(&planner, &crew("Lag 2")).await.unwrap();
+        let tek = app.user_id("tekniker").await;
+        // Not in a crew yet: an empty day, said plainly.
+        let t = app.login_demo("tekniker").await;
+        let page = app.get("/tekniker", Some(&t)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        s.assign_technician(&planner, tek, Some(one)).await.unwrap();
+        s.create_user(
+            "tek2",
+            "Tekla Två",
+            domain::role::Role::Technician,
+            None,
+            "lösenord-två-2",
+            false,
+        )
+        .await
+        .unwrap();
+        s.assign_technician(&planner, app.user_id("tek2").await, Some(two))
+            .await
+            .unwrap();
+        s.plan_campaign(
+            &planner,
+            1,
+            services::campaign::PlanBudget::Iterations(1_500),
+            1,
+        )
+        .await
+        .unwrap();
+        let campaign = store::campaign::open_campaign(s.store())
+            .await
+            .unwrap()
+            .unwrap();
+        let jobs = store::campaign::jobs(s.store(), campaign.id).await.unwrap();
+        let mine: Vec<_> = jobs.iter().filter(|j| j.crew_id == Some(one)).collect();
+        let day = mine[0].planned_on.clone().unwrap();
+        let mine: Vec<_> = mine
+            .into_iter()
+            .filter(|j| j.planned_on.as_deref() == Some(day.as_str()))
+            .collect();
+        assert!(mine.len() >= 2, "{backend:?}");
+        let list = app.get(&format!("/tekniker?dag={day}"), Some(&t)).await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(list.body.contains("geo:"), "navigation links");
+        assert!(
+            list.body
+                .contains(&format!("/tekniker/jobb/{}/klar", mine[0].id))
+        );
+        // Another crew's list is not theirs to read.
+        assert_eq!(
+            app.get(&format!("/tekniker?lag={two}"), Some(&t))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        // A bad reading: the form again with the field named, nothing recorded.
+        let path = format!("/tekniker/jobb/{}/klar", mine[0].id);
+        let r = app
+            .post(
+                &path,
+                Some(&t),
+                &[
+                    ("old_reading", "abc"),
+                    ("new_meter_number", "KEM123456"),
+                    ("new_reading", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body
+                .contains(&format!("href=\"#old_reading-{}\"", mine[0].id))
+        );
+        let r = app
+            .post(
+                &path,
+                Some(&t),
+                &[
+                    ("old_reading", "48 213"),
+                    ("new_meter_number", "kem123456"),
+                    ("new_reading", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // Twice is refused, not applied again.
+        let again = app
+            .post(
+                &path,
+                Some(&t),
+                &[
+                    ("old_reading", "48213"),
+                    ("new_meter_number", "KEM123456"),
+                    ("new_reading", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        // The other crew's technician cannot record this crew's stop.
+        let t2 = app.login("tek2", "lösenord-två-2").await;
+        let r = app
+            .post(
+                &format!("/tekniker/jobb/{}/misslyckad", mine[1].id),
+                Some(&t2),
+                &[("reason", "not_home")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let r = app
+            .post(
+                &format!("/tekniker/jobb/{}/misslyckad", mine[1].id),
+                Some(&t),
+                &[("reason", "not_home")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let jobs = store::campaign::jobs(s.store(), campaign.id).await.unwrap();
+        let done = jobs.iter().find(|j| j.id == mine[0].id).unwrap();
+        assert_eq!(done.status, "done");
+        let failed = jobs.iter().find(|j| j.id == mine[1].id).unwrap();
+        assert_eq!(
+            (failed.status.as_str(), failed.crew_id),
+            ("open", None),
+            "not home: planned again"
+        );
+        // The re-plan is queued for the worker; planners and customers cannot record stops.
+        let transports = services::outbox::Transports::from_settings(&Default::default()).unwrap();
+        let queued = jobs::run_pending(s, &transports).await.unwrap();
+        assert!(queued >= 1, "{backend:?}: the re-plan job ran");
+        let p = app.login_demo("planerare").await;
+        assert_eq!(
+            app.post(&path, Some(&p), &[("old_reading", "1")])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+    }
+}
