@@ -769,3 +769,148 @@ impl Services {
         Ok(())
     }
 }
+
+/// Where the campaign stands, for the progress page.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    /// Per tier 1–3: (done, planned (incl. notified and booked), deferred, paused, failed, open).
+    pub per_tier: [[usize; 6]; 3],
+    /// Per day: (date, done by the end of it, done + planned by the end of it).
+    pub burn_up: Vec<(Date, usize, usize)>,
+    pub total: usize,
+    /// The day the last plannable job is done if the plan holds and the jobs not yet planned
+    /// go at the planned pace; `None` while nothing is planned.
+    pub forecast: Option<Date>,
+    /// Deferred at the customer's request, by review date.
+    pub deferred_backlog: Vec<(String, usize)>,
+    /// Paused by the policy (waiting for the restrictions to end).
+    pub paused_backlog: usize,
+    /// (crew, day, km) over the planned routes, depot to depot.
+    pub km: Vec<(String, Date, f64)>,
+}
+
+impl Services {
+    pub async fn campaign_progress(&self, actor: &Actor) -> Result<Progress> {
+        if !matches!(
+            actor.role,
+            None | Some(Role::Planner | Role::Admin | Role::ContinuityManager)
+        ) {
+            return Err(ServiceError::Forbidden);
+        }
+        let Some(campaign) = store::campaign::open_campaign(self.store()).await? else {
+            return Err(ServiceError::NotFound);
+        };
+        let jobs = store::campaign::jobs(self.store(), campaign.id).await?;
+        let crews = store::campaign::crews(self.store()).await?;
+        Ok(progress_of(&jobs, &crews, self.today(), self.tz()))
+    }
+}
+
+/// The progress figures from the jobs and crews (no IO).
+pub fn progress_of(
+    jobs: &[store::campaign::JobRow],
+    crews: &[store::campaign::CrewRow],
+    today: Date,
+    tz: &jiff::tz::TimeZone,
+) -> Progress {
+    use std::collections::BTreeMap;
+    let mut p = Progress {
+        total: jobs.len(),
+        ..Default::default()
+    };
+    let mut done_per_day: BTreeMap<Date, usize> = BTreeMap::new();
+    let mut planned_per_day: BTreeMap<Date, usize> = BTreeMap::new();
+    let mut backlog: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unplanned_plannable = 0usize;
+    for j in jobs {
+        let t = (j.tier.clamp(1, 3) - 1) as usize;
+        let col = match (j.status.as_str(), j.plannability.as_str()) {
+            ("done", _) => 0,
+            ("failed", _) => 4,
+            (_, "deferred") => 2,
+            (_, "paused") => 3,
+            ("planned" | "notified" | "booked", _) => 1,
+            _ => 5,
+        };
+        p.per_tier[t][col] += 1;
+        match col {
+            0 => {
+                let d = j
+                    .done_at
+                    .map(|m| domain::time::civil_date(domain::time::from_micros(m), tz))
+                    .unwrap_or(today);
+                *done_per_day.entry(d).or_default() += 1;
+            }
+            1 => {
+                if let Some(d) = j
+                    .planned_on
+                    .as_deref()
+                    .and_then(|d| domain::time::parse_date(d).ok())
+                {
+                    *planned_per_day.entry(d).or_default() += 1;
+                }
+            }
+            2 => {
+                *backlog
+                    .entry(j.review_on.clone().unwrap_or_default())
+                    .or_default() += 1;
+            }
+            3 => p.paused_backlog += 1,
+            5 => unplanned_plannable += 1,
+            _ => {}
+        }
+    }
+    p.deferred_backlog = backlog.into_iter().collect();
+    let days: std::collections::BTreeSet<Date> = done_per_day
+        .keys()
+        .chain(planned_per_day.keys())
+        .copied()
+        .collect();
+    let (mut done, mut planned) = (0usize, 0usize);
+    for d in &days {
+        done += done_per_day.get(d).copied().unwrap_or(0);
+        planned += planned_per_day.get(d).copied().unwrap_or(0);
+        p.burn_up.push((*d, done, done + planned));
+    }
+    // Forecast: the planned pace (jobs per working day over the planned days) carries the
+    // plannable jobs not yet in the plan past the last planned day.
+    if let (Some(first), Some(last)) = (
+        planned_per_day.keys().next().copied(),
+        planned_per_day.keys().last().copied(),
+    ) {
+        let planned_days = domain::calendar::working_days_between(first, last).max(1) as usize;
+        let pace = (planned_per_day.values().sum::<usize>() / planned_days).max(1);
+        let extra = unplanned_plannable.div_ceil(pace);
+        p.forecast = Some(domain::calendar::add_working_days(last, extra as u32));
+    }
+    // Kilometres per crew-day: depot → stops in order → depot, straight lines × 1.3 detour (the
+    // planner's own travel model).
+    let mut routes: BTreeMap<(i64, Date), Vec<&store::campaign::JobRow>> = BTreeMap::new();
+    for j in jobs {
+        if let (Some(c), Some(d)) = (
+            j.crew_id,
+            j.planned_on
+                .as_deref()
+                .and_then(|d| domain::time::parse_date(d).ok()),
+        ) {
+            routes.entry((c, d)).or_default().push(j);
+        }
+    }
+    for ((crew, day), mut stops) in routes {
+        let Some(c) = crews.iter().find(|c| c.id == crew) else {
+            continue;
+        };
+        stops.sort_by_key(|j| j.seq);
+        let depot = (c.depot_lat_e6 as f64 / 1e6, c.depot_lon_e6 as f64 / 1e6);
+        let mut at = depot;
+        let mut m = 0.0;
+        for s in stops {
+            let next = (s.lat_e6 as f64 / 1e6, s.lon_e6 as f64 / 1e6);
+            m += planner::campaign::haversine_m(at, next);
+            at = next;
+        }
+        m += planner::campaign::haversine_m(at, depot);
+        p.km.push((c.name.clone(), day, m * 1.3 / 1000.0));
+    }
+    p
+}

@@ -102,11 +102,12 @@ pub struct JobRow {
     pub window_start_min: Option<i64>,
     pub window_end_min: Option<i64>,
     pub review_on: Option<String>,
+    pub done_at: Option<i64>,
 }
 
 const JOB_COLUMNS: &str = "j.id, j.meter_point_id, m.customer_id, m.street, m.placement, m.property_kind, m.meter_kind, \
     m.lat_e6, m.lon_e6, j.tier, j.plannability, j.needs_booking, j.skill, j.service_min, j.status, j.crew_id, \
-    j.planned_on, j.arrive_min, j.seq, j.pinned, j.window_on, j.window_start_min, j.window_end_min, j.review_on";
+    j.planned_on, j.arrive_min, j.seq, j.pinned, j.window_on, j.window_start_min, j.window_end_min, j.review_on, j.done_at";
 
 pub async fn jobs(store: &Store, campaign: i64) -> Result<Vec<JobRow>> {
     let sql = format!(

@@ -249,3 +249,96 @@ impl WorkListPage {
             .flatten()
     }
 }
+
+#[derive(Template)]
+#[template(path = "campaign_progress.html")]
+pub struct ProgressPage {
+    pub layout: Layout,
+    /// Per tier: (tier, done, planned, deferred, paused, failed, open).
+    pub tiers: Vec<(u8, [usize; 6])>,
+    pub total: usize,
+    pub forecast: Option<String>,
+    /// Server-drawn burn-up chart; built by [`svg_burn_up`].
+    pub chart: String,
+    /// (date, done, done + planned) for the table under the chart.
+    pub burn_up: Vec<(String, usize, usize)>,
+    pub deferred_backlog: Vec<(String, usize)>,
+    pub paused_backlog: usize,
+    /// Server-drawn km per crew-day; built by [`svg_bars`].
+    pub km_chart: String,
+    pub km: Vec<(String, String, String)>,
+}
+
+/// A burn-up chart: done (solid) and done + planned (dashed) against the total.
+pub fn svg_burn_up(title: &str, total: usize, rows: &[(String, usize, usize)]) -> String {
+    let (w, h, pad) = (640.0, 260.0, 32.0);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="burn-title" class="chart"><title id="burn-title">{}</title><rect width="{w}" height="{h}" fill="#ffffff"/>"##,
+        escape(title)
+    );
+    let max = total.max(1) as f64;
+    let n = rows.len().max(2) as f64 - 1.0;
+    let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / n;
+    let y = |v: usize| h - pad - (h - 2.0 * pad) * v as f64 / max;
+    let _ = write!(
+        s,
+        r##"<line x1="{pad}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#6b6b6b" stroke-dasharray="2 4"/>"##,
+        y(total),
+        w - pad,
+        y(total)
+    );
+    for (idx, dash, colour) in [(2usize, "6 4", "#1d4f91"), (1usize, "", "#2f6b2f")] {
+        let pts = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| format!("{:.1},{:.1}", x(i), y(if idx == 1 { r.1 } else { r.2 })))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let _ = write!(
+            s,
+            r##"<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>"##
+        );
+    }
+    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+        let _ = write!(
+            s,
+            r##"<text x="{pad}" y="{}" font-size="12" fill="#1f1f1f">{}</text><text x="{}" y="{}" font-size="12" text-anchor="end" fill="#1f1f1f">{}</text>"##,
+            h - 8.0,
+            escape(&first.0),
+            w - pad,
+            h - 8.0,
+            escape(&last.0)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Horizontal bars, one per row: (label, value).
+pub fn svg_bars(title: &str, rows: &[(String, f64)]) -> String {
+    let (w, bar, gap, label_w) = (640.0, 14.0, 6.0, 220.0);
+    let h = (rows.len() as f64 * (bar + gap) + gap).max(40.0);
+    let max = rows.iter().map(|r| r.1).fold(1.0, f64::max);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="bars-title" class="chart"><title id="bars-title">{}</title>"##,
+        escape(title)
+    );
+    for (i, (label, v)) in rows.iter().enumerate() {
+        let yy = gap + i as f64 * (bar + gap);
+        let len = (w - label_w - 60.0) * v / max;
+        let _ = write!(
+            s,
+            r##"<text x="0" y="{:.1}" font-size="11" fill="#1f1f1f">{}</text><rect x="{label_w}" y="{yy:.1}" width="{len:.1}" height="{bar}" fill="#1d4f91"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#1f1f1f">{v:.0}</text>"##,
+            yy + bar - 3.0,
+            escape(label),
+            label_w + len + 4.0,
+            yy + bar - 3.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}

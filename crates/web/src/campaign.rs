@@ -525,3 +525,86 @@ pub async fn job_failed(
         "/tekniker?klart=misslyckad#stop-{id}"
     )))
 }
+
+// ---- progress ----------------------------------------------------------------------------------
+
+pub async fn progress(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let p = state.services.campaign_progress(&actor).await?;
+    let burn_up: Vec<(String, usize, usize)> = p
+        .burn_up
+        .iter()
+        .map(|(d, a, b)| (d.to_string(), *a, *b))
+        .collect();
+    let km_rows: Vec<(String, f64)> =
+        p.km.iter()
+            .map(|(c, d, k)| (format!("{c} {d}"), *k))
+            .collect();
+    let page = ProgressPage {
+        layout: ctx.layout(&state, "progress-title").await,
+        tiers: (0..3).map(|t| (t as u8 + 1, p.per_tier[t])).collect(),
+        total: p.total,
+        forecast: p.forecast.map(|d| d.to_string()),
+        chart: svg_burn_up(&ctx.t("progress-burn-up"), p.total, &burn_up),
+        burn_up,
+        deferred_backlog: p.deferred_backlog.clone(),
+        paused_backlog: p.paused_backlog,
+        km_chart: svg_bars(&ctx.t("progress-km"), &km_rows),
+        km: p
+            .km
+            .iter()
+            .map(|(c, d, k)| (c.clone(), d.to_string(), format!("{k:.1}")))
+            .collect(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// The progress as CSV: one row per tier and state, then the burn-up and the km per crew-day.
+pub async fn progress_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<axum::response::Response, crate::error::AppError> {
+    use axum::response::IntoResponse;
+    let actor = ctx.user()?.actor(&ctx.address);
+    let p = state.services.campaign_progress(&actor).await?;
+    let mut out = String::from("section,key,tier_or_crew,value\n");
+    let states = [
+        "done",
+        "planned",
+        "deferred",
+        "paused",
+        "failed",
+        "not_planned",
+    ];
+    for (t, row) in p.per_tier.iter().enumerate() {
+        for (i, n) in row.iter().enumerate() {
+            out.push_str(&format!("tier,{},{},{n}\n", states[i], t + 1));
+        }
+    }
+    for (d, a, b) in &p.burn_up {
+        out.push_str(&format!(
+            "burn_up_done,{d},,{a}\nburn_up_done_and_planned,{d},,{b}\n"
+        ));
+    }
+    if let Some(f) = p.forecast {
+        out.push_str(&format!("forecast,{f},,\n"));
+    }
+    for (d, n) in &p.deferred_backlog {
+        out.push_str(&format!("deferred_review,{d},,{n}\n"));
+    }
+    for (c, d, k) in &p.km {
+        let c = c.replace('"', "\"\"");
+        out.push_str(&format!("km,{d},\"{c}\",{k:.1}\n"));
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"matarbyte-framsteg.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}

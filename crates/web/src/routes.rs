@@ -27,6 +27,8 @@ const PLANNERS: &[Role] = &[Role::Planner, Role::Admin];
 /// Who reads a crew's work list: its technicians, and planners naming the crew.
 const WORK_LIST: &[Role] = &[Role::Technician, Role::Planner, Role::Admin];
 const TECHNICIANS: &[Role] = &[Role::Technician];
+/// Who follows the campaign's progress.
+const PROGRESS: &[Role] = &[Role::Planner, Role::ContinuityManager, Role::Admin];
 /// Who records or withdraws a caller's "no home visits" declaration: customer service.
 const HOME_VISIT_AGENTS: &[Role] = &[Role::Agent, Role::Admin];
 /// Credit officers decide referred requests for more time.
@@ -181,6 +183,18 @@ pub fn table() -> Vec<RouteSpec> {
             campaign::planner_page
         ),
         route!(post, "/kampanj", Access::Roles(PLANNERS), campaign::open),
+        route!(
+            get,
+            "/kampanj/framsteg",
+            Access::Roles(PROGRESS),
+            campaign::progress
+        ),
+        route!(
+            get,
+            "/kampanj/framsteg.csv",
+            Access::Roles(PROGRESS),
+            campaign::progress_csv
+        ),
         route!(
             post,
             "/kampanj/planera",

@@ -53,6 +53,19 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
         assert!(r.body.contains("Lag Norr") || r.body.contains("Lag Syd"));
         let r = app.post("/kampanj/klassa", Some(&p), &[]).await;
         assert_eq!(r.status, StatusCode::OK);
+        // Progress: counts, a forecast once planned, charts and the CSV; the continuity
+        // manager follows it too.
+        let prog = app.get("/kampanj/framsteg", Some(&p)).await;
+        assert_eq!(prog.status, StatusCode::OK);
+        assert!(prog.body.contains("Prognos: klart"), "{}", prog.body);
+        assert!(prog.body.contains("burn-title"));
+        let csv = app.get("/kampanj/framsteg.csv", Some(&p)).await;
+        assert!(csv.body.starts_with("section,key,tier_or_crew,value\n"));
+        assert!(csv.body.contains("\nforecast,"));
+        assert!(csv.body.contains("\nkm,"));
+        let cm = app.login_demo("beredskap").await;
+        assert_eq!(app.get("/kampanj/framsteg", Some(&cm)).await.status, StatusCode::OK);
+        assert_eq!(app.get("/kampanj", Some(&cm)).await.status, StatusCode::FORBIDDEN);
         // Other staff and customers have no campaign page; no CSRF, no change.
         for user in ["kundtjanst", "kund", "tekniker"] {
             let s = app.login_demo(user).await;
