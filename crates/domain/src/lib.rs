@@ -4,6 +4,7 @@
 //! Time and the civil zone are always arguments.
 
 pub mod calendar;
+pub mod cases;
 pub mod credit;
 pub mod customer;
 pub mod identity;
@@ -45,4 +46,9 @@ labelled!(
     meter::Placement,
     meter::MeterKind,
     meter::UtilityService,
+    cases::Category,
+    cases::CaseSource,
+    cases::EntryKind,
+    cases::CaseStatus,
+    cases::SlaState,
 );
