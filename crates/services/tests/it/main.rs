@@ -1,5 +1,6 @@
 //! Service tests on both backends.
 
+mod cases;
 mod credit;
 mod demo;
 mod policies;
