@@ -2,6 +2,7 @@
 
 mod access_matrix;
 mod auth;
+mod cases;
 mod pages;
 mod security;
 mod visits;
