@@ -1075,7 +1075,7 @@ impl Services {
                 "Jag har nytt telefonnummer, 070-123 45 67.",
             ),
         ];
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6361_7365_73);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0063_6173_6573);
         for n in 0..30usize {
             let (category, subject, body) = SAMPLES[n % SAMPLES.len()];
             // Karin (the demo customer) gets the first case; the rest spread over customers.
