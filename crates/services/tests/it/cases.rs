@@ -653,32 +653,46 @@ async fn the_settings_row_overrides_the_sla_targets() {
             continue;
         };
         let mut tx = w.s.store().begin().await.unwrap();
-        store::settings::set(&mut tx, services::cases::SLA_SETTING, r#"{"outage": [30, 120]}"#)
-            .await
-            .unwrap();
+        store::settings::set(
+            &mut tx,
+            services::cases::SLA_SETTING,
+            r#"{"outage": [30, 120]}"#,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         // Friday 16:30 + 30 business minutes is 17:00 the same day; resolution Monday 09:30.
-        let id = w
-            .s
-            .open_case(
+        let id =
+            w.s.open_case(
                 &w.karin_actor,
                 new_case(w.karin, Category::Outage, CaseSource::Portal),
             )
             .await
             .unwrap();
         let c = store::cases::get(w.s.store(), id).await.unwrap().unwrap();
-        assert_eq!(c.first_response_due, domain::time::to_micros(at(2026, 11, 27, 17, 0)));
-        assert_eq!(c.resolve_due, domain::time::to_micros(at(2026, 11, 30, 9, 30)));
+        assert_eq!(
+            c.first_response_due,
+            domain::time::to_micros(at(2026, 11, 27, 17, 0))
+        );
+        assert_eq!(
+            c.resolve_due,
+            domain::time::to_micros(at(2026, 11, 30, 9, 30))
+        );
         // Categories the row does not name keep the defaults (8 business hours).
-        let other = w
-            .s
-            .open_case(
+        let other =
+            w.s.open_case(
                 &w.karin_actor,
                 new_case(w.karin, Category::Other, CaseSource::Portal),
             )
             .await
             .unwrap();
-        let c = store::cases::get(w.s.store(), other).await.unwrap().unwrap();
-        assert_eq!(c.first_response_due, domain::time::to_micros(at(2026, 11, 30, 15, 30)));
+        let c = store::cases::get(w.s.store(), other)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            c.first_response_due,
+            domain::time::to_micros(at(2026, 11, 30, 15, 30))
+        );
     }
 }
