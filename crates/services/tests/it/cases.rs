@@ -72,7 +72,14 @@ async fn customer(s: &Services, n: u32, channel: &str) -> i64 {
 
 async fn staff(s: &Services, name: &str, role: Role, teams: &[&str]) -> Actor {
     let id = s
-        .create_user(name, name, role, None, "correct horse battery", true)
+        .create_user(
+            name,
+            &name.to_uppercase(),
+            role,
+            None,
+            "correct horse battery",
+            true,
+        )
         .await
         .unwrap();
     let admin = Actor {
@@ -195,7 +202,8 @@ async fn cases_open_from_each_source_routed_with_business_hour_due_times() {
             .unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].kind, "customer_message");
-        assert_eq!(entries[0].author_name, "agent (telefon)");
+        // Signed with the display name, not the user name.
+        assert_eq!(entries[0].author_name, "AGENT (telefon)");
         // Chat by the system (no agent online): kundservice for "other".
         let chat =
             w.s.open_case(
@@ -490,7 +498,7 @@ async fn teams_assignment_moves_and_access() {
             .await
             .unwrap();
         assert_eq!(mine.cases.len(), 1);
-        assert_eq!(mine.cases[0].assignee_name.as_deref(), Some("agent2"));
+        assert_eq!(mine.cases[0].assignee_name.as_deref(), Some("AGENT2"));
         // Moved to kundservice: agent sees it, agent2 no longer does; the assignee is cleared.
         w.s.move_case(&w.agent2, id, "kundservice").await.unwrap();
         let d = w.s.case_detail(&w.agent, id).await.unwrap();
