@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod campaign;
+pub mod cases;
 pub mod credit;
 pub mod customer;
 pub mod identity;
@@ -46,4 +47,9 @@ labelled!(
     meter::Placement,
     meter::MeterKind,
     meter::UtilityService,
+    cases::Category,
+    cases::CaseSource,
+    cases::EntryKind,
+    cases::CaseStatus,
+    cases::SlaState,
 );

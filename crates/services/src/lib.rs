@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod auth;
 pub mod campaign;
+pub mod cases;
 pub mod clock;
 pub mod credit;
 pub mod customers;

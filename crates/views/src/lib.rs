@@ -5,6 +5,7 @@
 //! Everything printed is escaped by askama unless a template says otherwise.
 
 pub mod campaign;
+pub mod cases;
 pub mod credit;
 pub mod pages;
 pub mod portal;

@@ -155,6 +155,8 @@ pub struct CustomerPage {
     pub can_request_extension: bool,
     /// Customer service may record or withdraw a caller's "no home visits" declaration.
     pub can_handle_home_visits: bool,
+    /// The customer's cases in the viewer's teams (case workers only).
+    pub cases: Vec<crate::cases::PortalCaseLine>,
 }
 
 #[derive(Template)]

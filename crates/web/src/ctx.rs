@@ -97,11 +97,16 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/mina-sidor/anstand", "nav-extension"));
         v.push(("/mina-sidor/meddelanden", "nav-messages"));
         v.push(("/mina-sidor/hembesok", "nav-homevisit"));
+        v.push(("/mina-sidor/arenden", "nav-my-cases"));
+        v.push(("/mina-sidor/kontakt", "nav-contact"));
     } else {
         v.push(("/personal", "nav-home"));
     }
     if CUSTOMER_READERS.contains(&role) {
         v.push(("/kunder", "nav-customers"));
+    }
+    if matches!(role, Role::Agent | Role::CreditOfficer | Role::Admin) {
+        v.push(("/arenden", "nav-cases"));
     }
     if matches!(role, Role::Agent | Role::Admin) {
         v.push(("/kundcenter", "nav-desk"));

@@ -9,6 +9,7 @@
 pub mod access;
 pub mod api;
 pub mod campaign;
+pub mod cases;
 pub mod credit;
 pub mod ctx;
 pub mod error;

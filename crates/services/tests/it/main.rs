@@ -1,6 +1,7 @@
 //! Service tests on both backends.
 
 mod campaign;
+mod cases;
 mod credit;
 mod declarations;
 mod demo;

@@ -38,6 +38,7 @@ const NOT_CUSTOMER_DATA: &[(&str, &str)] = &[
     ("campaigns", "meter-exchange campaigns"),
     ("crews", "fitting crews, own and subcontracted"),
     ("crew_days_off", "crews' absence"),
+    ("teams", "customer-service teams"),
 ];
 
 #[tokio::test]

@@ -64,8 +64,14 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
         assert!(csv.body.contains("\nforecast,"));
         assert!(csv.body.contains("\nkm,"));
         let cm = app.login_demo("beredskap").await;
-        assert_eq!(app.get("/kampanj/framsteg", Some(&cm)).await.status, StatusCode::OK);
-        assert_eq!(app.get("/kampanj", Some(&cm)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.get("/kampanj/framsteg", Some(&cm)).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.get("/kampanj", Some(&cm)).await.status,
+            StatusCode::FORBIDDEN
+        );
         // Other staff and customers have no campaign page; no CSRF, no change.
         for user in ["kundtjanst", "kund", "tekniker"] {
             let s = app.login_demo(user).await;

@@ -3,6 +3,7 @@
 mod access_matrix;
 mod auth;
 mod campaign;
+mod cases;
 mod pages;
 mod portal;
 mod security;
