@@ -4,13 +4,13 @@
 
 use crate::{Result, Store, Tx};
 
-/// Bound parameters per statement. Few enough that binding stays cheap: sqlx's SQLite driver
-/// looks each parameter's name up through `sqlite3_bind_parameter_name`, a linear scan, so a
-/// statement's binding cost grows with the square of its parameters (a 2 250-parameter insert
-/// spent 60 % of an import's CPU there).
-const CHUNK: usize = crate::backend::MAX_PARAMS;
+use crate::backend::{rows_per_statement, Placeholders};
 
-/// Rows per multi-row statement with `columns` parameters a row.
+/// Bound parameters per statement written with `$n` placeholders (see
+/// [`crate::backend::MAX_NUMBERED_PARAMS`]).
+const CHUNK: usize = crate::backend::MAX_NUMBERED_PARAMS;
+
+/// Rows per multi-row statement with `columns` `$n` parameters a row.
 fn rows_per(columns: usize) -> usize {
     (CHUNK / columns).max(1)
 }
@@ -65,11 +65,8 @@ pub async fn file_sha(tx: &mut Tx, key: &str) -> Result<Option<String>> {
 /// How many of these payment keys are recorded.
 pub async fn known_payment_keys(tx: &mut Tx, keys: &[&str]) -> Result<u64> {
     let mut n = 0u64;
-    for chunk in keys.chunks(CHUNK) {
-        let list = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in keys.chunks(crate::backend::MAX_PARAMS) {
+        let list = Placeholders::new(tx.backend()).list(chunk.len());
         let sql = format!("SELECT COUNT(*) FROM payments WHERE payment_key IN ({list})");
         let c = with_tx!(tx, |conn| {
             let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()));
@@ -86,11 +83,8 @@ pub async fn known_payment_keys(tx: &mut Tx, keys: &[&str]) -> Result<u64> {
 /// Invoices with these OCR references.
 pub async fn invoices_by_ocr(tx: &mut Tx, ocrs: &[&str]) -> Result<Vec<OpenInvoice>> {
     let mut out = Vec::with_capacity(ocrs.len());
-    for chunk in ocrs.chunks(CHUNK) {
-        let list = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in ocrs.chunks(crate::backend::MAX_PARAMS) {
+        let list = Placeholders::new(tx.backend()).list(chunk.len());
         let sql = format!(
             "SELECT id, customer_id, ocr, amount_ore, paid_ore, status, due_on FROM invoices WHERE ocr IN ({list})"
         );
@@ -137,25 +131,12 @@ pub async fn insert_payments(
     now: i64,
 ) -> Result<Vec<String>> {
     let mut inserted = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(rows_per(9)) {
-        let values = (0..chunk.len())
-            .map(|i| {
-                let b = i * 9;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, 'bgmax', ${}, ${}, ${}, ${}, {now})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in rows.chunks(rows_per_statement(9)) {
+        let values = Placeholders::new(tx.backend()).rows_with(chunk.len(), 11, |c| match c {
+            5 => Some("'bgmax'".to_owned()),
+            10 => Some(now.to_string()),
+            _ => None,
+        });
         let sql = format!(
             "INSERT INTO payments (payment_key, invoice_id, customer_id, paid_on, amount_ore, source, reference, payer, unmatched, file_id, created_at) \
              VALUES {values} ON CONFLICT (payment_key) DO NOTHING RETURNING payment_key"
@@ -185,11 +166,8 @@ pub async fn insert_payments(
 /// when covered, otherwise partly paid (an extension or a collection keeps its status until the
 /// invoice is paid).
 pub async fn apply_payments(tx: &mut Tx, rows: &[(i64, i64, String)]) -> Result<()> {
-    for chunk in rows.chunks(rows_per(3)) {
-        let values = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3))
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in rows.chunks(rows_per_statement(3)) {
+        let values = Placeholders::new(tx.backend()).rows(chunk.len(), 3);
         // `column1…3` are the names both SQLite and PostgreSQL give a VALUES list's columns.
         let sql = format!(
             "UPDATE invoices SET paid_ore = invoices.paid_ore + v.column2, \

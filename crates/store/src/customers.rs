@@ -51,7 +51,7 @@ pub struct NewCustomer {
 /// Inserts many rows, 13 parameters each, in statements of at most
 /// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_customers(tx: &mut Tx, rows: &[NewCustomer]) -> Result<()> {
-    for part in rows.chunks((crate::backend::MAX_PARAMS / 13).max(1)) {
+    for part in rows.chunks(crate::backend::rows_per_statement(13)) {
         insert_customers_part(tx, part).await?;
     }
     Ok(())
@@ -64,7 +64,7 @@ async fn insert_customers_part(tx: &mut Tx, rows: &[NewCustomer]) -> Result<()> 
     }
     let sql = format!(
         "INSERT INTO customers (customer_number, kind, name, identity_number, email, phone, language, preferred_channel, street, postal_code, city, search_text, created_at) VALUES {}",
-        values_placeholders(rows.len(), 13)
+        values_placeholders(tx.backend(), rows.len(), 13)
     );
     with_tx!(tx, |conn| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -211,7 +211,7 @@ pub struct NewMeterPoint {
 /// Inserts many rows, 13 parameters each, in statements of at most
 /// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_meter_points(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result<()> {
-    for part in rows.chunks((crate::backend::MAX_PARAMS / 13).max(1)) {
+    for part in rows.chunks(crate::backend::rows_per_statement(13)) {
         insert_meter_points_part(tx, part).await?;
     }
     Ok(())
@@ -223,7 +223,7 @@ async fn insert_meter_points_part(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result
     }
     let sql = format!(
         "INSERT INTO meter_points (anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number, created_at) VALUES {}",
-        values_placeholders(rows.len(), 13)
+        values_placeholders(tx.backend(), rows.len(), 13)
     );
     with_tx!(tx, |conn| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -356,7 +356,7 @@ pub struct NewInvoice {
 /// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_invoices(tx: &mut Tx, rows: &[NewInvoice]) -> Result<Vec<(String, i64)>> {
     let mut out = Vec::with_capacity(rows.len());
-    for part in rows.chunks((crate::backend::MAX_PARAMS / 9).max(1)) {
+    for part in rows.chunks(crate::backend::rows_per_statement(9)) {
         out.extend(insert_invoices_part(tx, part).await?);
     }
     Ok(out)
@@ -370,7 +370,7 @@ async fn insert_invoices_part(tx: &mut Tx, rows: &[NewInvoice]) -> Result<Vec<(S
     let sql = format!(
         "INSERT INTO invoices (customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status, created_at) VALUES {} \
          RETURNING invoice_number, id",
-        values_placeholders(rows.len(), 9)
+        values_placeholders(tx.backend(), rows.len(), 9)
     );
     Ok(with_tx!(tx, |conn| {
         let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql.clone()));
@@ -404,7 +404,7 @@ pub struct NewPayment {
 /// Inserts many rows, 7 parameters each, in statements of at most
 /// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_payments(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
-    for part in rows.chunks((crate::backend::MAX_PARAMS / 7).max(1)) {
+    for part in rows.chunks(crate::backend::rows_per_statement(7)) {
         insert_payments_part(tx, part).await?;
     }
     Ok(())
@@ -416,7 +416,7 @@ async fn insert_payments_part(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
     }
     let sql = format!(
         "INSERT INTO payments (invoice_id, customer_id, paid_on, amount_ore, source, reference, created_at) VALUES {}",
-        values_placeholders(rows.len(), 7)
+        values_placeholders(tx.backend(), rows.len(), 7)
     );
     with_tx!(tx, |conn| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
