@@ -133,6 +133,8 @@ impl Services {
         actor: &Actor,
         bytes: &[u8],
     ) -> Result<ImportReport, ImportError> {
+        let tstart = std::time::Instant::now();
+        let (mut tsel, mut tins, mut tupd) = (0f64, 0f64, 0f64);
         // First pass: check the whole file and keep only what names it, so a bad line is
         // reported before anything is written and the file is never held whole in memory.
         let mut reader = bgmax::SectionReader::new(bytes);
@@ -202,14 +204,19 @@ impl Services {
                     .collect::<HashSet<_>>()
                     .into_iter()
                     .collect();
+                let t0 = std::time::Instant::now();
                 let invoices: HashMap<String, store::credit::OpenInvoice> =
                     store::credit::invoices_by_ocr(&mut tx, &refs)
                         .await?
                         .into_iter()
                         .map(|i| (i.ocr.clone(), i))
                         .collect();
+                tsel += t0.elapsed().as_secs_f64();
                 let mut rows = Vec::with_capacity(chunk.len());
-                let mut applied: Vec<(String, i64, i64, String)> = Vec::new();
+                // Per entry: its row applied to an invoice and its row left unmatched, as
+                // indexes into `rows`.
+                let mut entry_rows: Vec<(Option<usize>, Option<usize>)> =
+                    Vec::with_capacity(chunk.len());
                 for e in chunk {
                     let invoice = (!e.deduction).then(|| invoices.get(&e.reference)).flatten();
                     match invoice {
@@ -220,8 +227,11 @@ impl Services {
                             ));
                             let to_invoice = e.amount_ore.min(left.1);
                             let excess = e.amount_ore - to_invoice;
+                            let mut matched_row = None;
+                            let mut excess_row = None;
                             if to_invoice > 0 {
                                 left.1 -= to_invoice;
+                                matched_row = Some(rows.len());
                                 rows.push(NewPayment {
                                     payment_key: e.key.clone(),
                                     invoice_id: Some(inv.id),
@@ -232,16 +242,11 @@ impl Services {
                                     payer: e.payer.clone(),
                                     unmatched: false,
                                 });
-                                applied.push((
-                                    e.key.clone(),
-                                    inv.id,
-                                    to_invoice,
-                                    e.paid_on.clone(),
-                                ));
                             }
                             if excess > 0 {
                                 // Over-payment (or an invoice already paid): the rest waits for a
                                 // person to decide (refund or another invoice).
+                                excess_row = Some(rows.len());
                                 rows.push(NewPayment {
                                     payment_key: if to_invoice > 0 {
                                         format!("{}:excess", e.key)
@@ -257,50 +262,50 @@ impl Services {
                                     unmatched: true,
                                 });
                             }
+                            entry_rows.push((matched_row, excess_row));
                         }
-                        None => rows.push(NewPayment {
-                            payment_key: e.key.clone(),
-                            invoice_id: None,
-                            customer_id: None,
-                            paid_on: e.paid_on.clone(),
-                            amount_ore: e.amount_ore,
-                            reference: e.reference.clone(),
-                            payer: e.payer.clone(),
-                            unmatched: true,
-                        }),
+                        None => {
+                            entry_rows.push((None, Some(rows.len())));
+                            rows.push(NewPayment {
+                                payment_key: e.key.clone(),
+                                invoice_id: None,
+                                customer_id: None,
+                                paid_on: e.paid_on.clone(),
+                                amount_ore: e.amount_ore,
+                                reference: e.reference.clone(),
+                                payer: e.payer.clone(),
+                                unmatched: true,
+                            });
+                        }
                     }
                 }
-                let inserted: HashSet<String> =
-                    store::credit::insert_payments(&mut tx, file_id, &rows, now)
-                        .await?
-                        .into_iter()
-                        .collect();
+                let t0 = std::time::Instant::now();
+                let inserted = store::credit::insert_payments(&mut tx, file_id, &rows, now).await?;
+                tins += t0.elapsed().as_secs_f64();
                 // Only what was recorded now is applied; a payment known from an earlier file is not.
-                let mut per_invoice: HashMap<i64, (i64, String)> = HashMap::new();
-                for (key, invoice, amount, date) in applied {
-                    if inserted.contains(&key) {
-                        let e = per_invoice.entry(invoice).or_insert((0, date.clone()));
-                        e.0 += amount;
-                        if date > e.1 {
-                            e.1 = date;
+                let mut per_invoice: HashMap<i64, (i64, &str)> = HashMap::new();
+                for (row, _) in entry_rows.iter() {
+                    let Some(i) = *row else { continue };
+                    let r = &rows[i];
+                    if let (true, Some(invoice)) = (inserted[i], r.invoice_id) {
+                        let e = per_invoice.entry(invoice).or_insert((0, r.paid_on.as_str()));
+                        e.0 += r.amount_ore;
+                        if r.paid_on.as_str() > e.1 {
+                            e.1 = r.paid_on.as_str();
                         }
                     }
                 }
                 let updates: Vec<(i64, i64, String)> = per_invoice
                     .into_iter()
-                    .map(|(id, (amount, date))| (id, amount, date))
+                    .map(|(id, (amount, date))| (id, amount, date.to_owned()))
                     .collect();
+                let t0 = std::time::Instant::now();
                 store::credit::apply_payments(&mut tx, &updates).await?;
-                let matched_keys: HashSet<&str> = rows
-                    .iter()
-                    .filter(|r| !r.unmatched)
-                    .map(|r| r.payment_key.as_str())
-                    .collect();
-                let mut counted: HashSet<&str> = HashSet::new();
-                for e in chunk {
-                    let base_in = inserted.contains(&e.key);
-                    let excess_in = inserted.contains(&format!("{}:excess", e.key));
-                    if !base_in && !excess_in {
+                tupd += t0.elapsed().as_secs_f64();
+                let mut counted: HashSet<&str> = HashSet::with_capacity(chunk.len());
+                for (e, (matched_row, excess_row)) in chunk.iter().zip(&entry_rows) {
+                    let recorded = |row: &Option<usize>| row.is_some_and(|i| inserted[i]);
+                    if !recorded(matched_row) && !recorded(excess_row) {
                         report.already_imported += 1;
                         continue;
                     }
@@ -309,7 +314,7 @@ impl Services {
                     }
                     report.payments += 1;
                     report.amount_ore += e.amount_ore;
-                    if matched_keys.contains(e.key.as_str()) {
+                    if matched_row.is_some() {
                         report.matched += 1;
                     } else {
                         report.unmatched += 1;
@@ -317,6 +322,7 @@ impl Services {
                 }
             }
         }
+        eprintln!("sel {tsel:.2} ins {tins:.2} upd {tupd:.2} total {:.2}", tstart.elapsed().as_secs_f64());
         audit::record(
             &mut tx,
             self,
@@ -333,7 +339,9 @@ impl Services {
             },
         )
         .await?;
+        let t0 = std::time::Instant::now();
         tx.commit().await?;
+        eprintln!("commit {:.2}", t0.elapsed().as_secs_f64());
         Ok(report)
     }
 

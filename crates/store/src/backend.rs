@@ -150,7 +150,11 @@ impl Store {
                     .busy_timeout(opts.busy_timeout)
                     // 64 MiB of page cache per connection instead of 2 MiB: index maintenance on
                     // large imports stays in memory.
-                    .pragma("cache_size", "-65536");
+                    .pragma("cache_size", std::env::var("BK_CACHE").unwrap_or("-65536".into()))
+                    .pragma("temp_store", std::env::var("BK_TEMP").unwrap_or("default".into()))
+                    // sqlx's worker thread hands rows over one by one through a channel of 50;
+                    // a bulk read of thousands of rows then ping-pongs between the threads.
+                    .row_buffer_size(4096);
                 // A local file does not go stale: skip the ping sqlx otherwise sends before every
                 // acquire, which costs a worker-thread round trip per query.
                 let write = SqlitePoolOptions::new()

@@ -123,13 +123,15 @@ pub struct NewPayment {
     pub unmatched: bool,
 }
 
-/// Inserts payments whose keys are new; returns the keys inserted (the rest were known).
+/// Inserts payments whose keys are new; returns, row by row, whether it was inserted (the rest
+/// were known). `file_id` must be the file this transaction recorded: a chunk with known keys
+/// is told apart by the rows of this file.
 pub async fn insert_payments(
     tx: &mut Tx,
     file_id: i64,
     rows: &[NewPayment],
     now: i64,
-) -> Result<Vec<String>> {
+) -> Result<Vec<bool>> {
     let mut inserted = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(rows_per_statement(9)) {
         let values = Placeholders::new(tx.backend()).rows_with(chunk.len(), 11, |c| match c {
@@ -137,12 +139,14 @@ pub async fn insert_payments(
             10 => Some(now.to_string()),
             _ => None,
         });
+        // No RETURNING: handing every key back row by row costs more than the insert; when
+        // some keys were known (rare), the keys of this file are read back instead.
         let sql = format!(
             "INSERT INTO payments (payment_key, invoice_id, customer_id, paid_on, amount_ore, source, reference, payer, unmatched, file_id, created_at) \
-             VALUES {values} ON CONFLICT (payment_key) DO NOTHING RETURNING payment_key"
+             VALUES {values} ON CONFLICT (payment_key) DO NOTHING"
         );
-        let keys = with_tx!(tx, |conn| {
-            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.clone()));
+        let n = with_tx!(tx, |conn| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
             for r in chunk {
                 q = q
                     .bind(&r.payment_key)
@@ -155,9 +159,29 @@ pub async fn insert_payments(
                     .bind(r.unmatched)
                     .bind(file_id);
             }
-            q.fetch_all(conn).await?
+            q.execute(conn).await?.rows_affected()
         });
-        inserted.extend(keys);
+        if usize::try_from(n).ok() == Some(chunk.len()) {
+            inserted.extend(std::iter::repeat_n(true, chunk.len()));
+            continue;
+        }
+        let mut p = Placeholders::new(tx.backend());
+        let sql = format!(
+            "SELECT payment_key FROM payments WHERE file_id = {} AND payment_key IN ({})",
+            p.next(),
+            p.list(chunk.len())
+        );
+        let ours: std::collections::HashSet<String> = with_tx!(tx, |conn| {
+            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(file_id);
+            for r in chunk {
+                q = q.bind(&r.payment_key);
+            }
+            q.fetch_all(conn).await?
+        })
+        .into_iter()
+        .collect();
+        inserted.extend(chunk.iter().map(|r| ours.contains(&r.payment_key)));
     }
     Ok(inserted)
 }
