@@ -101,6 +101,54 @@ fn section_entries(section: bgmax::Section, seen: &mut HashMap<u64, u32>) -> Vec
         .collect()
 }
 
+/// Entries per chunk of the import: the invoices of one chunk are read in one go, its payments
+/// written in one go.
+const IMPORT_CHUNK: usize = 2000;
+
+/// A file's entries, section by section, in chunks of at most [`IMPORT_CHUNK`] (a chunk never
+/// spans two sections).
+struct EntryChunks<'a> {
+    reader: bgmax::SectionReader<'a>,
+    seen: HashMap<u64, u32>,
+    pending: std::vec::IntoIter<Entry>,
+}
+
+impl<'a> EntryChunks<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        EntryChunks {
+            reader: bgmax::SectionReader::new(bytes),
+            seen: HashMap::new(),
+            pending: Vec::new().into_iter(),
+        }
+    }
+
+    fn next_chunk(&mut self) -> Result<Option<Vec<Entry>>, bgmax::ParseError> {
+        loop {
+            let chunk: Vec<Entry> = self.pending.by_ref().take(IMPORT_CHUNK).collect();
+            if !chunk.is_empty() {
+                return Ok(Some(chunk));
+            }
+            match self.reader.next_section()? {
+                Some(section) => {
+                    self.pending = section_entries(section, &mut self.seen).into_iter();
+                }
+                None => return Ok(None),
+            }
+        }
+    }
+}
+
+/// The distinct OCR references of a chunk's payments (deductions are never matched).
+fn chunk_refs(chunk: &[Entry]) -> Vec<&str> {
+    chunk
+        .iter()
+        .filter(|e| !e.deduction && !e.reference.is_empty())
+        .map(|e| e.reference.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// Every payment key of a file (read again, section by section).
 fn payment_keys(bytes: &[u8]) -> Result<Vec<String>, bgmax::ParseError> {
     let mut seen = HashMap::new();
@@ -133,8 +181,6 @@ impl Services {
         actor: &Actor,
         bytes: &[u8],
     ) -> Result<ImportReport, ImportError> {
-        let tstart = std::time::Instant::now();
-        let (mut tsel, mut tins, mut tupd) = (0f64, 0f64, 0f64);
         // First pass: check the whole file and keep only what names it, so a bad line is
         // reported before anything is written and the file is never held whole in memory.
         let mut reader = bgmax::SectionReader::new(bytes);
@@ -191,33 +237,28 @@ impl Services {
         // Remaining amount per invoice as this import fills it, so two payments of one file to
         // the same invoice are split correctly.
         let mut remaining: HashMap<i64, (i64, i64)> = HashMap::new();
-        // Second pass: section by section, each in chunks.
-        let mut seen: HashMap<u64, u32> = HashMap::new();
-        let mut reader = bgmax::SectionReader::new(bytes);
-        while let Some(section) = reader.next_section()? {
-            let entries = section_entries(section, &mut seen);
-            for chunk in entries.chunks(2000) {
-                let refs: Vec<&str> = chunk
-                    .iter()
-                    .filter(|e| !e.deduction && !e.reference.is_empty())
-                    .map(|e| e.reference.as_str())
-                    .collect::<HashSet<_>>()
-                    .into_iter()
-                    .collect();
-                let t0 = std::time::Instant::now();
+        // Second pass: section by section, each in chunks. On SQLite the invoices of the next
+        // chunk are read on a read connection (its own thread) while this chunk is written: we
+        // hold the write lock, so the last commit is what this transaction started from, and an
+        // invoice this import changed already is taken from `remaining`, never from a read.
+        let mut reader = store::credit::InvoiceReader::open(self.store()).await?;
+        let mut chunks = EntryChunks::new(bytes);
+        let mut current = chunks.next_chunk()?;
+        let mut ahead: Option<Vec<store::credit::OpenInvoice>> = None;
+        while let Some(chunk) = current.take() {
+            {
+                let found = match ahead.take() {
+                    Some(found) => found,
+                    None => store::credit::invoices_by_ocr(&mut tx, &chunk_refs(&chunk)).await?,
+                };
                 let invoices: HashMap<String, store::credit::OpenInvoice> =
-                    store::credit::invoices_by_ocr(&mut tx, &refs)
-                        .await?
-                        .into_iter()
-                        .map(|i| (i.ocr.clone(), i))
-                        .collect();
-                tsel += t0.elapsed().as_secs_f64();
+                    found.into_iter().map(|i| (i.ocr.clone(), i)).collect();
                 let mut rows = Vec::with_capacity(chunk.len());
                 // Per entry: its row applied to an invoice and its row left unmatched, as
                 // indexes into `rows`.
                 let mut entry_rows: Vec<(Option<usize>, Option<usize>)> =
                     Vec::with_capacity(chunk.len());
-                for e in chunk {
+                for e in &chunk {
                     let invoice = (!e.deduction).then(|| invoices.get(&e.reference)).flatten();
                     match invoice {
                         Some(inv) => {
@@ -279,29 +320,45 @@ impl Services {
                         }
                     }
                 }
-                let t0 = std::time::Instant::now();
-                let inserted = store::credit::insert_payments(&mut tx, file_id, &rows, now).await?;
-                tins += t0.elapsed().as_secs_f64();
-                // Only what was recorded now is applied; a payment known from an earlier file is not.
-                let mut per_invoice: HashMap<i64, (i64, &str)> = HashMap::new();
-                for (row, _) in entry_rows.iter() {
-                    let Some(i) = *row else { continue };
-                    let r = &rows[i];
-                    if let (true, Some(invoice)) = (inserted[i], r.invoice_id) {
-                        let e = per_invoice.entry(invoice).or_insert((0, r.paid_on.as_str()));
-                        e.0 += r.amount_ore;
-                        if r.paid_on.as_str() > e.1 {
-                            e.1 = r.paid_on.as_str();
+                let write = async {
+                    let inserted =
+                        store::credit::insert_payments(&mut tx, file_id, &rows, now).await?;
+                    // Only what was recorded now is applied; a payment known from an earlier
+                    // file is not.
+                    let mut per_invoice: HashMap<i64, (i64, &str)> = HashMap::new();
+                    for (row, _) in entry_rows.iter() {
+                        let Some(i) = *row else { continue };
+                        let r = &rows[i];
+                        if let (true, Some(invoice)) = (inserted[i], r.invoice_id) {
+                            let e = per_invoice
+                                .entry(invoice)
+                                .or_insert((0, r.paid_on.as_str()));
+                            e.0 += r.amount_ore;
+                            if r.paid_on.as_str() > e.1 {
+                                e.1 = r.paid_on.as_str();
+                            }
                         }
                     }
-                }
-                let updates: Vec<(i64, i64, String)> = per_invoice
-                    .into_iter()
-                    .map(|(id, (amount, date))| (id, amount, date.to_owned()))
-                    .collect();
-                let t0 = std::time::Instant::now();
-                store::credit::apply_payments(&mut tx, &updates).await?;
-                tupd += t0.elapsed().as_secs_f64();
+                    let updates: Vec<(i64, i64, String)> = per_invoice
+                        .into_iter()
+                        .map(|(id, (amount, date))| (id, amount, date.to_owned()))
+                        .collect();
+                    store::credit::apply_payments(&mut tx, &updates).await?;
+                    Ok::<_, ImportError>(inserted)
+                };
+                let next = async {
+                    let next = chunks.next_chunk()?;
+                    let found = match (&next, reader.as_mut()) {
+                        (Some(next), Some(reader)) => {
+                            Some(reader.invoices_by_ocr(&chunk_refs(next)).await?)
+                        }
+                        _ => None,
+                    };
+                    Ok::<_, ImportError>((next, found))
+                };
+                let (inserted, next) = tokio::join!(write, next);
+                let inserted = inserted?;
+                (current, ahead) = next?;
                 let mut counted: HashSet<&str> = HashSet::with_capacity(chunk.len());
                 for (e, (matched_row, excess_row)) in chunk.iter().zip(&entry_rows) {
                     let recorded = |row: &Option<usize>| row.is_some_and(|i| inserted[i]);
@@ -322,7 +379,6 @@ impl Services {
                 }
             }
         }
-        eprintln!("sel {tsel:.2} ins {tins:.2} upd {tupd:.2} total {:.2}", tstart.elapsed().as_secs_f64());
         audit::record(
             &mut tx,
             self,
@@ -339,9 +395,7 @@ impl Services {
             },
         )
         .await?;
-        let t0 = std::time::Instant::now();
         tx.commit().await?;
-        eprintln!("commit {:.2}", t0.elapsed().as_secs_f64());
         Ok(report)
     }
 

@@ -79,6 +79,8 @@ pub enum Db {
     Sqlite {
         write: SqlitePool,
         read: SqlitePool,
+        /// In memory: both pools are the same single connection.
+        shared: bool,
     },
     Postgres(PgPool),
 }
@@ -150,8 +152,7 @@ impl Store {
                     .busy_timeout(opts.busy_timeout)
                     // 64 MiB of page cache per connection instead of 2 MiB: index maintenance on
                     // large imports stays in memory.
-                    .pragma("cache_size", std::env::var("BK_CACHE").unwrap_or("-65536".into()))
-                    .pragma("temp_store", std::env::var("BK_TEMP").unwrap_or("default".into()))
+                    .pragma("cache_size", "-65536")
                     // sqlx's worker thread hands rows over one by one through a channel of 50;
                     // a bulk read of thousands of rows then ping-pongs between the threads.
                     .row_buffer_size(4096);
@@ -168,7 +169,11 @@ impl Store {
                     .max_connections(opts.max_connections.max(1))
                     .connect_with(base.read_only(true))
                     .await?;
-                Db::Sqlite { write, read }
+                Db::Sqlite {
+                    write,
+                    read,
+                    shared: false,
+                }
             }
             Location::SqliteMemory => {
                 // Each in-memory connection is its own database, so both pools share one connection.
@@ -182,6 +187,7 @@ impl Store {
                 Db::Sqlite {
                     write: pool.clone(),
                     read: pool,
+                    shared: true,
                 }
             }
             Location::Postgres(url) => {
@@ -340,7 +346,7 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { write, read } => {
+            Db::Sqlite { write, read, .. } => {
                 // Readers first: the last connection to close folds the WAL into the main file,
                 // and only the (read-write) writer can do that.
                 read.close().await;

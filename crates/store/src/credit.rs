@@ -4,7 +4,7 @@
 
 use crate::{Result, Store, Tx};
 
-use crate::backend::{rows_per_statement, Placeholders};
+use crate::backend::{Backend, Placeholders, rows_per_statement};
 
 /// Bound parameters per statement written with `$n` placeholders (see
 /// [`crate::backend::MAX_NUMBERED_PARAMS`]).
@@ -100,6 +100,53 @@ pub async fn invoices_by_ocr(tx: &mut Tx, ocrs: &[&str]) -> Result<Vec<OpenInvoi
     Ok(out)
 }
 
+/// A read connection of an import's own, beside its write transaction (SQLite only: there the
+/// writer holds the only write lock, so the last commit is what the transaction started from,
+/// and the reader works on its own thread while the writer's thread writes).
+pub struct InvoiceReader {
+    conn: sqlx::SqliteConnection,
+}
+
+impl InvoiceReader {
+    /// `None` on PostgreSQL, where reads stay in the transaction (and on an in-memory SQLite,
+    /// whose one connection is the writer's).
+    pub async fn open(store: &Store) -> Result<Option<InvoiceReader>> {
+        match store.db() {
+            crate::backend::Db::Sqlite {
+                read,
+                shared: false,
+                ..
+            } => {
+                // Taken out of the pool, so its small page cache (each page is read once, in
+                // OCR order) never serves a page request and is closed with the import.
+                let mut conn = read.acquire().await?.detach();
+                sqlx::query("PRAGMA cache_size = -2048")
+                    .execute(&mut conn)
+                    .await?;
+                Ok(Some(InvoiceReader { conn }))
+            }
+            crate::backend::Db::Sqlite { .. } | crate::backend::Db::Postgres(_) => Ok(None),
+        }
+    }
+
+    /// Invoices with these OCR references as last committed.
+    pub async fn invoices_by_ocr(&mut self, ocrs: &[&str]) -> Result<Vec<OpenInvoice>> {
+        let mut out = Vec::with_capacity(ocrs.len());
+        for chunk in ocrs.chunks(crate::backend::MAX_PARAMS) {
+            let sql = format!(
+                "SELECT id, customer_id, ocr, amount_ore, paid_ore, status, due_on FROM invoices WHERE ocr IN ({})",
+                Placeholders::new(Backend::Sqlite).list(chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, OpenInvoice>(sqlx::AssertSqlSafe(sql));
+            for o in chunk {
+                q = q.bind(*o);
+            }
+            out.extend(q.fetch_all(&mut self.conn).await?);
+        }
+        Ok(out)
+    }
+}
+
 pub async fn invoice_by_ocr_or_number(store: &Store, key: &str) -> Result<Option<OpenInvoice>> {
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, OpenInvoice>(
         "SELECT id, customer_id, ocr, amount_ore, paid_ore, status, due_on FROM invoices \
@@ -172,8 +219,8 @@ pub async fn insert_payments(
             p.list(chunk.len())
         );
         let ours: std::collections::HashSet<String> = with_tx!(tx, |conn| {
-            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(file_id);
+            let mut q =
+                sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.clone())).bind(file_id);
             for r in chunk {
                 q = q.bind(&r.payment_key);
             }

@@ -27,7 +27,14 @@ const METER_POINTS_OF: &str = "SELECT id, anlaggnings_id, customer_id, street, p
 const SUBSCRIPTIONS_OF: &str = "SELECT id, service, meter_point_id, started_on, ended_on FROM subscriptions WHERE customer_id = $1 ORDER BY service, id";
 const INVOICES_OF: &str = "SELECT id, customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status \
      FROM invoices WHERE customer_id = $1 ORDER BY due_on DESC, id DESC LIMIT $2";
-const PAYMENTS_OF: &str = "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments WHERE customer_id = $1 \
+/// A payment's customer is its invoice's customer (every writer takes it from the invoice), so
+/// payments with an invoice are found through the customer's invoices and only the others
+/// through `payments_customer_idx`, which holds just those (migration 0004).
+const PAYMENTS_OF: &str = "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments \
+     WHERE customer_id = $1 AND invoice_id IN (SELECT id FROM invoices WHERE customer_id = $1) \
+     UNION ALL \
+     SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments \
+     WHERE customer_id = $1 AND invoice_id IS NULL \
      ORDER BY paid_on DESC, id DESC LIMIT $2";
 
 #[derive(Debug, Clone)]

@@ -67,8 +67,9 @@ pub async fn insert(tx: &mut Tx, m: &NewMessage<'_>) -> Result<Option<i64>> {
 pub async fn insert_many(tx: &mut Tx, msgs: &[NewMessage<'_>]) -> Result<u64> {
     let mut n = 0u64;
     for chunk in msgs.chunks(crate::backend::rows_per_statement(11)) {
-        let values = crate::backend::Placeholders::new(tx.backend())
-            .rows_with(chunk.len(), 12, |c| (c == 9).then(|| "0".to_owned()));
+        let values =
+            crate::backend::Placeholders::new(tx.backend())
+                .rows_with(chunk.len(), 12, |c| (c == 9).then(|| "0".to_owned()));
         let sql = format!(
             "INSERT INTO outbox (channel, customer_id, recipient, subject, body_text, attachment_name, attachment_type, attachment_body, status, attempts, dedupe_key, created_at) \
              VALUES {values} ON CONFLICT (dedupe_key) DO NOTHING"
