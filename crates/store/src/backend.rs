@@ -586,6 +586,21 @@ pub mod testing {
         .expect("test query")
     }
 
+    /// The `detail` lines of SQLite's `EXPLAIN QUERY PLAN` for `sql` (parameters unbound).
+    pub async fn sqlite_plan(store: &Store, sql: &str) -> Vec<String> {
+        let super::Db::Sqlite { read, .. } = store.db() else {
+            panic!("query plans are read on SQLite");
+        };
+        let sql = format!("EXPLAIN QUERY PLAN {sql}");
+        sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(sql))
+            .fetch_all(read)
+            .await
+            .expect("query plan")
+            .into_iter()
+            .map(|r| r.3)
+            .collect()
+    }
+
     pub async fn execute(store: &Store, sql: &str) {
         let mut tx = store.begin().await.expect("begin");
         let sql = sql.to_owned();

@@ -608,3 +608,28 @@ pub async fn bundle(store: &Store, id: i64, limit: i64) -> Result<Option<Custome
         }))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PAYMENTS_OF;
+    use crate::{ConnectOptions, Store};
+
+    /// Payments with an invoice come through the customer's invoices, the rest through the
+    /// partial `payments_customer_idx`: no step reads the whole payments table.
+    #[tokio::test]
+    async fn payments_of_a_customer_are_found_through_indexes() {
+        let store = Store::connect("sqlite::memory:", &ConnectOptions::default())
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let plan = crate::backend::testing::sqlite_plan(&store, PAYMENTS_OF).await;
+        assert!(!plan.iter().any(|l| l.starts_with("SCAN")), "{plan:?}");
+        for index in [
+            "payments_invoice_idx",
+            "invoices_customer_idx",
+            "payments_customer_idx",
+        ] {
+            assert!(plan.iter().any(|l| l.contains(index)), "{index}: {plan:?}");
+        }
+    }
+}
