@@ -452,7 +452,7 @@ impl Placeholders {
     }
 
     /// The next placeholder.
-    pub fn next(&mut self) -> String {
+    pub fn one(&mut self) -> String {
         let mut s = String::with_capacity(6);
         self.push(&mut s);
         s
@@ -551,7 +551,7 @@ mod tests {
         );
         assert_eq!(values_placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
         let mut p = Placeholders::new(Backend::Postgres);
-        assert_eq!(p.next(), "$1");
+        assert_eq!(p.one(), "$1");
         assert_eq!(p.list(2), "$2, $3");
         assert_eq!(
             p.rows_with(2, 3, |c| (c == 1).then(|| "'x'".to_owned())),

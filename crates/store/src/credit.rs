@@ -215,7 +215,7 @@ pub async fn insert_payments(
         let mut p = Placeholders::new(tx.backend());
         let sql = format!(
             "SELECT payment_key FROM payments WHERE file_id = {} AND payment_key IN ({})",
-            p.next(),
+            p.one(),
             p.list(chunk.len())
         );
         let ours: std::collections::HashSet<String> = with_tx!(tx, |conn| {
