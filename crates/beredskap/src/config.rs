@@ -299,6 +299,7 @@ impl Config {
                 &self.privacy.declaration_keys,
             )
             .unwrap_or_default(),
+            plan_seconds: None,
             public_url: self.http.public_url.trim().trim_end_matches('/').to_owned(),
             auth: services::auth::AuthSettings {
                 max_failures_per_minute: self.auth.max_failures_per_minute,

@@ -101,6 +101,54 @@ fn section_entries(section: bgmax::Section, seen: &mut HashMap<u64, u32>) -> Vec
         .collect()
 }
 
+/// Entries per chunk of the import: the invoices of one chunk are read in one go, its payments
+/// written in one go.
+const IMPORT_CHUNK: usize = 2000;
+
+/// A file's entries, section by section, in chunks of at most [`IMPORT_CHUNK`] (a chunk never
+/// spans two sections).
+struct EntryChunks<'a> {
+    reader: bgmax::SectionReader<'a>,
+    seen: HashMap<u64, u32>,
+    pending: std::vec::IntoIter<Entry>,
+}
+
+impl<'a> EntryChunks<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        EntryChunks {
+            reader: bgmax::SectionReader::new(bytes),
+            seen: HashMap::new(),
+            pending: Vec::new().into_iter(),
+        }
+    }
+
+    fn next_chunk(&mut self) -> Result<Option<Vec<Entry>>, bgmax::ParseError> {
+        loop {
+            let chunk: Vec<Entry> = self.pending.by_ref().take(IMPORT_CHUNK).collect();
+            if !chunk.is_empty() {
+                return Ok(Some(chunk));
+            }
+            match self.reader.next_section()? {
+                Some(section) => {
+                    self.pending = section_entries(section, &mut self.seen).into_iter();
+                }
+                None => return Ok(None),
+            }
+        }
+    }
+}
+
+/// The distinct OCR references of a chunk's payments (deductions are never matched).
+fn chunk_refs(chunk: &[Entry]) -> Vec<&str> {
+    chunk
+        .iter()
+        .filter(|e| !e.deduction && !e.reference.is_empty())
+        .map(|e| e.reference.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// Every payment key of a file (read again, section by section).
 fn payment_keys(bytes: &[u8]) -> Result<Vec<String>, bgmax::ParseError> {
     let mut seen = HashMap::new();
@@ -189,28 +237,28 @@ impl Services {
         // Remaining amount per invoice as this import fills it, so two payments of one file to
         // the same invoice are split correctly.
         let mut remaining: HashMap<i64, (i64, i64)> = HashMap::new();
-        // Second pass: section by section, each in chunks.
-        let mut seen: HashMap<u64, u32> = HashMap::new();
-        let mut reader = bgmax::SectionReader::new(bytes);
-        while let Some(section) = reader.next_section()? {
-            let entries = section_entries(section, &mut seen);
-            for chunk in entries.chunks(2000) {
-                let refs: Vec<&str> = chunk
-                    .iter()
-                    .filter(|e| !e.deduction && !e.reference.is_empty())
-                    .map(|e| e.reference.as_str())
-                    .collect::<HashSet<_>>()
-                    .into_iter()
-                    .collect();
+        // Second pass: section by section, each in chunks. On SQLite the invoices of the next
+        // chunk are read on a read connection (its own thread) while this chunk is written: we
+        // hold the write lock, so the last commit is what this transaction started from, and an
+        // invoice this import changed already is taken from `remaining`, never from a read.
+        let mut reader = store::credit::InvoiceReader::open(self.store()).await?;
+        let mut chunks = EntryChunks::new(bytes);
+        let mut current = chunks.next_chunk()?;
+        let mut ahead: Option<Vec<store::credit::OpenInvoice>> = None;
+        while let Some(chunk) = current.take() {
+            {
+                let found = match ahead.take() {
+                    Some(found) => found,
+                    None => store::credit::invoices_by_ocr(&mut tx, &chunk_refs(&chunk)).await?,
+                };
                 let invoices: HashMap<String, store::credit::OpenInvoice> =
-                    store::credit::invoices_by_ocr(&mut tx, &refs)
-                        .await?
-                        .into_iter()
-                        .map(|i| (i.ocr.clone(), i))
-                        .collect();
+                    found.into_iter().map(|i| (i.ocr.clone(), i)).collect();
                 let mut rows = Vec::with_capacity(chunk.len());
-                let mut applied: Vec<(String, i64, i64, String)> = Vec::new();
-                for e in chunk {
+                // Per entry: its row applied to an invoice and its row left unmatched, as
+                // indexes into `rows`.
+                let mut entry_rows: Vec<(Option<usize>, Option<usize>)> =
+                    Vec::with_capacity(chunk.len());
+                for e in &chunk {
                     let invoice = (!e.deduction).then(|| invoices.get(&e.reference)).flatten();
                     match invoice {
                         Some(inv) => {
@@ -220,8 +268,11 @@ impl Services {
                             ));
                             let to_invoice = e.amount_ore.min(left.1);
                             let excess = e.amount_ore - to_invoice;
+                            let mut matched_row = None;
+                            let mut excess_row = None;
                             if to_invoice > 0 {
                                 left.1 -= to_invoice;
+                                matched_row = Some(rows.len());
                                 rows.push(NewPayment {
                                     payment_key: e.key.clone(),
                                     invoice_id: Some(inv.id),
@@ -232,16 +283,11 @@ impl Services {
                                     payer: e.payer.clone(),
                                     unmatched: false,
                                 });
-                                applied.push((
-                                    e.key.clone(),
-                                    inv.id,
-                                    to_invoice,
-                                    e.paid_on.clone(),
-                                ));
                             }
                             if excess > 0 {
                                 // Over-payment (or an invoice already paid): the rest waits for a
                                 // person to decide (refund or another invoice).
+                                excess_row = Some(rows.len());
                                 rows.push(NewPayment {
                                     payment_key: if to_invoice > 0 {
                                         format!("{}:excess", e.key)
@@ -257,50 +303,66 @@ impl Services {
                                     unmatched: true,
                                 });
                             }
+                            entry_rows.push((matched_row, excess_row));
                         }
-                        None => rows.push(NewPayment {
-                            payment_key: e.key.clone(),
-                            invoice_id: None,
-                            customer_id: None,
-                            paid_on: e.paid_on.clone(),
-                            amount_ore: e.amount_ore,
-                            reference: e.reference.clone(),
-                            payer: e.payer.clone(),
-                            unmatched: true,
-                        }),
+                        None => {
+                            entry_rows.push((None, Some(rows.len())));
+                            rows.push(NewPayment {
+                                payment_key: e.key.clone(),
+                                invoice_id: None,
+                                customer_id: None,
+                                paid_on: e.paid_on.clone(),
+                                amount_ore: e.amount_ore,
+                                reference: e.reference.clone(),
+                                payer: e.payer.clone(),
+                                unmatched: true,
+                            });
+                        }
                     }
                 }
-                let inserted: HashSet<String> =
-                    store::credit::insert_payments(&mut tx, file_id, &rows, now)
-                        .await?
+                let write = async {
+                    let inserted =
+                        store::credit::insert_payments(&mut tx, file_id, &rows, now).await?;
+                    // Only what was recorded now is applied; a payment known from an earlier
+                    // file is not.
+                    let mut per_invoice: HashMap<i64, (i64, &str)> = HashMap::new();
+                    for (row, _) in entry_rows.iter() {
+                        let Some(i) = *row else { continue };
+                        let r = &rows[i];
+                        if let (true, Some(invoice)) = (inserted[i], r.invoice_id) {
+                            let e = per_invoice
+                                .entry(invoice)
+                                .or_insert((0, r.paid_on.as_str()));
+                            e.0 += r.amount_ore;
+                            if r.paid_on.as_str() > e.1 {
+                                e.1 = r.paid_on.as_str();
+                            }
+                        }
+                    }
+                    let updates: Vec<(i64, i64, String)> = per_invoice
                         .into_iter()
+                        .map(|(id, (amount, date))| (id, amount, date.to_owned()))
                         .collect();
-                // Only what was recorded now is applied; a payment known from an earlier file is not.
-                let mut per_invoice: HashMap<i64, (i64, String)> = HashMap::new();
-                for (key, invoice, amount, date) in applied {
-                    if inserted.contains(&key) {
-                        let e = per_invoice.entry(invoice).or_insert((0, date.clone()));
-                        e.0 += amount;
-                        if date > e.1 {
-                            e.1 = date;
+                    store::credit::apply_payments(&mut tx, &updates).await?;
+                    Ok::<_, ImportError>(inserted)
+                };
+                let next = async {
+                    let next = chunks.next_chunk()?;
+                    let found = match (&next, reader.as_mut()) {
+                        (Some(next), Some(reader)) => {
+                            Some(reader.invoices_by_ocr(&chunk_refs(next)).await?)
                         }
-                    }
-                }
-                let updates: Vec<(i64, i64, String)> = per_invoice
-                    .into_iter()
-                    .map(|(id, (amount, date))| (id, amount, date))
-                    .collect();
-                store::credit::apply_payments(&mut tx, &updates).await?;
-                let matched_keys: HashSet<&str> = rows
-                    .iter()
-                    .filter(|r| !r.unmatched)
-                    .map(|r| r.payment_key.as_str())
-                    .collect();
-                let mut counted: HashSet<&str> = HashSet::new();
-                for e in chunk {
-                    let base_in = inserted.contains(&e.key);
-                    let excess_in = inserted.contains(&format!("{}:excess", e.key));
-                    if !base_in && !excess_in {
+                        _ => None,
+                    };
+                    Ok::<_, ImportError>((next, found))
+                };
+                let (inserted, next) = tokio::join!(write, next);
+                let inserted = inserted?;
+                (current, ahead) = next?;
+                let mut counted: HashSet<&str> = HashSet::with_capacity(chunk.len());
+                for (e, (matched_row, excess_row)) in chunk.iter().zip(&entry_rows) {
+                    let recorded = |row: &Option<usize>| row.is_some_and(|i| inserted[i]);
+                    if !recorded(matched_row) && !recorded(excess_row) {
                         report.already_imported += 1;
                         continue;
                     }
@@ -309,7 +371,7 @@ impl Services {
                     }
                     report.payments += 1;
                     report.amount_ore += e.amount_ore;
-                    if matched_keys.contains(e.key.as_str()) {
+                    if matched_row.is_some() {
                         report.matched += 1;
                     } else {
                         report.unmatched += 1;

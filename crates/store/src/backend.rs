@@ -79,6 +79,8 @@ pub enum Db {
     Sqlite {
         write: SqlitePool,
         read: SqlitePool,
+        /// In memory: both pools are the same single connection.
+        shared: bool,
     },
     Postgres(PgPool),
 }
@@ -150,7 +152,10 @@ impl Store {
                     .busy_timeout(opts.busy_timeout)
                     // 64 MiB of page cache per connection instead of 2 MiB: index maintenance on
                     // large imports stays in memory.
-                    .pragma("cache_size", "-65536");
+                    .pragma("cache_size", "-65536")
+                    // sqlx's worker thread hands rows over one by one through a channel of 50;
+                    // a bulk read of thousands of rows then ping-pongs between the threads.
+                    .row_buffer_size(4096);
                 // A local file does not go stale: skip the ping sqlx otherwise sends before every
                 // acquire, which costs a worker-thread round trip per query.
                 let write = SqlitePoolOptions::new()
@@ -164,7 +169,11 @@ impl Store {
                     .max_connections(opts.max_connections.max(1))
                     .connect_with(base.read_only(true))
                     .await?;
-                Db::Sqlite { write, read }
+                Db::Sqlite {
+                    write,
+                    read,
+                    shared: false,
+                }
             }
             Location::SqliteMemory => {
                 // Each in-memory connection is its own database, so both pools share one connection.
@@ -178,6 +187,7 @@ impl Store {
                 Db::Sqlite {
                     write: pool.clone(),
                     read: pool,
+                    shared: true,
                 }
             }
             Location::Postgres(url) => {
@@ -336,7 +346,7 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { write, read } => {
+            Db::Sqlite { write, read, .. } => {
                 // Readers first: the last connection to close folds the WAL into the main file,
                 // and only the (read-write) writer can do that.
                 read.close().await;
@@ -399,30 +409,104 @@ impl Tx {
     }
 }
 
-/// Bound parameters per multi-row statement. sqlx's SQLite driver resolves each parameter's
-/// name with `sqlite3_bind_parameter_name`, a linear scan, so binding a statement costs the
-/// square of its parameter count: 200 keeps that small while still saving round trips
-/// (measured: a 1 000 000-payment import spent 60 % of its CPU binding 2 250-parameter inserts).
-pub const MAX_PARAMS: usize = 200;
+/// Bound parameters per multi-row statement written with [`Placeholders`] (below SQLite's
+/// limit of 32 766 and PostgreSQL's of 65 535). Bare `?` placeholders, which [`Placeholders`]
+/// writes for SQLite, are bound by position; numbered ones (`$n`, `?NNN`) are looked up by name
+/// through `sqlite3_bind_parameter_name`, a linear scan, so a statement of those costs the square
+/// of its parameter count (a 2 250-parameter insert once spent 60 % of an import's CPU there):
+/// statements with `$n` placeholders stay below [`MAX_NUMBERED_PARAMS`].
+pub const MAX_PARAMS: usize = 20_000;
 
-/// Numbered placeholders `($1, $2, …), (…)` for a multi-row insert, the same text on both backends.
-pub fn values_placeholders(rows: usize, cols: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        if r > 0 {
-            s.push_str(", ");
+/// Bound parameters per multi-row statement written with `$n` placeholders on both backends.
+pub const MAX_NUMBERED_PARAMS: usize = 200;
+
+/// Rows per multi-row statement of `columns` parameters a row.
+pub fn rows_per_statement(columns: usize) -> usize {
+    (MAX_PARAMS / columns.max(1)).max(1)
+}
+
+/// Placeholder text for one statement's bound parameters, in the order they are bound:
+/// `$1, $2, …` on PostgreSQL, bare `?` on SQLite (bound by position in O(1); see [`MAX_PARAMS`]).
+/// A statement uses either these or its own `$n`, never both.
+#[derive(Debug)]
+pub struct Placeholders {
+    backend: Backend,
+    next: usize,
+}
+
+impl Placeholders {
+    pub fn new(backend: Backend) -> Placeholders {
+        Placeholders { backend, next: 0 }
+    }
+
+    /// Appends the next placeholder to `out`.
+    pub fn push(&mut self, out: &mut String) {
+        self.next += 1;
+        match self.backend {
+            Backend::Sqlite => out.push('?'),
+            Backend::Postgres => {
+                out.push('$');
+                out.push_str(&self.next.to_string());
+            }
         }
-        s.push('(');
-        for c in 0..cols {
-            if c > 0 {
+    }
+
+    /// The next placeholder.
+    pub fn one(&mut self) -> String {
+        let mut s = String::with_capacity(6);
+        self.push(&mut s);
+        s
+    }
+
+    /// `n` placeholders separated by commas, for `IN (…)`.
+    pub fn list(&mut self, n: usize) -> String {
+        let mut s = String::with_capacity(n * 7);
+        for i in 0..n {
+            if i > 0 {
                 s.push_str(", ");
             }
-            s.push('$');
-            s.push_str(&(r * cols + c + 1).to_string());
+            self.push(&mut s);
         }
-        s.push(')');
+        s
     }
-    s
+
+    /// `(…), (…)`: `rows` tuples of `cols` placeholders, for `VALUES`.
+    pub fn rows(&mut self, rows: usize, cols: usize) -> String {
+        self.rows_with(rows, cols, |_| None)
+    }
+
+    /// Like [`Placeholders::rows`], but column `c` is the literal `extra(c)` where that is `Some`
+    /// (bound columns are counted without them).
+    pub fn rows_with(
+        &mut self,
+        rows: usize,
+        cols: usize,
+        extra: impl Fn(usize) -> Option<String>,
+    ) -> String {
+        let mut s = String::with_capacity(rows * (cols * 7 + 4));
+        for r in 0..rows {
+            if r > 0 {
+                s.push_str(", ");
+            }
+            s.push('(');
+            for c in 0..cols {
+                if c > 0 {
+                    s.push_str(", ");
+                }
+                match extra(c) {
+                    Some(lit) => s.push_str(&lit),
+                    None => self.push(&mut s),
+                }
+            }
+            s.push(')');
+        }
+        s
+    }
+}
+
+/// Placeholders `(…), (…)` for a multi-row insert of `rows` × `cols` parameters.
+pub fn values_placeholders(backend: Backend, rows: usize, cols: usize) -> String {
+    Placeholders::new(backend).rows(rows, cols)
 }
 
 #[cfg(test)]
@@ -461,7 +545,19 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        assert_eq!(values_placeholders(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(
+            values_placeholders(Backend::Postgres, 2, 2),
+            "($1, $2), ($3, $4)"
+        );
+        assert_eq!(values_placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
+        let mut p = Placeholders::new(Backend::Postgres);
+        assert_eq!(p.one(), "$1");
+        assert_eq!(p.list(2), "$2, $3");
+        assert_eq!(
+            p.rows_with(2, 3, |c| (c == 1).then(|| "'x'".to_owned())),
+            "($4, 'x', $5), ($6, 'x', $7)"
+        );
+        assert_eq!(Placeholders::new(Backend::Sqlite).list(3), "?, ?, ?");
     }
 }
 
@@ -488,6 +584,21 @@ pub mod testing {
         .fetch_all(pool)
         .await)
         .expect("test query")
+    }
+
+    /// The `detail` lines of SQLite's `EXPLAIN QUERY PLAN` for `sql` (parameters unbound).
+    pub async fn sqlite_plan(store: &Store, sql: &str) -> Vec<String> {
+        let super::Db::Sqlite { read, .. } = store.db() else {
+            panic!("query plans are read on SQLite");
+        };
+        let sql = format!("EXPLAIN QUERY PLAN {sql}");
+        sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(sql))
+            .fetch_all(read)
+            .await
+            .expect("query plan")
+            .into_iter()
+            .map(|r| r.3)
+            .collect()
     }
 
     pub async fn execute(store: &Store, sql: &str) {

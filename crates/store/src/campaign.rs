@@ -1,7 +1,7 @@
 //! The meter-exchange campaign: campaigns, jobs (one per meter point, with their class and
 //! plan), crews and their days off.
 
-use crate::backend::{MAX_PARAMS, values_placeholders};
+use crate::backend::{MAX_PARAMS, Placeholders, values_placeholders};
 use crate::{Result, Store, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -163,7 +163,7 @@ pub async fn set_classes(tx: &mut Tx, rows: &[JobClassRow], now: i64) -> Result<
              pinned = CASE WHEN v.column8 THEN FALSE ELSE campaign_jobs.pinned END, \
              updated_at = {now} \
              FROM (VALUES {}) AS v WHERE campaign_jobs.id = v.column1",
-            values_placeholders(chunk.len(), COLS)
+            values_placeholders(tx.backend(), chunk.len(), COLS)
         );
         with_tx!(tx, |conn| {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -214,7 +214,7 @@ pub async fn store_plan(tx: &mut Tx, campaign: i64, rows: &[PlannedRow], now: i6
             "UPDATE campaign_jobs SET crew_id = v.column2, planned_on = v.column3, arrive_min = v.column4, seq = v.column5, \
              status = CASE WHEN campaign_jobs.status = 'open' THEN 'planned' ELSE campaign_jobs.status END, updated_at = {now} \
              FROM (VALUES {}) AS v WHERE campaign_jobs.id = v.column1 AND campaign_jobs.status IN ('open', 'planned', 'notified', 'booked')",
-            values_placeholders(chunk.len(), COLS)
+            values_placeholders(tx.backend(), chunk.len(), COLS)
         );
         with_tx!(tx, |conn| {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -321,10 +321,7 @@ pub async fn days_off(store: &Store, from: &str) -> Result<Vec<(i64, String)>> {
 pub async fn mark_notified(tx: &mut Tx, ids: &[i64], now: i64) -> Result<u64> {
     let mut n = 0;
     for chunk in ids.chunks(MAX_PARAMS) {
-        let list = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = Placeholders::new(tx.backend()).list(chunk.len());
         let sql = format!(
             "UPDATE campaign_jobs SET status = 'notified', notified_at = {now}, updated_at = {now} \
              WHERE status = 'planned' AND id IN ({list})"

@@ -4,13 +4,13 @@
 
 use crate::{Result, Store, Tx};
 
-/// Bound parameters per statement. Few enough that binding stays cheap: sqlx's SQLite driver
-/// looks each parameter's name up through `sqlite3_bind_parameter_name`, a linear scan, so a
-/// statement's binding cost grows with the square of its parameters (a 2 250-parameter insert
-/// spent 60 % of an import's CPU there).
-const CHUNK: usize = crate::backend::MAX_PARAMS;
+use crate::backend::{Backend, Placeholders, rows_per_statement};
 
-/// Rows per multi-row statement with `columns` parameters a row.
+/// Bound parameters per statement written with `$n` placeholders (see
+/// [`crate::backend::MAX_NUMBERED_PARAMS`]).
+const CHUNK: usize = crate::backend::MAX_NUMBERED_PARAMS;
+
+/// Rows per multi-row statement with `columns` `$n` parameters a row.
 fn rows_per(columns: usize) -> usize {
     (CHUNK / columns).max(1)
 }
@@ -65,11 +65,8 @@ pub async fn file_sha(tx: &mut Tx, key: &str) -> Result<Option<String>> {
 /// How many of these payment keys are recorded.
 pub async fn known_payment_keys(tx: &mut Tx, keys: &[&str]) -> Result<u64> {
     let mut n = 0u64;
-    for chunk in keys.chunks(CHUNK) {
-        let list = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in keys.chunks(crate::backend::MAX_PARAMS) {
+        let list = Placeholders::new(tx.backend()).list(chunk.len());
         let sql = format!("SELECT COUNT(*) FROM payments WHERE payment_key IN ({list})");
         let c = with_tx!(tx, |conn| {
             let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()));
@@ -86,11 +83,8 @@ pub async fn known_payment_keys(tx: &mut Tx, keys: &[&str]) -> Result<u64> {
 /// Invoices with these OCR references.
 pub async fn invoices_by_ocr(tx: &mut Tx, ocrs: &[&str]) -> Result<Vec<OpenInvoice>> {
     let mut out = Vec::with_capacity(ocrs.len());
-    for chunk in ocrs.chunks(CHUNK) {
-        let list = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in ocrs.chunks(crate::backend::MAX_PARAMS) {
+        let list = Placeholders::new(tx.backend()).list(chunk.len());
         let sql = format!(
             "SELECT id, customer_id, ocr, amount_ore, paid_ore, status, due_on FROM invoices WHERE ocr IN ({list})"
         );
@@ -104,6 +98,53 @@ pub async fn invoices_by_ocr(tx: &mut Tx, ocrs: &[&str]) -> Result<Vec<OpenInvoi
         out.extend(rows);
     }
     Ok(out)
+}
+
+/// A read connection of an import's own, beside its write transaction (SQLite only: there the
+/// writer holds the only write lock, so the last commit is what the transaction started from,
+/// and the reader works on its own thread while the writer's thread writes).
+pub struct InvoiceReader {
+    conn: sqlx::SqliteConnection,
+}
+
+impl InvoiceReader {
+    /// `None` on PostgreSQL, where reads stay in the transaction (and on an in-memory SQLite,
+    /// whose one connection is the writer's).
+    pub async fn open(store: &Store) -> Result<Option<InvoiceReader>> {
+        match store.db() {
+            crate::backend::Db::Sqlite {
+                read,
+                shared: false,
+                ..
+            } => {
+                // Taken out of the pool, so its small page cache (each page is read once, in
+                // OCR order) never serves a page request and is closed with the import.
+                let mut conn = read.acquire().await?.detach();
+                sqlx::query("PRAGMA cache_size = -2048")
+                    .execute(&mut conn)
+                    .await?;
+                Ok(Some(InvoiceReader { conn }))
+            }
+            crate::backend::Db::Sqlite { .. } | crate::backend::Db::Postgres(_) => Ok(None),
+        }
+    }
+
+    /// Invoices with these OCR references as last committed.
+    pub async fn invoices_by_ocr(&mut self, ocrs: &[&str]) -> Result<Vec<OpenInvoice>> {
+        let mut out = Vec::with_capacity(ocrs.len());
+        for chunk in ocrs.chunks(crate::backend::MAX_PARAMS) {
+            let sql = format!(
+                "SELECT id, customer_id, ocr, amount_ore, paid_ore, status, due_on FROM invoices WHERE ocr IN ({})",
+                Placeholders::new(Backend::Sqlite).list(chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, OpenInvoice>(sqlx::AssertSqlSafe(sql));
+            for o in chunk {
+                q = q.bind(*o);
+            }
+            out.extend(q.fetch_all(&mut self.conn).await?);
+        }
+        Ok(out)
+    }
 }
 
 pub async fn invoice_by_ocr_or_number(store: &Store, key: &str) -> Result<Option<OpenInvoice>> {
@@ -129,39 +170,30 @@ pub struct NewPayment {
     pub unmatched: bool,
 }
 
-/// Inserts payments whose keys are new; returns the keys inserted (the rest were known).
+/// Inserts payments whose keys are new; returns, row by row, whether it was inserted (the rest
+/// were known). `file_id` must be the file this transaction recorded: a chunk with known keys
+/// is told apart by the rows of this file.
 pub async fn insert_payments(
     tx: &mut Tx,
     file_id: i64,
     rows: &[NewPayment],
     now: i64,
-) -> Result<Vec<String>> {
+) -> Result<Vec<bool>> {
     let mut inserted = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(rows_per(9)) {
-        let values = (0..chunk.len())
-            .map(|i| {
-                let b = i * 9;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, 'bgmax', ${}, ${}, ${}, ${}, {now})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in rows.chunks(rows_per_statement(9)) {
+        let values = Placeholders::new(tx.backend()).rows_with(chunk.len(), 11, |c| match c {
+            5 => Some("'bgmax'".to_owned()),
+            10 => Some(now.to_string()),
+            _ => None,
+        });
+        // No RETURNING: handing every key back row by row costs more than the insert; when
+        // some keys were known (rare), the keys of this file are read back instead.
         let sql = format!(
             "INSERT INTO payments (payment_key, invoice_id, customer_id, paid_on, amount_ore, source, reference, payer, unmatched, file_id, created_at) \
-             VALUES {values} ON CONFLICT (payment_key) DO NOTHING RETURNING payment_key"
+             VALUES {values} ON CONFLICT (payment_key) DO NOTHING"
         );
-        let keys = with_tx!(tx, |conn| {
-            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.clone()));
+        let n = with_tx!(tx, |conn| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
             for r in chunk {
                 q = q
                     .bind(&r.payment_key)
@@ -174,9 +206,29 @@ pub async fn insert_payments(
                     .bind(r.unmatched)
                     .bind(file_id);
             }
-            q.fetch_all(conn).await?
+            q.execute(conn).await?.rows_affected()
         });
-        inserted.extend(keys);
+        if usize::try_from(n).ok() == Some(chunk.len()) {
+            inserted.extend(std::iter::repeat_n(true, chunk.len()));
+            continue;
+        }
+        let mut p = Placeholders::new(tx.backend());
+        let sql = format!(
+            "SELECT payment_key FROM payments WHERE file_id = {} AND payment_key IN ({})",
+            p.one(),
+            p.list(chunk.len())
+        );
+        let ours: std::collections::HashSet<String> = with_tx!(tx, |conn| {
+            let mut q =
+                sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.clone())).bind(file_id);
+            for r in chunk {
+                q = q.bind(&r.payment_key);
+            }
+            q.fetch_all(conn).await?
+        })
+        .into_iter()
+        .collect();
+        inserted.extend(chunk.iter().map(|r| ours.contains(&r.payment_key)));
     }
     Ok(inserted)
 }
@@ -185,11 +237,8 @@ pub async fn insert_payments(
 /// when covered, otherwise partly paid (an extension or a collection keeps its status until the
 /// invoice is paid).
 pub async fn apply_payments(tx: &mut Tx, rows: &[(i64, i64, String)]) -> Result<()> {
-    for chunk in rows.chunks(rows_per(3)) {
-        let values = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3))
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in rows.chunks(rows_per_statement(3)) {
+        let values = Placeholders::new(tx.backend()).rows(chunk.len(), 3);
         // `column1…3` are the names both SQLite and PostgreSQL give a VALUES list's columns.
         let sql = format!(
             "UPDATE invoices SET paid_ore = invoices.paid_ore + v.column2, \

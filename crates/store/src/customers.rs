@@ -27,7 +27,14 @@ const METER_POINTS_OF: &str = "SELECT id, anlaggnings_id, customer_id, street, p
 const SUBSCRIPTIONS_OF: &str = "SELECT id, service, meter_point_id, started_on, ended_on FROM subscriptions WHERE customer_id = $1 ORDER BY service, id";
 const INVOICES_OF: &str = "SELECT id, customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status \
      FROM invoices WHERE customer_id = $1 ORDER BY due_on DESC, id DESC LIMIT $2";
-const PAYMENTS_OF: &str = "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments WHERE customer_id = $1 \
+/// A payment's customer is its invoice's customer (every writer takes it from the invoice), so
+/// payments with an invoice are found through the customer's invoices and only the others
+/// through `payments_customer_idx`, which holds just those (migration 0004).
+const PAYMENTS_OF: &str = "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments \
+     WHERE customer_id = $1 AND invoice_id IN (SELECT id FROM invoices WHERE customer_id = $1) \
+     UNION ALL \
+     SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments \
+     WHERE customer_id = $1 AND invoice_id IS NULL \
      ORDER BY paid_on DESC, id DESC LIMIT $2";
 
 #[derive(Debug, Clone)]
@@ -51,7 +58,7 @@ pub struct NewCustomer {
 /// Inserts many rows, 13 parameters each, in statements of at most
 /// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_customers(tx: &mut Tx, rows: &[NewCustomer]) -> Result<()> {
-    for part in rows.chunks((crate::backend::MAX_PARAMS / 13).max(1)) {
+    for part in rows.chunks(crate::backend::rows_per_statement(13)) {
         insert_customers_part(tx, part).await?;
     }
     Ok(())
@@ -64,7 +71,7 @@ async fn insert_customers_part(tx: &mut Tx, rows: &[NewCustomer]) -> Result<()> 
     }
     let sql = format!(
         "INSERT INTO customers (customer_number, kind, name, identity_number, email, phone, language, preferred_channel, street, postal_code, city, search_text, created_at) VALUES {}",
-        values_placeholders(rows.len(), 13)
+        values_placeholders(tx.backend(), rows.len(), 13)
     );
     with_tx!(tx, |conn| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -211,7 +218,7 @@ pub struct NewMeterPoint {
 /// Inserts many rows, 13 parameters each, in statements of at most
 /// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_meter_points(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result<()> {
-    for part in rows.chunks((crate::backend::MAX_PARAMS / 13).max(1)) {
+    for part in rows.chunks(crate::backend::rows_per_statement(13)) {
         insert_meter_points_part(tx, part).await?;
     }
     Ok(())
@@ -223,7 +230,7 @@ async fn insert_meter_points_part(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result
     }
     let sql = format!(
         "INSERT INTO meter_points (anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number, created_at) VALUES {}",
-        values_placeholders(rows.len(), 13)
+        values_placeholders(tx.backend(), rows.len(), 13)
     );
     with_tx!(tx, |conn| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -356,7 +363,7 @@ pub struct NewInvoice {
 /// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_invoices(tx: &mut Tx, rows: &[NewInvoice]) -> Result<Vec<(String, i64)>> {
     let mut out = Vec::with_capacity(rows.len());
-    for part in rows.chunks((crate::backend::MAX_PARAMS / 9).max(1)) {
+    for part in rows.chunks(crate::backend::rows_per_statement(9)) {
         out.extend(insert_invoices_part(tx, part).await?);
     }
     Ok(out)
@@ -370,7 +377,7 @@ async fn insert_invoices_part(tx: &mut Tx, rows: &[NewInvoice]) -> Result<Vec<(S
     let sql = format!(
         "INSERT INTO invoices (customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status, created_at) VALUES {} \
          RETURNING invoice_number, id",
-        values_placeholders(rows.len(), 9)
+        values_placeholders(tx.backend(), rows.len(), 9)
     );
     Ok(with_tx!(tx, |conn| {
         let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql.clone()));
@@ -404,7 +411,7 @@ pub struct NewPayment {
 /// Inserts many rows, 7 parameters each, in statements of at most
 /// [`crate::backend::MAX_PARAMS`] parameters.
 pub async fn insert_payments(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
-    for part in rows.chunks((crate::backend::MAX_PARAMS / 7).max(1)) {
+    for part in rows.chunks(crate::backend::rows_per_statement(7)) {
         insert_payments_part(tx, part).await?;
     }
     Ok(())
@@ -416,7 +423,7 @@ async fn insert_payments_part(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
     }
     let sql = format!(
         "INSERT INTO payments (invoice_id, customer_id, paid_on, amount_ore, source, reference, created_at) VALUES {}",
-        values_placeholders(rows.len(), 7)
+        values_placeholders(tx.backend(), rows.len(), 7)
     );
     with_tx!(tx, |conn| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
@@ -629,4 +636,29 @@ pub async fn set_contact_preferences(
     .await?
     .rows_affected()
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PAYMENTS_OF;
+    use crate::{ConnectOptions, Store};
+
+    /// Payments with an invoice come through the customer's invoices, the rest through the
+    /// partial `payments_customer_idx`: no step reads the whole payments table.
+    #[tokio::test]
+    async fn payments_of_a_customer_are_found_through_indexes() {
+        let store = Store::connect("sqlite::memory:", &ConnectOptions::default())
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let plan = crate::backend::testing::sqlite_plan(&store, PAYMENTS_OF).await;
+        assert!(!plan.iter().any(|l| l.starts_with("SCAN")), "{plan:?}");
+        for index in [
+            "payments_invoice_idx",
+            "invoices_customer_idx",
+            "payments_customer_idx",
+        ] {
+            assert!(plan.iter().any(|l| l.contains(index)), "{index}: {plan:?}");
+        }
+    }
 }

@@ -66,27 +66,10 @@ pub async fn insert(tx: &mut Tx, m: &NewMessage<'_>) -> Result<Option<i64>> {
 /// many were queued.
 pub async fn insert_many(tx: &mut Tx, msgs: &[NewMessage<'_>]) -> Result<u64> {
     let mut n = 0u64;
-    for chunk in msgs.chunks((crate::backend::MAX_PARAMS / 11).max(1)) {
-        let values = (0..chunk.len())
-            .map(|i| {
-                let b = i * 11;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 0, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10,
-                    b + 11
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+    for chunk in msgs.chunks(crate::backend::rows_per_statement(11)) {
+        let values =
+            crate::backend::Placeholders::new(tx.backend())
+                .rows_with(chunk.len(), 12, |c| (c == 9).then(|| "0".to_owned()));
         let sql = format!(
             "INSERT INTO outbox (channel, customer_id, recipient, subject, body_text, attachment_name, attachment_type, attachment_body, status, attempts, dedupe_key, created_at) \
              VALUES {values} ON CONFLICT (dedupe_key) DO NOTHING"

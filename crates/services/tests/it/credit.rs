@@ -241,6 +241,77 @@ async fn bankgirots_example_files_import_once_and_bad_ones_name_the_line() {
     }
 }
 
+/// A later file repeating a payment of an earlier one (same deposit date and BGC serial)
+/// records only its new payments and applies nothing twice; the customer's payments, with an
+/// invoice or without, are all listed.
+#[tokio::test]
+async fn a_payment_repeated_in_a_later_file_is_recorded_once() {
+    for backend in BACKENDS {
+        let Some((s, _, _db)) = services(backend, date(2026, 11, 23)).await else {
+            continue;
+        };
+        let due = date(2026, 11, 10);
+        let (customer, ocr) =
+            customer_with_invoices(&s, 1, false, &[(20_000, due), (30_000, due), (10_000, due)])
+                .await;
+        let day = date(2026, 11, 20);
+        let first = bgmax_file(
+            day,
+            1,
+            &[
+                (&ocr[0], 25_000, PaymentKind::Payment),
+                (&ocr[1], 10_000, PaymentKind::Payment),
+            ],
+            1,
+        );
+        let r = s.import_bgmax(&finance(), &first).await.unwrap();
+        assert_eq!((r.payments, r.matched), (2, 2), "{backend:?} {r:?}");
+        // Serial 2 again (known) and serial 3 (new), in a file of another TK01 timestamp.
+        let second = bgmax_file(
+            day,
+            2,
+            &[
+                (&ocr[1], 10_000, PaymentKind::Payment),
+                (&ocr[2], 4_000, PaymentKind::Payment),
+            ],
+            2,
+        );
+        let r = s.import_bgmax(&finance(), &second).await.unwrap();
+        assert_eq!(
+            (r.payments, r.matched, r.already_imported, r.amount_ore),
+            (1, 1, 1, 4_000),
+            "{backend:?} {r:?}"
+        );
+        assert_eq!(invoice_status(&s, &ocr[0]).await, ("paid".into(), 20_000));
+        assert_eq!(
+            invoice_status(&s, &ocr[1]).await,
+            ("partly_paid".into(), 10_000)
+        );
+        assert_eq!(
+            invoice_status(&s, &ocr[2]).await,
+            ("partly_paid".into(), 4_000)
+        );
+        // Three payments to invoices and the 50 kr over-payment, which has no invoice.
+        let mut listed: Vec<(Option<bool>, i64)> =
+            store::customers::payments_of(s.store(), customer, 100)
+                .await
+                .unwrap()
+                .iter()
+                .map(|p| (p.invoice_id.map(|_| true), p.amount_ore))
+                .collect();
+        listed.sort_unstable();
+        assert_eq!(
+            listed,
+            vec![
+                (None, 5_000),
+                (Some(true), 4_000),
+                (Some(true), 10_000),
+                (Some(true), 20_000)
+            ]
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn payments_match_by_ocr_partial_and_over_payments_and_never_twice() {
     for backend in BACKENDS {
