@@ -13,6 +13,10 @@ pub struct Attention {
     pub arrangements: Vec<store::credit::ArrangementRow>,
     /// The next booked customer-centre visit.
     pub next_visit: Option<store::visits::VisitRow>,
+    /// Cases waiting for the customer's answer.
+    pub cases_waiting: usize,
+    /// Cases customer service is working on.
+    pub cases_open: usize,
 }
 
 /// Contact preferences as a customer submits them.
@@ -49,9 +53,18 @@ impl Services {
             .into_iter()
             .filter(|v| matches!(v.status.as_str(), "booked" | "unconfirmed" | "offered"))
             .min_by_key(|v| v.starts_at);
+        let cases = store::cases::of_customer(self.store(), id, 200).await?;
         Ok(Attention {
             arrangements,
             next_visit,
+            cases_waiting: cases
+                .iter()
+                .filter(|c| c.status == "waiting_on_customer")
+                .count(),
+            cases_open: cases
+                .iter()
+                .filter(|c| matches!(c.status.as_str(), "new" | "open"))
+                .count(),
         })
     }
 

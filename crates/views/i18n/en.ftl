@@ -541,3 +541,11 @@ case-status-closed = Closed
 case-sla-on_track = On track
 case-sla-at_risk = At risk
 case-sla-breached = Breached
+portal-cases-waiting = { $count ->
+    [one] One case is waiting for your answer.
+   *[other] { $count } cases are waiting for your answer.
+}
+portal-cases-open = { $count ->
+    [one] Customer service is working on one case for you.
+   *[other] Customer service is working on { $count } cases for you.
+}

@@ -541,3 +541,11 @@ case-status-closed = Stängd
 case-sla-on_track = Inom tid
 case-sla-at_risk = I riskzonen
 case-sla-breached = Försenat
+portal-cases-waiting = { $count ->
+    [one] Ett ärende väntar på ditt svar.
+   *[other] { $count } ärenden väntar på ditt svar.
+}
+portal-cases-open = { $count ->
+    [one] Kundtjänst arbetar med ett ärende åt dig.
+   *[other] Kundtjänst arbetar med { $count } ärenden åt dig.
+}

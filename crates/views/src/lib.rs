@@ -93,7 +93,14 @@ pub fn translate(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     };
     let mut fargs = FluentArgs::new();
     for (k, v) in args {
-        fargs.set(*k, FluentValue::from(v.clone()));
+        // Small whole numbers go in as numbers so plural variants (`[one]`) can select on them;
+        // anything else (identifiers with leading zeros, long numbers) stays text, unchanged.
+        match v.parse::<i64>() {
+            Ok(n) if n.abs() < 1_000_000 && n.to_string() == *v => {
+                fargs.set(*k, FluentValue::from(n))
+            }
+            _ => fargs.set(*k, FluentValue::from(v.clone())),
+        }
     }
     let mut errors = Vec::new();
     b.format_pattern(
@@ -198,6 +205,23 @@ impl Layout {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plurals_select_on_numbers_and_identifiers_stay_as_written() {
+        use super::{Lang, translate};
+        let one = translate(Lang::Sv, "portal-cases-waiting", &[("count", "1".into())]);
+        assert_eq!(
+            one.replace(['\u{2068}', '\u{2069}'], ""),
+            "Ett ärende väntar på ditt svar."
+        );
+        let two = translate(Lang::En, "portal-cases-waiting", &[("count", "2".into())]);
+        assert_eq!(
+            two.replace(['\u{2068}', '\u{2069}'], ""),
+            "2 cases are waiting for your answer."
+        );
+        let id = translate(Lang::Sv, "portal-next-visit", &[("when", "007".into())]);
+        assert!(id.contains("007"), "{id}");
+    }
+
     use super::*;
 
     #[test]

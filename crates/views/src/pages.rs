@@ -84,6 +84,9 @@ pub struct PortalHome {
     pub extensions: Vec<String>,
     /// The next customer-centre visit, formatted.
     pub next_visit: Option<String>,
+    /// Cases waiting for the customer's answer, and cases being worked on.
+    pub cases_waiting: usize,
+    pub cases_open: usize,
 }
 
 #[derive(Clone, Debug)]

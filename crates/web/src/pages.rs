@@ -367,6 +367,8 @@ pub async fn portal_home(State(state): State<AppState>, ctx: Ctx) -> PageResult 
         channel: channel_label(&d.customer.preferred_channel, ctx.lang),
         extensions,
         next_visit,
+        cases_waiting: attention.cases_waiting,
+        cases_open: attention.cases_open,
     };
     ok(&page)
 }
