@@ -4,6 +4,7 @@
 //! Time and the civil zone are always arguments.
 
 pub mod calendar;
+pub mod chat;
 pub mod credit;
 pub mod customer;
 pub mod identity;
@@ -45,4 +46,5 @@ labelled!(
     meter::Placement,
     meter::MeterKind,
     meter::UtilityService,
+    chat::Topic,
 );
