@@ -6,6 +6,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod chat;
+pub mod chat_hub;
 pub mod clock;
 pub mod credit;
 pub mod customers;
@@ -52,6 +54,8 @@ struct Inner {
     link_secret: std::sync::OnceLock<Vec<u8>>,
     /// The public URL when configuration leaves it empty: set once the server has bound.
     bound_url: std::sync::OnceLock<String>,
+    /// Fan-out of chat events to this process's sockets (shared by clock views).
+    chat_hub: Arc<chat_hub::ChatHub>,
 }
 
 impl Services {
@@ -67,6 +71,7 @@ impl Services {
                 dummy_hash,
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
+                chat_hub: Arc::default(),
             }),
         }
     }
@@ -83,6 +88,7 @@ impl Services {
                 dummy_hash: self.inner.dummy_hash.clone(),
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
+                chat_hub: self.inner.chat_hub.clone(),
             }),
         }
     }
@@ -127,6 +133,10 @@ impl Services {
     /// Records the address the server listens on, used for links when no public URL is set.
     pub fn set_bound_url(&self, url: String) {
         let _ = self.inner.bound_url.set(url);
+    }
+
+    pub(crate) fn hub(&self) -> &Arc<chat_hub::ChatHub> {
+        &self.inner.chat_hub
     }
 
     pub fn demo_mode(&self) -> bool {

@@ -95,6 +95,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/mina-sidor", "nav-portal"));
         v.push(("/mina-sidor/besok", "nav-visits"));
         v.push(("/mina-sidor/anstand", "nav-extension"));
+        v.push(("/mina-sidor/chatt", "nav-chat"));
     } else {
         v.push(("/personal", "nav-home"));
     }
@@ -103,6 +104,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     }
     if matches!(role, Role::Agent | Role::Admin) {
         v.push(("/kundcenter", "nav-desk"));
+        v.push(("/chatt", "nav-chat-console"));
         v.push(("/utkorg", "nav-outbox"));
     }
     if matches!(role, Role::ContinuityManager | Role::Admin) {

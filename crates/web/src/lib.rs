@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod api;
+pub mod chat;
 pub mod credit;
 pub mod ctx;
 pub mod error;
