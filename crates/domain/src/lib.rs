@@ -4,6 +4,7 @@
 //! Time and the civil zone are always arguments.
 
 pub mod calendar;
+pub mod cases;
 pub mod chat;
 pub mod credit;
 pub mod customer;
@@ -46,5 +47,10 @@ labelled!(
     meter::Placement,
     meter::MeterKind,
     meter::UtilityService,
+    cases::Category,
+    cases::CaseSource,
+    cases::EntryKind,
+    cases::CaseStatus,
+    cases::SlaState,
     chat::Topic,
 );
