@@ -17,7 +17,7 @@ pub use store::chat::{AgentRow, ChatLine, ChatRow, MessageRow, PresenceRow};
 use store::Tx;
 
 use crate::audit::{self, Event, Outcome};
-use shim::NewCase; // SHIM
+use crate::cases::NewCase;
 use crate::chat_hub::{Channel, ChatEvent, ChatHub, Note};
 use crate::error::{Result, ServiceError};
 use crate::{Actor, Services};
@@ -227,7 +227,9 @@ impl Services {
                 Ok(Started::Queued { chat_id: id })
             }
             why => {
-                let id = store::chat::insert(&mut tx, customer, topic.as_str(), "closed", now).await?;
+                // Inserted as queued and closed into the case in the same transaction: nobody
+                // ever sees it waiting.
+                let id = store::chat::insert(&mut tx, customer, topic.as_str(), "queued", now).await?;
                 store::chat::insert_message(&mut tx, id, "customer", actor.user_id, &body, now)
                     .await?;
                 let category = Category::parse(topic.case_category()).unwrap_or(Category::Other);
@@ -728,28 +730,6 @@ impl Services {
     /// Who a chat belongs to, for a socket deciding what it may carry.
     pub async fn chat_row(&self, chat_id: i64) -> Result<Option<ChatRow>> {
         Ok(store::chat::get(self.store(), chat_id).await?)
-    }
-}
-
-// SHIM: stands in for services::cases until the cases branch lands; removed at the merge.
-mod shim {
-    use domain::cases::{CaseSource, Category, EntryKind};
-    pub struct NewCase {
-        pub customer_id: i64,
-        pub category: Category,
-        pub source: CaseSource,
-        pub subject: String,
-        pub body: String,
-        pub link: Option<()>,
-    }
-    impl crate::Services {
-        pub async fn open_case_in(&self, _tx: &mut store::Tx, _a: &crate::Actor, n: &NewCase) -> crate::error::Result<i64> {
-            let _ = (n.customer_id, n.category, n.source, &n.subject, &n.body, n.link);
-            Err(crate::ServiceError::Internal("cases not merged".into()))
-        }
-        pub async fn add_case_entry_in(&self, _tx: &mut store::Tx, _a: &crate::Actor, _c: i64, _k: EntryKind, _b: &str) -> crate::error::Result<i64> {
-            Err(crate::ServiceError::Internal("cases not merged".into()))
-        }
     }
 }
 

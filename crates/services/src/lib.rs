@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod chat;
 pub mod chat_hub;
 pub mod clock;

@@ -11,6 +11,7 @@
 #[macro_use]
 pub mod backend;
 pub mod audit;
+pub mod cases;
 pub mod chat;
 pub mod credit;
 pub mod customers;

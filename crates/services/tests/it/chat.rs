@@ -364,3 +364,117 @@ async fn events_reach_subscribers_on_this_and_another_instance() {
         assert!(got);
     }
 }
+
+#[tokio::test]
+async fn outside_hours_or_with_nobody_online_the_chat_becomes_a_case() {
+    for backend in BACKENDS {
+        let Some((s, clock, _db)) = services(backend).await else {
+            continue;
+        };
+        let (a, b, c) = (
+            customer(&s, 1).await,
+            customer(&s, 2).await,
+            customer(&s, 3).await,
+        );
+        // Open, but nobody online.
+        let Started::Case {
+            chat_id,
+            case_id,
+            why,
+        } = s
+            .start_chat(&a, Topic::Extension, "Kan jag få anstånd?")
+            .await
+            .unwrap()
+        else {
+            panic!("expected a case");
+        };
+        assert_eq!(why, domain::chat::Intake::CaseNoAgent);
+        let (case, entries) = s.my_case(&a, case_id).await.unwrap();
+        assert_eq!((case.source.as_str(), case.category.as_str()), ("chat", "extension"));
+        assert!(entries.iter().any(|e| e.body == "Kan jag få anstånd?"));
+        let row = s.chat_row(chat_id).await.unwrap().unwrap();
+        assert_eq!((row.status.as_str(), row.case_id), ("closed", Some(case_id)));
+        // The customer is told: the chat's last line names the case.
+        let view = s.customer_chat(&a).await.unwrap().unwrap();
+        assert_eq!(
+            view.messages.last().unwrap().body,
+            format!("chat-sys-case-no-agent|{case_id}")
+        );
+        // B cannot read A's case.
+        assert!(s.my_case(&b, case_id).await.is_err());
+
+        // 18:00 on the same Monday: closed, even with an agent online.
+        let anna = agent(&s, "anna").await;
+        clock.set("2026-11-23T17:00:00Z".parse().unwrap());
+        s.set_chat_status(&anna, true, None).await.unwrap();
+        assert!(!s.chat_open_now().await.unwrap());
+        match s.start_chat(&b, Topic::Visit, "Hej").await.unwrap() {
+            Started::Case { why, case_id, .. } => {
+                assert_eq!(why, domain::chat::Intake::CaseClosed);
+                let (case, _) = s.my_case(&b, case_id).await.unwrap();
+                assert_eq!(case.category, "other");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A settings row keeps the chat open until 20:00.
+        let mut tx = s.store().begin().await.unwrap();
+        store::settings::set(&mut tx, services::chat::HOURS_SETTING, "08:00-20:00")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        queued(s.start_chat(&c, Topic::Other, "Hej").await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn closing_a_chat_files_its_transcript_on_a_case() {
+    for backend in BACKENDS {
+        let Some((s, _clock, _db)) = services(backend).await else {
+            continue;
+        };
+        let (a, b) = (customer(&s, 1).await, customer(&s, 2).await);
+        let (anna, bert) = (agent(&s, "anna").await, agent(&s, "bert").await);
+        s.set_chat_status(&anna, true, None).await.unwrap();
+        let id = queued(s.start_chat(&a, Topic::Invoice, "Min faktura är för hög").await.unwrap());
+        s.accept_next_chat(&anna).await.unwrap();
+        s.agent_send(&anna, id, "Jag ser efter.").await.unwrap();
+        s.customer_send(&a, "Tack!").await.unwrap();
+        // Only the chat's agent closes it, into a category that exists.
+        assert!(matches!(
+            s.close_chat(&bert, id, "invoice").await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(matches!(
+            s.close_chat(&anna, id, "weather").await,
+            Err(ServiceError::Invalid {
+                field: "category",
+                ..
+            })
+        ));
+        let case_id = s.close_chat(&anna, id, "extension").await.unwrap();
+        let row = s.chat_row(id).await.unwrap().unwrap();
+        assert_eq!((row.status.as_str(), row.case_id), ("closed", Some(case_id)));
+        let (case, entries) = s.my_case(&a, case_id).await.unwrap();
+        assert_eq!(case.category, "extension");
+        let t = entries
+            .iter()
+            .find(|e| e.kind == "chat_transcript")
+            .expect("transcript entry");
+        assert!(t.body.contains("Kund 1: Min faktura är för hög"), "{}", t.body);
+        assert!(t.body.contains("Agent anna: Jag ser efter."), "{}", t.body);
+        assert!(t.body.contains("Kund 1: Tack!"), "{}", t.body);
+        // Closed: no more messages either way, and closing again is refused.
+        assert!(matches!(
+            s.agent_send(&anna, id, "hallå").await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(s.customer_send(&a, "hallå").await.is_err());
+        assert!(s.close_chat(&anna, id, "extension").await.is_err());
+        // The customer's page now shows the case; B's shows nothing of it.
+        let view = s.customer_chat(&a).await.unwrap().unwrap();
+        assert_eq!(view.chat.case_id, Some(case_id));
+        assert!(s.customer_chat(&b).await.unwrap().is_none());
+        let log = services::audit::list(&s, 100, 0).await.unwrap();
+        assert!(log.iter().any(|e| e.action == "chat_closed" && e.object_id == id.to_string()));
+    }
+}

@@ -1,5 +1,6 @@
 //! Service tests on both backends.
 
+mod cases;
 mod chat;
 mod credit;
 mod demo;

@@ -15,7 +15,7 @@ CREATE TABLE chats (
     closed_at BIGINT,
     -- Set when the customer leaves an active chat; the agent still closes it into a case.
     customer_left_at BIGINT,
-    case_id BIGINT,
+    case_id BIGINT REFERENCES cases (id),
     CHECK (status <> 'active' OR agent_user_id IS NOT NULL)
 );
 -- At most one open chat per customer.
