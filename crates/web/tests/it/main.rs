@@ -2,6 +2,7 @@
 
 mod access_matrix;
 mod auth;
+mod chat;
 mod pages;
 mod security;
 mod visits;
