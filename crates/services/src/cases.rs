@@ -19,7 +19,7 @@ use domain::cases::{BusinessHours, CaseSource, CaseStatus, Category, EntryKind, 
 use domain::customer::Channel;
 use domain::role::Role;
 use store::Tx;
-use store::cases::{CaseListRow, CaseRow, EntryRow, TeamRow};
+pub use store::cases::{CaseListRow, CaseRow, EntryRow, TeamRow};
 
 use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
@@ -66,6 +66,16 @@ pub struct NewCase {
     pub subject: String,
     pub body: String,
     pub link: Option<CaseLink>,
+}
+
+/// Something a new case can be linked to, offered on the forms.
+#[derive(Clone, Debug)]
+pub struct LinkChoice {
+    pub link: CaseLink,
+    /// A visit's start (microseconds UTC).
+    pub at: Option<i64>,
+    /// An arrangement's kind and status, e.g. `extension approved`.
+    pub detail: String,
 }
 
 /// The settings row that overrides the SLA targets, a JSON object from category to
@@ -726,5 +736,51 @@ impl Services {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The customer a phone case is for, by id or by customer number: (id, name, number).
+    pub async fn case_customer(
+        &self,
+        actor: &Actor,
+        id: Option<i64>,
+        number: &str,
+    ) -> Result<(i64, String, String)> {
+        if !is_staff(actor.role) {
+            return Err(ServiceError::Forbidden);
+        }
+        let found = match id {
+            Some(id) => store::customers::get(self.store(), id)
+                .await?
+                .map(|c| (c.id, c.name, c.customer_number)),
+            None => store::cases::customer_by_number(self.store(), number.trim()).await?,
+        };
+        found.ok_or_else(|| ServiceError::invalid("customer", "ingen kund med det kundnumret"))
+    }
+
+    /// What a new case for this customer can be linked to: their extension requests and their
+    /// coming visits. Customers get only their own.
+    pub async fn case_link_choices(&self, actor: &Actor, customer: i64) -> Result<Vec<LinkChoice>> {
+        match actor.role {
+            Some(Role::Customer) if actor.customer_id == Some(customer) => {}
+            r if is_staff(r) => {}
+            _ => return Err(ServiceError::NotFound),
+        }
+        let (_, arrangements) = self.customer_credit(customer).await?;
+        let mut out: Vec<LinkChoice> = arrangements
+            .into_iter()
+            .map(|a| LinkChoice {
+                link: CaseLink::Arrangement(a.id),
+                at: None,
+                detail: format!("{} {}", a.kind, a.status),
+            })
+            .collect();
+        for v in self.customer_visits(customer).await? {
+            out.push(LinkChoice {
+                link: CaseLink::Visit(v.id),
+                at: Some(v.starts_at),
+                detail: v.status,
+            });
+        }
+        Ok(out)
     }
 }

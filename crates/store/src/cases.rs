@@ -474,3 +474,19 @@ pub async fn delete_all(tx: &mut Tx) -> Result<()> {
     });
     Ok(())
 }
+
+/// A customer by customer number: (id, name, customer number).
+pub async fn customer_by_number(
+    store: &Store,
+    number: &str,
+) -> Result<Option<(i64, String, String)>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<
+        _,
+        (i64, String, String),
+    >(
+        "SELECT id, name, customer_number FROM customers WHERE customer_number = $1"
+    )
+    .bind(number)
+    .fetch_optional(pool)
+    .await?))
+}

@@ -4,6 +4,7 @@
 //! Views depend on `domain` only; handlers in `web` fill the structs from service results.
 //! Everything printed is escaped by askama unless a template says otherwise.
 
+pub mod cases;
 pub mod chat;
 pub mod credit;
 pub mod pages;

@@ -95,12 +95,17 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/mina-sidor", "nav-portal"));
         v.push(("/mina-sidor/besok", "nav-visits"));
         v.push(("/mina-sidor/anstand", "nav-extension"));
+        v.push(("/mina-sidor/arenden", "nav-my-cases"));
+        v.push(("/mina-sidor/kontakt", "nav-contact"));
         v.push(("/mina-sidor/chatt", "nav-chat"));
     } else {
         v.push(("/personal", "nav-home"));
     }
     if CUSTOMER_READERS.contains(&role) {
         v.push(("/kunder", "nav-customers"));
+    }
+    if matches!(role, Role::Agent | Role::CreditOfficer | Role::Admin) {
+        v.push(("/arenden", "nav-cases"));
     }
     if matches!(role, Role::Agent | Role::Admin) {
         v.push(("/kundcenter", "nav-desk"));

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod api;
+pub mod cases;
 pub mod chat;
 pub mod credit;
 pub mod ctx;

@@ -6,7 +6,7 @@ use domain::role::Role;
 use services::customers::{CUSTOMER_READERS, IDENTITY_READERS};
 
 use crate::access::Access;
-use crate::{AppState, api, chat, credit, pages, visits};
+use crate::{AppState, api, cases, chat, credit, pages, visits};
 
 pub struct RouteSpec {
     pub method: &'static str,
@@ -30,6 +30,8 @@ const EXTENSION_FOR_CALLER: &[Role] = &[Role::Agent, Role::CreditOfficer, Role::
 const COLLECTION: &[Role] = &[Role::CreditOfficer, Role::Finance, Role::Admin];
 /// Payments, matching, reference rates, the board report.
 const FINANCE: &[Role] = &[Role::Finance, Role::Admin];
+/// Case handling: agents and credit officers (their teams' queues only), admins (every team).
+const CASE_WORKERS: &[Role] = &[Role::Agent, Role::CreditOfficer, Role::Admin];
 /// Who sets a site's hours, desks and services.
 const SITE_ADMINS: &[Role] = &[Role::ContinuityManager, Role::Admin];
 
@@ -341,6 +343,81 @@ pub fn table() -> Vec<RouteSpec> {
             "/ekonomi/styrelserapport.csv",
             Access::Roles(FINANCE),
             credit::board_report_csv
+        ),
+        // Cases.
+        route!(get, "/arenden", Access::Roles(CASE_WORKERS), cases::queue),
+        route!(post, "/arenden", Access::Roles(CASE_WORKERS), cases::create),
+        route!(
+            get,
+            "/arenden/ny",
+            Access::Roles(CASE_WORKERS),
+            cases::new_form
+        ),
+        route!(
+            get,
+            "/arenden/{id}",
+            Access::Roles(CASE_WORKERS),
+            cases::detail
+        ),
+        route!(
+            post,
+            "/arenden/{id}/svar",
+            Access::Roles(CASE_WORKERS),
+            cases::reply
+        ),
+        route!(
+            post,
+            "/arenden/{id}/anteckning",
+            Access::Roles(CASE_WORKERS),
+            cases::note
+        ),
+        route!(
+            post,
+            "/arenden/{id}/tilldela",
+            Access::Roles(CASE_WORKERS),
+            cases::assign
+        ),
+        route!(
+            post,
+            "/arenden/{id}/status",
+            Access::Roles(CASE_WORKERS),
+            cases::set_status
+        ),
+        route!(
+            post,
+            "/arenden/{id}/team",
+            Access::Roles(CASE_WORKERS),
+            cases::move_team
+        ),
+        route!(
+            get,
+            "/mina-sidor/arenden",
+            Access::Roles(CUSTOMER),
+            cases::portal_list
+        ),
+        route!(
+            get,
+            "/mina-sidor/arenden/{id}",
+            Access::Roles(CUSTOMER),
+            cases::portal_case
+        ),
+        route!(
+            post,
+            "/mina-sidor/arenden/{id}/svar",
+            Access::Roles(CUSTOMER),
+            cases::portal_reply
+        ),
+        route!(
+            get,
+            "/mina-sidor/kontakt",
+            Access::Roles(CUSTOMER),
+            cases::contact_form
+        ),
+        route!(
+            post,
+            "/mina-sidor/kontakt",
+            Access::Roles(CUSTOMER),
+            cases::contact_submit
         ),
         // Chat: the customer's chat in the portal and the agents' console.
         route!(

@@ -198,6 +198,13 @@ async fn the_pages_work_without_javascript_and_keep_customers_and_agents_apart()
         let page = app.get("/mina-sidor/chatt", Some(&a)).await;
         assert!(page.body.contains("/mina-sidor/arenden/"), "{}", page.body);
         assert!(!app.get("/mina-sidor/chatt", Some(&b)).await.body.contains("/mina-sidor/arenden/"));
+        // The case, with the transcript, is on A's case page; B cannot open it.
+        let i = page.body.find("/mina-sidor/arenden/").unwrap();
+        let link: String = page.body[i..].chars().take_while(|c| *c != '"').collect();
+        let case = app.get(&link, Some(&a)).await;
+        assert_eq!(case.status, StatusCode::OK);
+        assert!(case.body.contains("Hej från Anna"), "{}", case.body);
+        assert_eq!(app.get(&link, Some(&b)).await.status, StatusCode::NOT_FOUND);
     }
 }
 

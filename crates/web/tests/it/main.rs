@@ -2,6 +2,7 @@
 
 mod access_matrix;
 mod auth;
+mod cases;
 mod chat;
 mod pages;
 mod security;
