@@ -165,10 +165,14 @@ impl ChatHub {
     }
 }
 
-/// The listener task of one instance: runs while the hub exists.
+/// The listener task of one instance: runs while the hub exists and the store is open (its
+/// connection would otherwise keep `Store::close` waiting).
 async fn listen(hub: Weak<ChatHub>, store: Store, mut listener: Listener) {
     loop {
-        let heard = tokio::time::timeout(Duration::from_secs(5), listener.recv()).await;
+        let heard = tokio::time::timeout(Duration::from_secs(1), listener.recv()).await;
+        if store.is_closed() {
+            return;
+        }
         let Some(hub) = hub.upgrade() else {
             return;
         };

@@ -362,6 +362,10 @@ async fn events_reach_subscribers_on_this_and_another_instance() {
             }
         }
         assert!(got);
+        // The listener stops when its store closes, so closing does not wait for it.
+        tokio::time::timeout(Duration::from_secs(10), s2.store().close())
+            .await
+            .expect("closing a store with a chat listener finishes");
     }
 }
 
