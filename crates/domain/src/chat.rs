@@ -185,7 +185,9 @@ impl Default for ChatHours {
 
 /// Why a setting of chat hours was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("chat hours must be written HH:MM-HH:MM with the opening before the closing, for example 08:00-17:00")]
+#[error(
+    "chat hours must be written HH:MM-HH:MM with the opening before the closing, for example 08:00-17:00"
+)]
 pub struct HoursError;
 
 impl ChatHours {
@@ -269,7 +271,11 @@ pub fn estimate(position: u32, agents: &[AgentLoad], mean_handling_secs: i64) ->
     };
     QueueEstimate {
         position,
-        wait_minutes: Some(u32::try_from((wait_secs + 59) / 60).unwrap_or(u32::MAX).max(1)),
+        wait_minutes: Some(
+            u32::try_from((wait_secs + 59) / 60)
+                .unwrap_or(u32::MAX)
+                .max(1),
+        ),
     }
 }
 
@@ -328,7 +334,14 @@ mod tests {
                 closes: Time::constant(20, 0, 0, 0)
             }
         );
-        for bad in ["", "8-17", "17:00-08:00", "08:00-08:00", "25:00-26:00", "08:00"] {
+        for bad in [
+            "",
+            "8-17",
+            "17:00-08:00",
+            "08:00-08:00",
+            "25:00-26:00",
+            "08:00",
+        ] {
             assert!(ChatHours::parse(bad).is_err(), "{bad}");
         }
     }
@@ -341,7 +354,10 @@ mod tests {
         assert_eq!(clean_message("   "), Err(MessageError::Empty));
         assert_eq!(clean_message("\u{0}"), Err(MessageError::Empty));
         let long = "å".repeat(MAX_MESSAGE_CHARS);
-        assert_eq!(clean_message(&long).unwrap().chars().count(), MAX_MESSAGE_CHARS);
+        assert_eq!(
+            clean_message(&long).unwrap().chars().count(),
+            MAX_MESSAGE_CHARS
+        );
         assert_eq!(
             clean_message(&format!("{long}x")),
             Err(MessageError::TooLong)

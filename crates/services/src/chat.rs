@@ -13,8 +13,8 @@ use std::sync::Arc;
 use domain::cases::{CaseSource, Category, EntryKind};
 use domain::chat::{self as rules, AgentLoad, ChatHours, Intake, QueueEstimate, Topic};
 use domain::role::Role;
-pub use store::chat::{AgentRow, ChatLine, ChatRow, MessageRow, PresenceRow};
 use store::Tx;
+pub use store::chat::{AgentRow, ChatLine, ChatRow, MessageRow, PresenceRow};
 
 use crate::audit::{self, Event, Outcome};
 use crate::cases::NewCase;
@@ -125,7 +125,11 @@ fn agent_of(actor: &Actor) -> Result<i64> {
 /// Transcript lines split into case entries no longer than the case's message limit.
 const TRANSCRIPT_CHUNK: usize = 9_000;
 
-fn transcript(messages: &[MessageRow], customer_name: &str, tz: &jiff::tz::TimeZone) -> Vec<String> {
+fn transcript(
+    messages: &[MessageRow],
+    customer_name: &str,
+    tz: &jiff::tz::TimeZone,
+) -> Vec<String> {
     let mut out = vec![String::new()];
     for m in messages {
         let when = domain::time::format_datetime(domain::time::from_micros(m.created_at), tz);
@@ -217,10 +221,18 @@ impl Services {
         }
         match rules::intake(open, agents) {
             Intake::Queue => {
-                let id = store::chat::insert(&mut tx, customer, topic.as_str(), "queued", now).await?;
-                let m = store::chat::insert_message(&mut tx, id, "customer", actor.user_id, &body, now)
-                    .await?;
-                let notes = [Note::Message { chat: id, message: m }, Note::Queue];
+                let id =
+                    store::chat::insert(&mut tx, customer, topic.as_str(), "queued", now).await?;
+                let m =
+                    store::chat::insert_message(&mut tx, id, "customer", actor.user_id, &body, now)
+                        .await?;
+                let notes = [
+                    Note::Message {
+                        chat: id,
+                        message: m,
+                    },
+                    Note::Queue,
+                ];
                 self.notify_in(&mut tx, &notes).await?;
                 tx.commit().await?;
                 self.after_commit(&notes).await;
@@ -229,7 +241,8 @@ impl Services {
             why => {
                 // Inserted as queued and closed into the case in the same transaction: nobody
                 // ever sees it waiting.
-                let id = store::chat::insert(&mut tx, customer, topic.as_str(), "queued", now).await?;
+                let id =
+                    store::chat::insert(&mut tx, customer, topic.as_str(), "queued", now).await?;
                 store::chat::insert_message(&mut tx, id, "customer", actor.user_id, &body, now)
                     .await?;
                 let category = Category::parse(topic.case_category()).unwrap_or(Category::Other);
@@ -252,8 +265,15 @@ impl Services {
                 } else {
                     system::CASE_NO_AGENT
                 };
-                store::chat::insert_message(&mut tx, id, "system", None, &format!("{key}|{case_id}"), now)
-                    .await?;
+                store::chat::insert_message(
+                    &mut tx,
+                    id,
+                    "system",
+                    None,
+                    &format!("{key}|{case_id}"),
+                    now,
+                )
+                .await?;
                 store::chat::close(&mut tx, id, Some(case_id), now).await?;
                 tx.commit().await?;
                 Ok(Started::Case {
@@ -371,12 +391,16 @@ impl Services {
             notes.push(Note::Queue);
         } else {
             store::chat::mark_left(&mut tx, chat.id, now).await?;
-            let m = store::chat::insert_message(&mut tx, chat.id, "system", None, system::LEFT, now)
-                .await?;
-            notes.insert(0, Note::Message {
-                chat: chat.id,
-                message: m,
-            });
+            let m =
+                store::chat::insert_message(&mut tx, chat.id, "system", None, system::LEFT, now)
+                    .await?;
+            notes.insert(
+                0,
+                Note::Message {
+                    chat: chat.id,
+                    message: m,
+                },
+            );
         }
         self.notify_in(&mut tx, &notes).await?;
         tx.commit().await?;
@@ -516,7 +540,11 @@ impl Services {
     }
 
     /// A chat as its agent sees it (an admin may read any chat).
-    pub async fn agent_chat(&self, actor: &Actor, chat_id: i64) -> Result<(ChatLine, Vec<MessageRow>)> {
+    pub async fn agent_chat(
+        &self,
+        actor: &Actor,
+        chat_id: i64,
+    ) -> Result<(ChatLine, Vec<MessageRow>)> {
         let agent = agent_of(actor)?;
         let line = store::chat::line(self.store(), chat_id)
             .await?
@@ -587,7 +615,10 @@ impl Services {
                 if store::chat::count_active_tx(&mut tx, to).await? >= p.max_chats {
                     return Err(ServiceError::invalid(
                         "to",
-                        format!("{} har redan så många chattar som gränsen tillåter", target.display_name),
+                        format!(
+                            "{} har redan så många chattar som gränsen tillåter",
+                            target.display_name
+                        ),
                     ));
                 }
             }
@@ -599,7 +630,9 @@ impl Services {
             }
         }
         if !store::chat::reassign(&mut tx, chat_id, agent, to).await? {
-            return Err(ServiceError::Conflict("chatten har redan lämnats över".into()));
+            return Err(ServiceError::Conflict(
+                "chatten har redan lämnats över".into(),
+            ));
         }
         let m = store::chat::insert_message(
             &mut tx,
@@ -765,10 +798,15 @@ mod tests {
         assert!(t[0].contains("Karin Kund: Hej\n"), "{}", t[0]);
         assert!(t[0].contains("Anna Agent har anslutit till chatten."));
         assert!(t[0].ends_with("Anna Agent: Hej hej"));
-        let long: Vec<MessageRow> = (0..20).map(|_| msg("customer", &"x".repeat(1500))).collect();
+        let long: Vec<MessageRow> = (0..20)
+            .map(|_| msg("customer", &"x".repeat(1500)))
+            .collect();
         let parts = transcript(&long, "K", &tz);
         assert!(parts.len() > 1);
         assert!(parts.iter().all(|p| p.chars().count() <= TRANSCRIPT_CHUNK));
-        assert_eq!(parts.iter().map(|p| p.matches('x').count()).sum::<usize>(), 30_000);
+        assert_eq!(
+            parts.iter().map(|p| p.matches('x').count()).sum::<usize>(),
+            30_000
+        );
     }
 }

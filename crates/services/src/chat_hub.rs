@@ -118,13 +118,14 @@ impl ChatHub {
         if store::chat::notifies(store) {
             self.listening
                 .get_or_try_init(|| async {
-                    let listener = Listener::open(store).await?.ok_or_else(|| {
-                        store::StoreError::Corrupt {
-                            table: "-",
-                            column: "-",
-                            message: "no listener on a backend that notifies".into(),
-                        }
-                    })?;
+                    let listener =
+                        Listener::open(store)
+                            .await?
+                            .ok_or_else(|| store::StoreError::Corrupt {
+                                table: "-",
+                                column: "-",
+                                message: "no listener on a backend that notifies".into(),
+                            })?;
                     tokio::spawn(listen(Arc::downgrade(self), store.clone(), listener));
                     Ok::<(), store::StoreError>(())
                 })
@@ -151,7 +152,9 @@ impl ChatHub {
                     return;
                 }
                 match store::chat::message(store, message).await {
-                    Ok(Some(m)) => self.publish(Channel::Chat(chat), ChatEvent::Message(Arc::new(m))),
+                    Ok(Some(m)) => {
+                        self.publish(Channel::Chat(chat), ChatEvent::Message(Arc::new(m)))
+                    }
                     Ok(None) => {}
                     Err(e) => {
                         tracing::warn!(error = %e, chat, "loading a chat message for fan-out failed");

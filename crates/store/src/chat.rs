@@ -90,7 +90,8 @@ pub async fn insert(
     status: &str,
     now: i64,
 ) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
         "INSERT INTO chats (customer_id, status, topic, queued_at) VALUES ($1, $2, $3, $4) RETURNING id"
     )
     .bind(customer_id)
@@ -98,7 +99,8 @@ pub async fn insert(
     .bind(topic)
     .bind(now)
     .fetch_one(conn)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<ChatRow>> {
@@ -148,9 +150,8 @@ pub async fn open_of_tx(tx: &mut Tx, customer_id: i64) -> Result<Option<ChatRow>
 
 /// The customer's latest chat, open or not.
 pub async fn last_of(store: &Store, customer_id: i64) -> Result<Option<ChatRow>> {
-    let sql = format!(
-        "SELECT {CHAT_COLUMNS} FROM chats WHERE customer_id = $1 ORDER BY id DESC LIMIT 1"
-    );
+    let sql =
+        format!("SELECT {CHAT_COLUMNS} FROM chats WHERE customer_id = $1 ORDER BY id DESC LIMIT 1");
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, ChatRow>(
         sqlx::AssertSqlSafe(sql.clone())
     )
@@ -167,7 +168,8 @@ pub async fn insert_message(
     body: &str,
     now: i64,
 ) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
         "INSERT INTO chat_messages (chat_id, sender, user_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id"
     )
     .bind(chat_id)
@@ -176,7 +178,8 @@ pub async fn insert_message(
     .bind(body)
     .bind(now)
     .fetch_one(conn)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn message(store: &Store, id: i64) -> Result<Option<MessageRow>> {
@@ -212,9 +215,8 @@ pub async fn messages_tx(tx: &mut Tx, chat_id: i64) -> Result<Vec<MessageRow>> {
 
 /// The queue, first in line first.
 pub async fn queue(store: &Store, limit: i64) -> Result<Vec<ChatLine>> {
-    let sql = format!(
-        "{LINE_SELECT} WHERE ch.status = 'queued' ORDER BY ch.queued_at, ch.id LIMIT $1"
-    );
+    let sql =
+        format!("{LINE_SELECT} WHERE ch.status = 'queued' ORDER BY ch.queued_at, ch.id LIMIT $1");
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, ChatLine>(
         sqlx::AssertSqlSafe(sql.clone())
     )
@@ -234,13 +236,15 @@ pub async fn queue_length(store: &Store) -> Result<i64> {
 
 /// A queued chat's place in line (1 for the first); 0 when it is not queued.
 pub async fn position(store: &Store, chat_id: i64) -> Result<i64> {
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM chats q JOIN chats me ON me.id = $1 AND me.status = 'queued' \
          WHERE q.status = 'queued' AND (q.queued_at < me.queued_at OR (q.queued_at = me.queued_at AND q.id <= me.id))"
     )
     .bind(chat_id)
     .fetch_one(pool)
-    .await?))
+    .await?
+    }))
 }
 
 /// The agent's active chats, oldest first.
@@ -299,7 +303,8 @@ pub async fn queue_length_tx(tx: &mut Tx) -> Result<i64> {
 
 /// Moves an active chat from one agent to another; false when it is not that agent's.
 pub async fn reassign(tx: &mut Tx, chat_id: i64, from: i64, to: i64) -> Result<bool> {
-    Ok(with_tx!(tx, |conn| sqlx::query(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE chats SET agent_user_id = $3 WHERE id = $1 AND agent_user_id = $2 AND status = 'active'"
     )
     .bind(chat_id)
@@ -307,13 +312,14 @@ pub async fn reassign(tx: &mut Tx, chat_id: i64, from: i64, to: i64) -> Result<b
     .bind(to)
     .execute(conn)
     .await?
-    .rows_affected())
-        == 1)
+    .rows_affected()
+    }) == 1)
 }
 
 /// Closes a chat, recording the case it became; false when it was closed already.
 pub async fn close(tx: &mut Tx, chat_id: i64, case_id: Option<i64>, now: i64) -> Result<bool> {
-    Ok(with_tx!(tx, |conn| sqlx::query(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE chats SET status = 'closed', closed_at = $2, case_id = $3 WHERE id = $1 AND status <> 'closed'"
     )
     .bind(chat_id)
@@ -321,21 +327,22 @@ pub async fn close(tx: &mut Tx, chat_id: i64, case_id: Option<i64>, now: i64) ->
     .bind(case_id)
     .execute(conn)
     .await?
-    .rows_affected())
-        == 1)
+    .rows_affected()
+    }) == 1)
 }
 
 /// Marks that the customer left an active chat.
 pub async fn mark_left(tx: &mut Tx, chat_id: i64, now: i64) -> Result<bool> {
-    Ok(with_tx!(tx, |conn| sqlx::query(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE chats SET customer_left_at = $2 WHERE id = $1 AND status = 'active' AND customer_left_at IS NULL"
     )
     .bind(chat_id)
     .bind(now)
     .execute(conn)
     .await?
-    .rows_affected())
-        == 1)
+    .rows_affected()
+    }) == 1)
 }
 
 /// Handling times (accepted → closed, seconds) of the latest closed chats.
@@ -358,7 +365,8 @@ pub async fn set_presence(
     max_chats: Option<i64>,
     now: i64,
 ) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query(
+    with_tx!(tx, |conn| {
+        sqlx::query(
         "INSERT INTO agent_presence (user_id, online, max_chats, last_seen) VALUES ($1, $2, COALESCE($3, 3), $4) \
          ON CONFLICT (user_id) DO UPDATE SET online = excluded.online, \
          max_chats = COALESCE($3, agent_presence.max_chats), last_seen = excluded.last_seen"
@@ -369,21 +377,24 @@ pub async fn set_presence(
     .bind(now)
     .execute(conn)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     Ok(())
 }
 
 /// Records that an agent was seen (a page, an action, an open socket).
 pub async fn touch(store: &Store, user_id: i64, now: i64) -> Result<()> {
     let mut tx = store.begin().await?;
-    with_tx!(tx, |conn| sqlx::query(
+    with_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE agent_presence SET last_seen = $2 WHERE user_id = $1 AND online = TRUE AND last_seen < $2"
     )
     .bind(user_id)
     .bind(now)
     .execute(conn)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     tx.commit().await
 }
 
@@ -410,7 +421,8 @@ pub async fn lock_presence(tx: &mut Tx, user_id: i64) -> Result<Option<PresenceR
 
 /// Agents online and seen since `seen_since`, with their active chats, by name.
 pub async fn agents_online(store: &Store, seen_since: i64) -> Result<Vec<AgentRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, AgentRow>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, AgentRow>(
         "SELECT p.user_id, u.display_name, p.max_chats, \
          (SELECT COUNT(*) FROM chats c WHERE c.status = 'active' AND c.agent_user_id = p.user_id) AS active \
          FROM agent_presence p JOIN users u ON u.id = p.user_id \
@@ -418,7 +430,8 @@ pub async fn agents_online(store: &Store, seen_since: i64) -> Result<Vec<AgentRo
     )
     .bind(seen_since)
     .fetch_all(pool)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn agents_online_tx(tx: &mut Tx, seen_since: i64) -> Result<i64> {

@@ -14,6 +14,9 @@
   var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + root.getAttribute('data-chat-ws');
   var ws = null;
   var retries = 0;
+  // A form on its way to the server decides the next page; live updates must not race it.
+  var submitting = false;
+  document.addEventListener('submit', function (e) { if (!e.defaultPrevented) submitting = true; });
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -57,7 +60,7 @@
       });
     }
     // On an agent's chat page: the chat was handed over or closed elsewhere.
-    if (chatId && !f.mine.some(function (c) { return String(c.id) === chatId; })) {
+    if (chatId && !submitting && !f.mine.some(function (c) { return String(c.id) === chatId; })) {
       location.href = '/chatt';
     }
   }
@@ -67,7 +70,7 @@
     else if (f.type === 'status' && status && !queue) status.textContent = f.text;
     else if (f.type === 'console') renderConsole(f);
     else if (f.type === 'error' && status) status.textContent = f.text;
-    else if (f.type === 'reload' || f.type === 'closed') location.reload();
+    else if ((f.type === 'reload' || f.type === 'closed') && !submitting) location.reload();
   }
 
   function connect() {

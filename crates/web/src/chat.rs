@@ -122,7 +122,11 @@ fn topic_label(lang: Lang, topic: &str) -> String {
 fn own_origin(public_url: &str) -> String {
     let (scheme, rest) = public_url.split_once("://").unwrap_or(("http", public_url));
     let host = rest.split('/').next().unwrap_or(rest);
-    format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase())
+    format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase()
+    )
 }
 
 fn origin_ok(headers: &HeaderMap, public_url: &str) -> bool {
@@ -189,7 +193,10 @@ fn customer_status(lang: Lang, c: &CustomerChat) -> String {
             Some(w) => views::translate(
                 lang,
                 "chat-queued",
-                &[("position", e.position.to_string()), ("minutes", w.to_string())],
+                &[
+                    ("position", e.position.to_string()),
+                    ("minutes", w.to_string()),
+                ],
             ),
             None => views::translate(
                 lang,
@@ -197,7 +204,9 @@ fn customer_status(lang: Lang, c: &CustomerChat) -> String {
                 &[("position", e.position.to_string())],
             ),
         },
-        ("active", _, Some(name)) => views::translate(lang, "chat-active", &[("name", name.clone())]),
+        ("active", _, Some(name)) => {
+            views::translate(lang, "chat-active", &[("name", name.clone())])
+        }
         ("active", _, None) => views::translate(lang, "chat-active-anon", &[]),
         _ => views::translate(lang, "chat-ended", &[]),
     }
@@ -207,7 +216,10 @@ fn deflect_links(state_policy: Option<bool>) -> Vec<SelfServiceLink> {
     if state_policy != Some(true) {
         return Vec::new();
     }
-    SelfService::ALL.into_iter().map(self_service_link).collect()
+    SelfService::ALL
+        .into_iter()
+        .map(self_service_link)
+        .collect()
 }
 
 fn self_service_link(s: SelfService) -> SelfServiceLink {
@@ -370,7 +382,11 @@ pub async fn portal_start(State(state): State<AppState>, ctx: Ctx, form: FormDat
         )
         .await;
     }
-    match state.services.start_chat(&actor, topic, form.get("body")).await {
+    match state
+        .services
+        .start_chat(&actor, topic, form.get("body"))
+        .await
+    {
         Ok(Started::Queued { .. } | Started::Case { .. }) => Ok(see_other("/mina-sidor/chatt")),
         Err(e) => {
             let e = field_error(e)?;
@@ -457,7 +473,12 @@ async fn customer_socket(
     // What happened between the page load and the subscription is sent again (the script
     // skips lines it already has).
     for m in &first.messages {
-        if !send_json(&mut socket, &message_frame(&message_view(m, Reader::Customer, lang))).await {
+        if !send_json(
+            &mut socket,
+            &message_frame(&message_view(m, Reader::Customer, lang)),
+        )
+        .await
+        {
             return;
         }
     }
@@ -526,8 +547,11 @@ async fn customer_socket(
                 queued = c.chat.status == "queued";
                 let s = customer_status(lang, &c);
                 if s != last_status {
-                    if !send_json(&mut socket, &serde_json::json!({"type": "status", "text": s}))
-                        .await
+                    if !send_json(
+                        &mut socket,
+                        &serde_json::json!({"type": "status", "text": s}),
+                    )
+                    .await
                     {
                         return;
                     }
@@ -580,7 +604,11 @@ async fn console_page(
             .presence
             .as_ref()
             .map_or(i64::from(domain::chat::DEFAULT_MAX_CHATS), |p| p.max_chats),
-        queue: c.queue.iter().map(|l| line_view(l, ctx.lang, now)).collect(),
+        queue: c
+            .queue
+            .iter()
+            .map(|l| line_view(l, ctx.lang, now))
+            .collect(),
         queue_length: c.queue_length,
         mine: c.mine.iter().map(|l| line_view(l, ctx.lang, now)).collect(),
         agents: c
@@ -612,8 +640,16 @@ pub async fn set_status(State(state): State<AppState>, ctx: Ctx, form: FormData)
         raw.parse::<u32>().map(Some)
     };
     let result = match max {
-        Ok(max) => state.services.set_chat_status(&ctx.actor(), online, max).await,
-        Err(_) => Err(ServiceError::invalid("max_chats", ctx.t("chat-limit-invalid"))),
+        Ok(max) => {
+            state
+                .services
+                .set_chat_status(&ctx.actor(), online, max)
+                .await
+        }
+        Err(_) => Err(ServiceError::invalid(
+            "max_chats",
+            ctx.t("chat-limit-invalid"),
+        )),
     };
     match result {
         Ok(()) => Ok(see_other("/chatt")),
@@ -622,7 +658,14 @@ pub async fn set_status(State(state): State<AppState>, ctx: Ctx, form: FormData)
                 field: field.into(),
                 message,
             };
-            console_page(&state, &ctx, None, vec![e], StatusCode::UNPROCESSABLE_ENTITY).await
+            console_page(
+                &state,
+                &ctx,
+                None,
+                vec![e],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -632,8 +675,14 @@ pub async fn accept_next(State(state): State<AppState>, ctx: Ctx) -> PageResult 
     match state.services.accept_next_chat(&ctx.actor()).await {
         Ok(Some(id)) => Ok(see_other(&format!("/chatt/{id}"))),
         Ok(None) => {
-            console_page(&state, &ctx, Some(ctx.t("chat-queue-empty")), vec![], StatusCode::OK)
-                .await
+            console_page(
+                &state,
+                &ctx,
+                Some(ctx.t("chat-queue-empty")),
+                vec![],
+                StatusCode::OK,
+            )
+            .await
         }
         Err(ServiceError::Conflict(m)) => {
             let e = FieldError {
@@ -735,7 +784,11 @@ const CATEGORIES: [&str; 7] = [
     "other",
 ];
 
-pub async fn agent_chat(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn agent_chat(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
     let id = parse_id(&id)?;
     state.services.chat_heartbeat(&ctx.actor()).await?;
     agent_page(&state, &ctx, id, "", vec![], StatusCode::OK).await
@@ -769,7 +822,11 @@ pub async fn agent_send(
     form: FormData,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    match state.services.agent_send(&ctx.actor(), id, form.get("body")).await {
+    match state
+        .services
+        .agent_send(&ctx.actor(), id, form.get("body"))
+        .await
+    {
         Ok(_) => Ok(see_other(&format!("/chatt/{id}"))),
         Err(e) => agent_form_error(&state, &ctx, id, form.get("body"), e).await,
     }
@@ -804,18 +861,20 @@ pub async fn close(
         .close_chat(&ctx.actor(), id, form.get("category"))
         .await
     {
-        Ok(case_id) => console_page(
-            &state,
-            &ctx,
-            Some(views::translate(
-                ctx.lang,
-                "chat-closed-into-case",
-                &[("id", case_id.to_string())],
-            )),
-            vec![],
-            StatusCode::OK,
-        )
-        .await,
+        Ok(case_id) => {
+            console_page(
+                &state,
+                &ctx,
+                Some(views::translate(
+                    ctx.lang,
+                    "chat-closed-into-case",
+                    &[("id", case_id.to_string())],
+                )),
+                vec![],
+                StatusCode::OK,
+            )
+            .await
+        }
         Err(e) => agent_form_error(&state, &ctx, id, "", e).await,
     }
 }
@@ -892,7 +951,11 @@ impl Drop for Followed {
     }
 }
 
-async fn console_frame(state: &AppState, actor: &Actor, lang: Lang) -> Option<(serde_json::Value, Vec<ChatLine>)> {
+async fn console_frame(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+) -> Option<(serde_json::Value, Vec<ChatLine>)> {
     let c = state.services.chat_console(actor).await.ok()?;
     let now = state.services.now_micros();
     let row = |l: &ChatLine| {

@@ -88,14 +88,20 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
         })
         .collect();
     store::customers::insert_customers(&mut tx, &rows).await?;
-    let ids: std::collections::HashMap<String, i64> =
-        store::customers::ids_by_number(&mut tx).await?.into_iter().collect();
+    let ids: std::collections::HashMap<String, i64> = store::customers::ids_by_number(&mut tx)
+        .await?
+        .into_iter()
+        .collect();
     let mut customers = Vec::with_capacity(pairs);
     let mut agents = Vec::with_capacity(pairs);
     for i in 0..pairs {
         let cid = ids[&format!("C{run_tag}{i:06}")];
         for (kind, list) in [("k", &mut customers), ("a", &mut agents)] {
-            let role = if kind == "k" { Role::Customer } else { Role::Agent };
+            let role = if kind == "k" {
+                Role::Customer
+            } else {
+                Role::Agent
+            };
             let username = format!("bench-{kind}{run_tag}-{i}");
             let uid = store::users::insert(
                 &mut tx,
@@ -139,7 +145,10 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
     }
     let mut chat_of_customer = Vec::with_capacity(pairs);
     for (c, _) in &customers {
-        match services.start_chat(c, Topic::Other, "Hej från bänken").await? {
+        match services
+            .start_chat(c, Topic::Other, "Hej från bänken")
+            .await?
+        {
             Started::Queued { chat_id } => chat_of_customer.push(chat_id),
             other => anyhow::bail!("the bench chat was not queued: {other:?}"),
         }

@@ -115,8 +115,16 @@ async fn queue_accept_write_and_hand_over() {
         let (anna, bert) = (agent(&s, "anna").await, agent(&s, "bert").await);
         s.set_chat_status(&anna, true, Some(1)).await.unwrap();
 
-        let chat_a = queued(s.start_chat(&a, Topic::Invoice, "  Hej, fakturan?  ").await.unwrap());
-        let chat_b = queued(s.start_chat(&b, Topic::Moving, "Jag flyttar").await.unwrap());
+        let chat_a = queued(
+            s.start_chat(&a, Topic::Invoice, "  Hej, fakturan?  ")
+                .await
+                .unwrap(),
+        );
+        let chat_b = queued(
+            s.start_chat(&b, Topic::Moving, "Jag flyttar")
+                .await
+                .unwrap(),
+        );
         // Starting again returns the open chat.
         assert_eq!(
             queued(s.start_chat(&a, Topic::Other, "igen").await.unwrap()),
@@ -150,7 +158,9 @@ async fn queue_accept_write_and_hand_over() {
         // B moved up.
         assert_eq!(s.chat_estimate(chat_b).await.unwrap().position, 1);
 
-        s.agent_send(&anna, chat_a, "Hej! Jag tittar.").await.unwrap();
+        s.agent_send(&anna, chat_a, "Hej! Jag tittar.")
+            .await
+            .unwrap();
         s.customer_send(&a, "Tack").await.unwrap();
         // Bert cannot write in Anna's chat, nor hand it over.
         assert!(matches!(
@@ -237,7 +247,11 @@ async fn a_customer_who_leaves_the_queue_is_withdrawn() {
         let a = customer(&s, 1).await;
         let anna = agent(&s, "anna").await;
         s.set_chat_status(&anna, true, None).await.unwrap();
-        let id = queued(s.start_chat(&a, Topic::Outage, "Strömmen är borta").await.unwrap());
+        let id = queued(
+            s.start_chat(&a, Topic::Outage, "Strömmen är borta")
+                .await
+                .unwrap(),
+        );
         s.customer_leave(&a).await.unwrap();
         assert_eq!(s.chat_estimate(id).await.unwrap().position, 0);
         assert_eq!(s.accept_next_chat(&anna).await.unwrap(), None);
@@ -394,10 +408,16 @@ async fn outside_hours_or_with_nobody_online_the_chat_becomes_a_case() {
         };
         assert_eq!(why, domain::chat::Intake::CaseNoAgent);
         let (case, entries) = s.my_case(&a, case_id).await.unwrap();
-        assert_eq!((case.source.as_str(), case.category.as_str()), ("chat", "extension"));
+        assert_eq!(
+            (case.source.as_str(), case.category.as_str()),
+            ("chat", "extension")
+        );
         assert!(entries.iter().any(|e| e.body == "Kan jag få anstånd?"));
         let row = s.chat_row(chat_id).await.unwrap().unwrap();
-        assert_eq!((row.status.as_str(), row.case_id), ("closed", Some(case_id)));
+        assert_eq!(
+            (row.status.as_str(), row.case_id),
+            ("closed", Some(case_id))
+        );
         // The customer is told: the chat's last line names the case.
         let view = s.customer_chat(&a).await.unwrap().unwrap();
         assert_eq!(
@@ -439,7 +459,11 @@ async fn closing_a_chat_files_its_transcript_on_a_case() {
         let (a, b) = (customer(&s, 1).await, customer(&s, 2).await);
         let (anna, bert) = (agent(&s, "anna").await, agent(&s, "bert").await);
         s.set_chat_status(&anna, true, None).await.unwrap();
-        let id = queued(s.start_chat(&a, Topic::Invoice, "Min faktura är för hög").await.unwrap());
+        let id = queued(
+            s.start_chat(&a, Topic::Invoice, "Min faktura är för hög")
+                .await
+                .unwrap(),
+        );
         s.accept_next_chat(&anna).await.unwrap();
         s.agent_send(&anna, id, "Jag ser efter.").await.unwrap();
         s.customer_send(&a, "Tack!").await.unwrap();
@@ -457,14 +481,21 @@ async fn closing_a_chat_files_its_transcript_on_a_case() {
         ));
         let case_id = s.close_chat(&anna, id, "extension").await.unwrap();
         let row = s.chat_row(id).await.unwrap().unwrap();
-        assert_eq!((row.status.as_str(), row.case_id), ("closed", Some(case_id)));
+        assert_eq!(
+            (row.status.as_str(), row.case_id),
+            ("closed", Some(case_id))
+        );
         let (case, entries) = s.my_case(&a, case_id).await.unwrap();
         assert_eq!(case.category, "extension");
         let t = entries
             .iter()
             .find(|e| e.kind == "chat_transcript")
             .expect("transcript entry");
-        assert!(t.body.contains("Kund 1: Min faktura är för hög"), "{}", t.body);
+        assert!(
+            t.body.contains("Kund 1: Min faktura är för hög"),
+            "{}",
+            t.body
+        );
         assert!(t.body.contains("Agent anna: Jag ser efter."), "{}", t.body);
         assert!(t.body.contains("Kund 1: Tack!"), "{}", t.body);
         // Closed: no more messages either way, and closing again is refused.
@@ -479,6 +510,9 @@ async fn closing_a_chat_files_its_transcript_on_a_case() {
         assert_eq!(view.chat.case_id, Some(case_id));
         assert!(s.customer_chat(&b).await.unwrap().is_none());
         let log = services::audit::list(&s, 100, 0).await.unwrap();
-        assert!(log.iter().any(|e| e.action == "chat_closed" && e.object_id == id.to_string()));
+        assert!(
+            log.iter()
+                .any(|e| e.action == "chat_closed" && e.object_id == id.to_string())
+        );
     }
 }

@@ -43,7 +43,14 @@ async fn second_customer(app: &TestApp) -> Session {
         .parse::<i64>()
         .unwrap();
     app.services
-        .create_user("kund-b", "Kund B", Role::Customer, Some(other), "demo", true)
+        .create_user(
+            "kund-b",
+            "Kund B",
+            Role::Customer,
+            Some(other),
+            "demo",
+            true,
+        )
         .await
         .unwrap();
     app.login_demo("kund-b").await
@@ -66,9 +73,19 @@ async fn sockets_need_a_session_and_our_origin() {
     let agent = app.login_demo("kundtjanst").await;
     for path in ["/mina-sidor/chatt/ws", "/chatt/ws"] {
         let r = app
-            .request(Method::GET, path, None, None, &upgrade_headers(Some(ORIGIN)))
+            .request(
+                Method::GET,
+                path,
+                None,
+                None,
+                &upgrade_headers(Some(ORIGIN)),
+            )
             .await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{path} without a session");
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "{path} without a session"
+        );
     }
     for (path, s) in [("/mina-sidor/chatt/ws", &kund), ("/chatt/ws", &agent)] {
         for bad in [Some("http://evil.example"), Some("null"), None] {
@@ -80,12 +97,20 @@ async fn sockets_need_a_session_and_our_origin() {
         // Our own origin passes the checks (the in-process router cannot upgrade, so it ends
         // at the upgrade itself).
         let r = app
-            .request(Method::GET, path, Some(s), None, &upgrade_headers(Some(ORIGIN)))
+            .request(
+                Method::GET,
+                path,
+                Some(s),
+                None,
+                &upgrade_headers(Some(ORIGIN)),
+            )
             .await;
         assert!(
             !matches!(
                 r.status,
-                StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED | StatusCode::INTERNAL_SERVER_ERROR
+                StatusCode::FORBIDDEN
+                    | StatusCode::UNAUTHORIZED
+                    | StatusCode::INTERNAL_SERVER_ERROR
             ),
             "{path}: {}",
             r.status
@@ -93,7 +118,13 @@ async fn sockets_need_a_session_and_our_origin() {
     }
     // Each role reaches only its own socket.
     let r = app
-        .request(Method::GET, "/chatt/ws", Some(&kund), None, &upgrade_headers(Some(ORIGIN)))
+        .request(
+            Method::GET,
+            "/chatt/ws",
+            Some(&kund),
+            None,
+            &upgrade_headers(Some(ORIGIN)),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app
@@ -123,11 +154,23 @@ async fn the_pages_work_without_javascript_and_keep_customers_and_agents_apart()
         assert_eq!(console.status, StatusCode::OK);
         assert!(console.body.contains("Gå online"));
         let r = app
-            .post("/chatt/status", Some(&anna), &[("online", "1"), ("max_chats", "0")])
+            .post(
+                "/chatt/status",
+                Some(&anna),
+                &[("online", "1"), ("max_chats", "0")],
+            )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a limit of 0 is refused");
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a limit of 0 is refused"
+        );
         let r = app
-            .post("/chatt/status", Some(&anna), &[("online", "1"), ("max_chats", "2")])
+            .post(
+                "/chatt/status",
+                Some(&anna),
+                &[("online", "1"), ("max_chats", "2")],
+            )
             .await;
         assert_eq!(r.location(), Some("/chatt"));
 
@@ -136,7 +179,11 @@ async fn the_pages_work_without_javascript_and_keep_customers_and_agents_apart()
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("/static/chat.js"));
         let r = app
-            .post("/mina-sidor/chatt", Some(&a), &[("topic", "invoice"), ("body", " ")])
+            .post(
+                "/mina-sidor/chatt",
+                Some(&a),
+                &[("topic", "invoice"), ("body", " ")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("href=\"#body\""));
@@ -156,10 +203,19 @@ async fn the_pages_work_without_javascript_and_keep_customers_and_agents_apart()
         let page_b = app.get("/mina-sidor/chatt", Some(&b)).await;
         assert!(!page_b.body.contains("A:s hemliga fråga"));
         let r = app
-            .post("/mina-sidor/chatt/meddelande", Some(&b), &[("body", "B skriver")])
+            .post(
+                "/mina-sidor/chatt/meddelande",
+                Some(&b),
+                &[("body", "B skriver")],
+            )
             .await;
         assert_eq!(r.location(), Some("/mina-sidor/chatt"));
-        assert!(!app.get("/mina-sidor/chatt", Some(&a)).await.body.contains("B skriver"));
+        assert!(
+            !app.get("/mina-sidor/chatt", Some(&a))
+                .await
+                .body
+                .contains("B skriver")
+        );
 
         // Anna takes it and answers.
         let r = app.post("/chatt/nasta", Some(&anna), &[]).await;
@@ -169,35 +225,64 @@ async fn the_pages_work_without_javascript_and_keep_customers_and_agents_apart()
         let chat = app.get(&to, Some(&anna)).await;
         assert!(chat.body.contains("A:s hemliga fråga"));
         let r = app
-            .post(&format!("/chatt/{id}/meddelande"), Some(&anna), &[("body", "Hej från Anna")])
+            .post(
+                &format!("/chatt/{id}/meddelande"),
+                Some(&anna),
+                &[("body", "Hej från Anna")],
+            )
             .await;
         assert_eq!(r.location(), Some(to.as_str()));
         let page = app.get("/mina-sidor/chatt", Some(&a)).await;
         assert!(page.body.contains("Hej från Anna"));
         assert!(page.body.contains("Du chattar med"));
-        assert!(!app.get("/mina-sidor/chatt", Some(&b)).await.body.contains("Hej från Anna"));
+        assert!(
+            !app.get("/mina-sidor/chatt", Some(&b))
+                .await
+                .body
+                .contains("Hej från Anna")
+        );
 
         // Bert can neither read nor write in Anna's chat.
-        assert_eq!(app.get(&to, Some(&bert)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.get(&to, Some(&bert)).await.status,
+            StatusCode::NOT_FOUND
+        );
         let r = app
-            .post(&format!("/chatt/{id}/meddelande"), Some(&bert), &[("body", "intrång")])
+            .post(
+                &format!("/chatt/{id}/meddelande"),
+                Some(&bert),
+                &[("body", "intrång")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         let r = app
-            .post(&format!("/chatt/{id}/stang"), Some(&bert), &[("category", "invoice")])
+            .post(
+                &format!("/chatt/{id}/stang"),
+                Some(&bert),
+                &[("category", "invoice")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         assert!(!app.get(&to, Some(&anna)).await.body.contains("intrång"));
 
         // Anna closes it into a case; A's page says so and links to it.
         let r = app
-            .post(&format!("/chatt/{id}/stang"), Some(&anna), &[("category", "invoice")])
+            .post(
+                &format!("/chatt/{id}/stang"),
+                Some(&anna),
+                &[("category", "invoice")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("sparad som ärende"), "{}", r.body);
         let page = app.get("/mina-sidor/chatt", Some(&a)).await;
         assert!(page.body.contains("/mina-sidor/arenden/"), "{}", page.body);
-        assert!(!app.get("/mina-sidor/chatt", Some(&b)).await.body.contains("/mina-sidor/arenden/"));
+        assert!(
+            !app.get("/mina-sidor/chatt", Some(&b))
+                .await
+                .body
+                .contains("/mina-sidor/arenden/")
+        );
         // The case, with the transcript, is on A's case page; B cannot open it.
         let i = page.body.find("/mina-sidor/arenden/").unwrap();
         let link: String = page.body[i..].chars().take_while(|c| *c != '"').collect();
@@ -239,7 +324,11 @@ async fn crisis_deflection_offers_self_service_before_queuing() {
     assert!(page.body.contains("href=\"/mina-sidor/besok\""));
     // A question about more time to pay is offered the extension page first.
     let r = app
-        .post("/mina-sidor/chatt", Some(&a), &[("topic", "extension"), ("body", "Anstånd?")])
+        .post(
+            "/mina-sidor/chatt",
+            Some(&a),
+            &[("topic", "extension"), ("body", "Anstånd?")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("name=\"confirmed\" value=\"1\""));
@@ -255,18 +344,29 @@ async fn crisis_deflection_offers_self_service_before_queuing() {
     )
     .await
     .unwrap();
-    assert!(before.is_none(), "nothing is queued before the customer confirms");
+    assert!(
+        before.is_none(),
+        "nothing is queued before the customer confirms"
+    );
     // Confirming goes ahead (nobody is online, so it becomes a case).
     let r = app
         .post(
             "/mina-sidor/chatt",
             Some(&a),
-            &[("topic", "extension"), ("body", "Anstånd?"), ("confirmed", "1")],
+            &[
+                ("topic", "extension"),
+                ("body", "Anstånd?"),
+                ("confirmed", "1"),
+            ],
         )
         .await;
     assert_eq!(r.location(), Some("/mina-sidor/chatt"));
     let page = app.get("/mina-sidor/chatt", Some(&a)).await;
-    assert!(page.body.contains("Ingen handläggare är inloggad"), "{}", page.body);
+    assert!(
+        page.body.contains("Ingen handläggare är inloggad"),
+        "{}",
+        page.body
+    );
 }
 
 async fn ws_connect(
@@ -327,12 +427,24 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
         let a = app.login_demo("kund").await;
         let b = second_customer(&app).await;
         let anna = app.login_demo("kundtjanst").await;
-        app.post("/chatt/status", Some(&anna), &[("online", "1"), ("max_chats", "5")])
-            .await;
-        app.post("/mina-sidor/chatt", Some(&a), &[("topic", "other"), ("body", "A1")])
-            .await;
-        app.post("/mina-sidor/chatt", Some(&b), &[("topic", "other"), ("body", "B1")])
-            .await;
+        app.post(
+            "/chatt/status",
+            Some(&anna),
+            &[("online", "1"), ("max_chats", "5")],
+        )
+        .await;
+        app.post(
+            "/mina-sidor/chatt",
+            Some(&a),
+            &[("topic", "other"), ("body", "A1")],
+        )
+        .await;
+        app.post(
+            "/mina-sidor/chatt",
+            Some(&b),
+            &[("topic", "other"), ("body", "B1")],
+        )
+        .await;
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -366,7 +478,12 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
         assert_eq!(f["queue"].as_array().unwrap().len(), 2);
         // Anna takes A's chat: her console follows it and A is told who answers.
         let r = app.post("/chatt/nasta", Some(&anna), &[]).await;
-        let chat_a: i64 = r.location().unwrap().trim_start_matches("/chatt/").parse().unwrap();
+        let chat_a: i64 = r
+            .location()
+            .unwrap()
+            .trim_start_matches("/chatt/")
+            .parse()
+            .unwrap();
         loop {
             let f = next_frame(&mut ws_agent).await;
             if f["type"] == "console" && f["mine"].as_array().unwrap().len() == 1 {
@@ -391,10 +508,15 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
             .unwrap();
         let seen = frames_until(&mut ws_a, "Hej A").await;
         let last = seen.last().unwrap();
-        assert_eq!((last["sender"].as_str(), last["mine"].as_bool()), (Some("agent"), Some(false)));
+        assert_eq!(
+            (last["sender"].as_str(), last["mine"].as_bool()),
+            (Some("agent"), Some(false))
+        );
         // Customer → agent.
         ws_a.send(tungstenite::Message::Text(
-            serde_json::json!({"type": "send", "body": "Hej Anna"}).to_string().into(),
+            serde_json::json!({"type": "send", "body": "Hej Anna"})
+                .to_string()
+                .into(),
         ))
         .await
         .unwrap();
