@@ -143,14 +143,14 @@ fn upgrade_checks(
     ctx: &Ctx,
     headers: &HeaderMap,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> Result<(SessionUser, String, WebSocketUpgrade), Response> {
+) -> Result<(SessionUser, String, WebSocketUpgrade), Box<Response>> {
     let Some(user) = ctx.user.clone() else {
-        return Err(AppError::Unauthorized.into_response());
+        return Err(Box::new(AppError::Unauthorized.into_response()));
     };
     if !origin_ok(headers, state.services.public_url()) {
-        return Err(AppError::Forbidden.into_response());
+        return Err(Box::new(AppError::Forbidden.into_response()));
     }
-    let ws = ws.map_err(IntoResponse::into_response)?;
+    let ws = ws.map_err(|r| Box::new(r.into_response()))?;
     let token = cookie(headers, session_cookie_name(state.http.secure_cookies)).unwrap_or_default();
     Ok((user, token, ws))
 }
@@ -444,7 +444,7 @@ pub async fn portal_ws(
 ) -> Response {
     let (user, token, ws) = match upgrade_checks(&state, &ctx, &headers, ws) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let actor = user.actor(&ctx.address);
     let lang = ctx.lang;
@@ -887,7 +887,7 @@ pub async fn agent_ws(
 ) -> Response {
     let (user, token, ws) = match upgrade_checks(&state, &ctx, &headers, ws) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let actor = user.actor(&ctx.address);
     let lang = ctx.lang;

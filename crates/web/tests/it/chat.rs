@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
 
 const ORIGIN: &str = "http://localhost:8080";
 
-fn upgrade_headers<'a>(origin: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+fn upgrade_headers(origin: Option<&str>) -> Vec<(&str, &str)> {
     let mut h = vec![
         ("connection", "upgrade"),
         ("upgrade", "websocket"),
