@@ -13,7 +13,7 @@
 //! The first entry of a new case is the `body` of [`NewCase`] as a customer message. For a phone
 //! case the agent writes it on the caller's behalf: it is still a customer message (the customer
 //! sees it in the portal, so they can check what was noted), authored by the agent's account and
-//! named "agent name (telefon)".
+//! signed "display name (telefon)". Staff entries are signed with the account's display name.
 
 use domain::cases::{BusinessHours, CaseSource, CaseStatus, Category, EntryKind, SlaTargets};
 use domain::customer::Channel;
@@ -144,6 +144,16 @@ impl Services {
         })
     }
 
+    /// The name an entry is signed with: a staff account's display name, else the actor's name.
+    async fn author_of(&self, actor: &Actor) -> Result<String> {
+        Ok(match actor.user_id {
+            Some(id) => store::users::by_id(self.store(), id)
+                .await?
+                .map_or_else(|| actor.name.clone(), |u| u.display_name),
+            None => actor.name.clone(),
+        })
+    }
+
     /// Opens a case in its own transaction; see [`Services::open_case_in`].
     pub async fn open_case(&self, actor: &Actor, new: NewCase) -> Result<i64> {
         let mut tx = self.store().begin().await?;
@@ -213,12 +223,12 @@ impl Services {
             },
         )
         .await?;
-        let author_name = if new.source == CaseSource::Phone {
-            format!("{} (telefon)", actor.name)
-        } else if actor.role == Some(Role::Customer) {
+        let author_name = if actor.role == Some(Role::Customer) {
             contact.name.clone()
+        } else if new.source == CaseSource::Phone {
+            format!("{} (telefon)", self.author_of(actor).await?)
         } else {
-            actor.name.clone()
+            self.author_of(actor).await?
         };
         store::cases::insert_entry(
             tx,
@@ -379,10 +389,11 @@ impl Services {
                 if status == CaseStatus::New {
                     new_status = Some(CaseStatus::Open);
                 }
+                let name = self.author_of(actor).await?;
                 author_name = if kind == EntryKind::CustomerMessage {
-                    format!("{} (telefon)", actor.name)
+                    format!("{name} (telefon)")
                 } else {
-                    actor.name.clone()
+                    name
                 };
             }
             None if kind == EntryKind::ChatTranscript => {

@@ -414,18 +414,6 @@ pub async fn add_member(tx: &mut Tx, user_id: i64, team: &str) -> Result<()> {
     Ok(())
 }
 
-pub async fn remove_member(tx: &mut Tx, user_id: i64, team: &str) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query(
-        "DELETE FROM team_members WHERE user_id = $1 AND team = $2"
-    )
-    .bind(user_id)
-    .bind(team)
-    .execute(conn)
-    .await?
-    .rows_affected());
-    Ok(())
-}
-
 /// The customer fields a case message needs, read inside the transaction.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseContact {
@@ -458,21 +446,6 @@ pub async fn link_owner(tx: &mut Tx, kind: &str, id: i64) -> Result<Option<Optio
     .bind(id)
     .fetch_optional(conn)
     .await?))
-}
-
-/// Deletes every case (the demo rebuilds them).
-pub async fn delete_all(tx: &mut Tx) -> Result<()> {
-    with_tx!(tx, |conn| {
-        sqlx::query("DELETE FROM case_entries")
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("DELETE FROM cases").execute(&mut *conn).await?;
-        sqlx::query("DELETE FROM team_members")
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-    });
-    Ok(())
 }
 
 /// A customer by customer number: (id, name, customer number).

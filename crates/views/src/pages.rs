@@ -149,6 +149,8 @@ pub struct CustomerPage {
     pub payments: Vec<PaymentLine>,
     /// An agent or credit officer may ask for more time for a caller.
     pub can_request_extension: bool,
+    /// The customer's cases in the viewer's teams (case workers only).
+    pub cases: Vec<crate::cases::PortalCaseLine>,
 }
 
 #[derive(Template)]

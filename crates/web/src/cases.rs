@@ -646,6 +646,29 @@ pub async fn move_team(
     after_change(&state, &ctx, id, r, "/arenden").await
 }
 
+/// The customer's cases in the viewer's teams, for the customer page.
+pub(crate) async fn customer_case_lines(
+    state: &AppState,
+    ctx: &Ctx,
+    customer: i64,
+) -> Result<Vec<PortalCaseLine>, AppError> {
+    let cases = state
+        .services
+        .customer_cases(&ctx.actor(), customer)
+        .await?;
+    Ok(cases
+        .iter()
+        .map(|c| PortalCaseLine {
+            id: c.id,
+            subject: c.subject.clone(),
+            category: category_label(ctx, &c.category),
+            status: status_label(ctx, &c.status),
+            created: c.created_at,
+            updated: c.updated_at,
+        })
+        .collect())
+}
+
 // ---- portal -------------------------------------------------------------------------------------
 
 pub async fn portal_list(State(state): State<AppState>, ctx: Ctx) -> PageResult {

@@ -402,6 +402,11 @@ async fn customer_page(
 ) -> PageResult {
     let u = ctx.user()?;
     let d = state.services.customer_detail(u, id).await?;
+    let cases = if matches!(u.role, Role::Agent | Role::CreditOfficer | Role::Admin) {
+        crate::cases::customer_case_lines(state, ctx, id).await?
+    } else {
+        Vec::new()
+    };
     let c = &d.customer;
     let kind = label_of::<domain::customer::CustomerKind>(&c.kind, ctx.lang);
     let page = CustomerPage {
@@ -433,6 +438,7 @@ async fn customer_page(
             })
             .collect(),
         can_request_extension: matches!(u.role, Role::Agent | Role::CreditOfficer | Role::Admin),
+        cases,
     };
     ok(&page)
 }

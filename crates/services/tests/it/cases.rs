@@ -72,7 +72,14 @@ async fn customer(s: &Services, n: u32, channel: &str) -> i64 {
 
 async fn staff(s: &Services, name: &str, role: Role, teams: &[&str]) -> Actor {
     let id = s
-        .create_user(name, name, role, None, "correct horse battery", true)
+        .create_user(
+            name,
+            &name.to_uppercase(),
+            role,
+            None,
+            "correct horse battery",
+            true,
+        )
         .await
         .unwrap();
     let admin = Actor {
@@ -195,7 +202,8 @@ async fn cases_open_from_each_source_routed_with_business_hour_due_times() {
             .unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].kind, "customer_message");
-        assert_eq!(entries[0].author_name, "agent (telefon)");
+        // Signed with the display name, not the user name.
+        assert_eq!(entries[0].author_name, "AGENT (telefon)");
         // Chat by the system (no agent online): kundservice for "other".
         let chat =
             w.s.open_case(
@@ -490,7 +498,7 @@ async fn teams_assignment_moves_and_access() {
             .await
             .unwrap();
         assert_eq!(mine.cases.len(), 1);
-        assert_eq!(mine.cases[0].assignee_name.as_deref(), Some("agent2"));
+        assert_eq!(mine.cases[0].assignee_name.as_deref(), Some("AGENT2"));
         // Moved to kundservice: agent sees it, agent2 no longer does; the assignee is cleared.
         w.s.move_case(&w.agent2, id, "kundservice").await.unwrap();
         let d = w.s.case_detail(&w.agent, id).await.unwrap();
@@ -643,5 +651,56 @@ async fn a_chat_closes_into_a_case_inside_the_callers_transaction() {
                 .await,
             Err(ServiceError::Forbidden)
         ));
+    }
+}
+
+#[tokio::test]
+async fn the_settings_row_overrides_the_sla_targets() {
+    for backend in BACKENDS {
+        let Some(w) = world(backend).await else {
+            continue;
+        };
+        let mut tx = w.s.store().begin().await.unwrap();
+        store::settings::set(
+            &mut tx,
+            services::cases::SLA_SETTING,
+            r#"{"outage": [30, 120]}"#,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        // Friday 16:30 + 30 business minutes is 17:00 the same day; resolution Monday 09:30.
+        let id =
+            w.s.open_case(
+                &w.karin_actor,
+                new_case(w.karin, Category::Outage, CaseSource::Portal),
+            )
+            .await
+            .unwrap();
+        let c = store::cases::get(w.s.store(), id).await.unwrap().unwrap();
+        assert_eq!(
+            c.first_response_due,
+            domain::time::to_micros(at(2026, 11, 27, 17, 0))
+        );
+        assert_eq!(
+            c.resolve_due,
+            domain::time::to_micros(at(2026, 11, 30, 9, 30))
+        );
+        // Categories the row does not name keep the defaults (8 business hours).
+        let other =
+            w.s.open_case(
+                &w.karin_actor,
+                new_case(w.karin, Category::Other, CaseSource::Portal),
+            )
+            .await
+            .unwrap();
+        let c = store::cases::get(w.s.store(), other)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            c.first_response_due,
+            domain::time::to_micros(at(2026, 11, 30, 15, 30))
+        );
     }
 }

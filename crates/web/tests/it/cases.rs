@@ -345,6 +345,13 @@ async fn phone_cases_from_the_customer_page_and_the_sla_views() {
             (c.team.as_str(), c.source.as_str()),
             ("fakturering", "phone")
         );
+        // The customer page lists it for the agent.
+        let customer_page = app.get(&format!("/kunder/{karin}"), Some(&agent)).await;
+        assert!(
+            customer_page
+                .body
+                .contains(&format!("href=\"/arenden/{id}\""))
+        );
         // The demo has cases past their SLA and at risk in the agent's teams; each view shows
         // only its own.
         let late = app.get("/arenden?sla=forsenad", Some(&agent)).await;

@@ -202,12 +202,19 @@ async fn logins_role_changes_and_identity_reads_are_audited_in_an_unbroken_chain
         assert!(log.iter().any(|e| e.action == "role_change"
             && e.object_id == "planerare"
             && e.detail == "planner -> finance"));
-        // Every request's entry has the client's address (the demo's own set-up is "system").
+        // Every request's entry has the client's address. The demo's own set-up has none ("-"):
+        // it acts as "system", and opens its sample cases as their customers and agents.
         assert!(
             log.iter()
-                .filter(|e| e.actor != "system")
+                .filter(|e| e.address != "-")
                 .all(|e| e.address == "local" && e.at > 0)
         );
+        assert!(
+            log.iter()
+                .filter(|e| e.actor == "system")
+                .all(|e| e.address == "-")
+        );
+        assert!(log.iter().filter(|e| e.address == "local").count() >= 4);
         assert_eq!(
             services::audit::verify_chain(&app.services).await.unwrap(),
             None,
