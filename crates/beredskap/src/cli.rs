@@ -196,6 +196,26 @@ pub enum BenchCommand {
     /// import with `/usr/bin/time -v beredskap import bgmax …`, printed at the end), and times
     /// the nightly dunning and interest run over overdue invoices.
     Credit(BenchCreditArgs),
+    /// Chat: many WebSocket connections (half customers, half agents in active chats) served
+    /// in this process, and the fan-out latency of messages between the two ends of a chat.
+    Chat(BenchChatArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BenchChatArgs {
+    /// Open WebSocket connections: half customers, half agents, one chat per pair.
+    #[arg(long, default_value_t = 500)]
+    pub connections: usize,
+    /// How long messages are sent.
+    #[arg(long, default_value_t = 20)]
+    pub seconds: u64,
+    /// Each connection sends one message this often (staggered over the connections).
+    #[arg(long, default_value_t = 2000)]
+    pub interval_ms: u64,
+    /// Database of the bench (a fresh SQLite file by default; postgres://… also works, with
+    /// LISTEN/NOTIFY on the path of every event).
+    #[arg(long)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod campaign;
 pub mod cases;
+pub mod chat;
 pub mod credit;
 pub mod customer;
 pub mod identity;
@@ -52,4 +53,5 @@ labelled!(
     cases::EntryKind,
     cases::CaseStatus,
     cases::SlaState,
+    chat::Topic,
 );

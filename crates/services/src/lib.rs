@@ -8,6 +8,8 @@ pub mod audit;
 pub mod auth;
 pub mod campaign;
 pub mod cases;
+pub mod chat;
+pub mod chat_hub;
 pub mod clock;
 pub mod credit;
 pub mod customers;
@@ -63,6 +65,8 @@ struct Inner {
     bound_url: std::sync::OnceLock<String>,
     /// The declaration keys in use: the configured ones, or the demo's own.
     declaration_keys: declarations::Keyring,
+    /// Fan-out of chat events to this process's sockets (shared by clock views).
+    chat_hub: Arc<chat_hub::ChatHub>,
 }
 
 impl Services {
@@ -84,6 +88,7 @@ impl Services {
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
                 declaration_keys,
+                chat_hub: Arc::default(),
             }),
         }
     }
@@ -101,6 +106,7 @@ impl Services {
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
                 declaration_keys: self.inner.declaration_keys.clone(),
+                chat_hub: self.inner.chat_hub.clone(),
             }),
         }
     }
@@ -149,6 +155,10 @@ impl Services {
     /// Records the address the server listens on, used for links when no public URL is set.
     pub fn set_bound_url(&self, url: String) {
         let _ = self.inner.bound_url.set(url);
+    }
+
+    pub(crate) fn hub(&self) -> &Arc<chat_hub::ChatHub> {
+        &self.inner.chat_hub
     }
 
     pub fn demo_mode(&self) -> bool {

@@ -344,6 +344,14 @@ impl Store {
         r.is_ok()
     }
 
+    /// True once [`Store::close`] has begun (long-lived tasks such as the chat listener stop).
+    pub fn is_closed(&self) -> bool {
+        match &self.db {
+            Db::Sqlite { write, .. } => write.is_closed(),
+            Db::Postgres(p) => p.is_closed(),
+        }
+    }
+
     pub async fn close(&self) {
         match &self.db {
             Db::Sqlite { write, read, .. } => {

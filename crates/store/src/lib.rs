@@ -13,6 +13,7 @@ pub mod backend;
 pub mod audit;
 pub mod campaign;
 pub mod cases;
+pub mod chat;
 pub mod credit;
 pub mod customers;
 pub mod declarations;

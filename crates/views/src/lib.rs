@@ -6,6 +6,7 @@
 
 pub mod campaign;
 pub mod cases;
+pub mod chat;
 pub mod credit;
 pub mod pages;
 pub mod portal;

@@ -93,7 +93,7 @@ async fn guard(
     let mut resp = match access.decide(user.as_ref()) {
         Decision::Allow => return next.run(req).await,
         Decision::Login => {
-            if path.starts_with("/api/") {
+            if answers_401(path) {
                 AppError::Unauthorized.into_response()
             } else if user.as_ref().is_some_and(|u| u.mfa_pending) {
                 Redirect::to("/logga-in/totp").into_response()
@@ -131,6 +131,12 @@ async fn guard(
         axum::http::HeaderValue::from_static("refused"),
     );
     resp
+}
+
+/// Routes a browser does not navigate to (the API and WebSockets) answer a missing session with
+/// 401 instead of a redirect to the login page.
+pub fn answers_401(path: &str) -> bool {
+    path.starts_with("/api/") || path.ends_with("/ws")
 }
 
 /// Header set on every response the access guard refused.

@@ -99,6 +99,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/mina-sidor/hembesok", "nav-homevisit"));
         v.push(("/mina-sidor/arenden", "nav-my-cases"));
         v.push(("/mina-sidor/kontakt", "nav-contact"));
+        v.push(("/mina-sidor/chatt", "nav-chat"));
     } else {
         v.push(("/personal", "nav-home"));
     }
@@ -110,6 +111,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     }
     if matches!(role, Role::Agent | Role::Admin) {
         v.push(("/kundcenter", "nav-desk"));
+        v.push(("/chatt", "nav-chat-console"));
         v.push(("/utkorg", "nav-outbox"));
     }
     if matches!(role, Role::ContinuityManager | Role::Admin) {

@@ -10,6 +10,7 @@ pub mod access;
 pub mod api;
 pub mod campaign;
 pub mod cases;
+pub mod chat;
 pub mod credit;
 pub mod ctx;
 pub mod error;

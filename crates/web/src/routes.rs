@@ -6,7 +6,7 @@ use domain::role::Role;
 use services::customers::{CUSTOMER_READERS, IDENTITY_READERS};
 
 use crate::access::Access;
-use crate::{AppState, api, campaign, cases, credit, pages, portal, visits};
+use crate::{AppState, api, campaign, cases, chat, credit, pages, portal, visits};
 
 pub struct RouteSpec {
     pub method: &'static str,
@@ -68,6 +68,7 @@ pub fn table() -> Vec<RouteSpec> {
     vec![
         route!(get, "/", Access::Public, pages::root),
         route!(get, "/static/app.css", Access::Public, pages::stylesheet),
+        route!(get, "/static/chat.js", Access::Public, chat::script),
         route!(get, "/healthz", Access::Public, pages::healthz),
         route!(get, "/readyz", Access::Public, pages::readyz),
         route!(get, "/metrics", Access::Public, crate::metrics::render),
@@ -560,6 +561,55 @@ pub fn table() -> Vec<RouteSpec> {
             Access::Roles(CUSTOMER),
             cases::contact_submit
         ),
+        // Chat: the customer's chat in the portal and the agents' console.
+        route!(
+            get,
+            "/mina-sidor/chatt",
+            Access::Roles(CUSTOMER),
+            chat::portal
+        ),
+        route!(
+            post,
+            "/mina-sidor/chatt",
+            Access::Roles(CUSTOMER),
+            chat::portal_start
+        ),
+        route!(
+            post,
+            "/mina-sidor/chatt/meddelande",
+            Access::Roles(CUSTOMER),
+            chat::portal_send
+        ),
+        route!(
+            post,
+            "/mina-sidor/chatt/avsluta",
+            Access::Roles(CUSTOMER),
+            chat::portal_leave
+        ),
+        route!(
+            get,
+            "/mina-sidor/chatt/ws",
+            Access::Roles(CUSTOMER),
+            chat::portal_ws
+        ),
+        route!(get, "/chatt", Access::Roles(DESK), chat::console),
+        route!(post, "/chatt/status", Access::Roles(DESK), chat::set_status),
+        route!(post, "/chatt/nasta", Access::Roles(DESK), chat::accept_next),
+        route!(get, "/chatt/ws", Access::Roles(DESK), chat::agent_ws),
+        route!(get, "/chatt/{id}", Access::Roles(DESK), chat::agent_chat),
+        route!(
+            post,
+            "/chatt/{id}/meddelande",
+            Access::Roles(DESK),
+            chat::agent_send
+        ),
+        route!(
+            post,
+            "/chatt/{id}/overlamna",
+            Access::Roles(DESK),
+            chat::transfer
+        ),
+        route!(post, "/chatt/{id}/stang", Access::Roles(DESK), chat::close),
         route!(get, "/api/openapi.json", Access::Public, api::openapi),
         route!(get, "/api/v1/sites", Access::Roles(STAFF), api::sites),
         route!(

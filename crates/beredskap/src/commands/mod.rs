@@ -1,6 +1,7 @@
 //! One module per subcommand. Async commands share one Tokio runtime built here.
 
 pub mod bench;
+mod bench_chat;
 mod bench_credit;
 mod bench_visits;
 pub mod bench_vrptw;
@@ -63,6 +64,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Privacy(cmd) => privacy(&config, &cmd).await,
             Command::Bench(BenchCommand::Visits(args)) => bench_visits::run(&config, &args).await,
             Command::Bench(BenchCommand::Credit(args)) => bench_credit::run(&config, &args).await,
+            Command::Bench(BenchCommand::Chat(args)) => bench_chat::run(&config, &args).await,
             Command::Bench(BenchCommand::Search(args)) => bench::search(&config, &args).await,
             Command::Bench(BenchCommand::Http(args)) => bench::http(&args).await,
             Command::Plan(_) | Command::Bench(BenchCommand::Vrptw(_)) => unreachable_sync(),

@@ -2,6 +2,7 @@
 
 mod campaign;
 mod cases;
+mod chat;
 mod credit;
 mod declarations;
 mod demo;

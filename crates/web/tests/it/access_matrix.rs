@@ -85,7 +85,7 @@ fn concrete(path: &str) -> String {
 
 fn denied_for_anonymous(path: &str, r: &TestResponse) -> bool {
     guard_refused(r)
-        && if path.starts_with("/api/") {
+        && if web::access::answers_401(path) {
             r.status == StatusCode::UNAUTHORIZED
         } else {
             r.status == StatusCode::SEE_OTHER && r.location() == Some("/logga-in")

@@ -4,6 +4,7 @@ mod access_matrix;
 mod auth;
 mod campaign;
 mod cases;
+mod chat;
 mod pages;
 mod portal;
 mod security;

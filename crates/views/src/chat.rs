@@ -1,0 +1,123 @@
+//! Views of the chat: the customer's chat page in the portal, the agents' console and an
+//! agent's chat. The live updates come from `/static/chat.js`; every page works without it.
+
+use askama::Template;
+
+use crate::Layout;
+use crate::pages::FieldError;
+
+/// One line of a transcript as shown (system lines already in the reader's language).
+#[derive(Clone, Debug)]
+pub struct ChatMessageView {
+    pub id: i64,
+    pub chat: i64,
+    /// `customer`, `agent` or `system`.
+    pub sender: String,
+    pub who: String,
+    pub body: String,
+    /// `HH:MM` Stockholm.
+    pub at: String,
+    /// Written by the reader.
+    pub mine: bool,
+}
+
+/// A value and its label for a select.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A self-service page offered instead of a chat.
+#[derive(Clone, Debug)]
+pub struct SelfServiceLink {
+    pub href: &'static str,
+    pub title_key: String,
+    pub text_key: String,
+}
+
+/// The offer shown before a chat on a topic with self-service is queued.
+#[derive(Clone, Debug)]
+pub struct DeflectOffer {
+    pub link: SelfServiceLink,
+    pub topic: String,
+    pub body: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_chat.html")]
+pub struct PortalChatPage {
+    pub layout: Layout,
+    /// The transcript of the open chat; `None` shows the start form.
+    pub open: Option<OpenChat>,
+    pub deflect: Vec<SelfServiceLink>,
+    pub offer: Option<DeflectOffer>,
+    pub topics: Vec<Choice>,
+    pub draft: String,
+    pub errors: Vec<FieldError>,
+    /// What became of the latest chat (a case), if it ended.
+    pub notice: Option<String>,
+    pub notice_case: Option<i64>,
+    /// The chat is outside its hours now: the first message will become a case.
+    pub closed_now: bool,
+    pub hours: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct OpenChat {
+    pub status_text: String,
+    pub messages: Vec<ChatMessageView>,
+    pub left: bool,
+}
+
+/// A chat in the console's lists.
+#[derive(Clone, Debug)]
+pub struct ChatLineView {
+    pub id: i64,
+    pub customer: String,
+    pub topic: String,
+    /// Waiting (queue) or open (mine) for this many minutes.
+    pub minutes: i64,
+    pub left: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct AgentLine {
+    pub name: String,
+    pub active: i64,
+    pub max_chats: i64,
+}
+
+#[derive(Template)]
+#[template(path = "chat_console.html")]
+pub struct ChatConsolePage {
+    pub layout: Layout,
+    pub online: bool,
+    pub max_chats: i64,
+    pub queue: Vec<ChatLineView>,
+    pub queue_length: i64,
+    pub mine: Vec<ChatLineView>,
+    pub agents: Vec<AgentLine>,
+    pub message: Option<String>,
+    pub errors: Vec<FieldError>,
+    pub open_now: bool,
+}
+
+#[derive(Template)]
+#[template(path = "chat_agent.html")]
+pub struct AgentChatPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub customer: String,
+    pub customer_id: i64,
+    pub topic: String,
+    pub status: String,
+    pub mine: bool,
+    pub messages: Vec<ChatMessageView>,
+    pub transfer_to: Vec<Choice>,
+    pub categories: Vec<Choice>,
+    pub draft: String,
+    pub errors: Vec<FieldError>,
+    pub left: bool,
+}

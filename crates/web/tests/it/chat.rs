@@ -1,0 +1,570 @@
+//! The chat over HTTP and WebSocket: a socket needs a session (401) and our own origin (403);
+//! the pages work without JavaScript; customer B never sees A's chat, on a page or a socket;
+//! an agent cannot write in another agent's chat; messages cross between real sockets.
+
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use domain::role::Role;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use test_support::{BACKENDS, Session, TestApp};
+use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
+
+const ORIGIN: &str = "http://localhost:8080";
+
+fn upgrade_headers(origin: Option<&str>) -> Vec<(&str, &str)> {
+    let mut h = vec![
+        ("connection", "upgrade"),
+        ("upgrade", "websocket"),
+        ("sec-websocket-version", "13"),
+        ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
+    ];
+    if let Some(o) = origin {
+        h.push(("origin", o));
+    }
+    h
+}
+
+/// A second customer account (demo accounts log in with `demo` in demo mode).
+async fn second_customer(app: &TestApp) -> Session {
+    let kund = store::users::by_username(app.services.store(), "kund")
+        .await
+        .unwrap()
+        .unwrap();
+    let other = store::backend::testing::query_strings(
+        app.services.store(),
+        &format!(
+            "SELECT CAST(id AS TEXT) FROM customers WHERE id <> {} ORDER BY id LIMIT 1",
+            kund.customer_id.unwrap()
+        ),
+    )
+    .await[0]
+        .parse::<i64>()
+        .unwrap();
+    app.services
+        .create_user(
+            "kund-b",
+            "Kund B",
+            Role::Customer,
+            Some(other),
+            "demo",
+            true,
+        )
+        .await
+        .unwrap();
+    app.login_demo("kund-b").await
+}
+
+async fn second_agent(app: &TestApp) -> Session {
+    app.services
+        .create_user("agent-b", "Agent B", Role::Agent, None, "demo", true)
+        .await
+        .unwrap();
+    app.login_demo("agent-b").await
+}
+
+#[tokio::test]
+async fn sockets_need_a_session_and_our_origin() {
+    let Some(app) = TestApp::demo(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    let kund = app.login_demo("kund").await;
+    let agent = app.login_demo("kundtjanst").await;
+    for path in ["/mina-sidor/chatt/ws", "/chatt/ws"] {
+        let r = app
+            .request(
+                Method::GET,
+                path,
+                None,
+                None,
+                &upgrade_headers(Some(ORIGIN)),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "{path} without a session"
+        );
+    }
+    for (path, s) in [("/mina-sidor/chatt/ws", &kund), ("/chatt/ws", &agent)] {
+        for bad in [Some("http://evil.example"), Some("null"), None] {
+            let r = app
+                .request(Method::GET, path, Some(s), None, &upgrade_headers(bad))
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{path} from {bad:?}");
+        }
+        // Our own origin passes the checks (the in-process router cannot upgrade, so it ends
+        // at the upgrade itself).
+        let r = app
+            .request(
+                Method::GET,
+                path,
+                Some(s),
+                None,
+                &upgrade_headers(Some(ORIGIN)),
+            )
+            .await;
+        assert!(
+            !matches!(
+                r.status,
+                StatusCode::FORBIDDEN
+                    | StatusCode::UNAUTHORIZED
+                    | StatusCode::INTERNAL_SERVER_ERROR
+            ),
+            "{path}: {}",
+            r.status
+        );
+    }
+    // Each role reaches only its own socket.
+    let r = app
+        .request(
+            Method::GET,
+            "/chatt/ws",
+            Some(&kund),
+            None,
+            &upgrade_headers(Some(ORIGIN)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .request(
+            Method::GET,
+            "/mina-sidor/chatt/ws",
+            Some(&agent),
+            None,
+            &upgrade_headers(Some(ORIGIN)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_pages_work_without_javascript_and_keep_customers_and_agents_apart() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let a = app.login_demo("kund").await;
+        let b = second_customer(&app).await;
+        let anna = app.login_demo("kundtjanst").await;
+        let bert = second_agent(&app).await;
+
+        let console = app.get("/chatt", Some(&anna)).await;
+        assert_eq!(console.status, StatusCode::OK);
+        assert!(console.body.contains("Gå online"));
+        let r = app
+            .post(
+                "/chatt/status",
+                Some(&anna),
+                &[("online", "1"), ("max_chats", "0")],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a limit of 0 is refused"
+        );
+        let r = app
+            .post(
+                "/chatt/status",
+                Some(&anna),
+                &[("online", "1"), ("max_chats", "2")],
+            )
+            .await;
+        assert_eq!(r.location(), Some("/chatt"));
+
+        // A starts a chat; an empty message is refused naming the field.
+        let page = app.get("/mina-sidor/chatt", Some(&a)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("/static/chat.js"));
+        let r = app
+            .post(
+                "/mina-sidor/chatt",
+                Some(&a),
+                &[("topic", "invoice"), ("body", " ")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("href=\"#body\""));
+        let r = app
+            .post(
+                "/mina-sidor/chatt",
+                Some(&a),
+                &[("topic", "invoice"), ("body", "A:s hemliga fråga")],
+            )
+            .await;
+        assert_eq!(r.location(), Some("/mina-sidor/chatt"));
+        let page = app.get("/mina-sidor/chatt", Some(&a)).await;
+        assert!(page.body.contains("A:s hemliga fråga"));
+        assert!(page.body.contains("Du är nummer 1 i kön"), "{}", page.body);
+
+        // B sees nothing of it, and B's message does not land in A's chat.
+        let page_b = app.get("/mina-sidor/chatt", Some(&b)).await;
+        assert!(!page_b.body.contains("A:s hemliga fråga"));
+        let r = app
+            .post(
+                "/mina-sidor/chatt/meddelande",
+                Some(&b),
+                &[("body", "B skriver")],
+            )
+            .await;
+        assert_eq!(r.location(), Some("/mina-sidor/chatt"));
+        assert!(
+            !app.get("/mina-sidor/chatt", Some(&a))
+                .await
+                .body
+                .contains("B skriver")
+        );
+
+        // Anna takes it and answers.
+        let r = app.post("/chatt/nasta", Some(&anna), &[]).await;
+        let to = r.location().expect("redirect to the chat").to_owned();
+        assert!(to.starts_with("/chatt/"), "{to}");
+        let id = to.trim_start_matches("/chatt/").to_owned();
+        let chat = app.get(&to, Some(&anna)).await;
+        assert!(chat.body.contains("A:s hemliga fråga"));
+        let r = app
+            .post(
+                &format!("/chatt/{id}/meddelande"),
+                Some(&anna),
+                &[("body", "Hej från Anna")],
+            )
+            .await;
+        assert_eq!(r.location(), Some(to.as_str()));
+        let page = app.get("/mina-sidor/chatt", Some(&a)).await;
+        assert!(page.body.contains("Hej från Anna"));
+        assert!(page.body.contains("Du chattar med"));
+        assert!(
+            !app.get("/mina-sidor/chatt", Some(&b))
+                .await
+                .body
+                .contains("Hej från Anna")
+        );
+
+        // Bert can neither read nor write in Anna's chat.
+        assert_eq!(
+            app.get(&to, Some(&bert)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let r = app
+            .post(
+                &format!("/chatt/{id}/meddelande"),
+                Some(&bert),
+                &[("body", "intrång")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = app
+            .post(
+                &format!("/chatt/{id}/stang"),
+                Some(&bert),
+                &[("category", "invoice")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(!app.get(&to, Some(&anna)).await.body.contains("intrång"));
+
+        // Anna closes it into a case; A's page says so and links to it.
+        let r = app
+            .post(
+                &format!("/chatt/{id}/stang"),
+                Some(&anna),
+                &[("category", "invoice")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("sparad som ärende"), "{}", r.body);
+        let page = app.get("/mina-sidor/chatt", Some(&a)).await;
+        assert!(page.body.contains("/mina-sidor/arenden/"), "{}", page.body);
+        assert!(
+            !app.get("/mina-sidor/chatt", Some(&b))
+                .await
+                .body
+                .contains("/mina-sidor/arenden/")
+        );
+        // The case, with the transcript, is on A's case page; B cannot open it.
+        let i = page.body.find("/mina-sidor/arenden/").unwrap();
+        let link: String = page.body[i..].chars().take_while(|c| *c != '"').collect();
+        let case = app.get(&link, Some(&a)).await;
+        assert_eq!(case.status, StatusCode::OK);
+        assert!(case.body.contains("Hej från Anna"), "{}", case.body);
+        assert_eq!(app.get(&link, Some(&b)).await.status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn crisis_deflection_offers_self_service_before_queuing() {
+    let Some(app) = TestApp::demo(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    let admin = services::Actor {
+        role: Some(Role::Admin),
+        name: "admin".into(),
+        ..services::Actor::system()
+    };
+    app.services
+        .set_policy(
+            &admin,
+            &domain::policy::PolicyBody::Portal(domain::policy::PortalPolicy {
+                banner_sv: Some("Krisläge".into()),
+                banner_en: Some("Crisis".into()),
+                deflect_to_self_service: true,
+            }),
+            app.services.now(),
+            None,
+            "test",
+        )
+        .await
+        .unwrap();
+    let a = app.login_demo("kund").await;
+    let page = app.get("/mina-sidor/chatt", Some(&a)).await;
+    assert!(page.body.contains("Krisläge"));
+    assert!(page.body.contains("href=\"/mina-sidor/anstand\""));
+    assert!(page.body.contains("href=\"/mina-sidor/besok\""));
+    // A question about more time to pay is offered the extension page first.
+    let r = app
+        .post(
+            "/mina-sidor/chatt",
+            Some(&a),
+            &[("topic", "extension"), ("body", "Anstånd?")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("name=\"confirmed\" value=\"1\""));
+    assert!(r.body.contains("href=\"/mina-sidor/anstand\""));
+    let before = store::chat::last_of(
+        app.services.store(),
+        store::users::by_username(app.services.store(), "kund")
+            .await
+            .unwrap()
+            .unwrap()
+            .customer_id
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        before.is_none(),
+        "nothing is queued before the customer confirms"
+    );
+    // Confirming goes ahead (nobody is online, so it becomes a case).
+    let r = app
+        .post(
+            "/mina-sidor/chatt",
+            Some(&a),
+            &[
+                ("topic", "extension"),
+                ("body", "Anstånd?"),
+                ("confirmed", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/mina-sidor/chatt"));
+    let page = app.get("/mina-sidor/chatt", Some(&a)).await;
+    assert!(
+        page.body.contains("Ingen handläggare är inloggad"),
+        "{}",
+        page.body
+    );
+}
+
+async fn ws_connect(
+    port: u16,
+    path: &str,
+    s: &Session,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut req = format!("ws://127.0.0.1:{port}{path}")
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert("cookie", s.cookie.parse().unwrap());
+    req.headers_mut().insert(
+        "origin",
+        format!("http://127.0.0.1:{port}").parse().unwrap(),
+    );
+    tokio_tungstenite::connect_async(req).await.unwrap().0
+}
+
+async fn next_frame<S>(ws: &mut S) -> Value
+where
+    S: StreamExt<Item = Result<tungstenite::Message, tungstenite::Error>> + Unpin,
+{
+    loop {
+        let m = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a frame in time")
+            .expect("socket open")
+            .expect("frame");
+        if let tungstenite::Message::Text(t) = m {
+            return serde_json::from_str(t.as_str()).unwrap();
+        }
+    }
+}
+
+/// Frames until a message frame with this body, returning everything seen.
+async fn frames_until<S>(ws: &mut S, body: &str) -> Vec<Value>
+where
+    S: StreamExt<Item = Result<tungstenite::Message, tungstenite::Error>> + Unpin,
+{
+    let mut seen = Vec::new();
+    loop {
+        let f = next_frame(ws).await;
+        let done = f["type"] == "message" && f["body"] == body;
+        seen.push(f);
+        if done {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test]
+async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let a = app.login_demo("kund").await;
+        let b = second_customer(&app).await;
+        let anna = app.login_demo("kundtjanst").await;
+        app.post(
+            "/chatt/status",
+            Some(&anna),
+            &[("online", "1"), ("max_chats", "5")],
+        )
+        .await;
+        app.post(
+            "/mina-sidor/chatt",
+            Some(&a),
+            &[("topic", "other"), ("body", "A1")],
+        )
+        .await;
+        app.post(
+            "/mina-sidor/chatt",
+            Some(&b),
+            &[("topic", "other"), ("body", "B1")],
+        )
+        .await;
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        app.services
+            .set_bound_url(format!("http://127.0.0.1:{port}"));
+        let state = web::AppState::new(
+            app.services.clone(),
+            web::HttpSettings {
+                secure_cookies: true,
+                show_demo_hint: true,
+            },
+        );
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(web::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+
+        let mut ws_a = ws_connect(port, "/mina-sidor/chatt/ws", &a).await;
+        let mut ws_b = ws_connect(port, "/mina-sidor/chatt/ws", &b).await;
+        // Each first gets its own transcript and place in the queue.
+        let first = frames_until(&mut ws_a, "A1").await;
+        assert!(first.iter().all(|f| f["body"] != "B1"));
+        let f = next_frame(&mut ws_a).await;
+        assert_eq!(f["type"], "status");
+        assert!(f["text"].as_str().unwrap().contains("nummer 1"), "{f}");
+        frames_until(&mut ws_b, "B1").await;
+
+        let mut ws_agent = ws_connect(port, "/chatt/ws", &anna).await;
+        let f = next_frame(&mut ws_agent).await;
+        assert_eq!(f["type"], "console");
+        assert_eq!(f["queue"].as_array().unwrap().len(), 2);
+        // Anna takes A's chat: her console follows it and A is told who answers.
+        let r = app.post("/chatt/nasta", Some(&anna), &[]).await;
+        let chat_a: i64 = r
+            .location()
+            .unwrap()
+            .trim_start_matches("/chatt/")
+            .parse()
+            .unwrap();
+        loop {
+            let f = next_frame(&mut ws_agent).await;
+            if f["type"] == "console" && f["mine"].as_array().unwrap().len() == 1 {
+                assert_eq!(f["mine"][0]["id"], chat_a);
+                break;
+            }
+        }
+        loop {
+            let f = next_frame(&mut ws_a).await;
+            if f["type"] == "status" && f["text"].as_str().unwrap().contains("Du chattar med") {
+                break;
+            }
+        }
+        // Agent → customer over the sockets.
+        ws_agent
+            .send(tungstenite::Message::Text(
+                serde_json::json!({"type": "send", "chat": chat_a, "body": "Hej A"})
+                    .to_string()
+                    .into(),
+            ))
+            .await
+            .unwrap();
+        let seen = frames_until(&mut ws_a, "Hej A").await;
+        let last = seen.last().unwrap();
+        assert_eq!(
+            (last["sender"].as_str(), last["mine"].as_bool()),
+            (Some("agent"), Some(false))
+        );
+        // Customer → agent.
+        ws_a.send(tungstenite::Message::Text(
+            serde_json::json!({"type": "send", "body": "Hej Anna"})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+        let seen = frames_until(&mut ws_agent, "Hej Anna").await;
+        assert_eq!(seen.last().unwrap()["chat"], chat_a);
+        // An agent's socket cannot write in a chat that is not theirs (B's, still queued).
+        let chat_b = store::chat::open_of(
+            app.services.store(),
+            store::users::by_username(app.services.store(), "kund-b")
+                .await
+                .unwrap()
+                .unwrap()
+                .customer_id
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+        ws_agent
+            .send(tungstenite::Message::Text(
+                serde_json::json!({"type": "send", "chat": chat_b, "body": "intrång"})
+                    .to_string()
+                    .into(),
+            ))
+            .await
+            .unwrap();
+        loop {
+            let f = next_frame(&mut ws_agent).await;
+            if f["type"] == "error" {
+                break;
+            }
+            assert_ne!(f["body"], "intrång");
+        }
+        // B, who is still waiting, saw nothing of A's chat: B's own next message proves
+        // B's socket was served in the meantime.
+        app.post("/mina-sidor/chatt/meddelande", Some(&b), &[("body", "B2")])
+            .await;
+        let seen = frames_until(&mut ws_b, "B2").await;
+        for f in &seen {
+            if f["type"] == "message" {
+                assert_ne!(f["chat"], chat_a, "B's socket carried A's chat: {f}");
+            }
+            assert_ne!(f["body"], "Hej A");
+            assert_ne!(f["body"], "Hej Anna");
+            assert_ne!(f["body"], "intrång");
+        }
+        let _ = stop.send(());
+        let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+    }
+}
