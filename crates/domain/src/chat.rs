@@ -101,11 +101,12 @@ impl Topic {
     }
 
     /// The self-service that answers this topic, offered before the chat is queued when the
-    /// portal policy in force asks for it. Meter-visit deferral has no self-service yet.
+    /// portal policy in force asks for it.
     pub fn self_service(self) -> Option<SelfService> {
         match self {
             Topic::Extension | Topic::Invoice => Some(SelfService::Extension),
             Topic::Visit => Some(SelfService::VisitBooking),
+            Topic::MeterVisit => Some(SelfService::NoHomeVisits),
             _ => None,
         }
     }
@@ -118,15 +119,22 @@ pub enum SelfService {
     Extension,
     /// Book a visit to the customer centre (`/mina-sidor/besok`).
     VisitBooking,
+    /// Ask that nobody visits the home during the meter exchange (`/mina-sidor/hembesok`).
+    NoHomeVisits,
 }
 
 impl SelfService {
-    pub const ALL: [SelfService; 2] = [SelfService::Extension, SelfService::VisitBooking];
+    pub const ALL: [SelfService; 3] = [
+        SelfService::Extension,
+        SelfService::VisitBooking,
+        SelfService::NoHomeVisits,
+    ];
 
     pub fn path(self) -> &'static str {
         match self {
             SelfService::Extension => "/mina-sidor/anstand",
             SelfService::VisitBooking => "/mina-sidor/besok",
+            SelfService::NoHomeVisits => "/mina-sidor/hembesok",
         }
     }
 
@@ -134,6 +142,7 @@ impl SelfService {
         match self {
             SelfService::Extension => "extension",
             SelfService::VisitBooking => "visit",
+            SelfService::NoHomeVisits => "homevisit",
         }
     }
 }
@@ -419,6 +428,9 @@ mod tests {
             Topic::Extension.self_service(),
             Some(SelfService::Extension)
         );
-        assert_eq!(Topic::MeterVisit.self_service(), None);
+        assert_eq!(
+            Topic::MeterVisit.self_service(),
+            Some(SelfService::NoHomeVisits)
+        );
     }
 }

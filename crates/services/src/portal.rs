@@ -17,6 +17,9 @@ pub struct Attention {
     pub cases_waiting: usize,
     /// Cases customer service is working on.
     pub cases_open: usize,
+    /// The meter exchange as the customer has been told: `(state, date)` with state `notified`
+    /// or `booked` (and the day), `deferred` (at their request) or `done`.
+    pub meter_exchange: Option<(String, Option<String>)>,
 }
 
 /// Contact preferences as a customer submits them.
@@ -54,6 +57,21 @@ impl Services {
             .filter(|v| matches!(v.status.as_str(), "booked" | "unconfirmed" | "offered"))
             .min_by_key(|v| v.starts_at);
         let cases = store::cases::of_customer(self.store(), id, 200).await?;
+        // Only what the customer has been told: a planned but not yet notified day may move.
+        let jobs = store::campaign::customer_jobs(self.store(), id).await?;
+        let meter_exchange = jobs
+            .iter()
+            .find(|(s, _, _)| matches!(s.as_str(), "notified" | "booked"))
+            .map(|(s, _, d)| (s.clone(), d.clone()))
+            .or_else(|| {
+                jobs.iter()
+                    .find(|(_, p, _)| p == "deferred")
+                    .map(|_| ("deferred".to_owned(), None))
+            })
+            .or_else(|| {
+                (!jobs.is_empty() && jobs.iter().all(|(s, _, _)| s == "done"))
+                    .then(|| ("done".to_owned(), None))
+            });
         Ok(Attention {
             arrangements,
             next_visit,
@@ -65,6 +83,7 @@ impl Services {
                 .iter()
                 .filter(|c| matches!(c.status.as_str(), "new" | "open"))
                 .count(),
+            meter_exchange,
         })
     }
 

@@ -459,3 +459,21 @@ pub async fn record_failed(
     .await?
     .rows_affected()))
 }
+
+/// A customer's jobs in the open campaign: `(status, plannability, planned_on)`.
+pub async fn customer_jobs(
+    store: &Store,
+    customer: i64,
+) -> Result<Vec<(String, String, Option<String>)>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<
+        _,
+        (String, String, Option<String>),
+    >(
+        "SELECT j.status, j.plannability, j.planned_on FROM campaign_jobs j \
+         JOIN meter_points m ON m.id = j.meter_point_id JOIN campaigns c ON c.id = j.campaign_id \
+         WHERE m.customer_id = $1 AND c.status = 'open' ORDER BY j.planned_on, j.id"
+    )
+    .bind(customer)
+    .fetch_all(pool)
+    .await?))
+}

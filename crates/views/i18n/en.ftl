@@ -620,3 +620,9 @@ portal-cases-open = { $count ->
     [one] Customer service is working on one case for you.
    *[other] Customer service is working on { $count } cases for you.
 }
+chat-self-homevisit = No home visits during the meter exchange
+chat-self-homevisit-text = Does someone in the household belong to a risk group? Ask that nobody visits your home when we exchange electricity meters.
+portal-meter-notified = Meter exchange: we exchange your electricity meter on { $date }. The power is off for a short while.
+portal-meter-booked = Meter exchange: you have booked { $date }.
+portal-meter-deferred = Meter exchange: deferred at your request.
+portal-meter-done = Meter exchange: your electricity meter has been exchanged.

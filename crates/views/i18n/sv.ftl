@@ -620,3 +620,9 @@ portal-cases-open = { $count ->
     [one] Kundtjänst arbetar med ett ärende åt dig.
    *[other] Kundtjänst arbetar med { $count } ärenden åt dig.
 }
+chat-self-homevisit = Inga hembesök under mätarbytet
+chat-self-homevisit-text = Tillhör någon i hushållet en riskgrupp? Be om att ingen besöker ditt hem när vi byter elmätare.
+portal-meter-notified = Mätarbyte: vi byter din elmätare { $date }. Strömmen är borta en kort stund.
+portal-meter-booked = Mätarbyte: du har bokat { $date }.
+portal-meter-deferred = Mätarbyte: uppskjutet på din begäran.
+portal-meter-done = Mätarbyte: din elmätare är bytt.

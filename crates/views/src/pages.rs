@@ -87,6 +87,8 @@ pub struct PortalHome {
     /// Cases waiting for the customer's answer, and cases being worked on.
     pub cases_waiting: usize,
     pub cases_open: usize,
+    /// The meter exchange, one sentence, when there is something to tell.
+    pub meter_exchange: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -139,6 +139,44 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             .unwrap();
         tx.commit().await.unwrap();
 
+        // The customer of a notified job sees the day on Mina sidor; a planned, not yet
+        // notified day is not shown (it may still move).
+        let told = jobs.iter().find(|j| notified.contains(&j.id)).unwrap();
+        let session = |customer: i64| services::auth::SessionUser {
+            session_id: 0,
+            user_id: 0,
+            username: "kund".into(),
+            display_name: "Kund".into(),
+            role: Role::Customer,
+            customer_id: Some(customer),
+            csrf_token: String::new(),
+            mfa_pending: false,
+            totp_enabled: false,
+        };
+        let seen = s
+            .portal_attention(&session(told.customer_id))
+            .await
+            .unwrap();
+        assert_eq!(
+            seen.meter_exchange,
+            Some(("notified".to_owned(), told.planned_on.clone())),
+            "{backend:?}"
+        );
+        if let Some(untold) = jobs.iter().find(|j| {
+            j.status == "planned"
+                && !notified.contains(&j.id)
+                && jobs
+                    .iter()
+                    .filter(|k| k.customer_id == j.customer_id)
+                    .count()
+                    == 1
+        }) {
+            let seen = s
+                .portal_attention(&session(untold.customer_id))
+                .await
+                .unwrap();
+            assert_eq!(seen.meter_exchange, None, "{backend:?}");
+        }
         // A household with an indoor meter at a house declares "no home visits".
         let indoor = jobs
             .iter()
