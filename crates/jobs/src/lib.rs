@@ -33,6 +33,8 @@ pub enum JobKind {
     Dunning,
     /// Campaign: re-plan after a failed visit (queued by the technician's report).
     CampaignReplan,
+    /// Campaign: today's interruption notices and tomorrow's reminders (once per civil day).
+    CampaignNotices,
 }
 
 impl JobKind {
@@ -44,6 +46,7 @@ impl JobKind {
             JobKind::VisitCapCheck => "visit_cap_check",
             JobKind::Dunning => "dunning",
             JobKind::CampaignReplan => services::campaign::REPLAN_JOB,
+            JobKind::CampaignNotices => "campaign_notices",
         }
     }
 
@@ -55,6 +58,7 @@ impl JobKind {
             "visit_cap_check" => Some(JobKind::VisitCapCheck),
             "dunning" => Some(JobKind::Dunning),
             services::campaign::REPLAN_JOB => Some(JobKind::CampaignReplan),
+            "campaign_notices" => Some(JobKind::CampaignNotices),
             _ => None,
         }
     }
@@ -163,6 +167,19 @@ async fn execute(
                 // The campaign closed meanwhile: nothing to re-plan.
                 Err(services::ServiceError::NotFound) => {}
                 Err(e) => return Err(e.into()),
+            }
+            Ok(())
+        }
+        JobKind::CampaignNotices => {
+            let r = services
+                .send_campaign_notices(&services::Actor::system())
+                .await?;
+            if r != Default::default() {
+                tracing::info!(
+                    notices = r.notices,
+                    reminders = r.reminders,
+                    "campaign notices"
+                );
             }
             Ok(())
         }
@@ -302,6 +319,17 @@ pub async fn run_worker(
                 .await?;
                 // The nightly credit run: once per civil day, from 02:00 Stockholm time.
                 let local = services.tz().to_datetime(now);
+                // Campaign notices and reminders: once per civil day, from 07:00.
+                if local.hour() >= 7 {
+                    enqueue(
+                        &services,
+                        JobKind::CampaignNotices,
+                        &serde_json::json!({}),
+                        now,
+                        Some(&format!("campaign-notices:{}", local.date())),
+                    )
+                    .await?;
+                }
                 if local.hour() >= 2 {
                     enqueue(
                         &services,

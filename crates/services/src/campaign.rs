@@ -914,3 +914,207 @@ pub fn progress_of(
     }
     p
 }
+
+/// What a notice run sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoticeReport {
+    /// Interruption notices sent (the jobs are now fixed to their day).
+    pub notices: u64,
+    /// Reminders for tomorrow's visits, with the arrival window.
+    pub reminders: u64,
+}
+
+/// How many working days past the earliest allowed day notices go out: a job planned further
+/// ahead waits (its day may still move).
+const NOTICE_SPAN_WORKING_DAYS: u32 = 2;
+
+fn hhmm(min: i64) -> String {
+    format!("{:02}:{:02}", min / 60, min % 60)
+}
+
+impl Services {
+    /// Sends the campaign's messages due today, on each customer's channel: interruption notices
+    /// for planned jobs (not those waiting for a booking) whose day lies just beyond the policy's
+    /// notice period — they are fixed to that day from then on — and reminders with the arrival
+    /// window for tomorrow's notified or booked visits. Idempotent: dedupe keys per job and day.
+    pub async fn send_campaign_notices(&self, actor: &Actor) -> Result<NoticeReport> {
+        Self::may_plan(actor)?;
+        if store::campaign::open_campaign(self.store())
+            .await?
+            .is_none()
+        {
+            return Ok(NoticeReport::default());
+        }
+        let policy = self.campaign_policy().await?;
+        let today = self.today();
+        let first = rules::first_visit_day(today, policy.notice_working_days);
+        let last = domain::calendar::add_working_days(first, NOTICE_SPAN_WORKING_DAYS);
+        let due = store::campaign::notice_candidates(
+            self.store(),
+            &first.to_string(),
+            &last.to_string(),
+            &["planned"],
+        )
+        .await?;
+        let tomorrow = domain::calendar::add_working_days(today, 1).to_string();
+        let remind = store::campaign::notice_candidates(
+            self.store(),
+            &tomorrow,
+            &tomorrow,
+            &["notified", "booked"],
+        )
+        .await?;
+        let now = self.now_micros();
+        let mut report = NoticeReport::default();
+        let mut tx = self.store().begin().await?;
+        let mut notified = Vec::new();
+        for j in &due {
+            let en = j.language == "en";
+            let (subject, body) = if en {
+                (
+                    "We are exchanging your electricity meter".to_owned(),
+                    format!(
+                        "Hello {},\n\nWe will exchange the electricity meter at {}, {} {} (meter point {}) on {}, around {}. The power will be off for about half an hour. You do not need to be at home if the meter is outdoors or in a meter room.\n\nQuestions: reply to this message or call customer service.",
+                        j.name,
+                        j.street,
+                        j.postal_code,
+                        j.city,
+                        j.anlaggnings_id,
+                        j.planned_on,
+                        hhmm(j.arrive_min.unwrap_or(8 * 60)),
+                    ),
+                )
+            } else {
+                (
+                    "Vi byter din elmätare".to_owned(),
+                    format!(
+                        "Hej {},\n\nVi byter elmätaren på {}, {} {} (anläggning {}) den {}, omkring klockan {}. Strömmen är borta ungefär en halvtimme. Du behöver inte vara hemma om mätaren sitter utomhus eller i ett mätarrum.\n\nFrågor: svara på det här meddelandet eller ring kundservice.",
+                        j.name,
+                        j.street,
+                        j.postal_code,
+                        j.city,
+                        j.anlaggnings_id,
+                        j.planned_on,
+                        hhmm(j.arrive_min.unwrap_or(8 * 60)),
+                    ),
+                )
+            };
+            if self
+                .queue_job_message(
+                    &mut tx,
+                    j,
+                    subject,
+                    body,
+                    format!("campaign:{}:notice:{}", j.id, j.planned_on),
+                )
+                .await?
+            {
+                report.notices += 1;
+            }
+            notified.push(j.id);
+        }
+        store::campaign::mark_notified(&mut tx, &notified, now).await?;
+        for j in &remind {
+            let window = match (j.window_start_min, j.window_end_min) {
+                (Some(a), Some(b)) => format!("{}–{}", hhmm(a), hhmm(b)),
+                _ => {
+                    let a = j.arrive_min.unwrap_or(8 * 60);
+                    format!(
+                        "{}–{}",
+                        hhmm((a - 60).max(0)),
+                        hhmm((a + 60).min(24 * 60 - 1))
+                    )
+                }
+            };
+            let (subject, body) = if j.language == "en" {
+                (
+                    "Tomorrow: your meter exchange".to_owned(),
+                    format!(
+                        "Hello {},\n\nTomorrow, {}, our technician comes to {} between {}. The power will be off for about half an hour.",
+                        j.name, j.planned_on, j.street, window
+                    ),
+                )
+            } else {
+                (
+                    "I morgon: mätarbyte".to_owned(),
+                    format!(
+                        "Hej {},\n\nI morgon, {}, kommer vår tekniker till {} mellan {}. Strömmen är borta ungefär en halvtimme.",
+                        j.name, j.planned_on, j.street, window
+                    ),
+                )
+            };
+            if self
+                .queue_job_message(
+                    &mut tx,
+                    j,
+                    subject,
+                    body,
+                    format!("campaign:{}:reminder:{}", j.id, j.planned_on),
+                )
+                .await?
+            {
+                report.reminders += 1;
+            }
+        }
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            &Event {
+                action: "campaign_notices_sent",
+                object_kind: "campaign",
+                object_id: "open",
+                outcome: Outcome::Success,
+                detail: &format!("{} notices, {} reminders", report.notices, report.reminders),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Queues one campaign message on the customer's channel; false when it was sent before.
+    async fn queue_job_message(
+        &self,
+        tx: &mut store::Tx,
+        j: &store::campaign::NoticeRow,
+        subject: String,
+        body: String,
+        key: String,
+    ) -> Result<bool> {
+        use crate::outbox::Message;
+        use domain::customer::Channel;
+        let (channel, recipient) = match (
+            j.preferred_channel.as_str(),
+            j.email.as_deref().filter(|e| !e.is_empty()),
+            j.phone.as_deref().filter(|p| !p.is_empty()),
+        ) {
+            ("email", Some(e), _) => (Channel::Email, e.to_owned()),
+            ("sms", _, Some(p)) => (Channel::Sms, p.to_owned()),
+            ("letter", _, _) => (
+                Channel::Letter,
+                format!("{}, {}, {} {}", j.name, j.street, j.postal_code, j.city),
+            ),
+            (_, Some(e), _) => (Channel::Email, e.to_owned()),
+            _ => (
+                Channel::Letter,
+                format!("{}, {}, {} {}", j.name, j.street, j.postal_code, j.city),
+            ),
+        };
+        Ok(self
+            .queue_message(
+                tx,
+                &Message {
+                    channel,
+                    customer_id: Some(j.customer_id),
+                    recipient,
+                    subject,
+                    body,
+                    attachment: None,
+                    dedupe_key: Some(key),
+                },
+            )
+            .await?
+            .is_some())
+    }
+}

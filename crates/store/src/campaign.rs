@@ -477,3 +477,55 @@ pub async fn customer_jobs(
     .fetch_all(pool)
     .await?))
 }
+
+/// A job to tell its customer about, with where to reach them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NoticeRow {
+    pub id: i64,
+    pub status: String,
+    pub tier: i64,
+    pub planned_on: String,
+    pub arrive_min: Option<i64>,
+    pub window_start_min: Option<i64>,
+    pub window_end_min: Option<i64>,
+    pub customer_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub preferred_channel: String,
+    pub language: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub anlaggnings_id: String,
+}
+
+/// Plannable jobs of the open campaign on days `from..=to` in these states.
+pub async fn notice_candidates(
+    store: &Store,
+    from: &str,
+    to: &str,
+    statuses: &[&str],
+) -> Result<Vec<NoticeRow>> {
+    let list = statuses
+        .iter()
+        .map(|s| format!("'{}'", s.replace('\'', "")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT j.id, j.status, j.tier, j.planned_on, j.arrive_min, j.window_start_min, j.window_end_min, \
+                c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
+                m.street, m.postal_code, m.city, m.anlaggnings_id \
+         FROM campaign_jobs j JOIN campaigns k ON k.id = j.campaign_id \
+         JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
+         WHERE k.status = 'open' AND j.plannability = 'plannable' AND j.planned_on >= $1 AND j.planned_on <= $2 \
+           AND j.status IN ({list}) ORDER BY j.planned_on, j.id"
+    );
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, NoticeRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?))
+}

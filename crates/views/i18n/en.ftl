@@ -626,3 +626,7 @@ portal-meter-notified = Meter exchange: we exchange your electricity meter on { 
 portal-meter-booked = Meter exchange: you have booked { $date }.
 portal-meter-deferred = Meter exchange: deferred at your request.
 portal-meter-done = Meter exchange: your electricity meter has been exchanged.
+campaign-notices = Notices
+campaign-notices-help = Sends interruption notices for jobs just beyond the notice period (they are then fixed to their day) and reminders with the arrival window for tomorrow's visits. Also runs by itself every morning.
+campaign-notices-run = Send now
+campaign-notices-sent = { $notices } notices and { $reminders } reminders sent.

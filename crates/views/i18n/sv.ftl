@@ -626,3 +626,7 @@ portal-meter-notified = Mätarbyte: vi byter din elmätare { $date }. Strömmen 
 portal-meter-booked = Mätarbyte: du har bokat { $date }.
 portal-meter-deferred = Mätarbyte: uppskjutet på din begäran.
 portal-meter-done = Mätarbyte: din elmätare är bytt.
+campaign-notices = Aviseringar
+campaign-notices-help = Skickar avbrottsaviseringar för jobb som ligger precis efter aviseringstiden (de låses då till sin dag) och påminnelser med tidsfönster för morgondagens besök. Körs också automatiskt varje morgon.
+campaign-notices-run = Skicka nu
+campaign-notices-sent = { $notices } aviseringar och { $reminders } påminnelser skickade.

@@ -267,6 +267,20 @@ pub async fn plan(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Pa
     show(&state, &ctx, None, Some(msg), vec![]).await
 }
 
+pub async fn notices(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let r = state.services.send_campaign_notices(&actor).await?;
+    let msg = views::translate(
+        ctx.lang,
+        "campaign-notices-sent",
+        &[
+            ("notices", r.notices.to_string()),
+            ("reminders", r.reminders.to_string()),
+        ],
+    );
+    show(&state, &ctx, None, Some(msg), vec![]).await
+}
+
 pub async fn classify(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let actor = ctx.user()?.actor(&ctx.address);
     let r = state.services.classify_campaign(&actor).await?;

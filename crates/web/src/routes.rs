@@ -200,6 +200,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         route!(
             post,
+            "/kampanj/aviseringar",
+            Access::Roles(PLANNERS),
+            campaign::notices
+        ),
+        route!(
+            post,
             "/kampanj/planera",
             Access::Roles(PLANNERS),
             campaign::plan

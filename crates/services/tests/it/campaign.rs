@@ -126,6 +126,75 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             }
         }
 
+        // The morning's notices: the planned jobs just beyond the notice period are told and
+        // fixed; a second run sends nothing again. The day before, reminders go out.
+        let sent = s.send_campaign_notices(&planner()).await.unwrap();
+        assert!(sent.notices > 0, "{backend:?}: {sent:?}");
+        assert_eq!(
+            s.send_campaign_notices(&planner()).await.unwrap().notices,
+            0,
+            "{backend:?}: notices are sent once"
+        );
+        let told: Vec<_> = store::campaign::jobs(s.store(), id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|j| j.status == "notified")
+            .collect();
+        assert_eq!(told.len() as u64, sent.notices, "{backend:?}");
+        for j in &told {
+            let day = domain::time::parse_date(j.planned_on.as_deref().unwrap()).unwrap();
+            assert!(
+                domain::campaign::notice_due(day, 5) >= s.today(),
+                "{backend:?}: a notice less than 5 working days ahead"
+            );
+        }
+        let eve = domain::time::parse_date(told[0].planned_on.as_deref().unwrap())
+            .unwrap()
+            .yesterday()
+            .unwrap();
+        let eve_clock = s.with_clock(Arc::new(services::FixedClock::new(domain::time::at_civil(
+            eve,
+            jiff::civil::time(8, 0, 0, 0),
+            &domain::time::stockholm(),
+        ))));
+        if domain::calendar::is_working_day(eve) {
+            let r = eve_clock.send_campaign_notices(&planner()).await.unwrap();
+            assert!(r.reminders > 0, "{backend:?}: {r:?}");
+        }
+        // Back to the test's own plan: undo the notices so the rest of the scenario marks its own.
+        let told: Vec<_> = store::campaign::jobs(s.store(), id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|j| j.status == "notified")
+            .collect();
+        let mut tx = s.store().begin().await.unwrap();
+        for j in &told {
+            store::campaign::set_classes(
+                &mut tx,
+                &[store::campaign::JobClassRow {
+                    id: j.id,
+                    tier: j.tier,
+                    plannability: "plannable",
+                    needs_booking: j.needs_booking,
+                    skill: None,
+                    service_min: j.service_min,
+                    review_on: None,
+                    unplan: true,
+                }],
+                s.now_micros(),
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        s.plan_campaign(&planner(), 2, PlanBudget::Iterations(2_000), 1)
+            .await
+            .unwrap();
+        let jobs = store::campaign::jobs(s.store(), id).await.unwrap();
+        let planned: Vec<_> = jobs.iter().filter(|j| j.status == "planned").collect();
+
         // Notices go out for the tier-1 jobs planned; they are fixed from now on.
         let notified: Vec<i64> = planned
             .iter()
