@@ -350,21 +350,15 @@ impl Services {
         Ok(())
     }
 
-    /// Plans the open campaign over `weeks` weeks of working days from the first day a notice
-    /// sent today allows. Notified and booked jobs are fixed to their crew and day (a booked
-    /// window is kept); deferred and paused jobs are left out.
-    pub async fn plan_campaign(
+    /// The planning problem of the open campaign over `weeks` weeks: plannable jobs (those
+    /// waiting for a booking only when `include` names them), fixed jobs pinned, crews with
+    /// their working days. Also returns the jobs as stored.
+    async fn campaign_problem(
         &self,
-        actor: &Actor,
+        campaign: &store::campaign::CampaignRow,
         weeks: u32,
-        budget: PlanBudget,
-        seed: u64,
-    ) -> Result<PlanReport> {
-        Self::may_plan(actor)?;
-        let started = Instant::now();
-        let Some(campaign) = store::campaign::open_campaign(self.store()).await? else {
-            return Err(ServiceError::NotFound);
-        };
+        include: Option<i64>,
+    ) -> Result<(planner::model::Problem, Vec<store::campaign::JobRow>)> {
         let policy = self.campaign_policy().await?;
         let today = self.today();
         let starts_on = domain::time::parse_date(&campaign.starts_on).unwrap_or(today);
@@ -428,8 +422,8 @@ impl Services {
                 }
                 _ => None,
             };
-            // A job that must be booked waits for its booking.
-            if j.needs_booking && window.is_none() {
+            // A job that must be booked waits for its booking (unless it is the one asked about).
+            if j.needs_booking && window.is_none() && include != Some(j.id) {
                 continue;
             }
             jobs_p.push(planner::model::Job {
@@ -459,6 +453,25 @@ impl Services {
             crews: crews_p,
             travel: planner::model::Travel::default(),
         };
+        Ok((problem, jobs))
+    }
+
+    /// Plans the open campaign over `weeks` weeks of working days from the first day a notice
+    /// sent today allows. Notified and booked jobs are fixed to their crew and day (a booked
+    /// window is kept); deferred and paused jobs are left out.
+    pub async fn plan_campaign(
+        &self,
+        actor: &Actor,
+        weeks: u32,
+        budget: PlanBudget,
+        seed: u64,
+    ) -> Result<PlanReport> {
+        Self::may_plan(actor)?;
+        let started = Instant::now();
+        let Some(campaign) = store::campaign::open_campaign(self.store()).await? else {
+            return Err(ServiceError::NotFound);
+        };
+        let (problem, _) = self.campaign_problem(&campaign, weeks, None).await?;
         let considered = problem.jobs.len();
         let plan = tokio::task::spawn_blocking(move || {
             let clock = move || started.elapsed();
@@ -922,6 +935,8 @@ pub struct NoticeReport {
     pub notices: u64,
     /// Reminders for tomorrow's visits, with the arrival window.
     pub reminders: u64,
+    /// Invitations to book a window, with a link that works without login.
+    pub invitations: u64,
 }
 
 /// How many working days past the earliest allowed day notices go out: a job planned further
@@ -964,9 +979,45 @@ impl Services {
             &["notified", "booked"],
         )
         .await?;
+        let invite = store::campaign::invite_candidates(self.store()).await?;
+        let mut links = Vec::with_capacity(invite.len());
+        for j in &invite {
+            links.push(self.meter_link(j.id).await?);
+        }
         let now = self.now_micros();
         let mut report = NoticeReport::default();
         let mut tx = self.store().begin().await?;
+        for (j, link) in invite.iter().zip(&links) {
+            let (subject, body) = if j.language == "en" {
+                (
+                    "Book a time for your new electricity meter".to_owned(),
+                    format!(
+                        "Hello {},\n\nThe electricity meter at {} is indoors, so our technician needs to come in. Choose a time that suits you:\n{link}\n\nThe link works without logging in. If someone in the household belongs to a risk group, you can ask for no home visits on My pages instead.",
+                        j.name, j.street
+                    ),
+                )
+            } else {
+                (
+                    "Boka tid för din nya elmätare".to_owned(),
+                    format!(
+                        "Hej {},\n\nElmätaren på {} sitter inomhus, så vår tekniker behöver komma in. Välj en tid som passar dig:\n{link}\n\nLänken fungerar utan inloggning. Tillhör någon i hushållet en riskgrupp kan du i stället be om inga hembesök på Mina sidor.",
+                        j.name, j.street
+                    ),
+                )
+            };
+            if self
+                .queue_job_message(
+                    &mut tx,
+                    j,
+                    subject,
+                    body,
+                    format!("campaign:{}:invite", j.id),
+                )
+                .await?
+            {
+                report.invitations += 1;
+            }
+        }
         let mut notified = Vec::new();
         for j in &due {
             let en = j.language == "en";
@@ -1065,7 +1116,10 @@ impl Services {
                 object_kind: "campaign",
                 object_id: "open",
                 outcome: Outcome::Success,
-                detail: &format!("{} notices, {} reminders", report.notices, report.reminders),
+                detail: &format!(
+                    "{} notices, {} reminders, {} invitations",
+                    report.notices, report.reminders, report.invitations
+                ),
             },
         )
         .await?;
@@ -1116,5 +1170,272 @@ impl Services {
             )
             .await?
             .is_some())
+    }
+}
+
+/// A window a customer may book for an indoor visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndoorWindow {
+    pub date: Date,
+    pub start_min: i32,
+    pub end_min: i32,
+    pub crew_id: i64,
+}
+
+/// One indoor job as its customer sees it on the booking page.
+#[derive(Debug, Clone)]
+pub struct IndoorJob {
+    pub job_id: i64,
+    pub street: String,
+    pub status: String,
+    pub booked: Option<IndoorWindow>,
+    pub windows: Vec<IndoorWindow>,
+}
+
+/// How a booking is made: by the customer signed in, through the link in the invitation
+/// (no login), or by an agent for a caller.
+#[derive(Debug, Clone, Copy)]
+pub enum Booker<'a> {
+    Actor(&'a Actor),
+    Link,
+}
+
+impl Services {
+    /// The signed link of a job's invitation to book (no login needed).
+    pub async fn meter_link(&self, job: i64) -> Result<String> {
+        Ok(format!(
+            "{}/matarbyte/{}",
+            self.public_url(),
+            self.link_token("meter", job).await?
+        ))
+    }
+
+    /// The job a link stands for, if genuine.
+    pub async fn meter_link_job(&self, token: &str) -> Result<Option<i64>> {
+        self.link_id("meter", token).await
+    }
+
+    async fn job_of_booker(&self, booker: Booker<'_>, job: i64) -> Result<store::campaign::JobRow> {
+        let Some(campaign) = store::campaign::open_campaign(self.store()).await? else {
+            return Err(ServiceError::NotFound);
+        };
+        let row = store::campaign::jobs(self.store(), campaign.id)
+            .await?
+            .into_iter()
+            .find(|j| j.id == job)
+            .ok_or(ServiceError::NotFound)?;
+        match booker {
+            Booker::Link => {}
+            Booker::Actor(a) => match a.role {
+                Some(Role::Customer) if a.customer_id == Some(row.customer_id) => {}
+                Some(Role::Agent | Role::Planner | Role::Admin) => {}
+                _ => return Err(ServiceError::NotFound),
+            },
+        }
+        Ok(row)
+    }
+
+    /// The customer's indoor jobs that take a booking, with the windows on offer.
+    pub async fn my_indoor_jobs(&self, actor: &Actor) -> Result<Vec<IndoorJob>> {
+        let customer = match (actor.role, actor.customer_id) {
+            (Some(Role::Customer), Some(c)) => c,
+            _ => return Err(ServiceError::Forbidden),
+        };
+        let Some(campaign) = store::campaign::open_campaign(self.store()).await? else {
+            return Ok(Vec::new());
+        };
+        let mine: Vec<i64> = store::campaign::jobs(self.store(), campaign.id)
+            .await?
+            .into_iter()
+            .filter(|j| {
+                j.customer_id == customer && j.needs_booking && j.plannability == "plannable"
+            })
+            .map(|j| j.id)
+            .collect();
+        let mut out = Vec::new();
+        for id in mine {
+            out.push(self.indoor_job(Booker::Actor(actor), id).await?);
+        }
+        Ok(out)
+    }
+
+    /// One indoor job with the windows a crew already working nearby can absorb (computed from
+    /// the plan, not a fixed grid).
+    pub async fn indoor_job(&self, booker: Booker<'_>, job: i64) -> Result<IndoorJob> {
+        let row = self.job_of_booker(booker, job).await?;
+        let booked = match (
+            &row.window_on,
+            row.window_start_min,
+            row.window_end_min,
+            row.crew_id,
+        ) {
+            (Some(d), Some(a), Some(b), Some(c)) => {
+                domain::time::parse_date(d).ok().map(|date| IndoorWindow {
+                    date,
+                    start_min: a as i32,
+                    end_min: b as i32,
+                    crew_id: c,
+                })
+            }
+            _ => None,
+        };
+        let windows = if matches!(row.status.as_str(), "done" | "failed")
+            || row.plannability != "plannable"
+        {
+            Vec::new()
+        } else {
+            self.offers_for(job).await?
+        };
+        Ok(IndoorJob {
+            job_id: job,
+            street: row.street,
+            status: row.status,
+            booked,
+            windows,
+        })
+    }
+
+    async fn offers_for(&self, job: i64) -> Result<Vec<IndoorWindow>> {
+        let Some(campaign) = store::campaign::open_campaign(self.store()).await? else {
+            return Ok(Vec::new());
+        };
+        let (problem, jobs) = self.campaign_problem(&campaign, 3, Some(job)).await?;
+        // The plan as it stands, read back from the jobs.
+        let mut routes: std::collections::BTreeMap<(i64, String), Vec<&store::campaign::JobRow>> =
+            std::collections::BTreeMap::new();
+        for j in &jobs {
+            if let (Some(c), Some(d)) = (j.crew_id, &j.planned_on)
+                && j.id != job
+                && !matches!(j.status.as_str(), "done" | "failed")
+            {
+                routes.entry((c, d.clone())).or_default().push(j);
+            }
+        }
+        let plan = planner::model::Plan {
+            routes: routes
+                .into_iter()
+                .filter_map(|((crew, day), mut stops)| {
+                    stops.sort_by_key(|j| j.seq);
+                    Some(planner::model::Route {
+                        crew: crew.to_string(),
+                        date: planner_date(domain::time::parse_date(&day).ok()?),
+                        stops: stops
+                            .iter()
+                            .map(|j| {
+                                let a = j.arrive_min.unwrap_or(0) as i32;
+                                planner::model::Stop {
+                                    job: j.id.to_string(),
+                                    arrive_min: a,
+                                    depart_min: a + j.service_min as i32,
+                                }
+                            })
+                            .collect(),
+                        travel_s: 0,
+                        travel_m: 0,
+                    })
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let policy = self.campaign_policy().await?;
+        let from = rules::first_visit_day(self.today(), policy.notice_working_days);
+        let offers = planner::window_offers(
+            &problem,
+            &plan,
+            &job.to_string(),
+            planner_date(from),
+            // Three weeks of working days: the plan fills the first days; later ones have room.
+            &planner::OfferOptions {
+                days: 15,
+                ..Default::default()
+            },
+        );
+        let mut out: Vec<IndoorWindow> = offers
+            .into_iter()
+            .filter_map(|o| {
+                Some(IndoorWindow {
+                    date: domain::time::parse_date(&o.date.to_string()).ok()?,
+                    start_min: o.start_min,
+                    end_min: o.end_min,
+                    crew_id: o.crew.parse().ok()?,
+                })
+            })
+            .collect();
+        out.sort_by_key(|w| (w.date, w.start_min));
+        Ok(out)
+    }
+
+    /// Books (or rebooks) an indoor window: it must be one on offer now. The job is fixed to
+    /// that crew, day and window, and a re-plan is queued to fit it into the route.
+    pub async fn book_indoor_window(
+        &self,
+        booker: Booker<'_>,
+        job: i64,
+        date: Date,
+        start_min: i32,
+    ) -> Result<IndoorWindow> {
+        let row = self.job_of_booker(booker, job).await?;
+        if !row.needs_booking && row.tier != 2 {
+            return Err(ServiceError::Conflict("this visit needs no booking".into()));
+        }
+        let offers = self.offers_for(job).await?;
+        let Some(w) = offers
+            .into_iter()
+            .find(|w| w.date == date && w.start_min == start_min)
+        else {
+            return Err(ServiceError::Conflict(
+                "that window is no longer free; choose another".into(),
+            ));
+        };
+        let now = self.now_micros();
+        let actor = match booker {
+            Booker::Actor(a) => a.clone(),
+            Booker::Link => Actor {
+                name: "kund via länk".into(),
+                ..Actor::system()
+            },
+        };
+        let mut tx = self.store().begin().await?;
+        if store::campaign::book_window(
+            &mut tx,
+            job,
+            w.crew_id,
+            &w.date.to_string(),
+            i64::from(w.start_min),
+            i64::from(w.end_min),
+            now,
+        )
+        .await?
+            == 0
+        {
+            return Err(ServiceError::Conflict(
+                "the visit can no longer be booked".into(),
+            ));
+        }
+        store::jobs::enqueue(
+            &mut tx,
+            REPLAN_JOB,
+            "{}",
+            now,
+            3,
+            Some(&format!("{REPLAN_JOB}:booking:{job}:{now}")),
+            now,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            self,
+            &actor,
+            &Event {
+                action: "meter_visit_booked",
+                object_kind: "campaign_job",
+                object_id: &job.to_string(),
+                outcome: Outcome::Success,
+                detail: &format!("{} {}", w.date, hhmm(i64::from(w.start_min))),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(w)
     }
 }

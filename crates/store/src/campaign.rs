@@ -529,3 +529,49 @@ pub async fn notice_candidates(
     .fetch_all(pool)
     .await?))
 }
+
+/// Books a window for a job still to be done: fixed to the crew and day, arrival at the start
+/// of the window until the next plan fits it into the route.
+pub async fn book_window(
+    tx: &mut Tx,
+    job: i64,
+    crew: i64,
+    day: &str,
+    start_min: i64,
+    end_min: i64,
+    now: i64,
+) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
+        "UPDATE campaign_jobs SET status = 'booked', crew_id = $1, planned_on = $2, window_on = $2, \
+         window_start_min = $3, window_end_min = $4, arrive_min = $3, updated_at = $5 \
+         WHERE id = $6 AND plannability = 'plannable' AND status IN ('open', 'planned', 'notified', 'booked')"
+    )
+    .bind(crew)
+    .bind(day)
+    .bind(start_min)
+    .bind(end_min)
+    .bind(now)
+    .bind(job)
+    .execute(conn)
+    .await?
+    .rows_affected()
+    }))
+}
+
+/// Indoor jobs of the open campaign that wait for their customer's booking.
+pub async fn invite_candidates(store: &Store) -> Result<Vec<NoticeRow>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, NoticeRow>(
+        "SELECT j.id, j.status, j.tier, '' AS planned_on, j.arrive_min, j.window_start_min, j.window_end_min, \
+                c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
+                m.street, m.postal_code, m.city, m.anlaggnings_id \
+         FROM campaign_jobs j JOIN campaigns k ON k.id = j.campaign_id \
+         JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
+         WHERE k.status = 'open' AND j.plannability = 'plannable' AND j.needs_booking \
+           AND j.window_on IS NULL AND j.status = 'open' ORDER BY j.id"
+    )
+    .fetch_all(pool)
+    .await?
+    }))
+}

@@ -342,3 +342,26 @@ pub fn svg_bars(title: &str, rows: &[(String, f64)]) -> String {
     s.push_str("</svg>");
     s
 }
+
+/// One indoor job on the booking page.
+#[derive(Clone, Debug)]
+pub struct BookingJob {
+    pub job_id: i64,
+    pub street: String,
+    pub booked: Option<String>,
+    /// Where the form posts.
+    pub action: String,
+    /// (value `DATE|START`, label).
+    pub windows: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "meter_booking.html")]
+pub struct MeterBookingPage {
+    pub layout: Layout,
+    pub jobs: Vec<BookingJob>,
+    pub result: Option<String>,
+    pub errors: Vec<FieldError>,
+    /// Signed in (Mina sidor) or through the link.
+    pub portal: bool,
+}

@@ -622,3 +622,169 @@ pub async fn progress_csv(
     )
         .into_response())
 }
+
+// ---- booking an indoor window --------------------------------------------------------------------
+
+fn window_label(w: &services::campaign::IndoorWindow) -> String {
+    format!(
+        "{} {}–{}",
+        w.date,
+        hhmm(i64::from(w.start_min)),
+        hhmm(i64::from(w.end_min))
+    )
+}
+
+fn booking_job(j: &services::campaign::IndoorJob, action: String) -> BookingJob {
+    BookingJob {
+        job_id: j.job_id,
+        street: j.street.clone(),
+        booked: j.booked.as_ref().map(window_label),
+        action,
+        windows: j
+            .windows
+            .iter()
+            .map(|w| (format!("{}|{}", w.date, w.start_min), window_label(w)))
+            .collect(),
+    }
+}
+
+fn parse_window(raw: &str) -> Option<(jiff::civil::Date, i32)> {
+    let (d, m) = raw.split_once('|')?;
+    Some((domain::time::parse_date(d).ok()?, m.parse().ok()?))
+}
+
+async fn booking_page(
+    state: &AppState,
+    ctx: &Ctx,
+    jobs: Vec<BookingJob>,
+    result: Option<String>,
+    errors: Vec<FieldError>,
+    portal: bool,
+) -> PageResult {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::CONFLICT
+    };
+    let page = MeterBookingPage {
+        layout: ctx.layout(state, "booking-title").await,
+        jobs,
+        result,
+        errors,
+        portal,
+    };
+    render(status, &page)
+}
+
+async fn my_booking_jobs(
+    state: &AppState,
+    ctx: &Ctx,
+) -> Result<Vec<BookingJob>, crate::error::AppError> {
+    let actor = ctx.user()?.actor(&ctx.address);
+    Ok(state
+        .services
+        .my_indoor_jobs(&actor)
+        .await?
+        .iter()
+        .map(|j| booking_job(j, format!("/mina-sidor/matarbyte/{}/boka", j.job_id)))
+        .collect())
+}
+
+pub async fn my_booking(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let jobs = my_booking_jobs(&state, &ctx).await?;
+    booking_page(&state, &ctx, jobs, None, vec![], true).await
+}
+
+pub async fn my_booking_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let id = parse_id(&id)?;
+    let Some((date, start)) = parse_window(form.get("window")) else {
+        let jobs = my_booking_jobs(&state, &ctx).await?;
+        let e = field_error(&format!("window-{id}"), ctx.t("booking-choose"));
+        return booking_page(&state, &ctx, jobs, None, e, true).await;
+    };
+    let r = state
+        .services
+        .book_indoor_window(services::campaign::Booker::Actor(&actor), id, date, start)
+        .await;
+    let jobs = my_booking_jobs(&state, &ctx).await?;
+    match r {
+        Ok(w) => {
+            let msg = views::translate(ctx.lang, "booking-done", &[("window", window_label(&w))]);
+            booking_page(&state, &ctx, jobs, Some(msg), vec![], true).await
+        }
+        Err(ServiceError::Conflict(_)) => {
+            let e = field_error(&format!("window-{id}"), ctx.t("booking-taken"));
+            booking_page(&state, &ctx, jobs, None, e, true).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn link_job(state: &AppState, token: &str) -> Result<i64, crate::error::AppError> {
+    state
+        .services
+        .meter_link_job(token)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)
+}
+
+async fn link_booking_jobs(
+    state: &AppState,
+    token: &str,
+    job: i64,
+) -> Result<Vec<BookingJob>, crate::error::AppError> {
+    let j = state
+        .services
+        .indoor_job(services::campaign::Booker::Link, job)
+        .await?;
+    Ok(vec![booking_job(&j, format!("/matarbyte/{token}"))])
+}
+
+pub async fn link_booking(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> PageResult {
+    let job = link_job(&state, &token).await?;
+    let jobs = link_booking_jobs(&state, &token, job).await?;
+    booking_page(&state, &ctx, jobs, None, vec![], false).await
+}
+
+pub async fn link_booking_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let job = link_job(&state, &token).await?;
+    let r = match parse_window(form.get("window")) {
+        Some((date, start)) => state
+            .services
+            .book_indoor_window(services::campaign::Booker::Link, job, date, start)
+            .await
+            .map(Some),
+        None => Ok(None),
+    };
+    let jobs = link_booking_jobs(&state, &token, job).await?;
+    match r {
+        Ok(Some(w)) => {
+            let msg = views::translate(ctx.lang, "booking-done", &[("window", window_label(&w))]);
+            booking_page(&state, &ctx, jobs, Some(msg), vec![], false).await
+        }
+        Ok(None) => {
+            let e = field_error(&format!("window-{job}"), ctx.t("booking-choose"));
+            booking_page(&state, &ctx, jobs, None, e, false).await
+        }
+        Err(ServiceError::Conflict(_)) => {
+            let e = field_error(&format!("window-{job}"), ctx.t("booking-taken"));
+            booking_page(&state, &ctx, jobs, None, e, false).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -96,6 +96,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/mina-sidor/besok", "nav-visits"));
         v.push(("/mina-sidor/anstand", "nav-extension"));
         v.push(("/mina-sidor/meddelanden", "nav-messages"));
+        v.push(("/mina-sidor/matarbyte", "nav-meter-booking"));
         v.push(("/mina-sidor/hembesok", "nav-homevisit"));
         v.push(("/mina-sidor/arenden", "nav-my-cases"));
         v.push(("/mina-sidor/kontakt", "nav-contact"));

@@ -246,6 +246,30 @@ pub fn table() -> Vec<RouteSpec> {
             Access::Roles(TECHNICIANS),
             campaign::job_failed
         ),
+        route!(
+            get,
+            "/mina-sidor/matarbyte",
+            Access::Roles(CUSTOMER),
+            campaign::my_booking
+        ),
+        route!(
+            post,
+            "/mina-sidor/matarbyte/{id}/boka",
+            Access::Roles(CUSTOMER),
+            campaign::my_booking_submit
+        ),
+        route!(
+            get,
+            "/matarbyte/{token}",
+            Access::Public,
+            campaign::link_booking
+        ),
+        route!(
+            post,
+            "/matarbyte/{token}",
+            Access::Public,
+            campaign::link_booking_submit
+        ),
         route!(get, "/personal", Access::Roles(STAFF), pages::staff_home),
         route!(
             get,

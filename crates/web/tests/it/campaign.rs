@@ -255,3 +255,145 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
         );
     }
 }
+
+#[tokio::test]
+async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let s = &app.services;
+        let cm = services::Actor {
+            role: Some(domain::role::Role::ContinuityManager),
+            ..services::Actor::system()
+        };
+        s.set_policy(
+            &cm,
+            &domain::policy::PolicyBody::preset(
+                domain::policy::Capability::Campaign,
+                domain::policy::Preset::Pandemic,
+            ),
+            s.now(),
+            None,
+            "Pandemi",
+        )
+        .await
+        .unwrap();
+        let planner = services::Actor {
+            role: Some(domain::role::Role::Planner),
+            ..services::Actor::system()
+        };
+        s.open_campaign(&planner, "Mätarbyte", s.today())
+            .await
+            .unwrap();
+        for name in ["Lag 1", "Lag 2"] {
+            s.add_crew(
+                &planner,
+                &services::campaign::CrewForm {
+                    name: name.into(),
+                    supplier_id: None,
+                    skills: vec!["ct".into()],
+                    depot_lat_e6: 59_326_000,
+                    depot_lon_e6: 14_523_000,
+                    shift_start_min: 420,
+                    shift_end_min: 960,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        s.plan_campaign(
+            &planner,
+            2,
+            services::campaign::PlanBudget::Iterations(1_500),
+            1,
+        )
+        .await
+        .unwrap();
+        let sent = s.send_campaign_notices(&planner).await.unwrap();
+        assert!(sent.invitations > 0, "{backend:?}: {sent:?}");
+        // The invitation carries a link that works without login.
+        let msgs = store::outbox::list(s.store(), 10_000, 0).await.unwrap();
+        let anon = app.anonymous().await;
+        // Customers near where crews already work are offered windows; others hear "no free
+        // times" until a crew works nearby. Take the first invitation with a window on offer.
+        let mut found = None;
+        for m in msgs.iter().filter(|m| m.body_text.contains("/matarbyte/")) {
+            let link = m
+                .body_text
+                .split_whitespace()
+                .find(|w| w.contains("/matarbyte/"))
+                .unwrap();
+            let path = link[link.find("/matarbyte/").unwrap()..].to_owned();
+            let page = app.get(&path, Some(&anon)).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            if let Some(v) = page
+                .body
+                .split("name=\"window\" value=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+            {
+                found = Some((path, v.to_owned()));
+                break;
+            }
+            assert!(page.body.contains("Inga lediga tider"), "{}", page.body);
+        }
+        let (path, value) =
+            found.unwrap_or_else(|| panic!("{backend:?}: no invitation had a window"));
+        let path = path.as_str();
+        let r = app.post(path, Some(&anon), &[("window", &value)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Tiden är bokad"), "{}", r.body);
+        let job: i64 = s
+            .meter_link_job(&path["/matarbyte/".len()..])
+            .await
+            .unwrap()
+            .unwrap();
+        let campaign = store::campaign::open_campaign(s.store())
+            .await
+            .unwrap()
+            .unwrap();
+        let row = store::campaign::jobs(s.store(), campaign.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|j| j.id == job)
+            .unwrap();
+        assert_eq!(row.status, "booked");
+        assert_eq!(
+            row.window_on.as_deref(),
+            Some(value.split('|').next().unwrap())
+        );
+        assert!(row.crew_id.is_some(), "the booking fixes the job to a crew");
+        // A window not on offer is refused; a made-up link is not found.
+        let r = app
+            .post(path, Some(&anon), &[("window", "2020-01-01|480")])
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert_eq!(
+            app.get("/matarbyte/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Some(&anon))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        // Re-planning keeps the booked window.
+        s.plan_campaign(
+            &planner,
+            2,
+            services::campaign::PlanBudget::Iterations(1_500),
+            1,
+        )
+        .await
+        .unwrap();
+        let again = store::campaign::jobs(s.store(), campaign.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|j| j.id == job)
+            .unwrap();
+        assert_eq!(
+            (again.status.as_str(), &again.planned_on),
+            ("booked", &row.planned_on)
+        );
+    }
+}
