@@ -738,6 +738,15 @@ impl Services {
     /// for the failures of the same minute).
     pub async fn fail_job(&self, actor: &Actor, job: i64, reason: FailReason) -> Result<()> {
         let crew = self.crew_of(actor, None).await?;
+        // A booked visit that did not happen: the customer is offered a new window at once
+        // (the link is signed before the write transaction opens).
+        let rebook = match store::campaign::notice_row(self.store(), job).await? {
+            Some(j) if j.status == "booked" && reason.reopens() => {
+                let link = self.meter_link(job).await?;
+                Some((j, link))
+            }
+            _ => None,
+        };
         let now = self.now_micros();
         let mut tx = self.store().begin().await?;
         if store::campaign::record_failed(
@@ -765,6 +774,33 @@ impl Services {
             now,
         )
         .await?;
+        if let Some((j, link)) = &rebook {
+            let (subject, body) = if j.language == "en" {
+                (
+                    "We missed you: book a new time".to_owned(),
+                    format!(
+                        "Hello {},\n\nOur technician could not exchange the meter at {} today. Choose a new time here:\n{link}",
+                        j.name, j.street
+                    ),
+                )
+            } else {
+                (
+                    "Vi kom inte in: boka en ny tid".to_owned(),
+                    format!(
+                        "Hej {},\n\nVår tekniker kunde inte byta mätaren på {} i dag. Välj en ny tid här:\n{link}",
+                        j.name, j.street
+                    ),
+                )
+            };
+            self.queue_job_message(
+                &mut tx,
+                j,
+                subject,
+                body,
+                format!("campaign:{job}:rebook:{now}"),
+            )
+            .await?;
+        }
         audit::record(
             &mut tx,
             self,

@@ -575,3 +575,31 @@ pub async fn invite_candidates(store: &Store) -> Result<Vec<NoticeRow>> {
     .await?
     }))
 }
+
+/// One job with its customer's contact details (for a message about that job).
+pub async fn notice_row(store: &Store, job: i64) -> Result<Option<NoticeRow>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, NoticeRow>(
+        "SELECT j.id, j.status, j.tier, COALESCE(j.planned_on, '') AS planned_on, j.arrive_min, j.window_start_min, \
+                j.window_end_min, c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
+                m.street, m.postal_code, m.city, m.anlaggnings_id \
+         FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
+         WHERE j.id = $1"
+    )
+    .bind(job)
+    .fetch_optional(pool)
+    .await?
+    }))
+}
+
+/// Local suppliers of a trade, `(id, name)`, for subcontracted crews.
+pub async fn local_suppliers(store: &Store, trade: &str) -> Result<Vec<(i64, String)>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, name FROM suppliers WHERE is_local AND trades = $1 ORDER BY id",
+        )
+        .bind(trade)
+        .fetch_all(pool)
+        .await?
+    }))
+}

@@ -281,19 +281,50 @@ pub async fn notices(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     show(&state, &ctx, None, Some(msg), vec![]).await
 }
 
+/// After a policy change: classify every job again, then re-plan (notified and booked jobs stay
+/// where they are), and show the counts before and after.
 pub async fn classify(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let actor = ctx.user()?.actor(&ctx.address);
     let r = state.services.classify_campaign(&actor).await?;
-    let msg = views::translate(
-        ctx.lang,
-        "campaign-classified",
-        &[
-            ("released", r.released.to_string()),
-            ("deferred", r.newly_deferred.to_string()),
-            ("paused", r.newly_paused.to_string()),
-            ("unplanned", r.unplanned.to_string()),
-            ("kept", r.kept_fixed.to_string()),
-        ],
+    let p = state
+        .services
+        .plan_campaign(
+            &actor,
+            2,
+            PlanBudget::Time(std::time::Duration::from_secs(
+                state
+                    .services
+                    .settings()
+                    .plan_seconds
+                    .unwrap_or(PAGE_PLAN_SECONDS),
+            )),
+            1,
+        )
+        .await?;
+    let msg = format!(
+        "{} {}",
+        views::translate(
+            ctx.lang,
+            "campaign-classified",
+            &[
+                ("released", r.released.to_string()),
+                ("deferred", r.newly_deferred.to_string()),
+                ("paused", r.newly_paused.to_string()),
+                ("unplanned", r.unplanned.to_string()),
+                ("kept", r.kept_fixed.to_string()),
+            ],
+        ),
+        views::translate(
+            ctx.lang,
+            "campaign-planned-result",
+            &[
+                ("assigned", p.assigned.to_string()),
+                ("considered", p.jobs_considered.to_string()),
+                ("days", p.crew_days.to_string()),
+                ("km", format!("{:.0}", p.travel_km)),
+                ("seconds", format!("{:.1}", p.seconds)),
+            ],
+        )
     );
     show(&state, &ctx, None, Some(msg), vec![]).await
 }
