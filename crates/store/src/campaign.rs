@@ -109,11 +109,16 @@ const JOB_COLUMNS: &str = "j.id, j.meter_point_id, m.customer_id, m.street, m.pl
     m.lat_e6, m.lon_e6, j.tier, j.plannability, j.needs_booking, j.skill, j.service_min, j.status, j.crew_id, \
     j.planned_on, j.arrive_min, j.seq, j.pinned, j.window_on, j.window_start_min, j.window_end_min, j.review_on, j.done_at";
 
-pub async fn jobs(store: &Store, campaign: i64) -> Result<Vec<JobRow>> {
-    let sql = format!(
+/// Every job of a campaign with its meter point's facts, in id order.
+fn jobs_sql() -> String {
+    format!(
         "SELECT {JOB_COLUMNS} FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id \
          WHERE j.campaign_id = $1 ORDER BY j.id"
-    );
+    )
+}
+
+pub async fn jobs(store: &Store, campaign: i64) -> Result<Vec<JobRow>> {
+    let sql = jobs_sql();
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, JobRow>(
         sqlx::AssertSqlSafe(sql.clone())
     )
@@ -124,10 +129,7 @@ pub async fn jobs(store: &Store, campaign: i64) -> Result<Vec<JobRow>> {
 
 /// The same inside a write transaction (classification reads and writes in one).
 pub async fn jobs_in(tx: &mut Tx, campaign: i64) -> Result<Vec<JobRow>> {
-    let sql = format!(
-        "SELECT {JOB_COLUMNS} FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id \
-         WHERE j.campaign_id = $1 ORDER BY j.id"
-    );
+    let sql = jobs_sql();
     Ok(with_tx!(tx, |conn| sqlx::query_as::<_, JobRow>(
         sqlx::AssertSqlSafe(sql.clone())
     )
