@@ -1255,10 +1255,8 @@ impl Services {
         let Some(campaign) = store::campaign::open_campaign(self.store()).await? else {
             return Err(ServiceError::NotFound);
         };
-        let row = store::campaign::jobs(self.store(), campaign.id)
+        let row = store::campaign::job(self.store(), campaign.id, job)
             .await?
-            .into_iter()
-            .find(|j| j.id == job)
             .ok_or(ServiceError::NotFound)?;
         match booker {
             Booker::Link => {}

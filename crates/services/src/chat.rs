@@ -168,14 +168,15 @@ impl Services {
         Ok(self.hub().subscribe(self.store(), ch).await?)
     }
 
-    async fn after_commit(&self, notes: &[Note]) {
-        self.hub().announce(self.store(), notes).await;
-    }
-
-    async fn notify_in(&self, tx: &mut Tx, notes: &[Note]) -> Result<()> {
+    /// Commits a chat change and tells every socket about it: on PostgreSQL the notifications
+    /// are sent in the transaction (delivered on commit); on SQLite they are published in
+    /// process once the commit has succeeded.
+    async fn commit_announcing(&self, mut tx: Tx, notes: &[Note]) -> Result<()> {
         for n in notes {
-            store::chat::notify(tx, &n.payload()).await?;
+            store::chat::notify(&mut tx, &n.payload()).await?;
         }
+        tx.commit().await?;
+        self.hub().announce(self.store(), notes).await;
         Ok(())
     }
 
@@ -233,9 +234,7 @@ impl Services {
                     },
                     Note::Queue,
                 ];
-                self.notify_in(&mut tx, &notes).await?;
-                tx.commit().await?;
-                self.after_commit(&notes).await;
+                self.commit_announcing(tx, &notes).await?;
                 Ok(Started::Queued { chat_id: id })
             }
             why => {
@@ -370,9 +369,7 @@ impl Services {
             chat: chat.id,
             message: m,
         }];
-        self.notify_in(&mut tx, &notes).await?;
-        tx.commit().await?;
-        self.after_commit(&notes).await;
+        self.commit_announcing(tx, &notes).await?;
         Ok(m)
     }
 
@@ -402,9 +399,7 @@ impl Services {
                 },
             );
         }
-        self.notify_in(&mut tx, &notes).await?;
-        tx.commit().await?;
-        self.after_commit(&notes).await;
+        self.commit_announcing(tx, &notes).await?;
         Ok(())
     }
 
@@ -434,9 +429,7 @@ impl Services {
         )
         .await?;
         let notes = [Note::Queue];
-        self.notify_in(&mut tx, &notes).await?;
-        tx.commit().await?;
-        self.after_commit(&notes).await;
+        self.commit_announcing(tx, &notes).await?;
         Ok(())
     }
 
@@ -533,9 +526,7 @@ impl Services {
             Note::Changed(id),
             Note::Queue,
         ];
-        self.notify_in(&mut tx, &notes).await?;
-        tx.commit().await?;
-        self.after_commit(&notes).await;
+        self.commit_announcing(tx, &notes).await?;
         Ok(Some(id))
     }
 
@@ -589,9 +580,7 @@ impl Services {
             chat: chat_id,
             message: m,
         }];
-        self.notify_in(&mut tx, &notes).await?;
-        tx.commit().await?;
-        self.after_commit(&notes).await;
+        self.commit_announcing(tx, &notes).await?;
         Ok(m)
     }
 
@@ -664,9 +653,7 @@ impl Services {
             Note::Changed(chat_id),
             Note::Queue,
         ];
-        self.notify_in(&mut tx, &notes).await?;
-        tx.commit().await?;
-        self.after_commit(&notes).await;
+        self.commit_announcing(tx, &notes).await?;
         Ok(())
     }
 
@@ -754,9 +741,7 @@ impl Services {
             Note::Changed(chat_id),
             Note::Queue,
         ];
-        self.notify_in(&mut tx, &notes).await?;
-        tx.commit().await?;
-        self.after_commit(&notes).await;
+        self.commit_announcing(tx, &notes).await?;
         Ok(case_id)
     }
 

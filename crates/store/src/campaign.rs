@@ -127,6 +127,21 @@ pub async fn jobs(store: &Store, campaign: i64) -> Result<Vec<JobRow>> {
     .await?))
 }
 
+/// One job of a campaign, if it is that campaign's.
+pub async fn job(store: &Store, campaign: i64, id: i64) -> Result<Option<JobRow>> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id \
+         WHERE j.campaign_id = $1 AND j.id = $2"
+    );
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, JobRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(campaign)
+    .bind(id)
+    .fetch_optional(pool)
+    .await?))
+}
+
 /// The same inside a write transaction (classification reads and writes in one).
 pub async fn jobs_in(tx: &mut Tx, campaign: i64) -> Result<Vec<JobRow>> {
     let sql = jobs_sql();
