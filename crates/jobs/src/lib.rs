@@ -31,7 +31,7 @@ pub enum JobKind {
     /// Credit: the nightly run of reminders, the debt-collection list and late-payment
     /// interest (once per civil day).
     Dunning,
-    /// Campaign: re-plan after a failed visit (queued by the technician's report).
+    /// Campaign: classify and re-plan after a failed visit, a booking or a policy change.
     CampaignReplan,
     /// Campaign: today's interruption notices and tomorrow's reminders (once per civil day).
     CampaignNotices,
@@ -152,6 +152,11 @@ async fn execute(
             Ok(())
         }
         JobKind::CampaignReplan => {
+            // Classify first: the run may follow a policy that just started or ended.
+            match services.classify_campaign(&services::Actor::system()).await {
+                Ok(_) | Err(services::ServiceError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
             let r = services
                 .plan_campaign(
                     &services::Actor::system(),

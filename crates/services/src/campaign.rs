@@ -156,6 +156,8 @@ impl Services {
             ..Default::default()
         };
         let mut changes = Vec::new();
+        // Customers told of a day that no longer holds, and why it does not.
+        let mut told: Vec<(i64, Plannability)> = Vec::new();
         for j in &jobs {
             let facts = MeterFacts {
                 placement: j
@@ -192,6 +194,9 @@ impl Services {
             }
             if held && placed && !open_state {
                 report.unplanned += 1;
+                if matches!(j.status.as_str(), "notified" | "booked") {
+                    told.push((j.id, c.plannability));
+                }
             } else if matches!(j.status.as_str(), "notified" | "booked") {
                 report.kept_fixed += 1;
             }
@@ -219,7 +224,20 @@ impl Services {
                 changes.push(row);
             }
         }
+        let ids: Vec<i64> = told.iter().map(|(id, _)| *id).collect();
+        let to_tell = store::campaign::notice_rows_in(&mut tx, &ids).await?;
         store::campaign::set_classes(&mut tx, &changes, now).await?;
+        for (j, (_, why)) in to_tell.iter().zip(&told) {
+            let (subject, body) = postponed_message(j, *why);
+            self.queue_job_message(
+                &mut tx,
+                j,
+                subject,
+                body,
+                format!("campaign:{}:postponed:{}", j.id, j.planned_on),
+            )
+            .await?;
+        }
         audit::record(
             &mut tx,
             self,
@@ -276,6 +294,17 @@ impl Services {
             return Err(ServiceError::invalid(
                 "skills",
                 "Skriv behörigheter med bokstäver och siffror, till exempel ct.",
+            ));
+        }
+        if let Some(supplier) = form.supplier_id
+            && !store::campaign::local_suppliers(self.store(), SUBCONTRACT_TRADE)
+                .await?
+                .iter()
+                .any(|(id, _)| *id == supplier)
+        {
+            return Err(ServiceError::invalid(
+                "supplier",
+                "Välj en lokal elentreprenör ur leverantörsregistret.",
             ));
         }
         let now = self.now_micros();
@@ -343,6 +372,38 @@ impl Services {
                 object_id: &crew.to_string(),
                 outcome: Outcome::Success,
                 detail: &format!("{day} {reason}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Pins a planned job to its crew and day, so that re-plans keep it there, or unpins it.
+    /// Only a job placed on a day can be pinned.
+    pub async fn pin_job(&self, actor: &Actor, job: i64, pinned: bool) -> Result<()> {
+        Self::may_plan(actor)?;
+        let now = self.now_micros();
+        let mut tx = self.store().begin().await?;
+        if store::campaign::set_pinned(&mut tx, job, pinned, now).await? == 0 {
+            return Err(ServiceError::Conflict(
+                "only a job planned on a day can be pinned".into(),
+            ));
+        }
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            &Event {
+                action: if pinned {
+                    "campaign_job_pinned"
+                } else {
+                    "campaign_job_unpinned"
+                },
+                object_kind: "campaign_job",
+                object_id: &job.to_string(),
+                outcome: Outcome::Success,
+                detail: "",
             },
         )
         .await?;
@@ -530,12 +591,122 @@ impl Services {
     }
 }
 
+/// A planning run started from the planner's page: it runs in the background so the page can
+/// show its progress, one at a time per server.
+#[derive(Debug, Clone)]
+pub struct PlanRun {
+    pub id: u64,
+    pub started_by: String,
+    started: Instant,
+    pub budget: Duration,
+    /// The classification that ran first, when the run follows a policy change.
+    pub classified: Option<ClassifyReport>,
+    /// `None` while running; the report, or what went wrong.
+    pub outcome: Option<std::result::Result<PlanReport, String>>,
+}
+
+impl PlanRun {
+    pub fn running(&self) -> bool {
+        self.outcome.is_none()
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// How far the run is, 0–100: the engine searches for its whole budget, so the time used
+    /// is the progress; 99 until the plan is stored.
+    pub fn percent(&self) -> u8 {
+        if !self.running() {
+            return 100;
+        }
+        let b = self.budget.as_secs_f64().max(0.001);
+        ((self.elapsed().as_secs_f64() / b * 100.0) as u8).min(99)
+    }
+}
+
+impl Services {
+    /// Starts planning the open campaign in the background (see [`Services::plan_campaign`]);
+    /// the run is read back with [`Services::plan_run`]. A run already going is a conflict.
+    pub fn start_plan(
+        &self,
+        actor: &Actor,
+        weeks: u32,
+        budget: Duration,
+        classified: Option<ClassifyReport>,
+    ) -> Result<u64> {
+        Self::may_plan(actor)?;
+        let id = {
+            let mut slot = self
+                .plan_run_slot()
+                .lock()
+                .map_err(|_| ServiceError::Internal("plan run lock poisoned".into()))?;
+            if slot.as_ref().is_some_and(PlanRun::running) {
+                return Err(ServiceError::Conflict("a plan is already running".into()));
+            }
+            let id = slot.as_ref().map_or(1, |r| r.id + 1);
+            *slot = Some(PlanRun {
+                id,
+                started_by: actor.name.clone(),
+                started: Instant::now(),
+                budget,
+                classified,
+                outcome: None,
+            });
+            id
+        };
+        let services = self.clone();
+        let actor = actor.clone();
+        tokio::spawn(async move {
+            let s = services.clone();
+            let run = tokio::spawn(async move {
+                s.plan_campaign(&actor, weeks, PlanBudget::Time(budget), 1)
+                    .await
+            })
+            .await;
+            let outcome = match run {
+                Ok(Ok(r)) => Ok(r),
+                Ok(Err(ServiceError::NotFound)) => Err("no open campaign".to_owned()),
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "planning run failed");
+                    Err(e.to_string())
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "planning run panicked");
+                    Err("the planner stopped unexpectedly".to_owned())
+                }
+            };
+            if let Ok(mut slot) = services.plan_run_slot().lock()
+                && let Some(r) = slot.as_mut().filter(|r| r.id == id)
+            {
+                r.outcome = Some(outcome);
+            }
+        });
+        Ok(id)
+    }
+
+    /// The planning run going on, or the last one finished, on this server.
+    pub fn plan_run(&self, actor: &Actor) -> Result<Option<PlanRun>> {
+        Self::may_plan(actor)?;
+        Ok(self
+            .plan_run_slot()
+            .lock()
+            .map_err(|_| ServiceError::Internal("plan run lock poisoned".into()))?
+            .clone())
+    }
+}
+
+/// The trade of the local suppliers whose crews may take meter exchanges.
+pub const SUBCONTRACT_TRADE: &str = "electrical";
+
 /// What the planner's page shows.
 #[derive(Debug, Clone)]
 pub struct CampaignOverview {
     pub campaign: Option<store::campaign::CampaignRow>,
     pub jobs: Vec<store::campaign::JobRow>,
     pub crews: Vec<store::campaign::CrewRow>,
+    /// Local electrical suppliers, `(id, name)`, that a subcontracted crew may come from.
+    pub suppliers: Vec<(i64, String)>,
 }
 
 impl Services {
@@ -550,7 +721,47 @@ impl Services {
             campaign,
             jobs,
             crews: store::campaign::crews(self.store()).await?,
+            suppliers: store::campaign::local_suppliers(self.store(), SUBCONTRACT_TRADE).await?,
         })
+    }
+
+    /// The centre of the town's meter points, `(lat, lon)` in millionths of a degree: where a
+    /// new crew's depot goes until depots are edited.
+    pub async fn meter_points_centre(&self) -> Result<Option<(i64, i64)>> {
+        Ok(store::campaign::meter_points_centre(self.store()).await?)
+    }
+}
+
+/// The message to a customer whose notified or booked visit no longer holds: deferred at the
+/// household's own request, or paused by the policy in force.
+fn postponed_message(j: &store::campaign::NoticeRow, why: Plannability) -> (String, String) {
+    let at_request = why == Plannability::DeferredAtRequest;
+    if j.language == "en" {
+        let reason = if at_request {
+            "As you asked, we will not come into your home for now. We will be in touch before we come; you can withdraw the request on My pages at any time."
+        } else {
+            "Because of the restrictions in force, we cannot come into homes for now. We will be in touch with a new time when we can."
+        };
+        (
+            "Your meter exchange is postponed".to_owned(),
+            format!(
+                "Hello {},\n\nThe exchange of the electricity meter at {} planned for {} is postponed. {reason}",
+                j.name, j.street, j.planned_on
+            ),
+        )
+    } else {
+        let reason = if at_request {
+            "Som du bett om kommer vi inte hem till dig tills vidare. Vi hör av oss innan vi kommer; du kan när som helst återkalla begäran på Mina sidor."
+        } else {
+            "På grund av de restriktioner som gäller nu kan vi inte gå in i bostäder. Vi hör av oss med en ny tid när vi kan komma."
+        };
+        (
+            "Ditt mätarbyte skjuts upp".to_owned(),
+            format!(
+                "Hej {},\n\nBytet av elmätaren på {} som var planerat till {} skjuts upp. {reason}",
+                j.name, j.street, j.planned_on
+            ),
+        )
     }
 }
 
@@ -1020,23 +1231,39 @@ impl Services {
         for j in &invite {
             links.push(self.meter_link(j.id).await?);
         }
+        // An indoor visit's notice carries the link to choose another time.
+        let mut rebook_links = HashMap::new();
+        for j in due.iter().filter(|j| j.tier == 2) {
+            rebook_links.insert(j.id, self.meter_link(j.id).await?);
+        }
         let now = self.now_micros();
         let mut report = NoticeReport::default();
         let mut tx = self.store().begin().await?;
         for (j, link) in invite.iter().zip(&links) {
+            let required = j.needs_booking;
             let (subject, body) = if j.language == "en" {
+                let otherwise = if required {
+                    "We only come at a time you have booked."
+                } else {
+                    "If you do not choose, we will propose a time and send you a notice in good time."
+                };
                 (
                     "Book a time for your new electricity meter".to_owned(),
                     format!(
-                        "Hello {},\n\nThe electricity meter at {} is indoors, so our technician needs to come in. Choose a time that suits you:\n{link}\n\nThe link works without logging in. If someone in the household belongs to a risk group, you can ask for no home visits on My pages instead.",
+                        "Hello {},\n\nThe electricity meter at {} is indoors, so our technician needs to come in. Choose a time that suits you:\n{link}\n\nThe link works without logging in. {otherwise} If someone in the household belongs to a risk group, you can ask for no home visits on My pages instead.",
                         j.name, j.street
                     ),
                 )
             } else {
+                let otherwise = if required {
+                    "Vi kommer bara på en tid du har bokat."
+                } else {
+                    "Väljer du ingen tid föreslår vi en och skickar en avisering i god tid."
+                };
                 (
                     "Boka tid för din nya elmätare".to_owned(),
                     format!(
-                        "Hej {},\n\nElmätaren på {} sitter inomhus, så vår tekniker behöver komma in. Välj en tid som passar dig:\n{link}\n\nLänken fungerar utan inloggning. Tillhör någon i hushållet en riskgrupp kan du i stället be om inga hembesök på Mina sidor.",
+                        "Hej {},\n\nElmätaren på {} sitter inomhus, så vår tekniker behöver komma in. Välj en tid som passar dig:\n{link}\n\nLänken fungerar utan inloggning. {otherwise} Tillhör någon i hushållet en riskgrupp kan du i stället be om inga hembesök på Mina sidor.",
                         j.name, j.street
                     ),
                 )
@@ -1057,7 +1284,14 @@ impl Services {
         let mut notified = Vec::new();
         for j in &due {
             let en = j.language == "en";
-            let (subject, body) = if en {
+            let rebook = rebook_links.get(&j.id).map(|link| {
+                if en {
+                    format!("\n\nThe meter is indoors, so someone needs to let our technician in. If the time does not suit you, choose another one here (no login needed):\n{link}")
+                } else {
+                    format!("\n\nMätaren sitter inomhus, så någon behöver släppa in vår tekniker. Passar inte tiden kan du välja en annan här (ingen inloggning behövs):\n{link}")
+                }
+            });
+            let (subject, mut body) = if en {
                 (
                     "We are exchanging your electricity meter".to_owned(),
                     format!(
@@ -1086,6 +1320,9 @@ impl Services {
                     ),
                 )
             };
+            if let Some(r) = rebook {
+                body.push_str(&r);
+            }
             if self
                 .queue_job_message(
                     &mut tx,
@@ -1209,6 +1446,9 @@ impl Services {
     }
 }
 
+/// How many times a booking recomputes its offers when other bookings keep coming first.
+const BOOKING_ATTEMPTS: usize = 3;
+
 /// A window a customer may book for an indoor visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndoorWindow {
@@ -1282,7 +1522,9 @@ impl Services {
             .await?
             .into_iter()
             .filter(|j| {
-                j.customer_id == customer && j.needs_booking && j.plannability == "plannable"
+                j.customer_id == customer
+                    && (j.needs_booking || j.tier == 2)
+                    && j.plannability == "plannable"
             })
             .map(|j| j.id)
             .collect();
@@ -1330,8 +1572,13 @@ impl Services {
     }
 
     async fn offers_for(&self, job: i64) -> Result<Vec<IndoorWindow>> {
+        Ok(self.versioned_offers(job).await?.0)
+    }
+
+    /// The windows on offer for a job and the plan version they were computed from.
+    async fn versioned_offers(&self, job: i64) -> Result<(Vec<IndoorWindow>, i64)> {
         let Some(campaign) = store::campaign::open_campaign(self.store()).await? else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         };
         let (problem, jobs) = self.campaign_problem(&campaign, 3, Some(job)).await?;
         // The plan as it stands, read back from the jobs.
@@ -1396,7 +1643,7 @@ impl Services {
             })
             .collect();
         out.sort_by_key(|w| (w.date, w.start_min));
-        Ok(out)
+        Ok((out, campaign.plan_version))
     }
 
     /// Books (or rebooks) an indoor window: it must be one on offer now. The job is fixed to
@@ -1412,15 +1659,36 @@ impl Services {
         if !row.needs_booking && row.tier != 2 {
             return Err(ServiceError::Conflict("this visit needs no booking".into()));
         }
-        let offers = self.offers_for(job).await?;
-        let Some(w) = offers
-            .into_iter()
-            .find(|w| w.date == date && w.start_min == start_min)
-        else {
-            return Err(ServiceError::Conflict(
-                "that window is no longer free; choose another".into(),
-            ));
-        };
+        // Optimistic: the offers come from one plan version and the booking commits only if no
+        // other booking or plan came in between; otherwise the offers are computed again.
+        for _ in 0..BOOKING_ATTEMPTS {
+            let (offers, version) = self.versioned_offers(job).await?;
+            let Some(w) = offers
+                .into_iter()
+                .find(|w| w.date == date && w.start_min == start_min)
+            else {
+                return Err(ServiceError::Conflict(
+                    "that window is no longer free; choose another".into(),
+                ));
+            };
+            if let Some(w) = self.try_book_window(booker, &row, w, version).await? {
+                return Ok(w);
+            }
+        }
+        Err(ServiceError::Conflict(
+            "many bookings are being made right now; try again".into(),
+        ))
+    }
+
+    /// Books `w` if the plan is still at `version`; `None` when it moved on.
+    async fn try_book_window(
+        &self,
+        booker: Booker<'_>,
+        row: &store::campaign::JobRow,
+        w: IndoorWindow,
+        version: i64,
+    ) -> Result<Option<IndoorWindow>> {
+        let job = row.id;
         let now = self.now_micros();
         let actor = match booker {
             Booker::Actor(a) => a.clone(),
@@ -1430,6 +1698,9 @@ impl Services {
             },
         };
         let mut tx = self.store().begin().await?;
+        if store::campaign::bump_plan_version(&mut tx, row.campaign_id, Some(version)).await? == 0 {
+            return Ok(None);
+        }
         if store::campaign::book_window(
             &mut tx,
             job,
@@ -1470,6 +1741,6 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
-        Ok(w)
+        Ok(Some(w))
     }
 }

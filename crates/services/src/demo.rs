@@ -1186,10 +1186,11 @@ impl Services {
             ..Actor::system()
         };
         let (_, lat, lon, _) = TOWNS[0];
-        let sub = store::campaign::local_suppliers(self.store(), "electrical")
-            .await?
-            .into_iter()
-            .next();
+        let sub =
+            store::campaign::local_suppliers(self.store(), crate::campaign::SUBCONTRACT_TRADE)
+                .await?
+                .into_iter()
+                .next();
         let mut crews = vec![
             ("Mätarlag 1", None, vec!["ct".to_owned()]),
             ("Mätarlag 2", None, vec![]),

@@ -67,6 +67,8 @@ struct Inner {
     declaration_keys: declarations::Keyring,
     /// Fan-out of chat events to this process's sockets (shared by clock views).
     chat_hub: Arc<chat_hub::ChatHub>,
+    /// The planning run started from the planner's page, running or last finished.
+    plan_run: Arc<std::sync::Mutex<Option<campaign::PlanRun>>>,
 }
 
 impl Services {
@@ -89,6 +91,7 @@ impl Services {
                 bound_url: std::sync::OnceLock::new(),
                 declaration_keys,
                 chat_hub: Arc::default(),
+                plan_run: Arc::default(),
             }),
         }
     }
@@ -107,6 +110,7 @@ impl Services {
                 bound_url: std::sync::OnceLock::new(),
                 declaration_keys: self.inner.declaration_keys.clone(),
                 chat_hub: self.inner.chat_hub.clone(),
+                plan_run: self.inner.plan_run.clone(),
             }),
         }
     }
@@ -155,6 +159,10 @@ impl Services {
     /// Records the address the server listens on, used for links when no public URL is set.
     pub fn set_bound_url(&self, url: String) {
         let _ = self.inner.bound_url.set(url);
+    }
+
+    pub(crate) fn plan_run_slot(&self) -> &std::sync::Mutex<Option<campaign::PlanRun>> {
+        &self.inner.plan_run
     }
 
     pub(crate) fn hub(&self) -> &Arc<chat_hub::ChatHub> {

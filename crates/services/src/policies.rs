@@ -9,6 +9,15 @@ use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
 use crate::{Actor, Services};
 
+/// What recording a policy did.
+#[derive(Debug, Clone)]
+pub struct PolicyChange {
+    pub id: i64,
+    /// The campaign's jobs classified again under a campaign policy now in force (no campaign
+    /// open: none).
+    pub campaign: Option<crate::campaign::ClassifyReport>,
+}
+
 /// A stored policy with its parsed body.
 #[derive(Debug, Clone)]
 pub struct PolicyEntry {
@@ -36,7 +45,8 @@ impl Services {
         }
     }
 
-    /// Records a new effective-dated policy (continuity manager or admin).
+    /// Records a new effective-dated policy (continuity manager or admin); see
+    /// [`Services::change_policy`] for what follows from it.
     pub async fn set_policy(
         &self,
         actor: &Actor,
@@ -45,6 +55,21 @@ impl Services {
         to: Option<Timestamp>,
         reason: &str,
     ) -> Result<i64> {
+        Ok(self.change_policy(actor, body, from, to, reason).await?.id)
+    }
+
+    /// Records a new effective-dated policy (continuity manager or admin). A campaign policy
+    /// re-classifies the campaign's jobs at once when it is already in force (so a household
+    /// that asked for no home visits is taken out of the plan before anyone reads it) and
+    /// queues a re-plan for the moment it starts and the moment it ends.
+    pub async fn change_policy(
+        &self,
+        actor: &Actor,
+        body: &PolicyBody,
+        from: Timestamp,
+        to: Option<Timestamp>,
+        reason: &str,
+    ) -> Result<PolicyChange> {
         if !matches!(
             actor.role,
             Some(Role::ContinuityManager | Role::Admin) | None
@@ -93,7 +118,43 @@ impl Services {
             },
         )
         .await?;
+        let now = self.now_micros();
+        if body.capability() == Capability::Campaign {
+            let ends = to.map(domain::time::to_micros);
+            for (at, what) in [(Some(domain::time::to_micros(from)), "from"), (ends, "to")] {
+                if let Some(at) = at {
+                    store::jobs::enqueue(
+                        &mut tx,
+                        crate::campaign::REPLAN_JOB,
+                        "{}",
+                        at.max(now),
+                        3,
+                        Some(&format!(
+                            "{}:policy:{id}:{what}",
+                            crate::campaign::REPLAN_JOB
+                        )),
+                        now,
+                    )
+                    .await?;
+                }
+            }
+        }
         tx.commit().await?;
+        let mut change = PolicyChange { id, campaign: None };
+        if body.capability() == Capability::Campaign && from <= self.now() {
+            let by = Actor {
+                name: format!("policy {id} ({})", actor.name),
+                ..Actor::system()
+            };
+            match self.classify_campaign(&by).await {
+                Ok(r) => change.campaign = Some(r),
+                Err(ServiceError::NotFound) => {}
+                // The policy stands; the queued re-plan classifies again.
+                Err(e) => {
+                    tracing::error!(error = %e, "classifying the campaign after a policy change failed")
+                }
+            }
+        }
         if body.capability() == Capability::Visits {
             // A lowered cap flags the visits above it and offers their customers new times. The
             // policy stands either way; the visits sweep repeats this if it fails here.
@@ -101,7 +162,7 @@ impl Services {
                 tracing::error!(error = %e, "flagging visits after a cap change failed");
             }
         }
-        Ok(id)
+        Ok(change)
     }
 
     pub async fn policies(&self) -> Result<Vec<PolicyEntry>> {

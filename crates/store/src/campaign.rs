@@ -12,6 +12,8 @@ pub struct CampaignRow {
     pub starts_on: String,
     pub created_at: i64,
     pub closed_at: Option<i64>,
+    /// Bumped by every change of the routes; see [`bump_plan_version`].
+    pub plan_version: i64,
 }
 
 pub async fn insert_campaign(tx: &mut Tx, name: &str, starts_on: &str, now: i64) -> Result<i64> {
@@ -30,11 +32,26 @@ pub async fn insert_campaign(tx: &mut Tx, name: &str, starts_on: &str, now: i64)
 /// The open campaign, if any (at most one is open).
 pub async fn open_campaign(store: &Store) -> Result<Option<CampaignRow>> {
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, CampaignRow>(
-        "SELECT id, name, status, starts_on, created_at, closed_at FROM campaigns \
+        "SELECT id, name, status, starts_on, created_at, closed_at, plan_version FROM campaigns \
          WHERE status = 'open' ORDER BY id LIMIT 1"
     )
     .fetch_optional(pool)
     .await?))
+}
+
+/// Bumps the campaign's plan version; with `expected`, only if it still is that version
+/// (compare and swap: 0 rows means another change came first). On PostgreSQL a concurrent
+/// bump waits for the other transaction and then sees its version.
+pub async fn bump_plan_version(tx: &mut Tx, campaign: i64, expected: Option<i64>) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "UPDATE campaigns SET plan_version = plan_version + 1 \
+         WHERE id = $1 AND ($2 IS NULL OR plan_version = $2)"
+    )
+    .bind(campaign)
+    .bind(expected)
+    .execute(conn)
+    .await?
+    .rows_affected()))
 }
 
 /// The open campaign inside a write transaction (to refuse a second one).
@@ -79,6 +96,7 @@ pub async fn insert_jobs_from_meter_points(tx: &mut Tx, campaign: i64, now: i64)
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct JobRow {
     pub id: i64,
+    pub campaign_id: i64,
     pub meter_point_id: i64,
     pub customer_id: i64,
     pub street: String,
@@ -105,7 +123,7 @@ pub struct JobRow {
     pub done_at: Option<i64>,
 }
 
-const JOB_COLUMNS: &str = "j.id, j.meter_point_id, m.customer_id, m.street, m.placement, m.property_kind, m.meter_kind, \
+const JOB_COLUMNS: &str = "j.id, j.campaign_id, j.meter_point_id, m.customer_id, m.street, m.placement, m.property_kind, m.meter_kind, \
     m.lat_e6, m.lon_e6, j.tier, j.plannability, j.needs_booking, j.skill, j.service_min, j.status, j.crew_id, \
     j.planned_on, j.arrive_min, j.seq, j.pinned, j.window_on, j.window_start_min, j.window_end_min, j.review_on, j.done_at";
 
@@ -178,6 +196,9 @@ pub async fn set_classes(tx: &mut Tx, rows: &[JobClassRow], now: i64) -> Result<
              crew_id = CASE WHEN v.column8 AND campaign_jobs.status IN ('open', 'planned', 'notified', 'booked') THEN NULL ELSE campaign_jobs.crew_id END, \
              planned_on = CASE WHEN v.column8 AND campaign_jobs.status IN ('open', 'planned', 'notified', 'booked') THEN NULL ELSE campaign_jobs.planned_on END, \
              pinned = CASE WHEN v.column8 THEN FALSE ELSE campaign_jobs.pinned END, \
+             window_on = CASE WHEN v.column8 AND campaign_jobs.status IN ('open', 'planned', 'notified', 'booked') THEN NULL ELSE campaign_jobs.window_on END, \
+             window_start_min = CASE WHEN v.column8 AND campaign_jobs.status IN ('open', 'planned', 'notified', 'booked') THEN NULL ELSE campaign_jobs.window_start_min END, \
+             window_end_min = CASE WHEN v.column8 AND campaign_jobs.status IN ('open', 'planned', 'notified', 'booked') THEN NULL ELSE campaign_jobs.window_end_min END, \
              updated_at = {now} \
              FROM (VALUES {}) AS v WHERE campaign_jobs.id = v.column1",
             values_placeholders(tx.backend(), chunk.len(), COLS)
@@ -214,10 +235,11 @@ pub struct PlannedRow {
 /// Replaces the plan: jobs not notified, booked, done or failed lose their place, then the
 /// given ones get theirs (status `planned`, or kept when notified or booked).
 pub async fn store_plan(tx: &mut Tx, campaign: i64, rows: &[PlannedRow], now: i64) -> Result<()> {
+    bump_plan_version(tx, campaign, None).await?;
     with_tx!(tx, |conn| {
         sqlx::query(
         "UPDATE campaign_jobs SET status = 'open', crew_id = NULL, planned_on = NULL, arrive_min = NULL, seq = NULL, updated_at = $2 \
-         WHERE campaign_id = $1 AND status = 'planned'"
+         WHERE campaign_id = $1 AND status = 'planned' AND NOT pinned"
     )
     .bind(campaign)
     .bind(now)
@@ -304,6 +326,24 @@ pub async fn crews(store: &Store) -> Result<Vec<CrewRow>> {
     )
     .fetch_all(pool)
     .await?
+    }))
+}
+
+/// Pins a placed job to its crew and day (re-plans keep it there) or unpins it; 0 rows when
+/// the job is not in the open campaign, or is to be pinned but not placed on a day.
+pub async fn set_pinned(tx: &mut Tx, job: i64, pinned: bool, now: i64) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
+        "UPDATE campaign_jobs SET pinned = $2, updated_at = $3 \
+         WHERE id = $1 AND campaign_id IN (SELECT id FROM campaigns WHERE status = 'open') \
+           AND ($2 = FALSE OR (status IN ('planned', 'notified', 'booked') AND crew_id IS NOT NULL AND planned_on IS NOT NULL))"
+    )
+    .bind(job)
+    .bind(pinned)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()
     }))
 }
 
@@ -500,6 +540,8 @@ pub async fn customer_jobs(
 pub struct NoticeRow {
     pub id: i64,
     pub status: String,
+    /// The job may only be visited at a window the customer booked.
+    pub needs_booking: bool,
     pub tier: i64,
     pub planned_on: String,
     pub arrive_min: Option<i64>,
@@ -530,7 +572,7 @@ pub async fn notice_candidates(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "SELECT j.id, j.status, j.tier, j.planned_on, j.arrive_min, j.window_start_min, j.window_end_min, \
+        "SELECT j.id, j.status, j.needs_booking, j.tier, j.planned_on, j.arrive_min, j.window_start_min, j.window_end_min, \
                 c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
                 m.street, m.postal_code, m.city, m.anlaggnings_id \
          FROM campaign_jobs j JOIN campaigns k ON k.id = j.campaign_id \
@@ -576,28 +618,55 @@ pub async fn book_window(
     }))
 }
 
-/// Indoor jobs of the open campaign that wait for their customer's booking.
+/// Indoor jobs of the open campaign without a booked window, not yet notified: each is invited
+/// once to book (a job that needs a booking waits for it; others may choose instead of taking
+/// the day the plan gives them).
 pub async fn invite_candidates(store: &Store) -> Result<Vec<NoticeRow>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, NoticeRow>(
-        "SELECT j.id, j.status, j.tier, '' AS planned_on, j.arrive_min, j.window_start_min, j.window_end_min, \
+        "SELECT j.id, j.status, j.needs_booking, j.tier, '' AS planned_on, \
+                j.arrive_min, j.window_start_min, j.window_end_min, \
                 c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
                 m.street, m.postal_code, m.city, m.anlaggnings_id \
          FROM campaign_jobs j JOIN campaigns k ON k.id = j.campaign_id \
          JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
-         WHERE k.status = 'open' AND j.plannability = 'plannable' AND j.needs_booking \
-           AND j.window_on IS NULL AND j.status = 'open' ORDER BY j.id"
+         WHERE k.status = 'open' AND j.plannability = 'plannable' AND (j.needs_booking OR j.tier = 2) \
+           AND j.window_on IS NULL AND j.status IN ('open', 'planned') ORDER BY j.id"
     )
     .fetch_all(pool)
     .await?
     }))
 }
 
+/// Jobs with their customers' contact details, read in a transaction, in id order.
+pub async fn notice_rows_in(tx: &mut Tx, ids: &[i64]) -> Result<Vec<NoticeRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT j.id, j.status, j.needs_booking, j.tier, COALESCE(j.planned_on, '') AS planned_on, j.arrive_min, j.window_start_min, \
+                j.window_end_min, c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
+                m.street, m.postal_code, m.city, m.anlaggnings_id \
+         FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
+         WHERE j.id IN ({list}) ORDER BY j.id"
+    );
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, NoticeRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .fetch_all(conn)
+    .await?))
+}
+
 /// One job with its customer's contact details (for a message about that job).
 pub async fn notice_row(store: &Store, job: i64) -> Result<Option<NoticeRow>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, NoticeRow>(
-        "SELECT j.id, j.status, j.tier, COALESCE(j.planned_on, '') AS planned_on, j.arrive_min, j.window_start_min, \
+        "SELECT j.id, j.status, j.needs_booking, j.tier, COALESCE(j.planned_on, '') AS planned_on, j.arrive_min, j.window_start_min, \
                 j.window_end_min, c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
                 m.street, m.postal_code, m.city, m.anlaggnings_id \
          FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
@@ -607,6 +676,21 @@ pub async fn notice_row(store: &Store, job: i64) -> Result<Option<NoticeRow>> {
     .fetch_optional(pool)
     .await?
     }))
+}
+
+/// The mean position of all meter points, `(lat, lon)` in millionths of a degree.
+pub async fn meter_points_centre(store: &Store) -> Result<Option<(i64, i64)>> {
+    let row: (Option<f64>, Option<f64>) = with_pool!(store, |pool| {
+        sqlx::query_as::<_, (Option<f64>, Option<f64>)>(
+            "SELECT AVG(CAST(lat_e6 AS DOUBLE PRECISION)), AVG(CAST(lon_e6 AS DOUBLE PRECISION)) FROM meter_points",
+        )
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(match row {
+        (Some(lat), Some(lon)) => Some((lat.round() as i64, lon.round() as i64)),
+        _ => None,
+    })
 }
 
 /// Local suppliers of a trade, `(id, name)`, for subcontracted crews.

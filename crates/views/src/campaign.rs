@@ -31,8 +31,21 @@ pub struct CrewLine {
     pub shift: String,
 }
 
+impl CrewLine {
+    /// The message key of the crew's kind (`own` or `subcontractor`).
+    pub fn kind_key(&self) -> &'static str {
+        if self.kind == "subcontractor" {
+            "campaign-kind-subcontractor"
+        } else {
+            "campaign-kind-own"
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct StopLine {
+    pub job: i64,
+    pub pinned: bool,
     pub seq: i64,
     pub arrive: String,
     pub address: String,
@@ -64,6 +77,19 @@ pub struct CampaignPage {
     pub result: Option<String>,
     pub errors: Vec<FieldError>,
     pub today: String,
+    /// Local suppliers a subcontracted crew may come from, `(id, name)`.
+    pub suppliers: Vec<(i64, String)>,
+}
+
+/// A planning run in progress.
+#[derive(Template)]
+#[template(path = "campaign_planning.html")]
+pub struct PlanRunPage {
+    pub layout: Layout,
+    pub percent: u8,
+    pub elapsed: u64,
+    pub budget: u64,
+    pub started_by: String,
 }
 
 /// A point on the map.

@@ -228,6 +228,12 @@ pub struct PoliciesPage {
     pub in_force: Vec<(String, String)>,
     pub all: Vec<PolicyLine>,
     pub modes: Vec<ModeLine>,
+    /// `(value, label)` of every capability, for the form that switches one.
+    pub capabilities: Vec<(String, String)>,
+    /// Now in Stockholm as a `datetime-local` value.
+    pub now_local: String,
+    pub result: Option<String>,
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Clone, Debug)]
@@ -277,6 +283,8 @@ pub struct OutboxPage {
 pub struct OutboxMessagePage {
     pub layout: Layout,
     pub line: OutboxLine,
+    /// The customer the message is about, for a link to the customer's page.
+    pub customer_id: Option<i64>,
     pub body: String,
     pub attachment_body: Option<String>,
 }

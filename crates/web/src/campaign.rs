@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use services::ServiceError;
-use services::campaign::{CampaignOverview, CrewForm, PlanBudget};
+use services::campaign::{CampaignOverview, CrewForm};
 use views::campaign::*;
 use views::pages::FieldError;
 
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
-use crate::pages::{PageResult, parse_id, render};
+use crate::pages::{PageResult, parse_id, render, see_other};
 
 /// The search time a planning run from the page gets (the engine's own budget) unless the
 /// settings say otherwise.
@@ -102,6 +102,8 @@ fn page(
             stops: stops
                 .iter()
                 .map(|j| StopLine {
+                    job: j.id,
+                    pinned: j.pinned,
                     seq: j.seq.unwrap_or(0),
                     arrive: hhmm(j.arrive_min.unwrap_or(0)),
                     address: j.street.clone(),
@@ -153,6 +155,7 @@ fn page(
         result,
         errors,
         today,
+        suppliers: o.suppliers.clone(),
     }
 }
 
@@ -235,36 +238,135 @@ pub async fn open(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Pa
     }
 }
 
+fn plan_budget(state: &AppState) -> std::time::Duration {
+    std::time::Duration::from_secs(
+        state
+            .services
+            .settings()
+            .plan_seconds
+            .unwrap_or(PAGE_PLAN_SECONDS),
+    )
+}
+
+/// Starts a planning run in the background and shows its progress; a run already going is
+/// shown instead of starting another.
 pub async fn plan(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
     let actor = ctx.user()?.actor(&ctx.address);
     let weeks = form.get("weeks").parse::<u32>().unwrap_or(2).clamp(1, 4);
-    let r = state
+    match state
         .services
-        .plan_campaign(
-            &actor,
-            weeks,
-            PlanBudget::Time(std::time::Duration::from_secs(
-                state
-                    .services
-                    .settings()
-                    .plan_seconds
-                    .unwrap_or(PAGE_PLAN_SECONDS),
-            )),
-            1,
+        .start_plan(&actor, weeks, plan_budget(&state), None)
+    {
+        Ok(_) | Err(ServiceError::Conflict(_)) => Ok(see_other("/kampanj/planering")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn plan_message(lang: views::Lang, r: &services::campaign::PlanRun) -> Option<String> {
+    let classified = r.classified.as_ref().map(|c| {
+        views::translate(
+            lang,
+            "campaign-classified",
+            &[
+                ("released", c.released.to_string()),
+                ("deferred", c.newly_deferred.to_string()),
+                ("paused", c.newly_paused.to_string()),
+                ("unplanned", c.unplanned.to_string()),
+                ("kept", c.kept_fixed.to_string()),
+            ],
         )
-        .await?;
-    let msg = views::translate(
-        ctx.lang,
-        "campaign-planned-result",
-        &[
-            ("assigned", r.assigned.to_string()),
-            ("considered", r.jobs_considered.to_string()),
-            ("days", r.crew_days.to_string()),
-            ("km", format!("{:.0}", r.travel_km)),
-            ("seconds", format!("{:.1}", r.seconds)),
+    });
+    let planned = match r.outcome.as_ref()? {
+        Ok(p) => views::translate(
+            lang,
+            "campaign-planned-result",
+            &[
+                ("assigned", p.assigned.to_string()),
+                ("considered", p.jobs_considered.to_string()),
+                ("days", p.crew_days.to_string()),
+                ("km", format!("{:.0}", p.travel_km)),
+                ("seconds", format!("{:.1}", p.seconds)),
+            ],
+        ),
+        Err(e) => views::translate(lang, "campaign-plan-failed", &[("error", e.clone())]),
+    };
+    Some(match classified {
+        Some(c) => format!("{c} {planned}"),
+        None => planned,
+    })
+}
+
+/// The planning run: its progress while it runs (the page offers a reload; a script, when it
+/// runs, follows the progress by itself), then the plan with the result.
+pub async fn plan_status(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let Some(run) = state.services.plan_run(&actor)? else {
+        return Ok(see_other("/kampanj"));
+    };
+    if run.running() {
+        let layout = ctx.layout(&state, "campaign-planning-title").await;
+        return render(
+            StatusCode::OK,
+            &PlanRunPage {
+                layout,
+                percent: run.percent(),
+                elapsed: run.elapsed().as_secs(),
+                budget: run.budget.as_secs(),
+                started_by: run.started_by.clone(),
+            },
+        );
+    }
+    let msg = plan_message(ctx.lang, &run);
+    show(&state, &ctx, None, msg, vec![]).await
+}
+
+/// The planning run's progress for the page's script.
+pub async fn plan_status_json(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<axum::response::Response, crate::error::AppError> {
+    use axum::response::IntoResponse;
+    let actor = ctx.user()?.actor(&ctx.address);
+    let run = state.services.plan_run(&actor)?;
+    Ok(axum::Json(serde_json::json!({
+        "running": run.as_ref().is_some_and(|r| r.running()),
+        "percent": run.as_ref().map_or(100, |r| r.percent()),
+        "elapsed_seconds": run.as_ref().map_or(0, |r| r.elapsed().as_secs()),
+    }))
+    .into_response())
+}
+
+/// The planning page's script: follows a running plan and reloads when it is done.
+pub async fn plan_script() -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-    );
-    show(&state, &ctx, None, Some(msg), vec![]).await
+        include_str!("../../views/static/plan.js"),
+    )
+        .into_response()
+}
+
+/// Pins a planned job to its crew and day, or unpins it.
+pub async fn pin(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let id = parse_id(&id)?;
+    let pinned = form.get("pinned") == "1";
+    state.services.pin_job(&actor, id, pinned).await?;
+    let day = form.get("dag").trim();
+    Ok(see_other(&if day.is_empty() {
+        "/kampanj#plan".to_owned()
+    } else {
+        format!("/kampanj?dag={day}#plan")
+    }))
 }
 
 pub async fn notices(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -276,6 +378,7 @@ pub async fn notices(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         &[
             ("notices", r.notices.to_string()),
             ("reminders", r.reminders.to_string()),
+            ("invitations", r.invitations.to_string()),
         ],
     );
     show(&state, &ctx, None, Some(msg), vec![]).await
@@ -286,47 +389,13 @@ pub async fn notices(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 pub async fn classify(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let actor = ctx.user()?.actor(&ctx.address);
     let r = state.services.classify_campaign(&actor).await?;
-    let p = state
+    match state
         .services
-        .plan_campaign(
-            &actor,
-            2,
-            PlanBudget::Time(std::time::Duration::from_secs(
-                state
-                    .services
-                    .settings()
-                    .plan_seconds
-                    .unwrap_or(PAGE_PLAN_SECONDS),
-            )),
-            1,
-        )
-        .await?;
-    let msg = format!(
-        "{} {}",
-        views::translate(
-            ctx.lang,
-            "campaign-classified",
-            &[
-                ("released", r.released.to_string()),
-                ("deferred", r.newly_deferred.to_string()),
-                ("paused", r.newly_paused.to_string()),
-                ("unplanned", r.unplanned.to_string()),
-                ("kept", r.kept_fixed.to_string()),
-            ],
-        ),
-        views::translate(
-            ctx.lang,
-            "campaign-planned-result",
-            &[
-                ("assigned", p.assigned.to_string()),
-                ("considered", p.jobs_considered.to_string()),
-                ("days", p.crew_days.to_string()),
-                ("km", format!("{:.0}", p.travel_km)),
-                ("seconds", format!("{:.1}", p.seconds)),
-            ],
-        )
-    );
-    show(&state, &ctx, None, Some(msg), vec![]).await
+        .start_plan(&actor, 2, plan_budget(&state), Some(r))
+    {
+        Ok(_) | Err(ServiceError::Conflict(_)) => Ok(see_other("/kampanj/planering")),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn parse_shift(s: &str) -> Option<(i64, i64)> {
@@ -345,20 +414,25 @@ pub async fn add_crew(State(state): State<AppState>, ctx: Ctx, form: FormData) -
         let e = field_error("shift", ctx.t("campaign-shift"));
         return show(&state, &ctx, None, None, e).await;
     };
-    // The depot: the town's centre of meter points (the demo's depot), until depots are edited.
-    let o = state.services.campaign_overview(&actor).await?;
-    let n = o.jobs.len().max(1) as i64;
-    let (lat, lon) = if o.jobs.is_empty() {
-        (59_326_000, 14_523_000)
-    } else {
-        (
-            o.jobs.iter().map(|j| j.lat_e6).sum::<i64>() / n,
-            o.jobs.iter().map(|j| j.lon_e6).sum::<i64>() / n,
-        )
+    let supplier_id = match form.get("supplier").trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                let e = field_error("supplier", ctx.t("campaign-crew-supplier"));
+                return show(&state, &ctx, None, None, e).await;
+            }
+        },
     };
+    // The depot: the centre of the town's meter points, until depots are edited.
+    let (lat, lon) = state
+        .services
+        .meter_points_centre()
+        .await?
+        .unwrap_or((59_326_000, 14_523_000));
     let crew = CrewForm {
         name: form.get("name").to_owned(),
-        supplier_id: None,
+        supplier_id,
         skills: form
             .get("skills")
             .split([',', ' '])
@@ -538,14 +612,16 @@ pub async fn job_done(
         new_meter_number: form.get("new_meter_number").to_owned(),
         new_reading: form.get("new_reading").to_owned(),
     };
+    let day = form_day(&form);
     match state.services.complete_job(&actor, id, &done).await {
         Ok(()) => Ok(crate::pages::see_other(&format!(
-            "/tekniker?klart=klar#stop-{id}"
+            "/tekniker?dag={}&klart=klar#stop-{id}",
+            day.as_deref().unwrap_or_default()
         ))),
         Err(ServiceError::Invalid { field, message }) => {
             let q = WorkQuery {
                 lag: None,
-                dag: None,
+                dag: day,
                 klart: None,
             };
             let e = field_error(&format!("{field}-{id}"), message);
@@ -567,8 +643,16 @@ pub async fn job_failed(
         .ok_or(crate::error::AppError::BadRequest)?;
     state.services.fail_job(&actor, id, reason).await?;
     Ok(crate::pages::see_other(&format!(
-        "/tekniker?klart=misslyckad#stop-{id}"
+        "/tekniker?dag={}&klart=misslyckad#stop-{id}",
+        form_day(&form).as_deref().unwrap_or_default()
     )))
+}
+
+/// The day of the work list a form was sent from, when it is a date.
+fn form_day(form: &FormData) -> Option<String> {
+    domain::time::parse_date(form.get("dag").trim())
+        .ok()
+        .map(|d| d.to_string())
 }
 
 // ---- progress ----------------------------------------------------------------------------------

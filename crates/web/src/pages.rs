@@ -615,6 +615,118 @@ pub async fn end_sessions(
 }
 
 pub async fn policies(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    policies_page(&state, &ctx, None, Vec::new(), StatusCode::OK).await
+}
+
+/// Parses a `datetime-local` value as Stockholm civil time.
+fn local_time(s: &str) -> Option<jiff::Timestamp> {
+    let dt: jiff::civil::DateTime = s.trim().parse().ok()?;
+    Some(domain::time::at_civil(
+        dt.date(),
+        dt.time(),
+        &domain::time::stockholm(),
+    ))
+}
+
+/// Switches one capability to a preset (normal or pandemic) from a given time, with a reason;
+/// a campaign policy in force at once re-classifies the campaign and reports what moved.
+pub async fn set_policy(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let invalid = |field: &str, key: &str| {
+        vec![FieldError {
+            field: field.to_owned(),
+            message: ctx.t(key),
+        }]
+    };
+    let Ok(capability) = form.get("capability").parse::<Capability>() else {
+        let e = invalid("capability", "policy-set-capability");
+        return policies_page(&state, &ctx, None, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let preset = match form.get("preset") {
+        "normal" => domain::policy::Preset::Normal,
+        "pandemic" => domain::policy::Preset::Pandemic,
+        _ => {
+            let e = invalid("preset", "policy-set-preset");
+            return policies_page(&state, &ctx, None, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let from = match form.get("from").trim() {
+        "" => state.services.now(),
+        f => match local_time(f) {
+            Some(t) => t,
+            None => {
+                let e = invalid("from", "policy-set-from");
+                return policies_page(&state, &ctx, None, e, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await;
+            }
+        },
+    };
+    let to = match form.get("to").trim() {
+        "" => None,
+        t => match local_time(t) {
+            Some(t) => Some(t),
+            None => {
+                let e = invalid("to", "policy-set-to");
+                return policies_page(&state, &ctx, None, e, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await;
+            }
+        },
+    };
+    let body = domain::policy::PolicyBody::preset(capability, preset);
+    match state
+        .services
+        .change_policy(&actor, &body, from, to, form.get("reason"))
+        .await
+    {
+        Ok(change) => {
+            let mut msg = views::translate(
+                ctx.lang,
+                "policy-set-done",
+                &[
+                    ("capability", ctx.lang.label(capability).to_owned()),
+                    (
+                        "from",
+                        domain::time::format_datetime(from, &domain::time::stockholm()),
+                    ),
+                ],
+            );
+            if let Some(c) = change.campaign {
+                msg.push(' ');
+                msg.push_str(&views::translate(
+                    ctx.lang,
+                    "campaign-classified",
+                    &[
+                        ("released", c.released.to_string()),
+                        ("deferred", c.newly_deferred.to_string()),
+                        ("paused", c.newly_paused.to_string()),
+                        ("unplanned", c.unplanned.to_string()),
+                        ("kept", c.kept_fixed.to_string()),
+                    ],
+                ));
+            }
+            policies_page(&state, &ctx, Some(msg), Vec::new(), StatusCode::OK).await
+        }
+        Err(ServiceError::Invalid { field, message }) => {
+            let e = vec![FieldError {
+                field: match field {
+                    "effective_to" => "to".to_owned(),
+                    f => f.to_owned(),
+                },
+                message,
+            }];
+            policies_page(&state, &ctx, None, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn policies_page(
+    state: &AppState,
+    ctx: &Ctx,
+    result: Option<String>,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
     let cap_label = |c: Capability| ctx.lang.label(c).to_owned();
     let now = state.services.now();
     let mut in_force = Vec::new();
@@ -670,12 +782,24 @@ pub async fn policies(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             description: m.description,
         })
         .collect();
-    ok(&PoliciesPage {
-        layout: ctx.layout(&state, "policies-title").await,
-        in_force,
-        all,
-        modes,
-    })
+    let now_local =
+        domain::time::format_datetime(now, &domain::time::stockholm()).replacen(' ', "T", 1);
+    render(
+        status,
+        &PoliciesPage {
+            layout: ctx.layout(state, "policies-title").await,
+            in_force,
+            all,
+            modes,
+            capabilities: Capability::ALL
+                .iter()
+                .map(|c| (c.as_str().to_owned(), cap_label(*c)))
+                .collect(),
+            now_local,
+            result,
+            errors,
+        },
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -759,6 +883,7 @@ pub async fn outbox_message(
     ok(&OutboxMessagePage {
         layout: ctx.layout(&state, "outbox-title").await,
         line: outbox_line(&r),
+        customer_id: r.customer_id,
         body: r.body_text.clone(),
         attachment_body: r.attachment_body.clone(),
     })

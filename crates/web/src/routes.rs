@@ -17,6 +17,7 @@ pub struct RouteSpec {
 
 const STAFF: &[Role] = &Role::STAFF;
 const ADMIN: &[Role] = &[Role::Admin];
+/// Read and change the policies (change_policy checks the same roles).
 const POLICY_READERS: &[Role] = &[Role::ContinuityManager, Role::Admin];
 const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
 const CUSTOMER: &[Role] = &[Role::Customer];
@@ -69,6 +70,12 @@ pub fn table() -> Vec<RouteSpec> {
         route!(get, "/", Access::Public, pages::root),
         route!(get, "/static/app.css", Access::Public, pages::stylesheet),
         route!(get, "/static/chat.js", Access::Public, chat::script),
+        route!(
+            get,
+            "/static/plan.js",
+            Access::Public,
+            campaign::plan_script
+        ),
         route!(get, "/healthz", Access::Public, pages::healthz),
         route!(get, "/readyz", Access::Public, pages::readyz),
         route!(get, "/metrics", Access::Public, crate::metrics::render),
@@ -211,6 +218,24 @@ pub fn table() -> Vec<RouteSpec> {
             campaign::plan
         ),
         route!(
+            get,
+            "/kampanj/planering",
+            Access::Roles(PLANNERS),
+            campaign::plan_status
+        ),
+        route!(
+            get,
+            "/kampanj/planering.json",
+            Access::Roles(PLANNERS),
+            campaign::plan_status_json
+        ),
+        route!(
+            post,
+            "/kampanj/jobb/{id}/fast",
+            Access::Roles(PLANNERS),
+            campaign::pin
+        ),
+        route!(
             post,
             "/kampanj/klassa",
             Access::Roles(PLANNERS),
@@ -307,6 +332,12 @@ pub fn table() -> Vec<RouteSpec> {
             "/admin/policyer",
             Access::Roles(POLICY_READERS),
             pages::policies
+        ),
+        route!(
+            post,
+            "/admin/policyer",
+            Access::Roles(POLICY_READERS),
+            pages::set_policy
         ),
         route!(get, "/admin/granskning", Access::Roles(ADMIN), pages::audit),
         route!(get, "/utkorg", Access::Roles(OUTBOX_READERS), pages::outbox),

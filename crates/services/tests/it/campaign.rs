@@ -247,10 +247,23 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             assert_eq!(seen.meter_exchange, None, "{backend:?}");
         }
         // A household with an indoor meter at a house declares "no home visits".
+        let indoor_house =
+            |j: &&store::campaign::JobRow| j.placement == "indoor" && j.property_kind == "house";
         let indoor = jobs
             .iter()
-            .find(|j| j.placement == "indoor" && j.property_kind == "house")
+            .filter(indoor_house)
+            .find(|j| j.status == "planned")
+            .or_else(|| jobs.iter().find(indoor_house))
             .expect("the demo has indoor meters at houses");
+        // The household was told its day before it declared (when its job is planned).
+        let told_indoor = indoor.status == "planned";
+        if told_indoor {
+            let mut tx = s.store().begin().await.unwrap();
+            store::campaign::mark_notified(&mut tx, &[indoor.id], s.now_micros())
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
         let customer = Actor {
             role: Some(Role::Customer),
             customer_id: Some(indoor.customer_id),
@@ -279,16 +292,24 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             role: Some(Role::ContinuityManager),
             ..Actor::system()
         };
-        s.set_policy(
-            &cm,
-            &PolicyBody::preset(Capability::Campaign, Preset::Pandemic),
-            s.now(),
-            None,
-            "Pandemi",
-        )
-        .await
-        .unwrap();
-        let after = s.classify_campaign(&planner()).await.unwrap();
+        // The change classifies the campaign at once and reports what moved.
+        let change = s
+            .change_policy(
+                &cm,
+                &PolicyBody::preset(Capability::Campaign, Preset::Pandemic),
+                s.now(),
+                None,
+                "Pandemi",
+            )
+            .await
+            .unwrap();
+        let after = change.campaign.expect("the open campaign is classified");
+        let again = s.classify_campaign(&planner()).await.unwrap();
+        assert_eq!(
+            (again.newly_deferred, again.newly_paused, again.unplanned),
+            (0, 0, 0),
+            "{backend:?}: classifying again changes nothing: {again:?}"
+        );
         assert!(after.newly_deferred >= 1, "{backend:?}: {after:?}");
         assert!(
             after.newly_paused >= 1,
@@ -299,6 +320,24 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             notified.len(),
             "{backend:?}: {after:?}"
         );
+        if told_indoor {
+            assert!(after.unplanned >= 1, "{backend:?}: {after:?}");
+            let msgs = store::outbox::of_customer(s.store(), indoor.customer_id, 50)
+                .await
+                .unwrap();
+            assert!(
+                msgs.iter()
+                    .any(|m| m.subject == "Ditt mätarbyte skjuts upp"
+                        && !m.body_text.contains("hälsa")),
+                "{backend:?}: the household is told its day is off, without a reason of health: {msgs:?}"
+            );
+        }
+        // The switch queued a re-plan for the worker.
+        let queued = store::jobs::claim(s.store(), s.now_micros())
+            .await
+            .unwrap()
+            .expect("a job is queued");
+        assert_eq!(queued.kind, services::campaign::REPLAN_JOB, "{backend:?}");
         let jobs = store::campaign::jobs(s.store(), id).await.unwrap();
         for j in jobs.iter().filter(|j| {
             j.customer_id == indoor.customer_id
@@ -343,5 +382,61 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             .unwrap();
         let released = s.classify_campaign(&planner()).await.unwrap();
         assert!(released.released >= 1, "{backend:?}: {released:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_planning_run_goes_in_the_background_one_at_a_time_and_reports_its_progress() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(false),
+        );
+        s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
+            .await
+            .unwrap();
+        s.open_campaign(&planner(), "Mätarbyte", s.today())
+            .await
+            .unwrap();
+        assert!(s.plan_run(&planner()).unwrap().is_none());
+        let budget = std::time::Duration::from_secs(1);
+        let id = s.start_plan(&planner(), 1, budget, None).unwrap();
+        // A second start while the first runs is refused; others may not plan at all.
+        assert!(matches!(
+            s.start_plan(&planner(), 1, budget, None),
+            Err(ServiceError::Conflict(_))
+        ));
+        let agent = Actor {
+            role: Some(Role::Agent),
+            ..Actor::system()
+        };
+        assert!(matches!(
+            s.start_plan(&agent, 1, budget, None),
+            Err(ServiceError::Forbidden)
+        ));
+        assert!(matches!(s.plan_run(&agent), Err(ServiceError::Forbidden)));
+        let running = s.plan_run(&planner()).unwrap().unwrap();
+        assert_eq!(running.id, id);
+        assert!(running.running() && running.percent() < 100);
+        let done = loop {
+            let r = s.plan_run(&planner()).unwrap().unwrap();
+            if !r.running() {
+                break r;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        assert_eq!(done.percent(), 100);
+        let report = done.outcome.unwrap().unwrap();
+        assert!(report.assigned > 0, "{backend:?}: {report:?}");
+        assert!(
+            report.seconds >= 1.0,
+            "{backend:?}: the engine used its budget"
+        );
+        // The next run gets the next number.
+        assert_eq!(s.start_plan(&planner(), 1, budget, None).unwrap(), id + 1);
     }
 }

@@ -1,5 +1,6 @@
 //! Store tests: every test runs on SQLite and on PostgreSQL (each on a fresh database).
 
+mod campaign;
 mod export;
 mod jobs;
 mod schema;

@@ -1,7 +1,26 @@
 //! The planner's campaign page: open, crews, plan, the map, classify after a policy change.
 
 use axum::http::StatusCode;
-use test_support::{BACKENDS, TestApp};
+use test_support::{BACKENDS, Session, TestApp, TestResponse};
+
+/// Follows a planning run started from the page until the plan is shown, checking the progress
+/// page on the way.
+async fn finish_plan(app: &TestApp, p: &Session, started: TestResponse) -> TestResponse {
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    assert_eq!(started.location(), Some("/kampanj/planering"));
+    for _ in 0..600 {
+        let r = app.get("/kampanj/planering", Some(p)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        if !r.body.contains("<progress") {
+            return r;
+        }
+        assert!(r.body.contains("Planeringen pågår"), "{}", r.body);
+        let json = app.get("/kampanj/planering.json", Some(p)).await;
+        assert!(json.body.contains("\"percent\""), "{}", json.body);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the plan did not finish in a minute");
+}
 
 #[tokio::test]
 async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
@@ -41,18 +60,135 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.body.contains("href=\"#shift\""));
-        let r = app
+        let started = app
             .post("/kampanj/planera", Some(&p), &[("weeks", "1")])
             .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = finish_plan(&app, &p, started).await;
+        assert!(r.body.contains("jobb planerade"), "{backend:?}: {}", r.body);
         assert!(r.body.contains("<svg"), "the map is drawn");
         assert!(
             r.body.contains("<polyline"),
             "{backend:?}: routes on the map"
         );
         assert!(r.body.contains("Lag Norr") || r.body.contains("Lag Syd"));
-        let r = app.post("/kampanj/klassa", Some(&p), &[]).await;
-        assert_eq!(r.status, StatusCode::OK);
+        // Pin a planned job: a re-plan keeps it on its crew and day; unpin it again. A job
+        // not on any day cannot be pinned.
+        let id = app
+            .services
+            .campaign_overview(&admin())
+            .await
+            .unwrap()
+            .campaign
+            .unwrap()
+            .id;
+        let jobs = store::campaign::jobs(app.services.store(), id)
+            .await
+            .unwrap();
+        let planned = jobs.iter().find(|j| j.status == "planned").unwrap();
+        let r = app
+            .post(
+                &format!("/kampanj/jobb/{}/fast", planned.id),
+                Some(&p),
+                &[
+                    ("pinned", "1"),
+                    ("dag", planned.planned_on.as_deref().unwrap()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = app
+            .get(
+                &format!("/kampanj?dag={}", planned.planned_on.as_deref().unwrap()),
+                Some(&p),
+            )
+            .await;
+        assert!(
+            page.body.contains("låst"),
+            "{backend:?}: the stop shows as pinned"
+        );
+        assert!(page.body.contains("Lås upp "));
+        let started = app
+            .post("/kampanj/planera", Some(&p), &[("weeks", "1")])
+            .await;
+        finish_plan(&app, &p, started).await;
+        let again = store::campaign::job(app.services.store(), id, planned.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(again.pinned);
+        assert_eq!(
+            (again.crew_id, again.planned_on.clone()),
+            (planned.crew_id, planned.planned_on.clone()),
+            "{backend:?}: a pinned job stays on its crew and day"
+        );
+        let r = app
+            .post(
+                &format!("/kampanj/jobb/{}/fast", planned.id),
+                Some(&p),
+                &[("pinned", "0")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let again = store::campaign::job(app.services.store(), id, planned.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!again.pinned);
+        let jobs = store::campaign::jobs(app.services.store(), id)
+            .await
+            .unwrap();
+        if let Some(open) = jobs.iter().find(|j| j.planned_on.is_none()) {
+            let r = app
+                .post(
+                    &format!("/kampanj/jobb/{}/fast", open.id),
+                    Some(&p),
+                    &[("pinned", "1")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CONFLICT, "{backend:?}");
+        }
+        // A crew of a local subcontractor, chosen from the supplier register; an unknown
+        // supplier is refused at its field.
+        let suppliers = store::campaign::local_suppliers(app.services.store(), "electrical")
+            .await
+            .unwrap();
+        let (supplier, _) = suppliers.first().expect("the demo has a local electrician");
+        let r = app
+            .post(
+                "/kampanj/lag",
+                Some(&p),
+                &[
+                    ("name", "UE Öst"),
+                    ("supplier", &supplier.to_string()),
+                    ("skills", ""),
+                    ("shift", "07:00-15:00"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let crews = store::campaign::crews(app.services.store()).await.unwrap();
+        let ue = crews.iter().find(|c| c.name == "UE Öst").unwrap();
+        assert_eq!(
+            (ue.kind.as_str(), ue.supplier_id),
+            ("subcontractor", Some(*supplier))
+        );
+        let bad = app
+            .post(
+                "/kampanj/lag",
+                Some(&p),
+                &[
+                    ("name", "UE Väst"),
+                    ("supplier", "999999"),
+                    ("shift", "07:00-15:00"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("href=\"#supplier\""));
+
+        let started = app.post("/kampanj/klassa", Some(&p), &[]).await;
+        let r = finish_plan(&app, &p, started).await;
+        assert!(r.body.contains("Efter omklassningen"), "{}", r.body);
         // Progress: counts, a forecast once planned, charts and the CSV; the continuity
         // manager follows it too.
         let prog = app.get("/kampanj/framsteg", Some(&p)).await;
@@ -395,5 +531,127 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             (again.status.as_str(), &again.planned_on),
             ("booked", &row.planned_on)
         );
+    }
+}
+
+fn admin() -> services::Actor {
+    services::Actor {
+        role: Some(domain::role::Role::Admin),
+        ..services::Actor::system()
+    }
+}
+
+#[tokio::test]
+async fn the_continuity_manager_switches_the_campaign_policy_and_sees_what_moved() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        app.services
+            .open_campaign(&admin(), "Mätarbyte", app.services.today())
+            .await
+            .unwrap();
+        let cm = app.login_demo("beredskap").await;
+        let page = app.get("/admin/policyer", Some(&cm)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("name=\"preset\""));
+        let bad = app
+            .post(
+                "/admin/policyer",
+                Some(&cm),
+                &[
+                    ("capability", "campaign"),
+                    ("preset", "pandemic"),
+                    ("from", "igår"),
+                    ("reason", "Pandemi"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("href=\"#from\""));
+        let no_reason = app
+            .post(
+                "/admin/policyer",
+                Some(&cm),
+                &[
+                    ("capability", "campaign"),
+                    ("preset", "pandemic"),
+                    ("reason", " "),
+                ],
+            )
+            .await;
+        assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(no_reason.body.contains("href=\"#reason\""));
+        let r = app
+            .post(
+                "/admin/policyer",
+                Some(&cm),
+                &[
+                    ("capability", "campaign"),
+                    ("preset", "pandemic"),
+                    ("from", ""),
+                    ("reason", "Folkhälsomyndighetens råd"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(
+            r.body.contains("Policyn för Mätarbyte gäller från"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("Efter omklassningen"),
+            "{backend:?}: {}",
+            r.body
+        );
+        assert!(r.body.contains("Folkhälsomyndighetens råd"));
+        let id = app
+            .services
+            .campaign_overview(&admin())
+            .await
+            .unwrap()
+            .campaign
+            .unwrap()
+            .id;
+        let jobs = store::campaign::jobs(app.services.store(), id)
+            .await
+            .unwrap();
+        assert!(
+            jobs.iter().any(|j| j.plannability == "paused"),
+            "{backend:?}: indoor apartments pause under the pandemic policy"
+        );
+        // A policy that starts tomorrow changes nothing today; its re-plan waits for it.
+        let tomorrow = app.services.today().tomorrow().unwrap();
+        let r = app
+            .post(
+                "/admin/policyer",
+                Some(&cm),
+                &[
+                    ("capability", "campaign"),
+                    ("preset", "normal"),
+                    ("from", &format!("{tomorrow}T06:00")),
+                    ("reason", "Restriktionerna hävs"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(!r.body.contains("Efter omklassningen"));
+        // Planners and agents may not change policies.
+        for user in ["planerare", "kundtjanst"] {
+            let s = app.login_demo(user).await;
+            let r = app
+                .post(
+                    "/admin/policyer",
+                    Some(&s),
+                    &[
+                        ("capability", "campaign"),
+                        ("preset", "normal"),
+                        ("reason", "x"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+        }
     }
 }
