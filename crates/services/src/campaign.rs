@@ -379,6 +379,35 @@ impl Services {
         Ok(())
     }
 
+    /// Closes the open campaign: jobs keep their record, and every "no home visits" declaration
+    /// is deleted in the same transaction (they were collected for this campaign only).
+    /// Returns how many declarations were deleted.
+    pub async fn close_campaign(&self, actor: &Actor) -> Result<u64> {
+        Self::may_plan(actor)?;
+        let now = self.now_micros();
+        let mut tx = self.store().begin().await?;
+        let Some(id) = store::campaign::open_campaign_in(&mut tx).await? else {
+            return Err(ServiceError::NotFound);
+        };
+        store::campaign::close_campaign(&mut tx, id, now).await?;
+        let purged = store::declarations::delete_all(&mut tx).await?;
+        audit::record(
+            &mut tx,
+            self,
+            actor,
+            &Event {
+                action: "campaign_closed",
+                object_kind: "campaign",
+                object_id: &id.to_string(),
+                outcome: Outcome::Success,
+                detail: &format!("{purged} declarations deleted"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(purged)
+    }
+
     /// Pins a planned job to its crew and day, so that re-plans keep it there, or unpins it.
     /// Only a job placed on a day can be pinned.
     pub async fn pin_job(&self, actor: &Actor, job: i64, pinned: bool) -> Result<()> {

@@ -350,6 +350,22 @@ pub async fn plan_script() -> axum::response::Response {
         .into_response()
 }
 
+/// Closes the campaign (the form asks to confirm); the declarations are deleted with it.
+pub async fn close(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    if form.get("confirm") != "ja" {
+        let e = field_error("confirm", ctx.t("campaign-close-confirm"));
+        return show(&state, &ctx, None, None, e).await;
+    }
+    let purged = state.services.close_campaign(&actor).await?;
+    let msg = views::translate(
+        ctx.lang,
+        "campaign-closed",
+        &[("purged", purged.to_string())],
+    );
+    show(&state, &ctx, None, Some(msg), vec![]).await
+}
+
 /// Pins a planned job to its crew and day, or unpins it.
 pub async fn pin(
     State(state): State<AppState>,

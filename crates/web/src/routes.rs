@@ -231,6 +231,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         route!(
             post,
+            "/kampanj/avsluta",
+            Access::Roles(PLANNERS),
+            campaign::close
+        ),
+        route!(
+            post,
             "/kampanj/jobb/{id}/fast",
             Access::Roles(PLANNERS),
             campaign::pin

@@ -440,3 +440,82 @@ async fn a_planning_run_goes_in_the_background_one_at_a_time_and_reports_its_pro
         assert_eq!(s.start_plan(&planner(), 1, budget, None).unwrap(), id + 1);
     }
 }
+
+#[tokio::test]
+async fn closing_the_campaign_deletes_every_declaration_with_it() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let mut settings = test_settings(false);
+        settings.declaration_keys = Keyring::parse(&format!(
+            "k:{}",
+            base64::engine::general_purpose::STANDARD.encode([7u8; 32])
+        ))
+        .unwrap();
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            settings,
+        );
+        s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
+            .await
+            .unwrap();
+        let id = s
+            .open_campaign(&planner(), "Mätarbyte", s.today())
+            .await
+            .unwrap()
+            .0;
+        let job = store::campaign::jobs(s.store(), id).await.unwrap()[0].clone();
+        let customer = Actor {
+            role: Some(Role::Customer),
+            customer_id: Some(job.customer_id),
+            ..Actor::system()
+        };
+        s.declare_no_home_visits(
+            &customer,
+            job.customer_id,
+            &DeclarationForm {
+                consent: true,
+                consent_version: CONSENT_VERSION.into(),
+                until: s
+                    .today()
+                    .saturating_add(jiff::Span::new().days(60))
+                    .to_string(),
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        let agent = Actor {
+            role: Some(Role::Agent),
+            ..Actor::system()
+        };
+        assert!(matches!(
+            s.close_campaign(&agent).await,
+            Err(ServiceError::Forbidden)
+        ));
+        assert_eq!(
+            s.close_campaign(&planner()).await.unwrap(),
+            1,
+            "{backend:?}"
+        );
+        assert!(
+            store::campaign::open_campaign(s.store())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store::declarations::of_customer(s.store(), job.customer_id)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend:?}: the declaration went with the campaign"
+        );
+        assert!(matches!(
+            s.close_campaign(&planner()).await,
+            Err(ServiceError::NotFound)
+        ));
+    }
+}

@@ -217,6 +217,19 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
                 "{user}"
             );
         }
+        // Closing asks for confirmation first.
+        let r = app.post("/kampanj/avsluta", Some(&p), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("href=\"#confirm\""));
+        let r = app
+            .post("/kampanj/avsluta", Some(&p), &[("confirm", "ja")])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Kampanjen är avslutad"), "{}", r.body);
+        assert!(
+            r.body.contains("action=\"/kampanj\""),
+            "a new one can be started"
+        );
         let forged = app
             .request(
                 axum::http::Method::POST,
