@@ -152,6 +152,17 @@ async fn execute(
             Ok(())
         }
         JobKind::CampaignReplan => {
+            // Every re-plan queued and due by now is covered by this one; those queued while it
+            // runs wait for the next.
+            let covered = store::jobs::coalesce(
+                services.store(),
+                services::campaign::REPLAN_JOB,
+                services.now_micros(),
+            )
+            .await?;
+            if covered > 0 {
+                tracing::info!(covered, "re-plans folded into this one");
+            }
             // Classify first: the run may follow a policy that just started or ended.
             match services.classify_campaign(&services::Actor::system()).await {
                 Ok(_) | Err(services::ServiceError::NotFound) => {}

@@ -975,7 +975,7 @@ impl Services {
     }
 
     /// Records a failed visit; the campaign is re-planned by the worker shortly after (one run
-    /// for the failures of the same minute).
+    /// covers every failure queued before it starts).
     pub async fn fail_job(&self, actor: &Actor, job: i64, reason: FailReason) -> Result<()> {
         let crew = self.crew_of(actor, None).await?;
         // A booked visit that did not happen: the customer is offered a new window at once
@@ -1010,7 +1010,7 @@ impl Services {
             "{}",
             now,
             3,
-            Some(&format!("{REPLAN_JOB}:{}", now / 60_000_000)),
+            Some(&format!("{REPLAN_JOB}:failed:{job}:{now}")),
             now,
         )
         .await?;
@@ -1213,21 +1213,39 @@ pub struct NoticeReport {
     pub reminders: u64,
     /// Invitations to book a window, with a link that works without login.
     pub invitations: u64,
+    /// Messages on the day with the arrival window of today's visits.
+    pub arrivals: u64,
+}
+
+/// The arrival window of a visit: the booked window, or an hour either side of the planned
+/// arrival.
+fn arrival_window(j: &store::campaign::NoticeRow) -> String {
+    match (j.window_start_min, j.window_end_min) {
+        (Some(a), Some(b)) => format!("{}–{}", hhmm(a), hhmm(b)),
+        _ => {
+            let a = j.arrive_min.unwrap_or(8 * 60);
+            format!(
+                "{}–{}",
+                hhmm((a - 60).max(0)),
+                hhmm((a + 60).min(24 * 60 - 1))
+            )
+        }
+    }
 }
 
 /// How many working days past the earliest allowed day notices go out: a job planned further
 /// ahead waits (its day may still move).
 const NOTICE_SPAN_WORKING_DAYS: u32 = 2;
 
-fn hhmm(min: i64) -> String {
-    format!("{:02}:{:02}", min / 60, min % 60)
-}
+/// `HH:MM` of minutes after midnight (the planner's own formatting, one for the whole app).
+pub use planner::date::hhmm;
 
 impl Services {
     /// Sends the campaign's messages due today, on each customer's channel: interruption notices
     /// for planned jobs (not those waiting for a booking) whose day lies just beyond the policy's
-    /// notice period — they are fixed to that day from then on — and reminders with the arrival
-    /// window for tomorrow's notified or booked visits. Idempotent: dedupe keys per job and day.
+    /// notice period — they are fixed to that day from then on —, invitations to book for indoor
+    /// jobs, reminders with the arrival window for tomorrow's notified or booked visits, and the
+    /// arrival window on the day. Idempotent: dedupe keys per job and day.
     pub async fn send_campaign_notices(&self, actor: &Actor) -> Result<NoticeReport> {
         Self::may_plan(actor)?;
         if store::campaign::open_campaign(self.store())
@@ -1252,6 +1270,14 @@ impl Services {
             self.store(),
             &tomorrow,
             &tomorrow,
+            &["notified", "booked"],
+        )
+        .await?;
+        let today_s = today.to_string();
+        let arriving = store::campaign::notice_candidates(
+            self.store(),
+            &today_s,
+            &today_s,
             &["notified", "booked"],
         )
         .await?;
@@ -1368,17 +1394,7 @@ impl Services {
         }
         store::campaign::mark_notified(&mut tx, &notified, now).await?;
         for j in &remind {
-            let window = match (j.window_start_min, j.window_end_min) {
-                (Some(a), Some(b)) => format!("{}–{}", hhmm(a), hhmm(b)),
-                _ => {
-                    let a = j.arrive_min.unwrap_or(8 * 60);
-                    format!(
-                        "{}–{}",
-                        hhmm((a - 60).max(0)),
-                        hhmm((a + 60).min(24 * 60 - 1))
-                    )
-                }
-            };
+            let window = arrival_window(j);
             let (subject, body) = if j.language == "en" {
                 (
                     "Tomorrow: your meter exchange".to_owned(),
@@ -1409,6 +1425,38 @@ impl Services {
                 report.reminders += 1;
             }
         }
+        for j in &arriving {
+            let window = arrival_window(j);
+            let (subject, body) = if j.language == "en" {
+                (
+                    format!("Today: our technician comes {window}"),
+                    format!(
+                        "Hello {},\n\nToday our technician comes to {} between {window} to exchange the electricity meter. The power will be off for about half an hour.",
+                        j.name, j.street
+                    ),
+                )
+            } else {
+                (
+                    format!("I dag: teknikern kommer {window}"),
+                    format!(
+                        "Hej {},\n\nI dag kommer vår tekniker till {} mellan {window} och byter elmätaren. Strömmen är borta ungefär en halvtimme.",
+                        j.name, j.street
+                    ),
+                )
+            };
+            if self
+                .queue_job_message(
+                    &mut tx,
+                    j,
+                    subject,
+                    body,
+                    format!("campaign:{}:arrival:{}", j.id, j.planned_on),
+                )
+                .await?
+            {
+                report.arrivals += 1;
+            }
+        }
         audit::record(
             &mut tx,
             self,
@@ -1419,8 +1467,8 @@ impl Services {
                 object_id: "open",
                 outcome: Outcome::Success,
                 detail: &format!(
-                    "{} notices, {} reminders, {} invitations",
-                    report.notices, report.reminders, report.invitations
+                    "{} notices, {} reminders, {} invitations, {} arrival windows",
+                    report.notices, report.reminders, report.invitations, report.arrivals
                 ),
             },
         )
@@ -1439,24 +1487,12 @@ impl Services {
         key: String,
     ) -> Result<bool> {
         use crate::outbox::Message;
-        use domain::customer::Channel;
-        let (channel, recipient) = match (
-            j.preferred_channel.as_str(),
-            j.email.as_deref().filter(|e| !e.is_empty()),
-            j.phone.as_deref().filter(|p| !p.is_empty()),
-        ) {
-            ("email", Some(e), _) => (Channel::Email, e.to_owned()),
-            ("sms", _, Some(p)) => (Channel::Sms, p.to_owned()),
-            ("letter", _, _) => (
-                Channel::Letter,
-                format!("{}, {}, {} {}", j.name, j.street, j.postal_code, j.city),
-            ),
-            (_, Some(e), _) => (Channel::Email, e.to_owned()),
-            _ => (
-                Channel::Letter,
-                format!("{}, {}, {} {}", j.name, j.street, j.postal_code, j.city),
-            ),
-        };
+        let (channel, recipient) = crate::outbox::customer_route(
+            &j.preferred_channel,
+            j.email.as_deref(),
+            j.phone.as_deref(),
+            &j.letter_address,
+        );
         Ok(self
             .queue_message(
                 tx,
@@ -1544,6 +1580,17 @@ impl Services {
             (Some(Role::Customer), Some(c)) => c,
             _ => return Err(ServiceError::Forbidden),
         };
+        self.indoor_jobs_of(actor, customer).await
+    }
+
+    /// A customer's indoor jobs that take a booking, for an agent (or planner) booking for a
+    /// caller; the customer themself too.
+    pub async fn indoor_jobs_of(&self, actor: &Actor, customer: i64) -> Result<Vec<IndoorJob>> {
+        match actor.role {
+            Some(Role::Customer) if actor.customer_id == Some(customer) => {}
+            Some(Role::Agent | Role::Planner | Role::Admin) => {}
+            _ => return Err(ServiceError::Forbidden),
+        }
         let Some(campaign) = store::campaign::open_campaign(self.store()).await? else {
             return Ok(Vec::new());
         };
@@ -1756,6 +1803,44 @@ impl Services {
             now,
         )
         .await?;
+        // The confirmation goes on the customer's channel, whoever booked.
+        if let Some(j) = store::campaign::notice_rows_in(&mut tx, &[job])
+            .await?
+            .into_iter()
+            .next()
+        {
+            let window = format!(
+                "{} {}–{}",
+                w.date,
+                hhmm(i64::from(w.start_min)),
+                hhmm(i64::from(w.end_min))
+            );
+            let (subject, body) = if j.language == "en" {
+                (
+                    format!("Booked: meter exchange {window}"),
+                    format!(
+                        "Hello {},\n\nOur technician comes to exchange the electricity meter at {} on {window}. Someone needs to be at home to let them in; the visit takes about half an hour, and the power is off meanwhile.\n\nTo choose another time, use the link in our invitation or My pages.",
+                        j.name, j.street
+                    ),
+                )
+            } else {
+                (
+                    format!("Bokat: mätarbyte {window}"),
+                    format!(
+                        "Hej {},\n\nVår tekniker kommer och byter elmätaren på {} {window}. Någon behöver vara hemma och släppa in teknikern; besöket tar ungefär en halvtimme och strömmen är borta under tiden.\n\nVill du välja en annan tid använder du länken i vår inbjudan eller Mina sidor.",
+                        j.name, j.street
+                    ),
+                )
+            };
+            self.queue_job_message(
+                &mut tx,
+                &j,
+                subject,
+                body,
+                format!("campaign:{job}:booked:{}:{}", w.date, w.start_min),
+            )
+            .await?;
+        }
         audit::record(
             &mut tx,
             self,

@@ -16,7 +16,6 @@
 //! signed "display name (telefon)". Staff entries are signed with the account's display name.
 
 use domain::cases::{BusinessHours, CaseSource, CaseStatus, Category, EntryKind, SlaTargets};
-use domain::customer::Channel;
 use domain::role::Role;
 use store::Tx;
 pub use store::cases::{CaseListRow, CaseRow, EntryRow, TeamRow};
@@ -297,16 +296,12 @@ impl Services {
         body: String,
         key: String,
     ) -> Result<()> {
-        let (channel, recipient) = match (
-            contact.preferred_channel.as_str(),
-            contact.email.as_deref().filter(|e| !e.is_empty()),
-            contact.phone.as_deref().filter(|p| !p.is_empty()),
-        ) {
-            ("email", Some(e), _) => (Channel::Email, e.to_owned()),
-            ("sms", _, Some(p)) => (Channel::Sms, p.to_owned()),
-            (_, Some(e), _) => (Channel::Email, e.to_owned()),
-            _ => (Channel::Letter, contact.name.clone()),
-        };
+        let (channel, recipient) = crate::outbox::customer_route(
+            &contact.preferred_channel,
+            contact.email.as_deref(),
+            contact.phone.as_deref(),
+            &contact.letter_address,
+        );
         self.queue_message(
             tx,
             &Message {

@@ -49,6 +49,26 @@ pub struct SmsSettings {
     pub sender: String,
 }
 
+/// Where a message to a customer goes: the channel the customer prefers when they can be
+/// reached on it (a letter always can), else e-mail when an address is known, else a letter.
+/// `letter_address` is the postal address a letter carries, name first.
+pub fn customer_route(
+    preferred: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    letter_address: &str,
+) -> (Channel, String) {
+    let email = email.filter(|e| !e.trim().is_empty());
+    let phone = phone.filter(|p| !p.trim().is_empty());
+    match (preferred, email, phone) {
+        ("email", Some(e), _) => (Channel::Email, e.to_owned()),
+        ("sms", _, Some(p)) => (Channel::Sms, p.to_owned()),
+        ("letter", _, _) => (Channel::Letter, letter_address.to_owned()),
+        (_, Some(e), _) => (Channel::Email, e.to_owned()),
+        _ => (Channel::Letter, letter_address.to_owned()),
+    }
+}
+
 /// A message to queue.
 #[derive(Debug, Clone)]
 pub struct Message {
@@ -259,4 +279,34 @@ fn build_email(row: &OutboxRow, from: &str) -> std::result::Result<lettre::Messa
         _ => builder.singlepart(text),
     };
     result.map_err(|e| format!("building e-mail: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_is_reached_on_the_channel_they_prefer_when_they_can_be() {
+        let addr = "Karin Lindqvist, Storgatan 1, 691 31 Karlskoga";
+        let r = |p, e, s| customer_route(p, e, s, addr);
+        assert_eq!(
+            r("email", Some("k@example.se"), Some("0701")),
+            (Channel::Email, "k@example.se".into())
+        );
+        assert_eq!(
+            r("sms", Some("k@example.se"), Some("0701")),
+            (Channel::Sms, "0701".into())
+        );
+        // A letter preference holds even when an e-mail address is known.
+        assert_eq!(
+            r("letter", Some("k@example.se"), None),
+            (Channel::Letter, addr.into())
+        );
+        // SMS preferred without a number: e-mail when known, else a letter.
+        assert_eq!(
+            r("sms", Some("k@example.se"), Some(" ")),
+            (Channel::Email, "k@example.se".into())
+        );
+        assert_eq!(r("email", None, None), (Channel::Letter, addr.into()));
+    }
 }

@@ -163,6 +163,18 @@ impl Services {
         self.export_customer(actor, id).await
     }
 
+    /// How many rows of the customer's data each table holds, for the "Mina uppgifter" page:
+    /// counts only, so viewing the page is not an export (the download is, and is audited).
+    pub async fn customer_data_summary(&self, user: &SessionUser) -> Result<Vec<(String, usize)>> {
+        let id = Self::portal_customer(user)?;
+        Ok(store::export::customer_export(self.store(), id)
+            .await?
+            .into_iter()
+            .filter(|t| !t.rows.is_empty())
+            .map(|t| (t.table, t.rows.len()))
+            .collect())
+    }
+
     /// A customer's name, for staff pages that act for a caller.
     pub async fn customer_name(&self, id: i64) -> Result<String> {
         Ok(store::customers::get(self.store(), id)

@@ -553,6 +553,9 @@ pub struct NoticeRow {
     pub phone: Option<String>,
     pub preferred_channel: String,
     pub language: String,
+    /// The customer's name and postal address, for a letter.
+    pub letter_address: String,
+    /// The meter point's address (where the visit is).
     pub street: String,
     pub postal_code: String,
     pub city: String,
@@ -574,6 +577,7 @@ pub async fn notice_candidates(
     let sql = format!(
         "SELECT j.id, j.status, j.needs_booking, j.tier, j.planned_on, j.arrive_min, j.window_start_min, j.window_end_min, \
                 c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
+                c.name || ', ' || c.street || ', ' || c.postal_code || ' ' || c.city AS letter_address, \
                 m.street, m.postal_code, m.city, m.anlaggnings_id \
          FROM campaign_jobs j JOIN campaigns k ON k.id = j.campaign_id \
          JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
@@ -627,6 +631,7 @@ pub async fn invite_candidates(store: &Store) -> Result<Vec<NoticeRow>> {
         "SELECT j.id, j.status, j.needs_booking, j.tier, '' AS planned_on, \
                 j.arrive_min, j.window_start_min, j.window_end_min, \
                 c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
+                c.name || ', ' || c.street || ', ' || c.postal_code || ' ' || c.city AS letter_address, \
                 m.street, m.postal_code, m.city, m.anlaggnings_id \
          FROM campaign_jobs j JOIN campaigns k ON k.id = j.campaign_id \
          JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
@@ -651,6 +656,7 @@ pub async fn notice_rows_in(tx: &mut Tx, ids: &[i64]) -> Result<Vec<NoticeRow>> 
     let sql = format!(
         "SELECT j.id, j.status, j.needs_booking, j.tier, COALESCE(j.planned_on, '') AS planned_on, j.arrive_min, j.window_start_min, \
                 j.window_end_min, c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
+                c.name || ', ' || c.street || ', ' || c.postal_code || ' ' || c.city AS letter_address, \
                 m.street, m.postal_code, m.city, m.anlaggnings_id \
          FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
          WHERE j.id IN ({list}) ORDER BY j.id"
@@ -668,6 +674,7 @@ pub async fn notice_row(store: &Store, job: i64) -> Result<Option<NoticeRow>> {
         sqlx::query_as::<_, NoticeRow>(
         "SELECT j.id, j.status, j.needs_booking, j.tier, COALESCE(j.planned_on, '') AS planned_on, j.arrive_min, j.window_start_min, \
                 j.window_end_min, c.id AS customer_id, c.name, c.email, c.phone, c.preferred_channel, c.language, \
+                c.name || ', ' || c.street || ', ' || c.postal_code || ' ' || c.city AS letter_address, \
                 m.street, m.postal_code, m.city, m.anlaggnings_id \
          FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id JOIN customers c ON c.id = m.customer_id \
          WHERE j.id = $1"

@@ -423,11 +423,15 @@ pub struct CaseContact {
     pub phone: Option<String>,
     pub language: String,
     pub preferred_channel: String,
+    /// Name and postal address, for a letter.
+    pub letter_address: String,
 }
 
 pub async fn contact(tx: &mut Tx, customer_id: i64) -> Result<Option<CaseContact>> {
     Ok(with_tx!(tx, |conn| sqlx::query_as::<_, CaseContact>(
-        "SELECT id, name, email, phone, language, preferred_channel FROM customers WHERE id = $1"
+        "SELECT id, name, email, phone, language, preferred_channel, \
+                name || ', ' || street || ', ' || postal_code || ' ' || city AS letter_address \
+         FROM customers WHERE id = $1"
     )
     .bind(customer_id)
     .fetch_optional(conn)

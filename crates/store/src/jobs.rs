@@ -82,6 +82,26 @@ pub async fn complete(store: &Store, id: i64, now: i64) -> Result<()> {
     tx.commit().await
 }
 
+/// Marks every queued job of `kind` that is due by `now` done: the run about to start covers
+/// them (a re-plan reads the state as it is when it starts). Returns how many.
+pub async fn coalesce(store: &Store, kind: &str, now: i64) -> Result<u64> {
+    let mut tx = store.begin().await?;
+    let n =
+        with_tx!(tx, |conn| {
+            sqlx::query(
+        "UPDATE jobs SET status = 'done', finished_at = $2, last_error = 'covered by another run' \
+         WHERE kind = $1 AND status = 'queued' AND run_at <= $2"
+    )
+    .bind(kind)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        });
+    tx.commit().await?;
+    Ok(n)
+}
+
 /// Records a failure: back to the queue at `retry_at`, or failed for good when attempts are used up.
 pub async fn fail(
     store: &Store,

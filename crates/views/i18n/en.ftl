@@ -675,3 +675,4 @@ booking-submit = Book
 booking-done = The time is booked: { $window }.
 booking-taken = That time was just taken. Choose another.
 booking-risk-group = Does someone in the household belong to a risk group? Ask for no home visits instead.
+booking-for-caller = You are booking for the customer on the phone; the confirmation goes to the customer.

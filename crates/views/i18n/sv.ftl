@@ -675,3 +675,4 @@ booking-submit = Boka
 booking-done = Tiden är bokad: { $window }.
 booking-taken = Den tiden gick precis åt. Välj en annan.
 booking-risk-group = Tillhör någon i hushållet en riskgrupp? Be om inga hembesök i stället.
+booking-for-caller = Du bokar åt kunden i telefon; bekräftelsen går till kunden.

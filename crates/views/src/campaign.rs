@@ -390,4 +390,6 @@ pub struct MeterBookingPage {
     pub errors: Vec<FieldError>,
     /// Signed in (Mina sidor) or through the link.
     pub portal: bool,
+    /// Staff booking for a caller: the customer's id.
+    pub caller: Option<i64>,
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use services::ServiceError;
-use services::campaign::{CampaignOverview, CrewForm};
+use services::campaign::{CampaignOverview, CrewForm, hhmm};
 use views::campaign::*;
 use views::pages::FieldError;
 
@@ -18,10 +18,6 @@ use crate::pages::{PageResult, parse_id, render, see_other};
 /// The search time a planning run from the page gets (the engine's own budget) unless the
 /// settings say otherwise.
 pub const PAGE_PLAN_SECONDS: u64 = 10;
-
-fn hhmm(min: i64) -> String {
-    format!("{:02}:{:02}", min / 60, min % 60)
-}
 
 fn page(
     ctx: &Ctx,
@@ -792,6 +788,18 @@ async fn booking_page(
     errors: Vec<FieldError>,
     portal: bool,
 ) -> PageResult {
+    booking_page_for(state, ctx, jobs, result, errors, portal, None).await
+}
+
+async fn booking_page_for(
+    state: &AppState,
+    ctx: &Ctx,
+    jobs: Vec<BookingJob>,
+    result: Option<String>,
+    errors: Vec<FieldError>,
+    portal: bool,
+    caller: Option<i64>,
+) -> PageResult {
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -803,6 +811,7 @@ async fn booking_page(
         result,
         errors,
         portal,
+        caller,
     };
     render(status, &page)
 }
@@ -852,6 +861,81 @@ pub async fn my_booking_submit(
         Err(ServiceError::Conflict(_)) => {
             let e = field_error(&format!("window-{id}"), ctx.t("booking-taken"));
             booking_page(&state, &ctx, jobs, None, e, true).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn caller_booking_jobs(
+    state: &AppState,
+    ctx: &Ctx,
+    customer: i64,
+) -> Result<Vec<BookingJob>, crate::error::AppError> {
+    let actor = ctx.user()?.actor(&ctx.address);
+    Ok(state
+        .services
+        .indoor_jobs_of(&actor, customer)
+        .await?
+        .iter()
+        .map(|j| booking_job(j, format!("/kunder/{customer}/matarbyte/{}/boka", j.job_id)))
+        .collect())
+}
+
+/// An agent books (or rebooks) a customer's indoor visit while the customer is on the phone.
+pub async fn caller_booking(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let customer = parse_id(&id)?;
+    let jobs = caller_booking_jobs(&state, &ctx, customer).await?;
+    booking_page_for(&state, &ctx, jobs, None, vec![], false, Some(customer)).await
+}
+
+pub async fn caller_booking_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, job)): Path<(String, String)>,
+    form: FormData,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let customer = parse_id(&id)?;
+    let job = parse_id(&job)?;
+    // The job must be this customer's: the page lists only theirs.
+    let jobs = caller_booking_jobs(&state, &ctx, customer).await?;
+    if !jobs.iter().any(|j| j.job_id == job) {
+        return Err(crate::error::AppError::NotFound);
+    }
+    let r = match parse_window(form.get("window")) {
+        Some((date, start)) => state
+            .services
+            .book_indoor_window(services::campaign::Booker::Actor(&actor), job, date, start)
+            .await
+            .map(Some),
+        None => Ok(None),
+    };
+    let jobs = caller_booking_jobs(&state, &ctx, customer).await?;
+    let page = |result, errors| {
+        booking_page_for(&state, &ctx, jobs, result, errors, false, Some(customer))
+    };
+    match r {
+        Ok(Some(w)) => {
+            let msg = views::translate(ctx.lang, "booking-done", &[("window", window_label(&w))]);
+            page(Some(msg), vec![]).await
+        }
+        Ok(None) => {
+            page(
+                None,
+                field_error(&format!("window-{job}"), ctx.t("booking-choose")),
+            )
+            .await
+        }
+        Err(ServiceError::Conflict(_)) => {
+            page(
+                None,
+                field_error(&format!("window-{job}"), ctx.t("booking-taken")),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

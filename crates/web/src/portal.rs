@@ -148,21 +148,7 @@ fn english(field: &str) -> &'static str {
 
 pub async fn my_data(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let user = ctx.user()?;
-    let export = state
-        .services
-        .customer_export(&user.actor(&ctx.address), user)
-        .await?;
-    let tables = export["tables"]
-        .as_array()
-        .map(|ts| {
-            ts.iter()
-                .filter_map(|t| {
-                    let n = t["rows"].as_array().map_or(0, Vec::len);
-                    (n > 0).then(|| (t["table"].as_str().unwrap_or_default().to_owned(), n))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let tables = state.services.customer_data_summary(user).await?;
     let page = PortalDataPage {
         layout: ctx.layout(&state, "mydata-title").await,
         tables,

@@ -25,6 +25,8 @@ const CUSTOMER: &[Role] = &[Role::Customer];
 const DESK: &[Role] = &[Role::Agent, Role::Admin];
 /// Who plans the meter-exchange campaign.
 const PLANNERS: &[Role] = &[Role::Planner, Role::Admin];
+/// Book a customer's indoor meter visit for a caller.
+const CALLER_BOOKERS: &[Role] = &[Role::Agent, Role::Planner, Role::Admin];
 /// Who reads a crew's work list: its technicians, and planners naming the crew.
 const WORK_LIST: &[Role] = &[Role::Technician, Role::Planner, Role::Admin];
 const TECHNICIANS: &[Role] = &[Role::Technician];
@@ -276,6 +278,18 @@ pub fn table() -> Vec<RouteSpec> {
             "/tekniker/jobb/{id}/misslyckad",
             Access::Roles(TECHNICIANS),
             campaign::job_failed
+        ),
+        route!(
+            get,
+            "/kunder/{id}/matarbyte",
+            Access::Roles(CALLER_BOOKERS),
+            campaign::caller_booking
+        ),
+        route!(
+            post,
+            "/kunder/{id}/matarbyte/{job}/boka",
+            Access::Roles(CALLER_BOOKERS),
+            campaign::caller_booking_submit
         ),
         route!(
             get,

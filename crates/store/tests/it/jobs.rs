@@ -112,3 +112,47 @@ async fn a_crashed_workers_job_returns_to_the_queue() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_run_covers_the_queued_jobs_of_its_kind_that_are_due() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let mut tx = store.begin().await.unwrap();
+        for (key, at) in [("a", 10), ("b", 20), ("c", 30), ("later", 1_000)] {
+            store::jobs::enqueue(&mut tx, "campaign_replan", "{}", at, 3, Some(key), 0)
+                .await
+                .unwrap();
+        }
+        store::jobs::enqueue(&mut tx, "prune", "{}", 10, 3, None, 0)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let running = store::jobs::claim(&store, 100).await.unwrap().unwrap();
+        assert_eq!(running.kind, "campaign_replan");
+        // The other two due re-plans are covered; the later one and other kinds stay queued.
+        assert_eq!(
+            store::jobs::coalesce(&store, "campaign_replan", 100)
+                .await
+                .unwrap(),
+            2,
+            "{backend:?}"
+        );
+        assert_eq!(
+            store::jobs::count_by_status(&store, "queued")
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            store::jobs::get(&store, running.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            "running",
+            "{backend:?}: the run itself is not touched"
+        );
+    }
+}

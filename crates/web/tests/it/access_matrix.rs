@@ -80,7 +80,9 @@ fn matrix_lists_every_route_exactly_as_the_router_enforces_it() {
 }
 
 fn concrete(path: &str) -> String {
-    path.replace("{id}", "1").replace("{capability}", "visits")
+    path.replace("{id}", "1")
+        .replace("{job}", "1")
+        .replace("{capability}", "visits")
 }
 
 fn denied_for_anonymous(path: &str, r: &TestResponse) -> bool {

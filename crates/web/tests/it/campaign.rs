@@ -514,6 +514,17 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             Some(value.split('|').next().unwrap())
         );
         assert!(row.crew_id.is_some(), "the booking fixes the job to a crew");
+        // The customer gets a confirmation on their channel.
+        let mine = store::outbox::of_customer(s.store(), row.customer_id, 50)
+            .await
+            .unwrap();
+        assert!(
+            mine.iter()
+                .any(|m| m.subject.starts_with("Bokat: mätarbyte ")),
+            "{backend:?}: {:?}",
+            mine.iter().map(|m| &m.subject).collect::<Vec<_>>()
+        );
+
         // A window not on offer is refused; a made-up link is not found.
         let r = app
             .post(path, Some(&anon), &[("window", "2020-01-01|480")])
@@ -543,6 +554,99 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
         assert_eq!(
             (again.status.as_str(), &again.planned_on),
             ("booked", &row.planned_on)
+        );
+        // An agent rebooks for the caller from the customer's page; other staff cannot.
+        let agent = app.login_demo("kundtjanst").await;
+        let customer_page = app
+            .get(&format!("/kunder/{}", row.customer_id), Some(&agent))
+            .await;
+        assert!(
+            customer_page
+                .body
+                .contains(&format!("/kunder/{}/matarbyte", row.customer_id))
+        );
+        let page = app
+            .get(
+                &format!("/kunder/{}/matarbyte", row.customer_id),
+                Some(&agent),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("Du bokar åt kunden"));
+        let other = page
+            .body
+            .split("name=\"window\" value=\"")
+            .skip(1)
+            .filter_map(|r| r.split('"').next())
+            .find(|v| *v != value)
+            .map(str::to_owned);
+        if let Some(other) = other {
+            let r = app
+                .post(
+                    &format!("/kunder/{}/matarbyte/{job}/boka", row.customer_id),
+                    Some(&agent),
+                    &[("window", &other)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            assert!(r.body.contains("Tiden är bokad"), "{}", r.body);
+            let moved = store::campaign::job(s.store(), campaign.id, job)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                moved.window_on.as_deref(),
+                Some(other.split('|').next().unwrap())
+            );
+        }
+        // Another customer's job cannot be booked under this customer's page.
+        let foreign = store::campaign::jobs(s.store(), campaign.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|j| j.customer_id != row.customer_id)
+            .unwrap();
+        let r = app
+            .post(
+                &format!("/kunder/{}/matarbyte/{}/boka", row.customer_id, foreign.id),
+                Some(&agent),
+                &[("window", &value)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let tech = app.login_demo("tekniker").await;
+        assert_eq!(
+            app.get(
+                &format!("/kunder/{}/matarbyte", row.customer_id),
+                Some(&tech)
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+
+        // On the day, the customer gets the arrival window.
+        let now_booked = store::campaign::job(s.store(), campaign.id, job)
+            .await
+            .unwrap()
+            .unwrap();
+        let day = domain::time::parse_date(now_booked.window_on.as_deref().unwrap()).unwrap();
+        let that_morning = s.with_clock(std::sync::Arc::new(services::FixedClock::new(
+            domain::time::at_civil(
+                day,
+                jiff::civil::time(7, 0, 0, 0),
+                &domain::time::stockholm(),
+            ),
+        )));
+        let sent = that_morning.send_campaign_notices(&planner).await.unwrap();
+        assert!(sent.arrivals >= 1, "{backend:?}: {sent:?}");
+        let mine = store::outbox::of_customer(s.store(), row.customer_id, 50)
+            .await
+            .unwrap();
+        assert!(
+            mine.iter()
+                .any(|m| m.subject.starts_with("I dag: teknikern kommer ")),
+            "{backend:?}"
         );
     }
 }

@@ -122,9 +122,23 @@ async fn a_customer_reads_their_own_messages_sets_preferences_and_downloads_thei
         let jb: serde_json::Value = serde_json::from_str(&db.body).unwrap();
         assert_eq!(jb["customer_id"], 2);
         assert!(!db.body.contains("karin.l@example.se"), "{backend:?}");
+        let exports = || async {
+            store::audit::all_in_order(app.services.store())
+                .await
+                .unwrap()
+                .iter()
+                .filter(|r| r.action == "customer_data_exported")
+                .count()
+        };
+        let before = exports().await;
         let page = app.get("/mina-sidor/mina-uppgifter", Some(&a)).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("invoices"));
+        assert_eq!(
+            exports().await,
+            before,
+            "{backend:?}: viewing the counts is not an export"
+        );
         // Staff have no "my data" of a customer's.
         let agent = app.login_demo("kundtjanst").await;
         assert_eq!(
