@@ -226,8 +226,10 @@ impl Services {
         }
         let ids: Vec<i64> = told.iter().map(|(id, _)| *id).collect();
         let to_tell = store::campaign::notice_rows_in(&mut tx, &ids).await?;
+        let why: HashMap<i64, Plannability> = told.into_iter().collect();
         store::campaign::set_classes(&mut tx, &changes, now).await?;
-        for (j, (_, why)) in to_tell.iter().zip(&told) {
+        for j in &to_tell {
+            let Some(why) = why.get(&j.id) else { continue };
             let (subject, body) = postponed_message(j, *why);
             self.queue_job_message(
                 &mut tx,
@@ -696,9 +698,13 @@ impl Services {
             let outcome = match run {
                 Ok(Ok(r)) => Ok(r),
                 Ok(Err(ServiceError::NotFound)) => Err("no open campaign".to_owned()),
+                Ok(Err(ServiceError::Conflict(m) | ServiceError::Invalid { message: m, .. })) => {
+                    Err(m)
+                }
                 Ok(Err(e)) => {
+                    // The details are for the log, not the page.
                     tracing::error!(error = %e, "planning run failed");
-                    Err(e.to_string())
+                    Err("an unexpected error; it is in the log".to_owned())
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "planning run panicked");

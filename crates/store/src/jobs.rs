@@ -86,9 +86,8 @@ pub async fn complete(store: &Store, id: i64, now: i64) -> Result<()> {
 /// them (a re-plan reads the state as it is when it starts). Returns how many.
 pub async fn coalesce(store: &Store, kind: &str, now: i64) -> Result<u64> {
     let mut tx = store.begin().await?;
-    let n =
-        with_tx!(tx, |conn| {
-            sqlx::query(
+    let n = with_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE jobs SET status = 'done', finished_at = $2, last_error = 'covered by another run' \
          WHERE kind = $1 AND status = 'queued' AND run_at <= $2"
     )
@@ -97,7 +96,7 @@ pub async fn coalesce(store: &Store, kind: &str, now: i64) -> Result<u64> {
     .execute(conn)
     .await?
     .rows_affected()
-        });
+    });
     tx.commit().await?;
     Ok(n)
 }

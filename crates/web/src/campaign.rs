@@ -258,20 +258,26 @@ pub async fn plan(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Pa
     }
 }
 
+/// What a classification moved, as the planner and the continuity manager read it.
+pub(crate) fn classified_message(
+    lang: views::Lang,
+    c: &services::campaign::ClassifyReport,
+) -> String {
+    views::translate(
+        lang,
+        "campaign-classified",
+        &[
+            ("released", c.released.to_string()),
+            ("deferred", c.newly_deferred.to_string()),
+            ("paused", c.newly_paused.to_string()),
+            ("unplanned", c.unplanned.to_string()),
+            ("kept", c.kept_fixed.to_string()),
+        ],
+    )
+}
+
 fn plan_message(lang: views::Lang, r: &services::campaign::PlanRun) -> Option<String> {
-    let classified = r.classified.as_ref().map(|c| {
-        views::translate(
-            lang,
-            "campaign-classified",
-            &[
-                ("released", c.released.to_string()),
-                ("deferred", c.newly_deferred.to_string()),
-                ("paused", c.newly_paused.to_string()),
-                ("unplanned", c.unplanned.to_string()),
-                ("kept", c.kept_fixed.to_string()),
-            ],
-        )
-    });
+    let classified = r.classified.as_ref().map(|c| classified_message(lang, c));
     let planned = match r.outcome.as_ref()? {
         Ok(p) => views::translate(
             lang,
@@ -334,16 +340,7 @@ pub async fn plan_status_json(
 
 /// The planning page's script: follows a running plan and reloads when it is done.
 pub async fn plan_script() -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../views/static/plan.js"),
-    )
-        .into_response()
+    crate::pages::script(include_str!("../../views/static/plan.js"))
 }
 
 /// Closes the campaign (the form asks to confirm); the declarations are deleted with it.

@@ -34,14 +34,7 @@ use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::session::{cookie, session_cookie_name};
 
 pub async fn script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../views/static/chat.js"),
-    )
-        .into_response()
+    crate::pages::script(include_str!("../../views/static/chat.js"))
 }
 
 // ---- shared -------------------------------------------------------------------------------------

@@ -29,6 +29,18 @@ fn ok<T: Template>(page: &T) -> PageResult {
     render(StatusCode::OK, page)
 }
 
+/// A script of ours, served with an hour's caching.
+pub(crate) fn script(body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
@@ -692,17 +704,7 @@ pub async fn set_policy(State(state): State<AppState>, ctx: Ctx, form: FormData)
             );
             if let Some(c) = change.campaign {
                 msg.push(' ');
-                msg.push_str(&views::translate(
-                    ctx.lang,
-                    "campaign-classified",
-                    &[
-                        ("released", c.released.to_string()),
-                        ("deferred", c.newly_deferred.to_string()),
-                        ("paused", c.newly_paused.to_string()),
-                        ("unplanned", c.unplanned.to_string()),
-                        ("kept", c.kept_fixed.to_string()),
-                    ],
-                ));
+                msg.push_str(&crate::campaign::classified_message(ctx.lang, &c));
             }
             policies_page(&state, &ctx, Some(msg), Vec::new(), StatusCode::OK).await
         }
