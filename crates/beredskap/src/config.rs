@@ -59,7 +59,7 @@ impl std::fmt::Debug for DatabaseConfig {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpConfig {
     pub listen: String,
@@ -67,6 +67,27 @@ pub struct HttpConfig {
     /// Where customers reach this installation, for links in messages
     /// (`https://kund.example.se`). Empty: `http://` and the address the server listens on.
     pub public_url: String,
+    /// The bearer token Prometheus sends to read `/metrics`. Empty: only requests from this
+    /// machine may read them.
+    pub metrics_token: String,
+}
+
+impl std::fmt::Debug for HttpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpConfig")
+            .field("listen", &self.listen)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("public_url", &self.public_url)
+            .field(
+                "metrics_token",
+                &if self.metrics_token.is_empty() {
+                    ""
+                } else {
+                    "***"
+                },
+            )
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -158,6 +179,7 @@ impl Default for HttpConfig {
             listen: "127.0.0.1:8080".into(),
             secure_cookies: true,
             public_url: String::new(),
+            metrics_token: String::new(),
         }
     }
 }
@@ -286,6 +308,9 @@ impl Config {
         }
         if !c.privacy.declaration_keys.is_empty() {
             c.privacy.declaration_keys = "***".into();
+        }
+        if !c.http.metrics_token.is_empty() {
+            c.http.metrics_token = "***".into();
         }
         c
     }
@@ -467,15 +492,18 @@ mod tests {
             sender: "KEM".into(),
         });
         c.privacy.declaration_keys = "k1:S0VZS0VZS0VZS0VZS0VZS0VZS0VZS0VZS0VZS0VZS0U=".into();
+        c.http.metrics_token = "skrapnyckel".into();
         c.validate().unwrap();
         let printed = toml::to_string(&c.redacted()).unwrap();
         assert!(
             !printed.contains("hunter2")
                 && !printed.contains("tok-secret")
-                && !printed.contains("S0VZS0VZ"),
+                && !printed.contains("S0VZS0VZ")
+                && !printed.contains("skrapnyckel"),
             "{printed}"
         );
         assert!(!format!("{c:?}").contains("hunter2"));
+        assert!(!format!("{c:?}").contains("skrapnyckel"));
         assert!(!format!("{c:?}").contains("S0VZS0VZ"));
         c.privacy.declaration_keys = "k1:short".into();
         let e = c.validate().unwrap_err().to_string();

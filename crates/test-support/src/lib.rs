@@ -248,6 +248,7 @@ impl TestApp {
         let http = web::HttpSettings {
             secure_cookies: true,
             show_demo_hint: demo,
+            ..Default::default()
         };
         let router = web::router(web::AppState::new(services.clone(), http));
         Some(TestApp {

@@ -36,6 +36,9 @@ pub struct HttpSettings {
     pub secure_cookies: bool,
     /// Show the demo logins on the login page (demo mode only).
     pub show_demo_hint: bool,
+    /// The bearer token a scraper of `/metrics` sends; without one, only requests from this
+    /// machine (loopback) may read the metrics.
+    pub metrics_token: Option<secrecy::SecretString>,
 }
 
 impl Default for HttpSettings {
@@ -43,6 +46,7 @@ impl Default for HttpSettings {
         HttpSettings {
             secure_cookies: true,
             show_demo_hint: false,
+            metrics_token: None,
         }
     }
 }

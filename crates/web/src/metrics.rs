@@ -112,7 +112,13 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     resp
 }
 
-pub async fn render(State(state): State<AppState>) -> Response {
+/// The metrics, for a scraper with the configured bearer token or, without a token configured,
+/// for requests from this machine; anyone else gets 404 (the metrics tell an outsider how the
+/// service is used).
+pub async fn render(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    if !may_read_metrics(&state, &req) {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,
@@ -121,4 +127,27 @@ pub async fn render(State(state): State<AppState>) -> Response {
         state.metrics.render(),
     )
         .into_response()
+}
+
+fn may_read_metrics(state: &AppState, req: &axum::extract::Request) -> bool {
+    use secrecy::ExposeSecret;
+    match &state.http.metrics_token {
+        Some(token) => req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| {
+                constant_time_eq(given.as_bytes(), token.expose_secret().as_bytes())
+            }),
+        None => req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            // In-process requests (tests) have no peer address.
+            .is_none_or(|c| c.0.ip().is_loopback()),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -172,6 +172,7 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
         web::HttpSettings {
             secure_cookies: false,
             show_demo_hint: false,
+            ..Default::default()
         },
     );
     let shutdown = tokio_util::sync::CancellationToken::new();

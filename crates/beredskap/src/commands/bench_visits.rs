@@ -154,6 +154,7 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
         web::HttpSettings {
             secure_cookies: false,
             show_demo_hint: false,
+            ..Default::default()
         },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -39,6 +39,9 @@ pub async fn serve(
         web::HttpSettings {
             secure_cookies: config.http.secure_cookies,
             show_demo_hint: demo,
+            metrics_token: Some(config.http.metrics_token.trim())
+                .filter(|t| !t.is_empty())
+                .map(|t| secrecy::SecretString::from(t.to_owned())),
         },
     );
     let shutdown = CancellationToken::new();

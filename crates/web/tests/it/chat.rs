@@ -455,6 +455,7 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
             web::HttpSettings {
                 secure_cookies: true,
                 show_demo_hint: true,
+                ..Default::default()
             },
         );
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

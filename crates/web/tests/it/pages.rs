@@ -177,3 +177,60 @@ async fn every_role_lands_on_a_home_page() {
         assert!(page.body.contains("<main id=\"content\">"), "{role}");
     }
 }
+
+#[tokio::test]
+async fn metrics_are_for_this_machine_or_a_scraper_with_the_token() {
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt;
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let get = |router: axum::Router, peer: &str, bearer: Option<&str>| {
+        let mut req = axum::http::Request::get("/metrics")
+            .extension(ConnectInfo(peer.parse::<std::net::SocketAddr>().unwrap()));
+        if let Some(b) = bearer {
+            req = req.header("authorization", format!("Bearer {b}"));
+        }
+        async move {
+            router
+                .oneshot(req.body(axum::body::Body::empty()).unwrap())
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // No token configured: loopback reads them, another host does not learn they exist.
+    let open = web::router(web::AppState::new(
+        app.services.clone(),
+        web::HttpSettings::default(),
+    ));
+    assert_eq!(
+        get(open.clone(), "127.0.0.1:5000", None).await,
+        StatusCode::OK
+    );
+    assert_eq!(get(open.clone(), "[::1]:5000", None).await, StatusCode::OK);
+    assert_eq!(
+        get(open, "192.0.2.7:5000", None).await,
+        StatusCode::NOT_FOUND
+    );
+    // A token configured: only the scraper that sends it, from anywhere.
+    let guarded = web::router(web::AppState::new(
+        app.services.clone(),
+        web::HttpSettings {
+            metrics_token: Some("skrapa-med-mig".to_owned().into()),
+            ..Default::default()
+        },
+    ));
+    assert_eq!(
+        get(guarded.clone(), "192.0.2.7:5000", Some("skrapa-med-mig")).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(guarded.clone(), "192.0.2.7:5000", Some("gissning")).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(guarded, "127.0.0.1:5000", None).await,
+        StatusCode::NOT_FOUND
+    );
+}
