@@ -84,7 +84,20 @@ pub async fn list(
     .await?))
 }
 
-/// Every row in chain order, for verification.
+/// Up to `limit` rows after sequence number `after`, in chain order (verification reads the
+/// chain in such batches, so memory stays bounded however long the log grows).
+pub async fn in_order_after(store: &Store, after: i64, limit: i64) -> Result<Vec<AuditRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, AuditRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?))
+}
+
+/// Every row in chain order.
 pub async fn all_in_order(store: &Store) -> Result<Vec<AuditRow>> {
     let sql = format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq");
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, AuditRow>(
