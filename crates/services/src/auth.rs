@@ -513,8 +513,21 @@ impl Services {
         let totp = make_totp(bytes, &user.username)?;
         let now = self.now().as_second().max(0) as u64;
         let code = code.trim().replace(' ', "");
-        let ok = code.len() == 6 && totp.check(&code, now);
+        // The step the code belongs to (one step of clock skew either way).
+        let step = (code.len() == 6)
+            .then(|| {
+                [now.saturating_sub(TOTP_STEP), now, now + TOTP_STEP]
+                    .into_iter()
+                    .find(|t| constant_time_eq(totp.generate(*t).as_bytes(), code.as_bytes()))
+                    .map(|t| (t / TOTP_STEP) as i64)
+            })
+            .flatten();
         let mut tx = self.store().begin().await?;
+        // A code is good once: a step at or before the last one accepted is a replay.
+        let ok = match step {
+            Some(step) => store::users::use_totp_step(&mut tx, user.user_id, step).await? == 1,
+            None => false,
+        };
         audit::record(
             &mut tx,
             self,
@@ -578,12 +591,19 @@ pub struct TotpEnrolment {
     pub uri: String,
 }
 
+/// Seconds per TOTP step.
+const TOTP_STEP: u64 = 30;
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 fn make_totp(secret: Vec<u8>, username: &str) -> Result<totp_rs::TOTP> {
     totp_rs::TOTP::new(
         totp_rs::Algorithm::SHA1,
         6,
         1,
-        30,
+        TOTP_STEP,
         secret,
         Some("Beredskap".into()),
         username.replace(':', "_"),

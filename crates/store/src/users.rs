@@ -115,6 +115,20 @@ pub async fn set_totp(tx: &mut Tx, id: i64, secret: Option<&str>, enabled: bool)
     Ok(())
 }
 
+/// Records that a TOTP code of time step `step` was used; 0 rows when a code of that step or a
+/// later one was already accepted (a replay).
+pub async fn use_totp_step(tx: &mut Tx, id: i64, step: i64) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "UPDATE users SET totp_last_step = $2 \
+         WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)"
+    )
+    .bind(id)
+    .bind(step)
+    .execute(conn)
+    .await?
+    .rows_affected()))
+}
+
 pub async fn set_disabled(tx: &mut Tx, id: i64, disabled: bool) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE users SET disabled = $2 WHERE id = $1"

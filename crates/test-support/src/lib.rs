@@ -388,6 +388,8 @@ impl TestApp {
                     .to_owned()
             }
         };
+        // A code is good once: the next login of the same account waits for the next step.
+        self.clock.advance(jiff::SignedDuration::from_secs(30));
         let code = self
             .services
             .totp_code_for(&secret, username)

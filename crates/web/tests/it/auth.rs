@@ -208,8 +208,47 @@ async fn admin_must_enrol_totp_before_anything_else() {
         StatusCode::OK
     );
     // The pre-TOTP session is dead after rotation... and the next login asks for the code.
-    let (r, _) = app.try_login("admin", "demo").await;
+    let (r, s) = app.try_login("admin", "demo").await;
     assert_eq!(r.location(), Some("/logga-in/totp"));
+    // A code is good once: the one just used (still inside its window) is refused, and the
+    // refusal is audited as a failure; the next step's code works.
+    let s = s.unwrap();
+    let page = app.get("/logga-in/totp", Some(&s)).await;
+    let s = Session {
+        csrf: page.csrf().unwrap(),
+        ..s
+    };
+    let secret = store::users::by_username(app.services.store(), "admin")
+        .await
+        .unwrap()
+        .unwrap()
+        .totp_secret
+        .unwrap();
+    let used = app.services.totp_code_for(&secret, "admin").unwrap();
+    let failures = || async {
+        store::audit::all_in_order(app.services.store())
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.action == "totp_login" && e.outcome == "failure")
+            .count()
+    };
+    let before = failures().await;
+    let r = app
+        .post("/logga-in/totp", Some(&s), &[("code", &used)])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a replayed code"
+    );
+    assert_eq!(failures().await, before + 1);
+    app.clock.advance(jiff::SignedDuration::from_secs(30));
+    let fresh = app.services.totp_code_for(&secret, "admin").unwrap();
+    let r = app
+        .post("/logga-in/totp", Some(&s), &[("code", &fresh)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 
 #[tokio::test]
