@@ -858,6 +858,22 @@ pub struct DoneForm {
 /// The job queue kind that re-plans after a failed visit (run by the worker).
 pub const REPLAN_JOB: &str = "campaign_replan";
 
+/// Queues a re-plan (classify, then plan) for the worker at `at`; `key` names the event that
+/// asks for it, so the same event never queues two.
+pub(crate) async fn queue_replan(tx: &mut store::Tx, at: i64, key: &str, now: i64) -> Result<()> {
+    store::jobs::enqueue(
+        tx,
+        REPLAN_JOB,
+        "{}",
+        at,
+        3,
+        Some(&format!("{REPLAN_JOB}:{key}")),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// The most a brand-new meter may show when it is fitted (kWh).
 const MAX_NEW_READING: i64 = 100;
 
@@ -1010,16 +1026,7 @@ impl Services {
                 "the stop is not your crew's or is already recorded".into(),
             ));
         }
-        store::jobs::enqueue(
-            &mut tx,
-            REPLAN_JOB,
-            "{}",
-            now,
-            3,
-            Some(&format!("{REPLAN_JOB}:failed:{job}:{now}")),
-            now,
-        )
-        .await?;
+        queue_replan(&mut tx, now, &format!("failed:{job}:{now}"), now).await?;
         if let Some((j, link)) = &rebook {
             let (subject, body) = if j.language == "en" {
                 (
@@ -1544,6 +1551,8 @@ pub struct IndoorJob {
 #[derive(Debug, Clone, Copy)]
 pub enum Booker<'a> {
     Actor(&'a Actor),
+    /// Staff booking while this customer is on the phone: only the customer's own jobs.
+    ForCaller(&'a Actor, i64),
     Link,
 }
 
@@ -1576,8 +1585,17 @@ impl Services {
                 Some(Role::Agent | Role::Planner | Role::Admin) => {}
                 _ => return Err(ServiceError::NotFound),
             },
+            Booker::ForCaller(a, customer) => match a.role {
+                Some(Role::Agent | Role::Planner | Role::Admin) if customer == row.customer_id => {}
+                _ => return Err(ServiceError::NotFound),
+            },
         }
         Ok(row)
+    }
+
+    /// Whether this booker may book this job (not found otherwise); reads only the job.
+    pub async fn may_book(&self, booker: Booker<'_>, job: i64) -> Result<()> {
+        self.job_of_booker(booker, job).await.map(|_| ())
     }
 
     /// The customer's indoor jobs that take a booking, with the windows on offer.
@@ -1773,7 +1791,7 @@ impl Services {
         let job = row.id;
         let now = self.now_micros();
         let actor = match booker {
-            Booker::Actor(a) => a.clone(),
+            Booker::Actor(a) | Booker::ForCaller(a, _) => a.clone(),
             Booker::Link => Actor {
                 name: "kund via länk".into(),
                 ..Actor::system()
@@ -1799,16 +1817,7 @@ impl Services {
                 "the visit can no longer be booked".into(),
             ));
         }
-        store::jobs::enqueue(
-            &mut tx,
-            REPLAN_JOB,
-            "{}",
-            now,
-            3,
-            Some(&format!("{REPLAN_JOB}:booking:{job}:{now}")),
-            now,
-        )
-        .await?;
+        queue_replan(&mut tx, now, &format!("booking:{job}:{now}"), now).await?;
         // The confirmation goes on the customer's channel, whoever booked.
         if let Some(j) = store::campaign::notice_rows_in(&mut tx, &[job])
             .await?

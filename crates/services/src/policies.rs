@@ -123,16 +123,10 @@ impl Services {
             let ends = to.map(domain::time::to_micros);
             for (at, what) in [(Some(domain::time::to_micros(from)), "from"), (ends, "to")] {
                 if let Some(at) = at {
-                    store::jobs::enqueue(
+                    crate::campaign::queue_replan(
                         &mut tx,
-                        crate::campaign::REPLAN_JOB,
-                        "{}",
                         at.max(now),
-                        3,
-                        Some(&format!(
-                            "{}:policy:{id}:{what}",
-                            crate::campaign::REPLAN_JOB
-                        )),
+                        &format!("policy:{id}:{what}"),
                         now,
                     )
                     .await?;

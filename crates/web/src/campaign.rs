@@ -898,15 +898,13 @@ pub async fn caller_booking_submit(
     let actor = ctx.user()?.actor(&ctx.address);
     let customer = parse_id(&id)?;
     let job = parse_id(&job)?;
-    // The job must be this customer's: the page lists only theirs.
-    let jobs = caller_booking_jobs(&state, &ctx, customer).await?;
-    if !jobs.iter().any(|j| j.job_id == job) {
-        return Err(crate::error::AppError::NotFound);
-    }
+    // The job must be this customer's.
+    let booker = services::campaign::Booker::ForCaller(&actor, customer);
+    state.services.may_book(booker, job).await?;
     let r = match parse_window(form.get("window")) {
         Some((date, start)) => state
             .services
-            .book_indoor_window(services::campaign::Booker::Actor(&actor), job, date, start)
+            .book_indoor_window(booker, job, date, start)
             .await
             .map(Some),
         None => Ok(None),
