@@ -193,7 +193,14 @@ fn tidy() -> Result<(), String> {
         ("planner", &[]),
         (
             "views",
-            &["domain", "askama", "jiff", "fluent-bundle", "unic-langid"],
+            &[
+                "domain",
+                "askama",
+                "jiff",
+                "fluent-bundle",
+                "unic-langid",
+                "thiserror",
+            ],
         ),
     ];
     let mut problems = Vec::new();

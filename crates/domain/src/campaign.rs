@@ -137,6 +137,23 @@ pub fn notice_due(visit: Date, working_days: u8) -> Date {
     d
 }
 
+/// Why a campaign operation refused its input. People read [`crate::problem::Explain`]'s message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CampaignProblem {}
+
+impl CampaignProblem {
+    /// Every refusal, for the message-file test.
+    pub fn examples() -> Vec<CampaignProblem> {
+        Vec::new()
+    }
+}
+
+impl crate::problem::Explain for CampaignProblem {
+    fn message_key(&self) -> &'static str {
+        match *self {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

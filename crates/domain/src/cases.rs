@@ -21,83 +21,58 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::calendar;
 
-macro_rules! case_set {
-    ($(#[$m:meta])* $name:ident, $prefix:literal { $($variant:ident => $db:literal, $sv:literal, $en:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// The stored and URL form.
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $db),+ } }
-            /// The value for a stored or submitted text; `None` for anything else.
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($db => Some($name::$variant),)+ _ => None }
-            }
-            /// The key of the Fluent message naming this value (`sv.ftl`, `en.ftl`).
-            pub fn fluent_key(self) -> &'static str {
-                match self { $($name::$variant => concat!($prefix, $db)),+ }
-            }
-            pub fn label_sv(self) -> &'static str { match self { $($name::$variant => $sv),+ } }
-            pub fn label_en(self) -> &'static str { match self { $($name::$variant => $en),+ } }
-        }
-    };
+crate::closed_set! {
+    /// What a case is about; decides the team it is routed to and its SLA targets.
+    pub enum Category in "case-category" {
+        Invoice = "invoice",
+        Extension = "extension",
+        MeterVisit = "meter_visit",
+        Outage = "outage",
+        Broadband = "broadband",
+        Moving = "moving",
+        Other = "other",
+    }
 }
 
-case_set!(
-    /// What a case is about; decides the team it is routed to and its SLA targets.
-    Category, "case-category-" {
-        Invoice => "invoice", "Faktura", "Invoice";
-        Extension => "extension", "Anstånd", "Payment extension";
-        MeterVisit => "meter_visit", "Mätarbesök", "Meter visit";
-        Outage => "outage", "Avbrott", "Outage";
-        Broadband => "broadband", "Bredband", "Broadband";
-        Moving => "moving", "Flytt", "Moving";
-        Other => "other", "Övrigt", "Other";
-    }
-);
-
-case_set!(
+crate::closed_set! {
     /// Where a case came from.
-    CaseSource, "case-source-" {
-        Chat => "chat", "Chatt", "Chat";
-        Portal => "portal", "Kontaktformulär", "Contact form";
-        Phone => "phone", "Telefon", "Phone";
+    pub enum CaseSource in "case-source" {
+        Chat = "chat",
+        Portal = "portal",
+        Phone = "phone",
     }
-);
+}
 
-case_set!(
+crate::closed_set! {
     /// One entry in a case's history. Only [`EntryKind::InternalNote`] is hidden from the
     /// customer.
-    EntryKind, "case-entry-" {
-        CustomerMessage => "customer_message", "Meddelande från kunden", "Message from the customer";
-        AgentReply => "agent_reply", "Svar till kunden", "Reply to the customer";
-        InternalNote => "internal_note", "Intern anteckning", "Internal note";
-        ChatTranscript => "chat_transcript", "Chattutskrift", "Chat transcript";
+    pub enum EntryKind in "case-entry" {
+        CustomerMessage = "customer_message",
+        AgentReply = "agent_reply",
+        InternalNote = "internal_note",
+        ChatTranscript = "chat_transcript",
     }
-);
+}
 
-case_set!(
+crate::closed_set! {
     /// Where a case stands.
-    CaseStatus, "case-status-" {
-        New => "new", "Ny", "New";
-        Open => "open", "Pågående", "Open";
-        WaitingOnCustomer => "waiting_on_customer", "Väntar på kunden", "Waiting on the customer";
-        Resolved => "resolved", "Löst", "Resolved";
-        Closed => "closed", "Stängd", "Closed";
+    pub enum CaseStatus in "case-status" {
+        New = "new",
+        Open = "open",
+        WaitingOnCustomer = "waiting_on_customer",
+        Resolved = "resolved",
+        Closed = "closed",
     }
-);
+}
 
-case_set!(
+crate::closed_set! {
     /// Where an SLA target stands now.
-    SlaState, "case-sla-" {
-        OnTrack => "on_track", "Inom tid", "On track";
-        AtRisk => "at_risk", "I riskzonen", "At risk";
-        Breached => "breached", "Försenat", "Breached";
+    pub enum SlaState in "case-sla" {
+        OnTrack = "on_track",
+        AtRisk = "at_risk",
+        Breached = "breached",
     }
-);
+}
 
 impl EntryKind {
     /// `true` for everything the customer sees in the portal (all but internal notes).
@@ -353,6 +328,23 @@ pub fn check_body(body: &str) -> Result<&str, &'static str> {
     }
 }
 
+/// Why a case operation refused its input. People read [`crate::problem::Explain`]'s message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseProblem {}
+
+impl CaseProblem {
+    /// Every refusal, for the message-file test.
+    pub fn examples() -> Vec<CaseProblem> {
+        Vec::new()
+    }
+}
+
+impl crate::problem::Explain for CaseProblem {
+    fn message_key(&self) -> &'static str {
+        match *self {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,7 +366,7 @@ mod tests {
         }
         assert_eq!(Category::MeterVisit.as_str(), "meter_visit");
         assert_eq!(
-            Category::MeterVisit.fluent_key(),
+            Category::MeterVisit.message_key(),
             "case-category-meter_visit"
         );
         assert_eq!(Category::parse("fax"), None);

@@ -23,75 +23,22 @@ pub const DEFAULT_MAX_CHATS: u32 = 3;
 /// The largest per-agent limit a console accepts.
 pub const MAX_MAX_CHATS: u32 = 1000;
 
-/// What a customer wants to chat about; it becomes the case category when the chat is closed
-/// or turned into a case (`Visit` is filed as `other`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Topic {
-    Invoice,
-    Extension,
-    MeterVisit,
-    Outage,
-    Broadband,
-    Moving,
-    Visit,
-    Other,
+crate::closed_set! {
+    /// What a customer wants to chat about; it becomes the case category when the chat is
+    /// closed or turned into a case (`Visit` is filed as `other`).
+    pub enum Topic in "chat-topic" {
+        Invoice = "invoice",
+        Extension = "extension",
+        MeterVisit = "meter_visit",
+        Outage = "outage",
+        Broadband = "broadband",
+        Moving = "moving",
+        Visit = "visit",
+        Other = "other",
+    }
 }
 
 impl Topic {
-    pub const ALL: [Topic; 8] = [
-        Topic::Invoice,
-        Topic::Extension,
-        Topic::MeterVisit,
-        Topic::Outage,
-        Topic::Broadband,
-        Topic::Moving,
-        Topic::Visit,
-        Topic::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Topic::Invoice => "invoice",
-            Topic::Extension => "extension",
-            Topic::MeterVisit => "meter_visit",
-            Topic::Outage => "outage",
-            Topic::Broadband => "broadband",
-            Topic::Moving => "moving",
-            Topic::Visit => "visit",
-            Topic::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Topic> {
-        Topic::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-
-    pub fn label_sv(self) -> &'static str {
-        match self {
-            Topic::Invoice => "Faktura",
-            Topic::Extension => "Anstånd eller delbetalning",
-            Topic::MeterVisit => "Mätarbyte",
-            Topic::Outage => "Avbrott",
-            Topic::Broadband => "Bredband",
-            Topic::Moving => "Flytt",
-            Topic::Visit => "Besök i kundcentret",
-            Topic::Other => "Annat",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Topic::Invoice => "Invoice",
-            Topic::Extension => "Payment extension or instalments",
-            Topic::MeterVisit => "Meter exchange",
-            Topic::Outage => "Outage",
-            Topic::Broadband => "Broadband",
-            Topic::Moving => "Moving",
-            Topic::Visit => "Visit to the customer centre",
-            Topic::Other => "Other",
-        }
-    }
-
     /// The case category (`domain::cases::Category::as_str`) a chat on this topic is filed under.
     pub fn case_category(self) -> &'static str {
         match self {
@@ -154,6 +101,29 @@ pub enum MessageError {
     Empty,
     #[error("the message is longer than {MAX_MESSAGE_CHARS} characters")]
     TooLong,
+}
+
+impl MessageError {
+    /// Every refusal, for the message-file test.
+    pub fn examples() -> Vec<MessageError> {
+        vec![MessageError::Empty, MessageError::TooLong]
+    }
+}
+
+impl crate::problem::Explain for MessageError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            MessageError::Empty => "chat-problem-empty",
+            MessageError::TooLong => "chat-problem-too-long",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            MessageError::Empty => Vec::new(),
+            MessageError::TooLong => vec![("max", MAX_MESSAGE_CHARS.to_string())],
+        }
+    }
 }
 
 /// A message as stored: trimmed, not empty, at most [`MAX_MESSAGE_CHARS`] characters; control
@@ -419,7 +389,7 @@ mod tests {
     #[test]
     fn topics_round_trip_and_map_to_case_categories() {
         for t in Topic::ALL {
-            assert_eq!(Topic::parse(t.as_str()), Some(t));
+            assert_eq!(Topic::parse(t.as_str()), Some(*t));
         }
         assert_eq!(Topic::parse("nope"), None);
         assert_eq!(Topic::Visit.case_category(), "other");

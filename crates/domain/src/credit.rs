@@ -1262,6 +1262,23 @@ pub fn next_dunning_step(
     }
 }
 
+/// Why a credit operation refused its input. People read [`crate::problem::Explain`]'s message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreditProblem {}
+
+impl CreditProblem {
+    /// Every refusal, for the message-file test.
+    pub fn examples() -> Vec<CreditProblem> {
+        Vec::new()
+    }
+}
+
+impl crate::problem::Explain for CreditProblem {
+    fn message_key(&self) -> &'static str {
+        match *self {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,8 @@
 //! identifies a metering point in the Swedish electricity market) and the
 //! small enums describing a property, where its meter sits, how the meter is
 //! connected and which utility service a contract covers. Each enum has a
-//! stable database form (`as_str`/`FromStr`, also its serde form) and
-//! Swedish and English labels for screens and letters.
+//! stable database form (`as_str`/`FromStr`, also its serde form); people read
+//! their names from the message files (`property-kind-house`, …).
 
 use std::fmt;
 use std::str::FromStr;
@@ -42,16 +42,6 @@ pub enum MeterError {
         "the anläggnings-ID check digit (the last digit) does not match the other digits; check for a mistyped digit"
     )]
     BadCheckDigit,
-    /// A database value that is not one of the enum's forms.
-    #[error("unknown {kind} {value:?}; expected one of: {expected}")]
-    UnknownValue {
-        /// Which vocabulary was being read, e.g. "property kind".
-        kind: &'static str,
-        /// The value that was found.
-        value: String,
-        /// The accepted values, comma separated.
-        expected: &'static str,
-    },
 }
 
 /// A metering point identity (anläggnings-ID, GSRN): 18 digits whose last
@@ -169,119 +159,58 @@ fn clean_digits(s: &str) -> Result<String, MeterError> {
     Ok(digits)
 }
 
-/// Defines a closed vocabulary enum with its database form, Swedish and
-/// English labels, `ALL`, and `FromStr`, keeping the four lists in one place
-/// so they cannot drift apart.
-macro_rules! vocabulary {
-    (
-        $(#[$meta:meta])*
-        $name:ident, $kind:literal, $expected:literal {
-            $( $(#[$vmeta:meta])* $variant:ident => $db:literal, $sv:literal, $en:literal; )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-        }
-
-        impl $name {
-            /// Every value, in declaration order (for select lists).
-            pub const ALL: [Self; [$(stringify!($variant)),+].len()] = [$(Self::$variant),+];
-
-            /// The stable database and serde form, in snake_case.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $( Self::$variant => $db, )+
-                }
-            }
-
-            /// The Swedish label shown to customers and staff.
-            pub const fn label_sv(self) -> &'static str {
-                match self {
-                    $( Self::$variant => $sv, )+
-                }
-            }
-
-            /// The English label.
-            pub const fn label_en(self) -> &'static str {
-                match self {
-                    $( Self::$variant => $en, )+
-                }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = MeterError;
-
-            /// Reads the database form; labels are not accepted.
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $( $db => Ok(Self::$variant), )+
-                    _ => Err(MeterError::UnknownValue {
-                        kind: $kind,
-                        value: s.to_owned(),
-                        expected: $expected,
-                    }),
-                }
-            }
-        }
-    };
-}
-
-vocabulary! {
+crate::closed_set! {
     /// What kind of property a metering point serves.
-    PropertyKind, "property kind", "house, apartment, business, other" {
+    pub enum PropertyKind in "property-kind" {
         /// A detached or terraced house (villa).
-        House => "house", "Villa", "House";
+        House = "house",
         /// A flat in a multi-dwelling building.
-        Apartment => "apartment", "Lägenhet", "Apartment";
+        Apartment = "apartment",
         /// Business premises.
-        Business => "business", "Företag", "Business";
+        Business = "business",
         /// Anything else, such as a summer house or a pump station.
-        Other => "other", "Övrigt", "Other";
+        Other = "other",
     }
 }
 
-vocabulary! {
+crate::closed_set! {
     /// Where the meter is installed, which decides whether the fitter needs
     /// the customer to be at home.
-    Placement, "meter placement", "outdoor_cabinet, meter_room, indoor, unknown" {
+    pub enum Placement in "placement" {
         /// In a cabinet on the outside wall or at the plot boundary.
-        OutdoorCabinet => "outdoor_cabinet", "Mätarskåp utomhus", "Outdoor meter cabinet";
+        OutdoorCabinet = "outdoor_cabinet",
         /// In a shared meter room or stairwell.
-        MeterRoom => "meter_room", "Mätarrum/trapphus", "Meter room/stairwell";
+        MeterRoom = "meter_room",
         /// Inside the customer's home or premises.
-        Indoor => "indoor", "Inomhus", "Indoors";
+        Indoor = "indoor",
         /// Not yet known.
-        Unknown => "unknown", "Okänd", "Unknown";
+        Unknown = "unknown",
     }
 }
 
-vocabulary! {
+crate::closed_set! {
     /// How the meter is connected to the supply.
-    MeterKind, "meter kind", "direct, ct" {
+    pub enum MeterKind in "meter-kind" {
         /// The load current passes through the meter.
-        Direct => "direct", "Direktmätt", "Direct-connected";
+        Direct = "direct",
         /// The meter measures through current transformers (larger fuses).
-        Ct => "ct", "Strömtransformatormätt (CT)", "Current-transformer (CT)";
+        Ct = "ct",
     }
 }
 
-vocabulary! {
+crate::closed_set! {
     /// A utility service the municipal company delivers.
-    UtilityService, "utility service", "electricity, district_heating, broadband, water, waste" {
+    pub enum UtilityService in "utility-service" {
         /// Electricity network (elnät).
-        Electricity => "electricity", "Elnät", "Electricity network";
+        Electricity = "electricity",
         /// District heating.
-        DistrictHeating => "district_heating", "Fjärrvärme", "District heating";
+        DistrictHeating = "district_heating",
         /// Broadband (city network).
-        Broadband => "broadband", "Bredband", "Broadband";
+        Broadband = "broadband",
         /// Water and sewerage.
-        Water => "water", "Vatten", "Water";
+        Water = "water",
         /// Waste collection.
-        Waste => "waste", "Avfall", "Waste";
+        Waste = "waste",
     }
 }
 
@@ -339,12 +268,11 @@ mod tests {
         // Every value must come back from its database and serde forms.
         macro_rules! check {
             ($ty:ty) => {
-                for value in <$ty>::ALL {
+                for &value in <$ty>::ALL {
                     assert_eq!(value.as_str().parse::<$ty>().unwrap(), value);
                     let json = serde_json::to_string(&value).unwrap();
                     assert_eq!(json, format!("\"{}\"", value.as_str()));
                     assert_eq!(serde_json::from_str::<$ty>(&json).unwrap(), value);
-                    assert!(!value.label_sv().is_empty() && !value.label_en().is_empty());
                 }
             };
         }
@@ -357,14 +285,10 @@ mod tests {
         assert_eq!(MeterKind::ALL.len(), 2);
         assert_eq!(UtilityService::ALL.len(), 5);
         assert_eq!(UtilityService::DistrictHeating.as_str(), "district_heating");
-        assert_eq!(Placement::MeterRoom.label_sv(), "Mätarrum/trapphus");
-        assert_eq!(MeterKind::Ct.label_sv(), "Strömtransformatormätt (CT)");
-        assert_eq!(PropertyKind::House.label_sv(), "Villa");
-        assert_eq!(PropertyKind::Other.label_en(), "Other");
         let err = "villa".parse::<PropertyKind>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown property kind \"villa\"; expected one of: house, apartment, business, other"
+            "unknown property-kind \"villa\": expected one of house, apartment, business, other"
         );
     }
 

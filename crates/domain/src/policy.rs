@@ -4,76 +4,17 @@
 //! global flag. A policy is data: who set it, why, and from when to when. When no row is in force
 //! the capability's normal policy applies.
 
-use std::fmt;
-use std::str::FromStr;
-
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// The capabilities whose behaviour a policy changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Capability {
-    Campaign,
-    Visits,
-    Credit,
-    Suppliers,
-    Portal,
-}
-
-impl Capability {
-    pub const ALL: [Capability; 5] = [
-        Capability::Campaign,
-        Capability::Visits,
-        Capability::Credit,
-        Capability::Suppliers,
-        Capability::Portal,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Capability::Campaign => "campaign",
-            Capability::Visits => "visits",
-            Capability::Credit => "credit",
-            Capability::Suppliers => "suppliers",
-            Capability::Portal => "portal",
-        }
-    }
-
-    pub fn label_sv(self) -> &'static str {
-        match self {
-            Capability::Campaign => "Mätarbyte",
-            Capability::Visits => "Kundcenter",
-            Capability::Credit => "Kredit",
-            Capability::Suppliers => "Leverantörer",
-            Capability::Portal => "Mina sidor",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Capability::Campaign => "Meter exchange",
-            Capability::Visits => "Customer centre",
-            Capability::Credit => "Credit",
-            Capability::Suppliers => "Suppliers",
-            Capability::Portal => "Portal",
-        }
-    }
-}
-
-impl fmt::Display for Capability {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Capability {
-    type Err = PolicyError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Capability::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| PolicyError::UnknownCapability(s.to_owned()))
+crate::closed_set! {
+    /// The capabilities whose behaviour a policy changes.
+    pub enum Capability in "capability" {
+        Campaign = "campaign",
+        Visits = "visits",
+        Credit = "credit",
+        Suppliers = "suppliers",
+        Portal = "portal",
     }
 }
 
@@ -213,35 +154,25 @@ impl PolicyBody {
         }
     }
 
-    /// Checks values a person could get wrong; the message names the field and the fix.
+    /// Checks values a person could get wrong; the error names the field.
     pub fn validate(&self) -> Result<(), PolicyError> {
-        let bad = |field: &'static str, message: &str| {
-            Err(PolicyError::Invalid {
-                field,
-                message: message.to_owned(),
-            })
-        };
         match self {
             PolicyBody::Campaign(c) if c.notice_working_days > 30 => {
-                bad("notice_working_days", "must be at most 30 working days")
+                Err(PolicyError::NoticeTooLong { max: 30 })
             }
-            PolicyBody::Visits(v) if v.max_present_per_site == 0 => bad(
-                "max_present_per_site",
-                "must be at least 1; close the site with opening-hour exceptions instead",
-            ),
+            PolicyBody::Visits(v) if v.max_present_per_site == 0 => Err(PolicyError::CapZero),
             PolicyBody::Credit(c) if c.max_amount_ore < 0 || c.auto_approve_up_to_ore < 0 => {
-                bad("max_amount_ore", "amounts must not be negative")
+                Err(PolicyError::NegativeAmount)
             }
             PolicyBody::Credit(c) if c.auto_approve_up_to_ore > c.max_amount_ore => {
-                bad("auto_approve_up_to_ore", "must not exceed max_amount_ore")
+                Err(PolicyError::AutoApproveAboveMax)
             }
             PolicyBody::Credit(c) if c.max_extension_days == 0 || c.max_extension_days > 365 => {
-                bad("max_extension_days", "must be between 1 and 365")
+                Err(PolicyError::ExtensionDays { max: 365 })
             }
-            PolicyBody::Suppliers(s) if s.shortened_terms_days == Some(0) => bad(
-                "shortened_terms_days",
-                "must be at least 1 day, or empty for the standard terms",
-            ),
+            PolicyBody::Suppliers(s) if s.shortened_terms_days == Some(0) => {
+                Err(PolicyError::TermsZero)
+            }
             _ => Ok(()),
         }
     }
@@ -309,6 +240,39 @@ fn rule_sv(r: &SupplierRule) -> String {
     }
 }
 
+/// What a change of policy changes for one customer; a customer affected by several
+/// capabilities at once is told all of them in one message. Stored (as JSON) from the moment the
+/// change is made until the message is composed, so the variants only ever gain fields with
+/// defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "change")]
+pub enum CustomerChange {
+    /// The meter exchange the customer was told of (or booked) no longer happens on that day.
+    /// `at_request`: because the household asked for no home visits, said without any reason of
+    /// health.
+    MeterVisitPostponed {
+        job: crate::ids::CampaignJobId,
+        planned_on: jiff::civil::Date,
+        at_request: bool,
+    },
+    /// A booked visit to the customer centre is above the cap now in force; the customer is
+    /// offered new times (nothing is cancelled).
+    VisitOverCap {
+        visit: crate::ids::VisitId,
+        starts_at: Timestamp,
+    },
+}
+
+impl CustomerChange {
+    /// The capability whose policy made the change.
+    pub fn capability(&self) -> Capability {
+        match self {
+            CustomerChange::MeterVisitPostponed { .. } => Capability::Campaign,
+            CustomerChange::VisitOverCap { .. } => Capability::Visits,
+        }
+    }
+}
+
 /// A policy row: its body and when it is in force.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
@@ -338,19 +302,80 @@ pub fn select_in_force(policies: &[Policy], capability: Capability, at: Timestam
         .unwrap_or_else(|| PolicyBody::preset(capability, Preset::Normal))
 }
 
+/// Why a policy was refused. `Display` is for logs; people read [`Explain`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
-    #[error("unknown capability {0:?}: expected campaign, visits, credit, suppliers or portal")]
-    UnknownCapability(String),
-    #[error("policy field {field}: {message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
+    #[error("notice_working_days must be at most {max} working days")]
+    NoticeTooLong { max: u8 },
+    #[error(
+        "max_present_per_site must be at least 1; close the site with opening-hour exceptions instead"
+    )]
+    CapZero,
+    #[error("amounts must not be negative")]
+    NegativeAmount,
+    #[error("auto_approve_up_to_ore must not exceed max_amount_ore")]
+    AutoApproveAboveMax,
+    #[error("max_extension_days must be between 1 and {max}")]
+    ExtensionDays { max: u32 },
+    #[error("shortened_terms_days must be at least 1 day, or empty for the standard terms")]
+    TermsZero,
     #[error("policy body is not valid JSON for its capability: {0}")]
     Malformed(String),
     #[error("the policy ends before it starts: effective_to must be after effective_from")]
     EndsBeforeStart,
+}
+
+impl PolicyError {
+    /// The policy field the error is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            PolicyError::NoticeTooLong { .. } => "notice_working_days",
+            PolicyError::CapZero => "max_present_per_site",
+            PolicyError::NegativeAmount => "max_amount_ore",
+            PolicyError::AutoApproveAboveMax => "auto_approve_up_to_ore",
+            PolicyError::ExtensionDays { .. } => "max_extension_days",
+            PolicyError::TermsZero => "shortened_terms_days",
+            PolicyError::Malformed(_) => "policy",
+            PolicyError::EndsBeforeStart => "effective_to",
+        }
+    }
+
+    /// Every refusal, for the message-file test.
+    pub fn examples() -> Vec<PolicyError> {
+        vec![
+            PolicyError::NoticeTooLong { max: 30 },
+            PolicyError::CapZero,
+            PolicyError::NegativeAmount,
+            PolicyError::AutoApproveAboveMax,
+            PolicyError::ExtensionDays { max: 365 },
+            PolicyError::TermsZero,
+            PolicyError::Malformed("x".into()),
+            PolicyError::EndsBeforeStart,
+        ]
+    }
+}
+
+impl crate::problem::Explain for PolicyError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            PolicyError::NoticeTooLong { .. } => "policy-problem-notice-too-long",
+            PolicyError::CapZero => "policy-problem-cap-zero",
+            PolicyError::NegativeAmount => "policy-problem-negative-amount",
+            PolicyError::AutoApproveAboveMax => "policy-problem-auto-approve-above-max",
+            PolicyError::ExtensionDays { .. } => "policy-problem-extension-days",
+            PolicyError::TermsZero => "policy-problem-terms-zero",
+            PolicyError::Malformed(_) => "policy-problem-malformed",
+            PolicyError::EndsBeforeStart => "problem-ends-before-start",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            PolicyError::NoticeTooLong { max } => vec![("max", max.to_string())],
+            PolicyError::ExtensionDays { max } => vec![("max", max.to_string())],
+            _ => Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -363,7 +388,7 @@ mod tests {
 
     #[test]
     fn presets_are_valid_and_round_trip() {
-        for c in Capability::ALL {
+        for &c in Capability::ALL {
             for p in [Preset::Normal, Preset::Pandemic] {
                 let body = PolicyBody::preset(c, p);
                 body.validate().unwrap();
@@ -418,8 +443,8 @@ mod tests {
         if let PolicyBody::Visits(v) = &mut body {
             v.max_present_per_site = 0;
         }
-        let e = body.validate().unwrap_err().to_string();
-        assert!(e.contains("max_present_per_site"), "{e}");
+        let e = body.validate().unwrap_err();
+        assert_eq!(e.field(), "max_present_per_site");
         assert!(
             PolicyBody::from_json(r#"{"capability":"visits","rules":{"walk_in":true}}"#).is_err()
         );

@@ -1,37 +1,22 @@
 //! The eight roles of DESIGN §2 and what follows from a role alone (session lifetimes, MFA).
 
-use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
-/// A user's role. Each account has exactly one.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Customer,
-    Agent,
-    CreditOfficer,
-    Planner,
-    Technician,
-    Finance,
-    ContinuityManager,
-    Admin,
+crate::closed_set! {
+    /// A user's role. Each account has exactly one.
+    pub enum Role in "role" {
+        Customer = "customer",
+        Agent = "agent",
+        CreditOfficer = "credit_officer",
+        Planner = "planner",
+        Technician = "technician",
+        Finance = "finance",
+        ContinuityManager = "continuity_manager",
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::Customer,
-        Role::Agent,
-        Role::CreditOfficer,
-        Role::Planner,
-        Role::Technician,
-        Role::Finance,
-        Role::ContinuityManager,
-        Role::Admin,
-    ];
-
     /// Every role but the customer's.
     pub const STAFF: [Role; 7] = [
         Role::Agent,
@@ -42,45 +27,6 @@ impl Role {
         Role::ContinuityManager,
         Role::Admin,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Customer => "customer",
-            Role::Agent => "agent",
-            Role::CreditOfficer => "credit_officer",
-            Role::Planner => "planner",
-            Role::Technician => "technician",
-            Role::Finance => "finance",
-            Role::ContinuityManager => "continuity_manager",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn label_sv(self) -> &'static str {
-        match self {
-            Role::Customer => "Kund",
-            Role::Agent => "Kundtjänst",
-            Role::CreditOfficer => "Kredithandläggare",
-            Role::Planner => "Planerare",
-            Role::Technician => "Tekniker",
-            Role::Finance => "Ekonomi",
-            Role::ContinuityManager => "Beredskapsansvarig",
-            Role::Admin => "Administratör",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Role::Customer => "Customer",
-            Role::Agent => "Customer service agent",
-            Role::CreditOfficer => "Credit officer",
-            Role::Planner => "Planner",
-            Role::Technician => "Technician",
-            Role::Finance => "Finance",
-            Role::ContinuityManager => "Continuity manager",
-            Role::Admin => "Administrator",
-        }
-    }
 
     /// The demo account's user name for this role (demo mode only).
     pub fn demo_username(self) -> &'static str {
@@ -124,25 +70,20 @@ impl Role {
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+/// Why an account operation refused its input. People read [`crate::problem::Explain`]'s message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountProblem {}
+
+impl AccountProblem {
+    /// Every refusal, for the message-file test.
+    pub fn examples() -> Vec<AccountProblem> {
+        Vec::new()
     }
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error(
-    "unknown role {0:?}: expected one of customer, agent, credit_officer, planner, technician, finance, continuity_manager, admin"
-)]
-pub struct UnknownRole(pub String);
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
+impl crate::problem::Explain for AccountProblem {
+    fn message_key(&self) -> &'static str {
+        match *self {}
     }
 }
 
@@ -152,7 +93,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_uniqueness() {
-        for r in Role::ALL {
+        for &r in Role::ALL {
             assert_eq!(r.as_str().parse::<Role>(), Ok(r));
         }
         let mut names: Vec<_> = Role::ALL.iter().map(|r| r.demo_username()).collect();

@@ -377,6 +377,39 @@ impl fmt::Display for VisitError {
 
 impl std::error::Error for VisitError {}
 
+impl crate::problem::Explain for VisitError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            VisitError::SpanOrder => "visits-problem-span-order",
+            VisitError::SpanGrid => "visits-problem-span-grid",
+            VisitError::Duration => "visits-problem-duration",
+            VisitError::Party => "visits-problem-party",
+            VisitError::TooSoon => "visits-problem-too-soon",
+            VisitError::TooFar => "visits-problem-too-far",
+            VisitError::Closed => "visits-problem-closed",
+            VisitError::OutsideHours => "visits-problem-outside-hours",
+            VisitError::NotOnGrid => "visits-problem-not-on-grid",
+        }
+    }
+}
+
+impl VisitError {
+    /// Every refusal, for the message-file test.
+    pub fn examples() -> Vec<VisitError> {
+        vec![
+            VisitError::SpanOrder,
+            VisitError::SpanGrid,
+            VisitError::Duration,
+            VisitError::Party,
+            VisitError::TooSoon,
+            VisitError::TooFar,
+            VisitError::Closed,
+            VisitError::OutsideHours,
+            VisitError::NotOnGrid,
+        ]
+    }
+}
+
 /// Parses `HH:MM`.
 pub fn parse_time(s: &str) -> Option<Time> {
     let (h, m) = s.trim().split_once(':')?;

@@ -119,7 +119,7 @@ pub enum LoginStep {
 fn role_of(u: &UserRow) -> Result<Role> {
     u.role
         .parse()
-        .map_err(|e: domain::role::UnknownRole| ServiceError::Internal(e.to_string()))
+        .map_err(|e: domain::code::UnknownCode| ServiceError::Internal(e.to_string()))
 }
 
 impl Services {
@@ -230,7 +230,7 @@ impl Services {
         let role: Role = s
             .role
             .parse()
-            .map_err(|e: domain::role::UnknownRole| ServiceError::Internal(e.to_string()))?;
+            .map_err(|e: domain::code::UnknownCode| ServiceError::Internal(e.to_string()))?;
         let now = self.now_micros();
         let idle = micros(role.session_idle());
         let absolute = micros(role.session_absolute());
@@ -391,7 +391,7 @@ impl Services {
         .await
         .map_err(|e| {
             if e.is_conflict_on("username") {
-                ServiceError::Conflict(format!("user {username} exists"))
+                ServiceError::conflict(format!("user {username} exists"))
             } else {
                 e.into()
             }
@@ -630,7 +630,7 @@ impl Services {
         let role: Role = user
             .role
             .parse()
-            .map_err(|e: domain::role::UnknownRole| ServiceError::Internal(e.to_string()))?;
+            .map_err(|e: domain::code::UnknownCode| ServiceError::Internal(e.to_string()))?;
         if !role.is_staff() {
             return Err(ServiceError::invalid(
                 "user",
@@ -688,7 +688,7 @@ impl Services {
         let role: Role = t
             .role
             .parse()
-            .map_err(|e: domain::role::UnknownRole| ServiceError::Internal(e.to_string()))?;
+            .map_err(|e: domain::code::UnknownCode| ServiceError::Internal(e.to_string()))?;
         if !role.is_staff() {
             return Ok(None);
         }

@@ -108,8 +108,8 @@ impl Services {
         let now = self.now_micros();
         let mut tx = self.store().begin().await?;
         if store::campaign::open_campaign_in(&mut tx).await?.is_some() {
-            return Err(ServiceError::Conflict(
-                "a campaign is already open; close it before opening another".into(),
+            return Err(ServiceError::conflict(
+                "a campaign is already open; close it before opening another",
             ));
         }
         let id =
@@ -417,8 +417,8 @@ impl Services {
         let now = self.now_micros();
         let mut tx = self.store().begin().await?;
         if store::campaign::set_pinned(&mut tx, job, pinned, now).await? == 0 {
-            return Err(ServiceError::Conflict(
-                "only a job planned on a day can be pinned".into(),
+            return Err(ServiceError::conflict(
+                "only a job planned on a day can be pinned",
             ));
         }
         audit::record(
@@ -673,7 +673,7 @@ impl Services {
                 .lock()
                 .map_err(|_| ServiceError::Internal("plan run lock poisoned".into()))?;
             if slot.as_ref().is_some_and(PlanRun::running) {
-                return Err(ServiceError::Conflict("a plan is already running".into()));
+                return Err(ServiceError::conflict("a plan is already running"));
             }
             let id = slot.as_ref().map_or(1, |r| r.id + 1);
             *slot = Some(PlanRun {
@@ -698,8 +698,8 @@ impl Services {
             let outcome = match run {
                 Ok(Ok(r)) => Ok(r),
                 Ok(Err(ServiceError::NotFound)) => Err("no open campaign".to_owned()),
-                Ok(Err(ServiceError::Conflict(m) | ServiceError::Invalid { message: m, .. })) => {
-                    Err(m)
+                Ok(Err(e @ (ServiceError::Conflict(_) | ServiceError::Invalid(_)))) => {
+                    Err(format!("{:?}", e.problem()))
                 }
                 Ok(Err(e)) => {
                     // The details are for the log, not the page.
@@ -975,8 +975,8 @@ impl Services {
         let now = self.now_micros();
         let mut tx = self.store().begin().await?;
         if store::campaign::record_done(&mut tx, job, crew, old, &number, new, now).await? == 0 {
-            return Err(ServiceError::Conflict(
-                "the stop is not your crew's or is already recorded".into(),
+            return Err(ServiceError::conflict(
+                "the stop is not your crew's or is already recorded",
             ));
         }
         audit::record(
@@ -1022,8 +1022,8 @@ impl Services {
         .await?
             == 0
         {
-            return Err(ServiceError::Conflict(
-                "the stop is not your crew's or is already recorded".into(),
+            return Err(ServiceError::conflict(
+                "the stop is not your crew's or is already recorded",
             ));
         }
         queue_replan(&mut tx, now, &format!("failed:{job}:{now}"), now).await?;
@@ -1511,10 +1511,11 @@ impl Services {
                 tx,
                 &Message {
                     channel,
-                    customer_id: Some(j.customer_id),
+                    customer_id: Some(domain::ids::CustomerId::new(j.customer_id)),
                     recipient,
                     subject,
                     body,
+                    html: None,
                     attachment: None,
                     dedupe_key: Some(key),
                 },
@@ -1757,7 +1758,7 @@ impl Services {
     ) -> Result<IndoorWindow> {
         let row = self.job_of_booker(booker, job).await?;
         if !row.needs_booking && row.tier != 2 {
-            return Err(ServiceError::Conflict("this visit needs no booking".into()));
+            return Err(ServiceError::conflict("this visit needs no booking"));
         }
         // Optimistic: the offers come from one plan version and the booking commits only if no
         // other booking or plan came in between; otherwise the offers are computed again.
@@ -1767,16 +1768,16 @@ impl Services {
                 .into_iter()
                 .find(|w| w.date == date && w.start_min == start_min)
             else {
-                return Err(ServiceError::Conflict(
-                    "that window is no longer free; choose another".into(),
+                return Err(ServiceError::conflict(
+                    "that window is no longer free; choose another",
                 ));
             };
             if let Some(w) = self.try_book_window(booker, &row, w, version).await? {
                 return Ok(w);
             }
         }
-        Err(ServiceError::Conflict(
-            "many bookings are being made right now; try again".into(),
+        Err(ServiceError::conflict(
+            "many bookings are being made right now; try again",
         ))
     }
 
@@ -1813,9 +1814,7 @@ impl Services {
         .await?
             == 0
         {
-            return Err(ServiceError::Conflict(
-                "the visit can no longer be booked".into(),
-            ));
+            return Err(ServiceError::conflict("the visit can no longer be booked"));
         }
         queue_replan(&mut tx, now, &format!("booking:{job}:{now}"), now).await?;
         // The confirmation goes on the customer's channel, whoever booked.

@@ -16,13 +16,14 @@
 //! signed "display name (telefon)". Staff entries are signed with the account's display name.
 
 use domain::cases::{BusinessHours, CaseSource, CaseStatus, Category, EntryKind, SlaTargets};
+use domain::ids::CustomerId;
 use domain::role::Role;
 use store::Tx;
 pub use store::cases::{CaseListRow, CaseRow, EntryRow, TeamRow};
+use views::messages::CustomerMessage;
 
 use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
-use crate::outbox::Message;
 use crate::{Actor, Services};
 
 /// The object a case is about.
@@ -254,67 +255,30 @@ impl Services {
             },
         )
         .await?;
-        let en = contact.language == "en";
-        let link = format!("{}/mina-sidor/arenden/{id}", self.public_url());
-        let (subject_line, text) = if en {
-            (
-                format!("We have received your case {id}"),
-                format!(
-                    "Hello {},\nwe have received your case \"{subject}\" ({}). You will hear from us no later than {}.\nFollow the case on My pages: {link}",
-                    contact.name,
-                    new.category.label_en(),
-                    domain::time::format_datetime(due.first_response_due, self.tz()),
-                ),
-            )
-        } else {
-            (
-                format!("Vi har tagit emot ditt ärende {id}"),
-                format!(
-                    "Hej {},\nvi har tagit emot ditt ärende \"{subject}\" ({}). Du får svar senast {}.\nFölj ärendet på Mina sidor: {link}",
-                    contact.name,
-                    new.category.label_sv().to_lowercase(),
-                    domain::time::format_datetime(due.first_response_due, self.tz()),
-                ),
-            )
+        let message = views::messages::cases::CaseOpened {
+            case: id,
+            name: contact.name.clone(),
+            subject: subject.to_owned(),
+            category: new.category,
+            answer_by: domain::time::format_datetime(due.first_response_due, self.tz()),
+            link: format!("{}/mina-sidor/arenden/{id}", self.public_url()),
         };
-        self.queue_case_message(
-            tx,
-            &contact,
-            subject_line,
-            text,
-            format!("case:{id}:opened"),
-        )
-        .await?;
+        self.queue_case_message(tx, contact.id, &message, format!("case:{id}:opened"))
+            .await?;
         Ok(id)
     }
 
     async fn queue_case_message(
         &self,
         tx: &mut Tx,
-        contact: &store::cases::CaseContact,
-        subject: String,
-        body: String,
+        customer: i64,
+        message: &dyn CustomerMessage,
         key: String,
     ) -> Result<()> {
-        let (channel, recipient) = crate::outbox::customer_route(
-            &contact.preferred_channel,
-            contact.email.as_deref(),
-            contact.phone.as_deref(),
-            &contact.letter_address,
-        );
-        self.queue_message(
-            tx,
-            &Message {
-                channel,
-                customer_id: Some(contact.id),
-                recipient,
-                subject,
-                body,
-                attachment: None,
-                dedupe_key: Some(key),
-            },
-        )
-        .await?;
+        let contact = store::customers::contact(tx, CustomerId::new(customer))
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.tell(tx, &contact, message, key).await?;
         Ok(())
     }
 
@@ -369,9 +333,8 @@ impl Services {
                     return Err(ServiceError::Forbidden);
                 }
                 if status == CaseStatus::Closed {
-                    return Err(ServiceError::Conflict(
-                        "ärendet är stängt; skicka ett nytt meddelande via kontaktformuläret"
-                            .into(),
+                    return Err(ServiceError::conflict(
+                        "ärendet är stängt; skicka ett nytt meddelande via kontaktformuläret",
                     ));
                 }
                 if matches!(status, CaseStatus::WaitingOnCustomer | CaseStatus::Resolved) {
@@ -414,30 +377,16 @@ impl Services {
         }
         if kind == EntryKind::AgentReply {
             store::cases::record_first_response(tx, case_id, now).await?;
-            let en = contact.language == "en";
-            let link = format!("{}/mina-sidor/arenden/{case_id}", self.public_url());
-            let (subject, text) = if en {
-                (
-                    format!("New reply in your case {case_id}"),
-                    format!(
-                        "Hello {},\nthere is a new reply in your case \"{}\". Read it and answer on My pages: {link}",
-                        contact.name, case.subject
-                    ),
-                )
-            } else {
-                (
-                    format!("Nytt svar i ditt ärende {case_id}"),
-                    format!(
-                        "Hej {},\ndet finns ett nytt svar i ditt ärende \"{}\". Läs och svara på Mina sidor: {link}",
-                        contact.name, case.subject
-                    ),
-                )
+            let message = views::messages::cases::CaseReplied {
+                case: case_id,
+                name: contact.name.clone(),
+                subject: case.subject.clone(),
+                link: format!("{}/mina-sidor/arenden/{case_id}", self.public_url()),
             };
             self.queue_case_message(
                 tx,
-                &contact,
-                subject,
-                text,
+                contact.id,
+                &message,
                 format!("case:{case_id}:reply:{entry}"),
             )
             .await?;

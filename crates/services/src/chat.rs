@@ -253,7 +253,7 @@ impl Services {
                             customer_id: customer,
                             category,
                             source: CaseSource::Chat,
-                            subject: format!("Chatt: {}", topic.label_sv()),
+                            subject: chat_subject(topic),
                             body: body.clone(),
                             link: None,
                         },
@@ -355,7 +355,7 @@ impl Services {
         let mut tx = self.store().begin().await?;
         let chat = store::chat::open_of_tx(&mut tx, customer)
             .await?
-            .ok_or_else(|| ServiceError::Conflict("chatten är avslutad".into()))?;
+            .ok_or_else(|| ServiceError::conflict("chatten är avslutad"))?;
         let m = store::chat::insert_message(
             &mut tx,
             chat.id,
@@ -471,16 +471,14 @@ impl Services {
             Some(p) if p.online => {
                 let active = store::chat::count_active_tx(&mut tx, agent).await?;
                 if active >= p.max_chats {
-                    return Err(ServiceError::Conflict(format!(
+                    return Err(ServiceError::conflict(format!(
                         "du har redan {active} chattar (din gräns är {})",
                         p.max_chats
                     )));
                 }
             }
             _ => {
-                return Err(ServiceError::Conflict(
-                    "gå online innan du tar en chatt".into(),
-                ));
+                return Err(ServiceError::conflict("gå online innan du tar en chatt"));
             }
         }
         let mut taken = None;
@@ -556,7 +554,7 @@ impl Services {
             return Err(ServiceError::NotFound);
         }
         if chat.status != "active" {
-            return Err(ServiceError::Conflict("chatten är avslutad".into()));
+            return Err(ServiceError::conflict("chatten är avslutad"));
         }
         Ok(chat)
     }
@@ -619,9 +617,7 @@ impl Services {
             }
         }
         if !store::chat::reassign(&mut tx, chat_id, agent, to).await? {
-            return Err(ServiceError::Conflict(
-                "chatten har redan lämnats över".into(),
-            ));
+            return Err(ServiceError::conflict("chatten har redan lämnats över"));
         }
         let m = store::chat::insert_message(
             &mut tx,
@@ -680,7 +676,7 @@ impl Services {
             .iter()
             .find(|m| m.sender == "customer")
             .map(|m| m.body.clone())
-            .unwrap_or_else(|| topic.label_sv().to_owned());
+            .unwrap_or_else(|| chat_subject(topic));
         let case_id = self
             .open_case_in(
                 &mut tx,
@@ -689,7 +685,7 @@ impl Services {
                     customer_id: chat.customer_id,
                     category,
                     source: CaseSource::Chat,
-                    subject: format!("Chatt: {}", topic.label_sv()),
+                    subject: chat_subject(topic),
                     body: first,
                     link: None,
                 },
@@ -718,7 +714,7 @@ impl Services {
         )
         .await?;
         if !store::chat::close(&mut tx, chat_id, Some(case_id), now).await? {
-            return Err(ServiceError::Conflict("chatten är redan avslutad".into()));
+            return Err(ServiceError::conflict("chatten är redan avslutad"));
         }
         audit::record(
             &mut tx,
@@ -749,6 +745,22 @@ impl Services {
     pub async fn chat_row(&self, chat_id: i64) -> Result<Option<ChatRow>> {
         Ok(store::chat::get(self.store(), chat_id).await?)
     }
+}
+
+/// TRANSITIONAL (issue 13): the Swedish subject of a case opened from a chat; replaced by the
+/// topic itself, named in the reader's language, before the change lands.
+fn chat_subject(topic: Topic) -> String {
+    let label = match topic {
+        Topic::Invoice => "Faktura",
+        Topic::Extension => "Anstånd eller delbetalning",
+        Topic::MeterVisit => "Mätarbyte",
+        Topic::Outage => "Avbrott",
+        Topic::Broadband => "Bredband",
+        Topic::Moving => "Flytt",
+        Topic::Visit => "Besök i kundcentret",
+        Topic::Other => "Annat",
+    };
+    format!("Chatt: {label}")
 }
 
 #[cfg(test)]

@@ -424,9 +424,7 @@ impl Services {
             store::credit::match_payment(&mut tx, payment_id, invoice.id, invoice.customer_id)
                 .await?
         else {
-            return Err(ServiceError::Conflict(
-                "betalningen är redan matchad".into(),
-            ));
+            return Err(ServiceError::conflict("betalningen är redan matchad"));
         };
         store::credit::apply_payments(&mut tx, &[(invoice.id, amount, paid_on)]).await?;
         audit::record(
@@ -636,7 +634,11 @@ impl Services {
         let rates = self.reference_rates().await?;
         let today_s = today.to_string();
         let now = self.now_micros();
-        let status = if self.demo_mode() { "held" } else { "pending" };
+        let status = if self.demo_mode() {
+            domain::outbox::OutboxStatus::Held
+        } else {
+            domain::outbox::OutboxStatus::Pending
+        };
         {
             let mut tx = self.store().begin().await?;
             report.marked_overdue = store::credit::mark_overdue(&mut tx, &today_s).await?;
@@ -827,11 +829,15 @@ impl Services {
                 .zip(&keys)
                 .filter(|(t, _)| recorded.contains(&t.0))
                 .map(|(t, key)| store::outbox::NewMessage {
-                    channel: &t.1,
-                    customer_id: customer_of.get(&t.0).copied(),
+                    channel: t.1.parse().unwrap_or(domain::customer::Channel::Letter),
+                    customer_id: customer_of
+                        .get(&t.0)
+                        .copied()
+                        .map(domain::ids::CustomerId::new),
                     recipient: &t.2,
                     subject: &t.3,
                     body_text: t.4.rsplit_once("\n#").map_or(t.4.as_str(), |(b, _)| b),
+                    body_html: None,
                     attachment: None,
                     status,
                     dedupe_key: Some(key),
@@ -1159,7 +1165,7 @@ impl Services {
         )
         .await?
         {
-            return Err(ServiceError::Conflict("ärendet är redan avgjort".into()));
+            return Err(ServiceError::conflict("ärendet är redan avgjort"));
         }
         if approve {
             store::credit::set_invoice_status(&mut tx, a.invoice_id, "extension").await?;

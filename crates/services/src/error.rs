@@ -1,5 +1,9 @@
 //! The error every service returns: variants a caller (web, CLI, jobs) can act on.
+//!
+//! Refusals a person must read ([`ServiceError::Invalid`], [`ServiceError::Conflict`]) carry a
+//! [`Problem`], never a sentence: the web layer names it in the reader's language.
 
+use domain::problem::{Invalid, Problem};
 use store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -17,14 +21,11 @@ pub enum ServiceError {
     #[error("too many failed attempts; wait a minute and try again")]
     RateLimited,
     /// 422: input that does not pass validation; the field says where.
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
-    /// 409: it already exists or conflicts with existing state.
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("{}: {:?}", .0.field, .0.problem)]
+    Invalid(Invalid),
+    /// 409: the state of things does not allow it (already booked, already decided, taken).
+    #[error("conflict: {0:?}")]
+    Conflict(Problem),
     /// 500: the database failed.
     #[error("database error")]
     Store(#[from] StoreError),
@@ -34,11 +35,27 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> ServiceError {
-        ServiceError::Invalid {
-            field,
-            message: message.into(),
+    pub fn invalid(field: &'static str, problem: impl Into<Problem>) -> ServiceError {
+        ServiceError::Invalid(Invalid::new(field, problem))
+    }
+
+    pub fn conflict(problem: impl Into<Problem>) -> ServiceError {
+        ServiceError::Conflict(problem.into())
+    }
+
+    /// The problem a person must be told about, for a refusal.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ServiceError::Invalid(i) => Some(&i.problem),
+            ServiceError::Conflict(p) => Some(p),
+            _ => None,
         }
+    }
+}
+
+impl From<Invalid> for ServiceError {
+    fn from(i: Invalid) -> Self {
+        ServiceError::Invalid(i)
     }
 }
 

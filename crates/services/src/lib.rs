@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod auth;
 pub mod campaign;
+pub mod capability;
 pub mod cases;
 pub mod chat;
 pub mod chat_hub;

@@ -8,11 +8,14 @@
 use std::time::Duration;
 
 use domain::customer::Channel;
+use domain::ids::{CustomerId, OutboxId};
+use domain::outbox::OutboxStatus;
 use lettre::message::{Attachment, MultiPart, SinglePart, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 use store::Tx;
 pub use store::outbox::OutboxRow;
+use views::messages::{CustomerMessage, Rendered};
 
 use crate::Services;
 use crate::error::{Result, ServiceError};
@@ -73,13 +76,43 @@ pub fn customer_route(
 #[derive(Debug, Clone)]
 pub struct Message {
     pub channel: Channel,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub recipient: String,
     pub subject: String,
+    /// The plain-text body (e-mail, letter) or the whole text message (SMS).
     pub body: String,
+    /// The HTML body of an e-mail or a letter.
+    pub html: Option<String>,
     pub attachment: Option<MessageAttachment>,
     /// The same key queued twice is one message (a retried job does not message twice).
     pub dedupe_key: Option<String>,
+}
+
+impl Message {
+    /// A message rendered from its template (`views::messages`) to a customer on `route`
+    /// (see [`customer_route`]): the text-message block for SMS, the text and HTML otherwise.
+    pub fn rendered(
+        route: (Channel, String),
+        customer: CustomerId,
+        content: Rendered,
+        dedupe_key: String,
+    ) -> Message {
+        let (channel, recipient) = route;
+        let (body, html) = match channel {
+            Channel::Sms => (content.sms, None),
+            Channel::Email | Channel::Letter => (content.text, Some(content.html)),
+        };
+        Message {
+            channel,
+            customer_id: Some(customer),
+            recipient,
+            subject: content.subject,
+            body,
+            html,
+            attachment: None,
+            dedupe_key: Some(dedupe_key),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -91,22 +124,27 @@ pub struct MessageAttachment {
 
 impl Services {
     /// Queues a message inside the caller's transaction. Returns `None` for a repeated dedupe key.
-    pub async fn queue_message(&self, tx: &mut Tx, m: &Message) -> Result<Option<i64>> {
+    pub async fn queue_message(&self, tx: &mut Tx, m: &Message) -> Result<Option<OutboxId>> {
         if m.recipient.trim().is_empty() {
             return Err(ServiceError::invalid(
                 "recipient",
                 "the customer has no address for this channel",
             ));
         }
-        let status = if self.demo_mode() { "held" } else { "pending" };
+        let status = if self.demo_mode() {
+            OutboxStatus::Held
+        } else {
+            OutboxStatus::Pending
+        };
         Ok(store::outbox::insert(
             tx,
             &store::outbox::NewMessage {
-                channel: m.channel.as_str(),
+                channel: m.channel,
                 customer_id: m.customer_id,
                 recipient: &m.recipient,
                 subject: &m.subject,
                 body_text: &m.body,
+                body_html: m.html.as_deref(),
                 attachment: m
                     .attachment
                     .as_ref()
@@ -119,11 +157,37 @@ impl Services {
         .await?)
     }
 
+    /// Tells a customer something: renders `message` in the customer's language and queues it
+    /// on their channel inside the caller's transaction. The same `dedupe_key` again is one
+    /// message (returns `None`).
+    pub async fn tell(
+        &self,
+        tx: &mut Tx,
+        contact: &store::customers::Contact,
+        message: &dyn CustomerMessage,
+        dedupe_key: String,
+    ) -> Result<Option<OutboxId>> {
+        let content = message
+            .render(contact.language)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let route = customer_route(
+            contact.preferred_channel.as_str(),
+            contact.email.as_deref(),
+            contact.phone.as_deref(),
+            &contact.letter_address,
+        );
+        self.queue_message(
+            tx,
+            &Message::rendered(route, contact.id, content, dedupe_key),
+        )
+        .await
+    }
+
     pub async fn outbox(&self, limit: i64, offset: i64) -> Result<Vec<OutboxRow>> {
         Ok(store::outbox::list(self.store(), limit, offset).await?)
     }
 
-    pub async fn outbox_message(&self, id: i64) -> Result<OutboxRow> {
+    pub async fn outbox_message(&self, id: OutboxId) -> Result<OutboxRow> {
         store::outbox::get(self.store(), id)
             .await?
             .ok_or(ServiceError::NotFound)
@@ -143,16 +207,23 @@ impl Services {
             let mut tx = self.store().begin().await?;
             match outcome {
                 Ok(()) => {
-                    store::outbox::mark(&mut tx, row.id, "sent", None, self.now_micros()).await?;
+                    store::outbox::mark(
+                        &mut tx,
+                        row.id,
+                        OutboxStatus::Sent,
+                        None,
+                        self.now_micros(),
+                    )
+                    .await?;
                     sent += 1;
                 }
                 Err(e) => {
                     let status = if row.attempts + 1 >= 5 {
-                        "failed"
+                        OutboxStatus::Failed
                     } else {
-                        "pending"
+                        OutboxStatus::Pending
                     };
-                    tracing::warn!(outbox_id = row.id, channel = %row.channel, error = %e, "message not delivered");
+                    tracing::warn!(outbox_id = row.id.get(), channel = %row.channel, error = %e, "message not delivered");
                     store::outbox::mark(&mut tx, row.id, status, Some(&e), self.now_micros())
                         .await?;
                     failed += 1;
@@ -211,8 +282,8 @@ impl Transports {
     }
 
     async fn send(&self, row: &OutboxRow) -> std::result::Result<(), String> {
-        match row.channel.as_str() {
-            "email" => {
+        match row.channel {
+            Channel::Email => {
                 let (transport, from) = self
                     .smtp
                     .as_ref()
@@ -224,7 +295,7 @@ impl Transports {
                     .map(|_| ())
                     .map_err(|e| format!("smtp: {e}"))
             }
-            "sms" => {
+            Channel::Sms => {
                 let (client, cfg) = self
                     .sms
                     .as_ref()
@@ -244,8 +315,7 @@ impl Transports {
                 }
             }
             // Letters are printed from their HTML page in batches; handing over is the delivery.
-            "letter" => Ok(()),
-            other => Err(format!("unknown channel {other}")),
+            Channel::Letter => Ok(()),
         }
     }
 }
@@ -261,7 +331,10 @@ fn build_email(row: &OutboxRow, from: &str) -> std::result::Result<lettre::Messa
             .parse()
             .map_err(|e| format!("recipient address: {e}"))?)
         .subject(row.subject.clone());
-    let text = SinglePart::plain(row.body_text.clone());
+    let text = match &row.body_html {
+        Some(html) => MultiPart::alternative_plain_html(row.body_text.clone(), html.clone()),
+        None => MultiPart::alternative().singlepart(SinglePart::plain(row.body_text.clone())),
+    };
     let result = match (
         &row.attachment_name,
         &row.attachment_type,
@@ -272,11 +345,11 @@ fn build_email(row: &OutboxRow, from: &str) -> std::result::Result<lettre::Messa
                 ContentType::parse(kind).map_err(|e| format!("attachment type {kind:?}: {e}"))?;
             builder.multipart(
                 MultiPart::mixed()
-                    .singlepart(text)
+                    .multipart(text)
                     .singlepart(Attachment::new(name.clone()).body(body.clone(), ct)),
             )
         }
-        _ => builder.singlepart(text),
+        _ => builder.multipart(text),
     };
     result.map_err(|e| format!("building e-mail: {e}"))
 }

@@ -189,12 +189,12 @@ impl Services {
         .await
         .map_err(|e| {
             if e.is_conflict_on("name") {
-                ServiceError::Conflict(format!("mode {name} exists"))
+                ServiceError::conflict(format!("mode {name} exists"))
             } else {
                 e.into()
             }
         })?;
-        for c in Capability::ALL {
+        for &c in Capability::ALL {
             store::policies::set_mode_policy(
                 &mut tx,
                 id,

@@ -93,18 +93,28 @@ impl Services {
         user: &SessionUser,
     ) -> Result<Vec<store::outbox::OutboxRow>> {
         let id = Self::portal_customer(user)?;
-        Ok(store::outbox::of_customer(self.store(), id, MESSAGES_SHOWN).await?)
+        Ok(store::outbox::of_customer(
+            self.store(),
+            domain::ids::CustomerId::new(id),
+            MESSAGES_SHOWN,
+        )
+        .await?)
     }
 
     /// One message to the customer; another customer's message is not found.
     pub async fn portal_message(
         &self,
         user: &SessionUser,
-        message_id: i64,
+        message_id: domain::ids::OutboxId,
     ) -> Result<store::outbox::OutboxRow> {
-        let id = Self::portal_customer(user)?;
+        let id = domain::ids::CustomerId::new(Self::portal_customer(user)?);
         match store::outbox::get(self.store(), message_id).await? {
-            Some(m) if m.customer_id == Some(id) && m.status != "failed" => Ok(m),
+            Some(m)
+                if m.customer_id == Some(id)
+                    && m.status != domain::outbox::OutboxStatus::Failed =>
+            {
+                Ok(m)
+            }
             _ => Err(ServiceError::NotFound),
         }
     }
@@ -305,7 +315,7 @@ mod tests {
 
     fn field(r: Result<store::customers::ContactPreferences>) -> &'static str {
         match r {
-            Err(ServiceError::Invalid { field, .. }) => field,
+            Err(ServiceError::Invalid(domain::problem::Invalid { field, .. })) => field,
             other => panic!("expected a field error, got {other:?}"),
         }
     }

@@ -535,7 +535,7 @@ impl Services {
             {
                 self.replay(req)
                     .await?
-                    .ok_or_else(|| ServiceError::Conflict("idempotency key".into()).into())
+                    .ok_or_else(|| ServiceError::conflict("idempotency key").into())
             }
             Err(BookingError::Overlap) if req.idempotency_key.is_some() => {
                 self.replay(req).await?.ok_or(BookingError::Overlap)
@@ -706,15 +706,15 @@ impl Services {
         let now = self.now_micros();
         let mut tx = self.store().begin().await?;
         if v.expires_at.is_some_and(|e| e <= now) {
-            return Err(ServiceError::Conflict(
-                "Tiden för att bekräfta har gått ut. Boka en ny tid.".into(),
+            return Err(ServiceError::conflict(
+                "Tiden för att bekräfta har gått ut. Boka en ny tid.",
             ));
         }
         if !store::visits::transition(&mut tx, v.id, "('unconfirmed', 'offered')", "booked", now)
             .await?
         {
-            return Err(ServiceError::Conflict(
-                "Bokningen är redan bekräftad eller avbokad.".into(),
+            return Err(ServiceError::conflict(
+                "Bokningen är redan bekräftad eller avbokad.",
             ));
         }
         if let Some(w) = v.waitlist_id {
@@ -746,8 +746,8 @@ impl Services {
             .ok_or(ServiceError::NotFound)?;
         let now = self.now_micros();
         if v.starts_at <= now && v.status != "unconfirmed" && v.status != "offered" {
-            return Err(ServiceError::Conflict(
-                "Besöket har redan börjat och kan inte avbokas.".into(),
+            return Err(ServiceError::conflict(
+                "Besöket har redan börjat och kan inte avbokas.",
             ));
         }
         let view = self.site_view(v.site_id).await?;
@@ -758,8 +758,8 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound)?;
         if v.starts_at <= now && v.status != "unconfirmed" && v.status != "offered" {
-            return Err(ServiceError::Conflict(
-                "Besöket har redan börjat och kan inte avbokas.".into(),
+            return Err(ServiceError::conflict(
+                "Besöket har redan börjat och kan inte avbokas.",
             ));
         }
         if !store::visits::transition(
@@ -771,7 +771,7 @@ impl Services {
         )
         .await?
         {
-            return Err(ServiceError::Conflict("Besöket är redan avbokat.".into()));
+            return Err(ServiceError::conflict("Besöket är redan avbokat."));
         }
         store::visits::release(&mut tx, v.site_id, v.starts_at, v.ends_at, v.party).await?;
         if let Some(w) = v.waitlist_id {
@@ -828,11 +828,11 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound)?;
         if !matches!(v.status.as_str(), "booked" | "unconfirmed" | "offered") {
-            return Err(ServiceError::Conflict("Besöket kan inte bokas om.".into()).into());
+            return Err(ServiceError::conflict("Besöket kan inte bokas om.").into());
         }
         let now = self.now_micros();
         if v.starts_at <= now {
-            return Err(ServiceError::Conflict("Besöket har redan börjat.".into()).into());
+            return Err(ServiceError::conflict("Besöket har redan börjat.").into());
         }
         let view = self.site_view(v.site_id).await?;
         let duration = u32::try_from((v.ends_at - v.starts_at) / MINUTE).unwrap_or(0);
@@ -850,13 +850,13 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound)?;
         if !matches!(v.status.as_str(), "booked" | "unconfirmed" | "offered") {
-            return Err(ServiceError::Conflict("Besöket kan inte bokas om.".into()).into());
+            return Err(ServiceError::conflict("Besöket kan inte bokas om.").into());
         }
         if v.starts_at <= now {
-            return Err(ServiceError::Conflict("Besöket har redan börjat.".into()).into());
+            return Err(ServiceError::conflict("Besöket har redan börjat.").into());
         }
         if v.ends_at - v.starts_at != end - start {
-            return Err(ServiceError::Conflict("Besöket har ändrats. Försök igen.".into()).into());
+            return Err(ServiceError::conflict("Besöket har ändrats. Försök igen.").into());
         }
         if store::visits::overlapping(&mut tx, &v.person_key, start, end, id).await? > 0 {
             return Err(BookingError::Overlap);
@@ -865,7 +865,7 @@ impl Services {
         store::visits::release(&mut tx, v.site_id, v.starts_at, v.ends_at, v.party).await?;
         take_places(&mut tx, &view, &caps, start, end, party).await?;
         if !store::visits::move_visit(&mut tx, id, start, end).await? {
-            return Err(ServiceError::Conflict("Besöket är avbokat.".into()).into());
+            return Err(ServiceError::conflict("Besöket är avbokat.").into());
         }
         let visit = store::visits::visit_in(&mut tx, id)
             .await?
@@ -904,14 +904,14 @@ impl Services {
             .ok_or(ServiceError::NotFound)?;
         let now = self.now_micros();
         if now < v.starts_at - CHECK_IN_EARLY_MINUTES * MINUTE || now >= v.ends_at {
-            return Err(ServiceError::Conflict(
-                "Incheckning går från 30 minuter före besöket till dess slut.".into(),
+            return Err(ServiceError::conflict(
+                "Incheckning går från 30 minuter före besöket till dess slut.",
             ));
         }
         let mut tx = self.store().begin().await?;
         if !store::visits::transition(&mut tx, id, "('booked')", "checked_in", now).await? {
-            return Err(ServiceError::Conflict(
-                "Besöket är inte bokat (redan incheckat, avbokat eller obekräftat).".into(),
+            return Err(ServiceError::conflict(
+                "Besöket är inte bokat (redan incheckat, avbokat eller obekräftat).",
             ));
         }
         audit::record(
@@ -947,14 +947,14 @@ impl Services {
             .ok_or(ServiceError::NotFound)?;
         let now = self.now_micros();
         if now < v.starts_at + NO_SHOW_AFTER_MINUTES * MINUTE {
-            return Err(ServiceError::Conflict(
-                "Utebliven kan markeras tidigast tio minuter efter starttiden.".into(),
+            return Err(ServiceError::conflict(
+                "Utebliven kan markeras tidigast tio minuter efter starttiden.",
             ));
         }
         let view = self.site_view(v.site_id).await?;
         let mut tx = self.store().begin().await?;
         if !store::visits::transition(&mut tx, id, "('booked')", "no_show", now).await? {
-            return Err(ServiceError::Conflict("Besöket är inte bokat.".into()));
+            return Err(ServiceError::conflict("Besöket är inte bokat."));
         }
         let from = (now.div_euclid(BUCKET_MICROS) + 1) * BUCKET_MICROS;
         if from < v.ends_at {
@@ -1729,10 +1729,11 @@ impl Services {
             tx,
             &Message {
                 channel,
-                customer_id: v.customer_id,
+                customer_id: v.customer_id.map(domain::ids::CustomerId::new),
                 recipient,
                 subject,
                 body,
+                html: None,
                 attachment,
                 // A flag can be cleared and set again without the visit changing: each flagging
                 // is its own message.

@@ -662,3 +662,41 @@ mod tests {
         }
     }
 }
+
+/// How to reach a customer: what every message to a customer needs.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub id: domain::ids::CustomerId,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: domain::customer::Language,
+    pub preferred_channel: domain::customer::Channel,
+    /// Name and postal address, for a letter.
+    pub letter_address: String,
+}
+
+from_row!(Contact, "customers", |c| Contact {
+    id: c.id("id")?,
+    name: c.get("name")?,
+    email: c.get("email")?,
+    phone: c.get("phone")?,
+    language: c.code("language")?,
+    preferred_channel: c.code("preferred_channel")?,
+    letter_address: c.get("letter_address")?,
+});
+
+/// The columns of [`Contact`], from `customers` aliased `c`.
+pub const CONTACT_COLUMNS: &str = "c.id, c.name, c.email, c.phone, c.language, c.preferred_channel, \
+     c.name || ', ' || c.street || ', ' || c.postal_code || ' ' || c.city AS letter_address";
+
+/// How to reach one customer, read inside a write transaction.
+pub async fn contact(tx: &mut Tx, id: domain::ids::CustomerId) -> Result<Option<Contact>> {
+    let sql = format!("SELECT {CONTACT_COLUMNS} FROM customers c WHERE c.id = $1");
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, Contact>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(id.get())
+    .fetch_optional(conn)
+    .await?))
+}

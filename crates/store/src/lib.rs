@@ -10,11 +10,14 @@
 
 #[macro_use]
 pub mod backend;
+#[macro_use]
+pub mod codec;
 pub mod audit;
 pub mod campaign;
 pub mod cases;
 pub mod chat;
 pub mod credit;
+pub mod customer_changes;
 pub mod customers;
 pub mod declarations;
 pub mod export;
@@ -49,7 +52,8 @@ pub enum StoreError {
         "the database schema is newer than this program (migration {0} is unknown): run a newer beredskap"
     )]
     SchemaTooNew(i64),
-    /// A stored value could not be read back into its type.
+    /// A stored value could not be read back into its type: the table, the column and the
+    /// value say where.
     #[error("corrupt value in {table}.{column}: {message}")]
     Corrupt {
         table: &'static str,
@@ -74,6 +78,15 @@ impl From<sqlx::Error> for StoreError {
                     .to_owned()
             });
             return StoreError::Conflict(name);
+        }
+        if let sqlx::Error::ColumnDecode { source, .. } = &e
+            && let Some(bad) = source.downcast_ref::<codec::BadValue>()
+        {
+            return StoreError::Corrupt {
+                table: bad.table,
+                column: bad.column,
+                message: format!("{:?}: {}", bad.value, bad.reason),
+            };
         }
         StoreError::Database(e)
     }
@@ -101,6 +114,34 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Statements only tests use: reading a row built from literals, to prove the codec refuses
+/// what the domain does not know.
+#[doc(hidden)]
+pub mod testing {
+    use crate::outbox::OutboxRow;
+    use crate::{Result, Store};
+
+    pub async fn outbox_row_from_literals(
+        store: &Store,
+        channel: &str,
+        status: &str,
+    ) -> Result<OutboxRow> {
+        Ok(with_pool!(store, |pool| {
+            sqlx::query_as::<_, OutboxRow>(
+            "SELECT CAST(1 AS BIGINT) AS id, CAST($1 AS TEXT) AS channel, CAST(NULL AS BIGINT) AS customer_id, \
+             'r' AS recipient, 's' AS subject, 'b' AS body_text, CAST(NULL AS TEXT) AS body_html, \
+             CAST(NULL AS TEXT) AS attachment_name, CAST(NULL AS TEXT) AS attachment_type, \
+             CAST(NULL AS TEXT) AS attachment_body, CAST($2 AS TEXT) AS status, CAST(0 AS BIGINT) AS attempts, \
+             CAST(NULL AS TEXT) AS last_error, CAST(0 AS BIGINT) AS created_at, CAST(NULL AS BIGINT) AS sent_at"
+        )
+        .bind(channel)
+        .bind(status)
+        .fetch_one(pool)
+        .await?
+        }))
+    }
+}
 
 /// Statements only tests use (tampering with the audit log to prove the chain notices).
 #[doc(hidden)]

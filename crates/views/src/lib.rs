@@ -8,6 +8,7 @@ pub mod campaign;
 pub mod cases;
 pub mod chat;
 pub mod credit;
+pub mod messages;
 pub mod pages;
 pub mod portal;
 pub mod visits;
@@ -19,67 +20,60 @@ use std::sync::OnceLock;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
-/// The interface language of one response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Sv,
-    En,
+/// The interface language of one response: the customer's language type, so pages and
+/// messages speak the same two.
+pub use domain::customer::Language as Lang;
+
+/// The message files, one per capability (and `common` for the frame, accounts and errors),
+/// each in both languages with the same keys (a test checks).
+macro_rules! message_files {
+    ($($name:literal),+ $(,)?) => {
+        /// `(name, Swedish source, English source)` of every message file.
+        pub const MESSAGE_FILES: &[(&str, &str, &str)] = &[$((
+            $name,
+            include_str!(concat!("../i18n/sv/", $name, ".ftl")),
+            include_str!(concat!("../i18n/en/", $name, ".ftl")),
+        )),+];
+    };
 }
 
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Sv => "sv",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Lang> {
-        match s {
-            "sv" => Some(Lang::Sv),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// The name of a closed-set value in this language.
-    pub fn label<T: domain::Labelled>(self, value: T) -> &'static str {
-        match self {
-            Lang::Sv => value.label_sv(),
-            Lang::En => value.label_en(),
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Sv => Lang::En,
-            Lang::En => Lang::Sv,
-        }
-    }
-}
+message_files!(
+    "common",
+    "policies",
+    "customers",
+    "visits",
+    "credit",
+    "portal",
+    "campaign",
+    "chat",
+    "cases",
+    "problems",
+);
 
 struct Bundles {
     sv: FluentBundle<FluentResource>,
     en: FluentBundle<FluentResource>,
 }
 
-fn bundle(lang: &str, source: &'static str) -> FluentBundle<FluentResource> {
+fn bundle(lang: &str, sources: impl Iterator<Item = &'static str>) -> FluentBundle<FluentResource> {
     let id: unic_langid::LanguageIdentifier = lang.parse().unwrap_or_default();
     let mut b = FluentBundle::new_concurrent(vec![id]);
     // No Unicode isolation marks around arguments: they show up as junk in e-mails and tests.
     b.set_use_isolating(false);
-    // The message files are part of the binary and checked by a test; a broken one is a build bug.
-    let res = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(res, _)| res);
-    let _ = b.add_resource(res);
+    for source in sources {
+        // The message files are part of the binary and checked by a test; a broken one is a
+        // build bug.
+        let res = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(res, _)| res);
+        let _ = b.add_resource(res);
+    }
     b
 }
 
 fn bundles() -> &'static Bundles {
     static B: OnceLock<Bundles> = OnceLock::new();
     B.get_or_init(|| Bundles {
-        sv: bundle("sv", include_str!("../i18n/sv.ftl")),
-        en: bundle("en", include_str!("../i18n/en.ftl")),
+        sv: bundle("sv", MESSAGE_FILES.iter().map(|f| f.1)),
+        en: bundle("en", MESSAGE_FILES.iter().map(|f| f.2)),
     })
 }
 
@@ -112,16 +106,26 @@ pub fn translate(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     .into_owned()
 }
 
-/// Every key in a message file, for the test that both languages have the same keys.
-pub fn message_keys(lang: Lang) -> Vec<String> {
-    let src = match lang {
-        Lang::Sv => include_str!("../i18n/sv.ftl"),
-        Lang::En => include_str!("../i18n/en.ftl"),
-    };
-    src.lines()
+/// Every key of one language's message file, for the test that both languages have the same
+/// keys.
+pub fn message_keys(source: &str) -> Vec<String> {
+    source
+        .lines()
         .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
-        .filter(|k| !k.starts_with('#'))
+        .filter(|k| !k.starts_with('#') && !k.starts_with(' '))
         .collect()
+}
+
+/// A closed set's value named in `lang` (its Fluent message `<set>-<code>`).
+pub fn label<T: domain::code::Code>(lang: Lang, value: T) -> String {
+    translate(lang, value.message_key(), &[])
+}
+
+/// Why an input was refused, in `lang`.
+pub fn explain(lang: Lang, why: &dyn domain::problem::Explain) -> String {
+    let args = why.args();
+    let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+    translate(lang, why.message_key(), &args)
 }
 
 /// One link in the navigation.
@@ -195,7 +199,7 @@ impl Layout {
 
     pub fn role_label(&self, role: &str) -> String {
         role.parse::<domain::role::Role>()
-            .map(|r| self.lang.label(r).to_owned())
+            .map(|r| label(self.lang, r))
             .unwrap_or_else(|_| role.to_owned())
     }
 
@@ -227,29 +231,76 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_keys_and_every_key_resolves() {
-        let sv = message_keys(Lang::Sv);
-        assert_eq!(sv, message_keys(Lang::En));
-        for k in &sv {
-            assert_ne!(
-                translate(
-                    Lang::Sv,
-                    k,
-                    &[
-                        ("name", "x".into()),
-                        ("count", "1".into()),
-                        ("amount", "1".into()),
-                        ("role", "r".into()),
-                        ("id", "i".into()),
-                        ("seq", "1".into())
-                    ]
-                ),
-                *k
+        let mut all = std::collections::HashSet::new();
+        for (name, sv_src, en_src) in MESSAGE_FILES {
+            let sv = message_keys(sv_src);
+            assert_eq!(
+                sv,
+                message_keys(en_src),
+                "{name}.ftl: the same keys in sv and en"
             );
+            for k in &sv {
+                assert!(all.insert(k.clone()), "{k} is defined twice ({name}.ftl)");
+                for lang in [Lang::Sv, Lang::En] {
+                    assert_ne!(translate(lang, k, &[]), *k, "{k} does not resolve");
+                }
+            }
         }
         assert_eq!(
             translate(Lang::Sv, "portal-welcome", &[("name", "Karin".into())]),
             "Välkommen, Karin"
         );
         assert_eq!(translate(Lang::En, "no-such-key", &[]), "no-such-key");
+    }
+
+    /// Every closed set people read has a name in both languages.
+    #[test]
+    fn every_closed_set_value_has_a_name() {
+        fn check<T: domain::code::Code>() {
+            for &v in T::all() {
+                for lang in [Lang::Sv, Lang::En] {
+                    let text = label(lang, v);
+                    assert_ne!(
+                        text,
+                        v.message_key(),
+                        "{} has no {lang:?} name",
+                        v.message_key()
+                    );
+                }
+            }
+        }
+        check::<domain::role::Role>();
+        check::<domain::policy::Capability>();
+        check::<domain::customer::CustomerKind>();
+        check::<domain::customer::Language>();
+        check::<domain::customer::Channel>();
+        check::<domain::meter::PropertyKind>();
+        check::<domain::meter::Placement>();
+        check::<domain::meter::MeterKind>();
+        check::<domain::meter::UtilityService>();
+        check::<domain::cases::Category>();
+        check::<domain::cases::CaseSource>();
+        check::<domain::cases::EntryKind>();
+        check::<domain::cases::CaseStatus>();
+        check::<domain::cases::SlaState>();
+        check::<domain::chat::Topic>();
+        check::<domain::outbox::OutboxStatus>();
+    }
+
+    /// Every refusal a service can return is explained in both languages, with its arguments
+    /// filled in.
+    #[test]
+    fn every_problem_has_a_message() {
+        for p in domain::problem::Problem::examples() {
+            for lang in [Lang::Sv, Lang::En] {
+                let text = explain(lang, &p);
+                let key = domain::problem::Explain::message_key(&p);
+                assert_ne!(text, key, "{p:?} has no {lang:?} message");
+                assert!(!text.contains("{ $"), "{p:?}: {text}");
+                for (name, _) in domain::problem::Explain::args(&p) {
+                    assert!(!text.contains(&format!("${name}")), "{p:?}: {text}");
+                }
+            }
+        }
     }
 }

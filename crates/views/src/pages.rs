@@ -10,6 +10,8 @@ pub struct ErrorPage {
     pub layout: Layout,
     pub status: u16,
     pub message_key: &'static str,
+    /// Why, when the refusal says more than its status (a conflict, a wrong field).
+    pub detail: Option<String>,
     pub request_id: String,
 }
 

@@ -9,8 +9,13 @@ use domain::policy::Capability;
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::route;
+use crate::routes::RouteSpec;
+#[allow(unused_imports)]
+use crate::routes::{CUSTOMER_READERS, DESK, STAFF};
 
 type ApiResult = Result<Json<Value>, AppError>;
 
@@ -139,9 +144,9 @@ fn rfc3339(micros: i64) -> String {
 }
 
 fn api_date(field: &str, v: Option<&str>) -> Result<jiff::civil::Date, AppError> {
-    let v = v.ok_or_else(|| AppError::Invalid(format!("{field}: required, YYYY-MM-DD")))?;
+    let v = v.ok_or_else(|| AppError::Invalid(format!("{field}: required, YYYY-MM-DD").into()))?;
     domain::time::parse_date(v.trim())
-        .map_err(|_| AppError::Invalid(format!("{field}: {v:?} is not a date (YYYY-MM-DD)")))
+        .map_err(|_| AppError::Invalid(format!("{field}: {v:?} is not a date (YYYY-MM-DD)").into()))
 }
 
 pub async fn availability(
@@ -150,7 +155,7 @@ pub async fn availability(
     q: Result<Query<AvailabilityParams>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
     let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
-    let Query(p) = q.map_err(|e| AppError::Invalid(format!("query: {e}")))?;
+    let Query(p) = q.map_err(|e| AppError::Invalid(format!("query: {e}").into()))?;
     let service = p
         .service
         .ok_or_else(|| AppError::Invalid("service: required (a service id of the site)".into()))?;
@@ -215,12 +220,15 @@ pub async fn create_visit(
     body: Result<Json<NewVisitBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
-    let Json(b) = body.map_err(|e| AppError::Invalid(format!("body: {}", e.body_text())))?;
+    let Json(b) = body.map_err(|e| AppError::Invalid(format!("body: {}", e.body_text()).into()))?;
     let start = b.start.trim().parse::<jiff::Timestamp>().map_err(|_| {
-        AppError::Invalid(format!(
-            "start: {:?} is not an RFC 3339 time such as 2026-12-01T08:00:00Z",
-            b.start
-        ))
+        AppError::Invalid(
+            format!(
+                "start: {:?} is not an RFC 3339 time such as 2026-12-01T08:00:00Z",
+                b.start
+            )
+            .into(),
+        )
     })?;
     let user_id = ctx.user()?.user_id;
     let key = headers
@@ -261,9 +269,9 @@ pub async fn create_visit(
         Err(services::visits::BookingError::Overlap) => Err(AppError::Conflict(
             "overlap: this person already holds a visit at an overlapping time".into(),
         )),
-        Err(services::visits::BookingError::Invalid { field, message }) => {
-            Err(AppError::Invalid(format!("{field}: {message}")))
-        }
+        Err(services::visits::BookingError::Invalid { field, message }) => Err(
+            AppError::Invalid(domain::problem::Invalid::new(field, message)),
+        ),
         Err(services::visits::BookingError::Service(e)) => Err(e.into()),
     }
 }
@@ -363,4 +371,38 @@ pub fn openapi_document() -> Value {
 
 pub async fn openapi() -> Json<Value> {
     Json(openapi_document())
+}
+
+/// The routes this module serves; `routes::table` joins every module's.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        route!(get, "/api/openapi.json", Access::Public, openapi),
+        route!(get, "/api/v1/sites", Access::Roles(STAFF), sites),
+        route!(
+            get,
+            "/api/v1/sites/{id}/availability",
+            Access::Roles(STAFF),
+            availability
+        ),
+        route!(post, "/api/v1/visits", Access::Roles(DESK), create_visit),
+        route!(get, "/api/v1/me", Access::Authenticated, me),
+        route!(
+            get,
+            "/api/v1/customers",
+            Access::Roles(CUSTOMER_READERS),
+            customers
+        ),
+        route!(
+            get,
+            "/api/v1/customers/{id}",
+            Access::Roles(CUSTOMER_READERS),
+            customer
+        ),
+        route!(
+            get,
+            "/api/v1/policies/{capability}",
+            Access::Roles(STAFF),
+            policy_in_force
+        ),
+    ]
 }

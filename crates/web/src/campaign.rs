@@ -12,8 +12,13 @@ use views::campaign::*;
 use views::pages::FieldError;
 
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::{Ctx, FormData};
 use crate::pages::{PageResult, parse_id, render, see_other};
+use crate::route;
+use crate::routes::RouteSpec;
+#[allow(unused_imports)]
+use crate::routes::{CALLER_BOOKERS, CUSTOMER, PLANNERS, PROGRESS, TECHNICIANS, WORK_LIST};
 
 /// The search time a planning run from the page gets (the engine's own budget) unless the
 /// settings say otherwise.
@@ -227,8 +232,18 @@ pub async fn open(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Pa
             );
             show(&state, &ctx, None, Some(msg), vec![]).await
         }
-        Err(ServiceError::Invalid { field, message }) => {
-            show(&state, &ctx, None, None, field_error(field, message)).await
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
+            show(
+                &state,
+                &ctx,
+                None,
+                None,
+                field_error(field, views::explain(ctx.lang, &message)),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -454,8 +469,18 @@ pub async fn add_crew(State(state): State<AppState>, ctx: Ctx, form: FormData) -
     };
     match state.services.add_crew(&actor, &crew).await {
         Ok(_) => show(&state, &ctx, None, None, vec![]).await,
-        Err(ServiceError::Invalid { field, message }) => {
-            show(&state, &ctx, None, None, field_error(field, message)).await
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
+            show(
+                &state,
+                &ctx,
+                None,
+                None,
+                field_error(field, views::explain(ctx.lang, &message)),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -479,8 +504,18 @@ pub async fn day_off(
         .await
     {
         Ok(()) => show(&state, &ctx, None, None, vec![]).await,
-        Err(ServiceError::Invalid { field, message }) => {
-            show(&state, &ctx, None, None, field_error(field, message)).await
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
+            show(
+                &state,
+                &ctx,
+                None,
+                None,
+                field_error(field, views::explain(ctx.lang, &message)),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -627,13 +662,16 @@ pub async fn job_done(
             "/tekniker?dag={}&klart=klar#stop-{id}",
             day.as_deref().unwrap_or_default()
         ))),
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
             let q = WorkQuery {
                 lag: None,
                 dag: day,
                 klart: None,
             };
-            let e = field_error(&format!("{field}-{id}"), message);
+            let e = field_error(&format!("{field}-{id}"), views::explain(ctx.lang, &message));
             work_page(&state, &ctx, &q, e, id).await
         }
         Err(e) => Err(e.into()),
@@ -997,4 +1035,98 @@ pub async fn link_booking_submit(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The routes this module serves; `routes::table` joins every module's.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        route!(get, "/static/plan.js", Access::Public, plan_script),
+        route!(get, "/kampanj", Access::Roles(PLANNERS), planner_page),
+        route!(post, "/kampanj", Access::Roles(PLANNERS), open),
+        route!(get, "/kampanj/framsteg", Access::Roles(PROGRESS), progress),
+        route!(
+            get,
+            "/kampanj/framsteg.csv",
+            Access::Roles(PROGRESS),
+            progress_csv
+        ),
+        route!(
+            post,
+            "/kampanj/aviseringar",
+            Access::Roles(PLANNERS),
+            notices
+        ),
+        route!(post, "/kampanj/planera", Access::Roles(PLANNERS), plan),
+        route!(
+            get,
+            "/kampanj/planering",
+            Access::Roles(PLANNERS),
+            plan_status
+        ),
+        route!(
+            get,
+            "/kampanj/planering.json",
+            Access::Roles(PLANNERS),
+            plan_status_json
+        ),
+        route!(post, "/kampanj/avsluta", Access::Roles(PLANNERS), close),
+        route!(
+            post,
+            "/kampanj/jobb/{id}/fast",
+            Access::Roles(PLANNERS),
+            pin
+        ),
+        route!(post, "/kampanj/klassa", Access::Roles(PLANNERS), classify),
+        route!(post, "/kampanj/lag", Access::Roles(PLANNERS), add_crew),
+        route!(
+            post,
+            "/kampanj/lag/{id}/ledig",
+            Access::Roles(PLANNERS),
+            day_off
+        ),
+        route!(get, "/tekniker", Access::Roles(WORK_LIST), work_list),
+        route!(
+            post,
+            "/tekniker/jobb/{id}/klar",
+            Access::Roles(TECHNICIANS),
+            job_done
+        ),
+        route!(
+            post,
+            "/tekniker/jobb/{id}/misslyckad",
+            Access::Roles(TECHNICIANS),
+            job_failed
+        ),
+        route!(
+            get,
+            "/kunder/{id}/matarbyte",
+            Access::Roles(CALLER_BOOKERS),
+            caller_booking
+        ),
+        route!(
+            post,
+            "/kunder/{id}/matarbyte/{job}/boka",
+            Access::Roles(CALLER_BOOKERS),
+            caller_booking_submit
+        ),
+        route!(
+            get,
+            "/mina-sidor/matarbyte",
+            Access::Roles(CUSTOMER),
+            my_booking
+        ),
+        route!(
+            post,
+            "/mina-sidor/matarbyte/{id}/boka",
+            Access::Roles(CUSTOMER),
+            my_booking_submit
+        ),
+        route!(get, "/matarbyte/{token}", Access::Public, link_booking),
+        route!(
+            post,
+            "/matarbyte/{token}",
+            Access::Public,
+            link_booking_submit
+        ),
+    ]
 }

@@ -14,22 +14,27 @@ use views::cases::*;
 use views::pages::FieldError;
 
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render, see_other};
+use crate::route;
+use crate::routes::RouteSpec;
+#[allow(unused_imports)]
+use crate::routes::{CASE_WORKERS, CUSTOMER};
 
 fn category_label(ctx: &Ctx, raw: &str) -> String {
-    Category::parse(raw).map_or_else(|| raw.to_owned(), |c| ctx.t(c.fluent_key()))
+    Category::parse(raw).map_or_else(|| raw.to_owned(), |c| ctx.t(c.message_key()))
 }
 
 fn status_label(ctx: &Ctx, raw: &str) -> String {
-    CaseStatus::parse(raw).map_or_else(|| raw.to_owned(), |c| ctx.t(c.fluent_key()))
+    CaseStatus::parse(raw).map_or_else(|| raw.to_owned(), |c| ctx.t(c.message_key()))
 }
 
 fn badge(ctx: &Ctx, state: Option<SlaState>) -> Option<SlaBadge> {
     state.map(|s| SlaBadge {
         state: s.as_str().to_owned(),
-        label: ctx.t(s.fluent_key()),
+        label: ctx.t(s.message_key()),
     })
 }
 
@@ -47,7 +52,7 @@ fn entry_lines(ctx: &Ctx, entries: &[EntryRow]) -> Vec<EntryLine> {
         .map(|e| EntryLine {
             kind: e.kind.clone(),
             kind_label: EntryKind::parse(&e.kind)
-                .map_or_else(|| e.kind.clone(), |k| ctx.t(k.fluent_key())),
+                .map_or_else(|| e.kind.clone(), |k| ctx.t(k.message_key())),
             author: e.author_name.clone(),
             body: e.body.clone(),
             at: e.created_at,
@@ -76,7 +81,7 @@ fn category_choices(ctx: &Ctx, selected: Option<Category>) -> Vec<Choice> {
         ctx,
         Category::ALL,
         Category::as_str,
-        Category::fluent_key,
+        Category::message_key,
         selected,
     )
 }
@@ -261,7 +266,7 @@ pub async fn queue(
             &ctx,
             CaseStatus::ALL,
             CaseStatus::as_str,
-            CaseStatus::fluent_key,
+            CaseStatus::message_key,
             status,
         ),
         assigned: vec![
@@ -372,8 +377,10 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
         .await
     {
         Ok(c) => Some(c),
-        Err(ServiceError::Invalid { message, .. }) => {
-            errors.push(field_error("customer", message));
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            problem: message, ..
+        })) => {
+            errors.push(field_error("customer", views::explain(ctx.lang, &message)));
             None
         }
         Err(e) => return Err(e.into()),
@@ -402,13 +409,16 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
     };
     match state.services.open_case(&actor, new).await {
         Ok(id) => Ok(see_other(&format!("/arenden/{id}"))),
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
             f.customer_id = Some(cid);
             new_page(
                 &state,
                 &ctx,
                 f,
-                vec![field_error(field, message)],
+                vec![field_error(field, views::explain(ctx.lang, &message))],
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -454,7 +464,7 @@ async fn detail_page(
         customer_number: d.customer_number.clone(),
         category: category_label(ctx, &c.category),
         source: CaseSource::parse(&c.source)
-            .map_or_else(|| c.source.clone(), |s| ctx.t(s.fluent_key())),
+            .map_or_else(|| c.source.clone(), |s| ctx.t(s.message_key())),
         status: status_label(ctx, &c.status),
         team: team_name(&c.team),
         assignee: d
@@ -492,7 +502,7 @@ async fn detail_page(
             ctx,
             CaseStatus::ALL,
             CaseStatus::as_str,
-            CaseStatus::fluent_key,
+            CaseStatus::message_key,
             CaseStatus::parse(&c.status),
         ),
         assigned_to_me: c.assignee_user_id == Some(u.user_id),
@@ -532,7 +542,9 @@ async fn add_entry(
         .await
     {
         Ok(_) => Ok(see_other(&format!("/arenden/{id}"))),
-        Err(ServiceError::Invalid { message, .. }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            problem: message, ..
+        })) => {
             let (field, reply, note) = if kind == EntryKind::AgentReply {
                 ("reply", text.to_owned(), String::new())
             } else {
@@ -542,7 +554,7 @@ async fn add_entry(
                 state,
                 ctx,
                 id,
-                vec![field_error(field, message)],
+                vec![field_error(field, views::explain(ctx.lang, &message))],
                 reply,
                 note,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -581,12 +593,15 @@ async fn after_change(
 ) -> PageResult {
     match result {
         Ok(()) => Ok(see_other(done)),
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
             detail_page(
                 state,
                 ctx,
                 id,
-                vec![field_error(field, message)],
+                vec![field_error(field, views::explain(ctx.lang, &message))],
                 String::new(),
                 String::new(),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -738,12 +753,14 @@ pub async fn portal_reply(
         .await
     {
         Ok(_) => Ok(see_other(&format!("/mina-sidor/arenden/{id}"))),
-        Err(ServiceError::Invalid { message, .. }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            problem: message, ..
+        })) => {
             portal_case_page(
                 &state,
                 &ctx,
                 id,
-                vec![field_error("body", message)],
+                vec![field_error("body", views::explain(ctx.lang, &message))],
                 text.to_owned(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -814,7 +831,10 @@ pub async fn contact_submit(State(state): State<AppState>, ctx: Ctx, form: FormD
             };
             match state.services.open_case(&ctx.actor(), new).await {
                 Ok(id) => return Ok(see_other(&format!("/mina-sidor/arenden/{id}"))),
-                Err(ServiceError::Invalid { field, message }) => Err(field_error(field, message)),
+                Err(ServiceError::Invalid(domain::problem::Invalid {
+                    field,
+                    problem: message,
+                })) => Err(field_error(field, views::explain(ctx.lang, &message))),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -828,4 +848,75 @@ pub async fn contact_submit(State(state): State<AppState>, ctx: Ctx, form: FormD
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
+}
+
+/// The routes this module serves; `routes::table` joins every module's.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        // Cases.
+        route!(get, "/arenden", Access::Roles(CASE_WORKERS), queue),
+        route!(post, "/arenden", Access::Roles(CASE_WORKERS), create),
+        route!(get, "/arenden/ny", Access::Roles(CASE_WORKERS), new_form),
+        route!(get, "/arenden/{id}", Access::Roles(CASE_WORKERS), detail),
+        route!(
+            post,
+            "/arenden/{id}/svar",
+            Access::Roles(CASE_WORKERS),
+            reply
+        ),
+        route!(
+            post,
+            "/arenden/{id}/anteckning",
+            Access::Roles(CASE_WORKERS),
+            note
+        ),
+        route!(
+            post,
+            "/arenden/{id}/tilldela",
+            Access::Roles(CASE_WORKERS),
+            assign
+        ),
+        route!(
+            post,
+            "/arenden/{id}/status",
+            Access::Roles(CASE_WORKERS),
+            set_status
+        ),
+        route!(
+            post,
+            "/arenden/{id}/team",
+            Access::Roles(CASE_WORKERS),
+            move_team
+        ),
+        route!(
+            get,
+            "/mina-sidor/arenden",
+            Access::Roles(CUSTOMER),
+            portal_list
+        ),
+        route!(
+            get,
+            "/mina-sidor/arenden/{id}",
+            Access::Roles(CUSTOMER),
+            portal_case
+        ),
+        route!(
+            post,
+            "/mina-sidor/arenden/{id}/svar",
+            Access::Roles(CUSTOMER),
+            portal_reply
+        ),
+        route!(
+            get,
+            "/mina-sidor/kontakt",
+            Access::Roles(CUSTOMER),
+            contact_form
+        ),
+        route!(
+            post,
+            "/mina-sidor/kontakt",
+            Access::Roles(CUSTOMER),
+            contact_submit
+        ),
+    ]
 }

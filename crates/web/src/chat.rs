@@ -28,9 +28,14 @@ use views::chat::*;
 use views::pages::FieldError;
 
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render, see_other};
+use crate::route;
+use crate::routes::RouteSpec;
+#[allow(unused_imports)]
+use crate::routes::{CUSTOMER, DESK};
 use crate::session::{cookie, session_cookie_name};
 
 pub async fn script() -> Response {
@@ -106,7 +111,7 @@ fn message_frame(v: &ChatMessageView) -> serde_json::Value {
 
 fn topic_label(lang: Lang, topic: &str) -> String {
     match Topic::parse(topic) {
-        Some(t) => lang.label(t).to_owned(),
+        Some(t) => views::label(lang, t),
         None => topic.to_owned(),
     }
 }
@@ -157,8 +162,8 @@ async fn send_json(socket: &mut WebSocket, v: &serde_json::Value) -> bool {
 
 fn error_frame(lang: Lang, e: &ServiceError) -> serde_json::Value {
     let text = match e {
-        ServiceError::Invalid { message, .. } => message.clone(),
-        ServiceError::Conflict(m) => m.clone(),
+        ServiceError::Invalid(domain::problem::Invalid { problem, .. })
+        | ServiceError::Conflict(problem) => views::explain(lang, problem),
         _ => views::translate(lang, "chat-send-failed", &[]),
     };
     serde_json::json!({"type": "error", "text": text})
@@ -290,10 +295,10 @@ async fn portal_page(
         deflect: deflect_links(deflecting(state).await),
         offer: form.offer,
         topics: Topic::ALL
-            .into_iter()
+            .iter()
             .map(|t| Choice {
                 value: t.as_str().to_owned(),
-                label: ctx.lang.label(t).to_owned(),
+                label: views::label(ctx.lang, *t),
                 selected: t.as_str() == form.topic,
             })
             .collect(),
@@ -322,11 +327,11 @@ pub async fn portal(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     .await
 }
 
-fn field_error(e: ServiceError) -> Result<FieldError, AppError> {
+fn field_error(lang: Lang, e: ServiceError) -> Result<FieldError, AppError> {
     match e {
-        ServiceError::Invalid { message, .. } => Ok(FieldError {
+        ServiceError::Invalid(domain::problem::Invalid { problem, .. }) => Ok(FieldError {
             field: "body".into(),
-            message,
+            message: views::explain(lang, &problem),
         }),
         other => Err(other.into()),
     }
@@ -382,7 +387,7 @@ pub async fn portal_start(State(state): State<AppState>, ctx: Ctx, form: FormDat
     {
         Ok(Started::Queued { .. } | Started::Case { .. }) => Ok(see_other("/mina-sidor/chatt")),
         Err(e) => {
-            let e = field_error(e)?;
+            let e = field_error(ctx.lang, e)?;
             portal_page(
                 &state,
                 &ctx,
@@ -407,7 +412,7 @@ pub async fn portal_send(State(state): State<AppState>, ctx: Ctx, form: FormData
     {
         Ok(_) | Err(ServiceError::Conflict(_)) => Ok(see_other("/mina-sidor/chatt")),
         Err(e) => {
-            let e = field_error(e)?;
+            let e = field_error(ctx.lang, e)?;
             portal_page(
                 &state,
                 &ctx,
@@ -646,10 +651,13 @@ pub async fn set_status(State(state): State<AppState>, ctx: Ctx, form: FormData)
     };
     match result {
         Ok(()) => Ok(see_other("/chatt")),
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
             let e = FieldError {
                 field: field.into(),
-                message,
+                message: views::explain(ctx.lang, &message),
             };
             console_page(
                 &state,
@@ -680,7 +688,7 @@ pub async fn accept_next(State(state): State<AppState>, ctx: Ctx) -> PageResult 
         Err(ServiceError::Conflict(m)) => {
             let e = FieldError {
                 field: "max_chats".into(),
-                message: m,
+                message: views::explain(ctx.lang, &m),
             };
             console_page(&state, &ctx, None, vec![e], StatusCode::CONFLICT).await
         }
@@ -722,11 +730,7 @@ async fn agent_page(
         .filter_map(|c| Category::parse(c))
         .map(|c| Choice {
             value: c.as_str().to_owned(),
-            label: match ctx.lang {
-                Lang::Sv => c.label_sv(),
-                Lang::En => c.label_en(),
-            }
-            .to_owned(),
+            label: views::label(ctx.lang, c),
             selected: c.as_str() == topic.case_category(),
         })
         .collect();
@@ -741,7 +745,7 @@ async fn agent_page(
         id,
         customer: line.customer_name.clone(),
         customer_id: line.customer_id,
-        topic: ctx.lang.label(topic).to_owned(),
+        topic: views::label(ctx.lang, topic),
         status: status_text,
         mine,
         messages: messages
@@ -795,15 +799,16 @@ async fn agent_form_error(
     e: ServiceError,
 ) -> PageResult {
     let (field, message, status) = match e {
-        ServiceError::Invalid { field, message } => {
-            (field, message, StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        }) => (field, message, StatusCode::UNPROCESSABLE_ENTITY),
         ServiceError::Conflict(m) => ("body", m, StatusCode::CONFLICT),
         other => return Err(other.into()),
     };
     let e = FieldError {
         field: field.into(),
-        message,
+        message: views::explain(ctx.lang, &message),
     };
     agent_page(state, ctx, id, draft, vec![e], status).await
 }
@@ -1060,4 +1065,50 @@ async fn agent_socket(
             return;
         }
     }
+}
+
+/// The routes this module serves; `routes::table` joins every module's.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        route!(get, "/static/chat.js", Access::Public, script),
+        // Chat: the customer's chat in the portal and the agents' console.
+        route!(get, "/mina-sidor/chatt", Access::Roles(CUSTOMER), portal),
+        route!(
+            post,
+            "/mina-sidor/chatt",
+            Access::Roles(CUSTOMER),
+            portal_start
+        ),
+        route!(
+            post,
+            "/mina-sidor/chatt/meddelande",
+            Access::Roles(CUSTOMER),
+            portal_send
+        ),
+        route!(
+            post,
+            "/mina-sidor/chatt/avsluta",
+            Access::Roles(CUSTOMER),
+            portal_leave
+        ),
+        route!(
+            get,
+            "/mina-sidor/chatt/ws",
+            Access::Roles(CUSTOMER),
+            portal_ws
+        ),
+        route!(get, "/chatt", Access::Roles(DESK), console),
+        route!(post, "/chatt/status", Access::Roles(DESK), set_status),
+        route!(post, "/chatt/nasta", Access::Roles(DESK), accept_next),
+        route!(get, "/chatt/ws", Access::Roles(DESK), agent_ws),
+        route!(get, "/chatt/{id}", Access::Roles(DESK), agent_chat),
+        route!(
+            post,
+            "/chatt/{id}/meddelande",
+            Access::Roles(DESK),
+            agent_send
+        ),
+        route!(post, "/chatt/{id}/overlamna", Access::Roles(DESK), transfer),
+        route!(post, "/chatt/{id}/stang", Access::Roles(DESK), close),
+    ]
 }

@@ -13,9 +13,14 @@ use views::credit::*;
 use views::pages::FieldError;
 
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render};
+use crate::route;
+use crate::routes::RouteSpec;
+#[allow(unused_imports)]
+use crate::routes::{COLLECTION, CREDIT, CUSTOMER, EXTENSION_FOR_CALLER, FINANCE};
 
 fn reasons_of(v: &[serde_json::Value], lang: Lang) -> Vec<ReasonLine> {
     v.iter()
@@ -327,14 +332,17 @@ pub async fn decide(
             );
             Ok(resp)
         }
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
             case_page(
                 &state,
                 &ctx,
                 id,
                 vec![FieldError {
                     field: field.to_owned(),
-                    message,
+                    message: views::explain(ctx.lang, &message),
                 }],
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -552,12 +560,17 @@ pub async fn match_payment(
         .await
     {
         Ok(()) => finance_page(&state, &ctx, Some(ctx.t("saved")), None, StatusCode::OK).await,
-        Err(ServiceError::Invalid { message, .. } | ServiceError::Conflict(message)) => {
+        Err(
+            ServiceError::Invalid(domain::problem::Invalid {
+                problem: message, ..
+            })
+            | ServiceError::Conflict(message),
+        ) => {
             finance_page(
                 &state,
                 &ctx,
                 None,
-                Some(message),
+                Some(views::explain(ctx.lang, &message)),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -579,12 +592,14 @@ pub async fn set_rate(State(state): State<AppState>, ctx: Ctx, form: FormData) -
     };
     match r {
         Ok(()) => finance_page(&state, &ctx, Some(ctx.t("saved")), None, StatusCode::OK).await,
-        Err(ServiceError::Invalid { message, .. }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            problem: message, ..
+        })) => {
             finance_page(
                 &state,
                 &ctx,
                 None,
-                Some(message),
+                Some(views::explain(ctx.lang, &message)),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -666,6 +681,67 @@ pub async fn board_report_csv(State(state): State<AppState>) -> PageResult {
         .into_inner()
         .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
     Ok(csv_response("styrelserapport.csv", body))
+}
+
+/// The routes this module serves; `routes::table` joins every module's.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        // Credit.
+        route!(get, "/mina-sidor/anstand", Access::Roles(CUSTOMER), portal),
+        route!(
+            post,
+            "/mina-sidor/anstand",
+            Access::Roles(CUSTOMER),
+            portal_submit
+        ),
+        route!(get, "/kredit", Access::Roles(CREDIT), queue),
+        route!(
+            post,
+            "/kunder/{id}/anstand",
+            Access::Roles(EXTENSION_FOR_CALLER),
+            agent_request
+        ),
+        route!(
+            get,
+            "/kredit/inkasso",
+            Access::Roles(COLLECTION),
+            collection
+        ),
+        route!(
+            get,
+            "/kredit/inkasso.csv",
+            Access::Roles(COLLECTION),
+            collection_csv
+        ),
+        route!(get, "/kredit/{id}", Access::Roles(CREDIT), case),
+        route!(post, "/kredit/{id}/beslut", Access::Roles(CREDIT), decide),
+        route!(get, "/ekonomi", Access::Roles(FINANCE), finance),
+        // A day's BgMax file is small, but a month's can be tens of megabytes.
+        route!(
+            post,
+            "/ekonomi/betalningar/{id}/matcha",
+            Access::Roles(FINANCE),
+            match_payment
+        ),
+        route!(
+            post,
+            "/ekonomi/referensranta",
+            Access::Roles(FINANCE),
+            set_rate
+        ),
+        route!(
+            post,
+            "/ekonomi/paminnelsekorning",
+            Access::Roles(FINANCE),
+            run_dunning
+        ),
+        route!(
+            get,
+            "/ekonomi/styrelserapport.csv",
+            Access::Roles(FINANCE),
+            board_report_csv
+        ),
+    ]
 }
 
 #[cfg(test)]

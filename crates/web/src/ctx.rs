@@ -177,7 +177,7 @@ impl Ctx {
             Some(u) if !u.mfa_pending => (
                 Some(NavUser {
                     display_name: u.display_name.clone(),
-                    role_label: self.lang.label(u.role).to_owned(),
+                    role_label: views::label(self.lang, u.role),
                 }),
                 nav_for(u.role)
                     .into_iter()

@@ -5,6 +5,7 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
+use domain::problem::{Explain, Invalid, Problem};
 use services::ServiceError;
 use views::pages::ErrorPage;
 
@@ -25,9 +26,9 @@ pub enum AppError {
     /// 404.
     NotFound,
     /// 422 for the API: a field is wrong (pages re-render their form instead).
-    Invalid(String),
-    /// 409 for the API.
-    Conflict(String),
+    Invalid(Invalid),
+    /// 409: the state of things does not allow it.
+    Conflict(Problem),
     /// 429.
     RateLimited,
     /// 500: logged with its cause, shown generically.
@@ -38,7 +39,8 @@ pub enum AppError {
 #[derive(Clone, Debug)]
 pub struct ErrorInfo {
     pub key: &'static str,
-    pub public: Option<String>,
+    /// What the person is told, named in their language when the response is rendered.
+    pub problem: Option<(Option<&'static str>, Problem)>,
     pub internal: Option<String>,
 }
 
@@ -49,10 +51,8 @@ impl From<ServiceError> for AppError {
             ServiceError::Forbidden => AppError::Forbidden,
             ServiceError::BadCredentials => AppError::Unauthorized,
             ServiceError::RateLimited => AppError::RateLimited,
-            ServiceError::Invalid { field, message } => {
-                AppError::Invalid(format!("{field}: {message}"))
-            }
-            ServiceError::Conflict(m) => AppError::Conflict(m),
+            ServiceError::Invalid(i) => AppError::Invalid(i),
+            ServiceError::Conflict(p) => AppError::Conflict(p),
             other => AppError::Internal(format!("{other:?}")),
         }
     }
@@ -60,19 +60,19 @@ impl From<ServiceError> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, key, public, internal) = match self {
+        let (status, key, problem, internal) = match self {
             AppError::BadRequest => (StatusCode::BAD_REQUEST, "error-400", None, None),
-            AppError::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                "error-403",
-                Some("log in first".to_owned()),
-                None,
-            ),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "error-401", None, None),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "error-403", None, None),
             AppError::Csrf => (StatusCode::FORBIDDEN, "error-csrf", None, None),
             AppError::NotFound => (StatusCode::NOT_FOUND, "error-404", None, None),
-            AppError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "error-400", Some(m), None),
-            AppError::Conflict(m) => (StatusCode::CONFLICT, "error-400", Some(m), None),
+            AppError::Invalid(i) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error-400",
+                Some((Some(i.field), i.problem)),
+                None,
+            ),
+            AppError::Conflict(p) => (StatusCode::CONFLICT, "error-409", Some((None, p)), None),
             AppError::RateLimited => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "login-rate-limited",
@@ -89,7 +89,7 @@ impl IntoResponse for AppError {
         let mut resp = status.into_response();
         resp.extensions_mut().insert(ErrorInfo {
             key,
-            public,
+            problem,
             internal,
         });
         resp
@@ -118,15 +118,20 @@ pub async fn render_errors(State(_state): State<AppState>, req: Request, next: N
         tracing::error!(request_id = %request_id, %status, cause = %cause, "request failed");
     }
     let mut out = if is_api {
-        let message = info
-            .public
-            .clone()
-            .unwrap_or_else(|| views::translate(views::Lang::En, info.key, &[]));
-        (
-            status,
-            axum::Json(serde_json::json!({ "error": message, "request_id": request_id })),
-        )
-            .into_response()
+        // API clients read English and act on the stable code (the message key).
+        let mut body = match &info.problem {
+            Some((field, p)) => serde_json::json!({
+                "error": views::explain(views::Lang::En, p),
+                "code": p.message_key(),
+                "field": field,
+            }),
+            None => serde_json::json!({
+                "error": views::translate(views::Lang::En, info.key, &[]),
+                "code": info.key,
+            }),
+        };
+        body["request_id"] = serde_json::Value::String(request_id);
+        (status, axum::Json(body)).into_response()
     } else {
         let layout = views::Layout {
             lang,
@@ -142,6 +147,7 @@ pub async fn render_errors(State(_state): State<AppState>, req: Request, next: N
             layout,
             status: status.as_u16(),
             message_key: info.key,
+            detail: info.problem.as_ref().map(|(_, p)| views::explain(lang, p)),
             request_id,
         };
         match views::Template::render(&page) {

@@ -12,8 +12,13 @@ use views::Template;
 use views::pages::*;
 
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::{Ctx, FormData, nav_for};
 use crate::error::AppError;
+use crate::route;
+use crate::routes::RouteSpec;
+#[allow(unused_imports)]
+use crate::routes::{ADMIN, CUSTOMER, CUSTOMER_READERS, OUTBOX_READERS, POLICY_READERS, STAFF};
 use crate::session::{clear_session_cookie, session_cookie};
 
 pub(crate) type PageResult = Result<Response, AppError>;
@@ -200,7 +205,7 @@ pub async fn totp_submit(State(state): State<AppState>, ctx: Ctx, form: FormData
                 .append(header::SET_COOKIE, session_cookie(&state, &token));
             Ok(resp)
         }
-        Err(ServiceError::Invalid { .. }) => {
+        Err(ServiceError::Invalid(_)) => {
             let page = TotpPage {
                 layout: ctx.layout(&state, "totp-title").await,
                 enrolled: true,
@@ -257,7 +262,10 @@ pub async fn change_password(
                 .append(header::SET_COOKIE, clear_session_cookie(&state));
             Ok(resp)
         }
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
             let page = AccountPage {
                 layout: ctx.layout(&state, "account-title").await,
                 username: u.username.clone(),
@@ -265,7 +273,7 @@ pub async fn change_password(
                 totp_enabled: u.totp_enabled,
                 errors: vec![FieldError {
                     field: field.to_owned(),
-                    message,
+                    message: views::explain(ctx.lang, &message),
                 }],
             };
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
@@ -276,13 +284,8 @@ pub async fn change_password(
 
 /// A stored closed-set value (e.g. `meter_room`) as its name in the page's language; an
 /// unknown value is shown as stored rather than hidden.
-pub(crate) fn label_of<T: std::str::FromStr + domain::Labelled>(
-    raw: &str,
-    lang: views::Lang,
-) -> String {
-    raw.parse::<T>()
-        .map(|v| lang.label(v).to_owned())
-        .unwrap_or_else(|_| raw.to_owned())
+pub(crate) fn label_of<T: domain::code::Code>(raw: &str, lang: views::Lang) -> String {
+    T::from_code(raw).map_or_else(|| raw.to_owned(), |v| views::label(lang, v))
 }
 
 fn meter_lines(d: &CustomerDetail, lang: views::Lang) -> Vec<MeterLine> {
@@ -402,7 +405,7 @@ pub async fn staff_home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let page = StaffHome {
         layout: ctx.layout(&state, "staff-title").await,
         name: u.display_name.clone(),
-        role: ctx.lang.label(u.role).to_owned(),
+        role: views::label(ctx.lang, u.role),
         links,
         can_search: services::customers::CUSTOMER_READERS.contains(&u.role),
     };
@@ -424,7 +427,9 @@ pub async fn customers(
     let query = q.map(|Query(q)| q.q).unwrap_or_default();
     let (hits, error) = match state.services.search_customers(u, &query, 50).await {
         Ok(h) => (h, None),
-        Err(ServiceError::Invalid { message, .. }) => (Vec::new(), Some(message)),
+        Err(ServiceError::Invalid(domain::problem::Invalid { problem, .. })) => {
+            (Vec::new(), Some(views::explain(ctx.lang, &problem)))
+        }
         Err(e) => return Err(e.into()),
     };
     let page = CustomersPage {
@@ -535,7 +540,7 @@ async fn users_page(
     let users = state.services.users().await?;
     let staff_roles = Role::STAFF
         .iter()
-        .map(|r| (r.as_str().to_owned(), ctx.lang.label(*r).to_owned()))
+        .map(|r| (r.as_str().to_owned(), views::label(ctx.lang, *r)))
         .collect();
     let page = UsersPage {
         layout: ctx.layout(state, "users-title").await,
@@ -589,14 +594,17 @@ pub async fn set_role(
         .await
     {
         Ok(()) => Ok(see_other("/admin/anvandare")),
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
             users_page(
                 &state,
                 &ctx,
                 None,
                 vec![FieldError {
                     field: field.into(),
-                    message,
+                    message: views::explain(ctx.lang, &message),
                 }],
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -695,7 +703,7 @@ pub async fn set_policy(State(state): State<AppState>, ctx: Ctx, form: FormData)
                 ctx.lang,
                 "policy-set-done",
                 &[
-                    ("capability", ctx.lang.label(capability).to_owned()),
+                    ("capability", views::label(ctx.lang, capability)),
                     (
                         "from",
                         domain::time::format_datetime(from, &domain::time::stockholm()),
@@ -708,13 +716,16 @@ pub async fn set_policy(State(state): State<AppState>, ctx: Ctx, form: FormData)
             }
             policies_page(&state, &ctx, Some(msg), Vec::new(), StatusCode::OK).await
         }
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
             let e = vec![FieldError {
                 field: match field {
                     "effective_to" => "to".to_owned(),
                     f => f.to_owned(),
                 },
-                message,
+                message: views::explain(ctx.lang, &message),
             }];
             policies_page(&state, &ctx, None, e, StatusCode::UNPROCESSABLE_ENTITY).await
         }
@@ -729,10 +740,10 @@ async fn policies_page(
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
-    let cap_label = |c: Capability| ctx.lang.label(c).to_owned();
+    let cap_label = |c: Capability| views::label(ctx.lang, c);
     let now = state.services.now();
     let mut in_force = Vec::new();
-    for c in Capability::ALL {
+    for &c in Capability::ALL {
         in_force.push((
             cap_label(c),
             state.services.policy_at(c, now).await?.summary_sv(),
@@ -844,13 +855,13 @@ pub async fn audit(
     })
 }
 
-fn outbox_line(r: &services::outbox::OutboxRow) -> OutboxLine {
+fn outbox_line(r: &services::outbox::OutboxRow, lang: views::Lang) -> OutboxLine {
     OutboxLine {
-        id: r.id,
-        channel: r.channel.clone(),
+        id: r.id.get(),
+        channel: views::label(lang, r.channel),
         recipient: r.recipient.clone(),
         subject: r.subject.clone(),
-        status: r.status.clone(),
+        status: views::label(lang, r.status),
         created_at: r.created_at,
         attachment: r.attachment_name.clone(),
     }
@@ -870,7 +881,7 @@ pub async fn outbox(
     rows.truncate(PAGE_SIZE as usize);
     ok(&OutboxPage {
         layout: ctx.layout(&state, "outbox-title").await,
-        lines: rows.iter().map(outbox_line).collect(),
+        lines: rows.iter().map(|r| outbox_line(r, ctx.lang)).collect(),
         page,
         has_more,
     })
@@ -881,12 +892,88 @@ pub async fn outbox_message(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> PageResult {
-    let r = state.services.outbox_message(parse_id(&id)?).await?;
+    let r = state
+        .services
+        .outbox_message(domain::ids::OutboxId::new(parse_id(&id)?))
+        .await?;
     ok(&OutboxMessagePage {
         layout: ctx.layout(&state, "outbox-title").await,
-        line: outbox_line(&r),
-        customer_id: r.customer_id,
+        line: outbox_line(&r, ctx.lang),
+        customer_id: r.customer_id.map(domain::ids::CustomerId::get),
         body: r.body_text.clone(),
         attachment_body: r.attachment_body.clone(),
     })
+}
+
+/// The routes this module serves; `routes::table` joins every module's.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        route!(get, "/", Access::Public, root),
+        route!(get, "/static/app.css", Access::Public, stylesheet),
+        route!(get, "/healthz", Access::Public, healthz),
+        route!(get, "/readyz", Access::Public, readyz),
+        route!(get, "/metrics", Access::Public, crate::metrics::render),
+        route!(get, "/logga-in", Access::Public, login_form),
+        route!(post, "/logga-in", Access::Public, login_submit),
+        route!(post, "/sprak", Access::Public, set_language),
+        route!(get, "/logga-in/totp", Access::SecondFactor, totp_form),
+        route!(post, "/logga-in/totp", Access::SecondFactor, totp_submit),
+        route!(post, "/logga-in/totp/ny", Access::SecondFactor, totp_new),
+        route!(post, "/logga-ut", Access::Authenticated, logout),
+        route!(get, "/konto", Access::Authenticated, account),
+        route!(
+            post,
+            "/konto/losenord",
+            Access::Authenticated,
+            change_password
+        ),
+        route!(get, "/mina-sidor", Access::Roles(CUSTOMER), portal_home),
+        route!(get, "/personal", Access::Roles(STAFF), staff_home),
+        route!(get, "/kunder", Access::Roles(CUSTOMER_READERS), customers),
+        route!(
+            get,
+            "/kunder/{id}",
+            Access::Roles(CUSTOMER_READERS),
+            customer
+        ),
+        route!(
+            post,
+            "/kunder/{id}/personnummer",
+            Access::Roles(IDENTITY_READERS),
+            reveal_identity
+        ),
+        route!(get, "/admin/anvandare", Access::Roles(ADMIN), users),
+        route!(
+            post,
+            "/admin/anvandare/{id}/roll",
+            Access::Roles(ADMIN),
+            set_role
+        ),
+        route!(
+            post,
+            "/admin/anvandare/{id}/avsluta-sessioner",
+            Access::Roles(ADMIN),
+            end_sessions
+        ),
+        route!(
+            get,
+            "/admin/policyer",
+            Access::Roles(POLICY_READERS),
+            policies
+        ),
+        route!(
+            post,
+            "/admin/policyer",
+            Access::Roles(POLICY_READERS),
+            set_policy
+        ),
+        route!(get, "/admin/granskning", Access::Roles(ADMIN), audit),
+        route!(get, "/utkorg", Access::Roles(OUTBOX_READERS), outbox),
+        route!(
+            get,
+            "/utkorg/{id}",
+            Access::Roles(OUTBOX_READERS),
+            outbox_message
+        ),
+    ]
 }

@@ -10,9 +10,14 @@ use views::pages::FieldError;
 use views::portal::*;
 
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
-use crate::pages::{PageResult, channel_label, parse_id, render, see_other};
+use crate::pages::{PageResult, parse_id, render, see_other};
+use crate::route;
+use crate::routes::RouteSpec;
+#[allow(unused_imports)]
+use crate::routes::{CUSTOMER, HOME_VISIT_AGENTS};
 
 pub async fn messages(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let rows = state.services.portal_messages(ctx.user()?).await?;
@@ -21,9 +26,9 @@ pub async fn messages(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         messages: rows
             .into_iter()
             .map(|m| MessageLine {
-                id: m.id,
+                id: m.id.get(),
                 subject: m.subject,
-                channel: channel_label(&m.channel, ctx.lang),
+                channel: views::label(ctx.lang, m.channel),
                 created_at: m.created_at,
             })
             .collect(),
@@ -36,12 +41,12 @@ pub async fn message(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = parse_id(&id)?;
+    let id = domain::ids::OutboxId::new(parse_id(&id)?);
     let m = state.services.portal_message(ctx.user()?, id).await?;
     let page = PortalMessagePage {
         layout: ctx.layout(&state, "messages-title").await,
         subject: m.subject,
-        channel: channel_label(&m.channel, ctx.lang),
+        channel: views::label(ctx.lang, m.channel),
         created_at: m.created_at,
         body: m.body_text,
         attachment: m.attachment_name,
@@ -118,11 +123,14 @@ pub async fn settings_submit(
         .await
     {
         Ok(()) => Ok(see_other("/mina-sidor/installningar?sparat=1")),
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
             let message = if ctx.lang == views::Lang::En {
                 english(field).to_owned()
             } else {
-                message
+                views::explain(ctx.lang, &message)
             };
             let e = FieldError {
                 field: field.to_owned(),
@@ -309,7 +317,10 @@ async fn home_visits_submit(
         .await
     {
         Ok(()) => Ok(see_other(&format!("{}?klart=sparat", whose.action()))),
-        Err(ServiceError::Invalid { field, message }) => {
+        Err(ServiceError::Invalid(domain::problem::Invalid {
+            field,
+            problem: message,
+        })) => {
             let message = if ctx.lang == views::Lang::En {
                 match field {
                     "consent" => {
@@ -325,7 +336,7 @@ async fn home_visits_submit(
                     ),
                 }
             } else {
-                message
+                views::explain(ctx.lang, &message)
             };
             let e = FieldError {
                 field: field.to_owned(),
@@ -401,4 +412,82 @@ pub async fn caller_home_visits_withdraw(
 ) -> PageResult {
     let id = parse_id(&id)?;
     home_visits_withdraw(&state, &ctx, Whose::Caller(id)).await
+}
+
+/// The routes this module serves; `routes::table` joins every module's.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        route!(
+            get,
+            "/mina-sidor/meddelanden",
+            Access::Roles(CUSTOMER),
+            messages
+        ),
+        route!(
+            get,
+            "/mina-sidor/meddelanden/{id}",
+            Access::Roles(CUSTOMER),
+            message
+        ),
+        route!(
+            get,
+            "/mina-sidor/installningar",
+            Access::Roles(CUSTOMER),
+            settings
+        ),
+        route!(
+            post,
+            "/mina-sidor/installningar",
+            Access::Roles(CUSTOMER),
+            settings_submit
+        ),
+        route!(
+            get,
+            "/mina-sidor/mina-uppgifter",
+            Access::Roles(CUSTOMER),
+            my_data
+        ),
+        route!(
+            get,
+            "/mina-sidor/mina-uppgifter.json",
+            Access::Roles(CUSTOMER),
+            my_data_download
+        ),
+        route!(
+            get,
+            "/mina-sidor/hembesok",
+            Access::Roles(CUSTOMER),
+            my_home_visits
+        ),
+        route!(
+            post,
+            "/mina-sidor/hembesok",
+            Access::Roles(CUSTOMER),
+            my_home_visits_submit
+        ),
+        route!(
+            post,
+            "/mina-sidor/hembesok/aterkalla",
+            Access::Roles(CUSTOMER),
+            my_home_visits_withdraw
+        ),
+        route!(
+            get,
+            "/kunder/{id}/hembesok",
+            Access::Roles(HOME_VISIT_AGENTS),
+            caller_home_visits
+        ),
+        route!(
+            post,
+            "/kunder/{id}/hembesok",
+            Access::Roles(HOME_VISIT_AGENTS),
+            caller_home_visits_submit
+        ),
+        route!(
+            post,
+            "/kunder/{id}/hembesok/aterkalla",
+            Access::Roles(HOME_VISIT_AGENTS),
+            caller_home_visits_withdraw
+        ),
+    ]
 }

@@ -17,9 +17,14 @@ use views::pages::FieldError;
 use views::visits::*;
 
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render, see_other};
+use crate::route;
+use crate::routes::RouteSpec;
+#[allow(unused_imports)]
+use crate::routes::{CUSTOMER, DESK, SITE_ADMINS};
 
 /// Query of the booking pages (Swedish names, as in the addresses people see).
 #[derive(serde::Deserialize, Default)]
@@ -617,9 +622,9 @@ pub async fn manage(
     manage_page(&state, &ctx, &token, day, None, None, StatusCode::OK).await
 }
 
-fn conflict_text(e: ServiceError) -> Result<String, AppError> {
+fn conflict_text(lang: Lang, e: ServiceError) -> Result<String, AppError> {
     match e {
-        ServiceError::Conflict(m) => Ok(m),
+        ServiceError::Conflict(m) => Ok(views::explain(lang, &m)),
         other => Err(other.into()),
     }
 }
@@ -647,7 +652,7 @@ async fn after_action(
             .await
         }
         Err(e) => {
-            let text = conflict_text(e)?;
+            let text = conflict_text(ctx.lang, e)?;
             manage_page(
                 state,
                 ctx,
@@ -750,7 +755,7 @@ pub async fn manage_rebook(
             let (status, text) = match booking_error_fields(&e, ctx.lang) {
                 Some((s, f)) => (s, f.message),
                 None => match e {
-                    BookingError::Service(s) => (StatusCode::CONFLICT, conflict_text(s)?),
+                    BookingError::Service(s) => (StatusCode::CONFLICT, conflict_text(ctx.lang, s)?),
                     _ => return Err(AppError::Internal("unreachable".into())),
                 },
             };
@@ -1040,7 +1045,7 @@ async fn desk_action(
             .await
         }
         Err(e) => {
-            let text = conflict_text(e)?;
+            let text = conflict_text(ctx.lang, e)?;
             desk_page(
                 state,
                 ctx,
@@ -1342,15 +1347,15 @@ fn saved(ctx: &Ctx, report: Option<&services::visits::CapReport>) -> String {
     }
 }
 
-fn field_error(e: ServiceError) -> Result<FieldError, AppError> {
+fn field_error(lang: Lang, e: ServiceError) -> Result<FieldError, AppError> {
     match e {
-        ServiceError::Invalid { field, message } => Ok(FieldError {
+        ServiceError::Invalid(domain::problem::Invalid { field, problem }) => Ok(FieldError {
             field: field.to_owned(),
-            message,
+            message: views::explain(lang, &problem),
         }),
         ServiceError::Conflict(m) => Ok(FieldError {
             field: "name".into(),
-            message: m,
+            message: views::explain(lang, &m),
         }),
         other => Err(other.into()),
     }
@@ -1368,7 +1373,7 @@ async fn settings_result(
             settings_page(state, ctx, site, Some(m), vec![], StatusCode::OK).await
         }
         Err(e) => {
-            let f = field_error(e)?;
+            let f = field_error(ctx.lang, e)?;
             settings_page(
                 state,
                 ctx,
@@ -1520,7 +1525,7 @@ pub async fn settings_new_site(
             "/kundcenter/installningar?kundcenter={id}"
         ))),
         Err(e) => {
-            let f = field_error(e)?;
+            let f = field_error(ctx.lang, e)?;
             settings_page(
                 &state,
                 &ctx,
@@ -1532,4 +1537,116 @@ pub async fn settings_new_site(
             .await
         }
     }
+}
+
+/// The routes this module serves; `routes::table` joins every module's.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        // Customer centre: the public booking page and the link in every message work without login.
+        route!(get, "/besok", Access::Public, public_form),
+        route!(post, "/besok", Access::Public, public_submit),
+        route!(post, "/besok/ko", Access::Public, public_waitlist),
+        route!(get, "/besok/{token}", Access::Public, manage),
+        route!(
+            post,
+            "/besok/{token}/bekrafta",
+            Access::Public,
+            manage_confirm
+        ),
+        route!(post, "/besok/{token}/avboka", Access::Public, manage_cancel),
+        route!(post, "/besok/{token}/omboka", Access::Public, manage_rebook),
+        route!(
+            get,
+            "/mina-sidor/besok",
+            Access::Roles(CUSTOMER),
+            portal_visits
+        ),
+        route!(
+            get,
+            "/mina-sidor/besok/boka",
+            Access::Roles(CUSTOMER),
+            portal_form
+        ),
+        route!(
+            post,
+            "/mina-sidor/besok/boka",
+            Access::Roles(CUSTOMER),
+            portal_submit
+        ),
+        route!(
+            post,
+            "/mina-sidor/besok/boka/ko",
+            Access::Roles(CUSTOMER),
+            portal_waitlist
+        ),
+        route!(get, "/kundcenter", Access::Roles(DESK), desk),
+        route!(get, "/kundcenter/boka", Access::Roles(DESK), agent_form),
+        route!(post, "/kundcenter/boka", Access::Roles(DESK), agent_submit),
+        route!(
+            post,
+            "/kundcenter/boka/ko",
+            Access::Roles(DESK),
+            agent_waitlist
+        ),
+        route!(
+            post,
+            "/kundcenter/besok/{id}/incheckning",
+            Access::Roles(DESK),
+            desk_check_in
+        ),
+        route!(
+            post,
+            "/kundcenter/besok/{id}/utebliven",
+            Access::Roles(DESK),
+            desk_no_show
+        ),
+        route!(
+            post,
+            "/kundcenter/besok/{id}/avboka",
+            Access::Roles(DESK),
+            desk_cancel
+        ),
+        route!(
+            post,
+            "/kundcenter/spontanbesok",
+            Access::Roles(DESK),
+            desk_walk_in
+        ),
+        route!(
+            get,
+            "/kundcenter/installningar",
+            Access::Roles(SITE_ADMINS),
+            settings
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar",
+            Access::Roles(SITE_ADMINS),
+            settings_submit
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/oppettider",
+            Access::Roles(SITE_ADMINS),
+            settings_hours
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/undantag",
+            Access::Roles(SITE_ADMINS),
+            settings_exception
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/tjanster",
+            Access::Roles(SITE_ADMINS),
+            settings_service
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/nytt",
+            Access::Roles(SITE_ADMINS),
+            settings_new_site
+        ),
+    ]
 }

@@ -186,11 +186,11 @@ pub async fn run(
             "\nBeredskap demo town is ready in {elapsed:.1} s: http://{host}:{}/\n\nLogins (password \"demo\"):\n",
             addr.port()
         );
-        for role in domain::role::Role::ALL {
+        for &role in domain::role::Role::ALL {
             ready.push_str(&format!(
                 "  {:<12} {}\n",
                 role.demo_username(),
-                role.label_sv()
+                views::label(views::Lang::En, role)
             ));
         }
         ready.push_str(

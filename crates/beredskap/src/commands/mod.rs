@@ -231,12 +231,12 @@ async fn import_invoices(
         Err(services::credit::InvoiceImportError::Row(e)) => {
             bail!("{}: {e}; nothing was imported", file.display())
         }
-        Err(services::credit::InvoiceImportError::Service(services::ServiceError::Invalid {
-            field,
-            message,
-        })) => bail!(
-            "{}: {field}: {message}; nothing was imported",
-            file.display()
+        Err(services::credit::InvoiceImportError::Service(services::ServiceError::Invalid(
+            domain::problem::Invalid { field, problem },
+        ))) => bail!(
+            "{}: {field}: {}; nothing was imported",
+            file.display(),
+            views::explain(views::Lang::En, &problem)
         ),
         Err(services::credit::InvoiceImportError::Service(e)) => return Err(e.into()),
     };

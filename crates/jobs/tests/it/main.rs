@@ -59,6 +59,7 @@ async fn queue(s: &Services, channel: Channel, to: &str, key: &str) {
             recipient: to.into(),
             subject: "Påminnelse".into(),
             body: "Ditt besök är i morgon kl. 10.00.".into(),
+            html: None,
             attachment: Some(MessageAttachment {
                 name: "besok.ics".into(),
                 content_type: "text/calendar".into(),
@@ -104,7 +105,11 @@ async fn the_worker_delivers_sms_through_the_provider_once() {
         assert_eq!(got[0].1["to"], "+46701234567");
         assert_eq!(got[0].1["from"], "KEM");
         let rows = s.outbox(10, 0).await.unwrap();
-        assert!(rows.iter().all(|r| r.status == "sent"), "{rows:?}");
+        assert!(
+            rows.iter()
+                .all(|r| r.status == domain::outbox::OutboxStatus::Sent),
+            "{rows:?}"
+        );
     }
 }
 
@@ -126,7 +131,7 @@ async fn a_failing_provider_leaves_the_message_pending_and_stops_after_five_trie
     }
     assert_eq!(received.lock().unwrap().len(), 5);
     let row = &s.outbox(1, 0).await.unwrap()[0];
-    assert_eq!(row.status, "failed");
+    assert_eq!(row.status, domain::outbox::OutboxStatus::Failed);
     assert!(
         row.last_error
             .as_deref()
@@ -162,7 +167,10 @@ async fn in_demo_mode_messages_are_held_for_the_outbox_page() {
         .await
         .unwrap();
     assert!(received.lock().unwrap().is_empty());
-    assert_eq!(s.outbox(1, 0).await.unwrap()[0].status, "held");
+    assert_eq!(
+        s.outbox(1, 0).await.unwrap()[0].status,
+        domain::outbox::OutboxStatus::Held
+    );
 }
 
 #[tokio::test]

@@ -90,7 +90,10 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
                 }
             )
             .await,
-            Err(ServiceError::Invalid { field: "shift", .. })
+            Err(ServiceError::Invalid(domain::problem::Invalid {
+                field: "shift",
+                ..
+            }))
         ));
         let first = domain::campaign::first_visit_day(s.today(), 5);
         s.crew_day_off(&planner(), two, first, "sick")
@@ -322,9 +325,13 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         );
         if told_indoor {
             assert!(after.unplanned >= 1, "{backend:?}: {after:?}");
-            let msgs = store::outbox::of_customer(s.store(), indoor.customer_id, 50)
-                .await
-                .unwrap();
+            let msgs = store::outbox::of_customer(
+                s.store(),
+                domain::ids::CustomerId::new(indoor.customer_id),
+                50,
+            )
+            .await
+            .unwrap();
             assert!(
                 msgs.iter()
                     .any(|m| m.subject == "Ditt mätarbyte skjuts upp"

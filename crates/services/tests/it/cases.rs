@@ -275,10 +275,10 @@ async fn cases_open_from_each_source_routed_with_business_hour_due_times() {
         blank.subject = "  ".into();
         assert!(matches!(
             w.s.open_case(&w.karin_actor, blank).await,
-            Err(ServiceError::Invalid {
+            Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "subject",
                 ..
-            })
+            }))
         ));
         // The audit log has the openings.
         let n = store::backend::testing::query_strings(
@@ -479,10 +479,10 @@ async fn teams_assignment_moves_and_access() {
         // Assign only within the team.
         assert!(matches!(
             w.s.assign_case(&w.agent2, id, w.agent.user_id).await,
-            Err(ServiceError::Invalid {
+            Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "assignee",
                 ..
-            })
+            }))
         ));
         w.s.assign_case(&w.agent2, id, w.agent2.user_id)
             .await
@@ -509,7 +509,10 @@ async fn teams_assignment_moves_and_access() {
         ));
         assert!(matches!(
             w.s.move_case(&w.agent, id, "nowhere").await,
-            Err(ServiceError::Invalid { field: "team", .. })
+            Err(ServiceError::Invalid(domain::problem::Invalid {
+                field: "team",
+                ..
+            }))
         ));
         // Customers are not staff.
         assert!(matches!(
@@ -585,12 +588,18 @@ async fn a_case_links_to_the_customers_own_arrangement() {
         linked.customer_id = w.olle;
         assert!(matches!(
             w.s.open_case(&w.agent, linked.clone()).await,
-            Err(ServiceError::Invalid { field: "link", .. })
+            Err(ServiceError::Invalid(domain::problem::Invalid {
+                field: "link",
+                ..
+            }))
         ));
         linked.link = Some(CaseLink::Visit(999_999));
         assert!(matches!(
             w.s.open_case(&w.agent, linked).await,
-            Err(ServiceError::Invalid { field: "link", .. })
+            Err(ServiceError::Invalid(domain::problem::Invalid {
+                field: "link",
+                ..
+            }))
         ));
     }
 }

@@ -183,7 +183,9 @@ async fn queue_accept_write_and_hand_over() {
         // Empty and over-long messages are refused, naming the field.
         for bad in ["   ", &"x".repeat(2001)] {
             match s.agent_send(&anna, chat_a, bad).await {
-                Err(ServiceError::Invalid { field, .. }) => assert_eq!(field, "body"),
+                Err(ServiceError::Invalid(domain::problem::Invalid { field, .. })) => {
+                    assert_eq!(field, "body")
+                }
                 other => panic!("{other:?}"),
             }
         }
@@ -191,7 +193,10 @@ async fn queue_accept_write_and_hand_over() {
         // Handing over: not to someone offline, then to Bert once he is online.
         assert!(matches!(
             s.transfer_chat(&anna, chat_a, bert.user_id.unwrap()).await,
-            Err(ServiceError::Invalid { field: "to", .. })
+            Err(ServiceError::Invalid(domain::problem::Invalid {
+                field: "to",
+                ..
+            }))
         ));
         s.set_chat_status(&bert, true, Some(2)).await.unwrap();
         s.transfer_chat(&anna, chat_a, bert.user_id.unwrap())
@@ -474,10 +479,10 @@ async fn closing_a_chat_files_its_transcript_on_a_case() {
         ));
         assert!(matches!(
             s.close_chat(&anna, id, "weather").await,
-            Err(ServiceError::Invalid {
+            Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "category",
                 ..
-            })
+            }))
         ));
         let case_id = s.close_chat(&anna, id, "extension").await.unwrap();
         let row = s.chat_row(id).await.unwrap().unwrap();

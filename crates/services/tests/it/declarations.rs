@@ -125,20 +125,26 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
         no.consent = false;
         assert!(matches!(
             s.declare_no_home_visits(&customer(1), 1, &no).await,
-            Err(ServiceError::Invalid {
+            Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "consent",
                 ..
-            })
+            }))
         ));
         assert!(matches!(
             s.declare_no_home_visits(&customer(1), 1, &form("2020-01-01"))
                 .await,
-            Err(ServiceError::Invalid { field: "until", .. })
+            Err(ServiceError::Invalid(domain::problem::Invalid {
+                field: "until",
+                ..
+            }))
         ));
         assert!(matches!(
             s.declare_no_home_visits(&customer(1), 1, &form("31/12"))
                 .await,
-            Err(ServiceError::Invalid { field: "until", .. })
+            Err(ServiceError::Invalid(domain::problem::Invalid {
+                field: "until",
+                ..
+            }))
         ));
         // Another customer cannot declare for this one; the attempt is audited.
         assert!(matches!(

@@ -144,7 +144,9 @@ async fn contact_preferences_are_validated_saved_and_audited() {
             channel: "email".into(),
         };
         match s.set_contact_preferences(&actor, &user, &bad).await {
-            Err(ServiceError::Invalid { field, .. }) => assert_eq!(field, "channel"),
+            Err(ServiceError::Invalid(domain::problem::Invalid { field, .. })) => {
+                assert_eq!(field, "channel")
+            }
             other => panic!("{backend:?}: {other:?}"),
         }
         let good = ContactForm {
@@ -169,12 +171,18 @@ async fn contact_preferences_are_validated_saved_and_audited() {
         );
         // Messages: only the customer's own, and another's message is not found.
         let mine = s.portal_messages(&user).await.unwrap();
-        assert!(mine.iter().all(|m| m.customer_id == user.customer_id));
+        assert!(
+            mine.iter()
+                .all(|m| m.customer_id == user.customer_id.map(domain::ids::CustomerId::new))
+        );
         let someone_elses = store::outbox::list(s.store(), 10_000, 0)
             .await
             .unwrap()
             .into_iter()
-            .find(|m| m.customer_id.is_some() && m.customer_id != user.customer_id);
+            .find(|m| {
+                m.customer_id.is_some()
+                    && m.customer_id != user.customer_id.map(domain::ids::CustomerId::new)
+            });
         if let Some(m) = someone_elses {
             assert!(matches!(
                 s.portal_message(&user, m.id).await,

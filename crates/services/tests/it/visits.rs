@@ -742,7 +742,7 @@ async fn public_bookings_wait_for_their_link() {
             .iter()
             .find(|m| m.recipient == "anna@example.se")
             .expect("a confirm-request message");
-        assert_eq!(request.channel, "email");
+        assert_eq!(request.channel, domain::customer::Channel::Email);
         assert_eq!(request.subject, "Bekräfta ditt besök hos kundcenter");
         assert!(request.body_text.contains(&b.link), "{}", request.body_text);
         assert!(
@@ -1013,7 +1013,7 @@ async fn cancelling_frees_places_and_offers_them_to_the_waitlist() {
             .iter()
             .find(|m| m.recipient == "0705000012")
             .expect("an offer by SMS");
-        assert_eq!(sms.channel, "sms");
+        assert_eq!(sms.channel, domain::customer::Channel::Sms);
         // Accepting the offer books it.
         let token = env.s.link_token("visit", offer2.id).await.unwrap();
         let v = env.s.confirm_visit(&token).await.unwrap();

@@ -89,13 +89,14 @@ async fn outbox_dedupe_keys_make_a_message_once() {
             continue;
         };
         let m = store::outbox::NewMessage {
-            channel: "sms",
+            channel: domain::customer::Channel::Sms,
             customer_id: None,
             recipient: "0701234567",
             subject: "s",
             body_text: "b",
+            body_html: None,
             attachment: Some(("a.ics", "text/calendar", "BEGIN:VCALENDAR")),
-            status: "pending",
+            status: domain::outbox::OutboxStatus::Pending,
             dedupe_key: Some("notice:1"),
             now: 5,
         };
@@ -110,9 +111,15 @@ async fn outbox_dedupe_keys_make_a_message_once() {
         assert_eq!(pending.len(), 1);
         assert_eq!(pending[0].attachment_name.as_deref(), Some("a.ics"));
         let mut tx = store.begin().await.unwrap();
-        store::outbox::mark(&mut tx, pending[0].id, "sent", None, 9)
-            .await
-            .unwrap();
+        store::outbox::mark(
+            &mut tx,
+            pending[0].id,
+            domain::outbox::OutboxStatus::Sent,
+            None,
+            9,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let row = store::outbox::get(&store, pending[0].id)
             .await
@@ -194,6 +201,41 @@ async fn search_treats_like_wildcards_as_text() {
             )[0],
             "Per 100% Nöjd",
             "exact number first"
+        );
+    }
+}
+
+/// A stored code the domain does not know is an error naming the table, the column and the
+/// value, on both backends (read through a literal row, since the CHECK constraints keep such a
+/// value out of the tables themselves).
+#[tokio::test]
+async fn an_unknown_stored_code_names_table_column_and_value() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let good = store::testing::outbox_row_from_literals(&store, "sms", "pending")
+            .await
+            .unwrap();
+        assert_eq!(good.channel, domain::customer::Channel::Sms, "{backend:?}");
+        let e = store::testing::outbox_row_from_literals(&store, "fax", "pending")
+            .await
+            .unwrap_err();
+        match &e {
+            store::StoreError::Corrupt {
+                table,
+                column,
+                message,
+            } => {
+                assert_eq!((*table, *column), ("outbox", "channel"), "{backend:?}");
+                assert!(message.contains("\"fax\""), "{message}");
+            }
+            other => panic!("{backend:?}: expected Corrupt, got {other:?}"),
+        }
+        let shown = e.to_string();
+        assert!(
+            shown.contains("outbox.channel") && shown.contains("fax"),
+            "{shown}"
         );
     }
 }

@@ -10,7 +10,7 @@ const MATRIX: &str = include_str!("../../../../docs/access-matrix.md");
 
 fn columns() -> Vec<Option<Role>> {
     std::iter::once(None)
-        .chain(Role::ALL.into_iter().map(Some))
+        .chain(Role::ALL.iter().copied().map(Some))
         .collect()
 }
 

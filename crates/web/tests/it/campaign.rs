@@ -515,9 +515,13 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
         );
         assert!(row.crew_id.is_some(), "the booking fixes the job to a crew");
         // The customer gets a confirmation on their channel.
-        let mine = store::outbox::of_customer(s.store(), row.customer_id, 50)
-            .await
-            .unwrap();
+        let mine = store::outbox::of_customer(
+            s.store(),
+            domain::ids::CustomerId::new(row.customer_id),
+            50,
+        )
+        .await
+        .unwrap();
         assert!(
             mine.iter()
                 .any(|m| m.subject.starts_with("Bokat: mätarbyte ")),
@@ -640,9 +644,13 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
         )));
         let sent = that_morning.send_campaign_notices(&planner).await.unwrap();
         assert!(sent.arrivals >= 1, "{backend:?}: {sent:?}");
-        let mine = store::outbox::of_customer(s.store(), row.customer_id, 50)
-            .await
-            .unwrap();
+        let mine = store::outbox::of_customer(
+            s.store(),
+            domain::ids::CustomerId::new(row.customer_id),
+            50,
+        )
+        .await
+        .unwrap();
         assert!(
             mine.iter()
                 .any(|m| m.subject.starts_with("I dag: teknikern kommer ")),

@@ -32,13 +32,14 @@ async fn a_customer_reads_their_own_messages_sets_preferences_and_downloads_thei
         store::outbox::insert(
             &mut tx,
             &store::outbox::NewMessage {
-                channel: "email",
-                customer_id: Some(1),
+                channel: domain::customer::Channel::Email,
+                customer_id: Some(domain::ids::CustomerId::new(1)),
                 recipient: "karin@example.se",
                 subject: "Påminnelse: faktura 123 & \"mer\"",
                 body_text: "Hej Karin",
+                body_html: None,
                 attachment: None,
-                status: "held",
+                status: domain::outbox::OutboxStatus::Held,
                 dedupe_key: None,
                 now: 1,
             },
@@ -46,9 +47,10 @@ async fn a_customer_reads_their_own_messages_sets_preferences_and_downloads_thei
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        let theirs = store::outbox::of_customer(app.services.store(), 1, 1)
-            .await
-            .unwrap();
+        let theirs =
+            store::outbox::of_customer(app.services.store(), domain::ids::CustomerId::new(1), 1)
+                .await
+                .unwrap();
         {
             let m = theirs
                 .first()

@@ -16,6 +16,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use store::customers::{NewCustomer, NewInvoice, NewMeterPoint, NewPayment, NewSubscription};
 
+mod campaign;
+mod cases;
+mod visits;
+
 use crate::error::{Result, ServiceError};
 use crate::{Actor, Services};
 
@@ -376,9 +380,8 @@ impl Services {
         progress: &dyn Progress,
     ) -> Result<DemoSummary> {
         if store::customers::count(self.store()).await? > 0 {
-            return Err(ServiceError::Conflict(
-                "the database already holds customers; the demo town needs an empty database"
-                    .into(),
+            return Err(ServiceError::conflict(
+                "the database already holds customers; the demo town needs an empty database",
             ));
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -897,7 +900,7 @@ impl Services {
                 .saturating_sub(jiff::SignedDuration::from_hours(24 * 365))
                 .unwrap_or(self.now()),
         );
-        for c in Capability::ALL {
+        for &c in Capability::ALL {
             store::policies::insert(
                 &mut tx,
                 &store::policies::NewPolicy {
@@ -939,7 +942,7 @@ impl Services {
         tx.commit().await?;
         self.seed_demo_visits(site_id, &customer_ids, seed).await?;
         progress.inc(1);
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let display = match role {
                 Role::Customer => "Karin Lindqvist",
                 Role::Agent => "Kim Kundtjänst",
@@ -979,315 +982,5 @@ impl Services {
         self.seed_demo_crews().await?;
         progress.inc(1);
         Ok(summary)
-    }
-
-    /// Team memberships and about thirty cases as they would stand after a week of work: some
-    /// answered, some waiting on the customer, some at risk or past their SLA at "now", each
-    /// opened through a clock set back to its opening time.
-    async fn seed_demo_cases(&self, customer_ids: &[i64], seed: u64) -> Result<()> {
-        use domain::cases::{CaseSource, CaseStatus, Category, EntryKind};
-        let user = |name: &'static str| async move {
-            store::users::by_username(self.store(), name)
-                .await?
-                .ok_or_else(|| ServiceError::Internal(format!("demo account {name} missing")))
-        };
-        let agent = user(Role::Agent.demo_username()).await?;
-        let agent2 = user("agent2").await?;
-        let credit = user(Role::CreditOfficer.demo_username()).await?;
-        let mut tx = self.store().begin().await?;
-        for (u, team) in [
-            (agent.id, "kundservice"),
-            (agent.id, "fakturering"),
-            (agent2.id, "kundservice"),
-            (agent2.id, "bredband"),
-            (credit.id, "fakturering"),
-        ] {
-            store::cases::add_member(&mut tx, u, team).await?;
-        }
-        tx.commit().await?;
-        if customer_ids.is_empty() {
-            return Ok(());
-        }
-        let staff = |u: &store::users::UserRow| Actor {
-            user_id: Some(u.id),
-            name: u.display_name.clone(),
-            role: u.role.parse().ok(),
-            customer_id: None,
-            address: "-".into(),
-        };
-        let customer = |id: i64, name: &str| Actor {
-            user_id: None,
-            name: name.to_owned(),
-            role: Some(Role::Customer),
-            customer_id: Some(id),
-            address: "-".into(),
-        };
-        let hours = domain::cases::BusinessHours::default();
-        let now = self.now();
-        // The instant `minutes` business minutes before now (stepping back a quarter at a time).
-        let ago = |minutes: i64| {
-            let mut t = now;
-            while hours.business_minutes_between(t, now) < minutes {
-                t = t
-                    .checked_sub(jiff::SignedDuration::from_mins(15))
-                    .unwrap_or(t);
-            }
-            t
-        };
-        const SAMPLES: &[(Category, &str, &str)] = &[
-            (
-                Category::Invoice,
-                "Fakturan är högre än vanligt",
-                "Min novemberfaktura är nästan dubbelt så hög som förra månaden. Stämmer mätarställningen?",
-            ),
-            (
-                Category::Extension,
-                "Behöver mer tid att betala",
-                "Jag har blivit permitterad och behöver skjuta upp betalningen en månad.",
-            ),
-            (
-                Category::Broadband,
-                "Bredbandet är långsamt på kvällarna",
-                "Hastigheten sjunker till under 10 Mbit/s efter klockan 19.",
-            ),
-            (
-                Category::Moving,
-                "Flyttar till ny adress",
-                "Jag flyttar den 15 december och vill flytta elavtalet och bredbandet.",
-            ),
-            (
-                Category::Other,
-                "Fråga om fjärrvärme",
-                "Går det att ansluta vårt radhus till fjärrvärmenätet?",
-            ),
-            (
-                Category::Invoice,
-                "Dubbel betalning",
-                "Jag råkade betala samma faktura två gånger. Kan ni betala tillbaka?",
-            ),
-            (
-                Category::Broadband,
-                "Router blinkar rött",
-                "Routern blinkar rött sedan i morse och vi har inget internet.",
-            ),
-            (
-                Category::Other,
-                "Byte av kontaktuppgifter",
-                "Jag har nytt telefonnummer, 070-123 45 67.",
-            ),
-        ];
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0063_6173_6573);
-        for n in 0..30usize {
-            let (category, subject, body) = SAMPLES[n % SAMPLES.len()];
-            // Karin (the demo customer) gets the first case; the rest spread over customers.
-            let cid = if n == 0 {
-                customer_ids[0]
-            } else {
-                customer_ids[rng.random_range(0..customer_ids.len())]
-            };
-            let Some(c) = store::customers::get(self.store(), cid).await? else {
-                continue;
-            };
-            // Ages in business minutes: fresh, at risk (7 h of an 8 h first response), past the
-            // first-response target, past the resolution target.
-            let age = match n % 5 {
-                0 => 30 + 20 * n as i64,
-                1 => 7 * 60 + 10,
-                2 => 9 * 60 + 30 * (n as i64 % 4),
-                3 => 2 * 60,
-                _ => 4 * 9 * 60 + 60,
-            };
-            let opened = ago(age);
-            let at = |t: jiff::Timestamp| {
-                self.with_clock(std::sync::Arc::new(crate::FixedClock::new(t)))
-            };
-            let source = match n % 3 {
-                0 => CaseSource::Portal,
-                1 => CaseSource::Phone,
-                _ => CaseSource::Chat,
-            };
-            let opener = match source {
-                CaseSource::Phone => staff(if category == Category::Broadband {
-                    &agent2
-                } else {
-                    &agent
-                }),
-                _ => customer(c.id, &c.name),
-            };
-            let id = at(opened)
-                .open_case(
-                    &opener,
-                    crate::cases::NewCase {
-                        customer_id: c.id,
-                        category,
-                        source,
-                        subject: subject.to_owned(),
-                        body: body.to_owned(),
-                        link: None,
-                    },
-                )
-                .await?;
-            let worker = match category {
-                Category::Broadband => &agent2,
-                Category::Invoice | Category::Extension if n % 2 == 0 => &credit,
-                _ => &agent,
-            };
-            let w = staff(worker);
-            let later = |mins: i64| hours.add_business_minutes(opened, mins).min(now);
-            // Answered cases: Karin's, the fresh ones and the long-running ones (a reply, then
-            // waiting for the customer or resolved).
-            if n == 0 || n % 5 == 0 || n % 5 == 4 {
-                at(later(20)).assign_case(&w, id, Some(worker.id)).await?;
-                at(later(25))
-                    .add_case_entry(
-                        &w,
-                        id,
-                        EntryKind::InternalNote,
-                        "Kollat kundens historik i CIS: inget avvikande.",
-                    )
-                    .await?;
-                at(later(30))
-                    .add_case_entry(
-                        &w,
-                        id,
-                        EntryKind::AgentReply,
-                        "Tack för ditt meddelande! Vi har tittat på ärendet och återkommer med besked. Hör av dig om något är oklart.",
-                    )
-                    .await?;
-                if n % 5 == 4 {
-                    let status = if n % 2 == 0 {
-                        CaseStatus::WaitingOnCustomer
-                    } else {
-                        CaseStatus::Resolved
-                    };
-                    at(later(60)).set_case_status(&w, id, status).await?;
-                }
-            } else if n % 5 == 2 {
-                at(later(15))
-                    .add_case_entry(
-                        &w,
-                        id,
-                        EntryKind::InternalNote,
-                        "Väntar på besked från nätavdelningen.",
-                    )
-                    .await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// The meter-exchange crews: two of our own (one certified for CT meters) and one from a
-    /// local electrical subcontractor, depots in Karlskoga; the demo technician is in the first.
-    /// The campaign itself is started by the planner.
-    async fn seed_demo_crews(&self) -> Result<()> {
-        let planner = Actor {
-            role: Some(Role::Planner),
-            name: "demo".into(),
-            ..Actor::system()
-        };
-        let (_, lat, lon, _) = TOWNS[0];
-        let sub =
-            store::campaign::local_suppliers(self.store(), crate::campaign::SUBCONTRACT_TRADE)
-                .await?
-                .into_iter()
-                .next();
-        let mut crews = vec![
-            ("Mätarlag 1", None, vec!["ct".to_owned()]),
-            ("Mätarlag 2", None, vec![]),
-        ];
-        if let Some((id, name)) = &sub {
-            crews.push((name.as_str(), Some(*id), vec![]));
-        }
-        let mut first = None;
-        for (name, supplier_id, skills) in crews {
-            let id = self
-                .add_crew(
-                    &planner,
-                    &crate::campaign::CrewForm {
-                        name: name.to_owned(),
-                        supplier_id,
-                        skills,
-                        depot_lat_e6: (lat * 1e6) as i64,
-                        depot_lon_e6: (lon * 1e6) as i64,
-                        shift_start_min: 7 * 60,
-                        shift_end_min: 16 * 60,
-                    },
-                )
-                .await?;
-            first.get_or_insert(id);
-        }
-        if let Some(user) =
-            store::users::by_username(self.store(), Role::Technician.demo_username()).await?
-        {
-            self.assign_technician(&planner, user.id, first).await?;
-        }
-        Ok(())
-    }
-
-    /// Visits over the coming week as they would stand after days of booking: made through a
-    /// clock two days back (so today's early slots are taken too), the first of them at the next
-    /// slot from now, so the desk has a visitor to check in.
-    async fn seed_demo_visits(&self, site_id: i64, customer_ids: &[i64], seed: u64) -> Result<()> {
-        use rand::{Rng, SeedableRng};
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x7669_7369_7473);
-        let services = store::visits::services(self.store(), site_id).await?;
-        if services.is_empty() || customer_ids.is_empty() {
-            return Ok(());
-        }
-        let now = self.now_micros();
-        let past = self.with_clock(std::sync::Arc::new(crate::FixedClock::new(
-            self.now()
-                .saturating_sub(jiff::SignedDuration::from_hours(48))
-                .unwrap_or(self.now()),
-        )));
-        let today = self.today();
-        let system = Actor::system();
-        for day_offset in 0..7 {
-            let day = today.saturating_add(jiff::Span::new().days(day_offset));
-            for n in 0..8 {
-                let service = &services[rng.random_range(0..services.len())];
-                let (_, slots) = past.availability(site_id, service.id, day, day, 1).await?;
-                let slots: Vec<_> = if day_offset == 0 && n == 0 {
-                    slots
-                        .into_iter()
-                        .filter(|s| s.start >= now)
-                        .take(1)
-                        .collect()
-                } else {
-                    slots
-                };
-                if slots.is_empty() {
-                    continue;
-                }
-                let slot = slots[rng.random_range(0..slots.len())];
-                let cid = customer_ids[rng.random_range(0..customer_ids.len())];
-                let Some(c) = store::customers::get(self.store(), cid).await? else {
-                    continue;
-                };
-                let req = crate::visits::BookingRequest {
-                    site_id,
-                    service_id: service.id,
-                    start: slot.start,
-                    party: rng.random_range(1..=2),
-                    name: c.name.clone(),
-                    phone: c.phone.clone().unwrap_or_else(|| "0586-610 00".into()),
-                    email: c.email.clone(),
-                    language: c.language.parse().unwrap_or(domain::customer::Language::Sv),
-                    customer_id: Some(c.id),
-                    source: crate::visits::Source::Portal,
-                    idempotency_key: None,
-                };
-                match past.book_visit(&system, &req).await {
-                    Ok(_)
-                    | Err(
-                        crate::visits::BookingError::Full
-                        | crate::visits::BookingError::Overlap
-                        | crate::visits::BookingError::Invalid { .. },
-                    ) => {}
-                    Err(crate::visits::BookingError::Service(e)) => return Err(e),
-                }
-            }
-        }
-        Ok(())
     }
 }

@@ -1,0 +1,52 @@
+//! Typed ids of the stored rows people and services refer to; see [`crate::id!`].
+
+crate::id!(
+    /// A customer (`customers.id`), private person or business.
+    CustomerId,
+    /// A meter point (`meter_points.id`); its market identity is the anläggnings-id.
+    MeterPointId,
+    /// A staff or customer account (`users.id`).
+    UserId,
+    /// An invoice (`invoices.id`).
+    InvoiceId,
+    /// A recorded payment (`payments.id`).
+    PaymentId,
+    /// An imported BgMax file (`bgmax_files.id`).
+    BgmaxFileId,
+    /// A request for more time to pay (`arrangements.id`).
+    ArrangementId,
+    /// A supplier (`suppliers.id`).
+    SupplierId,
+    /// A member of staff (`staff.id`).
+    StaffId,
+    /// A customer-centre site (`sites.id`).
+    SiteId,
+    /// A service offered at a site (`site_services.id`).
+    SiteServiceId,
+    /// A booked visit to the customer centre (`visits.id`).
+    VisitId,
+    /// A place on the customer centre's waitlist (`visit_waitlist.id`).
+    WaitId,
+    /// A customer-service case (`cases.id`).
+    CaseId,
+    /// One entry of a case's history (`case_entries.id`).
+    CaseEntryId,
+    /// A chat (`chats.id`).
+    ChatId,
+    /// One chat message (`chat_messages.id`).
+    ChatMessageId,
+    /// A meter-exchange campaign (`campaigns.id`).
+    CampaignId,
+    /// One meter point's job in a campaign (`campaign_jobs.id`).
+    CampaignJobId,
+    /// A crew of technicians (`crews.id`).
+    CrewId,
+    /// An effective-dated policy (`policies.id`).
+    PolicyId,
+    /// A named bundle of policies (`modes.id`).
+    ModeId,
+    /// A message to a customer or a member of staff (`outbox.id`).
+    OutboxId,
+    /// A background job (`jobs.id`).
+    JobId,
+);

@@ -1,0 +1,267 @@
+//! The one shape every capability has in `services`, and the policy hook crisis mode talks to.
+//!
+//! A capability (campaign, visits, credit, portal, …) is a handle on [`crate::Services`]
+//! (`services.visits()`) that owns the capability's state, declares who may do what once (its
+//! `roles` module, read by the route table and by its own checks), and implements
+//! [`PolicyHook`]: describe a policy, preview a change of policy at an instant, and apply it
+//! idempotently under a key. Changing one policy and switching the whole company into a crisis
+//! mode both go through the hooks only; a new capability joins by implementing the trait and
+//! adding itself to [`crate::Services::hooks`].
+//!
+//! Customers are never told by a hook directly. A hook records each customer's
+//! [`CustomerChange`] in the transaction that makes the change (`store::policies::record_change`),
+//! and the caller composes one message per customer from everything recorded under the key, so a
+//! customer affected by several capabilities at once gets one message, and a crash between the
+//! change and the message loses nothing.
+
+use domain::ids::CustomerId;
+use domain::policy::{Capability, CustomerChange, PolicyBody};
+use domain::problem::Explain;
+use futures_util::future::BoxFuture;
+use jiff::Timestamp;
+use views::messages::policy::{ChangeItem, PolicyChanges};
+
+use crate::Services;
+use crate::error::{Result, ServiceError};
+
+/// A change of one capability's policy: what is in force before `at`, what is in force from
+/// `at`, and until when (the old policy returns at `until`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyChange {
+    pub before: PolicyBody,
+    pub after: PolicyBody,
+    pub at: Timestamp,
+    pub until: Option<Timestamp>,
+}
+
+impl PolicyChange {
+    pub fn capability(&self) -> Capability {
+        self.after.capability()
+    }
+
+    /// The same change undone: `after` gives way to `before` at the end.
+    pub fn reverted(&self, at: Timestamp) -> PolicyChange {
+        PolicyChange {
+            before: self.after.clone(),
+            after: self.before.clone(),
+            at,
+            until: None,
+        }
+    }
+}
+
+/// How an effect is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A number of things (jobs, visits, customers).
+    Count,
+    /// An amount of money in öre.
+    Ore,
+}
+
+/// One measurable effect of a policy change: `jobs_deferred: 12`, with the ids behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Effect {
+    /// Stable name, the same in a preview, in an activation's progress and in the API
+    /// (`jobs_deferred`); people read the Fluent message `effect-<capability>-<key>`.
+    pub key: &'static str,
+    pub value: i64,
+    pub unit: Unit,
+    /// The objects affected (jobs, visits, invoices), for the CSV lists.
+    pub ids: Vec<i64>,
+}
+
+impl Effect {
+    pub fn count(key: &'static str, ids: Vec<i64>) -> Effect {
+        Effect {
+            key,
+            value: i64::try_from(ids.len()).unwrap_or(i64::MAX),
+            unit: Unit::Count,
+            ids,
+        }
+    }
+
+    pub fn money(key: &'static str, ore: i64, ids: Vec<i64>) -> Effect {
+        Effect {
+            key,
+            value: ore,
+            unit: Unit::Ore,
+            ids,
+        }
+    }
+}
+
+/// What a change of policy does, or would do: its effects, and each customer to tell with what
+/// changes for them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Impact {
+    pub capability: Capability,
+    pub effects: Vec<Effect>,
+    pub customers: Vec<(CustomerId, CustomerChange)>,
+}
+
+impl Impact {
+    pub fn new(capability: Capability) -> Impact {
+        Impact {
+            capability,
+            effects: Vec::new(),
+            customers: Vec::new(),
+        }
+    }
+
+    /// The value of one effect (0 when the change has none of it).
+    pub fn effect(&self, key: &str) -> i64 {
+        self.effects
+            .iter()
+            .find(|e| e.key == key)
+            .map_or(0, |e| e.value)
+    }
+}
+
+/// One line of what a policy says, for people (the public crisis page, the mode editor): a
+/// message key with its arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Measure {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Measure {
+    pub fn new(key: &'static str) -> Measure {
+        Measure {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Measure {
+        self.args.push((name, value.to_string()));
+        self
+    }
+}
+
+impl Explain for Measure {
+    fn message_key(&self) -> &'static str {
+        self.key
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        self.args.clone()
+    }
+}
+
+/// The hook every capability implements so that policies, and crisis mode, can move it.
+pub trait PolicyHook: Send + Sync {
+    fn capability(&self) -> Capability;
+
+    /// What `policy` means for people, one measure per line (what differs from everyday
+    /// operation first).
+    fn describe(&self, policy: &PolicyBody) -> Vec<Measure>;
+
+    /// What `change` would do if it took effect at `change.at`, computed from the live data.
+    /// Changes nothing.
+    fn preview<'a>(&'a self, change: &'a PolicyChange) -> BoxFuture<'a, Result<Impact>>;
+
+    /// Makes the change's immediate effects (the policy row itself is recorded by the caller),
+    /// and records each affected customer's change under `key`. Idempotent under `key`: called
+    /// again after a crash, it finishes what is missing and records nothing twice. Work that
+    /// waits for `change.at` or `change.until` is queued as jobs keyed by `key`.
+    fn apply<'a>(&'a self, change: &'a PolicyChange, key: &'a str)
+    -> BoxFuture<'a, Result<Impact>>;
+
+    /// What the message to the customer says about one of this capability's changes (the
+    /// street of the meter, the link to rebook a visit); read when the message is composed.
+    fn change_item<'a>(
+        &'a self,
+        tx: &'a mut store::Tx,
+        change: &'a CustomerChange,
+    ) -> BoxFuture<'a, Result<ChangeItem>>;
+}
+
+/// Records that a change under `key` changed something for a customer, inside the transaction
+/// that makes the change; the same change twice is recorded once.
+pub async fn record_change(
+    services: &Services,
+    tx: &mut store::Tx,
+    key: &str,
+    customer: CustomerId,
+    object_id: i64,
+    change: &CustomerChange,
+) -> Result<bool> {
+    let body = serde_json::to_string(change)
+        .map_err(|e| ServiceError::Internal(format!("customer change: {e}")))?;
+    Ok(store::customer_changes::record(
+        tx,
+        &store::customer_changes::NewChange {
+            change_key: key,
+            customer_id: customer,
+            capability: change.capability(),
+            object_id,
+            body: &body,
+            now: services.now_micros(),
+        },
+    )
+    .await?)
+}
+
+impl Services {
+    /// Every capability's policy hook, in the order a crisis mode applies them.
+    pub fn hooks(&self) -> Vec<Box<dyn PolicyHook>> {
+        Vec::new()
+    }
+
+    /// The hook of one capability.
+    pub fn hook(&self, capability: Capability) -> Option<Box<dyn PolicyHook>> {
+        self.hooks()
+            .into_iter()
+            .find(|h| h.capability() == capability)
+    }
+
+    /// Tells every customer with changes recorded under `key`, and not yet told, what changed
+    /// for them: one message per customer however many capabilities changed something, each
+    /// in its own transaction with the rows it composes (so a crash half way leaves the rest
+    /// for the next call, and nobody is told twice). Returns the number of messages queued.
+    pub async fn tell_customers(&self, key: &str) -> Result<usize> {
+        let mut told = 0;
+        loop {
+            let mut tx = self.store().begin().await?;
+            let rows = store::customer_changes::next_pending(&mut tx, key).await?;
+            let Some(first) = rows.first() else {
+                break;
+            };
+            let customer = first.customer_id;
+            let mut items = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let change: CustomerChange = serde_json::from_str(&row.body).map_err(|e| {
+                    ServiceError::Internal(format!("customer change {}: {e}", row.id))
+                })?;
+                let hook = self.hook(row.capability).ok_or_else(|| {
+                    ServiceError::Internal(format!("no policy hook for {}", row.capability))
+                })?;
+                items.push(hook.change_item(&mut tx, &change).await?);
+            }
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            let contact = store::customers::contact(&mut tx, customer)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let message = PolicyChanges {
+                name: contact.name.clone(),
+                items,
+            };
+            let outbox = self
+                .tell(
+                    &mut tx,
+                    &contact,
+                    &message,
+                    format!("changes:{key}:{customer}"),
+                )
+                .await?;
+            store::customer_changes::mark_composed(&mut tx, &ids, outbox, self.now_micros())
+                .await?;
+            tx.commit().await?;
+            told += usize::from(outbox.is_some());
+        }
+        Ok(told)
+    }
+}

@@ -1,0 +1,37 @@
+# Portal: messages, contact preferences, my data (issue 7)
+nav-messages = Messages
+nav-prefs = Contact choices
+nav-mydata = My data
+messages-title = Messages from us
+messages-intro = What we have sent you, newest first.
+messages-none = We have not sent you any messages.
+messages-date = Sent
+messages-subject = Subject
+messages-attachment = Attachment
+channel-email = E-mail
+channel-sms = Text message
+channel-letter = Letter
+prefs-title = How would you like us to contact you?
+prefs-intro = Choose how you hear from us about invoices, visits and outages, and in which language.
+prefs-channel = Contact me by
+prefs-language = Language
+prefs-save = Save
+prefs-saved = Your contact choices are saved.
+mydata-title = My data
+mydata-intro = Download everything we hold about you (under the GDPR, article 15) as a JSON file.
+mydata-download = Download my data
+mydata-held = What we hold about you
+mydata-table = Data
+mydata-rows = Count
+mydata-masked = Passwords and sign-in keys are not shown, only that they exist.
+portal-extension-status = Extension: { $what } – { $status }
+portal-next-visit = Next customer-centre visit: { $when }
+portal-more = More on My pages
+portal-cases-waiting = { $count ->
+    [one] One case is waiting for your answer.
+   *[other] { $count } cases are waiting for your answer.
+}
+portal-cases-open = { $count ->
+    [one] Customer service is working on one case for you.
+   *[other] Customer service is working on { $count } cases for you.
+}
