@@ -14,6 +14,7 @@ pub mod customer;
 pub mod identity;
 pub mod ids;
 pub mod meter;
+pub mod modes;
 pub mod money;
 pub mod ocr;
 pub mod outbox;

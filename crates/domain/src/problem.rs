@@ -83,6 +83,7 @@ pub enum Problem {
     Credit(crate::credit::CreditProblem),
     Cases(crate::cases::CaseProblem),
     Account(crate::role::AccountProblem),
+    Modes(crate::modes::ModeProblem),
     /// TRANSITIONAL (issue 13): a sentence from before problems were typed. Every use is
     /// replaced by a typed variant and this variant deleted before the change lands.
     Untranslated(String),
@@ -148,6 +149,7 @@ wraps!(
     Credit(crate::credit::CreditProblem),
     Cases(crate::cases::CaseProblem),
     Account(crate::role::AccountProblem),
+    Modes(crate::modes::ModeProblem),
 );
 
 impl Explain for Problem {
@@ -175,6 +177,7 @@ impl Explain for Problem {
             Problem::Credit(e) => e.message_key(),
             Problem::Cases(e) => e.message_key(),
             Problem::Account(e) => e.message_key(),
+            Problem::Modes(e) => e.message_key(),
             Problem::Untranslated(_) => "problem-untranslated",
         }
     }
@@ -197,6 +200,7 @@ impl Explain for Problem {
             Problem::Credit(e) => e.args(),
             Problem::Cases(e) => e.args(),
             Problem::Account(e) => e.args(),
+            Problem::Modes(e) => e.args(),
             Problem::Untranslated(s) => vec![("text", s.clone())],
             _ => Vec::new(),
         }
@@ -477,6 +481,11 @@ impl Problem {
                 .into_iter()
                 .map(Problem::Account),
         );
+        all.extend(
+            crate::modes::ModeProblem::examples()
+                .into_iter()
+                .map(Problem::Modes),
+        );
         all
     }
 }
@@ -514,6 +523,7 @@ mod tests {
                 | Problem::Credit(_)
                 | Problem::Cases(_)
                 | Problem::Account(_)
+                | Problem::Modes(_)
                 | Problem::Untranslated(_) => {}
             }
         }

@@ -171,12 +171,10 @@ pub trait PolicyHook: Send + Sync {
     -> BoxFuture<'a, Result<Impact>>;
 
     /// What the message to the customer says about one of this capability's changes (the
-    /// street of the meter, the link to rebook a visit); read when the message is composed.
-    fn change_item<'a>(
-        &'a self,
-        tx: &'a mut store::Tx,
-        change: &'a CustomerChange,
-    ) -> BoxFuture<'a, Result<ChangeItem>>;
+    /// street of the meter, the link to rebook a visit); read (from committed data) when the
+    /// message is composed, and for the preview's list of messages.
+    fn change_item<'a>(&'a self, change: &'a CustomerChange)
+    -> BoxFuture<'a, Result<ChangeItem>>;
 }
 
 /// Records that a change under `key` changed something for a customer, inside the transaction
@@ -239,7 +237,7 @@ impl Services {
                 let hook = self.hook(row.capability).ok_or_else(|| {
                     ServiceError::Internal(format!("no policy hook for {}", row.capability))
                 })?;
-                items.push(hook.change_item(&mut tx, &change).await?);
+                items.push(hook.change_item(&change).await?);
             }
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let contact = store::customers::contact(&mut tx, customer)

@@ -17,6 +17,7 @@ pub mod customers;
 pub mod declarations;
 pub mod demo;
 pub mod error;
+pub mod modes;
 pub mod outbox;
 pub mod policies;
 pub mod portal;

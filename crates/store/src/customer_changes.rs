@@ -103,3 +103,32 @@ pub async fn mark_composed(
     }
     Ok(())
 }
+
+/// How to reach each of many customers, in id order (one statement per chunk).
+pub async fn contacts(
+    store: &crate::Store,
+    ids: &[CustomerId],
+) -> Result<Vec<crate::customers::Contact>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::backend::MAX_NUMBERED_PARAMS) {
+        let list = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {} FROM customers c WHERE c.id IN ({list}) ORDER BY c.id",
+            crate::customers::CONTACT_COLUMNS
+        );
+        let rows = with_pool!(store, |pool| {
+            let mut q = sqlx::query_as::<_, crate::customers::Contact>(sqlx::AssertSqlSafe(
+                sql.clone(),
+            ));
+            for id in chunk {
+                q = q.bind(id.get());
+            }
+            q.fetch_all(pool).await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -22,6 +22,7 @@ pub mod customers;
 pub mod declarations;
 pub mod export;
 pub mod jobs;
+pub mod modes;
 pub mod outbox;
 pub mod policies;
 pub mod sessions;

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod chat;
 pub mod credit;
 pub mod messages;
+pub mod modes;
 pub mod pages;
 pub mod portal;
 pub mod visits;
@@ -48,6 +49,7 @@ message_files!(
     "chat",
     "cases",
     "problems",
+    "modes",
 );
 
 struct Bundles {
@@ -285,6 +287,8 @@ mod tests {
         check::<domain::cases::SlaState>();
         check::<domain::chat::Topic>();
         check::<domain::outbox::OutboxStatus>();
+        check::<domain::modes::ActivationStatus>();
+        check::<domain::modes::LogKind>();
     }
 
     /// Every refusal a service can return is explained in both languages, with its arguments
