@@ -6,6 +6,7 @@ mod chat;
 mod credit;
 mod declarations;
 mod demo;
+mod modes;
 mod policies;
 mod portal;
 mod visits;
