@@ -82,6 +82,7 @@ pub enum Problem {
     Campaign(crate::campaign::CampaignProblem),
     Credit(crate::credit::CreditProblem),
     Cases(crate::cases::CaseProblem),
+    Portal(crate::portal::PortalProblem),
     Account(crate::role::AccountProblem),
     /// TRANSITIONAL (issue 13): a sentence from before problems were typed. Every use is
     /// replaced by a typed variant and this variant deleted before the change lands.
@@ -147,6 +148,7 @@ wraps!(
     Campaign(crate::campaign::CampaignProblem),
     Credit(crate::credit::CreditProblem),
     Cases(crate::cases::CaseProblem),
+    Portal(crate::portal::PortalProblem),
     Account(crate::role::AccountProblem),
 );
 
@@ -174,6 +176,7 @@ impl Explain for Problem {
             Problem::Campaign(e) => e.message_key(),
             Problem::Credit(e) => e.message_key(),
             Problem::Cases(e) => e.message_key(),
+            Problem::Portal(e) => e.message_key(),
             Problem::Account(e) => e.message_key(),
             Problem::Untranslated(_) => "problem-untranslated",
         }
@@ -196,6 +199,7 @@ impl Explain for Problem {
             Problem::Campaign(e) => e.args(),
             Problem::Credit(e) => e.args(),
             Problem::Cases(e) => e.args(),
+            Problem::Portal(e) => e.args(),
             Problem::Account(e) => e.args(),
             Problem::Untranslated(s) => vec![("text", s.clone())],
             _ => Vec::new(),
@@ -473,6 +477,11 @@ impl Problem {
                 .map(Problem::Cases),
         );
         all.extend(
+            crate::portal::PortalProblem::examples()
+                .into_iter()
+                .map(Problem::Portal),
+        );
+        all.extend(
             crate::role::AccountProblem::examples()
                 .into_iter()
                 .map(Problem::Account),
@@ -513,6 +522,7 @@ mod tests {
                 | Problem::Campaign(_)
                 | Problem::Credit(_)
                 | Problem::Cases(_)
+                | Problem::Portal(_)
                 | Problem::Account(_)
                 | Problem::Untranslated(_) => {}
             }
