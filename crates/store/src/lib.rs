@@ -24,6 +24,7 @@ pub mod export;
 pub mod jobs;
 pub mod outbox;
 pub mod policies;
+pub mod portal;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -2,17 +2,48 @@
 //! agent's chat. The live updates come from `/static/chat.js`; every page works without it.
 
 use askama::Template;
+use domain::chat::SystemNote;
 
-use crate::Layout;
 use crate::pages::FieldError;
+use crate::{Lang, Layout};
+
+/// Who said a line of a chat.
+#[derive(Clone, Copy, Debug)]
+pub enum Speaker<'a> {
+    Customer { name: &'a str, text: &'a str },
+    /// An agent, by their display name when the account still has one.
+    Agent { name: Option<&'a str>, text: &'a str },
+    /// The chat itself.
+    Chat(&'a SystemNote),
+}
+
+/// A note of the chat itself, in `lang`.
+pub fn note_text(lang: Lang, note: &SystemNote) -> String {
+    crate::explain(lang, note)
+}
+
+/// An agent's name as a reader sees it: their display name, or "agent" in `lang`.
+pub fn agent_name(lang: Lang, name: Option<&str>) -> String {
+    name.map_or_else(|| crate::translate(lang, "chat-agent", &[]), str::to_owned)
+}
+
+/// One line of the transcript kept on a case: `2026-11-27 10:15 Karin Kund: Hej`, or
+/// `2026-11-27 10:16 – Anna har anslutit till chatten.` for a note of the chat.
+pub fn transcript_line(lang: Lang, when: &str, speaker: &Speaker<'_>) -> String {
+    match speaker {
+        Speaker::Customer { name, text } => format!("{when} {name}: {text}"),
+        Speaker::Agent { name, text } => format!("{when} {}: {text}", agent_name(lang, *name)),
+        Speaker::Chat(note) => format!("{when} – {}", note_text(lang, note)),
+    }
+}
 
 /// One line of a transcript as shown (system lines already in the reader's language).
 #[derive(Clone, Debug)]
 pub struct ChatMessageView {
     pub id: i64,
     pub chat: i64,
-    /// `customer`, `agent` or `system`.
-    pub sender: String,
+    /// `customer`, `agent` or `system` (the CSS class of the line).
+    pub sender: &'static str,
     pub who: String,
     pub body: String,
     /// `HH:MM` Stockholm.
@@ -33,8 +64,18 @@ pub struct Choice {
 #[derive(Clone, Debug)]
 pub struct SelfServiceLink {
     pub href: &'static str,
-    pub title_key: String,
-    pub text_key: String,
+    pub title_key: &'static str,
+    pub text_key: &'static str,
+}
+
+impl SelfServiceLink {
+    pub fn new(s: domain::chat::SelfService) -> SelfServiceLink {
+        SelfServiceLink {
+            href: s.path(),
+            title_key: s.message_key(),
+            text_key: s.text_key(),
+        }
+    }
 }
 
 /// The offer shown before a chat on a topic with self-service is queued.

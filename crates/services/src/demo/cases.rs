@@ -12,7 +12,8 @@ impl Services {
     /// answered, some waiting on the customer, some at risk or past their SLA at "now", each
     /// opened through a clock set back to its opening time.
     pub(super) async fn seed_demo_cases(&self, customer_ids: &[i64], seed: u64) -> Result<()> {
-        use domain::cases::{CaseSource, CaseStatus, Category, EntryKind};
+        use domain::cases::{CaseSource, CaseStatus, Category, EntryKind, Team};
+        use domain::ids::{CaseId, CustomerId, UserId};
         let user = |name: &'static str| async move {
             store::users::by_username(self.store(), name)
                 .await?
@@ -23,13 +24,13 @@ impl Services {
         let credit = user(Role::CreditOfficer.demo_username()).await?;
         let mut tx = self.store().begin().await?;
         for (u, team) in [
-            (agent.id, "kundservice"),
-            (agent.id, "fakturering"),
-            (agent2.id, "kundservice"),
-            (agent2.id, "bredband"),
-            (credit.id, "fakturering"),
+            (agent.id, Team::Kundservice),
+            (agent.id, Team::Fakturering),
+            (agent2.id, Team::Kundservice),
+            (agent2.id, Team::Bredband),
+            (credit.id, Team::Fakturering),
         ] {
-            store::cases::add_member(&mut tx, u, team).await?;
+            store::cases::add_member(&mut tx, UserId::new(u), team).await?;
         }
         tx.commit().await?;
         if customer_ids.is_empty() {
@@ -141,11 +142,12 @@ impl Services {
                 }),
                 _ => customer(c.id, &c.name),
             };
-            let id = at(opened)
-                .open_case(
+            let id: CaseId = at(opened)
+                .cases()
+                .open(
                     &opener,
                     crate::cases::NewCase {
-                        customer_id: c.id,
+                        customer_id: CustomerId::new(c.id),
                         category,
                         source,
                         subject: subject.to_owned(),
@@ -164,9 +166,13 @@ impl Services {
             // Answered cases: Karin's, the fresh ones and the long-running ones (a reply, then
             // waiting for the customer or resolved).
             if n == 0 || n % 5 == 0 || n % 5 == 4 {
-                at(later(20)).assign_case(&w, id, Some(worker.id)).await?;
+                at(later(20))
+                    .cases()
+                    .assign(&w, id, Some(UserId::new(worker.id)))
+                    .await?;
                 at(later(25))
-                    .add_case_entry(
+                    .cases()
+                    .add_entry(
                         &w,
                         id,
                         EntryKind::InternalNote,
@@ -174,7 +180,8 @@ impl Services {
                     )
                     .await?;
                 at(later(30))
-                    .add_case_entry(
+                    .cases()
+                    .add_entry(
                         &w,
                         id,
                         EntryKind::AgentReply,
@@ -187,11 +194,12 @@ impl Services {
                     } else {
                         CaseStatus::Resolved
                     };
-                    at(later(60)).set_case_status(&w, id, status).await?;
+                    at(later(60)).cases().set_status(&w, id, status).await?;
                 }
             } else if n % 5 == 2 {
                 at(later(15))
-                    .add_case_entry(
+                    .cases()
+                    .add_entry(
                         &w,
                         id,
                         EntryKind::InternalNote,
