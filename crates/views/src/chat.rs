@@ -40,8 +40,8 @@ pub fn transcript_line(lang: Lang, when: &str, speaker: &Speaker<'_>) -> String 
 /// One line of a transcript as shown (system lines already in the reader's language).
 #[derive(Clone, Debug)]
 pub struct ChatMessageView {
-    pub id: i64,
-    pub chat: i64,
+    pub id: domain::ids::ChatMessageId,
+    pub chat: domain::ids::ChatId,
     /// `customer`, `agent` or `system` (the CSS class of the line).
     pub sender: &'static str,
     pub who: String,
@@ -82,7 +82,7 @@ impl SelfServiceLink {
 #[derive(Clone, Debug)]
 pub struct DeflectOffer {
     pub link: SelfServiceLink,
-    pub topic: String,
+    pub topic: domain::chat::Topic,
     pub body: String,
 }
 
@@ -99,7 +99,7 @@ pub struct PortalChatPage {
     pub errors: Vec<FieldError>,
     /// What became of the latest chat (a case), if it ended.
     pub notice: Option<String>,
-    pub notice_case: Option<i64>,
+    pub notice_case: Option<domain::ids::CaseId>,
     /// The chat is outside its hours now: the first message will become a case.
     pub closed_now: bool,
     pub hours: String,
@@ -115,7 +115,7 @@ pub struct OpenChat {
 /// A chat in the console's lists.
 #[derive(Clone, Debug)]
 pub struct ChatLineView {
-    pub id: i64,
+    pub id: domain::ids::ChatId,
     pub customer: String,
     pub topic: String,
     /// Waiting (queue) or open (mine) for this many minutes.
@@ -149,9 +149,9 @@ pub struct ChatConsolePage {
 #[template(path = "chat_agent.html")]
 pub struct AgentChatPage {
     pub layout: Layout,
-    pub id: i64,
+    pub id: domain::ids::ChatId,
     pub customer: String,
-    pub customer_id: i64,
+    pub customer_id: domain::ids::CustomerId,
     pub topic: String,
     pub status: String,
     pub mine: bool,
