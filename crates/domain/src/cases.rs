@@ -569,7 +569,10 @@ mod tests {
         assert!(long.starts_with(s.trim_end_matches('…')), "{s}");
         assert!(!s.trim_end_matches('…').ends_with(' '));
         let word = "x".repeat(200);
-        assert_eq!(subject_from_message(&word).chars().count(), CHAT_SUBJECT_CHARS);
+        assert_eq!(
+            subject_from_message(&word).chars().count(),
+            CHAT_SUBJECT_CHARS
+        );
         assert!(check_subject(&subject_from_message(long)).is_ok());
     }
 

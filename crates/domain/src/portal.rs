@@ -74,7 +74,10 @@ mod tests {
     #[test]
     fn meter_states_are_named_by_their_portal_messages() {
         assert_eq!(MeterExchange::Booked.message_key(), "portal-meter-booked");
-        assert_eq!(MeterExchange::parse("deferred"), Some(MeterExchange::Deferred));
+        assert_eq!(
+            MeterExchange::parse("deferred"),
+            Some(MeterExchange::Deferred)
+        );
     }
 
     #[test]

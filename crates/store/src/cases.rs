@@ -550,6 +550,15 @@ pub async fn account(store: &Store, id: UserId) -> Result<Option<Account>> {
     .await?))
 }
 
+pub async fn account_by_username(store: &Store, username: &str) -> Result<Option<Account>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, Account>(
+        "SELECT id, display_name, role, disabled FROM users WHERE username = $1"
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await?))
+}
+
 /// The customer an arrangement or a visit belongs to (`None` when it does not exist).
 pub async fn link_owner(tx: &mut Tx, link: CaseLink) -> Result<Option<Option<CustomerId>>> {
     let sql = match link.kind() {
@@ -574,7 +583,11 @@ pub struct LinkChoice {
     pub at: i64,
 }
 
-pub async fn link_choices(store: &Store, customer: CustomerId, now: i64) -> Result<Vec<LinkChoice>> {
+pub async fn link_choices(
+    store: &Store,
+    customer: CustomerId,
+    now: i64,
+) -> Result<Vec<LinkChoice>> {
     let (arrangements, visits) = with_pool!(store, |pool| {
         let a = sqlx::query_as::<_, (i64, i64)>(
             "SELECT id, created_at FROM arrangements WHERE customer_id = $1 ORDER BY created_at DESC, id DESC",

@@ -87,17 +87,19 @@ impl MessageRow {
 /// A system message's body is its note's stored form; anything else there is corrupt.
 fn said(sender: Sender, body: String) -> Result<Said, sqlx::Error> {
     match sender {
-        Sender::System => SystemNote::decode(&body).map(Said::Note).map_err(|e| {
-            sqlx::Error::ColumnDecode {
-                index: "body".to_owned(),
-                source: Box::new(crate::codec::BadValue {
-                    table: "chat_messages",
-                    column: "body",
-                    value: body.clone(),
-                    reason: e.to_string(),
-                }),
-            }
-        }),
+        Sender::System => {
+            SystemNote::decode(&body)
+                .map(Said::Note)
+                .map_err(|e| sqlx::Error::ColumnDecode {
+                    index: "body".to_owned(),
+                    source: Box::new(crate::codec::BadValue {
+                        table: "chat_messages",
+                        column: "body",
+                        value: body.clone(),
+                        reason: e.to_string(),
+                    }),
+                })
+        }
         Sender::Customer | Sender::Agent => Ok(Said::Text(body)),
     }
 }

@@ -117,7 +117,10 @@ mod tests {
         assert_eq!(meter_exchange(&[]), None);
         assert_eq!(meter_exchange(&[job(None, false, false)]), None);
         assert_eq!(
-            meter_exchange(&[job(None, true, false), job(Some(MeterExchange::Booked), false, false)]),
+            meter_exchange(&[
+                job(None, true, false),
+                job(Some(MeterExchange::Booked), false, false)
+            ]),
             Some((MeterExchange::Booked, Some(jiff::civil::date(2026, 12, 1))))
         );
         assert_eq!(

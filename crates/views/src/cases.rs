@@ -155,3 +155,33 @@ pub struct ContactPage {
     pub body: String,
     pub errors: Vec<FieldError>,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Lang, label};
+    use domain::code::Code;
+
+    fn named<T: Code>() {
+        for &v in T::all() {
+            for lang in [Lang::Sv, Lang::En] {
+                assert_ne!(label(lang, v), v.message_key(), "{lang:?}");
+            }
+        }
+    }
+
+    /// The sets of cases that have no place in the shared check are named in both languages.
+    #[test]
+    fn teams_and_link_kinds_have_names() {
+        named::<domain::cases::Team>();
+        named::<domain::cases::LinkKind>();
+        named::<domain::portal::MeterExchange>();
+        assert_eq!(label(Lang::En, domain::cases::Team::Fakturering), "Billing");
+    }
+
+    #[test]
+    fn a_phone_entry_says_so_in_each_language() {
+        let by = |lang| crate::translate(lang, "cases-by-phone", &[("name", "Anna".into())]);
+        assert_eq!(by(Lang::Sv), "Anna (telefon)");
+        assert_eq!(by(Lang::En), "Anna (by phone)");
+    }
+}

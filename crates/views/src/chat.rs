@@ -10,9 +10,15 @@ use crate::{Lang, Layout};
 /// Who said a line of a chat.
 #[derive(Clone, Copy, Debug)]
 pub enum Speaker<'a> {
-    Customer { name: &'a str, text: &'a str },
+    Customer {
+        name: &'a str,
+        text: &'a str,
+    },
     /// An agent, by their display name when the account still has one.
-    Agent { name: Option<&'a str>, text: &'a str },
+    Agent {
+        name: Option<&'a str>,
+        text: &'a str,
+    },
     /// The chat itself.
     Chat(&'a SystemNote),
 }
@@ -161,4 +167,79 @@ pub struct AgentChatPage {
     pub draft: String,
     pub errors: Vec<FieldError>,
     pub left: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::code::Code;
+
+    fn named<T: Code>() {
+        for &v in T::all() {
+            for lang in [Lang::Sv, Lang::En] {
+                assert_ne!(crate::label(lang, v), v.message_key(), "{lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn chat_sets_have_names_and_self_service_a_text() {
+        named::<domain::chat::ChatStatus>();
+        named::<domain::chat::Sender>();
+        named::<domain::chat::SelfService>();
+        for &s in domain::chat::SelfService::ALL {
+            let link = SelfServiceLink::new(s);
+            for lang in [Lang::Sv, Lang::En] {
+                assert_ne!(crate::translate(lang, link.text_key, &[]), link.text_key);
+            }
+        }
+    }
+
+    #[test]
+    fn every_note_of_the_chat_reads_in_both_languages() {
+        for note in SystemNote::examples() {
+            for lang in [Lang::Sv, Lang::En] {
+                let text = note_text(lang, &note);
+                assert!(!text.starts_with("chat-sys"), "{note:?}: {text}");
+                assert!(!text.contains('$'), "{text}");
+            }
+        }
+        let closed = SystemNote::Closed {
+            case: domain::ids::CaseId::new(12),
+        };
+        assert_eq!(
+            note_text(Lang::En, &closed),
+            "The chat has ended and is saved as case 12."
+        );
+    }
+
+    #[test]
+    fn transcript_lines_name_the_speaker() {
+        let when = "2026-11-27 10:15";
+        let line = |lang, s: &Speaker<'_>| transcript_line(lang, when, s);
+        assert_eq!(
+            line(
+                Lang::Sv,
+                &Speaker::Customer {
+                    name: "Karin",
+                    text: "Hej"
+                }
+            ),
+            "2026-11-27 10:15 Karin: Hej"
+        );
+        assert_eq!(
+            line(
+                Lang::En,
+                &Speaker::Agent {
+                    name: None,
+                    text: "Hi"
+                }
+            ),
+            "2026-11-27 10:15 Agent: Hi"
+        );
+        assert_eq!(
+            line(Lang::Sv, &Speaker::Chat(&SystemNote::Left)),
+            "2026-11-27 10:15 – Kunden har lämnat chatten."
+        );
+    }
 }

@@ -19,9 +19,9 @@ use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::route;
-use crate::routes::RouteSpec;
 #[allow(unused_imports)]
 use crate::routes::HOME_VISIT_AGENTS;
+use crate::routes::RouteSpec;
 
 // ---- "no home visits" --------------------------------------------------------------------------
 

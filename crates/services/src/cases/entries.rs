@@ -7,9 +7,9 @@ use store::Tx;
 use views::messages::CustomerMessage;
 
 use super::{Cases, NewCase, is_case_worker, is_customer, own_customer, user_of};
+use crate::Actor;
 use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
-use crate::Actor;
 
 impl Cases {
     /// Opens a case in its own transaction; see [`Cases::open_in`].
@@ -160,7 +160,9 @@ impl Cases {
         body: &str,
     ) -> Result<CaseEntryId> {
         let mut tx = self.s.store().begin().await?;
-        let id = self.add_entry_in(&mut tx, actor, case_id, kind, body).await?;
+        let id = self
+            .add_entry_in(&mut tx, actor, case_id, kind, body)
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -254,7 +256,12 @@ impl Cases {
             };
             let message: &dyn CustomerMessage = &message;
             self.s
-                .tell(tx, &contact, message, format!("case:{case_id}:reply:{entry}"))
+                .tell(
+                    tx,
+                    &contact,
+                    message,
+                    format!("case:{case_id}:reply:{entry}"),
+                )
                 .await?;
         }
         self.audit(tx, actor, "case_entry_added", case_id, kind.as_str())

@@ -19,7 +19,9 @@
 mod entries;
 mod staff;
 
-use domain::cases::{BusinessHours, CaseLink, CaseSource, CaseStatus, Category, SlaState, SlaTargets};
+use domain::cases::{
+    BusinessHours, CaseLink, CaseSource, CaseStatus, Category, SlaState, SlaTargets,
+};
 use domain::ids::{CustomerId, UserId};
 use domain::role::Role;
 pub use store::cases::{Account, CaseCustomer, CaseListRow, CaseRow, EntryRow, LinkChoice, Member};

@@ -9,9 +9,9 @@ use super::{
     CaseCustomer, CaseDetail, CaseRow, Cases, Queue, QueueQuery, is_case_worker, roles,
     sees_every_team, user_of,
 };
+use crate::Actor;
 use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
-use crate::Actor;
 
 impl Cases {
     /// The teams a case worker works (every team for admins).
@@ -82,7 +82,12 @@ impl Cases {
             (false, _) => None,
             (true, Some(u)) => Some(u),
             // "Mine" without an account matches nothing.
-            (true, None) => return Ok(Queue { teams, cases: Vec::new() }),
+            (true, None) => {
+                return Ok(Queue {
+                    teams,
+                    cases: Vec::new(),
+                });
+            }
         };
         let now = self.s.now_micros();
         let cases = store::cases::queue(
@@ -146,7 +151,9 @@ impl Cases {
         Ok(if sees_every_team(actor.role) {
             all
         } else {
-            all.into_iter().filter(|c| teams.contains(&c.team)).collect()
+            all.into_iter()
+                .filter(|c| teams.contains(&c.team))
+                .collect()
         })
     }
 

@@ -15,10 +15,10 @@ use super::{
     AgentRow, Chat, ChatLine, ChatRow, MessageRow, PresenceRow, Said, agent_of, invalid_message,
     reads_any, roles,
 };
+use crate::Actor;
 use crate::audit::{self, Event, Outcome};
 use crate::cases::NewCase;
 use crate::error::{Result, ServiceError};
-use crate::Actor;
 
 /// The agent console.
 #[derive(Clone, Debug)]
@@ -166,8 +166,8 @@ impl Chat {
         let Some(id) = taken else {
             return Ok(None);
         };
-        let m = store::chat::insert_note(&mut tx, id, &SystemNote::Joined { agent: name }, now)
-            .await?;
+        let m =
+            store::chat::insert_note(&mut tx, id, &SystemNote::Joined { agent: name }, now).await?;
         self.audit(&mut tx, actor, "chat_accepted", id, "").await?;
         let notes = [
             Note::Message {
@@ -306,10 +306,17 @@ impl Chat {
         if !store::chat::reassign(&mut tx, chat_id, agent, to).await? {
             return Err(ServiceError::conflict(MessageError::AlreadyTransferred));
         }
-        let m = store::chat::insert_note(&mut tx, chat_id, &SystemNote::Transferred { to: name }, now)
-            .await?;
-        self.audit(&mut tx, actor, "chat_transferred", chat_id, &format!("to user {to}"))
-            .await?;
+        let m =
+            store::chat::insert_note(&mut tx, chat_id, &SystemNote::Transferred { to: name }, now)
+                .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "chat_transferred",
+            chat_id,
+            &format!("to user {to}"),
+        )
+        .await?;
         let notes = [
             Note::Message {
                 chat: chat_id,
@@ -324,7 +331,12 @@ impl Chat {
     /// The agent closes their chat into a case of the category they choose; the transcript
     /// becomes the case's chat-transcript entries and the chat points at the case, all in one
     /// transaction. The case's subject and first entry are the customer's first message.
-    pub async fn close(&self, actor: &Actor, chat_id: ChatId, category: Category) -> Result<CaseId> {
+    pub async fn close(
+        &self,
+        actor: &Actor,
+        chat_id: ChatId,
+        category: Category,
+    ) -> Result<CaseId> {
         let agent = agent_of(actor)?;
         let now = self.s.now_micros();
         let customer_id = store::chat::get(self.s.store(), chat_id)
@@ -365,7 +377,7 @@ impl Chat {
         // category routes the case to.
         let writer = Actor {
             user_id: None,
-            name: "Chatt".into(),
+            name: "chat".into(),
             role: None,
             customer_id: None,
             address: actor.address.clone(),
@@ -376,13 +388,20 @@ impl Chat {
                 .add_entry_in(&mut tx, &writer, case_id, EntryKind::ChatTranscript, &part)
                 .await?;
         }
-        let m = store::chat::insert_note(&mut tx, chat_id, &SystemNote::Closed { case: case_id }, now)
-            .await?;
+        let m =
+            store::chat::insert_note(&mut tx, chat_id, &SystemNote::Closed { case: case_id }, now)
+                .await?;
         if !store::chat::close(&mut tx, chat_id, Some(case_id), now).await? {
             return Err(ServiceError::conflict(MessageError::AlreadyClosed));
         }
-        self.audit(&mut tx, actor, "chat_closed", chat_id, &format!("case {case_id}"))
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "chat_closed",
+            chat_id,
+            &format!("case {case_id}"),
+        )
+        .await?;
         let notes = [
             Note::Message {
                 chat: chat_id,
@@ -436,7 +455,11 @@ mod tests {
         assert!(t[0].contains("Anna Agent har anslutit till chatten."));
         assert!(t[0].ends_with("Anna Agent: Hej hej"));
         let en = transcript(&chat, "Karin Kund", Language::En, &tz);
-        assert!(en[0].contains("Anna Agent has joined the chat."), "{}", en[0]);
+        assert!(
+            en[0].contains("Anna Agent has joined the chat."),
+            "{}",
+            en[0]
+        );
         let long: Vec<MessageRow> = (0..20)
             .map(|_| text(Sender::Customer, &"x".repeat(1500)))
             .collect();

@@ -2,15 +2,17 @@
 //! writing in it and leaving it.
 
 use domain::cases::CaseSource;
-use domain::chat::{self as rules, ChatStatus, Intake, MessageError, QueueEstimate, SystemNote, Topic};
+use domain::chat::{
+    self as rules, ChatStatus, Intake, MessageError, QueueEstimate, SystemNote, Topic,
+};
 use domain::ids::{CaseId, ChatId, ChatMessageId, UserId};
 use store::chat::NewMessage;
 
 use super::hub::Note;
 use super::{Chat, ChatRow, MessageRow, customer_of, invalid_message};
+use crate::Actor;
 use crate::cases::NewCase;
 use crate::error::{Result, ServiceError};
-use crate::Actor;
 
 /// What starting a chat did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

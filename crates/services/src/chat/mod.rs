@@ -29,8 +29,8 @@ use crate::error::{Result, ServiceError};
 use crate::{Actor, Services};
 use hub::{Channel, ChatEvent, ChatHub, Note};
 
-pub use customer::{CustomerChat, Started};
 pub use agent::Console;
+pub use customer::{CustomerChat, Started};
 
 /// Who may do what in the chat; the route table reads the same constants.
 pub mod roles {
@@ -99,7 +99,10 @@ impl Chat {
     }
 
     /// Subscribes to a chat topic (see [`hub`]).
-    pub async fn subscribe(&self, ch: Channel) -> Result<tokio::sync::broadcast::Receiver<ChatEvent>> {
+    pub async fn subscribe(
+        &self,
+        ch: Channel,
+    ) -> Result<tokio::sync::broadcast::Receiver<ChatEvent>> {
         Ok(self.hub().subscribe(self.s.store(), ch).await?)
     }
 

@@ -81,10 +81,7 @@ impl PolicyHook for Portal {
         // What differs from everyday operation first.
         let mut measures = vec![banner, deflection];
         measures.sort_by_key(|m| {
-            !matches!(
-                m.key,
-                "portal-measure-banner" | "portal-measure-deflection"
-            )
+            !matches!(m.key, "portal-measure-banner" | "portal-measure-deflection")
         });
         measures
     }

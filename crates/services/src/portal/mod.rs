@@ -100,7 +100,10 @@ impl Portal {
         let arrangements = store::credit::customer_arrangements(self.s.store(), id.get())
             .await?
             .into_iter()
-            .filter(|a| seen.arrangements.contains(&domain::ids::ArrangementId::new(a.id)))
+            .filter(|a| {
+                seen.arrangements
+                    .contains(&domain::ids::ArrangementId::new(a.id))
+            })
             .collect();
         let next_visit = match seen.next_visit {
             None => None,
@@ -112,9 +115,8 @@ impl Portal {
                 .find(|row| domain::ids::VisitId::new(row.id) == v),
         };
         let cases = store::cases::of_customer(self.s.store(), id, 200).await?;
-        let count = |f: fn(domain::cases::CaseStatus) -> bool| {
-            cases.iter().filter(|c| f(c.status)).count()
-        };
+        let count =
+            |f: fn(domain::cases::CaseStatus) -> bool| cases.iter().filter(|c| f(c.status)).count();
         use domain::cases::CaseStatus;
         Ok(Attention {
             arrangements,

@@ -163,12 +163,13 @@ async fn cases_open_from_each_source_routed_with_business_hour_due_times() {
         };
         // Portal, outage: first response in 1 business hour → Monday 08:30.
         let outage =
-            w.s.cases().open(
-                &w.karin_actor,
-                new_case(w.karin, Category::Outage, CaseSource::Portal),
-            )
-            .await
-            .unwrap();
+            w.s.cases()
+                .open(
+                    &w.karin_actor,
+                    new_case(w.karin, Category::Outage, CaseSource::Portal),
+                )
+                .await
+                .unwrap();
         let c = store::cases::get(w.s.store(), outage)
             .await
             .unwrap()
@@ -187,12 +188,13 @@ async fn cases_open_from_each_source_routed_with_business_hour_due_times() {
         );
         // Phone, invoice, by an agent: fakturering, 8 business hours → Monday 15:30.
         let phone =
-            w.s.cases().open(
-                &w.agent,
-                new_case(w.olle, Category::Invoice, CaseSource::Phone),
-            )
-            .await
-            .unwrap();
+            w.s.cases()
+                .open(
+                    &w.agent,
+                    new_case(w.olle, Category::Invoice, CaseSource::Phone),
+                )
+                .await
+                .unwrap();
         let c = store::cases::get(w.s.store(), phone)
             .await
             .unwrap()
@@ -213,12 +215,13 @@ async fn cases_open_from_each_source_routed_with_business_hour_due_times() {
         assert!(entries[0].taken_by_phone());
         // Chat by the system (no agent online): kundservice for "other".
         let chat =
-            w.s.cases().open(
-                &Actor::system(),
-                new_case(w.karin, Category::Other, CaseSource::Chat),
-            )
-            .await
-            .unwrap();
+            w.s.cases()
+                .open(
+                    &Actor::system(),
+                    new_case(w.karin, Category::Other, CaseSource::Chat),
+                )
+                .await
+                .unwrap();
         assert_eq!(
             store::cases::get(w.s.store(), chat)
                 .await
@@ -234,7 +237,8 @@ async fn cases_open_from_each_source_routed_with_business_hour_due_times() {
             (Category::Moving, Team::Kundservice),
         ] {
             let id =
-                w.s.cases().open(&w.karin_actor, new_case(w.karin, cat, CaseSource::Portal))
+                w.s.cases()
+                    .open(&w.karin_actor, new_case(w.karin, cat, CaseSource::Portal))
                     .await
                     .unwrap();
             assert_eq!(
@@ -263,19 +267,21 @@ async fn cases_open_from_each_source_routed_with_business_hour_due_times() {
         // A customer may not open a phone case or a case for someone else; bad input names
         // the field.
         assert!(matches!(
-            w.s.cases().open(
-                &w.karin_actor,
-                new_case(w.olle, Category::Other, CaseSource::Portal)
-            )
-            .await,
+            w.s.cases()
+                .open(
+                    &w.karin_actor,
+                    new_case(w.olle, Category::Other, CaseSource::Portal)
+                )
+                .await,
             Err(ServiceError::NotFound)
         ));
         assert!(matches!(
-            w.s.cases().open(
-                &w.karin_actor,
-                new_case(w.karin, Category::Other, CaseSource::Phone)
-            )
-            .await,
+            w.s.cases()
+                .open(
+                    &w.karin_actor,
+                    new_case(w.karin, Category::Other, CaseSource::Phone)
+                )
+                .await,
             Err(ServiceError::Forbidden)
         ));
         let mut blank = new_case(w.karin, Category::Other, CaseSource::Portal);
@@ -306,12 +312,13 @@ async fn at_risk_and_breached_views_follow_business_time() {
         // Monday 08:00: an "other" case (8 h first response, due 16:00) for kundservice.
         w.clock.set(at(2026, 11, 30, 8, 0));
         let id =
-            w.s.cases().open(
-                &w.karin_actor,
-                new_case(w.karin, Category::Other, CaseSource::Portal),
-            )
-            .await
-            .unwrap();
+            w.s.cases()
+                .open(
+                    &w.karin_actor,
+                    new_case(w.karin, Category::Other, CaseSource::Portal),
+                )
+                .await
+                .unwrap();
         let q = |at_risk, breached| QueueQuery {
             at_risk,
             breached,
@@ -341,7 +348,8 @@ async fn at_risk_and_breached_views_follow_business_time() {
         );
         assert!(ids(w.s.cases().queue(&w.agent, &q(true, false)).await.unwrap()).is_empty());
         // A reply meets the first-response target; the resolution target is still on track.
-        w.s.cases().add_entry(&w.agent, id, EntryKind::AgentReply, "Vi tittar på det.")
+        w.s.cases()
+            .add_entry(&w.agent, id, EntryKind::AgentReply, "Vi tittar på det.")
             .await
             .unwrap();
         assert!(ids(w.s.cases().queue(&w.agent, &q(false, true)).await.unwrap()).is_empty());
@@ -349,7 +357,15 @@ async fn at_risk_and_breached_views_follow_business_time() {
         assert_eq!(d.first_response_state, None);
         assert_eq!(d.resolve_state, Some(SlaState::OnTrack));
         // The agent of bredband never sees it.
-        assert!(ids(w.s.cases().queue(&w.agent2, &q(false, false)).await.unwrap()).is_empty());
+        assert!(
+            ids(w
+                .s
+                .cases()
+                .queue(&w.agent2, &q(false, false))
+                .await
+                .unwrap())
+            .is_empty()
+        );
     }
 }
 
@@ -360,32 +376,35 @@ async fn replies_notes_and_customer_answers() {
             continue;
         };
         let id =
-            w.s.cases().open(
-                &w.karin_actor,
-                new_case(w.karin, Category::Moving, CaseSource::Portal),
+            w.s.cases()
+                .open(
+                    &w.karin_actor,
+                    new_case(w.karin, Category::Moving, CaseSource::Portal),
+                )
+                .await
+                .unwrap();
+        w.clock.advance(SignedDuration::from_mins(10));
+        w.s.cases()
+            .add_entry(
+                &w.agent,
+                id,
+                EntryKind::InternalNote,
+                "Kolla flyttdatum i CIS.",
             )
             .await
             .unwrap();
-        w.clock.advance(SignedDuration::from_mins(10));
-        w.s.cases().add_entry(
-            &w.agent,
-            id,
-            EntryKind::InternalNote,
-            "Kolla flyttdatum i CIS.",
-        )
-        .await
-        .unwrap();
         let c = store::cases::get(w.s.store(), id).await.unwrap().unwrap();
         assert_eq!(c.status, CaseStatus::Open);
         assert_eq!(c.first_response_at, None, "a note is not a response");
-        w.s.cases().add_entry(
-            &w.agent,
-            id,
-            EntryKind::AgentReply,
-            "Vilket datum flyttar du?",
-        )
-        .await
-        .unwrap();
+        w.s.cases()
+            .add_entry(
+                &w.agent,
+                id,
+                EntryKind::AgentReply,
+                "Vilket datum flyttar du?",
+            )
+            .await
+            .unwrap();
         let c = store::cases::get(w.s.store(), id).await.unwrap().unwrap();
         assert_eq!(c.first_response_at, Some(w.s.now_micros()));
         assert!(outbox_subjects(&w.s).await.contains(&format!(
@@ -397,22 +416,25 @@ async fn replies_notes_and_customer_answers() {
         assert_eq!(kinds, vec!["customer_message", "agent_reply"]);
         assert!(entries.iter().all(|e| !e.body.contains("CIS")));
         // Waiting on the customer; their answer reopens the case.
-        w.s.cases().set_status(&w.agent, id, CaseStatus::WaitingOnCustomer)
+        w.s.cases()
+            .set_status(&w.agent, id, CaseStatus::WaitingOnCustomer)
             .await
             .unwrap();
-        w.s.cases().add_entry(
-            &w.karin_actor,
-            id,
-            EntryKind::CustomerMessage,
-            "Den 1 december.",
-        )
-        .await
-        .unwrap();
+        w.s.cases()
+            .add_entry(
+                &w.karin_actor,
+                id,
+                EntryKind::CustomerMessage,
+                "Den 1 december.",
+            )
+            .await
+            .unwrap();
         let c = store::cases::get(w.s.store(), id).await.unwrap().unwrap();
         assert_eq!(c.status, CaseStatus::Open);
         // A customer cannot write notes; another customer cannot read or answer.
         assert!(matches!(
-            w.s.cases().add_entry(&w.karin_actor, id, EntryKind::InternalNote, "x")
+            w.s.cases()
+                .add_entry(&w.karin_actor, id, EntryKind::InternalNote, "x")
                 .await,
             Err(ServiceError::Forbidden)
         ));
@@ -421,27 +443,31 @@ async fn replies_notes_and_customer_answers() {
             Err(ServiceError::NotFound)
         ));
         assert!(matches!(
-            w.s.cases().add_entry(&w.olle_actor, id, EntryKind::CustomerMessage, "hej")
+            w.s.cases()
+                .add_entry(&w.olle_actor, id, EntryKind::CustomerMessage, "hej")
                 .await,
             Err(ServiceError::NotFound)
         ));
         // Resolved, then closed: a closed case takes no more customer messages.
-        w.s.cases().set_status(&w.agent, id, CaseStatus::Resolved)
+        w.s.cases()
+            .set_status(&w.agent, id, CaseStatus::Resolved)
             .await
             .unwrap();
         let c = store::cases::get(w.s.store(), id).await.unwrap().unwrap();
         assert_eq!(c.resolved_at, Some(w.s.now_micros()));
-        w.s.cases().set_status(&w.agent, id, CaseStatus::Closed)
+        w.s.cases()
+            .set_status(&w.agent, id, CaseStatus::Closed)
             .await
             .unwrap();
         assert!(matches!(
-            w.s.cases().add_entry(
-                &w.karin_actor,
-                id,
-                EntryKind::CustomerMessage,
-                "en sak till"
-            )
-            .await,
+            w.s.cases()
+                .add_entry(
+                    &w.karin_actor,
+                    id,
+                    EntryKind::CustomerMessage,
+                    "en sak till"
+                )
+                .await,
             Err(ServiceError::Conflict(_))
         ));
     }
@@ -454,60 +480,70 @@ async fn teams_assignment_moves_and_access() {
             continue;
         };
         let id =
-            w.s.cases().open(
-                &w.karin_actor,
-                new_case(w.karin, Category::Broadband, CaseSource::Portal),
-            )
-            .await
-            .unwrap();
+            w.s.cases()
+                .open(
+                    &w.karin_actor,
+                    new_case(w.karin, Category::Broadband, CaseSource::Portal),
+                )
+                .await
+                .unwrap();
         // bredband is agent2's team, not agent's.
         assert!(matches!(
             w.s.cases().detail(&w.agent, id).await,
             Err(ServiceError::NotFound)
         ));
         assert!(matches!(
-            w.s.cases().add_entry(&w.agent, id, EntryKind::AgentReply, "hej")
+            w.s.cases()
+                .add_entry(&w.agent, id, EntryKind::AgentReply, "hej")
                 .await,
             Err(ServiceError::NotFound)
         ));
         assert!(matches!(
-            w.s.cases().queue(
-                &w.agent,
-                &QueueQuery {
-                    team: Some(Team::Bredband),
-                    ..QueueQuery::default()
-                }
-            )
-            .await,
+            w.s.cases()
+                .queue(
+                    &w.agent,
+                    &QueueQuery {
+                        team: Some(Team::Bredband),
+                        ..QueueQuery::default()
+                    }
+                )
+                .await,
             Err(ServiceError::NotFound)
         ));
         w.s.cases().detail(&w.agent2, id).await.unwrap();
         w.s.cases().detail(&w.admin, id).await.unwrap();
         // Assign only within the team.
         assert!(matches!(
-            w.s.cases().assign(&w.agent2, id, w.agent.user_id.map(UserId::new)).await,
+            w.s.cases()
+                .assign(&w.agent2, id, w.agent.user_id.map(UserId::new))
+                .await,
             Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "assignee",
                 ..
             }))
         ));
-        w.s.cases().assign(&w.agent2, id, w.agent2.user_id.map(UserId::new))
+        w.s.cases()
+            .assign(&w.agent2, id, w.agent2.user_id.map(UserId::new))
             .await
             .unwrap();
         let mine =
-            w.s.cases().queue(
-                &w.agent2,
-                &QueueQuery {
-                    mine: true,
-                    ..QueueQuery::default()
-                },
-            )
-            .await
-            .unwrap();
+            w.s.cases()
+                .queue(
+                    &w.agent2,
+                    &QueueQuery {
+                        mine: true,
+                        ..QueueQuery::default()
+                    },
+                )
+                .await
+                .unwrap();
         assert_eq!(mine.cases.len(), 1);
         assert_eq!(mine.cases[0].assignee_name.as_deref(), Some("AGENT2"));
         // Moved to kundservice: agent sees it, agent2 no longer does; the assignee is cleared.
-        w.s.cases().move_to(&w.agent2, id, Team::Kundservice).await.unwrap();
+        w.s.cases()
+            .move_to(&w.agent2, id, Team::Kundservice)
+            .await
+            .unwrap();
         let d = w.s.cases().detail(&w.agent, id).await.unwrap();
         assert_eq!(d.case.assignee_user_id, None);
         assert!(matches!(
@@ -618,51 +654,56 @@ async fn a_chat_closes_into_a_case_inside_the_callers_transaction() {
         };
         let mut tx = w.s.store().begin().await.unwrap();
         let id =
-            w.s.cases().open_in(
+            w.s.cases()
+                .open_in(
+                    &mut tx,
+                    &w.karin_actor,
+                    &new_case(w.karin, Category::Invoice, CaseSource::Chat),
+                )
+                .await
+                .unwrap();
+        w.s.cases()
+            .add_entry_in(
                 &mut tx,
-                &w.karin_actor,
-                &new_case(w.karin, Category::Invoice, CaseSource::Chat),
+                &Actor::system(),
+                id,
+                EntryKind::ChatTranscript,
+                "Kund: hej\nAgent: hej!",
             )
             .await
             .unwrap();
-        w.s.cases().add_entry_in(
-            &mut tx,
-            &Actor::system(),
-            id,
-            EntryKind::ChatTranscript,
-            "Kund: hej\nAgent: hej!",
-        )
-        .await
-        .unwrap();
         // Dropped without commit: nothing is left behind.
         drop(tx);
         assert!(store::cases::get(w.s.store(), id).await.unwrap().is_none());
         assert!(outbox_subjects(&w.s).await.is_empty());
         let mut tx = w.s.store().begin().await.unwrap();
         let id =
-            w.s.cases().open_in(
+            w.s.cases()
+                .open_in(
+                    &mut tx,
+                    &w.karin_actor,
+                    &new_case(w.karin, Category::Invoice, CaseSource::Chat),
+                )
+                .await
+                .unwrap();
+        w.s.cases()
+            .add_entry_in(
                 &mut tx,
-                &w.karin_actor,
-                &new_case(w.karin, Category::Invoice, CaseSource::Chat),
+                &Actor::system(),
+                id,
+                EntryKind::ChatTranscript,
+                "Kund: hej",
             )
             .await
             .unwrap();
-        w.s.cases().add_entry_in(
-            &mut tx,
-            &Actor::system(),
-            id,
-            EntryKind::ChatTranscript,
-            "Kund: hej",
-        )
-        .await
-        .unwrap();
         tx.commit().await.unwrap();
         let (_, entries) = w.s.cases().my_case(&w.karin_actor, id).await.unwrap();
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[1].kind, EntryKind::ChatTranscript);
         // The system may not write replies.
         assert!(matches!(
-            w.s.cases().add_entry(&Actor::system(), id, EntryKind::AgentReply, "x")
+            w.s.cases()
+                .add_entry(&Actor::system(), id, EntryKind::AgentReply, "x")
                 .await,
             Err(ServiceError::Forbidden)
         ));
@@ -686,12 +727,13 @@ async fn the_settings_row_overrides_the_sla_targets() {
         tx.commit().await.unwrap();
         // Friday 16:30 + 30 business minutes is 17:00 the same day; resolution Monday 09:30.
         let id =
-            w.s.cases().open(
-                &w.karin_actor,
-                new_case(w.karin, Category::Outage, CaseSource::Portal),
-            )
-            .await
-            .unwrap();
+            w.s.cases()
+                .open(
+                    &w.karin_actor,
+                    new_case(w.karin, Category::Outage, CaseSource::Portal),
+                )
+                .await
+                .unwrap();
         let c = store::cases::get(w.s.store(), id).await.unwrap().unwrap();
         assert_eq!(
             c.first_response_due,
@@ -703,12 +745,13 @@ async fn the_settings_row_overrides_the_sla_targets() {
         );
         // Categories the row does not name keep the defaults (8 business hours).
         let other =
-            w.s.cases().open(
-                &w.karin_actor,
-                new_case(w.karin, Category::Other, CaseSource::Portal),
-            )
-            .await
-            .unwrap();
+            w.s.cases()
+                .open(
+                    &w.karin_actor,
+                    new_case(w.karin, Category::Other, CaseSource::Portal),
+                )
+                .await
+                .unwrap();
         let c = store::cases::get(w.s.store(), other)
             .await
             .unwrap()

@@ -118,12 +118,14 @@ async fn queue_accept_write_and_hand_over() {
         s.chat().set_presence(&anna, true, Some(1)).await.unwrap();
 
         let chat_a = queued(
-            s.chat().start(&a, Topic::Invoice, "  Hej, fakturan?  ")
+            s.chat()
+                .start(&a, Topic::Invoice, "  Hej, fakturan?  ")
                 .await
                 .unwrap(),
         );
         let chat_b = queued(
-            s.chat().start(&b, Topic::Moving, "Jag flyttar")
+            s.chat()
+                .start(&b, Topic::Moving, "Jag flyttar")
                 .await
                 .unwrap(),
         );
@@ -160,7 +162,8 @@ async fn queue_accept_write_and_hand_over() {
         // B moved up.
         assert_eq!(s.chat().estimate(chat_b).await.unwrap().position, 1);
 
-        s.chat().agent_send(&anna, chat_a, "Hej! Jag tittar.")
+        s.chat()
+            .agent_send(&anna, chat_a, "Hej! Jag tittar.")
             .await
             .unwrap();
         s.chat().customer_send(&a, "Tack").await.unwrap();
@@ -211,7 +214,10 @@ async fn queue_accept_write_and_hand_over() {
             s.chat().agent_send(&anna, chat_a, "hallå").await,
             Err(ServiceError::NotFound)
         ));
-        s.chat().agent_send(&bert, chat_a, "Jag tar över.").await.unwrap();
+        s.chat()
+            .agent_send(&bert, chat_a, "Jag tar över.")
+            .await
+            .unwrap();
         let (line, messages) = s.chat().agent_chat(&bert, chat_a).await.unwrap();
         assert_eq!(line.agent_user_id, bert.user_id.map(UserId::new));
         let said: Vec<Said> = messages.iter().map(|m| m.said.clone()).collect();
@@ -263,7 +269,8 @@ async fn a_customer_who_leaves_the_queue_is_withdrawn() {
         let anna = agent(&s, "anna").await;
         s.chat().set_presence(&anna, true, None).await.unwrap();
         let id = queued(
-            s.chat().start(&a, Topic::Outage, "Strömmen är borta")
+            s.chat()
+                .start(&a, Topic::Outage, "Strömmen är borta")
                 .await
                 .unwrap(),
         );
@@ -291,7 +298,9 @@ async fn many_agents_accepting_at_once_never_share_a_chat_or_pass_their_limit() 
         let mut chats = Vec::new();
         for n in 0..24 {
             let c = customer(&s, n).await;
-            chats.push(queued(s.chat().start(&c, Topic::Other, "Hej").await.unwrap()));
+            chats.push(queued(
+                s.chat().start(&c, Topic::Other, "Hej").await.unwrap(),
+            ));
         }
         // Every agent tries to take four chats at once; the limit is three.
         let mut tasks = Vec::new();
@@ -415,7 +424,8 @@ async fn outside_hours_or_with_nobody_online_the_chat_becomes_a_case() {
             case_id,
             why,
         } = s
-            .chat().start(&a, Topic::Extension, "Kan jag få anstånd?")
+            .chat()
+            .start(&a, Topic::Extension, "Kan jag få anstånd?")
             .await
             .unwrap()
         else {
@@ -441,7 +451,10 @@ async fn outside_hours_or_with_nobody_online_the_chat_becomes_a_case() {
             view.messages.last().unwrap().note(),
             Some(&SystemNote::CaseNoAgent { case: case_id })
         );
-        assert_eq!(view.last_note(), Some(&SystemNote::CaseNoAgent { case: case_id }));
+        assert_eq!(
+            view.last_note(),
+            Some(&SystemNote::CaseNoAgent { case: case_id })
+        );
         // B cannot read A's case.
         assert!(s.cases().my_case(&b, case_id).await.is_err());
 
@@ -478,12 +491,16 @@ async fn closing_a_chat_files_its_transcript_on_a_case() {
         let (anna, bert) = (agent(&s, "anna").await, agent(&s, "bert").await);
         s.chat().set_presence(&anna, true, None).await.unwrap();
         let id = queued(
-            s.chat().start(&a, Topic::Invoice, "Min faktura är för hög")
+            s.chat()
+                .start(&a, Topic::Invoice, "Min faktura är för hög")
                 .await
                 .unwrap(),
         );
         s.chat().accept_next(&anna).await.unwrap();
-        s.chat().agent_send(&anna, id, "Jag ser efter.").await.unwrap();
+        s.chat()
+            .agent_send(&anna, id, "Jag ser efter.")
+            .await
+            .unwrap();
         s.chat().customer_send(&a, "Tack!").await.unwrap();
         // Only the chat's agent closes it, into a category that exists (an unknown one is
         // refused where it is read: the page answers 422).
@@ -492,7 +509,11 @@ async fn closing_a_chat_files_its_transcript_on_a_case() {
             Err(ServiceError::NotFound)
         ));
         assert!("weather".parse::<Category>().is_err());
-        let case_id = s.chat().close(&anna, id, Category::Extension).await.unwrap();
+        let case_id = s
+            .chat()
+            .close(&anna, id, Category::Extension)
+            .await
+            .unwrap();
         let row = s.chat().row(id).await.unwrap().unwrap();
         assert_eq!(
             (row.status.as_str(), row.case_id),
@@ -524,7 +545,12 @@ async fn closing_a_chat_files_its_transcript_on_a_case() {
             Err(ServiceError::Conflict(_))
         ));
         assert!(s.chat().customer_send(&a, "hallå").await.is_err());
-        assert!(s.chat().close(&anna, id, Category::Extension).await.is_err());
+        assert!(
+            s.chat()
+                .close(&anna, id, Category::Extension)
+                .await
+                .is_err()
+        );
         // The customer's page now shows the case; B's shows nothing of it.
         let view = s.chat().of_customer(&a).await.unwrap().unwrap();
         assert_eq!(view.chat.case_id, Some(case_id));

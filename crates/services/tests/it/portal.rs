@@ -212,7 +212,9 @@ async fn the_portal_hook_previews_what_it_applies_and_tells_nobody() {
             Arc::new(services::FixedClock::new(test_now())),
             test_settings(false),
         );
-        let hook = s.hook(Capability::Portal).expect("the portal hook is registered");
+        let hook = s
+            .hook(Capability::Portal)
+            .expect("the portal hook is registered");
         let normal = PolicyBody::preset(Capability::Portal, Preset::Normal);
         let pandemic = PolicyBody::preset(Capability::Portal, Preset::Pandemic);
         let change = PolicyChange {
@@ -227,7 +229,10 @@ async fn the_portal_hook_previews_what_it_applies_and_tells_nobody() {
         assert_eq!(preview.effect("deflection_on"), 1, "{backend:?}");
         assert!(preview.customers.is_empty());
         let applied = hook.apply(&change, "portal-test").await.unwrap();
-        assert_eq!(applied, preview, "{backend:?}: apply does what preview said");
+        assert_eq!(
+            applied, preview,
+            "{backend:?}: apply does what preview said"
+        );
         assert_eq!(hook.apply(&change, "portal-test").await.unwrap(), preview);
         assert_eq!(s.tell_customers("portal-test").await.unwrap(), 0);
         assert!(
@@ -237,10 +242,7 @@ async fn the_portal_hook_previews_what_it_applies_and_tells_nobody() {
                 .is_empty(),
             "{backend:?}: the banner tells customers, not a message"
         );
-        let back = hook
-            .preview(&change.reverted(test_now()))
-            .await
-            .unwrap();
+        let back = hook.preview(&change.reverted(test_now())).await.unwrap();
         assert_eq!(
             (back.effect("banner_shown"), back.effect("deflection_on")),
             (0, 0)

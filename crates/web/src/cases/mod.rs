@@ -47,7 +47,11 @@ fn entry_lines(ctx: &Ctx, entries: &[EntryRow]) -> Vec<EntryLine> {
 /// Who an entry is by: a message taken on the phone says so, and a transcript is by the chat.
 fn author(ctx: &Ctx, e: &EntryRow) -> String {
     if e.taken_by_phone() {
-        views::translate(ctx.lang, "cases-by-phone", &[("name", e.author_name.clone())])
+        views::translate(
+            ctx.lang,
+            "cases-by-phone",
+            &[("name", e.author_name.clone())],
+        )
     } else if e.kind == EntryKind::ChatTranscript && e.author_user_id.is_none() {
         views::label(ctx.lang, domain::cases::CaseSource::Chat)
     } else {
@@ -185,8 +189,18 @@ pub fn routes() -> Vec<RouteSpec> {
         // Cases.
         route!(get, "/arenden", Access::Roles(CASE_WORKERS), staff::queue),
         route!(post, "/arenden", Access::Roles(CASE_WORKERS), staff::create),
-        route!(get, "/arenden/ny", Access::Roles(CASE_WORKERS), staff::new_form),
-        route!(get, "/arenden/{id}", Access::Roles(CASE_WORKERS), staff::detail),
+        route!(
+            get,
+            "/arenden/ny",
+            Access::Roles(CASE_WORKERS),
+            staff::new_form
+        ),
+        route!(
+            get,
+            "/arenden/{id}",
+            Access::Roles(CASE_WORKERS),
+            staff::detail
+        ),
         route!(
             post,
             "/arenden/{id}/svar",

@@ -10,7 +10,10 @@ use services::cases::NewCase;
 use views::cases::*;
 use views::pages::FieldError;
 
-use super::{case_line, category, choices, entry_lines, field_error, link_choices, link_view, parse_link, refusal};
+use super::{
+    case_line, category, choices, entry_lines, field_error, link_choices, link_view, parse_link,
+    refusal,
+};
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;

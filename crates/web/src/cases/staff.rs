@@ -10,7 +10,10 @@ use services::cases::{NewCase, QueueQuery};
 use views::cases::*;
 use views::pages::FieldError;
 
-use super::{badge, category, choices, entry_lines, field_error, link_choices, link_view, parse_link, refusal};
+use super::{
+    badge, category, choices, entry_lines, field_error, link_choices, link_view, parse_link,
+    refusal,
+};
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
@@ -211,7 +214,10 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
         body: form.get("meddelande").to_owned(),
     };
     let mut errors = Vec::new();
-    let customer = match cases.customer(&actor, customer_id, &f.customer_number).await {
+    let customer = match cases
+        .customer(&actor, customer_id, &f.customer_number)
+        .await
+    {
         Ok(c) => Some(c),
         Err(e) => {
             let (field, problem) = refusal(e)?;

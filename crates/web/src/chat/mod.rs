@@ -101,7 +101,12 @@ pub fn routes() -> Vec<RouteSpec> {
     vec![
         route!(get, "/static/chat.js", Access::Public, script),
         // Chat: the customer's chat in the portal and the agents' console.
-        route!(get, "/mina-sidor/chatt", Access::Roles(CUSTOMER), portal::page),
+        route!(
+            get,
+            "/mina-sidor/chatt",
+            Access::Roles(CUSTOMER),
+            portal::page
+        ),
         route!(
             post,
             "/mina-sidor/chatt",
@@ -127,8 +132,18 @@ pub fn routes() -> Vec<RouteSpec> {
             socket::portal_ws
         ),
         route!(get, "/chatt", Access::Roles(AGENTS), staff::console),
-        route!(post, "/chatt/status", Access::Roles(AGENTS), staff::set_status),
-        route!(post, "/chatt/nasta", Access::Roles(AGENTS), staff::accept_next),
+        route!(
+            post,
+            "/chatt/status",
+            Access::Roles(AGENTS),
+            staff::set_status
+        ),
+        route!(
+            post,
+            "/chatt/nasta",
+            Access::Roles(AGENTS),
+            staff::accept_next
+        ),
         route!(get, "/chatt/ws", Access::Roles(AGENTS), socket::agent_ws),
         route!(get, "/chatt/{id}", Access::Roles(AGENTS), staff::agent_chat),
         route!(
@@ -137,7 +152,17 @@ pub fn routes() -> Vec<RouteSpec> {
             Access::Roles(AGENTS),
             staff::agent_send
         ),
-        route!(post, "/chatt/{id}/overlamna", Access::Roles(AGENTS), staff::transfer),
-        route!(post, "/chatt/{id}/stang", Access::Roles(AGENTS), staff::close),
+        route!(
+            post,
+            "/chatt/{id}/overlamna",
+            Access::Roles(AGENTS),
+            staff::transfer
+        ),
+        route!(
+            post,
+            "/chatt/{id}/stang",
+            Access::Roles(AGENTS),
+            staff::close
+        ),
     ]
 }

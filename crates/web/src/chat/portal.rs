@@ -73,7 +73,11 @@ impl StartForm<'_> {
 fn chat_parts(
     lang: Lang,
     chat: Option<&CustomerChat>,
-) -> (Option<OpenChat>, Option<String>, Option<domain::ids::CaseId>) {
+) -> (
+    Option<OpenChat>,
+    Option<String>,
+    Option<domain::ids::CaseId>,
+) {
     match chat {
         Some(c) if c.is_open() => (
             Some(OpenChat {
@@ -174,8 +178,14 @@ pub async fn start(State(state): State<AppState>, ctx: Ctx, form: FormData) -> P
                 draft: body,
                 ..StartForm::empty()
             };
-            return portal_page(&state, &ctx, kept, vec![e], StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            return portal_page(
+                &state,
+                &ctx,
+                kept,
+                vec![e],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     // Crisis deflection: a topic with self-service is offered it before the chat is queued.
@@ -204,7 +214,14 @@ pub async fn start(State(state): State<AppState>, ctx: Ctx, form: FormData) -> P
                 draft: body,
                 offer: None,
             };
-            portal_page(&state, &ctx, kept, vec![e], StatusCode::UNPROCESSABLE_ENTITY).await
+            portal_page(
+                &state,
+                &ctx,
+                kept,
+                vec![e],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -223,7 +240,14 @@ pub async fn send(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Pa
                 draft: form.get("body"),
                 ..StartForm::empty()
             };
-            portal_page(&state, &ctx, kept, vec![e], StatusCode::UNPROCESSABLE_ENTITY).await
+            portal_page(
+                &state,
+                &ctx,
+                kept,
+                vec![e],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }

@@ -188,7 +188,13 @@ enum Woke {
 }
 
 /// The socket loop of both sides.
-async fn run<S: Side>(state: AppState, actor: Actor, token: String, lang: Lang, mut socket: WebSocket) {
+async fn run<S: Side>(
+    state: AppState,
+    actor: Actor,
+    token: String,
+    lang: Lang,
+    mut socket: WebSocket,
+) {
     let mut side = match S::open(state.clone(), actor, lang).await {
         Ok((side, frames)) => {
             if !send_all(&mut socket, &frames).await {
@@ -337,7 +343,13 @@ impl Side for CustomerSide {
     async fn tick(&mut self) {}
 
     async fn refresh(&mut self) -> Result<Vec<Value>, Option<Value>> {
-        match self.state.services.chat().open_of_customer(&self.actor).await {
+        match self
+            .state
+            .services
+            .chat()
+            .open_of_customer(&self.actor)
+            .await
+        {
             Ok(Some(c)) if c.chat.id == self.chat_id => {
                 self.queued = c.chat.status == ChatStatus::Queued;
                 let s = customer_status(self.lang, &c);
@@ -416,7 +428,11 @@ impl Drop for Followed {
 }
 
 /// The console as a frame, and the agent's chats to follow.
-async fn console_frame(state: &AppState, actor: &Actor, lang: Lang) -> Option<(Value, Vec<ChatLine>)> {
+async fn console_frame(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+) -> Option<(Value, Vec<ChatLine>)> {
     let c = state.services.chat().console(actor).await.ok()?;
     let now = state.services.now_micros();
     let row = |l: &ChatLine| {
@@ -501,7 +517,10 @@ impl Side for AgentSide {
         match frame.kind.as_str() {
             "send" => {
                 let sent = match frame.chat {
-                    Some(id) => chat.agent_send(&self.actor, id, &frame.body).await.map(|_| ()),
+                    Some(id) => chat
+                        .agent_send(&self.actor, id, &frame.body)
+                        .await
+                        .map(|_| ()),
                     None => Err(ServiceError::invalid("chat", Problem::Required)),
                 };
                 sent.err().map(|e| error_frame(self.lang, &e))

@@ -93,7 +93,14 @@ pub async fn set_status(State(state): State<AppState>, ctx: Ctx, form: FormData)
         Ok(()) => Ok(see_other("/chatt")),
         Err(ServiceError::Invalid(domain::problem::Invalid { field, problem })) => {
             let e = refused(&ctx, field, &problem);
-            console_page(&state, &ctx, None, vec![e], StatusCode::UNPROCESSABLE_ENTITY).await
+            console_page(
+                &state,
+                &ctx,
+                None,
+                vec![e],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -266,7 +273,13 @@ pub async fn close(
 ) -> PageResult {
     let id = chat_id(&id)?;
     let closed = match form.get("category").parse::<Category>() {
-        Ok(category) => state.services.chat().close(&ctx.actor(), id, category).await,
+        Ok(category) => {
+            state
+                .services
+                .chat()
+                .close(&ctx.actor(), id, category)
+                .await
+        }
         Err(e) => Err(ServiceError::invalid("category", Problem::UnknownChoice(e))),
     };
     match closed {

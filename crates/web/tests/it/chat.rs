@@ -601,7 +601,11 @@ async fn a_chat_in_english_becomes_a_case_in_the_customers_words() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let anna = app.login_demo("kundtjanst").await;
     let r = app
-        .post("/chatt/status", Some(&anna), &[("online", "1"), ("max_chats", "2")])
+        .post(
+            "/chatt/status",
+            Some(&anna),
+            &[("online", "1"), ("max_chats", "2")],
+        )
         .await;
     assert_eq!(r.location(), Some("/chatt"));
     // An empty message is refused in English.
@@ -618,12 +622,19 @@ async fn a_chat_in_english_becomes_a_case_in_the_customers_words() {
         .post(
             "/mina-sidor/chatt",
             Some(&a_en),
-            &[("topic", "invoice"), ("body", "My bill is far too high\nPlease check it")],
+            &[
+                ("topic", "invoice"),
+                ("body", "My bill is far too high\nPlease check it"),
+            ],
         )
         .await;
     assert_eq!(r.location(), Some("/mina-sidor/chatt"));
     let page = app.get("/mina-sidor/chatt", Some(&a_en)).await;
-    assert!(page.body.contains("You are number 1 in the queue"), "{}", page.body);
+    assert!(
+        page.body.contains("You are number 1 in the queue"),
+        "{}",
+        page.body
+    );
     let to = app
         .post("/chatt/nasta", Some(&anna), &[])
         .await
@@ -633,12 +644,17 @@ async fn a_chat_in_english_becomes_a_case_in_the_customers_words() {
     let page = app.get("/mina-sidor/chatt", Some(&a_en)).await;
     assert!(page.body.contains("has joined the chat."), "{}", page.body);
     let r = app
-        .post(&format!("{to}/stang"), Some(&anna), &[("category", "invoice")])
+        .post(
+            &format!("{to}/stang"),
+            Some(&anna),
+            &[("category", "invoice")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let page = app.get("/mina-sidor/chatt", Some(&a_en)).await;
     assert!(
-        page.body.contains("The chat has ended and is saved as case"),
+        page.body
+            .contains("The chat has ended and is saved as case"),
         "{}",
         page.body
     );
@@ -663,8 +679,12 @@ async fn closing_into_an_unknown_category_is_refused_on_the_form() {
     };
     let a = app.login_demo("kund").await;
     let anna = app.login_demo("kundtjanst").await;
-    app.post("/chatt/status", Some(&anna), &[("online", "1"), ("max_chats", "2")])
-        .await;
+    app.post(
+        "/chatt/status",
+        Some(&anna),
+        &[("online", "1"), ("max_chats", "2")],
+    )
+    .await;
     app.post(
         "/mina-sidor/chatt",
         Some(&a),
@@ -678,7 +698,11 @@ async fn closing_into_an_unknown_category_is_refused_on_the_form() {
         .expect("redirect to the chat")
         .to_owned();
     let r = app
-        .post(&format!("{to}/stang"), Some(&anna), &[("category", "weather")])
+        .post(
+            &format!("{to}/stang"),
+            Some(&anna),
+            &[("category", "weather")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("href=\"#category\""), "{}", r.body);
