@@ -169,6 +169,21 @@ impl Services {
     pub fn demo_mode(&self) -> bool {
         self.inner.settings.demo_mode
     }
+
+    /// Customer-service cases: `services.cases().open(…)`.
+    pub fn cases(&self) -> cases::Cases {
+        cases::Cases::new(self.clone())
+    }
+
+    /// The chat, with its own hub of events: `services.chat().start(…)`.
+    pub fn chat(&self) -> chat::Chat {
+        chat::Chat::new(self.clone())
+    }
+
+    /// "Mina sidor" and the portal policy: `services.portal().attention(…)`.
+    pub fn portal(&self) -> portal::Portal {
+        portal::Portal::new(self.clone())
+    }
 }
 
 /// Who is acting, for the audit log and for access decisions inside services.

@@ -50,9 +50,10 @@ pub struct Cases {
     s: Services,
 }
 
-impl Services {
-    pub fn cases(&self) -> Cases {
-        Cases { s: self.clone() }
+impl Cases {
+    /// The handle over `s`; made by `Services::cases`.
+    pub(crate) fn new(s: Services) -> Cases {
+        Cases { s }
     }
 }
 

@@ -57,9 +57,10 @@ pub struct Chat {
     s: Services,
 }
 
-impl Services {
-    pub fn chat(&self) -> Chat {
-        Chat { s: self.clone() }
+impl Chat {
+    /// The handle over `s`; made by `Services::chat`.
+    pub(crate) fn new(s: Services) -> Chat {
+        Chat { s }
     }
 }
 
@@ -91,11 +92,6 @@ fn invalid_message(e: rules::MessageError) -> ServiceError {
 impl Chat {
     fn hub(&self) -> &Arc<ChatHub> {
         &self.s.inner.chat.hub
-    }
-
-    /// Subscribers of a topic in this process (tests, metrics).
-    pub fn subscribers(&self, ch: Channel) -> usize {
-        self.hub().subscribers(ch)
     }
 
     /// Subscribes to a chat topic (see [`hub`]).

@@ -34,9 +34,10 @@ pub struct Portal {
     s: Services,
 }
 
-impl Services {
-    pub fn portal(&self) -> Portal {
-        Portal { s: self.clone() }
+impl Portal {
+    /// The handle over `s`; made by `Services::portal`.
+    pub(crate) fn new(s: Services) -> Portal {
+        Portal { s }
     }
 }
 
