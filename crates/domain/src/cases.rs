@@ -20,6 +20,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::calendar;
+use crate::ids::{ArrangementId, VisitId};
 
 crate::closed_set! {
     /// What a case is about; decides the team it is routed to and its SLA targets.
@@ -66,6 +67,69 @@ crate::closed_set! {
 }
 
 crate::closed_set! {
+    /// The teams cases are routed to (`teams.key`); every installation has the same five.
+    pub enum Team in "case-team" {
+        Kundservice = "kundservice",
+        Fakturering = "fakturering",
+        Matarbyte = "matarbyte",
+        Drift = "drift",
+        Bredband = "bredband",
+    }
+}
+
+crate::closed_set! {
+    /// What kind of object a case is linked to.
+    pub enum LinkKind in "case-link" {
+        Arrangement = "arrangement",
+        Visit = "visit",
+    }
+}
+
+/// The object a case is about: an extension request (or instalment plan) or a visit to the
+/// customer centre.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CaseLink {
+    Arrangement(ArrangementId),
+    Visit(VisitId),
+}
+
+impl CaseLink {
+    pub fn kind(self) -> LinkKind {
+        match self {
+            CaseLink::Arrangement(_) => LinkKind::Arrangement,
+            CaseLink::Visit(_) => LinkKind::Visit,
+        }
+    }
+
+    /// The linked row's id.
+    pub fn id(self) -> i64 {
+        match self {
+            CaseLink::Arrangement(id) => id.get(),
+            CaseLink::Visit(id) => id.get(),
+        }
+    }
+
+    pub fn new(kind: LinkKind, id: i64) -> CaseLink {
+        match kind {
+            LinkKind::Arrangement => CaseLink::Arrangement(ArrangementId::new(id)),
+            LinkKind::Visit => CaseLink::Visit(VisitId::new(id)),
+        }
+    }
+
+    /// The link as a form value: `arrangement:12`.
+    pub fn to_value(self) -> String {
+        format!("{}:{}", self.kind(), self.id())
+    }
+
+    /// A form value written by [`CaseLink::to_value`]; `None` for anything else.
+    pub fn parse_value(value: &str) -> Option<CaseLink> {
+        let (kind, id) = value.trim().split_once(':')?;
+        let id = id.parse::<i64>().ok().filter(|i| *i > 0)?;
+        Some(CaseLink::new(LinkKind::parse(kind)?, id))
+    }
+}
+
+crate::closed_set! {
     /// Where an SLA target stands now.
     pub enum SlaState in "case-sla" {
         OnTrack = "on_track",
@@ -92,14 +156,14 @@ impl CaseStatus {
 }
 
 impl Category {
-    /// The team a new case of this category goes to (team keys of the `teams` table).
-    pub fn team(self) -> &'static str {
+    /// The team a new case of this category goes to.
+    pub fn team(self) -> Team {
         match self {
-            Category::Invoice | Category::Extension => "fakturering",
-            Category::MeterVisit => "matarbyte",
-            Category::Outage => "drift",
-            Category::Broadband => "bredband",
-            Category::Moving | Category::Other => "kundservice",
+            Category::Invoice | Category::Extension => Team::Fakturering,
+            Category::MeterVisit => Team::Matarbyte,
+            Category::Outage => Team::Drift,
+            Category::Broadband => Team::Bredband,
+            Category::Moving | Category::Other => Team::Kundservice,
         }
     }
 }
@@ -304,44 +368,118 @@ impl BusinessHours {
     }
 }
 
+/// The longest subject line, in characters.
+pub const MAX_SUBJECT_CHARS: usize = 200;
+/// The longest message of a case entry, in characters.
+pub const MAX_BODY_CHARS: usize = 10_000;
+/// The longest subject taken from a chat's first message, in characters.
+pub const CHAT_SUBJECT_CHARS: usize = 80;
+
 /// Checks a subject line: 1–200 characters after trimming.
-pub fn check_subject(subject: &str) -> Result<&str, &'static str> {
+pub fn check_subject(subject: &str) -> Result<&str, CaseProblem> {
     let s = subject.trim();
     if s.is_empty() {
-        Err("skriv en rubrik")
-    } else if s.chars().count() > 200 {
-        Err("rubriken får vara högst 200 tecken")
+        Err(CaseProblem::SubjectMissing)
+    } else if s.chars().count() > MAX_SUBJECT_CHARS {
+        Err(CaseProblem::SubjectTooLong)
     } else {
         Ok(s)
     }
 }
 
 /// Checks a message text: 1–10 000 characters after trimming.
-pub fn check_body(body: &str) -> Result<&str, &'static str> {
+pub fn check_body(body: &str) -> Result<&str, CaseProblem> {
     let s = body.trim();
     if s.is_empty() {
-        Err("skriv ett meddelande")
-    } else if s.chars().count() > 10_000 {
-        Err("meddelandet får vara högst 10 000 tecken")
+        Err(CaseProblem::BodyMissing)
+    } else if s.chars().count() > MAX_BODY_CHARS {
+        Err(CaseProblem::BodyTooLong)
     } else {
         Ok(s)
     }
 }
 
+/// The subject of a case opened from a chat: the customer's first message in their own words
+/// (its first line, cut after at most [`CHAT_SUBJECT_CHARS`] characters at a word boundary and
+/// marked with `…` when cut), so whoever reads it reads what the customer wrote.
+pub fn subject_from_message(message: &str) -> String {
+    let line = message
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    if line.chars().count() <= CHAT_SUBJECT_CHARS {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(CHAT_SUBJECT_CHARS - 1).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(i) if i >= CHAT_SUBJECT_CHARS / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", at_word.trim_end())
+}
+
 /// Why a case operation refused its input. People read [`crate::problem::Explain`]'s message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CaseProblem {}
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseProblem {
+    /// No subject line.
+    SubjectMissing,
+    /// A subject longer than [`MAX_SUBJECT_CHARS`].
+    SubjectTooLong,
+    /// No message.
+    BodyMissing,
+    /// A message longer than [`MAX_BODY_CHARS`].
+    BodyTooLong,
+    /// No category chosen.
+    CategoryMissing,
+    /// The extension request or visit chosen is not the customer's.
+    LinkNotTheCustomers,
+    /// The case is closed; the customer writes a new one through the contact form.
+    CaseClosed,
+    /// The assignee is not a member of the case's team.
+    AssigneeNotInTeam,
+    /// No customer has the customer number given on the phone-case form.
+    NoSuchCustomerNumber,
+}
 
 impl CaseProblem {
     /// Every refusal, for the message-file test.
     pub fn examples() -> Vec<CaseProblem> {
-        Vec::new()
+        vec![
+            CaseProblem::SubjectMissing,
+            CaseProblem::SubjectTooLong,
+            CaseProblem::BodyMissing,
+            CaseProblem::BodyTooLong,
+            CaseProblem::CategoryMissing,
+            CaseProblem::LinkNotTheCustomers,
+            CaseProblem::CaseClosed,
+            CaseProblem::AssigneeNotInTeam,
+            CaseProblem::NoSuchCustomerNumber,
+        ]
     }
 }
 
 impl crate::problem::Explain for CaseProblem {
     fn message_key(&self) -> &'static str {
-        match *self {}
+        match self {
+            CaseProblem::SubjectMissing => "cases-problem-subject-missing",
+            CaseProblem::SubjectTooLong => "cases-problem-subject-too-long",
+            CaseProblem::BodyMissing => "cases-problem-body-missing",
+            CaseProblem::BodyTooLong => "cases-problem-body-too-long",
+            CaseProblem::CategoryMissing => "cases-problem-category-missing",
+            CaseProblem::LinkNotTheCustomers => "cases-problem-link-not-theirs",
+            CaseProblem::CaseClosed => "cases-problem-closed",
+            CaseProblem::AssigneeNotInTeam => "cases-problem-assignee-not-in-team",
+            CaseProblem::NoSuchCustomerNumber => "cases-problem-no-such-customer",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            CaseProblem::SubjectTooLong => vec![("max", MAX_SUBJECT_CHARS.to_string())],
+            CaseProblem::BodyTooLong => vec![("max", MAX_BODY_CHARS.to_string())],
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -382,13 +520,60 @@ mod tests {
 
     #[test]
     fn routing_by_category() {
-        assert_eq!(Category::Invoice.team(), "fakturering");
-        assert_eq!(Category::Extension.team(), "fakturering");
-        assert_eq!(Category::MeterVisit.team(), "matarbyte");
-        assert_eq!(Category::Outage.team(), "drift");
-        assert_eq!(Category::Broadband.team(), "bredband");
-        assert_eq!(Category::Moving.team(), "kundservice");
-        assert_eq!(Category::Other.team(), "kundservice");
+        assert_eq!(Category::Invoice.team(), Team::Fakturering);
+        assert_eq!(Category::Extension.team(), Team::Fakturering);
+        assert_eq!(Category::MeterVisit.team(), Team::Matarbyte);
+        assert_eq!(Category::Outage.team(), Team::Drift);
+        assert_eq!(Category::Broadband.team(), Team::Bredband);
+        assert_eq!(Category::Moving.team(), Team::Kundservice);
+        assert_eq!(Category::Other.team(), Team::Kundservice);
+        assert_eq!(Team::Matarbyte.as_str(), "matarbyte");
+    }
+
+    #[test]
+    fn links_round_trip_as_form_values() {
+        let l = CaseLink::Arrangement(ArrangementId::new(12));
+        assert_eq!(l.to_value(), "arrangement:12");
+        assert_eq!(CaseLink::parse_value("arrangement:12"), Some(l));
+        assert_eq!(
+            CaseLink::parse_value("visit:7"),
+            Some(CaseLink::Visit(VisitId::new(7)))
+        );
+        for bad in ["", "visit", "visit:x", "visit:0", "fax:3"] {
+            assert_eq!(CaseLink::parse_value(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn subjects_and_bodies_are_checked() {
+        assert_eq!(check_subject("  Fakturan "), Ok("Fakturan"));
+        assert_eq!(check_subject(" "), Err(CaseProblem::SubjectMissing));
+        assert_eq!(
+            check_subject(&"x".repeat(201)),
+            Err(CaseProblem::SubjectTooLong)
+        );
+        assert_eq!(check_body(""), Err(CaseProblem::BodyMissing));
+        assert_eq!(
+            check_body(&"x".repeat(10_001)),
+            Err(CaseProblem::BodyTooLong)
+        );
+    }
+
+    #[test]
+    fn a_chat_subject_is_the_first_line_cut_at_a_word() {
+        assert_eq!(subject_from_message("\n  Hej!\nMer text"), "Hej!");
+        let long = "Min faktura för november är mycket högre än vanligt och jag undrar varför det blev så här";
+        let s = subject_from_message(long);
+        assert!(s.ends_with('…'), "{s}");
+        assert!(s.chars().count() <= CHAT_SUBJECT_CHARS, "{s}");
+        assert!(long.starts_with(s.trim_end_matches('…')), "{s}");
+        assert!(!s.trim_end_matches('…').ends_with(' '));
+        let word = "x".repeat(200);
+        assert_eq!(
+            subject_from_message(&word).chars().count(),
+            CHAT_SUBJECT_CHARS
+        );
+        assert!(check_subject(&subject_from_message(long)).is_ok());
     }
 
     #[test]

@@ -9,6 +9,8 @@ use jiff::civil::Time;
 use jiff::tz::TimeZone;
 
 use crate::calendar;
+use crate::cases::Category;
+use crate::ids::CaseId;
 
 /// Longest message, in characters (a chat line, not a letter).
 pub const MAX_MESSAGE_CHARS: usize = 2000;
@@ -39,11 +41,16 @@ crate::closed_set! {
 }
 
 impl Topic {
-    /// The case category (`domain::cases::Category::as_str`) a chat on this topic is filed under.
-    pub fn case_category(self) -> &'static str {
+    /// The case category a chat on this topic is filed under.
+    pub fn case_category(self) -> Category {
         match self {
-            Topic::Visit => "other",
-            t => t.as_str(),
+            Topic::Invoice => Category::Invoice,
+            Topic::Extension => Category::Extension,
+            Topic::MeterVisit => Category::MeterVisit,
+            Topic::Outage => Category::Outage,
+            Topic::Broadband => Category::Broadband,
+            Topic::Moving => Category::Moving,
+            Topic::Visit | Topic::Other => Category::Other,
         }
     }
 
@@ -59,24 +66,38 @@ impl Topic {
     }
 }
 
-/// A portal page a customer can use instead of waiting for an agent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SelfService {
-    /// Ask for more time to pay (`/mina-sidor/anstand`).
-    Extension,
-    /// Book a visit to the customer centre (`/mina-sidor/besok`).
-    VisitBooking,
-    /// Ask that nobody visits the home during the meter exchange (`/mina-sidor/hembesok`).
-    NoHomeVisits,
+crate::closed_set! {
+    /// Where a chat stands: waiting in the queue, with an agent, or over.
+    pub enum ChatStatus in "chat-status" {
+        Queued = "queued",
+        Active = "active",
+        Closed = "closed",
+    }
+}
+
+crate::closed_set! {
+    /// Who wrote a chat message.
+    pub enum Sender in "chat-sender" {
+        Customer = "customer",
+        Agent = "agent",
+        System = "system",
+    }
+}
+
+crate::closed_set! {
+    /// A portal page a customer can use instead of waiting for an agent. Its name is the
+    /// message `chat-self-<code>`, its description `chat-self-<code>-text`.
+    pub enum SelfService in "chat-self" {
+        /// Ask for more time to pay (`/mina-sidor/anstand`).
+        Extension = "extension",
+        /// Book a visit to the customer centre (`/mina-sidor/besok`).
+        VisitBooking = "visit",
+        /// Ask that nobody visits the home during the meter exchange (`/mina-sidor/hembesok`).
+        NoHomeVisits = "homevisit",
+    }
 }
 
 impl SelfService {
-    pub const ALL: [SelfService; 3] = [
-        SelfService::Extension,
-        SelfService::VisitBooking,
-        SelfService::NoHomeVisits,
-    ];
-
     pub fn path(self) -> &'static str {
         match self {
             SelfService::Extension => "/mina-sidor/anstand",
@@ -85,28 +106,193 @@ impl SelfService {
         }
     }
 
-    pub fn key(self) -> &'static str {
+    /// The Fluent message describing the page (`chat-self-<code>-text`).
+    pub fn text_key(self) -> &'static str {
         match self {
-            SelfService::Extension => "extension",
-            SelfService::VisitBooking => "visit",
-            SelfService::NoHomeVisits => "homevisit",
+            SelfService::Extension => "chat-self-extension-text",
+            SelfService::VisitBooking => "chat-self-visit-text",
+            SelfService::NoHomeVisits => "chat-self-homevisit-text",
         }
     }
 }
 
-/// Why a message was refused.
+/// What the chat itself says in a transcript (someone joined, the chat became a case). Stored
+/// as `<message key>|<argument>` (`chat-sys-joined|Anna`), so every reader reads it in their own
+/// language; named by [`crate::problem::Explain`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SystemNote {
+    /// An agent took the chat.
+    Joined { agent: String },
+    /// The chat was handed to another agent.
+    Transferred { to: String },
+    /// The customer left.
+    Left,
+    /// The agent closed the chat into a case.
+    Closed { case: CaseId },
+    /// The chat was outside its hours: the message became a case.
+    CaseOutsideHours { case: CaseId },
+    /// Nobody was online: the message became a case.
+    CaseNoAgent { case: CaseId },
+}
+
+/// A stored system note that is not one of [`SystemNote`]'s.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown chat system note {0:?}")]
+pub struct UnknownNote(pub String);
+
+const JOINED: &str = "chat-sys-joined";
+const TRANSFERRED: &str = "chat-sys-transferred";
+const LEFT: &str = "chat-sys-left";
+const CLOSED: &str = "chat-sys-closed";
+const CASE_HOURS: &str = "chat-sys-case-hours";
+const CASE_NO_AGENT: &str = "chat-sys-case-no-agent";
+
+impl SystemNote {
+    /// The stored form.
+    pub fn encode(&self) -> String {
+        match self {
+            SystemNote::Joined { agent } => format!("{JOINED}|{agent}"),
+            SystemNote::Transferred { to } => format!("{TRANSFERRED}|{to}"),
+            SystemNote::Left => LEFT.to_owned(),
+            SystemNote::Closed { case } => format!("{CLOSED}|{case}"),
+            SystemNote::CaseOutsideHours { case } => format!("{CASE_HOURS}|{case}"),
+            SystemNote::CaseNoAgent { case } => format!("{CASE_NO_AGENT}|{case}"),
+        }
+    }
+
+    /// Reads the stored form written by [`SystemNote::encode`].
+    pub fn decode(stored: &str) -> Result<SystemNote, UnknownNote> {
+        let (key, arg) = stored.split_once('|').unwrap_or((stored, ""));
+        let case = || {
+            arg.parse::<i64>()
+                .map(CaseId::new)
+                .map_err(|_| UnknownNote(stored.to_owned()))
+        };
+        Ok(match key {
+            JOINED => SystemNote::Joined {
+                agent: arg.to_owned(),
+            },
+            TRANSFERRED => SystemNote::Transferred { to: arg.to_owned() },
+            LEFT => SystemNote::Left,
+            CLOSED => SystemNote::Closed { case: case()? },
+            CASE_HOURS => SystemNote::CaseOutsideHours { case: case()? },
+            CASE_NO_AGENT => SystemNote::CaseNoAgent { case: case()? },
+            _ => return Err(UnknownNote(stored.to_owned())),
+        })
+    }
+
+    /// The case the chat became, when the note says so.
+    pub fn case(&self) -> Option<CaseId> {
+        match self {
+            SystemNote::Closed { case }
+            | SystemNote::CaseOutsideHours { case }
+            | SystemNote::CaseNoAgent { case } => Some(*case),
+            _ => None,
+        }
+    }
+
+    /// One note of every kind, for the message-file test.
+    pub fn examples() -> Vec<SystemNote> {
+        vec![
+            SystemNote::Joined {
+                agent: "Anna".into(),
+            },
+            SystemNote::Transferred { to: "Bo".into() },
+            SystemNote::Left,
+            SystemNote::Closed {
+                case: CaseId::new(7),
+            },
+            SystemNote::CaseOutsideHours {
+                case: CaseId::new(7),
+            },
+            SystemNote::CaseNoAgent {
+                case: CaseId::new(7),
+            },
+        ]
+    }
+}
+
+impl crate::problem::Explain for SystemNote {
+    fn message_key(&self) -> &'static str {
+        match self {
+            SystemNote::Joined { .. } => JOINED,
+            SystemNote::Transferred { .. } => TRANSFERRED,
+            SystemNote::Left => LEFT,
+            SystemNote::Closed { .. } => CLOSED,
+            SystemNote::CaseOutsideHours { .. } => CASE_HOURS,
+            SystemNote::CaseNoAgent { .. } => CASE_NO_AGENT,
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            SystemNote::Joined { agent: name } | SystemNote::Transferred { to: name } => {
+                vec![("name", name.clone())]
+            }
+            SystemNote::Left => Vec::new(),
+            SystemNote::Closed { case }
+            | SystemNote::CaseOutsideHours { case }
+            | SystemNote::CaseNoAgent { case } => vec![("id", case.to_string())],
+        }
+    }
+}
+
+/// Why the chat refused something: a message, an accept, a hand-over or a close.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MessageError {
     #[error("the message is empty")]
     Empty,
     #[error("the message is longer than {MAX_MESSAGE_CHARS} characters")]
     TooLong,
+    /// The chat has ended (or was never open).
+    #[error("the chat has ended")]
+    Ended,
+    /// The agent already has as many chats as their limit.
+    #[error("the agent has {active} chats, their limit is {max}")]
+    AtLimit { active: i64, max: i64 },
+    /// The agent is offline and cannot take chats.
+    #[error("the agent is offline")]
+    Offline,
+    /// A chat handed to its own agent.
+    #[error("a chat is handed to another agent")]
+    TransferToSelf,
+    /// The agent to hand over to does not exist.
+    #[error("no such agent")]
+    NoSuchAgent,
+    /// The account handed to does not take chats (not an agent, or disabled).
+    #[error("{name} does not take chats")]
+    NotAnAgent { name: String },
+    /// The agent handed to is at their limit.
+    #[error("{name} is at their limit")]
+    AgentFull { name: String },
+    /// The agent handed to is not online.
+    #[error("{name} is not online")]
+    AgentOffline { name: String },
+    /// Someone else handed the chat over first.
+    #[error("the chat has been handed over already")]
+    AlreadyTransferred,
+    /// The chat was closed already.
+    #[error("the chat is closed already")]
+    AlreadyClosed,
 }
 
 impl MessageError {
     /// Every refusal, for the message-file test.
     pub fn examples() -> Vec<MessageError> {
-        vec![MessageError::Empty, MessageError::TooLong]
+        vec![
+            MessageError::Empty,
+            MessageError::TooLong,
+            MessageError::Ended,
+            MessageError::AtLimit { active: 3, max: 3 },
+            MessageError::Offline,
+            MessageError::TransferToSelf,
+            MessageError::NoSuchAgent,
+            MessageError::NotAnAgent { name: "Bo".into() },
+            MessageError::AgentFull { name: "Bo".into() },
+            MessageError::AgentOffline { name: "Bo".into() },
+            MessageError::AlreadyTransferred,
+            MessageError::AlreadyClosed,
+        ]
     }
 }
 
@@ -115,13 +301,29 @@ impl crate::problem::Explain for MessageError {
         match self {
             MessageError::Empty => "chat-problem-empty",
             MessageError::TooLong => "chat-problem-too-long",
+            MessageError::Ended => "chat-problem-ended",
+            MessageError::AtLimit { .. } => "chat-problem-at-limit",
+            MessageError::Offline => "chat-problem-offline",
+            MessageError::TransferToSelf => "chat-problem-transfer-to-self",
+            MessageError::NoSuchAgent => "chat-problem-no-such-agent",
+            MessageError::NotAnAgent { .. } => "chat-problem-not-an-agent",
+            MessageError::AgentFull { .. } => "chat-problem-agent-full",
+            MessageError::AgentOffline { .. } => "chat-problem-agent-offline",
+            MessageError::AlreadyTransferred => "chat-problem-already-transferred",
+            MessageError::AlreadyClosed => "chat-problem-already-closed",
         }
     }
 
     fn args(&self) -> Vec<(&'static str, String)> {
         match self {
-            MessageError::Empty => Vec::new(),
             MessageError::TooLong => vec![("max", MAX_MESSAGE_CHARS.to_string())],
+            MessageError::AtLimit { active, max } => {
+                vec![("active", active.to_string()), ("max", max.to_string())]
+            }
+            MessageError::NotAnAgent { name }
+            | MessageError::AgentFull { name }
+            | MessageError::AgentOffline { name } => vec![("name", name.clone())],
+            _ => Vec::new(),
         }
     }
 }
@@ -392,8 +594,13 @@ mod tests {
             assert_eq!(Topic::parse(t.as_str()), Some(*t));
         }
         assert_eq!(Topic::parse("nope"), None);
-        assert_eq!(Topic::Visit.case_category(), "other");
-        assert_eq!(Topic::MeterVisit.case_category(), "meter_visit");
+        assert_eq!(Topic::Visit.case_category(), Category::Other);
+        assert_eq!(Topic::MeterVisit.case_category(), Category::MeterVisit);
+        for t in Topic::ALL {
+            if *t != Topic::Visit {
+                assert_eq!(t.case_category().as_str(), t.as_str());
+            }
+        }
         assert_eq!(
             Topic::Extension.self_service(),
             Some(SelfService::Extension)
@@ -402,5 +609,23 @@ mod tests {
             Topic::MeterVisit.self_service(),
             Some(SelfService::NoHomeVisits)
         );
+        assert_eq!(SelfService::VisitBooking.message_key(), "chat-self-visit");
+    }
+
+    #[test]
+    fn system_notes_round_trip_their_stored_form() {
+        for n in SystemNote::examples() {
+            assert_eq!(SystemNote::decode(&n.encode()), Ok(n.clone()));
+        }
+        // The stored form of notes written before the notes were typed.
+        assert_eq!(
+            SystemNote::decode("chat-sys-joined|Anna Agent"),
+            Ok(SystemNote::Joined {
+                agent: "Anna Agent".into()
+            })
+        );
+        assert_eq!(SystemNote::decode("chat-sys-left"), Ok(SystemNote::Left));
+        assert!(SystemNote::decode("chat-sys-closed|x").is_err());
+        assert!(SystemNote::decode("hello").is_err());
     }
 }

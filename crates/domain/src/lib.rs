@@ -19,6 +19,7 @@ pub mod money;
 pub mod ocr;
 pub mod outbox;
 pub mod policy;
+pub mod portal;
 pub mod problem;
 pub mod role;
 pub mod time;

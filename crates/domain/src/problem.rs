@@ -82,6 +82,7 @@ pub enum Problem {
     Campaign(crate::campaign::CampaignProblem),
     Credit(crate::credit::CreditProblem),
     Cases(crate::cases::CaseProblem),
+    Portal(crate::portal::PortalProblem),
     Account(crate::role::AccountProblem),
     Modes(crate::modes::ModeProblem),
     /// TRANSITIONAL (issue 13): a sentence from before problems were typed. Every use is
@@ -148,6 +149,7 @@ wraps!(
     Campaign(crate::campaign::CampaignProblem),
     Credit(crate::credit::CreditProblem),
     Cases(crate::cases::CaseProblem),
+    Portal(crate::portal::PortalProblem),
     Account(crate::role::AccountProblem),
     Modes(crate::modes::ModeProblem),
 );
@@ -176,6 +178,7 @@ impl Explain for Problem {
             Problem::Campaign(e) => e.message_key(),
             Problem::Credit(e) => e.message_key(),
             Problem::Cases(e) => e.message_key(),
+            Problem::Portal(e) => e.message_key(),
             Problem::Account(e) => e.message_key(),
             Problem::Modes(e) => e.message_key(),
             Problem::Untranslated(_) => "problem-untranslated",
@@ -199,6 +202,7 @@ impl Explain for Problem {
             Problem::Campaign(e) => e.args(),
             Problem::Credit(e) => e.args(),
             Problem::Cases(e) => e.args(),
+            Problem::Portal(e) => e.args(),
             Problem::Account(e) => e.args(),
             Problem::Modes(e) => e.args(),
             Problem::Untranslated(s) => vec![("text", s.clone())],
@@ -477,6 +481,11 @@ impl Problem {
                 .map(Problem::Cases),
         );
         all.extend(
+            crate::portal::PortalProblem::examples()
+                .into_iter()
+                .map(Problem::Portal),
+        );
+        all.extend(
             crate::role::AccountProblem::examples()
                 .into_iter()
                 .map(Problem::Account),
@@ -522,6 +531,7 @@ mod tests {
                 | Problem::Campaign(_)
                 | Problem::Credit(_)
                 | Problem::Cases(_)
+                | Problem::Portal(_)
                 | Problem::Account(_)
                 | Problem::Modes(_)
                 | Problem::Untranslated(_) => {}

@@ -10,7 +10,6 @@ pub mod campaign;
 pub mod capability;
 pub mod cases;
 pub mod chat;
-pub mod chat_hub;
 pub mod clock;
 pub mod credit;
 pub mod customers;
@@ -67,8 +66,9 @@ struct Inner {
     bound_url: std::sync::OnceLock<String>,
     /// The declaration keys in use: the configured ones, or the demo's own.
     declaration_keys: declarations::Keyring,
-    /// Fan-out of chat events to this process's sockets (shared by clock views).
-    chat_hub: Arc<chat_hub::ChatHub>,
+    /// The chat's own state (its fan-out of events to this process's sockets), shared by
+    /// clock views; only the chat handle reaches into it.
+    chat: chat::State,
     /// The planning run started from the planner's page, running or last finished.
     plan_run: Arc<std::sync::Mutex<Option<campaign::PlanRun>>>,
 }
@@ -92,7 +92,7 @@ impl Services {
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
                 declaration_keys,
-                chat_hub: Arc::default(),
+                chat: chat::State::default(),
                 plan_run: Arc::default(),
             }),
         }
@@ -111,7 +111,7 @@ impl Services {
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
                 declaration_keys: self.inner.declaration_keys.clone(),
-                chat_hub: self.inner.chat_hub.clone(),
+                chat: self.inner.chat.clone(),
                 plan_run: self.inner.plan_run.clone(),
             }),
         }
@@ -167,12 +167,23 @@ impl Services {
         &self.inner.plan_run
     }
 
-    pub(crate) fn hub(&self) -> &Arc<chat_hub::ChatHub> {
-        &self.inner.chat_hub
-    }
-
     pub fn demo_mode(&self) -> bool {
         self.inner.settings.demo_mode
+    }
+
+    /// Customer-service cases: `services.cases().open(…)`.
+    pub fn cases(&self) -> cases::Cases {
+        cases::Cases::new(self.clone())
+    }
+
+    /// The chat, with its own hub of events: `services.chat().start(…)`.
+    pub fn chat(&self) -> chat::Chat {
+        chat::Chat::new(self.clone())
+    }
+
+    /// "Mina sidor" and the portal policy: `services.portal().attention(…)`.
+    pub fn portal(&self) -> portal::Portal {
+        portal::Portal::new(self.clone())
     }
 }
 

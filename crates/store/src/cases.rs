@@ -1,30 +1,27 @@
 //! Customer-service cases: teams and members, cases, their entries, and the queue views.
 //!
-//! Statuses, categories and kinds are stored as the `as_str` forms of `domain::cases`; the
-//! SLA instants (`*_due`, `*_risk_at`) are computed by services when a case is opened, so the
-//! at-risk and breached views are plain comparisons with "now".
+//! Categories, sources, statuses, teams, entry kinds and link kinds are stored as the codes of
+//! `domain::cases` and read back as those types; the SLA instants (`*_due`, `*_risk_at`) are
+//! computed by services when a case is opened, so the at-risk and breached views are plain
+//! comparisons with "now".
+
+use domain::cases::{CaseLink, CaseSource, CaseStatus, Category, EntryKind, LinkKind, Team};
+use domain::ids::{ArrangementId, CaseEntryId, CaseId, CustomerId, UserId, VisitId};
+use domain::role::Role;
 
 use crate::{Result, Store, Tx};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct TeamRow {
-    pub key: String,
-    pub name_sv: String,
-    pub name_en: String,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct CaseRow {
-    pub id: i64,
-    pub customer_id: i64,
-    pub category: String,
-    pub source: String,
-    pub status: String,
-    pub team: String,
-    pub assignee_user_id: Option<i64>,
+    pub id: CaseId,
+    pub customer_id: CustomerId,
+    pub category: Category,
+    pub source: CaseSource,
+    pub status: CaseStatus,
+    pub team: Team,
+    pub assignee_user_id: Option<UserId>,
     pub subject: String,
-    pub link_kind: Option<String>,
-    pub link_id: Option<i64>,
+    pub link: Option<CaseLink>,
     pub created_by: String,
     pub created_at: i64,
     pub updated_at: i64,
@@ -36,40 +33,99 @@ pub struct CaseRow {
     pub resolved_at: Option<i64>,
 }
 
+/// The fields of a [`CaseRow`] from the columns of [`CASE_COLUMNS`] (shared by the list row).
+macro_rules! case_row {
+    ($c:ident) => {
+        CaseRow {
+            id: $c.id("id")?,
+            customer_id: $c.id("customer_id")?,
+            category: $c.code("category")?,
+            source: $c.code("source")?,
+            status: $c.code("status")?,
+            team: $c.code("team")?,
+            assignee_user_id: $c.id_opt("assignee_user_id")?,
+            subject: $c.get("subject")?,
+            link: $c
+                .code_opt::<LinkKind>("link_kind")?
+                .zip($c.get::<Option<i64>>("link_id")?)
+                .map(|(kind, id)| CaseLink::new(kind, id)),
+            created_by: $c.get("created_by")?,
+            created_at: $c.get("created_at")?,
+            updated_at: $c.get("updated_at")?,
+            first_response_due: $c.get("first_response_due")?,
+            first_response_risk_at: $c.get("first_response_risk_at")?,
+            first_response_at: $c.get("first_response_at")?,
+            resolve_due: $c.get("resolve_due")?,
+            resolve_risk_at: $c.get("resolve_risk_at")?,
+            resolved_at: $c.get("resolved_at")?,
+        }
+    };
+}
+
+from_row!(CaseRow, "cases", |c| case_row!(c));
+
 const CASE_COLUMNS: &str = "c.id, c.customer_id, c.category, c.source, c.status, c.team, c.assignee_user_id, c.subject, c.link_kind, c.link_id, c.created_by, c.created_at, c.updated_at, c.first_response_due, c.first_response_risk_at, c.first_response_at, c.resolve_due, c.resolve_risk_at, c.resolved_at";
 
 /// A case in a list, with the names a list shows.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct CaseListRow {
-    #[sqlx(flatten)]
     pub case: CaseRow,
     pub customer_name: String,
     pub customer_number: String,
     pub assignee_name: Option<String>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+from_row!(CaseListRow, "cases", |c| CaseListRow {
+    case: case_row!(c),
+    customer_name: c.get("customer_name")?,
+    customer_number: c.get("customer_number")?,
+    assignee_name: c.get("assignee_name")?,
+});
+
+#[derive(Debug, Clone)]
 pub struct EntryRow {
-    pub id: i64,
-    pub case_id: i64,
-    pub kind: String,
-    pub author_user_id: Option<i64>,
+    pub id: CaseEntryId,
+    pub case_id: CaseId,
+    pub kind: EntryKind,
+    pub author_user_id: Option<UserId>,
     pub author_name: String,
+    /// The author's role when an account wrote the entry.
+    pub author_role: Option<Role>,
     pub body: String,
     pub created_at: i64,
 }
 
-const ENTRY_COLUMNS: &str = "id, case_id, kind, author_user_id, author_name, body, created_at";
+impl EntryRow {
+    /// A customer message a member of staff wrote down during a phone call.
+    pub fn taken_by_phone(&self) -> bool {
+        self.kind == EntryKind::CustomerMessage
+            && self.author_role.is_some_and(|r| r != Role::Customer)
+    }
+}
+
+from_row!(EntryRow, "case_entries", |c| EntryRow {
+    id: c.id("id")?,
+    case_id: c.id("case_id")?,
+    kind: c.code("kind")?,
+    author_user_id: c.id_opt("author_user_id")?,
+    author_name: c.get("author_name")?,
+    author_role: c.code_opt("author_role")?,
+    body: c.get("body")?,
+    created_at: c.get("created_at")?,
+});
+
+const ENTRY_SELECT: &str = "SELECT e.id, e.case_id, e.kind, e.author_user_id, e.author_name, u.role AS author_role, e.body, e.created_at \
+     FROM case_entries e LEFT JOIN users u ON u.id = e.author_user_id";
 
 pub struct NewCaseRow<'a> {
-    pub customer_id: i64,
-    pub category: &'a str,
-    pub source: &'a str,
-    pub status: &'a str,
-    pub team: &'a str,
-    pub assignee_user_id: Option<i64>,
+    pub customer_id: CustomerId,
+    pub category: Category,
+    pub source: CaseSource,
+    pub status: CaseStatus,
+    pub team: Team,
+    pub assignee_user_id: Option<UserId>,
     pub subject: &'a str,
-    pub link: Option<(&'a str, i64)>,
+    pub link: Option<CaseLink>,
     pub created_by: &'a str,
     pub now: i64,
     pub first_response_due: i64,
@@ -78,21 +134,21 @@ pub struct NewCaseRow<'a> {
     pub resolve_risk_at: i64,
 }
 
-pub async fn insert_case(tx: &mut Tx, c: &NewCaseRow<'_>) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| {
+pub async fn insert_case(tx: &mut Tx, c: &NewCaseRow<'_>) -> Result<CaseId> {
+    Ok(CaseId::new(with_tx!(tx, |conn| {
         sqlx::query_scalar::<_, i64>(
         "INSERT INTO cases (customer_id, category, source, status, team, assignee_user_id, subject, link_kind, link_id, created_by, created_at, updated_at, first_response_due, first_response_risk_at, resolve_due, resolve_risk_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15) RETURNING id"
     )
-    .bind(c.customer_id)
-    .bind(c.category)
-    .bind(c.source)
-    .bind(c.status)
-    .bind(c.team)
-    .bind(c.assignee_user_id)
+    .bind(c.customer_id.get())
+    .bind(c.category.as_str())
+    .bind(c.source.as_str())
+    .bind(c.status.as_str())
+    .bind(c.team.as_str())
+    .bind(c.assignee_user_id.map(UserId::get))
     .bind(c.subject)
-    .bind(c.link.map(|l| l.0))
-    .bind(c.link.map(|l| l.1))
+    .bind(c.link.map(|l| l.kind().as_str()))
+    .bind(c.link.map(CaseLink::id))
     .bind(c.created_by)
     .bind(c.now)
     .bind(c.first_response_due)
@@ -101,46 +157,49 @@ pub async fn insert_case(tx: &mut Tx, c: &NewCaseRow<'_>) -> Result<i64> {
     .bind(c.resolve_risk_at)
     .fetch_one(conn)
     .await?
-    }))
+    })))
 }
 
 pub struct NewEntry<'a> {
-    pub case_id: i64,
-    pub kind: &'a str,
-    pub author_user_id: Option<i64>,
+    pub case_id: CaseId,
+    pub kind: EntryKind,
+    pub author_user_id: Option<UserId>,
     pub author_name: &'a str,
     pub body: &'a str,
     pub now: i64,
 }
 
-pub async fn insert_entry(tx: &mut Tx, e: &NewEntry<'_>) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+pub async fn insert_entry(tx: &mut Tx, e: &NewEntry<'_>) -> Result<CaseEntryId> {
+    Ok(CaseEntryId::new(with_tx!(tx, |conn| sqlx::query_scalar::<
+        _,
+        i64,
+    >(
         "INSERT INTO case_entries (case_id, kind, author_user_id, author_name, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
     )
-    .bind(e.case_id)
-    .bind(e.kind)
-    .bind(e.author_user_id)
+    .bind(e.case_id.get())
+    .bind(e.kind.as_str())
+    .bind(e.author_user_id.map(UserId::get))
     .bind(e.author_name)
     .bind(e.body)
     .bind(e.now)
     .fetch_one(conn)
-    .await?))
+    .await?)))
 }
 
-pub async fn get(store: &Store, id: i64) -> Result<Option<CaseRow>> {
+pub async fn get(store: &Store, id: CaseId) -> Result<Option<CaseRow>> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1");
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, CaseRow>(
         sqlx::AssertSqlSafe(sql.clone())
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_optional(pool)
     .await?))
 }
 
 /// The case inside a write transaction, locked against concurrent changes on PostgreSQL
 /// (SQLite's single writer already serialises).
-pub async fn get_for_update(tx: &mut Tx, id: i64) -> Result<Option<CaseRow>> {
+pub async fn get_for_update(tx: &mut Tx, id: CaseId) -> Result<Option<CaseRow>> {
     let lock = match tx.backend() {
         crate::Backend::Sqlite => "",
         crate::Backend::Postgres => " FOR UPDATE",
@@ -149,35 +208,37 @@ pub async fn get_for_update(tx: &mut Tx, id: i64) -> Result<Option<CaseRow>> {
     Ok(with_tx!(tx, |conn| sqlx::query_as::<_, CaseRow>(
         sqlx::AssertSqlSafe(sql.clone())
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_optional(conn)
     .await?))
 }
 
 /// The entries of a case, oldest first; without internal notes when `include_internal` is false.
-pub async fn entries(store: &Store, case_id: i64, include_internal: bool) -> Result<Vec<EntryRow>> {
+pub async fn entries(
+    store: &Store,
+    case_id: CaseId,
+    include_internal: bool,
+) -> Result<Vec<EntryRow>> {
     let filter = if include_internal {
         ""
     } else {
-        " AND kind <> 'internal_note'"
+        " AND e.kind <> 'internal_note'"
     };
-    let sql = format!(
-        "SELECT {ENTRY_COLUMNS} FROM case_entries WHERE case_id = $1{filter} ORDER BY created_at, id"
-    );
+    let sql = format!("{ENTRY_SELECT} WHERE e.case_id = $1{filter} ORDER BY e.created_at, e.id");
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, EntryRow>(
         sqlx::AssertSqlSafe(sql.clone())
     )
-    .bind(case_id)
+    .bind(case_id.get())
     .fetch_all(pool)
     .await?))
 }
 
 /// Sets the first-response instant unless one is already recorded.
-pub async fn record_first_response(tx: &mut Tx, id: i64, at: i64) -> Result<()> {
+pub async fn record_first_response(tx: &mut Tx, id: CaseId, at: i64) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE cases SET first_response_at = $2 WHERE id = $1 AND first_response_at IS NULL"
     )
-    .bind(id)
+    .bind(id.get())
     .bind(at)
     .execute(conn)
     .await?
@@ -188,16 +249,16 @@ pub async fn record_first_response(tx: &mut Tx, id: i64, at: i64) -> Result<()> 
 /// Changes the status; `resolved_at` is set when resolving and cleared when reopening.
 pub async fn set_status(
     tx: &mut Tx,
-    id: i64,
-    status: &str,
+    id: CaseId,
+    status: CaseStatus,
     resolved_at: Option<i64>,
     now: i64,
 ) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE cases SET status = $2, resolved_at = $3, updated_at = $4 WHERE id = $1"
     )
-    .bind(id)
-    .bind(status)
+    .bind(id.get())
+    .bind(status.as_str())
     .bind(resolved_at)
     .bind(now)
     .execute(conn)
@@ -206,12 +267,12 @@ pub async fn set_status(
     Ok(())
 }
 
-pub async fn set_assignee(tx: &mut Tx, id: i64, user: Option<i64>, now: i64) -> Result<()> {
+pub async fn set_assignee(tx: &mut Tx, id: CaseId, user: Option<UserId>, now: i64) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE cases SET assignee_user_id = $2, updated_at = $3 WHERE id = $1"
     )
-    .bind(id)
-    .bind(user)
+    .bind(id.get())
+    .bind(user.map(UserId::get))
     .bind(now)
     .execute(conn)
     .await?
@@ -220,12 +281,12 @@ pub async fn set_assignee(tx: &mut Tx, id: i64, user: Option<i64>, now: i64) -> 
 }
 
 /// Moves a case to another team; the assignee is cleared (they may not be in the new team).
-pub async fn set_team(tx: &mut Tx, id: i64, team: &str, now: i64) -> Result<()> {
+pub async fn set_team(tx: &mut Tx, id: CaseId, team: Team, now: i64) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE cases SET team = $2, assignee_user_id = NULL, updated_at = $3 WHERE id = $1"
     )
-    .bind(id)
-    .bind(team)
+    .bind(id.get())
+    .bind(team.as_str())
     .bind(now)
     .execute(conn)
     .await?
@@ -233,11 +294,11 @@ pub async fn set_team(tx: &mut Tx, id: i64, team: &str, now: i64) -> Result<()> 
     Ok(())
 }
 
-pub async fn touch(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
+pub async fn touch(tx: &mut Tx, id: CaseId, now: i64) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE cases SET updated_at = $2 WHERE id = $1"
     )
-    .bind(id)
+    .bind(id.get())
     .bind(now)
     .execute(conn)
     .await?
@@ -249,12 +310,12 @@ pub async fn touch(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter<'a> {
     /// Only these teams; `None` for every team (admins).
-    pub teams: Option<&'a [String]>,
-    pub team: Option<&'a str>,
+    pub teams: Option<&'a [Team]>,
+    pub team: Option<Team>,
     /// Only this status; `None` for every open status (new, open, waiting on the customer).
-    pub status: Option<&'a str>,
+    pub status: Option<CaseStatus>,
     /// Only cases assigned to this user.
-    pub assignee: Option<i64>,
+    pub assignee: Option<UserId>,
     pub unassigned: bool,
     /// Only open cases whose first response or resolution is past due at this instant.
     pub breached_at: Option<i64>,
@@ -267,146 +328,195 @@ pub struct QueueFilter<'a> {
 const BREACHED: &str = "((c.first_response_at IS NULL AND c.first_response_due < $B) OR (c.resolved_at IS NULL AND c.resolve_due < $B))";
 const AT_RISK: &str = "((c.first_response_at IS NULL AND c.first_response_risk_at <= $B) OR (c.resolved_at IS NULL AND c.resolve_risk_at <= $B))";
 
+/// The conditions of a queue with their text (`$T…`) and integer (`$I…`) slots.
+#[derive(Default)]
+struct Conditions {
+    conds: Vec<String>,
+    texts: Vec<&'static str>,
+    ints: Vec<i64>,
+}
+
+impl Conditions {
+    fn text(&mut self, v: &'static str) -> String {
+        self.texts.push(v);
+        format!("$T{}", self.texts.len())
+    }
+
+    fn int(&mut self, v: i64) -> String {
+        self.ints.push(v);
+        format!("$I{}", self.ints.len())
+    }
+
+    fn of(f: &QueueFilter<'_>) -> Conditions {
+        let mut q = Conditions::default();
+        if let Some(teams) = f.teams {
+            let slots: Vec<String> = teams.iter().map(|t| q.text(t.as_str())).collect();
+            q.conds.push(format!("c.team IN ({})", slots.join(", ")));
+        }
+        if let Some(team) = f.team {
+            let slot = q.text(team.as_str());
+            q.conds.push(format!("c.team = {slot}"));
+        }
+        match f.status {
+            Some(s) => {
+                let slot = q.text(s.as_str());
+                q.conds.push(format!("c.status = {slot}"));
+            }
+            None => q
+                .conds
+                .push("c.status IN ('new', 'open', 'waiting_on_customer')".into()),
+        }
+        if let Some(user) = f.assignee {
+            let slot = q.int(user.get());
+            q.conds.push(format!("c.assignee_user_id = {slot}"));
+        }
+        if f.unassigned {
+            q.conds.push("c.assignee_user_id IS NULL".into());
+        }
+        if let Some(now) = f.breached_at {
+            let slot = q.int(now);
+            q.conds.push(BREACHED.replace("$B", &slot));
+        }
+        if let Some(now) = f.at_risk_at {
+            let slot = q.int(now);
+            q.conds.push(format!(
+                "{} AND NOT {}",
+                AT_RISK.replace("$B", &slot),
+                BREACHED.replace("$B", &slot)
+            ));
+        }
+        q
+    }
+
+    /// Numbers the slots: texts first, then integers (longest names first so `$T12` is not
+    /// `$T1` + `2`).
+    fn number(&self, mut sql: String) -> String {
+        let n_texts = self.texts.len();
+        for i in (1..=self.ints.len()).rev() {
+            sql = sql.replace(&format!("$I{i}"), &format!("${}", n_texts + i));
+        }
+        for i in (1..=n_texts).rev() {
+            sql = sql.replace(&format!("$T{i}"), &format!("${i}"));
+        }
+        sql
+    }
+}
+
 pub async fn queue(store: &Store, f: &QueueFilter<'_>) -> Result<Vec<CaseListRow>> {
-    let mut conds: Vec<String> = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
-    let mut ints: Vec<i64> = Vec::new();
-    // Text parameters come first ($1..), integers after; each condition names its slot.
-    if let Some(teams) = f.teams {
-        if teams.is_empty() {
-            return Ok(Vec::new());
-        }
-        let slots: Vec<String> = teams
-            .iter()
-            .map(|t| {
-                texts.push(t.clone());
-                format!("$T{}", texts.len())
-            })
-            .collect();
-        conds.push(format!("c.team IN ({})", slots.join(", ")));
+    if f.teams.is_some_and(<[Team]>::is_empty) {
+        return Ok(Vec::new());
     }
-    if let Some(team) = f.team {
-        texts.push(team.to_owned());
-        conds.push(format!("c.team = $T{}", texts.len()));
-    }
-    match f.status {
-        Some(s) => {
-            texts.push(s.to_owned());
-            conds.push(format!("c.status = $T{}", texts.len()));
-        }
-        None => conds.push("c.status IN ('new', 'open', 'waiting_on_customer')".into()),
-    }
-    if let Some(user) = f.assignee {
-        ints.push(user);
-        conds.push(format!("c.assignee_user_id = $I{}", ints.len()));
-    }
-    if f.unassigned {
-        conds.push("c.assignee_user_id IS NULL".into());
-    }
-    if let Some(now) = f.breached_at {
-        ints.push(now);
-        conds.push(BREACHED.replace("$B", &format!("$I{}", ints.len())));
-    }
-    if let Some(now) = f.at_risk_at {
-        ints.push(now);
-        let slot = format!("$I{}", ints.len());
-        conds.push(format!(
-            "{} AND NOT {}",
-            AT_RISK.replace("$B", &slot),
-            BREACHED.replace("$B", &slot)
-        ));
-    }
-    ints.push(f.limit.clamp(1, 1000));
-    let limit_slot = format!("$I{}", ints.len());
-    let mut sql = format!(
+    let mut q = Conditions::of(f);
+    let limit_slot = q.int(f.limit.clamp(1, 1000));
+    let sql = q.number(format!(
         "SELECT {CASE_COLUMNS}, cu.name AS customer_name, cu.customer_number, u.display_name AS assignee_name \
          FROM cases c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_user_id \
          WHERE {} ORDER BY c.resolve_due, c.id LIMIT {limit_slot}",
-        conds.join(" AND ")
-    );
-    // Number the slots: texts first, then integers (longest names first so $T12 is not $T1 + 2).
-    let n_texts = texts.len();
-    for i in (1..=ints.len()).rev() {
-        sql = sql.replace(&format!("$I{i}"), &format!("${}", n_texts + i));
-    }
-    for i in (1..=n_texts).rev() {
-        sql = sql.replace(&format!("$T{i}"), &format!("${i}"));
-    }
+        q.conds.join(" AND ")
+    ));
     Ok(with_pool!(store, |pool| {
-        let mut q = sqlx::query_as::<_, CaseListRow>(sqlx::AssertSqlSafe(sql.clone()));
-        for t in &texts {
-            q = q.bind(t.clone());
+        let mut query = sqlx::query_as::<_, CaseListRow>(sqlx::AssertSqlSafe(sql.clone()));
+        for t in &q.texts {
+            query = query.bind(*t);
         }
-        for i in &ints {
-            q = q.bind(*i);
+        for i in &q.ints {
+            query = query.bind(*i);
         }
-        q.fetch_all(pool).await?
+        query.fetch_all(pool).await?
     }))
 }
 
 /// A customer's cases, newest first.
-pub async fn of_customer(store: &Store, customer_id: i64, limit: i64) -> Result<Vec<CaseRow>> {
+pub async fn of_customer(
+    store: &Store,
+    customer_id: CustomerId,
+    limit: i64,
+) -> Result<Vec<CaseRow>> {
     let sql = format!(
         "SELECT {CASE_COLUMNS} FROM cases c WHERE c.customer_id = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2"
     );
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, CaseRow>(
         sqlx::AssertSqlSafe(sql.clone())
     )
-    .bind(customer_id)
+    .bind(customer_id.get())
     .bind(limit)
     .fetch_all(pool)
     .await?))
 }
 
-pub async fn teams(store: &Store) -> Result<Vec<TeamRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, TeamRow>(
-        "SELECT key, name_sv, name_en FROM teams ORDER BY key"
+/// Every team, in the order of their keys.
+pub async fn teams(store: &Store) -> Result<Vec<Team>> {
+    let keys = with_pool!(store, |pool| sqlx::query_scalar::<_, String>(
+        "SELECT key FROM teams ORDER BY key"
     )
     .fetch_all(pool)
-    .await?))
+    .await?);
+    keys.into_iter().map(|k| team(&k)).collect()
 }
 
-/// The teams a user belongs to, by key.
-pub async fn teams_of(store: &Store, user_id: i64) -> Result<Vec<String>> {
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, String>(
+fn team(key: &str) -> Result<Team> {
+    Team::parse(key).ok_or_else(|| crate::StoreError::Corrupt {
+        table: "teams",
+        column: "key",
+        message: format!("{key:?} is not a case-team"),
+    })
+}
+
+/// The teams a user belongs to.
+pub async fn teams_of(store: &Store, user_id: UserId) -> Result<Vec<Team>> {
+    let keys = with_pool!(store, |pool| sqlx::query_scalar::<_, String>(
         "SELECT team FROM team_members WHERE user_id = $1 ORDER BY team"
     )
-    .bind(user_id)
+    .bind(user_id.get())
     .fetch_all(pool)
-    .await?))
+    .await?);
+    keys.iter().map(|k| team(k)).collect()
 }
 
 /// The same inside a write transaction.
-pub async fn teams_of_tx(tx: &mut Tx, user_id: i64) -> Result<Vec<String>> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, String>(
+pub async fn teams_of_tx(tx: &mut Tx, user_id: UserId) -> Result<Vec<Team>> {
+    let keys = with_tx!(tx, |conn| sqlx::query_scalar::<_, String>(
         "SELECT team FROM team_members WHERE user_id = $1 ORDER BY team"
     )
-    .bind(user_id)
+    .bind(user_id.get())
     .fetch_all(conn)
-    .await?))
+    .await?);
+    keys.iter().map(|k| team(k)).collect()
 }
 
-/// A team's members: (user id, display name), enabled accounts only.
-pub async fn members(store: &Store, team: &str) -> Result<Vec<(i64, String)>> {
+/// A member of a team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub id: UserId,
+    pub name: String,
+}
+
+from_row!(Member, "team_members", |c| Member {
+    id: c.id("id")?,
+    name: c.get("display_name")?,
+});
+
+/// A team's members, enabled accounts only, by name.
+pub async fn members(store: &Store, team: Team) -> Result<Vec<Member>> {
     Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, (i64, String)>(
+        sqlx::query_as::<_, Member>(
             "SELECT u.id, u.display_name FROM team_members m JOIN users u ON u.id = m.user_id \
          WHERE m.team = $1 AND u.disabled = FALSE ORDER BY u.display_name, u.id",
         )
-        .bind(team)
+        .bind(team.as_str())
         .fetch_all(pool)
         .await?
     }))
 }
 
 /// Adds a user to a team; already a member is fine.
-pub async fn add_member(tx: &mut Tx, user_id: i64, team: &str) -> Result<()> {
+pub async fn add_member(tx: &mut Tx, user_id: UserId, team: Team) -> Result<()> {
     with_tx!(tx, |conn| {
         sqlx::query(
         "INSERT INTO team_members (user_id, team) VALUES ($1, $2) ON CONFLICT (user_id, team) DO NOTHING"
     )
-    .bind(user_id)
-    .bind(team)
+    .bind(user_id.get())
+    .bind(team.as_str())
     .execute(conn)
     .await?
     .rows_affected()
@@ -414,56 +524,127 @@ pub async fn add_member(tx: &mut Tx, user_id: i64, team: &str) -> Result<()> {
     Ok(())
 }
 
-/// The customer fields a case message needs, read inside the transaction.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct CaseContact {
-    pub id: i64,
-    pub name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub language: String,
-    pub preferred_channel: String,
-    /// Name and postal address, for a letter.
-    pub letter_address: String,
+/// An account as cases and chats see it: the name entries are signed with, the role, and
+/// whether it is disabled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: UserId,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
 }
 
-pub async fn contact(tx: &mut Tx, customer_id: i64) -> Result<Option<CaseContact>> {
-    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, CaseContact>(
-        "SELECT id, name, email, phone, language, preferred_channel, \
-                name || ', ' || street || ', ' || postal_code || ' ' || city AS letter_address \
-         FROM customers WHERE id = $1"
+from_row!(Account, "users", |c| Account {
+    id: c.id("id")?,
+    display_name: c.get("display_name")?,
+    role: c.code("role")?,
+    disabled: c.get("disabled")?,
+});
+
+pub async fn account(store: &Store, id: UserId) -> Result<Option<Account>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, Account>(
+        "SELECT id, display_name, role, disabled FROM users WHERE id = $1"
     )
-    .bind(customer_id)
-    .fetch_optional(conn)
+    .bind(id.get())
+    .fetch_optional(pool)
+    .await?))
+}
+
+pub async fn account_by_username(store: &Store, username: &str) -> Result<Option<Account>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, Account>(
+        "SELECT id, display_name, role, disabled FROM users WHERE username = $1"
+    )
+    .bind(username)
+    .fetch_optional(pool)
     .await?))
 }
 
 /// The customer an arrangement or a visit belongs to (`None` when it does not exist).
-pub async fn link_owner(tx: &mut Tx, kind: &str, id: i64) -> Result<Option<Option<i64>>> {
-    let sql = match kind {
-        "arrangement" => "SELECT customer_id FROM arrangements WHERE id = $1",
-        _ => "SELECT customer_id FROM visits WHERE id = $1",
+pub async fn link_owner(tx: &mut Tx, link: CaseLink) -> Result<Option<Option<CustomerId>>> {
+    let sql = match link.kind() {
+        LinkKind::Arrangement => "SELECT customer_id FROM arrangements WHERE id = $1",
+        LinkKind::Visit => "SELECT customer_id FROM visits WHERE id = $1",
     };
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, Option<i64>>(
+    let owner = with_tx!(tx, |conn| sqlx::query_scalar::<_, Option<i64>>(
         sqlx::AssertSqlSafe(sql)
     )
-    .bind(id)
+    .bind(link.id())
     .fetch_optional(conn)
-    .await?))
+    .await?);
+    Ok(owner.map(|o| o.map(CustomerId::new)))
 }
 
-/// A customer by customer number: (id, name, customer number).
-pub async fn customer_by_number(
+/// What a new case of a customer can be linked to: their extension requests (newest first,
+/// with when they were made) and their visits not yet over (soonest first, with their start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkChoice {
+    pub link: CaseLink,
+    /// When the request was made, or the visit starts (microseconds UTC).
+    pub at: i64,
+}
+
+pub async fn link_choices(
     store: &Store,
-    number: &str,
-) -> Result<Option<(i64, String, String)>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<
-        _,
-        (i64, String, String),
-    >(
+    customer: CustomerId,
+    now: i64,
+) -> Result<Vec<LinkChoice>> {
+    let (arrangements, visits) = with_pool!(store, |pool| {
+        let a = sqlx::query_as::<_, (i64, i64)>(
+            "SELECT id, created_at FROM arrangements WHERE customer_id = $1 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(customer.get())
+        .fetch_all(pool)
+        .await?;
+        let v = sqlx::query_as::<_, (i64, i64)>(
+            "SELECT id, starts_at FROM visits WHERE customer_id = $1 AND ends_at > $2 ORDER BY starts_at, id",
+        )
+        .bind(customer.get())
+        .bind(now)
+        .fetch_all(pool)
+        .await?;
+        (a, v)
+    });
+    Ok(arrangements
+        .into_iter()
+        .map(|(id, at)| LinkChoice {
+            link: CaseLink::Arrangement(ArrangementId::new(id)),
+            at,
+        })
+        .chain(visits.into_iter().map(|(id, at)| LinkChoice {
+            link: CaseLink::Visit(VisitId::new(id)),
+            at,
+        }))
+        .collect())
+}
+
+/// A customer a member of staff opens a case for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseCustomer {
+    pub id: CustomerId,
+    pub name: String,
+    pub customer_number: String,
+}
+
+from_row!(CaseCustomer, "customers", |c| CaseCustomer {
+    id: c.id("id")?,
+    name: c.get("name")?,
+    customer_number: c.get("customer_number")?,
+});
+
+pub async fn customer_by_number(store: &Store, number: &str) -> Result<Option<CaseCustomer>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, CaseCustomer>(
         "SELECT id, name, customer_number FROM customers WHERE customer_number = $1"
     )
     .bind(number)
+    .fetch_optional(pool)
+    .await?))
+}
+
+pub async fn customer(store: &Store, id: CustomerId) -> Result<Option<CaseCustomer>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, CaseCustomer>(
+        "SELECT id, name, customer_number FROM customers WHERE id = $1"
+    )
+    .bind(id.get())
     .fetch_optional(pool)
     .await?))
 }

@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod modes;
 pub mod outbox;
 pub mod policies;
+pub mod portal;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -2,6 +2,7 @@
 //! own cases, one case without internal notes, and the contact form.
 
 use askama::Template;
+use domain::ids::{CaseId, CustomerId};
 
 use crate::Layout;
 use crate::pages::FieldError;
@@ -25,13 +26,13 @@ pub struct LinkView {
 #[derive(Clone, Debug)]
 pub struct SlaBadge {
     /// `on_track`, `at_risk` or `breached` (CSS class `sla-…`).
-    pub state: String,
+    pub state: &'static str,
     pub label: String,
 }
 
 #[derive(Clone, Debug)]
 pub struct CaseLine {
-    pub id: i64,
+    pub id: CaseId,
     pub subject: String,
     pub customer: String,
     pub category: String,
@@ -59,7 +60,7 @@ pub struct CaseQueuePage {
 pub struct CaseNewPage {
     pub layout: Layout,
     /// The customer the call is about, when the form was opened from the customer page.
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub customer_name: String,
     pub customer_number: String,
     pub categories: Vec<Choice>,
@@ -71,7 +72,8 @@ pub struct CaseNewPage {
 
 #[derive(Clone, Debug)]
 pub struct EntryLine {
-    pub kind: String,
+    /// The entry kind's code (CSS class `entry-…`).
+    pub kind: &'static str,
     pub kind_label: String,
     pub author: String,
     pub body: String,
@@ -82,9 +84,9 @@ pub struct EntryLine {
 #[template(path = "case_staff.html")]
 pub struct CaseStaffPage {
     pub layout: Layout,
-    pub id: i64,
+    pub id: CaseId,
     pub subject: String,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub customer_name: String,
     pub customer_number: String,
     pub category: String,
@@ -112,7 +114,7 @@ pub struct CaseStaffPage {
 
 #[derive(Clone, Debug)]
 pub struct PortalCaseLine {
-    pub id: i64,
+    pub id: CaseId,
     pub subject: String,
     pub category: String,
     pub status: String,
@@ -131,7 +133,7 @@ pub struct PortalCasesPage {
 #[template(path = "portal_case.html")]
 pub struct PortalCasePage {
     pub layout: Layout,
-    pub id: i64,
+    pub id: CaseId,
     pub subject: String,
     pub category: String,
     pub status: String,
@@ -152,4 +154,34 @@ pub struct ContactPage {
     pub subject: String,
     pub body: String,
     pub errors: Vec<FieldError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Lang, label};
+    use domain::code::Code;
+
+    fn named<T: Code>() {
+        for &v in T::all() {
+            for lang in [Lang::Sv, Lang::En] {
+                assert_ne!(label(lang, v), v.message_key(), "{lang:?}");
+            }
+        }
+    }
+
+    /// The sets of cases that have no place in the shared check are named in both languages.
+    #[test]
+    fn teams_and_link_kinds_have_names() {
+        named::<domain::cases::Team>();
+        named::<domain::cases::LinkKind>();
+        named::<domain::portal::MeterExchange>();
+        assert_eq!(label(Lang::En, domain::cases::Team::Fakturering), "Billing");
+    }
+
+    #[test]
+    fn a_phone_entry_says_so_in_each_language() {
+        let by = |lang| crate::translate(lang, "cases-by-phone", &[("name", "Anna".into())]);
+        assert_eq!(by(Lang::Sv), "Anna (telefon)");
+        assert_eq!(by(Lang::En), "Anna (by phone)");
+    }
 }

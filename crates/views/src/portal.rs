@@ -7,7 +7,7 @@ use crate::pages::FieldError;
 
 #[derive(Clone, Debug)]
 pub struct MessageLine {
-    pub id: i64,
+    pub id: domain::ids::OutboxId,
     pub subject: String,
     pub channel: String,
     pub created_at: i64,
@@ -37,6 +37,7 @@ pub struct PortalSettingsPage {
     pub layout: Layout,
     pub email: String,
     pub phone: String,
+    /// The language and channel codes chosen (as submitted, when the form comes back).
     pub language: String,
     pub channel: String,
     pub saved: bool,

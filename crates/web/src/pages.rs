@@ -334,7 +334,7 @@ pub(crate) fn channel_label(channel: &str, lang: views::Lang) -> String {
 pub async fn portal_home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
     let d = state.services.portal_overview(u).await?;
-    let attention = state.services.portal_attention(u).await?;
+    let attention = state.services.portal().attention(u).await?;
     let extensions = attention
         .arrangements
         .iter()

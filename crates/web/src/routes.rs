@@ -20,7 +20,8 @@ pub(crate) const ADMIN: &[Role] = &[Role::Admin];
 /// Read and change the policies (change_policy checks the same roles).
 pub(crate) const POLICY_READERS: &[Role] = &[Role::ContinuityManager, Role::Admin];
 pub(crate) const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
-pub(crate) const CUSTOMER: &[Role] = &[Role::Customer];
+/// Customers, declared by the portal (`services::portal::roles`).
+pub(crate) use services::portal::roles::CUSTOMER;
 /// The customer-centre desk: agents (and admins).
 pub(crate) const DESK: &[Role] = &[Role::Agent, Role::Admin];
 /// Who plans the meter-exchange campaign.
@@ -42,8 +43,6 @@ pub(crate) const EXTENSION_FOR_CALLER: &[Role] = &[Role::Agent, Role::CreditOffi
 pub(crate) const COLLECTION: &[Role] = &[Role::CreditOfficer, Role::Finance, Role::Admin];
 /// Payments, matching, reference rates, the board report.
 pub(crate) const FINANCE: &[Role] = &[Role::Finance, Role::Admin];
-/// Case handling: agents and credit officers (their teams' queues only), admins (every team).
-pub(crate) const CASE_WORKERS: &[Role] = &[Role::Agent, Role::CreditOfficer, Role::Admin];
 /// Who sets a site's hours, desks and services.
 pub(crate) const SITE_ADMINS: &[Role] = &[Role::ContinuityManager, Role::Admin];
 

@@ -141,12 +141,13 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
     }
     tx.commit().await?;
     for (a, _) in &agents {
-        services.set_chat_status(a, true, Some(1)).await?;
+        services.chat().set_presence(a, true, Some(1)).await?;
     }
     let mut chat_of_customer = Vec::with_capacity(pairs);
     for (c, _) in &customers {
         match services
-            .start_chat(c, Topic::Other, "Hej från bänken")
+            .chat()
+            .start(c, Topic::Other, "Hej från bänken")
             .await?
         {
             Started::Queued { chat_id } => chat_of_customer.push(chat_id),
@@ -155,7 +156,7 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
     }
     // Agent i takes the chat of customer i (the queue is in start order).
     for (i, (a, _)) in agents.iter().enumerate() {
-        let got = services.accept_next_chat(a).await?;
+        let got = services.chat().accept_next(a).await?;
         anyhow::ensure!(
             got == Some(chat_of_customer[i]),
             "agent {i} took {got:?}, expected chat {}",
@@ -193,7 +194,7 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
         ends.push(End {
             cookie: format!("{cookie_name}={}", agents[i].1),
             path: "/chatt/ws",
-            chat: Some(chat_of_customer[i]),
+            chat: Some(chat_of_customer[i].get()),
         });
     }
     let connect_started = Instant::now();

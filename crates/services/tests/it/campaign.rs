@@ -226,12 +226,16 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             totp_enabled: false,
         };
         let seen = s
-            .portal_attention(&session(told.customer_id))
+            .portal()
+            .attention(&session(told.customer_id))
             .await
             .unwrap();
         assert_eq!(
             seen.meter_exchange,
-            Some(("notified".to_owned(), told.planned_on.clone())),
+            Some((
+                domain::portal::MeterExchange::Notified,
+                told.planned_on.clone()
+            )),
             "{backend:?}"
         );
         if let Some(untold) = jobs.iter().find(|j| {
@@ -244,7 +248,8 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
                     == 1
         }) {
             let seen = s
-                .portal_attention(&session(untold.customer_id))
+                .portal()
+                .attention(&session(untold.customer_id))
                 .await
                 .unwrap();
             assert_eq!(seen.meter_exchange, None, "{backend:?}");

@@ -32,7 +32,7 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
         let user = customer_session(&s).await;
         let me = user.customer_id.unwrap();
         let actor = user.actor("127.0.0.1");
-        let export = s.customer_export(&actor, &user).await.unwrap();
+        let export = serde_json::to_value(s.portal().export(&actor, &user).await.unwrap()).unwrap();
         let text = export.to_string();
         let tables = export["tables"].as_array().unwrap();
         let rows = |name: &str| -> Vec<serde_json::Value> {
@@ -94,7 +94,7 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
             .unwrap();
         assert!(!text.contains(&other.identity_number), "{backend:?}");
         // The export is in the audit log, and the next export shows that too.
-        let again = s.customer_export(&actor, &user).await.unwrap();
+        let again = serde_json::to_value(s.portal().export(&actor, &user).await.unwrap()).unwrap();
         let audit = again["tables"]
             .as_array()
             .unwrap()
@@ -117,7 +117,7 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
             .unwrap();
         let agent = s.session_user(&agent.token).await.unwrap().unwrap();
         assert!(matches!(
-            s.customer_export(&agent.actor("127.0.0.1"), &agent).await,
+            s.portal().export(&agent.actor("127.0.0.1"), &agent).await,
             Err(ServiceError::Forbidden)
         ));
     }
@@ -143,9 +143,13 @@ async fn contact_preferences_are_validated_saved_and_audited() {
             language: "sv".into(),
             channel: "email".into(),
         };
-        match s.set_contact_preferences(&actor, &user, &bad).await {
-            Err(ServiceError::Invalid(domain::problem::Invalid { field, .. })) => {
-                assert_eq!(field, "channel")
+        match s.portal().set_contact(&actor, &user, &bad).await {
+            Err(ServiceError::Invalid(domain::problem::Invalid { field, problem })) => {
+                assert_eq!(field, "channel");
+                assert_eq!(
+                    problem,
+                    domain::problem::Problem::Portal(domain::portal::PortalProblem::EmailNeeded)
+                );
             }
             other => panic!("{backend:?}: {other:?}"),
         }
@@ -155,10 +159,8 @@ async fn contact_preferences_are_validated_saved_and_audited() {
             language: "en".into(),
             channel: "sms".into(),
         };
-        s.set_contact_preferences(&actor, &user, &good)
-            .await
-            .unwrap();
-        let c = s.contact_preferences(&user).await.unwrap();
+        s.portal().set_contact(&actor, &user, &good).await.unwrap();
+        let c = s.portal().contact(&user).await.unwrap();
         assert_eq!(
             (
                 c.email.as_deref(),
@@ -170,7 +172,7 @@ async fn contact_preferences_are_validated_saved_and_audited() {
             "{backend:?}"
         );
         // Messages: only the customer's own, and another's message is not found.
-        let mine = s.portal_messages(&user).await.unwrap();
+        let mine = s.portal().messages(&user).await.unwrap();
         assert!(
             mine.iter()
                 .all(|m| m.customer_id == user.customer_id.map(domain::ids::CustomerId::new))
@@ -185,9 +187,132 @@ async fn contact_preferences_are_validated_saved_and_audited() {
             });
         if let Some(m) = someone_elses {
             assert!(matches!(
-                s.portal_message(&user, m.id).await,
+                s.portal().message(&user, m.id).await,
                 Err(ServiceError::NotFound)
             ));
         }
+    }
+}
+
+/// The portal's policy hook: registered, its preview is what apply then reports, apply under
+/// one key twice does it once (there is nothing to do but report), nobody is told anything,
+/// and every measure and effect it names reads in both languages.
+#[tokio::test]
+async fn the_portal_hook_previews_what_it_applies_and_tells_nobody() {
+    use domain::policy::{Capability, CustomerChange, PolicyBody, Preset};
+    use services::capability::PolicyChange;
+    use views::Lang;
+
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(false),
+        );
+        let hook = s
+            .hook(Capability::Portal)
+            .expect("the portal hook is registered");
+        let normal = PolicyBody::preset(Capability::Portal, Preset::Normal);
+        let pandemic = PolicyBody::preset(Capability::Portal, Preset::Pandemic);
+        let change = PolicyChange {
+            before: normal.clone(),
+            after: pandemic.clone(),
+            at: test_now(),
+            until: None,
+        };
+        let preview = hook.preview(&change).await.unwrap();
+        assert_eq!(preview.capability, Capability::Portal);
+        assert_eq!(preview.effect("banner_shown"), 1, "{backend:?}");
+        assert_eq!(preview.effect("deflection_on"), 1, "{backend:?}");
+        assert!(preview.customers.is_empty());
+        let applied = hook.apply(&change, "portal-test").await.unwrap();
+        assert_eq!(
+            applied, preview,
+            "{backend:?}: apply does what preview said"
+        );
+        assert_eq!(hook.apply(&change, "portal-test").await.unwrap(), preview);
+        assert_eq!(s.tell_customers("portal-test").await.unwrap(), 0);
+        assert!(
+            store::outbox::list(s.store(), 10, 0)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend:?}: the banner tells customers, not a message"
+        );
+        let back = hook.preview(&change.reverted(test_now())).await.unwrap();
+        assert_eq!(
+            (back.effect("banner_shown"), back.effect("deflection_on")),
+            (0, 0)
+        );
+        // What a policy means, and the effects, in both languages.
+        for policy in [&normal, &pandemic] {
+            let measures = hook.describe(policy);
+            assert_eq!(measures.len(), 2);
+            for m in &measures {
+                for lang in [Lang::Sv, Lang::En] {
+                    let text = views::explain(lang, m);
+                    assert_ne!(text, m.key, "{} has no {lang:?} text", m.key);
+                    assert!(!text.contains('$'), "{text}");
+                }
+            }
+        }
+        let pandemic_measures = hook.describe(&pandemic);
+        assert_eq!(pandemic_measures[0].key, "portal-measure-banner");
+        assert!(
+            views::explain(Lang::En, &pandemic_measures[0]).contains("by appointment only"),
+            "the English banner is quoted in English"
+        );
+        assert!(views::explain(Lang::Sv, &pandemic_measures[0]).contains("endast efter bokning"));
+        for e in &preview.effects {
+            let key = format!("effect-portal-{}", e.key);
+            for lang in [Lang::Sv, Lang::En] {
+                assert_ne!(views::translate(lang, &key, &[]), key);
+            }
+        }
+        // The portal records no customer changes, so it is never asked about one.
+        let mut tx = s.store().begin().await.unwrap();
+        let change = CustomerChange::VisitOverCap {
+            visit: domain::ids::VisitId::new(1),
+            starts_at: test_now(),
+        };
+        assert!(matches!(
+            hook.change_item(&mut tx, &change).await,
+            Err(ServiceError::Internal(_))
+        ));
+    }
+}
+
+/// The policy in force is read per request: a deflecting policy from now on is what the chat
+/// and the pages see at once.
+#[tokio::test]
+async fn the_portal_policy_in_force_is_read_per_request() {
+    use domain::policy::{Capability, PolicyBody, Preset};
+
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(false),
+        );
+        let p = s.portal().policy().await.unwrap();
+        assert!(!p.deflect_to_self_service && p.banner_sv.is_none());
+        s.set_policy(
+            &services::Actor::system(),
+            &PolicyBody::preset(Capability::Portal, Preset::Pandemic),
+            test_now(),
+            None,
+            "test",
+        )
+        .await
+        .unwrap();
+        let p = s.portal().policy().await.unwrap();
+        assert!(p.deflect_to_self_service, "{backend:?}");
+        assert!(p.banner_sv.is_some());
     }
 }

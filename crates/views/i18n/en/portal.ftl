@@ -35,3 +35,14 @@ portal-cases-open = { $count ->
     [one] Customer service is working on one case for you.
    *[other] Customer service is working on { $count } cases for you.
 }
+portal-problem-bad-email = The e-mail address does not look right, for example name@example.com.
+portal-problem-bad-phone = Write a phone number, for example 070-123 45 67.
+portal-problem-email-needed = Write an e-mail address to get messages by e-mail.
+portal-problem-mobile-needed = Write a mobile number (07…) to get text messages.
+portal-measure-banner = A banner on every page: “{ $en }”
+portal-measure-no-banner = No banner on the pages.
+portal-measure-deflection = Customers who want to chat are offered self-service (more time to pay, booking a visit, no home visits) before the chat is queued.
+portal-measure-no-deflection = The chat is queued at once, without an offer of self-service.
+effect-portal-banner_shown = Banner shown
+effect-portal-deflection_on = Self-service offered before the chat
+mydata-export-about = All data Beredskap holds about the customer (GDPR article 15).

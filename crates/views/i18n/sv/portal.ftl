@@ -35,3 +35,14 @@ portal-cases-open = { $count ->
     [one] Kundtjänst arbetar med ett ärende åt dig.
    *[other] Kundtjänst arbetar med { $count } ärenden åt dig.
 }
+portal-problem-bad-email = E-postadressen ser inte rätt ut, till exempel namn@exempel.se.
+portal-problem-bad-phone = Skriv ett telefonnummer, till exempel 070-123 45 67.
+portal-problem-email-needed = Skriv en e-postadress för att få meddelanden med e-post.
+portal-problem-mobile-needed = Skriv ett mobilnummer (07…) för att få meddelanden med sms.
+portal-measure-banner = En banner på varje sida: ”{ $sv }”
+portal-measure-no-banner = Ingen banner på sidorna.
+portal-measure-deflection = Kunder som vill chatta erbjuds självservice (anstånd, bokning av besök, inga hembesök) innan chatten ställs i kö.
+portal-measure-no-deflection = Chatten ställs i kö direkt, utan erbjudande om självservice.
+effect-portal-banner_shown = Banner visas
+effect-portal-deflection_on = Självservice erbjuds före chatten
+mydata-export-about = Alla uppgifter Beredskap har om kunden (dataskyddsförordningen artikel 15).

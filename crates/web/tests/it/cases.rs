@@ -3,14 +3,17 @@
 //! and cases, phone cases from the customer page, the SLA views, and CSRF on the new POSTs.
 
 use axum::http::{Method, StatusCode};
+use domain::cases::CaseStatus;
+use domain::ids::CaseId;
 use domain::role::Role;
 use test_support::{BACKENDS, Session, TestApp};
 
 /// The id at the end of a redirect to a case page.
-fn case_id(location: Option<&str>) -> i64 {
+fn case_id(location: Option<&str>) -> CaseId {
     location
         .and_then(|l| l.rsplit('/').next())
         .and_then(|id| id.parse().ok())
+        .map(CaseId::new)
         .unwrap_or_else(|| panic!("no case id in {location:?}"))
 }
 
@@ -43,7 +46,7 @@ async fn customer_b(app: &TestApp) -> (i64, Session) {
     (other, app.login_demo("kund2").await)
 }
 
-async fn karin_opens(app: &TestApp, s: &Session, category: &str, subject: &str) -> i64 {
+async fn karin_opens(app: &TestApp, s: &Session, category: &str, subject: &str) -> CaseId {
     let r = app
         .post(
             "/mina-sidor/kontakt",
@@ -145,7 +148,7 @@ async fn a_customer_never_reads_or_answers_another_customers_case() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(c.status, "open");
+        assert_eq!(c.status, CaseStatus::Open);
         // An empty answer is refused with the field named, not a 500.
         let r = app
             .post(
@@ -403,5 +406,103 @@ async fn case_posts_need_the_csrf_token() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(c.status, "new");
+    assert_eq!(c.status, CaseStatus::New);
+}
+
+/// The same session with the interface in English (the `lang` cookie).
+fn in_english(s: &Session) -> Session {
+    Session {
+        cookie: format!("{}; lang=en", s.cookie),
+        csrf: s.csrf.clone(),
+    }
+}
+
+#[tokio::test]
+async fn case_pages_speak_the_readers_language() {
+    let Some(app) = TestApp::demo(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    let agent = app.login_demo("kundtjanst").await;
+    let agent_en = in_english(&agent);
+    let karin = store::users::by_username(app.services.store(), "kund")
+        .await
+        .unwrap()
+        .unwrap()
+        .customer_id
+        .unwrap()
+        .to_string();
+    // A refusal reads in the reader's language, never the other.
+    let blank = [
+        ("kund", karin.as_str()),
+        ("kategori", "invoice"),
+        ("rubrik", ""),
+        ("meddelande", "Kunden undrar över fakturan."),
+    ];
+    let sv = app.post("/arenden", Some(&agent), &blank).await;
+    assert_eq!(sv.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(sv.body.contains("Skriv en rubrik."), "{}", sv.body);
+    let en = app.post("/arenden", Some(&agent_en), &blank).await;
+    assert_eq!(en.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(en.body.contains("Write a subject."), "{}", en.body);
+    assert!(!en.body.contains("Skriv en rubrik."));
+    // A message taken on the phone says so, in each language; team and source are named.
+    let r = app
+        .post(
+            "/arenden",
+            Some(&agent),
+            &[
+                ("kund", karin.as_str()),
+                ("kategori", "invoice"),
+                ("rubrik", "Ringde om fakturan"),
+                ("meddelande", "Kunden undrar över fakturan."),
+            ],
+        )
+        .await;
+    let id = case_id(r.location());
+    let sv = app.get(&format!("/arenden/{id}"), Some(&agent)).await;
+    assert!(sv.body.contains(" (telefon)"), "{}", sv.body);
+    assert!(sv.body.contains("Fakturering"));
+    let en = app.get(&format!("/arenden/{id}"), Some(&agent_en)).await;
+    assert!(en.body.contains(" (by phone)"), "{}", en.body);
+    assert!(en.body.contains("Billing"), "{}", en.body);
+    assert!(en.body.contains(">Phone<"), "{}", en.body);
+    assert!(!en.body.contains("(telefon)"));
+    let queue = app.get("/arenden", Some(&agent_en)).await;
+    assert!(queue.body.contains("Customer service"), "{}", queue.body);
+    // The customer reads it in the portal in English too.
+    let karin_en = in_english(&app.login_demo("kund").await);
+    let page = app
+        .get(&format!("/mina-sidor/arenden/{id}"), Some(&karin_en))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(" (by phone)"), "{}", page.body);
+    assert!(page.body.contains("Invoice"), "{}", page.body);
+    // A team that does not exist is refused on the form, in the reader's language.
+    let r = app
+        .post(
+            &format!("/arenden/{id}/team"),
+            Some(&agent_en),
+            &[("team", "nowhere")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Choose one of the options."), "{}", r.body);
+    // A closed case refuses the customer's answer, in English.
+    let r = app
+        .post(
+            &format!("/arenden/{id}/status"),
+            Some(&agent),
+            &[("status", "closed")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .post(
+            &format!("/mina-sidor/arenden/{id}/svar"),
+            Some(&karin_en),
+            &[("meddelande", "One more thing")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("The case is closed."), "{}", r.body);
 }

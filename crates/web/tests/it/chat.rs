@@ -340,6 +340,7 @@ async fn crisis_deflection_offers_self_service_before_queuing() {
             .unwrap()
             .unwrap()
             .customer_id
+            .map(domain::ids::CustomerId::new)
             .unwrap(),
     )
     .await
@@ -531,6 +532,7 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
                 .unwrap()
                 .unwrap()
                 .customer_id
+                .map(domain::ids::CustomerId::new)
                 .unwrap(),
         )
         .await
@@ -568,4 +570,147 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
         let _ = stop.send(());
         let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
     }
+}
+
+/// A customer who reads English: the chat's notes and the case it becomes are in English, the
+/// case's subject is the customer's own first message, and the transcript kept on the case is
+/// written in the customer's language.
+#[tokio::test]
+async fn a_chat_in_english_becomes_a_case_in_the_customers_words() {
+    let Some(app) = TestApp::demo(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    let a = app.login_demo("kund").await;
+    let a_en = Session {
+        cookie: format!("{}; lang=en", a.cookie),
+        csrf: a.csrf.clone(),
+    };
+    // Messages and transcripts in English, please.
+    let r = app
+        .post(
+            "/mina-sidor/installningar",
+            Some(&a_en),
+            &[
+                ("channel", "letter"),
+                ("email", ""),
+                ("phone", ""),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let anna = app.login_demo("kundtjanst").await;
+    let r = app
+        .post(
+            "/chatt/status",
+            Some(&anna),
+            &[("online", "1"), ("max_chats", "2")],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/chatt"));
+    // An empty message is refused in English.
+    let r = app
+        .post(
+            "/mina-sidor/chatt",
+            Some(&a_en),
+            &[("topic", "invoice"), ("body", " ")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Write a message."), "{}", r.body);
+    let r = app
+        .post(
+            "/mina-sidor/chatt",
+            Some(&a_en),
+            &[
+                ("topic", "invoice"),
+                ("body", "My bill is far too high\nPlease check it"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/mina-sidor/chatt"));
+    let page = app.get("/mina-sidor/chatt", Some(&a_en)).await;
+    assert!(
+        page.body.contains("You are number 1 in the queue"),
+        "{}",
+        page.body
+    );
+    let to = app
+        .post("/chatt/nasta", Some(&anna), &[])
+        .await
+        .location()
+        .expect("redirect to the chat")
+        .to_owned();
+    let page = app.get("/mina-sidor/chatt", Some(&a_en)).await;
+    assert!(page.body.contains("has joined the chat."), "{}", page.body);
+    let r = app
+        .post(
+            &format!("{to}/stang"),
+            Some(&anna),
+            &[("category", "invoice")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = app.get("/mina-sidor/chatt", Some(&a_en)).await;
+    assert!(
+        page.body
+            .contains("The chat has ended and is saved as case"),
+        "{}",
+        page.body
+    );
+    let i = page.body.find("/mina-sidor/arenden/").unwrap();
+    let link: String = page.body[i..].chars().take_while(|c| *c != '"').collect();
+    let case = app.get(&link, Some(&a_en)).await;
+    assert_eq!(case.status, StatusCode::OK);
+    assert!(
+        case.body.contains(": My bill is far too high</h1>"),
+        "the subject is the customer's first line: {}",
+        case.body
+    );
+    assert!(case.body.contains("Chat transcript"), "{}", case.body);
+    assert!(case.body.contains("has joined the chat."), "{}", case.body);
+    assert!(!case.body.contains("har anslutit"), "{}", case.body);
+}
+
+#[tokio::test]
+async fn closing_into_an_unknown_category_is_refused_on_the_form() {
+    let Some(app) = TestApp::demo(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    let a = app.login_demo("kund").await;
+    let anna = app.login_demo("kundtjanst").await;
+    app.post(
+        "/chatt/status",
+        Some(&anna),
+        &[("online", "1"), ("max_chats", "2")],
+    )
+    .await;
+    app.post(
+        "/mina-sidor/chatt",
+        Some(&a),
+        &[("topic", "outage"), ("body", "Strömmen är borta")],
+    )
+    .await;
+    let to = app
+        .post("/chatt/nasta", Some(&anna), &[])
+        .await
+        .location()
+        .expect("redirect to the chat")
+        .to_owned();
+    let r = app
+        .post(
+            &format!("{to}/stang"),
+            Some(&anna),
+            &[("category", "weather")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#category\""), "{}", r.body);
+    assert!(r.body.contains("Välj ett av alternativen."), "{}", r.body);
+    // Handing over to nobody names the field too.
+    let r = app
+        .post(&format!("{to}/overlamna"), Some(&anna), &[("to", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Välj en handläggare."), "{}", r.body);
 }

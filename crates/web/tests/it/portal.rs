@@ -80,6 +80,37 @@ async fn a_customer_reads_their_own_messages_sets_preferences_and_downloads_thei
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("href=\"#channel\""), "{}", r.body);
+        assert!(
+            r.body
+                .contains("Skriv en e-postadress för att få meddelanden med e-post."),
+            "{}",
+            r.body
+        );
+        // The same refusal in English for a reader of English, and nothing Swedish.
+        let a_en = test_support::Session {
+            cookie: format!("{}; lang=en", a.cookie),
+            csrf: a.csrf.clone(),
+        };
+        let r = app
+            .post(
+                "/mina-sidor/installningar",
+                Some(&a_en),
+                &[
+                    ("channel", "sms"),
+                    ("email", ""),
+                    ("phone", "0586-123 45"),
+                    ("language", "sv"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body
+                .contains("Write a mobile number (07…) to get text messages."),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("Skriv ett mobilnummer"));
         let r = app
             .post(
                 "/mina-sidor/installningar",

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
+use domain::ids::{ChatId, ChatMessageId};
 use store::Store;
 use store::chat::{Heard, Listener, MessageRow};
 use tokio::sync::broadcast;
@@ -22,7 +23,7 @@ const CAPACITY: usize = 256;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Channel {
     /// One chat: its messages and changes.
-    Chat(i64),
+    Chat(ChatId),
     /// The queue and the agents: anything that moves positions or the consoles' lists.
     Console,
 }
@@ -31,7 +32,7 @@ pub enum Channel {
 pub enum ChatEvent {
     Message(Arc<MessageRow>),
     /// The chat's status or agent changed.
-    Changed(i64),
+    Changed(ChatId),
     /// The queue or the agents online changed.
     Queue,
     /// Events may have been lost (a lagging subscriber, a lost listener connection): reload.
@@ -41,8 +42,11 @@ pub enum ChatEvent {
 /// A change to announce once its transaction has committed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Note {
-    Message { chat: i64, message: i64 },
-    Changed(i64),
+    Message {
+        chat: ChatId,
+        message: ChatMessageId,
+    },
+    Changed(ChatId),
     Queue,
 }
 
@@ -69,6 +73,7 @@ impl Note {
     }
 }
 
+/// The sockets' subscriptions of this process, by topic.
 #[derive(Default)]
 pub struct ChatHub {
     topics: Mutex<HashMap<Channel, broadcast::Sender<ChatEvent>>>,
@@ -157,7 +162,7 @@ impl ChatHub {
                     }
                     Ok(None) => {}
                     Err(e) => {
-                        tracing::warn!(error = %e, chat, "loading a chat message for fan-out failed");
+                        tracing::warn!(error = %e, chat = chat.get(), "loading a chat message for fan-out failed");
                         self.publish(Channel::Chat(chat), ChatEvent::Resync);
                     }
                 }
@@ -204,10 +209,10 @@ mod tests {
     fn notes_round_trip() {
         for n in [
             Note::Message {
-                chat: 3,
-                message: 99,
+                chat: ChatId::new(3),
+                message: ChatMessageId::new(99),
             },
-            Note::Changed(7),
+            Note::Changed(ChatId::new(7)),
             Note::Queue,
         ] {
             assert_eq!(Note::parse(&n.payload()), Some(n));
