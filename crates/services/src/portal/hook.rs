@@ -102,7 +102,6 @@ impl PolicyHook for Portal {
 
     fn change_item<'a>(
         &'a self,
-        _tx: &'a mut store::Tx,
         change: &'a CustomerChange,
     ) -> BoxFuture<'a, Result<views::messages::policy::ChangeItem>> {
         Box::pin(async move {

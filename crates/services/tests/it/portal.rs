@@ -273,13 +273,12 @@ async fn the_portal_hook_previews_what_it_applies_and_tells_nobody() {
             }
         }
         // The portal records no customer changes, so it is never asked about one.
-        let mut tx = s.store().begin().await.unwrap();
         let change = CustomerChange::VisitOverCap {
             visit: domain::ids::VisitId::new(1),
             starts_at: test_now(),
         };
         assert!(matches!(
-            hook.change_item(&mut tx, &change).await,
+            hook.change_item(&change).await,
             Err(ServiceError::Internal(_))
         ));
     }
