@@ -729,11 +729,15 @@ impl Services {
                 detail: format!("{} {}", a.kind, a.status),
             })
             .collect();
-        for v in self.customer_visits(customer).await? {
+        for v in self
+            .visits()
+            .customer_visits(domain::ids::CustomerId::new(customer))
+            .await?
+        {
             out.push(LinkChoice {
-                link: CaseLink::Visit(v.id),
+                link: CaseLink::Visit(v.id.get()),
                 at: Some(v.starts_at),
-                detail: v.status,
+                detail: v.status.to_string(),
             });
         }
         Ok(out)

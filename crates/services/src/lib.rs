@@ -173,6 +173,11 @@ impl Services {
     pub fn demo_mode(&self) -> bool {
         self.inner.settings.demo_mode
     }
+
+    /// The customer centre: sites, bookings, the desk, the waitlist, caps and signed links.
+    pub fn visits(&self) -> visits::Visits {
+        visits::Visits::new(self.clone())
+    }
 }
 
 /// Who is acting, for the audit log and for access decisions inside services.

@@ -51,10 +51,11 @@ impl Services {
             .filter(|a| matches!(a.status.as_str(), "referred" | "approved"))
             .collect();
         let next_visit = self
-            .customer_visits(id)
+            .visits()
+            .customer_visits(domain::ids::CustomerId::new(id))
             .await?
             .into_iter()
-            .filter(|v| matches!(v.status.as_str(), "booked" | "unconfirmed" | "offered"))
+            .filter(|v| v.status.is_open())
             .min_by_key(|v| v.starts_at);
         let cases = store::cases::of_customer(self.store(), id, 200).await?;
         // Only what the customer has been told: a planned but not yet notified day may move.

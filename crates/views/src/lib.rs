@@ -285,6 +285,9 @@ mod tests {
         check::<domain::cases::SlaState>();
         check::<domain::chat::Topic>();
         check::<domain::outbox::OutboxStatus>();
+        check::<domain::visits::VisitStatus>();
+        check::<domain::visits::VisitSource>();
+        check::<domain::visits::WaitStatus>();
     }
 
     /// Every refusal a service can return is explained in both languages, with its arguments

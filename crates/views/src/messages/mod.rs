@@ -15,6 +15,7 @@
 
 pub mod cases;
 pub mod policy;
+pub mod visits;
 
 use askama::Template;
 use domain::customer::Language;
