@@ -21,7 +21,8 @@ pub(crate) const ADMIN: &[Role] = &[Role::Admin];
 pub(crate) const POLICY_READERS: &[Role] = &[Role::ContinuityManager, Role::Admin];
 pub(crate) const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
 pub(crate) const CUSTOMER: &[Role] = &[Role::Customer];
-/// The customer-centre desk: agents (and admins).
+/// Agents (and admins): the chat console. The customer-centre desk's roles are
+/// `services::visits::roles`.
 pub(crate) const DESK: &[Role] = &[Role::Agent, Role::Admin];
 /// Who plans the meter-exchange campaign.
 pub(crate) const PLANNERS: &[Role] = &[Role::Planner, Role::Admin];
@@ -44,8 +45,6 @@ pub(crate) const COLLECTION: &[Role] = &[Role::CreditOfficer, Role::Finance, Rol
 pub(crate) const FINANCE: &[Role] = &[Role::Finance, Role::Admin];
 /// Case handling: agents and credit officers (their teams' queues only), admins (every team).
 pub(crate) const CASE_WORKERS: &[Role] = &[Role::Agent, Role::CreditOfficer, Role::Admin];
-/// Who sets a site's hours, desks and services.
-pub(crate) const SITE_ADMINS: &[Role] = &[Role::ContinuityManager, Role::Admin];
 
 #[macro_export]
 macro_rules! route {

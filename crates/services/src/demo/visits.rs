@@ -71,7 +71,8 @@ impl Services {
                 };
                 match past.book(&system, &req).await {
                     Ok(_)
-                    | Err(BookingError::Full | BookingError::Overlap | BookingError::Invalid(_)) => {}
+                    | Err(BookingError::Full | BookingError::Overlap | BookingError::Invalid(_)) => {
+                    }
                     Err(BookingError::Service(e)) => return Err(e),
                 }
             }

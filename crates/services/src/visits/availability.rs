@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use domain::ids::{SiteId, SiteServiceId};
 use domain::problem::Problem;
 use domain::time::{start_of_day, to_micros};
-use domain::visits::{self as rules, BucketLoad, OpeningSpan, SiteRules, Slot, SlotQuery, VisitError};
+use domain::visits::{
+    self as rules, BucketLoad, OpeningSpan, SiteRules, Slot, SlotQuery, VisitError,
+};
 use jiff::civil::{Date, Time};
 use store::Tx;
 
@@ -35,7 +37,11 @@ fn span(opens: i64, closes: i64, desks: i64) -> OpeningSpan {
 }
 
 /// Builds the pure rules from the stored rows.
-pub fn rules_from_rows(site: &SiteRow, hours: &[HoursRow], exceptions: &[ExceptionRow]) -> SiteRules {
+pub fn rules_from_rows(
+    site: &SiteRow,
+    hours: &[HoursRow],
+    exceptions: &[ExceptionRow],
+) -> SiteRules {
     let mut weekly: [Vec<OpeningSpan>; 7] = Default::default();
     for h in hours {
         let idx = usize::try_from(h.weekday - 1).unwrap_or(0).min(6);

@@ -300,7 +300,8 @@ impl Visits {
                 .await?;
         }
         if actor.user_id.is_some() && actor.customer_id.is_none() {
-            self.audit(&mut tx, actor, "visit_cancelled", id, "").await?;
+            self.audit(&mut tx, actor, "visit_cancelled", id, "")
+                .await?;
         }
         let day = civil_date(from_micros(v.starts_at), self.s.tz());
         self.offer_freed(&mut tx, &view, day).await?;

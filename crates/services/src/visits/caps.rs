@@ -194,7 +194,9 @@ impl Visits {
                 let mut tx = self.store().begin().await?;
                 if over && v.starts_at > now {
                     if store::visits::flag(&mut tx, v.id, now).await? {
-                        if let Some(told) = self.tell_flagged(&mut tx, &check.view, v, telling).await? {
+                        if let Some(told) =
+                            self.tell_flagged(&mut tx, &check.view, v, telling).await?
+                        {
                             done.recorded.push(told);
                         }
                         done.report.flagged.push(v.id);

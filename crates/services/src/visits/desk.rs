@@ -4,7 +4,9 @@ use std::collections::HashMap;
 
 use domain::ids::{CustomerId, SiteId, SiteServiceId, UserId, VisitId};
 use domain::time::{at_civil, civil_date, from_micros, start_of_day, to_micros};
-use domain::visits::{self as rules, BUCKET_MICROS, Occupancy, VisitError, VisitSource, VisitStatus};
+use domain::visits::{
+    self as rules, BUCKET_MICROS, Occupancy, VisitError, VisitSource, VisitStatus,
+};
 use jiff::civil::{Date, Time};
 
 use super::{
@@ -63,7 +65,8 @@ impl Visits {
         {
             return Err(ServiceError::conflict(VisitError::NotBooked));
         }
-        self.audit(&mut tx, actor, "visit_checked_in", id, "").await?;
+        self.audit(&mut tx, actor, "visit_checked_in", id, "")
+            .await?;
         let visit = store::visits::visit_in(&mut tx, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -89,8 +92,14 @@ impl Visits {
         }
         let view = self.site_view(v.site_id).await?;
         let mut tx = self.store().begin().await?;
-        if !store::visits::transition(&mut tx, id, &[VisitStatus::Booked], VisitStatus::NoShow, now)
-            .await?
+        if !store::visits::transition(
+            &mut tx,
+            id,
+            &[VisitStatus::Booked],
+            VisitStatus::NoShow,
+            now,
+        )
+        .await?
         {
             return Err(ServiceError::conflict(VisitError::NotBooked));
         }

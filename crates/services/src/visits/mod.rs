@@ -26,8 +26,8 @@ mod waitlist;
 use domain::customer::Language;
 use domain::ids::{CustomerId, SiteId, SiteServiceId};
 use domain::problem::{Invalid, Problem};
-pub use domain::visits::{VisitError, VisitSource, VisitStatus, WaitStatus};
 use domain::visits::{self as rules, SiteRules};
+pub use domain::visits::{VisitError, VisitSource, VisitStatus, WaitStatus};
 use store::Tx;
 pub use store::visits::{
     ExceptionRow, HoursRow, NewService, ServiceRow, SiteRow, SiteSettings, VisitRow, WaitRow,

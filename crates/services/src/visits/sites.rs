@@ -126,8 +126,7 @@ impl Visits {
         in_range("desks", s.desks, 1, 100)?;
         in_range("lead_minutes", s.lead_minutes, 0, 7 * 24 * 60)?;
         in_range("horizon_days", s.horizon_days, 1, 365)?;
-        if !(5..=120).contains(&s.slot_step_minutes) || s.slot_step_minutes % BUCKET_MINUTES != 0
-        {
+        if !(5..=120).contains(&s.slot_step_minutes) || s.slot_step_minutes % BUCKET_MINUTES != 0 {
             return Err(ServiceError::invalid(
                 "slot_step_minutes",
                 VisitError::SlotStep,

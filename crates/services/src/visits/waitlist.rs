@@ -25,10 +25,7 @@ impl Visits {
         rules::check_party(req.party).map_err(|e| BookingError::invalid("party", e))?;
         let view = self.site_view(req.site_id).await?;
         if view.service(req.service_id).is_none() {
-            return Err(BookingError::invalid(
-                "service",
-                VisitError::UnknownService,
-            ));
+            return Err(BookingError::invalid("service", VisitError::UnknownService));
         }
         if day < self.s.today() || view.rules.spans_on(day).is_empty() {
             return Err(BookingError::invalid("day", VisitError::Closed));
@@ -80,7 +77,12 @@ impl Visits {
 
     /// Offers freed places of `day` to the waitlist, first come first: each entry whose party
     /// fits the earliest free slot gets that slot held for it until its deadline.
-    pub(super) async fn offer_freed(&self, tx: &mut Tx, view: &SiteView, day: Date) -> Result<usize> {
+    pub(super) async fn offer_freed(
+        &self,
+        tx: &mut Tx,
+        view: &SiteView,
+        day: Date,
+    ) -> Result<usize> {
         let waiting = store::visits::waiting_in(tx, view.site.id, day).await?;
         if waiting.is_empty() {
             return Ok(0);
@@ -153,8 +155,14 @@ impl Visits {
             },
         )
         .await?;
-        store::visits::wait_transition(tx, w.id, WaitStatus::Waiting, WaitStatus::Offered, Some(id))
-            .await?;
+        store::visits::wait_transition(
+            tx,
+            w.id,
+            WaitStatus::Waiting,
+            WaitStatus::Offered,
+            Some(id),
+        )
+        .await?;
         let visit = store::visits::visit_in(tx, id)
             .await?
             .ok_or(ServiceError::NotFound)?;

@@ -72,13 +72,7 @@ pub async fn take_bucket(
 }
 
 /// Gives back the places of a visit `[from, to)`.
-pub async fn release(
-    tx: &mut Tx,
-    site_id: SiteId,
-    from: i64,
-    to: i64,
-    party: i64,
-) -> Result<u64> {
+pub async fn release(tx: &mut Tx, site_id: SiteId, from: i64, to: i64, party: i64) -> Result<u64> {
     Ok(with_tx!(tx, |conn| sqlx::query(
         "UPDATE visit_buckets SET present = present - $4, visits = visits - 1 \
          WHERE site_id = $1 AND starts_at >= $2 AND starts_at < $3"
@@ -91,4 +85,3 @@ pub async fn release(
     .await?
     .rows_affected()))
 }
-

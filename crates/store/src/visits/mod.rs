@@ -89,7 +89,10 @@ pub const HOLDING: &[VisitStatus] = VisitStatus::HOLDING;
 /// `('a', 'b')`: the codes of `statuses` as an SQL list. The codes are the closed set's own
 /// literals, never input.
 fn status_list(statuses: &[VisitStatus]) -> String {
-    let codes: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    let codes: Vec<String> = statuses
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
     format!("({})", codes.join(", "))
 }
 
@@ -434,7 +437,8 @@ pub async fn outcome_counts(
     from: i64,
     to: i64,
 ) -> Result<Vec<OutcomeRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, OutcomeRow>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, OutcomeRow>(
         "SELECT service_id, status, COUNT(*) AS count FROM visits WHERE site_id = $1 \
          AND starts_at >= $2 AND starts_at < $3 GROUP BY service_id, status ORDER BY service_id, status"
     )
@@ -442,7 +446,8 @@ pub async fn outcome_counts(
     .bind(from)
     .bind(to)
     .fetch_all(pool)
-    .await?))
+    .await?
+    }))
 }
 
 /// A person's unconfirmed public bookings still holding places.
@@ -457,4 +462,3 @@ pub async fn unconfirmed_holds(tx: &mut Tx, person_key: &str, now: i64) -> Resul
     .await?
     }))
 }
-

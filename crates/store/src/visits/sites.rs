@@ -335,4 +335,3 @@ pub async fn upsert_service(
     .await
     .map(SiteServiceId::new)?))
 }
-

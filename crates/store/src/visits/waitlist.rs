@@ -143,4 +143,3 @@ pub async fn wait_transition(
     .rows_affected()
     }) == 1)
 }
-

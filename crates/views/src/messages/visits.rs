@@ -204,7 +204,10 @@ mod tests {
             visit: visit.clone(),
         };
         assert_eq!(sv(&confirmed), "Bokat: kundcenter tisdag 24 november 10:00");
-        assert_eq!(en(&confirmed), "Booked: customer centre Tuesday 24 November 10:00");
+        assert_eq!(
+            en(&confirmed),
+            "Booked: customer centre Tuesday 24 November 10:00"
+        );
         let cancelled = VisitCancelled {
             visit: visit.clone(),
         };
@@ -223,7 +226,10 @@ mod tests {
     fn the_calendar_entry_speaks_the_visitors_language() {
         let sv = calendar_text(Language::Sv, &facts());
         assert_eq!(sv.summary, "Kundcenter: Flytt");
-        assert_eq!(sv.description, "Avboka eller boka om: https://x.se/besok/abc");
+        assert_eq!(
+            sv.description,
+            "Avboka eller boka om: https://x.se/besok/abc"
+        );
         let en = calendar_text(Language::En, &facts());
         assert_eq!(en.summary, "Customer centre: Moving house");
         assert_eq!(en.description, "Cancel or change: https://x.se/besok/abc");
