@@ -1586,3 +1586,509 @@ async fn one_phone_number_holds_at_most_two_unconfirmed_bookings() {
         env.s.visits().book(&agent(), &agent_booked).await.unwrap();
     }
 }
+
+/// A customer of record with an e-mail address (Swedish) or only a phone (English).
+async fn customer(s: &Services, n: u32, email: bool) -> domain::ids::CustomerId {
+    let mut tx = s.store().begin().await.unwrap();
+    store::customers::insert_customers(
+        &mut tx,
+        &[store::customers::NewCustomer {
+            customer_number: format!("{}", 7_000_000 + n),
+            kind: "private".into(),
+            name: format!("Kund {n}"),
+            identity_number: "19121212-1212".into(),
+            email: email.then(|| format!("kund{n}@example.se")),
+            phone: Some(format!("07055500{n:02}")),
+            language: if email { "sv".into() } else { "en".into() },
+            preferred_channel: if email { "email".into() } else { "sms".into() },
+            street: "Storgatan 1".into(),
+            postal_code: "691 31".into(),
+            city: "Karlskoga".into(),
+            search_text: format!("kund {n}"),
+            created_at: 0,
+        }],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let id = store::backend::testing::query_strings(
+        s.store(),
+        &format!(
+            "SELECT CAST(id AS TEXT) FROM customers WHERE customer_number = '{}'",
+            7_000_000 + n
+        ),
+    )
+    .await[0]
+        .parse()
+        .unwrap();
+    domain::ids::CustomerId::new(id)
+}
+
+fn visits_policy(cap: u32, walk_in: bool) -> PolicyBody {
+    PolicyBody::Visits(VisitsPolicy {
+        walk_in,
+        booking_required: !walk_in,
+        max_present_per_site: cap,
+    })
+}
+
+#[tokio::test]
+async fn the_policy_hook_previews_what_it_applies_and_tells_each_customer_once() {
+    use domain::policy::{Capability, CustomerChange};
+    use services::capability::PolicyChange;
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        env.set_cap(8, true, long_ago()).await;
+        let karin = customer(&env.s, 1, true).await;
+        let olle = customer(&env.s, 2, false).await;
+        let service = env.service("moving").await;
+        let start = at(tuesday(), 10, 0);
+        // Eight visits at once, booked in this order; the last four are above a cap of four:
+        // Karin twice (from two numbers), Olle once, and a visitor who is no customer.
+        let owners = [
+            None,
+            None,
+            None,
+            None,
+            Some(karin),
+            Some(olle),
+            Some(karin),
+            None,
+        ];
+        let mut ids = Vec::new();
+        for (i, owner) in owners.into_iter().enumerate() {
+            let req = BookingRequest {
+                customer_id: owner,
+                email: Some(format!("hook{i}@example.se")),
+                ..env.req(
+                    service,
+                    start,
+                    &format!("07066600{i:02}"),
+                    1,
+                    VisitSource::Agent,
+                )
+            };
+            ids.push(env.s.visits().book(&agent(), &req).await.unwrap().visit.id);
+        }
+        let change = PolicyChange {
+            before: visits_policy(8, true),
+            after: visits_policy(4, false),
+            at: test_now(),
+            until: None,
+        };
+        let hook = env.s.hook(Capability::Visits).expect("the visits hook");
+        let keys: Vec<&str> = hook.describe(&change.after).iter().map(|m| m.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "visits-measure-booking-required",
+                "visits-measure-walk-ins-off",
+                "visits-measure-cap"
+            ]
+        );
+        let before = env.outbox().await.len();
+
+        let preview = hook.preview(&change).await.unwrap();
+        let over: Vec<i64> = ids[4..].iter().map(|id| id.get()).collect();
+        let b = env.backend;
+        let effect = |i: &services::capability::Impact| {
+            i.effects
+                .iter()
+                .find(|e| e.key == "visits_over_cap")
+                .unwrap()
+                .ids
+                .clone()
+        };
+        assert_eq!(effect(&preview), over, "{b:?}");
+        assert_eq!(preview.effect("walk_in_stopped"), 1);
+        let told = |c, id: VisitId| {
+            (
+                c,
+                CustomerChange::VisitOverCap {
+                    visit: id,
+                    starts_at: from_micros(start),
+                },
+            )
+        };
+        let customers = vec![told(karin, ids[4]), told(olle, ids[5]), told(karin, ids[6])];
+        assert_eq!(preview.customers, customers, "{b:?}");
+        // A preview changes nothing.
+        assert!(
+            env.s
+                .visits()
+                .flagged_visits(env.site)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(env.outbox().await.len(), before);
+
+        let applied = hook.apply(&change, "policy:test").await.unwrap();
+        assert_eq!(effect(&applied), over, "{b:?}");
+        assert_eq!(applied.customers, customers, "{b:?}");
+        let flagged: Vec<VisitId> = env
+            .s
+            .visits()
+            .flagged_visits(env.site)
+            .await
+            .unwrap()
+            .iter()
+            .map(|v| v.id)
+            .collect();
+        assert_eq!(flagged, ids[4..].to_vec(), "{b:?}: what the preview said");
+        // The visitor who is no customer is told at once; customers wait for the composer.
+        let msgs = env.outbox().await;
+        assert_eq!(msgs.len(), before + 1, "{b:?}");
+        assert_eq!(msgs[0].recipient, "hook7@example.se");
+        assert_eq!(msgs[0].subject, "Välj gärna en ny tid för ditt besök");
+
+        assert_eq!(
+            env.s.tell_customers("policy:test").await.unwrap(),
+            2,
+            "{b:?}"
+        );
+        let msgs = env.outbox().await;
+        let to_karin = msgs
+            .iter()
+            .find(|m| m.recipient == "kund1@example.se")
+            .expect("Karin is told");
+        for id in [ids[4], ids[6]] {
+            let link = env.s.visits().visit_link(id).await.unwrap();
+            assert!(to_karin.body_text.contains(&link), "{}", to_karin.body_text);
+        }
+        assert!(to_karin.body_text.contains("Kundcenter Centrum"));
+        let to_olle = msgs
+            .iter()
+            .find(|m| m.recipient == "0705550002")
+            .expect("Olle is told by text message");
+        assert!(
+            to_olle.body_text.contains("Please choose a new time"),
+            "{}",
+            to_olle.body_text
+        );
+
+        // Again under the same key: nothing more is flagged, recorded or sent.
+        let count = env.outbox().await.len();
+        let again = hook.apply(&change, "policy:test").await.unwrap();
+        assert_eq!(
+            effect(&again),
+            over,
+            "{b:?}: the visits are still above the cap"
+        );
+        assert!(again.customers.is_empty(), "{b:?}");
+        assert_eq!(env.s.tell_customers("policy:test").await.unwrap(), 0);
+        assert_eq!(
+            env.outbox().await.len(),
+            count,
+            "{b:?}: each customer told once"
+        );
+        // A preview now tells nobody new: they know.
+        let later = hook.preview(&change).await.unwrap();
+        assert_eq!(effect(&later), over);
+        assert!(later.customers.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_change_later_on_only_counts_the_visits_it_reaches() {
+    use domain::policy::Capability;
+    use services::capability::PolicyChange;
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        env.set_cap(8, true, long_ago()).await;
+        let service = env.service("moving").await;
+        let (tue, wed) = (tuesday(), date(2026, 11, 25));
+        for (day, n) in [(tue, 3), (wed, 3)] {
+            for i in 0..n {
+                let phone = format!("0707770{}{i}", day.day());
+                env.s
+                    .visits()
+                    .book(
+                        &agent(),
+                        &env.req(service, at(day, 10, 0), &phone, 2, VisitSource::Agent),
+                    )
+                    .await
+                    .unwrap();
+            }
+        }
+        // A cap of two from Wednesday until Thursday: Tuesday's visits stay as they are.
+        let change = PolicyChange {
+            before: visits_policy(8, true),
+            after: visits_policy(2, true),
+            at: from_micros(at(wed, 0, 0)),
+            until: Some(from_micros(at(date(2026, 11, 26), 0, 0))),
+        };
+        let hook = env.s.hook(Capability::Visits).unwrap();
+        let preview = hook.preview(&change).await.unwrap();
+        assert_eq!(preview.effect("visits_over_cap"), 2, "{backend:?}");
+        assert_eq!(preview.effect("walk_in_stopped"), 0);
+        let applied = hook.apply(&change, "policy:later").await.unwrap();
+        let flagged = env.s.visits().flagged_visits(env.site).await.unwrap();
+        assert_eq!(flagged.len(), 2, "{backend:?}");
+        assert!(flagged.iter().all(|v| v.starts_at == at(wed, 10, 0)));
+        assert_eq!(
+            applied.effects, preview.effects,
+            "{backend:?}: apply did what the preview said"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_desk_and_the_site_settings_check_roles() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 4).await else {
+            continue;
+        };
+        let service = env.service("moving").await;
+        let customer = Actor {
+            role: Some(domain::role::Role::Customer),
+            customer_id: Some(1),
+            ..Actor::system()
+        };
+        let planner = Actor {
+            role: Some(domain::role::Role::Planner),
+            ..Actor::system()
+        };
+        let b = env
+            .s
+            .visits()
+            .book(
+                &agent(),
+                &env.req(
+                    service,
+                    at(tuesday(), 9, 0),
+                    "0708880001",
+                    1,
+                    VisitSource::Agent,
+                ),
+            )
+            .await
+            .unwrap();
+        let forbidden =
+            |r: Result<VisitRow, ServiceError>| matches!(r, Err(ServiceError::Forbidden));
+        let v = env.s.visits();
+        assert!(
+            forbidden(v.check_in(&customer, b.visit.id).await),
+            "{backend:?}"
+        );
+        assert!(forbidden(v.mark_no_show(&planner, b.visit.id).await));
+        assert!(matches!(
+            v.walk_in(&customer, env.site, service, 1, "").await,
+            Err(BookingError::Service(ServiceError::Forbidden))
+        ));
+        assert!(matches!(
+            v.set_site_hours(&planner, env.site, 1, &[]).await,
+            Err(ServiceError::Forbidden)
+        ));
+        // Booking for a caller is the desk's; a customer books for themselves only.
+        let for_caller = env.req(
+            service,
+            at(tuesday(), 10, 0),
+            "0708880002",
+            1,
+            VisitSource::Agent,
+        );
+        assert!(matches!(
+            v.book(&customer, &for_caller).await,
+            Err(BookingError::Service(ServiceError::Forbidden))
+        ));
+        let someone_else = BookingRequest {
+            customer_id: Some(domain::ids::CustomerId::new(2)),
+            ..env.req(
+                service,
+                at(tuesday(), 10, 0),
+                "0708880002",
+                1,
+                VisitSource::Portal,
+            )
+        };
+        assert!(matches!(
+            v.book(&customer, &someone_else).await,
+            Err(BookingError::Service(ServiceError::Forbidden))
+        ));
+        assert!(matches!(
+            v.book(&planner, &someone_else).await,
+            Err(BookingError::Service(ServiceError::Forbidden))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn refusals_are_typed_problems() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 4).await else {
+            continue;
+        };
+        let service = env.service("moving").await;
+        let v = env.s.visits();
+        let invalid = |r: Result<services::visits::Booked, BookingError>| match r {
+            Err(BookingError::Invalid(i)) => Some((i.field, i.problem)),
+            _ => None,
+        };
+        let nameless = BookingRequest {
+            name: " ".into(),
+            ..env.req(
+                service,
+                at(tuesday(), 9, 0),
+                "0709990001",
+                1,
+                VisitSource::Agent,
+            )
+        };
+        assert_eq!(
+            invalid(v.book(&agent(), &nameless).await),
+            Some(("name", Problem::Visits(VisitError::Name)))
+        );
+        let bad_email = BookingRequest {
+            email: Some("nope".into()),
+            ..env.req(
+                service,
+                at(tuesday(), 9, 0),
+                "0709990001",
+                1,
+                VisitSource::Agent,
+            )
+        };
+        assert_eq!(
+            invalid(v.book(&agent(), &bad_email).await),
+            Some(("email", Problem::Visits(VisitError::Email)))
+        );
+        let unknown = env.req(
+            SiteServiceId::new(9_999),
+            at(tuesday(), 9, 0),
+            "0709990001",
+            1,
+            VisitSource::Agent,
+        );
+        assert_eq!(
+            invalid(v.book(&agent(), &unknown).await),
+            Some(("service", Problem::Visits(VisitError::UnknownService)))
+        );
+        let off_grid = env.req(
+            service,
+            at(tuesday(), 9, 5),
+            "0709990001",
+            1,
+            VisitSource::Agent,
+        );
+        assert_eq!(
+            invalid(v.book(&agent(), &off_grid).await),
+            Some(("start", Problem::Visits(VisitError::NotOnGrid)))
+        );
+        // Conflicts say what stands in the way.
+        let b = v
+            .book(
+                &agent(),
+                &env.req(
+                    service,
+                    at(tuesday(), 9, 0),
+                    "0709990001",
+                    1,
+                    VisitSource::Agent,
+                ),
+            )
+            .await
+            .unwrap();
+        match v.check_in(&agent(), b.visit.id).await {
+            Err(ServiceError::Conflict(p)) => {
+                assert_eq!(p, Problem::Visits(VisitError::CheckInWindow))
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        v.cancel(&agent(), b.visit.id).await.unwrap();
+        match v.cancel(&agent(), b.visit.id).await {
+            Err(ServiceError::Conflict(p)) => {
+                assert_eq!(p, Problem::Visits(VisitError::AlreadyCancelled))
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        match v.rebook(&agent(), b.visit.id, at(tuesday(), 10, 0)).await {
+            Err(BookingError::Service(ServiceError::Conflict(p))) => {
+                assert_eq!(p, Problem::Visits(VisitError::NotMovable))
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        // Site settings.
+        let admin = Actor {
+            role: Some(domain::role::Role::Admin),
+            ..Actor::system()
+        };
+        let t = |h| time(h, 0, 0, 0);
+        match v
+            .set_site_hours(&admin, env.site, 1, &[(t(9), t(12), 9)])
+            .await
+        {
+            Err(ServiceError::Invalid(i)) => assert_eq!(
+                (i.field, i.problem),
+                (
+                    "staffed_desks",
+                    Problem::Visits(VisitError::StaffedDesks { max: 4 })
+                )
+            ),
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        match v
+            .set_site_hours(&admin, env.site, 1, &[(t(9), t(12), 1), (t(11), t(13), 1)])
+            .await
+        {
+            Err(ServiceError::Invalid(i)) => {
+                assert_eq!(i.problem, Problem::Visits(VisitError::SpanOverlap))
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        match v.set_site_hours(&admin, env.site, 8, &[]).await {
+            Err(ServiceError::Invalid(i)) => {
+                assert_eq!(i.problem, Problem::OutOfRange { min: 1, max: 7 })
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+    }
+}
+
+/// Every measure and effect of the visits hook is named in both languages.
+#[test]
+fn the_hooks_words_are_in_the_message_files() {
+    use domain::policy::{Capability, Preset};
+    use services::capability::PolicyHook;
+    for preset in [Preset::Normal, Preset::Pandemic] {
+        let policy = PolicyBody::preset(Capability::Visits, preset);
+        // The hook reads no data to describe a policy; any handle will do.
+        let measures = describe_without_data(&policy);
+        assert!(!measures.is_empty());
+        for m in measures {
+            for lang in [Language::Sv, Language::En] {
+                let text = views::explain(lang, &m);
+                assert_ne!(text, m.key, "{} has no {lang:?} text", m.key);
+                assert!(!text.contains('$'), "{text}");
+            }
+        }
+    }
+    for effect in ["visits_over_cap", "walk_in_stopped"] {
+        let key = format!("effect-visits-{effect}");
+        for lang in [Language::Sv, Language::En] {
+            assert_ne!(views::translate(lang, &key, &[]), key);
+        }
+    }
+
+    fn describe_without_data(policy: &PolicyBody) -> Vec<services::capability::Measure> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let store = store::Store::connect("sqlite::memory:", &ConnectOptions::default())
+                .await
+                .unwrap();
+            let s = Services::new(
+                store,
+                Arc::new(FixedClock::new(test_now())),
+                test_settings(false),
+            );
+            s.visits().describe(policy)
+        })
+    }
+}
