@@ -3,7 +3,7 @@
 //! reminders and cancellations by e-mail.
 
 use domain::customer::Channel;
-use domain::time::{civil_date, from_micros};
+use domain::time::{format_datetime, from_micros};
 use store::Tx;
 use views::messages::CustomerMessage;
 use views::messages::visits::{
@@ -65,11 +65,9 @@ fn utc_secs(micros: i64) -> i64 {
 impl Visits {
     /// The facts of a visit as its messages say them.
     pub(super) fn facts(&self, view: &SiteView, v: &VisitRow, link: &str) -> VisitFacts {
-        let local = self.s.tz().to_datetime(from_micros(v.starts_at));
         let service = view.any_service(v.service_id);
         VisitFacts {
-            day: civil_date(from_micros(v.starts_at), self.s.tz()),
-            time: format!("{:02}:{:02}", local.hour(), local.minute()),
+            when: format_datetime(from_micros(v.starts_at), self.s.tz()),
             service_sv: service.map(|s| s.name_sv.clone()).unwrap_or_default(),
             service_en: service.map(|s| s.name_en.clone()).unwrap_or_default(),
             place: view.address(),

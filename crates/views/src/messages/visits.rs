@@ -4,18 +4,14 @@
 //! new time when the visit is above a lowered cap. The confirmation, the reminder and the
 //! cancellation by e-mail carry a calendar entry whose words come from [`calendar_text`].
 
-use domain::customer::Language;
-use jiff::civil::Date;
-
 use crate::translate;
+use domain::customer::Language;
 
 /// What every message about one visit says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VisitFacts {
-    /// The day of the visit (Stockholm).
-    pub day: Date,
-    /// The start as Stockholm civil time, `HH:MM`.
-    pub time: String,
+    /// The start as Stockholm civil time, `2026-11-24 10:00`.
+    pub when: String,
     /// The service's name as the site wrote it, in Swedish and in English.
     pub service_sv: String,
     pub service_en: String,
@@ -115,8 +111,7 @@ mod tests {
 
     fn facts() -> VisitFacts {
         VisitFacts {
-            day: Date::constant(2026, 11, 24),
-            time: "10:00".into(),
+            when: "2026-11-24 10:00".into(),
             service_sv: "Flytt".into(),
             service_en: "Moving house".into(),
             place: "Kundcenter Centrum, Storgatan 1, 111 22 Stockholm".into(),
@@ -168,7 +163,7 @@ mod tests {
             for lang in [Language::Sv, Language::En] {
                 let r: Rendered = m.render(lang).unwrap();
                 assert!(!r.subject.is_empty(), "{what} {lang:?}");
-                for fact in ["10:00", "https://x.se/besok/abc"] {
+                for fact in ["2026-11-24 10:00", "https://x.se/besok/abc"] {
                     assert!(r.text.contains(fact), "{what} {lang:?}: {}", r.text);
                     assert!(r.sms.contains(fact), "{what} {lang:?}: {}", r.sms);
                 }
@@ -203,11 +198,8 @@ mod tests {
         let confirmed = VisitConfirmed {
             visit: visit.clone(),
         };
-        assert_eq!(sv(&confirmed), "Bokat: kundcenter tisdag 24 november 10:00");
-        assert_eq!(
-            en(&confirmed),
-            "Booked: customer centre Tuesday 24 November 10:00"
-        );
+        assert_eq!(sv(&confirmed), "Bokat: kundcenter 2026-11-24 10:00");
+        assert_eq!(en(&confirmed), "Booked: customer centre 2026-11-24 10:00");
         let cancelled = VisitCancelled {
             visit: visit.clone(),
         };
