@@ -13,11 +13,15 @@ use domain::problem::{Invalid, Problem};
 use domain::visits::{VisitError, VisitSource};
 use serde_json::{Value, json};
 use services::ServiceError;
+use services::visits::roles::{DESK, READERS};
 use services::visits::{BookingRequest, VisitRow};
 
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::route;
+use crate::routes::RouteSpec;
 
 type ApiResult = Result<Json<Value>, AppError>;
 
@@ -236,4 +240,18 @@ pub fn openapi_paths(error: &Value, id_param: &Value) -> Value {
                 "200": { "description": "The same Idempotency-Key was booked before: that booking", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Visit" } } } },
                 "401": error, "403": error, "409": error, "422": error } } }
     })
+}
+
+/// The API's customer-centre routes: staff read, the desk books.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        route!(get, "/api/v1/sites", Access::Roles(READERS), sites),
+        route!(
+            get,
+            "/api/v1/sites/{id}/availability",
+            Access::Roles(READERS),
+            availability
+        ),
+        route!(post, "/api/v1/visits", Access::Roles(DESK), create_visit),
+    ]
 }

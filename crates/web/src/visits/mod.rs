@@ -16,15 +16,12 @@ use domain::time::{format_date, from_micros};
 use domain::visits::weekday_index;
 use jiff::civil::Date;
 use services::ServiceError;
-use services::visits::roles::{CUSTOMERS, DESK, READERS, SITE_ADMINS};
 use services::visits::{SiteView, VisitRow};
 use views::Lang;
 use views::visits::{Choice, SlotLine, VisitSummary};
 
 use crate::AppState;
-use crate::access::Access;
 use crate::error::AppError;
-use crate::route;
 use crate::routes::RouteSpec;
 
 fn num(s: Option<&str>) -> Option<i64> {
@@ -120,137 +117,15 @@ fn explain(lang: Lang, problem: impl Into<Problem>) -> String {
     views::explain(lang, &problem.into())
 }
 
-/// The routes this module serves; `routes::table` joins every module's.
+/// The routes this module serves (each audience's own); `routes::table` joins every module's.
 pub fn routes() -> Vec<RouteSpec> {
-    vec![
-        // Customer centre: the public booking page and the link in every message work without login.
-        route!(get, "/besok", Access::Public, public::form),
-        route!(post, "/besok", Access::Public, public::submit),
-        route!(post, "/besok/ko", Access::Public, public::waitlist),
-        route!(get, "/besok/{token}", Access::Public, public::manage),
-        route!(
-            post,
-            "/besok/{token}/bekrafta",
-            Access::Public,
-            public::confirm
-        ),
-        route!(
-            post,
-            "/besok/{token}/avboka",
-            Access::Public,
-            public::cancel
-        ),
-        route!(
-            post,
-            "/besok/{token}/omboka",
-            Access::Public,
-            public::rebook
-        ),
-        route!(
-            get,
-            "/mina-sidor/besok",
-            Access::Roles(CUSTOMERS),
-            portal::visits
-        ),
-        route!(
-            get,
-            "/mina-sidor/besok/boka",
-            Access::Roles(CUSTOMERS),
-            portal::form
-        ),
-        route!(
-            post,
-            "/mina-sidor/besok/boka",
-            Access::Roles(CUSTOMERS),
-            portal::submit
-        ),
-        route!(
-            post,
-            "/mina-sidor/besok/boka/ko",
-            Access::Roles(CUSTOMERS),
-            portal::waitlist
-        ),
-        route!(get, "/kundcenter", Access::Roles(DESK), staff::desk),
-        route!(get, "/kundcenter/boka", Access::Roles(DESK), staff::form),
-        route!(post, "/kundcenter/boka", Access::Roles(DESK), staff::submit),
-        route!(
-            post,
-            "/kundcenter/boka/ko",
-            Access::Roles(DESK),
-            staff::waitlist
-        ),
-        route!(
-            post,
-            "/kundcenter/besok/{id}/incheckning",
-            Access::Roles(DESK),
-            staff::check_in
-        ),
-        route!(
-            post,
-            "/kundcenter/besok/{id}/utebliven",
-            Access::Roles(DESK),
-            staff::no_show
-        ),
-        route!(
-            post,
-            "/kundcenter/besok/{id}/avboka",
-            Access::Roles(DESK),
-            staff::cancel
-        ),
-        route!(
-            post,
-            "/kundcenter/spontanbesok",
-            Access::Roles(DESK),
-            staff::walk_in
-        ),
-        route!(
-            get,
-            "/kundcenter/installningar",
-            Access::Roles(SITE_ADMINS),
-            staff::settings
-        ),
-        route!(
-            post,
-            "/kundcenter/installningar",
-            Access::Roles(SITE_ADMINS),
-            staff::settings_submit
-        ),
-        route!(
-            post,
-            "/kundcenter/installningar/oppettider",
-            Access::Roles(SITE_ADMINS),
-            staff::settings_hours
-        ),
-        route!(
-            post,
-            "/kundcenter/installningar/undantag",
-            Access::Roles(SITE_ADMINS),
-            staff::settings_exception
-        ),
-        route!(
-            post,
-            "/kundcenter/installningar/tjanster",
-            Access::Roles(SITE_ADMINS),
-            staff::settings_service
-        ),
-        route!(
-            post,
-            "/kundcenter/installningar/nytt",
-            Access::Roles(SITE_ADMINS),
-            staff::settings_new_site
-        ),
-        route!(get, "/api/v1/sites", Access::Roles(READERS), api::sites),
-        route!(
-            get,
-            "/api/v1/sites/{id}/availability",
-            Access::Roles(READERS),
-            api::availability
-        ),
-        route!(
-            post,
-            "/api/v1/visits",
-            Access::Roles(DESK),
-            api::create_visit
-        ),
+    [
+        public::routes(),
+        portal::routes(),
+        staff::routes(),
+        api::routes(),
     ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

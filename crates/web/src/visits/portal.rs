@@ -8,14 +8,18 @@ use axum::http::StatusCode;
 use domain::ids::{CustomerId, SiteId};
 use domain::visits::VisitStatus;
 use services::visits::SiteView;
+use services::visits::roles::CUSTOMERS;
 use views::visits::{MyVisitLine, PortalVisitsPage};
 
 use super::booking::{self, BookQuery, Flavour, Shown};
 use super::summary;
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, render};
+use crate::route;
+use crate::routes::RouteSpec;
 
 pub async fn visits(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
@@ -61,4 +65,29 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
 
 pub async fn waitlist(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
     booking::join_waitlist(&state, &ctx, Flavour::Portal, &form).await
+}
+
+/// Mina sidor → Besök.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        route!(get, "/mina-sidor/besok", Access::Roles(CUSTOMERS), visits),
+        route!(
+            get,
+            "/mina-sidor/besok/boka",
+            Access::Roles(CUSTOMERS),
+            form
+        ),
+        route!(
+            post,
+            "/mina-sidor/besok/boka",
+            Access::Roles(CUSTOMERS),
+            submit
+        ),
+        route!(
+            post,
+            "/mina-sidor/besok/boka/ko",
+            Access::Roles(CUSTOMERS),
+            waitlist
+        ),
+    ]
 }

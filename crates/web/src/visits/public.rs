@@ -13,8 +13,11 @@ use views::visits::VisitManagePage;
 use super::booking::{self, BookQuery, Flavour, Shown};
 use super::{conflict_text, open_days, slot_lines, summary};
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::{Ctx, FormData};
 use crate::pages::{PageResult, render};
+use crate::route;
+use crate::routes::RouteSpec;
 
 pub async fn form(
     State(state): State<AppState>,
@@ -178,4 +181,18 @@ pub async fn rebook(
             manage_page(&state, &ctx, &token, Some(day), Some(refused), status).await
         }
     }
+}
+
+/// The public booking page and the visit's link page: no login.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        // Customer centre: the public booking page and the link in every message work without login.
+        route!(get, "/besok", Access::Public, form),
+        route!(post, "/besok", Access::Public, submit),
+        route!(post, "/besok/ko", Access::Public, waitlist),
+        route!(get, "/besok/{token}", Access::Public, manage),
+        route!(post, "/besok/{token}/bekrafta", Access::Public, confirm),
+        route!(post, "/besok/{token}/avboka", Access::Public, cancel),
+        route!(post, "/besok/{token}/omboka", Access::Public, rebook),
+    ]
 }

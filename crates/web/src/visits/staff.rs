@@ -11,6 +11,7 @@ use domain::visits::{VisitError, VisitStatus, parse_time};
 use jiff::civil::{Date, Time};
 use services::ServiceError;
 use services::visits::Visits;
+use services::visits::roles::{DESK, SITE_ADMINS};
 use services::visits::{
     BookingError, CHECK_IN_EARLY_MINUTES, CapReport, DeskDay, NO_SHOW_AFTER_MINUTES, NewService,
     NewSite, SiteSettings, VisitRow,
@@ -25,9 +26,12 @@ use views::visits::{
 use super::booking::{self, BookQuery, Flavour, Shown};
 use super::{conflict_text, num, time_of};
 use crate::AppState;
+use crate::access::Access;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render, see_other};
+use crate::route;
+use crate::routes::RouteSpec;
 
 const MINUTE: i64 = 60_000_000;
 
@@ -757,4 +761,74 @@ pub async fn settings_new_site(
             .await
         }
     }
+}
+
+/// Booking for a caller and the desk (agents), the site settings (site administrators).
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        route!(get, "/kundcenter", Access::Roles(DESK), desk),
+        route!(get, "/kundcenter/boka", Access::Roles(DESK), form),
+        route!(post, "/kundcenter/boka", Access::Roles(DESK), submit),
+        route!(post, "/kundcenter/boka/ko", Access::Roles(DESK), waitlist),
+        route!(
+            post,
+            "/kundcenter/besok/{id}/incheckning",
+            Access::Roles(DESK),
+            check_in
+        ),
+        route!(
+            post,
+            "/kundcenter/besok/{id}/utebliven",
+            Access::Roles(DESK),
+            no_show
+        ),
+        route!(
+            post,
+            "/kundcenter/besok/{id}/avboka",
+            Access::Roles(DESK),
+            cancel
+        ),
+        route!(
+            post,
+            "/kundcenter/spontanbesok",
+            Access::Roles(DESK),
+            walk_in
+        ),
+        route!(
+            get,
+            "/kundcenter/installningar",
+            Access::Roles(SITE_ADMINS),
+            settings
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar",
+            Access::Roles(SITE_ADMINS),
+            settings_submit
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/oppettider",
+            Access::Roles(SITE_ADMINS),
+            settings_hours
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/undantag",
+            Access::Roles(SITE_ADMINS),
+            settings_exception
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/tjanster",
+            Access::Roles(SITE_ADMINS),
+            settings_service
+        ),
+        route!(
+            post,
+            "/kundcenter/installningar/nytt",
+            Access::Roles(SITE_ADMINS),
+            settings_new_site
+        ),
+    ]
 }
