@@ -169,13 +169,14 @@ pub fn openapi_document() -> Value {
         }
     });
     // Each capability's part of the API: its paths and schemas.
-    for (paths, schemas) in [(
+    merge(
+        &mut doc["paths"],
         crate::visits::openapi_paths(&error, &id_param),
+    );
+    merge(
+        &mut doc["components"]["schemas"],
         crate::visits::openapi_schemas(),
-    )] {
-        merge(&mut doc["paths"], paths);
-        merge(&mut doc["components"]["schemas"], schemas);
-    }
+    );
     doc
 }
 
