@@ -140,7 +140,7 @@ async fn execute(
             Ok(())
         }
         JobKind::VisitSweep => {
-            let r = services.sweep_visits().await?;
+            let r = services.visits().sweep().await?;
             if r != Default::default() {
                 tracing::info!(
                     expired = r.expired,
@@ -211,7 +211,7 @@ async fn execute(
             Ok(())
         }
         JobKind::VisitCapCheck => {
-            let r = services.reconcile_visit_caps().await?;
+            let r = services.visits().reconcile_caps().await?;
             if !r.flagged.is_empty() || !r.unflagged.is_empty() {
                 tracing::info!(
                     flagged = r.flagged.len(),

@@ -185,6 +185,11 @@ impl Services {
     pub fn portal(&self) -> portal::Portal {
         portal::Portal::new(self.clone())
     }
+
+    /// The customer centre: sites, bookings, the desk, the waitlist, caps and signed links.
+    pub fn visits(&self) -> visits::Visits {
+        visits::Visits::new(self.clone())
+    }
 }
 
 /// Who is acting, for the audit log and for access decisions inside services.

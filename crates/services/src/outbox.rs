@@ -93,7 +93,7 @@ impl Message {
     /// (see [`customer_route`]): the text-message block for SMS, the text and HTML otherwise.
     pub fn rendered(
         route: (Channel, String),
-        customer: CustomerId,
+        customer: Option<CustomerId>,
         content: Rendered,
         dedupe_key: String,
     ) -> Message {
@@ -104,7 +104,7 @@ impl Message {
         };
         Message {
             channel,
-            customer_id: Some(customer),
+            customer_id: customer,
             recipient,
             subject: content.subject,
             body,
@@ -113,6 +113,16 @@ impl Message {
             dedupe_key: Some(dedupe_key),
         }
     }
+}
+
+/// Someone told on an address of their own choosing (a visitor to the customer centre, who may
+/// be no customer of record), in their language; a customer is told with [`Services::tell`].
+#[derive(Debug, Clone)]
+pub struct Recipient<'a> {
+    pub customer_id: Option<CustomerId>,
+    pub language: domain::customer::Language,
+    pub channel: Channel,
+    pub address: &'a str,
 }
 
 #[derive(Debug, Clone)]
@@ -178,9 +188,32 @@ impl Services {
         );
         self.queue_message(
             tx,
-            &Message::rendered(route, contact.id, content, dedupe_key),
+            &Message::rendered(route, Some(contact.id), content, dedupe_key),
         )
         .await
+    }
+
+    /// Tells a [`Recipient`] something, like [`Services::tell`], with an optional attachment
+    /// (a visit's calendar entry).
+    pub async fn tell_to(
+        &self,
+        tx: &mut Tx,
+        to: &Recipient<'_>,
+        message: &dyn CustomerMessage,
+        dedupe_key: String,
+        attachment: Option<MessageAttachment>,
+    ) -> Result<Option<OutboxId>> {
+        let content = message
+            .render(to.language)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let mut m = Message::rendered(
+            (to.channel, to.address.to_owned()),
+            to.customer_id,
+            content,
+            dedupe_key,
+        );
+        m.attachment = attachment;
+        self.queue_message(tx, &m).await
     }
 
     pub async fn outbox(&self, limit: i64, offset: i64) -> Result<Vec<OutboxRow>> {

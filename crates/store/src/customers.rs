@@ -535,30 +535,6 @@ pub async fn insert_staff(
     Ok(())
 }
 
-pub async fn insert_site(
-    tx: &mut Tx,
-    name: &str,
-    street: &str,
-    postal_code: &str,
-    city: &str,
-    desks: i64,
-    now: i64,
-) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| {
-        sqlx::query_scalar::<_, i64>(
-        "INSERT INTO sites (name, street, postal_code, city, desks, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
-    )
-    .bind(name)
-    .bind(street)
-    .bind(postal_code)
-    .bind(city)
-    .bind(desks)
-    .bind(now)
-    .fetch_one(conn)
-    .await?
-    }))
-}
-
 /// Everything the customer pages show, read on one connection (one pool checkout, not five).
 #[derive(Debug, Clone)]
 pub struct CustomerBundle {

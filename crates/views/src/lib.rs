@@ -289,6 +289,9 @@ mod tests {
         check::<domain::outbox::OutboxStatus>();
         check::<domain::modes::ActivationStatus>();
         check::<domain::modes::LogKind>();
+        check::<domain::visits::VisitStatus>();
+        check::<domain::visits::VisitSource>();
+        check::<domain::visits::WaitStatus>();
     }
 
     /// Every refusal a service can return is explained in both languages, with its arguments

@@ -66,6 +66,7 @@ pub struct VisitSummary {
     pub when: String,
     pub service: String,
     pub party: i64,
+    /// The status, named in the reader's language.
     pub status: String,
     pub place: String,
     pub flagged: bool,
@@ -120,6 +121,7 @@ pub struct DeskLine {
     pub phone: String,
     pub service: String,
     pub party: i64,
+    /// The status and the source, named in the reader's language.
     pub status: String,
     pub source: String,
     pub flagged: bool,
@@ -142,6 +144,7 @@ pub struct WaitLine {
     pub phone: String,
     pub service: String,
     pub party: i64,
+    /// Named in the reader's language.
     pub status: String,
 }
 

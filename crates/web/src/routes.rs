@@ -22,8 +22,6 @@ pub(crate) const POLICY_READERS: &[Role] = &[Role::ContinuityManager, Role::Admi
 pub(crate) const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
 /// Customers, declared by the portal (`services::portal::roles`).
 pub(crate) use services::portal::roles::CUSTOMER;
-/// The customer-centre desk: agents (and admins).
-pub(crate) const DESK: &[Role] = &[Role::Agent, Role::Admin];
 /// Who plans the meter-exchange campaign.
 pub(crate) const PLANNERS: &[Role] = &[Role::Planner, Role::Admin];
 /// Book a customer's indoor meter visit for a caller.
@@ -43,8 +41,6 @@ pub(crate) const EXTENSION_FOR_CALLER: &[Role] = &[Role::Agent, Role::CreditOffi
 pub(crate) const COLLECTION: &[Role] = &[Role::CreditOfficer, Role::Finance, Role::Admin];
 /// Payments, matching, reference rates, the board report.
 pub(crate) const FINANCE: &[Role] = &[Role::Finance, Role::Admin];
-/// Who sets a site's hours, desks and services.
-pub(crate) const SITE_ADMINS: &[Role] = &[Role::ContinuityManager, Role::Admin];
 
 #[macro_export]
 macro_rules! route {

@@ -13,9 +13,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use domain::ids::{SiteId, SiteServiceId};
 use domain::policy::{PolicyBody, VisitsPolicy};
 use domain::role::Role;
-use services::visits::{BookingRequest, NewSite, Source};
+use domain::visits::VisitSource;
+use services::visits::{BookingRequest, NewSite};
 use services::{Actor, Services, SystemClock};
 use store::{ConnectOptions, Store};
 
@@ -45,7 +47,8 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
         role: Some(Role::Admin),
         ..Actor::system()
     };
-    let site = services
+    let visits = services.visits();
+    let site = visits
         .create_site(
             &admin,
             &NewSite {
@@ -57,10 +60,10 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
             },
         )
         .await?;
-    services.set_up_standard_site(&admin, site).await?;
+    visits.set_up_standard_site(&admin, site).await?;
     // Ninety days open for booking, so a ten-second run spreads over enough distinct slots that
     // none fills up (a refused booking would not count, and would be cheaper than a real one).
-    services
+    visits
         .update_site_settings(
             &admin,
             site,
@@ -87,11 +90,11 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
             "bench",
         )
         .await?;
-    let view = services.site_view(site).await?;
+    let view = visits.site_view(site).await?;
     let service = view.services[0].id;
     let today = services.today();
     let last = today.saturating_add(jiff::Span::new().days(27));
-    let (_, all_slots) = services.availability(site, service, today, last, 1).await?;
+    let (_, all_slots) = visits.availability(site, service, today, last, 1).await?;
     anyhow::ensure!(!all_slots.is_empty(), "the bench site offers no slots");
 
     // Preload: visits spread over the four weeks, booked through the service.
@@ -104,7 +107,7 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
             (i % 3) as u32 + 1,
             &format!("0709{i:06}"),
         );
-        match services.book_visit(&Actor::system(), &req).await {
+        match visits.book(&Actor::system(), &req).await {
             Ok(_) | Err(services::visits::BookingError::Full) => {}
             Err(e) => anyhow::bail!("preloading: {e}"),
         }
@@ -116,7 +119,7 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
     for i in 0..args.queries {
         let party = (i % 4) as u32 + 1;
         let t = Instant::now();
-        let (_, slots) = services
+        let (_, slots) = visits
             .availability(
                 site,
                 view.services[i % view.services.len()].id,
@@ -148,7 +151,7 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
         .await?;
     let token = services.create_api_token("bankbokning", "bench").await?;
     let far = today.saturating_add(jiff::Span::new().days(89));
-    let (_, slots) = services.availability(site, service, today, far, 1).await?;
+    let (_, slots) = visits.availability(site, service, today, far, 1).await?;
     let state = web::AppState::new(
         services.clone(),
         web::HttpSettings {
@@ -235,7 +238,13 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
     })
 }
 
-fn booking(site: i64, service: i64, start: i64, party: u32, phone: &str) -> BookingRequest {
+fn booking(
+    site: SiteId,
+    service: SiteServiceId,
+    start: i64,
+    party: u32,
+    phone: &str,
+) -> BookingRequest {
     BookingRequest {
         site_id: site,
         service_id: service,
@@ -246,7 +255,7 @@ fn booking(site: i64, service: i64, start: i64, party: u32, phone: &str) -> Book
         email: None,
         language: domain::customer::Language::Sv,
         customer_id: None,
-        source: Source::Agent,
+        source: VisitSource::Agent,
         idempotency_key: None,
     }
 }

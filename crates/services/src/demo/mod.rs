@@ -885,14 +885,16 @@ impl Services {
             }
         }
         progress.inc(1);
-        let site_id = store::customers::insert_site(
+        let site_id = store::visits::insert_site(
             &mut tx,
-            "Kundcenter Karlskoga",
-            "Bergsgatan 2",
-            "691 31",
-            "Karlskoga",
-            4,
-            now,
+            &store::visits::NewSite {
+                name: "Kundcenter Karlskoga",
+                street: "Bergsgatan 2",
+                postal_code: "691 31",
+                city: "Karlskoga",
+                desks: 4,
+                now,
+            },
         )
         .await?;
         let year_ago = domain::time::to_micros(
@@ -933,7 +935,7 @@ impl Services {
             Preset::Pandemic,
         )
         .await?;
-        self.set_up_standard_site(&system, site_id).await?;
+        self.visits().set_up_standard_site(&system, site_id).await?;
         // The reference rates of räntelagen, as finance would keep them, and customer terms that
         // (mostly) agree to a reminder fee.
         self.reference_rates().await?;

@@ -1,6 +1,11 @@
 //! The demo town's bookings at the customer centre.
 
+use domain::customer::Language;
+use domain::ids::{CustomerId, SiteId};
+use domain::visits::VisitSource;
+
 use crate::error::Result;
+use crate::visits::{BookingError, BookingRequest};
 use crate::{Actor, Services};
 
 impl Services {
@@ -9,7 +14,7 @@ impl Services {
     /// slot from now, so the desk has a visitor to check in.
     pub(super) async fn seed_demo_visits(
         &self,
-        site_id: i64,
+        site_id: SiteId,
         customer_ids: &[i64],
         seed: u64,
     ) -> Result<()> {
@@ -20,11 +25,13 @@ impl Services {
             return Ok(());
         }
         let now = self.now_micros();
-        let past = self.with_clock(std::sync::Arc::new(crate::FixedClock::new(
-            self.now()
-                .saturating_sub(jiff::SignedDuration::from_hours(48))
-                .unwrap_or(self.now()),
-        )));
+        let past = self
+            .with_clock(std::sync::Arc::new(crate::FixedClock::new(
+                self.now()
+                    .saturating_sub(jiff::SignedDuration::from_hours(48))
+                    .unwrap_or(self.now()),
+            )))
+            .visits();
         let today = self.today();
         let system = Actor::system();
         for day_offset in 0..7 {
@@ -49,7 +56,7 @@ impl Services {
                 let Some(c) = store::customers::get(self.store(), cid).await? else {
                     continue;
                 };
-                let req = crate::visits::BookingRequest {
+                let req = BookingRequest {
                     site_id,
                     service_id: service.id,
                     start: slot.start,
@@ -57,19 +64,16 @@ impl Services {
                     name: c.name.clone(),
                     phone: c.phone.clone().unwrap_or_else(|| "0586-610 00".into()),
                     email: c.email.clone(),
-                    language: c.language.parse().unwrap_or(domain::customer::Language::Sv),
-                    customer_id: Some(c.id),
-                    source: crate::visits::Source::Portal,
+                    language: c.language.parse().unwrap_or(Language::Sv),
+                    customer_id: Some(CustomerId::new(cid)),
+                    source: VisitSource::Portal,
                     idempotency_key: None,
                 };
-                match past.book_visit(&system, &req).await {
+                match past.book(&system, &req).await {
                     Ok(_)
-                    | Err(
-                        crate::visits::BookingError::Full
-                        | crate::visits::BookingError::Overlap
-                        | crate::visits::BookingError::Invalid { .. },
-                    ) => {}
-                    Err(crate::visits::BookingError::Service(e)) => return Err(e),
+                    | Err(BookingError::Full | BookingError::Overlap | BookingError::Invalid(_)) => {
+                    }
+                    Err(BookingError::Service(e)) => return Err(e),
                 }
             }
         }

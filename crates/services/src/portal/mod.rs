@@ -110,10 +110,11 @@ impl Portal {
             None => None,
             Some(v) => self
                 .s
-                .customer_visits(id.get())
+                .visits()
+                .customer_visits(id)
                 .await?
                 .into_iter()
-                .find(|row| domain::ids::VisitId::new(row.id) == v),
+                .find(|row| row.id == v),
         };
         let cases = store::cases::of_customer(self.s.store(), id, 200).await?;
         let count =

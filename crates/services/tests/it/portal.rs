@@ -55,7 +55,11 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
             .unwrap();
         assert!(!invoices.is_empty());
         assert_eq!(rows("invoices").len(), invoices.len(), "{backend:?}");
-        let visits = s.customer_visits(me).await.unwrap();
+        let visits = s
+            .visits()
+            .customer_visits(domain::ids::CustomerId::new(me))
+            .await
+            .unwrap();
         assert!(rows("visits").len() >= visits.len(), "{backend:?}");
         assert!(!rows("meter_points").is_empty() && !rows("subscriptions").is_empty());
         // Payments reach the export through their invoices as well.

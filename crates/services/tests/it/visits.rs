@@ -7,11 +7,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use domain::customer::Language;
+use domain::ids::{SiteId, SiteServiceId, VisitId};
 use domain::policy::{PolicyBody, VisitsPolicy};
+use domain::problem::{Invalid, Problem};
 use domain::time::{at_civil, from_micros, stockholm, to_micros};
 use jiff::civil::{Date, date, time};
 use jiff::{SignedDuration, Timestamp};
-use services::visits::{BookingError, BookingRequest, NewSite, Source, VisitRow};
+use services::visits::{
+    BookingError, BookingRequest, NewSite, VisitError, VisitRow, VisitSource, VisitStatus,
+    WaitStatus,
+};
 use services::{Actor, FixedClock, ServiceError, Services};
 use store::ConnectOptions;
 use test_support::{BACKENDS, Backend, TestDb, test_now, test_settings, test_store};
@@ -22,7 +27,7 @@ const MINUTE: i64 = 60_000_000;
 struct Env {
     s: Services,
     clock: Arc<FixedClock>,
-    site: i64,
+    site: SiteId,
     backend: Backend,
     db: TestDb,
 }
@@ -33,6 +38,7 @@ impl Env {
         let clock = Arc::new(FixedClock::new(test_now()));
         let s = Services::new(store, clock.clone(), test_settings(false));
         let site = s
+            .visits()
             .create_site(
                 &Actor::system(),
                 &NewSite {
@@ -45,7 +51,8 @@ impl Env {
             )
             .await
             .unwrap();
-        s.set_up_standard_site(&Actor::system(), site)
+        s.visits()
+            .set_up_standard_site(&Actor::system(), site)
             .await
             .unwrap();
         Some(Env {
@@ -57,8 +64,9 @@ impl Env {
         })
     }
 
-    async fn service(&self, code: &str) -> i64 {
+    async fn service(&self, code: &str) -> SiteServiceId {
         self.s
+            .visits()
             .site_view(self.site)
             .await
             .unwrap()
@@ -88,11 +96,11 @@ impl Env {
 
     fn req(
         &self,
-        service: i64,
+        service: SiteServiceId,
         start: i64,
         phone: &str,
         party: u32,
-        source: Source,
+        source: VisitSource,
     ) -> BookingRequest {
         BookingRequest {
             site_id: self.site,
@@ -109,7 +117,7 @@ impl Env {
         }
     }
 
-    async fn visit(&self, id: i64) -> VisitRow {
+    async fn visit(&self, id: VisitId) -> VisitRow {
         store::visits::visit(self.s.store(), id)
             .await
             .unwrap()
@@ -236,7 +244,7 @@ impl Tally {
 async fn stampede(
     instances: &[Services],
     env: &Env,
-    service: i64,
+    service: SiteServiceId,
     start: i64,
     n: usize,
     round: usize,
@@ -246,15 +254,15 @@ async fn stampede(
         for i in 0..n {
             let s = s.clone();
             let source = if i % 2 == 0 {
-                Source::Agent
+                VisitSource::Agent
             } else {
-                Source::Api
+                VisitSource::Api
             };
             let phone = format!("070{k}{round:02}{i:04}");
             let req = env.req(service, start, &phone, 1, source);
-            handles.push(tokio::spawn(
-                async move { s.book_visit(&agent(), &req).await },
-            ));
+            handles.push(tokio::spawn(async move {
+                s.visits().book(&agent(), &req).await
+            }));
         }
     }
     let mut tally = Tally::default();
@@ -266,7 +274,7 @@ async fn stampede(
 
 async fn assert_slot_sold_out(
     env: &Env,
-    service: i64,
+    service: SiteServiceId,
     day: Date,
     start: i64,
     end: i64,
@@ -293,10 +301,11 @@ async fn assert_slot_sold_out(
     assert_eq!(rows.len(), cap as usize, "{b:?}: visits rows of the slot");
     assert!(
         rows.iter()
-            .all(|v| v.starts_at == start && v.status == "booked")
+            .all(|v| v.starts_at == start && v.status == VisitStatus::Booked)
     );
     let (_, slots) = env
         .s
+        .visits()
         .availability(env.site, service, day, day, 1)
         .await
         .unwrap();
@@ -318,6 +327,7 @@ async fn no_overbooking_under_200_concurrent_requests() {
         let day = tuesday();
         let (_, slots) = env
             .s
+            .visits()
             .availability(env.site, service, day, day, 1)
             .await
             .unwrap();
@@ -361,6 +371,7 @@ async fn two_app_instances_never_overbook() {
         let day = date(2026, 11, 25);
         let (_, slots) = env
             .s
+            .visits()
             .availability(env.site, service, day, day, 1)
             .await
             .unwrap();
@@ -404,14 +415,15 @@ async fn cancel_and_rebook_races_keep_the_count_exact() {
                 let party = (n % 2 + 1) as u32;
                 let r = env
                     .s
-                    .book_visit(
+                    .visits()
+                    .book(
                         &agent(),
                         &env.req(
                             service,
                             starts[n % starts.len()],
                             &phone(n),
                             party,
-                            Source::Agent,
+                            VisitSource::Agent,
                         ),
                     )
                     .await;
@@ -425,9 +437,10 @@ async fn cancel_and_rebook_races_keep_the_count_exact() {
             // The target slot with one place left.
             for n in 0..5 {
                 env.s
-                    .book_visit(
+                    .visits()
+                    .book(
                         &agent(),
-                        &env.req(service, target, &phone(100 + n), 1, Source::Api),
+                        &env.req(service, target, &phone(100 + n), 1, VisitSource::Api),
                     )
                     .await
                     .unwrap();
@@ -447,7 +460,8 @@ async fn cancel_and_rebook_races_keep_the_count_exact() {
                 let (s, id) = (env.s.clone(), v.id);
                 ops.push(tokio::spawn(async move {
                     let r = s
-                        .cancel_visit(&agent(), id)
+                        .visits()
+                        .cancel(&agent(), id)
                         .await
                         .map(|_| ())
                         .map_err(BookingError::from);
@@ -458,7 +472,7 @@ async fn cancel_and_rebook_races_keep_the_count_exact() {
             for v in &booked[4..8] {
                 let (s, id) = (env.s.clone(), v.id);
                 ops.push(tokio::spawn(async move {
-                    let r = s.rebook_visit(&agent(), id, target).await.map(|_| ());
+                    let r = s.visits().rebook(&agent(), id, target).await.map(|_| ());
                     (format!("rebook {id}"), outcome(r))
                 }));
             }
@@ -470,9 +484,9 @@ async fn cancel_and_rebook_races_keep_the_count_exact() {
                 } else {
                     starts[n % starts.len()]
                 };
-                let req = env.req(service, start, &phone(200 + n), 1, Source::Api);
+                let req = env.req(service, start, &phone(200 + n), 1, VisitSource::Api);
                 ops.push(tokio::spawn(async move {
-                    let r = s.book_visit(&agent(), &req).await.map(|_| ());
+                    let r = s.visits().book(&agent(), &req).await.map(|_| ());
                     (format!("book {start}"), outcome(r))
                 }));
             }
@@ -482,14 +496,15 @@ async fn cancel_and_rebook_races_keep_the_count_exact() {
                 let to = at(day, 13, 0);
                 ops.push(tokio::spawn(async move {
                     let r = s1
-                        .cancel_visit(&agent(), id)
+                        .visits()
+                        .cancel(&agent(), id)
                         .await
                         .map(|_| ())
                         .map_err(BookingError::from);
                     (format!("cancel {id} (raced)"), outcome(r))
                 }));
                 ops.push(tokio::spawn(async move {
-                    let r = s2.rebook_visit(&agent(), id, to).await.map(|_| ());
+                    let r = s2.visits().rebook(&agent(), id, to).await.map(|_| ());
                     (format!("rebook {id} (raced)"), outcome(r))
                 }));
             }
@@ -498,7 +513,7 @@ async fn cancel_and_rebook_races_keep_the_count_exact() {
                 for to in [at(day, 13, 30), at(day, 14, 0)] {
                     let s = env.s.clone();
                     ops.push(tokio::spawn(async move {
-                        let r = s.rebook_visit(&agent(), id, to).await.map(|_| ());
+                        let r = s.visits().rebook(&agent(), id, to).await.map(|_| ());
                         (format!("rebook {id} → {to} (raced)"), outcome(r))
                     }));
                 }
@@ -557,6 +572,7 @@ async fn daylight_saving_days() {
             env.clock.set(now.parse().unwrap());
             let t = |h, m| time(h, m, 0, 0);
             env.s
+                .visits()
                 .set_site_exception(
                     &Actor::system(),
                     env.site,
@@ -568,6 +584,7 @@ async fn daylight_saving_days() {
                 .unwrap();
             let (_, slots) = env
                 .s
+                .visits()
                 .availability(env.site, service, day, day, 1)
                 .await
                 .unwrap();
@@ -596,9 +613,10 @@ async fn daylight_saving_days() {
             let start = at(day, bh, bm);
             let b = env
                 .s
-                .book_visit(
+                .visits()
+                .book(
                     &agent(),
-                    &env.req(service, start, "0703000001", 1, Source::Agent),
+                    &env.req(service, start, "0703000001", 1, VisitSource::Agent),
                 )
                 .await
                 .unwrap();
@@ -615,6 +633,7 @@ async fn daylight_saving_days() {
             // The day view of the slot shows the place taken.
             let (_, after) = env
                 .s
+                .visits()
                 .availability(env.site, service, day, day, 1)
                 .await
                 .unwrap();
@@ -623,9 +642,16 @@ async fn daylight_saving_days() {
             // The daytime slot books at 09:00 local too.
             let b = env
                 .s
-                .book_visit(
+                .visits()
+                .book(
                     &agent(),
-                    &env.req(service, daytime[0].start, "0703000002", 1, Source::Agent),
+                    &env.req(
+                        service,
+                        daytime[0].start,
+                        "0703000002",
+                        1,
+                        VisitSource::Agent,
+                    ),
                 )
                 .await
                 .unwrap();
@@ -650,18 +676,32 @@ async fn one_person_cannot_hold_two_overlapping_visits() {
         let invoices = env.service("invoices").await; // 20 minutes
         let day = tuesday();
         env.s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(invoices, at(day, 9, 0), "070-123 45 67", 1, Source::Agent),
+                &env.req(
+                    invoices,
+                    at(day, 9, 0),
+                    "070-123 45 67",
+                    1,
+                    VisitSource::Agent,
+                ),
             )
             .await
             .unwrap();
         // The same number written otherwise is the same person.
         let r = env
             .s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(invoices, at(day, 9, 15), "+46 70 123 45 67", 1, Source::Api),
+                &env.req(
+                    invoices,
+                    at(day, 9, 15),
+                    "+46 70 123 45 67",
+                    1,
+                    VisitSource::Api,
+                ),
             )
             .await;
         assert!(
@@ -670,9 +710,10 @@ async fn one_person_cannot_hold_two_overlapping_visits() {
         );
         // Back to back is fine.
         env.s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(invoices, at(day, 9, 30), "0701234567", 1, Source::Api),
+                &env.req(invoices, at(day, 9, 30), "0701234567", 1, VisitSource::Api),
             )
             .await
             .unwrap();
@@ -687,10 +728,10 @@ async fn one_person_cannot_hold_two_overlapping_visits() {
             } else {
                 at(day, 13, 15)
             };
-            let req = env.req(broadband, start, "0709876543", 1, Source::Api);
-            handles.push(tokio::spawn(
-                async move { s.book_visit(&agent(), &req).await },
-            ));
+            let req = env.req(broadband, start, "0709876543", 1, VisitSource::Api);
+            handles.push(tokio::spawn(async move {
+                s.visits().book(&agent(), &req).await
+            }));
         }
         let mut t = Tally::default();
         for h in handles {
@@ -721,22 +762,26 @@ async fn public_bookings_wait_for_their_link() {
         let start = at(day, 10, 0);
         let public = |phone: &str, email: &str| BookingRequest {
             email: Some(email.to_owned()),
-            ..env.req(service, start, phone, 2, Source::Public)
+            ..env.req(service, start, phone, 2, VisitSource::Public)
         };
         let b = env
             .s
-            .book_visit(
+            .visits()
+            .book(
                 &Actor::anonymous("192.0.2.1"),
                 &public("0704000001", "anna@example.se"),
             )
             .await
             .unwrap();
         let now = to_micros(test_now());
-        assert_eq!(b.visit.status, "unconfirmed", "{backend:?}");
+        assert_eq!(b.visit.status, VisitStatus::Unconfirmed, "{backend:?}");
         assert_eq!(b.visit.expires_at, Some(now + 30 * MINUTE));
         assert!(b.link.contains("/besok/"), "{}", b.link);
         let token = token_of(&b.link).to_owned();
-        assert_eq!(env.s.visit_by_token(&token).await.unwrap().id, b.visit.id);
+        assert_eq!(
+            env.s.visits().visit_by_token(&token).await.unwrap().id,
+            b.visit.id
+        );
         let msgs = env.outbox().await;
         let request = msgs
             .iter()
@@ -758,6 +803,7 @@ async fn public_bookings_wait_for_their_link() {
         };
         let (_, slots) = env
             .s
+            .visits()
             .availability(env.site, service, day, day, 1)
             .await
             .unwrap();
@@ -769,13 +815,13 @@ async fn public_bookings_wait_for_their_link() {
         forged[last] = if forged[last] == b'A' { b'B' } else { b'A' };
         let forged = String::from_utf8(forged).unwrap();
         assert!(matches!(
-            env.s.confirm_visit(&forged).await,
+            env.s.visits().confirm(&forged).await,
             Err(ServiceError::NotFound)
         ));
 
         env.clock.advance(SignedDuration::from_mins(10));
-        let v = env.s.confirm_visit(&token).await.unwrap();
-        assert_eq!(v.status, "booked");
+        let v = env.s.visits().confirm(&token).await.unwrap();
+        assert_eq!(v.status, VisitStatus::Booked);
         assert_eq!(v.expires_at, None);
         let msgs = env.outbox().await;
         let confirmation = msgs
@@ -795,14 +841,15 @@ async fn public_bookings_wait_for_their_link() {
         assert!(ics.contains("DTSTART:20261124T090000Z"), "{ics}");
         assert!(ics.contains("DTEND:20261124T092000Z"), "{ics}");
         assert!(matches!(
-            env.s.confirm_visit(&token).await,
+            env.s.visits().confirm(&token).await,
             Err(ServiceError::Conflict(_))
         ));
 
         // An unconfirmed booking is released after 30 minutes, not before.
         let late = env
             .s
-            .book_visit(
+            .visits()
+            .book(
                 &Actor::anonymous("192.0.2.2"),
                 &public("0704000002", "bo@example.se"),
             )
@@ -810,23 +857,28 @@ async fn public_bookings_wait_for_their_link() {
             .unwrap();
         let (_, slots) = env
             .s
+            .visits()
             .availability(env.site, service, day, day, 1)
             .await
             .unwrap();
         assert_eq!(free(&slots), Some(36));
         env.clock.advance(SignedDuration::from_mins(29));
-        assert_eq!(env.s.sweep_visits().await.unwrap().expired, 0);
-        assert_eq!(env.visit(late.visit.id).await.status, "unconfirmed");
+        assert_eq!(env.s.visits().sweep().await.unwrap().expired, 0);
+        assert_eq!(
+            env.visit(late.visit.id).await.status,
+            VisitStatus::Unconfirmed
+        );
         env.clock.advance(SignedDuration::from_mins(1));
         assert_eq!(
-            env.s.sweep_visits().await.unwrap().expired,
+            env.s.visits().sweep().await.unwrap().expired,
             1,
             "{backend:?}"
         );
-        assert_eq!(env.visit(late.visit.id).await.status, "expired");
-        assert_eq!(env.visit(b.visit.id).await.status, "booked");
+        assert_eq!(env.visit(late.visit.id).await.status, VisitStatus::Expired);
+        assert_eq!(env.visit(b.visit.id).await.status, VisitStatus::Booked);
         let (_, slots) = env
             .s
+            .visits()
             .availability(env.site, service, day, day, 1)
             .await
             .unwrap();
@@ -835,10 +887,10 @@ async fn public_bookings_wait_for_their_link() {
             Some(38),
             "{backend:?}: the places are free again"
         );
-        let r = env.s.confirm_visit(token_of(&late.link)).await;
+        let r = env.s.visits().confirm(token_of(&late.link)).await;
         assert!(matches!(r, Err(ServiceError::Conflict(_))), "{r:?}");
         // A second sweep finds nothing more to do.
-        assert_eq!(env.s.sweep_visits().await.unwrap().expired, 0);
+        assert_eq!(env.s.visits().sweep().await.unwrap().expired, 0);
         let (lo, hi) = day_bounds(day);
         env.assert_counts_exact(lo, hi, 40, "public").await;
     }
@@ -864,34 +916,38 @@ async fn cancelling_frees_places_and_offers_them_to_the_waitlist() {
         let start = at(day, 9, 0);
         let b = env
             .s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(service, start, "0705000001", 2, Source::Agent),
+                &env.req(service, start, "0705000001", 2, VisitSource::Agent),
             )
             .await
             .unwrap();
         let (_, slots) = env
             .s
+            .visits()
             .availability(env.site, service, day, day, 1)
             .await
             .unwrap();
         assert_eq!(free_at(&slots, start), 0, "{backend:?}");
-        let v = env.s.cancel_visit(&agent(), b.visit.id).await.unwrap();
-        assert_eq!(v.status, "cancelled");
+        let v = env.s.visits().cancel(&agent(), b.visit.id).await.unwrap();
+        assert_eq!(v.status, VisitStatus::Cancelled);
         let (_, slots) = env
             .s
+            .visits()
             .availability(env.site, service, day, day, 1)
             .await
             .unwrap();
         assert_eq!(free_at(&slots, start), 2, "{backend:?}");
         assert!(matches!(
-            env.s.cancel_visit(&agent(), b.visit.id).await,
+            env.s.visits().cancel(&agent(), b.visit.id).await,
             Err(ServiceError::Conflict(_))
         ));
 
         // A day with two slots, both full.
         let wed = date(2026, 11, 25);
         env.s
+            .visits()
             .set_site_exception(
                 &Actor::system(),
                 env.site,
@@ -903,34 +959,38 @@ async fn cancelling_frees_places_and_offers_them_to_the_waitlist() {
             .unwrap();
         let x = env
             .s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
                 &BookingRequest {
                     email: Some("x@example.se".into()),
-                    ..env.req(service, at(wed, 9, 0), "0705000002", 2, Source::Agent)
+                    ..env.req(service, at(wed, 9, 0), "0705000002", 2, VisitSource::Agent)
                 },
             )
             .await
             .unwrap();
         env.s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(service, at(wed, 9, 15), "0705000003", 2, Source::Agent),
+                &env.req(service, at(wed, 9, 15), "0705000003", 2, VisitSource::Agent),
             )
             .await
             .unwrap();
         let (_, slots) = env
             .s
+            .visits()
             .availability(env.site, service, wed, wed, 1)
             .await
             .unwrap();
         assert!(slots.is_empty(), "{backend:?}: {slots:?}");
         let w1 = env
             .s
+            .visits()
             .join_waitlist(
                 &BookingRequest {
                     email: Some("w1@example.se".into()),
-                    ..env.req(service, 0, "0705000011", 2, Source::Public)
+                    ..env.req(service, 0, "0705000011", 2, VisitSource::Public)
                 },
                 wed,
             )
@@ -938,24 +998,28 @@ async fn cancelling_frees_places_and_offers_them_to_the_waitlist() {
             .unwrap();
         let w2 = env
             .s
-            .join_waitlist(&env.req(service, 0, "0705000012", 2, Source::Public), wed)
+            .visits()
+            .join_waitlist(
+                &env.req(service, 0, "0705000012", 2, VisitSource::Public),
+                wed,
+            )
             .await
             .unwrap();
         assert_eq!(
-            (w1.status.as_str(), w2.status.as_str()),
-            ("waiting", "waiting")
+            (w1.status, w2.status),
+            (WaitStatus::Waiting, WaitStatus::Waiting)
         );
 
         // The cancellation goes to the first in line.
-        env.s.cancel_visit(&agent(), x.visit.id).await.unwrap();
+        env.s.visits().cancel(&agent(), x.visit.id).await.unwrap();
         let w1 = store::visits::wait(env.s.store(), w1.id)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(w1.status, "offered", "{backend:?}");
+        assert_eq!(w1.status, WaitStatus::Offered, "{backend:?}");
         let offer = env.visit(w1.visit_id.unwrap()).await;
-        assert_eq!(offer.status, "offered");
-        assert_eq!(offer.source, "waitlist");
+        assert_eq!(offer.status, VisitStatus::Offered);
+        assert_eq!(offer.source, VisitSource::Waitlist);
         assert_eq!(offer.starts_at, at(wed, 9, 0));
         assert_eq!(offer.party, 2);
         let now = to_micros(test_now());
@@ -976,10 +1040,11 @@ async fn cancelling_frees_places_and_offers_them_to_the_waitlist() {
                 .unwrap()
                 .unwrap()
                 .status,
-            "waiting"
+            WaitStatus::Waiting
         );
         let (_, slots) = env
             .s
+            .visits()
             .availability(env.site, service, wed, wed, 1)
             .await
             .unwrap();
@@ -987,26 +1052,26 @@ async fn cancelling_frees_places_and_offers_them_to_the_waitlist() {
 
         // The offer runs out: the next in line gets it.
         env.clock.advance(SignedDuration::from_mins(2 * 60 + 1));
-        let report = env.s.sweep_visits().await.unwrap();
+        let report = env.s.visits().sweep().await.unwrap();
         assert_eq!((report.expired, report.offered), (1, 1), "{backend:?}");
-        assert_eq!(env.visit(offer.id).await.status, "expired");
+        assert_eq!(env.visit(offer.id).await.status, VisitStatus::Expired);
         assert_eq!(
             store::visits::wait(env.s.store(), w1.id)
                 .await
                 .unwrap()
                 .unwrap()
                 .status,
-            "expired"
+            WaitStatus::Expired
         );
         let w2 = store::visits::wait(env.s.store(), w2.id)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(w2.status, "offered", "{backend:?}");
+        assert_eq!(w2.status, WaitStatus::Offered, "{backend:?}");
         let offer2 = env.visit(w2.visit_id.unwrap()).await;
         assert_eq!(
-            (offer2.status.as_str(), offer2.starts_at),
-            ("offered", at(wed, 9, 0))
+            (offer2.status, offer2.starts_at),
+            (VisitStatus::Offered, at(wed, 9, 0))
         );
         let msgs = env.outbox().await;
         let sms = msgs
@@ -1015,16 +1080,16 @@ async fn cancelling_frees_places_and_offers_them_to_the_waitlist() {
             .expect("an offer by SMS");
         assert_eq!(sms.channel, domain::customer::Channel::Sms);
         // Accepting the offer books it.
-        let token = env.s.link_token("visit", offer2.id).await.unwrap();
-        let v = env.s.confirm_visit(&token).await.unwrap();
-        assert_eq!(v.status, "booked");
+        let token = env.s.visits().visit_token(offer2.id).await.unwrap();
+        let v = env.s.visits().confirm(&token).await.unwrap();
+        assert_eq!(v.status, VisitStatus::Booked);
         assert_eq!(
             store::visits::wait(env.s.store(), w2.id)
                 .await
                 .unwrap()
                 .unwrap()
                 .status,
-            "booked"
+            WaitStatus::Booked
         );
         let (lo, hi) = day_bounds(wed);
         env.assert_counts_exact(lo, hi, 2, "waitlist").await;
@@ -1047,11 +1112,18 @@ async fn a_lowered_cap_flags_the_latest_bookings_and_cancels_none() {
         for i in 0..8 {
             let b = env
                 .s
-                .book_visit(
+                .visits()
+                .book(
                     &agent(),
                     &BookingRequest {
                         email: Some(format!("v{i}@example.se")),
-                        ..env.req(service, start, &format!("07060000{i:02}"), 1, Source::Agent)
+                        ..env.req(
+                            service,
+                            start,
+                            &format!("07060000{i:02}"),
+                            1,
+                            VisitSource::Agent,
+                        )
                     },
                 )
                 .await
@@ -1060,9 +1132,10 @@ async fn a_lowered_cap_flags_the_latest_bookings_and_cancels_none() {
         }
         let other = env
             .s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(service, at(day, 13, 0), "0706000099", 1, Source::Agent),
+                &env.req(service, at(day, 13, 0), "0706000099", 1, VisitSource::Agent),
             )
             .await
             .unwrap();
@@ -1072,12 +1145,13 @@ async fn a_lowered_cap_flags_the_latest_bookings_and_cancels_none() {
         let b = env.backend;
         for (i, id) in ids.iter().enumerate() {
             let v = env.visit(*id).await;
-            assert_eq!(v.status, "booked", "{b:?}: nothing is cancelled");
+            assert_eq!(v.status, VisitStatus::Booked, "{b:?}: nothing is cancelled");
             assert_eq!(v.flagged_at.is_some(), i >= 4, "{b:?}: visit {i}");
         }
         assert!(env.visit(other.visit.id).await.flagged_at.is_none());
-        let flagged: Vec<i64> = env
+        let flagged: Vec<VisitId> = env
             .s
+            .visits()
             .flagged_visits(env.site)
             .await
             .unwrap()
@@ -1110,19 +1184,21 @@ async fn a_lowered_cap_flags_the_latest_bookings_and_cancels_none() {
         // Nothing more is sold there, and a second run changes nothing.
         let (_, slots) = env
             .s
+            .visits()
             .availability(env.site, service, day, day, 1)
             .await
             .unwrap();
         assert!(!slots.iter().any(|s| s.start == start));
         let r = env
             .s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(service, start, "0706000050", 1, Source::Api),
+                &env.req(service, start, "0706000050", 1, VisitSource::Api),
             )
             .await;
         assert!(matches!(r, Err(BookingError::Full)), "{r:?}");
-        let report = env.s.reconcile_visit_caps().await.unwrap();
+        let report = env.s.visits().reconcile_caps().await.unwrap();
         assert!(
             report.flagged.is_empty() && report.unflagged.is_empty(),
             "{report:?}"
@@ -1132,7 +1208,8 @@ async fn a_lowered_cap_flags_the_latest_bookings_and_cancels_none() {
         // Rebooking a flagged visit to a free time clears its flag.
         let moved = env
             .s
-            .rebook_visit(&agent(), ids[7], at(day, 11, 0))
+            .visits()
+            .rebook(&agent(), ids[7], at(day, 11, 0))
             .await
             .unwrap();
         assert!(moved.flagged_at.is_none());
@@ -1147,7 +1224,12 @@ async fn a_lowered_cap_flags_the_latest_bookings_and_cancels_none() {
         )
         .await;
         assert!(
-            env.s.flagged_visits(env.site).await.unwrap().is_empty(),
+            env.s
+                .visits()
+                .flagged_visits(env.site)
+                .await
+                .unwrap()
+                .is_empty(),
             "{b:?}"
         );
         for id in &ids {
@@ -1164,35 +1246,45 @@ async fn walk_ins_need_the_policy_and_count_against_the_cap() {
         };
         let service = env.service("moving").await; // 15 minutes
         env.set_cap(3, false, long_ago()).await;
-        let r = env.s.walk_in(&agent(), env.site, service, 1, "").await;
+        let r = env
+            .s
+            .visits()
+            .walk_in(&agent(), env.site, service, 1, "")
+            .await;
         assert!(
             matches!(
                 r,
-                Err(BookingError::Invalid {
+                Err(BookingError::Invalid(Invalid {
                     field: "policy",
-                    ..
-                })
+                    problem: Problem::Visits(VisitError::WalkInsStopped),
+                }))
             ),
             "{backend:?}: {r:?}"
         );
         env.set_cap(3, true, test_now()).await;
         let v = env
             .s
+            .visits()
             .walk_in(&agent(), env.site, service, 2, "Eva")
             .await
             .unwrap();
         let now = to_micros(test_now());
         assert_eq!(
-            (v.status.as_str(), v.source.as_str()),
-            ("checked_in", "walk_in")
+            (v.status, v.source),
+            (VisitStatus::CheckedIn, VisitSource::WalkIn)
         );
         assert_eq!((v.starts_at, v.ends_at), (now, now + 15 * MINUTE));
         assert_eq!(v.checked_in_at, Some(now));
         env.s
+            .visits()
             .walk_in(&agent(), env.site, service, 1, "")
             .await
             .unwrap();
-        let r = env.s.walk_in(&agent(), env.site, service, 1, "").await;
+        let r = env
+            .s
+            .visits()
+            .walk_in(&agent(), env.site, service, 1, "")
+            .await;
         assert!(matches!(r, Err(BookingError::Full)), "{backend:?}: {r:?}");
         assert_eq!(
             env.load(now, now + 15 * MINUTE).await.get(&now),
@@ -1202,20 +1294,35 @@ async fn walk_ins_need_the_policy_and_count_against_the_cap() {
         // Bookings and walk-ins share the cap.
         let eleven = at(date(2026, 11, 23), 11, 0);
         env.s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(service, eleven, "0707000001", 3, Source::Agent),
+                &env.req(service, eleven, "0707000001", 3, VisitSource::Agent),
             )
             .await
             .unwrap();
         env.clock.set(from_micros(eleven));
-        let r = env.s.walk_in(&agent(), env.site, service, 1, "").await;
+        let r = env
+            .s
+            .visits()
+            .walk_in(&agent(), env.site, service, 1, "")
+            .await;
         assert!(matches!(r, Err(BookingError::Full)), "{backend:?}: {r:?}");
         // At lunch the centre is closed.
         env.clock.set(from_micros(at(date(2026, 11, 23), 12, 30)));
-        let r = env.s.walk_in(&agent(), env.site, service, 1, "").await;
+        let r = env
+            .s
+            .visits()
+            .walk_in(&agent(), env.site, service, 1, "")
+            .await;
         assert!(
-            matches!(r, Err(BookingError::Invalid { field: "start", .. })),
+            matches!(
+                r,
+                Err(BookingError::Invalid(Invalid {
+                    field: "start",
+                    problem: Problem::Visits(VisitError::ClosedNow)
+                }))
+            ),
             "{r:?}"
         );
         let (lo, hi) = day_bounds(date(2026, 11, 23));
@@ -1235,27 +1342,30 @@ async fn check_in_no_show_and_idempotent_retries() {
         let nine = at(day, 9, 0);
         let a = env
             .s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(broadband, nine, "0708000001", 1, Source::Agent),
+                &env.req(broadband, nine, "0708000001", 1, VisitSource::Agent),
             )
             .await
             .unwrap()
             .visit;
         let b = env
             .s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(broadband, nine, "0708000002", 1, Source::Agent),
+                &env.req(broadband, nine, "0708000002", 1, VisitSource::Agent),
             )
             .await
             .unwrap()
             .visit;
         let c = env
             .s
-            .book_visit(
+            .visits()
+            .book(
                 &agent(),
-                &env.req(moving, nine, "0708000003", 1, Source::Agent),
+                &env.req(moving, nine, "0708000003", 1, VisitSource::Agent),
             )
             .await
             .unwrap()
@@ -1264,33 +1374,36 @@ async fn check_in_no_show_and_idempotent_retries() {
             |r: Result<VisitRow, ServiceError>| matches!(r, Err(ServiceError::Conflict(_)));
         // Check-in opens 30 minutes before the start.
         assert!(
-            conflict(env.s.check_in(&agent(), a.id).await),
+            conflict(env.s.visits().check_in(&agent(), a.id).await),
             "{backend:?}"
         );
         env.clock.set(from_micros(nine - 31 * MINUTE));
-        assert!(conflict(env.s.check_in(&agent(), a.id).await));
+        assert!(conflict(env.s.visits().check_in(&agent(), a.id).await));
         env.clock.set(from_micros(nine - 30 * MINUTE));
-        let v = env.s.check_in(&agent(), a.id).await.unwrap();
-        assert_eq!(v.status, "checked_in");
+        let v = env.s.visits().check_in(&agent(), a.id).await.unwrap();
+        assert_eq!(v.status, VisitStatus::CheckedIn);
         assert_eq!(v.checked_in_at, Some(nine - 30 * MINUTE));
-        assert!(conflict(env.s.check_in(&agent(), a.id).await), "twice");
+        assert!(
+            conflict(env.s.visits().check_in(&agent(), a.id).await),
+            "twice"
+        );
         // No-show from ten minutes after the start; the rest of the time is given back.
         env.clock.set(from_micros(nine + 9 * MINUTE));
-        assert!(conflict(env.s.mark_no_show(&agent(), b.id).await));
+        assert!(conflict(env.s.visits().mark_no_show(&agent(), b.id).await));
         assert!(
-            conflict(env.s.cancel_visit(&agent(), b.id).await),
+            conflict(env.s.visits().cancel(&agent(), b.id).await),
             "started visits are not cancelled"
         );
         env.clock.set(from_micros(nine + 10 * MINUTE));
-        let v = env.s.mark_no_show(&agent(), b.id).await.unwrap();
-        assert_eq!(v.status, "no_show");
+        let v = env.s.visits().mark_no_show(&agent(), b.id).await.unwrap();
+        assert_eq!(v.status, VisitStatus::NoShow);
         assert_eq!(v.ended_at, Some(nine + 10 * MINUTE));
         assert!(
-            conflict(env.s.mark_no_show(&agent(), a.id).await),
+            conflict(env.s.visits().mark_no_show(&agent(), a.id).await),
             "a checked-in visit"
         );
         assert!(
-            conflict(env.s.check_in(&agent(), b.id).await),
+            conflict(env.s.visits().check_in(&agent(), b.id).await),
             "after a no-show"
         );
         let load = env.load(nine, nine + 30 * MINUTE).await;
@@ -1309,17 +1422,17 @@ async fn check_in_no_show_and_idempotent_retries() {
         assert_eq!(load.get(&(nine + 5 * five)), Some(&(1, 1)));
         // Check-in closes when the visit ends.
         env.clock.set(from_micros(c.ends_at));
-        assert!(conflict(env.s.check_in(&agent(), c.id).await));
+        assert!(conflict(env.s.visits().check_in(&agent(), c.id).await));
 
         // A retried request with the same idempotency key books once.
         let wed = date(2026, 11, 25);
         let req = BookingRequest {
             idempotency_key: Some("client-1-req-1".into()),
-            ..env.req(moving, at(wed, 10, 0), "0708000010", 2, Source::Api)
+            ..env.req(moving, at(wed, 10, 0), "0708000010", 2, VisitSource::Api)
         };
-        let first = env.s.book_visit(&agent(), &req).await.unwrap();
+        let first = env.s.visits().book(&agent(), &req).await.unwrap();
         assert!(!first.replayed);
-        let again = env.s.book_visit(&agent(), &req).await.unwrap();
+        let again = env.s.visits().book(&agent(), &req).await.unwrap();
         assert!(again.replayed, "{backend:?}");
         assert_eq!(again.visit.id, first.visit.id);
         assert_eq!(again.link, first.link);
@@ -1328,14 +1441,14 @@ async fn check_in_no_show_and_idempotent_retries() {
         // The same retried at once from several connections.
         let req = BookingRequest {
             idempotency_key: Some("client-1-req-2".into()),
-            ..env.req(moving, at(wed, 11, 0), "0708000011", 1, Source::Api)
+            ..env.req(moving, at(wed, 11, 0), "0708000011", 1, VisitSource::Api)
         };
         let mut handles = Vec::new();
         for _ in 0..8 {
             let (s, req) = (env.s.clone(), req.clone());
-            handles.push(tokio::spawn(
-                async move { s.book_visit(&agent(), &req).await },
-            ));
+            handles.push(tokio::spawn(async move {
+                s.visits().book(&agent(), &req).await
+            }));
         }
         let mut results = Vec::new();
         for h in handles {
@@ -1372,14 +1485,15 @@ async fn sweeping_and_rebooking_holds_at_once_keeps_the_count_exact() {
             for i in 0..10 {
                 let b = env
                     .s
-                    .book_visit(
+                    .visits()
+                    .book(
                         &Actor::anonymous("192.0.2.9"),
                         &env.req(
                             service,
                             from,
                             &format!("07090{round}{i:04}"),
                             1,
-                            Source::Public,
+                            VisitSource::Public,
                         ),
                     )
                     .await
@@ -1392,7 +1506,8 @@ async fn sweeping_and_rebooking_holds_at_once_keeps_the_count_exact() {
             for _ in 0..2 {
                 let s = env.s.clone();
                 ops.push(tokio::spawn(async move {
-                    s.sweep_visits()
+                    s.visits()
+                        .sweep()
                         .await
                         .map(|_| ())
                         .map_err(|e| format!("sweep: {e:?}"))
@@ -1401,7 +1516,7 @@ async fn sweeping_and_rebooking_holds_at_once_keeps_the_count_exact() {
             for id in ids {
                 let s = env.s.clone();
                 ops.push(tokio::spawn(async move {
-                    match s.rebook_visit(&agent(), id, to).await {
+                    match s.visits().rebook(&agent(), id, to).await {
                         Ok(_) | Err(BookingError::Service(ServiceError::Conflict(_))) => Ok(()),
                         Err(e) => Err(format!("rebook {id}: {e:?}")),
                     }
@@ -1418,7 +1533,7 @@ async fn sweeping_and_rebooking_holds_at_once_keeps_the_count_exact() {
                 "{backend:?} round {round}: {failures:#?}"
             );
             // Whatever was not expired yet goes now.
-            env.s.sweep_visits().await.unwrap();
+            env.s.visits().sweep().await.unwrap();
             let (lo, hi) = day_bounds(day);
             env.assert_counts_exact(lo, hi, 40, &format!("sweep round {round}"))
                 .await;
@@ -1440,19 +1555,540 @@ async fn one_phone_number_holds_at_most_two_unconfirmed_bookings() {
         let day = tuesday();
         let anon = Actor::anonymous("192.0.2.1");
         for (i, h) in [9, 10].into_iter().enumerate() {
-            let r = env.req(service, at(day, h, 0), "0704111111", 1, Source::Public);
-            let b = env.s.book_visit(&anon, &r).await.unwrap();
-            assert_eq!(b.visit.status, "unconfirmed", "{backend:?} {i}");
+            let r = env.req(service, at(day, h, 0), "0704111111", 1, VisitSource::Public);
+            let b = env.s.visits().book(&anon, &r).await.unwrap();
+            assert_eq!(b.visit.status, VisitStatus::Unconfirmed, "{backend:?} {i}");
         }
-        let third = env.req(service, at(day, 11, 0), "0704111111", 1, Source::Public);
-        match env.s.book_visit(&anon, &third).await {
-            Err(BookingError::Invalid { field: "phone", .. }) => {}
+        let third = env.req(
+            service,
+            at(day, 11, 0),
+            "0704111111",
+            1,
+            VisitSource::Public,
+        );
+        match env.s.visits().book(&anon, &third).await {
+            Err(BookingError::Invalid(Invalid {
+                field: "phone",
+                problem: Problem::Visits(VisitError::TooManyUnconfirmed),
+            })) => {}
             other => panic!("{backend:?}: a third hold must be refused, got {other:?}"),
         }
         // Another number is not affected, and a portal booking by the same number is not held.
-        let other = env.req(service, at(day, 11, 0), "0704222222", 1, Source::Public);
-        env.s.book_visit(&anon, &other).await.unwrap();
-        let agent_booked = env.req(service, at(day, 13, 0), "0704111111", 1, Source::Agent);
-        env.s.book_visit(&agent(), &agent_booked).await.unwrap();
+        let other = env.req(
+            service,
+            at(day, 11, 0),
+            "0704222222",
+            1,
+            VisitSource::Public,
+        );
+        env.s.visits().book(&anon, &other).await.unwrap();
+        let agent_booked = env.req(service, at(day, 13, 0), "0704111111", 1, VisitSource::Agent);
+        env.s.visits().book(&agent(), &agent_booked).await.unwrap();
+    }
+}
+
+/// A customer of record with an e-mail address (Swedish) or only a phone (English).
+async fn customer(s: &Services, n: u32, email: bool) -> domain::ids::CustomerId {
+    let mut tx = s.store().begin().await.unwrap();
+    store::customers::insert_customers(
+        &mut tx,
+        &[store::customers::NewCustomer {
+            customer_number: format!("{}", 7_000_000 + n),
+            kind: "private".into(),
+            name: format!("Kund {n}"),
+            identity_number: "19121212-1212".into(),
+            email: email.then(|| format!("kund{n}@example.se")),
+            phone: Some(format!("07055500{n:02}")),
+            language: if email { "sv".into() } else { "en".into() },
+            preferred_channel: if email { "email".into() } else { "sms".into() },
+            street: "Storgatan 1".into(),
+            postal_code: "691 31".into(),
+            city: "Karlskoga".into(),
+            search_text: format!("kund {n}"),
+            created_at: 0,
+        }],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let id = store::backend::testing::query_strings(
+        s.store(),
+        &format!(
+            "SELECT CAST(id AS TEXT) FROM customers WHERE customer_number = '{}'",
+            7_000_000 + n
+        ),
+    )
+    .await[0]
+        .parse()
+        .unwrap();
+    domain::ids::CustomerId::new(id)
+}
+
+fn visits_policy(cap: u32, walk_in: bool) -> PolicyBody {
+    PolicyBody::Visits(VisitsPolicy {
+        walk_in,
+        booking_required: !walk_in,
+        max_present_per_site: cap,
+    })
+}
+
+#[tokio::test]
+async fn the_policy_hook_previews_what_it_applies_and_tells_each_customer_once() {
+    use domain::policy::{Capability, CustomerChange};
+    use services::capability::PolicyChange;
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        env.set_cap(8, true, long_ago()).await;
+        let karin = customer(&env.s, 1, true).await;
+        let olle = customer(&env.s, 2, false).await;
+        let service = env.service("moving").await;
+        let start = at(tuesday(), 10, 0);
+        // Eight visits at once, booked in this order; the last four are above a cap of four:
+        // Karin twice (from two numbers), Olle once, and a visitor who is no customer.
+        let owners = [
+            None,
+            None,
+            None,
+            None,
+            Some(karin),
+            Some(olle),
+            Some(karin),
+            None,
+        ];
+        let mut ids = Vec::new();
+        for (i, owner) in owners.into_iter().enumerate() {
+            let req = BookingRequest {
+                customer_id: owner,
+                email: Some(format!("hook{i}@example.se")),
+                ..env.req(
+                    service,
+                    start,
+                    &format!("07066600{i:02}"),
+                    1,
+                    VisitSource::Agent,
+                )
+            };
+            ids.push(env.s.visits().book(&agent(), &req).await.unwrap().visit.id);
+        }
+        let change = PolicyChange {
+            before: visits_policy(8, true),
+            after: visits_policy(4, false),
+            at: test_now(),
+            until: None,
+        };
+        let hook = env.s.hook(Capability::Visits).expect("the visits hook");
+        let keys: Vec<&str> = hook.describe(&change.after).iter().map(|m| m.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "visits-measure-booking-required",
+                "visits-measure-walk-ins-off",
+                "visits-measure-cap"
+            ]
+        );
+        let before = env.outbox().await.len();
+
+        let preview = hook.preview(&change).await.unwrap();
+        let over: Vec<i64> = ids[4..].iter().map(|id| id.get()).collect();
+        let b = env.backend;
+        let effect = |i: &services::capability::Impact| {
+            i.effects
+                .iter()
+                .find(|e| e.key == "visits_over_cap")
+                .unwrap()
+                .ids
+                .clone()
+        };
+        assert_eq!(effect(&preview), over, "{b:?}");
+        assert_eq!(preview.effect("walk_in_stopped"), 1);
+        let told = |c, id: VisitId| {
+            (
+                c,
+                CustomerChange::VisitOverCap {
+                    visit: id,
+                    starts_at: from_micros(start),
+                },
+            )
+        };
+        let customers = vec![told(karin, ids[4]), told(olle, ids[5]), told(karin, ids[6])];
+        assert_eq!(preview.customers, customers, "{b:?}");
+        // A preview changes nothing.
+        assert!(
+            env.s
+                .visits()
+                .flagged_visits(env.site)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(env.outbox().await.len(), before);
+
+        let applied = hook.apply(&change, "policy:test").await.unwrap();
+        assert_eq!(effect(&applied), over, "{b:?}");
+        assert_eq!(applied.customers, customers, "{b:?}");
+        let flagged: Vec<VisitId> = env
+            .s
+            .visits()
+            .flagged_visits(env.site)
+            .await
+            .unwrap()
+            .iter()
+            .map(|v| v.id)
+            .collect();
+        assert_eq!(flagged, ids[4..].to_vec(), "{b:?}: what the preview said");
+        // The visitor who is no customer is told at once; customers wait for the composer.
+        let msgs = env.outbox().await;
+        assert_eq!(msgs.len(), before + 1, "{b:?}");
+        assert_eq!(msgs[0].recipient, "hook7@example.se");
+        assert_eq!(msgs[0].subject, "Välj gärna en ny tid för ditt besök");
+
+        assert_eq!(
+            env.s.tell_customers("policy:test").await.unwrap(),
+            2,
+            "{b:?}"
+        );
+        let msgs = env.outbox().await;
+        let to_karin = msgs
+            .iter()
+            .find(|m| m.recipient == "kund1@example.se")
+            .expect("Karin is told");
+        for id in [ids[4], ids[6]] {
+            let link = env.s.visits().visit_link(id).await.unwrap();
+            assert!(to_karin.body_text.contains(&link), "{}", to_karin.body_text);
+        }
+        assert!(to_karin.body_text.contains("Kundcenter Centrum"));
+        let to_olle = msgs
+            .iter()
+            .find(|m| m.recipient == "0705550002")
+            .expect("Olle is told by text message");
+        assert!(
+            to_olle.body_text.contains("Please choose a new time"),
+            "{}",
+            to_olle.body_text
+        );
+
+        // Again under the same key: nothing more is flagged, recorded or sent.
+        let count = env.outbox().await.len();
+        let again = hook.apply(&change, "policy:test").await.unwrap();
+        assert_eq!(
+            effect(&again),
+            over,
+            "{b:?}: the visits are still above the cap"
+        );
+        assert!(again.customers.is_empty(), "{b:?}");
+        assert_eq!(env.s.tell_customers("policy:test").await.unwrap(), 0);
+        assert_eq!(
+            env.outbox().await.len(),
+            count,
+            "{b:?}: each customer told once"
+        );
+        // A preview now tells nobody new: they know.
+        let later = hook.preview(&change).await.unwrap();
+        assert_eq!(effect(&later), over);
+        assert!(later.customers.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_change_later_on_only_counts_the_visits_it_reaches() {
+    use domain::policy::Capability;
+    use services::capability::PolicyChange;
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        env.set_cap(8, true, long_ago()).await;
+        let service = env.service("moving").await;
+        let (tue, wed) = (tuesday(), date(2026, 11, 25));
+        for (day, n) in [(tue, 3), (wed, 3)] {
+            for i in 0..n {
+                let phone = format!("0707770{}{i}", day.day());
+                env.s
+                    .visits()
+                    .book(
+                        &agent(),
+                        &env.req(service, at(day, 10, 0), &phone, 2, VisitSource::Agent),
+                    )
+                    .await
+                    .unwrap();
+            }
+        }
+        // A cap of two from Wednesday until Thursday: Tuesday's visits stay as they are.
+        let change = PolicyChange {
+            before: visits_policy(8, true),
+            after: visits_policy(2, true),
+            at: from_micros(at(wed, 0, 0)),
+            until: Some(from_micros(at(date(2026, 11, 26), 0, 0))),
+        };
+        let hook = env.s.hook(Capability::Visits).unwrap();
+        let preview = hook.preview(&change).await.unwrap();
+        assert_eq!(preview.effect("visits_over_cap"), 2, "{backend:?}");
+        assert_eq!(preview.effect("walk_in_stopped"), 0);
+        let applied = hook.apply(&change, "policy:later").await.unwrap();
+        let flagged = env.s.visits().flagged_visits(env.site).await.unwrap();
+        assert_eq!(flagged.len(), 2, "{backend:?}");
+        assert!(flagged.iter().all(|v| v.starts_at == at(wed, 10, 0)));
+        assert_eq!(
+            applied.effects, preview.effects,
+            "{backend:?}: apply did what the preview said"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_desk_and_the_site_settings_check_roles() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 4).await else {
+            continue;
+        };
+        let service = env.service("moving").await;
+        let customer = Actor {
+            role: Some(domain::role::Role::Customer),
+            customer_id: Some(1),
+            ..Actor::system()
+        };
+        let planner = Actor {
+            role: Some(domain::role::Role::Planner),
+            ..Actor::system()
+        };
+        let b = env
+            .s
+            .visits()
+            .book(
+                &agent(),
+                &env.req(
+                    service,
+                    at(tuesday(), 9, 0),
+                    "0708880001",
+                    1,
+                    VisitSource::Agent,
+                ),
+            )
+            .await
+            .unwrap();
+        let forbidden =
+            |r: Result<VisitRow, ServiceError>| matches!(r, Err(ServiceError::Forbidden));
+        let v = env.s.visits();
+        assert!(
+            forbidden(v.check_in(&customer, b.visit.id).await),
+            "{backend:?}"
+        );
+        assert!(forbidden(v.mark_no_show(&planner, b.visit.id).await));
+        assert!(matches!(
+            v.walk_in(&customer, env.site, service, 1, "").await,
+            Err(BookingError::Service(ServiceError::Forbidden))
+        ));
+        assert!(matches!(
+            v.set_site_hours(&planner, env.site, 1, &[]).await,
+            Err(ServiceError::Forbidden)
+        ));
+        // Booking for a caller is the desk's; a customer books for themselves only.
+        let for_caller = env.req(
+            service,
+            at(tuesday(), 10, 0),
+            "0708880002",
+            1,
+            VisitSource::Agent,
+        );
+        assert!(matches!(
+            v.book(&customer, &for_caller).await,
+            Err(BookingError::Service(ServiceError::Forbidden))
+        ));
+        let someone_else = BookingRequest {
+            customer_id: Some(domain::ids::CustomerId::new(2)),
+            ..env.req(
+                service,
+                at(tuesday(), 10, 0),
+                "0708880002",
+                1,
+                VisitSource::Portal,
+            )
+        };
+        assert!(matches!(
+            v.book(&customer, &someone_else).await,
+            Err(BookingError::Service(ServiceError::Forbidden))
+        ));
+        assert!(matches!(
+            v.book(&planner, &someone_else).await,
+            Err(BookingError::Service(ServiceError::Forbidden))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn refusals_are_typed_problems() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 4).await else {
+            continue;
+        };
+        let service = env.service("moving").await;
+        let v = env.s.visits();
+        let invalid = |r: Result<services::visits::Booked, BookingError>| match r {
+            Err(BookingError::Invalid(i)) => Some((i.field, i.problem)),
+            _ => None,
+        };
+        let nameless = BookingRequest {
+            name: " ".into(),
+            ..env.req(
+                service,
+                at(tuesday(), 9, 0),
+                "0709990001",
+                1,
+                VisitSource::Agent,
+            )
+        };
+        assert_eq!(
+            invalid(v.book(&agent(), &nameless).await),
+            Some(("name", Problem::Visits(VisitError::Name)))
+        );
+        let bad_email = BookingRequest {
+            email: Some("nope".into()),
+            ..env.req(
+                service,
+                at(tuesday(), 9, 0),
+                "0709990001",
+                1,
+                VisitSource::Agent,
+            )
+        };
+        assert_eq!(
+            invalid(v.book(&agent(), &bad_email).await),
+            Some(("email", Problem::Visits(VisitError::Email)))
+        );
+        let unknown = env.req(
+            SiteServiceId::new(9_999),
+            at(tuesday(), 9, 0),
+            "0709990001",
+            1,
+            VisitSource::Agent,
+        );
+        assert_eq!(
+            invalid(v.book(&agent(), &unknown).await),
+            Some(("service", Problem::Visits(VisitError::UnknownService)))
+        );
+        let off_grid = env.req(
+            service,
+            at(tuesday(), 9, 5),
+            "0709990001",
+            1,
+            VisitSource::Agent,
+        );
+        assert_eq!(
+            invalid(v.book(&agent(), &off_grid).await),
+            Some(("start", Problem::Visits(VisitError::NotOnGrid)))
+        );
+        // Conflicts say what stands in the way.
+        let b = v
+            .book(
+                &agent(),
+                &env.req(
+                    service,
+                    at(tuesday(), 9, 0),
+                    "0709990001",
+                    1,
+                    VisitSource::Agent,
+                ),
+            )
+            .await
+            .unwrap();
+        match v.check_in(&agent(), b.visit.id).await {
+            Err(ServiceError::Conflict(p)) => {
+                assert_eq!(p, Problem::Visits(VisitError::CheckInWindow))
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        v.cancel(&agent(), b.visit.id).await.unwrap();
+        match v.cancel(&agent(), b.visit.id).await {
+            Err(ServiceError::Conflict(p)) => {
+                assert_eq!(p, Problem::Visits(VisitError::AlreadyCancelled))
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        match v.rebook(&agent(), b.visit.id, at(tuesday(), 10, 0)).await {
+            Err(BookingError::Service(ServiceError::Conflict(p))) => {
+                assert_eq!(p, Problem::Visits(VisitError::NotMovable))
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        // Site settings.
+        let admin = Actor {
+            role: Some(domain::role::Role::Admin),
+            ..Actor::system()
+        };
+        let t = |h| time(h, 0, 0, 0);
+        match v
+            .set_site_hours(&admin, env.site, 1, &[(t(9), t(12), 9)])
+            .await
+        {
+            Err(ServiceError::Invalid(i)) => assert_eq!(
+                (i.field, i.problem),
+                (
+                    "staffed_desks",
+                    Problem::Visits(VisitError::StaffedDesks { max: 4 })
+                )
+            ),
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        match v
+            .set_site_hours(&admin, env.site, 1, &[(t(9), t(12), 1), (t(11), t(13), 1)])
+            .await
+        {
+            Err(ServiceError::Invalid(i)) => {
+                assert_eq!(i.problem, Problem::Visits(VisitError::SpanOverlap))
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        match v.set_site_hours(&admin, env.site, 8, &[]).await {
+            Err(ServiceError::Invalid(i)) => {
+                assert_eq!(i.problem, Problem::OutOfRange { min: 1, max: 7 })
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+    }
+}
+
+/// Every measure and effect of the visits hook is named in both languages.
+#[test]
+fn the_hooks_words_are_in_the_message_files() {
+    use domain::policy::{Capability, Preset};
+    use services::capability::PolicyHook;
+    for preset in [Preset::Normal, Preset::Pandemic] {
+        let policy = PolicyBody::preset(Capability::Visits, preset);
+        // The hook reads no data to describe a policy; any handle will do.
+        let measures = describe_without_data(&policy);
+        assert!(!measures.is_empty());
+        for m in measures {
+            for lang in [Language::Sv, Language::En] {
+                let text = views::explain(lang, &m);
+                assert_ne!(text, m.key, "{} has no {lang:?} text", m.key);
+                assert!(!text.contains('$'), "{text}");
+            }
+        }
+    }
+    for effect in ["visits_over_cap", "walk_in_stopped"] {
+        let key = format!("effect-visits-{effect}");
+        for lang in [Language::Sv, Language::En] {
+            assert_ne!(views::translate(lang, &key, &[]), key);
+        }
+    }
+
+    fn describe_without_data(policy: &PolicyBody) -> Vec<services::capability::Measure> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let store = store::Store::connect("sqlite::memory:", &ConnectOptions::default())
+                .await
+                .unwrap();
+            let s = Services::new(
+                store,
+                Arc::new(FixedClock::new(test_now())),
+                test_settings(false),
+            );
+            s.visits().describe(policy)
+        })
     }
 }

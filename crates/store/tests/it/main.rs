@@ -5,3 +5,4 @@ mod export;
 mod jobs;
 mod schema;
 mod tables;
+mod visits;

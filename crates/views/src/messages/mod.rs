@@ -16,6 +16,7 @@
 pub mod cases;
 pub mod modes;
 pub mod policy;
+pub mod visits;
 
 use askama::Template;
 use domain::customer::Language;

@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use domain::ids::{SiteId, SiteServiceId};
 use domain::policy::{PolicyBody, VisitsPolicy};
 use domain::role::Role;
+use domain::visits::VisitStatus;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use services::Actor;
@@ -53,13 +55,14 @@ impl Api {
 }
 
 /// A site with the standard set-up, a visits cap, an agent account and its API token.
-async fn setup(app: &TestApp, desks: i64, cap: u32) -> (i64, i64, String) {
+async fn setup(app: &TestApp, desks: i64, cap: u32) -> (SiteId, SiteServiceId, String) {
     let s = &app.services;
     let admin = Actor {
         role: Some(Role::Admin),
         ..Actor::system()
     };
     let site = s
+        .visits()
         .create_site(
             &admin,
             &services::visits::NewSite {
@@ -72,7 +75,7 @@ async fn setup(app: &TestApp, desks: i64, cap: u32) -> (i64, i64, String) {
         )
         .await
         .unwrap();
-    s.set_up_standard_site(&admin, site).await.unwrap();
+    s.visits().set_up_standard_site(&admin, site).await.unwrap();
     let from = s
         .now()
         .saturating_sub(jiff::SignedDuration::from_hours(1))
@@ -101,11 +104,11 @@ async fn setup(app: &TestApp, desks: i64, cap: u32) -> (i64, i64, String) {
     .await
     .unwrap();
     let token = s.create_api_token("bokning", "test").await.unwrap();
-    let service = s.site_view(site).await.unwrap().services[0].id;
+    let service = s.visits().site_view(site).await.unwrap().services[0].id;
     (site, service, token)
 }
 
-fn visit_body(site: i64, service: i64, start: &str, party: u32, phone: &str) -> Value {
+fn visit_body(site: SiteId, service: SiteServiceId, start: &str, party: u32, phone: &str) -> Value {
     json!({ "site": site, "service": service, "start": start, "party": party,
             "name": "Anna Andersson", "phone": phone, "email": "anna@example.se" })
 }
@@ -134,7 +137,8 @@ async fn api_books_with_a_bearer_token_and_answers_409_when_full() {
         let slots = av["slots"].as_array().unwrap();
         assert_eq!(slots.len(), 22, "{backend:?}");
         assert_eq!(slots[0]["start"], "2026-11-24T08:00:00Z");
-        assert_eq!(slots[0]["free_places"], 3);
+        // Cap 3, but two staffed desks: two bookings of one person would succeed, not three.
+        assert_eq!(slots[0]["free_places"], 2);
         let start = slots[0]["start"].as_str().unwrap().to_owned();
 
         // No token, a wrong token: 401.
@@ -198,6 +202,7 @@ async fn api_books_with_a_bearer_token_and_answers_409_when_full() {
             .await;
         assert_eq!(st, StatusCode::CONFLICT, "{full}");
         assert!(full["error"].as_str().unwrap().contains("full"), "{full}");
+        assert_eq!(full["code"], "visits-problem-full", "{full}");
         // Bad input names the field.
         let (st, bad) = api
             .call(
@@ -400,10 +405,11 @@ async fn public_booking_confirm_and_cancel_through_the_link() {
             .post(&format!("/besok/{token}/avboka"), Some(&anon), &[])
             .await;
         assert_eq!(cancelled.status, StatusCode::OK);
-        let v = app.services.visit_by_token(&token).await.unwrap();
-        assert_eq!(v.status, "cancelled");
+        let v = app.services.visits().visit_by_token(&token).await.unwrap();
+        assert_eq!(v.status, VisitStatus::Cancelled);
         let (_, slots) = app
             .services
+            .visits()
             .availability(
                 site,
                 service,
@@ -496,7 +502,7 @@ async fn the_desk_checks_a_visitor_in() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(v.status, "checked_in");
+        assert_eq!(v.status, VisitStatus::CheckedIn);
     }
 }
 
@@ -571,5 +577,181 @@ async fn the_debt_collection_csv_has_the_accrued_interest() {
             .expect("the demo town has invoices on the list");
         let interest: i64 = first.split(',').nth(5).unwrap().parse().unwrap();
         assert!(interest > 0, "{first}");
+    }
+}
+
+/// Issue 18, item 11: a slot's `free_places` in the API is the number of bookings of that
+/// party size that would succeed now, the staffed desks counted as well as the cap.
+#[tokio::test]
+async fn free_places_are_the_bookings_that_would_succeed_now() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::new(backend).await else {
+            continue;
+        };
+        // Two staffed desks, at most three people present.
+        let (site, service, token) = setup(&app, 2, 3).await;
+        let api = Api {
+            router: app.router.clone(),
+        };
+        let path = |party: u32| {
+            format!(
+                "/api/v1/sites/{site}/availability?service={service}&from=2026-11-24&to=2026-11-24&party={party}"
+            )
+        };
+        let (_, one) = api
+            .call(Method::GET, &path(1), Some(&token), None, &[])
+            .await;
+        let first = &one["slots"][0];
+        assert_eq!(
+            first["free_places"], 2,
+            "{backend:?}: the desks bind: {one}"
+        );
+        let (_, two) = api
+            .call(Method::GET, &path(2), Some(&token), None, &[])
+            .await;
+        assert_eq!(
+            two["slots"][0]["free_places"], 1,
+            "{backend:?}: one party of two under a cap of three: {two}"
+        );
+        // Exactly as many bookings as it said succeed, and the next is refused.
+        let start = first["start"].as_str().unwrap().to_owned();
+        for (i, want) in [
+            StatusCode::CREATED,
+            StatusCode::CREATED,
+            StatusCode::CONFLICT,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let body = visit_body(site, service, &start, 1, &format!("070333000{i}"));
+            let (st, v) = api
+                .call(
+                    Method::POST,
+                    "/api/v1/visits",
+                    Some(&token),
+                    Some(body),
+                    &[],
+                )
+                .await;
+            assert_eq!(st, want, "{backend:?} booking {i}: {v}");
+        }
+        let (_, after) = api
+            .call(Method::GET, &path(1), Some(&token), None, &[])
+            .await;
+        assert!(
+            after["slots"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["start"] != first["start"]),
+            "{backend:?}: the full slot is no longer offered"
+        );
+    }
+}
+
+/// The pages speak the reader's language: refusals and answers come from the message files.
+#[tokio::test]
+async fn booking_and_desk_pages_speak_english_too() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::new(backend).await else {
+            continue;
+        };
+        let (site, service, _) = setup(&app, 3, 8).await;
+        let mut anon = app.anonymous().await;
+        anon.cookie.push_str("; lang=en");
+        let start = domain::time::to_micros("2026-11-24T09:00:00Z".parse().unwrap()).to_string();
+        let fields = [
+            ("kundcenter", site.to_string()),
+            ("tjanst", service.to_string()),
+            ("antal", "1".to_owned()),
+            ("dag", "2026-11-24".to_owned()),
+            ("start", start.clone()),
+            ("name", "Sven Svensson".to_owned()),
+            ("phone", "not a number".to_owned()),
+        ];
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let bad = app.post("/besok", Some(&anon), &f).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            bad.body.contains("Write a phone number"),
+            "{backend:?}: {}",
+            bad.body
+        );
+        assert!(
+            !bad.body.contains("Skriv ett telefonnummer"),
+            "{}",
+            bad.body
+        );
+        // A walk-in at the desk, in English, while walk-ins are not allowed.
+        app.services
+            .create_user(
+                "desk-en",
+                "Desk",
+                Role::Agent,
+                None,
+                "lösenord-för-test",
+                false,
+            )
+            .await
+            .unwrap();
+        let mut agent = app.login("desk-en", "lösenord-för-test").await;
+        agent.cookie.push_str("; lang=en");
+        let r = app
+            .post(
+                "/kundcenter/spontanbesok",
+                Some(&agent),
+                &[
+                    ("kundcenter", &site.to_string()),
+                    ("tjanst", &service.to_string()),
+                    ("antal", "1"),
+                    ("name", "Eva"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            r.body
+                .contains("Visits without a booking are not allowed under the rules in force."),
+            "{backend:?}: {}",
+            r.body
+        );
+        // The desk names statuses in English.
+        let booked = app
+            .services
+            .visits()
+            .book(
+                &Actor::system(),
+                &services::visits::BookingRequest {
+                    site_id: site,
+                    service_id: service,
+                    start: start.parse().unwrap(),
+                    party: 1,
+                    name: "Greta Garbo".into(),
+                    phone: "0586-123 45".into(),
+                    email: None,
+                    language: domain::customer::Language::En,
+                    customer_id: None,
+                    source: domain::visits::VisitSource::Agent,
+                    idempotency_key: None,
+                },
+            )
+            .await
+            .unwrap();
+        let desk = app
+            .get(
+                &format!("/kundcenter?kundcenter={site}&dag=2026-11-24"),
+                Some(&agent),
+            )
+            .await;
+        assert!(desk.body.contains("Greta Garbo"), "{}", desk.body);
+        assert!(desk.body.contains(">Booked<"), "{backend:?}: {}", desk.body);
+        // The visitor's confirmation speaks the visitor's language.
+        let msgs = app.services.outbox(10, 0).await.unwrap();
+        let sms = msgs
+            .iter()
+            .find(|m| m.recipient == "0586-123 45")
+            .expect("a confirmation by text message");
+        assert!(sms.subject.starts_with("Booked:"), "{}", sms.subject);
+        assert!(sms.body_text.contains(&booked.link), "{}", sms.body_text);
     }
 }

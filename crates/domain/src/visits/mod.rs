@@ -8,13 +8,16 @@
 //! civil day has 23 or 25 hours.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use jiff::civil::{Date, Time, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar;
 use crate::time::{at_civil, civil_date, from_micros, stockholm, to_micros};
+
+mod problem;
+
+pub use problem::VisitError;
 
 /// Length of one occupancy bucket. Service durations are whole multiples of it, so the buckets
 /// a visit covers are exactly its interval: "at every instant" is checked without rounding up.
@@ -23,6 +26,103 @@ pub const BUCKET_MICROS: i64 = BUCKET_MINUTES * 60 * 1_000_000;
 /// Largest party one booking may bring (DESIGN §3.3).
 pub const MAX_PARTY: u32 = 4;
 const MINUTE: i64 = 60 * 1_000_000;
+
+crate::closed_set! {
+    /// Where a booked visit stands.
+    pub enum VisitStatus in "visit-status" {
+        /// Booked on the public page; held until its link is confirmed or `expires_at`.
+        Unconfirmed = "unconfirmed",
+        /// Offered to someone on the waitlist; held until accepted or `expires_at`.
+        Offered = "offered",
+        Booked = "booked",
+        CheckedIn = "checked_in",
+        NoShow = "no_show",
+        Cancelled = "cancelled",
+        /// An unconfirmed booking or an offer whose time ran out.
+        Expired = "expired",
+    }
+}
+
+impl VisitStatus {
+    /// The statuses whose visits hold places in the occupancy buckets.
+    pub const HOLDING: &'static [VisitStatus] = &[
+        VisitStatus::Unconfirmed,
+        VisitStatus::Offered,
+        VisitStatus::Booked,
+        VisitStatus::CheckedIn,
+    ];
+    /// What the desk shows for a day: everything but cancelled and expired visits.
+    pub const ON_THE_DESK: &'static [VisitStatus] = &[
+        VisitStatus::Unconfirmed,
+        VisitStatus::Offered,
+        VisitStatus::Booked,
+        VisitStatus::CheckedIn,
+        VisitStatus::NoShow,
+    ];
+    /// Held until a link is used or the hold runs out (`expires_at`).
+    pub const AWAITING: &'static [VisitStatus] = &[VisitStatus::Unconfirmed, VisitStatus::Offered];
+    /// What may be cancelled or moved: not yet started, not ended.
+    pub const OPEN: &'static [VisitStatus] = &[
+        VisitStatus::Unconfirmed,
+        VisitStatus::Offered,
+        VisitStatus::Booked,
+    ];
+
+    pub fn holds_places(self) -> bool {
+        VisitStatus::HOLDING.contains(&self)
+    }
+
+    /// Waiting for its link (a public booking or a waitlist offer).
+    pub fn awaits_confirmation(self) -> bool {
+        VisitStatus::AWAITING.contains(&self)
+    }
+
+    /// Cancelled, moved or confirmed still possible: not checked in, not ended.
+    pub fn is_open(self) -> bool {
+        VisitStatus::OPEN.contains(&self)
+    }
+
+    /// Counted as due when the no-show rate is computed (the customer was expected).
+    pub fn was_due(self) -> bool {
+        matches!(
+            self,
+            VisitStatus::Booked | VisitStatus::CheckedIn | VisitStatus::NoShow
+        )
+    }
+}
+
+crate::closed_set! {
+    /// Where a booking came from; decides its first status and who is told.
+    pub enum VisitSource in "visit-source" {
+        /// A logged-in customer in the portal.
+        Portal = "portal",
+        /// An agent for a caller.
+        Agent = "agent",
+        /// The public booking page; held until the link in the message is confirmed.
+        Public = "public",
+        /// An API client with a bearer token.
+        Api = "api",
+        /// Registered at the desk on arrival.
+        WalkIn = "walk_in",
+        /// An offer to someone on the waitlist.
+        Waitlist = "waitlist",
+    }
+}
+
+crate::closed_set! {
+    /// Where a place on the waitlist stands.
+    pub enum WaitStatus in "wait-status" {
+        Waiting = "waiting",
+        /// A time was offered (the visit `visit_id`, status offered).
+        Offered = "offered",
+        /// The offer was accepted.
+        Booked = "booked",
+        /// The offer ran out.
+        Expired = "expired",
+        /// The person left the queue, or cancelled the offer.
+        Cancelled = "cancelled",
+    }
+}
 
 /// One opening span of a day (a site closed for lunch has two) and the desks staffed in it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,6 +285,9 @@ pub struct Slot {
     pub end: i64,
     /// Places left for more people over the whole visit (the cap minus the most present).
     pub free_places: u32,
+    /// Bookings of the queried party size that would succeed now: at every bucket of the visit
+    /// both the people under the cap and the staffed desks not yet taken allow that many.
+    pub bookable: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -223,14 +326,21 @@ pub fn slots(
             let mut start = open;
             while start + duration <= close {
                 if start >= earliest
-                    && let Some(free) =
-                        free_places(start, start + duration, span.staffed_desks, &cap_at, &load)
-                    && free >= q.party
+                    && let Some(room) = room(
+                        start,
+                        start + duration,
+                        span.staffed_desks,
+                        q.party,
+                        &cap_at,
+                        &load,
+                    )
+                    && room.places >= q.party
                 {
                     out.push(Slot {
                         start,
                         end: start + duration,
-                        free_places: free,
+                        free_places: room.places,
+                        bookable: room.bookings,
                     });
                 }
                 start += step;
@@ -244,23 +354,42 @@ pub fn slots(
     out
 }
 
-/// Places left over `[start, end)`, or `None` when every staffed desk is taken at some bucket.
-fn free_places(
+/// What is left over `[start, end)`.
+struct Room {
+    /// People who may still come (the cap minus the most present).
+    places: u32,
+    /// Bookings of one party size that fit: at every bucket, the fewer of the parties the cap
+    /// leaves room for and the desks not yet taken.
+    bookings: u32,
+}
+
+/// Room over `[start, end)` for parties of `party`, or `None` when every staffed desk is taken
+/// at some bucket.
+fn room(
     start: i64,
     end: i64,
     desks: u32,
+    party: u32,
     cap_at: &impl Fn(i64) -> u32,
     load: &impl Fn(i64) -> BucketLoad,
-) -> Option<u32> {
-    let mut free = u32::MAX;
+) -> Option<Room> {
+    let mut room = Room {
+        places: u32::MAX,
+        bookings: u32::MAX,
+    };
     for b in buckets(start, end) {
         let l = load(b);
         if l.visits >= desks {
             return None;
         }
-        free = free.min(cap_at(b).saturating_sub(l.present));
+        let places = cap_at(b).saturating_sub(l.present);
+        room.places = room.places.min(places);
+        room.bookings = room
+            .bookings
+            .min(places / party.max(1))
+            .min(desks - l.visits);
     }
-    Some(free)
+    Some(room)
 }
 
 /// A visit as the cap check and the desk view see it.
@@ -317,97 +446,6 @@ pub fn assign_desks(visits: &[Occupancy], desks: u32) -> Vec<(i64, Option<u32>)>
             (v.id, desk.and_then(|d| u32::try_from(d + 1).ok()))
         })
         .collect()
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum VisitError {
-    SpanOrder,
-    SpanGrid,
-    Duration,
-    Party,
-    TooSoon,
-    TooFar,
-    Closed,
-    OutsideHours,
-    NotOnGrid,
-}
-
-impl VisitError {
-    /// Plain Swedish for the person booking.
-    pub fn message_sv(self) -> &'static str {
-        match self {
-            VisitError::SpanOrder => "Stängningstiden måste vara efter öppningstiden.",
-            VisitError::SpanGrid => "Öppettider anges i hela fem minuter (till exempel 09:05).",
-            VisitError::Duration => "Besökets längd ska vara 5–240 minuter i steg om fem minuter.",
-            VisitError::Party => "Ni kan vara 1–4 personer per bokning.",
-            VisitError::TooSoon => {
-                "Tiden har passerat eller ligger för nära i tiden. Välj en senare tid."
-            }
-            VisitError::TooFar => "Det går inte att boka så långt fram. Välj en tidigare dag.",
-            VisitError::Closed => "Kundcentret är stängt den dagen.",
-            VisitError::OutsideHours => "Tiden ligger utanför öppettiderna.",
-            VisitError::NotOnGrid => "Välj en av de tider som visas.",
-        }
-    }
-
-    pub fn message_en(self) -> &'static str {
-        match self {
-            VisitError::SpanOrder => "The closing time must be after the opening time.",
-            VisitError::SpanGrid => {
-                "Opening hours are given in whole five minutes (for example 09:05)."
-            }
-            VisitError::Duration => "A visit lasts 5–240 minutes in steps of five minutes.",
-            VisitError::Party => "A booking is for 1–4 people.",
-            VisitError::TooSoon => "That time has passed or is too soon. Choose a later time.",
-            VisitError::TooFar => {
-                "Bookings that far ahead are not possible. Choose an earlier day."
-            }
-            VisitError::Closed => "The customer centre is closed that day.",
-            VisitError::OutsideHours => "That time is outside the opening hours.",
-            VisitError::NotOnGrid => "Choose one of the times shown.",
-        }
-    }
-}
-
-impl fmt::Display for VisitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message_en())
-    }
-}
-
-impl std::error::Error for VisitError {}
-
-impl crate::problem::Explain for VisitError {
-    fn message_key(&self) -> &'static str {
-        match self {
-            VisitError::SpanOrder => "visits-problem-span-order",
-            VisitError::SpanGrid => "visits-problem-span-grid",
-            VisitError::Duration => "visits-problem-duration",
-            VisitError::Party => "visits-problem-party",
-            VisitError::TooSoon => "visits-problem-too-soon",
-            VisitError::TooFar => "visits-problem-too-far",
-            VisitError::Closed => "visits-problem-closed",
-            VisitError::OutsideHours => "visits-problem-outside-hours",
-            VisitError::NotOnGrid => "visits-problem-not-on-grid",
-        }
-    }
-}
-
-impl VisitError {
-    /// Every refusal, for the message-file test.
-    pub fn examples() -> Vec<VisitError> {
-        vec![
-            VisitError::SpanOrder,
-            VisitError::SpanGrid,
-            VisitError::Duration,
-            VisitError::Party,
-            VisitError::TooSoon,
-            VisitError::TooFar,
-            VisitError::Closed,
-            VisitError::OutsideHours,
-            VisitError::NotOnGrid,
-        ]
-    }
 }
 
 /// Parses `HH:MM`.
@@ -573,6 +611,35 @@ mod tests {
         };
         let s = slots_c(&rules(), &query(d, 1, now), 40, load);
         assert_eq!(s[0].start, at(d, 9, 15));
+    }
+
+    #[test]
+    fn bookable_counts_the_cap_and_the_staffed_desks() {
+        let d = date(2026, 12, 1);
+        let now = at(date(2026, 11, 30), 8, 0);
+        // Two staffed desks, cap 40, nobody booked: two bookings fit, though 40 places are free.
+        let s = slots_c(&rules(), &query(d, 1, now), 40, |_| BucketLoad::default());
+        assert_eq!((s[0].free_places, s[0].bookable), (40, 2));
+        // Cap 3 for parties of 2: one booking fits the cap, though two desks are free.
+        let s = slots_c(&rules(), &query(d, 2, now), 3, |_| BucketLoad::default());
+        assert_eq!((s[0].free_places, s[0].bookable), (3, 1));
+        // One desk taken somewhere in the visit leaves one booking.
+        let busy = at(d, 9, 10);
+        let load = |b: i64| {
+            if b == busy {
+                BucketLoad {
+                    present: 1,
+                    visits: 1,
+                }
+            } else {
+                BucketLoad::default()
+            }
+        };
+        let s = slots_c(&rules(), &query(d, 1, now), 40, load);
+        assert_eq!(
+            (s[0].start, s[0].free_places, s[0].bookable),
+            (at(d, 9, 0), 39, 1)
+        );
     }
 
     #[test]
