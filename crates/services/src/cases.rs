@@ -720,11 +720,14 @@ impl Services {
             r if is_staff(r) => {}
             _ => return Err(ServiceError::NotFound),
         }
-        let (_, arrangements) = self.customer_credit(customer).await?;
+        let (_, arrangements) = self
+            .credit()
+            .customer_credit(domain::ids::CustomerId::new(customer))
+            .await?;
         let mut out: Vec<LinkChoice> = arrangements
             .into_iter()
             .map(|a| LinkChoice {
-                link: CaseLink::Arrangement(a.id),
+                link: CaseLink::Arrangement(a.id.get()),
                 at: None,
                 detail: format!("{} {}", a.kind, a.status),
             })

@@ -173,6 +173,11 @@ impl Services {
     pub fn demo_mode(&self) -> bool {
         self.inner.settings.demo_mode
     }
+
+    /// Credit: invoices and payments, BgMax, dunning, extensions, the board report.
+    pub fn credit(&self) -> credit::Credit {
+        credit::Credit::new(self.clone())
+    }
 }
 
 /// Who is acting, for the audit log and for access decisions inside services.

@@ -45,11 +45,10 @@ impl Services {
 
     pub async fn portal_attention(&self, user: &SessionUser) -> Result<Attention> {
         let id = Self::portal_customer(user)?;
-        let arrangements = store::credit::customer_arrangements(self.store(), id)
-            .await?
-            .into_iter()
-            .filter(|a| matches!(a.status.as_str(), "referred" | "approved"))
-            .collect();
+        let arrangements = self
+            .credit()
+            .arrangements_in_play(domain::ids::CustomerId::new(id))
+            .await?;
         let next_visit = self
             .customer_visits(id)
             .await?
