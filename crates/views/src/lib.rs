@@ -185,10 +185,6 @@ impl Layout {
         domain::money::Money::from_ore(*ore).to_string()
     }
 
-    pub fn status(&self, status: &str) -> String {
-        self.t(&format!("status-{status}"))
-    }
-
     /// An instant (microseconds UTC) as Stockholm civil time.
     pub fn when(&self, micros: &i64) -> String {
         domain::time::format_datetime(
@@ -285,6 +281,14 @@ mod tests {
         check::<domain::cases::SlaState>();
         check::<domain::chat::Topic>();
         check::<domain::outbox::OutboxStatus>();
+        check::<domain::credit::InvoiceStatus>();
+        check::<domain::credit::ArrangementKind>();
+        check::<domain::credit::ArrangementStatus>();
+        check::<domain::credit::ArrangementSource>();
+        check::<domain::credit::ChargeKind>();
+        check::<domain::credit::PaymentSource>();
+        check::<domain::credit::Decision>();
+        check::<domain::credit::InvoiceState>();
     }
 
     /// Every refusal a service can return is explained in both languages, with its arguments

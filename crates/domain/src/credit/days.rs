@@ -36,4 +36,3 @@ pub(crate) fn add_days(date: Date, days: i64) -> Date {
 pub(crate) fn days_between(a: Date, b: Date) -> i64 {
     day_number(b) - day_number(a)
 }
-

@@ -84,7 +84,9 @@ impl crate::problem::Explain for FeeDecision {
 
     fn args(&self) -> Vec<(&'static str, String)> {
         match self {
-            FeeDecision::Charged => vec![("fee", Money::from_ore(REMINDER_FEE_MAX_ORE).to_string())],
+            FeeDecision::Charged => {
+                vec![("fee", Money::from_ore(REMINDER_FEE_MAX_ORE).to_string())]
+            }
             FeeDecision::NotAgreed => Vec::new(),
         }
     }

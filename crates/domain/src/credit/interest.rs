@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 use super::days::{date_at, day_number};
 
-
 /// Percentage points added to the reference rate for late-payment interest (räntelagen 6 §),
 /// in basis points.
 pub const LATE_INTEREST_MARGIN_BP: i32 = 800;

@@ -148,7 +148,12 @@ mod tests {
     fn codes_are_the_stored_ones() {
         let codes = |all: &[&str]| all.join(",");
         assert_eq!(
-            codes(&InvoiceStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+            codes(
+                &InvoiceStatus::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+            ),
             "open,partly_paid,paid,overdue,extension,collection"
         );
         assert_eq!(

@@ -253,7 +253,11 @@ fn payment_keys(bytes: &[u8]) -> Result<Vec<String>> {
     let mut keys = Vec::new();
     let mut reader = bgmax::SectionReader::new(bytes);
     while let Some(section) = reader.next_section().map_err(format_error)? {
-        keys.extend(section_entries(section, &mut seen)?.into_iter().map(|e| e.key));
+        keys.extend(
+            section_entries(section, &mut seen)?
+                .into_iter()
+                .map(|e| e.key),
+        );
     }
     Ok(keys)
 }
@@ -314,8 +318,8 @@ fn plan_chunk(
     let mut rows = Vec::with_capacity(chunk.len());
     let mut entry_rows = Vec::with_capacity(chunk.len());
     for e in chunk {
-        let row = |key: String, invoice_id, customer_id, amount_ore: i64, unmatched| {
-            ImportedPayment {
+        let row =
+            |key: String, invoice_id, customer_id, amount_ore: i64, unmatched| ImportedPayment {
                 payment_key: key,
                 invoice_id,
                 customer_id,
@@ -324,17 +328,15 @@ fn plan_chunk(
                 reference: e.reference.clone(),
                 payer: e.payer.clone(),
                 unmatched,
-            }
-        };
+            };
         let Some(inv) = (!e.deduction).then(|| invoices.get(&e.reference)).flatten() else {
             entry_rows.push((None, Some(rows.len())));
             rows.push(row(e.key.clone(), None, None, e.amount_ore, true));
             continue;
         };
-        let left = remaining.entry(inv.id).or_insert((
-            inv.customer_id,
-            (inv.amount.ore() - inv.paid.ore()).max(0),
-        ));
+        let left = remaining
+            .entry(inv.id)
+            .or_insert((inv.customer_id, (inv.amount.ore() - inv.paid.ore()).max(0)));
         let to_invoice = e.amount_ore.min(left.1);
         let excess = e.amount_ore - to_invoice;
         let mut matched_row = None;
@@ -342,7 +344,13 @@ fn plan_chunk(
         if to_invoice > 0 {
             left.1 -= to_invoice;
             matched_row = Some(rows.len());
-            let r = row(e.key.clone(), Some(inv.id), Some(inv.customer_id), to_invoice, false);
+            let r = row(
+                e.key.clone(),
+                Some(inv.id),
+                Some(inv.customer_id),
+                to_invoice,
+                false,
+            );
             rows.push(r);
         }
         if excess > 0 {

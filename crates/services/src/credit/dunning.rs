@@ -370,8 +370,7 @@ impl Credit {
             inputs.payments.entry(invoice).or_default().push((on, ore));
         }
         let granted =
-            store::credit::arrangements_of(self.s.store(), ids, ArrangementStatus::GRANTED)
-                .await?;
+            store::credit::arrangements_of(self.s.store(), ids, ArrangementStatus::GRANTED).await?;
         for a in granted {
             let end = match (a.kind, a.new_due_on) {
                 (ArrangementKind::Extension, Some(d)) => Some(d),

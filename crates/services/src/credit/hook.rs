@@ -101,8 +101,7 @@ impl Credit {
         let invoices = store::credit::extendable_invoices(self.s.store()).await?;
         let window = jiff::Span::new().days(i64::from(after.max_extension_days));
         // Per customer: the invoices granted under `after`; and who gets one under `before`.
-        let mut after_ok: BTreeMap<CustomerId, Vec<(InvoiceId, i64, Date, Date)>> =
-            BTreeMap::new();
+        let mut after_ok: BTreeMap<CustomerId, Vec<(InvoiceId, i64, Date, Date)>> = BTreeMap::new();
         let mut before_ok: BTreeSet<CustomerId> = BTreeSet::new();
         let empty = Default::default();
         for inv in &invoices {
@@ -171,9 +170,10 @@ impl PolicyHook for Credit {
 
     /// The policy's measures, those that differ from the normal policy first.
     fn describe(&self, policy: &PolicyBody) -> Vec<Measure> {
-        let (PolicyBody::Credit(p), PolicyBody::Credit(normal)) =
-            (policy, PolicyBody::preset(Capability::Credit, Preset::Normal))
-        else {
+        let (PolicyBody::Credit(p), PolicyBody::Credit(normal)) = (
+            policy,
+            PolicyBody::preset(Capability::Credit, Preset::Normal),
+        ) else {
             return Vec::new();
         };
         let everyday = measures(&normal);

@@ -111,7 +111,11 @@ fn parse_row(
         return Err(refused(line, "invoice_number", Problem::Required));
     }
     if number.len() > 30 {
-        return Err(refused(line, "invoice_number", Problem::TooLong { max: 30 }));
+        return Err(refused(
+            line,
+            "invoice_number",
+            Problem::TooLong { max: 30 },
+        ));
     }
     if !numbers.insert(number.clone()) {
         let p = CreditProblem::DuplicateInvoiceNumber { number };
@@ -147,7 +151,8 @@ fn parse_row(
 /// Reads the file: UTF-8, comma or semicolon separated, a header row with
 /// [`INVOICE_COLUMNS`], every row checked.
 fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, InvoiceImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| refused(1, "file", CreditProblem::NotUtf8))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| refused(1, "file", CreditProblem::NotUtf8))?;
     let delimiter = if text.lines().next().is_some_and(|h| h.contains(';')) {
         b';'
     } else {

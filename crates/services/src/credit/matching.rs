@@ -29,8 +29,7 @@ impl Credit {
             .ok_or_else(|| ServiceError::invalid("invoice", CreditProblem::NoSuchInvoice))?;
         let mut tx = self.s.store().begin().await?;
         let Some((amount, paid_on)) =
-            store::credit::match_payment(&mut tx, payment, invoice.id, invoice.customer_id)
-                .await?
+            store::credit::match_payment(&mut tx, payment, invoice.id, invoice.customer_id).await?
         else {
             return Err(ServiceError::conflict(CreditProblem::AlreadyMatched));
         };

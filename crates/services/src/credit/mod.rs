@@ -19,9 +19,9 @@ mod report;
 
 pub use bgmax::ImportReport;
 pub use dunning::{CollectionLine, DunningReport};
-pub use rates::RATE_RANGE_BP;
 pub use extensions::{ExtensionOutcome, QueueItem};
 pub use invoices::{INVOICE_COLUMNS, InvoiceImportError, InvoiceImportReport, parse_kronor};
+pub use rates::RATE_RANGE_BP;
 pub use report::BoardRow;
 pub use store::credit::{ArrangementRow, CollectionRow, CreditInvoice, UnmatchedPayment};
 

@@ -6,17 +6,17 @@
 //! customer centre, policies and modes, and one demo account per role. Rows are inserted in
 //! multi-row batches so the whole town takes seconds.
 
+use domain::credit::{InvoiceStatus, PaymentSource};
 use domain::customer::{Channel, CustomerKind};
+use domain::ids::CustomerId;
 use domain::meter::{AnlaggningsId, MeterKind, Placement, PropertyKind};
+use domain::money::Money;
 use domain::ocr::{OcrReference, luhn_check_digit};
 use domain::policy::{Capability, PolicyBody, Preset};
 use domain::role::Role;
 use jiff::ToSpan;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use domain::credit::{InvoiceStatus, PaymentSource};
-use domain::ids::CustomerId;
-use domain::money::Money;
 use store::credit::{NewInvoice, NewPayment};
 use store::customers::{NewCustomer, NewMeterPoint, NewSubscription};
 

@@ -211,7 +211,11 @@ pub async fn insert_instalments(
 }
 
 /// Sets an unpaid invoice's status (an arrangement approved: `extension`).
-pub async fn set_invoice_status(tx: &mut Tx, invoice: InvoiceId, status: InvoiceStatus) -> Result<()> {
+pub async fn set_invoice_status(
+    tx: &mut Tx,
+    invoice: InvoiceId,
+    status: InvoiceStatus,
+) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE invoices SET status = $2 WHERE id = $1 AND status <> 'paid'"
     )

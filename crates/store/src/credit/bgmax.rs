@@ -303,6 +303,11 @@ pub async fn match_payment(
     .bind(customer.get())
     .fetch_optional(conn)
     .await?);
-    row.map(|(ore, on)| Ok((Money::from_ore(ore), super::parse_date("payments", "paid_on", on)?)))
-        .transpose()
+    row.map(|(ore, on)| {
+        Ok((
+            Money::from_ore(ore),
+            super::parse_date("payments", "paid_on", on)?,
+        ))
+    })
+    .transpose()
 }

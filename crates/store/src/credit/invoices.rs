@@ -67,10 +67,7 @@ pub struct NewInvoice {
 /// Inserts many invoices, 9 parameters each, in statements of at most
 /// [`crate::backend::MAX_PARAMS`] parameters; returns each one's (invoice number, id), for
 /// linking payments.
-pub async fn insert_invoices(
-    tx: &mut Tx,
-    rows: &[NewInvoice],
-) -> Result<Vec<(String, InvoiceId)>> {
+pub async fn insert_invoices(tx: &mut Tx, rows: &[NewInvoice]) -> Result<Vec<(String, InvoiceId)>> {
     let mut out = Vec::with_capacity(rows.len());
     for part in rows.chunks(crate::backend::rows_per_statement(9)) {
         out.extend(insert_invoices_part(tx, part).await?);

@@ -46,7 +46,11 @@ fn code_list<T: Code>(codes: &[T]) -> String {
 
 /// A date read outside a row type (a scalar or a tuple), as `StoreError::Corrupt` when it is
 /// not one.
-fn parse_date(table: &'static str, column: &'static str, s: String) -> crate::Result<jiff::civil::Date> {
+fn parse_date(
+    table: &'static str,
+    column: &'static str,
+    s: String,
+) -> crate::Result<jiff::civil::Date> {
     s.parse().map_err(|e| crate::StoreError::Corrupt {
         table,
         column,

@@ -61,7 +61,11 @@ mod tests {
              En påminnelseavgift på 60,00 kr läggs på din nästa faktura.\n\
              Har du svårt att betala? Ansök om anstånd på Mina sidor eller ring oss."
         );
-        assert!(plain(&sv.sms).contains("Betala senast 2026-10-30"), "{}", sv.sms);
+        assert!(
+            plain(&sv.sms).contains("Betala senast 2026-10-30"),
+            "{}",
+            sv.sms
+        );
         assert!(plain(&sv.sms).contains("60,00 kr"), "{}", sv.sms);
         let en = reminder(None).render(Language::En).unwrap();
         assert_eq!(en.subject, "Reminder 1: invoice F1-0");

@@ -80,8 +80,7 @@ fn second_reminder_after_the_first_reminders_due_date() {
         next_dunning_step(&inv, &policy, true, date(2024, 5, 2)),
         None
     );
-    let Some(DunningStep::Reminder(r)) =
-        next_dunning_step(&inv, &policy, true, date(2024, 5, 3))
+    let Some(DunningStep::Reminder(r)) = next_dunning_step(&inv, &policy, true, date(2024, 5, 3))
     else {
         panic!("expected a reminder");
     };

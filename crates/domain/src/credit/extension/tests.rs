@@ -2,8 +2,8 @@
 //! in `views::credit`; these check the facts behind them.
 
 use super::*;
-use crate::credit::{ReferenceRate, known_reference_rates, late_interest, InterestQuery};
 use crate::credit::days::add_days;
+use crate::credit::{InterestQuery, ReferenceRate, known_reference_rates, late_interest};
 use crate::policy::{Capability, PolicyBody, Preset};
 use jiff::civil::date;
 use proptest::prelude::*;
@@ -158,7 +158,13 @@ fn new_due_date_must_be_later_and_not_passed() {
         &policy,
         today(),
     );
-    assert_eq!(said(reason(r, "new_due_after_current")), ("credit-reason-new-due-not-after", args(&[("new_due", "2024-03-30"), ("current", "2024-03-31")])));
+    assert_eq!(
+        said(reason(r, "new_due_after_current")),
+        (
+            "credit-reason-new-due-not-after",
+            args(&[("new_due", "2024-03-30"), ("current", "2024-03-31")])
+        )
+    );
     // An overdue invoice: a later date that has also passed already.
     let mut req = request(150_000, Ask::NewDueDate(date(2024, 4, 10)));
     req.state = InvoiceState::Overdue;
@@ -166,7 +172,13 @@ fn new_due_date_must_be_later_and_not_passed() {
     assert_eq!(a.decision, Decision::Refuse);
     assert!(reason(&a, "new_due_after_current").passed);
     assert!(!reason(&a, "new_due_not_passed").passed);
-    assert_eq!(said(reason(&a, "new_due_not_passed")), ("credit-reason-new-due-passed", args(&[("new_due", "2024-04-10")])));
+    assert_eq!(
+        said(reason(&a, "new_due_not_passed")),
+        (
+            "credit-reason-new-due-passed",
+            args(&[("new_due", "2024-04-10")])
+        )
+    );
     // Nothing outstanding: refused.
     let a = assess_extension(
         &request(0, Ask::NewDueDate(date(2024, 4, 10))),
@@ -210,7 +222,13 @@ fn instalments_need_at_least_two_and_at_most_the_hard_cap() {
     );
     assert_eq!(a.decision, Decision::Refuse);
     assert!(a.schedule.is_empty());
-    assert_eq!(said(reason(&a, "instalment_count")), ("credit-reason-instalments-too-many", args(&[("n", "4294967295"), ("max", "60")])));
+    assert_eq!(
+        said(reason(&a, "instalment_count")),
+        (
+            "credit-reason-instalments-too-many",
+            args(&[("n", "4294967295"), ("max", "60")])
+        )
+    );
 }
 
 #[test]
@@ -231,7 +249,13 @@ fn instalment_plans_are_referred_beyond_the_policy() {
         vec![(date(2024, 3, 31), 75_000), (date(2024, 4, 30), 75_000)]
     );
     assert_eq!(a.extension_days, Some(30));
-    assert_eq!(said(reason(&a, "max_instalments")), ("credit-reason-max-instalments-ok", args(&[("n", "2"), ("max", "3")])));
+    assert_eq!(
+        said(reason(&a, "max_instalments")),
+        (
+            "credit-reason-max-instalments-ok",
+            args(&[("n", "2"), ("max", "3")])
+        )
+    );
     // Three instalments run to 31 May: 61 days, too long.
     let a = assess_extension(
         &request(150_000, Ask::Instalments(3)),
@@ -243,7 +267,13 @@ fn instalment_plans_are_referred_beyond_the_policy() {
     assert!(reason(&a, "max_instalments").passed);
     let days = reason(&a, "max_extension_days");
     assert!(!days.passed);
-    assert_eq!(said(days), ("credit-reason-extension-days-over", args(&[("days", "61"), ("max", "31")])));
+    assert_eq!(
+        said(days),
+        (
+            "credit-reason-extension-days-over",
+            args(&[("days", "61"), ("max", "31")])
+        )
+    );
     // Four is more than the policy's three.
     policy.max_extension_days = 365;
     let a = assess_extension(
@@ -253,7 +283,13 @@ fn instalment_plans_are_referred_beyond_the_policy() {
         today(),
     );
     assert_eq!(a.decision, Decision::Refer);
-    assert_eq!(said(reason(&a, "max_instalments")), ("credit-reason-max-instalments-over", args(&[("n", "4"), ("max", "3")])));
+    assert_eq!(
+        said(reason(&a, "max_instalments")),
+        (
+            "credit-reason-max-instalments-over",
+            args(&[("n", "4"), ("max", "3")])
+        )
+    );
 }
 
 #[test]
@@ -302,7 +338,13 @@ fn amounts_over_the_limits_are_referred_with_the_amount_in_swedish_form() {
     let auto = reason(&a, "auto_approve_amount");
     assert!(!auto.passed);
     assert_eq!(auto.on_failure, Decision::Refer);
-    assert_eq!(said(auto), ("credit-reason-auto-approve-over", args(&[("max", "2\u{a0}000,00\u{a0}kr")])));
+    assert_eq!(
+        said(auto),
+        (
+            "credit-reason-auto-approve-over",
+            args(&[("max", "2\u{a0}000,00\u{a0}kr")])
+        )
+    );
     // Exactly at the limit is fine.
     let a = assess_extension(
         &request(200_000, Ask::NewDueDate(date(2024, 4, 20))),
@@ -321,7 +363,13 @@ fn amounts_over_the_limits_are_referred_with_the_amount_in_swedish_form() {
     assert_eq!(a.decision, Decision::Refer);
     let max = reason(&a, "max_amount");
     assert!(!max.passed);
-    assert_eq!(said(max), ("credit-reason-max-amount-over", args(&[("max", "20\u{a0}000,00\u{a0}kr")])));
+    assert_eq!(
+        said(max),
+        (
+            "credit-reason-max-amount-over",
+            args(&[("max", "20\u{a0}000,00\u{a0}kr")])
+        )
+    );
 }
 
 #[test]
@@ -334,7 +382,13 @@ fn a_long_extension_is_referred() {
     );
     assert_eq!(a.extension_days, Some(31));
     assert_eq!(a.decision, Decision::Refer);
-    assert_eq!(said(reason(&a, "max_extension_days")), ("credit-reason-extension-days-over", args(&[("days", "31"), ("max", "30")])));
+    assert_eq!(
+        said(reason(&a, "max_extension_days")),
+        (
+            "credit-reason-extension-days-over",
+            args(&[("days", "31"), ("max", "30")])
+        )
+    );
 }
 
 #[test]
@@ -352,11 +406,23 @@ fn history_within_the_window_is_referred() {
     assert_eq!(a.decision, Decision::Refer);
     let reminders = reason(&a, "no_recent_reminders");
     assert!(!reminders.passed);
-    assert_eq!(said(reminders), ("credit-reason-reminders-latest", args(&[("months", "12"), ("count", "2"), ("latest", "2023-11-02")])));
+    assert_eq!(
+        said(reminders),
+        (
+            "credit-reason-reminders-latest",
+            args(&[("months", "12"), ("count", "2"), ("latest", "2023-11-02")])
+        )
+    );
     assert!(reason(&a, "no_recent_broken_arrangements").passed);
     let collection = reason(&a, "no_recent_debt_collection");
     assert!(!collection.passed);
-    assert_eq!(said(collection), ("credit-reason-collections-latest", args(&[("months", "12"), ("count", "1"), ("latest", "2024-01-09")])));
+    assert_eq!(
+        said(collection),
+        (
+            "credit-reason-collections-latest",
+            args(&[("months", "12"), ("count", "1"), ("latest", "2024-01-09")])
+        )
+    );
     // Only the old entries: clean.
     let old = PaymentHistory {
         reminders: vec![date(2023, 3, 24)],
@@ -374,13 +440,25 @@ fn history_within_the_window_is_referred() {
     };
     let a = assess_extension(&req, &broken, &policy, today());
     assert_eq!(a.decision, Decision::Refer);
-    assert_eq!(said(reason(&a, "no_recent_broken_arrangements")), ("credit-reason-broken-latest", args(&[("months", "12"), ("count", "1"), ("latest", "2024-02-01")])));
+    assert_eq!(
+        said(reason(&a, "no_recent_broken_arrangements")),
+        (
+            "credit-reason-broken-latest",
+            args(&[("months", "12"), ("count", "1"), ("latest", "2024-02-01")])
+        )
+    );
     // 0 months: history not checked.
     let mut lax = policy.clone();
     lax.require_clean_history_months = 0;
     let a = assess_extension(&req, &history, &lax, today());
     assert_eq!(a.decision, Decision::Approve);
-    assert_eq!(said(reason(&a, "no_recent_reminders")), ("credit-reason-reminders-off", args(&[("months", "0"), ("count", "0")])));
+    assert_eq!(
+        said(reason(&a, "no_recent_reminders")),
+        (
+            "credit-reason-reminders-off",
+            args(&[("months", "0"), ("count", "0")])
+        )
+    );
 }
 
 #[test]
@@ -392,7 +470,10 @@ fn another_active_arrangement_is_referred() {
     let req = request(150_000, Ask::NewDueDate(date(2024, 4, 20)));
     let a = assess_extension(&req, &history, &normal_policy(), today());
     assert_eq!(a.decision, Decision::Refer);
-    assert_eq!(said(reason(&a, "no_active_arrangement")), ("credit-reason-active", args(&[("count", "1")])));
+    assert_eq!(
+        said(reason(&a, "no_active_arrangement")),
+        ("credit-reason-active", args(&[("count", "1")]))
+    );
 }
 
 #[test]

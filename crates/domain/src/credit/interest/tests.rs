@@ -23,12 +23,7 @@ fn query<'a>(
     }
 }
 
-fn interest(
-    amount: i64,
-    due: Date,
-    payments: &[(Date, i64)],
-    until: Date,
-) -> InterestBreakdown {
+fn interest(amount: i64, due: Date, payments: &[(Date, i64)], until: Date) -> InterestBreakdown {
     late_interest(&query(
         amount,
         due,
@@ -480,4 +475,3 @@ proptest! {
         prop_assert_eq!(b.total_units, expected);
     }
 }
-
