@@ -276,7 +276,7 @@ fn a_bad_bgmax_line_is_named_with_what_to_do() {
     });
     let en = explain(Lang::En, &p);
     assert!(
-        en.starts_with("Line 17, field record: TAB character at column 5"),
+        en.starts_with("line 17, field record: TAB character at column 5"),
         "{en}"
     );
     assert!(
@@ -285,7 +285,7 @@ fn a_bad_bgmax_line_is_named_with_what_to_do() {
     );
     let sv = explain(Lang::Sv, &p);
     assert!(
-        sv.starts_with("Rad 17, fält record: TAB-tecken i kolumn 5"),
+        sv.starts_with("rad 17, fält record: TAB-tecken i kolumn 5"),
         "{sv}"
     );
     assert!(sv.contains("hämta originalfilen från banken igen"), "{sv}");
