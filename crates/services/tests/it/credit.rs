@@ -32,7 +32,7 @@ fn sample_dir() -> Option<PathBuf> {
 }
 
 /// Services on a fresh database with the clock at `at` (Stockholm noon).
-async fn services(
+pub(crate) async fn services(
     backend: test_support::Backend,
     at: Date,
 ) -> Option<(Services, Arc<FixedClock>, test_support::TestDb)> {
@@ -62,7 +62,7 @@ fn finance() -> Actor {
 }
 
 /// A customer and their invoices `(amount öre, due date)`; returns (customer id, ocrs).
-async fn customer_with_invoices(
+pub(crate) async fn customer_with_invoices(
     s: &Services,
     n: u32,
     fee_agreed: bool,
