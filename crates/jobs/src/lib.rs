@@ -200,7 +200,7 @@ async fn execute(
             Ok(())
         }
         JobKind::Dunning => {
-            let r = services.run_dunning(services.today()).await?;
+            let r = services.credit().run_dunning(services.today()).await?;
             tracing::info!(
                 reminders = r.reminders,
                 to_collection = r.to_collection,

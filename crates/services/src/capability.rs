@@ -206,7 +206,11 @@ pub async fn record_change(
 impl Services {
     /// Every capability's policy hook, in the order a crisis mode applies them.
     pub fn hooks(&self) -> Vec<Box<dyn PolicyHook>> {
-        vec![Box::new(self.visits()), Box::new(self.portal())]
+        vec![
+            Box::new(self.visits()),
+            Box::new(self.credit()),
+            Box::new(self.portal()),
+        ]
     }
 
     /// The hook of one capability.

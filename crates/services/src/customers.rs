@@ -6,7 +6,8 @@
 use domain::identity::IdentityNumber;
 use domain::money::Money;
 use domain::role::Role;
-use store::customers::{CustomerRow, InvoiceRow, MeterPointRow, PaymentRow, SubscriptionRow};
+use store::credit::{InvoiceRow, PaymentRow};
+use store::customers::{CustomerRow, MeterPointRow, SubscriptionRow};
 
 use crate::Services;
 use crate::audit::{self, Event, Outcome};
@@ -120,15 +121,9 @@ impl Services {
             b.invoices,
             b.payments,
         );
-        let today = domain::time::format_date(self.today());
-        let unpaid: Vec<_> = invoices
-            .iter()
-            .filter(|i| i.paid_ore < i.amount_ore)
-            .collect();
-        let open_amount = unpaid
-            .iter()
-            .map(|i| Money::from_ore(i.amount_ore - i.paid_ore))
-            .sum();
+        let today = self.today();
+        let unpaid: Vec<_> = invoices.iter().filter(|i| i.paid < i.amount).collect();
+        let open_amount: Money = unpaid.iter().map(|i| i.amount - i.paid).sum();
         let unpaid_count = unpaid.len();
         let overdue_count = unpaid.iter().filter(|i| i.due_on < today).count();
         Ok(CustomerDetail {

@@ -190,6 +190,11 @@ impl Services {
     pub fn visits(&self) -> visits::Visits {
         visits::Visits::new(self.clone())
     }
+
+    /// Credit: invoices and payments, BgMax, dunning, extensions, the board report.
+    pub fn credit(&self) -> credit::Credit {
+        credit::Credit::new(self.clone())
+    }
 }
 
 /// Who is acting, for the audit log and for access decisions inside services.

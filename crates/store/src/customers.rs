@@ -1,4 +1,5 @@
-//! Customers, their meter points, subscriptions, invoices and payments, and the staff search.
+//! Customers, their meter points and subscriptions, and the staff search (invoices and
+//! payments: `crate::credit`).
 
 use crate::backend::values_placeholders;
 use crate::{Result, Store, Tx};
@@ -25,18 +26,6 @@ const CUSTOMER_COLUMNS: &str = "id, customer_number, kind, name, identity_number
 const METER_POINTS_OF: &str = "SELECT id, anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number \
      FROM meter_points WHERE customer_id = $1 ORDER BY anlaggnings_id";
 const SUBSCRIPTIONS_OF: &str = "SELECT id, service, meter_point_id, started_on, ended_on FROM subscriptions WHERE customer_id = $1 ORDER BY service, id";
-const INVOICES_OF: &str = "SELECT id, customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status \
-     FROM invoices WHERE customer_id = $1 ORDER BY due_on DESC, id DESC LIMIT $2";
-/// A payment's customer is its invoice's customer (every writer takes it from the invoice), so
-/// payments with an invoice are found through the customer's invoices and only the others
-/// through `payments_customer_idx`, which holds just those (migration 0004).
-const PAYMENTS_OF: &str = "SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments \
-     WHERE customer_id = $1 AND invoice_id IN (SELECT id FROM invoices WHERE customer_id = $1) \
-     UNION ALL \
-     SELECT id, invoice_id, paid_on, amount_ore, source, reference FROM payments \
-     WHERE customer_id = $1 AND invoice_id IS NULL \
-     ORDER BY paid_on DESC, id DESC LIMIT $2";
-
 #[derive(Debug, Clone)]
 pub struct NewCustomer {
     pub customer_number: String,
@@ -333,153 +322,6 @@ pub async fn subscriptions_of(store: &Store, customer_id: i64) -> Result<Vec<Sub
     }))
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct InvoiceRow {
-    pub id: i64,
-    pub customer_id: i64,
-    pub invoice_number: String,
-    pub ocr: String,
-    pub issued_on: String,
-    pub due_on: String,
-    pub amount_ore: i64,
-    pub paid_ore: i64,
-    pub status: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewInvoice {
-    pub customer_id: i64,
-    pub invoice_number: String,
-    pub ocr: String,
-    pub issued_on: String,
-    pub due_on: String,
-    pub amount_ore: i64,
-    pub paid_ore: i64,
-    pub status: String,
-    pub created_at: i64,
-}
-
-/// Inserts many rows, 9 parameters each, in statements of at most
-/// [`crate::backend::MAX_PARAMS`] parameters.
-pub async fn insert_invoices(tx: &mut Tx, rows: &[NewInvoice]) -> Result<Vec<(String, i64)>> {
-    let mut out = Vec::with_capacity(rows.len());
-    for part in rows.chunks(crate::backend::rows_per_statement(9)) {
-        out.extend(insert_invoices_part(tx, part).await?);
-    }
-    Ok(out)
-}
-
-/// Inserts invoices and returns each one's (invoice number, id), for linking payments.
-async fn insert_invoices_part(tx: &mut Tx, rows: &[NewInvoice]) -> Result<Vec<(String, i64)>> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "INSERT INTO invoices (customer_id, invoice_number, ocr, issued_on, due_on, amount_ore, paid_ore, status, created_at) VALUES {} \
-         RETURNING invoice_number, id",
-        values_placeholders(tx.backend(), rows.len(), 9)
-    );
-    Ok(with_tx!(tx, |conn| {
-        let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql.clone()));
-        for r in rows {
-            q = q
-                .bind(r.customer_id)
-                .bind(&r.invoice_number)
-                .bind(&r.ocr)
-                .bind(&r.issued_on)
-                .bind(&r.due_on)
-                .bind(r.amount_ore)
-                .bind(r.paid_ore)
-                .bind(&r.status)
-                .bind(r.created_at);
-        }
-        q.fetch_all(conn).await?
-    }))
-}
-
-#[derive(Debug, Clone)]
-pub struct NewPayment {
-    pub invoice_id: Option<i64>,
-    pub customer_id: i64,
-    pub paid_on: String,
-    pub amount_ore: i64,
-    pub source: String,
-    pub reference: String,
-    pub created_at: i64,
-}
-
-/// Inserts many rows, 7 parameters each, in statements of at most
-/// [`crate::backend::MAX_PARAMS`] parameters.
-pub async fn insert_payments(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
-    for part in rows.chunks(crate::backend::rows_per_statement(7)) {
-        insert_payments_part(tx, part).await?;
-    }
-    Ok(())
-}
-
-async fn insert_payments_part(tx: &mut Tx, rows: &[NewPayment]) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO payments (invoice_id, customer_id, paid_on, amount_ore, source, reference, created_at) VALUES {}",
-        values_placeholders(tx.backend(), rows.len(), 7)
-    );
-    with_tx!(tx, |conn| {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-        for r in rows {
-            q = q
-                .bind(r.invoice_id)
-                .bind(r.customer_id)
-                .bind(&r.paid_on)
-                .bind(r.amount_ore)
-                .bind(&r.source)
-                .bind(&r.reference)
-                .bind(r.created_at);
-        }
-        q.execute(conn).await?.rows_affected()
-    });
-    Ok(())
-}
-
-pub async fn invoices_of(store: &Store, customer_id: i64, limit: i64) -> Result<Vec<InvoiceRow>> {
-    Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, InvoiceRow>(INVOICES_OF)
-            .bind(customer_id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-    }))
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PaymentRow {
-    pub id: i64,
-    pub invoice_id: Option<i64>,
-    pub paid_on: String,
-    pub amount_ore: i64,
-    pub source: String,
-    pub reference: String,
-}
-
-pub async fn payments_of(store: &Store, customer_id: i64, limit: i64) -> Result<Vec<PaymentRow>> {
-    Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, PaymentRow>(PAYMENTS_OF)
-            .bind(customer_id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-    }))
-}
-
-pub async fn count_invoices(store: &Store) -> Result<i64> {
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM invoices"
-    )
-    .fetch_one(pool)
-    .await?))
-}
-
 /// Rows in the other registers the demo town fills.
 pub struct NewSupplier {
     pub org_number: String,
@@ -541,8 +383,8 @@ pub struct CustomerBundle {
     pub customer: CustomerRow,
     pub meter_points: Vec<MeterPointRow>,
     pub subscriptions: Vec<SubscriptionRow>,
-    pub invoices: Vec<InvoiceRow>,
-    pub payments: Vec<PaymentRow>,
+    pub invoices: Vec<crate::credit::InvoiceRow>,
+    pub payments: Vec<crate::credit::PaymentRow>,
 }
 
 pub async fn bundle(store: &Store, id: i64, limit: i64) -> Result<Option<CustomerBundle>> {
@@ -565,12 +407,12 @@ pub async fn bundle(store: &Store, id: i64, limit: i64) -> Result<Option<Custome
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
-        let invoices = sqlx::query_as::<_, InvoiceRow>(INVOICES_OF)
+        let invoices = sqlx::query_as::<_, crate::credit::InvoiceRow>(crate::credit::INVOICES_OF)
             .bind(id)
             .bind(limit)
             .fetch_all(&mut *conn)
             .await?;
-        let payments = sqlx::query_as::<_, PaymentRow>(PAYMENTS_OF)
+        let payments = sqlx::query_as::<_, crate::credit::PaymentRow>(crate::credit::PAYMENTS_OF)
             .bind(id)
             .bind(limit)
             .fetch_all(&mut *conn)
@@ -612,31 +454,6 @@ pub async fn set_contact_preferences(
     .await?
     .rows_affected()
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::PAYMENTS_OF;
-    use crate::{ConnectOptions, Store};
-
-    /// Payments with an invoice come through the customer's invoices, the rest through the
-    /// partial `payments_customer_idx`: no step reads the whole payments table.
-    #[tokio::test]
-    async fn payments_of_a_customer_are_found_through_indexes() {
-        let store = Store::connect("sqlite::memory:", &ConnectOptions::default())
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
-        let plan = crate::backend::testing::sqlite_plan(&store, PAYMENTS_OF).await;
-        assert!(!plan.iter().any(|l| l.starts_with("SCAN")), "{plan:?}");
-        for index in [
-            "payments_invoice_idx",
-            "invoices_customer_idx",
-            "payments_customer_idx",
-        ] {
-            assert!(plan.iter().any(|l| l.contains(index)), "{index}: {plan:?}");
-        }
-    }
 }
 
 /// How to reach a customer: what every message to a customer needs.

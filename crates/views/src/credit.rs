@@ -1,19 +1,59 @@
-//! Views of credit: the portal's extension requests, the credit officers' queue, and finance's
-//! payments page.
+//! Views of credit: the portal's extension requests, the credit officers' queue, the
+//! debt-collection list, and finance's payments page; and the sentences credit data is read in
+//! (what an arrangement agrees, the reasons of an assessment).
 
 use askama::Template;
+use domain::credit::{ArrangementKind, ArrangementStatus, InvoiceStatus, Reason};
+use domain::ids::{ArrangementId, InvoiceId, PaymentId};
+use domain::money::Money;
+use jiff::civil::Date;
 
-use crate::Layout;
 use crate::pages::FieldError;
+use crate::{Lang, Layout, explain, translate};
+
+/// What an arrangement agrees, in `lang`: "Ny förfallodag 2026-11-30", "3 monthly instalments".
+pub fn arrangement_what(
+    lang: Lang,
+    kind: ArrangementKind,
+    new_due_on: Option<Date>,
+    instalments: Option<i64>,
+) -> String {
+    match kind {
+        ArrangementKind::Extension => translate(
+            lang,
+            "credit-what-extension",
+            &[(
+                "date",
+                new_due_on.map(|d| d.to_string()).unwrap_or_default(),
+            )],
+        ),
+        ArrangementKind::Instalments => translate(
+            lang,
+            "credit-what-instalments",
+            &[("count", instalments.unwrap_or(0).to_string())],
+        ),
+    }
+}
+
+/// The reasons of an assessment, each passed or not, in `lang`.
+pub fn reason_lines(lang: Lang, reasons: &[Reason]) -> Vec<ReasonLine> {
+    reasons
+        .iter()
+        .map(|r| ReasonLine {
+            passed: r.passed,
+            text: explain(lang, r),
+        })
+        .collect()
+}
 
 #[derive(Clone, Debug)]
 pub struct UnpaidLine {
-    pub id: i64,
+    pub id: InvoiceId,
     pub invoice_number: String,
     pub ocr: String,
-    pub due_on: String,
-    pub outstanding_ore: i64,
-    pub status: String,
+    pub due_on: Date,
+    pub outstanding: Money,
+    pub status: InvoiceStatus,
     pub can_ask: bool,
 }
 
@@ -25,11 +65,11 @@ pub struct ReasonLine {
 
 #[derive(Clone, Debug)]
 pub struct ArrangementLine {
-    pub id: i64,
+    pub id: ArrangementId,
     pub invoice_number: String,
     pub what: String,
-    pub status_key: String,
-    pub amount_ore: i64,
+    pub status: ArrangementStatus,
+    pub amount: Money,
     pub reasons: Vec<ReasonLine>,
     pub note: String,
 }
@@ -47,11 +87,11 @@ pub struct PortalExtensionPage {
 
 #[derive(Clone, Debug)]
 pub struct QueueLine {
-    pub id: i64,
+    pub id: ArrangementId,
     pub customer: String,
     pub invoice_number: String,
     pub what: String,
-    pub amount_ore: i64,
+    pub amount: Money,
     pub requested: i64,
     pub failed: Vec<String>,
 }
@@ -70,7 +110,7 @@ pub struct CreditCasePage {
     pub layout: Layout,
     pub line: ArrangementLine,
     pub customer: String,
-    pub due_on: String,
+    pub due_on: Date,
     pub reminders_12m: usize,
     pub broken_12m: usize,
     pub collections_12m: usize,
@@ -80,18 +120,29 @@ pub struct CreditCasePage {
 
 #[derive(Clone, Debug)]
 pub struct UnmatchedLine {
-    pub id: i64,
-    pub paid_on: String,
-    pub amount_ore: i64,
+    pub id: PaymentId,
+    pub paid_on: Date,
+    pub amount: Money,
     pub reference: String,
     pub payer: String,
 }
 
 #[derive(Clone, Debug)]
 pub struct RateLine {
-    pub valid_from: String,
+    pub valid_from: Date,
+    /// The reference rate, in per cent with a decimal comma.
     pub rate: String,
+    /// The late-payment interest rate (reference + 8 points, never below 0).
     pub late: String,
+}
+
+impl RateLine {
+    /// A rate in basis points as per cent with a decimal comma (`2,00`, `-0,50`).
+    pub fn percent(bp: i32) -> String {
+        let sign = if bp < 0 { "-" } else { "" };
+        let bp = bp.unsigned_abs();
+        format!("{sign}{},{:02}", bp / 100, bp % 100)
+    }
 }
 
 #[derive(Template)]
@@ -110,11 +161,11 @@ pub struct CollectionLine {
     pub customer: String,
     pub invoice_number: String,
     pub ocr: String,
-    pub due_on: String,
-    pub outstanding_ore: i64,
+    pub due_on: Date,
+    pub outstanding: Money,
     /// Late-payment interest accrued until today.
-    pub interest_ore: i64,
-    pub since: String,
+    pub interest: Money,
+    pub since: Option<Date>,
 }
 
 #[derive(Template)]
@@ -123,3 +174,6 @@ pub struct CollectionPage {
     pub layout: Layout,
     pub lines: Vec<CollectionLine>,
 }
+
+#[cfg(test)]
+mod tests;

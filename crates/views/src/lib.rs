@@ -187,10 +187,6 @@ impl Layout {
         domain::money::Money::from_ore(*ore).to_string()
     }
 
-    pub fn status(&self, status: &str) -> String {
-        self.t(&format!("status-{status}"))
-    }
-
     /// An instant (microseconds UTC) as Stockholm civil time.
     pub fn when(&self, micros: &i64) -> String {
         domain::time::format_datetime(
@@ -292,6 +288,14 @@ mod tests {
         check::<domain::visits::VisitStatus>();
         check::<domain::visits::VisitSource>();
         check::<domain::visits::WaitStatus>();
+        check::<domain::credit::InvoiceStatus>();
+        check::<domain::credit::ArrangementKind>();
+        check::<domain::credit::ArrangementStatus>();
+        check::<domain::credit::ArrangementSource>();
+        check::<domain::credit::ChargeKind>();
+        check::<domain::credit::PaymentSource>();
+        check::<domain::credit::Decision>();
+        check::<domain::credit::InvoiceState>();
     }
 
     /// Every refusal a service can return is explained in both languages, with its arguments

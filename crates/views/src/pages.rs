@@ -49,7 +49,7 @@ pub struct InvoiceLine {
     pub due_on: String,
     pub amount_ore: i64,
     pub paid_ore: i64,
-    pub status: String,
+    pub status: domain::credit::InvoiceStatus,
 }
 
 #[derive(Clone, Debug)]

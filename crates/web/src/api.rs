@@ -92,8 +92,8 @@ pub async fn customer(
             "ocr": i.ocr,
             "issued_on": i.issued_on,
             "due_on": i.due_on,
-            "amount_ore": i.amount_ore,
-            "paid_ore": i.paid_ore,
+            "amount_ore": i.amount.ore(),
+            "paid_ore": i.paid.ore(),
             "status": i.status,
         })).collect::<Vec<_>>(),
     })))

@@ -319,10 +319,10 @@ fn invoice_lines(d: &CustomerDetail) -> Vec<InvoiceLine> {
         .map(|i| InvoiceLine {
             invoice_number: i.invoice_number.clone(),
             ocr: i.ocr.clone(),
-            due_on: i.due_on.clone(),
-            amount_ore: i.amount_ore,
-            paid_ore: i.paid_ore,
-            status: i.status.clone(),
+            due_on: i.due_on.to_string(),
+            amount_ore: i.amount.ore(),
+            paid_ore: i.paid.ore(),
+            status: i.status,
         })
         .collect()
 }
@@ -339,26 +339,12 @@ pub async fn portal_home(State(state): State<AppState>, ctx: Ctx) -> PageResult 
         .arrangements
         .iter()
         .map(|a| {
-            let what = match (a.kind.as_str(), ctx.lang) {
-                ("extension", views::Lang::En) => {
-                    format!("new due date {}", a.new_due_on.clone().unwrap_or_default())
-                }
-                ("extension", _) => {
-                    format!(
-                        "ny förfallodag {}",
-                        a.new_due_on.clone().unwrap_or_default()
-                    )
-                }
-                (_, views::Lang::En) => format!("{} instalments", a.instalments.unwrap_or(0)),
-                _ => format!("{} delbetalningar", a.instalments.unwrap_or(0)),
-            };
+            let what =
+                views::credit::arrangement_what(ctx.lang, a.kind, a.new_due_on, a.instalments);
             views::translate(
                 ctx.lang,
                 "portal-extension-status",
-                &[
-                    ("what", what),
-                    ("status", ctx.t(&format!("arrangement-{}", a.status))),
-                ],
+                &[("what", what), ("status", ctx.t(a.status.message_key()))],
             )
         })
         .collect();
@@ -497,12 +483,12 @@ async fn customer_page(
             .payments
             .iter()
             .map(|p| PaymentLine {
-                paid_on: p.paid_on.clone(),
-                amount_ore: p.amount_ore,
+                paid_on: p.paid_on.to_string(),
+                amount_ore: p.amount.ore(),
                 reference: p.reference.clone(),
             })
             .collect(),
-        can_request_extension: matches!(u.role, Role::Agent | Role::CreditOfficer | Role::Admin),
+        can_request_extension: services::credit::roles::EXTENSION_FOR_CALLER.contains(&u.role),
         can_handle_home_visits: matches!(u.role, Role::Agent | Role::Admin),
         cases,
     };

@@ -33,14 +33,6 @@ pub(crate) const TECHNICIANS: &[Role] = &[Role::Technician];
 pub(crate) const PROGRESS: &[Role] = &[Role::Planner, Role::ContinuityManager, Role::Admin];
 /// Who records or withdraws a caller's "no home visits" declaration: customer service.
 pub(crate) const HOME_VISIT_AGENTS: &[Role] = &[Role::Agent, Role::Admin];
-/// Credit officers decide referred requests for more time.
-pub(crate) const CREDIT: &[Role] = &[Role::CreditOfficer, Role::Admin];
-/// Ask for more time for a caller: agents and credit officers.
-pub(crate) const EXTENSION_FOR_CALLER: &[Role] = &[Role::Agent, Role::CreditOfficer, Role::Admin];
-/// The debt-collection list: credit officers and finance.
-pub(crate) const COLLECTION: &[Role] = &[Role::CreditOfficer, Role::Finance, Role::Admin];
-/// Payments, matching, reference rates, the board report.
-pub(crate) const FINANCE: &[Role] = &[Role::Finance, Role::Admin];
 
 #[macro_export]
 macro_rules! route {

@@ -12,9 +12,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
+use domain::credit::{InvoiceStatus, PaymentSource};
+use domain::ids::CustomerId;
+use domain::money::Money;
 use formats::bgmax::{Date as BgDate, LineEnding, Payment, PaymentKind, Timestamp, Writer};
+use jiff::civil::Date;
 use services::{FixedClock, Services};
-use store::customers::{NewCustomer, NewInvoice, NewPayment};
+use store::credit::{NewInvoice, NewPayment};
+use store::customers::NewCustomer;
 use store::{ConnectOptions, Store};
 
 use crate::cli::BenchCreditArgs;
@@ -78,8 +83,8 @@ async fn invoices(
     store: &Store,
     ids: &[i64],
     n: usize,
-    due: &str,
-    paid: impl Fn(usize) -> Option<String>,
+    due: Date,
+    paid: impl Fn(usize) -> Option<Date>,
 ) -> anyhow::Result<()> {
     let mut tx = store.begin().await?;
     let mut batch = Vec::with_capacity(1000);
@@ -87,17 +92,17 @@ async fn invoices(
     for i in 0..n {
         let paid_on = paid(i);
         batch.push(NewInvoice {
-            customer_id: ids[i % ids.len()],
+            customer_id: CustomerId::new(ids[i % ids.len()]),
             invoice_number: format!("B{:09}", i + 1),
             ocr: ocr(i)?,
-            issued_on: "2026-09-01".into(),
-            due_on: due.into(),
-            amount_ore: 125_000,
-            paid_ore: if paid_on.is_some() { 125_000 } else { 0 },
+            issued_on: jiff::civil::date(2026, 9, 1),
+            due_on: due,
+            amount: Money::from_ore(125_000),
+            paid: Money::from_ore(if paid_on.is_some() { 125_000 } else { 0 }),
             status: if paid_on.is_some() {
-                "paid".into()
+                InvoiceStatus::Paid
             } else {
-                "open".into()
+                InvoiceStatus::Open
             },
             created_at: 0,
         });
@@ -117,26 +122,27 @@ async fn invoices(
 async fn flush(
     tx: &mut store::Tx,
     batch: &mut Vec<NewInvoice>,
-    pays: &mut Vec<(String, String, i64)>,
+    pays: &mut Vec<(String, Date, i64)>,
 ) -> anyhow::Result<()> {
-    let ids: std::collections::HashMap<String, i64> = store::customers::insert_invoices(tx, batch)
-        .await?
-        .into_iter()
-        .collect();
+    let ids: std::collections::HashMap<String, domain::ids::InvoiceId> =
+        store::credit::insert_invoices(tx, batch)
+            .await?
+            .into_iter()
+            .collect();
     let rows: Vec<NewPayment> = pays
         .iter()
         .map(|(number, on, customer)| NewPayment {
             invoice_id: ids.get(number).copied(),
-            customer_id: *customer,
-            paid_on: on.clone(),
-            amount_ore: 125_000,
-            source: "demo".into(),
+            customer_id: CustomerId::new(*customer),
+            paid_on: *on,
+            amount: Money::from_ore(125_000),
+            source: PaymentSource::Demo,
             reference: number.clone(),
             created_at: 0,
         })
         .collect();
     if !rows.is_empty() {
-        store::customers::insert_payments(tx, &rows).await?;
+        store::credit::insert_payments(tx, &rows).await?;
     }
     batch.clear();
     pays.clear();
@@ -158,7 +164,14 @@ pub async fn run(config: &Config, args: &BenchCreditArgs) -> anyhow::Result<Exit
     let import_db = args.dir.join("import.sqlite");
     let store = fresh(&import_db).await?;
     let ids = customers(&store).await?;
-    invoices(&store, &ids, args.payments, "2026-11-30", |_| None).await?;
+    invoices(
+        &store,
+        &ids,
+        args.payments,
+        jiff::civil::date(2026, 11, 30),
+        |_| None,
+    )
+    .await?;
     store.close().await;
     let created = Timestamp {
         date: BgDate::new(2026, 11, 20).context("date")?,
@@ -211,18 +224,22 @@ pub async fn run(config: &Config, args: &BenchCreditArgs) -> anyhow::Result<Exit
     let store = fresh(&dunning_db).await?;
     let ids = customers(&store).await?;
     let late = args.overdue / 10;
-    invoices(&store, &ids, args.overdue + late, "2026-10-15", |i| {
-        (i >= args.overdue).then(|| "2026-11-10".to_owned())
-    })
+    invoices(
+        &store,
+        &ids,
+        args.overdue + late,
+        jiff::civil::date(2026, 10, 15),
+        |i| (i >= args.overdue).then(|| jiff::civil::date(2026, 11, 10)),
+    )
     .await?;
     let services = Services::new(
         store,
         Arc::new(FixedClock::new(now)),
         config.service_settings(false),
     );
-    services.reference_rates().await?;
+    services.credit().reference_rates().await?;
     let t = Instant::now();
-    let report = services.run_dunning(day).await?;
+    let report = services.credit().run_dunning(day).await?;
     let seconds = t.elapsed().as_secs_f64();
     services.store().close().await;
     println!(

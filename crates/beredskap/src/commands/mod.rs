@@ -6,6 +6,7 @@ mod bench_credit;
 mod bench_visits;
 pub mod bench_vrptw;
 pub mod demo;
+mod import;
 pub mod plan;
 pub mod serve;
 
@@ -53,10 +54,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 role,
             }) => create_user(&config, &username, &display_name, &role).await,
             Command::Import(ImportCommand::Bgmax { file, json }) => {
-                import_bgmax(&config, &file, json).await
+                import::bgmax(&config, &file, json).await
             }
             Command::Import(ImportCommand::Invoices { file, json }) => {
-                import_invoices(&config, &file, json).await
+                import::invoices(&config, &file, json).await
             }
             Command::Token(TokenCommand::Create { user, name }) => {
                 create_token(&config, &user, &name).await
@@ -158,102 +159,6 @@ fn print_config(config: &Config, example: bool, effective: bool) -> anyhow::Resu
             .map(|_| ExitCode::SUCCESS)
             .context("writing to standard output"),
     }
-}
-
-async fn import_bgmax(
-    config: &Config,
-    file: &std::path::Path,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let store = open_store(config, false).await?;
-    let status = store.migration_status().await?;
-    if !status.pending.is_empty() {
-        bail!("the database has pending migrations: run `beredskap migrate` first");
-    }
-    let services = services::Services::new(
-        store,
-        std::sync::Arc::new(services::SystemClock),
-        config.service_settings(false),
-    );
-    let actor = services::Actor {
-        name: format!(
-            "cli:{}",
-            file.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ),
-        ..services::Actor::system()
-    };
-    let report = match services.import_bgmax(&actor, &bytes).await {
-        Ok(r) => r,
-        Err(services::credit::ImportError::Service(e)) => return Err(e.into()),
-        Err(e) => bail!("{}: {e}; nothing was imported", file.display()),
-    };
-    services.store().close().await;
-    if json {
-        println!("{}", serde_json::to_string(&report)?);
-    } else {
-        println!(
-            "{}: {} payments ({}) imported: {} matched to invoices, {} to the matching queue, {} already imported",
-            file.display(),
-            report.payments,
-            domain::money::Money::from_ore(report.amount_ore),
-            report.matched,
-            report.unmatched,
-            report.already_imported
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-async fn import_invoices(
-    config: &Config,
-    file: &std::path::Path,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let store = open_store(config, false).await?;
-    if !store.migration_status().await?.pending.is_empty() {
-        bail!("the database has pending migrations: run `beredskap migrate` first");
-    }
-    let services = services::Services::new(
-        store,
-        std::sync::Arc::new(services::SystemClock),
-        config.service_settings(false),
-    );
-    let actor = services::Actor {
-        name: "cli:import-invoices".into(),
-        ..services::Actor::system()
-    };
-    let report = match services.import_invoices(&actor, &bytes).await {
-        Ok(r) => r,
-        Err(services::credit::InvoiceImportError::Row(e)) => {
-            bail!("{}: {e}; nothing was imported", file.display())
-        }
-        Err(services::credit::InvoiceImportError::Service(services::ServiceError::Invalid(
-            domain::problem::Invalid { field, problem },
-        ))) => bail!(
-            "{}: {field}: {}; nothing was imported",
-            file.display(),
-            views::explain(views::Lang::En, &problem)
-        ),
-        Err(services::credit::InvoiceImportError::Service(e)) => return Err(e.into()),
-    };
-    services.store().close().await;
-    if json {
-        println!("{}", serde_json::to_string(&report)?);
-    } else {
-        println!(
-            "{}: {} invoices ({}) imported, {} already imported, {} in fees and interest billed on them",
-            file.display(),
-            report.invoices,
-            domain::money::Money::from_ore(report.amount_ore),
-            report.already_imported,
-            domain::money::Money::from_ore(report.charges_billed_ore)
-        );
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 async fn create_token(config: &Config, user: &str, name: &str) -> anyhow::Result<ExitCode> {

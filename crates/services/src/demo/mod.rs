@@ -6,15 +6,19 @@
 //! customer centre, policies and modes, and one demo account per role. Rows are inserted in
 //! multi-row batches so the whole town takes seconds.
 
+use domain::credit::{InvoiceStatus, PaymentSource};
 use domain::customer::{Channel, CustomerKind};
+use domain::ids::CustomerId;
 use domain::meter::{AnlaggningsId, MeterKind, Placement, PropertyKind};
+use domain::money::Money;
 use domain::ocr::{OcrReference, luhn_check_digit};
 use domain::policy::{Capability, PolicyBody, Preset};
 use domain::role::Role;
 use jiff::ToSpan;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use store::customers::{NewCustomer, NewInvoice, NewMeterPoint, NewPayment, NewSubscription};
+use store::credit::{NewInvoice, NewPayment};
+use store::customers::{NewCustomer, NewMeterPoint, NewSubscription};
 
 mod campaign;
 mod cases;
@@ -343,8 +347,8 @@ async fn flush_invoices(
     invoices: &mut Vec<NewInvoice>,
     payments: &mut Vec<(String, NewPayment)>,
 ) -> Result<()> {
-    let ids: std::collections::HashMap<String, i64> =
-        store::customers::insert_invoices(tx, invoices)
+    let ids: std::collections::HashMap<String, domain::ids::InvoiceId> =
+        store::credit::insert_invoices(tx, invoices)
             .await?
             .into_iter()
             .collect();
@@ -356,7 +360,7 @@ async fn flush_invoices(
         })
         .collect();
     for chunk in linked.chunks(BATCH) {
-        store::customers::insert_payments(tx, chunk).await?;
+        store::credit::insert_payments(tx, chunk).await?;
     }
     invoices.clear();
     Ok(())
@@ -726,41 +730,45 @@ impl Services {
                     None => 0,
                 };
                 let status = if paid >= base {
-                    "paid"
+                    InvoiceStatus::Paid
                 } else if due >= today {
-                    if paid > 0 { "partly_paid" } else { "open" }
+                    if paid > 0 {
+                        InvoiceStatus::PartlyPaid
+                    } else {
+                        InvoiceStatus::Open
+                    }
                 } else if today.since(due).map(|s| s.get_days()).unwrap_or(0) > 90
                     && payer[c] == Payer::Chronic
                 {
-                    "collection"
+                    InvoiceStatus::Collection
                 } else if paid > 0 {
-                    "partly_paid"
+                    InvoiceStatus::PartlyPaid
                 } else {
-                    "overdue"
+                    InvoiceStatus::Overdue
                 };
                 if let Some(on) = paid_on {
                     payments.push((
                         number.clone(),
                         NewPayment {
                             invoice_id: None,
-                            customer_id: customer_ids[c],
-                            paid_on: on.to_string(),
-                            amount_ore: paid,
-                            source: "demo".into(),
+                            customer_id: CustomerId::new(customer_ids[c]),
+                            paid_on: on,
+                            amount: Money::from_ore(paid),
+                            source: PaymentSource::Demo,
                             reference: ocr.as_str().to_owned(),
                             created_at: now,
                         },
                     ));
                 }
                 invoices.push(NewInvoice {
-                    customer_id: customer_ids[c],
+                    customer_id: CustomerId::new(customer_ids[c]),
                     invoice_number: number,
                     ocr: ocr.as_str().to_owned(),
-                    issued_on: issued.to_string(),
-                    due_on: due.to_string(),
-                    amount_ore: base,
-                    paid_ore: paid,
-                    status: status.into(),
+                    issued_on: issued,
+                    due_on: due,
+                    amount: Money::from_ore(base),
+                    paid: Money::from_ore(paid),
+                    status,
                     created_at: now,
                 });
                 if invoices.len() == BATCH {
@@ -938,7 +946,7 @@ impl Services {
         self.visits().set_up_standard_site(&system, site_id).await?;
         // The reference rates of räntelagen, as finance would keep them, and customer terms that
         // (mostly) agree to a reminder fee.
-        self.reference_rates().await?;
+        self.credit().reference_rates().await?;
         let mut tx = self.store().begin().await?;
         store::credit::demo_fee_agreement(&mut tx).await?;
         tx.commit().await?;

@@ -98,13 +98,10 @@ impl Portal {
     pub async fn attention(&self, user: &SessionUser) -> Result<Attention> {
         let id = Self::customer_of(user)?;
         let seen = store::portal::attention(self.s.store(), id, self.s.now_micros()).await?;
-        let arrangements = store::credit::customer_arrangements(self.s.store(), id.get())
+        let arrangements = store::credit::customer_arrangements(self.s.store(), id)
             .await?
             .into_iter()
-            .filter(|a| {
-                seen.arrangements
-                    .contains(&domain::ids::ArrangementId::new(a.id))
-            })
+            .filter(|a| seen.arrangements.contains(&a.id))
             .collect();
         let next_visit = match seen.next_visit {
             None => None,

@@ -573,17 +573,17 @@ async fn a_case_links_to_the_customers_own_arrangement() {
             continue;
         };
         let mut tx = w.s.store().begin().await.unwrap();
-        store::customers::insert_invoices(
+        store::credit::insert_invoices(
             &mut tx,
-            &[store::customers::NewInvoice {
-                customer_id: w.karin.get(),
+            &[store::credit::NewInvoice {
+                customer_id: w.karin,
                 invoice_number: "F1".into(),
                 ocr: "1234567897".into(),
-                issued_on: "2026-10-01".into(),
-                due_on: "2026-10-31".into(),
-                amount_ore: 100_000,
-                paid_ore: 0,
-                status: "open".into(),
+                issued_on: jiff::civil::date(2026, 10, 1),
+                due_on: jiff::civil::date(2026, 10, 31),
+                amount: domain::money::Money::from_ore(100_000),
+                paid: domain::money::Money::ZERO,
+                status: domain::credit::InvoiceStatus::Open,
                 created_at: 0,
             }],
         )
@@ -601,24 +601,25 @@ async fn a_case_links_to_the_customers_own_arrangement() {
         let arrangement = store::credit::insert_arrangement(
             &mut tx,
             &store::credit::NewArrangement {
-                invoice_id: invoice,
-                customer_id: w.karin.get(),
-                kind: "extension",
-                status: "referred",
-                source: "portal",
-                original_due_on: "2026-10-31",
-                new_due_on: Some("2026-12-31"),
+                invoice_id: domain::ids::InvoiceId::new(invoice),
+                customer_id: w.karin,
+                kind: domain::credit::ArrangementKind::Extension,
+                status: domain::credit::ArrangementStatus::Referred,
+                source: domain::credit::ArrangementSource::Portal,
+                original_due_on: jiff::civil::date(2026, 10, 31),
+                new_due_on: Some(jiff::civil::date(2026, 12, 31)),
                 instalments: None,
-                amount_ore: 100_000,
+                amount: domain::money::Money::from_ore(100_000),
                 waive_interest: true,
-                reasons: "[]",
+                reasons: &[],
                 requested_by: "Kund 1",
                 decided_by: None,
                 now: 0,
             },
         )
         .await
-        .unwrap();
+        .unwrap()
+        .get();
         tx.commit().await.unwrap();
         let mut linked = new_case(w.karin, Category::Extension, CaseSource::Phone);
         let arrangement = ArrangementId::new(arrangement);

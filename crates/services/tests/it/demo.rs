@@ -34,10 +34,18 @@ async fn fingerprint(s: &Services) -> Vec<String> {
                 m.anlaggnings_id, m.lat_e6, m.lon_e6, m.placement, m.fuse_amps
             ));
         }
-        for i in store::customers::invoices_of(store, id, 12).await.unwrap() {
+        let customer = domain::ids::CustomerId::new(id);
+        for i in store::credit::invoices_of(store, customer, 12)
+            .await
+            .unwrap()
+        {
             out.push(format!(
                 "{} {} {} {} {}",
-                i.ocr, i.due_on, i.amount_ore, i.paid_ore, i.status
+                i.ocr,
+                i.due_on,
+                i.amount.ore(),
+                i.paid.ore(),
+                i.status
             ));
         }
     }
@@ -100,7 +108,11 @@ async fn shares_placements_and_numbers_are_plausible() {
             }
             let c = store::customers::get(store, id).await.unwrap().unwrap();
             domain::identity::IdentityNumber::from_normalised(&c.identity_number).unwrap();
-            for i in store::customers::invoices_of(store, id, 12).await.unwrap() {
+            let customer = domain::ids::CustomerId::new(id);
+            for i in store::credit::invoices_of(store, customer, 12)
+                .await
+                .unwrap()
+            {
                 domain::ocr::OcrReference::parse_with_length_digit(&i.ocr).unwrap();
             }
         }
@@ -113,10 +125,11 @@ async fn shares_placements_and_numbers_are_plausible() {
             "CT share {ct}"
         );
         // Most invoices are paid; some are late or unpaid.
-        let paid = store::customers::invoices_of(store, 1, 12).await.unwrap();
+        let first = domain::ids::CustomerId::new(1);
+        let paid = store::credit::invoices_of(store, first, 12).await.unwrap();
         assert_eq!(paid.len(), 12);
         assert_eq!(
-            store::customers::count_invoices(store).await.unwrap(),
+            store::credit::count_invoices(store).await.unwrap(),
             600 * 13
         );
     }

@@ -4,6 +4,7 @@ mod campaign;
 mod cases;
 mod chat;
 mod credit;
+mod credit_policy;
 mod declarations;
 mod demo;
 mod modes;

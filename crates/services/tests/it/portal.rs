@@ -50,9 +50,10 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
         assert_eq!(own.len(), 1);
         assert_eq!(own[0]["identity_number"], customer.identity_number.as_str());
         // Every invoice, payment and visit of theirs, counted against the store.
-        let invoices = store::customers::invoices_of(s.store(), me, 10_000)
-            .await
-            .unwrap();
+        let invoices =
+            store::credit::invoices_of(s.store(), domain::ids::CustomerId::new(me), 10_000)
+                .await
+                .unwrap();
         assert!(!invoices.is_empty());
         assert_eq!(rows("invoices").len(), invoices.len(), "{backend:?}");
         let visits = s
@@ -63,7 +64,7 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
         assert!(rows("visits").len() >= visits.len(), "{backend:?}");
         assert!(!rows("meter_points").is_empty() && !rows("subscriptions").is_empty());
         // Payments reach the export through their invoices as well.
-        let paid: i64 = invoices.iter().map(|i| i.paid_ore).sum();
+        let paid: i64 = invoices.iter().map(|i| i.paid.ore()).sum();
         let exported: i64 = rows("payments")
             .iter()
             .filter(|p| p["invoice_id"].is_i64())
