@@ -143,6 +143,40 @@ impl ConsentVersion {
     pub const CURRENT: ConsentVersion = ConsentVersion::V2026_11_1;
 }
 
+crate::closed_set! {
+    /// The meter exchange as its customer has been told it (Mina sidor): named by the portal's
+    /// messages `portal-meter-<state>`, which take the day.
+    pub enum ExchangeState in "portal-meter" {
+        Notified = "notified",
+        Booked = "booked",
+        Deferred = "deferred",
+        Done = "done",
+    }
+}
+
+/// What a customer may know of their jobs in the open campaign, `(status, plannability, day)`
+/// each: a notified or booked day (the first), else deferred at their request, else done when
+/// every job is. A planned day that was not told may still move, so it is not said.
+pub fn exchange_state(
+    jobs: &[(JobStatus, Plannability, Option<Date>)],
+) -> Option<(ExchangeState, Option<Date>)> {
+    jobs.iter()
+        .find_map(|(s, _, d)| match s {
+            JobStatus::Notified => Some((ExchangeState::Notified, *d)),
+            JobStatus::Booked => Some((ExchangeState::Booked, *d)),
+            _ => None,
+        })
+        .or_else(|| {
+            jobs.iter()
+                .any(|(_, p, _)| *p == Plannability::DeferredAtRequest)
+                .then_some((ExchangeState::Deferred, None))
+        })
+        .or_else(|| {
+            (!jobs.is_empty() && jobs.iter().all(|(s, _, _)| *s == JobStatus::Done))
+                .then_some((ExchangeState::Done, None))
+        })
+}
+
 /// The longest note a customer may add to a declaration (their own words; they are asked not
 /// to name illnesses).
 pub const MAX_NOTE_CHARS: usize = 500;
@@ -479,6 +513,36 @@ mod tests {
             .collect();
         assert_eq!(keys.len(), CampaignProblem::examples().len(), "one key each");
         assert!(keys.iter().all(|k| k.starts_with("campaign-problem-")));
+    }
+
+    #[test]
+    fn a_customer_is_told_only_what_was_told() {
+        let day = Some(date(2026, 12, 1));
+        assert_eq!(exchange_state(&[]), None);
+        assert_eq!(
+            exchange_state(&[(JobStatus::Planned, Plannability::Plannable, day)]),
+            None,
+            "a planned day may still move"
+        );
+        assert_eq!(
+            exchange_state(&[
+                (JobStatus::Planned, Plannability::Plannable, None),
+                (JobStatus::Booked, Plannability::Plannable, day),
+            ]),
+            Some((ExchangeState::Booked, day))
+        );
+        assert_eq!(
+            exchange_state(&[(JobStatus::Open, Plannability::DeferredAtRequest, None)]),
+            Some((ExchangeState::Deferred, None))
+        );
+        assert_eq!(
+            exchange_state(&[
+                (JobStatus::Done, Plannability::Plannable, day),
+                (JobStatus::Done, Plannability::Plannable, None),
+            ]),
+            Some((ExchangeState::Done, None))
+        );
+        assert_eq!(ExchangeState::Notified.message_key(), "portal-meter-notified");
     }
 
     #[test]

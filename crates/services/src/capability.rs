@@ -208,7 +208,7 @@ pub async fn record_change(
 impl Services {
     /// Every capability's policy hook, in the order a crisis mode applies them.
     pub fn hooks(&self) -> Vec<Box<dyn PolicyHook>> {
-        Vec::new()
+        vec![Box::new(self.campaign())]
     }
 
     /// The hook of one capability.

@@ -58,20 +58,11 @@ impl Services {
             .min_by_key(|v| v.starts_at);
         let cases = store::cases::of_customer(self.store(), id, 200).await?;
         // Only what the customer has been told: a planned but not yet notified day may move.
-        let jobs = store::campaign::customer_jobs(self.store(), id).await?;
-        let meter_exchange = jobs
-            .iter()
-            .find(|(s, _, _)| matches!(s.as_str(), "notified" | "booked"))
-            .map(|(s, _, d)| (s.clone(), d.clone()))
-            .or_else(|| {
-                jobs.iter()
-                    .find(|(_, p, _)| p == "deferred")
-                    .map(|_| ("deferred".to_owned(), None))
-            })
-            .or_else(|| {
-                (!jobs.is_empty() && jobs.iter().all(|(s, _, _)| s == "done"))
-                    .then(|| ("done".to_owned(), None))
-            });
+        let meter_exchange = self
+            .campaign()
+            .meter_exchange_for(domain::ids::CustomerId::new(id))
+            .await?
+            .map(|m| (m.state.as_str().to_owned(), m.on.map(|d| d.to_string())));
         Ok(Attention {
             arrangements,
             next_visit,

@@ -23,17 +23,6 @@ pub(crate) const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
 pub(crate) const CUSTOMER: &[Role] = &[Role::Customer];
 /// The customer-centre desk: agents (and admins).
 pub(crate) const DESK: &[Role] = &[Role::Agent, Role::Admin];
-/// Who plans the meter-exchange campaign.
-pub(crate) const PLANNERS: &[Role] = &[Role::Planner, Role::Admin];
-/// Book a customer's indoor meter visit for a caller.
-pub(crate) const CALLER_BOOKERS: &[Role] = &[Role::Agent, Role::Planner, Role::Admin];
-/// Who reads a crew's work list: its technicians, and planners naming the crew.
-pub(crate) const WORK_LIST: &[Role] = &[Role::Technician, Role::Planner, Role::Admin];
-pub(crate) const TECHNICIANS: &[Role] = &[Role::Technician];
-/// Who follows the campaign's progress.
-pub(crate) const PROGRESS: &[Role] = &[Role::Planner, Role::ContinuityManager, Role::Admin];
-/// Who records or withdraws a caller's "no home visits" declaration: customer service.
-pub(crate) const HOME_VISIT_AGENTS: &[Role] = &[Role::Agent, Role::Admin];
 /// Credit officers decide referred requests for more time.
 pub(crate) const CREDIT: &[Role] = &[Role::CreditOfficer, Role::Admin];
 /// Ask for more time for a caller: agents and credit officers.
