@@ -363,3 +363,55 @@ async fn without_an_open_campaign_a_change_does_nothing_to_it() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_declaration_classified_by_the_planner_tells_the_household_once() {
+    for backend in BACKENDS {
+        let Some(t) = told_campaign(backend).await else {
+            continue;
+        };
+        let s = &t.s;
+        let cm = Actor {
+            role: Some(Role::ContinuityManager),
+            ..Actor::system()
+        };
+        s.change_policy(&cm, &preset(Preset::Pandemic), s.now(), None, "Pandemi")
+            .await
+            .unwrap();
+        assert_eq!(postponements(s, t.declared).await, 1, "{backend:?}");
+        // Another household with a notified indoor visit at a house declares afterwards.
+        let jobs = store::campaign::jobs(s.store(), t.campaign).await.unwrap();
+        let Some(other) = jobs.iter().find(|j| {
+            j.status == JobStatus::Notified
+                && j.placement == Placement::Indoor
+                && j.property_kind == PropertyKind::House
+                && j.customer_id != t.declared
+        }) else {
+            panic!("{backend:?}: another notified indoor visit at a house");
+        };
+        let customer = Actor {
+            role: Some(Role::Customer),
+            customer_id: Some(other.customer_id.get()),
+            ..Actor::system()
+        };
+        let form = DeclarationForm {
+            consent: true,
+            consent_version: ConsentVersion::CURRENT.to_string(),
+            until: s
+                .today()
+                .saturating_add(jiff::Span::new().days(30))
+                .to_string(),
+            note: String::new(),
+        };
+        s.declarations()
+            .declare(&customer, other.customer_id, &form)
+            .await
+            .unwrap();
+        let r = s.campaign().classify(&planner()).await.unwrap();
+        assert!(r.newly_deferred >= 1 && r.unplanned >= 1, "{backend:?}: {r:?}");
+        assert_eq!(postponements(s, other.customer_id).await, 1, "{backend:?}");
+        s.campaign().classify(&planner()).await.unwrap();
+        assert_eq!(postponements(s, other.customer_id).await, 1, "{backend:?}: once");
+        assert_eq!(postponements(s, t.declared).await, 1, "{backend:?}");
+    }
+}

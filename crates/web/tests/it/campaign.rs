@@ -775,3 +775,112 @@ async fn the_continuity_manager_switches_the_campaign_policy_and_sees_what_moved
         }
     }
 }
+
+/// The same session reading pages in English.
+fn in_english(s: &Session) -> Session {
+    let mut s = s.clone();
+    s.cookie = format!("{}; lang=en", s.cookie);
+    s
+}
+
+#[tokio::test]
+async fn every_campaign_page_and_refusal_speaks_the_readers_language() {
+    let Some(app) = TestApp::demo(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    app.services
+        .campaign()
+        .open(&admin(), "Mätarbyte", app.services.today())
+        .await
+        .unwrap();
+    let planner = app.login_demo("planerare").await;
+    let customer = app.login_demo("kund").await;
+    let technician = app.login_demo("tekniker").await;
+    for (lang, en) in [("sv", false), ("en", true)] {
+        let say = |sv: &'static str, en_text: &'static str| if en { en_text } else { sv };
+        let pick = |s: &Session| if en { in_english(s) } else { s.clone() };
+        let (p, c, t) = (pick(&planner), pick(&customer), pick(&technician));
+        let page = app.get("/kampanj", Some(&p)).await;
+        assert_eq!(page.status, StatusCode::OK, "{lang}");
+        assert!(page.body.contains(say("Planerbara", "Plannable")), "{lang}");
+        assert!(page.body.contains(say("Sjuk", "Sick")), "{lang}: day-off reasons");
+        // A refusal of the service is named in the reader's language, at its field.
+        let r = app
+            .post(
+                "/kampanj/lag",
+                Some(&p),
+                &[("name", "Lag X"), ("skills", ""), ("shift", "16:00-07:00")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        assert!(r.body.contains("href=\"#shift\""));
+        assert!(
+            r.body.contains(say(
+                "Arbetspasset måste sluta efter att det börjar",
+                "The shift must end after it starts"
+            )),
+            "{lang}: {}",
+            r.body
+        );
+        let prog = app.get("/kampanj/framsteg", Some(&p)).await;
+        assert!(
+            prog.body
+                .contains(say("Mätarbytet: framsteg", "The meter exchange: progress")),
+            "{lang}"
+        );
+        let work = app.get("/tekniker", Some(&t)).await;
+        assert!(work.body.contains(say("Dagens jobb", "Today&#39;s jobs")), "{lang}");
+        let booking = app.get("/mina-sidor/matarbyte", Some(&c)).await;
+        assert!(
+            booking.body.contains(say(
+                "Boka tid för mätarbytet",
+                "Book a time for the meter exchange"
+            )),
+            "{lang}"
+        );
+        // The consent text and the declaration's refusals in the reader's language.
+        let page = app.get("/mina-sidor/hembesok", Some(&c)).await;
+        assert!(page.body.contains(say("riskgrupp", "risk group")), "{lang}");
+        let r = app
+            .post(
+                "/mina-sidor/hembesok",
+                Some(&c),
+                &[
+                    ("until", "2020-01-01"),
+                    (
+                        "consent_version",
+                        domain::campaign::ConsentVersion::CURRENT.as_str(),
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        assert!(
+            r.body.contains(say(
+                "utan ditt samtycke kan vi inte spara begäran",
+                "without consent we cannot keep the request"
+            )),
+            "{lang}: {}",
+            r.body
+        );
+        let r = app
+            .post(
+                "/mina-sidor/hembesok",
+                Some(&c),
+                &[
+                    ("until", "2020-01-01"),
+                    ("consent", "ja"),
+                    (
+                        "consent_version",
+                        domain::campaign::ConsentVersion::CURRENT.as_str(),
+                    ),
+                ],
+            )
+            .await;
+        assert!(
+            r.body.contains(say("Välj ett datum efter i dag", "Choose a date after today")),
+            "{lang}: {}",
+            r.body
+        );
+    }
+}
