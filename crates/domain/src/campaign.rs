@@ -57,7 +57,10 @@ crate::closed_set! {
 impl JobStatus {
     /// On a crew's day: planned, notified or booked.
     pub fn is_placed(self) -> bool {
-        matches!(self, JobStatus::Planned | JobStatus::Notified | JobStatus::Booked)
+        matches!(
+            self,
+            JobStatus::Planned | JobStatus::Notified | JobStatus::Booked
+        )
     }
 
     /// Fixed to its crew and day because the customer was told (or chose) it.
@@ -511,7 +514,11 @@ mod tests {
             .iter()
             .map(|p| p.message_key())
             .collect();
-        assert_eq!(keys.len(), CampaignProblem::examples().len(), "one key each");
+        assert_eq!(
+            keys.len(),
+            CampaignProblem::examples().len(),
+            "one key each"
+        );
         assert!(keys.iter().all(|k| k.starts_with("campaign-problem-")));
     }
 
@@ -542,7 +549,10 @@ mod tests {
             ]),
             Some((ExchangeState::Done, None))
         );
-        assert_eq!(ExchangeState::Notified.message_key(), "portal-meter-notified");
+        assert_eq!(
+            ExchangeState::Notified.message_key(),
+            "portal-meter-notified"
+        );
     }
 
     #[test]

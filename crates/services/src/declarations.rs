@@ -13,7 +13,9 @@
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use domain::campaign::{CampaignProblem, ConsentVersion, MAX_DAYS_AHEAD, MAX_NOTE_CHARS, RecordedBy};
+use domain::campaign::{
+    CampaignProblem, ConsentVersion, MAX_DAYS_AHEAD, MAX_NOTE_CHARS, RecordedBy,
+};
 use domain::ids::CustomerId;
 use domain::problem::Problem;
 use domain::role::Role;
@@ -96,10 +98,13 @@ impl Keyring {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(b64.trim())
                 .map_err(|_| KeyringError::NotBase64(id.to_owned()))?;
-            let key: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| KeyringError::WrongLength {
-                name: id.to_owned(),
-                found: b.len(),
-            })?;
+            let key: [u8; 32] =
+                bytes
+                    .try_into()
+                    .map_err(|b: Vec<u8>| KeyringError::WrongLength {
+                        name: id.to_owned(),
+                        found: b.len(),
+                    })?;
             if keys.iter().any(|(k, _)| k == id) {
                 return Err(KeyringError::Twice(id.to_owned()));
             }
@@ -379,7 +384,11 @@ impl Declarations {
     }
 
     /// Opens the customer's declaration, if any. Every call is in the audit log.
-    pub async fn read(&self, actor: &Actor, customer_id: CustomerId) -> Result<Option<Declaration>> {
+    pub async fn read(
+        &self,
+        actor: &Actor,
+        customer_id: CustomerId,
+    ) -> Result<Option<Declaration>> {
         self.require(actor, "declaration_read", customer_id).await?;
         self.audit(actor, "declaration_read", customer_id, Outcome::Success)
             .await?;
@@ -511,7 +520,12 @@ mod tests {
         assert!(Keyring::parse(&format!("a:{k},b:{k}")).is_ok());
         assert!(Keyring::parse("").unwrap().is_empty());
         assert_eq!(Keyring::parse(&k).unwrap_err(), KeyringError::NoName(1));
-        assert!(Keyring::parse(&k).unwrap_err().to_string().contains("no name"));
+        assert!(
+            Keyring::parse(&k)
+                .unwrap_err()
+                .to_string()
+                .contains("no name")
+        );
         assert_eq!(
             Keyring::parse("a:!!").unwrap_err(),
             KeyringError::NotBase64("a".into())

@@ -253,12 +253,14 @@ pub async fn jobs_in(tx: &mut Tx, campaign: CampaignId) -> Result<Vec<JobRow>> {
 
 /// The street of a job's meter point (where the visit is), read in a transaction.
 pub async fn job_street(tx: &mut Tx, job: CampaignJobId) -> Result<Option<String>> {
-    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, String>(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, String>(
         "SELECT m.street FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id WHERE j.id = $1"
     )
     .bind(job.get())
     .fetch_optional(conn)
-    .await?))
+    .await?
+    }))
 }
 
 /// A job's class as the rules decided it.
@@ -694,14 +696,16 @@ from_row!(CustomerJobRow, "campaign_jobs", |c| CustomerJobRow {
 
 /// A customer's jobs in the open campaign, by day.
 pub async fn customer_jobs(store: &Store, customer: CustomerId) -> Result<Vec<CustomerJobRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, CustomerJobRow>(
-        "SELECT j.status, j.plannability, j.planned_on FROM campaign_jobs j \
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, CustomerJobRow>(
+            "SELECT j.status, j.plannability, j.planned_on FROM campaign_jobs j \
          JOIN meter_points m ON m.id = j.meter_point_id JOIN campaigns c ON c.id = j.campaign_id \
-         WHERE m.customer_id = $1 AND c.status = 'open' ORDER BY j.planned_on, j.id"
-    )
-    .bind(customer.get())
-    .fetch_all(pool)
-    .await?))
+         WHERE m.customer_id = $1 AND c.status = 'open' ORDER BY j.planned_on, j.id",
+        )
+        .bind(customer.get())
+        .fetch_all(pool)
+        .await?
+    }))
 }
 
 /// A job to tell its customer about, with where to reach them.

@@ -21,16 +21,18 @@ pub struct DeclarationRow {
     pub recorded_by: RecordedBy,
 }
 
-from_row!(DeclarationRow, "home_visit_declarations", |c| DeclarationRow {
-    id: c.id("id")?,
-    customer_id: c.id("customer_id")?,
-    key_id: c.get("key_id")?,
-    nonce: c.get("nonce")?,
-    sealed: c.get("sealed")?,
-    consent_version: c.code("consent_version")?,
-    consented_at: c.get("consented_at")?,
-    review_on: c.date("review_on")?,
-    recorded_by: c.code("recorded_by")?,
+from_row!(DeclarationRow, "home_visit_declarations", |c| {
+    DeclarationRow {
+        id: c.id("id")?,
+        customer_id: c.id("customer_id")?,
+        key_id: c.get("key_id")?,
+        nonce: c.get("nonce")?,
+        sealed: c.get("sealed")?,
+        consent_version: c.code("consent_version")?,
+        consented_at: c.get("consented_at")?,
+        review_on: c.date("review_on")?,
+        recorded_by: c.code("recorded_by")?,
+    }
 });
 
 const COLUMNS: &str =
@@ -74,10 +76,7 @@ pub async fn upsert(tx: &mut Tx, d: &NewDeclaration<'_>) -> Result<()> {
     Ok(())
 }
 
-pub async fn of_customer(
-    store: &Store,
-    customer_id: CustomerId,
-) -> Result<Option<DeclarationRow>> {
+pub async fn of_customer(store: &Store, customer_id: CustomerId) -> Result<Option<DeclarationRow>> {
     let sql = format!("SELECT {COLUMNS} FROM home_visit_declarations WHERE customer_id = $1");
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, DeclarationRow>(sqlx::AssertSqlSafe(sql.clone()))

@@ -7,9 +7,7 @@
 use std::fmt::Write;
 
 use askama::Template;
-use domain::campaign::{
-    ConsentVersion, CrewKind, DayOffReason, FailReason, JobStatus, RecordedBy,
-};
+use domain::campaign::{ConsentVersion, CrewKind, DayOffReason, FailReason, JobStatus, RecordedBy};
 use domain::ids::{CampaignId, CampaignJobId, CrewId, CustomerId};
 use domain::meter::Placement;
 use jiff::civil::Date;

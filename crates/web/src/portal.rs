@@ -15,8 +15,8 @@ use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::route;
-use crate::routes::RouteSpec;
 use crate::routes::CUSTOMER;
+use crate::routes::RouteSpec;
 
 pub async fn messages(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let rows = state.services.portal_messages(ctx.user()?).await?;

@@ -170,7 +170,11 @@ impl Campaign {
 
     /// A customer's indoor jobs that take a booking, for an agent (or planner) booking for a
     /// caller; the customer themself too.
-    pub async fn indoor_jobs_of(&self, actor: &Actor, customer: CustomerId) -> Result<Vec<IndoorJob>> {
+    pub async fn indoor_jobs_of(
+        &self,
+        actor: &Actor,
+        customer: CustomerId,
+    ) -> Result<Vec<IndoorJob>> {
         match actor.role {
             Some(Role::Customer) if actor.customer_id == Some(customer.get()) => {}
             Some(r) if super::roles::CALLER_BOOKERS.contains(&r) => {}
@@ -328,7 +332,12 @@ impl Campaign {
     }
 
     /// The confirmation goes on the customer's channel, whoever booked.
-    async fn confirm(&self, tx: &mut store::Tx, job: CampaignJobId, w: &IndoorWindow) -> Result<()> {
+    async fn confirm(
+        &self,
+        tx: &mut store::Tx,
+        job: CampaignJobId,
+        w: &IndoorWindow,
+    ) -> Result<()> {
         let Some(j) = store::campaign::notice_rows_in(tx, &[job])
             .await?
             .into_iter()

@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use domain::campaign::{self as rules, MeterFacts, Plannability};
 use domain::ids::{CampaignJobId, CrewId, CustomerId};
-use domain::policy::{Capability, CampaignPolicy, CustomerChange};
+use domain::policy::{CampaignPolicy, Capability, CustomerChange};
 use jiff::civil::Date;
 use store::campaign::{JobClassRow, JobRow};
 use views::messages::campaign::VisitPostponed;
@@ -124,8 +124,7 @@ impl Reclassification {
         let placed = j.status.is_placed();
         if held && placed && !finished {
             self.report.unplanned += 1;
-            self.unplanned
-                .push((j.id, j.crew_id.zip(j.planned_on)));
+            self.unplanned.push((j.id, j.crew_id.zip(j.planned_on)));
             if let (true, Some(planned_on)) = (j.status.is_fixed(), j.planned_on) {
                 self.postponed.push(Postponement {
                     job: j.id,

@@ -5,9 +5,7 @@
 //! classifies the campaign in the transaction that records each postponed household's change,
 //! and the moments it starts and ends queue re-plans (which classify first) keyed by the key.
 
-use domain::policy::{
-    Capability, CampaignPolicy, CustomerChange, IndoorVisits, PolicyBody,
-};
+use domain::policy::{CampaignPolicy, Capability, CustomerChange, IndoorVisits, PolicyBody};
 use futures_util::future::BoxFuture;
 use views::messages::policy::ChangeItem;
 
@@ -81,11 +79,7 @@ impl Campaign {
     }
 
     /// What the message to a customer says about a postponed visit: the street of the meter.
-    async fn change_item(
-        &self,
-        tx: &mut store::Tx,
-        change: &CustomerChange,
-    ) -> Result<ChangeItem> {
+    async fn change_item(&self, tx: &mut store::Tx, change: &CustomerChange) -> Result<ChangeItem> {
         match change {
             CustomerChange::MeterVisitPostponed {
                 job,
@@ -158,7 +152,11 @@ mod tests {
     fn a_policy_is_described_by_what_differs_first() {
         let normal = measures(&policy(Preset::Normal));
         assert_eq!(normal[0].key, "campaign-measure-indoor-allowed");
-        assert!(!normal.iter().any(|m| m.key == "campaign-measure-declared-deferred"));
+        assert!(
+            !normal
+                .iter()
+                .any(|m| m.key == "campaign-measure-declared-deferred")
+        );
         let pandemic = measures(&policy(Preset::Pandemic));
         let keys: Vec<_> = pandemic.iter().map(|m| m.key).collect();
         assert_eq!(

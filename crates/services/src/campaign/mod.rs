@@ -32,7 +32,7 @@ mod run;
 mod setup;
 mod work_list;
 
-use domain::policy::{Capability, CampaignPolicy, PolicyBody};
+use domain::policy::{CampaignPolicy, Capability, PolicyBody};
 use domain::role::Role;
 
 pub use booking::{Booker, IndoorJob, IndoorWindow};

@@ -66,14 +66,19 @@ impl Campaign {
     /// arrival window on the day. Idempotent: dedupe keys per job and day.
     pub async fn send_notices(&self, actor: &Actor) -> Result<NoticeReport> {
         Self::may_plan(actor)?;
-        if store::campaign::open_campaign(self.s.store()).await?.is_none() {
+        if store::campaign::open_campaign(self.s.store())
+            .await?
+            .is_none()
+        {
             return Ok(NoticeReport::default());
         }
         let due = self.due().await?;
         let mut tx = self.s.store().begin().await?;
         let report = NoticeReport {
             invitations: self.send_invitations(&mut tx, &due.invitations).await?,
-            notices: self.send_interruption_notices(&mut tx, &due.notices).await?,
+            notices: self
+                .send_interruption_notices(&mut tx, &due.notices)
+                .await?,
             reminders: self.send_reminders(&mut tx, &due.reminders).await?,
             arrivals: self.send_arrivals(&mut tx, &due.arrivals).await?,
         };
@@ -108,7 +113,8 @@ impl Campaign {
         let told = [JobStatus::Notified, JobStatus::Booked];
         let planned =
             store::campaign::notice_candidates(store, first, last, &[JobStatus::Planned]).await?;
-        let reminders = store::campaign::notice_candidates(store, tomorrow, tomorrow, &told).await?;
+        let reminders =
+            store::campaign::notice_candidates(store, tomorrow, tomorrow, &told).await?;
         let arrivals = store::campaign::notice_candidates(store, today, today, &told).await?;
         let mut invitations = Vec::new();
         for j in store::campaign::invite_candidates(store).await? {

@@ -76,7 +76,11 @@ fn planner_crews(
 
 /// One job as the engine sees it, or `None` when it is not to be planned: deferred, paused,
 /// done, failed, or waiting for a booking (unless it is the job `include` asks about).
-fn planner_job(j: &JobRow, first: Date, include: Option<CampaignJobId>) -> Option<planner::model::Job> {
+fn planner_job(
+    j: &JobRow,
+    first: Date,
+    include: Option<CampaignJobId>,
+) -> Option<planner::model::Job> {
     if j.plannability != rules::Plannability::Plannable || j.status.is_finished() {
         return None;
     }
@@ -124,7 +128,8 @@ impl Campaign {
     ) -> Result<(planner::model::Problem, Vec<JobRow>)> {
         let policy = self.policy().await?;
         let today = self.s.today();
-        let first = rules::first_visit_day(today, policy.notice_working_days).max(campaign.starts_on);
+        let first =
+            rules::first_visit_day(today, policy.notice_working_days).max(campaign.starts_on);
         let last = first.saturating_add(jiff::Span::new().days(i64::from(weeks.max(1)) * 7));
         let crews = store::campaign::crews(self.s.store()).await?;
         let off: HashSet<(CrewId, Date)> = store::campaign::days_off(self.s.store(), today)

@@ -63,7 +63,12 @@ fn column(j: &JobRow) -> usize {
 }
 
 /// The progress figures from the jobs and crews (no IO).
-pub fn progress_of(jobs: &[JobRow], crews: &[CrewRow], today: Date, tz: &jiff::tz::TimeZone) -> Progress {
+pub fn progress_of(
+    jobs: &[JobRow],
+    crews: &[CrewRow],
+    today: Date,
+    tz: &jiff::tz::TimeZone,
+) -> Progress {
     let mut p = Progress {
         total: jobs.len(),
         ..Default::default()

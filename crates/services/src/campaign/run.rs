@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use domain::problem::{Explain, Problem};
 
+use super::Campaign;
 use super::classify::{ClassifyReport, Tell};
 use super::plan::{PlanBudget, PlanReport};
-use super::Campaign;
 use crate::error::Result;
 use crate::{Actor, ServiceError};
 
@@ -92,13 +92,16 @@ impl Explain for PlanFailure {
 }
 
 impl PlanFailure {
-    fn of(run: std::result::Result<Result<PlanReport>, tokio::task::JoinError>) -> std::result::Result<PlanReport, PlanFailure> {
+    fn of(
+        run: std::result::Result<Result<PlanReport>, tokio::task::JoinError>,
+    ) -> std::result::Result<PlanReport, PlanFailure> {
         match run {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(ServiceError::NotFound)) => Err(PlanFailure::NoCampaign),
-            Ok(Err(ServiceError::Conflict(p) | ServiceError::Invalid(domain::problem::Invalid { problem: p, .. }))) => {
-                Err(PlanFailure::Refused(p))
-            }
+            Ok(Err(
+                ServiceError::Conflict(p)
+                | ServiceError::Invalid(domain::problem::Invalid { problem: p, .. }),
+            )) => Err(PlanFailure::Refused(p)),
             Ok(Err(e)) => {
                 // The details are for the log, not the page.
                 tracing::error!(error = %e, "planning run failed");
@@ -170,10 +173,11 @@ impl Campaign {
         let actor = actor.clone();
         tokio::spawn(async move {
             let c = campaign.clone();
-            let run = tokio::spawn(async move {
-                c.plan(&actor, weeks, PlanBudget::Time(budget), 1).await
-            })
-            .await;
+            let run =
+                tokio::spawn(
+                    async move { c.plan(&actor, weeks, PlanBudget::Time(budget), 1).await },
+                )
+                .await;
             let outcome = PlanFailure::of(run);
             if let Ok(mut slot) = campaign.slot()
                 && let Some(r) = slot.as_mut().filter(|r| r.id == id)
@@ -217,9 +221,18 @@ impl Campaign {
         }
         // Also finishes telling after a run that died between classifying and telling.
         self.s.tell_customers(&change_key).await?;
-        let seconds = self.s.settings().plan_seconds.unwrap_or(WORKER_PLAN_SECONDS);
+        let seconds = self
+            .s
+            .settings()
+            .plan_seconds
+            .unwrap_or(WORKER_PLAN_SECONDS);
         match self
-            .plan(&system, 2, PlanBudget::Time(Duration::from_secs(seconds)), 1)
+            .plan(
+                &system,
+                2,
+                PlanBudget::Time(Duration::from_secs(seconds)),
+                1,
+            )
             .await
         {
             Ok(r) => tracing::info!(assigned = r.assigned, "campaign re-planned"),

@@ -2,9 +2,7 @@
 //! pinning a stop, technicians in crews, and what the planner's page and the customer's
 //! Mina sidor show of it.
 
-use domain::campaign::{
-    self as rules, CampaignProblem, CrewKind, DayOffReason, ExchangeState,
-};
+use domain::campaign::{self as rules, CampaignProblem, CrewKind, DayOffReason, ExchangeState};
 use domain::ids::{CampaignId, CampaignJobId, CrewId, CustomerId, SupplierId, UserId};
 use domain::problem::Problem;
 use jiff::civil::Date;
@@ -147,7 +145,10 @@ impl Campaign {
             || form.shift_end_min <= form.shift_start_min
             || form.shift_end_min > 1440
         {
-            return Err(ServiceError::invalid("shift", CampaignProblem::ShiftOutOfDay));
+            return Err(ServiceError::invalid(
+                "shift",
+                CampaignProblem::ShiftOutOfDay,
+            ));
         }
         let skills: Vec<&str> = form
             .skills
@@ -318,7 +319,10 @@ impl Campaign {
 
     /// The meter exchange as a customer has been told it, for their Mina sidor: a notified or
     /// booked day, deferred at their request, or done; nothing else (a planned day may move).
-    pub(crate) async fn meter_exchange_for(&self, customer: CustomerId) -> Result<Option<MeterExchange>> {
+    pub(crate) async fn meter_exchange_for(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Option<MeterExchange>> {
         let jobs: Vec<_> = store::campaign::customer_jobs(self.s.store(), customer)
             .await?
             .into_iter()

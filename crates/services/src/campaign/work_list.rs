@@ -147,7 +147,12 @@ impl Campaign {
     /// Records a failed visit; the campaign is re-planned by the worker shortly after (one run
     /// covers every failure queued before it starts). A booked visit that did not happen and
     /// goes back to be planned: the customer is offered a new window at once.
-    pub async fn fail_job(&self, actor: &Actor, job: CampaignJobId, reason: FailReason) -> Result<()> {
+    pub async fn fail_job(
+        &self,
+        actor: &Actor,
+        job: CampaignJobId,
+        reason: FailReason,
+    ) -> Result<()> {
         let crew = self.crew_of(actor, None).await?;
         // The link is signed before the write transaction opens.
         let rebook = match store::campaign::notice_row(self.s.store(), job).await? {
@@ -170,7 +175,12 @@ impl Campaign {
                 link,
             };
             self.s
-                .tell(&mut tx, &j.contact, &offer, format!("campaign:{job}:rebook:{now}"))
+                .tell(
+                    &mut tx,
+                    &j.contact,
+                    &offer,
+                    format!("campaign:{job}:rebook:{now}"),
+                )
                 .await?;
         }
         audit::record(

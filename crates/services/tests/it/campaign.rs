@@ -168,11 +168,7 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             &domain::time::stockholm(),
         ))));
         if domain::calendar::is_working_day(eve) {
-            let r = eve_clock
-                .campaign()
-                .send_notices(&planner())
-                .await
-                .unwrap();
+            let r = eve_clock.campaign().send_notices(&planner()).await.unwrap();
             assert!(r.reminders > 0, "{backend:?}: {r:?}");
         }
         // Back to the test's own plan: undo the notices so the rest of the scenario marks its own.
@@ -291,20 +287,20 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         };
         s.declarations()
             .declare(
-            &customer,
-            indoor.customer_id,
-            &DeclarationForm {
-                consent: true,
-                consent_version: ConsentVersion::CURRENT.to_string(),
-                until: s
-                    .today()
-                    .saturating_add(jiff::Span::new().days(120))
-                    .to_string(),
-                note: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+                &customer,
+                indoor.customer_id,
+                &DeclarationForm {
+                    consent: true,
+                    consent_version: ConsentVersion::CURRENT.to_string(),
+                    until: s
+                        .today()
+                        .saturating_add(jiff::Span::new().days(120))
+                        .to_string(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
         // Normal policy: the declaration alone does not defer (the policy decides).
         assert_eq!(c.classify(&planner()).await.unwrap().deferred, 0);
 
@@ -365,7 +361,11 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
                 && j.placement != Placement::OutdoorCabinet
                 && j.placement != Placement::MeterRoom
         }) {
-            assert_eq!(j.plannability, Plannability::DeferredAtRequest, "{backend:?}");
+            assert_eq!(
+                j.plannability,
+                Plannability::DeferredAtRequest,
+                "{backend:?}"
+            );
             assert_eq!(j.crew_id, None, "a deferred job keeps no place in the plan");
             assert!(j.review_on.is_some());
         }
@@ -497,30 +497,29 @@ async fn closing_the_campaign_deletes_every_declaration_with_it() {
         };
         s.declarations()
             .declare(
-            &customer,
-            job.customer_id,
-            &DeclarationForm {
-                consent: true,
-                consent_version: ConsentVersion::CURRENT.to_string(),
-                until: s
-                    .today()
-                    .saturating_add(jiff::Span::new().days(60))
-                    .to_string(),
-                note: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+                &customer,
+                job.customer_id,
+                &DeclarationForm {
+                    consent: true,
+                    consent_version: ConsentVersion::CURRENT.to_string(),
+                    until: s
+                        .today()
+                        .saturating_add(jiff::Span::new().days(60))
+                        .to_string(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
         let agent = Actor {
             role: Some(Role::Agent),
             ..Actor::system()
         };
-        assert!(matches!(c.close(&agent).await, Err(ServiceError::Forbidden)));
-        assert_eq!(
-            c.close(&planner()).await.unwrap(),
-            1,
-            "{backend:?}"
-        );
+        assert!(matches!(
+            c.close(&agent).await,
+            Err(ServiceError::Forbidden)
+        ));
+        assert_eq!(c.close(&planner()).await.unwrap(), 1, "{backend:?}");
         assert!(
             store::campaign::open_campaign(s.store())
                 .await
@@ -534,6 +533,9 @@ async fn closing_the_campaign_deletes_every_declaration_with_it() {
                 .is_none(),
             "{backend:?}: the declaration went with the campaign"
         );
-        assert!(matches!(c.close(&planner()).await, Err(ServiceError::NotFound)));
+        assert!(matches!(
+            c.close(&planner()).await,
+            Err(ServiceError::NotFound)
+        ));
     }
 }

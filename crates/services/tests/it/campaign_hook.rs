@@ -164,26 +164,49 @@ async fn a_preview_is_what_applying_the_change_then_does() {
             continue;
         };
         let s = &t.s;
-        let hook = s.hook(Capability::Campaign).expect("the campaign has a hook");
+        let hook = s
+            .hook(Capability::Campaign)
+            .expect("the campaign has a hook");
         let change = pandemic_now(s);
         let before = store::campaign::jobs(s.store(), t.campaign).await.unwrap();
         let preview = hook.preview(&change).await.unwrap();
         // The preview changed nothing.
         let after_preview = store::campaign::jobs(s.store(), t.campaign).await.unwrap();
         assert!(
-            before.iter().zip(&after_preview).all(|(a, b)| a.status == b.status
-                && a.plannability == b.plannability
-                && a.crew_id == b.crew_id),
+            before
+                .iter()
+                .zip(&after_preview)
+                .all(|(a, b)| a.status == b.status
+                    && a.plannability == b.plannability
+                    && a.crew_id == b.crew_id),
             "{backend:?}: a preview writes nothing"
         );
-        assert!(preview.effect("jobs_deferred") >= 1, "{backend:?}: {preview:?}");
-        assert!(preview.effect("jobs_paused") >= 1, "{backend:?}: {preview:?}");
-        assert!(preview.effect("visits_postponed") >= 2, "{backend:?}: {preview:?}");
-        assert!(preview.effect("crew_days_affected") >= 1, "{backend:?}: {preview:?}");
+        assert!(
+            preview.effect("jobs_deferred") >= 1,
+            "{backend:?}: {preview:?}"
+        );
+        assert!(
+            preview.effect("jobs_paused") >= 1,
+            "{backend:?}: {preview:?}"
+        );
+        assert!(
+            preview.effect("visits_postponed") >= 2,
+            "{backend:?}: {preview:?}"
+        );
+        assert!(
+            preview.effect("crew_days_affected") >= 1,
+            "{backend:?}: {preview:?}"
+        );
         assert_eq!(preview.effect("jobs_released"), 0);
         assert!(
             preview.customers.iter().any(|(c, change)| *c == t.declared
-                && matches!(change, CustomerChange::MeterVisitPostponed { at_request: true, .. })),
+                && matches!(
+                    change,
+                    CustomerChange::MeterVisitPostponed {
+                        at_request: true,
+                        ..
+                    }
+                )),
             "{backend:?}: the declared household is told, at its request"
         );
         assert!(
@@ -199,7 +222,10 @@ async fn a_preview_is_what_applying_the_change_then_does() {
 
         let key = "test:pandemic";
         let applied = hook.apply(&change, key).await.unwrap();
-        assert_eq!(applied, preview, "{backend:?}: apply did what the preview said");
+        assert_eq!(
+            applied, preview,
+            "{backend:?}: apply did what the preview said"
+        );
         // The jobs are as the preview's ids say.
         let jobs = store::campaign::jobs(s.store(), t.campaign).await.unwrap();
         let job = |id: i64| jobs.iter().find(|j| j.id.get() == id).unwrap();
@@ -211,7 +237,11 @@ async fn a_preview_is_what_applying_the_change_then_does() {
         }
         for id in ids(&preview, "visits_postponed") {
             let j = job(id);
-            assert_eq!((j.status, j.crew_id), (JobStatus::Open, None), "{backend:?}");
+            assert_eq!(
+                (j.status, j.crew_id),
+                (JobStatus::Open, None),
+                "{backend:?}"
+            );
         }
         let crew_days: BTreeSet<_> = ids(&preview, "crew_days_affected")
             .into_iter()
@@ -246,7 +276,11 @@ async fn a_preview_is_what_applying_the_change_then_does() {
             .unwrap()
             .expect("a re-plan is queued");
         assert_eq!(queued.kind, services::campaign::REPLAN_JOB);
-        assert!(queued.payload.contains("test:pandemic:from"), "{}", queued.payload);
+        assert!(
+            queued.payload.contains("test:pandemic:from"),
+            "{}",
+            queued.payload
+        );
     }
 }
 
@@ -259,29 +293,49 @@ async fn applying_twice_under_one_key_does_it_once() {
         let s = &t.s;
         let hook = s.hook(Capability::Campaign).unwrap();
         let mut change = pandemic_now(s);
-        change.until = Some(s.now().checked_add(jiff::SignedDuration::from_hours(24 * 30)).unwrap());
+        change.until = Some(
+            s.now()
+                .checked_add(jiff::SignedDuration::from_hours(24 * 30))
+                .unwrap(),
+        );
         let first = hook.apply(&change, "twice").await.unwrap();
         assert!(!first.customers.is_empty(), "{backend:?}");
         let told = s.tell_customers("twice").await.unwrap();
         assert!(told >= 1);
-        let messages = store::outbox::list(s.store(), 100_000, 0).await.unwrap().len();
-        let queued = store::jobs::count_by_status(s.store(), "queued").await.unwrap();
-        assert_eq!(queued, 2, "{backend:?}: a re-plan at the start and one at the end");
+        let messages = store::outbox::list(s.store(), 100_000, 0)
+            .await
+            .unwrap()
+            .len();
+        let queued = store::jobs::count_by_status(s.store(), "queued")
+            .await
+            .unwrap();
+        assert_eq!(
+            queued, 2,
+            "{backend:?}: a re-plan at the start and one at the end"
+        );
 
         let second = hook.apply(&change, "twice").await.unwrap();
         assert!(
-            second.effects.iter().all(|e| e.value == 0 && e.ids.is_empty()),
+            second
+                .effects
+                .iter()
+                .all(|e| e.value == 0 && e.ids.is_empty()),
             "{backend:?}: {second:?}"
         );
         assert!(second.customers.is_empty(), "{backend:?}");
         assert_eq!(s.tell_customers("twice").await.unwrap(), 0, "{backend:?}");
         assert_eq!(
-            store::outbox::list(s.store(), 100_000, 0).await.unwrap().len(),
+            store::outbox::list(s.store(), 100_000, 0)
+                .await
+                .unwrap()
+                .len(),
             messages,
             "{backend:?}: nobody is told twice"
         );
         assert_eq!(
-            store::jobs::count_by_status(s.store(), "queued").await.unwrap(),
+            store::jobs::count_by_status(s.store(), "queued")
+                .await
+                .unwrap(),
             queued,
             "{backend:?}: the re-plans are queued once"
         );
@@ -299,15 +353,23 @@ async fn a_policy_that_starts_later_is_applied_by_the_worker_which_tells_once() 
             role: Some(Role::ContinuityManager),
             ..Actor::system()
         };
-        let starts = s.now().checked_add(jiff::SignedDuration::from_hours(1)).unwrap();
+        let starts = s
+            .now()
+            .checked_add(jiff::SignedDuration::from_hours(1))
+            .unwrap();
         let change = s
             .change_policy(&cm, &preset(Preset::Pandemic), starts, None, "Pandemi")
             .await
             .unwrap();
-        assert!(change.campaign.is_none(), "{backend:?}: nothing changes before it starts");
+        assert!(
+            change.campaign.is_none(),
+            "{backend:?}: nothing changes before it starts"
+        );
         assert_eq!(postponements(s, t.declared).await, 0);
         let later = s.with_clock(Arc::new(services::FixedClock::new(
-            starts.checked_add(jiff::SignedDuration::from_mins(5)).unwrap(),
+            starts
+                .checked_add(jiff::SignedDuration::from_mins(5))
+                .unwrap(),
         )));
         let job = store::jobs::claim(later.store(), later.now_micros())
             .await
@@ -322,7 +384,11 @@ async fn a_policy_that_starts_later_is_applied_by_the_worker_which_tells_once() 
                 .all(|j| j.plannability == Plannability::DeferredAtRequest && j.crew_id.is_none()),
             "{backend:?}: the worker classified under the policy that started"
         );
-        assert_eq!(postponements(s, t.declared).await, 1, "{backend:?}: told once");
+        assert_eq!(
+            postponements(s, t.declared).await,
+            1,
+            "{backend:?}: told once"
+        );
         // A retry of the same re-plan tells nobody again.
         later.campaign().run_replan(&job.payload).await.unwrap();
         assert_eq!(postponements(s, t.declared).await, 1, "{backend:?}");
@@ -408,10 +474,17 @@ async fn a_declaration_classified_by_the_planner_tells_the_household_once() {
             .await
             .unwrap();
         let r = s.campaign().classify(&planner()).await.unwrap();
-        assert!(r.newly_deferred >= 1 && r.unplanned >= 1, "{backend:?}: {r:?}");
+        assert!(
+            r.newly_deferred >= 1 && r.unplanned >= 1,
+            "{backend:?}: {r:?}"
+        );
         assert_eq!(postponements(s, other.customer_id).await, 1, "{backend:?}");
         s.campaign().classify(&planner()).await.unwrap();
-        assert_eq!(postponements(s, other.customer_id).await, 1, "{backend:?}: once");
+        assert_eq!(
+            postponements(s, other.customer_id).await,
+            1,
+            "{backend:?}: once"
+        );
         assert_eq!(postponements(s, t.declared).await, 1, "{backend:?}");
     }
 }

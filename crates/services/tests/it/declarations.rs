@@ -162,7 +162,8 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
         );
         // Another customer cannot declare for this one; the attempt is audited.
         assert!(matches!(
-            s.declarations().declare(&customer(2), CustomerId::new(1), &form(&until))
+            s.declarations()
+                .declare(&customer(2), CustomerId::new(1), &form(&until))
                 .await,
             Err(ServiceError::Forbidden)
         ));
@@ -174,11 +175,13 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
                 .is_none()
         );
 
-        s.declarations().declare(&customer(1), CustomerId::new(1), &form(&until))
+        s.declarations()
+            .declare(&customer(1), CustomerId::new(1), &form(&until))
             .await
             .unwrap();
         // An agent records one for a caller.
-        s.declarations().declare(&staff(Role::Agent), CustomerId::new(2), &form(&until))
+        s.declarations()
+            .declare(&staff(Role::Agent), CustomerId::new(2), &form(&until))
             .await
             .unwrap();
 
@@ -196,11 +199,19 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
 
         // Every read is audited, the customer's own included; planners see no reason.
         let reads = audit_count(&s, "declaration_read", "success").await;
-        let d = s.declarations().read(&customer(1), CustomerId::new(1)).await.unwrap().unwrap();
+        let d = s
+            .declarations()
+            .read(&customer(1), CustomerId::new(1))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(d.note, NOTE);
         assert!(d.consent_text.contains("riskgrupp"));
         assert_eq!(d.until.to_string(), until);
-        s.declarations().read(&staff(Role::Agent), CustomerId::new(1)).await.unwrap();
+        s.declarations()
+            .read(&staff(Role::Agent), CustomerId::new(1))
+            .await
+            .unwrap();
         assert_eq!(
             audit_count(&s, "declaration_read", "success").await,
             reads + 2
@@ -216,9 +227,16 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
             ));
         }
         assert_eq!(audit_count(&s, "declaration_read", "denied").await, 3);
-        let deferred = s.declarations().deferred(&staff(Role::Planner)).await.unwrap();
+        let deferred = s
+            .declarations()
+            .deferred(&staff(Role::Planner))
+            .await
+            .unwrap();
         assert_eq!(
-            deferred.iter().map(|d| d.customer_id.get()).collect::<Vec<_>>(),
+            deferred
+                .iter()
+                .map(|d| d.customer_id.get())
+                .collect::<Vec<_>>(),
             vec![1, 2]
         );
         assert_eq!(audit_count(&s, "declarations_listed", "success").await, 1);
@@ -256,16 +274,28 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
         assert!(!logs.contains("KOL-markör"), "the logs hold the note");
 
         // Withdrawal deletes the row at once, and the household is no longer deferred.
-        assert!(s.declarations().withdraw(&customer(1), CustomerId::new(1)).await.unwrap());
+        assert!(
+            s.declarations()
+                .withdraw(&customer(1), CustomerId::new(1))
+                .await
+                .unwrap()
+        );
         assert!(
             store::declarations::of_customer(s.store(), CustomerId::new(1))
                 .await
                 .unwrap()
                 .is_none()
         );
-        assert!(s.declarations().read(&customer(1), CustomerId::new(1)).await.unwrap().is_none());
+        assert!(
+            s.declarations()
+                .read(&customer(1), CustomerId::new(1))
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert_eq!(
-            s.declarations().deferred(&staff(Role::Planner))
+            s.declarations()
+                .deferred(&staff(Role::Planner))
                 .await
                 .unwrap()
                 .iter()
@@ -300,7 +330,8 @@ async fn keys_rotate_without_losing_a_declaration() {
             .today()
             .saturating_add(jiff::Span::new().days(30))
             .to_string();
-        old.declarations().declare(&customer(3), CustomerId::new(3), &form(&until))
+        old.declarations()
+            .declare(&customer(3), CustomerId::new(3), &form(&until))
             .await
             .unwrap();
         // The new key first, the old one still there: old seals open, new ones use the new key.
@@ -310,15 +341,22 @@ async fn keys_rotate_without_losing_a_declaration() {
             settings(keyring(&[("new", 2), ("old", 1)])),
         );
         assert_eq!(
-            both.declarations().read(&customer(3), CustomerId::new(3))
+            both.declarations()
+                .read(&customer(3), CustomerId::new(3))
                 .await
                 .unwrap()
                 .unwrap()
                 .note,
             NOTE
         );
-        assert_eq!(both.declarations().reseal(&Actor::system()).await.unwrap(), 1);
-        assert_eq!(both.declarations().reseal(&Actor::system()).await.unwrap(), 0);
+        assert_eq!(
+            both.declarations().reseal(&Actor::system()).await.unwrap(),
+            1
+        );
+        assert_eq!(
+            both.declarations().reseal(&Actor::system()).await.unwrap(),
+            0
+        );
         let row = store::declarations::of_customer(old.store(), CustomerId::new(3))
             .await
             .unwrap()

@@ -16,8 +16,8 @@ async fn a_stale_plan_version_loses_and_concurrent_bumps_serialise() {
             jiff::civil::date(2026, 12, 1),
             0,
         )
-            .await
-            .unwrap();
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let v = store::campaign::open_campaign(&store)
             .await

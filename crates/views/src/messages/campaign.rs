@@ -190,11 +190,19 @@ mod tests {
         );
         assert!(!sv.text.contains("inomhus"));
         assert_eq!(en.subject, "We are exchanging your electricity meter");
-        assert!(en.text.contains("on 2026-12-01, around 09:05"), "{}", en.text);
+        assert!(
+            en.text.contains("on 2026-12-01, around 09:05"),
+            "{}",
+            en.text
+        );
         notice.rebook_link = Some(LINK.into());
         for r in both(&notice) {
             assert!(r.text.contains(LINK) && r.sms.contains(LINK), "{}", r.text);
-            assert!(r.html.contains(&format!(r#"<a href="{LINK}">"#)), "{}", r.html);
+            assert!(
+                r.html.contains(&format!(r#"<a href="{LINK}">"#)),
+                "{}",
+                r.html
+            );
         }
     }
 

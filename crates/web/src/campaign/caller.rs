@@ -8,8 +8,8 @@ use services::campaign::Booker;
 
 use super::common::{
     BookingFor, DoneQuery, Whose, booked_message, booking_job, booking_page, done_message,
-    field_message, home_visits_page, home_visits_submit as submit, home_visits_withdraw as withdraw,
-    parse_window, refused,
+    field_message, home_visits_page, home_visits_submit as submit,
+    home_visits_withdraw as withdraw, parse_window, refused,
 };
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
@@ -39,7 +39,15 @@ pub async fn booking(
 ) -> PageResult {
     let customer = CustomerId::new(parse_id(&id)?);
     let jobs = caller_jobs(&state, &ctx, customer).await?;
-    booking_page(&state, &ctx, jobs, None, vec![], BookingFor::Caller(customer)).await
+    booking_page(
+        &state,
+        &ctx,
+        jobs,
+        None,
+        vec![],
+        BookingFor::Caller(customer),
+    )
+    .await
 }
 
 pub async fn booking_submit(
@@ -56,7 +64,10 @@ pub async fn booking_submit(
     let campaign = state.services.campaign();
     campaign.may_book(booker, job).await?;
     let r = match parse_window(form.get("window")) {
-        Some((date, start)) => campaign.book_window(booker, job, date, start).await.map(Some),
+        Some((date, start)) => campaign
+            .book_window(booker, job, date, start)
+            .await
+            .map(Some),
         None => Ok(None),
     };
     let jobs = caller_jobs(&state, &ctx, customer).await?;

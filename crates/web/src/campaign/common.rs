@@ -182,7 +182,10 @@ pub(super) async fn home_visits_page(
             recorded_by: d.recorded_by,
         });
     let form = form.unwrap_or_else(|| HomeVisitsForm {
-        until: held.as_ref().map(|h| h.until.to_string()).unwrap_or_default(),
+        until: held
+            .as_ref()
+            .map(|h| h.until.to_string())
+            .unwrap_or_default(),
         note: held.as_ref().map(|h| h.note.clone()).unwrap_or_default(),
     });
     let status = if errors.is_empty() {

@@ -39,9 +39,19 @@ pub fn routes() -> Vec<RouteSpec> {
 fn staff_routes() -> Vec<RouteSpec> {
     vec![
         route!(get, "/static/plan.js", Access::Public, staff::plan_script),
-        route!(get, "/kampanj", Access::Roles(PLANNERS), staff::planner_page),
+        route!(
+            get,
+            "/kampanj",
+            Access::Roles(PLANNERS),
+            staff::planner_page
+        ),
         route!(post, "/kampanj", Access::Roles(PLANNERS), staff::open),
-        route!(get, "/kampanj/framsteg", Access::Roles(PROGRESS), staff::progress),
+        route!(
+            get,
+            "/kampanj/framsteg",
+            Access::Roles(PROGRESS),
+            staff::progress
+        ),
         route!(
             get,
             "/kampanj/framsteg.csv",
@@ -54,7 +64,12 @@ fn staff_routes() -> Vec<RouteSpec> {
             Access::Roles(PLANNERS),
             staff::notices
         ),
-        route!(post, "/kampanj/planera", Access::Roles(PLANNERS), staff::plan),
+        route!(
+            post,
+            "/kampanj/planera",
+            Access::Roles(PLANNERS),
+            staff::plan
+        ),
         route!(
             get,
             "/kampanj/planering",
@@ -67,15 +82,30 @@ fn staff_routes() -> Vec<RouteSpec> {
             Access::Roles(PLANNERS),
             staff::plan_status_json
         ),
-        route!(post, "/kampanj/avsluta", Access::Roles(PLANNERS), staff::close),
+        route!(
+            post,
+            "/kampanj/avsluta",
+            Access::Roles(PLANNERS),
+            staff::close
+        ),
         route!(
             post,
             "/kampanj/jobb/{id}/fast",
             Access::Roles(PLANNERS),
             staff::pin
         ),
-        route!(post, "/kampanj/klassa", Access::Roles(PLANNERS), staff::classify),
-        route!(post, "/kampanj/lag", Access::Roles(PLANNERS), staff::add_crew),
+        route!(
+            post,
+            "/kampanj/klassa",
+            Access::Roles(PLANNERS),
+            staff::classify
+        ),
+        route!(
+            post,
+            "/kampanj/lag",
+            Access::Roles(PLANNERS),
+            staff::add_crew
+        ),
         route!(
             post,
             "/kampanj/lag/{id}/ledig",
@@ -87,7 +117,12 @@ fn staff_routes() -> Vec<RouteSpec> {
 
 fn technician_routes() -> Vec<RouteSpec> {
     vec![
-        route!(get, "/tekniker", Access::Roles(WORK_LIST), technician::work_list),
+        route!(
+            get,
+            "/tekniker",
+            Access::Roles(WORK_LIST),
+            technician::work_list
+        ),
         route!(
             post,
             "/tekniker/jobb/{id}/klar",

@@ -6,15 +6,18 @@ use services::campaign::Booker;
 
 use super::common::{
     BookingFor, DoneQuery, Whose, booked_message, booking_job, booking_page, done_message,
-    field_message, home_visits_page, home_visits_submit as submit, home_visits_withdraw as withdraw,
-    parse_window, refused,
+    field_message, home_visits_page, home_visits_submit as submit,
+    home_visits_withdraw as withdraw, parse_window, refused,
 };
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id};
 
-async fn my_jobs(state: &AppState, ctx: &Ctx) -> Result<Vec<views::campaign::BookingJob>, AppError> {
+async fn my_jobs(
+    state: &AppState,
+    ctx: &Ctx,
+) -> Result<Vec<views::campaign::BookingJob>, AppError> {
     let actor = ctx.user()?.actor(&ctx.address);
     Ok(state
         .services

@@ -9,8 +9,8 @@ use domain::meter::MeterKind;
 use domain::problem::Invalid;
 use domain::role::Role;
 use services::ServiceError;
-use services::campaign::{DoneForm, hhmm};
 use services::campaign::StopRow;
+use services::campaign::{DoneForm, hhmm};
 use views::campaign::{WorkListPage, WorkStop};
 use views::pages::FieldError;
 
@@ -68,8 +68,16 @@ async fn work_page(
         .as_deref()
         .and_then(|d| domain::time::parse_date(d).ok())
         .unwrap_or_else(|| state.services.today());
-    let (crew, stops) = match state.services.campaign().work_list(&actor, q.lag, day).await {
-        Ok(w) => (Some(w.crew_name), w.stops.into_iter().map(work_stop).collect()),
+    let (crew, stops) = match state
+        .services
+        .campaign()
+        .work_list(&actor, q.lag, day)
+        .await
+    {
+        Ok(w) => (
+            Some(w.crew_name),
+            w.stops.into_iter().map(work_stop).collect(),
+        ),
         // A technician not yet in a crew sees an empty day, not an error.
         Err(ServiceError::NotFound) if actor.role == Some(Role::Technician) => (None, vec![]),
         Err(e) => return Err(e.into()),
@@ -127,7 +135,12 @@ pub async fn job_done(
         new_reading: form.get("new_reading").to_owned(),
     };
     let day = form_day(&form);
-    match state.services.campaign().complete_job(&actor, job, &done).await {
+    match state
+        .services
+        .campaign()
+        .complete_job(&actor, job, &done)
+        .await
+    {
         Ok(()) => Ok(see_other(&format!(
             "/tekniker?dag={}&klart=klar#stop-{job}",
             day.as_deref().unwrap_or_default()
@@ -153,7 +166,11 @@ pub async fn job_failed(
     let actor = ctx.user()?.actor(&ctx.address);
     let job = CampaignJobId::new(parse_id(&id)?);
     let reason = FailReason::parse(form.get("reason")).ok_or(AppError::BadRequest)?;
-    state.services.campaign().fail_job(&actor, job, reason).await?;
+    state
+        .services
+        .campaign()
+        .fail_job(&actor, job, reason)
+        .await?;
     Ok(see_other(&format!(
         "/tekniker?dag={}&klart=misslyckad#stop-{job}",
         form_day(&form).as_deref().unwrap_or_default()

@@ -153,7 +153,10 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
         let suppliers = store::campaign::local_suppliers(app.services.store(), "electrical")
             .await
             .unwrap();
-        let supplier = suppliers.first().expect("the demo has a local electrician").id;
+        let supplier = suppliers
+            .first()
+            .expect("the demo has a local electrician")
+            .id;
         let r = app
             .post(
                 "/kampanj/lag",
@@ -803,7 +806,10 @@ async fn every_campaign_page_and_refusal_speaks_the_readers_language() {
         let page = app.get("/kampanj", Some(&p)).await;
         assert_eq!(page.status, StatusCode::OK, "{lang}");
         assert!(page.body.contains(say("Planerbara", "Plannable")), "{lang}");
-        assert!(page.body.contains(say("Sjuk", "Sick")), "{lang}: day-off reasons");
+        assert!(
+            page.body.contains(say("Sjuk", "Sick")),
+            "{lang}: day-off reasons"
+        );
         // A refusal of the service is named in the reader's language, at its field.
         let r = app
             .post(
@@ -829,7 +835,10 @@ async fn every_campaign_page_and_refusal_speaks_the_readers_language() {
             "{lang}"
         );
         let work = app.get("/tekniker", Some(&t)).await;
-        assert!(work.body.contains(say("Dagens jobb", "Today&#39;s jobs")), "{lang}");
+        assert!(
+            work.body.contains(say("Dagens jobb", "Today&#39;s jobs")),
+            "{lang}"
+        );
         let booking = app.get("/mina-sidor/matarbyte", Some(&c)).await;
         assert!(
             booking.body.contains(say(
@@ -878,7 +887,10 @@ async fn every_campaign_page_and_refusal_speaks_the_readers_language() {
             )
             .await;
         assert!(
-            r.body.contains(say("Välj ett datum efter i dag", "Choose a date after today")),
+            r.body.contains(say(
+                "Välj ett datum efter i dag",
+                "Choose a date after today"
+            )),
             "{lang}: {}",
             r.body
         );

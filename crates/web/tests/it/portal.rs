@@ -195,7 +195,10 @@ async fn no_home_visits_declared_in_the_portal_and_by_an_agent_withdrawn_and_kep
                 &[
                     ("until", until.as_str()),
                     ("note", "hej"),
-                    ("consent_version", domain::campaign::ConsentVersion::CURRENT.as_str()),
+                    (
+                        "consent_version",
+                        domain::campaign::ConsentVersion::CURRENT.as_str(),
+                    ),
                 ],
             )
             .await;
@@ -209,7 +212,10 @@ async fn no_home_visits_declared_in_the_portal_and_by_an_agent_withdrawn_and_kep
                     ("until", until.as_str()),
                     ("note", "ring innan"),
                     ("consent", "ja"),
-                    ("consent_version", domain::campaign::ConsentVersion::CURRENT.as_str()),
+                    (
+                        "consent_version",
+                        domain::campaign::ConsentVersion::CURRENT.as_str(),
+                    ),
                 ],
             )
             .await;
