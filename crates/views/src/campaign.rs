@@ -95,8 +95,34 @@ pub struct PlanRunPage {
 pub struct MapPoint {
     pub lat: f64,
     pub lon: f64,
-    /// `planned`, `deferred`, `paused`, `done`, `failed` or `open`.
-    pub class: &'static str,
+    pub class: PointClass,
+}
+
+/// How a job's point is drawn (the legend under the map names the colours).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PointClass {
+    /// On a crew's day: planned, notified or booked.
+    Planned,
+    Deferred,
+    Paused,
+    Done,
+    Failed,
+    /// Plannable, not on a day yet.
+    Open,
+}
+
+impl PointClass {
+    /// The point's colour, with contrast against white (WCAG non-text contrast ≥ 3:1).
+    fn fill(self) -> &'static str {
+        match self {
+            PointClass::Planned => "#1d4f91",
+            PointClass::Deferred => "#a33b00",
+            PointClass::Paused => "#6b6b6b",
+            PointClass::Done => "#2f6b2f",
+            PointClass::Failed => "#b00020",
+            PointClass::Open => "#9aa5b1",
+        }
+    }
 }
 
 /// A route on the map, in visiting order (depot first and last).
@@ -157,14 +183,7 @@ pub fn svg_map(title: &str, points: &[MapPoint], routes: &[MapRoute]) -> String 
     };
     for p in points {
         let (x, y) = xy(p.lat, p.lon);
-        let fill = match p.class {
-            "planned" => "#1d4f91",
-            "deferred" => "#a33b00",
-            "paused" => "#6b6b6b",
-            "done" => "#2f6b2f",
-            "failed" => "#b00020",
-            _ => "#9aa5b1",
-        };
+        let fill = p.class.fill();
         let _ = write!(
             s,
             r#"<circle cx="{x:.1}" cy="{y:.1}" r="2" fill="{fill}"/>"#
@@ -203,12 +222,12 @@ mod tests {
                 MapPoint {
                     lat: 59.30,
                     lon: 14.50,
-                    class: "planned",
+                    class: PointClass::Planned,
                 },
                 MapPoint {
                     lat: 59.35,
                     lon: 14.55,
-                    class: "deferred",
+                    class: PointClass::Deferred,
                 },
             ],
             &[MapRoute {

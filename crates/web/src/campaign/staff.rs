@@ -50,15 +50,15 @@ fn counts(o: &CampaignOverview) -> Vec<TierCounts> {
     counts
 }
 
-/// The map's class of a job's point.
-fn point_class(j: &services::campaign::JobRow) -> &'static str {
+/// How a job's point is drawn on the map.
+fn point_class(j: &services::campaign::JobRow) -> PointClass {
     match (j.plannability, j.status) {
-        (_, JobStatus::Done) => "done",
-        (_, JobStatus::Failed) => "failed",
-        (Plannability::DeferredAtRequest, _) => "deferred",
-        (Plannability::Paused, _) => "paused",
-        (_, s) if s.is_placed() => "planned",
-        _ => "open",
+        (_, JobStatus::Done) => PointClass::Done,
+        (_, JobStatus::Failed) => PointClass::Failed,
+        (Plannability::DeferredAtRequest, _) => PointClass::Deferred,
+        (Plannability::Paused, _) => PointClass::Paused,
+        (_, s) if s.is_placed() => PointClass::Planned,
+        _ => PointClass::Open,
     }
 }
 
