@@ -263,6 +263,7 @@ mod tests {
         check::<FailReason>();
         check::<RecordedBy>();
         check::<ConsentVersion>();
+        check::<domain::campaign::ExchangeState>();
         let sv = consent_text(crate::Lang::Sv, ConsentVersion::CURRENT);
         let en = consent_text(crate::Lang::En, ConsentVersion::CURRENT);
         assert!(sv.contains("riskgrupp") && en.contains("risk group"));
