@@ -29,25 +29,175 @@ pub const UNKNOWN_PLACE_MINUTES: i32 = 10;
 /// The skill a CT-metered point needs.
 pub const CT_SKILL: &str = "ct";
 
-/// Whether a job may be planned now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Plannability {
-    Plannable,
-    /// The campaign policy in force pauses indoor visits of this kind.
-    Paused,
-    /// The household asked for no home visits and the policy defers risk groups.
-    DeferredAtRequest,
-}
-
-impl Plannability {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Plannability::Plannable => "plannable",
-            Plannability::Paused => "paused",
-            Plannability::DeferredAtRequest => "deferred",
-        }
+crate::closed_set! {
+    /// Whether a job may be planned now.
+    pub enum Plannability in "campaign-plannability" {
+        Plannable = "plannable",
+        /// The campaign policy in force pauses indoor visits of this kind.
+        Paused = "paused",
+        /// The household asked for no home visits and the policy defers risk groups.
+        DeferredAtRequest = "deferred",
     }
 }
+
+crate::closed_set! {
+    /// Where a job stands: open (not on a day), planned (on a crew's day, may still move),
+    /// notified or booked (fixed to the day: the customer was told or chose it), done or
+    /// failed (the technician recorded it).
+    pub enum JobStatus in "campaign-job-status" {
+        Open = "open",
+        Planned = "planned",
+        Notified = "notified",
+        Booked = "booked",
+        Done = "done",
+        Failed = "failed",
+    }
+}
+
+impl JobStatus {
+    /// On a crew's day: planned, notified or booked.
+    pub fn is_placed(self) -> bool {
+        matches!(
+            self,
+            JobStatus::Planned | JobStatus::Notified | JobStatus::Booked
+        )
+    }
+
+    /// Fixed to its crew and day because the customer was told (or chose) it.
+    pub fn is_fixed(self) -> bool {
+        matches!(self, JobStatus::Notified | JobStatus::Booked)
+    }
+
+    /// Recorded by a technician: nothing moves it any more.
+    pub fn is_finished(self) -> bool {
+        matches!(self, JobStatus::Done | JobStatus::Failed)
+    }
+}
+
+crate::closed_set! {
+    /// Whether a campaign is running; at most one is open.
+    pub enum CampaignStatus in "campaign-status" {
+        Open = "open",
+        Closed = "closed",
+    }
+}
+
+crate::closed_set! {
+    /// Whose people a crew is.
+    pub enum CrewKind in "campaign-crew-kind" {
+        Own = "own",
+        /// A local electrical supplier's crew (linked to the supplier).
+        Subcontractor = "subcontractor",
+    }
+}
+
+crate::closed_set! {
+    /// Why a crew is off on a day.
+    pub enum DayOffReason in "campaign-day-off-reason" {
+        Sick = "sick",
+        Leave = "leave",
+        Other = "other",
+    }
+}
+
+crate::closed_set! {
+    /// Why a visit failed, as the technician records it.
+    pub enum FailReason in "campaign-fail-reason" {
+        NotHome = "not_home",
+        NoAccess = "no_access",
+        WrongMeterKind = "wrong_meter_kind",
+        CustomerDeclined = "customer_declined",
+        Hazard = "hazard",
+    }
+}
+
+impl FailReason {
+    /// Whether the job goes back to be planned again; a hazard or the wrong meter kind needs
+    /// a planner's decision first (another crew, other equipment).
+    pub fn reopens(self) -> bool {
+        matches!(
+            self,
+            FailReason::NotHome | FailReason::NoAccess | FailReason::CustomerDeclined
+        )
+    }
+}
+
+crate::closed_set! {
+    /// Who recorded a "no home visits" declaration: the customer, or customer service for a
+    /// caller.
+    pub enum RecordedBy in "campaign-recorded-by" {
+        Customer = "customer",
+        Agent = "agent",
+    }
+}
+
+crate::closed_set! {
+    /// The versions of the consent text a customer accepts when declaring "no home visits". A
+    /// new wording gets a new version (and its text in both languages, message
+    /// `campaign-consent-<version>`); old versions stay, so every declaration names the text it
+    /// was given under.
+    pub enum ConsentVersion in "campaign-consent" {
+        V2026_11_1 = "2026-11-1",
+    }
+}
+
+impl ConsentVersion {
+    /// The version new declarations are given under.
+    pub const CURRENT: ConsentVersion = ConsentVersion::V2026_11_1;
+}
+
+crate::closed_set! {
+    /// The meter exchange as its customer has been told it (Mina sidor): named by the portal's
+    /// messages `portal-meter-<state>`, which take the day.
+    pub enum ExchangeState in "portal-meter" {
+        Notified = "notified",
+        Booked = "booked",
+        Deferred = "deferred",
+        Done = "done",
+    }
+}
+
+/// What a customer may know of their jobs in the open campaign, `(status, plannability, day)`
+/// each: a notified or booked day (the first), else deferred at their request, else done when
+/// every job is. A planned day that was not told may still move, so it is not said.
+pub fn exchange_state(
+    jobs: &[(JobStatus, Plannability, Option<Date>)],
+) -> Option<(ExchangeState, Option<Date>)> {
+    jobs.iter()
+        .find_map(|(s, _, d)| match s {
+            JobStatus::Notified => Some((ExchangeState::Notified, *d)),
+            JobStatus::Booked => Some((ExchangeState::Booked, *d)),
+            _ => None,
+        })
+        .or_else(|| {
+            jobs.iter()
+                .any(|(_, p, _)| *p == Plannability::DeferredAtRequest)
+                .then_some((ExchangeState::Deferred, None))
+        })
+        .or_else(|| {
+            (!jobs.is_empty() && jobs.iter().all(|(s, _, _)| *s == JobStatus::Done))
+                .then_some((ExchangeState::Done, None))
+        })
+}
+
+/// The longest note a customer may add to a declaration (their own words; they are asked not
+/// to name illnesses).
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// The furthest ahead a declaration may run before it must be renewed.
+pub const MAX_DAYS_AHEAD: i32 = 366;
+
+/// The longest campaign name.
+pub const MAX_CAMPAIGN_NAME: usize = 100;
+
+/// The longest crew name.
+pub const MAX_CREW_NAME: usize = 60;
+
+/// The highest final reading of an old meter (kWh).
+pub const MAX_OLD_READING: i64 = 99_999_999;
+
+/// The most a brand-new meter may show when it is fitted (kWh).
+pub const MAX_NEW_READING: i64 = 100;
 
 /// What the rules say about one meter point's job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,20 +287,108 @@ pub fn notice_due(visit: Date, working_days: u8) -> Date {
     d
 }
 
-/// Why a campaign operation refused its input. People read [`crate::problem::Explain`]'s message.
+/// Why a campaign operation refused its input, or could not be done. People read
+/// [`crate::problem::Explain`]'s message (`campaign-problem-…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CampaignProblem {}
+pub enum CampaignProblem {
+    /// A campaign is open already; close it before opening another.
+    AlreadyOpen,
+    /// A crew's shift must end after it starts, within the day.
+    ShiftOutOfDay,
+    /// Skills are written with letters, digits and `_` (`ct`).
+    BadSkill,
+    /// A subcontracted crew comes from a local electrical supplier of the register.
+    NotALocalSupplier,
+    /// Only a job placed on a crew's day can be pinned.
+    NotPinnable,
+    /// The account is not a technician's.
+    NotATechnician,
+    /// The old meter's final reading, in whole kWh.
+    OldReading,
+    /// The new meter's number: 6–20 letters and digits.
+    MeterNumber,
+    /// The new meter's first reading, 0 to `max` kWh.
+    NewReading { max: i64 },
+    /// The stop is not the technician's crew's, or was recorded already.
+    StopNotYours,
+    /// A planning run is going on already.
+    PlanRunning,
+    /// The visit takes no booking (not an indoor visit).
+    NoBookingNeeded,
+    /// The window is no longer free.
+    WindowTaken,
+    /// Many bookings came in at once; try again.
+    Busy,
+    /// The visit cannot be booked any more (done, failed, deferred or paused).
+    NotBookable,
+    /// The consent text the customer accepted is not the one in use any more.
+    ConsentOutdated,
+    /// The customer did not tick the consent box.
+    ConsentRequired,
+    /// A declaration's end must be after today and at most `latest`.
+    ReviewDate { latest: Date },
+}
 
 impl CampaignProblem {
     /// Every refusal, for the message-file test.
     pub fn examples() -> Vec<CampaignProblem> {
-        Vec::new()
+        vec![
+            CampaignProblem::AlreadyOpen,
+            CampaignProblem::ShiftOutOfDay,
+            CampaignProblem::BadSkill,
+            CampaignProblem::NotALocalSupplier,
+            CampaignProblem::NotPinnable,
+            CampaignProblem::NotATechnician,
+            CampaignProblem::OldReading,
+            CampaignProblem::MeterNumber,
+            CampaignProblem::NewReading {
+                max: MAX_NEW_READING,
+            },
+            CampaignProblem::StopNotYours,
+            CampaignProblem::PlanRunning,
+            CampaignProblem::NoBookingNeeded,
+            CampaignProblem::WindowTaken,
+            CampaignProblem::Busy,
+            CampaignProblem::NotBookable,
+            CampaignProblem::ConsentOutdated,
+            CampaignProblem::ConsentRequired,
+            CampaignProblem::ReviewDate {
+                latest: Date::constant(2027, 12, 1),
+            },
+        ]
     }
 }
 
 impl crate::problem::Explain for CampaignProblem {
     fn message_key(&self) -> &'static str {
-        match *self {}
+        match self {
+            CampaignProblem::AlreadyOpen => "campaign-problem-already-open",
+            CampaignProblem::ShiftOutOfDay => "campaign-problem-shift",
+            CampaignProblem::BadSkill => "campaign-problem-skill",
+            CampaignProblem::NotALocalSupplier => "campaign-problem-supplier",
+            CampaignProblem::NotPinnable => "campaign-problem-not-pinnable",
+            CampaignProblem::NotATechnician => "campaign-problem-not-a-technician",
+            CampaignProblem::OldReading => "campaign-problem-old-reading",
+            CampaignProblem::MeterNumber => "campaign-problem-meter-number",
+            CampaignProblem::NewReading { .. } => "campaign-problem-new-reading",
+            CampaignProblem::StopNotYours => "campaign-problem-stop-not-yours",
+            CampaignProblem::PlanRunning => "campaign-problem-plan-running",
+            CampaignProblem::NoBookingNeeded => "campaign-problem-no-booking-needed",
+            CampaignProblem::WindowTaken => "campaign-problem-window-taken",
+            CampaignProblem::Busy => "campaign-problem-busy",
+            CampaignProblem::NotBookable => "campaign-problem-not-bookable",
+            CampaignProblem::ConsentOutdated => "campaign-problem-consent-outdated",
+            CampaignProblem::ConsentRequired => "campaign-problem-consent-required",
+            CampaignProblem::ReviewDate { .. } => "campaign-problem-review-date",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            CampaignProblem::NewReading { max } => vec![("max", max.to_string())],
+            CampaignProblem::ReviewDate { latest } => vec![("latest", latest.to_string())],
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -249,6 +487,71 @@ mod tests {
         assert_eq!(
             classify(facts(Placement::Indoor, PropertyKind::House, false), &p).service_minutes,
             DIRECT_MINUTES
+        );
+    }
+
+    #[test]
+    fn closed_sets_round_trip_and_statuses_group() {
+        for &s in JobStatus::ALL {
+            assert_eq!(JobStatus::parse(s.as_str()), Some(s));
+            assert!(!(s.is_placed() && s.is_finished()), "{s}");
+            assert!(!s.is_fixed() || s.is_placed(), "{s}");
+        }
+        assert_eq!(Plannability::DeferredAtRequest.as_str(), "deferred");
+        assert_eq!(
+            Plannability::Paused.message_key(),
+            "campaign-plannability-paused"
+        );
+        assert_eq!(FailReason::parse("hazard"), Some(FailReason::Hazard));
+        assert!(!FailReason::Hazard.reopens() && FailReason::NotHome.reopens());
+        assert_eq!(ConsentVersion::CURRENT.as_str(), "2026-11-1");
+        assert_eq!(
+            ConsentVersion::CURRENT.message_key(),
+            "campaign-consent-2026-11-1"
+        );
+        use crate::problem::Explain;
+        let keys: std::collections::BTreeSet<_> = CampaignProblem::examples()
+            .iter()
+            .map(|p| p.message_key())
+            .collect();
+        assert_eq!(
+            keys.len(),
+            CampaignProblem::examples().len(),
+            "one key each"
+        );
+        assert!(keys.iter().all(|k| k.starts_with("campaign-problem-")));
+    }
+
+    #[test]
+    fn a_customer_is_told_only_what_was_told() {
+        let day = Some(date(2026, 12, 1));
+        assert_eq!(exchange_state(&[]), None);
+        assert_eq!(
+            exchange_state(&[(JobStatus::Planned, Plannability::Plannable, day)]),
+            None,
+            "a planned day may still move"
+        );
+        assert_eq!(
+            exchange_state(&[
+                (JobStatus::Planned, Plannability::Plannable, None),
+                (JobStatus::Booked, Plannability::Plannable, day),
+            ]),
+            Some((ExchangeState::Booked, day))
+        );
+        assert_eq!(
+            exchange_state(&[(JobStatus::Open, Plannability::DeferredAtRequest, None)]),
+            Some((ExchangeState::Deferred, None))
+        );
+        assert_eq!(
+            exchange_state(&[
+                (JobStatus::Done, Plannability::Plannable, day),
+                (JobStatus::Done, Plannability::Plannable, None),
+            ]),
+            Some((ExchangeState::Done, None))
+        );
+        assert_eq!(
+            ExchangeState::Notified.message_key(),
+            "portal-meter-notified"
         );
     }
 

@@ -41,6 +41,8 @@ crate::id!(
     CampaignJobId,
     /// A crew of technicians (`crews.id`).
     CrewId,
+    /// A sealed "no home visits" declaration (`home_visit_declarations.id`).
+    DeclarationId,
     /// An effective-dated policy (`policies.id`).
     PolicyId,
     /// A named bundle of policies (`modes.id`).

@@ -1,21 +1,9 @@
-//! "Mina sidor", the customers' portal: what its overview tells a customer about their meter
-//! exchange, and why a change of contact preferences is refused.
+//! "Mina sidor", the customers' portal: why a change of contact preferences is refused. (What
+//! its overview says of the meter exchange is the campaign's `ExchangeState`.)
 //!
 //! The portal policy (`policy::PortalPolicy`: a banner on every page, self-service offered
 //! before a chat is queued) is read per request by the pages and the chat; nothing here stores
 //! it.
-
-crate::closed_set! {
-    /// The meter exchange as the customer has been told of it: a day they were notified of or
-    /// booked, put off at their request, or done. A day planned but not yet announced may
-    /// still move, so it is never shown. Named by `portal-meter-<code>`.
-    pub enum MeterExchange in "portal-meter" {
-        Notified = "notified",
-        Booked = "booked",
-        Deferred = "deferred",
-        Done = "done",
-    }
-}
 
 /// The longest e-mail address a customer may give, in characters.
 pub const MAX_EMAIL_CHARS: usize = 200;
@@ -70,15 +58,6 @@ pub fn plausible_email(email: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn meter_states_are_named_by_their_portal_messages() {
-        assert_eq!(MeterExchange::Booked.message_key(), "portal-meter-booked");
-        assert_eq!(
-            MeterExchange::parse("deferred"),
-            Some(MeterExchange::Deferred)
-        );
-    }
 
     #[test]
     fn emails_are_checked_for_shape_only() {

@@ -114,7 +114,7 @@ async fn execute(
     services: &Services,
     transports: &Transports,
     kind: JobKind,
-    _payload: &str,
+    payload: &str,
 ) -> Result<(), JobError> {
     match kind {
         JobKind::DeliverOutbox => {
@@ -151,44 +151,11 @@ async fn execute(
             }
             Ok(())
         }
-        JobKind::CampaignReplan => {
-            // Every re-plan queued and due by now is covered by this one; those queued while it
-            // runs wait for the next.
-            let covered = store::jobs::coalesce(
-                services.store(),
-                services::campaign::REPLAN_JOB,
-                services.now_micros(),
-            )
-            .await?;
-            if covered > 0 {
-                tracing::info!(covered, "re-plans folded into this one");
-            }
-            // Classify first: the run may follow a policy that just started or ended.
-            match services.classify_campaign(&services::Actor::system()).await {
-                Ok(_) | Err(services::ServiceError::NotFound) => {}
-                Err(e) => return Err(e.into()),
-            }
-            let r = services
-                .plan_campaign(
-                    &services::Actor::system(),
-                    2,
-                    services::campaign::PlanBudget::Time(Duration::from_secs(
-                        services.settings().plan_seconds.unwrap_or(10),
-                    )),
-                    1,
-                )
-                .await;
-            match r {
-                Ok(r) => tracing::info!(assigned = r.assigned, "campaign re-planned"),
-                // The campaign closed meanwhile: nothing to re-plan.
-                Err(services::ServiceError::NotFound) => {}
-                Err(e) => return Err(e.into()),
-            }
-            Ok(())
-        }
+        JobKind::CampaignReplan => Ok(services.campaign().run_replan(payload).await?),
         JobKind::CampaignNotices => {
             let r = services
-                .send_campaign_notices(&services::Actor::system())
+                .campaign()
+                .send_notices(&services::Actor::system())
                 .await?;
             if r != Default::default() {
                 tracing::info!(

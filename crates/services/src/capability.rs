@@ -207,6 +207,7 @@ impl Services {
     /// Every capability's policy hook, in the order a crisis mode applies them.
     pub fn hooks(&self) -> Vec<Box<dyn PolicyHook>> {
         vec![
+            Box::new(self.campaign()),
             Box::new(self.visits()),
             Box::new(self.credit()),
             Box::new(self.portal()),

@@ -7,12 +7,17 @@
 //! XChaCha20-Poly1305 under a key from configuration (`privacy.declaration_keys`), bound to
 //! the customer's id so a sealed value cannot be moved to another row. Keys are named, the
 //! first is used for new seals and the others still open old ones until
-//! [`Services::reseal_declarations`] has moved every row to the first. Every opening is in
+//! [`Declarations::reseal`] has moved every row to the first. Every opening is in
 //! the audit log; planners see only "deferred at the customer's request" and the review date.
 
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use domain::campaign::{
+    CampaignProblem, ConsentVersion, MAX_DAYS_AHEAD, MAX_NOTE_CHARS, RecordedBy,
+};
+use domain::ids::CustomerId;
+use domain::problem::Problem;
 use domain::role::Role;
 use jiff::civil::Date;
 
@@ -20,36 +25,35 @@ use crate::audit::{self, Event, Outcome};
 use crate::error::Result;
 use crate::{Actor, ServiceError, Services};
 
-/// The consent text the customer accepts, by version. A new wording gets a new version; old
-/// versions stay so every declaration names the text it was given under.
-pub const CONSENT_TEXTS: &[(&str, &str, &str)] = &[(
-    "2026-11-1",
-    "Jag ber att ingen från Beredskap eller någon underentreprenör besöker min bostad under mätarbytet, \
-     eftersom någon i hushållet tillhör en riskgrupp. Ni får spara den här begäran tills jag återkallar \
-     den eller mätarbytet är avslutat. Ni sparar inte varför, och planerarna ser bara att besöket är \
-     uppskjutet på min begäran. Jag kan återkalla begäran när som helst.",
-    "I ask that nobody from Beredskap or a subcontractor visits my home during the meter exchange, \
-     because someone in the household belongs to a risk group. You may keep this request until I \
-     withdraw it or the meter exchange has ended. You do not keep why, and planners only see that the \
-     visit is deferred at my request. I can withdraw the request at any time.",
-)];
+/// Who may do what with declarations, declared once: the route table and the checks here read
+/// these constants.
+pub mod roles {
+    use domain::role::Role;
 
-/// The version new declarations are given under.
-pub const CONSENT_VERSION: &str = CONSENT_TEXTS[0].0;
-
-/// The consent text of a version, Swedish and English.
-pub fn consent_text(version: &str) -> Option<(&'static str, &'static str)> {
-    CONSENT_TEXTS
-        .iter()
-        .find(|(v, _, _)| *v == version)
-        .map(|(_, sv, en)| (*sv, *en))
+    /// Who records, reads or withdraws a caller's declaration: customer service. (A customer
+    /// handles only their own.)
+    pub const HOME_VISIT_AGENTS: &[Role] = &[Role::Agent, Role::Admin];
+    /// Who learns which households are deferred at their request (never why).
+    pub const DEFERRAL_READERS: &[Role] = &[Role::Planner, Role::Admin, Role::Agent];
+    /// Who deletes every declaration when the campaign closes.
+    pub const PURGERS: &[Role] = &[Role::Planner, Role::Admin];
 }
 
-/// The longest note a customer may add (their own words; they are asked not to name illnesses).
-pub const MAX_NOTE_CHARS: usize = 500;
-
-/// The furthest ahead a declaration may run before it must be renewed.
-pub const MAX_DAYS_AHEAD: i32 = 366;
+/// A key ring in `privacy.declaration_keys` that cannot be used. `Display` is for the command
+/// line and the log (configuration errors are read by operators, in English).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyringError {
+    #[error("key {0} has no name: write NAME:BASE64, e.g. 2026a:$(openssl rand -base64 32)")]
+    NoName(usize),
+    #[error("key {position}: the name {name:?} must be 1–32 letters, digits, - or _")]
+    BadName { position: usize, name: String },
+    #[error("key {0}: not base64; make one with `openssl rand -base64 32`")]
+    NotBase64(String),
+    #[error("key {name}: {found} bytes, a key is 32; make one with `openssl rand -base64 32`")]
+    WrongLength { name: String, found: usize },
+    #[error("key {0} is named twice")]
+    Twice(String),
+}
 
 /// Named 256-bit keys; the first seals, all open.
 #[derive(Clone, Default)]
@@ -68,7 +72,7 @@ impl std::fmt::Debug for Keyring {
 impl Keyring {
     /// Parses `id:BASE64,id:BASE64…` (the first key seals). Each key is 32 random bytes in
     /// standard base64, e.g. from `openssl rand -base64 32`.
-    pub fn parse(spec: &str) -> std::result::Result<Keyring, String> {
+    pub fn parse(spec: &str) -> std::result::Result<Keyring, KeyringError> {
         let mut keys = Vec::new();
         for (i, part) in spec
             .split(',')
@@ -77,10 +81,7 @@ impl Keyring {
             .enumerate()
         {
             let Some((id, b64)) = part.split_once(':') else {
-                return Err(format!(
-                    "key {} has no name: write NAME:BASE64, e.g. 2026a:$(openssl rand -base64 32)",
-                    i + 1
-                ));
+                return Err(KeyringError::NoName(i + 1));
             };
             let id = id.trim();
             if id.is_empty()
@@ -89,24 +90,23 @@ impl Keyring {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
-                return Err(format!(
-                    "key {}: the name {id:?} must be 1–32 letters, digits, - or _",
-                    i + 1
-                ));
+                return Err(KeyringError::BadName {
+                    position: i + 1,
+                    name: id.to_owned(),
+                });
             }
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(b64.trim())
-                .map_err(|_| {
-                    format!("key {id}: not base64; make one with `openssl rand -base64 32`")
-                })?;
-            let key: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
-                format!(
-                    "key {id}: {} bytes, a key is 32; make one with `openssl rand -base64 32`",
-                    b.len()
-                )
-            })?;
+                .map_err(|_| KeyringError::NotBase64(id.to_owned()))?;
+            let key: [u8; 32] =
+                bytes
+                    .try_into()
+                    .map_err(|b: Vec<u8>| KeyringError::WrongLength {
+                        name: id.to_owned(),
+                        found: b.len(),
+                    })?;
             if keys.iter().any(|(k, _)| k == id) {
-                return Err(format!("key {id} is named twice"));
+                return Err(KeyringError::Twice(id.to_owned()));
             }
             keys.push((id.to_owned(), key));
         }
@@ -156,11 +156,16 @@ struct Sealed {
     note: String,
 }
 
-fn aad(customer_id: i64, key_id: &str) -> Vec<u8> {
+fn aad(customer_id: CustomerId, key_id: &str) -> Vec<u8> {
     format!("beredskap:home_visit_declaration:{customer_id}:{key_id}").into_bytes()
 }
 
-fn seal(key_id: &str, key: &[u8; 32], customer_id: i64, s: &Sealed) -> Result<(String, String)> {
+fn seal(
+    key_id: &str,
+    key: &[u8; 32],
+    customer_id: CustomerId,
+    s: &Sealed,
+) -> Result<(String, String)> {
     let cipher = XChaCha20Poly1305::new_from_slice(key)
         .map_err(|_| ServiceError::Internal("declaration key".into()))?;
     let nonce: [u8; 24] = rand::random();
@@ -205,6 +210,7 @@ fn open(keys: &Keyring, row: &store::declarations::DeclarationRow) -> Result<Sea
 pub struct DeclarationForm {
     /// The customer accepted the consent text of `consent_version`.
     pub consent: bool,
+    /// The version of the consent text shown, as the form sent it back.
     pub consent_version: String,
     /// Until when (the review date), `YYYY-MM-DD`.
     pub until: String,
@@ -215,41 +221,55 @@ pub struct DeclarationForm {
 /// A declaration opened for the customer or an agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Declaration {
-    pub customer_id: i64,
-    pub consent_version: String,
+    pub customer_id: CustomerId,
+    pub consent_version: ConsentVersion,
+    /// The consent text the customer accepted, as sealed (Swedish).
     pub consent_text: String,
     pub consented_at: i64,
     pub until: Date,
     pub note: String,
-    pub recorded_by: String,
+    pub recorded_by: RecordedBy,
 }
 
 /// What a planner may know: the household asked not to be visited, and when to review it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Deferral {
-    pub customer_id: i64,
-    pub review_on: String,
+pub type Deferral = store::declarations::DeferralRow;
+
+/// A declaration checked: the version accepted, the review date and the note.
+struct Checked<'a> {
+    version: ConsentVersion,
+    until: Date,
+    note: &'a str,
 }
 
-impl Services {
+/// "No home visits" declarations: `services.declarations()`.
+#[derive(Clone)]
+pub struct Declarations {
+    s: Services,
+}
+
+impl Declarations {
+    pub(crate) fn new(s: Services) -> Declarations {
+        Declarations { s }
+    }
+
     /// Who may act on a customer's declaration: the customer themselves, or customer service.
-    fn may_handle_declaration(actor: &Actor, customer_id: i64) -> bool {
+    fn may_handle(actor: &Actor, customer_id: CustomerId) -> bool {
         match actor.role {
-            Some(Role::Customer) => actor.customer_id == Some(customer_id),
-            Some(Role::Agent | Role::Admin) => true,
-            _ => false,
+            Some(Role::Customer) => actor.customer_id == Some(customer_id.get()),
+            Some(r) => roles::HOME_VISIT_AGENTS.contains(&r),
+            None => false,
         }
     }
 
-    async fn audit_declaration(
+    async fn audit(
         &self,
         actor: &Actor,
         action: &str,
-        customer_id: i64,
+        customer_id: CustomerId,
         outcome: Outcome,
     ) -> Result<()> {
         audit::record_alone(
-            self,
+            &self.s,
             actor,
             &Event {
                 action,
@@ -262,64 +282,76 @@ impl Services {
         .await
     }
 
-    /// Records (or replaces) a customer's "no home visits" declaration.
-    pub async fn declare_no_home_visits(
-        &self,
-        actor: &Actor,
-        customer_id: i64,
-        form: &DeclarationForm,
-    ) -> Result<()> {
-        if !Self::may_handle_declaration(actor, customer_id) {
-            self.audit_declaration(actor, "declaration_recorded", customer_id, Outcome::Denied)
-                .await?;
-            return Err(ServiceError::Forbidden);
+    /// Refuses (audited) an actor who may not handle this customer's declaration.
+    async fn require(&self, actor: &Actor, action: &str, customer_id: CustomerId) -> Result<()> {
+        if Self::may_handle(actor, customer_id) {
+            return Ok(());
         }
-        let (consent_text, _) = consent_text(&form.consent_version).ok_or_else(|| {
-            ServiceError::invalid(
-                "consent",
-                "Texten du godkände finns inte längre; läs den nya och godkänn igen.",
-            )
-        })?;
+        self.audit(actor, action, customer_id, Outcome::Denied)
+            .await?;
+        Err(ServiceError::Forbidden)
+    }
+
+    /// Checks a declaration as given: the consent text in use accepted, a review date after
+    /// today and within a year, a note of bounded length.
+    fn checked<'a>(&self, form: &'a DeclarationForm) -> Result<Checked<'a>> {
+        let version = ConsentVersion::parse(form.consent_version.trim())
+            .ok_or_else(|| ServiceError::invalid("consent", CampaignProblem::ConsentOutdated))?;
         if !form.consent {
             return Err(ServiceError::invalid(
                 "consent",
-                "Kryssa i att du godkänner texten; utan ditt samtycke kan vi inte spara begäran.",
+                CampaignProblem::ConsentRequired,
             ));
         }
-        let today = self.today();
-        let until = domain::time::parse_date(form.until.trim()).map_err(|_| {
-            ServiceError::invalid(
-                "until",
-                "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2027-03-31.",
-            )
-        })?;
+        let today = self.s.today();
+        let until = domain::time::parse_date(form.until.trim())
+            .map_err(|e| ServiceError::invalid("until", e))?;
         let latest = today.saturating_add(jiff::Span::new().days(MAX_DAYS_AHEAD));
         if until <= today || until > latest {
             return Err(ServiceError::invalid(
                 "until",
-                format!("Välj ett datum efter i dag och senast {latest}."),
+                CampaignProblem::ReviewDate { latest },
             ));
         }
         let note = form.note.trim();
         if note.chars().count() > MAX_NOTE_CHARS {
             return Err(ServiceError::invalid(
                 "note",
-                format!("Skriv högst {MAX_NOTE_CHARS} tecken."),
+                Problem::TooLong {
+                    max: MAX_NOTE_CHARS,
+                },
             ));
         }
-        let (key_id, key) = self.declaration_keys().active()?;
+        Ok(Checked {
+            version,
+            until,
+            note,
+        })
+    }
+
+    /// Records (or replaces) a customer's "no home visits" declaration.
+    pub async fn declare(
+        &self,
+        actor: &Actor,
+        customer_id: CustomerId,
+        form: &DeclarationForm,
+    ) -> Result<()> {
+        self.require(actor, "declaration_recorded", customer_id)
+            .await?;
+        let c = self.checked(form)?;
+        let (key_id, key) = self.s.declaration_keys().active()?;
         let sealed = Sealed {
-            consent_text: consent_text.to_owned(),
-            until: until.to_string(),
-            note: note.to_owned(),
+            consent_text: views::campaign::consent_text(views::Lang::Sv, c.version),
+            until: c.until.to_string(),
+            note: c.note.to_owned(),
         };
         let (nonce, ct) = seal(key_id, key, customer_id, &sealed)?;
         let recorded_by = if actor.role == Some(Role::Customer) {
-            "customer"
+            RecordedBy::Customer
         } else {
-            "agent"
+            RecordedBy::Agent
         };
-        let mut tx = self.store().begin().await?;
+        let mut tx = self.s.store().begin().await?;
         store::declarations::upsert(
             &mut tx,
             &store::declarations::NewDeclaration {
@@ -327,23 +359,23 @@ impl Services {
                 key_id,
                 nonce: &nonce,
                 sealed: &ct,
-                consent_version: &form.consent_version,
-                consented_at: self.now_micros(),
-                review_on: &until.to_string(),
+                consent_version: c.version,
+                consented_at: self.s.now_micros(),
+                review_on: c.until,
                 recorded_by,
             },
         )
         .await?;
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             actor,
             &Event {
                 action: "declaration_recorded",
                 object_kind: "home_visit_declaration",
                 object_id: &customer_id.to_string(),
                 outcome: Outcome::Success,
-                detail: &format!("consent {}", form.consent_version),
+                detail: &format!("consent {}", c.version),
             },
         )
         .await?;
@@ -352,22 +384,18 @@ impl Services {
     }
 
     /// Opens the customer's declaration, if any. Every call is in the audit log.
-    pub async fn read_declaration(
+    pub async fn read(
         &self,
         actor: &Actor,
-        customer_id: i64,
+        customer_id: CustomerId,
     ) -> Result<Option<Declaration>> {
-        if !Self::may_handle_declaration(actor, customer_id) {
-            self.audit_declaration(actor, "declaration_read", customer_id, Outcome::Denied)
-                .await?;
-            return Err(ServiceError::Forbidden);
-        }
-        self.audit_declaration(actor, "declaration_read", customer_id, Outcome::Success)
+        self.require(actor, "declaration_read", customer_id).await?;
+        self.audit(actor, "declaration_read", customer_id, Outcome::Success)
             .await?;
-        let Some(row) = store::declarations::of_customer(self.store(), customer_id).await? else {
+        let Some(row) = store::declarations::of_customer(self.s.store(), customer_id).await? else {
             return Ok(None);
         };
-        let s = open(self.declaration_keys(), &row)?;
+        let s = open(self.s.declaration_keys(), &row)?;
         Ok(Some(Declaration {
             customer_id,
             consent_version: row.consent_version,
@@ -381,17 +409,14 @@ impl Services {
     }
 
     /// Withdraws the declaration: the row is deleted at once. True when there was one.
-    pub async fn withdraw_declaration(&self, actor: &Actor, customer_id: i64) -> Result<bool> {
-        if !Self::may_handle_declaration(actor, customer_id) {
-            self.audit_declaration(actor, "declaration_withdrawn", customer_id, Outcome::Denied)
-                .await?;
-            return Err(ServiceError::Forbidden);
-        }
-        let mut tx = self.store().begin().await?;
+    pub async fn withdraw(&self, actor: &Actor, customer_id: CustomerId) -> Result<bool> {
+        self.require(actor, "declaration_withdrawn", customer_id)
+            .await?;
+        let mut tx = self.s.store().begin().await?;
         let existed = store::declarations::delete(&mut tx, customer_id).await?;
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             actor,
             &Event {
                 action: "declaration_withdrawn",
@@ -408,16 +433,16 @@ impl Services {
 
     /// The households to defer, for planning: no reason, only the review date. Listed in the
     /// audit log as one read.
-    pub async fn deferred_at_request(&self, actor: &Actor) -> Result<Vec<Deferral>> {
-        if !matches!(
-            actor.role,
-            Some(Role::Planner | Role::Admin | Role::Agent) | None
-        ) {
+    pub async fn deferred(&self, actor: &Actor) -> Result<Vec<Deferral>> {
+        if actor
+            .role
+            .is_some_and(|r| !roles::DEFERRAL_READERS.contains(&r))
+        {
             return Err(ServiceError::Forbidden);
         }
-        let rows = store::declarations::deferred(self.store()).await?;
+        let rows = store::declarations::deferred(self.s.store()).await?;
         audit::record_alone(
-            self,
+            &self.s,
             actor,
             &Event {
                 action: "declarations_listed",
@@ -428,25 +453,19 @@ impl Services {
             },
         )
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(customer_id, review_on)| Deferral {
-                customer_id,
-                review_on,
-            })
-            .collect())
+        Ok(rows)
     }
 
     /// Deletes every declaration: the campaign has closed.
-    pub async fn purge_declarations(&self, actor: &Actor) -> Result<u64> {
-        if !matches!(actor.role, Some(Role::Planner | Role::Admin) | None) {
+    pub async fn purge(&self, actor: &Actor) -> Result<u64> {
+        if actor.role.is_some_and(|r| !roles::PURGERS.contains(&r)) {
             return Err(ServiceError::Forbidden);
         }
-        let mut tx = self.store().begin().await?;
+        let mut tx = self.s.store().begin().await?;
         let n = store::declarations::delete_all(&mut tx).await?;
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             actor,
             &Event {
                 action: "declarations_purged",
@@ -463,18 +482,19 @@ impl Services {
 
     /// Re-seals every declaration under the first configured key (after a new key was put
     /// first); old keys can be removed afterwards. Returns how many were re-sealed.
-    pub async fn reseal_declarations(&self, actor: &Actor) -> Result<u64> {
-        let (key_id, key) = self.declaration_keys().active()?;
-        let mut tx = self.store().begin().await?;
+    pub async fn reseal(&self, actor: &Actor) -> Result<u64> {
+        let keys = self.s.declaration_keys();
+        let (key_id, key) = keys.active()?;
+        let mut tx = self.s.store().begin().await?;
         let rows = store::declarations::not_under_key(&mut tx, key_id).await?;
         for row in &rows {
-            let s = open(self.declaration_keys(), row)?;
+            let s = open(keys, row)?;
             let (nonce, ct) = seal(key_id, key, row.customer_id, &s)?;
             store::declarations::reseal(&mut tx, row.id, key_id, &nonce, &ct).await?;
         }
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             actor,
             &Event {
                 action: "declarations_resealed",
@@ -499,13 +519,31 @@ mod tests {
         let k = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
         assert!(Keyring::parse(&format!("a:{k},b:{k}")).is_ok());
         assert!(Keyring::parse("").unwrap().is_empty());
-        assert!(Keyring::parse(&k).unwrap_err().contains("no name"));
-        assert!(Keyring::parse("a:!!").unwrap_err().contains("base64"));
-        assert!(Keyring::parse("a:AAAA").unwrap_err().contains("32"));
+        assert_eq!(Keyring::parse(&k).unwrap_err(), KeyringError::NoName(1));
         assert!(
-            Keyring::parse(&format!("a:{k},a:{k}"))
+            Keyring::parse(&k)
                 .unwrap_err()
-                .contains("twice")
+                .to_string()
+                .contains("no name")
+        );
+        assert_eq!(
+            Keyring::parse("a:!!").unwrap_err(),
+            KeyringError::NotBase64("a".into())
+        );
+        assert_eq!(
+            Keyring::parse("a:AAAA").unwrap_err(),
+            KeyringError::WrongLength {
+                name: "a".into(),
+                found: 3
+            }
+        );
+        assert!(matches!(
+            Keyring::parse("ö:AAAA").unwrap_err(),
+            KeyringError::BadName { position: 1, .. }
+        ));
+        assert_eq!(
+            Keyring::parse(&format!("a:{k},a:{k}")).unwrap_err(),
+            KeyringError::Twice("a".into())
         );
         assert!(!format!("{:?}", Keyring::parse(&format!("a:{k}")).unwrap()).contains(&k));
     }
@@ -523,23 +561,24 @@ mod tests {
             until: "2027-01-31".into(),
             note: "min egen text".into(),
         };
-        let (nonce, ct) = seal("old", &[2u8; 32], 5, &s).unwrap();
+        let five = CustomerId::new(5);
+        let (nonce, ct) = seal("old", &[2u8; 32], five, &s).unwrap();
         let mut row = store::declarations::DeclarationRow {
-            id: 1,
-            customer_id: 5,
+            id: domain::ids::DeclarationId::new(1),
+            customer_id: five,
             key_id: "old".into(),
             nonce,
             sealed: ct,
-            consent_version: CONSENT_VERSION.into(),
+            consent_version: ConsentVersion::CURRENT,
             consented_at: 0,
-            review_on: "2027-01-31".into(),
-            recorded_by: "customer".into(),
+            review_on: jiff::civil::date(2027, 1, 31),
+            recorded_by: RecordedBy::Customer,
         };
         assert_eq!(open(&keys, &row).unwrap(), s);
         // Moved to another customer's row, it does not open.
-        row.customer_id = 6;
+        row.customer_id = CustomerId::new(6);
         assert!(open(&keys, &row).is_err());
-        row.customer_id = 5;
+        row.customer_id = five;
         row.key_id = "new".into();
         assert!(open(&keys, &row).is_err());
         row.key_id = "gone".into();

@@ -69,8 +69,8 @@ struct Inner {
     /// The chat's own state (its fan-out of events to this process's sockets), shared by
     /// clock views; only the chat handle reaches into it.
     chat: chat::State,
-    /// The planning run started from the planner's page, running or last finished.
-    plan_run: Arc<std::sync::Mutex<Option<campaign::PlanRun>>>,
+    /// The campaign's own state (the planning run from the page); only its handle reaches it.
+    campaign: Arc<campaign::State>,
 }
 
 impl Services {
@@ -93,7 +93,7 @@ impl Services {
                 bound_url: std::sync::OnceLock::new(),
                 declaration_keys,
                 chat: chat::State::default(),
-                plan_run: Arc::default(),
+                campaign: Arc::default(),
             }),
         }
     }
@@ -112,7 +112,7 @@ impl Services {
                 bound_url: std::sync::OnceLock::new(),
                 declaration_keys: self.inner.declaration_keys.clone(),
                 chat: self.inner.chat.clone(),
-                plan_run: self.inner.plan_run.clone(),
+                campaign: self.inner.campaign.clone(),
             }),
         }
     }
@@ -163,8 +163,19 @@ impl Services {
         let _ = self.inner.bound_url.set(url);
     }
 
-    pub(crate) fn plan_run_slot(&self) -> &std::sync::Mutex<Option<campaign::PlanRun>> {
-        &self.inner.plan_run
+    /// The meter-exchange campaign.
+    pub fn campaign(&self) -> campaign::Campaign {
+        campaign::Campaign::new(self.clone())
+    }
+
+    /// The campaign's state, for its handle only.
+    pub(crate) fn campaign_state(&self) -> &campaign::State {
+        &self.inner.campaign
+    }
+
+    /// "No home visits" declarations.
+    pub fn declarations(&self) -> declarations::Declarations {
+        declarations::Declarations::new(self.clone())
     }
 
     pub fn demo_mode(&self) -> bool {

@@ -140,7 +140,11 @@ impl Services {
                 name: format!("policy {id} ({})", actor.name),
                 ..Actor::system()
             };
-            match self.classify_campaign(&by).await {
+            match self
+                .campaign()
+                .classify_for_policy(&by, &format!("policy:{id}"))
+                .await
+            {
                 Ok(r) => change.campaign = Some(r),
                 Err(ServiceError::NotFound) => {}
                 // The policy stands; the queued re-plan classifies again.

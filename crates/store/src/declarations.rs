@@ -1,20 +1,39 @@
 //! "No home visits" declarations, stored sealed (see migration 0008). The store never sees the
 //! plain text: services seal and open it.
 
+use domain::campaign::{ConsentVersion, RecordedBy};
+use domain::ids::{CustomerId, DeclarationId};
+use jiff::civil::Date;
+
 use crate::{Result, Store, Tx};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct DeclarationRow {
-    pub id: i64,
-    pub customer_id: i64,
+    pub id: DeclarationId,
+    pub customer_id: CustomerId,
+    /// The name of the key that sealed the row.
     pub key_id: String,
     pub nonce: String,
     pub sealed: String,
-    pub consent_version: String,
+    pub consent_version: ConsentVersion,
     pub consented_at: i64,
-    pub review_on: String,
-    pub recorded_by: String,
+    pub review_on: Date,
+    pub recorded_by: RecordedBy,
 }
+
+from_row!(DeclarationRow, "home_visit_declarations", |c| {
+    DeclarationRow {
+        id: c.id("id")?,
+        customer_id: c.id("customer_id")?,
+        key_id: c.get("key_id")?,
+        nonce: c.get("nonce")?,
+        sealed: c.get("sealed")?,
+        consent_version: c.code("consent_version")?,
+        consented_at: c.get("consented_at")?,
+        review_on: c.date("review_on")?,
+        recorded_by: c.code("recorded_by")?,
+    }
+});
 
 const COLUMNS: &str =
     "id, customer_id, key_id, nonce, sealed, consent_version, consented_at, review_on, recorded_by";
@@ -22,14 +41,14 @@ const COLUMNS: &str =
 /// A declaration to store, already sealed.
 #[derive(Debug, Clone)]
 pub struct NewDeclaration<'a> {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub key_id: &'a str,
     pub nonce: &'a str,
     pub sealed: &'a str,
-    pub consent_version: &'a str,
+    pub consent_version: ConsentVersion,
     pub consented_at: i64,
-    pub review_on: &'a str,
-    pub recorded_by: &'a str,
+    pub review_on: Date,
+    pub recorded_by: RecordedBy,
 }
 
 /// Records a declaration, replacing the customer's earlier one.
@@ -42,14 +61,14 @@ pub async fn upsert(tx: &mut Tx, d: &NewDeclaration<'_>) -> Result<()> {
            sealed = excluded.sealed, consent_version = excluded.consent_version, \
            consented_at = excluded.consented_at, review_on = excluded.review_on, recorded_by = excluded.recorded_by"
     )
-    .bind(d.customer_id)
+    .bind(d.customer_id.get())
     .bind(d.key_id)
     .bind(d.nonce)
     .bind(d.sealed)
-    .bind(d.consent_version)
+    .bind(d.consent_version.as_str())
     .bind(d.consented_at)
-    .bind(d.review_on)
-    .bind(d.recorded_by)
+    .bind(d.review_on.to_string())
+    .bind(d.recorded_by.as_str())
     .execute(conn)
     .await?
     .rows_affected()
@@ -57,22 +76,22 @@ pub async fn upsert(tx: &mut Tx, d: &NewDeclaration<'_>) -> Result<()> {
     Ok(())
 }
 
-pub async fn of_customer(store: &Store, customer_id: i64) -> Result<Option<DeclarationRow>> {
+pub async fn of_customer(store: &Store, customer_id: CustomerId) -> Result<Option<DeclarationRow>> {
     let sql = format!("SELECT {COLUMNS} FROM home_visit_declarations WHERE customer_id = $1");
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, DeclarationRow>(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(customer_id)
+            .bind(customer_id.get())
             .fetch_optional(pool)
             .await?
     }))
 }
 
 /// Deletes the customer's declaration; true when there was one.
-pub async fn delete(tx: &mut Tx, customer_id: i64) -> Result<bool> {
+pub async fn delete(tx: &mut Tx, customer_id: CustomerId) -> Result<bool> {
     Ok(with_tx!(tx, |conn| sqlx::query(
         "DELETE FROM home_visit_declarations WHERE customer_id = $1"
     )
-    .bind(customer_id)
+    .bind(customer_id.get())
     .execute(conn)
     .await?
     .rows_affected())
@@ -89,10 +108,23 @@ pub async fn delete_all(tx: &mut Tx) -> Result<u64> {
     .rows_affected()))
 }
 
-/// The customers who asked not to be visited, with the review date: what a planner may know.
-pub async fn deferred(store: &Store) -> Result<Vec<(i64, String)>> {
+/// What a planner may know of a declaration: the household asked not to be visited, and when
+/// to review that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeferralRow {
+    pub customer_id: CustomerId,
+    pub review_on: Date,
+}
+
+from_row!(DeferralRow, "home_visit_declarations", |c| DeferralRow {
+    customer_id: c.id("customer_id")?,
+    review_on: c.date("review_on")?,
+});
+
+/// The customers who asked not to be visited, with the review date.
+pub async fn deferred(store: &Store) -> Result<Vec<DeferralRow>> {
     Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, (i64, String)>(
+        sqlx::query_as::<_, DeferralRow>(
             "SELECT customer_id, review_on FROM home_visit_declarations ORDER BY customer_id",
         )
         .fetch_all(pool)
@@ -113,14 +145,20 @@ pub async fn not_under_key(tx: &mut Tx, active: &str) -> Result<Vec<DeclarationR
 }
 
 /// Replaces a row's seal (same content, new key).
-pub async fn reseal(tx: &mut Tx, id: i64, key_id: &str, nonce: &str, sealed: &str) -> Result<()> {
+pub async fn reseal(
+    tx: &mut Tx,
+    id: DeclarationId,
+    key_id: &str,
+    nonce: &str,
+    sealed: &str,
+) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE home_visit_declarations SET key_id = $1, nonce = $2, sealed = $3 WHERE id = $4"
     )
     .bind(key_id)
     .bind(nonce)
     .bind(sealed)
-    .bind(id)
+    .bind(id.get())
     .execute(conn)
     .await?
     .rows_affected());

@@ -1,9 +1,16 @@
 //! Views of the meter-exchange campaign: the planner's page with counts, crews, the plan per
-//! crew and day, and a map drawn on the server as SVG (no map tiles).
+//! crew and day, and a map drawn on the server as SVG (no map tiles); the planning run's
+//! progress; the technician's work list; the campaign's progress with its charts; booking an
+//! indoor window; and the "no home visits" declaration. Every word comes from
+//! `i18n/*/campaign.ftl`; closed sets are named by their `<set>-<code>` messages.
 
 use std::fmt::Write;
 
 use askama::Template;
+use domain::campaign::{ConsentVersion, CrewKind, DayOffReason, FailReason, JobStatus, RecordedBy};
+use domain::ids::{CampaignId, CampaignJobId, CrewId, CustomerId};
+use domain::meter::Placement;
+use jiff::civil::Date;
 
 use crate::Layout;
 use crate::pages::FieldError;
@@ -24,33 +31,22 @@ pub struct TierCounts {
 
 #[derive(Clone, Debug)]
 pub struct CrewLine {
-    pub id: i64,
+    pub id: CrewId,
     pub name: String,
-    pub kind: String,
+    pub kind: CrewKind,
     pub skills: String,
     pub shift: String,
 }
 
-impl CrewLine {
-    /// The message key of the crew's kind (`own` or `subcontractor`).
-    pub fn kind_key(&self) -> &'static str {
-        if self.kind == "subcontractor" {
-            "campaign-kind-subcontractor"
-        } else {
-            "campaign-kind-own"
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct StopLine {
-    pub job: i64,
+    pub job: CampaignJobId,
     pub pinned: bool,
     pub seq: i64,
     pub arrive: String,
     pub address: String,
-    pub tier: i64,
-    pub status: String,
+    pub tier: u8,
+    pub status: JobStatus,
 }
 
 #[derive(Clone, Debug)]
@@ -61,11 +57,11 @@ pub struct RouteLine {
 }
 
 #[derive(Template)]
-#[template(path = "campaign.html")]
+#[template(path = "campaign/planner.html")]
 pub struct CampaignPage {
     pub layout: Layout,
     /// (id, name, starts on) of the open campaign.
-    pub campaign: Option<(i64, String, String)>,
+    pub campaign: Option<(CampaignId, String, Date)>,
     pub counts: Vec<TierCounts>,
     pub crews: Vec<CrewLine>,
     pub routes: Vec<RouteLine>,
@@ -79,11 +75,13 @@ pub struct CampaignPage {
     pub today: String,
     /// Local suppliers a subcontracted crew may come from, `(id, name)`.
     pub suppliers: Vec<(i64, String)>,
+    /// The reasons a crew may be off, for the select.
+    pub day_off_reasons: &'static [DayOffReason],
 }
 
 /// A planning run in progress.
 #[derive(Template)]
-#[template(path = "campaign_planning.html")]
+#[template(path = "campaign/planning.html")]
 pub struct PlanRunPage {
     pub layout: Layout,
     pub percent: u8,
@@ -97,8 +95,34 @@ pub struct PlanRunPage {
 pub struct MapPoint {
     pub lat: f64,
     pub lon: f64,
-    /// `planned`, `deferred`, `paused`, `done`, `failed` or `open`.
-    pub class: &'static str,
+    pub class: PointClass,
+}
+
+/// How a job's point is drawn (the legend under the map names the colours).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PointClass {
+    /// On a crew's day: planned, notified or booked.
+    Planned,
+    Deferred,
+    Paused,
+    Done,
+    Failed,
+    /// Plannable, not on a day yet.
+    Open,
+}
+
+impl PointClass {
+    /// The point's colour, with contrast against white (WCAG non-text contrast ≥ 3:1).
+    fn fill(self) -> &'static str {
+        match self {
+            PointClass::Planned => "#1d4f91",
+            PointClass::Deferred => "#a33b00",
+            PointClass::Paused => "#6b6b6b",
+            PointClass::Done => "#2f6b2f",
+            PointClass::Failed => "#b00020",
+            PointClass::Open => "#9aa5b1",
+        }
+    }
 }
 
 /// A route on the map, in visiting order (depot first and last).
@@ -159,14 +183,7 @@ pub fn svg_map(title: &str, points: &[MapPoint], routes: &[MapRoute]) -> String 
     };
     for p in points {
         let (x, y) = xy(p.lat, p.lon);
-        let fill = match p.class {
-            "planned" => "#1d4f91",
-            "deferred" => "#a33b00",
-            "paused" => "#6b6b6b",
-            "done" => "#2f6b2f",
-            "failed" => "#b00020",
-            _ => "#9aa5b1",
-        };
+        let fill = p.class.fill();
         let _ = write!(
             s,
             r#"<circle cx="{x:.1}" cy="{y:.1}" r="2" fill="{fill}"/>"#
@@ -205,12 +222,12 @@ mod tests {
                 MapPoint {
                     lat: 59.30,
                     lon: 14.50,
-                    class: "planned",
+                    class: PointClass::Planned,
                 },
                 MapPoint {
                     lat: 59.35,
                     lon: 14.55,
-                    class: "deferred",
+                    class: PointClass::Deferred,
                 },
             ],
             &[MapRoute {
@@ -226,12 +243,37 @@ mod tests {
         }
         assert!(svg_map("tom", &[], &[]).ends_with("</svg>"));
     }
+
+    /// Every value of the campaign's closed sets has a name in both languages, and every
+    /// consent version its text.
+    #[test]
+    fn every_campaign_value_has_a_name() {
+        fn check<T: domain::code::Code>() {
+            for &v in T::all() {
+                for lang in [crate::Lang::Sv, crate::Lang::En] {
+                    assert_ne!(crate::label(lang, v), v.message_key(), "{lang:?}");
+                }
+            }
+        }
+        check::<domain::campaign::Plannability>();
+        check::<domain::campaign::JobStatus>();
+        check::<domain::campaign::CampaignStatus>();
+        check::<CrewKind>();
+        check::<DayOffReason>();
+        check::<FailReason>();
+        check::<RecordedBy>();
+        check::<ConsentVersion>();
+        check::<domain::campaign::ExchangeState>();
+        let sv = consent_text(crate::Lang::Sv, ConsentVersion::CURRENT);
+        let en = consent_text(crate::Lang::En, ConsentVersion::CURRENT);
+        assert!(sv.contains("riskgrupp") && en.contains("risk group"));
+    }
 }
 
 /// One stop on the technician's list.
 #[derive(Clone, Debug)]
 pub struct WorkStop {
-    pub id: i64,
+    pub id: CampaignJobId,
     pub seq: i64,
     pub arrive: String,
     pub window: Option<String>,
@@ -241,31 +283,34 @@ pub struct WorkStop {
     pub phone: String,
     pub meter: String,
     pub meter_number: String,
-    pub placement: String,
+    pub placement: Placement,
     pub ct: bool,
-    pub status: String,
-    pub open: bool,
-    pub note: String,
+    pub status: JobStatus,
+    /// Why the visit failed, once recorded.
+    pub failure: Option<FailReason>,
+    /// The new meter's number, once the exchange is recorded.
+    pub new_meter_number: Option<String>,
 }
 
 #[derive(Template)]
-#[template(path = "work_list.html")]
+#[template(path = "campaign/work_list.html")]
 pub struct WorkListPage {
     pub layout: Layout,
     pub day: String,
-    pub crew: String,
+    /// The crew's name; `None` for a technician not yet in a crew.
+    pub crew: Option<String>,
     pub stops: Vec<WorkStop>,
-    /// (value, label) of the failure reasons.
-    pub reasons: Vec<(&'static str, String)>,
+    /// The failure reasons a technician chooses from.
+    pub reasons: &'static [FailReason],
     pub result: Option<String>,
     pub errors: Vec<FieldError>,
     /// The stop an error belongs to.
-    pub error_stop: i64,
+    pub error_stop: Option<CampaignJobId>,
 }
 
 impl WorkListPage {
-    pub fn error_for(&self, stop: &i64, field: &str) -> Option<&str> {
-        (*stop == self.error_stop)
+    pub fn error_for(&self, stop: &CampaignJobId, field: &str) -> Option<&str> {
+        (Some(*stop) == self.error_stop)
             .then(|| {
                 self.errors
                     .iter()
@@ -277,7 +322,7 @@ impl WorkListPage {
 }
 
 #[derive(Template)]
-#[template(path = "campaign_progress.html")]
+#[template(path = "campaign/progress.html")]
 pub struct ProgressPage {
     pub layout: Layout,
     /// Per tier: (tier, done, planned, deferred, paused, failed, open).
@@ -372,7 +417,7 @@ pub fn svg_bars(title: &str, rows: &[(String, f64)]) -> String {
 /// One indoor job on the booking page.
 #[derive(Clone, Debug)]
 pub struct BookingJob {
-    pub job_id: i64,
+    pub job_id: CampaignJobId,
     pub street: String,
     pub booked: Option<String>,
     /// Where the form posts.
@@ -382,7 +427,7 @@ pub struct BookingJob {
 }
 
 #[derive(Template)]
-#[template(path = "meter_booking.html")]
+#[template(path = "campaign/booking.html")]
 pub struct MeterBookingPage {
     pub layout: Layout,
     pub jobs: Vec<BookingJob>,
@@ -391,5 +436,59 @@ pub struct MeterBookingPage {
     /// Signed in (Mina sidor) or through the link.
     pub portal: bool,
     /// Staff booking for a caller: the customer's id.
-    pub caller: Option<i64>,
+    pub caller: Option<CustomerId>,
+}
+
+/// The "no home visits" page, for the customer or for an agent on the phone.
+#[derive(Template)]
+#[template(path = "campaign/home_visits.html")]
+pub struct HomeVisitsPage {
+    pub layout: Layout,
+    /// Where the forms post: `/mina-sidor/hembesok` or `/kunder/{id}/hembesok`.
+    pub action: String,
+    /// An agent acting for a caller (the page words the consent step for reading aloud).
+    pub for_caller: Option<String>,
+    /// The declaration held.
+    pub held: Option<HeldDeclaration>,
+    /// The version of the consent text shown (its text is the message
+    /// `campaign-consent-<version>`).
+    pub consent_version: ConsentVersion,
+    pub until: String,
+    pub note: String,
+    pub max_note: usize,
+    pub result: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+/// A declaration as its customer (or the agent on the phone) sees it.
+#[derive(Clone, Debug)]
+pub struct HeldDeclaration {
+    pub until: Date,
+    /// When the customer consented, microseconds UTC.
+    pub consented_at: i64,
+    pub consent_version: ConsentVersion,
+    pub note: String,
+    pub recorded_by: RecordedBy,
+}
+
+impl HeldDeclaration {
+    /// Recorded by customer service for a caller (the page says so).
+    pub fn by_agent(&self) -> bool {
+        self.recorded_by == RecordedBy::Agent
+    }
+}
+
+impl HomeVisitsPage {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+/// The consent text of a version, in `lang`: what the customer accepts, and what is sealed
+/// with the declaration (in Swedish).
+pub fn consent_text(lang: crate::Lang, version: ConsentVersion) -> String {
+    crate::label(lang, version)
 }

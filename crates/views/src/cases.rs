@@ -174,7 +174,7 @@ mod tests {
     fn teams_and_link_kinds_have_names() {
         named::<domain::cases::Team>();
         named::<domain::cases::LinkKind>();
-        named::<domain::portal::MeterExchange>();
+        named::<domain::campaign::ExchangeState>();
         assert_eq!(label(Lang::En, domain::cases::Team::Fakturering), "Billing");
     }
 

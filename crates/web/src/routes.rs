@@ -22,17 +22,6 @@ pub(crate) const POLICY_READERS: &[Role] = &[Role::ContinuityManager, Role::Admi
 pub(crate) const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
 /// Customers, declared by the portal (`services::portal::roles`).
 pub(crate) use services::portal::roles::CUSTOMER;
-/// Who plans the meter-exchange campaign.
-pub(crate) const PLANNERS: &[Role] = &[Role::Planner, Role::Admin];
-/// Book a customer's indoor meter visit for a caller.
-pub(crate) const CALLER_BOOKERS: &[Role] = &[Role::Agent, Role::Planner, Role::Admin];
-/// Who reads a crew's work list: its technicians, and planners naming the crew.
-pub(crate) const WORK_LIST: &[Role] = &[Role::Technician, Role::Planner, Role::Admin];
-pub(crate) const TECHNICIANS: &[Role] = &[Role::Technician];
-/// Who follows the campaign's progress.
-pub(crate) const PROGRESS: &[Role] = &[Role::Planner, Role::ContinuityManager, Role::Admin];
-/// Who records or withdraws a caller's "no home visits" declaration: customer service.
-pub(crate) const HOME_VISIT_AGENTS: &[Role] = &[Role::Agent, Role::Admin];
 
 #[macro_export]
 macro_rules! route {

@@ -197,11 +197,11 @@ async fn privacy(config: &Config, cmd: &PrivacyCommand) -> anyhow::Result<ExitCo
                     "privacy.declaration_keys is empty: put the new key first, the old ones after it"
                 );
             }
-            let n = services.reseal_declarations(&actor).await?;
+            let n = services.declarations().reseal(&actor).await?;
             println!("{n} declarations re-sealed under the first key");
         }
         PrivacyCommand::PurgeDeclarations => {
-            let n = services.purge_declarations(&actor).await?;
+            let n = services.declarations().purge(&actor).await?;
             println!("{n} declarations deleted");
         }
     }

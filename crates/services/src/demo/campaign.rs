@@ -26,20 +26,20 @@ impl Services {
             ("Mätarlag 1", None, vec!["ct".to_owned()]),
             ("Mätarlag 2", None, vec![]),
         ];
-        if let Some((id, name)) = &sub {
-            crews.push((name.as_str(), Some(*id), vec![]));
+        if let Some(s) = &sub {
+            crews.push((s.name.as_str(), Some(s.id), vec![]));
         }
+        let campaign = self.campaign();
         let mut first = None;
         for (name, supplier_id, skills) in crews {
-            let id = self
+            let id = campaign
                 .add_crew(
                     &planner,
                     &crate::campaign::CrewForm {
                         name: name.to_owned(),
                         supplier_id,
                         skills,
-                        depot_lat_e6: (lat * 1e6) as i64,
-                        depot_lon_e6: (lon * 1e6) as i64,
+                        depot: Some(((lat * 1e6) as i64, (lon * 1e6) as i64)),
                         shift_start_min: 7 * 60,
                         shift_end_min: 16 * 60,
                     },
@@ -50,7 +50,9 @@ impl Services {
         if let Some(user) =
             store::users::by_username(self.store(), Role::Technician.demo_username()).await?
         {
-            self.assign_technician(&planner, user.id, first).await?;
+            campaign
+                .assign_technician(&planner, domain::ids::UserId::new(user.id), first)
+                .await?;
         }
         Ok(())
     }

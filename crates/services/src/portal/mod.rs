@@ -11,7 +11,7 @@ mod hook;
 
 use domain::ids::{CustomerId, OutboxId};
 use domain::policy::{Capability, PolicyBody, PortalPolicy};
-use domain::portal::MeterExchange;
+use domain::campaign::ExchangeState;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::SessionUser;
@@ -54,7 +54,7 @@ pub struct Attention {
     pub cases_open: usize,
     /// The meter exchange as the customer has been told of it, with the day (`YYYY-MM-DD`)
     /// when one was given.
-    pub meter_exchange: Option<(MeterExchange, Option<String>)>,
+    pub meter_exchange: Option<(ExchangeState, Option<String>)>,
 }
 
 /// Everything held about one customer, as the download carries it.
@@ -122,9 +122,12 @@ impl Portal {
             next_visit,
             cases_waiting: count(|s| s == CaseStatus::WaitingOnCustomer),
             cases_open: count(|s| matches!(s, CaseStatus::New | CaseStatus::Open)),
-            meter_exchange: seen
-                .meter_exchange
-                .map(|(state, day)| (state, day.map(|d| d.to_string()))),
+            meter_exchange: self
+                .s
+                .campaign()
+                .meter_exchange_for(id)
+                .await?
+                .map(|m| (m.state, m.on.map(|d| d.to_string()))),
         })
     }
 

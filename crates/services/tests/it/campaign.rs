@@ -5,10 +5,12 @@
 use std::sync::Arc;
 
 use base64::Engine;
+use domain::campaign::{ConsentVersion, DayOffReason, JobStatus, Plannability};
+use domain::meter::{Placement, PropertyKind};
 use domain::policy::{Capability, PolicyBody, Preset};
 use domain::role::Role;
 use services::campaign::{CrewForm, PlanBudget};
-use services::declarations::{CONSENT_VERSION, DeclarationForm, Keyring};
+use services::declarations::{DeclarationForm, Keyring};
 use services::{Actor, ServiceError, Services};
 use test_support::{BACKENDS, test_now, test_settings, test_store};
 
@@ -25,8 +27,7 @@ fn crew(name: &str, skills: &[&str]) -> CrewForm {
         name: name.into(),
         supplier_id: None,
         skills: skills.iter().map(|s| (*s).to_owned()).collect(),
-        depot_lat_e6: 59_326_000,
-        depot_lon_e6: 14_523_000,
+        depot: Some((59_326_000, 14_523_000)),
         shift_start_min: 7 * 60,
         shift_end_min: 16 * 60,
     }
@@ -57,12 +58,13 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             role: Some(Role::Agent),
             ..Actor::system()
         };
+        let c = s.campaign();
         assert!(matches!(
-            s.open_campaign(&agent, "Mätarbyte", s.today()).await,
+            c.open(&agent, "Mätarbyte", s.today()).await,
             Err(ServiceError::Forbidden)
         ));
-        let (id, normal) = s
-            .open_campaign(&planner(), "Mätarbyte 2026", s.today())
+        let (id, normal) = c
+            .open(&planner(), "Mätarbyte 2026", s.today())
             .await
             .unwrap();
         let points = store::customers::count_meter_points(s.store())
@@ -74,15 +76,17 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         );
         assert_eq!(normal.plannable, normal.total, "normal times pause nothing");
         assert!(matches!(
-            s.open_campaign(&planner(), "Till", s.today()).await,
-            Err(ServiceError::Conflict(_))
+            c.open(&planner(), "Till", s.today()).await,
+            Err(ServiceError::Conflict(domain::problem::Problem::Campaign(
+                domain::campaign::CampaignProblem::AlreadyOpen
+            )))
         ));
-        s.add_crew(&planner(), &crew("Lag 1", &["ct"]))
+        c.add_crew(&planner(), &crew("Lag 1", &["ct"]))
             .await
             .unwrap();
-        let two = s.add_crew(&planner(), &crew("Lag 2", &[])).await.unwrap();
+        let two = c.add_crew(&planner(), &crew("Lag 2", &[])).await.unwrap();
         assert!(matches!(
-            s.add_crew(
+            c.add_crew(
                 &planner(),
                 &CrewForm {
                     shift_end_min: 60,
@@ -92,25 +96,30 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             .await,
             Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "shift",
-                ..
+                problem: domain::problem::Problem::Campaign(
+                    domain::campaign::CampaignProblem::ShiftOutOfDay
+                ),
             }))
         ));
         let first = domain::campaign::first_visit_day(s.today(), 5);
-        s.crew_day_off(&planner(), two, first, "sick")
+        c.crew_day_off(&planner(), two, first, DayOffReason::Sick)
             .await
             .unwrap();
 
-        let report = s
-            .plan_campaign(&planner(), 2, PlanBudget::Iterations(2_000), 1)
+        let report = c
+            .plan(&planner(), 2, PlanBudget::Iterations(2_000), 1)
             .await
             .unwrap();
         assert!(report.assigned > 0, "{backend:?}: {report:?}");
         let jobs = store::campaign::jobs(s.store(), id).await.unwrap();
-        let planned: Vec<_> = jobs.iter().filter(|j| j.status == "planned").collect();
+        let planned: Vec<_> = jobs
+            .iter()
+            .filter(|j| j.status == JobStatus::Planned)
+            .collect();
         assert_eq!(planned.len(), report.assigned, "{backend:?}");
         // Nothing before the notice period, nobody on a day off, CT jobs only with the skill.
         for j in &planned {
-            let day = domain::time::parse_date(j.planned_on.as_deref().unwrap()).unwrap();
+            let day = j.planned_on.unwrap();
             assert!(
                 day >= first,
                 "{backend:?}: job {} on {day}, notice allows {first}",
@@ -131,10 +140,10 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
 
         // The morning's notices: the planned jobs just beyond the notice period are told and
         // fixed; a second run sends nothing again. The day before, reminders go out.
-        let sent = s.send_campaign_notices(&planner()).await.unwrap();
+        let sent = c.send_notices(&planner()).await.unwrap();
         assert!(sent.notices > 0, "{backend:?}: {sent:?}");
         assert_eq!(
-            s.send_campaign_notices(&planner()).await.unwrap().notices,
+            c.send_notices(&planner()).await.unwrap().notices,
             0,
             "{backend:?}: notices are sent once"
         );
@@ -142,27 +151,24 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             .await
             .unwrap()
             .into_iter()
-            .filter(|j| j.status == "notified")
+            .filter(|j| j.status == JobStatus::Notified)
             .collect();
         assert_eq!(told.len() as u64, sent.notices, "{backend:?}");
         for j in &told {
-            let day = domain::time::parse_date(j.planned_on.as_deref().unwrap()).unwrap();
+            let day = j.planned_on.unwrap();
             assert!(
                 domain::campaign::notice_due(day, 5) >= s.today(),
                 "{backend:?}: a notice less than 5 working days ahead"
             );
         }
-        let eve = domain::time::parse_date(told[0].planned_on.as_deref().unwrap())
-            .unwrap()
-            .yesterday()
-            .unwrap();
+        let eve = told[0].planned_on.unwrap().yesterday().unwrap();
         let eve_clock = s.with_clock(Arc::new(services::FixedClock::new(domain::time::at_civil(
             eve,
             jiff::civil::time(8, 0, 0, 0),
             &domain::time::stockholm(),
         ))));
         if domain::calendar::is_working_day(eve) {
-            let r = eve_clock.send_campaign_notices(&planner()).await.unwrap();
+            let r = eve_clock.campaign().send_notices(&planner()).await.unwrap();
             assert!(r.reminders > 0, "{backend:?}: {r:?}");
         }
         // Back to the test's own plan: undo the notices so the rest of the scenario marks its own.
@@ -170,7 +176,7 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             .await
             .unwrap()
             .into_iter()
-            .filter(|j| j.status == "notified")
+            .filter(|j| j.status == JobStatus::Notified)
             .collect();
         let mut tx = s.store().begin().await.unwrap();
         for j in &told {
@@ -179,7 +185,7 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
                 &[store::campaign::JobClassRow {
                     id: j.id,
                     tier: j.tier,
-                    plannability: "plannable",
+                    plannability: Plannability::Plannable,
                     needs_booking: j.needs_booking,
                     skill: None,
                     service_min: j.service_min,
@@ -192,14 +198,17 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             .unwrap();
         }
         tx.commit().await.unwrap();
-        s.plan_campaign(&planner(), 2, PlanBudget::Iterations(2_000), 1)
+        c.plan(&planner(), 2, PlanBudget::Iterations(2_000), 1)
             .await
             .unwrap();
         let jobs = store::campaign::jobs(s.store(), id).await.unwrap();
-        let planned: Vec<_> = jobs.iter().filter(|j| j.status == "planned").collect();
+        let planned: Vec<_> = jobs
+            .iter()
+            .filter(|j| j.status == JobStatus::Planned)
+            .collect();
 
         // Notices go out for the tier-1 jobs planned; they are fixed from now on.
-        let notified: Vec<i64> = planned
+        let notified: Vec<_> = planned
             .iter()
             .filter(|j| j.tier == 1)
             .map(|j| j.id)
@@ -214,13 +223,13 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         // The customer of a notified job sees the day on Mina sidor; a planned, not yet
         // notified day is not shown (it may still move).
         let told = jobs.iter().find(|j| notified.contains(&j.id)).unwrap();
-        let session = |customer: i64| services::auth::SessionUser {
+        let session = |customer: domain::ids::CustomerId| services::auth::SessionUser {
             session_id: 0,
             user_id: 0,
             username: "kund".into(),
             display_name: "Kund".into(),
             role: Role::Customer,
-            customer_id: Some(customer),
+            customer_id: Some(customer.get()),
             csrf_token: String::new(),
             mfa_pending: false,
             totp_enabled: false,
@@ -233,13 +242,13 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         assert_eq!(
             seen.meter_exchange,
             Some((
-                domain::portal::MeterExchange::Notified,
-                told.planned_on.clone()
+                domain::campaign::ExchangeState::Notified,
+                told.planned_on.map(|d| d.to_string())
             )),
             "{backend:?}"
         );
         if let Some(untold) = jobs.iter().find(|j| {
-            j.status == "planned"
+            j.status == JobStatus::Planned
                 && !notified.contains(&j.id)
                 && jobs
                     .iter()
@@ -255,16 +264,17 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             assert_eq!(seen.meter_exchange, None, "{backend:?}");
         }
         // A household with an indoor meter at a house declares "no home visits".
-        let indoor_house =
-            |j: &&store::campaign::JobRow| j.placement == "indoor" && j.property_kind == "house";
+        let indoor_house = |j: &&store::campaign::JobRow| {
+            j.placement == Placement::Indoor && j.property_kind == PropertyKind::House
+        };
         let indoor = jobs
             .iter()
             .filter(indoor_house)
-            .find(|j| j.status == "planned")
+            .find(|j| j.status == JobStatus::Planned)
             .or_else(|| jobs.iter().find(indoor_house))
             .expect("the demo has indoor meters at houses");
         // The household was told its day before it declared (when its job is planned).
-        let told_indoor = indoor.status == "planned";
+        let told_indoor = indoor.status == JobStatus::Planned;
         if told_indoor {
             let mut tx = s.store().begin().await.unwrap();
             store::campaign::mark_notified(&mut tx, &[indoor.id], s.now_micros())
@@ -274,26 +284,27 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         }
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(indoor.customer_id),
+            customer_id: Some(indoor.customer_id.get()),
             ..Actor::system()
         };
-        s.declare_no_home_visits(
-            &customer,
-            indoor.customer_id,
-            &DeclarationForm {
-                consent: true,
-                consent_version: CONSENT_VERSION.into(),
-                until: s
-                    .today()
-                    .saturating_add(jiff::Span::new().days(120))
-                    .to_string(),
-                note: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+        s.declarations()
+            .declare(
+                &customer,
+                indoor.customer_id,
+                &DeclarationForm {
+                    consent: true,
+                    consent_version: ConsentVersion::CURRENT.to_string(),
+                    until: s
+                        .today()
+                        .saturating_add(jiff::Span::new().days(120))
+                        .to_string(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
         // Normal policy: the declaration alone does not defer (the policy decides).
-        assert_eq!(s.classify_campaign(&planner()).await.unwrap().deferred, 0);
+        assert_eq!(c.classify(&planner()).await.unwrap().deferred, 0);
 
         // The continuity manager switches the campaign policy to pandemic.
         let cm = Actor {
@@ -312,7 +323,7 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             .await
             .unwrap();
         let after = change.campaign.expect("the open campaign is classified");
-        let again = s.classify_campaign(&planner()).await.unwrap();
+        let again = c.classify(&planner()).await.unwrap();
         assert_eq!(
             (again.newly_deferred, again.newly_paused, again.unplanned),
             (0, 0, 0),
@@ -330,13 +341,9 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         );
         if told_indoor {
             assert!(after.unplanned >= 1, "{backend:?}: {after:?}");
-            let msgs = store::outbox::of_customer(
-                s.store(),
-                domain::ids::CustomerId::new(indoor.customer_id),
-                50,
-            )
-            .await
-            .unwrap();
+            let msgs = store::outbox::of_customer(s.store(), indoor.customer_id, 50)
+                .await
+                .unwrap();
             assert!(
                 msgs.iter()
                     .any(|m| m.subject == "Ditt mätarbyte skjuts upp"
@@ -353,27 +360,34 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         let jobs = store::campaign::jobs(s.store(), id).await.unwrap();
         for j in jobs.iter().filter(|j| {
             j.customer_id == indoor.customer_id
-                && j.placement != "outdoor_cabinet"
-                && j.placement != "meter_room"
+                && j.placement != Placement::OutdoorCabinet
+                && j.placement != Placement::MeterRoom
         }) {
-            assert_eq!(j.plannability, "deferred", "{backend:?}");
+            assert_eq!(
+                j.plannability,
+                Plannability::DeferredAtRequest,
+                "{backend:?}"
+            );
             assert_eq!(j.crew_id, None, "a deferred job keeps no place in the plan");
             assert!(j.review_on.is_some());
         }
         for j in jobs.iter().filter(|j| notified.contains(&j.id)) {
             assert_eq!(
-                j.status, "notified",
+                j.status,
+                JobStatus::Notified,
                 "{backend:?}: notified tier-1 jobs stay"
             );
             assert!(j.crew_id.is_some());
         }
         // Re-planning leaves deferred, paused and unbooked indoor jobs out, and keeps the fixed.
-        s.plan_campaign(&planner(), 2, PlanBudget::Iterations(2_000), 1)
+        c.plan(&planner(), 2, PlanBudget::Iterations(2_000), 1)
             .await
             .unwrap();
         let jobs = store::campaign::jobs(s.store(), id).await.unwrap();
         for j in &jobs {
-            if j.plannability != "plannable" || (j.needs_booking && j.window_on.is_none()) {
+            if j.plannability != Plannability::Plannable
+                || (j.needs_booking && j.window_on.is_none())
+            {
                 assert!(
                     j.crew_id.is_none(),
                     "{backend:?}: job {} planned: {j:?}",
@@ -382,17 +396,18 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
             }
         }
         for j in jobs.iter().filter(|j| notified.contains(&j.id)) {
-            assert_eq!(j.status, "notified");
+            assert_eq!(j.status, JobStatus::Notified);
             assert!(
                 j.crew_id.is_some(),
                 "{backend:?}: a notified job lost its place"
             );
         }
         // Withdrawing the declaration releases the household's jobs at the next classification.
-        s.withdraw_declaration(&customer, indoor.customer_id)
+        s.declarations()
+            .withdraw(&customer, indoor.customer_id)
             .await
             .unwrap();
-        let released = s.classify_campaign(&planner()).await.unwrap();
+        let released = c.classify(&planner()).await.unwrap();
         assert!(released.released >= 1, "{backend:?}: {released:?}");
     }
 }
@@ -411,31 +426,32 @@ async fn a_planning_run_goes_in_the_background_one_at_a_time_and_reports_its_pro
         s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
             .await
             .unwrap();
-        s.open_campaign(&planner(), "Mätarbyte", s.today())
-            .await
-            .unwrap();
-        assert!(s.plan_run(&planner()).unwrap().is_none());
+        let c = s.campaign();
+        c.open(&planner(), "Mätarbyte", s.today()).await.unwrap();
+        assert!(c.plan_run(&planner()).unwrap().is_none());
         let budget = std::time::Duration::from_secs(1);
-        let id = s.start_plan(&planner(), 1, budget, None).unwrap();
+        let id = c.start_plan(&planner(), 1, budget, None).unwrap();
         // A second start while the first runs is refused; others may not plan at all.
         assert!(matches!(
-            s.start_plan(&planner(), 1, budget, None),
-            Err(ServiceError::Conflict(_))
+            c.start_plan(&planner(), 1, budget, None),
+            Err(ServiceError::Conflict(domain::problem::Problem::Campaign(
+                domain::campaign::CampaignProblem::PlanRunning
+            )))
         ));
         let agent = Actor {
             role: Some(Role::Agent),
             ..Actor::system()
         };
         assert!(matches!(
-            s.start_plan(&agent, 1, budget, None),
+            c.start_plan(&agent, 1, budget, None),
             Err(ServiceError::Forbidden)
         ));
-        assert!(matches!(s.plan_run(&agent), Err(ServiceError::Forbidden)));
-        let running = s.plan_run(&planner()).unwrap().unwrap();
+        assert!(matches!(c.plan_run(&agent), Err(ServiceError::Forbidden)));
+        let running = c.plan_run(&planner()).unwrap().unwrap();
         assert_eq!(running.id, id);
         assert!(running.running() && running.percent() < 100);
         let done = loop {
-            let r = s.plan_run(&planner()).unwrap().unwrap();
+            let r = c.plan_run(&planner()).unwrap().unwrap();
             if !r.running() {
                 break r;
             }
@@ -449,7 +465,7 @@ async fn a_planning_run_goes_in_the_background_one_at_a_time_and_reports_its_pro
             "{backend:?}: the engine used its budget"
         );
         // The next run gets the next number.
-        assert_eq!(s.start_plan(&planner(), 1, budget, None).unwrap(), id + 1);
+        assert_eq!(c.start_plan(&planner(), 1, budget, None).unwrap(), id + 1);
     }
 }
 
@@ -473,45 +489,39 @@ async fn closing_the_campaign_deletes_every_declaration_with_it() {
         s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
             .await
             .unwrap();
-        let id = s
-            .open_campaign(&planner(), "Mätarbyte", s.today())
-            .await
-            .unwrap()
-            .0;
+        let c = s.campaign();
+        let id = c.open(&planner(), "Mätarbyte", s.today()).await.unwrap().0;
         let job = store::campaign::jobs(s.store(), id).await.unwrap()[0].clone();
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(job.customer_id),
+            customer_id: Some(job.customer_id.get()),
             ..Actor::system()
         };
-        s.declare_no_home_visits(
-            &customer,
-            job.customer_id,
-            &DeclarationForm {
-                consent: true,
-                consent_version: CONSENT_VERSION.into(),
-                until: s
-                    .today()
-                    .saturating_add(jiff::Span::new().days(60))
-                    .to_string(),
-                note: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+        s.declarations()
+            .declare(
+                &customer,
+                job.customer_id,
+                &DeclarationForm {
+                    consent: true,
+                    consent_version: ConsentVersion::CURRENT.to_string(),
+                    until: s
+                        .today()
+                        .saturating_add(jiff::Span::new().days(60))
+                        .to_string(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
         let agent = Actor {
             role: Some(Role::Agent),
             ..Actor::system()
         };
         assert!(matches!(
-            s.close_campaign(&agent).await,
+            c.close(&agent).await,
             Err(ServiceError::Forbidden)
         ));
-        assert_eq!(
-            s.close_campaign(&planner()).await.unwrap(),
-            1,
-            "{backend:?}"
-        );
+        assert_eq!(c.close(&planner()).await.unwrap(), 1, "{backend:?}");
         assert!(
             store::campaign::open_campaign(s.store())
                 .await
@@ -526,7 +536,7 @@ async fn closing_the_campaign_deletes_every_declaration_with_it() {
             "{backend:?}: the declaration went with the campaign"
         );
         assert!(matches!(
-            s.close_campaign(&planner()).await,
+            c.close(&planner()).await,
             Err(ServiceError::NotFound)
         ));
     }

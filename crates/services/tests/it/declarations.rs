@@ -6,8 +6,11 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
+use domain::campaign::{CampaignProblem, ConsentVersion, RecordedBy};
+use domain::ids::CustomerId;
+use domain::problem::{Invalid, Problem};
 use domain::role::Role;
-use services::declarations::{CONSENT_VERSION, DeclarationForm, Keyring};
+use services::declarations::{DeclarationForm, Keyring};
 use services::{Actor, ServiceError, ServiceSettings, Services};
 use test_support::{BACKENDS, Backend, test_now, test_settings, test_store};
 
@@ -58,7 +61,7 @@ fn staff(role: Role) -> Actor {
 fn form(until: &str) -> DeclarationForm {
     DeclarationForm {
         consent: true,
-        consent_version: CONSENT_VERSION.into(),
+        consent_version: ConsentVersion::CURRENT.to_string(),
         until: until.into(),
         note: NOTE.into(),
     }
@@ -123,70 +126,92 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
         // Consent is required and the date must be sensible; nothing is stored otherwise.
         let mut no = form(&until);
         no.consent = false;
-        assert!(matches!(
-            s.declare_no_home_visits(&customer(1), 1, &no).await,
-            Err(ServiceError::Invalid(domain::problem::Invalid {
-                field: "consent",
-                ..
-            }))
-        ));
-        assert!(matches!(
-            s.declare_no_home_visits(&customer(1), 1, &form("2020-01-01"))
-                .await,
-            Err(ServiceError::Invalid(domain::problem::Invalid {
-                field: "until",
-                ..
-            }))
-        ));
-        assert!(matches!(
-            s.declare_no_home_visits(&customer(1), 1, &form("31/12"))
-                .await,
-            Err(ServiceError::Invalid(domain::problem::Invalid {
-                field: "until",
-                ..
-            }))
-        ));
+        let one = CustomerId::new(1);
+        let refused = |r: Result<(), ServiceError>| match r {
+            Err(ServiceError::Invalid(i)) => i,
+            other => panic!("{other:?}"),
+        };
+        let d = s.declarations();
+        assert_eq!(
+            refused(d.declare(&customer(1), one, &no).await),
+            Invalid::new("consent", CampaignProblem::ConsentRequired)
+        );
+        let mut old_text = form(&until);
+        old_text.consent_version = "2019-1".into();
+        assert_eq!(
+            refused(d.declare(&customer(1), one, &old_text).await),
+            Invalid::new("consent", CampaignProblem::ConsentOutdated)
+        );
+        assert_eq!(
+            refused(d.declare(&customer(1), one, &form("2020-01-01")).await),
+            Invalid::new(
+                "until",
+                CampaignProblem::ReviewDate {
+                    latest: today.saturating_add(jiff::Span::new().days(366))
+                }
+            )
+        );
+        let bad_date = refused(d.declare(&customer(1), one, &form("31/12")).await);
+        assert_eq!(bad_date.field, "until");
+        assert!(matches!(bad_date.problem, Problem::Date(_)), "{bad_date:?}");
+        let mut long = form(&until);
+        long.note = "x".repeat(501);
+        assert_eq!(
+            refused(d.declare(&customer(1), one, &long).await),
+            Invalid::new("note", Problem::TooLong { max: 500 })
+        );
         // Another customer cannot declare for this one; the attempt is audited.
         assert!(matches!(
-            s.declare_no_home_visits(&customer(2), 1, &form(&until))
+            s.declarations()
+                .declare(&customer(2), CustomerId::new(1), &form(&until))
                 .await,
             Err(ServiceError::Forbidden)
         ));
         assert_eq!(audit_count(&s, "declaration_recorded", "denied").await, 1);
         assert!(
-            store::declarations::of_customer(s.store(), 1)
+            store::declarations::of_customer(s.store(), CustomerId::new(1))
                 .await
                 .unwrap()
                 .is_none()
         );
 
-        s.declare_no_home_visits(&customer(1), 1, &form(&until))
+        s.declarations()
+            .declare(&customer(1), CustomerId::new(1), &form(&until))
             .await
             .unwrap();
         // An agent records one for a caller.
-        s.declare_no_home_visits(&staff(Role::Agent), 2, &form(&until))
+        s.declarations()
+            .declare(&staff(Role::Agent), CustomerId::new(2), &form(&until))
             .await
             .unwrap();
 
         // The row holds the consent version and time in the open, the rest sealed.
-        let row = store::declarations::of_customer(s.store(), 1)
+        let row = store::declarations::of_customer(s.store(), CustomerId::new(1))
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(row.consent_version, CONSENT_VERSION);
+        assert_eq!(row.consent_version, ConsentVersion::CURRENT);
         assert_eq!(row.consented_at, s.now_micros());
-        assert_eq!(row.review_on, until);
-        assert_eq!(row.recorded_by, "customer");
+        assert_eq!(row.review_on.to_string(), until);
+        assert_eq!(row.recorded_by, RecordedBy::Customer);
         assert_eq!(row.key_id, "k1");
         assert!(!row.sealed.contains("KOL") && !row.sealed.contains("riskgrupp"));
 
         // Every read is audited, the customer's own included; planners see no reason.
         let reads = audit_count(&s, "declaration_read", "success").await;
-        let d = s.read_declaration(&customer(1), 1).await.unwrap().unwrap();
+        let d = s
+            .declarations()
+            .read(&customer(1), CustomerId::new(1))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(d.note, NOTE);
         assert!(d.consent_text.contains("riskgrupp"));
         assert_eq!(d.until.to_string(), until);
-        s.read_declaration(&staff(Role::Agent), 1).await.unwrap();
+        s.declarations()
+            .read(&staff(Role::Agent), CustomerId::new(1))
+            .await
+            .unwrap();
         assert_eq!(
             audit_count(&s, "declaration_read", "success").await,
             reads + 2
@@ -197,14 +222,21 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
             (staff(Role::Technician), 1),
         ] {
             assert!(matches!(
-                s.read_declaration(&who, id).await,
+                s.declarations().read(&who, CustomerId::new(id)).await,
                 Err(ServiceError::Forbidden)
             ));
         }
         assert_eq!(audit_count(&s, "declaration_read", "denied").await, 3);
-        let deferred = s.deferred_at_request(&staff(Role::Planner)).await.unwrap();
+        let deferred = s
+            .declarations()
+            .deferred(&staff(Role::Planner))
+            .await
+            .unwrap();
         assert_eq!(
-            deferred.iter().map(|d| d.customer_id).collect::<Vec<_>>(),
+            deferred
+                .iter()
+                .map(|d| d.customer_id.get())
+                .collect::<Vec<_>>(),
             vec![1, 2]
         );
         assert_eq!(audit_count(&s, "declarations_listed", "success").await, 1);
@@ -242,20 +274,32 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
         assert!(!logs.contains("KOL-markör"), "the logs hold the note");
 
         // Withdrawal deletes the row at once, and the household is no longer deferred.
-        assert!(s.withdraw_declaration(&customer(1), 1).await.unwrap());
         assert!(
-            store::declarations::of_customer(s.store(), 1)
+            s.declarations()
+                .withdraw(&customer(1), CustomerId::new(1))
+                .await
+                .unwrap()
+        );
+        assert!(
+            store::declarations::of_customer(s.store(), CustomerId::new(1))
                 .await
                 .unwrap()
                 .is_none()
         );
-        assert!(s.read_declaration(&customer(1), 1).await.unwrap().is_none());
+        assert!(
+            s.declarations()
+                .read(&customer(1), CustomerId::new(1))
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert_eq!(
-            s.deferred_at_request(&staff(Role::Planner))
+            s.declarations()
+                .deferred(&staff(Role::Planner))
                 .await
                 .unwrap()
                 .iter()
-                .map(|d| d.customer_id)
+                .map(|d| d.customer_id.get())
                 .collect::<Vec<_>>(),
             vec![2]
         );
@@ -263,7 +307,7 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
 
         // Closing the campaign purges the rest.
         assert_eq!(
-            s.purge_declarations(&staff(Role::Planner)).await.unwrap(),
+            s.declarations().purge(&staff(Role::Planner)).await.unwrap(),
             1
         );
         assert!(
@@ -286,7 +330,8 @@ async fn keys_rotate_without_losing_a_declaration() {
             .today()
             .saturating_add(jiff::Span::new().days(30))
             .to_string();
-        old.declare_no_home_visits(&customer(3), 3, &form(&until))
+        old.declarations()
+            .declare(&customer(3), CustomerId::new(3), &form(&until))
             .await
             .unwrap();
         // The new key first, the old one still there: old seals open, new ones use the new key.
@@ -296,16 +341,23 @@ async fn keys_rotate_without_losing_a_declaration() {
             settings(keyring(&[("new", 2), ("old", 1)])),
         );
         assert_eq!(
-            both.read_declaration(&customer(3), 3)
+            both.declarations()
+                .read(&customer(3), CustomerId::new(3))
                 .await
                 .unwrap()
                 .unwrap()
                 .note,
             NOTE
         );
-        assert_eq!(both.reseal_declarations(&Actor::system()).await.unwrap(), 1);
-        assert_eq!(both.reseal_declarations(&Actor::system()).await.unwrap(), 0);
-        let row = store::declarations::of_customer(old.store(), 3)
+        assert_eq!(
+            both.declarations().reseal(&Actor::system()).await.unwrap(),
+            1
+        );
+        assert_eq!(
+            both.declarations().reseal(&Actor::system()).await.unwrap(),
+            0
+        );
+        let row = store::declarations::of_customer(old.store(), CustomerId::new(3))
             .await
             .unwrap()
             .unwrap();
@@ -318,7 +370,8 @@ async fn keys_rotate_without_losing_a_declaration() {
         );
         assert_eq!(
             new_only
-                .read_declaration(&customer(3), 3)
+                .declarations()
+                .read(&customer(3), CustomerId::new(3))
                 .await
                 .unwrap()
                 .unwrap()
@@ -332,7 +385,8 @@ async fn keys_rotate_without_losing_a_declaration() {
             settings(Keyring::default()),
         );
         match none
-            .declare_no_home_visits(&customer(4), 4, &form(&until))
+            .declarations()
+            .declare(&customer(4), CustomerId::new(4), &form(&until))
             .await
         {
             Err(ServiceError::Internal(m)) => assert!(m.contains("privacy.declaration_keys")),

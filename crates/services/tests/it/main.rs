@@ -1,6 +1,7 @@
 //! Service tests on both backends.
 
 mod campaign;
+mod campaign_hook;
 mod cases;
 mod chat;
 mod credit;

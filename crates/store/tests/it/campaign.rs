@@ -10,9 +10,14 @@ async fn a_stale_plan_version_loses_and_concurrent_bumps_serialise() {
             continue;
         };
         let mut tx = store.begin().await.unwrap();
-        let id = store::campaign::insert_campaign(&mut tx, "Mätarbyte", "2026-12-01", 0)
-            .await
-            .unwrap();
+        let id = store::campaign::insert_campaign(
+            &mut tx,
+            "Mätarbyte",
+            jiff::civil::date(2026, 12, 1),
+            0,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let v = store::campaign::open_campaign(&store)
             .await

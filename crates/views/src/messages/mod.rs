@@ -13,6 +13,7 @@
 //! language inside the transaction that makes the change, and queue the [`Rendered`] result in
 //! the outbox; nothing here chooses the channel.
 
+pub mod campaign;
 pub mod cases;
 pub mod credit;
 pub mod modes;

@@ -1,6 +1,8 @@
 //! The planner's campaign page: open, crews, plan, the map, classify after a policy change.
 
 use axum::http::StatusCode;
+use domain::campaign::{JobStatus, Plannability};
+use domain::ids::{CampaignJobId, UserId};
 use test_support::{BACKENDS, Session, TestApp, TestResponse};
 
 /// Follows a planning run started from the page until the plan is shown, checking the progress
@@ -75,7 +77,8 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
         // not on any day cannot be pinned.
         let id = app
             .services
-            .campaign_overview(&admin())
+            .campaign()
+            .overview(&admin())
             .await
             .unwrap()
             .campaign
@@ -84,23 +87,21 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
         let jobs = store::campaign::jobs(app.services.store(), id)
             .await
             .unwrap();
-        let planned = jobs.iter().find(|j| j.status == "planned").unwrap();
+        let planned = jobs
+            .iter()
+            .find(|j| j.status == JobStatus::Planned)
+            .unwrap();
+        let planned_on = planned.planned_on.unwrap().to_string();
         let r = app
             .post(
                 &format!("/kampanj/jobb/{}/fast", planned.id),
                 Some(&p),
-                &[
-                    ("pinned", "1"),
-                    ("dag", planned.planned_on.as_deref().unwrap()),
-                ],
+                &[("pinned", "1"), ("dag", &planned_on)],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let page = app
-            .get(
-                &format!("/kampanj?dag={}", planned.planned_on.as_deref().unwrap()),
-                Some(&p),
-            )
+            .get(&format!("/kampanj?dag={planned_on}"), Some(&p))
             .await;
         assert!(
             page.body.contains("låst"),
@@ -117,8 +118,8 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
             .unwrap();
         assert!(again.pinned);
         assert_eq!(
-            (again.crew_id, again.planned_on.clone()),
-            (planned.crew_id, planned.planned_on.clone()),
+            (again.crew_id, again.planned_on),
+            (planned.crew_id, planned.planned_on),
             "{backend:?}: a pinned job stays on its crew and day"
         );
         let r = app
@@ -152,7 +153,10 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
         let suppliers = store::campaign::local_suppliers(app.services.store(), "electrical")
             .await
             .unwrap();
-        let (supplier, _) = suppliers.first().expect("the demo has a local electrician");
+        let supplier = suppliers
+            .first()
+            .expect("the demo has a local electrician")
+            .id;
         let r = app
             .post(
                 "/kampanj/lag",
@@ -169,8 +173,8 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
         let crews = store::campaign::crews(app.services.store()).await.unwrap();
         let ue = crews.iter().find(|c| c.name == "UE Öst").unwrap();
         assert_eq!(
-            (ue.kind.as_str(), ue.supplier_id),
-            ("subcontractor", Some(*supplier))
+            (ue.kind, ue.supplier_id),
+            (domain::campaign::CrewKind::Subcontractor, Some(supplier))
         );
         let bad = app
             .post(
@@ -254,26 +258,24 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
             ..services::Actor::system()
         };
         let s = &app.services;
-        s.open_campaign(&planner, "Mätarbyte", s.today())
-            .await
-            .unwrap();
+        let c = s.campaign();
+        c.open(&planner, "Mätarbyte", s.today()).await.unwrap();
         let crew = |name: &str| services::campaign::CrewForm {
             name: name.into(),
             supplier_id: None,
             skills: vec!["ct".into()],
-            depot_lat_e6: 59_326_000,
-            depot_lon_e6: 14_523_000,
+            depot: Some((59_326_000, 14_523_000)),
             shift_start_min: 420,
             shift_end_min: 960,
         };
-        let one = s.add_crew(&planner, &crew("Lag 1")).await.unwrap();
-        let two = s.add_crew(&planner, &crew("Lag 2")).await.unwrap();
-        let tek = app.user_id("tekniker").await;
+        let one = c.add_crew(&planner, &crew("Lag 1")).await.unwrap();
+        let two = c.add_crew(&planner, &crew("Lag 2")).await.unwrap();
+        let tek = UserId::new(app.user_id("tekniker").await);
         // Not in a crew yet: an empty day, said plainly.
         let t = app.login_demo("tekniker").await;
         let page = app.get("/tekniker", Some(&t)).await;
         assert_eq!(page.status, StatusCode::OK);
-        s.assign_technician(&planner, tek, Some(one)).await.unwrap();
+        c.assign_technician(&planner, tek, Some(one)).await.unwrap();
         s.create_user(
             "tek2",
             "Tekla Två",
@@ -284,10 +286,10 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
         )
         .await
         .unwrap();
-        s.assign_technician(&planner, app.user_id("tek2").await, Some(two))
+        c.assign_technician(&planner, UserId::new(app.user_id("tek2").await), Some(two))
             .await
             .unwrap();
-        s.plan_campaign(
+        c.plan(
             &planner,
             1,
             services::campaign::PlanBudget::Iterations(1_500),
@@ -301,10 +303,10 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
             .unwrap();
         let jobs = store::campaign::jobs(s.store(), campaign.id).await.unwrap();
         let mine: Vec<_> = jobs.iter().filter(|j| j.crew_id == Some(one)).collect();
-        let day = mine[0].planned_on.clone().unwrap();
+        let day = mine[0].planned_on.unwrap();
         let mine: Vec<_> = mine
             .into_iter()
-            .filter(|j| j.planned_on.as_deref() == Some(day.as_str()))
+            .filter(|j| j.planned_on == Some(day))
             .collect();
         assert!(mine.len() >= 2, "{backend:?}");
         let list = app.get(&format!("/tekniker?dag={day}"), Some(&t)).await;
@@ -384,11 +386,11 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let jobs = store::campaign::jobs(s.store(), campaign.id).await.unwrap();
         let done = jobs.iter().find(|j| j.id == mine[0].id).unwrap();
-        assert_eq!(done.status, "done");
+        assert_eq!(done.status, JobStatus::Done);
         let failed = jobs.iter().find(|j| j.id == mine[1].id).unwrap();
         assert_eq!(
-            (failed.status.as_str(), failed.crew_id),
-            ("open", None),
+            (failed.status, failed.crew_id),
+            (JobStatus::Open, None),
             "not home: planned again"
         );
         // The re-plan is queued for the worker; planners and customers cannot record stops.
@@ -432,18 +434,16 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             role: Some(domain::role::Role::Planner),
             ..services::Actor::system()
         };
-        s.open_campaign(&planner, "Mätarbyte", s.today())
-            .await
-            .unwrap();
+        let c = s.campaign();
+        c.open(&planner, "Mätarbyte", s.today()).await.unwrap();
         for name in ["Lag 1", "Lag 2"] {
-            s.add_crew(
+            c.add_crew(
                 &planner,
                 &services::campaign::CrewForm {
                     name: name.into(),
                     supplier_id: None,
                     skills: vec!["ct".into()],
-                    depot_lat_e6: 59_326_000,
-                    depot_lon_e6: 14_523_000,
+                    depot: Some((59_326_000, 14_523_000)),
                     shift_start_min: 420,
                     shift_end_min: 960,
                 },
@@ -451,7 +451,7 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             .await
             .unwrap();
         }
-        s.plan_campaign(
+        c.plan(
             &planner,
             2,
             services::campaign::PlanBudget::Iterations(1_500),
@@ -459,7 +459,7 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
         )
         .await
         .unwrap();
-        let sent = s.send_campaign_notices(&planner).await.unwrap();
+        let sent = c.send_notices(&planner).await.unwrap();
         assert!(sent.invitations > 0, "{backend:?}: {sent:?}");
         // The invitation carries a link that works without login.
         let msgs = store::outbox::list(s.store(), 10_000, 0).await.unwrap();
@@ -493,7 +493,7 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
         let r = app.post(path, Some(&anon), &[("window", &value)]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("Tiden är bokad"), "{}", r.body);
-        let job: i64 = s
+        let job: CampaignJobId = c
             .meter_link_job(&path["/matarbyte/".len()..])
             .await
             .unwrap()
@@ -508,20 +508,16 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             .into_iter()
             .find(|j| j.id == job)
             .unwrap();
-        assert_eq!(row.status, "booked");
+        assert_eq!(row.status, JobStatus::Booked);
         assert_eq!(
-            row.window_on.as_deref(),
+            row.window_on.map(|d| d.to_string()).as_deref(),
             Some(value.split('|').next().unwrap())
         );
         assert!(row.crew_id.is_some(), "the booking fixes the job to a crew");
         // The customer gets a confirmation on their channel.
-        let mine = store::outbox::of_customer(
-            s.store(),
-            domain::ids::CustomerId::new(row.customer_id),
-            50,
-        )
-        .await
-        .unwrap();
+        let mine = store::outbox::of_customer(s.store(), row.customer_id, 50)
+            .await
+            .unwrap();
         assert!(
             mine.iter()
                 .any(|m| m.subject.starts_with("Bokat: mätarbyte ")),
@@ -541,7 +537,7 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             StatusCode::NOT_FOUND
         );
         // Re-planning keeps the booked window.
-        s.plan_campaign(
+        c.plan(
             &planner,
             2,
             services::campaign::PlanBudget::Iterations(1_500),
@@ -556,8 +552,8 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             .find(|j| j.id == job)
             .unwrap();
         assert_eq!(
-            (again.status.as_str(), &again.planned_on),
-            ("booked", &row.planned_on)
+            (again.status, again.planned_on),
+            (JobStatus::Booked, row.planned_on)
         );
         // An agent rebooks for the caller from the customer's page; other staff cannot.
         let agent = app.login_demo("kundtjanst").await;
@@ -599,7 +595,7 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
                 .unwrap()
                 .unwrap();
             assert_eq!(
-                moved.window_on.as_deref(),
+                moved.window_on.map(|d| d.to_string()).as_deref(),
                 Some(other.split('|').next().unwrap())
             );
         }
@@ -634,7 +630,7 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             .await
             .unwrap()
             .unwrap();
-        let day = domain::time::parse_date(now_booked.window_on.as_deref().unwrap()).unwrap();
+        let day = now_booked.window_on.unwrap();
         let that_morning = s.with_clock(std::sync::Arc::new(services::FixedClock::new(
             domain::time::at_civil(
                 day,
@@ -642,15 +638,15 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
                 &domain::time::stockholm(),
             ),
         )));
-        let sent = that_morning.send_campaign_notices(&planner).await.unwrap();
+        let sent = that_morning
+            .campaign()
+            .send_notices(&planner)
+            .await
+            .unwrap();
         assert!(sent.arrivals >= 1, "{backend:?}: {sent:?}");
-        let mine = store::outbox::of_customer(
-            s.store(),
-            domain::ids::CustomerId::new(row.customer_id),
-            50,
-        )
-        .await
-        .unwrap();
+        let mine = store::outbox::of_customer(s.store(), row.customer_id, 50)
+            .await
+            .unwrap();
         assert!(
             mine.iter()
                 .any(|m| m.subject.starts_with("I dag: teknikern kommer ")),
@@ -673,7 +669,8 @@ async fn the_continuity_manager_switches_the_campaign_policy_and_sees_what_moved
             continue;
         };
         app.services
-            .open_campaign(&admin(), "Mätarbyte", app.services.today())
+            .campaign()
+            .open(&admin(), "Mätarbyte", app.services.today())
             .await
             .unwrap();
         let cm = app.login_demo("beredskap").await;
@@ -733,7 +730,8 @@ async fn the_continuity_manager_switches_the_campaign_policy_and_sees_what_moved
         assert!(r.body.contains("Folkhälsomyndighetens råd"));
         let id = app
             .services
-            .campaign_overview(&admin())
+            .campaign()
+            .overview(&admin())
             .await
             .unwrap()
             .campaign
@@ -743,7 +741,7 @@ async fn the_continuity_manager_switches_the_campaign_policy_and_sees_what_moved
             .await
             .unwrap();
         assert!(
-            jobs.iter().any(|j| j.plannability == "paused"),
+            jobs.iter().any(|j| j.plannability == Plannability::Paused),
             "{backend:?}: indoor apartments pause under the pandemic policy"
         );
         // A policy that starts tomorrow changes nothing today; its re-plan waits for it.
@@ -778,5 +776,123 @@ async fn the_continuity_manager_switches_the_campaign_policy_and_sees_what_moved
                 .await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
         }
+    }
+}
+
+/// The same session reading pages in English.
+fn in_english(s: &Session) -> Session {
+    let mut s = s.clone();
+    s.cookie = format!("{}; lang=en", s.cookie);
+    s
+}
+
+#[tokio::test]
+async fn every_campaign_page_and_refusal_speaks_the_readers_language() {
+    let Some(app) = TestApp::demo(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    app.services
+        .campaign()
+        .open(&admin(), "Mätarbyte", app.services.today())
+        .await
+        .unwrap();
+    let planner = app.login_demo("planerare").await;
+    let customer = app.login_demo("kund").await;
+    let technician = app.login_demo("tekniker").await;
+    for (lang, en) in [("sv", false), ("en", true)] {
+        let say = |sv: &'static str, en_text: &'static str| if en { en_text } else { sv };
+        let pick = |s: &Session| if en { in_english(s) } else { s.clone() };
+        let (p, c, t) = (pick(&planner), pick(&customer), pick(&technician));
+        let page = app.get("/kampanj", Some(&p)).await;
+        assert_eq!(page.status, StatusCode::OK, "{lang}");
+        assert!(page.body.contains(say("Planerbara", "Plannable")), "{lang}");
+        assert!(
+            page.body.contains(say("Sjuk", "Sick")),
+            "{lang}: day-off reasons"
+        );
+        // A refusal of the service is named in the reader's language, at its field.
+        let r = app
+            .post(
+                "/kampanj/lag",
+                Some(&p),
+                &[("name", "Lag X"), ("skills", ""), ("shift", "16:00-07:00")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        assert!(r.body.contains("href=\"#shift\""));
+        assert!(
+            r.body.contains(say(
+                "Arbetspasset måste sluta efter att det börjar",
+                "The shift must end after it starts"
+            )),
+            "{lang}: {}",
+            r.body
+        );
+        let prog = app.get("/kampanj/framsteg", Some(&p)).await;
+        assert!(
+            prog.body
+                .contains(say("Mätarbytet: framsteg", "The meter exchange: progress")),
+            "{lang}"
+        );
+        let work = app.get("/tekniker", Some(&t)).await;
+        assert!(
+            work.body.contains(say("Dagens jobb", "Today&#39;s jobs")),
+            "{lang}"
+        );
+        let booking = app.get("/mina-sidor/matarbyte", Some(&c)).await;
+        assert!(
+            booking.body.contains(say(
+                "Boka tid för mätarbytet",
+                "Book a time for the meter exchange"
+            )),
+            "{lang}"
+        );
+        // The consent text and the declaration's refusals in the reader's language.
+        let page = app.get("/mina-sidor/hembesok", Some(&c)).await;
+        assert!(page.body.contains(say("riskgrupp", "risk group")), "{lang}");
+        let r = app
+            .post(
+                "/mina-sidor/hembesok",
+                Some(&c),
+                &[
+                    ("until", "2020-01-01"),
+                    (
+                        "consent_version",
+                        domain::campaign::ConsentVersion::CURRENT.as_str(),
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        assert!(
+            r.body.contains(say(
+                "utan ditt samtycke kan vi inte spara begäran",
+                "without consent we cannot keep the request"
+            )),
+            "{lang}: {}",
+            r.body
+        );
+        let r = app
+            .post(
+                "/mina-sidor/hembesok",
+                Some(&c),
+                &[
+                    ("until", "2020-01-01"),
+                    ("consent", "ja"),
+                    (
+                        "consent_version",
+                        domain::campaign::ConsentVersion::CURRENT.as_str(),
+                    ),
+                ],
+            )
+            .await;
+        assert!(
+            r.body.contains(say(
+                "Välj ett datum efter i dag",
+                "Choose a date after today"
+            )),
+            "{lang}: {}",
+            r.body
+        );
     }
 }

@@ -226,7 +226,10 @@ async fn no_home_visits_declared_in_the_portal_and_by_an_agent_withdrawn_and_kep
                 &[
                     ("until", until.as_str()),
                     ("note", "hej"),
-                    ("consent_version", services::declarations::CONSENT_VERSION),
+                    (
+                        "consent_version",
+                        domain::campaign::ConsentVersion::CURRENT.as_str(),
+                    ),
                 ],
             )
             .await;
@@ -240,7 +243,10 @@ async fn no_home_visits_declared_in_the_portal_and_by_an_agent_withdrawn_and_kep
                     ("until", until.as_str()),
                     ("note", "ring innan"),
                     ("consent", "ja"),
-                    ("consent_version", services::declarations::CONSENT_VERSION),
+                    (
+                        "consent_version",
+                        domain::campaign::ConsentVersion::CURRENT.as_str(),
+                    ),
                 ],
             )
             .await;
@@ -270,7 +276,7 @@ async fn no_home_visits_declared_in_the_portal_and_by_an_agent_withdrawn_and_kep
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert!(
-            store::declarations::of_customer(app.services.store(), 1)
+            store::declarations::of_customer(app.services.store(), domain::ids::CustomerId::new(1))
                 .await
                 .unwrap()
                 .is_none()

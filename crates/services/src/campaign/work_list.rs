@@ -1,0 +1,202 @@
+//! The technician's day: their crew's stops in route order, an exchange recorded done, a
+//! visit recorded failed (which re-plans, and offers a booked customer a new window at once).
+
+use domain::campaign::{self as rules, CampaignProblem, FailReason, JobStatus};
+use domain::ids::{CampaignJobId, CrewId, UserId};
+use domain::role::Role;
+use jiff::civil::Date;
+use store::campaign::StopRow;
+use views::messages::campaign::RebookOffer;
+
+use super::Campaign;
+use super::run::queue_replan;
+use crate::audit::{self, Event, Outcome};
+use crate::error::Result;
+use crate::{Actor, ServiceError};
+
+/// What a technician enters for a finished exchange.
+#[derive(Debug, Clone, Default)]
+pub struct DoneForm {
+    pub old_reading: String,
+    pub new_meter_number: String,
+    pub new_reading: String,
+}
+
+/// A crew's stops on a day, in route order.
+#[derive(Debug, Clone)]
+pub struct WorkList {
+    pub crew: CrewId,
+    pub crew_name: String,
+    pub stops: Vec<StopRow>,
+}
+
+/// The exchange as entered, checked: the old meter's final reading, the new meter's number
+/// (upper case) and its first reading.
+fn checked(form: &DoneForm) -> Result<(i64, String, i64)> {
+    let old: i64 = form
+        .old_reading
+        .trim()
+        .replace(' ', "")
+        .parse()
+        .ok()
+        .filter(|v| (0..=rules::MAX_OLD_READING).contains(v))
+        .ok_or_else(|| ServiceError::invalid("old_reading", CampaignProblem::OldReading))?;
+    let number = form.new_meter_number.trim().to_uppercase();
+    if !(6..=20).contains(&number.len()) || !number.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ServiceError::invalid(
+            "new_meter_number",
+            CampaignProblem::MeterNumber,
+        ));
+    }
+    let new: i64 = form
+        .new_reading
+        .trim()
+        .parse()
+        .ok()
+        .filter(|v| (0..=rules::MAX_NEW_READING).contains(v))
+        .ok_or_else(|| {
+            ServiceError::invalid(
+                "new_reading",
+                CampaignProblem::NewReading {
+                    max: rules::MAX_NEW_READING,
+                },
+            )
+        })?;
+    Ok((old, number, new))
+}
+
+impl Campaign {
+    /// The crew whose stops a technician sees: their own. Planners and admins name one.
+    async fn crew_of(&self, actor: &Actor, asked: Option<CrewId>) -> Result<CrewId> {
+        match actor.role {
+            Some(Role::Technician) => {
+                let uid = actor.user_id.ok_or(ServiceError::Forbidden)?;
+                let crew = store::campaign::user_crew(self.s.store(), UserId::new(uid))
+                    .await?
+                    .ok_or(ServiceError::NotFound)?;
+                match asked {
+                    Some(a) if a != crew => Err(ServiceError::Forbidden),
+                    _ => Ok(crew),
+                }
+            }
+            Some(r) if super::roles::WORK_LIST.contains(&r) => asked.ok_or(ServiceError::NotFound),
+            _ => Err(ServiceError::Forbidden),
+        }
+    }
+
+    /// A crew's stops on a day, in route order: a technician's own crew, or the one a planner
+    /// names. Not found for a technician not yet in a crew.
+    pub async fn work_list(
+        &self,
+        actor: &Actor,
+        crew: Option<CrewId>,
+        day: Date,
+    ) -> Result<WorkList> {
+        let crew = self.crew_of(actor, crew).await?;
+        let crew_name = store::campaign::crews(self.s.store())
+            .await?
+            .into_iter()
+            .find(|c| c.id == crew)
+            .map(|c| c.name)
+            .ok_or(ServiceError::NotFound)?;
+        let stops = store::campaign::crew_stops(self.s.store(), crew, day).await?;
+        Ok(WorkList {
+            crew,
+            crew_name,
+            stops,
+        })
+    }
+
+    /// Records a finished exchange: the old meter's final reading, the new meter's number and
+    /// its first reading.
+    pub async fn complete_job(
+        &self,
+        actor: &Actor,
+        job: CampaignJobId,
+        form: &DoneForm,
+    ) -> Result<()> {
+        let crew = self.crew_of(actor, None).await?;
+        let (old, number, new) = checked(form)?;
+        let done = store::campaign::Exchange {
+            old_reading: old,
+            new_meter_number: &number,
+            new_reading: new,
+        };
+        let now = self.s.now_micros();
+        let mut tx = self.s.store().begin().await?;
+        if store::campaign::record_done(&mut tx, job, crew, done, now).await? == 0 {
+            return Err(ServiceError::conflict(CampaignProblem::StopNotYours));
+        }
+        audit::record(
+            &mut tx,
+            &self.s,
+            actor,
+            &Event {
+                action: "meter_exchanged",
+                object_kind: "campaign_job",
+                object_id: &job.to_string(),
+                outcome: Outcome::Success,
+                detail: &format!("new meter {number}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a failed visit; the campaign is re-planned by the worker shortly after (one run
+    /// covers every failure queued before it starts). A booked visit that did not happen and
+    /// goes back to be planned: the customer is offered a new window at once.
+    pub async fn fail_job(
+        &self,
+        actor: &Actor,
+        job: CampaignJobId,
+        reason: FailReason,
+    ) -> Result<()> {
+        let crew = self.crew_of(actor, None).await?;
+        // The link is signed before the write transaction opens.
+        let rebook = match store::campaign::notice_row(self.s.store(), job).await? {
+            Some(j) if j.status == JobStatus::Booked && reason.reopens() => {
+                let link = self.meter_link(job).await?;
+                Some((j, link))
+            }
+            _ => None,
+        };
+        let now = self.s.now_micros();
+        let mut tx = self.s.store().begin().await?;
+        if store::campaign::record_failed(&mut tx, job, crew, reason, now).await? == 0 {
+            return Err(ServiceError::conflict(CampaignProblem::StopNotYours));
+        }
+        queue_replan(&mut tx, now, &format!("failed:{job}:{now}"), now).await?;
+        if let Some((j, link)) = rebook {
+            let offer = RebookOffer {
+                name: j.contact.name.clone(),
+                street: j.street.clone(),
+                link,
+            };
+            self.s
+                .tell(
+                    &mut tx,
+                    &j.contact,
+                    &offer,
+                    format!("campaign:{job}:rebook:{now}"),
+                )
+                .await?;
+        }
+        audit::record(
+            &mut tx,
+            &self.s,
+            actor,
+            &Event {
+                action: "meter_visit_failed",
+                object_kind: "campaign_job",
+                object_id: &job.to_string(),
+                outcome: Outcome::Success,
+                detail: reason.as_str(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

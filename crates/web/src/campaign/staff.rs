@@ -1,0 +1,586 @@
+//! The planner's page (open a campaign, crews and days off, plan in the background, classify
+//! again, pin a stop, the plan per crew and day on a server-drawn map) and the campaign's
+//! progress for planners and the continuity manager.
+
+use std::collections::BTreeSet;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::campaign::{DayOffReason, JobStatus, Plannability};
+use domain::ids::{CampaignJobId, CrewId, SupplierId};
+use domain::problem::{Explain, Invalid, Problem};
+use services::ServiceError;
+use services::campaign::{CampaignOverview, ClassifyReport, CrewForm, PlanRun, hhmm};
+use views::campaign::*;
+use views::pages::FieldError;
+
+use super::common::{field_error, field_message};
+use crate::AppState;
+use crate::ctx::{Ctx, FormData};
+use crate::pages::{PageResult, parse_id, render, see_other};
+
+/// The search time a planning run from the page gets (the engine's own budget) unless the
+/// settings say otherwise.
+pub const PAGE_PLAN_SECONDS: u64 = 10;
+
+/// Jobs per tier and state.
+fn counts(o: &CampaignOverview) -> Vec<TierCounts> {
+    let mut counts: Vec<TierCounts> = (1..=3)
+        .map(|t| TierCounts {
+            tier: t,
+            ..Default::default()
+        })
+        .collect();
+    for j in &o.jobs {
+        let c = &mut counts[usize::from(j.tier.clamp(1, 3) - 1)];
+        match j.plannability {
+            Plannability::Paused => c.paused += 1,
+            Plannability::DeferredAtRequest => c.deferred += 1,
+            Plannability::Plannable => c.plannable += 1,
+        }
+        match j.status {
+            JobStatus::Planned => c.planned += 1,
+            JobStatus::Notified => c.notified += 1,
+            JobStatus::Booked => c.booked += 1,
+            JobStatus::Done => c.done += 1,
+            JobStatus::Failed => c.failed += 1,
+            JobStatus::Open => {}
+        }
+    }
+    counts
+}
+
+/// How a job's point is drawn on the map.
+fn point_class(j: &services::campaign::JobRow) -> PointClass {
+    match (j.plannability, j.status) {
+        (_, JobStatus::Done) => PointClass::Done,
+        (_, JobStatus::Failed) => PointClass::Failed,
+        (Plannability::DeferredAtRequest, _) => PointClass::Deferred,
+        (Plannability::Paused, _) => PointClass::Paused,
+        (_, s) if s.is_placed() => PointClass::Planned,
+        _ => PointClass::Open,
+    }
+}
+
+/// Each crew's route on `day`, as lists and as lines on the map.
+fn routes_on(o: &CampaignOverview, day: &str) -> (Vec<RouteLine>, Vec<MapRoute>) {
+    let mut routes = Vec::new();
+    let mut map_routes = Vec::new();
+    for c in &o.crews {
+        let mut stops: Vec<_> = o
+            .jobs
+            .iter()
+            .filter(|j| {
+                j.crew_id == Some(c.id) && j.planned_on.is_some_and(|d| d.to_string() == day)
+            })
+            .collect();
+        if stops.is_empty() {
+            continue;
+        }
+        stops.sort_by_key(|j| j.seq);
+        let depot = (c.depot_lat_e6 as f64 / 1e6, c.depot_lon_e6 as f64 / 1e6);
+        let mut pts = vec![depot];
+        pts.extend(
+            stops
+                .iter()
+                .map(|j| (j.lat_e6 as f64 / 1e6, j.lon_e6 as f64 / 1e6)),
+        );
+        pts.push(depot);
+        map_routes.push(MapRoute {
+            label: format!("{} {day}", c.name),
+            points: pts,
+        });
+        routes.push(RouteLine {
+            crew: c.name.clone(),
+            day: day.to_owned(),
+            stops: stops
+                .iter()
+                .map(|j| StopLine {
+                    job: j.id,
+                    pinned: j.pinned,
+                    seq: j.seq.unwrap_or(0),
+                    arrive: hhmm(j.arrive_min.unwrap_or(0)),
+                    address: j.street.clone(),
+                    tier: j.tier,
+                    status: j.status,
+                })
+                .collect(),
+        });
+    }
+    (routes, map_routes)
+}
+
+fn page(
+    ctx: &Ctx,
+    layout: views::Layout,
+    o: &CampaignOverview,
+    day: Option<String>,
+    result: Option<String>,
+    errors: Vec<FieldError>,
+    today: String,
+) -> CampaignPage {
+    let days: Vec<String> = o
+        .jobs
+        .iter()
+        .filter_map(|j| j.planned_on.map(|d| d.to_string()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let day = day
+        .filter(|d| days.contains(d))
+        .or_else(|| days.first().cloned())
+        .unwrap_or_default();
+    let (routes, map_routes) = routes_on(o, &day);
+    let points: Vec<MapPoint> = o
+        .jobs
+        .iter()
+        .map(|j| MapPoint {
+            lat: j.lat_e6 as f64 / 1e6,
+            lon: j.lon_e6 as f64 / 1e6,
+            class: point_class(j),
+        })
+        .collect();
+    let map = svg_map(&ctx.t("campaign-title"), &points, &map_routes);
+    CampaignPage {
+        layout,
+        campaign: o
+            .campaign
+            .as_ref()
+            .map(|c| (c.id, c.name.clone(), c.starts_on)),
+        counts: counts(o),
+        crews: o
+            .crews
+            .iter()
+            .map(|c| CrewLine {
+                id: c.id,
+                name: c.name.clone(),
+                kind: c.kind,
+                skills: c.skills.join(","),
+                shift: format!("{}–{}", hhmm(c.shift_start_min), hhmm(c.shift_end_min)),
+            })
+            .collect(),
+        routes,
+        day,
+        days,
+        map,
+        result,
+        errors,
+        today,
+        suppliers: o
+            .suppliers
+            .iter()
+            .map(|s| (s.id.get(), s.name.clone()))
+            .collect(),
+        day_off_reasons: DayOffReason::ALL,
+    }
+}
+
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    day: Option<String>,
+    result: Option<String>,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let o = state.services.campaign().overview(&actor).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let layout = ctx.layout(state, "campaign-title").await;
+    let today = state.services.today().to_string();
+    render(status, &page(ctx, layout, &o, day, result, errors, today))
+}
+
+/// The page again with a refused input at its field, or the error as it is.
+async fn show_refusal(state: &AppState, ctx: &Ctx, e: ServiceError) -> PageResult {
+    match e {
+        ServiceError::Invalid(Invalid { field, problem }) => {
+            show(state, ctx, None, None, field_error(field, &problem, ctx)).await
+        }
+        e => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct DayQuery {
+    #[serde(default)]
+    dag: Option<String>,
+}
+
+pub async fn planner_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<axum::extract::Query<DayQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
+    let day = q.ok().and_then(|q| q.0.dag);
+    show(&state, &ctx, day, None, vec![]).await
+}
+
+pub async fn open(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let starts = match domain::time::parse_date(form.get("starts_on").trim()) {
+        Ok(d) => d,
+        Err(e) => {
+            let e = field_error("starts_on", &Problem::Date(e), &ctx);
+            return show(&state, &ctx, None, None, e).await;
+        }
+    };
+    let opened = state
+        .services
+        .campaign()
+        .open(&actor, form.get("name"), starts)
+        .await;
+    match opened {
+        Ok((_, r)) => {
+            let msg = views::translate(
+                ctx.lang,
+                "campaign-opened",
+                &[
+                    ("total", r.total.to_string()),
+                    ("deferred", r.deferred.to_string()),
+                    ("paused", r.paused.to_string()),
+                ],
+            );
+            show(&state, &ctx, None, Some(msg), vec![]).await
+        }
+        Err(e) => show_refusal(&state, &ctx, e).await,
+    }
+}
+
+fn plan_budget(state: &AppState) -> std::time::Duration {
+    std::time::Duration::from_secs(
+        state
+            .services
+            .settings()
+            .plan_seconds
+            .unwrap_or(PAGE_PLAN_SECONDS),
+    )
+}
+
+/// Starts a planning run in the background and shows its progress; a run already going is
+/// shown instead of starting another.
+pub async fn plan(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let weeks = form.get("weeks").parse::<u32>().unwrap_or(2).clamp(1, 4);
+    match state
+        .services
+        .campaign()
+        .start_plan(&actor, weeks, plan_budget(&state), None)
+    {
+        Ok(_) | Err(ServiceError::Conflict(_)) => Ok(see_other("/kampanj/planering")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What a classification moved, as the planner and the continuity manager read it.
+pub(crate) fn classified_message(lang: views::Lang, c: &ClassifyReport) -> String {
+    views::translate(
+        lang,
+        "campaign-classified",
+        &[
+            ("released", c.released.to_string()),
+            ("deferred", c.newly_deferred.to_string()),
+            ("paused", c.newly_paused.to_string()),
+            ("unplanned", c.unplanned.to_string()),
+            ("kept", c.kept_fixed.to_string()),
+        ],
+    )
+}
+
+fn plan_message(lang: views::Lang, r: &PlanRun) -> Option<String> {
+    let classified = r.classified.as_ref().map(|c| classified_message(lang, c));
+    let planned = match r.outcome.as_ref()? {
+        Ok(p) => views::translate(
+            lang,
+            "campaign-planned-result",
+            &[
+                ("assigned", p.assigned.to_string()),
+                ("considered", p.jobs_considered.to_string()),
+                ("days", p.crew_days.to_string()),
+                ("km", format!("{:.0}", p.travel_km)),
+                ("seconds", format!("{:.1}", p.seconds)),
+            ],
+        ),
+        Err(e) => views::translate(
+            lang,
+            "campaign-plan-failed",
+            &[("error", views::explain(lang, e as &dyn Explain))],
+        ),
+    };
+    Some(match classified {
+        Some(c) => format!("{c} {planned}"),
+        None => planned,
+    })
+}
+
+/// The planning run: its progress while it runs (the page offers a reload; a script, when it
+/// runs, follows the progress by itself), then the plan with the result.
+pub async fn plan_status(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let Some(run) = state.services.campaign().plan_run(&actor)? else {
+        return Ok(see_other("/kampanj"));
+    };
+    if run.running() {
+        let layout = ctx.layout(&state, "campaign-planning-title").await;
+        return render(
+            StatusCode::OK,
+            &PlanRunPage {
+                layout,
+                percent: run.percent(),
+                elapsed: run.elapsed().as_secs(),
+                budget: run.budget.as_secs(),
+                started_by: run.started_by.clone(),
+            },
+        );
+    }
+    let msg = plan_message(ctx.lang, &run);
+    show(&state, &ctx, None, msg, vec![]).await
+}
+
+/// The planning run's progress for the page's script.
+pub async fn plan_status_json(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<axum::response::Response, crate::error::AppError> {
+    use axum::response::IntoResponse;
+    let actor = ctx.user()?.actor(&ctx.address);
+    let run = state.services.campaign().plan_run(&actor)?;
+    Ok(axum::Json(serde_json::json!({
+        "running": run.as_ref().is_some_and(|r| r.running()),
+        "percent": run.as_ref().map_or(100, |r| r.percent()),
+        "elapsed_seconds": run.as_ref().map_or(0, |r| r.elapsed().as_secs()),
+    }))
+    .into_response())
+}
+
+/// The planning page's script: follows a running plan and reloads when it is done.
+pub async fn plan_script() -> axum::response::Response {
+    crate::pages::script(include_str!("../../../views/static/plan.js"))
+}
+
+/// Closes the campaign (the form asks to confirm); the declarations are deleted with it.
+pub async fn close(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    if form.get("confirm") != "ja" {
+        let e = field_message("confirm", "campaign-close-confirm", &ctx);
+        return show(&state, &ctx, None, None, e).await;
+    }
+    let purged = state.services.campaign().close(&actor).await?;
+    let msg = views::translate(
+        ctx.lang,
+        "campaign-closed",
+        &[("purged", purged.to_string())],
+    );
+    show(&state, &ctx, None, Some(msg), vec![]).await
+}
+
+/// Pins a planned job to its crew and day, or unpins it.
+pub async fn pin(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let job = CampaignJobId::new(parse_id(&id)?);
+    let pinned = form.get("pinned") == "1";
+    state.services.campaign().pin(&actor, job, pinned).await?;
+    let day = form.get("dag").trim();
+    Ok(see_other(&if day.is_empty() {
+        "/kampanj#plan".to_owned()
+    } else {
+        format!("/kampanj?dag={day}#plan")
+    }))
+}
+
+pub async fn notices(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let r = state.services.campaign().send_notices(&actor).await?;
+    let msg = views::translate(
+        ctx.lang,
+        "campaign-notices-sent",
+        &[
+            ("notices", r.notices.to_string()),
+            ("reminders", r.reminders.to_string()),
+            ("invitations", r.invitations.to_string()),
+        ],
+    );
+    show(&state, &ctx, None, Some(msg), vec![]).await
+}
+
+/// After a policy change or a declaration: classify every job again, then re-plan (notified
+/// and booked jobs stay where they are), and show the counts before and after.
+pub async fn classify(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let campaign = state.services.campaign();
+    let r = campaign.classify(&actor).await?;
+    match campaign.start_plan(&actor, 2, plan_budget(&state), Some(r)) {
+        Ok(_) | Err(ServiceError::Conflict(_)) => Ok(see_other("/kampanj/planering")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `HH:MM-HH:MM` as minutes after midnight.
+fn parse_shift(s: &str) -> Option<(i64, i64)> {
+    let (a, b) = s.trim().split_once('-')?;
+    let m = |t: &str| -> Option<i64> {
+        let (h, m) = t.trim().split_once(':')?;
+        let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+        ((0..=24).contains(&h) && (0..60).contains(&m)).then_some(h * 60 + m)
+    };
+    Some((m(a)?, m(b)?))
+}
+
+pub async fn add_crew(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let Some((start, end)) = parse_shift(form.get("shift")) else {
+        let e = field_error("shift", &Problem::NotATime, &ctx);
+        return show(&state, &ctx, None, None, e).await;
+    };
+    let supplier_id = match form.get("supplier").trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(id) => Some(SupplierId::new(id)),
+            Err(_) => {
+                let e = field_error("supplier", &Problem::NotANumber, &ctx);
+                return show(&state, &ctx, None, None, e).await;
+            }
+        },
+    };
+    let crew = CrewForm {
+        name: form.get("name").to_owned(),
+        supplier_id,
+        skills: form
+            .get("skills")
+            .split([',', ' '])
+            .map(str::to_owned)
+            .collect(),
+        depot: None,
+        shift_start_min: start,
+        shift_end_min: end,
+    };
+    match state.services.campaign().add_crew(&actor, &crew).await {
+        Ok(_) => show(&state, &ctx, None, None, vec![]).await,
+        Err(e) => show_refusal(&state, &ctx, e).await,
+    }
+}
+
+pub async fn day_off(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let crew = CrewId::new(parse_id(&id)?);
+    let at = format!("off-{crew}");
+    let day = match domain::time::parse_date(form.get("day").trim()) {
+        Ok(d) => d,
+        Err(e) => {
+            let e = field_error(&at, &Problem::Date(e), &ctx);
+            return show(&state, &ctx, None, None, e).await;
+        }
+    };
+    let reason = match form.get("reason").parse::<DayOffReason>() {
+        Ok(r) => r,
+        Err(e) => {
+            let e = field_error(&format!("why-{crew}"), &Problem::UnknownChoice(e), &ctx);
+            return show(&state, &ctx, None, None, e).await;
+        }
+    };
+    state
+        .services
+        .campaign()
+        .crew_day_off(&actor, crew, day, reason)
+        .await?;
+    show(&state, &ctx, None, None, vec![]).await
+}
+
+pub async fn progress(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let p = state.services.campaign().progress(&actor).await?;
+    let burn_up: Vec<(String, usize, usize)> = p
+        .burn_up
+        .iter()
+        .map(|(d, a, b)| (d.to_string(), *a, *b))
+        .collect();
+    let km_rows: Vec<(String, f64)> =
+        p.km.iter()
+            .map(|(c, d, k)| (format!("{c} {d}"), *k))
+            .collect();
+    let page = ProgressPage {
+        layout: ctx.layout(&state, "progress-title").await,
+        tiers: (0..3).map(|t| (t as u8 + 1, p.per_tier[t])).collect(),
+        total: p.total,
+        forecast: p.forecast.map(|d| d.to_string()),
+        chart: svg_burn_up(&ctx.t("progress-burn-up"), p.total, &burn_up),
+        burn_up,
+        deferred_backlog: p
+            .deferred_backlog
+            .iter()
+            .map(|(d, n)| (d.map(|d| d.to_string()).unwrap_or_default(), *n))
+            .collect(),
+        paused_backlog: p.paused_backlog,
+        km_chart: svg_bars(&ctx.t("progress-km"), &km_rows),
+        km: p
+            .km
+            .iter()
+            .map(|(c, d, k)| (c.clone(), d.to_string(), format!("{k:.1}")))
+            .collect(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// The progress as CSV: one row per tier and state, then the burn-up and the km per crew-day.
+pub async fn progress_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<axum::response::Response, crate::error::AppError> {
+    use axum::response::IntoResponse;
+    let actor = ctx.user()?.actor(&ctx.address);
+    let p = state.services.campaign().progress(&actor).await?;
+    let mut out = String::from("section,key,tier_or_crew,value\n");
+    let states = [
+        "done",
+        "planned",
+        "deferred",
+        "paused",
+        "failed",
+        "not_planned",
+    ];
+    for (t, row) in p.per_tier.iter().enumerate() {
+        for (i, n) in row.iter().enumerate() {
+            out.push_str(&format!("tier,{},{},{n}\n", states[i], t + 1));
+        }
+    }
+    for (d, a, b) in &p.burn_up {
+        out.push_str(&format!(
+            "burn_up_done,{d},,{a}\nburn_up_done_and_planned,{d},,{b}\n"
+        ));
+    }
+    if let Some(f) = p.forecast {
+        out.push_str(&format!("forecast,{f},,\n"));
+    }
+    for (d, n) in &p.deferred_backlog {
+        let d = d.map(|d| d.to_string()).unwrap_or_default();
+        out.push_str(&format!("deferred_review,{d},,{n}\n"));
+    }
+    for (c, d, k) in &p.km {
+        let c = c.replace('"', "\"\"");
+        out.push_str(&format!("km,{d},\"{c}\",{k:.1}\n"));
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"matarbyte-framsteg.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}

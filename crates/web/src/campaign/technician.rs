@@ -1,0 +1,178 @@
+//! The technician's work list: the crew's stops of a day in route order, with navigation
+//! links, and the forms that record an exchange done or a visit failed.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::campaign::FailReason;
+use domain::ids::{CampaignJobId, CrewId};
+use domain::meter::MeterKind;
+use domain::problem::Invalid;
+use domain::role::Role;
+use services::ServiceError;
+use services::campaign::StopRow;
+use services::campaign::{DoneForm, hhmm};
+use views::campaign::{WorkListPage, WorkStop};
+use views::pages::FieldError;
+
+use super::common::field_error;
+use crate::AppState;
+use crate::ctx::{Ctx, FormData};
+use crate::error::AppError;
+use crate::pages::{PageResult, parse_id, render, see_other};
+
+#[derive(serde::Deserialize, Default)]
+pub struct WorkQuery {
+    #[serde(default)]
+    lag: Option<CrewId>,
+    #[serde(default)]
+    dag: Option<String>,
+    #[serde(default)]
+    klart: Option<String>,
+}
+
+fn work_stop(s: StopRow) -> WorkStop {
+    let lat = s.lat_e6 as f64 / 1e6;
+    let lon = s.lon_e6 as f64 / 1e6;
+    WorkStop {
+        id: s.id,
+        seq: s.seq.unwrap_or(0),
+        arrive: hhmm(s.arrive_min.unwrap_or(0)),
+        window: s
+            .window_start_min
+            .zip(s.window_end_min)
+            .map(|(a, b)| format!("{}–{}", hhmm(a), hhmm(b))),
+        address: format!("{}, {} {}", s.street, s.postal_code, s.city),
+        nav: format!("geo:{lat:.6},{lon:.6}?q={lat:.6},{lon:.6}"),
+        customer: s.customer_name,
+        phone: s.customer_phone.unwrap_or_default(),
+        meter: s.anlaggnings_id,
+        meter_number: s.meter_number,
+        placement: s.placement,
+        ct: s.meter_kind == MeterKind::Ct,
+        status: s.status,
+        failure: s.failure_reason,
+        new_meter_number: s.new_meter_number,
+    }
+}
+
+async fn work_page(
+    state: &AppState,
+    ctx: &Ctx,
+    q: &WorkQuery,
+    errors: Vec<FieldError>,
+    error_stop: Option<CampaignJobId>,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let day = q
+        .dag
+        .as_deref()
+        .and_then(|d| domain::time::parse_date(d).ok())
+        .unwrap_or_else(|| state.services.today());
+    let (crew, stops) = match state
+        .services
+        .campaign()
+        .work_list(&actor, q.lag, day)
+        .await
+    {
+        Ok(w) => (
+            Some(w.crew_name),
+            w.stops.into_iter().map(work_stop).collect(),
+        ),
+        // A technician not yet in a crew sees an empty day, not an error.
+        Err(ServiceError::NotFound) if actor.role == Some(Role::Technician) => (None, vec![]),
+        Err(e) => return Err(e.into()),
+    };
+    let result = match q.klart.as_deref() {
+        Some("klar") => Some(ctx.t("work-saved-done")),
+        Some("misslyckad") => Some(ctx.t("work-saved-failed")),
+        _ => None,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = WorkListPage {
+        layout: ctx.layout(state, "work-title").await,
+        day: day.to_string(),
+        reasons: if crew.is_some() { FailReason::ALL } else { &[] },
+        crew,
+        stops,
+        result,
+        errors,
+        error_stop,
+    };
+    render(status, &page)
+}
+
+pub async fn work_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<axum::extract::Query<WorkQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
+    let q = q.map(|q| q.0).unwrap_or_default();
+    work_page(&state, &ctx, &q, vec![], None).await
+}
+
+/// The day of the work list a form was sent from, when it is a date.
+fn form_day(form: &FormData) -> Option<String> {
+    domain::time::parse_date(form.get("dag").trim())
+        .ok()
+        .map(|d| d.to_string())
+}
+
+pub async fn job_done(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let job = CampaignJobId::new(parse_id(&id)?);
+    let done = DoneForm {
+        old_reading: form.get("old_reading").to_owned(),
+        new_meter_number: form.get("new_meter_number").to_owned(),
+        new_reading: form.get("new_reading").to_owned(),
+    };
+    let day = form_day(&form);
+    match state
+        .services
+        .campaign()
+        .complete_job(&actor, job, &done)
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!(
+            "/tekniker?dag={}&klart=klar#stop-{job}",
+            day.as_deref().unwrap_or_default()
+        ))),
+        Err(ServiceError::Invalid(Invalid { field, problem })) => {
+            let q = WorkQuery {
+                dag: day,
+                ..Default::default()
+            };
+            let e = field_error(&format!("{field}-{job}"), &problem, &ctx);
+            work_page(&state, &ctx, &q, e, Some(job)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn job_failed(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let job = CampaignJobId::new(parse_id(&id)?);
+    let reason = FailReason::parse(form.get("reason")).ok_or(AppError::BadRequest)?;
+    state
+        .services
+        .campaign()
+        .fail_job(&actor, job, reason)
+        .await?;
+    Ok(see_other(&format!(
+        "/tekniker?dag={}&klart=misslyckad#stop-{job}",
+        form_day(&form).as_deref().unwrap_or_default()
+    )))
+}
