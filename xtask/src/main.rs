@@ -3,6 +3,8 @@
 //!
 //! Skipped parts are announced loudly; with `CI=true` nothing may be skipped.
 
+mod source;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -240,11 +242,53 @@ fn tidy() -> Result<(), String> {
             }
         });
     }
+    problems.extend(source_problems(&root));
     if problems.is_empty() {
         Ok(())
     } else {
         Err(problems.join("\n"))
     }
+}
+
+/// The size rules (no non-test file over 1 000 lines, no function over 120) for the crates, and
+/// the banned words for every Rust file and template; test code is excepted.
+fn source_problems(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for dir in ["crates", "xtask"] {
+        walk(&root.join(dir), &mut |p| {
+            let rel = p.strip_prefix(root).unwrap_or(p);
+            if rel
+                .components()
+                .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "target")
+            {
+                return;
+            }
+            let is_rust = p.extension().is_some_and(|e| e == "rs");
+            let is_template = rel.starts_with("crates/views/templates");
+            if !is_rust && !is_template {
+                return;
+            }
+            let Ok(text) = std::fs::read_to_string(p) else {
+                problems.push(format!("{}: cannot be read as UTF-8", rel.display()));
+                return;
+            };
+            let found = if is_rust {
+                source::check_rust(&text, source::BANNED_WORDS)
+                    .into_iter()
+                    // The size rules hold for the product's crates; xtask is automation.
+                    .filter(|v| {
+                        rel.starts_with("crates")
+                            || matches!(v, source::Violation::Banned { .. })
+                    })
+                    .collect()
+            } else {
+                source::check_template(&text, source::BANNED_WORDS)
+            };
+            let name = rel.display().to_string();
+            problems.extend(found.iter().map(|v| v.describe(&name)));
+        });
+    }
+    problems
 }
 
 fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) {
