@@ -49,4 +49,8 @@ crate::id!(
     OutboxId,
     /// A background job (`jobs.id`).
     JobId,
+    /// A login session (`sessions.id`).
+    SessionId,
+    /// An entry of the audit log (`audit_log.id`).
+    AuditEntryId,
 );
