@@ -82,7 +82,7 @@ impl Services {
     }
 
     async fn campaign_policy(&self) -> Result<domain::policy::CampaignPolicy> {
-        match self.policy_at(Capability::Campaign, self.now()).await? {
+        match self.policies().at(Capability::Campaign, self.now()).await? {
             PolicyBody::Campaign(p) => Ok(p),
             _ => Err(ServiceError::Internal(
                 "campaign policy of another kind".into(),
@@ -883,7 +883,7 @@ impl Services {
         match actor.role {
             Some(Role::Technician) => {
                 let uid = actor.user_id.ok_or(ServiceError::Forbidden)?;
-                let crew = store::campaign::user_crew(self.store(), uid)
+                let crew = store::campaign::user_crew(self.store(), uid.get())
                     .await?
                     .ok_or(ServiceError::NotFound)?;
                 match asked {
@@ -1501,7 +1501,9 @@ impl Services {
     ) -> Result<bool> {
         use crate::outbox::Message;
         let (channel, recipient) = crate::outbox::customer_route(
-            &j.preferred_channel,
+            j.preferred_channel
+                .parse()
+                .unwrap_or(domain::customer::Channel::Letter),
             j.email.as_deref(),
             j.phone.as_deref(),
             &j.letter_address,
@@ -1582,7 +1584,7 @@ impl Services {
         match booker {
             Booker::Link => {}
             Booker::Actor(a) => match a.role {
-                Some(Role::Customer) if a.customer_id == Some(row.customer_id) => {}
+                Some(Role::Customer) if a.customer_id == Some(domain::ids::CustomerId::new(row.customer_id)) => {}
                 Some(Role::Agent | Role::Planner | Role::Admin) => {}
                 _ => return Err(ServiceError::NotFound),
             },
@@ -1605,14 +1607,14 @@ impl Services {
             (Some(Role::Customer), Some(c)) => c,
             _ => return Err(ServiceError::Forbidden),
         };
-        self.indoor_jobs_of(actor, customer).await
+        self.indoor_jobs_of(actor, customer.get()).await
     }
 
     /// A customer's indoor jobs that take a booking, for an agent (or planner) booking for a
     /// caller; the customer themself too.
     pub async fn indoor_jobs_of(&self, actor: &Actor, customer: i64) -> Result<Vec<IndoorJob>> {
         match actor.role {
-            Some(Role::Customer) if actor.customer_id == Some(customer) => {}
+            Some(Role::Customer) if actor.customer_id == Some(domain::ids::CustomerId::new(customer)) => {}
             Some(Role::Agent | Role::Planner | Role::Admin) => {}
             _ => return Err(ServiceError::Forbidden),
         }

@@ -168,7 +168,7 @@ impl Services {
     pub async fn open_case_in(&self, tx: &mut Tx, actor: &Actor, new: &NewCase) -> Result<i64> {
         match actor.role {
             Some(Role::Customer) => {
-                if actor.customer_id != Some(new.customer_id) {
+                if actor.customer_id != Some(domain::ids::CustomerId::new(new.customer_id)) {
                     return Err(ServiceError::NotFound);
                 }
                 if new.source == CaseSource::Phone {
@@ -235,7 +235,7 @@ impl Services {
             &store::cases::NewEntry {
                 case_id: id,
                 kind: EntryKind::CustomerMessage.as_str(),
-                author_user_id: actor.user_id,
+                author_user_id: actor.user_id.map(domain::ids::UserId::get),
                 author_name: &author_name,
                 body,
                 now: now_us,
@@ -326,7 +326,7 @@ impl Services {
         let mut new_status = None;
         match actor.role {
             Some(Role::Customer) => {
-                if actor.customer_id != Some(case.customer_id) {
+                if actor.customer_id != Some(domain::ids::CustomerId::new(case.customer_id)) {
                     return Err(ServiceError::NotFound);
                 }
                 if !matches!(kind, EntryKind::CustomerMessage | EntryKind::ChatTranscript) {
@@ -364,7 +364,7 @@ impl Services {
             &store::cases::NewEntry {
                 case_id,
                 kind: kind.as_str(),
-                author_user_id: actor.user_id,
+                author_user_id: actor.user_id.map(domain::ids::UserId::get),
                 author_name: &author_name,
                 body,
                 now,
@@ -414,7 +414,7 @@ impl Services {
             Some(Role::Admin) => Ok(all),
             r if is_staff(r) => {
                 let mine = match actor.user_id {
-                    Some(u) => store::cases::teams_of(self.store(), u).await?,
+                    Some(u) => store::cases::teams_of(self.store(), u.get()).await?,
                     None => Vec::new(),
                 };
                 Ok(all.into_iter().filter(|t| mine.contains(&t.key)).collect())
@@ -433,7 +433,7 @@ impl Services {
             Some(Role::Admin) => Ok(()),
             r if is_staff(r) => {
                 let user = actor.user_id.ok_or(ServiceError::NotFound)?;
-                if store::cases::teams_of_tx(tx, user)
+                if store::cases::teams_of_tx(tx, user.get())
                     .await?
                     .contains(&case.team)
                 {
@@ -451,7 +451,7 @@ impl Services {
             Some(Role::Admin) => Ok(()),
             r if is_staff(r) => {
                 let user = actor.user_id.ok_or(ServiceError::NotFound)?;
-                if store::cases::teams_of(self.store(), user)
+                if store::cases::teams_of(self.store(), user.get())
                     .await?
                     .contains(&case.team)
                 {
@@ -481,7 +481,7 @@ impl Services {
                 team: q.team.as_deref(),
                 status: q.status.map(CaseStatus::as_str),
                 assignee: if q.mine {
-                    actor.user_id.or(Some(-1))
+                    actor.user_id.map(domain::ids::UserId::get).or(Some(-1))
                 } else {
                     None
                 },
@@ -504,7 +504,7 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound)?;
         self.check_team_access(actor, &case).await?;
-        let customer = store::customers::get(self.store(), case.customer_id)
+        let customer = store::customers::get(self.store(), domain::ids::CustomerId::new(case.customer_id))
             .await?
             .ok_or(ServiceError::NotFound)?;
         let entries = store::cases::entries(self.store(), id, true).await?;
@@ -514,7 +514,7 @@ impl Services {
             .and_then(|u| members.iter().find(|m| m.0 == u).map(|m| m.1.clone()));
         let assignee_name = match (assignee_name, case.assignee_user_id) {
             (Some(n), _) => Some(n),
-            (None, Some(u)) => store::users::by_id(self.store(), u)
+            (None, Some(u)) => store::users::by_id(self.store(), domain::ids::UserId::new(u))
                 .await?
                 .map(|u| u.display_name),
             (None, None) => None,
@@ -558,7 +558,7 @@ impl Services {
             (Some(Role::Customer), Some(c)) => c,
             _ => return Err(ServiceError::Forbidden),
         };
-        Ok(store::cases::of_customer(self.store(), customer, 200).await?)
+        Ok(store::cases::of_customer(self.store(), customer.get(), 200).await?)
     }
 
     /// A customer's own case with the entries they may see (never internal notes); another
@@ -570,7 +570,7 @@ impl Services {
         };
         let case = store::cases::get(self.store(), id)
             .await?
-            .filter(|c| c.customer_id == customer)
+            .filter(|c| c.customer_id == customer.get())
             .ok_or(ServiceError::NotFound)?;
         let entries = store::cases::entries(self.store(), id, false).await?;
         Ok((case, entries))
@@ -704,9 +704,9 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         let found = match id {
-            Some(id) => store::customers::get(self.store(), id)
+            Some(id) => store::customers::get(self.store(), domain::ids::CustomerId::new(id))
                 .await?
-                .map(|c| (c.id, c.name, c.customer_number)),
+                .map(|c| (c.id.get(), c.name, c.customer_number)),
             None => store::cases::customer_by_number(self.store(), number.trim()).await?,
         };
         found.ok_or_else(|| ServiceError::invalid("customer", "ingen kund med det kundnumret"))
@@ -716,7 +716,7 @@ impl Services {
     /// coming visits. Customers get only their own.
     pub async fn case_link_choices(&self, actor: &Actor, customer: i64) -> Result<Vec<LinkChoice>> {
         match actor.role {
-            Some(Role::Customer) if actor.customer_id == Some(customer) => {}
+            Some(Role::Customer) if actor.customer_id == Some(domain::ids::CustomerId::new(customer)) => {}
             r if is_staff(r) => {}
             _ => return Err(ServiceError::NotFound),
         }

@@ -110,14 +110,14 @@ fn invalid_message(e: rules::MessageError) -> ServiceError {
 
 fn customer_of(actor: &Actor) -> Result<i64> {
     match (actor.role, actor.customer_id) {
-        (Some(Role::Customer), Some(c)) => Ok(c),
+        (Some(Role::Customer), Some(c)) => Ok(c.get()),
         _ => Err(ServiceError::Forbidden),
     }
 }
 
 fn agent_of(actor: &Actor) -> Result<i64> {
     match (actor.role, actor.user_id) {
-        (Some(Role::Agent | Role::Admin), Some(u)) => Ok(u),
+        (Some(Role::Agent | Role::Admin), Some(u)) => Ok(u.get()),
         _ => Err(ServiceError::Forbidden),
     }
 }
@@ -225,7 +225,7 @@ impl Services {
                 let id =
                     store::chat::insert(&mut tx, customer, topic.as_str(), "queued", now).await?;
                 let m =
-                    store::chat::insert_message(&mut tx, id, "customer", actor.user_id, &body, now)
+                    store::chat::insert_message(&mut tx, id, "customer", actor.user_id.map(domain::ids::UserId::get), &body, now)
                         .await?;
                 let notes = [
                     Note::Message {
@@ -242,7 +242,7 @@ impl Services {
                 // ever sees it waiting.
                 let id =
                     store::chat::insert(&mut tx, customer, topic.as_str(), "queued", now).await?;
-                store::chat::insert_message(&mut tx, id, "customer", actor.user_id, &body, now)
+                store::chat::insert_message(&mut tx, id, "customer", actor.user_id.map(domain::ids::UserId::get), &body, now)
                     .await?;
                 let category = Category::parse(topic.case_category()).unwrap_or(Category::Other);
                 let case_id = self
@@ -335,7 +335,7 @@ impl Services {
             None
         };
         let agent_name = match chat.agent_user_id {
-            Some(u) if chat.status == "active" => store::users::by_id(self.store(), u)
+            Some(u) if chat.status == "active" => store::users::by_id(self.store(), domain::ids::UserId::new(u))
                 .await?
                 .map(|u| u.display_name),
             _ => None,
@@ -360,7 +360,7 @@ impl Services {
             &mut tx,
             chat.id,
             "customer",
-            actor.user_id,
+            actor.user_id.map(domain::ids::UserId::get),
             &body,
             self.now_micros(),
         )
@@ -461,7 +461,7 @@ impl Services {
         let now = self.now_micros();
         // Read before the transaction: a transaction holds a connection, and waiting for a
         // second one from the pool while holding it can exhaust the pool under load.
-        let name = store::users::by_id(self.store(), agent)
+        let name = store::users::by_id(self.store(), domain::ids::UserId::new(agent))
             .await?
             .map(|u| u.display_name)
             .unwrap_or_else(|| actor.name.clone());
@@ -588,7 +588,7 @@ impl Services {
         if to == agent {
             return Err(ServiceError::invalid("to", "välj en annan handläggare"));
         }
-        let target = store::users::by_id(self.store(), to)
+        let target = store::users::by_id(self.store(), domain::ids::UserId::new(to))
             .await?
             .ok_or_else(|| ServiceError::invalid("to", "handläggaren finns inte"))?;
         if !matches!(target.role.as_str(), "agent" | "admin") || target.disabled {
@@ -665,7 +665,7 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound)?
             .customer_id;
-        let customer = store::customers::get(self.store(), customer_id)
+        let customer = store::customers::get(self.store(), domain::ids::CustomerId::new(customer_id))
             .await?
             .ok_or(ServiceError::NotFound)?;
         let mut tx = self.store().begin().await?;

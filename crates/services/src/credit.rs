@@ -621,7 +621,8 @@ impl Services {
         use domain::credit::{DunningState, DunningStep, ExtensionStatus, SentReminder};
         let mut report = DunningReport::default();
         let policy = match self
-            .policy_at(domain::policy::Capability::Credit, self.now())
+            .policies()
+            .at(domain::policy::Capability::Credit, self.now())
             .await?
         {
             domain::policy::PolicyBody::Credit(p) => p,
@@ -949,7 +950,8 @@ impl Services {
 
     async fn credit_policy(&self) -> Result<domain::policy::CreditPolicy> {
         match self
-            .policy_at(domain::policy::Capability::Credit, self.now())
+            .policies()
+            .at(domain::policy::Capability::Credit, self.now())
             .await?
         {
             domain::policy::PolicyBody::Credit(p) => Ok(p),
@@ -993,7 +995,7 @@ impl Services {
             .ok_or(ServiceError::NotFound)?;
         let source = match actor.role {
             Some(domain::role::Role::Customer) => {
-                if actor.customer_id != Some(invoice.customer_id) {
+                if actor.customer_id != Some(domain::ids::CustomerId::new(invoice.customer_id)) {
                     return Err(ServiceError::NotFound);
                 }
                 "portal"
@@ -1114,7 +1116,7 @@ impl Services {
         let invoice = store::credit::credit_invoice(self.store(), a.invoice_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let customer = store::customers::get(self.store(), a.customer_id)
+        let customer = store::customers::get(self.store(), domain::ids::CustomerId::new(a.customer_id))
             .await?
             .ok_or(ServiceError::NotFound)?;
         let h = self.payment_history(a.customer_id, 12).await?;
@@ -1230,9 +1232,9 @@ impl Services {
                     rates: &rates,
                     waived: &[],
                 });
-                let kind = store::customers::get(self.store(), a.customer_id)
+                let kind = store::customers::get(self.store(), domain::ids::CustomerId::new(a.customer_id))
                     .await?
-                    .map(|c| c.kind)
+                    .map(|c| c.kind.as_str().to_owned())
                     .unwrap_or_default();
                 *waived
                     .entry((a.original_due_on[..7].to_owned(), kind))

@@ -38,7 +38,7 @@ impl Services {
     /// The customer a session acts for; staff and anonymous sessions have none.
     pub fn portal_customer(user: &SessionUser) -> Result<i64> {
         match (user.role, user.customer_id) {
-            (domain::role::Role::Customer, Some(id)) => Ok(id),
+            (domain::role::Role::Customer, Some(id)) => Ok(id.get()),
             _ => Err(ServiceError::Forbidden),
         }
     }
@@ -124,7 +124,7 @@ impl Services {
         user: &SessionUser,
     ) -> Result<store::customers::CustomerRow> {
         let id = Self::portal_customer(user)?;
-        store::customers::get(self.store(), id)
+        store::customers::get(self.store(), domain::ids::CustomerId::new(id))
             .await?
             .ok_or(ServiceError::NotFound)
     }
@@ -140,7 +140,7 @@ impl Services {
         let id = Self::portal_customer(user)?;
         let prefs = validate_contact(form)?;
         let mut tx = self.store().begin().await?;
-        store::customers::set_contact_preferences(&mut tx, id, &prefs).await?;
+        store::customers::set_contact_preferences(&mut tx, domain::ids::CustomerId::new(id), &prefs).await?;
         audit::record(
             &mut tx,
             self,
@@ -177,7 +177,7 @@ impl Services {
     /// counts only, so viewing the page is not an export (the download is, and is audited).
     pub async fn customer_data_summary(&self, user: &SessionUser) -> Result<Vec<(String, usize)>> {
         let id = Self::portal_customer(user)?;
-        Ok(store::export::customer_export(self.store(), id)
+        Ok(store::export::customer_export(self.store(), domain::ids::CustomerId::new(id))
             .await?
             .into_iter()
             .filter(|t| !t.rows.is_empty())
@@ -187,7 +187,7 @@ impl Services {
 
     /// A customer's name, for staff pages that act for a caller.
     pub async fn customer_name(&self, id: i64) -> Result<String> {
-        Ok(store::customers::get(self.store(), id)
+        Ok(store::customers::get(self.store(), domain::ids::CustomerId::new(id))
             .await?
             .ok_or(ServiceError::NotFound)?
             .name)
@@ -195,10 +195,10 @@ impl Services {
 
     /// The export of any customer's data, for a request made to staff.
     pub async fn export_customer(&self, actor: &Actor, id: i64) -> Result<serde_json::Value> {
-        store::customers::get(self.store(), id)
+        store::customers::get(self.store(), domain::ids::CustomerId::new(id))
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let tables = store::export::customer_export(self.store(), id).await?;
+        let tables = store::export::customer_export(self.store(), domain::ids::CustomerId::new(id)).await?;
         audit::record_alone(
             self,
             actor,
@@ -290,8 +290,8 @@ fn validate_contact(form: &ContactForm) -> Result<store::customers::ContactPrefe
     Ok(store::customers::ContactPreferences {
         email,
         phone,
-        language,
-        preferred_channel: channel,
+        language: language.parse().map_err(|e| ServiceError::invalid("language", e))?,
+        preferred_channel: channel.parse().map_err(|e| ServiceError::invalid("channel", e))?,
     })
 }
 

@@ -451,7 +451,7 @@ impl Services {
         let policies = store::policies::list(self.store())
             .await?
             .into_iter()
-            .filter(|r| r.capability == Capability::Visits.as_str())
+            .filter(|r| r.capability == Capability::Visits)
             .filter_map(|r| {
                 Some(Policy {
                     body: PolicyBody::from_json(&r.body).ok()?,
@@ -656,7 +656,7 @@ impl Services {
                 language: req.language.as_str(),
                 person_key: &key,
                 idempotency_key: req.idempotency_key.as_deref(),
-                booked_by: actor.user_id,
+                booked_by: actor.user_id.map(domain::ids::UserId::get),
                 waitlist_id: None,
                 expires_at: expires,
                 checked_in_at: None,
@@ -1053,7 +1053,7 @@ impl Services {
                 language: "sv",
                 person_key: &key,
                 idempotency_key: None,
-                booked_by: actor.user_id,
+                booked_by: actor.user_id.map(domain::ids::UserId::get),
                 waitlist_id: None,
                 expires_at: None,
                 checked_in_at: Some(now),

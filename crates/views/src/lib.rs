@@ -197,10 +197,9 @@ impl Layout {
         )
     }
 
-    pub fn role_label(&self, role: &str) -> String {
-        role.parse::<domain::role::Role>()
-            .map(|r| label(self.lang, r))
-            .unwrap_or_else(|_| role.to_owned())
+    /// A closed set's value named in the page's language.
+    pub fn label<T: domain::code::Code>(&self, value: &T) -> String {
+        label(self.lang, *value)
     }
 
     pub fn other_lang(&self) -> &'static str {
@@ -285,6 +284,9 @@ mod tests {
         check::<domain::cases::SlaState>();
         check::<domain::chat::Topic>();
         check::<domain::outbox::OutboxStatus>();
+        check::<domain::audit::Outcome>();
+        check::<domain::jobs::JobStatus>();
+        check::<domain::policy::IndoorVisits>();
     }
 
     /// Every refusal a service can return is explained in both languages, with its arguments

@@ -18,7 +18,8 @@ use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::route;
 use crate::routes::RouteSpec;
 #[allow(unused_imports)]
-use crate::routes::{CALLER_BOOKERS, CUSTOMER, PLANNERS, PROGRESS, TECHNICIANS, WORK_LIST};
+use crate::routes::{CALLER_BOOKERS, PLANNERS, PROGRESS, TECHNICIANS, WORK_LIST};
+use services::auth::roles::CUSTOMER;
 
 /// The search time a planning run from the page gets (the engine's own budget) unless the
 /// settings say otherwise.

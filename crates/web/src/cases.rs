@@ -21,7 +21,8 @@ use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::route;
 use crate::routes::RouteSpec;
 #[allow(unused_imports)]
-use crate::routes::{CASE_WORKERS, CUSTOMER};
+use crate::routes::CASE_WORKERS;
+use services::auth::roles::CUSTOMER;
 
 fn category_label(ctx: &Ctx, raw: &str) -> String {
     Category::parse(raw).map_or_else(|| raw.to_owned(), |c| ctx.t(c.message_key()))
@@ -505,7 +506,7 @@ async fn detail_page(
             CaseStatus::message_key,
             CaseStatus::parse(&c.status),
         ),
-        assigned_to_me: c.assignee_user_id == Some(u.user_id),
+        assigned_to_me: c.assignee_user_id == Some(u.user_id.get()),
         errors,
         reply,
         note,
@@ -621,7 +622,7 @@ pub async fn assign(
     let id = parse_id(&id)?;
     let u = ctx.user()?;
     let user = match form.get("handlaggare") {
-        "mig" => Some(u.user_id),
+        "mig" => Some(u.user_id.get()),
         "" => None,
         raw => Some(raw.parse::<i64>().map_err(|_| AppError::BadRequest)?),
     };
@@ -785,7 +786,7 @@ async fn contact_page(
     status: StatusCode,
 ) -> PageResult {
     let u = ctx.user()?;
-    let cid = u.customer_id.ok_or(AppError::Forbidden)?;
+    let cid = u.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden)?;
     let links = state.services.case_link_choices(&ctx.actor(), cid).await?;
     let page = ContactPage {
         layout: ctx.layout(state, "contact-title").await,
@@ -810,7 +811,7 @@ pub async fn contact_form(State(state): State<AppState>, ctx: Ctx) -> PageResult
 
 pub async fn contact_submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
     let u = ctx.user()?;
-    let cid = u.customer_id.ok_or(AppError::Forbidden)?;
+    let cid = u.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden)?;
     let shown = ContactForm {
         category: Category::parse(form.get("kategori")),
         link: form.get("lank"),

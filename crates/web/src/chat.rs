@@ -35,7 +35,8 @@ use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::route;
 use crate::routes::RouteSpec;
 #[allow(unused_imports)]
-use crate::routes::{CUSTOMER, DESK};
+use crate::routes::DESK;
+use services::auth::roles::CUSTOMER;
 use crate::session::{cookie, session_cookie_name};
 
 pub async fn script() -> Response {
@@ -232,7 +233,7 @@ fn self_service_link(s: SelfService) -> SelfServiceLink {
 async fn deflecting(state: &AppState) -> Option<bool> {
     match state
         .services
-        .policy_at(Capability::Portal, state.services.now())
+        .policies().at(Capability::Portal, state.services.now())
         .await
     {
         Ok(PolicyBody::Portal(p)) => Some(p.deflect_to_self_service),
@@ -530,7 +531,7 @@ async fn customer_socket(
                 Some(Ok(_)) => false,
             },
             _ = tick.tick() => {
-                if !matches!(services.session_user(&token).await, Ok(Some(_))) {
+                if !matches!(services.accounts().session_user(&token).await, Ok(Some(_))) {
                     let _ = socket.send(Message::Close(None)).await;
                     return;
                 }
@@ -705,7 +706,7 @@ async fn agent_page(
     status: StatusCode,
 ) -> PageResult {
     let actor = ctx.actor();
-    let me = actor.user_id.unwrap_or_default();
+    let me = actor.user_id.map(domain::ids::UserId::get).unwrap_or_default();
     let (line, messages) = state.services.agent_chat(&actor, id).await?;
     let mine = line.agent_user_id == Some(me) && line.status == "active";
     let topic = Topic::parse(&line.topic).unwrap_or(Topic::Other);
@@ -978,7 +979,7 @@ async fn agent_socket(
     mut socket: WebSocket,
 ) {
     let services = &state.services;
-    let me = actor.user_id.unwrap_or_default();
+    let me = actor.user_id.map(domain::ids::UserId::get).unwrap_or_default();
     let Ok(mut console_rx) = services.chat_subscribe(Channel::Console).await else {
         return;
     };
@@ -1047,7 +1048,7 @@ async fn agent_socket(
                 Some(Ok(_)) => false,
             },
             _ = tick.tick() => {
-                if !matches!(services.session_user(&token).await, Ok(Some(_))) {
+                if !matches!(services.accounts().session_user(&token).await, Ok(Some(_))) {
                     let _ = socket.send(Message::Close(None)).await;
                     return;
                 }

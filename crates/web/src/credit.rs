@@ -20,7 +20,8 @@ use crate::pages::{PageResult, parse_id, render};
 use crate::route;
 use crate::routes::RouteSpec;
 #[allow(unused_imports)]
-use crate::routes::{COLLECTION, CREDIT, CUSTOMER, EXTENSION_FOR_CALLER, FINANCE};
+use crate::routes::{COLLECTION, CREDIT, EXTENSION_FOR_CALLER, FINANCE};
+use services::auth::roles::CUSTOMER;
 
 fn reasons_of(v: &[serde_json::Value], lang: Lang) -> Vec<ReasonLine> {
     v.iter()
@@ -80,7 +81,7 @@ async fn portal_page(
     status: StatusCode,
 ) -> PageResult {
     let u = ctx.user()?;
-    let cid = u.customer_id.ok_or(AppError::Forbidden)?;
+    let cid = u.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden)?;
     let (invoices, arrangements) = state.services.customer_credit(cid).await?;
     let policy = state.services.credit_policy_now().await?;
     let number_of = |id: i64| {

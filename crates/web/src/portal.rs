@@ -17,7 +17,8 @@ use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::route;
 use crate::routes::RouteSpec;
 #[allow(unused_imports)]
-use crate::routes::{CUSTOMER, HOME_VISIT_AGENTS};
+use crate::routes::HOME_VISIT_AGENTS;
+use services::auth::roles::CUSTOMER;
 
 pub async fn messages(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let rows = state.services.portal_messages(ctx.user()?).await?;
@@ -68,8 +69,8 @@ async fn settings_page(
             ContactForm {
                 email: c.email.unwrap_or_default(),
                 phone: c.phone.unwrap_or_default(),
-                language: c.language,
-                channel: c.preferred_channel,
+                language: c.language.as_str().to_owned(),
+                channel: c.preferred_channel.as_str().to_owned(),
             }
         }
     };
@@ -213,7 +214,7 @@ impl Whose {
 
     fn customer(self, ctx: &Ctx) -> Result<i64, AppError> {
         match self {
-            Whose::Mine => ctx.user()?.customer_id.ok_or(AppError::Forbidden),
+            Whose::Mine => ctx.user()?.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden),
             Whose::Caller(id) => Ok(id),
         }
     }

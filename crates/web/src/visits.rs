@@ -24,7 +24,8 @@ use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::route;
 use crate::routes::RouteSpec;
 #[allow(unused_imports)]
-use crate::routes::{CUSTOMER, DESK, SITE_ADMINS};
+use crate::routes::{DESK, SITE_ADMINS};
+use services::auth::roles::CUSTOMER;
 
 /// Query of the booking pages (Swedish names, as in the addresses people see).
 #[derive(serde::Deserialize, Default)]
@@ -282,15 +283,15 @@ async fn submit_booking(
     let (name, phone, email, customer_id, language) = match flavour {
         Flavour::Portal => {
             let u = ctx.user()?;
-            let cid = u.customer_id.ok_or(AppError::Forbidden)?;
-            let d = state.services.portal_overview(u).await?;
+            let cid = u.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden)?;
+            let d = state.services.customers().portal_overview(u).await?;
             let c = d.customer;
             (
                 c.name,
                 c.phone.unwrap_or_default(),
                 c.email.unwrap_or_default(),
                 Some(cid),
-                c.language.parse().unwrap_or(Language::Sv),
+                c.language,
             )
         }
         _ => (
@@ -409,12 +410,12 @@ async fn submit_waitlist(
     let (name, phone, email, customer_id) = match flavour {
         Flavour::Portal => {
             let u = ctx.user()?;
-            let d = state.services.portal_overview(u).await?;
+            let d = state.services.customers().portal_overview(u).await?;
             (
                 d.customer.name,
                 d.customer.phone.unwrap_or_default(),
                 d.customer.email.unwrap_or_default(),
-                u.customer_id,
+                u.customer_id.map(domain::ids::CustomerId::get),
             )
         }
         _ => (
@@ -769,7 +770,7 @@ pub async fn manage_rebook(
 
 pub async fn portal_visits(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
-    let cid = u.customer_id.ok_or(AppError::Forbidden)?;
+    let cid = u.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden)?;
     let rows = state.services.customer_visits(cid).await?;
     let mut views_by_site: HashMap<i64, SiteView> = HashMap::new();
     let mut visits = Vec::new();

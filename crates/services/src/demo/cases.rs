@@ -29,7 +29,7 @@ impl Services {
             (agent2.id, "bredband"),
             (credit.id, "fakturering"),
         ] {
-            store::cases::add_member(&mut tx, u, team).await?;
+            store::cases::add_member(&mut tx, u.get(), team).await?;
         }
         tx.commit().await?;
         if customer_ids.is_empty() {
@@ -38,7 +38,7 @@ impl Services {
         let staff = |u: &store::users::UserRow| Actor {
             user_id: Some(u.id),
             name: u.display_name.clone(),
-            role: u.role.parse().ok(),
+            role: Some(u.role),
             customer_id: None,
             address: "-".into(),
         };
@@ -46,7 +46,7 @@ impl Services {
             user_id: None,
             name: name.to_owned(),
             role: Some(Role::Customer),
-            customer_id: Some(id),
+            customer_id: Some(domain::ids::CustomerId::new(id)),
             address: "-".into(),
         };
         let hours = domain::cases::BusinessHours::default();
@@ -112,7 +112,7 @@ impl Services {
             } else {
                 customer_ids[rng.random_range(0..customer_ids.len())]
             };
-            let Some(c) = store::customers::get(self.store(), cid).await? else {
+            let Some(c) = store::customers::get(self.store(), domain::ids::CustomerId::new(cid)).await? else {
                 continue;
             };
             // Ages in business minutes: fresh, at risk (7 h of an 8 h first response), past the
@@ -139,13 +139,13 @@ impl Services {
                 } else {
                     &agent
                 }),
-                _ => customer(c.id, &c.name),
+                _ => customer(c.id.get(), &c.name),
             };
             let id = at(opened)
                 .open_case(
                     &opener,
                     crate::cases::NewCase {
-                        customer_id: c.id,
+                        customer_id: c.id.get(),
                         category,
                         source,
                         subject: subject.to_owned(),
@@ -164,7 +164,7 @@ impl Services {
             // Answered cases: Karin's, the fresh ones and the long-running ones (a reply, then
             // waiting for the customer or resolved).
             if n == 0 || n % 5 == 0 || n % 5 == 4 {
-                at(later(20)).assign_case(&w, id, Some(worker.id)).await?;
+                at(later(20)).assign_case(&w, id, Some(worker.id.get())).await?;
                 at(later(25))
                     .add_case_entry(
                         &w,

@@ -46,7 +46,7 @@ impl Services {
                 }
                 let slot = slots[rng.random_range(0..slots.len())];
                 let cid = customer_ids[rng.random_range(0..customer_ids.len())];
-                let Some(c) = store::customers::get(self.store(), cid).await? else {
+                let Some(c) = store::customers::get(self.store(), domain::ids::CustomerId::new(cid)).await? else {
                     continue;
                 };
                 let req = crate::visits::BookingRequest {
@@ -57,8 +57,8 @@ impl Services {
                     name: c.name.clone(),
                     phone: c.phone.clone().unwrap_or_else(|| "0586-610 00".into()),
                     email: c.email.clone(),
-                    language: c.language.parse().unwrap_or(domain::customer::Language::Sv),
-                    customer_id: Some(c.id),
+                    language: c.language,
+                    customer_id: Some(c.id.get()),
                     source: crate::visits::Source::Portal,
                     idempotency_key: None,
                 };

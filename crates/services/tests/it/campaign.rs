@@ -215,12 +215,12 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         // notified day is not shown (it may still move).
         let told = jobs.iter().find(|j| notified.contains(&j.id)).unwrap();
         let session = |customer: i64| services::auth::SessionUser {
-            session_id: 0,
-            user_id: 0,
+            session_id: None,
+            user_id: domain::ids::UserId::new(0),
             username: "kund".into(),
             display_name: "Kund".into(),
             role: Role::Customer,
-            customer_id: Some(customer),
+            customer_id: Some(domain::ids::CustomerId::new(customer)),
             csrf_token: String::new(),
             mfa_pending: false,
             totp_enabled: false,
@@ -269,7 +269,7 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         }
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(indoor.customer_id),
+            customer_id: Some(domain::ids::CustomerId::new(indoor.customer_id)),
             ..Actor::system()
         };
         s.declare_no_home_visits(
@@ -297,7 +297,8 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
         };
         // The change classifies the campaign at once and reports what moved.
         let change = s
-            .change_policy(
+            .policies()
+            .change(
                 &cm,
                 &PolicyBody::preset(Capability::Campaign, Preset::Pandemic),
                 s.now(),
@@ -476,7 +477,7 @@ async fn closing_the_campaign_deletes_every_declaration_with_it() {
         let job = store::campaign::jobs(s.store(), id).await.unwrap()[0].clone();
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(job.customer_id),
+            customer_id: Some(domain::ids::CustomerId::new(job.customer_id)),
             ..Actor::system()
         };
         s.declare_no_home_visits(

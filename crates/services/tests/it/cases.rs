@@ -41,13 +41,13 @@ async fn customer(s: &Services, n: u32, channel: &str) -> i64 {
         &mut tx,
         &[store::customers::NewCustomer {
             customer_number: format!("{}", 6_000_000 + n),
-            kind: "private".into(),
+            kind: "private".parse().unwrap(),
             name: format!("Kund {n}"),
             identity_number: "19121212-1212".into(),
             email: Some(format!("kund{n}@example.se")),
             phone: Some(format!("07011100{n:02}")),
-            language: if n == 2 { "en".into() } else { "sv".into() },
-            preferred_channel: channel.into(),
+            language: if n == 2 { "en".parse().unwrap() } else { "sv".parse().unwrap() },
+            preferred_channel: channel.parse().unwrap(),
             street: "Storgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),
@@ -72,6 +72,7 @@ async fn customer(s: &Services, n: u32, channel: &str) -> i64 {
 
 async fn staff(s: &Services, name: &str, role: Role, teams: &[&str]) -> Actor {
     let id = s
+        .accounts()
         .create_user(
             name,
             &name.to_uppercase(),
@@ -88,7 +89,7 @@ async fn staff(s: &Services, name: &str, role: Role, teams: &[&str]) -> Actor {
         ..Actor::system()
     };
     for t in teams {
-        s.add_team_member(&admin, id, t).await.unwrap();
+        s.add_team_member(&admin, id.get(), t).await.unwrap();
     }
     Actor {
         user_id: Some(id),
@@ -110,7 +111,7 @@ async fn world(backend: test_support::Backend) -> Option<World> {
         user_id: None,
         name: name.into(),
         role: Some(Role::Customer),
-        customer_id: Some(id),
+        customer_id: Some(domain::ids::CustomerId::new(id)),
         address: "127.0.0.1".into(),
     };
     let agent = staff(&s, "agent", Role::Agent, &["kundservice", "fakturering"]).await;
@@ -478,13 +479,13 @@ async fn teams_assignment_moves_and_access() {
         w.s.case_detail(&w.admin, id).await.unwrap();
         // Assign only within the team.
         assert!(matches!(
-            w.s.assign_case(&w.agent2, id, w.agent.user_id).await,
+            w.s.assign_case(&w.agent2, id, w.agent.user_id.map(domain::ids::UserId::get)).await,
             Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "assignee",
                 ..
             }))
         ));
-        w.s.assign_case(&w.agent2, id, w.agent2.user_id)
+        w.s.assign_case(&w.agent2, id, w.agent2.user_id.map(domain::ids::UserId::get))
             .await
             .unwrap();
         let mine =

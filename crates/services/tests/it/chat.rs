@@ -30,13 +30,13 @@ async fn customer(s: &Services, n: u32) -> Actor {
         &mut tx,
         &[store::customers::NewCustomer {
             customer_number: format!("{}", 7_000_000 + n),
-            kind: "private".into(),
+            kind: "private".parse().unwrap(),
             name: format!("Kund {n}"),
             identity_number: "19121212-1212".into(),
             email: Some(format!("kund{n}@example.se")),
             phone: None,
-            language: "sv".into(),
-            preferred_channel: "email".into(),
+            language: "sv".parse().unwrap(),
+            preferred_channel: "email".parse().unwrap(),
             street: "Storgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),
@@ -58,11 +58,12 @@ async fn customer(s: &Services, n: u32) -> Actor {
         .parse::<i64>()
         .unwrap();
     let uid = s
+        .accounts()
         .create_user(
             &format!("kund{n}"),
             &format!("Kund {n}"),
             Role::Customer,
-            Some(cid),
+            Some(domain::ids::CustomerId::new(cid)),
             "password-long-enough",
             false,
         )
@@ -72,13 +73,14 @@ async fn customer(s: &Services, n: u32) -> Actor {
         user_id: Some(uid),
         name: format!("kund{n}"),
         role: Some(Role::Customer),
-        customer_id: Some(cid),
+        customer_id: Some(domain::ids::CustomerId::new(cid)),
         address: "test".into(),
     }
 }
 
 async fn agent(s: &Services, name: &str) -> Actor {
     let uid = s
+        .accounts()
         .create_user(
             name,
             &format!("Agent {name}"),
@@ -192,14 +194,14 @@ async fn queue_accept_write_and_hand_over() {
 
         // Handing over: not to someone offline, then to Bert once he is online.
         assert!(matches!(
-            s.transfer_chat(&anna, chat_a, bert.user_id.unwrap()).await,
+            s.transfer_chat(&anna, chat_a, bert.user_id.unwrap().get()).await,
             Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "to",
                 ..
             }))
         ));
         s.set_chat_status(&bert, true, Some(2)).await.unwrap();
-        s.transfer_chat(&anna, chat_a, bert.user_id.unwrap())
+        s.transfer_chat(&anna, chat_a, bert.user_id.unwrap().get())
             .await
             .unwrap();
         assert!(matches!(
@@ -208,7 +210,7 @@ async fn queue_accept_write_and_hand_over() {
         ));
         s.agent_send(&bert, chat_a, "Jag tar över.").await.unwrap();
         let (line, messages) = s.agent_chat(&bert, chat_a).await.unwrap();
-        assert_eq!(line.agent_user_id, bert.user_id);
+        assert_eq!(line.agent_user_id, bert.user_id.map(domain::ids::UserId::get));
         let bodies: Vec<&str> = messages.iter().map(|m| m.body.as_str()).collect();
         assert_eq!(
             bodies,
@@ -310,7 +312,7 @@ async fn many_agents_accepting_at_once_never_share_a_chat_or_pass_their_limit() 
         assert_eq!(ids, chats[..18].to_vec());
         for (agent, id) in &taken {
             let row = s.chat_row(*id).await.unwrap().unwrap();
-            assert_eq!(row.agent_user_id, Some(*agent));
+            assert_eq!(row.agent_user_id, Some(agent.get()));
             assert_eq!(row.status, "active");
         }
         for a in &agents {

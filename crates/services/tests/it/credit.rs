@@ -68,13 +68,13 @@ async fn customer_with_invoices(
         &mut tx,
         &[store::customers::NewCustomer {
             customer_number: format!("{}", 5_000_000 + n),
-            kind: "private".into(),
+            kind: "private".parse().unwrap(),
             name: format!("Kund {n}"),
             identity_number: "19121212-1212".into(),
             email: Some(format!("kund{n}@example.se")),
             phone: None,
-            language: "sv".into(),
-            preferred_channel: "email".into(),
+            language: "sv".parse().unwrap(),
+            preferred_channel: "email".parse().unwrap(),
             street: "Storgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),
@@ -432,7 +432,7 @@ async fn interest_for_late_and_partial_payments_but_not_inside_an_extension() {
         // extension to 2024-04-30 granted before the due date, paid on that day.
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(cid),
+            customer_id: Some(domain::ids::CustomerId::new(cid)),
             name: "kund".into(),
             ..Actor::system()
         };
@@ -535,7 +535,7 @@ async fn a_missed_extension_date_breaks_the_arrangement_and_dunning_resumes() {
         let (cid, ocr) = customer_with_invoices(&s, 5, false, &[(80_000, due)]).await;
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(cid),
+            customer_id: Some(domain::ids::CustomerId::new(cid)),
             name: "kund".into(),
             ..Actor::system()
         };
@@ -560,7 +560,7 @@ async fn a_missed_extension_date_breaks_the_arrangement_and_dunning_resumes() {
         assert_eq!(arrangements[0].status, "broken");
         // Another customer cannot ask for more time on this invoice.
         let stranger = Actor {
-            customer_id: Some(cid + 1000),
+            customer_id: Some(domain::ids::CustomerId::new(cid + 1000)),
             ..customer.clone()
         };
         assert!(matches!(
@@ -585,7 +585,7 @@ async fn a_request_outside_the_policy_goes_to_a_credit_officer_who_decides_it() 
             customer_with_invoices(&s, 6, false, &[(2_500_000, date(2026, 11, 10))]).await;
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(cid),
+            customer_id: Some(domain::ids::CustomerId::new(cid)),
             name: "kund".into(),
             ..Actor::system()
         };
@@ -709,7 +709,7 @@ async fn a_missed_instalment_breaks_the_plan() {
         let (cid, ocr) = customer_with_invoices(&s, 8, false, &[(150_000, due)]).await;
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(cid),
+            customer_id: Some(domain::ids::CustomerId::new(cid)),
             name: "kund".into(),
             ..Actor::system()
         };

@@ -11,10 +11,11 @@ use test_support::{BACKENDS, test_now, test_settings, test_store};
 
 async fn customer_session(s: &Services) -> services::auth::SessionUser {
     let session = s
+        .accounts()
         .login(Role::Customer.demo_username(), DEMO_PASSWORD, "127.0.0.1")
         .await
         .unwrap();
-    s.session_user(&session.token).await.unwrap().unwrap()
+    s.accounts().session_user(&session.token).await.unwrap().unwrap()
 }
 
 #[tokio::test]
@@ -50,12 +51,12 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
         assert_eq!(own.len(), 1);
         assert_eq!(own[0]["identity_number"], customer.identity_number.as_str());
         // Every invoice, payment and visit of theirs, counted against the store.
-        let invoices = store::customers::invoices_of(s.store(), me, 10_000)
+        let invoices = store::customers::invoices_of(s.store(), me.get(), 10_000)
             .await
             .unwrap();
         assert!(!invoices.is_empty());
         assert_eq!(rows("invoices").len(), invoices.len(), "{backend:?}");
-        let visits = s.customer_visits(me).await.unwrap();
+        let visits = s.customer_visits(me.get()).await.unwrap();
         assert!(rows("visits").len() >= visits.len(), "{backend:?}");
         assert!(!rows("meter_points").is_empty() && !rows("subscriptions").is_empty());
         // Payments reach the export through their invoices as well.
@@ -81,14 +82,15 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
             for r in t["rows"].as_array().unwrap() {
                 if let Some(c) = r.get("customer_id").and_then(|v| v.as_i64()) {
                     assert_eq!(
-                        c, me,
+                        c,
+                        me.get(),
                         "{backend:?}: another customer's row in {}",
                         t["table"]
                     );
                 }
             }
         }
-        let other = store::customers::get(s.store(), me + 1)
+        let other = store::customers::get(s.store(), domain::ids::CustomerId::new(me.get() + 1))
             .await
             .unwrap()
             .unwrap();
@@ -112,10 +114,11 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
         );
         // Staff sessions have no customer export of their own.
         let agent = s
+            .accounts()
             .login(Role::Agent.demo_username(), DEMO_PASSWORD, "127.0.0.1")
             .await
             .unwrap();
-        let agent = s.session_user(&agent.token).await.unwrap().unwrap();
+        let agent = s.accounts().session_user(&agent.token).await.unwrap().unwrap();
         assert!(matches!(
             s.customer_export(&agent.actor("127.0.0.1"), &agent).await,
             Err(ServiceError::Forbidden)
@@ -173,7 +176,7 @@ async fn contact_preferences_are_validated_saved_and_audited() {
         let mine = s.portal_messages(&user).await.unwrap();
         assert!(
             mine.iter()
-                .all(|m| m.customer_id == user.customer_id.map(domain::ids::CustomerId::new))
+                .all(|m| m.customer_id == user.customer_id)
         );
         let someone_elses = store::outbox::list(s.store(), 10_000, 0)
             .await
@@ -181,7 +184,7 @@ async fn contact_preferences_are_validated_saved_and_audited() {
             .into_iter()
             .find(|m| {
                 m.customer_id.is_some()
-                    && m.customer_id != user.customer_id.map(domain::ids::CustomerId::new)
+                    && m.customer_id != user.customer_id
             });
         if let Some(m) = someone_elses {
             assert!(matches!(

@@ -71,7 +71,8 @@ impl Env {
 
     async fn set_cap(&self, cap: u32, walk_in: bool, from: Timestamp) {
         self.s
-            .set_policy(
+            .policies()
+            .set(
                 &manager(),
                 &PolicyBody::Visits(VisitsPolicy {
                     walk_in,
