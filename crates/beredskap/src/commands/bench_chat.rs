@@ -73,13 +73,13 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
     let rows: Vec<store::customers::NewCustomer> = (0..pairs)
         .map(|i| store::customers::NewCustomer {
             customer_number: format!("C{run_tag}{i:06}"),
-            kind: "private".into(),
+            kind: domain::customer::CustomerKind::Private,
             name: format!("Bänk Kund {i}"),
             identity_number: "19121212-1212".into(),
             email: None,
             phone: None,
-            language: "sv".into(),
-            preferred_channel: "email".into(),
+            language: domain::customer::Language::Sv,
+            preferred_channel: domain::customer::Channel::Email,
             street: "Provgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),
@@ -88,7 +88,7 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
         })
         .collect();
     store::customers::insert_customers(&mut tx, &rows).await?;
-    let ids: std::collections::HashMap<String, i64> = store::customers::ids_by_number(&mut tx)
+    let ids: std::collections::HashMap<String, domain::ids::CustomerId> = store::customers::ids_by_number(&mut tx)
         .await?
         .into_iter()
         .collect();
@@ -108,7 +108,7 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
                 &store::users::NewUser {
                     username: &username,
                     display_name: &format!("Bänk {kind}{i}"),
-                    role: role.as_str(),
+                    role,
                     customer_id: (role == Role::Customer).then_some(cid),
                     // Not a hash of anything: these accounts cannot log in with a password.
                     password_hash: "!bench",

@@ -231,7 +231,7 @@ async fn the_worker_stops_on_shutdown() {
         .expect("worker stopped")
         .unwrap();
     assert!(
-        store::jobs::count_by_status(s.store(), "done")
+        store::jobs::count_by_status(s.store(), domain::jobs::JobStatus::Done)
             .await
             .unwrap()
             >= 1,

@@ -224,13 +224,13 @@ async fn admin_must_enrol_totp_before_anything_else() {
         .unwrap()
         .totp_secret
         .unwrap();
-    let used = app.services.totp_code_for(&secret, "admin").unwrap();
+    let used = app.services.accounts().totp_code_for(&secret, "admin").unwrap();
     let failures = || async {
         store::audit::all_in_order(app.services.store())
             .await
             .unwrap()
             .iter()
-            .filter(|e| e.action == "totp_login" && e.outcome == "failure")
+            .filter(|e| e.action == "totp_login" && e.outcome.as_str() == "failure")
             .count()
     };
     let before = failures().await;
@@ -244,7 +244,7 @@ async fn admin_must_enrol_totp_before_anything_else() {
     );
     assert_eq!(failures().await, before + 1);
     app.clock.advance(jiff::SignedDuration::from_secs(30));
-    let fresh = app.services.totp_code_for(&secret, "admin").unwrap();
+    let fresh = app.services.accounts().totp_code_for(&secret, "admin").unwrap();
     let r = app
         .post("/logga-in/totp", Some(&s), &[("code", &fresh)])
         .await;
@@ -257,6 +257,7 @@ async fn demo_accounts_do_not_work_outside_demo_mode() {
         return;
     };
     app.services
+        .accounts()
         .create_user(
             "demo-agent",
             "Demo",

@@ -273,8 +273,8 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
         let t = app.login_demo("tekniker").await;
         let page = app.get("/tekniker", Some(&t)).await;
         assert_eq!(page.status, StatusCode::OK);
-        s.assign_technician(&planner, tek, Some(one)).await.unwrap();
-        s.create_user(
+        s.assign_technician(&planner, tek.get(), Some(one)).await.unwrap();
+        s.accounts().create_user(
             "tek2",
             "Tekla Två",
             domain::role::Role::Technician,
@@ -284,7 +284,7 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
         )
         .await
         .unwrap();
-        s.assign_technician(&planner, app.user_id("tek2").await, Some(two))
+        s.assign_technician(&planner, app.user_id("tek2").await.get(), Some(two))
             .await
             .unwrap();
         s.plan_campaign(
@@ -416,7 +416,7 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             role: Some(domain::role::Role::ContinuityManager),
             ..services::Actor::system()
         };
-        s.set_policy(
+        s.policies().set(
             &cm,
             &domain::policy::PolicyBody::preset(
                 domain::policy::Capability::Campaign,

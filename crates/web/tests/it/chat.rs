@@ -43,11 +43,12 @@ async fn second_customer(app: &TestApp) -> Session {
         .parse::<i64>()
         .unwrap();
     app.services
+        .accounts()
         .create_user(
             "kund-b",
             "Kund B",
             Role::Customer,
-            Some(other),
+            Some(domain::ids::CustomerId::new(other)),
             "demo",
             true,
         )
@@ -58,6 +59,7 @@ async fn second_customer(app: &TestApp) -> Session {
 
 async fn second_agent(app: &TestApp) -> Session {
     app.services
+        .accounts()
         .create_user("agent-b", "Agent B", Role::Agent, None, "demo", true)
         .await
         .unwrap();
@@ -304,7 +306,8 @@ async fn crisis_deflection_offers_self_service_before_queuing() {
         ..services::Actor::system()
     };
     app.services
-        .set_policy(
+        .policies()
+        .set(
             &admin,
             &domain::policy::PolicyBody::Portal(domain::policy::PortalPolicy {
                 banner_sv: Some("Krisläge".into()),
@@ -340,7 +343,8 @@ async fn crisis_deflection_offers_self_service_before_queuing() {
             .unwrap()
             .unwrap()
             .customer_id
-            .unwrap(),
+            .unwrap()
+            .get(),
     )
     .await
     .unwrap();
@@ -531,7 +535,8 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
                 .unwrap()
                 .unwrap()
                 .customer_id
-                .unwrap(),
+                .unwrap()
+                .get(),
         )
         .await
         .unwrap()

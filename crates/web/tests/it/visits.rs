@@ -77,7 +77,7 @@ async fn setup(app: &TestApp, desks: i64, cap: u32) -> (i64, i64, String) {
         .now()
         .saturating_sub(jiff::SignedDuration::from_hours(1))
         .unwrap();
-    s.set_policy(
+    s.policies().set(
         &admin,
         &PolicyBody::Visits(VisitsPolicy {
             walk_in: false,
@@ -90,7 +90,7 @@ async fn setup(app: &TestApp, desks: i64, cap: u32) -> (i64, i64, String) {
     )
     .await
     .unwrap();
-    s.create_user(
+    s.accounts().create_user(
         "bokning",
         "Bokningssystem",
         Role::Agent,
@@ -100,7 +100,7 @@ async fn setup(app: &TestApp, desks: i64, cap: u32) -> (i64, i64, String) {
     )
     .await
     .unwrap();
-    let token = s.create_api_token("bokning", "test").await.unwrap();
+    let token = s.accounts().create_api_token("bokning", "test").await.unwrap();
     let service = s.site_view(site).await.unwrap().services[0].id;
     (site, service, token)
 }
@@ -428,6 +428,7 @@ async fn the_desk_checks_a_visitor_in() {
         };
         let (site, service, _) = setup(&app, 3, 8).await;
         app.services
+            .accounts()
             .create_user(
                 "disk",
                 "Disk Diskman",
