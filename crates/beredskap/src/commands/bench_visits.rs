@@ -23,22 +23,23 @@ use super::bench::percentile;
 use crate::cli::BenchVisitsArgs;
 use crate::config::Config;
 
-pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<ExitCode> {
-    let dir = std::env::temp_dir().join(format!("beredskap-bench-visits-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.sqlite").display()));
+/// The bench's site: a hundred desks, ninety days open for booking, a cap of sixty.
+struct Bench {
+    services: Services,
+    site: i64,
+    service: i64,
+}
+
+async fn set_up(config: &Config, url: &str) -> anyhow::Result<Bench> {
     let store = Store::connect(
-        &url,
+        url,
         &ConnectOptions {
             create_if_missing: true,
             ..Default::default()
         },
     )
     .await
-    .with_context(|| format!("opening {}", store::backend::redact_url(&url)))?;
+    .with_context(|| format!("opening {}", store::backend::redact_url(url)))?;
     store.migrate().await?;
     let services = Services::new(store, Arc::new(SystemClock), config.service_settings(false));
     let admin = Actor {
@@ -88,38 +89,47 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
             "bench",
         )
         .await?;
-    let view = services.site_view(site).await?;
-    let service = view.services[0].id;
-    let today = services.today();
-    let last = today.saturating_add(jiff::Span::new().days(27));
-    let (_, all_slots) = services.availability(site, service, today, last, 1).await?;
-    anyhow::ensure!(!all_slots.is_empty(), "the bench site offers no slots");
+    let service = services.site_view(site).await?.services[0].id;
+    Ok(Bench {
+        services,
+        site,
+        service,
+    })
+}
 
-    // Preload: visits spread over the four weeks, booked through the service.
-    for i in 0..args.preload {
-        let slot = all_slots[(i * 7919) % all_slots.len()];
+/// Visits spread over the four weeks, booked through the service.
+async fn preload(b: &Bench, slots: &[domain::visits::Slot], n: usize) -> anyhow::Result<()> {
+    for i in 0..n {
+        let slot = slots[(i * 7919) % slots.len()];
         let req = booking(
-            site,
-            service,
+            b.site,
+            b.service,
             slot.start,
             (i % 3) as u32 + 1,
             &format!("0709{i:06}"),
         );
-        match services.book_visit(&Actor::system(), &req).await {
+        match b.services.book_visit(&Actor::system(), &req).await {
             Ok(_) | Err(services::visits::BookingError::Full) => {}
             Err(e) => anyhow::bail!("preloading: {e}"),
         }
     }
+    Ok(())
+}
 
-    // 1. Availability for four weeks.
+/// 1. Availability for four weeks, timed through the service.
+async fn availability(b: &Bench, args: &BenchVisitsArgs) -> anyhow::Result<serde_json::Value> {
+    let view = b.services.site_view(b.site).await?;
+    let today = b.services.today();
+    let last = today.saturating_add(jiff::Span::new().days(27));
     let mut times = Vec::with_capacity(args.queries);
     let mut offered = 0;
     for i in 0..args.queries {
         let party = (i % 4) as u32 + 1;
         let t = Instant::now();
-        let (_, slots) = services
+        let (_, slots) = b
+            .services
             .availability(
-                site,
+                b.site,
                 view.services[i % view.services.len()].id,
                 today,
                 last,
@@ -130,15 +140,62 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
         offered += slots.len();
     }
     times.sort_by(f64::total_cmp);
-    let availability = serde_json::json!({
+    Ok(serde_json::json!({
         "queries": args.queries, "days": 28, "preloaded_visits": args.preload,
         "mean_slots": offered / args.queries.max(1),
         "p50_ms": percentile(&times, 50.0), "p95_ms": percentile(&times, 95.0), "p99_ms": percentile(&times, 99.0),
-    });
+    }))
+}
 
-    // 2. Bookings over HTTP against this process's server.
-    services
-        .accounts()
+/// What one HTTP client measured: booking times, refusals for being full, other errors.
+type ClientResult = (Vec<f64>, u64, u64);
+
+/// One client posting bookings until `deadline`, each to the next slot of the round-robin.
+async fn client(
+    w: usize,
+    endpoint: String,
+    token: String,
+    (site, service): (i64, i64),
+    slots: Arc<Vec<domain::visits::Slot>>,
+    next: Arc<AtomicUsize>,
+    deadline: Instant,
+) -> anyhow::Result<ClientResult> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()?;
+    let (mut ok, mut full, mut errors) = (Vec::new(), 0u64, 0u64);
+    let mut n = 0u64;
+    while Instant::now() < deadline {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        let slot = slots[k % slots.len()];
+        n += 1;
+        let body = serde_json::json!({
+            "site": site, "service": service,
+            "start": domain::time::from_micros(slot.start).to_string(),
+            "party": 1, "name": "Bänk Bokare", "phone": format!("07{w:03}{n:07}"),
+        });
+        let t = Instant::now();
+        match client
+            .post(&endpoint)
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+        {
+            Ok(r) if r.status() == reqwest::StatusCode::CREATED => {
+                ok.push(t.elapsed().as_secs_f64() * 1000.0)
+            }
+            Ok(r) if r.status() == reqwest::StatusCode::CONFLICT => full += 1,
+            _ => errors += 1,
+        }
+    }
+    Ok((ok, full, errors))
+}
+
+/// 2. Bookings over HTTP against this process's server; returns the figures and the errors.
+async fn bookings(b: &Bench, args: &BenchVisitsArgs) -> anyhow::Result<(serde_json::Value, u64)> {
+    let accounts = b.services.accounts();
+    accounts
         .create_user(
             "bankbokning",
             "Bänkbokning",
@@ -148,11 +205,15 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
             false,
         )
         .await?;
-    let token = services.accounts().create_api_token("bankbokning", "bench").await?;
+    let token = accounts.create_api_token("bankbokning", "bench").await?;
+    let today = b.services.today();
     let far = today.saturating_add(jiff::Span::new().days(89));
-    let (_, slots) = services.availability(site, service, today, far, 1).await?;
+    let (_, slots) = b
+        .services
+        .availability(b.site, b.service, today, far, 1)
+        .await?;
     let state = web::AppState::new(
-        services.clone(),
+        b.services.clone(),
         web::HttpSettings {
             secure_cookies: false,
             show_demo_hint: false,
@@ -169,43 +230,13 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
     let slots = Arc::new(slots);
     let next = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
-    let mut tasks = Vec::new();
-    for w in 0..args.concurrency {
-        let (slots, next, token) = (slots.clone(), next.clone(), token.clone());
-        let endpoint = format!("http://{addr}/api/v1/visits");
-        tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::builder()
-                .pool_max_idle_per_host(1)
-                .build()?;
-            let (mut ok, mut full, mut errors) = (Vec::new(), 0u64, 0u64);
-            let mut n = 0u64;
-            while Instant::now() < deadline {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                let slot = slots[k % slots.len()];
-                n += 1;
-                let body = serde_json::json!({
-                    "site": site, "service": service,
-                    "start": domain::time::from_micros(slot.start).to_string(),
-                    "party": 1, "name": "Bänk Bokare", "phone": format!("07{w:03}{n:07}"),
-                });
-                let t = Instant::now();
-                match client
-                    .post(&endpoint)
-                    .bearer_auth(&token)
-                    .json(&body)
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status() == reqwest::StatusCode::CREATED => {
-                        ok.push(t.elapsed().as_secs_f64() * 1000.0)
-                    }
-                    Ok(r) if r.status() == reqwest::StatusCode::CONFLICT => full += 1,
-                    _ => errors += 1,
-                }
-            }
-            anyhow::Ok((ok, full, errors))
-        }));
-    }
+    let tasks: Vec<_> = (0..args.concurrency)
+        .map(|w| {
+            let endpoint = format!("http://{addr}/api/v1/visits");
+            let (slots, next, token) = (slots.clone(), next.clone(), token.clone());
+            tokio::spawn(client(w, endpoint, token, (b.site, b.service), slots, next, deadline))
+        })
+        .collect();
     let (mut all, mut full, mut errors) = (Vec::new(), 0, 0);
     for t in tasks {
         let (ok, f, e) = t.await??;
@@ -216,17 +247,38 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
     shutdown.cancel();
     let _ = server.await;
     all.sort_by(f64::total_cmp);
-    let bookings = serde_json::json!({
+    let figures = serde_json::json!({
         "concurrency": args.concurrency, "seconds": args.seconds, "booked": all.len(),
         "full_409": full, "errors": errors,
         "bookings_per_s": all.len() as f64 / args.seconds as f64,
         "p50_ms": percentile(&all, 50.0), "p95_ms": percentile(&all, 95.0), "p99_ms": percentile(&all, 99.0),
     });
+    Ok((figures, errors))
+}
+
+pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<ExitCode> {
+    let dir = std::env::temp_dir().join(format!("beredskap-bench-visits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.sqlite").display()));
+    let b = set_up(config, &url).await?;
+    let today = b.services.today();
+    let last = today.saturating_add(jiff::Span::new().days(27));
+    let (_, all_slots) = b
+        .services
+        .availability(b.site, b.service, today, last, 1)
+        .await?;
+    anyhow::ensure!(!all_slots.is_empty(), "the bench site offers no slots");
+    preload(&b, &all_slots, args.preload).await?;
+    let availability = availability(&b, args).await?;
+    let (bookings, errors) = bookings(&b, args).await?;
     println!(
         "{}",
-        serde_json::json!({ "database": format!("{:?}", services.store().backend()), "availability_4_weeks": availability, "bookings_http": bookings })
+        serde_json::json!({ "database": format!("{:?}", b.services.store().backend()), "availability_4_weeks": availability, "bookings_http": bookings })
     );
-    services.store().close().await;
+    b.services.store().close().await;
     if args.database_url.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
