@@ -29,7 +29,11 @@ pub enum Violation {
     /// The file has more non-test lines than [`MAX_FILE_LINES`].
     LongFile { lines: usize },
     /// A function is longer than [`MAX_FN_LINES`].
-    LongFunction { name: String, line: usize, lines: usize },
+    LongFunction {
+        name: String,
+        line: usize,
+        lines: usize,
+    },
     /// A banned identifier, at a line.
     Banned { word: String, line: usize },
     /// The file is not Rust that `syn` can read.
@@ -82,7 +86,11 @@ pub fn check_rust(source: &str, banned: &[&str]) -> Vec<Violation> {
         let mut found = Vec::new();
         banned_idents(tokens, banned, &mut found);
         for (word, line) in found {
-            if !walker.test_ranges.iter().any(|(a, b)| (*a..=*b).contains(&line)) {
+            if !walker
+                .test_ranges
+                .iter()
+                .any(|(a, b)| (*a..=*b).contains(&line))
+            {
                 out.push(Violation::Banned { word, line });
             }
         }
@@ -261,7 +269,10 @@ mod tests {
                 lines: MAX_FN_LINES + 1
             }]
         );
-        assert!(v[0].describe("a.rs").contains("a.rs:3: fn long is 121 lines"));
+        assert!(
+            v[0].describe("a.rs")
+                .contains("a.rs:3: fn long is 121 lines")
+        );
     }
 
     #[test]
@@ -318,7 +329,9 @@ mod tests {
     #[test]
     fn a_file_counts_its_non_test_lines() {
         let small = function("f", 100);
-        let code: String = (0..10).map(|i| small.replace("fn f", &format!("fn f{i}"))).collect();
+        let code: String = (0..10)
+            .map(|i| small.replace("fn f", &format!("fn f{i}")))
+            .collect();
         assert_eq!(code.lines().count(), MAX_FILE_LINES);
         assert!(check_rust(&code, &[]).is_empty());
         let with_tests = format!(
@@ -352,7 +365,10 @@ mod tests {
         let with_untranslated = [BANNED_WORDS, &["Untranslated"]].concat();
         assert_eq!(check_rust(src, &with_untranslated).len(), 2);
         assert_eq!(
-            check_template("<p>{{ x.message_en() }}</p>\n<p>{{ x.message_english }}</p>", BANNED_WORDS),
+            check_template(
+                "<p>{{ x.message_en() }}</p>\n<p>{{ x.message_english }}</p>",
+                BANNED_WORDS
+            ),
             vec![Violation::Banned {
                 word: "message_en".into(),
                 line: 1

@@ -594,10 +594,7 @@ impl Accounts {
             store::sessions::record_failure(&mut tx, &user.username, address, self.s.now_micros())
                 .await?;
             tx.commit().await?;
-            return Err(ServiceError::invalid(
-                "code",
-                AccountProblem::TotpWrongCode,
-            ));
+            return Err(ServiceError::invalid("code", AccountProblem::TotpWrongCode));
         }
         if !row.totp_enabled {
             store::users::set_totp(&mut tx, user.user_id, row.totp_secret.as_deref(), true).await?;

@@ -1584,7 +1584,8 @@ impl Services {
         match booker {
             Booker::Link => {}
             Booker::Actor(a) => match a.role {
-                Some(Role::Customer) if a.customer_id == Some(domain::ids::CustomerId::new(row.customer_id)) => {}
+                Some(Role::Customer)
+                    if a.customer_id == Some(domain::ids::CustomerId::new(row.customer_id)) => {}
                 Some(Role::Agent | Role::Planner | Role::Admin) => {}
                 _ => return Err(ServiceError::NotFound),
             },
@@ -1614,7 +1615,8 @@ impl Services {
     /// caller; the customer themself too.
     pub async fn indoor_jobs_of(&self, actor: &Actor, customer: i64) -> Result<Vec<IndoorJob>> {
         match actor.role {
-            Some(Role::Customer) if actor.customer_id == Some(domain::ids::CustomerId::new(customer)) => {}
+            Some(Role::Customer)
+                if actor.customer_id == Some(domain::ids::CustomerId::new(customer)) => {}
             Some(Role::Agent | Role::Planner | Role::Admin) => {}
             _ => return Err(ServiceError::Forbidden),
         }

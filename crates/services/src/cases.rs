@@ -504,9 +504,10 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound)?;
         self.check_team_access(actor, &case).await?;
-        let customer = store::customers::get(self.store(), domain::ids::CustomerId::new(case.customer_id))
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let customer =
+            store::customers::get(self.store(), domain::ids::CustomerId::new(case.customer_id))
+                .await?
+                .ok_or(ServiceError::NotFound)?;
         let entries = store::cases::entries(self.store(), id, true).await?;
         let members = store::cases::members(self.store(), &case.team).await?;
         let assignee_name = case
@@ -716,7 +717,8 @@ impl Services {
     /// coming visits. Customers get only their own.
     pub async fn case_link_choices(&self, actor: &Actor, customer: i64) -> Result<Vec<LinkChoice>> {
         match actor.role {
-            Some(Role::Customer) if actor.customer_id == Some(domain::ids::CustomerId::new(customer)) => {}
+            Some(Role::Customer)
+                if actor.customer_id == Some(domain::ids::CustomerId::new(customer)) => {}
             r if is_staff(r) => {}
             _ => return Err(ServiceError::NotFound),
         }

@@ -224,9 +224,15 @@ impl Services {
             Intake::Queue => {
                 let id =
                     store::chat::insert(&mut tx, customer, topic.as_str(), "queued", now).await?;
-                let m =
-                    store::chat::insert_message(&mut tx, id, "customer", actor.user_id.map(domain::ids::UserId::get), &body, now)
-                        .await?;
+                let m = store::chat::insert_message(
+                    &mut tx,
+                    id,
+                    "customer",
+                    actor.user_id.map(domain::ids::UserId::get),
+                    &body,
+                    now,
+                )
+                .await?;
                 let notes = [
                     Note::Message {
                         chat: id,
@@ -242,8 +248,15 @@ impl Services {
                 // ever sees it waiting.
                 let id =
                     store::chat::insert(&mut tx, customer, topic.as_str(), "queued", now).await?;
-                store::chat::insert_message(&mut tx, id, "customer", actor.user_id.map(domain::ids::UserId::get), &body, now)
-                    .await?;
+                store::chat::insert_message(
+                    &mut tx,
+                    id,
+                    "customer",
+                    actor.user_id.map(domain::ids::UserId::get),
+                    &body,
+                    now,
+                )
+                .await?;
                 let category = Category::parse(topic.case_category()).unwrap_or(Category::Other);
                 let case_id = self
                     .open_case_in(
@@ -335,9 +348,11 @@ impl Services {
             None
         };
         let agent_name = match chat.agent_user_id {
-            Some(u) if chat.status == "active" => store::users::by_id(self.store(), domain::ids::UserId::new(u))
-                .await?
-                .map(|u| u.display_name),
+            Some(u) if chat.status == "active" => {
+                store::users::by_id(self.store(), domain::ids::UserId::new(u))
+                    .await?
+                    .map(|u| u.display_name)
+            }
             _ => None,
         };
         Ok(CustomerChat {
@@ -665,9 +680,10 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound)?
             .customer_id;
-        let customer = store::customers::get(self.store(), domain::ids::CustomerId::new(customer_id))
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let customer =
+            store::customers::get(self.store(), domain::ids::CustomerId::new(customer_id))
+                .await?
+                .ok_or(ServiceError::NotFound)?;
         let mut tx = self.store().begin().await?;
         let chat = self.own_active(&mut tx, agent, chat_id).await?;
         let messages = store::chat::messages_tx(&mut tx, chat_id).await?;

@@ -1116,9 +1116,10 @@ impl Services {
         let invoice = store::credit::credit_invoice(self.store(), a.invoice_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let customer = store::customers::get(self.store(), domain::ids::CustomerId::new(a.customer_id))
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let customer =
+            store::customers::get(self.store(), domain::ids::CustomerId::new(a.customer_id))
+                .await?
+                .ok_or(ServiceError::NotFound)?;
         let h = self.payment_history(a.customer_id, 12).await?;
         let reasons: Vec<serde_json::Value> = serde_json::from_str(&a.reasons).unwrap_or_default();
         Ok(QueueItem {
@@ -1232,10 +1233,13 @@ impl Services {
                     rates: &rates,
                     waived: &[],
                 });
-                let kind = store::customers::get(self.store(), domain::ids::CustomerId::new(a.customer_id))
-                    .await?
-                    .map(|c| c.kind.as_str().to_owned())
-                    .unwrap_or_default();
+                let kind = store::customers::get(
+                    self.store(),
+                    domain::ids::CustomerId::new(a.customer_id),
+                )
+                .await?
+                .map(|c| c.kind.as_str().to_owned())
+                .unwrap_or_default();
                 *waived
                     .entry((a.original_due_on[..7].to_owned(), kind))
                     .or_default() += b.total_ore;

@@ -159,10 +159,7 @@ impl Customers {
             .map(|i| Money::from_ore(i.amount_ore - i.paid_ore))
             .sum();
         let unpaid_count = unpaid.len();
-        let overdue_count = unpaid
-            .iter()
-            .filter(|i| i.due_on.to_string() < today)
-            .count();
+        let overdue_count = unpaid.iter().filter(|i| i.due_on < today).count();
         Ok(CustomerDetail {
             identity_masked: mask_identity(&customer.identity_number),
             customer,

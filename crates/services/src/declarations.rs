@@ -235,7 +235,9 @@ impl Services {
     /// Who may act on a customer's declaration: the customer themselves, or customer service.
     fn may_handle_declaration(actor: &Actor, customer_id: i64) -> bool {
         match actor.role {
-            Some(Role::Customer) => actor.customer_id == Some(domain::ids::CustomerId::new(customer_id)),
+            Some(Role::Customer) => {
+                actor.customer_id == Some(domain::ids::CustomerId::new(customer_id))
+            }
             Some(Role::Agent | Role::Admin) => true,
             _ => false,
         }

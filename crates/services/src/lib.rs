@@ -29,8 +29,8 @@ pub mod visits;
 use std::sync::Arc;
 
 pub use clock::{Clock, FixedClock, OffsetClock, SystemClock};
-pub use error::ServiceError;
 use domain::ids::{CustomerId, UserId};
+pub use error::ServiceError;
 use jiff::tz::TimeZone;
 use store::Store;
 

@@ -389,6 +389,9 @@ mod tests {
             r(Channel::Sms, Some("k@example.se"), Some(" ")),
             (Channel::Email, "k@example.se".into())
         );
-        assert_eq!(r(Channel::Email, None, None), (Channel::Letter, addr.into()));
+        assert_eq!(
+            r(Channel::Email, None, None),
+            (Channel::Letter, addr.into())
+        );
     }
 }

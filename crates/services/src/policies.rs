@@ -262,12 +262,7 @@ impl Policies {
 }
 
 /// The checks a new policy passes before anything is written; the refusal names the field.
-fn check(
-    body: &PolicyBody,
-    from: Timestamp,
-    to: Option<Timestamp>,
-    reason: &str,
-) -> Result<()> {
+fn check(body: &PolicyBody, from: Timestamp, to: Option<Timestamp>, reason: &str) -> Result<()> {
     body.validate()
         .map_err(|e| ServiceError::invalid(e.field(), e))?;
     if to.is_some_and(|t| t <= from) {

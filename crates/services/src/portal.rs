@@ -140,7 +140,12 @@ impl Services {
         let id = Self::portal_customer(user)?;
         let prefs = validate_contact(form)?;
         let mut tx = self.store().begin().await?;
-        store::customers::set_contact_preferences(&mut tx, domain::ids::CustomerId::new(id), &prefs).await?;
+        store::customers::set_contact_preferences(
+            &mut tx,
+            domain::ids::CustomerId::new(id),
+            &prefs,
+        )
+        .await?;
         audit::record(
             &mut tx,
             self,
@@ -177,20 +182,24 @@ impl Services {
     /// counts only, so viewing the page is not an export (the download is, and is audited).
     pub async fn customer_data_summary(&self, user: &SessionUser) -> Result<Vec<(String, usize)>> {
         let id = Self::portal_customer(user)?;
-        Ok(store::export::customer_export(self.store(), domain::ids::CustomerId::new(id))
-            .await?
-            .into_iter()
-            .filter(|t| !t.rows.is_empty())
-            .map(|t| (t.table, t.rows.len()))
-            .collect())
+        Ok(
+            store::export::customer_export(self.store(), domain::ids::CustomerId::new(id))
+                .await?
+                .into_iter()
+                .filter(|t| !t.rows.is_empty())
+                .map(|t| (t.table, t.rows.len()))
+                .collect(),
+        )
     }
 
     /// A customer's name, for staff pages that act for a caller.
     pub async fn customer_name(&self, id: i64) -> Result<String> {
-        Ok(store::customers::get(self.store(), domain::ids::CustomerId::new(id))
-            .await?
-            .ok_or(ServiceError::NotFound)?
-            .name)
+        Ok(
+            store::customers::get(self.store(), domain::ids::CustomerId::new(id))
+                .await?
+                .ok_or(ServiceError::NotFound)?
+                .name,
+        )
     }
 
     /// The export of any customer's data, for a request made to staff.
@@ -198,7 +207,8 @@ impl Services {
         store::customers::get(self.store(), domain::ids::CustomerId::new(id))
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let tables = store::export::customer_export(self.store(), domain::ids::CustomerId::new(id)).await?;
+        let tables =
+            store::export::customer_export(self.store(), domain::ids::CustomerId::new(id)).await?;
         audit::record_alone(
             self,
             actor,
@@ -290,8 +300,12 @@ fn validate_contact(form: &ContactForm) -> Result<store::customers::ContactPrefe
     Ok(store::customers::ContactPreferences {
         email,
         phone,
-        language: language.parse().map_err(|e| ServiceError::invalid("language", e))?,
-        preferred_channel: channel.parse().map_err(|e| ServiceError::invalid("channel", e))?,
+        language: language
+            .parse()
+            .map_err(|e| ServiceError::invalid("language", e))?,
+        preferred_channel: channel
+            .parse()
+            .map_err(|e| ServiceError::invalid("channel", e))?,
     })
 }
 

@@ -307,10 +307,7 @@ async fn insert_meter_points_part(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result
     Ok(())
 }
 
-pub async fn meter_points_of(
-    store: &Store,
-    customer_id: CustomerId,
-) -> Result<Vec<MeterPointRow>> {
+pub async fn meter_points_of(store: &Store, customer_id: CustomerId) -> Result<Vec<MeterPointRow>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, MeterPointRow>(METER_POINTS_OF)
             .bind(customer_id.get())

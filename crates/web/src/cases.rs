@@ -19,9 +19,9 @@ use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::route;
-use crate::routes::RouteSpec;
 #[allow(unused_imports)]
 use crate::routes::CASE_WORKERS;
+use crate::routes::RouteSpec;
 use services::auth::roles::CUSTOMER;
 
 fn category_label(ctx: &Ctx, raw: &str) -> String {
@@ -786,7 +786,10 @@ async fn contact_page(
     status: StatusCode,
 ) -> PageResult {
     let u = ctx.user()?;
-    let cid = u.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden)?;
+    let cid = u
+        .customer_id
+        .map(domain::ids::CustomerId::get)
+        .ok_or(AppError::Forbidden)?;
     let links = state.services.case_link_choices(&ctx.actor(), cid).await?;
     let page = ContactPage {
         layout: ctx.layout(state, "contact-title").await,
@@ -811,7 +814,10 @@ pub async fn contact_form(State(state): State<AppState>, ctx: Ctx) -> PageResult
 
 pub async fn contact_submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
     let u = ctx.user()?;
-    let cid = u.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden)?;
+    let cid = u
+        .customer_id
+        .map(domain::ids::CustomerId::get)
+        .ok_or(AppError::Forbidden)?;
     let shown = ContactForm {
         category: Category::parse(form.get("kategori")),
         link: form.get("lank"),

@@ -33,11 +33,11 @@ use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::route;
-use crate::routes::RouteSpec;
 #[allow(unused_imports)]
 use crate::routes::DESK;
-use services::auth::roles::CUSTOMER;
+use crate::routes::RouteSpec;
 use crate::session::{cookie, session_cookie_name};
+use services::auth::roles::CUSTOMER;
 
 pub async fn script() -> Response {
     crate::pages::script(include_str!("../../views/static/chat.js"))
@@ -233,7 +233,8 @@ fn self_service_link(s: SelfService) -> SelfServiceLink {
 async fn deflecting(state: &AppState) -> Option<bool> {
     match state
         .services
-        .policies().at(Capability::Portal, state.services.now())
+        .policies()
+        .at(Capability::Portal, state.services.now())
         .await
     {
         Ok(PolicyBody::Portal(p)) => Some(p.deflect_to_self_service),
@@ -706,7 +707,10 @@ async fn agent_page(
     status: StatusCode,
 ) -> PageResult {
     let actor = ctx.actor();
-    let me = actor.user_id.map(domain::ids::UserId::get).unwrap_or_default();
+    let me = actor
+        .user_id
+        .map(domain::ids::UserId::get)
+        .unwrap_or_default();
     let (line, messages) = state.services.agent_chat(&actor, id).await?;
     let mine = line.agent_user_id == Some(me) && line.status == "active";
     let topic = Topic::parse(&line.topic).unwrap_or(Topic::Other);
@@ -979,7 +983,10 @@ async fn agent_socket(
     mut socket: WebSocket,
 ) {
     let services = &state.services;
-    let me = actor.user_id.map(domain::ids::UserId::get).unwrap_or_default();
+    let me = actor
+        .user_id
+        .map(domain::ids::UserId::get)
+        .unwrap_or_default();
     let Ok(mut console_rx) = services.chat_subscribe(Channel::Console).await else {
         return;
     };

@@ -81,7 +81,10 @@ async fn portal_page(
     status: StatusCode,
 ) -> PageResult {
     let u = ctx.user()?;
-    let cid = u.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden)?;
+    let cid = u
+        .customer_id
+        .map(domain::ids::CustomerId::get)
+        .ok_or(AppError::Forbidden)?;
     let (invoices, arrangements) = state.services.customer_credit(cid).await?;
     let policy = state.services.credit_policy_now().await?;
     let number_of = |id: i64| {

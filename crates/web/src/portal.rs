@@ -15,9 +15,9 @@ use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render, see_other};
 use crate::route;
-use crate::routes::RouteSpec;
 #[allow(unused_imports)]
 use crate::routes::HOME_VISIT_AGENTS;
+use crate::routes::RouteSpec;
 use services::auth::roles::CUSTOMER;
 
 pub async fn messages(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -214,7 +214,11 @@ impl Whose {
 
     fn customer(self, ctx: &Ctx) -> Result<i64, AppError> {
         match self {
-            Whose::Mine => ctx.user()?.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden),
+            Whose::Mine => ctx
+                .user()?
+                .customer_id
+                .map(domain::ids::CustomerId::get)
+                .ok_or(AppError::Forbidden),
             Whose::Caller(id) => Ok(id),
         }
     }

@@ -283,7 +283,10 @@ async fn submit_booking(
     let (name, phone, email, customer_id, language) = match flavour {
         Flavour::Portal => {
             let u = ctx.user()?;
-            let cid = u.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden)?;
+            let cid = u
+                .customer_id
+                .map(domain::ids::CustomerId::get)
+                .ok_or(AppError::Forbidden)?;
             let d = state.services.customers().portal_overview(u).await?;
             let c = d.customer;
             (
@@ -770,7 +773,10 @@ pub async fn manage_rebook(
 
 pub async fn portal_visits(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
-    let cid = u.customer_id.map(domain::ids::CustomerId::get).ok_or(AppError::Forbidden)?;
+    let cid = u
+        .customer_id
+        .map(domain::ids::CustomerId::get)
+        .ok_or(AppError::Forbidden)?;
     let rows = state.services.customer_visits(cid).await?;
     let mut views_by_site: HashMap<i64, SiteView> = HashMap::new();
     let mut visits = Vec::new();

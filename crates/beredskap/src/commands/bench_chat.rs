@@ -178,7 +178,11 @@ async fn pair_up(
 
 /// Opens every socket and waits for its first frame (the customer's transcript, the agent's
 /// console) before the clock starts.
-async fn connect(addr: std::net::SocketAddr, origin: &str, ends: &[End]) -> anyhow::Result<Vec<Socket>> {
+async fn connect(
+    addr: std::net::SocketAddr,
+    origin: &str,
+    ends: &[End],
+) -> anyhow::Result<Vec<Socket>> {
     let mut sockets = Vec::with_capacity(ends.len());
     for e in ends {
         let mut req = format!("ws://{addr}{}", e.path).into_client_request()?;

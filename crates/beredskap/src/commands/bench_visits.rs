@@ -234,7 +234,15 @@ async fn bookings(b: &Bench, args: &BenchVisitsArgs) -> anyhow::Result<(serde_js
         .map(|w| {
             let endpoint = format!("http://{addr}/api/v1/visits");
             let (slots, next, token) = (slots.clone(), next.clone(), token.clone());
-            tokio::spawn(client(w, endpoint, token, (b.site, b.service), slots, next, deadline))
+            tokio::spawn(client(
+                w,
+                endpoint,
+                token,
+                (b.site, b.service),
+                slots,
+                next,
+                deadline,
+            ))
         })
         .collect();
     let (mut all, mut full, mut errors) = (Vec::new(), 0, 0);

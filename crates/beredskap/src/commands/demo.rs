@@ -124,9 +124,9 @@ async fn on_postgres(
         Some(m) if m == marker => {
             println!("reusing the demo town already in the database ({marker})")
         }
-        Some(m) => bail!(
-            "the database holds another demo town ({m}); use an empty database for {marker}"
-        ),
+        Some(m) => {
+            bail!("the database holds another demo town ({m}); use an empty database for {marker}")
+        }
         None => generate(&services_for(store.clone()), size, seed).await?,
     }
     Ok(store)

@@ -174,13 +174,14 @@ impl Services {
         let mut payments = Vec::with_capacity(BATCH);
         let mut since_commit = 0usize;
         for month in 0..13i32 {
-            for c in 0..n_customers {
+            let each = customers.ids.iter().zip(&customers.payer).zip(points);
+            for (c, ((&customer_id, &payer), point)) in each.enumerate() {
                 let bill = Bill {
                     c,
                     month,
-                    customer_id: customers.ids[c],
-                    payer: customers.payer[c],
-                    kind: points[c].kind,
+                    customer_id,
+                    payer,
+                    kind: point.kind,
                     sites: 1 + usize::from(has_second_homes && c % 7 == 0),
                 };
                 let (invoice, payment) = invoice_rows(rng, &bill, first_month, today, now)?;

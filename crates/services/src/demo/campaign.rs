@@ -50,7 +50,8 @@ impl Services {
         if let Some(user) =
             store::users::by_username(self.store(), Role::Technician.demo_username()).await?
         {
-            self.assign_technician(&planner, user.id.get(), first).await?;
+            self.assign_technician(&planner, user.id.get(), first)
+                .await?;
         }
         Ok(())
     }

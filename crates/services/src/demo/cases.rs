@@ -112,7 +112,9 @@ impl Services {
             } else {
                 customer_ids[rng.random_range(0..customer_ids.len())]
             };
-            let Some(c) = store::customers::get(self.store(), domain::ids::CustomerId::new(cid)).await? else {
+            let Some(c) =
+                store::customers::get(self.store(), domain::ids::CustomerId::new(cid)).await?
+            else {
                 continue;
             };
             // Ages in business minutes: fresh, at risk (7 h of an 8 h first response), past the
@@ -164,7 +166,9 @@ impl Services {
             // Answered cases: Karin's, the fresh ones and the long-running ones (a reply, then
             // waiting for the customer or resolved).
             if n == 0 || n % 5 == 0 || n % 5 == 4 {
-                at(later(20)).assign_case(&w, id, Some(worker.id.get())).await?;
+                at(later(20))
+                    .assign_case(&w, id, Some(worker.id.get()))
+                    .await?;
                 at(later(25))
                     .add_case_entry(
                         &w,

@@ -46,7 +46,9 @@ impl Services {
                 }
                 let slot = slots[rng.random_range(0..slots.len())];
                 let cid = customer_ids[rng.random_range(0..customer_ids.len())];
-                let Some(c) = store::customers::get(self.store(), domain::ids::CustomerId::new(cid)).await? else {
+                let Some(c) =
+                    store::customers::get(self.store(), domain::ids::CustomerId::new(cid)).await?
+                else {
                     continue;
                 };
                 let req = crate::visits::BookingRequest {

@@ -46,7 +46,11 @@ async fn customer(s: &Services, n: u32, channel: &str) -> i64 {
             identity_number: "19121212-1212".into(),
             email: Some(format!("kund{n}@example.se")),
             phone: Some(format!("07011100{n:02}")),
-            language: if n == 2 { "en".parse().unwrap() } else { "sv".parse().unwrap() },
+            language: if n == 2 {
+                "en".parse().unwrap()
+            } else {
+                "sv".parse().unwrap()
+            },
             preferred_channel: channel.parse().unwrap(),
             street: "Storgatan 1".into(),
             postal_code: "691 31".into(),
@@ -479,15 +483,20 @@ async fn teams_assignment_moves_and_access() {
         w.s.case_detail(&w.admin, id).await.unwrap();
         // Assign only within the team.
         assert!(matches!(
-            w.s.assign_case(&w.agent2, id, w.agent.user_id.map(domain::ids::UserId::get)).await,
+            w.s.assign_case(&w.agent2, id, w.agent.user_id.map(domain::ids::UserId::get))
+                .await,
             Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "assignee",
                 ..
             }))
         ));
-        w.s.assign_case(&w.agent2, id, w.agent2.user_id.map(domain::ids::UserId::get))
-            .await
-            .unwrap();
+        w.s.assign_case(
+            &w.agent2,
+            id,
+            w.agent2.user_id.map(domain::ids::UserId::get),
+        )
+        .await
+        .unwrap();
         let mine =
             w.s.case_queue(
                 &w.agent2,

@@ -194,7 +194,8 @@ async fn queue_accept_write_and_hand_over() {
 
         // Handing over: not to someone offline, then to Bert once he is online.
         assert!(matches!(
-            s.transfer_chat(&anna, chat_a, bert.user_id.unwrap().get()).await,
+            s.transfer_chat(&anna, chat_a, bert.user_id.unwrap().get())
+                .await,
             Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "to",
                 ..
@@ -210,7 +211,10 @@ async fn queue_accept_write_and_hand_over() {
         ));
         s.agent_send(&bert, chat_a, "Jag tar över.").await.unwrap();
         let (line, messages) = s.agent_chat(&bert, chat_a).await.unwrap();
-        assert_eq!(line.agent_user_id, bert.user_id.map(domain::ids::UserId::get));
+        assert_eq!(
+            line.agent_user_id,
+            bert.user_id.map(domain::ids::UserId::get)
+        );
         let bodies: Vec<&str> = messages.iter().map(|m| m.body.as_str()).collect();
         assert_eq!(
             bodies,

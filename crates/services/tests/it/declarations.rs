@@ -211,7 +211,9 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
 
         // Nowhere in plain text: not in any table about the customer, not in the logs, and on
         // SQLite not anywhere in the database file or its write-ahead log.
-        let export = store::export::customer_export(s.store(), domain::ids::CustomerId::new(1)).await.unwrap();
+        let export = store::export::customer_export(s.store(), domain::ids::CustomerId::new(1))
+            .await
+            .unwrap();
         let export = serde_json::to_string(&export).unwrap();
         assert!(export.contains("home_visit_declarations"));
         assert!(!export.contains("KOL-markör") && !export.contains("riskgrupp"));

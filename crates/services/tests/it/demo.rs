@@ -123,7 +123,10 @@ async fn shares_placements_and_numbers_are_plausible() {
             }
         }
         let share = |k: PropertyKind| *kinds.get(&k).unwrap_or(&0) as f64 / n as f64;
-        assert!((0.49..0.61).contains(&share(PropertyKind::House)), "{kinds:?}");
+        assert!(
+            (0.49..0.61).contains(&share(PropertyKind::House)),
+            "{kinds:?}"
+        );
         assert!(
             (0.34..0.46).contains(&share(PropertyKind::Apartment)),
             "{kinds:?}"

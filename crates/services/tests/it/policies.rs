@@ -32,7 +32,8 @@ async fn the_policy_in_force_follows_its_dates() {
             PolicyBody::preset(Capability::Visits, Preset::Normal)
         );
         let pandemic = PolicyBody::preset(Capability::Visits, Preset::Pandemic);
-        s.policies().set(&actor, &pandemic, t0, Some(t1), "Folkhälsomyndighetens råd")
+        s.policies()
+            .set(&actor, &pandemic, t0, Some(t1), "Folkhälsomyndighetens råd")
             .await
             .unwrap();
         assert_eq!(

@@ -15,7 +15,11 @@ async fn customer_session(s: &Services) -> services::auth::SessionUser {
         .login(Role::Customer.demo_username(), DEMO_PASSWORD, "127.0.0.1")
         .await
         .unwrap();
-    s.accounts().session_user(&session.token).await.unwrap().unwrap()
+    s.accounts()
+        .session_user(&session.token)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -118,7 +122,12 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
             .login(Role::Agent.demo_username(), DEMO_PASSWORD, "127.0.0.1")
             .await
             .unwrap();
-        let agent = s.accounts().session_user(&agent.token).await.unwrap().unwrap();
+        let agent = s
+            .accounts()
+            .session_user(&agent.token)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(matches!(
             s.customer_export(&agent.actor("127.0.0.1"), &agent).await,
             Err(ServiceError::Forbidden)
@@ -174,18 +183,12 @@ async fn contact_preferences_are_validated_saved_and_audited() {
         );
         // Messages: only the customer's own, and another's message is not found.
         let mine = s.portal_messages(&user).await.unwrap();
-        assert!(
-            mine.iter()
-                .all(|m| m.customer_id == user.customer_id)
-        );
+        assert!(mine.iter().all(|m| m.customer_id == user.customer_id));
         let someone_elses = store::outbox::list(s.store(), 10_000, 0)
             .await
             .unwrap()
             .into_iter()
-            .find(|m| {
-                m.customer_id.is_some()
-                    && m.customer_id != user.customer_id
-            });
+            .find(|m| m.customer_id.is_some() && m.customer_id != user.customer_id);
         if let Some(m) = someone_elses {
             assert!(matches!(
                 s.portal_message(&user, m.id).await,

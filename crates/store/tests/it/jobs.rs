@@ -51,7 +51,9 @@ async fn concurrent_claims_take_each_job_exactly_once() {
         assert_eq!(all.len(), 61, "{backend:?}");
         assert_eq!(unique.len(), 61, "{backend:?}: a job was claimed twice");
         assert_eq!(
-            store::jobs::count_by_status(&store, JobStatus::Done).await.unwrap(),
+            store::jobs::count_by_status(&store, JobStatus::Done)
+                .await
+                .unwrap(),
             61
         );
     }

@@ -325,29 +325,47 @@ async fn typed_rows_read_back_what_was_written() {
             .unwrap();
         tx.commit().await.unwrap();
 
-        let c = store::customers::get(&store, customer).await.unwrap().unwrap();
+        let c = store::customers::get(&store, customer)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (c.id, c.kind, c.language, c.preferred_channel),
             (customer, CustomerKind::Business, Language::En, Channel::Sms),
             "{backend:?}"
         );
-        let m = &store::customers::meter_points_of(&store, customer).await.unwrap()[0];
+        let m = &store::customers::meter_points_of(&store, customer)
+            .await
+            .unwrap()[0];
         assert_eq!(
             (m.customer_id, m.property_kind, m.placement, m.meter_kind),
-            (customer, PropertyKind::Business, Placement::MeterRoom, MeterKind::Ct)
+            (
+                customer,
+                PropertyKind::Business,
+                Placement::MeterRoom,
+                MeterKind::Ct
+            )
         );
-        let s = &store::customers::subscriptions_of(&store, customer).await.unwrap()[0];
+        let s = &store::customers::subscriptions_of(&store, customer)
+            .await
+            .unwrap()[0];
         assert_eq!(
             (s.service, s.meter_point_id, s.started_on, s.ended_on),
             (UtilityService::DistrictHeating, Some(m.id), started, None)
         );
         let u = store::users::by_id(&store, user).await.unwrap().unwrap();
         assert_eq!((u.role, u.customer_id), (Role::Customer, Some(customer)));
-        let w = store::sessions::with_user(&store, "hash").await.unwrap().unwrap();
+        let w = store::sessions::with_user(&store, "hash")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (w.id, w.user_id, w.role, w.customer_id, w.mfa_pending),
             (session, user, Role::Customer, Some(customer), true)
         );
-        assert_eq!(store::sessions::count_for_user(&store, user).await.unwrap(), 1);
+        assert_eq!(
+            store::sessions::count_for_user(&store, user).await.unwrap(),
+            1
+        );
     }
 }

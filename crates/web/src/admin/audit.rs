@@ -14,9 +14,13 @@ pub async fn log(
     q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
     let page = q.map(|Query(q)| q.sida).unwrap_or(0).max(0);
-    let (mut rows, broken_at) =
-        services::audit::page(&state.services, ctx.user()?, PAGE_SIZE + 1, page * PAGE_SIZE)
-            .await?;
+    let (mut rows, broken_at) = services::audit::page(
+        &state.services,
+        ctx.user()?,
+        PAGE_SIZE + 1,
+        page * PAGE_SIZE,
+    )
+    .await?;
     let has_more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let lines = rows

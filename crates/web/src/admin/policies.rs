@@ -45,7 +45,11 @@ fn describe(lang: Lang, body: &PolicyBody) -> Vec<String> {
                 "policy-campaign-indoor-visits",
                 &[("value", views::label(lang, c.indoor_visits))],
             ),
-            line(lang, "policy-campaign-defer-risk-group", &[v(c.defer_risk_group)]),
+            line(
+                lang,
+                "policy-campaign-defer-risk-group",
+                &[v(c.defer_risk_group)],
+            ),
             line(
                 lang,
                 "policy-campaign-notice",
@@ -64,7 +68,11 @@ fn describe(lang: Lang, body: &PolicyBody) -> Vec<String> {
                 &[("count", p.max_present_per_site.to_string())],
             ),
             line(lang, "policy-visits-walk-in", &[v(p.walk_in)]),
-            line(lang, "policy-visits-booking-required", &[v(p.booking_required)]),
+            line(
+                lang,
+                "policy-visits-booking-required",
+                &[v(p.booking_required)],
+            ),
         ],
         PolicyBody::Credit(c) => describe_credit(lang, c),
         PolicyBody::Suppliers(s) => vec![match s.shortened_terms_days {
@@ -83,7 +91,11 @@ fn describe(lang: Lang, body: &PolicyBody) -> Vec<String> {
                 Some(text) => line(lang, "policy-portal-banner", &[("text", text.to_owned())]),
                 None => line(lang, "policy-portal-no-banner", &[]),
             },
-            line(lang, "policy-portal-deflect", &[v(p.deflect_to_self_service)]),
+            line(
+                lang,
+                "policy-portal-deflect",
+                &[v(p.deflect_to_self_service)],
+            ),
         ],
     }
 }

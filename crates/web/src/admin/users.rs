@@ -95,6 +95,10 @@ pub async fn end_sessions(
         .accounts()
         .end_sessions(ctx.user()?, id, &ctx.address)
         .await?;
-    let message = views::translate(ctx.lang, "users-sessions-ended", &[("count", n.to_string())]);
+    let message = views::translate(
+        ctx.lang,
+        "users-sessions-ended",
+        &[("count", n.to_string())],
+    );
     page(&state, &ctx, Some(message), Vec::new(), StatusCode::OK).await
 }

@@ -224,7 +224,11 @@ async fn admin_must_enrol_totp_before_anything_else() {
         .unwrap()
         .totp_secret
         .unwrap();
-    let used = app.services.accounts().totp_code_for(&secret, "admin").unwrap();
+    let used = app
+        .services
+        .accounts()
+        .totp_code_for(&secret, "admin")
+        .unwrap();
     let failures = || async {
         store::audit::all_in_order(app.services.store())
             .await
@@ -244,7 +248,11 @@ async fn admin_must_enrol_totp_before_anything_else() {
     );
     assert_eq!(failures().await, before + 1);
     app.clock.advance(jiff::SignedDuration::from_secs(30));
-    let fresh = app.services.accounts().totp_code_for(&secret, "admin").unwrap();
+    let fresh = app
+        .services
+        .accounts()
+        .totp_code_for(&secret, "admin")
+        .unwrap();
     let r = app
         .post("/logga-in/totp", Some(&s), &[("code", &fresh)])
         .await;

@@ -273,17 +273,20 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
         let t = app.login_demo("tekniker").await;
         let page = app.get("/tekniker", Some(&t)).await;
         assert_eq!(page.status, StatusCode::OK);
-        s.assign_technician(&planner, tek.get(), Some(one)).await.unwrap();
-        s.accounts().create_user(
-            "tek2",
-            "Tekla Två",
-            domain::role::Role::Technician,
-            None,
-            "lösenord-två-2",
-            false,
-        )
-        .await
-        .unwrap();
+        s.assign_technician(&planner, tek.get(), Some(one))
+            .await
+            .unwrap();
+        s.accounts()
+            .create_user(
+                "tek2",
+                "Tekla Två",
+                domain::role::Role::Technician,
+                None,
+                "lösenord-två-2",
+                false,
+            )
+            .await
+            .unwrap();
         s.assign_technician(&planner, app.user_id("tek2").await.get(), Some(two))
             .await
             .unwrap();
@@ -416,18 +419,19 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             role: Some(domain::role::Role::ContinuityManager),
             ..services::Actor::system()
         };
-        s.policies().set(
-            &cm,
-            &domain::policy::PolicyBody::preset(
-                domain::policy::Capability::Campaign,
-                domain::policy::Preset::Pandemic,
-            ),
-            s.now(),
-            None,
-            "Pandemi",
-        )
-        .await
-        .unwrap();
+        s.policies()
+            .set(
+                &cm,
+                &domain::policy::PolicyBody::preset(
+                    domain::policy::Capability::Campaign,
+                    domain::policy::Preset::Pandemic,
+                ),
+                s.now(),
+                None,
+                "Pandemi",
+            )
+            .await
+            .unwrap();
         let planner = services::Actor {
             role: Some(domain::role::Role::Planner),
             ..services::Actor::system()

@@ -77,30 +77,36 @@ async fn setup(app: &TestApp, desks: i64, cap: u32) -> (i64, i64, String) {
         .now()
         .saturating_sub(jiff::SignedDuration::from_hours(1))
         .unwrap();
-    s.policies().set(
-        &admin,
-        &PolicyBody::Visits(VisitsPolicy {
-            walk_in: false,
-            booking_required: true,
-            max_present_per_site: cap,
-        }),
-        from,
-        None,
-        "test",
-    )
-    .await
-    .unwrap();
-    s.accounts().create_user(
-        "bokning",
-        "Bokningssystem",
-        Role::Agent,
-        None,
-        "lösenord-för-test",
-        false,
-    )
-    .await
-    .unwrap();
-    let token = s.accounts().create_api_token("bokning", "test").await.unwrap();
+    s.policies()
+        .set(
+            &admin,
+            &PolicyBody::Visits(VisitsPolicy {
+                walk_in: false,
+                booking_required: true,
+                max_present_per_site: cap,
+            }),
+            from,
+            None,
+            "test",
+        )
+        .await
+        .unwrap();
+    s.accounts()
+        .create_user(
+            "bokning",
+            "Bokningssystem",
+            Role::Agent,
+            None,
+            "lösenord-för-test",
+            false,
+        )
+        .await
+        .unwrap();
+    let token = s
+        .accounts()
+        .create_api_token("bokning", "test")
+        .await
+        .unwrap();
     let service = s.site_view(site).await.unwrap().services[0].id;
     (site, service, token)
 }
