@@ -153,7 +153,25 @@ async fn a_password_change_ends_every_session() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        r.body.contains("aria-invalid=\"true\"") && r.body.contains("12"),
+        r.body.contains("aria-invalid=\"true\"") && r.body.contains("Använd minst 12 tecken."),
+        "{}",
+        r.body
+    );
+    // An English reader is told in English, never in Swedish.
+    let en = test_support::Session {
+        cookie: format!("{}; lang=en", a.cookie),
+        csrf: a.csrf.clone(),
+    };
+    let r = app
+        .post(
+            "/konto/losenord",
+            Some(&en),
+            &[("current_password", "wrong"), ("new_password", "short")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("The current password is wrong.") && !r.body.contains("lösenord"),
         "{}",
         r.body
     );
