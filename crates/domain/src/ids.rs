@@ -5,6 +5,8 @@ crate::id!(
     CustomerId,
     /// A meter point (`meter_points.id`); its market identity is the anläggnings-id.
     MeterPointId,
+    /// A customer's subscription to a service (`subscriptions.id`).
+    SubscriptionId,
     /// A staff or customer account (`users.id`).
     UserId,
     /// An invoice (`invoices.id`).
@@ -51,4 +53,8 @@ crate::id!(
     OutboxId,
     /// A background job (`jobs.id`).
     JobId,
+    /// A login session (`sessions.id`).
+    SessionId,
+    /// An entry of the audit log (`audit_log.id`).
+    AuditEntryId,
 );

@@ -3,6 +3,7 @@
 //! This crate does no IO: no database, no network, no files, no clock.
 //! Time and the civil zone are always arguments.
 
+pub mod audit;
 pub mod calendar;
 #[macro_use]
 pub mod code;
@@ -13,6 +14,7 @@ pub mod credit;
 pub mod customer;
 pub mod identity;
 pub mod ids;
+pub mod jobs;
 pub mod meter;
 pub mod modes;
 pub mod money;

@@ -18,13 +18,13 @@ crate::closed_set! {
     }
 }
 
-/// Whether indoor meter visits may be planned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IndoorVisits {
-    Allowed,
-    HouseOwnersOnly,
-    Paused,
+crate::closed_set! {
+    /// Whether indoor meter visits may be planned.
+    pub enum IndoorVisits in "indoor-visits" {
+        Allowed = "allowed",
+        HouseOwnersOnly = "house_owners_only",
+        Paused = "paused",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +83,16 @@ pub struct PortalPolicy {
     pub banner_en: Option<String>,
     /// Offer self-service (extension, booking, deferral) before a chat is queued.
     pub deflect_to_self_service: bool,
+}
+
+impl PortalPolicy {
+    /// The crisis banner as written for readers of `lang`.
+    pub fn banner(&self, lang: crate::customer::Language) -> Option<&str> {
+        match lang {
+            crate::customer::Language::Sv => self.banner_sv.as_deref(),
+            crate::customer::Language::En => self.banner_en.as_deref(),
+        }
+    }
 }
 
 /// One capability's policy body; the variant is the capability.
@@ -185,59 +195,6 @@ impl PolicyBody {
     pub fn from_json(s: &str) -> Result<PolicyBody, PolicyError> {
         serde_json::from_str(s).map_err(|e| PolicyError::Malformed(e.to_string()))
     }
-
-    /// A short human summary for lists, in Swedish.
-    pub fn summary_sv(&self) -> String {
-        match self {
-            PolicyBody::Campaign(c) => format!(
-                "Inomhusbesök: {}; riskgrupp skjuts upp: {}; avisering {} arbetsdagar före",
-                match c.indoor_visits {
-                    IndoorVisits::Allowed => "tillåtna",
-                    IndoorVisits::HouseOwnersOnly => "endast villaägare, med bokad tid",
-                    IndoorVisits::Paused => "pausade",
-                },
-                yes_no(c.defer_risk_group),
-                c.notice_working_days
-            ),
-            PolicyBody::Visits(v) => format!(
-                "Max {} personer samtidigt; drop-in: {}; bokning krävs: {}",
-                v.max_present_per_site,
-                yes_no(v.walk_in),
-                yes_no(v.booking_required)
-            ),
-            PolicyBody::Credit(c) => format!(
-                "Anstånd högst {} dagar och {} kr; ren historik {} mån; räntefritt: {}",
-                c.max_extension_days,
-                c.max_amount_ore / 100,
-                c.require_clean_history_months,
-                yes_no(c.waive_interest)
-            ),
-            PolicyBody::Suppliers(s) => match s.shortened_terms_days {
-                Some(d) => format!(
-                    "Förkortad betaltid {d} dagar för {}",
-                    rule_sv(&s.applies_to)
-                ),
-                None => "Ordinarie betalningsvillkor".to_owned(),
-            },
-            PolicyBody::Portal(p) => match &p.banner_sv {
-                Some(b) => format!("Banner: {b}"),
-                None => "Ingen banner".to_owned(),
-            },
-        }
-    }
-}
-
-fn yes_no(b: bool) -> &'static str {
-    if b { "ja" } else { "nej" }
-}
-
-fn rule_sv(r: &SupplierRule) -> String {
-    match r {
-        SupplierRule::All => "alla leverantörer".into(),
-        SupplierRule::Local => "lokala leverantörer".into(),
-        SupplierRule::Small => "små leverantörer".into(),
-        SupplierRule::Trade(t) => format!("branschen {t}"),
-    }
 }
 
 /// What a change of policy changes for one customer; a customer affected by several
@@ -323,6 +280,8 @@ pub enum PolicyError {
     Malformed(String),
     #[error("the policy ends before it starts: effective_to must be after effective_from")]
     EndsBeforeStart,
+    #[error("a mode named {name:?} exists")]
+    ModeExists { name: String },
 }
 
 impl PolicyError {
@@ -337,6 +296,7 @@ impl PolicyError {
             PolicyError::TermsZero => "shortened_terms_days",
             PolicyError::Malformed(_) => "policy",
             PolicyError::EndsBeforeStart => "effective_to",
+            PolicyError::ModeExists { .. } => "name",
         }
     }
 
@@ -351,6 +311,9 @@ impl PolicyError {
             PolicyError::TermsZero,
             PolicyError::Malformed("x".into()),
             PolicyError::EndsBeforeStart,
+            PolicyError::ModeExists {
+                name: "Pandemi 2020".into(),
+            },
         ]
     }
 }
@@ -366,6 +329,7 @@ impl crate::problem::Explain for PolicyError {
             PolicyError::TermsZero => "policy-problem-terms-zero",
             PolicyError::Malformed(_) => "policy-problem-malformed",
             PolicyError::EndsBeforeStart => "problem-ends-before-start",
+            PolicyError::ModeExists { .. } => "policy-problem-mode-exists",
         }
     }
 
@@ -373,6 +337,7 @@ impl crate::problem::Explain for PolicyError {
         match self {
             PolicyError::NoticeTooLong { max } => vec![("max", max.to_string())],
             PolicyError::ExtensionDays { max } => vec![("max", max.to_string())],
+            PolicyError::ModeExists { name } => vec![("name", name.clone())],
             _ => Vec::new(),
         }
     }

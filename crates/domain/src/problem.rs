@@ -372,84 +372,7 @@ impl Problem {
                 found: "2026-02-30".into(),
             }),
         ];
-        all.extend(
-            [
-                IdentityError::Empty,
-                IdentityError::InvalidCharacter {
-                    ch: 'x',
-                    position: 3,
-                },
-                IdentityError::MisplacedSeparator,
-                IdentityError::PersonnummerLength { found: 9 },
-                IdentityError::OrgNumberLength { found: 9 },
-                IdentityError::IdentityLength { found: 9 },
-                IdentityError::PlusWithFullYear,
-                IdentityError::PlusInOrgNumber,
-                IdentityError::UnsupportedCentury { century: 17 },
-                IdentityError::OrgPrefix { prefix: 15 },
-                IdentityError::InvalidMonth { month: 13 },
-                IdentityError::InvalidDay {
-                    year: 1990,
-                    month: 2,
-                    day: 30,
-                },
-                IdentityError::InFuture,
-                IdentityError::BadCheckDigit,
-                IdentityError::NotALegalEntity,
-            ]
-            .map(Problem::Identity),
-        );
-        all.extend(
-            [
-                MoneyError::Empty,
-                MoneyError::InvalidCharacter {
-                    ch: 'x',
-                    position: 2,
-                },
-                MoneyError::MissingKronor,
-                MoneyError::MissingOre,
-                MoneyError::TooManyDecimals { found: 3 },
-                MoneyError::BadGrouping,
-                MoneyError::OutOfRange,
-            ]
-            .map(Problem::Money),
-        );
-        all.extend(
-            [
-                OcrError::Empty,
-                OcrError::InvalidCharacter {
-                    ch: 'x',
-                    position: 2,
-                },
-                OcrError::WrongLength { found: 1 },
-                OcrError::BadCheckDigit,
-                OcrError::BadLengthDigit {
-                    found: 3,
-                    expected: 4,
-                    length: 14,
-                },
-                OcrError::BaseTooLong {
-                    base_len: 30,
-                    total: 32,
-                },
-            ]
-            .map(Problem::Ocr),
-        );
-        all.extend(
-            [
-                MeterError::Empty,
-                MeterError::InvalidCharacter {
-                    ch: 'x',
-                    position: 2,
-                },
-                MeterError::WrongLength {
-                    expected: 18,
-                    found: 17,
-                },
-                MeterError::BadCheckDigit,
-            ]
-            .map(Problem::Meter),
-        );
+        all.extend(value_examples());
         all.extend(
             crate::policy::PolicyError::examples()
                 .into_iter()
@@ -497,6 +420,90 @@ impl Problem {
         );
         all
     }
+}
+
+/// One of every value error (identity numbers, money, OCR references, meter-point ids).
+fn value_examples() -> Vec<Problem> {
+    let mut out = Vec::new();
+    out.extend(
+        [
+            IdentityError::Empty,
+            IdentityError::InvalidCharacter {
+                ch: 'x',
+                position: 3,
+            },
+            IdentityError::MisplacedSeparator,
+            IdentityError::PersonnummerLength { found: 9 },
+            IdentityError::OrgNumberLength { found: 9 },
+            IdentityError::IdentityLength { found: 9 },
+            IdentityError::PlusWithFullYear,
+            IdentityError::PlusInOrgNumber,
+            IdentityError::UnsupportedCentury { century: 17 },
+            IdentityError::OrgPrefix { prefix: 15 },
+            IdentityError::InvalidMonth { month: 13 },
+            IdentityError::InvalidDay {
+                year: 1990,
+                month: 2,
+                day: 30,
+            },
+            IdentityError::InFuture,
+            IdentityError::BadCheckDigit,
+            IdentityError::NotALegalEntity,
+        ]
+        .map(Problem::Identity),
+    );
+    out.extend(
+        [
+            MoneyError::Empty,
+            MoneyError::InvalidCharacter {
+                ch: 'x',
+                position: 2,
+            },
+            MoneyError::MissingKronor,
+            MoneyError::MissingOre,
+            MoneyError::TooManyDecimals { found: 3 },
+            MoneyError::BadGrouping,
+            MoneyError::OutOfRange,
+        ]
+        .map(Problem::Money),
+    );
+    out.extend(
+        [
+            OcrError::Empty,
+            OcrError::InvalidCharacter {
+                ch: 'x',
+                position: 2,
+            },
+            OcrError::WrongLength { found: 1 },
+            OcrError::BadCheckDigit,
+            OcrError::BadLengthDigit {
+                found: 3,
+                expected: 4,
+                length: 14,
+            },
+            OcrError::BaseTooLong {
+                base_len: 30,
+                total: 32,
+            },
+        ]
+        .map(Problem::Ocr),
+    );
+    out.extend(
+        [
+            MeterError::Empty,
+            MeterError::InvalidCharacter {
+                ch: 'x',
+                position: 2,
+            },
+            MeterError::WrongLength {
+                expected: 18,
+                found: 17,
+            },
+            MeterError::BadCheckDigit,
+        ]
+        .map(Problem::Meter),
+    );
+    out
 }
 
 #[cfg(test)]

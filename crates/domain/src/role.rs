@@ -70,20 +70,114 @@ impl Role {
     }
 }
 
-/// Why an account operation refused its input. People read [`crate::problem::Explain`]'s message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AccountProblem {}
+/// Why an account operation (password, second factor, account, API token, the demo accounts)
+/// refused its input. `Display` is for logs and the command line's fallback; people read
+/// [`crate::problem::Explain`]'s message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountProblem {
+    /// The current password given with a change is not the account's.
+    #[error("the current password is wrong")]
+    WrongPassword,
+    /// A new password shorter than the configured minimum.
+    #[error("use at least {min} characters")]
+    PasswordTooShort { min: usize },
+    /// A new password longer than anyone types (and than is worth hashing).
+    #[error("use at most {max} characters")]
+    PasswordTooLong { max: usize },
+    /// The new password is the current one.
+    #[error("choose a password different from the current one")]
+    PasswordUnchanged,
+    /// A user name outside 1–64 characters of `a–z 0–9 . _ -`.
+    #[error("use 1–64 characters a–z, 0–9, '.', '_' or '-'")]
+    BadUsername,
+    /// A user name already taken.
+    #[error("user {username} exists")]
+    UsernameTaken { username: String },
+    /// A customer account without a customer, or a staff account with one.
+    #[error("a customer account needs a customer, and only a customer account has one")]
+    CustomerMismatch,
+    /// A role change between customer and staff.
+    #[error("customer accounts stay customers, and staff cannot become customers")]
+    RoleAcrossKinds,
+    /// A TOTP code sent before enrolment started.
+    #[error("start enrolment first")]
+    TotpNotStarted,
+    /// A TOTP code that is wrong, expired or already used.
+    #[error("the code is wrong or has expired; enter the current 6-digit code")]
+    TotpWrongCode,
+    /// No account has this user name.
+    #[error("no account named {username:?}")]
+    NoSuchAccount { username: String },
+    /// API tokens are for staff accounts.
+    #[error("API tokens are for staff accounts; customers use the portal")]
+    TokenForCustomer,
+    /// The account is disabled.
+    #[error("the account is disabled")]
+    AccountDisabled,
+    /// Demo accounts get no API tokens.
+    #[error("demo accounts cannot have API tokens; create an account with `beredskap user create`")]
+    TokenForDemoAccount,
+    /// The demo town (and its accounts) is built only in a database without customers.
+    #[error("the database already holds customers; the demo town needs an empty database")]
+    DemoNeedsEmptyDatabase,
+}
 
 impl AccountProblem {
     /// Every refusal, for the message-file test.
     pub fn examples() -> Vec<AccountProblem> {
-        Vec::new()
+        vec![
+            AccountProblem::WrongPassword,
+            AccountProblem::PasswordTooShort { min: 12 },
+            AccountProblem::PasswordTooLong { max: 256 },
+            AccountProblem::PasswordUnchanged,
+            AccountProblem::BadUsername,
+            AccountProblem::UsernameTaken {
+                username: "kim".into(),
+            },
+            AccountProblem::CustomerMismatch,
+            AccountProblem::RoleAcrossKinds,
+            AccountProblem::TotpNotStarted,
+            AccountProblem::TotpWrongCode,
+            AccountProblem::NoSuchAccount {
+                username: "kim".into(),
+            },
+            AccountProblem::TokenForCustomer,
+            AccountProblem::AccountDisabled,
+            AccountProblem::TokenForDemoAccount,
+            AccountProblem::DemoNeedsEmptyDatabase,
+        ]
     }
 }
 
 impl crate::problem::Explain for AccountProblem {
     fn message_key(&self) -> &'static str {
-        match *self {}
+        match self {
+            AccountProblem::WrongPassword => "account-problem-wrong-password",
+            AccountProblem::PasswordTooShort { .. } => "account-problem-password-too-short",
+            AccountProblem::PasswordTooLong { .. } => "account-problem-password-too-long",
+            AccountProblem::PasswordUnchanged => "account-problem-password-unchanged",
+            AccountProblem::BadUsername => "account-problem-bad-username",
+            AccountProblem::UsernameTaken { .. } => "account-problem-username-taken",
+            AccountProblem::CustomerMismatch => "account-problem-customer-mismatch",
+            AccountProblem::RoleAcrossKinds => "account-problem-role-across-kinds",
+            AccountProblem::TotpNotStarted => "account-problem-totp-not-started",
+            AccountProblem::TotpWrongCode => "account-problem-totp-wrong-code",
+            AccountProblem::NoSuchAccount { .. } => "account-problem-no-such-account",
+            AccountProblem::TokenForCustomer => "account-problem-token-for-customer",
+            AccountProblem::AccountDisabled => "account-problem-account-disabled",
+            AccountProblem::TokenForDemoAccount => "account-problem-token-for-demo",
+            AccountProblem::DemoNeedsEmptyDatabase => "account-problem-demo-needs-empty-database",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            AccountProblem::PasswordTooShort { min } => vec![("min", min.to_string())],
+            AccountProblem::PasswordTooLong { max } => vec![("max", max.to_string())],
+            AccountProblem::UsernameTaken { username }
+            | AccountProblem::NoSuchAccount { username } => vec![("username", username.clone())],
+            _ => Vec::new(),
+        }
     }
 }
 

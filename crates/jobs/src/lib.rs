@@ -4,9 +4,13 @@
 //! `FOR UPDATE SKIP LOCKED`, SQLite inside `BEGIN IMMEDIATE` — run it, and record the outcome:
 //! done, retry later with exponential backoff, or failed for good after `max_attempts`. Jobs whose
 //! worker died are returned to the queue after [`STALE_AFTER`]. Shutdown waits for the running job.
+//!
+//! Each [`JobKind`] calls exactly one service function; the only store calls here are the
+//! queue's own (enqueue, claim, complete, fail, requeue).
 
 use std::time::Duration;
 
+use domain::ids::JobId;
 use jiff::SignedDuration;
 use services::Services;
 use services::outbox::Transports;
@@ -79,7 +83,7 @@ pub async fn enqueue(
     payload: &serde_json::Value,
     run_at: jiff::Timestamp,
     dedupe_key: Option<&str>,
-) -> Result<Option<i64>, JobError> {
+) -> Result<Option<JobId>, JobError> {
     let mut tx = services.store().begin().await?;
     let id = store::jobs::enqueue(
         &mut tx,
@@ -98,9 +102,9 @@ pub async fn enqueue(
 /// What one turn of the worker did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Turn {
-    Done(i64),
+    Done(JobId),
     Empty,
-    Failed { id: i64, will_retry: bool },
+    Failed { id: JobId, will_retry: bool },
 }
 
 /// Delay before attempt `n + 1`: 10 s, 20 s, 40 s, … capped at one hour.
@@ -125,17 +129,7 @@ async fn execute(
             Ok(())
         }
         JobKind::Prune => {
-            let now = services.now_micros();
-            let mut tx = services.store().begin().await?;
-            // Sessions: idle more than 30 min or older than 12 h are dead for every role.
-            let n = store::sessions::delete_older_than(
-                &mut tx,
-                now - 30 * 60_000_000,
-                now - 12 * 3_600_000_000,
-            )
-            .await?;
-            store::sessions::prune_failures(&mut tx, now - 3_600_000_000).await?;
-            tx.commit().await?;
+            let n = services.accounts().prune_sessions().await?;
             tracing::debug!(sessions = n, "pruned");
             Ok(())
         }
@@ -196,7 +190,8 @@ pub async fn run_once(services: &Services, transports: &Transports) -> Result<Tu
     let Some(job) = store::jobs::claim(services.store(), services.now_micros()).await? else {
         return Ok(Turn::Empty);
     };
-    let span = tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempts);
+    let span =
+        tracing::info_span!("job", id = job.id.get(), kind = %job.kind, attempt = job.attempts);
     let _enter = span.enter();
     let result = match JobKind::parse(&job.kind) {
         Some(kind) => execute(services, transports, kind, &job.payload)

@@ -4,28 +4,20 @@
 //! row breaks the chain ([`verify_chain`]). Fields are stored as given; pages escape them on output
 //! and newlines are replaced, so a crafted value cannot forge log lines.
 
+pub use domain::audit::Outcome;
+use domain::ids::AuditEntryId;
 use sha2::{Digest, Sha256};
 use store::Tx;
 pub use store::audit::AuditRow;
 
-use crate::error::Result;
+use crate::auth::SessionUser;
+use crate::error::{Result, ServiceError};
 use crate::{Actor, Services};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    Failure,
-    Denied,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Success => "success",
-            Outcome::Failure => "failure",
-            Outcome::Denied => "denied",
-        }
-    }
+/// Who reads the log.
+pub mod roles {
+    /// The audit log page: administrators.
+    pub const READERS: &[domain::role::Role] = crate::auth::roles::ADMIN;
 }
 
 /// One event to record.
@@ -54,7 +46,7 @@ fn chain_hash(prev: &str, r: &AuditRow) -> String {
         &r.action,
         &r.object_kind,
         &r.object_id,
-        &r.outcome,
+        r.outcome.as_str(),
         &r.address,
         &r.detail,
     ] {
@@ -68,7 +60,7 @@ fn chain_hash(prev: &str, r: &AuditRow) -> String {
 pub async fn record(tx: &mut Tx, services: &Services, actor: &Actor, ev: &Event<'_>) -> Result<()> {
     let (seq, prev_hash) = store::audit::lock_head(tx).await?;
     let mut row = AuditRow {
-        id: 0,
+        id: AuditEntryId::new(0),
         seq,
         at: services.now_micros(),
         actor_user_id: actor.user_id,
@@ -76,7 +68,7 @@ pub async fn record(tx: &mut Tx, services: &Services, actor: &Actor, ev: &Event<
         action: clean(ev.action),
         object_kind: clean(ev.object_kind),
         object_id: clean(ev.object_id),
-        outcome: ev.outcome.as_str().to_owned(),
+        outcome: ev.outcome,
         address: clean(&actor.address),
         detail: clean(ev.detail),
         prev_hash: prev_hash.clone(),
@@ -124,7 +116,22 @@ pub async fn verify_chain_in_batches(services: &Services, batch: i64) -> Result<
     }
 }
 
-/// A page of the log, newest first.
+/// A page of the log, newest first, with where the chain breaks (if it does): what the audit
+/// page shows its readers.
+pub async fn page(
+    services: &Services,
+    reader: &SessionUser,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AuditRow>, Option<i64>)> {
+    if !roles::READERS.contains(&reader.role) {
+        return Err(ServiceError::Forbidden);
+    }
+    let rows = store::audit::list(services.store(), None, limit, offset).await?;
+    Ok((rows, verify_chain(services).await?))
+}
+
+/// A page of the log, newest first (tests and tools; the page checks its reader with [`page`]).
 pub async fn list(services: &Services, limit: i64, offset: i64) -> Result<Vec<AuditRow>> {
     Ok(store::audit::list(services.store(), None, limit, offset).await?)
 }

@@ -1,4 +1,5 @@
-//! Accounts, passwords, sessions, login rate limiting and TOTP.
+//! Accounts (`services.accounts()`): passwords, sessions, login rate limiting, TOTP, roles and
+//! API tokens.
 //!
 //! Passwords are hashed with argon2id (m = 47 104 KiB, t = 1, p = 1: an ASVS 5.0 Appendix C row).
 //! Session tokens are 256 random bits; only their SHA-256 is stored, so a copy of the database
@@ -9,13 +10,42 @@ use std::time::Duration;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
-use domain::role::Role;
+use domain::ids::{CustomerId, SessionId, UserId};
+use domain::role::{AccountProblem, Role};
 use sha2::{Digest, Sha256};
 use store::users::UserRow;
 
 use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
 use crate::{Actor, Services};
+
+/// Who may do what with accounts, declared once: the route table and the checks below read
+/// these.
+pub mod roles {
+    use domain::role::Role;
+
+    /// Every member of staff (the staff home page, the staff API).
+    pub const STAFF: &[Role] = &Role::STAFF;
+    /// The customer's own pages.
+    pub const CUSTOMER: &[Role] = &[Role::Customer];
+    /// Accounts and roles, the audit log.
+    pub const ADMIN: &[Role] = &[Role::Admin];
+}
+
+/// The accounts handle: `services.accounts()`.
+#[derive(Clone)]
+pub struct Accounts {
+    s: Services,
+}
+
+impl Accounts {
+    pub(crate) fn new(s: Services) -> Accounts {
+        Accounts { s }
+    }
+}
+
+/// Longest password accepted (argon2 hashes any length; a limit keeps a request cheap).
+const MAX_PASSWORD_CHARS: usize = 256;
 
 #[derive(Clone, Debug)]
 pub struct AuthSettings {
@@ -78,12 +108,13 @@ pub fn token_hash(token: &str) -> String {
 /// The logged-in user as every request sees it.
 #[derive(Clone, Debug)]
 pub struct SessionUser {
-    pub session_id: i64,
-    pub user_id: i64,
+    /// `None` for a bearer token, which has no session.
+    pub session_id: Option<SessionId>,
+    pub user_id: UserId,
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub csrf_token: String,
     /// Password accepted, second factor still owed: only the TOTP pages are open.
     pub mfa_pending: bool,
@@ -116,65 +147,74 @@ pub enum LoginStep {
     EnrolTotp,
 }
 
-fn role_of(u: &UserRow) -> Result<Role> {
-    u.role
-        .parse()
-        .map_err(|e: domain::code::UnknownCode| ServiceError::Internal(e.to_string()))
-}
-
-impl Services {
+impl Accounts {
     /// Checks the password and opens a session. Unknown account, wrong password and disabled
     /// account all answer [`ServiceError::BadCredentials`] after the same work.
     pub async fn login(&self, username: &str, password: &str, address: &str) -> Result<NewSession> {
         let account = username.trim().to_lowercase();
-        let now = self.now_micros();
-        let settings = &self.settings().auth;
+        let now = self.s.now_micros();
+        let settings = &self.s.settings().auth;
         let (by_account, by_address) =
-            store::sessions::recent_failures(self.store(), &account, address, now - 60_000_000)
+            store::sessions::recent_failures(self.s.store(), &account, address, now - 60_000_000)
                 .await?;
         if by_account >= settings.max_failures_per_minute
             || by_address >= settings.max_failures_per_minute
         {
             return Err(ServiceError::RateLimited);
         }
-        let user = store::users::by_username(self.store(), &account).await?;
+        let user = store::users::by_username(self.s.store(), &account).await?;
         let ok = match &user {
             // Demo accounts work only while the program runs in demo mode.
             Some(u) => {
                 verify_password(settings, &u.password_hash, password)
                     && !u.disabled
-                    && (!u.is_demo || self.demo_mode())
+                    && (!u.is_demo || self.s.demo_mode())
             }
             None => {
                 // Same cost as a real verification; the result is ignored.
-                let _ = verify_password(settings, &self.inner.dummy_hash, password);
+                let _ = verify_password(settings, self.s.dummy_hash(), password);
                 false
             }
         };
-        let mut tx = self.store().begin().await?;
-        let Some(user) = user.filter(|_| ok) else {
-            store::sessions::record_failure(&mut tx, &account, address, now).await?;
-            let actor = Actor {
-                name: account.clone(),
-                ..Actor::anonymous(address)
-            };
-            audit::record(
-                &mut tx,
-                self,
-                &actor,
-                &Event {
-                    action: "login",
-                    object_kind: "user",
-                    object_id: &account,
-                    outcome: Outcome::Failure,
-                    detail: "",
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(ServiceError::BadCredentials);
+        match user.filter(|_| ok) {
+            Some(user) => self.open_session(user, address).await,
+            None => {
+                self.record_failed_login(&account, address).await?;
+                Err(ServiceError::BadCredentials)
+            }
+        }
+    }
+
+    async fn record_failed_login(&self, account: &str, address: &str) -> Result<()> {
+        let mut tx = self.s.store().begin().await?;
+        store::sessions::record_failure(&mut tx, account, address, self.s.now_micros()).await?;
+        let actor = Actor {
+            name: account.to_owned(),
+            ..Actor::anonymous(address)
         };
-        let role = role_of(&user)?;
+        audit::record(
+            &mut tx,
+            &self.s,
+            &actor,
+            &Event {
+                action: "login",
+                object_kind: "user",
+                object_id: account,
+                outcome: Outcome::Failure,
+                detail: "",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The password was right: a session, owing the second factor when the account has one
+    /// (or must enrol one).
+    async fn open_session(&self, user: UserRow, address: &str) -> Result<NewSession> {
+        let now = self.s.now_micros();
+        let role = user.role;
+        let mut tx = self.s.store().begin().await?;
         let next = if user.totp_enabled {
             LoginStep::EnterTotp
         } else if role.requires_totp() {
@@ -206,7 +246,7 @@ impl Services {
         };
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             &actor,
             &Event {
                 action: "login",
@@ -224,30 +264,27 @@ impl Services {
     /// The user behind a session cookie, or `None` when the session is unknown, expired or the
     /// account is disabled. Expired sessions are deleted.
     pub async fn session_user(&self, token: &str) -> Result<Option<SessionUser>> {
-        let Some(s) = store::sessions::with_user(self.store(), &token_hash(token)).await? else {
+        let Some(s) = store::sessions::with_user(self.s.store(), &token_hash(token)).await? else {
             return Ok(None);
         };
-        let role: Role = s
-            .role
-            .parse()
-            .map_err(|e: domain::code::UnknownCode| ServiceError::Internal(e.to_string()))?;
-        let now = self.now_micros();
+        let role = s.role;
+        let now = self.s.now_micros();
         let idle = micros(role.session_idle());
         let absolute = micros(role.session_absolute());
         if s.disabled || now - s.last_seen_at > idle || now - s.created_at > absolute {
-            let mut tx = self.store().begin().await?;
+            let mut tx = self.s.store().begin().await?;
             store::sessions::delete(&mut tx, s.id).await?;
             tx.commit().await?;
             return Ok(None);
         }
         // Refresh the idle clock at most once a minute: one write per minute, not per request.
         if now - s.last_seen_at > 60_000_000 {
-            let mut tx = self.store().begin().await?;
+            let mut tx = self.s.store().begin().await?;
             store::sessions::touch(&mut tx, s.id, now).await?;
             tx.commit().await?;
         }
         Ok(Some(SessionUser {
-            session_id: s.id,
+            session_id: Some(s.id),
             user_id: s.user_id,
             username: s.username,
             display_name: s.display_name,
@@ -260,11 +297,13 @@ impl Services {
     }
 
     pub async fn logout(&self, user: &SessionUser, address: &str) -> Result<()> {
-        let mut tx = self.store().begin().await?;
-        store::sessions::delete(&mut tx, user.session_id).await?;
+        let mut tx = self.s.store().begin().await?;
+        if let Some(session) = user.session_id {
+            store::sessions::delete(&mut tx, session).await?;
+        }
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             &user.actor(address),
             &Event {
                 action: "logout",
@@ -287,42 +326,30 @@ impl Services {
         new: &str,
         address: &str,
     ) -> Result<()> {
-        let settings = &self.settings().auth;
-        let row = store::users::by_id(self.store(), user.user_id)
+        let settings = &self.s.settings().auth;
+        let row = store::users::by_id(self.s.store(), user.user_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         if !verify_password(settings, &row.password_hash, old) {
             return Err(ServiceError::invalid(
                 "current_password",
-                "the current password is wrong",
+                AccountProblem::WrongPassword,
             ));
         }
-        let len = new.chars().count();
-        if len < settings.min_password_length {
-            return Err(ServiceError::invalid(
-                "new_password",
-                format!("use at least {} characters", settings.min_password_length),
-            ));
-        }
-        if len > 256 {
-            return Err(ServiceError::invalid(
-                "new_password",
-                "use at most 256 characters",
-            ));
-        }
+        check_new_password(settings, new).map_err(|p| ServiceError::invalid("new_password", p))?;
         if new == old {
             return Err(ServiceError::invalid(
                 "new_password",
-                "choose a password different from the current one",
+                AccountProblem::PasswordUnchanged,
             ));
         }
         let hash = hash_password_with(settings, new)?;
-        let mut tx = self.store().begin().await?;
-        store::users::set_password(&mut tx, user.user_id, &hash, self.now_micros()).await?;
+        let mut tx = self.s.store().begin().await?;
+        store::users::set_password(&mut tx, user.user_id, &hash, self.s.now_micros()).await?;
         let ended = store::sessions::delete_for_user(&mut tx, user.user_id).await?;
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             &user.actor(address),
             &Event {
                 action: "password_change",
@@ -343,10 +370,10 @@ impl Services {
         username: &str,
         display_name: &str,
         role: Role,
-        customer_id: Option<i64>,
+        customer_id: Option<CustomerId>,
         password: &str,
         is_demo: bool,
-    ) -> Result<i64> {
+    ) -> Result<UserId> {
         let username = username.trim().to_lowercase();
         if username.is_empty()
             || username.len() > 64
@@ -356,42 +383,40 @@ impl Services {
         {
             return Err(ServiceError::invalid(
                 "username",
-                "use 1–64 characters a–z, 0–9, '.', '_' or '-'",
+                AccountProblem::BadUsername,
             ));
         }
         if (role == Role::Customer) != customer_id.is_some() {
             return Err(ServiceError::invalid(
                 "customer",
-                "a customer account needs a customer, and only a customer account has one",
+                AccountProblem::CustomerMismatch,
             ));
         }
-        if !is_demo && password.chars().count() < self.settings().auth.min_password_length {
-            return Err(ServiceError::invalid(
-                "password",
-                format!(
-                    "use at least {} characters",
-                    self.settings().auth.min_password_length
-                ),
-            ));
+        let settings = &self.s.settings().auth;
+        if !is_demo {
+            check_new_password(settings, password)
+                .map_err(|p| ServiceError::invalid("password", p))?;
         }
-        let hash = hash_password_with(&self.settings().auth, password)?;
-        let mut tx = self.store().begin().await?;
+        let hash = hash_password_with(settings, password)?;
+        let mut tx = self.s.store().begin().await?;
         let id = store::users::insert(
             &mut tx,
             &store::users::NewUser {
                 username: &username,
                 display_name,
-                role: role.as_str(),
+                role,
                 customer_id,
                 password_hash: &hash,
                 is_demo,
-                now: self.now_micros(),
+                now: self.s.now_micros(),
             },
         )
         .await
         .map_err(|e| {
             if e.is_conflict_on("username") {
-                ServiceError::conflict(format!("user {username} exists"))
+                ServiceError::conflict(AccountProblem::UsernameTaken {
+                    username: username.clone(),
+                })
             } else {
                 e.into()
             }
@@ -405,29 +430,27 @@ impl Services {
     pub async fn set_role(
         &self,
         admin: &SessionUser,
-        user_id: i64,
+        user_id: UserId,
         role: Role,
         address: &str,
     ) -> Result<()> {
-        if admin.role != Role::Admin {
-            return Err(ServiceError::Forbidden);
-        }
-        let target = store::users::by_id(self.store(), user_id)
+        require(admin, roles::ADMIN)?;
+        let target = store::users::by_id(self.s.store(), user_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let old = role_of(&target)?;
+        let old = target.role;
         if (role == Role::Customer) != target.customer_id.is_some() {
             return Err(ServiceError::invalid(
                 "role",
-                "customer accounts stay customers, and staff cannot become customers",
+                AccountProblem::RoleAcrossKinds,
             ));
         }
-        let mut tx = self.store().begin().await?;
-        store::users::set_role(&mut tx, user_id, role.as_str()).await?;
+        let mut tx = self.s.store().begin().await?;
+        store::users::set_role(&mut tx, user_id, role).await?;
         store::sessions::delete_for_user(&mut tx, user_id).await?;
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             &admin.actor(address),
             &Event {
                 action: "role_change",
@@ -446,20 +469,18 @@ impl Services {
     pub async fn end_sessions(
         &self,
         admin: &SessionUser,
-        user_id: i64,
+        user_id: UserId,
         address: &str,
     ) -> Result<u64> {
-        if admin.role != Role::Admin {
-            return Err(ServiceError::Forbidden);
-        }
-        let target = store::users::by_id(self.store(), user_id)
+        require(admin, roles::ADMIN)?;
+        let target = store::users::by_id(self.s.store(), user_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let mut tx = self.store().begin().await?;
+        let mut tx = self.s.store().begin().await?;
         let n = store::sessions::delete_for_user(&mut tx, user_id).await?;
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             &admin.actor(address),
             &Event {
                 action: "sessions_ended",
@@ -474,8 +495,28 @@ impl Services {
         Ok(n)
     }
 
-    pub async fn users(&self) -> Result<Vec<UserRow>> {
-        Ok(store::users::list(self.store()).await?)
+    /// Every account (admin only).
+    pub async fn users(&self, admin: &SessionUser) -> Result<Vec<UserRow>> {
+        require(admin, roles::ADMIN)?;
+        Ok(store::users::list(self.s.store()).await?)
+    }
+
+    /// Deletes dead sessions (idle or too old for every role) and failed-login records older
+    /// than the rate limit looks back; returns how many sessions went.
+    pub async fn prune_sessions(&self) -> Result<u64> {
+        let now = self.s.now_micros();
+        let longest_idle = Role::ALL.iter().map(|r| r.session_idle()).max();
+        let longest_life = Role::ALL.iter().map(|r| r.session_absolute()).max();
+        let mut tx = self.s.store().begin().await?;
+        let n = store::sessions::delete_older_than(
+            &mut tx,
+            now - micros(longest_idle.unwrap_or_default()),
+            now - micros(longest_life.unwrap_or_default()),
+        )
+        .await?;
+        store::sessions::prune_failures(&mut tx, now - 3_600_000_000).await?;
+        tx.commit().await?;
+        Ok(n)
     }
 
     /// Starts TOTP enrolment: a new secret, shown once as an otpauth URI and in base32.
@@ -483,7 +524,7 @@ impl Services {
         let secret: [u8; 20] = rand::random();
         let totp = make_totp(secret.to_vec(), &user.username)?;
         let encoded = totp.get_secret_base32();
-        let mut tx = self.store().begin().await?;
+        let mut tx = self.s.store().begin().await?;
         store::users::set_totp(&mut tx, user.user_id, Some(&encoded), false).await?;
         tx.commit().await?;
         Ok(TotpEnrolment {
@@ -500,18 +541,18 @@ impl Services {
         code: &str,
         address: &str,
     ) -> Result<String> {
-        let row = store::users::by_id(self.store(), user.user_id)
+        let row = store::users::by_id(self.s.store(), user.user_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         let secret = row
             .totp_secret
             .clone()
-            .ok_or_else(|| ServiceError::invalid("code", "start enrolment first"))?;
+            .ok_or_else(|| ServiceError::invalid("code", AccountProblem::TotpNotStarted))?;
         let bytes = totp_rs::Secret::Encoded(secret)
             .to_bytes()
             .map_err(|e| ServiceError::Internal(format!("stored totp secret: {e:?}")))?;
         let totp = make_totp(bytes, &user.username)?;
-        let now = self.now().as_second().max(0) as u64;
+        let now = self.s.now().as_second().max(0) as u64;
         let code = code.trim().replace(' ', "");
         // The step the code belongs to (one step of clock skew either way).
         let step = (code.len() == 6)
@@ -522,7 +563,7 @@ impl Services {
                     .map(|t| (t / TOTP_STEP) as i64)
             })
             .flatten();
-        let mut tx = self.store().begin().await?;
+        let mut tx = self.s.store().begin().await?;
         // A code is good once: a step at or before the last one accepted is a replay.
         let ok = match step {
             Some(step) => store::users::use_totp_step(&mut tx, user.user_id, step).await? == 1,
@@ -530,7 +571,7 @@ impl Services {
         };
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             &user.actor(address),
             &Event {
                 action: if row.totp_enabled {
@@ -550,18 +591,17 @@ impl Services {
         )
         .await?;
         if !ok {
-            store::sessions::record_failure(&mut tx, &user.username, address, self.now_micros())
+            store::sessions::record_failure(&mut tx, &user.username, address, self.s.now_micros())
                 .await?;
             tx.commit().await?;
-            return Err(ServiceError::invalid(
-                "code",
-                "the code is wrong or has expired; enter the current 6-digit code",
-            ));
+            return Err(ServiceError::invalid("code", AccountProblem::TotpWrongCode));
         }
         if !row.totp_enabled {
             store::users::set_totp(&mut tx, user.user_id, row.totp_secret.as_deref(), true).await?;
         }
-        store::sessions::delete(&mut tx, user.session_id).await?;
+        if let Some(session) = user.session_id {
+            store::sessions::delete(&mut tx, session).await?;
+        }
         let token = new_token();
         store::sessions::insert(
             &mut tx,
@@ -569,7 +609,7 @@ impl Services {
             user.user_id,
             &new_token(),
             false,
-            self.now_micros(),
+            self.s.now_micros(),
         )
         .await?;
         tx.commit().await?;
@@ -581,7 +621,7 @@ impl Services {
         let bytes = totp_rs::Secret::Encoded(secret_base32.to_owned())
             .to_bytes()
             .map_err(|e| ServiceError::Internal(format!("totp secret: {e:?}")))?;
-        Ok(make_totp(bytes, username)?.generate(self.now().as_second().max(0) as u64))
+        Ok(make_totp(bytes, username)?.generate(self.s.now().as_second().max(0) as u64))
     }
 }
 
@@ -615,50 +655,72 @@ fn micros(d: Duration) -> i64 {
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
 }
 
+/// The length rules for a new password.
+fn check_new_password(settings: &AuthSettings, password: &str) -> Result<(), AccountProblem> {
+    let len = password.chars().count();
+    if len < settings.min_password_length {
+        return Err(AccountProblem::PasswordTooShort {
+            min: settings.min_password_length,
+        });
+    }
+    if len > MAX_PASSWORD_CHARS {
+        return Err(AccountProblem::PasswordTooLong {
+            max: MAX_PASSWORD_CHARS,
+        });
+    }
+    Ok(())
+}
+
+fn require(user: &SessionUser, allowed: &[Role]) -> Result<()> {
+    if allowed.contains(&user.role) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}
+
 /// Prefix of API tokens, so a leaked one is recognisable in logs and secret scanners.
 pub const API_TOKEN_PREFIX: &str = "bk_";
 
-impl Services {
+impl Accounts {
     /// Issues an API token for a staff account; the token is shown once and only its hash is
     /// stored. Audited.
     pub async fn create_api_token(&self, username: &str, name: &str) -> Result<String> {
-        let user = store::users::by_username(self.store(), username)
+        let user = store::users::by_username(self.s.store(), username)
             .await?
             .ok_or_else(|| {
-                ServiceError::invalid("user", format!("no account named {username:?}"))
+                ServiceError::invalid(
+                    "user",
+                    AccountProblem::NoSuchAccount {
+                        username: username.to_owned(),
+                    },
+                )
             })?;
-        let role: Role = user
-            .role
-            .parse()
-            .map_err(|e: domain::code::UnknownCode| ServiceError::Internal(e.to_string()))?;
-        if !role.is_staff() {
-            return Err(ServiceError::invalid(
-                "user",
-                "API tokens are for staff accounts; customers use the portal",
-            ));
-        }
-        if user.disabled {
-            return Err(ServiceError::invalid("user", "the account is disabled"));
-        }
-        if user.is_demo {
-            return Err(ServiceError::invalid(
-                "user",
-                "demo accounts cannot have API tokens; create an account with `beredskap user create`",
-            ));
+        let refusal = if !user.role.is_staff() {
+            Some(AccountProblem::TokenForCustomer)
+        } else if user.disabled {
+            Some(AccountProblem::AccountDisabled)
+        } else if user.is_demo {
+            Some(AccountProblem::TokenForDemoAccount)
+        } else {
+            None
+        };
+        if let Some(p) = refusal {
+            return Err(ServiceError::invalid("user", p));
         }
         let token = format!("{API_TOKEN_PREFIX}{}", new_token());
-        let mut tx = self.store().begin().await?;
+        let mut tx = self.s.store().begin().await?;
         let id = store::visits::insert_token(
             &mut tx,
-            user.id,
+            user.id.get(),
             name.trim(),
             &token_hash(&token),
-            self.now_micros(),
+            self.s.now_micros(),
         )
         .await?;
         audit::record(
             &mut tx,
-            self,
+            &self.s,
             &Actor::system(),
             &Event {
                 action: "api_token_created",
@@ -679,7 +741,7 @@ impl Services {
         if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 100 {
             return Ok(None);
         }
-        let Some(t) = store::visits::token_user(self.store(), &token_hash(token)).await? else {
+        let Some(t) = store::visits::token_user(self.s.store(), &token_hash(token)).await? else {
             return Ok(None);
         };
         if t.disabled {
@@ -692,20 +754,20 @@ impl Services {
         if !role.is_staff() {
             return Ok(None);
         }
-        let now = self.now_micros();
+        let now = self.s.now_micros();
         // Last use is kept to the minute: one write a minute per token, not per request.
         if t.last_used_at.is_none_or(|u| now - u > 60_000_000) {
-            let mut tx = self.store().begin().await?;
+            let mut tx = self.s.store().begin().await?;
             store::visits::touch_token(&mut tx, t.token_id, now).await?;
             tx.commit().await?;
         }
         Ok(Some(SessionUser {
-            session_id: 0,
-            user_id: t.user_id,
+            session_id: None,
+            user_id: UserId::new(t.user_id),
             username: t.username,
             display_name: t.display_name,
             role,
-            customer_id: t.customer_id,
+            customer_id: t.customer_id.map(CustomerId::new),
             csrf_token: String::new(),
             mfa_pending: false,
             totp_enabled: true,

@@ -1,10 +1,14 @@
-//! Finding customers and showing one: the staff search and detail, and the customer's own overview.
+//! Customers (`services.customers()`): the staff search and detail, the audited identity
+//! reveal, and the customer's own overview.
 //!
-//! Identity numbers leave this module masked; the full number only through [`Services::reveal_identity`],
-//! which writes an audit entry first.
+//! Identity numbers leave this module masked; the full number only through
+//! [`Customers::reveal_identity`], which writes an audit entry first.
 
+use domain::customer::CustomerKind;
 use domain::identity::IdentityNumber;
+use domain::ids::CustomerId;
 use domain::money::Money;
+use domain::problem::Problem;
 use domain::role::Role;
 use store::credit::{InvoiceRow, PaymentRow};
 use store::customers::{CustomerRow, MeterPointRow, SubscriptionRow};
@@ -14,26 +18,48 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::SessionUser;
 use crate::error::{Result, ServiceError};
 
-/// Roles that may search and open customers.
-pub const CUSTOMER_READERS: &[Role] = &[
-    Role::Agent,
-    Role::CreditOfficer,
-    Role::Planner,
-    Role::Finance,
-    Role::Admin,
-];
-/// Roles that may see a full identity number (each read is audited).
-pub const IDENTITY_READERS: &[Role] =
-    &[Role::Agent, Role::CreditOfficer, Role::Finance, Role::Admin];
+/// Who may do what with customers, declared once: the route table, the navigation and the
+/// checks below read these.
+pub mod roles {
+    use domain::role::Role;
+
+    /// Search customers and open one.
+    pub const READERS: &[Role] = &[
+        Role::Agent,
+        Role::CreditOfficer,
+        Role::Planner,
+        Role::Finance,
+        Role::Admin,
+    ];
+    /// See a full identity number (each read is audited).
+    pub const IDENTITY_READERS: &[Role] =
+        &[Role::Agent, Role::CreditOfficer, Role::Finance, Role::Admin];
+}
+
+/// Longest search text accepted.
+const MAX_QUERY_CHARS: usize = 100;
+
+/// The customers handle: `services.customers()`.
+#[derive(Clone)]
+pub struct Customers {
+    s: Services,
+}
+
+impl Customers {
+    pub(crate) fn new(s: Services) -> Customers {
+        Customers { s }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct CustomerHit {
-    pub id: i64,
+    pub id: CustomerId,
     pub customer_number: String,
-    pub kind: String,
+    pub kind: CustomerKind,
     pub name: String,
     pub identity_masked: String,
-    pub address: String,
+    pub street: String,
+    pub city: String,
 }
 
 #[derive(Debug, Clone)]
@@ -58,31 +84,33 @@ pub fn mask_identity(normalised: &str) -> String {
         .unwrap_or_else(|_| "********-****".into())
 }
 
-fn require(user: &SessionUser, roles: &[Role]) -> Result<()> {
-    if roles.contains(&user.role) {
+fn require(user: &SessionUser, allowed: &[Role]) -> Result<()> {
+    if allowed.contains(&user.role) {
         Ok(())
     } else {
         Err(ServiceError::Forbidden)
     }
 }
 
-impl Services {
+impl Customers {
     /// Staff search by name, customer number, address or 18-digit meter-point id.
-    pub async fn search_customers(
+    pub async fn search(
         &self,
         user: &SessionUser,
         query: &str,
         limit: i64,
     ) -> Result<Vec<CustomerHit>> {
-        require(user, CUSTOMER_READERS)?;
+        require(user, roles::READERS)?;
         let q = query.trim();
         if q.chars().count() < 2 {
             return Ok(Vec::new());
         }
-        if q.chars().count() > 100 {
+        if q.chars().count() > MAX_QUERY_CHARS {
             return Err(ServiceError::invalid(
                 "q",
-                "search with at most 100 characters",
+                Problem::TooLong {
+                    max: MAX_QUERY_CHARS,
+                },
             ));
         }
         let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect();
@@ -90,7 +118,7 @@ impl Services {
             .then_some(compact.as_str());
         let needle = q.to_lowercase();
         let hits =
-            store::customers::search(self.store(), &needle, meter, limit.clamp(1, 200)).await?;
+            store::customers::search(self.s.store(), &needle, meter, limit.clamp(1, 200)).await?;
         Ok(hits
             .into_iter()
             .map(|h| CustomerHit {
@@ -99,19 +127,20 @@ impl Services {
                 kind: h.kind,
                 name: h.name,
                 identity_masked: mask_identity(&h.identity_number),
-                address: format!("{}, {}", h.street, h.city),
+                street: h.street,
+                city: h.city,
             })
             .collect())
     }
 
     /// One customer with meter points, subscriptions and the latest invoices and payments.
-    pub async fn customer_detail(&self, user: &SessionUser, id: i64) -> Result<CustomerDetail> {
-        require(user, CUSTOMER_READERS)?;
+    pub async fn detail(&self, user: &SessionUser, id: CustomerId) -> Result<CustomerDetail> {
+        require(user, roles::READERS)?;
         self.load_detail(id).await
     }
 
-    async fn load_detail(&self, id: i64) -> Result<CustomerDetail> {
-        let b = store::customers::bundle(self.store(), id, 12)
+    async fn load_detail(&self, id: CustomerId) -> Result<CustomerDetail> {
+        let b = store::customers::bundle(self.s.store(), id, 12)
             .await?
             .ok_or(ServiceError::NotFound)?;
         let (customer, meter_points, subscriptions, invoices, payments) = (
@@ -121,9 +150,9 @@ impl Services {
             b.invoices,
             b.payments,
         );
-        let today = self.today();
+        let today = self.s.today();
         let unpaid: Vec<_> = invoices.iter().filter(|i| i.paid < i.amount).collect();
-        let open_amount: Money = unpaid.iter().map(|i| i.amount - i.paid).sum();
+        let open_amount = unpaid.iter().map(|i| i.amount - i.paid).sum();
         let unpaid_count = unpaid.len();
         let overdue_count = unpaid.iter().filter(|i| i.due_on < today).count();
         Ok(CustomerDetail {
@@ -143,13 +172,13 @@ impl Services {
     pub async fn reveal_identity(
         &self,
         user: &SessionUser,
-        id: i64,
+        id: CustomerId,
         address: &str,
     ) -> Result<String> {
-        let allowed = require(user, IDENTITY_READERS);
+        let allowed = require(user, roles::IDENTITY_READERS);
         let customer = match &allowed {
             Ok(()) => Some(
-                store::customers::get(self.store(), id)
+                store::customers::get(self.s.store(), id)
                     .await?
                     .ok_or(ServiceError::NotFound)?,
             ),
@@ -161,7 +190,7 @@ impl Services {
             Outcome::Denied
         };
         audit::record_alone(
-            self,
+            &self.s,
             &user.actor(address),
             &Event {
                 action: "identity_read",

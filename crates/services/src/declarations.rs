@@ -255,7 +255,7 @@ impl Declarations {
     /// Who may act on a customer's declaration: the customer themselves, or customer service.
     fn may_handle(actor: &Actor, customer_id: CustomerId) -> bool {
         match actor.role {
-            Some(Role::Customer) => actor.customer_id == Some(customer_id.get()),
+            Some(Role::Customer) => actor.customer_id == Some(customer_id),
             Some(r) => roles::HOME_VISIT_AGENTS.contains(&r),
             None => false,
         }

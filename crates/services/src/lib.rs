@@ -3,6 +3,10 @@
 //! Services own transaction boundaries, read the clock through [`Clock`], write the audit log and
 //! queue notifications in the outbox. The web handlers, the job workers and the CLI all call the
 //! same functions, so a rule is never written twice. Nothing here knows about HTTP.
+//!
+//! Each capability is a handle on [`Services`] (`services.accounts()`, `services.customers()`,
+//! `services.policies()`, …) with its operations and its `roles` module; what every capability
+//! shares (the store, the clock, settings, the audit log, telling customers) stays on `Services`.
 
 pub mod audit;
 pub mod auth;
@@ -25,6 +29,7 @@ pub mod visits;
 use std::sync::Arc;
 
 pub use clock::{Clock, FixedClock, OffsetClock, SystemClock};
+use domain::ids::{CustomerId, UserId};
 pub use error::ServiceError;
 use jiff::tz::TimeZone;
 use store::Store;
@@ -121,6 +126,26 @@ impl Services {
         &self.inner.declaration_keys
     }
 
+    /// Accounts: login, sessions, passwords, TOTP, roles, API tokens.
+    pub fn accounts(&self) -> auth::Accounts {
+        auth::Accounts::new(self.clone())
+    }
+
+    /// Customers: search, detail, the audited identity reveal, the customer's own overview.
+    pub fn customers(&self) -> customers::Customers {
+        customers::Customers::new(self.clone())
+    }
+
+    /// Policies and modes: what is in force, and changing it.
+    pub fn policies(&self) -> policies::Policies {
+        policies::Policies::new(self.clone())
+    }
+
+    /// The hash a login for an unknown account is checked against (same cost as a real one).
+    pub(crate) fn dummy_hash(&self) -> &str {
+        &self.inner.dummy_hash
+    }
+
     pub fn store(&self) -> &Store {
         &self.inner.store
     }
@@ -211,10 +236,10 @@ impl Services {
 /// Who is acting, for the audit log and for access decisions inside services.
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub name: String,
     pub role: Option<domain::role::Role>,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     /// The client's address as the server saw it.
     pub address: String,
 }

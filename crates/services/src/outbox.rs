@@ -20,6 +20,14 @@ use views::messages::{CustomerMessage, Rendered};
 use crate::Services;
 use crate::error::{Result, ServiceError};
 
+/// Who reads the outbox pages.
+pub mod roles {
+    use domain::role::Role;
+
+    /// Customer service (who answer "did you send it?") and admins.
+    pub const READERS: &[Role] = &[Role::Agent, Role::Admin];
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct TransportSettings {
     pub smtp: Option<SmtpSettings>,
@@ -56,7 +64,7 @@ pub struct SmsSettings {
 /// reached on it (a letter always can), else e-mail when an address is known, else a letter.
 /// `letter_address` is the postal address a letter carries, name first.
 pub fn customer_route(
-    preferred: &str,
+    preferred: Channel,
     email: Option<&str>,
     phone: Option<&str>,
     letter_address: &str,
@@ -64,9 +72,9 @@ pub fn customer_route(
     let email = email.filter(|e| !e.trim().is_empty());
     let phone = phone.filter(|p| !p.trim().is_empty());
     match (preferred, email, phone) {
-        ("email", Some(e), _) => (Channel::Email, e.to_owned()),
-        ("sms", _, Some(p)) => (Channel::Sms, p.to_owned()),
-        ("letter", _, _) => (Channel::Letter, letter_address.to_owned()),
+        (Channel::Email, Some(e), _) => (Channel::Email, e.to_owned()),
+        (Channel::Sms, _, Some(p)) => (Channel::Sms, p.to_owned()),
+        (Channel::Letter, _, _) => (Channel::Letter, letter_address.to_owned()),
         (_, Some(e), _) => (Channel::Email, e.to_owned()),
         _ => (Channel::Letter, letter_address.to_owned()),
     }
@@ -136,9 +144,10 @@ impl Services {
     /// Queues a message inside the caller's transaction. Returns `None` for a repeated dedupe key.
     pub async fn queue_message(&self, tx: &mut Tx, m: &Message) -> Result<Option<OutboxId>> {
         if m.recipient.trim().is_empty() {
+            // The customer has no address on this channel.
             return Err(ServiceError::invalid(
                 "recipient",
-                "the customer has no address for this channel",
+                domain::problem::Problem::Required,
             ));
         }
         let status = if self.demo_mode() {
@@ -181,7 +190,7 @@ impl Services {
             .render(contact.language)
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let route = customer_route(
-            contact.preferred_channel.as_str(),
+            contact.preferred_channel,
             contact.email.as_deref(),
             contact.phone.as_deref(),
             &contact.letter_address,
@@ -396,23 +405,26 @@ mod tests {
         let addr = "Karin Lindqvist, Storgatan 1, 691 31 Karlskoga";
         let r = |p, e, s| customer_route(p, e, s, addr);
         assert_eq!(
-            r("email", Some("k@example.se"), Some("0701")),
+            r(Channel::Email, Some("k@example.se"), Some("0701")),
             (Channel::Email, "k@example.se".into())
         );
         assert_eq!(
-            r("sms", Some("k@example.se"), Some("0701")),
+            r(Channel::Sms, Some("k@example.se"), Some("0701")),
             (Channel::Sms, "0701".into())
         );
         // A letter preference holds even when an e-mail address is known.
         assert_eq!(
-            r("letter", Some("k@example.se"), None),
+            r(Channel::Letter, Some("k@example.se"), None),
             (Channel::Letter, addr.into())
         );
         // SMS preferred without a number: e-mail when known, else a letter.
         assert_eq!(
-            r("sms", Some("k@example.se"), Some(" ")),
+            r(Channel::Sms, Some("k@example.se"), Some(" ")),
             (Channel::Email, "k@example.se".into())
         );
-        assert_eq!(r("email", None, None), (Channel::Letter, addr.into()));
+        assert_eq!(
+            r(Channel::Email, None, None),
+            (Channel::Letter, addr.into())
+        );
     }
 }

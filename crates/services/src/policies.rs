@@ -1,7 +1,9 @@
-//! Reading and setting policies; `policy_at` is the one way every module asks what is in force.
+//! Policies and modes (`services.policies()`): `at` is the one way every module asks what is in
+//! force; `change` records a new effective-dated policy and sets off what follows from it.
 
-use domain::policy::{Capability, PolicyBody, PolicyError, Preset};
-use domain::role::Role;
+use domain::ids::{ModeId, PolicyId};
+use domain::policy::{Capability, Policy, PolicyBody, PolicyError, Preset};
+use domain::problem::Problem;
 use jiff::Timestamp;
 use store::policies::{ModePolicyRow, ModeRow, PolicyRow};
 
@@ -9,13 +11,37 @@ use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
 use crate::{Actor, Services};
 
+/// Who may read and change policies, declared once: the route table and [`Policies::change`]
+/// read the same list.
+pub mod roles {
+    use domain::role::Role;
+
+    /// Read the policies and modes, and change a policy.
+    pub const MANAGERS: &[Role] = &[Role::ContinuityManager, Role::Admin];
+}
+
+/// The policies handle: `services.policies()`.
+#[derive(Clone)]
+pub struct Policies {
+    s: Services,
+}
+
+impl Policies {
+    pub(crate) fn new(s: Services) -> Policies {
+        Policies { s }
+    }
+}
+
 /// What recording a policy did.
 #[derive(Debug, Clone)]
 pub struct PolicyChange {
-    pub id: i64,
-    /// The campaign's jobs classified again under a campaign policy now in force (no campaign
-    /// open: none).
-    pub campaign: Option<crate::campaign::ClassifyReport>,
+    pub id: PolicyId,
+    /// What the capability's hook did at once (the campaign classified again, visits above a
+    /// lowered cap flagged…); `None` when the hook failed (the policy stands and the work it
+    /// queued for its start repeats it) or the capability has no hook.
+    pub impact: Option<crate::capability::Impact>,
+    /// Customers told of what changed for them (one message each).
+    pub told: usize,
 }
 
 /// A stored policy with its parsed body.
@@ -25,15 +51,21 @@ pub struct PolicyEntry {
     pub body: Result<PolicyBody, PolicyError>,
 }
 
-impl Services {
+/// A mode with the policy it holds for each capability.
+#[derive(Debug, Clone)]
+pub struct Mode {
+    pub row: ModeRow,
+    pub policies: Vec<(Capability, Result<PolicyBody, PolicyError>)>,
+}
+
+fn micros(t: Timestamp) -> i64 {
+    domain::time::to_micros(t)
+}
+
+impl Policies {
     /// The policy in force for `capability` at `at`; the normal preset when no row is in force.
-    pub async fn policy_at(&self, capability: Capability, at: Timestamp) -> Result<PolicyBody> {
-        let row = store::policies::at(
-            self.store(),
-            capability.as_str(),
-            domain::time::to_micros(at),
-        )
-        .await?;
+    pub async fn at(&self, capability: Capability, at: Timestamp) -> Result<PolicyBody> {
+        let row = store::policies::at(self.s.store(), capability, micros(at)).await?;
         match row {
             None => Ok(PolicyBody::preset(capability, Preset::Normal)),
             Some(r) => PolicyBody::from_json(&r.body).map_err(|e| {
@@ -45,24 +77,45 @@ impl Services {
         }
     }
 
+    /// Every readable policy recorded for `capability`, as the domain's rule
+    /// (`domain::policy::select_in_force`) reads them.
+    pub async fn of(&self, capability: Capability) -> Result<Vec<Policy>> {
+        Ok(store::policies::list(self.s.store())
+            .await?
+            .into_iter()
+            .filter(|r| r.capability == capability)
+            .filter_map(|r| {
+                Some(Policy {
+                    body: PolicyBody::from_json(&r.body).ok()?,
+                    effective_from: domain::time::from_micros(r.effective_from),
+                    effective_to: r.effective_to.map(domain::time::from_micros),
+                    set_by: r.set_by,
+                    reason: r.reason,
+                })
+            })
+            .collect())
+    }
+
     /// Records a new effective-dated policy (continuity manager or admin); see
-    /// [`Services::change_policy`] for what follows from it.
-    pub async fn set_policy(
+    /// [`Policies::change`] for what follows from it.
+    pub async fn set(
         &self,
         actor: &Actor,
         body: &PolicyBody,
         from: Timestamp,
         to: Option<Timestamp>,
         reason: &str,
-    ) -> Result<i64> {
-        Ok(self.change_policy(actor, body, from, to, reason).await?.id)
+    ) -> Result<PolicyId> {
+        Ok(self.change(actor, body, from, to, reason).await?.id)
     }
 
-    /// Records a new effective-dated policy (continuity manager or admin). A campaign policy
-    /// re-classifies the campaign's jobs at once when it is already in force (so a household
-    /// that asked for no home visits is taken out of the plan before anyone reads it) and
-    /// queues a re-plan for the moment it starts and the moment it ends.
-    pub async fn change_policy(
+    /// Records a new effective-dated policy (continuity manager or admin) and lets the
+    /// capability's policy hook make what follows from it, under the key `policy:<id>`: the
+    /// campaign classifies at once when the policy is already in force (so a household that asked
+    /// for no home visits is out of the plan before anyone reads it) and queues a re-plan for the
+    /// policy's start and end; the customer centre flags visits above a lowered cap. Every
+    /// customer something changed for is then told, once.
+    pub async fn change(
         &self,
         actor: &Actor,
         body: &PolicyBody,
@@ -70,44 +123,30 @@ impl Services {
         to: Option<Timestamp>,
         reason: &str,
     ) -> Result<PolicyChange> {
-        if !matches!(
-            actor.role,
-            Some(Role::ContinuityManager | Role::Admin) | None
-        ) {
+        if actor.role.is_some_and(|r| !roles::MANAGERS.contains(&r)) {
             return Err(ServiceError::Forbidden);
         }
-        body.validate()
-            .map_err(|e| ServiceError::invalid("policy", e.to_string()))?;
-        if to.is_some_and(|t| t <= from) {
-            return Err(ServiceError::invalid(
-                "effective_to",
-                PolicyError::EndsBeforeStart.to_string(),
-            ));
-        }
-        if reason.trim().is_empty() {
-            return Err(ServiceError::invalid(
-                "reason",
-                "say why the policy changes",
-            ));
-        }
-        let mut tx = self.store().begin().await?;
+        check(body, from, to, reason)?;
+        let s = &self.s;
+        let before = self.at(body.capability(), from).await?;
+        let mut tx = s.store().begin().await?;
         let id = store::policies::insert(
             &mut tx,
             &store::policies::NewPolicy {
-                capability: body.capability().as_str(),
+                capability: body.capability(),
                 mode_id: None,
-                effective_from: domain::time::to_micros(from),
-                effective_to: to.map(domain::time::to_micros),
+                effective_from: micros(from),
+                effective_to: to.map(micros),
                 body: &body.to_json(),
                 set_by: &actor.name,
                 reason: reason.trim(),
-                now: self.now_micros(),
+                now: s.now_micros(),
             },
         )
         .await?;
         audit::record(
             &mut tx,
-            self,
+            s,
             actor,
             &Event {
                 action: "policy_set",
@@ -118,53 +157,38 @@ impl Services {
             },
         )
         .await?;
-        let now = self.now_micros();
-        if body.capability() == Capability::Campaign {
-            let ends = to.map(domain::time::to_micros);
-            for (at, what) in [(Some(domain::time::to_micros(from)), "from"), (ends, "to")] {
-                if let Some(at) = at {
-                    crate::campaign::queue_replan(
-                        &mut tx,
-                        at.max(now),
-                        &format!("policy:{id}:{what}"),
-                        now,
-                    )
-                    .await?;
-                }
-            }
-        }
         tx.commit().await?;
-        let mut change = PolicyChange { id, campaign: None };
-        if body.capability() == Capability::Campaign && from <= self.now() {
-            let by = Actor {
-                name: format!("policy {id} ({})", actor.name),
-                ..Actor::system()
-            };
-            match self
-                .campaign()
-                .classify_for_policy(&by, &format!("policy:{id}"))
-                .await
-            {
-                Ok(r) => change.campaign = Some(r),
-                Err(ServiceError::NotFound) => {}
-                // The policy stands; the queued re-plan classifies again.
+        let key = format!("policy:{id}");
+        let change = crate::capability::PolicyChange {
+            before,
+            after: body.clone(),
+            at: from,
+            until: to,
+        };
+        let impact = match s.hook(body.capability()) {
+            None => None,
+            Some(hook) => match hook.apply(&change, &key).await {
+                Ok(impact) => Some(impact),
                 Err(e) => {
-                    tracing::error!(error = %e, "classifying the campaign after a policy change failed")
+                    tracing::error!(error = %e, policy = %id, "applying a policy change failed");
+                    None
                 }
+            },
+        };
+        let told = match s.tell_customers(&key).await {
+            Ok(n) => n,
+            Err(e) => {
+                // The changes stay recorded; the next call for the key tells them.
+                tracing::error!(error = %e, policy = %id, "telling customers of a policy failed");
+                0
             }
-        }
-        if body.capability() == Capability::Visits {
-            // A lowered cap flags the visits above it and offers their customers new times. The
-            // policy stands either way; the visits sweep repeats this if it fails here.
-            if let Err(e) = self.reconcile_visit_caps().await {
-                tracing::error!(error = %e, "flagging visits after a cap change failed");
-            }
-        }
-        Ok(change)
+        };
+        Ok(PolicyChange { id, impact, told })
     }
 
-    pub async fn policies(&self) -> Result<Vec<PolicyEntry>> {
-        Ok(store::policies::list(self.store())
+    /// Every policy recorded, each capability's newest first.
+    pub async fn list(&self) -> Result<Vec<PolicyEntry>> {
+        Ok(store::policies::list(self.s.store())
             .await?
             .into_iter()
             .map(|row| PolicyEntry {
@@ -181,19 +205,21 @@ impl Services {
         name: &str,
         description: &str,
         preset: Preset,
-    ) -> Result<i64> {
-        let mut tx = self.store().begin().await?;
+    ) -> Result<ModeId> {
+        let mut tx = self.s.store().begin().await?;
         let id = store::policies::insert_mode(
             &mut tx,
             name,
             description,
             &actor.name,
-            self.now_micros(),
+            self.s.now_micros(),
         )
         .await
         .map_err(|e| {
             if e.is_conflict_on("name") {
-                ServiceError::conflict(format!("mode {name} exists"))
+                ServiceError::conflict(PolicyError::ModeExists {
+                    name: name.to_owned(),
+                })
             } else {
                 e.into()
             }
@@ -202,7 +228,7 @@ impl Services {
             store::policies::set_mode_policy(
                 &mut tx,
                 id,
-                c.as_str(),
+                c,
                 &PolicyBody::preset(c, preset).to_json(),
             )
             .await?;
@@ -211,10 +237,36 @@ impl Services {
         Ok(id)
     }
 
-    pub async fn modes(&self) -> Result<(Vec<ModeRow>, Vec<ModePolicyRow>)> {
-        Ok((
-            store::policies::list_modes(self.store()).await?,
-            store::policies::mode_policies(self.store()).await?,
-        ))
+    /// Every mode with its policies.
+    pub async fn modes(&self) -> Result<Vec<Mode>> {
+        let modes = store::policies::list_modes(self.s.store()).await?;
+        let policies: Vec<ModePolicyRow> = store::policies::mode_policies(self.s.store()).await?;
+        Ok(modes
+            .into_iter()
+            .map(|row| Mode {
+                policies: policies
+                    .iter()
+                    .filter(|p| p.mode_id == row.id)
+                    .map(|p| (p.capability, PolicyBody::from_json(&p.body)))
+                    .collect(),
+                row,
+            })
+            .collect())
     }
+}
+
+/// The checks a new policy passes before anything is written; the refusal names the field.
+fn check(body: &PolicyBody, from: Timestamp, to: Option<Timestamp>, reason: &str) -> Result<()> {
+    body.validate()
+        .map_err(|e| ServiceError::invalid(e.field(), e))?;
+    if to.is_some_and(|t| t <= from) {
+        return Err(ServiceError::invalid(
+            "effective_to",
+            PolicyError::EndsBeforeStart,
+        ));
+    }
+    if reason.trim().is_empty() {
+        return Err(ServiceError::invalid("reason", Problem::ReasonRequired));
+    }
+    Ok(())
 }

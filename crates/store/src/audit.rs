@@ -4,24 +4,45 @@
 //! writers on both backends, so the chain never forks. The hash itself is computed by the caller
 //! (services), which keeps cryptography out of this crate.
 
+use domain::audit::Outcome;
+use domain::ids::{AuditEntryId, UserId};
+
 use crate::{Result, Store, Tx};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// One entry of the log. `action` and `object_kind` are open sets on purpose: every capability
+/// names its own events, and the log must keep what was written even after a name changes.
+#[derive(Debug, Clone)]
 pub struct AuditRow {
-    pub id: i64,
+    pub id: AuditEntryId,
     pub seq: i64,
     pub at: i64,
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<UserId>,
     pub actor: String,
     pub action: String,
     pub object_kind: String,
     pub object_id: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub address: String,
     pub detail: String,
     pub prev_hash: String,
     pub hash: String,
 }
+
+from_row!(AuditRow, "audit_log", |c| AuditRow {
+    id: c.id("id")?,
+    seq: c.get("seq")?,
+    at: c.get("at")?,
+    actor_user_id: c.id_opt("actor_user_id")?,
+    actor: c.get("actor")?,
+    action: c.get("action")?,
+    object_kind: c.get("object_kind")?,
+    object_id: c.get("object_id")?,
+    outcome: c.code("outcome")?,
+    address: c.get("address")?,
+    detail: c.get("detail")?,
+    prev_hash: c.get("prev_hash")?,
+    hash: c.get("hash")?,
+});
 
 /// Locks the head of the chain and returns the next sequence number and the previous hash.
 pub async fn lock_head(tx: &mut Tx) -> Result<(i64, String)> {
@@ -41,12 +62,12 @@ pub async fn append(tx: &mut Tx, row: &AuditRow) -> Result<()> {
         )
         .bind(row.seq)
         .bind(row.at)
-        .bind(row.actor_user_id)
+        .bind(row.actor_user_id.map(UserId::get))
         .bind(&row.actor)
         .bind(&row.action)
         .bind(&row.object_kind)
         .bind(&row.object_id)
-        .bind(&row.outcome)
+        .bind(row.outcome.as_str())
         .bind(&row.address)
         .bind(&row.detail)
         .bind(&row.prev_hash)

@@ -1,25 +1,47 @@
 //! Customers, their meter points and subscriptions, and the staff search (invoices and
 //! payments: `crate::credit`).
 
+use domain::customer::{Channel, CustomerKind, Language};
+use domain::ids::{CustomerId, MeterPointId, SubscriptionId};
+use domain::meter::{MeterKind, Placement, PropertyKind, UtilityService};
+use jiff::civil::Date;
+
 use crate::backend::values_placeholders;
 use crate::{Result, Store, Tx};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct CustomerRow {
-    pub id: i64,
+    pub id: CustomerId,
     pub customer_number: String,
-    pub kind: String,
+    pub kind: CustomerKind,
     pub name: String,
+    /// Normalised (digits only); masked for every reader but the audited reveal.
     pub identity_number: String,
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub language: String,
-    pub preferred_channel: String,
+    pub language: Language,
+    pub preferred_channel: Channel,
     pub street: String,
     pub postal_code: String,
     pub city: String,
     pub created_at: i64,
 }
+
+from_row!(CustomerRow, "customers", |c| CustomerRow {
+    id: c.id("id")?,
+    customer_number: c.get("customer_number")?,
+    kind: c.code("kind")?,
+    name: c.get("name")?,
+    identity_number: c.get("identity_number")?,
+    email: c.get("email")?,
+    phone: c.get("phone")?,
+    language: c.code("language")?,
+    preferred_channel: c.code("preferred_channel")?,
+    street: c.get("street")?,
+    postal_code: c.get("postal_code")?,
+    city: c.get("city")?,
+    created_at: c.get("created_at")?,
+});
 
 const CUSTOMER_COLUMNS: &str = "id, customer_number, kind, name, identity_number, email, phone, language, preferred_channel, street, postal_code, city, created_at";
 
@@ -29,13 +51,13 @@ const SUBSCRIPTIONS_OF: &str = "SELECT id, service, meter_point_id, started_on, 
 #[derive(Debug, Clone)]
 pub struct NewCustomer {
     pub customer_number: String,
-    pub kind: String,
+    pub kind: CustomerKind,
     pub name: String,
     pub identity_number: String,
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub language: String,
-    pub preferred_channel: String,
+    pub language: Language,
+    pub preferred_channel: Channel,
     pub street: String,
     pub postal_code: String,
     pub city: String,
@@ -67,13 +89,13 @@ async fn insert_customers_part(tx: &mut Tx, rows: &[NewCustomer]) -> Result<()> 
         for r in rows {
             q = q
                 .bind(&r.customer_number)
-                .bind(&r.kind)
+                .bind(r.kind.as_str())
                 .bind(&r.name)
                 .bind(&r.identity_number)
                 .bind(&r.email)
                 .bind(&r.phone)
-                .bind(&r.language)
-                .bind(&r.preferred_channel)
+                .bind(r.language.as_str())
+                .bind(r.preferred_channel.as_str())
                 .bind(&r.street)
                 .bind(&r.postal_code)
                 .bind(&r.city)
@@ -86,20 +108,24 @@ async fn insert_customers_part(tx: &mut Tx, rows: &[NewCustomer]) -> Result<()> 
 }
 
 /// Customer ids by customer number, for linking bulk-inserted rows.
-pub async fn ids_by_number(tx: &mut Tx) -> Result<Vec<(String, i64)>> {
-    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, (String, i64)>(
+pub async fn ids_by_number(tx: &mut Tx) -> Result<Vec<(String, CustomerId)>> {
+    let rows = with_tx!(tx, |conn| sqlx::query_as::<_, (String, i64)>(
         "SELECT customer_number, id FROM customers"
     )
     .fetch_all(conn)
-    .await?))
+    .await?);
+    Ok(rows
+        .into_iter()
+        .map(|(number, id)| (number, CustomerId::new(id)))
+        .collect())
 }
 
-pub async fn get(store: &Store, id: i64) -> Result<Option<CustomerRow>> {
+pub async fn get(store: &Store, id: CustomerId) -> Result<Option<CustomerRow>> {
     let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, CustomerRow>(
         sqlx::AssertSqlSafe(sql.clone())
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_optional(pool)
     .await?))
 }
@@ -113,16 +139,26 @@ pub async fn count(store: &Store) -> Result<i64> {
 }
 
 /// A customer found by the staff search, with the meter point that matched (if any).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SearchHit {
-    pub id: i64,
+    pub id: CustomerId,
     pub customer_number: String,
-    pub kind: String,
+    pub kind: CustomerKind,
     pub name: String,
     pub identity_number: String,
     pub street: String,
     pub city: String,
 }
+
+from_row!(SearchHit, "customers", |c| SearchHit {
+    id: c.id("id")?,
+    customer_number: c.get("customer_number")?,
+    kind: c.code("kind")?,
+    name: c.get("name")?,
+    identity_number: c.get("identity_number")?,
+    street: c.get("street")?,
+    city: c.get("city")?,
+});
 
 /// Search by name, customer number or address (substring, case-insensitive through the
 /// lower-cased `search_text`), or exactly by an 18-digit meter-point id.
@@ -170,36 +206,52 @@ fn escape_like(s: &str) -> String {
     out
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct MeterPointRow {
-    pub id: i64,
+    pub id: MeterPointId,
     pub anlaggnings_id: String,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub street: String,
     pub postal_code: String,
     pub city: String,
     pub lat_e6: i64,
     pub lon_e6: i64,
-    pub property_kind: String,
-    pub placement: String,
+    pub property_kind: PropertyKind,
+    pub placement: Placement,
     pub fuse_amps: i64,
-    pub meter_kind: String,
+    pub meter_kind: MeterKind,
     pub meter_number: String,
 }
+
+from_row!(MeterPointRow, "meter_points", |c| MeterPointRow {
+    id: c.id("id")?,
+    anlaggnings_id: c.get("anlaggnings_id")?,
+    customer_id: c.id("customer_id")?,
+    street: c.get("street")?,
+    postal_code: c.get("postal_code")?,
+    city: c.get("city")?,
+    lat_e6: c.get("lat_e6")?,
+    lon_e6: c.get("lon_e6")?,
+    property_kind: c.code("property_kind")?,
+    placement: c.code("placement")?,
+    fuse_amps: c.get("fuse_amps")?,
+    meter_kind: c.code("meter_kind")?,
+    meter_number: c.get("meter_number")?,
+});
 
 #[derive(Debug, Clone)]
 pub struct NewMeterPoint {
     pub anlaggnings_id: String,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub street: String,
     pub postal_code: String,
     pub city: String,
     pub lat_e6: i64,
     pub lon_e6: i64,
-    pub property_kind: String,
-    pub placement: String,
+    pub property_kind: PropertyKind,
+    pub placement: Placement,
     pub fuse_amps: i64,
-    pub meter_kind: String,
+    pub meter_kind: MeterKind,
     pub meter_number: String,
     pub created_at: i64,
 }
@@ -226,16 +278,16 @@ async fn insert_meter_points_part(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result
         for r in rows {
             q = q
                 .bind(&r.anlaggnings_id)
-                .bind(r.customer_id)
+                .bind(r.customer_id.get())
                 .bind(&r.street)
                 .bind(&r.postal_code)
                 .bind(&r.city)
                 .bind(r.lat_e6)
                 .bind(r.lon_e6)
-                .bind(&r.property_kind)
-                .bind(&r.placement)
+                .bind(r.property_kind.as_str())
+                .bind(r.placement.as_str())
                 .bind(r.fuse_amps)
-                .bind(&r.meter_kind)
+                .bind(r.meter_kind.as_str())
                 .bind(&r.meter_number)
                 .bind(r.created_at);
         }
@@ -244,10 +296,10 @@ async fn insert_meter_points_part(tx: &mut Tx, rows: &[NewMeterPoint]) -> Result
     Ok(())
 }
 
-pub async fn meter_points_of(store: &Store, customer_id: i64) -> Result<Vec<MeterPointRow>> {
+pub async fn meter_points_of(store: &Store, customer_id: CustomerId) -> Result<Vec<MeterPointRow>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, MeterPointRow>(METER_POINTS_OF)
-            .bind(customer_id)
+            .bind(customer_id.get())
             .fetch_all(pool)
             .await?
     }))
@@ -261,21 +313,29 @@ pub async fn count_meter_points(store: &Store) -> Result<i64> {
     .await?))
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SubscriptionRow {
-    pub id: i64,
-    pub service: String,
-    pub meter_point_id: Option<i64>,
-    pub started_on: String,
-    pub ended_on: Option<String>,
+    pub id: SubscriptionId,
+    pub service: UtilityService,
+    pub meter_point_id: Option<MeterPointId>,
+    pub started_on: Date,
+    pub ended_on: Option<Date>,
 }
+
+from_row!(SubscriptionRow, "subscriptions", |c| SubscriptionRow {
+    id: c.id("id")?,
+    service: c.code("service")?,
+    meter_point_id: c.id_opt("meter_point_id")?,
+    started_on: c.date("started_on")?,
+    ended_on: c.date_opt("ended_on")?,
+});
 
 #[derive(Debug, Clone)]
 pub struct NewSubscription {
     pub customer_number: String,
     pub anlaggnings_id: Option<String>,
-    pub service: String,
-    pub started_on: String,
+    pub service: UtilityService,
+    pub started_on: Date,
 }
 
 /// Links by customer number and meter-point id, so bulk callers need not know row ids.
@@ -305,18 +365,21 @@ pub async fn insert_subscriptions(tx: &mut Tx, rows: &[NewSubscription]) -> Resu
             q = q
                 .bind(&r.customer_number)
                 .bind(&r.anlaggnings_id)
-                .bind(&r.service)
-                .bind(&r.started_on);
+                .bind(r.service.as_str())
+                .bind(r.started_on.to_string());
         }
         q.execute(conn).await?.rows_affected()
     });
     Ok(())
 }
 
-pub async fn subscriptions_of(store: &Store, customer_id: i64) -> Result<Vec<SubscriptionRow>> {
+pub async fn subscriptions_of(
+    store: &Store,
+    customer_id: CustomerId,
+) -> Result<Vec<SubscriptionRow>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, SubscriptionRow>(SUBSCRIPTIONS_OF)
-            .bind(customer_id)
+            .bind(customer_id.get())
             .fetch_all(pool)
             .await?
     }))
@@ -334,8 +397,8 @@ pub struct NewSupplier {
     pub created_at: i64,
 }
 
-pub async fn insert_supplier(tx: &mut Tx, s: &NewSupplier) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| {
+pub async fn insert_supplier(tx: &mut Tx, s: &NewSupplier) -> Result<domain::ids::SupplierId> {
+    let id = with_tx!(tx, |conn| {
         sqlx::query_scalar::<_, i64>(
         "INSERT INTO suppliers (org_number, name, trades, is_local, bankgiro, f_skatt, terms_days, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
     )
@@ -349,7 +412,8 @@ pub async fn insert_supplier(tx: &mut Tx, s: &NewSupplier) -> Result<i64> {
     .bind(s.created_at)
     .fetch_one(conn)
     .await?
-    }))
+    });
+    Ok(domain::ids::SupplierId::new(id))
 }
 
 pub async fn insert_staff(
@@ -387,33 +451,34 @@ pub struct CustomerBundle {
     pub payments: Vec<crate::credit::PaymentRow>,
 }
 
-pub async fn bundle(store: &Store, id: i64, limit: i64) -> Result<Option<CustomerBundle>> {
+pub async fn bundle(store: &Store, id: CustomerId, limit: i64) -> Result<Option<CustomerBundle>> {
+    let id_value = id.get();
     let customer_sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
     with_pool!(store, |pool| {
         let mut conn = pool.acquire().await?;
         let Some(customer) =
             sqlx::query_as::<_, CustomerRow>(sqlx::AssertSqlSafe(customer_sql.clone()))
-                .bind(id)
+                .bind(id_value)
                 .fetch_optional(&mut *conn)
                 .await?
         else {
             return Ok(None);
         };
         let meter_points = sqlx::query_as::<_, MeterPointRow>(METER_POINTS_OF)
-            .bind(id)
+            .bind(id_value)
             .fetch_all(&mut *conn)
             .await?;
         let subscriptions = sqlx::query_as::<_, SubscriptionRow>(SUBSCRIPTIONS_OF)
-            .bind(id)
+            .bind(id_value)
             .fetch_all(&mut *conn)
             .await?;
         let invoices = sqlx::query_as::<_, crate::credit::InvoiceRow>(crate::credit::INVOICES_OF)
-            .bind(id)
+            .bind(id_value)
             .bind(limit)
             .fetch_all(&mut *conn)
             .await?;
         let payments = sqlx::query_as::<_, crate::credit::PaymentRow>(crate::credit::PAYMENTS_OF)
-            .bind(id)
+            .bind(id_value)
             .bind(limit)
             .fetch_all(&mut *conn)
             .await?;
@@ -432,13 +497,13 @@ pub async fn bundle(store: &Store, id: i64, limit: i64) -> Result<Option<Custome
 pub struct ContactPreferences {
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub language: String,
-    pub preferred_channel: String,
+    pub language: Language,
+    pub preferred_channel: Channel,
 }
 
 pub async fn set_contact_preferences(
     tx: &mut Tx,
-    customer_id: i64,
+    customer_id: CustomerId,
     p: &ContactPreferences,
 ) -> Result<u64> {
     Ok(with_tx!(tx, |conn| {
@@ -447,9 +512,9 @@ pub async fn set_contact_preferences(
     )
     .bind(&p.email)
     .bind(&p.phone)
-    .bind(&p.language)
-    .bind(&p.preferred_channel)
-    .bind(customer_id)
+    .bind(p.language.as_str())
+    .bind(p.preferred_channel.as_str())
+    .bind(customer_id.get())
     .execute(conn)
     .await?
     .rows_affected()
@@ -459,12 +524,12 @@ pub async fn set_contact_preferences(
 /// How to reach a customer: what every message to a customer needs.
 #[derive(Debug, Clone)]
 pub struct Contact {
-    pub id: domain::ids::CustomerId,
+    pub id: CustomerId,
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub language: domain::customer::Language,
-    pub preferred_channel: domain::customer::Channel,
+    pub language: Language,
+    pub preferred_channel: Channel,
     /// Name and postal address, for a letter.
     pub letter_address: String,
 }
@@ -484,7 +549,7 @@ pub const CONTACT_COLUMNS: &str = "c.id, c.name, c.email, c.phone, c.language, c
      c.name || ', ' || c.street || ', ' || c.postal_code || ' ' || c.city AS letter_address";
 
 /// How to reach one customer, read inside a write transaction.
-pub async fn contact(tx: &mut Tx, id: domain::ids::CustomerId) -> Result<Option<Contact>> {
+pub async fn contact(tx: &mut Tx, id: CustomerId) -> Result<Option<Contact>> {
     let sql = format!("SELECT {CONTACT_COLUMNS} FROM customers c WHERE c.id = $1");
     Ok(with_tx!(tx, |conn| sqlx::query_as::<_, Contact>(
         sqlx::AssertSqlSafe(sql.clone())

@@ -37,13 +37,20 @@ pub struct ForeignKey {
     pub ref_column: String,
 }
 
-#[derive(sqlx::FromRow)]
+/// One foreign key as the backend's catalogue lists it.
 struct FkRow {
     tbl: String,
     col: String,
     ref_tbl: String,
     ref_col: Option<String>,
 }
+
+from_row!(FkRow, "foreign keys", |c| FkRow {
+    tbl: c.get("tbl")?,
+    col: c.get("col")?,
+    ref_tbl: c.get("ref_tbl")?,
+    ref_col: c.get("ref_col")?,
+});
 
 /// Every single-column foreign key of the schema (the migrations table excluded).
 pub async fn foreign_keys(store: &Store) -> Result<Vec<ForeignKey>> {
@@ -144,7 +151,10 @@ pub struct ExportTable {
 /// Everything about one customer: the rows of every table reachable from the customer's row
 /// by foreign keys, and the audit-log entries made by the customer's accounts or about the
 /// customer. Keys are followed to a fixpoint, so a row found through any chain is included.
-pub async fn customer_export(store: &Store, customer_id: i64) -> Result<Vec<ExportTable>> {
+pub async fn customer_export(
+    store: &Store,
+    customer_id: domain::ids::CustomerId,
+) -> Result<Vec<ExportTable>> {
     let fks = foreign_keys(store).await?;
     let order = customer_tables(&fks);
     let cols = columns(store).await?;
@@ -157,7 +167,7 @@ pub async fn customer_export(store: &Store, customer_id: i64) -> Result<Vec<Expo
     let mut keys: BTreeMap<(String, String), BTreeSet<KeyValue>> = BTreeMap::new();
     keys.entry(("customers".into(), "id".into()))
         .or_default()
-        .insert(KeyValue::Int(customer_id));
+        .insert(KeyValue::Int(customer_id.get()));
     let mut rows: BTreeMap<String, Vec<Map<String, Value>>> = BTreeMap::new();
     let mut row_ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     // Repeat until no table gains a row: a row can be reachable by a longer chain.

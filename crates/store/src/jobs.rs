@@ -4,19 +4,35 @@
 //! so several workers (and app instances) never take the same row; SQLite serialises writers
 //! with `BEGIN IMMEDIATE`, so the same statement without the locking clause is already exclusive.
 
+use domain::ids::JobId;
+use domain::jobs::JobStatus;
+
 use crate::{Backend, Result, Store, Tx};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct JobRow {
-    pub id: i64,
+    pub id: JobId,
+    /// The kind as stored. The `jobs` crate knows the kinds this program runs; a kind it does
+    /// not know (written by a newer program) is not corruption: the job fails for good.
     pub kind: String,
     pub payload: String,
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i64,
     pub max_attempts: i64,
     pub run_at: i64,
     pub last_error: Option<String>,
 }
+
+from_row!(JobRow, "jobs", |c| JobRow {
+    id: c.id("id")?,
+    kind: c.get("kind")?,
+    payload: c.get("payload")?,
+    status: c.code("status")?,
+    attempts: c.get("attempts")?,
+    max_attempts: c.get("max_attempts")?,
+    run_at: c.get("run_at")?,
+    last_error: c.get("last_error")?,
+});
 
 /// Queues a job; with a dedupe key, a second enqueue of the same key is a no-op (returns `None`).
 pub async fn enqueue(
@@ -27,7 +43,7 @@ pub async fn enqueue(
     max_attempts: i64,
     dedupe_key: Option<&str>,
     now: i64,
-) -> Result<Option<i64>> {
+) -> Result<Option<JobId>> {
     Ok(with_tx!(tx, |conn| {
         sqlx::query_scalar::<_, i64>(
         "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, dedupe_key, created_at) \
@@ -41,7 +57,8 @@ pub async fn enqueue(
     .bind(now)
     .fetch_optional(conn)
     .await?
-    }))
+    })
+    .map(JobId::new))
 }
 
 /// Takes the oldest due job, marks it running and counts the attempt. `None` when the queue is empty.
@@ -69,12 +86,12 @@ pub async fn claim(store: &Store, now: i64) -> Result<Option<JobRow>> {
     Ok(row)
 }
 
-pub async fn complete(store: &Store, id: i64, now: i64) -> Result<()> {
+pub async fn complete(store: &Store, id: JobId, now: i64) -> Result<()> {
     let mut tx = store.begin().await?;
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE jobs SET status = 'done', finished_at = $2, locked_at = NULL WHERE id = $1"
     )
-    .bind(id)
+    .bind(id.get())
     .bind(now)
     .execute(conn)
     .await?
@@ -104,7 +121,7 @@ pub async fn coalesce(store: &Store, kind: &str, now: i64) -> Result<u64> {
 /// Records a failure: back to the queue at `retry_at`, or failed for good when attempts are used up.
 pub async fn fail(
     store: &Store,
-    id: i64,
+    id: JobId,
     error: &str,
     retry_at: Option<i64>,
     now: i64,
@@ -113,13 +130,13 @@ pub async fn fail(
     with_tx!(tx, |conn| {
         match retry_at {
         Some(at) => sqlx::query("UPDATE jobs SET status = 'queued', run_at = $2, last_error = $3, locked_at = NULL WHERE id = $1")
-            .bind(id)
+            .bind(id.get())
             .bind(at)
             .bind(error)
             .execute(conn)
             .await?.rows_affected(),
         None => sqlx::query("UPDATE jobs SET status = 'failed', finished_at = $2, last_error = $3, locked_at = NULL WHERE id = $1")
-            .bind(id)
+            .bind(id.get())
             .bind(now)
             .bind(error)
             .execute(conn)
@@ -144,22 +161,22 @@ pub async fn requeue_stale(store: &Store, stale_before: i64) -> Result<u64> {
     Ok(n)
 }
 
-pub async fn get(store: &Store, id: i64) -> Result<Option<JobRow>> {
+pub async fn get(store: &Store, id: JobId) -> Result<Option<JobRow>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, JobRow>(
         "SELECT id, kind, payload, status, attempts, max_attempts, run_at, last_error FROM jobs WHERE id = $1"
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_optional(pool)
     .await?
     }))
 }
 
-pub async fn count_by_status(store: &Store, status: &str) -> Result<i64> {
+pub async fn count_by_status(store: &Store, status: JobStatus) -> Result<i64> {
     Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM jobs WHERE status = $1"
     )
-    .bind(status)
+    .bind(status.as_str())
     .fetch_one(pool)
     .await?))
 }

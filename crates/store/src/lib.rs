@@ -126,12 +126,14 @@ pub mod testing {
 
     /// Every outbox row's dedupe key with its customer (rows with both).
     pub async fn outbox_keys(store: &Store) -> Result<Vec<(String, i64)>> {
-        Ok(with_pool!(store, |pool| sqlx::query_as::<_, (String, i64)>(
-            "SELECT dedupe_key, customer_id FROM outbox \
-             WHERE dedupe_key IS NOT NULL AND customer_id IS NOT NULL ORDER BY id"
-        )
-        .fetch_all(pool)
-        .await?))
+        Ok(with_pool!(store, |pool| {
+            sqlx::query_as::<_, (String, i64)>(
+                "SELECT dedupe_key, customer_id FROM outbox \
+             WHERE dedupe_key IS NOT NULL AND customer_id IS NOT NULL ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     pub async fn outbox_row_from_literals(

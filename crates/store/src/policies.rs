@@ -1,12 +1,18 @@
 //! Effective-dated policies per capability, and the modes that bundle them.
+//!
+//! A policy's body is JSON (`TEXT`), read into `domain::policy::PolicyBody` by services, where
+//! an unreadable body is reported with the policy's id instead of failing the whole list.
+
+use domain::ids::{ModeId, PolicyId};
+use domain::policy::Capability;
 
 use crate::{Result, Store, Tx};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PolicyRow {
-    pub id: i64,
-    pub capability: String,
-    pub mode_id: Option<i64>,
+    pub id: PolicyId,
+    pub capability: Capability,
+    pub mode_id: Option<ModeId>,
     pub effective_from: i64,
     pub effective_to: Option<i64>,
     pub body: String,
@@ -15,12 +21,24 @@ pub struct PolicyRow {
     pub created_at: i64,
 }
 
+from_row!(PolicyRow, "policies", |c| PolicyRow {
+    id: c.id("id")?,
+    capability: c.code("capability")?,
+    mode_id: c.id_opt("mode_id")?,
+    effective_from: c.get("effective_from")?,
+    effective_to: c.get("effective_to")?,
+    body: c.get("body")?,
+    set_by: c.get("set_by")?,
+    reason: c.get("reason")?,
+    created_at: c.get("created_at")?,
+});
+
 const COLUMNS: &str =
     "id, capability, mode_id, effective_from, effective_to, body, set_by, reason, created_at";
 
 pub struct NewPolicy<'a> {
-    pub capability: &'a str,
-    pub mode_id: Option<i64>,
+    pub capability: Capability,
+    pub mode_id: Option<ModeId>,
     pub effective_from: i64,
     pub effective_to: Option<i64>,
     pub body: &'a str,
@@ -29,14 +47,14 @@ pub struct NewPolicy<'a> {
     pub now: i64,
 }
 
-pub async fn insert(tx: &mut Tx, p: &NewPolicy<'_>) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| {
+pub async fn insert(tx: &mut Tx, p: &NewPolicy<'_>) -> Result<PolicyId> {
+    let id = with_tx!(tx, |conn| {
         sqlx::query_scalar::<_, i64>(
         "INSERT INTO policies (capability, mode_id, effective_from, effective_to, body, set_by, reason, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
     )
-    .bind(p.capability)
-    .bind(p.mode_id)
+    .bind(p.capability.as_str())
+    .bind(p.mode_id.map(ModeId::get))
     .bind(p.effective_from)
     .bind(p.effective_to)
     .bind(p.body)
@@ -45,12 +63,13 @@ pub async fn insert(tx: &mut Tx, p: &NewPolicy<'_>) -> Result<i64> {
     .bind(p.now)
     .fetch_one(conn)
     .await?
-    }))
+    });
+    Ok(PolicyId::new(id))
 }
 
 /// The policy in force for a capability at an instant: among rows whose interval contains the
 /// instant, the one that starts latest wins (ties: the one recorded last).
-pub async fn at(store: &Store, capability: &str, at: i64) -> Result<Option<PolicyRow>> {
+pub async fn at(store: &Store, capability: Capability, at: i64) -> Result<Option<PolicyRow>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM policies WHERE capability = $1 AND effective_from <= $2 \
          AND (effective_to IS NULL OR effective_to > $2) ORDER BY effective_from DESC, id DESC LIMIT 1"
@@ -58,7 +77,7 @@ pub async fn at(store: &Store, capability: &str, at: i64) -> Result<Option<Polic
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, PolicyRow>(
         sqlx::AssertSqlSafe(sql.clone())
     )
-    .bind(capability)
+    .bind(capability.as_str())
     .bind(at)
     .fetch_optional(pool)
     .await?))
@@ -74,14 +93,22 @@ pub async fn list(store: &Store) -> Result<Vec<PolicyRow>> {
     .await?))
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ModeRow {
-    pub id: i64,
+    pub id: ModeId,
     pub name: String,
     pub description: String,
     pub created_at: i64,
     pub created_by: String,
 }
+
+from_row!(ModeRow, "modes", |c| ModeRow {
+    id: c.id("id")?,
+    name: c.get("name")?,
+    description: c.get("description")?,
+    created_at: c.get("created_at")?,
+    created_by: c.get("created_by")?,
+});
 
 pub async fn insert_mode(
     tx: &mut Tx,
@@ -89,8 +116,8 @@ pub async fn insert_mode(
     description: &str,
     by: &str,
     now: i64,
-) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| {
+) -> Result<ModeId> {
+    let id = with_tx!(tx, |conn| {
         sqlx::query_scalar::<_, i64>(
         "INSERT INTO modes (name, description, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id"
     )
@@ -100,7 +127,8 @@ pub async fn insert_mode(
     .bind(by)
     .fetch_one(conn)
     .await?
-    }))
+    });
+    Ok(ModeId::new(id))
 }
 
 pub async fn list_modes(store: &Store) -> Result<Vec<ModeRow>> {
@@ -113,16 +141,16 @@ pub async fn list_modes(store: &Store) -> Result<Vec<ModeRow>> {
 
 pub async fn set_mode_policy(
     tx: &mut Tx,
-    mode_id: i64,
-    capability: &str,
+    mode_id: ModeId,
+    capability: Capability,
     body: &str,
 ) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "INSERT INTO mode_policies (mode_id, capability, body) VALUES ($1, $2, $3) \
          ON CONFLICT (mode_id, capability) DO UPDATE SET body = excluded.body"
     )
-    .bind(mode_id)
-    .bind(capability)
+    .bind(mode_id.get())
+    .bind(capability.as_str())
     .bind(body)
     .execute(conn)
     .await?
@@ -130,12 +158,18 @@ pub async fn set_mode_policy(
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ModePolicyRow {
-    pub mode_id: i64,
-    pub capability: String,
+    pub mode_id: ModeId,
+    pub capability: Capability,
     pub body: String,
 }
+
+from_row!(ModePolicyRow, "mode_policies", |c| ModePolicyRow {
+    mode_id: c.id("mode_id")?,
+    capability: c.code("capability")?,
+    body: c.get("body")?,
+});
 
 pub async fn mode_policies(store: &Store) -> Result<Vec<ModePolicyRow>> {
     Ok(with_pool!(store, |pool| {

@@ -1,35 +1,39 @@
 //! Server-side sessions (only a hash of the cookie's token is stored) and failed-login records.
 
+use domain::ids::{CustomerId, SessionId, UserId};
+use domain::role::Role;
+
 use crate::{Result, Store, Tx};
 
 pub async fn insert(
     tx: &mut Tx,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     csrf: &str,
     mfa_pending: bool,
     now: i64,
-) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| {
+) -> Result<SessionId> {
+    let id = with_tx!(tx, |conn| {
         sqlx::query_scalar::<_, i64>(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, mfa_pending, created_at, last_seen_at) \
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id"
     )
     .bind(token_hash)
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(csrf)
     .bind(mfa_pending)
     .bind(now)
     .fetch_one(conn)
     .await?
-    }))
+    });
+    Ok(SessionId::new(id))
 }
 
-pub async fn touch(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
+pub async fn touch(tx: &mut Tx, id: SessionId, now: i64) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE sessions SET last_seen_at = $2 WHERE id = $1"
     )
-    .bind(id)
+    .bind(id.get())
     .bind(now)
     .execute(conn)
     .await?
@@ -37,9 +41,9 @@ pub async fn touch(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
     Ok(())
 }
 
-pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {
+pub async fn delete(tx: &mut Tx, id: SessionId) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query("DELETE FROM sessions WHERE id = $1")
-        .bind(id)
+        .bind(id.get())
         .execute(conn)
         .await?
         .rows_affected());
@@ -47,21 +51,21 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {
 }
 
 /// Ends every session of a user (password change, disabling, an admin's request).
-pub async fn delete_for_user(tx: &mut Tx, user_id: i64) -> Result<u64> {
+pub async fn delete_for_user(tx: &mut Tx, user_id: UserId) -> Result<u64> {
     Ok(with_tx!(tx, |conn| sqlx::query(
         "DELETE FROM sessions WHERE user_id = $1"
     )
-    .bind(user_id)
+    .bind(user_id.get())
     .execute(conn)
     .await?
     .rows_affected()))
 }
 
-pub async fn count_for_user(store: &Store, user_id: i64) -> Result<i64> {
+pub async fn count_for_user(store: &Store, user_id: UserId) -> Result<i64> {
     Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM sessions WHERE user_id = $1"
     )
-    .bind(user_id)
+    .bind(user_id.get())
     .fetch_one(pool)
     .await?))
 }
@@ -132,21 +136,36 @@ pub async fn prune_failures(tx: &mut Tx, before: i64) -> Result<()> {
 }
 
 /// A session together with its account, in one round trip (this runs on every request).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SessionWithUser {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: SessionId,
+    pub user_id: UserId,
     pub csrf_token: String,
     pub mfa_pending: bool,
     pub created_at: i64,
     pub last_seen_at: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
-    pub customer_id: Option<i64>,
+    pub role: Role,
+    pub customer_id: Option<CustomerId>,
     pub totp_enabled: bool,
     pub disabled: bool,
 }
+
+from_row!(SessionWithUser, "sessions", |c| SessionWithUser {
+    id: c.id("id")?,
+    user_id: c.id("user_id")?,
+    csrf_token: c.get("csrf_token")?,
+    mfa_pending: c.get("mfa_pending")?,
+    created_at: c.get("created_at")?,
+    last_seen_at: c.get("last_seen_at")?,
+    username: c.get("username")?,
+    display_name: c.get("display_name")?,
+    role: c.code("role")?,
+    customer_id: c.id_opt("customer_id")?,
+    totp_enabled: c.get("totp_enabled")?,
+    disabled: c.get("disabled")?,
+});
 
 pub async fn with_user(store: &Store, token_hash: &str) -> Result<Option<SessionWithUser>> {
     Ok(with_pool!(store, |pool| {

@@ -1,14 +1,17 @@
 //! Accounts: staff and customer logins with their role.
 
+use domain::ids::{CustomerId, UserId};
+use domain::role::Role;
+
 use crate::{Result, Store, Tx};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
-    pub role: String,
-    pub customer_id: Option<i64>,
+    pub role: Role,
+    pub customer_id: Option<CustomerId>,
     pub password_hash: String,
     pub totp_secret: Option<String>,
     pub totp_enabled: bool,
@@ -18,34 +21,50 @@ pub struct UserRow {
     pub password_changed_at: i64,
 }
 
+from_row!(UserRow, "users", |c| UserRow {
+    id: c.id("id")?,
+    username: c.get("username")?,
+    display_name: c.get("display_name")?,
+    role: c.code("role")?,
+    customer_id: c.id_opt("customer_id")?,
+    password_hash: c.get("password_hash")?,
+    totp_secret: c.get("totp_secret")?,
+    totp_enabled: c.get("totp_enabled")?,
+    disabled: c.get("disabled")?,
+    is_demo: c.get("is_demo")?,
+    created_at: c.get("created_at")?,
+    password_changed_at: c.get("password_changed_at")?,
+});
+
 const COLUMNS: &str = "id, username, display_name, role, customer_id, password_hash, totp_secret, totp_enabled, disabled, is_demo, created_at, password_changed_at";
 
 pub struct NewUser<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
-    pub role: &'a str,
-    pub customer_id: Option<i64>,
+    pub role: Role,
+    pub customer_id: Option<CustomerId>,
     pub password_hash: &'a str,
     pub is_demo: bool,
     pub now: i64,
 }
 
-pub async fn insert(tx: &mut Tx, u: &NewUser<'_>) -> Result<i64> {
-    Ok(with_tx!(tx, |conn| {
+pub async fn insert(tx: &mut Tx, u: &NewUser<'_>) -> Result<UserId> {
+    let id = with_tx!(tx, |conn| {
         sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (username, display_name, role, customer_id, password_hash, is_demo, created_at, password_changed_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id"
     )
     .bind(u.username)
     .bind(u.display_name)
-    .bind(u.role)
-    .bind(u.customer_id)
+    .bind(u.role.as_str())
+    .bind(u.customer_id.map(CustomerId::get))
     .bind(u.password_hash)
     .bind(u.is_demo)
     .bind(u.now)
     .fetch_one(conn)
     .await?
-    }))
+    });
+    Ok(UserId::new(id))
 }
 
 pub async fn by_username(store: &Store, username: &str) -> Result<Option<UserRow>> {
@@ -58,12 +77,12 @@ pub async fn by_username(store: &Store, username: &str) -> Result<Option<UserRow
     .await?))
 }
 
-pub async fn by_id(store: &Store, id: i64) -> Result<Option<UserRow>> {
+pub async fn by_id(store: &Store, id: UserId) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, UserRow>(
         sqlx::AssertSqlSafe(sql.clone())
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_optional(pool)
     .await?))
 }
@@ -77,23 +96,23 @@ pub async fn list(store: &Store) -> Result<Vec<UserRow>> {
     .await?))
 }
 
-pub async fn set_role(tx: &mut Tx, id: i64, role: &str) -> Result<bool> {
+pub async fn set_role(tx: &mut Tx, id: UserId, role: Role) -> Result<bool> {
     let n = with_tx!(tx, |conn| sqlx::query(
         "UPDATE users SET role = $2 WHERE id = $1"
     )
-    .bind(id)
-    .bind(role)
+    .bind(id.get())
+    .bind(role.as_str())
     .execute(conn)
     .await?
     .rows_affected());
     Ok(n == 1)
 }
 
-pub async fn set_password(tx: &mut Tx, id: i64, hash: &str, now: i64) -> Result<()> {
+pub async fn set_password(tx: &mut Tx, id: UserId, hash: &str, now: i64) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1"
     )
-    .bind(id)
+    .bind(id.get())
     .bind(hash)
     .bind(now)
     .execute(conn)
@@ -102,11 +121,11 @@ pub async fn set_password(tx: &mut Tx, id: i64, hash: &str, now: i64) -> Result<
     Ok(())
 }
 
-pub async fn set_totp(tx: &mut Tx, id: i64, secret: Option<&str>, enabled: bool) -> Result<()> {
+pub async fn set_totp(tx: &mut Tx, id: UserId, secret: Option<&str>, enabled: bool) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE users SET totp_secret = $2, totp_enabled = $3 WHERE id = $1"
     )
-    .bind(id)
+    .bind(id.get())
     .bind(secret)
     .bind(enabled)
     .execute(conn)
@@ -117,23 +136,23 @@ pub async fn set_totp(tx: &mut Tx, id: i64, secret: Option<&str>, enabled: bool)
 
 /// Records that a TOTP code of time step `step` was used; 0 rows when a code of that step or a
 /// later one was already accepted (a replay).
-pub async fn use_totp_step(tx: &mut Tx, id: i64, step: i64) -> Result<u64> {
+pub async fn use_totp_step(tx: &mut Tx, id: UserId, step: i64) -> Result<u64> {
     Ok(with_tx!(tx, |conn| sqlx::query(
         "UPDATE users SET totp_last_step = $2 \
          WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)"
     )
-    .bind(id)
+    .bind(id.get())
     .bind(step)
     .execute(conn)
     .await?
     .rows_affected()))
 }
 
-pub async fn set_disabled(tx: &mut Tx, id: i64, disabled: bool) -> Result<()> {
+pub async fn set_disabled(tx: &mut Tx, id: UserId, disabled: bool) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "UPDATE users SET disabled = $2 WHERE id = $1"
     )
-    .bind(id)
+    .bind(id.get())
     .bind(disabled)
     .execute(conn)
     .await?

@@ -392,6 +392,7 @@ impl TestApp {
         self.clock.advance(jiff::SignedDuration::from_secs(30));
         let code = self
             .services
+            .accounts()
             .totp_code_for(&secret, username)
             .expect("totp code");
         let done = self
@@ -424,7 +425,7 @@ impl TestApp {
     }
 
     /// The id of an account.
-    pub async fn user_id(&self, username: &str) -> i64 {
+    pub async fn user_id(&self, username: &str) -> domain::ids::UserId {
         store::users::by_username(self.services.store(), username)
             .await
             .expect("db")

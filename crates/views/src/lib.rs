@@ -195,10 +195,9 @@ impl Layout {
         )
     }
 
-    pub fn role_label(&self, role: &str) -> String {
-        role.parse::<domain::role::Role>()
-            .map(|r| label(self.lang, r))
-            .unwrap_or_else(|_| role.to_owned())
+    /// A closed set's value named in the page's language.
+    pub fn label<T: domain::code::Code>(&self, value: &T) -> String {
+        label(self.lang, *value)
     }
 
     pub fn other_lang(&self) -> &'static str {
@@ -296,6 +295,9 @@ mod tests {
         check::<domain::credit::PaymentSource>();
         check::<domain::credit::Decision>();
         check::<domain::credit::InvoiceState>();
+        check::<domain::audit::Outcome>();
+        check::<domain::jobs::JobStatus>();
+        check::<domain::policy::IndoorVisits>();
     }
 
     /// Every refusal a service can return is explained in both languages, with its arguments

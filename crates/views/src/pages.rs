@@ -1,6 +1,9 @@
-//! One view struct per page; each names its template.
+//! One view struct per page of the frame, accounts, customers and administration; each names
+//! its template. The capabilities' pages are in their own modules (`visits`, `credit`, …).
 
 use askama::Template;
+use domain::ids::{CustomerId, OutboxId, UserId};
+use domain::role::Role;
 
 use crate::Layout;
 
@@ -111,7 +114,7 @@ pub struct StaffHome {
 
 #[derive(Clone, Debug)]
 pub struct CustomerHitLine {
-    pub id: i64,
+    pub id: CustomerId,
     pub customer_number: String,
     pub name: String,
     pub kind: String,
@@ -140,7 +143,7 @@ pub struct PaymentLine {
 #[template(path = "customer.html")]
 pub struct CustomerPage {
     pub layout: Layout,
-    pub id: i64,
+    pub id: CustomerId,
     pub customer_number: String,
     pub name: String,
     pub kind: String,
@@ -187,10 +190,10 @@ impl AccountPage {
 
 #[derive(Clone, Debug)]
 pub struct UserLine {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub totp_enabled: bool,
     pub is_demo: bool,
     pub is_customer: bool,
@@ -201,7 +204,8 @@ pub struct UserLine {
 pub struct UsersPage {
     pub layout: Layout,
     pub users: Vec<UserLine>,
-    pub staff_roles: Vec<(String, String)>,
+    /// Every staff role with its name, for the role select.
+    pub staff_roles: Vec<(Role, String)>,
     pub message: Option<String>,
     pub errors: Vec<FieldError>,
 }
@@ -209,6 +213,7 @@ pub struct UsersPage {
 #[derive(Clone, Debug)]
 pub struct PolicyLine {
     pub capability: String,
+    /// What the policy says, named from Fluent.
     pub summary: String,
     pub from: i64,
     pub to: Option<i64>,
@@ -244,7 +249,9 @@ pub struct AuditLine {
     pub at: i64,
     pub actor: String,
     pub action: String,
-    pub object: String,
+    pub object_kind: String,
+    pub object_id: String,
+    /// The outcome's name.
     pub outcome: String,
     pub address: String,
     pub detail: String,
@@ -262,7 +269,7 @@ pub struct AuditPage {
 
 #[derive(Clone, Debug)]
 pub struct OutboxLine {
-    pub id: i64,
+    pub id: OutboxId,
     pub channel: String,
     pub recipient: String,
     pub subject: String,
@@ -286,7 +293,7 @@ pub struct OutboxMessagePage {
     pub layout: Layout,
     pub line: OutboxLine,
     /// The customer the message is about, for a link to the customer's page.
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub body: String,
     pub attachment_body: Option<String>,
 }

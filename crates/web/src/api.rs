@@ -14,8 +14,8 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::route;
 use crate::routes::RouteSpec;
-#[allow(unused_imports)]
-use crate::routes::{CUSTOMER_READERS, STAFF};
+use services::auth::roles::STAFF;
+use services::customers::roles::READERS as CUSTOMER_READERS;
 
 type ApiResult = Result<Json<Value>, AppError>;
 
@@ -44,7 +44,8 @@ pub async fn customers(
 ) -> ApiResult {
     let hits = state
         .services
-        .search_customers(ctx.user()?, &p.q, p.limit.unwrap_or(50))
+        .customers()
+        .search(ctx.user()?, &p.q, p.limit.unwrap_or(50))
         .await?;
     Ok(Json(json!({
         "customers": hits.iter().map(|h| json!({
@@ -53,7 +54,7 @@ pub async fn customers(
             "kind": h.kind,
             "name": h.name,
             "identity_masked": h.identity_masked,
-            "address": h.address,
+            "address": format!("{}, {}", h.street, h.city),
         })).collect::<Vec<_>>()
     })))
 }
@@ -63,8 +64,11 @@ pub async fn customer(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
-    let d = state.services.customer_detail(ctx.user()?, id).await?;
+    let id = id
+        .parse::<i64>()
+        .map(domain::ids::CustomerId::new)
+        .map_err(|_| AppError::NotFound)?;
+    let d = state.services.customers().detail(ctx.user()?, id).await?;
     let c = &d.customer;
     Ok(Json(json!({
         "id": c.id,
@@ -104,7 +108,11 @@ pub async fn policy_in_force(
     Path(capability): Path<String>,
 ) -> ApiResult {
     let cap: Capability = capability.parse().map_err(|_| AppError::NotFound)?;
-    let body = state.services.policy_at(cap, state.services.now()).await?;
+    let body = state
+        .services
+        .policies()
+        .at(cap, state.services.now())
+        .await?;
     Ok(Json(
         json!({ "capability": cap.as_str(), "in_force": body, "at": state.services.now().to_string() }),
     ))

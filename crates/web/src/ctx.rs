@@ -9,7 +9,6 @@ use axum::http::request::Parts;
 use domain::policy::{Capability, PolicyBody};
 use domain::role::Role;
 use services::auth::SessionUser;
-use services::customers::CUSTOMER_READERS;
 use views::{Lang, Layout, NavItem, NavUser};
 
 use crate::AppState;
@@ -88,8 +87,10 @@ impl FromRequestParts<AppState> for Ctx {
     }
 }
 
-/// Links a role sees in the navigation and on its home page.
+/// Links a role sees in the navigation and on its home page: each link is shown to the roles its
+/// route allows.
 pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
+    use services::{audit, auth, customers, outbox, policies};
     let mut v = Vec::new();
     if role == Role::Customer {
         v.push(("/mina-sidor", "nav-portal"));
@@ -104,7 +105,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     } else {
         v.push(("/personal", "nav-home"));
     }
-    if CUSTOMER_READERS.contains(&role) {
+    if customers::roles::READERS.contains(&role) {
         v.push(("/kunder", "nav-customers"));
     }
     if matches!(role, Role::Agent | Role::CreditOfficer | Role::Admin) {
@@ -113,6 +114,8 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     if matches!(role, Role::Agent | Role::Admin) {
         v.push(("/kundcenter", "nav-desk"));
         v.push(("/chatt", "nav-chat-console"));
+    }
+    if outbox::roles::READERS.contains(&role) {
         v.push(("/utkorg", "nav-outbox"));
     }
     if matches!(role, Role::ContinuityManager | Role::Admin) {
@@ -130,11 +133,13 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     if matches!(role, Role::Finance | Role::Admin) {
         v.push(("/ekonomi", "nav-finance"));
     }
-    if matches!(role, Role::ContinuityManager | Role::Admin) {
+    if policies::roles::MANAGERS.contains(&role) {
         v.push(("/admin/policyer", "nav-policies"));
     }
-    if role == Role::Admin {
+    if auth::roles::ADMIN.contains(&role) {
         v.push(("/admin/anvandare", "nav-users"));
+    }
+    if audit::roles::READERS.contains(&role) {
         v.push(("/admin/granskning", "nav-audit"));
     }
     v.push(("/konto", "nav-account"));
@@ -164,14 +169,11 @@ impl Ctx {
         if self.user.as_ref().is_none_or(|u| u.role == Role::Customer)
             && let Ok(PolicyBody::Portal(p)) = state
                 .services
-                .policy_at(Capability::Portal, state.services.now())
+                .policies()
+                .at(Capability::Portal, state.services.now())
                 .await
         {
-            banner = if self.lang == Lang::En {
-                p.banner_en
-            } else {
-                p.banner_sv
-            };
+            banner = p.banner(self.lang).map(str::to_owned);
         }
         let (user, nav) = match &self.user {
             Some(u) if !u.mfa_pending => (

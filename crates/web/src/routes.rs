@@ -2,11 +2,11 @@
 //! for the router, the access guard, the access-matrix test and the OpenAPI check.
 
 use axum::routing::MethodRouter;
-use domain::role::Role;
-pub(crate) use services::customers::CUSTOMER_READERS;
 
 use crate::access::Access;
-use crate::{AppState, api, campaign, cases, chat, credit, pages, portal, visits};
+use crate::{
+    AppState, account, admin, api, campaign, cases, chat, credit, customers, home, portal, visits,
+};
 
 pub struct RouteSpec {
     pub method: &'static str,
@@ -14,14 +14,6 @@ pub struct RouteSpec {
     pub access: Access,
     pub handler: fn() -> MethodRouter<AppState>,
 }
-
-pub(crate) const STAFF: &[Role] = &Role::STAFF;
-pub(crate) const ADMIN: &[Role] = &[Role::Admin];
-/// Read and change the policies (change_policy checks the same roles).
-pub(crate) const POLICY_READERS: &[Role] = &[Role::ContinuityManager, Role::Admin];
-pub(crate) const OUTBOX_READERS: &[Role] = &[Role::Agent, Role::Admin];
-/// Customers, declared by the portal (`services::portal::roles`).
-pub(crate) use services::portal::roles::CUSTOMER;
 
 #[macro_export]
 macro_rules! route {
@@ -46,7 +38,10 @@ pub const fn const_str_upper(m: &'static str) -> &'static str {
 /// Every route of the application.
 pub fn table() -> Vec<RouteSpec> {
     [
-        pages::routes(),
+        home::routes(),
+        account::routes(),
+        customers::routes(),
+        admin::routes(),
         chat::routes(),
         campaign::routes(),
         portal::routes(),

@@ -116,7 +116,7 @@ pub async fn session_layer(
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
     {
-        let user = match state.services.api_token_user(token.trim()).await {
+        let user = match state.services.accounts().api_token_user(token.trim()).await {
             Ok(Some(u)) => u,
             Ok(None) => return AppError::Unauthorized.into_response(),
             Err(e) => return AppError::Internal(format!("token lookup: {e:?}")).into_response(),
@@ -127,10 +127,14 @@ pub async fn session_layer(
         return next.run(req).await;
     }
     let user = match cookie(req.headers(), session_cookie_name(secure)) {
-        Some(token) if !token.is_empty() => match state.services.session_user(&token).await {
-            Ok(u) => u,
-            Err(e) => return AppError::Internal(format!("session lookup: {e:?}")).into_response(),
-        },
+        Some(token) if !token.is_empty() => {
+            match state.services.accounts().session_user(&token).await {
+                Ok(u) => u,
+                Err(e) => {
+                    return AppError::Internal(format!("session lookup: {e:?}")).into_response();
+                }
+            }
+        }
         _ => None,
     };
     let existing = cookie(req.headers(), csrf_cookie_name(secure)).filter(|t| t.len() >= 32);

@@ -36,8 +36,8 @@ pub async fn search(config: &Config, args: &BenchSearchArgs) -> anyhow::Result<E
         );
     }
     let agent = SessionUser {
-        session_id: 0,
-        user_id: 0,
+        session_id: None,
+        user_id: domain::ids::UserId::new(0),
         username: "bench".into(),
         display_name: "bench".into(),
         role: domain::role::Role::Agent,
@@ -49,7 +49,7 @@ pub async fn search(config: &Config, args: &BenchSearchArgs) -> anyhow::Result<E
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(args.seed);
     let mut queries = Vec::with_capacity(args.queries);
     while queries.len() < args.queries {
-        let id = rng.random_range(1..=n);
+        let id = domain::ids::CustomerId::new(rng.random_range(1..=n));
         let Some(c) = store::customers::get(&store, id).await? else {
             continue;
         };
@@ -68,7 +68,7 @@ pub async fn search(config: &Config, args: &BenchSearchArgs) -> anyhow::Result<E
     let mut hits = 0usize;
     for q in &queries {
         let t = Instant::now();
-        hits += services.search_customers(&agent, q, 50).await?.len();
+        hits += services.customers().search(&agent, q, 50).await?.len();
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(|a, b| a.total_cmp(b));

@@ -34,20 +34,15 @@ struct End {
     chat: Option<i64>,
 }
 
-pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(
-        args.connections >= 2 && args.connections.is_multiple_of(2),
-        "--connections must be an even number of at least 2 (half customers, half agents)"
-    );
-    let pairs = args.connections / 2;
-    let dir = std::env::temp_dir().join(format!("beredskap-bench-chat-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.sqlite").display()));
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// An account the bench made, with its session token.
+type Person = (Actor, String);
+
+async fn open(config: &Config, url: &str) -> anyhow::Result<(Store, Services)> {
     let store = Store::connect(
-        &url,
+        url,
         &ConnectOptions {
             create_if_missing: true,
             max_connections: 32,
@@ -55,7 +50,7 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
         },
     )
     .await
-    .with_context(|| format!("opening {}", store::backend::redact_url(&url)))?;
+    .with_context(|| format!("opening {}", store::backend::redact_url(url)))?;
     store.migrate().await?;
     // A Tuesday morning that moves on with real time, so the chat is open whenever this runs.
     let base: jiff::Timestamp = "2026-11-24T09:00:00Z".parse()?;
@@ -64,22 +59,28 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
         Arc::new(OffsetClock::starting_at(base)),
         config.service_settings(false),
     );
-    let now = services.now_micros();
-    let run_tag = format!("{:06}", std::process::id() % 1_000_000);
+    Ok((store, services))
+}
 
-    // Customers, their accounts, and as many agents, with sessions made directly (logins with
-    // the production password hash would dominate the set-up and are not what is measured).
+/// Customers, their accounts, and as many agents, with sessions made directly (logins with
+/// the production password hash would dominate the set-up and are not what is measured).
+async fn people(
+    store: &Store,
+    now: i64,
+    pairs: usize,
+    run_tag: &str,
+) -> anyhow::Result<(Vec<Person>, Vec<Person>)> {
     let mut tx = store.begin().await?;
     let rows: Vec<store::customers::NewCustomer> = (0..pairs)
         .map(|i| store::customers::NewCustomer {
             customer_number: format!("C{run_tag}{i:06}"),
-            kind: "private".into(),
+            kind: domain::customer::CustomerKind::Private,
             name: format!("Bänk Kund {i}"),
             identity_number: "19121212-1212".into(),
             email: None,
             phone: None,
-            language: "sv".into(),
-            preferred_channel: "email".into(),
+            language: domain::customer::Language::Sv,
+            preferred_channel: domain::customer::Channel::Email,
             street: "Provgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),
@@ -88,28 +89,25 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
         })
         .collect();
     store::customers::insert_customers(&mut tx, &rows).await?;
-    let ids: std::collections::HashMap<String, i64> = store::customers::ids_by_number(&mut tx)
-        .await?
-        .into_iter()
-        .collect();
+    let ids: std::collections::HashMap<String, domain::ids::CustomerId> =
+        store::customers::ids_by_number(&mut tx)
+            .await?
+            .into_iter()
+            .collect();
     let mut customers = Vec::with_capacity(pairs);
     let mut agents = Vec::with_capacity(pairs);
     for i in 0..pairs {
         let cid = ids[&format!("C{run_tag}{i:06}")];
-        for (kind, list) in [("k", &mut customers), ("a", &mut agents)] {
-            let role = if kind == "k" {
-                Role::Customer
-            } else {
-                Role::Agent
-            };
+        for (kind, role) in [("k", Role::Customer), ("a", Role::Agent)] {
             let username = format!("bench-{kind}{run_tag}-{i}");
+            let customer = (role == Role::Customer).then_some(cid);
             let uid = store::users::insert(
                 &mut tx,
                 &store::users::NewUser {
                     username: &username,
                     display_name: &format!("Bänk {kind}{i}"),
-                    role: role.as_str(),
-                    customer_id: (role == Role::Customer).then_some(cid),
+                    role,
+                    customer_id: customer,
                     // Not a hash of anything: these accounts cannot log in with a password.
                     password_hash: "!bench",
                     is_demo: false,
@@ -127,30 +125,43 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
                 now,
             )
             .await?;
-            list.push((
-                Actor {
-                    user_id: Some(uid),
-                    name: username,
-                    role: Some(role),
-                    customer_id: (role == Role::Customer).then_some(cid),
-                    address: "bench".into(),
-                },
-                token,
-            ));
+            let actor = Actor {
+                user_id: Some(uid),
+                name: username,
+                role: Some(role),
+                customer_id: customer,
+                address: "bench".into(),
+            };
+            let list = if role == Role::Customer {
+                &mut customers
+            } else {
+                &mut agents
+            };
+            list.push((actor, token));
         }
     }
     tx.commit().await?;
-    for (a, _) in &agents {
+    Ok((customers, agents))
+}
+
+/// Every agent online with a limit of one, every customer in a chat, agent `i` in customer
+/// `i`'s; returns each customer's chat.
+async fn pair_up(
+    services: &Services,
+    customers: &[Person],
+    agents: &[Person],
+) -> anyhow::Result<Vec<i64>> {
+    for (a, _) in agents {
         services.chat().set_presence(a, true, Some(1)).await?;
     }
-    let mut chat_of_customer = Vec::with_capacity(pairs);
-    for (c, _) in &customers {
+    let mut chat_of_customer = Vec::with_capacity(customers.len());
+    for (c, _) in customers {
         match services
             .chat()
             .start(c, Topic::Other, "Hej från bänken")
             .await?
         {
-            Started::Queued { chat_id } => chat_of_customer.push(chat_id),
+            Started::Queued { chat_id } => chat_of_customer.push(chat_id.get()),
             other => anyhow::bail!("the bench chat was not queued: {other:?}"),
         }
     }
@@ -158,11 +169,107 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
     for (i, (a, _)) in agents.iter().enumerate() {
         let got = services.chat().accept_next(a).await?;
         anyhow::ensure!(
-            got == Some(chat_of_customer[i]),
+            got.map(domain::ids::ChatId::get) == Some(chat_of_customer[i]),
             "agent {i} took {got:?}, expected chat {}",
             chat_of_customer[i]
         );
     }
+    Ok(chat_of_customer)
+}
+
+/// Opens every socket and waits for its first frame (the customer's transcript, the agent's
+/// console) before the clock starts.
+async fn connect(
+    addr: std::net::SocketAddr,
+    origin: &str,
+    ends: &[End],
+) -> anyhow::Result<Vec<Socket>> {
+    let mut sockets = Vec::with_capacity(ends.len());
+    for e in ends {
+        let mut req = format!("ws://{addr}{}", e.path).into_client_request()?;
+        req.headers_mut().insert("cookie", e.cookie.parse()?);
+        req.headers_mut().insert("origin", origin.parse()?);
+        let (mut ws, _) = tokio_tungstenite::connect_async(req)
+            .await
+            .context("opening a socket")?;
+        tokio::time::timeout(Duration::from_secs(30), ws.next())
+            .await
+            .context("no first frame in 30 s")?;
+        sockets.push(ws);
+    }
+    Ok(sockets)
+}
+
+/// When the run sends and until when it listens.
+#[derive(Clone, Copy)]
+struct Schedule {
+    start: Instant,
+    send_until: Instant,
+    drain_until: Instant,
+    interval: Duration,
+    sockets: usize,
+}
+
+/// Socket `k`: sends every interval (staggered so the sends spread evenly over each
+/// interval) and times the frames from the other end; returns (sent, latencies, errors).
+async fn drive(k: usize, ws: Socket, chat: Option<i64>, at: Schedule) -> (u64, Vec<f64>, u64) {
+    let (mut write, mut read) = ws.split();
+    let offset = at.interval.mul_f64(k as f64 / at.sockets as f64);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, at.interval);
+    let (mut sent, mut latencies, mut errors) = (0u64, Vec::new(), 0u64);
+    loop {
+        tokio::select! {
+            _ = tick.tick(), if Instant::now() < at.send_until => {
+                let when = at.start.elapsed().as_nanos();
+                let mut frame = serde_json::json!({"type": "send", "body": format!("b:{k}:{when}")});
+                if let Some(c) = chat {
+                    frame["chat"] = c.into();
+                }
+                if write.send(tungstenite::Message::Text(frame.to_string().into())).await.is_err() {
+                    errors += 1;
+                    break;
+                }
+                sent += 1;
+            }
+            m = read.next() => {
+                let Some(Ok(tungstenite::Message::Text(t))) = m else {
+                    if m.is_none() { break; }
+                    continue;
+                };
+                let received = at.start.elapsed().as_nanos();
+                let Ok(f) = serde_json::from_str::<serde_json::Value>(t.as_str()) else { continue };
+                match f["type"].as_str() {
+                    Some("message") if f["mine"] == false => {
+                        if let Some(sent_at) = f["body"].as_str().and_then(|b| b.rsplit(':').next()).and_then(|x| x.parse::<u128>().ok()) {
+                            latencies.push((received - sent_at) as f64 / 1e6);
+                        }
+                    }
+                    Some("error" | "reload") => errors += 1,
+                    _ => {}
+                }
+            }
+            _ = tokio::time::sleep_until(at.drain_until.into()) => break,
+        }
+    }
+    (sent, latencies, errors)
+}
+
+pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        args.connections >= 2 && args.connections.is_multiple_of(2),
+        "--connections must be an even number of at least 2 (half customers, half agents)"
+    );
+    let pairs = args.connections / 2;
+    let dir = std::env::temp_dir().join(format!("beredskap-bench-chat-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.sqlite").display()));
+    let (store, services) = open(config, &url).await?;
+    let run_tag = format!("{:06}", std::process::id() % 1_000_000);
+    let (customers, agents) = people(&store, services.now_micros(), pairs, &run_tag).await?;
+    let chat_of_customer = pair_up(&services, &customers, &agents).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -182,8 +289,6 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
         web::serve(listener, state, async move { stop.cancelled().await }).await
     });
     let cookie_name = web::session::session_cookie_name(false);
-
-    // Open every socket and wait for its first frame before the clock starts.
     let mut ends = Vec::with_capacity(args.connections);
     for i in 0..pairs {
         ends.push(End {
@@ -194,77 +299,28 @@ pub async fn run(config: &Config, args: &BenchChatArgs) -> anyhow::Result<ExitCo
         ends.push(End {
             cookie: format!("{cookie_name}={}", agents[i].1),
             path: "/chatt/ws",
-            chat: Some(chat_of_customer[i].get()),
+            chat: Some(chat_of_customer[i]),
         });
     }
     let connect_started = Instant::now();
-    let mut sockets = Vec::with_capacity(ends.len());
-    for e in &ends {
-        let mut req = format!("ws://{addr}{}", e.path).into_client_request()?;
-        req.headers_mut().insert("cookie", e.cookie.parse()?);
-        req.headers_mut().insert("origin", origin.parse()?);
-        let (mut ws, _) = tokio_tungstenite::connect_async(req)
-            .await
-            .context("opening a socket")?;
-        // The first frame: the customer's transcript, the agent's console.
-        tokio::time::timeout(Duration::from_secs(30), ws.next())
-            .await
-            .context("no first frame in 30 s")?;
-        sockets.push(ws);
-    }
+    let sockets = connect(addr, &origin, &ends).await?;
     let connect_secs = connect_started.elapsed().as_secs_f64();
 
     let start = Instant::now();
     let send_until = start + Duration::from_secs(args.seconds);
-    let drain_until = send_until + Duration::from_secs(3);
-    let interval = Duration::from_millis(args.interval_ms.max(1));
-    let n = sockets.len();
-    let mut tasks = Vec::with_capacity(n);
-    for (k, (ws, e)) in sockets.into_iter().zip(ends).enumerate() {
-        let chat = e.chat;
-        tasks.push(tokio::spawn(async move {
-            let (mut write, mut read) = ws.split();
-            // Staggered so the sends spread evenly over each interval.
-            let offset = interval.mul_f64(k as f64 / n as f64);
-            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, interval);
-            let (mut sent, mut latencies, mut errors) = (0u64, Vec::new(), 0u64);
-            loop {
-                tokio::select! {
-                    _ = tick.tick(), if Instant::now() < send_until => {
-                        let at = start.elapsed().as_nanos();
-                        let mut frame = serde_json::json!({"type": "send", "body": format!("b:{k}:{at}")});
-                        if let Some(c) = chat {
-                            frame["chat"] = c.into();
-                        }
-                        if write.send(tungstenite::Message::Text(frame.to_string().into())).await.is_err() {
-                            errors += 1;
-                            break;
-                        }
-                        sent += 1;
-                    }
-                    m = read.next() => {
-                        let Some(Ok(tungstenite::Message::Text(t))) = m else {
-                            if m.is_none() { break; }
-                            continue;
-                        };
-                        let received = start.elapsed().as_nanos();
-                        let Ok(f) = serde_json::from_str::<serde_json::Value>(t.as_str()) else { continue };
-                        match f["type"].as_str() {
-                            Some("message") if f["mine"] == false => {
-                                if let Some(at) = f["body"].as_str().and_then(|b| b.rsplit(':').next()).and_then(|x| x.parse::<u128>().ok()) {
-                                    latencies.push((received - at) as f64 / 1e6);
-                                }
-                            }
-                            Some("error" | "reload") => errors += 1,
-                            _ => {}
-                        }
-                    }
-                    _ = tokio::time::sleep_until(drain_until.into()) => break,
-                }
-            }
-            (sent, latencies, errors)
-        }));
-    }
+    let schedule = Schedule {
+        start,
+        send_until,
+        drain_until: send_until + Duration::from_secs(3),
+        interval: Duration::from_millis(args.interval_ms.max(1)),
+        sockets: sockets.len(),
+    };
+    let tasks: Vec<_> = sockets
+        .into_iter()
+        .zip(ends)
+        .enumerate()
+        .map(|(k, (ws, e))| tokio::spawn(drive(k, ws, e.chat, schedule)))
+        .collect();
     let (mut sent, mut all, mut errors) = (0u64, Vec::new(), 0u64);
     for t in tasks {
         let (s, l, e) = t.await?;

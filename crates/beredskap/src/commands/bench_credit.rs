@@ -48,13 +48,13 @@ async fn customers(store: &Store) -> anyhow::Result<Vec<i64>> {
     let rows: Vec<NewCustomer> = (0..CUSTOMERS)
         .map(|i| NewCustomer {
             customer_number: format!("{}", 8_000_000 + i),
-            kind: "private".into(),
+            kind: domain::customer::CustomerKind::Private,
             name: format!("Bänkkund {i}"),
             identity_number: "19121212-1212".into(),
             email: Some(format!("kund{i}@example.se")),
             phone: None,
-            language: "sv".into(),
-            preferred_channel: "email".into(),
+            language: domain::customer::Language::Sv,
+            preferred_channel: domain::customer::Channel::Email,
             street: "Provgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),

@@ -78,7 +78,8 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
         )
         .await?;
     services
-        .set_policy(
+        .policies()
+        .set(
             &admin,
             &PolicyBody::Visits(VisitsPolicy {
                 walk_in: true,
@@ -140,6 +141,7 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
 
     // 2. Bookings over HTTP against this process's server.
     services
+        .accounts()
         .create_user(
             "bankbokning",
             "Bänkbokning",
@@ -149,7 +151,10 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
             false,
         )
         .await?;
-    let token = services.create_api_token("bankbokning", "bench").await?;
+    let token = services
+        .accounts()
+        .create_api_token("bankbokning", "bench")
+        .await?;
     let far = today.saturating_add(jiff::Span::new().days(89));
     let (_, slots) = visits.availability(site, service, today, far, 1).await?;
     let state = web::AppState::new(

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use services::demo::{DemoSize, Progress};
+use services::demo::{DemoSize, DemoStage, Progress};
 use services::{Services, SystemClock};
 use store::{ConnectOptions, Store};
 
@@ -21,10 +21,11 @@ use crate::config::Config;
 struct Bar(ProgressBar);
 
 impl Progress for Bar {
-    fn stage(&self, name: &str, total: u64) {
+    fn stage(&self, stage: DemoStage, total: u64) {
         self.0.set_position(0);
         self.0.set_length(total);
-        self.0.set_message(name.to_owned());
+        // The command line speaks English.
+        self.0.set_message(views::label(views::Lang::En, stage));
     }
     fn inc(&self, n: u64) {
         self.0.inc(n);
@@ -56,7 +57,8 @@ async fn generate(services: &Services, size: DemoSize, seed: u64) -> anyhow::Res
     );
     let summary = services
         .generate_demo(size, seed, &Bar(bar.clone()))
-        .await?;
+        .await
+        .map_err(super::refusal)?;
     bar.finish_and_clear();
     println!(
         "demo town: {} customers, {} meter points, {} subscriptions, {} invoices, {} payments, {} suppliers, {} staff",
@@ -71,15 +73,28 @@ async fn generate(services: &Services, size: DemoSize, seed: u64) -> anyhow::Res
     Ok(())
 }
 
-pub async fn run(
-    config: &Config,
-    database_url: Option<&str>,
-    args: &DemoArgs,
-) -> anyhow::Result<ExitCode> {
-    let started = Instant::now();
-    let size: DemoSize = args.size.into();
-    let marker = format!("{}:{}", size.as_str(), args.seed);
-    let clock: Arc<dyn services::Clock> = match &args.now {
+/// How to open the demo's database: connection options shared by every step.
+struct Opener {
+    max_connections: u32,
+}
+
+impl Opener {
+    async fn open(&self, url: String, create: bool) -> Result<Store, store::StoreError> {
+        Store::connect(
+            &url,
+            &ConnectOptions {
+                create_if_missing: create,
+                max_connections: self.max_connections,
+                ..Default::default()
+            },
+        )
+        .await
+    }
+}
+
+/// The demo's clock: the wall clock, or one running from `--now`.
+fn demo_clock(now: Option<&str>) -> anyhow::Result<Arc<dyn services::Clock>> {
+    Ok(match now {
         None => Arc::new(SystemClock),
         Some(t) => Arc::new(services::OffsetClock::starting_at(
             t.parse::<jiff::Timestamp>().map_err(|_| {
@@ -88,95 +103,90 @@ pub async fn run(
                 )
             })?,
         )),
-    };
-    let settings = config.service_settings(true);
-    let max_connections = config.database.max_connections;
-    let open = |url: String, create: bool| async move {
-        Store::connect(
-            &url,
-            &ConnectOptions {
-                create_if_missing: create,
-                max_connections,
-                ..Default::default()
-            },
-        )
-        .await
-    };
+    })
+}
 
-    let store = match database_url {
-        Some(url) if url.starts_with("postgres") => {
-            let store = open(url.to_owned(), false)
-                .await
-                .context("opening the PostgreSQL database for the demo")?;
-            store.migrate().await?;
-            let services = Services::new(store.clone(), clock.clone(), settings.clone());
-            match store::settings::get(&store, "demo").await? {
-                Some(m) if m == marker => {
-                    println!("reusing the demo town already in the database ({marker})")
-                }
-                Some(m) => bail!(
-                    "the database holds another demo town ({m}); use an empty database for {marker}"
-                ),
-                None => generate(&services, size, args.seed).await?,
-            }
-            store
+/// The town in a PostgreSQL database: reused when it holds the same town, built when empty.
+async fn on_postgres(
+    opener: &Opener,
+    url: &str,
+    services_for: impl Fn(Store) -> Services,
+    size: DemoSize,
+    seed: u64,
+    marker: &str,
+) -> anyhow::Result<Store> {
+    let store = opener
+        .open(url.to_owned(), false)
+        .await
+        .context("opening the PostgreSQL database for the demo")?;
+    store.migrate().await?;
+    match store::settings::get(&store, "demo").await? {
+        Some(m) if m == marker => {
+            println!("reusing the demo town already in the database ({marker})")
         }
-        Some(_) => {
-            bail!("demo uses --db FILE for SQLite, or --database-url postgres://… for PostgreSQL")
+        Some(m) => {
+            bail!("the database holds another demo town ({m}); use an empty database for {marker}")
         }
-        None => {
-            let path = &args.db;
-            let mut reuse = false;
-            if path.exists() && !args.fresh {
-                let url = format!("sqlite://{}", path.display());
-                if let Ok(store) = open(url, false).await {
-                    let ok = store
-                        .migration_status()
-                        .await
-                        .is_ok_and(|s| s.pending.is_empty() && s.unknown.is_empty())
-                        && store::settings::get(&store, "demo")
-                            .await
-                            .ok()
-                            .flatten()
-                            .as_deref()
-                            == Some(marker.as_str());
-                    store.close().await;
-                    reuse = ok;
-                }
-            }
-            if reuse {
-                println!(
-                    "reusing the demo town in {} ({marker}); pass --fresh to rebuild it",
-                    path.display()
-                );
-            } else {
-                let partial = PathBuf::from(format!("{}.partial", path.display()));
-                remove_all(&partial)?;
-                let store = open(format!("sqlite://{}", partial.display()), true).await?;
-                store.migrate().await?;
-                let services = Services::new(store.clone(), clock.clone(), settings.clone());
-                generate(&services, size, args.seed).await?;
-                store.close().await;
-                remove_all(path)?;
-                std::fs::rename(&partial, path)
-                    .with_context(|| format!("moving the demo town into {}", path.display()))?;
-            }
-            open(format!("sqlite://{}", path.display()), false).await?
-        }
-    };
-    let services = Services::new(store, clock, settings);
-    if args.no_serve {
-        println!(
-            "demo town ready in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-        services.store().close().await;
-        return Ok(ExitCode::SUCCESS);
+        None => generate(&services_for(store.clone()), size, seed).await?,
     }
-    let mut config = config.clone();
-    config.http.listen = args.listen.clone();
-    let elapsed = started.elapsed().as_secs_f64();
-    let ready = Box::new(move |addr: std::net::SocketAddr| {
+    Ok(store)
+}
+
+/// Whether the SQLite file holds this very town, migrated.
+async fn holds_town(opener: &Opener, path: &Path, marker: &str) -> bool {
+    let url = format!("sqlite://{}", path.display());
+    let Ok(store) = opener.open(url, false).await else {
+        return false;
+    };
+    let ok = store
+        .migration_status()
+        .await
+        .is_ok_and(|s| s.pending.is_empty() && s.unknown.is_empty())
+        && store::settings::get(&store, "demo")
+            .await
+            .ok()
+            .flatten()
+            .as_deref()
+            == Some(marker);
+    store.close().await;
+    ok
+}
+
+/// The town in a SQLite file: reused when it is this town (unless `--fresh`), otherwise built
+/// in `FILE.partial` and renamed into place when complete.
+async fn on_sqlite(
+    opener: &Opener,
+    args: &DemoArgs,
+    services_for: impl Fn(Store) -> Services,
+    marker: &str,
+) -> anyhow::Result<Store> {
+    let path = &args.db;
+    if path.exists() && !args.fresh && holds_town(opener, path, marker).await {
+        println!(
+            "reusing the demo town in {} ({marker}); pass --fresh to rebuild it",
+            path.display()
+        );
+    } else {
+        let partial = PathBuf::from(format!("{}.partial", path.display()));
+        remove_all(&partial)?;
+        let store = opener
+            .open(format!("sqlite://{}", partial.display()), true)
+            .await?;
+        store.migrate().await?;
+        generate(&services_for(store.clone()), args.size.into(), args.seed).await?;
+        store.close().await;
+        remove_all(path)?;
+        std::fs::rename(&partial, path)
+            .with_context(|| format!("moving the demo town into {}", path.display()))?;
+    }
+    Ok(opener
+        .open(format!("sqlite://{}", path.display()), false)
+        .await?)
+}
+
+/// What the server prints once it listens: the address and the demo logins.
+fn ready_message(elapsed: f64) -> super::serve::OnReady {
+    Box::new(move |addr: std::net::SocketAddr| {
         let host = if addr.ip().is_loopback() {
             "localhost".to_owned()
         } else {
@@ -197,7 +207,44 @@ pub async fn run(
             "\nThe admin account asks for a TOTP authenticator on first login. Stop with Ctrl-C.",
         );
         ready
-    });
+    })
+}
+
+pub async fn run(
+    config: &Config,
+    database_url: Option<&str>,
+    args: &DemoArgs,
+) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let size: DemoSize = args.size.into();
+    let marker = format!("{}:{}", size.as_str(), args.seed);
+    let clock = demo_clock(args.now.as_deref())?;
+    let settings = config.service_settings(true);
+    let opener = Opener {
+        max_connections: config.database.max_connections,
+    };
+    let services_for = |store: Store| Services::new(store, clock.clone(), settings.clone());
+    let store = match database_url {
+        Some(url) if url.starts_with("postgres") => {
+            on_postgres(&opener, url, services_for, size, args.seed, &marker).await?
+        }
+        Some(_) => {
+            bail!("demo uses --db FILE for SQLite, or --database-url postgres://… for PostgreSQL")
+        }
+        None => on_sqlite(&opener, args, services_for, &marker).await?,
+    };
+    let services = Services::new(store, clock, settings);
+    if args.no_serve {
+        println!(
+            "demo town ready in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        services.store().close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut config = config.clone();
+    config.http.listen = args.listen.clone();
+    let ready = ready_message(started.elapsed().as_secs_f64());
     super::serve::serve(&config, services, true, Some(ready)).await?;
     Ok(ExitCode::SUCCESS)
 }

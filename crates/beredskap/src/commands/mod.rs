@@ -77,6 +77,25 @@ fn unreachable_sync() -> anyhow::Result<ExitCode> {
     bail!("internal: synchronous command reached the async dispatcher")
 }
 
+/// A service's refusal as the command line says it: the field, and why, in English (from the
+/// same messages the pages use); any other error as it is.
+pub(crate) fn refusal(e: services::ServiceError) -> anyhow::Error {
+    let field = match &e {
+        services::ServiceError::Invalid(i) => Some(i.field),
+        _ => None,
+    };
+    match e.problem() {
+        Some(p) => {
+            let why = views::explain(views::Lang::En, p);
+            match field {
+                Some(f) => anyhow::anyhow!("{f}: {why}"),
+                None => anyhow::anyhow!("{why}"),
+            }
+        }
+        None => e.into(),
+    }
+}
+
 /// Opens the configured database; only `create` opens a missing SQLite file.
 pub async fn open_store(config: &Config, create: bool) -> anyhow::Result<Store> {
     let opts = ConnectOptions {
@@ -172,7 +191,11 @@ async fn create_token(config: &Config, user: &str, name: &str) -> anyhow::Result
         std::sync::Arc::new(services::SystemClock),
         config.service_settings(false),
     );
-    let token = services.create_api_token(user, name).await?;
+    let token = services
+        .accounts()
+        .create_api_token(user, name)
+        .await
+        .map_err(refusal)?;
     eprintln!("API token for {user} (shown once; send it as `Authorization: Bearer TOKEN`):");
     println!("{token}");
     Ok(ExitCode::SUCCESS)
@@ -240,8 +263,10 @@ async fn create_user(
         config.service_settings(false),
     );
     let id = services
+        .accounts()
         .create_user(username, display_name, role, None, &password, false)
-        .await?;
+        .await
+        .map_err(refusal)?;
     println!("created user {username} (id {id}, role {role})");
     Ok(ExitCode::SUCCESS)
 }

@@ -231,7 +231,7 @@ async fn the_worker_stops_on_shutdown() {
         .expect("worker stopped")
         .unwrap();
     assert!(
-        store::jobs::count_by_status(s.store(), "done")
+        store::jobs::count_by_status(s.store(), domain::jobs::JobStatus::Done)
             .await
             .unwrap()
             >= 1,
@@ -332,4 +332,67 @@ async fn e_mail_goes_out_over_smtp_with_its_calendar_attachment() {
         m.contains("text/calendar") && m.contains("besok.ics"),
         "{m}"
     );
+}
+
+/// The prune job ends sessions idle or old past every role's limit, keeps live ones, and
+/// forgets old failed logins (through `accounts().prune_sessions`).
+#[tokio::test]
+async fn the_prune_job_deletes_dead_sessions_only() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(false),
+        );
+        let user = s
+            .accounts()
+            .create_user(
+                "pia",
+                "Pia",
+                domain::role::Role::Agent,
+                None,
+                "ett långt lösenord",
+                false,
+            )
+            .await
+            .unwrap();
+        let now = s.now_micros();
+        let minute = 60_000_000;
+        let mut tx = s.store().begin().await.unwrap();
+        // Idle for 31 minutes: dead for every role. Seen a minute ago: alive.
+        store::sessions::insert(&mut tx, "old", user, "c1", false, now - 31 * minute)
+            .await
+            .unwrap();
+        store::sessions::insert(&mut tx, "live", user, "c2", false, now - minute)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        jobs::enqueue(
+            &s,
+            jobs::JobKind::Prune,
+            &serde_json::json!({}),
+            test_now(),
+            None,
+        )
+        .await
+        .unwrap();
+        let transports = Transports::from_settings(&TransportSettings::default()).unwrap();
+        assert_eq!(jobs::run_pending(&s, &transports).await.unwrap(), 1);
+        assert_eq!(
+            store::sessions::count_for_user(s.store(), user)
+                .await
+                .unwrap(),
+            1,
+            "{backend:?}"
+        );
+        assert!(
+            store::sessions::with_user(s.store(), "live")
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
 }

@@ -139,7 +139,7 @@ impl Campaign {
         let allowed = match booker {
             Booker::Link => true,
             Booker::Actor(a) => match a.role {
-                Some(Role::Customer) => a.customer_id == Some(row.customer_id.get()),
+                Some(Role::Customer) => a.customer_id == Some(row.customer_id),
                 Some(r) => bookers.contains(&r),
                 None => false,
             },
@@ -162,7 +162,7 @@ impl Campaign {
     /// The signed-in customer's indoor jobs that take a booking, with the windows on offer.
     pub async fn my_indoor_jobs(&self, actor: &Actor) -> Result<Vec<IndoorJob>> {
         let customer = match (actor.role, actor.customer_id) {
-            (Some(Role::Customer), Some(c)) => CustomerId::new(c),
+            (Some(Role::Customer), Some(c)) => c,
             _ => return Err(ServiceError::Forbidden),
         };
         self.indoor_jobs_of(actor, customer).await
@@ -176,7 +176,7 @@ impl Campaign {
         customer: CustomerId,
     ) -> Result<Vec<IndoorJob>> {
         match actor.role {
-            Some(Role::Customer) if actor.customer_id == Some(customer.get()) => {}
+            Some(Role::Customer) if actor.customer_id == Some(customer) => {}
             Some(r) if super::roles::CALLER_BOOKERS.contains(&r) => {}
             _ => return Err(ServiceError::Forbidden),
         }

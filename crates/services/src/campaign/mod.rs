@@ -78,7 +78,13 @@ impl Campaign {
 
     /// The campaign policy in force now.
     async fn policy(&self) -> Result<CampaignPolicy> {
-        campaign_policy(&self.s.policy_at(Capability::Campaign, self.s.now()).await?)
+        campaign_policy(
+            &self
+                .s
+                .policies()
+                .at(Capability::Campaign, self.s.now())
+                .await?,
+        )
     }
 
     /// The open campaign; not found when none is open.

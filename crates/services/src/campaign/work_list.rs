@@ -2,7 +2,7 @@
 //! visit recorded failed (which re-plans, and offers a booked customer a new window at once).
 
 use domain::campaign::{self as rules, CampaignProblem, FailReason, JobStatus};
-use domain::ids::{CampaignJobId, CrewId, UserId};
+use domain::ids::{CampaignJobId, CrewId};
 use domain::role::Role;
 use jiff::civil::Date;
 use store::campaign::StopRow;
@@ -71,7 +71,7 @@ impl Campaign {
         match actor.role {
             Some(Role::Technician) => {
                 let uid = actor.user_id.ok_or(ServiceError::Forbidden)?;
-                let crew = store::campaign::user_crew(self.s.store(), UserId::new(uid))
+                let crew = store::campaign::user_crew(self.s.store(), uid)
                     .await?
                     .ok_or(ServiceError::NotFound)?;
                 match asked {

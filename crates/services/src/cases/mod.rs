@@ -119,14 +119,11 @@ fn sees_every_team(role: Option<Role>) -> bool {
 
 /// The customer a customer's session acts for.
 fn own_customer(actor: &Actor) -> Option<CustomerId> {
-    actor
-        .customer_id
-        .filter(|_| is_customer(actor.role))
-        .map(CustomerId::new)
+    actor.customer_id.filter(|_| is_customer(actor.role))
 }
 
 fn user_of(actor: &Actor) -> Option<UserId> {
-    actor.user_id.map(UserId::new)
+    actor.user_id
 }
 
 impl Cases {

@@ -5,7 +5,7 @@ use domain::cases::CaseSource;
 use domain::chat::{
     self as rules, ChatStatus, Intake, MessageError, QueueEstimate, SystemNote, Topic,
 };
-use domain::ids::{CaseId, ChatId, ChatMessageId, UserId};
+use domain::ids::{CaseId, ChatId, ChatMessageId};
 use store::chat::NewMessage;
 
 use super::hub::Note;
@@ -61,7 +61,7 @@ impl Chat {
         let open = self.open_now().await?;
         let agents = self.agents_online().await?.len();
         let now = self.s.now_micros();
-        let user = actor.user_id.map(UserId::new);
+        let user = actor.user_id;
         let mut tx = self.s.store().begin().await?;
         if let Some(open) = store::chat::open_of_tx(&mut tx, customer).await? {
             return Ok(Started::Queued { chat_id: open.id });
@@ -166,7 +166,7 @@ impl Chat {
             .ok_or_else(|| ServiceError::conflict(MessageError::Ended))?;
         let m = store::chat::insert_message(
             &mut tx,
-            &NewMessage::customer(chat.id, actor.user_id.map(UserId::new), &body),
+            &NewMessage::customer(chat.id, actor.user_id, &body),
             self.s.now_micros(),
         )
         .await?;

@@ -69,14 +69,14 @@ pub const HOURS_SETTING: &str = "chat.hours";
 
 fn customer_of(actor: &Actor) -> Result<CustomerId> {
     match (actor.role, actor.customer_id) {
-        (Some(r), Some(c)) if roles::CUSTOMER.contains(&r) => Ok(CustomerId::new(c)),
+        (Some(r), Some(c)) if roles::CUSTOMER.contains(&r) => Ok(c),
         _ => Err(ServiceError::Forbidden),
     }
 }
 
 fn agent_of(actor: &Actor) -> Result<UserId> {
     match (actor.role, actor.user_id) {
-        (Some(r), Some(u)) if roles::AGENTS.contains(&r) => Ok(UserId::new(u)),
+        (Some(r), Some(u)) if roles::AGENTS.contains(&r) => Ok(u),
         _ => Err(ServiceError::Forbidden),
     }
 }

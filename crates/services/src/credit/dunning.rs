@@ -282,7 +282,7 @@ impl Credit {
                 .render(c.language)
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
             let route = customer_route(
-                c.preferred_channel.as_str(),
+                c.preferred_channel,
                 c.email.as_deref(),
                 c.phone.as_deref(),
                 &c.letter_address,

@@ -86,7 +86,7 @@ impl Credit {
             .ok_or(ServiceError::NotFound)?;
         let source = match actor.role {
             Some(Role::Customer) => {
-                if actor.customer_id != Some(invoice.customer_id.get()) {
+                if actor.customer_id != Some(invoice.customer_id) {
                     return Err(ServiceError::NotFound);
                 }
                 ArrangementSource::Portal
@@ -189,7 +189,7 @@ impl Credit {
         let invoice = store::credit::credit_invoice(self.s.store(), a.invoice_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let customer = store::customers::get(self.s.store(), a.customer_id.get())
+        let customer = store::customers::get(self.s.store(), a.customer_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         let h = self.payment_history(a.customer_id, 12).await?;

@@ -57,7 +57,7 @@ impl Credit {
 
     /// The credit policy in force at `at`.
     pub async fn policy_at(&self, at: jiff::Timestamp) -> Result<CreditPolicy> {
-        match self.s.policy_at(Capability::Credit, at).await? {
+        match self.s.policies().at(Capability::Credit, at).await? {
             PolicyBody::Credit(p) => Ok(p),
             _ => Err(ServiceError::Internal(
                 "credit policy of another kind".into(),

@@ -2,7 +2,7 @@
 
 use domain::role::Role;
 
-use super::TOWNS;
+use super::names::TOWNS;
 use crate::error::Result;
 use crate::{Actor, Services};
 
@@ -50,9 +50,7 @@ impl Services {
         if let Some(user) =
             store::users::by_username(self.store(), Role::Technician.demo_username()).await?
         {
-            campaign
-                .assign_technician(&planner, domain::ids::UserId::new(user.id), first)
-                .await?;
+            campaign.assign_technician(&planner, user.id, first).await?;
         }
         Ok(())
     }

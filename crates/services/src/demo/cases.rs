@@ -69,7 +69,7 @@ struct Staff {
 
 fn acting(u: &Account) -> Actor {
     Actor {
-        user_id: Some(u.id.get()),
+        user_id: Some(u.id),
         name: u.display_name.clone(),
         role: Some(u.role),
         customer_id: None,
@@ -176,7 +176,7 @@ impl Services {
                 user_id: None,
                 name: c.name.clone(),
                 role: Some(Role::Customer),
-                customer_id: Some(customer.get()),
+                customer_id: Some(customer),
                 address: "-".into(),
             },
         };

@@ -1,6 +1,5 @@
 //! The demo town's bookings at the customer centre.
 
-use domain::customer::Language;
 use domain::ids::{CustomerId, SiteId};
 use domain::visits::VisitSource;
 
@@ -53,7 +52,8 @@ impl Services {
                 }
                 let slot = slots[rng.random_range(0..slots.len())];
                 let cid = customer_ids[rng.random_range(0..customer_ids.len())];
-                let Some(c) = store::customers::get(self.store(), cid).await? else {
+                let Some(c) = store::customers::get(self.store(), CustomerId::new(cid)).await?
+                else {
                     continue;
                 };
                 let req = BookingRequest {
@@ -64,7 +64,7 @@ impl Services {
                     name: c.name.clone(),
                     phone: c.phone.clone().unwrap_or_else(|| "0586-610 00".into()),
                     email: c.email.clone(),
-                    language: c.language.parse().unwrap_or(Language::Sv),
+                    language: c.language,
                     customer_id: Some(CustomerId::new(cid)),
                     source: VisitSource::Portal,
                     idempotency_key: None,

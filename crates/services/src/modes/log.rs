@@ -8,9 +8,9 @@ use jiff::Timestamp;
 use store::Tx;
 
 use super::{Modes, roles};
+use crate::Actor;
 use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
-use crate::Actor;
 
 /// Which entries to show.
 #[derive(Clone, Debug, Default)]
@@ -42,7 +42,7 @@ impl Modes {
                 at: self.s.now_micros(),
                 kind,
                 actor: &actor.name,
-                user_id: actor.user_id.map(domain::ids::UserId::new),
+                user_id: actor.user_id,
                 activation_id: activation,
                 mode_id: mode,
                 summary,
@@ -79,7 +79,7 @@ impl Modes {
                 at: self.s.now_micros(),
                 kind: LogKind::Measure,
                 actor: &actor.name,
-                user_id: actor.user_id.map(domain::ids::UserId::new),
+                user_id: actor.user_id,
                 activation_id: None,
                 mode_id: None,
                 summary,
@@ -105,7 +105,11 @@ impl Modes {
     }
 
     /// The log, oldest first.
-    pub async fn log(&self, actor: &Actor, filter: &LogFilter) -> Result<Vec<store::modes::LogRow>> {
+    pub async fn log(
+        &self,
+        actor: &Actor,
+        filter: &LogFilter,
+    ) -> Result<Vec<store::modes::LogRow>> {
         Self::require(actor, roles::READ)?;
         Ok(store::modes::log_entries(
             self.s.store(),

@@ -64,10 +64,7 @@ impl Modes {
     }
 
     fn user_of(actor: &Actor) -> Result<domain::ids::UserId> {
-        actor
-            .user_id
-            .map(domain::ids::UserId::new)
-            .ok_or(ServiceError::Forbidden)
+        actor.user_id.ok_or(ServiceError::Forbidden)
     }
 }
 
@@ -82,7 +79,9 @@ pub(crate) fn policy_map(
         map.insert(c, p);
     }
     if let Some(c) = domain::modes::missing_capability(&map) {
-        return Err(ServiceError::conflict(ModeProblem::MissingPolicy { capability: c }));
+        return Err(ServiceError::conflict(ModeProblem::MissingPolicy {
+            capability: c,
+        }));
     }
     Ok(map)
 }

@@ -115,12 +115,15 @@ impl Modes {
     ) -> Result<PolicyBody> {
         let at_us = domain::time::to_micros(at);
         match excluding {
-            None => self.s.policy_at(capability, at).await,
+            None => self.s.policies().at(capability, at).await,
             Some(a) => {
                 match store::modes::policy_at_excluding(self.s.store(), capability, at_us, a)
                     .await?
                 {
-                    None => Ok(PolicyBody::preset(capability, domain::policy::Preset::Normal)),
+                    None => Ok(PolicyBody::preset(
+                        capability,
+                        domain::policy::Preset::Normal,
+                    )),
                     Some(body) => PolicyBody::from_json(&body).map_err(|e| {
                         ServiceError::Internal(format!("stored {capability} policy: {e}"))
                     }),
@@ -164,7 +167,7 @@ impl Modes {
                 .render(contact.language)
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
             let (channel, _) = crate::outbox::customer_route(
-                contact.preferred_channel.as_str(),
+                contact.preferred_channel,
                 contact.email.as_deref(),
                 contact.phone.as_deref(),
                 &contact.letter_address,

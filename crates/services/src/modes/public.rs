@@ -51,7 +51,7 @@ impl Modes {
         let mut out = Vec::new();
         for hook in self.s.hooks() {
             let c = hook.capability();
-            let policy = self.s.policy_at(c, at).await?;
+            let policy = self.s.policies().at(c, at).await?;
             if policy != PolicyBody::preset(c, Preset::Normal) {
                 out.push(PublicMeasures {
                     capability: c,

@@ -50,11 +50,11 @@ impl Portal {
         let prefs = store::customers::ContactPreferences {
             email: choice.email.clone(),
             phone: choice.phone.clone(),
-            language: choice.language.as_str().to_owned(),
-            preferred_channel: choice.channel.as_str().to_owned(),
+            language: choice.language,
+            preferred_channel: choice.channel,
         };
         let mut tx = self.s.store().begin().await?;
-        store::customers::set_contact_preferences(&mut tx, id.get(), &prefs).await?;
+        store::customers::set_contact_preferences(&mut tx, id, &prefs).await?;
         audit::record(
             &mut tx,
             &self.s,

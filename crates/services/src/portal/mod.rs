@@ -9,9 +9,9 @@
 mod contact;
 mod hook;
 
+use domain::campaign::ExchangeState;
 use domain::ids::{CustomerId, OutboxId};
 use domain::policy::{Capability, PolicyBody, PortalPolicy};
-use domain::campaign::ExchangeState;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::SessionUser;
@@ -22,10 +22,9 @@ pub use contact::ContactForm;
 
 /// Who may do what in the portal; the route table reads the same constants.
 pub mod roles {
-    use domain::role::Role;
 
-    /// Customers, each acting for themselves.
-    pub const CUSTOMER: &[Role] = &[Role::Customer];
+    /// Customers, each acting for themselves (declared with the accounts).
+    pub use crate::auth::roles::CUSTOMER;
 }
 
 /// The portal capability: `services.portal()`.
@@ -76,7 +75,7 @@ impl Portal {
     /// The customer a session acts for; staff and anonymous sessions have none.
     pub fn customer_of(user: &SessionUser) -> Result<CustomerId> {
         match (user.role, user.customer_id) {
-            (r, Some(id)) if roles::CUSTOMER.contains(&r) => Ok(CustomerId::new(id)),
+            (r, Some(id)) if roles::CUSTOMER.contains(&r) => Ok(id),
             _ => Err(ServiceError::Forbidden),
         }
     }
@@ -84,7 +83,12 @@ impl Portal {
     /// The portal policy in force now (read per request: pages show its banner, the chat
     /// offers self-service first when it says so).
     pub async fn policy(&self) -> Result<PortalPolicy> {
-        match self.s.policy_at(Capability::Portal, self.s.now()).await? {
+        match self
+            .s
+            .policies()
+            .at(Capability::Portal, self.s.now())
+            .await?
+        {
             PolicyBody::Portal(p) => Ok(p),
             other => Err(ServiceError::Internal(format!(
                 "the portal policy in force is a {} policy",
@@ -168,7 +172,7 @@ impl Portal {
         store::portal::contact(self.s.store(), id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let tables = store::export::customer_export(self.s.store(), id.get()).await?;
+        let tables = store::export::customer_export(self.s.store(), id).await?;
         audit::record_alone(
             &self.s,
             actor,
@@ -202,7 +206,7 @@ impl Portal {
     /// counts only, so viewing the page is not an export (the download is, and is audited).
     pub async fn data_summary(&self, user: &SessionUser) -> Result<Vec<(String, usize)>> {
         let id = Self::customer_of(user)?;
-        Ok(store::export::customer_export(self.s.store(), id.get())
+        Ok(store::export::customer_export(self.s.store(), id)
             .await?
             .into_iter()
             .filter(|t| !t.rows.is_empty())

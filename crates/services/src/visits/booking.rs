@@ -1,7 +1,7 @@
 //! Booking, confirming, cancelling and moving a visit. Every change of places happens in one
 //! write transaction with the bucket updates, so the cap holds under any concurrency.
 
-use domain::ids::{UserId, VisitId};
+use domain::ids::VisitId;
 use domain::time::{civil_date, from_micros};
 use domain::visits::{self as rules, VisitError, VisitSource, VisitStatus, WaitStatus};
 use store::Tx;
@@ -171,7 +171,7 @@ impl Visits {
                 language: req.language,
                 person_key: &c.person,
                 idempotency_key: req.idempotency_key.as_deref(),
-                booked_by: actor.user_id.map(UserId::new),
+                booked_by: actor.user_id,
                 waitlist_id: None,
                 expires_at: c.expires_at,
                 checked_in_at: None,
@@ -397,7 +397,7 @@ fn may_book(actor: &Actor, req: &BookingRequest) -> Result<()> {
         VisitSource::Portal => {
             roles::may(actor, roles::CUSTOMERS)?;
             match (actor.role, actor.customer_id) {
-                (Some(_), Some(own)) if req.customer_id.map(|c| c.get()) != Some(own) => {
+                (Some(_), Some(own)) if req.customer_id != Some(own) => {
                     Err(ServiceError::Forbidden)
                 }
                 (Some(_), None) => Err(ServiceError::Forbidden),

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use domain::ids::{CustomerId, SiteId, SiteServiceId, UserId, VisitId};
+use domain::ids::{CustomerId, SiteId, SiteServiceId, VisitId};
 use domain::time::{at_civil, civil_date, from_micros, start_of_day, to_micros};
 use domain::visits::{
     self as rules, BUCKET_MICROS, Occupancy, VisitError, VisitSource, VisitStatus,
@@ -177,7 +177,7 @@ impl Visits {
                 language: domain::customer::Language::Sv,
                 person_key: &key,
                 idempotency_key: None,
-                booked_by: actor.user_id.map(UserId::new),
+                booked_by: actor.user_id,
                 waitlist_id: None,
                 expires_at: None,
                 checked_in_at: Some(now),

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use domain::cases::{CaseLink, CaseSource, CaseStatus, Category, EntryKind, SlaState, Team};
-use domain::ids::{ArrangementId, CustomerId, UserId, VisitId};
+use domain::ids::{ArrangementId, CustomerId, VisitId};
 use domain::role::Role;
 use jiff::SignedDuration;
 use services::cases::{NewCase, QueueQuery};
@@ -42,13 +42,17 @@ async fn customer(s: &Services, n: u32, channel: &str) -> CustomerId {
         &mut tx,
         &[store::customers::NewCustomer {
             customer_number: format!("{}", 6_000_000 + n),
-            kind: "private".into(),
+            kind: domain::customer::CustomerKind::Private,
             name: format!("Kund {n}"),
             identity_number: "19121212-1212".into(),
             email: Some(format!("kund{n}@example.se")),
             phone: Some(format!("07011100{n:02}")),
-            language: if n == 2 { "en".into() } else { "sv".into() },
-            preferred_channel: channel.into(),
+            language: if n == 2 {
+                domain::customer::Language::En
+            } else {
+                domain::customer::Language::Sv
+            },
+            preferred_channel: channel.parse().unwrap(),
             street: "Storgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),
@@ -74,6 +78,7 @@ async fn customer(s: &Services, n: u32, channel: &str) -> CustomerId {
 
 async fn staff(s: &Services, name: &str, role: Role, teams: &[&str]) -> Actor {
     let id = s
+        .accounts()
         .create_user(
             name,
             &name.to_uppercase(),
@@ -91,7 +96,7 @@ async fn staff(s: &Services, name: &str, role: Role, teams: &[&str]) -> Actor {
     };
     for t in teams {
         s.cases()
-            .add_team_member(&admin, UserId::new(id), t.parse::<Team>().unwrap())
+            .add_team_member(&admin, id, t.parse::<Team>().unwrap())
             .await
             .unwrap();
     }
@@ -115,7 +120,7 @@ async fn world(backend: test_support::Backend) -> Option<World> {
         user_id: None,
         name: name.into(),
         role: Some(Role::Customer),
-        customer_id: Some(id.get()),
+        customer_id: Some(id),
         address: "127.0.0.1".into(),
     };
     let agent = staff(&s, "agent", Role::Agent, &["kundservice", "fakturering"]).await;
@@ -514,16 +519,14 @@ async fn teams_assignment_moves_and_access() {
         w.s.cases().detail(&w.admin, id).await.unwrap();
         // Assign only within the team.
         assert!(matches!(
-            w.s.cases()
-                .assign(&w.agent2, id, w.agent.user_id.map(UserId::new))
-                .await,
+            w.s.cases().assign(&w.agent2, id, w.agent.user_id).await,
             Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "assignee",
                 ..
             }))
         ));
         w.s.cases()
-            .assign(&w.agent2, id, w.agent2.user_id.map(UserId::new))
+            .assign(&w.agent2, id, w.agent2.user_id)
             .await
             .unwrap();
         let mine =

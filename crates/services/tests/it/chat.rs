@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use domain::cases::{CaseSource, Category, EntryKind};
 use domain::chat::{ChatStatus, SystemNote, Topic};
-use domain::ids::{ChatId, UserId};
+use domain::ids::ChatId;
 use domain::role::Role;
 use services::chat::hub::{Channel, ChatEvent};
 use services::chat::{Said, Started};
@@ -32,13 +32,13 @@ async fn customer(s: &Services, n: u32) -> Actor {
         &mut tx,
         &[store::customers::NewCustomer {
             customer_number: format!("{}", 7_000_000 + n),
-            kind: "private".into(),
+            kind: domain::customer::CustomerKind::Private,
             name: format!("Kund {n}"),
             identity_number: "19121212-1212".into(),
             email: Some(format!("kund{n}@example.se")),
             phone: None,
-            language: "sv".into(),
-            preferred_channel: "email".into(),
+            language: domain::customer::Language::Sv,
+            preferred_channel: domain::customer::Channel::Email,
             street: "Storgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),
@@ -58,8 +58,10 @@ async fn customer(s: &Services, n: u32) -> Actor {
     )
     .await[0]
         .parse::<i64>()
+        .map(domain::ids::CustomerId::new)
         .unwrap();
     let uid = s
+        .accounts()
         .create_user(
             &format!("kund{n}"),
             &format!("Kund {n}"),
@@ -81,6 +83,7 @@ async fn customer(s: &Services, n: u32) -> Actor {
 
 async fn agent(s: &Services, name: &str) -> Actor {
     let uid = s
+        .accounts()
         .create_user(
             name,
             &format!("Agent {name}"),
@@ -198,7 +201,7 @@ async fn queue_accept_write_and_hand_over() {
         // Handing over: not to someone offline, then to Bert once he is online.
         assert!(matches!(
             s.chat()
-                .transfer(&anna, chat_a, UserId::new(bert.user_id.unwrap()))
+                .transfer(&anna, chat_a, bert.user_id.unwrap())
                 .await,
             Err(ServiceError::Invalid(domain::problem::Invalid {
                 field: "to",
@@ -207,7 +210,7 @@ async fn queue_accept_write_and_hand_over() {
         ));
         s.chat().set_presence(&bert, true, Some(2)).await.unwrap();
         s.chat()
-            .transfer(&anna, chat_a, UserId::new(bert.user_id.unwrap()))
+            .transfer(&anna, chat_a, bert.user_id.unwrap())
             .await
             .unwrap();
         assert!(matches!(
@@ -219,7 +222,7 @@ async fn queue_accept_write_and_hand_over() {
             .await
             .unwrap();
         let (line, messages) = s.chat().agent_chat(&bert, chat_a).await.unwrap();
-        assert_eq!(line.agent_user_id, bert.user_id.map(UserId::new));
+        assert_eq!(line.agent_user_id, bert.user_id);
         let said: Vec<Said> = messages.iter().map(|m| m.said.clone()).collect();
         let text = |t: &str| Said::Text(t.into());
         assert_eq!(
@@ -329,7 +332,7 @@ async fn many_agents_accepting_at_once_never_share_a_chat_or_pass_their_limit() 
         assert_eq!(ids, chats[..18].to_vec());
         for (agent, id) in &taken {
             let row = s.chat().row(*id).await.unwrap().unwrap();
-            assert_eq!(row.agent_user_id, Some(UserId::new(*agent)));
+            assert_eq!(row.agent_user_id, Some(*agent));
             assert_eq!(row.status, ChatStatus::Active);
         }
         for a in &agents {

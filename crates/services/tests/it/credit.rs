@@ -73,13 +73,13 @@ pub(crate) async fn customer_with_invoices(
         &mut tx,
         &[store::customers::NewCustomer {
             customer_number: format!("{}", 5_000_000 + n),
-            kind: "private".into(),
+            kind: domain::customer::CustomerKind::Private,
             name: format!("Kund {n}"),
             identity_number: "19121212-1212".into(),
             email: Some(format!("kund{n}@example.se")),
             phone: None,
-            language: "sv".into(),
-            preferred_channel: "email".into(),
+            language: domain::customer::Language::Sv,
+            preferred_channel: domain::customer::Channel::Email,
             street: "Storgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),
@@ -499,7 +499,7 @@ async fn interest_for_late_and_partial_payments_but_not_inside_an_extension() {
         // extension to 2024-04-30 granted before the due date, paid on that day.
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(cid.get()),
+            customer_id: Some(cid),
             name: "kund".into(),
             ..Actor::system()
         };
@@ -609,7 +609,7 @@ async fn a_missed_extension_date_breaks_the_arrangement_and_dunning_resumes() {
         let (cid, ocr) = customer_with_invoices(&s, 5, false, &[(80_000, due)]).await;
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(cid.get()),
+            customer_id: Some(cid),
             name: "kund".into(),
             ..Actor::system()
         };
@@ -639,7 +639,7 @@ async fn a_missed_extension_date_breaks_the_arrangement_and_dunning_resumes() {
         assert_eq!(arrangements[0].status, ArrangementStatus::Broken);
         // Another customer cannot ask for more time on this invoice.
         let stranger = Actor {
-            customer_id: Some(cid.get() + 1000),
+            customer_id: Some(domain::ids::CustomerId::new(cid.get() + 1000)),
             ..customer.clone()
         };
         assert!(matches!(
@@ -665,7 +665,7 @@ async fn a_request_outside_the_policy_goes_to_a_credit_officer_who_decides_it() 
             customer_with_invoices(&s, 6, false, &[(2_500_000, date(2026, 11, 10))]).await;
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(cid.get()),
+            customer_id: Some(cid),
             name: "kund".into(),
             ..Actor::system()
         };
@@ -815,7 +815,7 @@ async fn a_missed_instalment_breaks_the_plan() {
         let (cid, ocr) = customer_with_invoices(&s, 8, false, &[(150_000, due)]).await;
         let customer = Actor {
             role: Some(Role::Customer),
-            customer_id: Some(cid.get()),
+            customer_id: Some(cid),
             name: "kund".into(),
             ..Actor::system()
         };

@@ -121,7 +121,7 @@ async fn a_laxer_policy_opens_extensions_to_clean_histories_under_the_amount() {
             .id;
         let customer = services::Actor {
             role: Some(domain::role::Role::Customer),
-            customer_id: Some(clean.get()),
+            customer_id: Some(clean),
             name: "kund".into(),
             ..services::Actor::system()
         };
@@ -131,15 +131,16 @@ async fn a_laxer_policy_opens_extensions_to_clean_histories_under_the_amount() {
             .await
             .unwrap();
         assert_eq!(now.assessment.decision, domain::credit::Decision::Refer);
-        s.set_policy(
-            &services::Actor::system(),
-            &c.after,
-            s.now(),
-            None,
-            "pandemi",
-        )
-        .await
-        .unwrap();
+        s.policies()
+            .set(
+                &services::Actor::system(),
+                &c.after,
+                s.now(),
+                None,
+                "pandemi",
+            )
+            .await
+            .unwrap();
         let then = credit
             .request_extension(&customer, invoice, ask)
             .await

@@ -40,17 +40,17 @@ fn settings(keys: Keyring) -> ServiceSettings {
 
 fn customer(id: i64) -> Actor {
     Actor {
-        user_id: Some(100 + id),
+        user_id: Some(domain::ids::UserId::new(100 + id)),
         name: format!("kund{id}"),
         role: Some(Role::Customer),
-        customer_id: Some(id),
+        customer_id: Some(domain::ids::CustomerId::new(id)),
         address: "127.0.0.1".into(),
     }
 }
 
 fn staff(role: Role) -> Actor {
     Actor {
-        user_id: Some(1),
+        user_id: Some(domain::ids::UserId::new(1)),
         name: format!("{role:?}"),
         role: Some(role),
         customer_id: None,
@@ -72,7 +72,7 @@ async fn audit_count(s: &Services, action: &str, outcome: &str) -> usize {
         .await
         .unwrap()
         .iter()
-        .filter(|r| r.action == action && r.outcome == outcome)
+        .filter(|r| r.action == action && r.outcome.as_str() == outcome)
         .count()
 }
 
@@ -243,7 +243,9 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
 
         // Nowhere in plain text: not in any table about the customer, not in the logs, and on
         // SQLite not anywhere in the database file or its write-ahead log.
-        let export = store::export::customer_export(s.store(), 1).await.unwrap();
+        let export = store::export::customer_export(s.store(), domain::ids::CustomerId::new(1))
+            .await
+            .unwrap();
         let export = serde_json::to_string(&export).unwrap();
         assert!(export.contains("home_visit_declarations"));
         assert!(!export.contains("KOL-markör") && !export.contains("riskgrupp"));

@@ -2,8 +2,12 @@
 
 use std::sync::Arc;
 
-use services::Services;
-use services::demo::{DemoSize, Quiet};
+use domain::ids::CustomerId;
+use domain::meter::{MeterKind, Placement, PropertyKind};
+use domain::problem::Problem;
+use domain::role::AccountProblem;
+use services::demo::{DemoSize, DemoStage, Quiet};
+use services::{ServiceError, Services};
 use test_support::{BACKENDS, Backend, test_now, test_settings, test_store};
 
 async fn town(backend: Backend, seed: u64) -> Option<(Services, test_support::TestDb)> {
@@ -23,19 +27,24 @@ async fn fingerprint(s: &Services) -> Vec<String> {
     let store = s.store();
     let mut out = Vec::new();
     for id in [1, 2, 50, 333, 600] {
-        let c = store::customers::get(store, id).await.unwrap().unwrap();
+        let c = store::customers::get(store, CustomerId::new(id))
+            .await
+            .unwrap()
+            .unwrap();
         out.push(format!(
             "{} {} {} {} {:?}",
             c.customer_number, c.name, c.identity_number, c.street, c.email
         ));
-        for m in store::customers::meter_points_of(store, id).await.unwrap() {
+        for m in store::customers::meter_points_of(store, CustomerId::new(id))
+            .await
+            .unwrap()
+        {
             out.push(format!(
                 "{} {} {} {} {}",
                 m.anlaggnings_id, m.lat_e6, m.lon_e6, m.placement, m.fuse_amps
             ));
         }
-        let customer = domain::ids::CustomerId::new(id);
-        for i in store::credit::invoices_of(store, customer, 12)
+        for i in store::credit::invoices_of(store, CustomerId::new(id), 12)
             .await
             .unwrap()
         {
@@ -85,17 +94,22 @@ async fn shares_placements_and_numbers_are_plausible() {
         let n = store::customers::count_meter_points(store).await.unwrap();
         assert_eq!(n, 700);
         assert_eq!(store::customers::count(store).await.unwrap(), 600);
-        let mut kinds = std::collections::HashMap::<String, i64>::new();
+        let mut kinds = std::collections::HashMap::<PropertyKind, i64>::new();
         let mut ct = 0;
-        for id in 1..=600 {
+        for id in (1..=600).map(CustomerId::new) {
             for m in store::customers::meter_points_of(store, id).await.unwrap() {
-                *kinds.entry(m.property_kind.clone()).or_default() += 1;
-                ct += i64::from(m.meter_kind == "ct");
+                *kinds.entry(m.property_kind).or_default() += 1;
+                ct += i64::from(m.meter_kind == MeterKind::Ct);
                 domain::meter::AnlaggningsId::parse(&m.anlaggnings_id).unwrap();
-                match m.property_kind.as_str() {
-                    "house" => assert_ne!(m.placement, "meter_room", "houses have no meter room"),
-                    "apartment" => assert_ne!(
-                        m.placement, "outdoor_cabinet",
+                match m.property_kind {
+                    PropertyKind::House => assert_ne!(
+                        m.placement,
+                        Placement::MeterRoom,
+                        "houses have no meter room"
+                    ),
+                    PropertyKind::Apartment => assert_ne!(
+                        m.placement,
+                        Placement::OutdoorCabinet,
                         "apartments have no outdoor cabinet"
                     ),
                     _ => {}
@@ -108,25 +122,31 @@ async fn shares_placements_and_numbers_are_plausible() {
             }
             let c = store::customers::get(store, id).await.unwrap().unwrap();
             domain::identity::IdentityNumber::from_normalised(&c.identity_number).unwrap();
-            let customer = domain::ids::CustomerId::new(id);
-            for i in store::credit::invoices_of(store, customer, 12)
-                .await
-                .unwrap()
-            {
+            for i in store::credit::invoices_of(store, id, 12).await.unwrap() {
                 domain::ocr::OcrReference::parse_with_length_digit(&i.ocr).unwrap();
             }
         }
-        let share = |k: &str| *kinds.get(k).unwrap_or(&0) as f64 / n as f64;
-        assert!((0.49..0.61).contains(&share("house")), "{kinds:?}");
-        assert!((0.34..0.46).contains(&share("apartment")), "{kinds:?}");
-        assert!((0.02..0.09).contains(&share("business")), "{kinds:?}");
+        let share = |k: PropertyKind| *kinds.get(&k).unwrap_or(&0) as f64 / n as f64;
+        assert!(
+            (0.49..0.61).contains(&share(PropertyKind::House)),
+            "{kinds:?}"
+        );
+        assert!(
+            (0.34..0.46).contains(&share(PropertyKind::Apartment)),
+            "{kinds:?}"
+        );
+        assert!(
+            (0.02..0.09).contains(&share(PropertyKind::Business)),
+            "{kinds:?}"
+        );
         assert!(
             (0.01..0.06).contains(&(ct as f64 / n as f64)),
             "CT share {ct}"
         );
         // Most invoices are paid; some are late or unpaid.
-        let first = domain::ids::CustomerId::new(1);
-        let paid = store::credit::invoices_of(store, first, 12).await.unwrap();
+        let paid = store::credit::invoices_of(store, domain::ids::CustomerId::new(1), 12)
+            .await
+            .unwrap();
         assert_eq!(paid.len(), 12);
         assert_eq!(
             store::credit::count_invoices(store).await.unwrap(),
@@ -144,5 +164,25 @@ async fn a_second_demo_into_a_full_database_is_refused() {
         .generate_demo(DemoSize::Small, 1, &Quiet)
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("empty database"), "{err}");
+    assert!(
+        matches!(
+            err,
+            ServiceError::Conflict(Problem::Account(AccountProblem::DemoNeedsEmptyDatabase))
+        ),
+        "{err:?}"
+    );
+    for lang in [views::Lang::Sv, views::Lang::En] {
+        let text = views::explain(lang, err.problem().unwrap());
+        assert!(text.to_lowercase().contains("demo"), "{lang:?}: {text}");
+    }
+}
+
+/// The progress stages the command line shows are named in both languages.
+#[test]
+fn every_stage_has_a_name() {
+    for &stage in DemoStage::ALL {
+        for lang in [views::Lang::Sv, views::Lang::En] {
+            assert_ne!(views::label(lang, stage), stage.message_key(), "{lang:?}");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Service tests on both backends.
 
+mod accounts;
 mod campaign;
 mod campaign_hook;
 mod cases;

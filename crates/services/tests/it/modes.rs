@@ -30,7 +30,15 @@ async fn managers(s: &Services) -> (Actor, Actor) {
     let mut out = Vec::new();
     for name in ["anna.beredskap", "bo.beredskap"] {
         let id = s
-            .create_user(name, name, Role::ContinuityManager, None, "lösenord-lång-nog-1", false)
+            .accounts()
+            .create_user(
+                name,
+                name,
+                Role::ContinuityManager,
+                None,
+                "lösenord-lång-nog-1",
+                false,
+            )
             .await
             .unwrap();
         out.push(Actor {
@@ -65,20 +73,37 @@ async fn the_proposer_cannot_approve_and_the_preview_is_what_activation_does() {
         let (anna, bo) = managers(&s).await;
         let crisis = s.crisis();
         let mode = crisis
-            .create(&anna, "Pandemi, test", "", NewMode::Preset(Preset::Pandemic))
+            .create(
+                &anna,
+                "Pandemi, test",
+                "",
+                NewMode::Preset(Preset::Pandemic),
+            )
             .await
             .unwrap();
         let from = s.now();
-        let to = from.checked_add(SignedDuration::from_hours(24 * 60)).unwrap();
+        let to = from
+            .checked_add(SignedDuration::from_hours(24 * 60))
+            .unwrap();
         let preview = crisis.preview(&anna, mode, from, Some(to)).await.unwrap();
         let id = crisis
-            .propose(&anna, mode, Some(1), from, Some(to), "Folkhälsomyndighetens råd")
+            .propose(
+                &anna,
+                mode,
+                Some(1),
+                from,
+                Some(to),
+                "Folkhälsomyndighetens råd",
+            )
             .await
             .unwrap();
         // Four eyes: the proposer's own approval is refused (and audited), a second person's is not.
         let e = crisis.approve(&anna, id).await.unwrap_err();
         assert!(
-            matches!(e, ServiceError::Conflict(Problem::Modes(ModeProblem::SamePerson))),
+            matches!(
+                e,
+                ServiceError::Conflict(Problem::Modes(ModeProblem::SamePerson))
+            ),
             "{backend:?}: {e:?}"
         );
         assert_eq!(
@@ -90,11 +115,14 @@ async fn the_proposer_cannot_approve_and_the_preview_is_what_activation_does() {
             ActivationStatus::Activating,
             "{backend:?}: a start that has come activates at once"
         );
-        assert_eq!(crisis.run_start(id).await.unwrap(), ActivationStatus::Active);
+        assert_eq!(
+            crisis.run_start(id).await.unwrap(),
+            ActivationStatus::Active
+        );
         // Every capability is in the mode from its start.
         for &c in Capability::ALL {
             assert_eq!(
-                s.policy_at(c, from).await.unwrap(),
+                s.policies().at(c, from).await.unwrap(),
                 PolicyBody::preset(c, Preset::Pandemic),
                 "{backend:?} {c}"
             );
@@ -127,14 +155,22 @@ async fn the_proposer_cannot_approve_and_the_preview_is_what_activation_does() {
         let expected: std::collections::BTreeSet<i64> =
             preview.customers.iter().map(|n| n.customer.get()).collect();
         assert_eq!(
-            told.keys().copied().collect::<std::collections::BTreeSet<_>>(),
+            told.keys()
+                .copied()
+                .collect::<std::collections::BTreeSet<_>>(),
             expected,
             "{backend:?}"
         );
         assert!(told.values().all(|&n| n == 1), "{backend:?}: {told:?}");
         // Running it again changes nothing and tells nobody again.
-        assert_eq!(crisis.run_start(id).await.unwrap(), ActivationStatus::Active);
-        assert_eq!(messages_per_customer(&s, &format!("activation:{id}")).await, told);
+        assert_eq!(
+            crisis.run_start(id).await.unwrap(),
+            ActivationStatus::Active
+        );
+        assert_eq!(
+            messages_per_customer(&s, &format!("activation:{id}")).await,
+            told
+        );
     }
 }
 
@@ -147,7 +183,12 @@ async fn an_end_by_hand_needs_a_second_person_and_moves_everything_back() {
         let (anna, bo) = managers(&s).await;
         let crisis = s.crisis();
         let mode = crisis
-            .create(&anna, "Pandemi, slut", "", NewMode::Preset(Preset::Pandemic))
+            .create(
+                &anna,
+                "Pandemi, slut",
+                "",
+                NewMode::Preset(Preset::Pandemic),
+            )
             .await
             .unwrap();
         let from = s.now();
@@ -164,7 +205,9 @@ async fn an_end_by_hand_needs_a_second_person_and_moves_everything_back() {
             .unwrap();
         assert!(matches!(
             crisis.approve(&bo, other).await,
-            Err(ServiceError::Conflict(Problem::Modes(ModeProblem::Overlaps { .. })))
+            Err(ServiceError::Conflict(Problem::Modes(
+                ModeProblem::Overlaps { .. }
+            )))
         ));
         clock.advance(SignedDuration::from_hours(24 * 30));
         let end = s.now();
@@ -174,14 +217,16 @@ async fn an_end_by_hand_needs_a_second_person_and_moves_everything_back() {
             .unwrap();
         assert!(matches!(
             crisis.approve_end(&anna, id).await,
-            Err(ServiceError::Conflict(Problem::Modes(ModeProblem::SamePerson)))
+            Err(ServiceError::Conflict(Problem::Modes(
+                ModeProblem::SamePerson
+            )))
         ));
         let preview = crisis.preview_end(&bo, id, end).await.unwrap();
         crisis.approve_end(&bo, id).await.unwrap();
         assert_eq!(crisis.run_end(id).await.unwrap(), ActivationStatus::Ended);
         for &c in Capability::ALL {
             assert_eq!(
-                s.policy_at(c, end).await.unwrap(),
+                s.policies().at(c, end).await.unwrap(),
                 PolicyBody::preset(c, Preset::Normal),
                 "{backend:?} {c}: back to everyday operation at the end"
             );
@@ -241,16 +286,21 @@ async fn a_mode_is_edited_with_field_errors_and_versions() {
             v.max_present_per_site = 12;
         }
         assert_eq!(
-            crisis.save(&anna, mode, 1, "Skärpt", "", &policies).await.unwrap(),
+            crisis
+                .save(&anna, mode, 1, "Skärpt", "", &policies)
+                .await
+                .unwrap(),
             2
         );
         // An editor still on version 1 is refused.
         assert!(matches!(
             crisis.save(&anna, mode, 1, "Skärpt", "", &policies).await,
-            Err(ServiceError::Conflict(Problem::Modes(ModeProblem::StaleVersion {
-                previewed: 1,
-                current: 2
-            })))
+            Err(ServiceError::Conflict(Problem::Modes(
+                ModeProblem::StaleVersion {
+                    previewed: 1,
+                    current: 2
+                }
+            )))
         ));
         let copy = crisis
             .create(&anna, "Kopia", "", NewMode::Copy(mode))
@@ -261,7 +311,7 @@ async fn a_mode_is_edited_with_field_errors_and_versions() {
         // An agent may do none of it.
         let agent = Actor {
             role: Some(Role::Agent),
-            user_id: Some(1),
+            user_id: Some(domain::ids::UserId::new(1)),
             ..Actor::system()
         };
         assert!(matches!(

@@ -1,10 +1,11 @@
-//! `policy_at` through the service, and validation of new policies.
+//! `policies().at` through the service, and validation of new policies.
 
 use std::sync::Arc;
 
-use domain::policy::{Capability, PolicyBody, Preset};
+use domain::policy::{Capability, PolicyBody, PolicyError, Preset};
+use domain::problem::{Invalid, Problem};
 use jiff::{SignedDuration, Timestamp};
-use services::{Actor, Services};
+use services::{Actor, ServiceError, Services};
 use test_support::{BACKENDS, test_now, test_settings, test_store};
 
 #[tokio::test]
@@ -27,41 +28,80 @@ async fn the_policy_in_force_follows_its_dates() {
             .saturating_add(SignedDuration::from_hours(24 * 400))
             .unwrap();
         assert_eq!(
-            s.policy_at(Capability::Visits, t0).await.unwrap(),
+            s.policies().at(Capability::Visits, t0).await.unwrap(),
             PolicyBody::preset(Capability::Visits, Preset::Normal)
         );
         let pandemic = PolicyBody::preset(Capability::Visits, Preset::Pandemic);
-        s.set_policy(&actor, &pandemic, t0, Some(t1), "Folkhälsomyndighetens råd")
+        s.policies()
+            .set(&actor, &pandemic, t0, Some(t1), "Folkhälsomyndighetens råd")
             .await
             .unwrap();
         assert_eq!(
-            s.policy_at(Capability::Visits, t0).await.unwrap(),
+            s.policies().at(Capability::Visits, t0).await.unwrap(),
             pandemic,
             "{backend:?}"
         );
         assert_eq!(
-            s.policy_at(Capability::Visits, t1).await.unwrap(),
+            s.policies().at(Capability::Visits, t1).await.unwrap(),
             PolicyBody::preset(Capability::Visits, Preset::Normal)
         );
-        // Bad input is named.
+        // Bad input is named: the field, and why.
         let e = s
-            .set_policy(&actor, &pandemic, t1, Some(t0), "x")
+            .policies()
+            .set(&actor, &pandemic, t1, Some(t0), "x")
             .await
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("effective_to"), "{e}");
+            .unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                ServiceError::Invalid(Invalid {
+                    field: "effective_to",
+                    problem: Problem::Policy(PolicyError::EndsBeforeStart)
+                })
+            ),
+            "{e:?}"
+        );
         let e = s
-            .set_policy(&actor, &pandemic, t0, None, " ")
+            .policies()
+            .set(&actor, &pandemic, t0, None, " ")
             .await
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("reason"), "{e}");
+            .unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                ServiceError::Invalid(Invalid {
+                    field: "reason",
+                    problem: Problem::ReasonRequired
+                })
+            ),
+            "{e:?}"
+        );
+        // A body a person could get wrong names its field.
+        let mut closed = pandemic.clone();
+        if let PolicyBody::Visits(v) = &mut closed {
+            v.max_present_per_site = 0;
+        }
+        let e = s
+            .policies()
+            .set(&actor, &closed, t0, None, "x")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                ServiceError::Invalid(Invalid {
+                    field: "max_present_per_site",
+                    problem: Problem::Policy(PolicyError::CapZero)
+                })
+            ),
+            "{e:?}"
+        );
         let agent = Actor {
             role: Some(domain::role::Role::Agent),
             ..Actor::system()
         };
         assert!(matches!(
-            s.set_policy(&agent, &pandemic, t0, None, "x").await,
+            s.policies().set(&agent, &pandemic, t0, None, "x").await,
             Err(services::ServiceError::Forbidden)
         ));
         // The change is audited.

@@ -11,10 +11,15 @@ use test_support::{BACKENDS, test_now, test_settings, test_store};
 
 async fn customer_session(s: &Services) -> services::auth::SessionUser {
     let session = s
+        .accounts()
         .login(Role::Customer.demo_username(), DEMO_PASSWORD, "127.0.0.1")
         .await
         .unwrap();
-    s.session_user(&session.token).await.unwrap().unwrap()
+    s.accounts()
+        .session_user(&session.token)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -50,17 +55,12 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
         assert_eq!(own.len(), 1);
         assert_eq!(own[0]["identity_number"], customer.identity_number.as_str());
         // Every invoice, payment and visit of theirs, counted against the store.
-        let invoices =
-            store::credit::invoices_of(s.store(), domain::ids::CustomerId::new(me), 10_000)
-                .await
-                .unwrap();
-        assert!(!invoices.is_empty());
-        assert_eq!(rows("invoices").len(), invoices.len(), "{backend:?}");
-        let visits = s
-            .visits()
-            .customer_visits(domain::ids::CustomerId::new(me))
+        let invoices = store::credit::invoices_of(s.store(), me, 10_000)
             .await
             .unwrap();
+        assert!(!invoices.is_empty());
+        assert_eq!(rows("invoices").len(), invoices.len(), "{backend:?}");
+        let visits = s.visits().customer_visits(me).await.unwrap();
         assert!(rows("visits").len() >= visits.len(), "{backend:?}");
         assert!(!rows("meter_points").is_empty() && !rows("subscriptions").is_empty());
         // Payments reach the export through their invoices as well.
@@ -86,14 +86,15 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
             for r in t["rows"].as_array().unwrap() {
                 if let Some(c) = r.get("customer_id").and_then(|v| v.as_i64()) {
                     assert_eq!(
-                        c, me,
+                        c,
+                        me.get(),
                         "{backend:?}: another customer's row in {}",
                         t["table"]
                     );
                 }
             }
         }
-        let other = store::customers::get(s.store(), me + 1)
+        let other = store::customers::get(s.store(), domain::ids::CustomerId::new(me.get() + 1))
             .await
             .unwrap()
             .unwrap();
@@ -117,10 +118,16 @@ async fn the_export_holds_the_customers_rows_of_every_table_and_nobody_elses() {
         );
         // Staff sessions have no customer export of their own.
         let agent = s
+            .accounts()
             .login(Role::Agent.demo_username(), DEMO_PASSWORD, "127.0.0.1")
             .await
             .unwrap();
-        let agent = s.session_user(&agent.token).await.unwrap().unwrap();
+        let agent = s
+            .accounts()
+            .session_user(&agent.token)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(matches!(
             s.portal().export(&agent.actor("127.0.0.1"), &agent).await,
             Err(ServiceError::Forbidden)
@@ -178,18 +185,12 @@ async fn contact_preferences_are_validated_saved_and_audited() {
         );
         // Messages: only the customer's own, and another's message is not found.
         let mine = s.portal().messages(&user).await.unwrap();
-        assert!(
-            mine.iter()
-                .all(|m| m.customer_id == user.customer_id.map(domain::ids::CustomerId::new))
-        );
+        assert!(mine.iter().all(|m| m.customer_id == user.customer_id));
         let someone_elses = store::outbox::list(s.store(), 10_000, 0)
             .await
             .unwrap()
             .into_iter()
-            .find(|m| {
-                m.customer_id.is_some()
-                    && m.customer_id != user.customer_id.map(domain::ids::CustomerId::new)
-            });
+            .find(|m| m.customer_id.is_some() && m.customer_id != user.customer_id);
         if let Some(m) = someone_elses {
             assert!(matches!(
                 s.portal().message(&user, m.id).await,
@@ -306,15 +307,16 @@ async fn the_portal_policy_in_force_is_read_per_request() {
         );
         let p = s.portal().policy().await.unwrap();
         assert!(!p.deflect_to_self_service && p.banner_sv.is_none());
-        s.set_policy(
-            &services::Actor::system(),
-            &PolicyBody::preset(Capability::Portal, Preset::Pandemic),
-            test_now(),
-            None,
-            "test",
-        )
-        .await
-        .unwrap();
+        s.policies()
+            .set(
+                &services::Actor::system(),
+                &PolicyBody::preset(Capability::Portal, Preset::Pandemic),
+                test_now(),
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
         let p = s.portal().policy().await.unwrap();
         assert!(p.deflect_to_self_service, "{backend:?}");
         assert!(p.banner_sv.is_some());

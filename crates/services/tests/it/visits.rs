@@ -79,7 +79,8 @@ impl Env {
 
     async fn set_cap(&self, cap: u32, walk_in: bool, from: Timestamp) {
         self.s
-            .set_policy(
+            .policies()
+            .set(
                 &manager(),
                 &PolicyBody::Visits(VisitsPolicy {
                     walk_in,
@@ -1594,13 +1595,21 @@ async fn customer(s: &Services, n: u32, email: bool) -> domain::ids::CustomerId 
         &mut tx,
         &[store::customers::NewCustomer {
             customer_number: format!("{}", 7_000_000 + n),
-            kind: "private".into(),
+            kind: domain::customer::CustomerKind::Private,
             name: format!("Kund {n}"),
             identity_number: "19121212-1212".into(),
             email: email.then(|| format!("kund{n}@example.se")),
             phone: Some(format!("07055500{n:02}")),
-            language: if email { "sv".into() } else { "en".into() },
-            preferred_channel: if email { "email".into() } else { "sms".into() },
+            language: if email {
+                domain::customer::Language::Sv
+            } else {
+                domain::customer::Language::En
+            },
+            preferred_channel: if email {
+                domain::customer::Channel::Email
+            } else {
+                domain::customer::Channel::Sms
+            },
             street: "Storgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),
@@ -1846,7 +1855,7 @@ async fn the_desk_and_the_site_settings_check_roles() {
         let service = env.service("moving").await;
         let customer = Actor {
             role: Some(domain::role::Role::Customer),
-            customer_id: Some(1),
+            customer_id: Some(domain::ids::CustomerId::new(1)),
             ..Actor::system()
         };
         let planner = Actor {

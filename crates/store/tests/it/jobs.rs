@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use domain::jobs::JobStatus;
 use test_support::{BACKENDS, test_store};
 
 #[tokio::test]
@@ -50,7 +51,9 @@ async fn concurrent_claims_take_each_job_exactly_once() {
         assert_eq!(all.len(), 61, "{backend:?}");
         assert_eq!(unique.len(), 61, "{backend:?}: a job was claimed twice");
         assert_eq!(
-            store::jobs::count_by_status(&store, "done").await.unwrap(),
+            store::jobs::count_by_status(&store, JobStatus::Done)
+                .await
+                .unwrap(),
             61
         );
     }
@@ -140,7 +143,7 @@ async fn a_run_covers_the_queued_jobs_of_its_kind_that_are_due() {
             "{backend:?}"
         );
         assert_eq!(
-            store::jobs::count_by_status(&store, "queued")
+            store::jobs::count_by_status(&store, JobStatus::Queued)
                 .await
                 .unwrap(),
             2
@@ -151,7 +154,7 @@ async fn a_run_covers_the_queued_jobs_of_its_kind_that_are_due() {
                 .unwrap()
                 .unwrap()
                 .status,
-            "running",
+            JobStatus::Running,
             "{backend:?}: the run itself is not touched"
         );
     }

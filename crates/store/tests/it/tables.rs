@@ -1,5 +1,9 @@
 //! Row-level behaviour of the table modules, on both backends.
 
+use domain::customer::{Channel, CustomerKind, Language};
+use domain::meter::{MeterKind, Placement, PropertyKind, UtilityService};
+use domain::policy::Capability;
+use domain::role::Role;
 use store::StoreError;
 use test_support::{BACKENDS, test_store};
 
@@ -11,7 +15,7 @@ async fn policy_at_picks_the_latest_start_in_force_and_ends_are_exclusive() {
         };
         let mut tx = store.begin().await.unwrap();
         let p = |from: i64, to: Option<i64>, body: &'static str| store::policies::NewPolicy {
-            capability: "visits",
+            capability: Capability::Visits,
             mode_id: None,
             effective_from: from,
             effective_to: to,
@@ -30,7 +34,7 @@ async fn policy_at_picks_the_latest_start_in_force_and_ends_are_exclusive() {
         let at = |t| {
             let store = store.clone();
             async move {
-                store::policies::at(&store, "visits", t)
+                store::policies::at(&store, Capability::Visits, t)
                     .await
                     .unwrap()
                     .map(|r| r.body)
@@ -45,7 +49,7 @@ async fn policy_at_picks_the_latest_start_in_force_and_ends_are_exclusive() {
             "{backend:?}: the end instant is exclusive"
         );
         assert_eq!(
-            store::policies::at(&store, "credit", 250)
+            store::policies::at(&store, Capability::Credit, 250)
                 .await
                 .unwrap()
                 .map(|r| r.id),
@@ -63,7 +67,7 @@ async fn unique_violations_become_conflicts_naming_the_constraint() {
         let user = store::users::NewUser {
             username: "anna",
             display_name: "Anna",
-            role: "agent",
+            role: Role::Agent,
             customer_id: None,
             password_hash: "x",
             is_demo: false,
@@ -140,13 +144,13 @@ async fn search_treats_like_wildcards_as_text() {
         };
         let c = |n: &str, name: &str| store::customers::NewCustomer {
             customer_number: n.into(),
-            kind: "private".into(),
+            kind: CustomerKind::Private,
             name: name.into(),
             identity_number: "198112189876".into(),
             email: None,
             phone: None,
-            language: "sv".into(),
-            preferred_channel: "letter".into(),
+            language: Language::Sv,
+            preferred_channel: Channel::Letter,
             street: "Storgatan 1".into(),
             postal_code: "691 31".into(),
             city: "Karlskoga".into(),
@@ -236,6 +240,132 @@ async fn an_unknown_stored_code_names_table_column_and_value() {
         assert!(
             shown.contains("outbox.channel") && shown.contains("fax"),
             "{shown}"
+        );
+    }
+}
+
+/// Accounts, sessions, customers, meter points and subscriptions come back as the domain's
+/// types: the ids, the role, the closed sets and the dates that went in.
+#[tokio::test]
+async fn typed_rows_read_back_what_was_written() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let mut tx = store.begin().await.unwrap();
+        store::customers::insert_customers(
+            &mut tx,
+            &[store::customers::NewCustomer {
+                customer_number: "7000001".into(),
+                kind: CustomerKind::Business,
+                name: "Bruket AB".into(),
+                identity_number: "5560360793".into(),
+                email: None,
+                phone: Some("0586-100 00".into()),
+                language: Language::En,
+                preferred_channel: Channel::Sms,
+                street: "Bruksgatan 1".into(),
+                postal_code: "691 80".into(),
+                city: "Karlskoga".into(),
+                search_text: "bruket ab".into(),
+                created_at: 1,
+            }],
+        )
+        .await
+        .unwrap();
+        let (_, customer) = store::customers::ids_by_number(&mut tx).await.unwrap()[0].clone();
+        store::customers::insert_meter_points(
+            &mut tx,
+            &[store::customers::NewMeterPoint {
+                anlaggnings_id: "735999100000000005".into(),
+                customer_id: customer,
+                street: "Bruksgatan 1".into(),
+                postal_code: "691 80".into(),
+                city: "Karlskoga".into(),
+                lat_e6: 59_326_700,
+                lon_e6: 14_523_900,
+                property_kind: PropertyKind::Business,
+                placement: Placement::MeterRoom,
+                fuse_amps: 160,
+                meter_kind: MeterKind::Ct,
+                meter_number: "KEM1".into(),
+                created_at: 1,
+            }],
+        )
+        .await
+        .unwrap();
+        let started: jiff::civil::Date = "2019-04-01".parse().unwrap();
+        store::customers::insert_subscriptions(
+            &mut tx,
+            &[store::customers::NewSubscription {
+                customer_number: "7000001".into(),
+                anlaggnings_id: Some("735999100000000005".into()),
+                service: UtilityService::DistrictHeating,
+                started_on: started,
+            }],
+        )
+        .await
+        .unwrap();
+        let user = store::users::insert(
+            &mut tx,
+            &store::users::NewUser {
+                username: "bruket",
+                display_name: "Bruket",
+                role: Role::Customer,
+                customer_id: Some(customer),
+                password_hash: "x",
+                is_demo: false,
+                now: 1,
+            },
+        )
+        .await
+        .unwrap();
+        let session = store::sessions::insert(&mut tx, "hash", user, "csrf", true, 5)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let c = store::customers::get(&store, customer)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (c.id, c.kind, c.language, c.preferred_channel),
+            (customer, CustomerKind::Business, Language::En, Channel::Sms),
+            "{backend:?}"
+        );
+        let m = &store::customers::meter_points_of(&store, customer)
+            .await
+            .unwrap()[0];
+        assert_eq!(
+            (m.customer_id, m.property_kind, m.placement, m.meter_kind),
+            (
+                customer,
+                PropertyKind::Business,
+                Placement::MeterRoom,
+                MeterKind::Ct
+            )
+        );
+        let s = &store::customers::subscriptions_of(&store, customer)
+            .await
+            .unwrap()[0];
+        assert_eq!(
+            (s.service, s.meter_point_id, s.started_on, s.ended_on),
+            (UtilityService::DistrictHeating, Some(m.id), started, None)
+        );
+        let u = store::users::by_id(&store, user).await.unwrap().unwrap();
+        assert_eq!((u.role, u.customer_id), (Role::Customer, Some(customer)));
+        let w = store::sessions::with_user(&store, "hash")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (w.id, w.user_id, w.role, w.customer_id, w.mfa_pending),
+            (session, user, Role::Customer, Some(customer), true)
+        );
+        assert_eq!(
+            store::sessions::count_for_user(&store, user).await.unwrap(),
+            1
         );
     }
 }

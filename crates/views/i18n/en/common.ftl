@@ -110,3 +110,35 @@ outbox-status-failed = Failed
 outbox-status-held = Held (demo)
 error-401 = Log in first.
 error-409 = That is not possible right now.
+users-sessions-ended = { $count ->
+    [one] One session ended.
+   *[other] { $count } sessions ended.
+}
+audit-outcome-success = Succeeded
+audit-outcome-failure = Failed
+audit-outcome-denied = Denied
+job-status-queued = Queued
+job-status-running = Running
+job-status-done = Done
+job-status-failed = Failed
+account-problem-wrong-password = The current password is wrong.
+account-problem-password-too-short = Use at least { $min } characters.
+account-problem-password-too-long = Use at most { $max } characters.
+account-problem-password-unchanged = Choose a password different from the current one.
+account-problem-bad-username = Use 1–64 characters: a–z, 0–9, full stop, underscore or hyphen.
+account-problem-username-taken = The user name { $username } is taken.
+account-problem-customer-mismatch = A customer account belongs to a customer, and only customer accounts do.
+account-problem-role-across-kinds = Customer accounts stay customers, and staff cannot become customers.
+account-problem-totp-not-started = Create a key first.
+account-problem-totp-wrong-code = The code is wrong or has expired. Enter the current 6-digit code.
+account-problem-no-such-account = There is no account named { $username }.
+account-problem-token-for-customer = API tokens are for staff accounts; customers use My pages.
+account-problem-account-disabled = The account is disabled.
+account-problem-token-for-demo = Demo accounts cannot have API tokens. Create an account with beredskap user create.
+account-problem-demo-needs-empty-database = The database already holds customers. The demo town is built in an empty database.
+demo-stage-customers = Customers
+demo-stage-meter_points = Meter points and subscriptions
+demo-stage-invoices = Invoices and payments
+demo-stage-registers = Suppliers, staff, customer centre, policies, accounts
+portal-extension-new-date = new due date { $date }
+portal-extension-instalments = { $count } instalments

@@ -110,3 +110,35 @@ outbox-status-failed = Misslyckat
 outbox-status-held = Hålls (demo)
 error-401 = Logga in först.
 error-409 = Det gick inte just nu.
+users-sessions-ended = { $count ->
+    [one] En session avslutad.
+   *[other] { $count } sessioner avslutade.
+}
+audit-outcome-success = Lyckades
+audit-outcome-failure = Misslyckades
+audit-outcome-denied = Nekades
+job-status-queued = I kö
+job-status-running = Pågår
+job-status-done = Klart
+job-status-failed = Misslyckat
+account-problem-wrong-password = Det nuvarande lösenordet stämmer inte.
+account-problem-password-too-short = Använd minst { $min } tecken.
+account-problem-password-too-long = Använd högst { $max } tecken.
+account-problem-password-unchanged = Välj ett annat lösenord än det nuvarande.
+account-problem-bad-username = Använd 1–64 tecken: a–z, 0–9, punkt, understreck eller bindestreck.
+account-problem-username-taken = Användarnamnet { $username } är upptaget.
+account-problem-customer-mismatch = Ett kundkonto hör till en kund, och bara kundkonton gör det.
+account-problem-role-across-kinds = Kundkonton förblir kundkonton, och personal kan inte bli kunder.
+account-problem-totp-not-started = Skapa en nyckel först.
+account-problem-totp-wrong-code = Koden stämmer inte eller har gått ut. Ange den aktuella sexsiffriga koden.
+account-problem-no-such-account = Det finns inget konto som heter { $username }.
+account-problem-token-for-customer = API-nycklar är till för personalkonton; kunder använder Mina sidor.
+account-problem-account-disabled = Kontot är avstängt.
+account-problem-token-for-demo = Demokonton kan inte ha API-nycklar. Skapa ett konto med beredskap user create.
+account-problem-demo-needs-empty-database = Databasen innehåller redan kunder. Demostaden byggs i en tom databas.
+demo-stage-customers = Kunder
+demo-stage-meter_points = Mätpunkter och abonnemang
+demo-stage-invoices = Fakturor och betalningar
+demo-stage-registers = Leverantörer, personal, kundcenter, policyer, konton
+portal-extension-new-date = ny förfallodag { $date }
+portal-extension-instalments = { $count } delbetalningar

@@ -137,11 +137,7 @@ impl Whose {
 
     fn customer(self, ctx: &Ctx) -> Result<CustomerId, AppError> {
         match self {
-            Whose::Mine => ctx
-                .user()?
-                .customer_id
-                .map(CustomerId::new)
-                .ok_or(AppError::Forbidden),
+            Whose::Mine => ctx.user()?.customer_id.ok_or(AppError::Forbidden),
             Whose::Caller(id) => Ok(id),
         }
     }

@@ -24,9 +24,8 @@ use services::declarations::roles::HOME_VISIT_AGENTS;
 
 use crate::access::Access;
 use crate::route;
-use crate::routes::{CUSTOMER, RouteSpec};
-
-pub(crate) use staff::classified_message;
+use crate::routes::RouteSpec;
+use services::auth::roles::CUSTOMER;
 
 /// The routes this module serves; `routes::table` joins every module's.
 pub fn routes() -> Vec<RouteSpec> {

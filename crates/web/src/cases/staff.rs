@@ -278,7 +278,7 @@ async fn detail_page(
     let u = ctx.user()?;
     let d = state.services.cases().detail(&ctx.actor(), id).await?;
     let c = &d.case;
-    let me = UserId::new(u.user_id);
+    let me = u.user_id;
     let page = CaseStaffPage {
         layout: ctx.layout(state, "cases-title").await,
         id,
@@ -408,7 +408,7 @@ pub async fn assign(
     let id = case_id(&id)?;
     let u = ctx.user()?;
     let user = match form.get("handlaggare") {
-        "mig" => Some(UserId::new(u.user_id)),
+        "mig" => Some(u.user_id),
         "" => None,
         raw => Some(raw.parse::<UserId>().map_err(|_| AppError::BadRequest)?),
     };

@@ -224,7 +224,10 @@ async fn run<S: Side>(
             Woke::Step(step) => step,
             Woke::Frame(f) => side.inbound(f).await.map_or(Step::Nothing, Step::Send),
             Woke::Tick => {
-                if !matches!(state.services.session_user(&token).await, Ok(Some(_))) {
+                if !matches!(
+                    state.services.accounts().session_user(&token).await,
+                    Ok(Some(_))
+                ) {
                     let _ = socket.send(Message::Close(None)).await;
                     return;
                 }
@@ -481,7 +484,7 @@ impl Side for AgentSide {
         }
         let _ = state.services.chat().heartbeat(&actor).await;
         let side = AgentSide {
-            me: UserId::new(actor.user_id.unwrap_or_default()),
+            me: actor.user_id.ok_or_else(Vec::new)?,
             state,
             actor,
             lang,

@@ -146,7 +146,7 @@ async fn agent_page(
     status: StatusCode,
 ) -> PageResult {
     let actor = ctx.actor();
-    let me = UserId::new(actor.user_id.unwrap_or_default());
+    let me = actor.user_id.ok_or(crate::error::AppError::Forbidden)?;
     let (line, messages) = state.services.chat().agent_chat(&actor, id).await?;
     let mine = line.agent_user_id == Some(me) && line.status == ChatStatus::Active;
     let transfer_to = if mine {

@@ -14,7 +14,8 @@ use views::credit::{ArrangementLine, arrangement_what, reason_lines};
 
 use crate::access::Access;
 use crate::route;
-use crate::routes::{CUSTOMER, RouteSpec};
+use crate::routes::RouteSpec;
+use services::auth::roles::CUSTOMER;
 
 /// What an arrangement agrees, in `lang`.
 fn what(a: &ArrangementRow, lang: Lang) -> String {

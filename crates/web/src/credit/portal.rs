@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::credit::{ArrangementStatus, Ask, Decision, InvoiceStatus};
-use domain::ids::{CustomerId, InvoiceId};
+use domain::ids::InvoiceId;
 use domain::problem::Problem;
 use views::credit::{ArrangementLine, PortalExtensionPage, UnpaidLine};
 use views::pages::FieldError;
@@ -22,7 +22,7 @@ async fn page_with(
     status: StatusCode,
 ) -> PageResult {
     let u = ctx.user()?;
-    let cid = CustomerId::new(u.customer_id.ok_or(AppError::Forbidden)?);
+    let cid = u.customer_id.ok_or(AppError::Forbidden)?;
     let credit = state.services.credit();
     let (invoices, arrangements) = credit.customer_credit(cid).await?;
     let policy = credit.policy_now().await?;

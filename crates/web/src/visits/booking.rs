@@ -230,13 +230,18 @@ async fn booker(
     if flavour == Flavour::Portal {
         let u = ctx.user()?;
         let cid = u.customer_id.ok_or(AppError::Forbidden)?;
-        let c = state.services.portal_overview(u).await?.customer;
+        let c = state
+            .services
+            .customers()
+            .portal_overview(u)
+            .await?
+            .customer;
         return Ok(Booker {
             name: c.name,
             phone: c.phone.unwrap_or_default(),
             email: c.email.unwrap_or_default(),
-            customer_id: Some(CustomerId::new(cid)),
-            language: c.language.parse().unwrap_or(Language::Sv),
+            customer_id: Some(cid),
+            language: c.language,
         });
     }
     Ok(Booker {

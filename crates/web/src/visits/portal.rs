@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use domain::ids::{CustomerId, SiteId};
+use domain::ids::SiteId;
 use domain::visits::VisitStatus;
 use services::visits::SiteView;
 use services::visits::roles::CUSTOMERS;
@@ -25,7 +25,7 @@ pub async fn visits(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let u = ctx.user()?;
     let cid = u.customer_id.ok_or(AppError::Forbidden)?;
     let visits = state.services.visits();
-    let rows = visits.customer_visits(CustomerId::new(cid)).await?;
+    let rows = visits.customer_visits(cid).await?;
     let mut views_by_site: HashMap<SiteId, SiteView> = HashMap::new();
     let mut lines = Vec::new();
     for v in rows.iter().filter(|v| v.status != VisitStatus::Expired) {

@@ -190,5 +190,5 @@ async fn a_denied_request_is_audited() {
     assert!(log.iter().any(|e| e.action == "access_denied"
         && e.object_id == "/admin/granskning"
         && e.actor == "kund"
-        && e.outcome == "denied"));
+        && e.outcome.as_str() == "denied"));
 }

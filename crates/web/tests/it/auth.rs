@@ -153,7 +153,25 @@ async fn a_password_change_ends_every_session() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        r.body.contains("aria-invalid=\"true\"") && r.body.contains("12"),
+        r.body.contains("aria-invalid=\"true\"") && r.body.contains("Använd minst 12 tecken."),
+        "{}",
+        r.body
+    );
+    // An English reader is told in English, never in Swedish.
+    let en = test_support::Session {
+        cookie: format!("{}; lang=en", a.cookie),
+        csrf: a.csrf.clone(),
+    };
+    let r = app
+        .post(
+            "/konto/losenord",
+            Some(&en),
+            &[("current_password", "wrong"), ("new_password", "short")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("The current password is wrong.") && !r.body.contains("lösenord"),
         "{}",
         r.body
     );
@@ -224,13 +242,17 @@ async fn admin_must_enrol_totp_before_anything_else() {
         .unwrap()
         .totp_secret
         .unwrap();
-    let used = app.services.totp_code_for(&secret, "admin").unwrap();
+    let used = app
+        .services
+        .accounts()
+        .totp_code_for(&secret, "admin")
+        .unwrap();
     let failures = || async {
         store::audit::all_in_order(app.services.store())
             .await
             .unwrap()
             .iter()
-            .filter(|e| e.action == "totp_login" && e.outcome == "failure")
+            .filter(|e| e.action == "totp_login" && e.outcome.as_str() == "failure")
             .count()
     };
     let before = failures().await;
@@ -244,7 +266,11 @@ async fn admin_must_enrol_totp_before_anything_else() {
     );
     assert_eq!(failures().await, before + 1);
     app.clock.advance(jiff::SignedDuration::from_secs(30));
-    let fresh = app.services.totp_code_for(&secret, "admin").unwrap();
+    let fresh = app
+        .services
+        .accounts()
+        .totp_code_for(&secret, "admin")
+        .unwrap();
     let r = app
         .post("/logga-in/totp", Some(&s), &[("code", &fresh)])
         .await;
@@ -257,6 +283,7 @@ async fn demo_accounts_do_not_work_outside_demo_mode() {
         return;
     };
     app.services
+        .accounts()
         .create_user(
             "demo-agent",
             "Demo",

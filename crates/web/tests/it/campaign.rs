@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use domain::campaign::{JobStatus, Plannability};
-use domain::ids::{CampaignJobId, UserId};
+use domain::ids::CampaignJobId;
 use test_support::{BACKENDS, Session, TestApp, TestResponse};
 
 /// Follows a planning run started from the page until the plan is shown, checking the progress
@@ -270,23 +270,24 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
         };
         let one = c.add_crew(&planner, &crew("Lag 1")).await.unwrap();
         let two = c.add_crew(&planner, &crew("Lag 2")).await.unwrap();
-        let tek = UserId::new(app.user_id("tekniker").await);
+        let tek = app.user_id("tekniker").await;
         // Not in a crew yet: an empty day, said plainly.
         let t = app.login_demo("tekniker").await;
         let page = app.get("/tekniker", Some(&t)).await;
         assert_eq!(page.status, StatusCode::OK);
         c.assign_technician(&planner, tek, Some(one)).await.unwrap();
-        s.create_user(
-            "tek2",
-            "Tekla Två",
-            domain::role::Role::Technician,
-            None,
-            "lösenord-två-2",
-            false,
-        )
-        .await
-        .unwrap();
-        c.assign_technician(&planner, UserId::new(app.user_id("tek2").await), Some(two))
+        s.accounts()
+            .create_user(
+                "tek2",
+                "Tekla Två",
+                domain::role::Role::Technician,
+                None,
+                "lösenord-två-2",
+                false,
+            )
+            .await
+            .unwrap();
+        c.assign_technician(&planner, app.user_id("tek2").await, Some(two))
             .await
             .unwrap();
         c.plan(
@@ -418,18 +419,19 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
             role: Some(domain::role::Role::ContinuityManager),
             ..services::Actor::system()
         };
-        s.set_policy(
-            &cm,
-            &domain::policy::PolicyBody::preset(
-                domain::policy::Capability::Campaign,
-                domain::policy::Preset::Pandemic,
-            ),
-            s.now(),
-            None,
-            "Pandemi",
-        )
-        .await
-        .unwrap();
+        s.policies()
+            .set(
+                &cm,
+                &domain::policy::PolicyBody::preset(
+                    domain::policy::Capability::Campaign,
+                    domain::policy::Preset::Pandemic,
+                ),
+                s.now(),
+                None,
+                "Pandemi",
+            )
+            .await
+            .unwrap();
         let planner = services::Actor {
             role: Some(domain::role::Role::Planner),
             ..services::Actor::system()

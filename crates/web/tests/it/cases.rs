@@ -33,11 +33,12 @@ async fn customer_b(app: &TestApp) -> (i64, Session) {
         .parse()
         .unwrap();
     app.services
+        .accounts()
         .create_user(
             "kund2",
             "Kund Två",
             Role::Customer,
-            Some(other),
+            Some(domain::ids::CustomerId::new(other)),
             "demo",
             true,
         )

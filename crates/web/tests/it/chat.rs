@@ -41,8 +41,10 @@ async fn second_customer(app: &TestApp) -> Session {
     )
     .await[0]
         .parse::<i64>()
+        .map(domain::ids::CustomerId::new)
         .unwrap();
     app.services
+        .accounts()
         .create_user(
             "kund-b",
             "Kund B",
@@ -58,6 +60,7 @@ async fn second_customer(app: &TestApp) -> Session {
 
 async fn second_agent(app: &TestApp) -> Session {
     app.services
+        .accounts()
         .create_user("agent-b", "Agent B", Role::Agent, None, "demo", true)
         .await
         .unwrap();
@@ -304,7 +307,8 @@ async fn crisis_deflection_offers_self_service_before_queuing() {
         ..services::Actor::system()
     };
     app.services
-        .set_policy(
+        .policies()
+        .set(
             &admin,
             &domain::policy::PolicyBody::Portal(domain::policy::PortalPolicy {
                 banner_sv: Some("Krisläge".into()),
@@ -340,7 +344,6 @@ async fn crisis_deflection_offers_self_service_before_queuing() {
             .unwrap()
             .unwrap()
             .customer_id
-            .map(domain::ids::CustomerId::new)
             .unwrap(),
     )
     .await
@@ -532,7 +535,6 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
                 .unwrap()
                 .unwrap()
                 .customer_id
-                .map(domain::ids::CustomerId::new)
                 .unwrap(),
         )
         .await

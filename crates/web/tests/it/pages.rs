@@ -234,3 +234,98 @@ async fn metrics_are_for_this_machine_or_a_scraper_with_the_token() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The policies page describes every policy from Fluent in the reader's language, and a bad
+/// form is refused field by field.
+#[tokio::test]
+async fn policies_are_described_in_the_readers_language() {
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
+    let s = app.login_demo("beredskap").await;
+    let sv = app.get("/admin/policyer", Some(&s)).await;
+    assert_eq!(sv.status, StatusCode::OK);
+    assert!(
+        sv.body.contains("Högst 40 personer samtidigt")
+            && sv.body.contains("Inomhusbesök: tillåtna"),
+        "{}",
+        sv.body
+    );
+    let en = test_support::Session {
+        cookie: format!("{}; lang=en", s.cookie),
+        csrf: s.csrf.clone(),
+    };
+    let page = app.get("/admin/policyer", Some(&en)).await;
+    assert!(
+        page.body.contains("At most 40 people present at once")
+            && page.body.contains("Indoor visits: allowed")
+            && page.body.contains("Pandemi 2020"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("personer samtidigt"), "{}", page.body);
+    // The pandemic mode's portal policy shows the banner as written for the reader.
+    assert!(
+        page.body
+            .contains("Banner: The customer centre receives visitors by appointment only.")
+    );
+    // A policy that ends before it starts is refused on its field, in the reader's language.
+    let r = app
+        .post(
+            "/admin/policyer",
+            Some(&en),
+            &[
+                ("capability", "visits"),
+                ("preset", "pandemic"),
+                ("from", "2026-12-01T08:00"),
+                ("to", "2026-11-30T08:00"),
+                ("reason", "test"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("href=\"#to\"") && r.body.contains("The end must be after the start."),
+        "{}",
+        r.body
+    );
+}
+
+/// The audit log names outcomes, and ending an account's sessions says how many ended, in the
+/// reader's language.
+#[tokio::test]
+async fn the_admin_pages_speak_the_readers_language() {
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
+    let admin = app.login_demo("admin").await;
+    let _kund = app.login_demo("kund").await;
+    let kund = app.user_id("kund").await;
+    let r = app
+        .post(
+            &format!("/admin/anvandare/{kund}/avsluta-sessioner"),
+            Some(&admin),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("En session avslutad."), "{}", r.body);
+    let log = app.get("/admin/granskning", Some(&admin)).await;
+    assert!(log.body.contains("<td>Lyckades</td>"), "{}", log.body);
+    let en = test_support::Session {
+        cookie: format!("{}; lang=en", admin.cookie),
+        csrf: admin.csrf.clone(),
+    };
+    let log = app.get("/admin/granskning", Some(&en)).await;
+    assert!(log.body.contains("<td>Succeeded</td>"), "{}", log.body);
+    // An unknown role is refused on the form, not with an error page.
+    let r = app
+        .post(
+            &format!("/admin/anvandare/{kund}/roll"),
+            Some(&en),
+            &[("role", "root")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Choose one of the options."), "{}", r.body);
+}

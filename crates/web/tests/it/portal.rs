@@ -13,11 +13,12 @@ async fn a_customer_reads_their_own_messages_sets_preferences_and_downloads_thei
         };
         // A second customer with an account of their own.
         app.services
+            .accounts()
             .create_user(
                 "kund2",
                 "Kund Två",
                 Role::Customer,
-                Some(2),
+                Some(domain::ids::CustomerId::new(2)),
                 "lösenord-två-2",
                 false,
             )
@@ -198,11 +199,12 @@ async fn no_home_visits_declared_in_the_portal_and_by_an_agent_withdrawn_and_kep
             continue;
         };
         app.services
+            .accounts()
             .create_user(
                 "kund2",
                 "Kund Två",
                 Role::Customer,
-                Some(2),
+                Some(domain::ids::CustomerId::new(2)),
                 "lösenord-två-2",
                 false,
             )

@@ -191,7 +191,7 @@ async fn logins_role_changes_and_identity_reads_are_audited_in_an_unbroken_chain
         let log = services::audit::list(&app.services, 500, 0).await.unwrap();
         let has = |action: &str, outcome: &str, actor: &str| {
             log.iter()
-                .any(|e| e.action == action && e.outcome == outcome && e.actor == actor)
+                .any(|e| e.action == action && e.outcome.as_str() == outcome && e.actor == actor)
         };
         assert!(has("login", "failure", "kundtjanst"), "failed login");
         assert!(has("login", "success", "kundtjanst"), "login");

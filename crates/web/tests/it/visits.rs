@@ -80,30 +80,36 @@ async fn setup(app: &TestApp, desks: i64, cap: u32) -> (SiteId, SiteServiceId, S
         .now()
         .saturating_sub(jiff::SignedDuration::from_hours(1))
         .unwrap();
-    s.set_policy(
-        &admin,
-        &PolicyBody::Visits(VisitsPolicy {
-            walk_in: false,
-            booking_required: true,
-            max_present_per_site: cap,
-        }),
-        from,
-        None,
-        "test",
-    )
-    .await
-    .unwrap();
-    s.create_user(
-        "bokning",
-        "Bokningssystem",
-        Role::Agent,
-        None,
-        "lösenord-för-test",
-        false,
-    )
-    .await
-    .unwrap();
-    let token = s.create_api_token("bokning", "test").await.unwrap();
+    s.policies()
+        .set(
+            &admin,
+            &PolicyBody::Visits(VisitsPolicy {
+                walk_in: false,
+                booking_required: true,
+                max_present_per_site: cap,
+            }),
+            from,
+            None,
+            "test",
+        )
+        .await
+        .unwrap();
+    s.accounts()
+        .create_user(
+            "bokning",
+            "Bokningssystem",
+            Role::Agent,
+            None,
+            "lösenord-för-test",
+            false,
+        )
+        .await
+        .unwrap();
+    let token = s
+        .accounts()
+        .create_api_token("bokning", "test")
+        .await
+        .unwrap();
     let service = s.visits().site_view(site).await.unwrap().services[0].id;
     (site, service, token)
 }
@@ -434,6 +440,7 @@ async fn the_desk_checks_a_visitor_in() {
         };
         let (site, service, _) = setup(&app, 3, 8).await;
         app.services
+            .accounts()
             .create_user(
                 "disk",
                 "Disk Diskman",
@@ -684,6 +691,7 @@ async fn booking_and_desk_pages_speak_english_too() {
         );
         // A walk-in at the desk, in English, while walk-ins are not allowed.
         app.services
+            .accounts()
             .create_user(
                 "desk-en",
                 "Desk",

@@ -1,0 +1,30 @@
+//! Accounts, for everyone: logging in (password, then the second factor), the language, the
+//! account page with the password change, and logging out.
+
+mod login;
+mod password;
+mod totp;
+
+use crate::access::Access;
+use crate::route;
+use crate::routes::RouteSpec;
+
+/// The routes this module serves; `routes::table` joins every module's.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        route!(get, "/logga-in", Access::Public, login::form),
+        route!(post, "/logga-in", Access::Public, login::submit),
+        route!(post, "/sprak", Access::Public, login::set_language),
+        route!(get, "/logga-in/totp", Access::SecondFactor, totp::form),
+        route!(post, "/logga-in/totp", Access::SecondFactor, totp::submit),
+        route!(post, "/logga-in/totp/ny", Access::SecondFactor, totp::enrol),
+        route!(post, "/logga-ut", Access::Authenticated, login::logout),
+        route!(get, "/konto", Access::Authenticated, password::account),
+        route!(
+            post,
+            "/konto/losenord",
+            Access::Authenticated,
+            password::change
+        ),
+    ]
+}

@@ -1,0 +1,63 @@
+//! The account page and the password change.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use domain::problem::Invalid;
+use services::ServiceError;
+use views::pages::{AccountPage, FieldError};
+
+use crate::AppState;
+use crate::ctx::{Ctx, FormData};
+use crate::pages::{PageResult, ok, render, see_other};
+use crate::session::clear_session_cookie;
+
+async fn page(state: &AppState, ctx: &Ctx, errors: Vec<FieldError>) -> PageResult {
+    let u = ctx.user()?;
+    let page = AccountPage {
+        layout: ctx.layout(state, "account-title").await,
+        username: u.username.clone(),
+        is_staff: u.role.is_staff(),
+        totp_enabled: u.totp_enabled,
+        errors,
+    };
+    if page.errors.is_empty() {
+        ok(&page)
+    } else {
+        render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    }
+}
+
+pub async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    page(&state, &ctx, Vec::new()).await
+}
+
+/// Changes the password; every session of the account ends, this one too.
+pub async fn change(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let u = ctx.user()?;
+    let result = state
+        .services
+        .accounts()
+        .change_password(
+            u,
+            form.get("current_password"),
+            form.get("new_password"),
+            &ctx.address,
+        )
+        .await;
+    match result {
+        Ok(()) => {
+            let mut resp = see_other("/logga-in");
+            resp.headers_mut()
+                .append(header::SET_COOKIE, clear_session_cookie(&state));
+            Ok(resp)
+        }
+        Err(ServiceError::Invalid(Invalid { field, problem })) => {
+            let error = FieldError {
+                field: field.to_owned(),
+                message: views::explain(ctx.lang, &problem),
+            };
+            page(&state, &ctx, vec![error]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,309 @@
+//! Policies and modes: what is in force, every policy recorded, the modes, and switching one
+//! capability to a preset from a given time.
+//!
+//! A policy is described here field by field from Fluent (`policies.ftl`). Once every
+//! capability's `PolicyHook::describe` exists, the description comes from the hooks instead.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::money::Money;
+use domain::policy::{Capability, PolicyBody, PolicyError, Preset, SupplierRule};
+use domain::problem::Invalid;
+use services::ServiceError;
+use views::Lang;
+use views::pages::{FieldError, ModeLine, PoliciesPage, PolicyLine};
+
+use crate::AppState;
+use crate::ctx::{Ctx, FormData};
+use crate::pages::{PageResult, render};
+
+/// One line of what a policy says.
+fn line(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    views::translate(lang, key, args)
+}
+
+fn yes_no(lang: Lang, b: bool) -> String {
+    views::translate(lang, if b { "yes" } else { "no" }, &[])
+}
+
+fn supplier_rule(lang: Lang, rule: &SupplierRule) -> String {
+    match rule {
+        SupplierRule::All => line(lang, "supplier-rule-all", &[]),
+        SupplierRule::Local => line(lang, "supplier-rule-local", &[]),
+        SupplierRule::Small => line(lang, "supplier-rule-small", &[]),
+        SupplierRule::Trade(t) => line(lang, "supplier-rule-trade", &[("trade", t.clone())]),
+    }
+}
+
+/// What a policy says, one measure per line, in `lang`.
+fn describe(lang: Lang, body: &PolicyBody) -> Vec<String> {
+    let v = |b: bool| ("value", yes_no(lang, b));
+    match body {
+        PolicyBody::Campaign(c) => vec![
+            line(
+                lang,
+                "policy-campaign-indoor-visits",
+                &[("value", views::label(lang, c.indoor_visits))],
+            ),
+            line(
+                lang,
+                "policy-campaign-defer-risk-group",
+                &[v(c.defer_risk_group)],
+            ),
+            line(
+                lang,
+                "policy-campaign-notice",
+                &[("days", c.notice_working_days.to_string())],
+            ),
+            line(
+                lang,
+                "policy-campaign-requires-booking",
+                &[v(c.indoor_requires_booking)],
+            ),
+        ],
+        PolicyBody::Visits(p) => vec![
+            line(
+                lang,
+                "policy-visits-cap",
+                &[("count", p.max_present_per_site.to_string())],
+            ),
+            line(lang, "policy-visits-walk-in", &[v(p.walk_in)]),
+            line(
+                lang,
+                "policy-visits-booking-required",
+                &[v(p.booking_required)],
+            ),
+        ],
+        PolicyBody::Credit(c) => describe_credit(lang, c),
+        PolicyBody::Suppliers(s) => vec![match s.shortened_terms_days {
+            Some(days) => line(
+                lang,
+                "policy-suppliers-shortened",
+                &[
+                    ("days", days.to_string()),
+                    ("rule", supplier_rule(lang, &s.applies_to)),
+                ],
+            ),
+            None => line(lang, "policy-suppliers-standard", &[]),
+        }],
+        PolicyBody::Portal(p) => vec![
+            match p.banner(lang) {
+                Some(text) => line(lang, "policy-portal-banner", &[("text", text.to_owned())]),
+                None => line(lang, "policy-portal-no-banner", &[]),
+            },
+            line(
+                lang,
+                "policy-portal-deflect",
+                &[v(p.deflect_to_self_service)],
+            ),
+        ],
+    }
+}
+
+fn describe_credit(lang: Lang, c: &domain::policy::CreditPolicy) -> Vec<String> {
+    let money = |ore: i64| Money::from_ore(ore).to_string();
+    vec![
+        line(
+            lang,
+            "policy-credit-extension",
+            &[
+                ("days", c.max_extension_days.to_string()),
+                ("amount", money(c.max_amount_ore)),
+            ],
+        ),
+        line(
+            lang,
+            "policy-credit-auto-approve",
+            &[("amount", money(c.auto_approve_up_to_ore))],
+        ),
+        line(
+            lang,
+            "policy-credit-clean-history",
+            &[("months", c.require_clean_history_months.to_string())],
+        ),
+        line(
+            lang,
+            "policy-credit-waive-interest",
+            &[("value", yes_no(lang, c.waive_interest))],
+        ),
+        line(
+            lang,
+            "policy-credit-grace",
+            &[("days", c.reminder_grace_days.to_string())],
+        ),
+        line(
+            lang,
+            "policy-credit-instalments",
+            &[("count", c.max_instalments.to_string())],
+        ),
+    ]
+}
+
+/// A policy's description as one line for the tables, or why it cannot be read.
+fn summary(lang: Lang, body: &Result<PolicyBody, PolicyError>) -> String {
+    match body {
+        Ok(b) => describe(lang, b).join("; "),
+        Err(e) => views::explain(lang, e),
+    }
+}
+
+pub async fn page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    policies_page(&state, &ctx, None, Vec::new(), StatusCode::OK).await
+}
+
+/// Parses a `datetime-local` value as Stockholm civil time.
+fn local_time(s: &str) -> Option<jiff::Timestamp> {
+    let dt: jiff::civil::DateTime = s.trim().parse().ok()?;
+    Some(domain::time::at_civil(
+        dt.date(),
+        dt.time(),
+        &domain::time::stockholm(),
+    ))
+}
+
+/// The form's change, or the field it fails on and why.
+struct Form {
+    capability: Capability,
+    preset: Preset,
+    from: Option<jiff::Timestamp>,
+    to: Option<jiff::Timestamp>,
+}
+
+/// Reads the form; a field that does not parse names its hint (`policy-set-<field>`).
+fn parse_form(form: &FormData) -> Result<Form, (&'static str, &'static str)> {
+    let capability = form
+        .get("capability")
+        .parse::<Capability>()
+        .map_err(|_| ("capability", "policy-set-capability"))?;
+    let preset = match form.get("preset") {
+        "normal" => Preset::Normal,
+        "pandemic" => Preset::Pandemic,
+        _ => return Err(("preset", "policy-set-preset")),
+    };
+    let when = |field: &'static str, hint: &'static str| match form.get(field).trim() {
+        "" => Ok(None),
+        t => local_time(t).map(Some).ok_or((field, hint)),
+    };
+    Ok(Form {
+        capability,
+        preset,
+        from: when("from", "policy-set-from")?,
+        to: when("to", "policy-set-to")?,
+    })
+}
+
+/// Switches one capability to a preset (normal or pandemic) from a given time, with a reason;
+/// a campaign policy in force at once re-classifies the campaign and reports what moved.
+pub async fn set(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let actor = ctx.user()?.actor(&ctx.address);
+    let invalid = |field: &str, message: String| {
+        vec![FieldError {
+            field: field.to_owned(),
+            message,
+        }]
+    };
+    let f = match parse_form(&form) {
+        Ok(f) => f,
+        Err((field, hint)) => {
+            let e = invalid(field, ctx.t(hint));
+            return policies_page(&state, &ctx, None, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let from = f.from.unwrap_or_else(|| state.services.now());
+    let body = PolicyBody::preset(f.capability, f.preset);
+    let result = state
+        .services
+        .policies()
+        .change(&actor, &body, from, f.to, form.get("reason"))
+        .await;
+    match result {
+        Ok(change) => {
+            let mut msg = views::translate(
+                ctx.lang,
+                "policy-set-done",
+                &[
+                    ("capability", views::label(ctx.lang, f.capability)),
+                    (
+                        "from",
+                        domain::time::format_datetime(from, &domain::time::stockholm()),
+                    ),
+                ],
+            );
+            // What the capability did at once, effect by effect (nothing: no sentence).
+            for e in change.impact.iter().flat_map(|i| &i.effects) {
+                let key = format!("effect-{}-{}", f.capability.as_str(), e.key);
+                msg.push_str(&format!(" {}: {}.", ctx.t(&key), e.value));
+            }
+            policies_page(&state, &ctx, Some(msg), Vec::new(), StatusCode::OK).await
+        }
+        Err(ServiceError::Invalid(Invalid { field, problem })) => {
+            // The service names the stored field; the form calls the end `to`.
+            let field = if field == "effective_to" { "to" } else { field };
+            let e = invalid(field, views::explain(ctx.lang, &problem));
+            policies_page(&state, &ctx, None, e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn policies_page(
+    state: &AppState,
+    ctx: &Ctx,
+    result: Option<String>,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let lang = ctx.lang;
+    let policies = state.services.policies();
+    let now = state.services.now();
+    let mut in_force = Vec::new();
+    for &c in Capability::ALL {
+        let body = policies.at(c, now).await?;
+        in_force.push((views::label(lang, c), describe(lang, &body).join("; ")));
+    }
+    let all = policies
+        .list()
+        .await?
+        .into_iter()
+        .map(|p| PolicyLine {
+            capability: views::label(lang, p.row.capability),
+            summary: summary(lang, &p.body),
+            from: p.row.effective_from,
+            to: p.row.effective_to,
+            set_by: p.row.set_by,
+            reason: p.row.reason,
+        })
+        .collect();
+    let modes = policies
+        .modes()
+        .await?
+        .into_iter()
+        .map(|m| ModeLine {
+            policies: m
+                .policies
+                .iter()
+                .map(|(c, body)| (views::label(lang, *c), summary(lang, body)))
+                .collect(),
+            name: m.row.name,
+            description: m.row.description,
+        })
+        .collect();
+    let now_local =
+        domain::time::format_datetime(now, &domain::time::stockholm()).replacen(' ', "T", 1);
+    render(
+        status,
+        &PoliciesPage {
+            layout: ctx.layout(state, "policies-title").await,
+            in_force,
+            all,
+            modes,
+            capabilities: Capability::ALL
+                .iter()
+                .map(|c| (c.as_str().to_owned(), views::label(lang, *c)))
+                .collect(),
+            now_local,
+            result,
+            errors,
+        },
+    )
+}
