@@ -19,7 +19,6 @@ const NOT_CUSTOMER_DATA: &[(&str, &str)] = &[
         "no foreign keys by design; exported by actor and object instead",
     ),
     ("modes", "crisis modes"),
-    ("policies", "effective-dated policies"),
     ("mode_policies", "policies of a mode"),
     ("jobs", "background job queue"),
     ("suppliers", "companies the utility buys from"),

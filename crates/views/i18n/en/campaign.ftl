@@ -183,9 +183,9 @@ campaign-measure-declared-deferred = Households that asked for no home visits ar
 campaign-measure-booking-required = An indoor visit only takes place at a time the customer booked.
 campaign-measure-notice-days = The interruption notice goes out { $days } working days before the visit.
 # What a change of the campaign policy does (preview and activation)
-effect-campaign-jobs_deferred = { $count } jobs deferred at the customer's request
-effect-campaign-jobs_released = { $count } jobs may be planned again
-effect-campaign-jobs_paused = { $count } jobs paused by the policy
-effect-campaign-jobs_retiered = { $count } jobs change contact tier
-effect-campaign-visits_postponed = { $count } notified or booked visits postponed
-effect-campaign-crew_days_affected = { $count } crew-days lose visits
+effect-campaign-jobs_deferred = Meter exchanges deferred at the household's request
+effect-campaign-jobs_released = Meter exchanges that may be planned again
+effect-campaign-jobs_paused = Meter exchanges paused by the policy
+effect-campaign-jobs_retiered = Meter exchanges changing contact tier
+effect-campaign-visits_postponed = Notified or booked visits postponed
+effect-campaign-crew_days_affected = Crew-days losing visits

@@ -183,9 +183,9 @@ campaign-measure-declared-deferred = Hushåll som bett om inga hembesök besöks
 campaign-measure-booking-required = Ett besök inomhus görs bara på en tid som kunden har bokat.
 campaign-measure-notice-days = Avbrottsaviseringen går ut { $days } arbetsdagar före besöket.
 # What a change of the campaign policy does (preview and activation)
-effect-campaign-jobs_deferred = { $count } jobb uppskjutna på kundens begäran
-effect-campaign-jobs_released = { $count } jobb får planeras igen
-effect-campaign-jobs_paused = { $count } jobb pausade av policyn
-effect-campaign-jobs_retiered = { $count } jobb byter kontaktnivå
-effect-campaign-visits_postponed = { $count } aviserade eller bokade besök skjuts upp
-effect-campaign-crew_days_affected = { $count } lagdagar förlorar besök
+effect-campaign-jobs_deferred = Mätarbyten som skjuts upp på hushållets begäran
+effect-campaign-jobs_released = Mätarbyten som får planeras igen
+effect-campaign-jobs_paused = Mätarbyten som pausas av policyn
+effect-campaign-jobs_retiered = Mätarbyten som byter kontaktnivå
+effect-campaign-visits_postponed = Aviserade eller bokade besök som skjuts upp
+effect-campaign-crew_days_affected = Lagdagar som förlorar besök
