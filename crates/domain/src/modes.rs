@@ -227,10 +227,7 @@ pub fn may_approve(proposed_by: i64, approver: i64) -> Result<(), ModeProblem> {
 }
 
 /// Whether two half-open intervals `[from, to)` (`to = None`: until further notice) overlap.
-pub fn overlaps(
-    a: (Timestamp, Option<Timestamp>),
-    b: (Timestamp, Option<Timestamp>),
-) -> bool {
+pub fn overlaps(a: (Timestamp, Option<Timestamp>), b: (Timestamp, Option<Timestamp>)) -> bool {
     let a_before_b_ends = b.1.is_none_or(|b_to| a.0 < b_to);
     let b_before_a_ends = a.1.is_none_or(|a_to| b.0 < a_to);
     a_before_b_ends && b_before_a_ends
@@ -263,7 +260,11 @@ mod tests {
                 .iter()
                 .map(|p| (p.capability(), p.clone()))
                 .collect();
-            assert_eq!(map.len(), data.policies.len(), "{preset:?}: one per capability");
+            assert_eq!(
+                map.len(),
+                data.policies.len(),
+                "{preset:?}: one per capability"
+            );
             assert_eq!(missing_capability(&map), None, "{preset:?}");
             check_policies(&map).unwrap();
             for (&c, body) in &map {
@@ -285,7 +286,10 @@ mod tests {
         assert!(!overlaps(a, b), "an end is exclusive");
         assert!(overlaps(a, (ts("2020-05-31T23:00:00Z"), None)));
         assert!(overlaps((ts("2020-01-01T00:00:00Z"), None), b));
-        assert!(!overlaps(b, (ts("2020-01-01T00:00:00Z"), Some(ts("2020-02-01T00:00:00Z")))));
+        assert!(!overlaps(
+            b,
+            (ts("2020-01-01T00:00:00Z"), Some(ts("2020-02-01T00:00:00Z")))
+        ));
     }
 
     #[test]

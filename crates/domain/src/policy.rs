@@ -15,6 +15,7 @@ crate::closed_set! {
         Credit = "credit",
         Suppliers = "suppliers",
         Portal = "portal",
+        Continuity = "continuity",
     }
 }
 
@@ -94,6 +95,7 @@ pub enum PolicyBody {
     Credit(CreditPolicy),
     Suppliers(SuppliersPolicy),
     Portal(PortalPolicy),
+    Continuity(crate::continuity::ContinuityPolicy),
 }
 
 /// A named set of policies.
@@ -111,6 +113,7 @@ impl PolicyBody {
             PolicyBody::Credit(_) => Capability::Credit,
             PolicyBody::Suppliers(_) => Capability::Suppliers,
             PolicyBody::Portal(_) => Capability::Portal,
+            PolicyBody::Continuity(_) => Capability::Continuity,
         }
     }
 
@@ -151,6 +154,9 @@ impl PolicyBody {
                 }),
                 deflect_to_self_service: pandemic,
             }),
+            Capability::Continuity => {
+                PolicyBody::Continuity(crate::continuity::ContinuityPolicy::preset(pandemic))
+            }
         }
     }
 
@@ -223,6 +229,13 @@ impl PolicyBody {
                 Some(b) => format!("Banner: {b}"),
                 None => "Ingen banner".to_owned(),
             },
+            PolicyBody::Continuity(c) => format!(
+                "Hemarbete: {}; resor begränsade: {}; möten uppskjutna: {}; teamdelning: {}",
+                yes_no(c.remote_work_default),
+                yes_no(c.travel_limited),
+                yes_no(c.meetings_postponed),
+                yes_no(c.team_separation)
+            ),
         }
     }
 }

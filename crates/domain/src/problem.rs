@@ -84,6 +84,7 @@ pub enum Problem {
     Cases(crate::cases::CaseProblem),
     Account(crate::role::AccountProblem),
     Modes(crate::modes::ModeProblem),
+    Continuity(crate::continuity::ContinuityProblem),
     /// TRANSITIONAL (issue 13): a sentence from before problems were typed. Every use is
     /// replaced by a typed variant and this variant deleted before the change lands.
     Untranslated(String),
@@ -150,6 +151,7 @@ wraps!(
     Cases(crate::cases::CaseProblem),
     Account(crate::role::AccountProblem),
     Modes(crate::modes::ModeProblem),
+    Continuity(crate::continuity::ContinuityProblem),
 );
 
 impl Explain for Problem {
@@ -178,6 +180,7 @@ impl Explain for Problem {
             Problem::Cases(e) => e.message_key(),
             Problem::Account(e) => e.message_key(),
             Problem::Modes(e) => e.message_key(),
+            Problem::Continuity(e) => e.message_key(),
             Problem::Untranslated(_) => "problem-untranslated",
         }
     }
@@ -201,6 +204,7 @@ impl Explain for Problem {
             Problem::Cases(e) => e.args(),
             Problem::Account(e) => e.args(),
             Problem::Modes(e) => e.args(),
+            Problem::Continuity(e) => e.args(),
             Problem::Untranslated(s) => vec![("text", s.clone())],
             _ => Vec::new(),
         }
@@ -486,6 +490,11 @@ impl Problem {
                 .into_iter()
                 .map(Problem::Modes),
         );
+        all.extend(
+            crate::continuity::ContinuityProblem::examples()
+                .into_iter()
+                .map(Problem::Continuity),
+        );
         all
     }
 }
@@ -524,6 +533,7 @@ mod tests {
                 | Problem::Cases(_)
                 | Problem::Account(_)
                 | Problem::Modes(_)
+                | Problem::Continuity(_)
                 | Problem::Untranslated(_) => {}
             }
         }
