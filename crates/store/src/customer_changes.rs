@@ -120,9 +120,8 @@ pub async fn contacts(
             crate::customers::CONTACT_COLUMNS
         );
         let rows = with_pool!(store, |pool| {
-            let mut q = sqlx::query_as::<_, crate::customers::Contact>(sqlx::AssertSqlSafe(
-                sql.clone(),
-            ));
+            let mut q =
+                sqlx::query_as::<_, crate::customers::Contact>(sqlx::AssertSqlSafe(sql.clone()));
             for id in chunk {
                 q = q.bind(id.get());
             }

@@ -145,12 +145,14 @@ pub async fn mode_in(tx: &mut Tx, id: ModeId) -> Result<Option<ModeRow>> {
 }
 
 pub async fn policies_of(store: &Store, mode: ModeId) -> Result<Vec<ModePolicyRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, ModePolicyRow>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, ModePolicyRow>(
         "SELECT mode_id, capability, body FROM mode_policies WHERE mode_id = $1 ORDER BY capability"
     )
     .bind(mode.get())
     .fetch_all(pool)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn policies_of_in(tx: &mut Tx, mode: ModeId) -> Result<Vec<ModePolicyRow>> {
@@ -248,12 +250,12 @@ pub async fn insert_activation(tx: &mut Tx, a: &NewActivation<'_>) -> Result<i64
 
 pub async fn activation(store: &Store, id: i64) -> Result<Option<ActivationRow>> {
     let sql = format!("SELECT {ACTIVATION_COLUMNS} FROM activations WHERE id = $1");
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, ActivationRow>(
-        sqlx::AssertSqlSafe(sql.clone())
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?))
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, ActivationRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+    }))
 }
 
 /// An activation inside a write transaction, to decide a step on its current state.
@@ -270,11 +272,11 @@ pub async fn activation_in(tx: &mut Tx, id: i64) -> Result<Option<ActivationRow>
 /// Every activation, newest first.
 pub async fn activations(store: &Store) -> Result<Vec<ActivationRow>> {
     let sql = format!("SELECT {ACTIVATION_COLUMNS} FROM activations ORDER BY id DESC");
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, ActivationRow>(
-        sqlx::AssertSqlSafe(sql.clone())
-    )
-    .fetch_all(pool)
-    .await?))
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, ActivationRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .fetch_all(pool)
+            .await?
+    }))
 }
 
 /// Approved activations that hold policies (scheduled to over), inside a write transaction:
@@ -331,14 +333,16 @@ pub async fn decide(
 }
 
 pub async fn mark_activated(tx: &mut Tx, id: i64, now: i64) -> Result<u64> {
-    Ok(with_tx!(tx, |conn| sqlx::query(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE activations SET status = 'active', activated_at = $2 WHERE id = $1 AND status = 'activating'"
     )
     .bind(id)
     .bind(now)
     .execute(conn)
     .await?
-    .rows_affected()))
+    .rows_affected()
+    }))
 }
 
 pub async fn mark_ended(tx: &mut Tx, id: i64, now: i64) -> Result<u64> {
@@ -380,7 +384,8 @@ pub async fn propose_end(
 /// The second person's approval of an end asked for by hand: the activation now ends at the
 /// requested instant.
 pub async fn approve_end(tx: &mut Tx, id: i64, by: UserId, now: i64) -> Result<u64> {
-    Ok(with_tx!(tx, |conn| sqlx::query(
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE activations SET end_approved_by = $2, end_approved_at = $3, ends_at = end_requested_at \
          WHERE id = $1 AND end_proposed_by IS NOT NULL AND end_approved_at IS NULL"
     )
@@ -389,7 +394,8 @@ pub async fn approve_end(tx: &mut Tx, id: i64, by: UserId, now: i64) -> Result<u
     .bind(now)
     .execute(conn)
     .await?
-    .rows_affected()))
+    .rows_affected()
+    }))
 }
 
 /// The capabilities whose step of `phase` is done, with their recorded effects (JSON).
@@ -519,7 +525,8 @@ pub async fn log_entries(
     to: Option<i64>,
     kind: Option<LogKind>,
 ) -> Result<Vec<LogRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, LogRow>(
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, LogRow>(
         "SELECT id, at, kind, actor, user_id, activation_id, mode_id, summary, reason FROM crisis_log \
          WHERE ($1 IS NULL OR at >= $1) AND ($2 IS NULL OR at < $2) AND ($3 IS NULL OR kind = $3) \
          ORDER BY at, id"
@@ -528,7 +535,8 @@ pub async fn log_entries(
     .bind(to)
     .bind(kind.map(LogKind::as_str))
     .fetch_all(pool)
-    .await?))
+    .await?
+    }))
 }
 
 /// Whether a log entry of `kind` exists for an activation (a reminder is sent once).
@@ -557,7 +565,8 @@ pub struct ActivationPolicy<'a> {
 }
 
 pub async fn insert_policy(tx: &mut Tx, p: &ActivationPolicy<'_>) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query(
+    with_tx!(tx, |conn| {
+        sqlx::query(
         "INSERT INTO policies (capability, mode_id, activation_id, effective_from, effective_to, body, set_by, reason, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     )
@@ -572,7 +581,8 @@ pub async fn insert_policy(tx: &mut Tx, p: &ActivationPolicy<'_>) -> Result<()> 
     .bind(p.now)
     .execute(conn)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     Ok(())
 }
 
@@ -612,11 +622,13 @@ pub async fn policy_at_excluding(
 /// The instant of the latest change of the measures in force (an activation that started or
 /// ended), for the public crisis page.
 pub async fn last_change(store: &Store) -> Result<Option<i64>> {
-    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, Option<i64>>(
-        "SELECT MAX(at) FROM crisis_log WHERE kind IN ('activated', 'ended', 'measure')"
-    )
-    .fetch_one(pool)
-    .await?))
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT MAX(at) FROM crisis_log WHERE kind IN ('activated', 'ended', 'measure')",
+        )
+        .fetch_one(pool)
+        .await?
+    }))
 }
 
 /// The continuity managers who can be reached by e-mail: (user, address).
