@@ -206,7 +206,7 @@ pub async fn record_change(
 impl Services {
     /// Every capability's policy hook, in the order a crisis mode applies them.
     pub fn hooks(&self) -> Vec<Box<dyn PolicyHook>> {
-        Vec::new()
+        vec![Box::new(self.continuity())]
     }
 
     /// The hook of one capability.

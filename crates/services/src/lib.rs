@@ -12,6 +12,7 @@ pub mod cases;
 pub mod chat;
 pub mod chat_hub;
 pub mod clock;
+pub mod continuity;
 pub mod credit;
 pub mod customers;
 pub mod declarations;

@@ -248,12 +248,24 @@ pub enum ContinuityProblem {
     MissingCompetence { competence: String },
     /// The account is not linked to anyone on the staff.
     NotOnStaff,
+    /// No staff account has this user name.
+    UnknownAccount { username: String },
+    /// The account is linked to someone else on the staff.
+    AccountTaken { username: String },
+    /// Not an e-mail address.
+    BadEmail,
+    /// The person cannot take the shift, for this reason.
+    Excluded { reason: Exclusion },
+    /// The person has neither a phone number nor an e-mail address.
+    Unreachable,
     /// The shift no longer needs anyone.
     NotNeeded,
     /// The request was answered before.
     Answered,
     /// The shift has already started.
     Started,
+    /// An exercise logged as held on a day still to come.
+    NotYetHeld,
 }
 
 impl ContinuityProblem {
@@ -291,10 +303,26 @@ impl ContinuityProblem {
                 competence: "x".into(),
             },
             ContinuityProblem::NotOnStaff,
+            ContinuityProblem::UnknownAccount {
+                username: "kim".into(),
+            },
+            ContinuityProblem::AccountTaken {
+                username: "kim".into(),
+            },
+            ContinuityProblem::BadEmail,
+            ContinuityProblem::Unreachable,
             ContinuityProblem::NotNeeded,
             ContinuityProblem::Answered,
             ContinuityProblem::Started,
+            ContinuityProblem::NotYetHeld,
         ]
+        .into_iter()
+        .chain(
+            Exclusion::ALL
+                .iter()
+                .map(|&reason| ContinuityProblem::Excluded { reason }),
+        )
+        .collect()
     }
 }
 
@@ -345,9 +373,23 @@ impl crate::problem::Explain for ContinuityProblem {
             ContinuityProblem::Absent => "continuity-problem-absent",
             ContinuityProblem::MissingCompetence { .. } => "continuity-problem-missing-competence",
             ContinuityProblem::NotOnStaff => "continuity-problem-not-on-staff",
+            ContinuityProblem::UnknownAccount { .. } => "continuity-problem-unknown-account",
+            ContinuityProblem::AccountTaken { .. } => "continuity-problem-account-taken",
+            ContinuityProblem::BadEmail => "continuity-problem-bad-email",
+            ContinuityProblem::Excluded { reason } => match reason {
+                Exclusion::Absent => "continuity-problem-excluded-absent",
+                Exclusion::Competence => "continuity-problem-excluded-competence",
+                Exclusion::AlreadyRostered => "continuity-problem-excluded-already_rostered",
+                Exclusion::DailyRest => "continuity-problem-excluded-daily_rest",
+                Exclusion::WeeklyRest => "continuity-problem-excluded-weekly_rest",
+                Exclusion::Overtime => "continuity-problem-excluded-overtime",
+                Exclusion::TeamSeparation => "continuity-problem-excluded-team_separation",
+            },
+            ContinuityProblem::Unreachable => "continuity-problem-unreachable",
             ContinuityProblem::NotNeeded => "continuity-problem-not-needed",
             ContinuityProblem::Answered => "continuity-problem-answered",
             ContinuityProblem::Started => "continuity-problem-started",
+            ContinuityProblem::NotYetHeld => "continuity-problem-not-yet-held",
         }
     }
 
@@ -375,6 +417,10 @@ impl crate::problem::Explain for ContinuityProblem {
             ],
             ContinuityProblem::MissingCompetence { competence } => {
                 vec![("competence", competence.clone())]
+            }
+            ContinuityProblem::UnknownAccount { username }
+            | ContinuityProblem::AccountTaken { username } => {
+                vec![("username", username.clone())]
             }
             _ => Vec::new(),
         }

@@ -217,6 +217,13 @@ impl Load {
         &self.spans
     }
 
+    /// Adds a period (after [`Load::check_addition`] said yes, or as a recorded deviation).
+    pub fn add(&mut self, s: Span, tz: &TimeZone) {
+        let at = self.spans.partition_point(|x| *x < s);
+        self.spans.insert(at, s);
+        add_minutes(&mut self.weeks, s, tz);
+    }
+
     /// Whether a period overlaps one already held.
     pub fn overlaps(&self, new: Span) -> bool {
         let from = self

@@ -436,3 +436,44 @@ pub async fn policies_between(
     .fetch_all(pool)
     .await?))
 }
+
+/// A continuity manager and how to reach them: the phone of the staff row their account is
+/// linked to (for text messages), and their account's e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagerContact {
+    pub user_id: UserId,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+from_row!(ManagerContact, "users", |c| ManagerContact {
+    user_id: c.id("id")?,
+    name: c.get("display_name")?,
+    phone: c.get("phone")?,
+    email: c.get("email")?,
+});
+
+/// The continuity managers with an account that is not disabled.
+pub async fn managers_in(tx: &mut Tx) -> Result<Vec<ManagerContact>> {
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, ManagerContact>(
+        "SELECT u.id, u.display_name, s.phone, u.email FROM users u \
+         LEFT JOIN staff s ON s.user_id = u.id \
+         WHERE u.role = 'continuity_manager' AND NOT u.disabled ORDER BY u.id"
+    )
+    .fetch_all(conn)
+    .await?))
+}
+
+/// The user names of the accounts linked to staff: `(staff, username)`.
+pub async fn linked_usernames(store: &Store) -> Result<Vec<(StaffId, String)>> {
+    let rows: Vec<(i64, String)> = with_pool!(store, |pool| sqlx::query_as::<_, (i64, String)>(
+        "SELECT s.id, u.username FROM staff s JOIN users u ON u.id = s.user_id ORDER BY s.id"
+    )
+    .fetch_all(pool)
+    .await?);
+    Ok(rows
+        .into_iter()
+        .map(|(s, u)| (StaffId::new(s), u))
+        .collect())
+}

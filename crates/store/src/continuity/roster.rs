@@ -393,19 +393,22 @@ pub async fn answer(
     .rows_affected()))
 }
 
-/// Opens an alert for a red shift; `false` when one is open already.
-pub async fn raise_alert(tx: &mut Tx, shift: ShiftId, on_date: Date, now: i64) -> Result<bool> {
-    Ok(with_tx!(tx, |conn| sqlx::query(
+/// Opens an alert for a red shift: its id, or `None` when one is open already.
+pub async fn raise_alert(
+    tx: &mut Tx,
+    shift: ShiftId,
+    on_date: Date,
+    now: i64,
+) -> Result<Option<i64>> {
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
         "INSERT INTO coverage_alerts (shift_id, on_date, raised_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (shift_id, on_date) WHERE cleared_at IS NULL DO NOTHING"
+         ON CONFLICT (shift_id, on_date) WHERE cleared_at IS NULL DO NOTHING RETURNING id"
     )
     .bind(shift.get())
     .bind(on_date.to_string())
     .bind(now)
-    .execute(conn)
-    .await?
-    .rows_affected())
-        == 1)
+    .fetch_optional(conn)
+    .await?))
 }
 
 /// The open alerts: `(id, shift, day)`.

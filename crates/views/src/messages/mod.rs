@@ -14,6 +14,7 @@
 //! the outbox; nothing here chooses the channel.
 
 pub mod cases;
+pub mod continuity;
 pub mod modes;
 pub mod policy;
 
