@@ -21,7 +21,11 @@ mod settings;
 mod staff;
 mod world;
 
+use domain::continuity::worktime::Span;
 use domain::role::Role;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use store::continuity::ShiftRow;
 
 pub use absence::{AbsenceInput, AbsenceLine};
 pub use cover::{Candidate, CoverList, CoverRequestView, DayGap, DayProposal, Excluded};
@@ -52,6 +56,11 @@ pub mod roles {
     pub const SERVICE_STATUS: &[Role] = &[Role::ContinuityManager, Role::Technician, Role::Admin];
     /// Report one's own absence: everyone on the staff with an account.
     pub const OWN_ABSENCE: &[Role] = &Role::STAFF;
+}
+
+/// When the shift that starts on `date` runs, as a work period.
+pub fn shift_span(shift: &ShiftRow, date: Date, tz: &TimeZone) -> Span {
+    world::times(shift).span(date, tz)
 }
 
 /// The continuity handle: `services.continuity()`.

@@ -18,6 +18,7 @@ use store::customers::{NewCustomer, NewInvoice, NewMeterPoint, NewPayment, NewSu
 
 mod campaign;
 mod cases;
+mod continuity;
 mod visits;
 
 use crate::error::{Result, ServiceError};
@@ -980,6 +981,7 @@ impl Services {
         summary.accounts.push(("agent2".to_owned(), Role::Agent));
         self.seed_demo_cases(&customer_ids, seed).await?;
         self.seed_demo_crews().await?;
+        self.seed_demo_continuity(seed).await?;
         progress.inc(1);
         Ok(summary)
     }

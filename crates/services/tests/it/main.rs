@@ -3,6 +3,7 @@
 mod campaign;
 mod cases;
 mod chat;
+mod continuity;
 mod credit;
 mod declarations;
 mod demo;

@@ -477,3 +477,17 @@ pub async fn linked_usernames(store: &Store) -> Result<Vec<(StaffId, String)>> {
         .map(|(s, u)| (StaffId::new(s), u))
         .collect())
 }
+
+/// The function each of the first demo's staff rows was created for (`staff.function`), which
+/// the continuity demo reads to give them teams and competences.
+pub async fn first_demo_functions(store: &Store) -> Result<Vec<(StaffId, String)>> {
+    let rows: Vec<(i64, String)> = with_pool!(store, |pool| sqlx::query_as::<_, (i64, String)>(
+        "SELECT id, function FROM staff ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await?);
+    Ok(rows
+        .into_iter()
+        .map(|(id, f)| (StaffId::new(id), f))
+        .collect())
+}
