@@ -287,6 +287,9 @@ pub fn documented_paths() -> Vec<(&'static str, &'static str)> {
         ("get", "/api/v1/customers/{id}"),
         ("get", "/api/v1/policies/{capability}"),
     ]
+    .into_iter()
+    .chain(crate::continuity::documented_paths())
+    .collect()
 }
 
 pub fn openapi_document() -> Value {
@@ -370,7 +373,19 @@ pub fn openapi_document() -> Value {
 }
 
 pub async fn openapi() -> Json<Value> {
-    Json(openapi_document())
+    let mut doc = openapi_document();
+    // Each capability's module adds its own paths and schemas.
+    for (paths, schemas) in [crate::continuity::openapi()] {
+        if let (Some(all), Value::Object(more)) = (doc["paths"].as_object_mut(), paths) {
+            all.extend(more);
+        }
+        if let (Some(all), Value::Object(more)) =
+            (doc["components"]["schemas"].as_object_mut(), schemas)
+        {
+            all.extend(more);
+        }
+    }
+    Json(doc)
 }
 
 /// The routes this module serves; `routes::table` joins every module's.

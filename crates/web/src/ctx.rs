@@ -137,6 +137,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/admin/anvandare", "nav-users"));
         v.push(("/admin/granskning", "nav-audit"));
     }
+    v.extend(crate::continuity::nav(role));
     v.push(("/konto", "nav-account"));
     v
 }

@@ -11,6 +11,7 @@ pub mod api;
 pub mod campaign;
 pub mod cases;
 pub mod chat;
+pub mod continuity;
 pub mod credit;
 pub mod ctx;
 pub mod error;

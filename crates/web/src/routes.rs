@@ -6,7 +6,7 @@ use domain::role::Role;
 pub(crate) use services::customers::CUSTOMER_READERS;
 
 use crate::access::Access;
-use crate::{AppState, api, campaign, cases, chat, credit, pages, portal, visits};
+use crate::{AppState, api, campaign, cases, chat, continuity, credit, pages, portal, visits};
 
 pub struct RouteSpec {
     pub method: &'static str,
@@ -77,6 +77,7 @@ pub fn table() -> Vec<RouteSpec> {
         visits::routes(),
         credit::routes(),
         cases::routes(),
+        continuity::routes(),
         api::routes(),
     ]
     .into_iter()

@@ -25,7 +25,6 @@ use domain::continuity::worktime::Span;
 use domain::role::Role;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use store::continuity::ShiftRow;
 
 pub use absence::{AbsenceInput, AbsenceLine};
 pub use cover::{Candidate, CoverList, CoverRequestView, DayGap, DayProposal, Excluded};
@@ -39,6 +38,10 @@ pub use report::{
 pub use roster::{RosterChange, RosterDay, RosterShift, RosterView};
 pub use settings::ContinuitySettings;
 pub use staff::{FunctionView, StaffInput, StaffView};
+pub use store::continuity::{
+    AbsenceRow, CoverRequestRow, ExerciseRow, FunctionRow, PlanRow, ReportRow, RosterRow, ShiftRow,
+    StaffRow,
+};
 
 use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
