@@ -222,25 +222,8 @@ async fn execute(
             );
             Ok(())
         }
-        JobKind::ContinuityReport => {
-            if let Some(id) = services.continuity().scheduled_report().await? {
-                tracing::info!(report = id.get(), "situation report issued");
-            }
-            Ok(())
-        }
-        JobKind::ContinuityAlerts => {
-            let sent = services.continuity().alert_red_shifts().await?;
-            if sent > 0 {
-                tracing::info!(sent, "red shifts told to the continuity managers");
-            }
-            Ok(())
-        }
-        JobKind::ContinuityPurge => {
-            let n = services.continuity().purge_absences().await?;
-            if n > 0 {
-                tracing::info!(purged = n, "absences past their retention deleted");
-            }
-            Ok(())
+        JobKind::ContinuityReport | JobKind::ContinuityAlerts | JobKind::ContinuityPurge => {
+            execute_continuity(services, kind).await
         }
         JobKind::VisitCapCheck => {
             let r = services.reconcile_visit_caps().await?;
@@ -254,6 +237,32 @@ async fn execute(
             Ok(())
         }
     }
+}
+
+/// Continuity's jobs, each one call of the handle.
+async fn execute_continuity(services: &Services, kind: JobKind) -> Result<(), JobError> {
+    let c = services.continuity();
+    match kind {
+        JobKind::ContinuityReport => {
+            if let Some(id) = c.scheduled_report().await? {
+                tracing::info!(report = id.get(), "situation report issued");
+            }
+        }
+        JobKind::ContinuityAlerts => {
+            let sent = c.alert_red_shifts().await?;
+            if sent > 0 {
+                tracing::info!(sent, "red shifts told to the continuity managers");
+            }
+        }
+        JobKind::ContinuityPurge => {
+            let n = c.purge_absences().await?;
+            if n > 0 {
+                tracing::info!(purged = n, "absences past their retention deleted");
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Claims and runs one job.
@@ -316,14 +325,35 @@ async fn schedule_continuity(services: &Services, now: jiff::Timestamp) -> Resul
     let local = services.tz().to_datetime(now);
     if local.hour() >= 7 {
         let key = format!("continuity-report:{}", local.date());
-        enqueue(services, JobKind::ContinuityReport, &serde_json::json!({}), now, Some(&key)).await?;
+        enqueue(
+            services,
+            JobKind::ContinuityReport,
+            &serde_json::json!({}),
+            now,
+            Some(&key),
+        )
+        .await?;
     }
     if local.hour() >= 3 {
         let key = format!("continuity-purge:{}", local.date());
-        enqueue(services, JobKind::ContinuityPurge, &serde_json::json!({}), now, Some(&key)).await?;
+        enqueue(
+            services,
+            JobKind::ContinuityPurge,
+            &serde_json::json!({}),
+            now,
+            Some(&key),
+        )
+        .await?;
     }
     let key = format!("continuity-alerts:{}", now.as_second() / 600);
-    enqueue(services, JobKind::ContinuityAlerts, &serde_json::json!({}), now, Some(&key)).await?;
+    enqueue(
+        services,
+        JobKind::ContinuityAlerts,
+        &serde_json::json!({}),
+        now,
+        Some(&key),
+    )
+    .await?;
     Ok(())
 }
 

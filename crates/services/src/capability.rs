@@ -173,8 +173,7 @@ pub trait PolicyHook: Send + Sync {
     /// What the message to the customer says about one of this capability's changes (the
     /// street of the meter, the link to rebook a visit); read (from committed data) when the
     /// message is composed, and for the preview's list of messages.
-    fn change_item<'a>(&'a self, change: &'a CustomerChange)
-    -> BoxFuture<'a, Result<ChangeItem>>;
+    fn change_item<'a>(&'a self, change: &'a CustomerChange) -> BoxFuture<'a, Result<ChangeItem>>;
 }
 
 /// Records that a change under `key` changed something for a customer, inside the transaction

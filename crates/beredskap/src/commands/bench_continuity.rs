@@ -64,7 +64,15 @@ fn functions_csv(n: usize) -> String {
     let mut s = String::from(
         "code,name,service,shift,start,end,min_staff,min_staff_crisis,competences,remote_ok\n",
     );
-    let services = ["electricity", "district_heating", "water", "waste", "broadband", "customer_service", "it"];
+    let services = [
+        "electricity",
+        "district_heating",
+        "water",
+        "waste",
+        "broadband",
+        "customer_service",
+        "it",
+    ];
     for f in 0..n {
         for (shift, start, end) in SHIFTS {
             let _ = writeln!(
@@ -111,7 +119,9 @@ fn roster_csv(staff: usize, functions: usize, from: jiff::civil::Date, days: u32
                 continue;
             }
             for d in 0..days {
-                let day = from.checked_add(jiff::Span::new().days(i64::from(d))).unwrap_or(from);
+                let day = from
+                    .checked_add(jiff::Span::new().days(i64::from(d)))
+                    .unwrap_or(from);
                 for t in 0..3usize.min(group.len()) {
                     let person = group[(d as usize * 3 + t) % group.len()];
                     let _ = writeln!(s, "{},f{f},{shift},{day}", 10_000 + person);

@@ -61,7 +61,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 import_invoices(&config, &file, json).await
             }
             Command::Import(ImportCommand::Functions { file, json }) => {
-                import_continuity::run(&config, import_continuity::Kind::Functions, &file, json).await
+                import_continuity::run(&config, import_continuity::Kind::Functions, &file, json)
+                    .await
             }
             Command::Import(ImportCommand::Staff { file, json }) => {
                 import_continuity::run(&config, import_continuity::Kind::Staff, &file, json).await

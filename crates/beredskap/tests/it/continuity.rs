@@ -12,7 +12,11 @@ fn stdout(o: &std::process::Output) -> String {
 fn the_three_imports_count_rows_import_once_and_name_the_bad_line() {
     let d = temp("continuity");
     let url = "sqlite://continuity.sqlite";
-    assert!(run(bin().args(["migrate", "--database-url", url]), &d).status.success());
+    assert!(
+        run(bin().args(["migrate", "--database-url", url]), &d)
+            .status
+            .success()
+    );
     std::fs::write(
         d.join("functions.csv"),
         "code,name,service,shift,start,end,min_staff,min_staff_crisis,competences,remote_ok\n\
@@ -34,17 +38,37 @@ fn the_three_imports_count_rows_import_once_and_name_the_bad_line() {
     )
     .unwrap();
     for (kind, file, first) in [
-        ("functions", "functions.csv", r#"{"inserted":2,"updated":0,"unchanged":0}"#),
-        ("staff", "staff.csv", r#"{"inserted":2,"updated":0,"unchanged":0}"#),
-        ("roster", "roster.csv", r#"{"inserted":2,"updated":0,"unchanged":0}"#),
+        (
+            "functions",
+            "functions.csv",
+            r#"{"inserted":2,"updated":0,"unchanged":0}"#,
+        ),
+        (
+            "staff",
+            "staff.csv",
+            r#"{"inserted":2,"updated":0,"unchanged":0}"#,
+        ),
+        (
+            "roster",
+            "roster.csv",
+            r#"{"inserted":2,"updated":0,"unchanged":0}"#,
+        ),
     ] {
-        let o = run(bin().args(["import", kind, file, "--json", "--database-url", url]), &d);
+        let o = run(
+            bin().args(["import", kind, file, "--json", "--database-url", url]),
+            &d,
+        );
         assert!(o.status.success(), "{kind}: {}", stderr(&o));
         assert_eq!(stdout(&o), first, "{kind}");
-        let o = run(bin().args(["import", kind, file, "--json", "--database-url", url]), &d);
+        let o = run(
+            bin().args(["import", kind, file, "--json", "--database-url", url]),
+            &d,
+        );
         assert_eq!(
             stdout(&o),
-            first.replace(r#""inserted":2"#, r#""inserted":0"#).replace(r#""unchanged":0"#, r#""unchanged":2"#),
+            first
+                .replace(r#""inserted":2"#, r#""inserted":0"#)
+                .replace(r#""unchanged":0"#, r#""unchanged":2"#),
             "{kind}: a second import of the same file changes nothing"
         );
     }
@@ -56,10 +80,16 @@ fn the_three_imports_count_rows_import_once_and_name_the_bad_line() {
          water,Vattenverk,water,natt,7pm,07:00,1,1,,false\n",
     )
     .unwrap();
-    let o = run(bin().args(["import", "functions", "bad.csv", "--database-url", url]), &d);
+    let o = run(
+        bin().args(["import", "functions", "bad.csv", "--database-url", url]),
+        &d,
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("line 3, field start") && e.contains("nothing was imported"), "{e}");
+    assert!(
+        e.contains("line 3, field start") && e.contains("nothing was imported"),
+        "{e}"
+    );
     assert_eq!(e.trim().lines().count(), 1, "{e}");
     // A roster row that leaves Anna eight hours of rest is refused with the rule and hours.
     std::fs::write(
@@ -67,7 +97,10 @@ fn the_three_imports_count_rows_import_once_and_name_the_bad_line() {
         "employee_number,function_code,shift,date\n1001,grid_control,dag,2026-12-02\n",
     )
     .unwrap();
-    let o = run(bin().args(["import", "roster", "tired.csv", "--database-url", url]), &d);
+    let o = run(
+        bin().args(["import", "roster", "tired.csv", "--database-url", url]),
+        &d,
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(
@@ -75,8 +108,15 @@ fn the_three_imports_count_rows_import_once_and_name_the_bad_line() {
         "{e}"
     );
     // Text output without --json.
-    let o = run(bin().args(["import", "staff", "staff.csv", "--database-url", url]), &d);
-    assert!(stdout(&o).contains("0 rows inserted, 0 updated, 2 unchanged"), "{}", stdout(&o));
+    let o = run(
+        bin().args(["import", "staff", "staff.csv", "--database-url", url]),
+        &d,
+    );
+    assert!(
+        stdout(&o).contains("0 rows inserted, 0 updated, 2 unchanged"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -84,8 +124,20 @@ fn the_continuity_bench_runs_on_small_sizes() {
     let d = temp("bench-continuity");
     let o = run(
         bin().args([
-            "bench", "continuity", "--staff", "180", "--functions", "10", "--days", "3",
-            "--gaps", "4", "--runs", "1", "--dir", ".",
+            "bench",
+            "continuity",
+            "--staff",
+            "180",
+            "--functions",
+            "10",
+            "--days",
+            "3",
+            "--gaps",
+            "4",
+            "--runs",
+            "1",
+            "--dir",
+            ".",
         ]),
         &d,
     );

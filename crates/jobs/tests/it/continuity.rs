@@ -55,7 +55,14 @@ async fn red_shifts_reports_and_the_purge_run_as_jobs_once_each() {
         c.import_staff(&m, STAFF.as_bytes()).await.unwrap();
         c.import_roster(&m, ROSTER.as_bytes()).await.unwrap();
         let chef = s
-            .create_user("chef", "Cia Chef", Role::ContinuityManager, None, "ett-langt-losenord-1", false)
+            .create_user(
+                "chef",
+                "Cia Chef",
+                Role::ContinuityManager,
+                None,
+                "ett-langt-losenord-1",
+                false,
+            )
             .await
             .unwrap();
         let cia = store::continuity::staff_by_number(s.store(), "3")

@@ -72,7 +72,11 @@ impl Continuity {
     }
 
     /// The actor reports their own absence.
-    pub async fn report_own_absence(&self, actor: &Actor, input: &AbsenceInput) -> Result<AbsenceId> {
+    pub async fn report_own_absence(
+        &self,
+        actor: &Actor,
+        input: &AbsenceInput,
+    ) -> Result<AbsenceId> {
         let me = self
             .own_staff(actor)
             .await?

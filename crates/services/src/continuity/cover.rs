@@ -175,7 +175,8 @@ impl Continuity {
         let policy = world.policy_at(o.starts_at);
         let loads = world.loads();
         let (mut candidates, excluded) = evaluate_all(&world, &loads, f, s, date, &policy);
-        let requests = store::continuity::cover_requests_between(self.s.store(), date, date).await?;
+        let requests =
+            store::continuity::cover_requests_between(self.s.store(), date, date).await?;
         for c in &mut candidates {
             c.request = requests
                 .iter()
@@ -217,7 +218,9 @@ impl Continuity {
         Self::require(actor, roles::MANAGE)?;
         let world = self.cover_world(date).await?;
         let s = world.shift(shift).ok_or(ServiceError::NotFound)?;
-        let f = world.function(s.function_id).ok_or(ServiceError::NotFound)?;
+        let f = world
+            .function(s.function_id)
+            .ok_or(ServiceError::NotFound)?;
         let person = world.person(staff).ok_or(ServiceError::NotFound)?;
         let o = world.occurrence(f, s, date, None);
         if o.starts_at <= self.s.now() {
@@ -314,7 +317,12 @@ impl Continuity {
     /// The person's answer by the signed link. An acceptance is checked again (the shift still
     /// short, not started, the person still able to take it) and puts them on the roster; a
     /// request that no longer holds lapses.
-    pub async fn answer_cover(&self, token: &str, accept: bool, address: &str) -> Result<RequestStatus> {
+    pub async fn answer_cover(
+        &self,
+        token: &str,
+        accept: bool,
+        address: &str,
+    ) -> Result<RequestStatus> {
         let view = self.cover_request(token).await?;
         let r = &view.request;
         if r.status != RequestStatus::Asked {
@@ -330,8 +338,15 @@ impl Continuity {
             if store::continuity::answer(&mut tx, r.id, RequestStatus::Declined, now).await? == 0 {
                 return Err(ServiceError::conflict(ContinuityProblem::Answered));
             }
-            self.audit(&mut tx, &actor, "cover_declined", "cover_request", r.id.get(), "")
-                .await?;
+            self.audit(
+                &mut tx,
+                &actor,
+                "cover_declined",
+                "cover_request",
+                r.id.get(),
+                "",
+            )
+            .await?;
             tx.commit().await?;
             return Ok(RequestStatus::Declined);
         }
@@ -339,8 +354,15 @@ impl Continuity {
         let mut tx = self.s.store().begin().await?;
         if let Some(problem) = refusal {
             store::continuity::answer(&mut tx, r.id, RequestStatus::Lapsed, now).await?;
-            self.audit(&mut tx, &actor, "cover_lapsed", "cover_request", r.id.get(), "")
-                .await?;
+            self.audit(
+                &mut tx,
+                &actor,
+                "cover_lapsed",
+                "cover_request",
+                r.id.get(),
+                "",
+            )
+            .await?;
             tx.commit().await?;
             return Err(ServiceError::conflict(problem));
         }
@@ -360,8 +382,15 @@ impl Continuity {
             }],
         )
         .await?;
-        self.audit(&mut tx, &actor, "cover_accepted", "cover_request", r.id.get(), "")
-            .await?;
+        self.audit(
+            &mut tx,
+            &actor,
+            "cover_accepted",
+            "cover_request",
+            r.id.get(),
+            "",
+        )
+        .await?;
         tx.commit().await?;
         self.alert_red_shifts().await?;
         Ok(RequestStatus::Accepted)
@@ -371,7 +400,9 @@ impl Continuity {
     async fn still_needed(&self, r: &CoverRequestRow) -> Result<Option<ContinuityProblem>> {
         let world = self.cover_world(r.on_date).await?;
         let s = world.shift(r.shift_id).ok_or(ServiceError::NotFound)?;
-        let f = world.function(s.function_id).ok_or(ServiceError::NotFound)?;
+        let f = world
+            .function(s.function_id)
+            .ok_or(ServiceError::NotFound)?;
         let o = world.occurrence(f, s, r.on_date, None);
         if o.starts_at <= self.s.now() {
             return Ok(Some(ContinuityProblem::Started));

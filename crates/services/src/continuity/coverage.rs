@@ -137,7 +137,13 @@ impl Continuity {
             for m in &managers {
                 let key = format!("continuity:red:{alert}:{}", m.user_id);
                 if self
-                    .tell_staff(&mut tx, m.phone.as_deref(), m.email.as_deref(), &message, key)
+                    .tell_staff(
+                        &mut tx,
+                        m.phone.as_deref(),
+                        m.email.as_deref(),
+                        &message,
+                        key,
+                    )
                     .await?
                     .is_some()
                 {

@@ -108,8 +108,12 @@ impl Continuity {
                 }
             }
         }
-        impact.effects.push(count_of("shifts_turning_red", red_n, red_ids));
-        impact.effects.push(count_of("shifts_no_longer_red", ok_n, ok_ids));
+        impact
+            .effects
+            .push(count_of("shifts_turning_red", red_n, red_ids));
+        impact
+            .effects
+            .push(count_of("shifts_no_longer_red", ok_n, ok_ids));
         // Staff told of the working arrangements when one that concerns everyone changes.
         let mut tell = Vec::new();
         if after.staff_measures_differ(before) {

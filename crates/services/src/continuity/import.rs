@@ -160,12 +160,14 @@ fn get<'a>(row: &'a HashMap<&'static str, String>, k: &str) -> &'a str {
 }
 
 fn at(line: u64, field: &'static str) -> impl Fn(Problem) -> ImportError {
-    move |problem| LineError {
-        line,
-        field,
-        problem,
+    move |problem| {
+        LineError {
+            line,
+            field,
+            problem,
+        }
+        .into()
     }
-    .into()
 }
 
 fn count(s: &str) -> Result<i64, Problem> {
@@ -191,7 +193,10 @@ struct FunctionLine {
     min_staff_crisis: i64,
 }
 
-fn parse_function_line(line: u64, row: &HashMap<&'static str, String>) -> ImportResult<FunctionLine> {
+fn parse_function_line(
+    line: u64,
+    row: &HashMap<&'static str, String>,
+) -> ImportResult<FunctionLine> {
     Ok(FunctionLine {
         line,
         code: values::code(get(row, "code")).map_err(at(line, "code"))?,
@@ -211,30 +216,45 @@ fn parse_function_line(line: u64, row: &HashMap<&'static str, String>) -> Import
     })
 }
 
+/// The functions file, parsed and checked row by row: a shift once per function, and the same
+/// name, service, competences and remoteness on every row of a function.
+fn parse_function_file(bytes: &[u8]) -> ImportResult<Vec<FunctionLine>> {
+    let rows = read_csv(bytes, &FUNCTION_COLUMNS, &[])?;
+    let mut lines: Vec<FunctionLine> = Vec::with_capacity(rows.len());
+    for (line, row) in &rows {
+        let f = parse_function_line(*line, row)?;
+        if let Some(first) = lines.iter().find(|x| x.code == f.code) {
+            if first.shift == f.shift {
+                return Err(at(f.line, "shift")(
+                    ContinuityProblem::Duplicate { line: first.line }.into(),
+                ));
+            }
+            if (
+                &first.name,
+                first.service,
+                &first.competences,
+                first.remote_ok,
+            ) != (&f.name, f.service, &f.competences, f.remote_ok)
+            {
+                return Err(at(f.line, "code")(
+                    ContinuityProblem::Inconsistent { line: first.line }.into(),
+                ));
+            }
+        }
+        lines.push(f);
+    }
+    Ok(lines)
+}
+
 impl Continuity {
     /// `beredskap import functions`: one row per function and shift.
-    pub async fn import_functions(&self, actor: &Actor, bytes: &[u8]) -> ImportResult<ImportCounts> {
+    pub async fn import_functions(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+    ) -> ImportResult<ImportCounts> {
         Self::require(actor, roles::MANAGE)?;
-        let rows = read_csv(bytes, &FUNCTION_COLUMNS, &[])?;
-        let mut lines: Vec<FunctionLine> = Vec::with_capacity(rows.len());
-        for (line, row) in &rows {
-            let f = parse_function_line(*line, row)?;
-            if let Some(first) = lines.iter().find(|x| x.code == f.code) {
-                if first.shift == f.shift {
-                    return Err(at(f.line, "shift")(
-                        ContinuityProblem::Duplicate { line: first.line }.into(),
-                    ));
-                }
-                if (&first.name, first.service, &first.competences, first.remote_ok)
-                    != (&f.name, f.service, &f.competences, f.remote_ok)
-                {
-                    return Err(at(f.line, "code")(
-                        ContinuityProblem::Inconsistent { line: first.line }.into(),
-                    ));
-                }
-            }
-            lines.push(f);
-        }
+        let lines = parse_function_file(bytes)?;
         let now = self.s.now_micros();
         let mut tx = self.s.store().begin().await?;
         let mut functions: HashMap<String, store::continuity::FunctionRow> =
@@ -273,8 +293,12 @@ impl Continuity {
                     (id, true)
                 }
                 Some(existing) => {
-                    let differs = (&existing.name, existing.service, &existing.competences, existing.remote_ok)
-                        != (&f.name, f.service, &f.competences, f.remote_ok);
+                    let differs = (
+                        &existing.name,
+                        existing.service,
+                        &existing.competences,
+                        existing.remote_ok,
+                    ) != (&f.name, f.service, &f.competences, f.remote_ok);
                     if differs {
                         store::continuity::update_function(&mut tx, existing.id, &new).await?;
                         changed_functions.push(f.code.clone());
@@ -300,7 +324,12 @@ impl Continuity {
                 }
                 Some(s) => {
                     let same = (s.starts_min, s.ends_min, s.min_staff, s.min_staff_crisis)
-                        == (shift.starts_min, shift.ends_min, shift.min_staff, shift.min_staff_crisis);
+                        == (
+                            shift.starts_min,
+                            shift.ends_min,
+                            shift.min_staff,
+                            shift.min_staff_crisis,
+                        );
                     if !same {
                         store::continuity::update_shift(&mut tx, s.id, &shift).await?;
                     }
@@ -313,8 +342,15 @@ impl Continuity {
             }
         }
         let detail = serde_json::to_string(&counts).unwrap_or_default();
-        self.audit(&mut tx, actor, "continuity_import_functions", "import", 0, &detail)
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "continuity_import_functions",
+            "import",
+            0,
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -383,8 +419,15 @@ impl Continuity {
             }
         }
         let detail = serde_json::to_string(&counts).unwrap_or_default();
-        self.audit(&mut tx, actor, "continuity_import_staff", "import", 0, &detail)
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "continuity_import_staff",
+            "import",
+            0,
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -398,11 +441,12 @@ impl Continuity {
         let settings = self.settings().await?;
         let tz = self.s.tz().clone();
         let mut tx = self.s.store().begin().await?;
-        let staff: HashMap<String, store::continuity::StaffRow> = store::continuity::staff_in(&mut tx)
-            .await?
-            .into_iter()
-            .filter_map(|r| r.employee_number.clone().map(|n| (n, r)))
-            .collect();
+        let staff: HashMap<String, store::continuity::StaffRow> =
+            store::continuity::staff_in(&mut tx)
+                .await?
+                .into_iter()
+                .filter_map(|r| r.employee_number.clone().map(|n| (n, r)))
+                .collect();
         let functions = store::continuity::functions_in(&mut tx).await?;
         let shifts = store::continuity::shifts_in(&mut tx).await?;
         let mut held: HashMap<StaffId, Vec<Competence>> = HashMap::new();
@@ -423,9 +467,12 @@ impl Continuity {
                     .into(),
                 )
             })?;
-            let code = values::code(get(row, "function_code")).map_err(at(*line, "function_code"))?;
+            let code =
+                values::code(get(row, "function_code")).map_err(at(*line, "function_code"))?;
             let function = functions.iter().find(|f| f.code == code).ok_or_else(|| {
-                at(*line, "function_code")(ContinuityProblem::UnknownFunction { code: code.clone() }.into())
+                at(*line, "function_code")(
+                    ContinuityProblem::UnknownFunction { code: code.clone() }.into(),
+                )
             })?;
             let shift_name = values::code(get(row, "shift")).map_err(at(*line, "shift"))?;
             let shift = shifts
@@ -443,7 +490,9 @@ impl Continuity {
             let date = domain::time::parse_date(get(row, "date").trim())
                 .map_err(|e| at(*line, "date")(e.into()))?;
             if let Some(first) = seen.insert((person.id, shift.id, date), *line) {
-                return Err(at(*line, "date")(ContinuityProblem::Duplicate { line: first }.into()));
+                return Err(at(*line, "date")(
+                    ContinuityProblem::Duplicate { line: first }.into(),
+                ));
             }
             let mine = held.get(&person.id).map_or(&[][..], Vec::as_slice);
             if let Some(missing) =
@@ -462,8 +511,15 @@ impl Continuity {
             .write_roster(&mut tx, actor, &wanted, &shifts, &staff, &settings, &tz)
             .await?;
         let detail = serde_json::to_string(&counts).unwrap_or_default();
-        self.audit(&mut tx, actor, "continuity_import_roster", "import", 0, &detail)
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "continuity_import_roster",
+            "import",
+            0,
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -505,7 +561,10 @@ impl Continuity {
         let mut spans: HashMap<StaffId, Vec<domain::continuity::worktime::Span>> = HashMap::new();
         for r in &existing {
             if let Some(t) = times_of(r.shift_id) {
-                spans.entry(r.staff_id).or_default().push(t.span(r.on_date, tz));
+                spans
+                    .entry(r.staff_id)
+                    .or_default()
+                    .push(t.span(r.on_date, tz));
             }
         }
         for (p, v) in spans {

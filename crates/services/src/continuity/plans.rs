@@ -81,7 +81,12 @@ impl Continuity {
     }
 
     /// Adds a plan (`id` none) or saves one.
-    pub async fn save_plan(&self, actor: &Actor, id: Option<PlanId>, input: &PlanInput) -> Result<PlanId> {
+    pub async fn save_plan(
+        &self,
+        actor: &Actor,
+        id: Option<PlanId>,
+        input: &PlanInput,
+    ) -> Result<PlanId> {
         Self::require(actor, roles::MANAGE)?;
         let inv = |f: &'static str| move |p: Problem| ServiceError::invalid(f, p);
         let title = values::required_text(&input.title, 200).map_err(inv("title"))?;
@@ -94,10 +99,12 @@ impl Continuity {
         let function = self.function_id(&input.function).await?;
         let store = self.s.store();
         let last = match id {
-            Some(id) => store::continuity::plan(store, id)
-                .await?
-                .ok_or(ServiceError::NotFound)?
-                .last_reviewed_on,
+            Some(id) => {
+                store::continuity::plan(store, id)
+                    .await?
+                    .ok_or(ServiceError::NotFound)?
+                    .last_reviewed_on
+            }
             None => None,
         };
         let p = store::continuity::NewPlan {
@@ -118,8 +125,15 @@ impl Continuity {
             }
             None => store::continuity::insert_plan(&mut tx, &p).await?,
         };
-        self.audit(&mut tx, actor, "plan_saved", "contingency_plan", id.get(), "")
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "plan_saved",
+            "contingency_plan",
+            id.get(),
+            "",
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -151,8 +165,15 @@ impl Continuity {
             },
         )
         .await?;
-        self.audit(&mut tx, actor, "plan_reviewed", "contingency_plan", id.get(), "")
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "plan_reviewed",
+            "contingency_plan",
+            id.get(),
+            "",
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -205,8 +226,15 @@ impl Continuity {
             },
         )
         .await?;
-        self.audit(&mut tx, actor, "exercise_logged", "contingency_exercise", id.get(), "")
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "exercise_logged",
+            "contingency_exercise",
+            id.get(),
+            "",
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -152,7 +152,11 @@ impl Continuity {
         self.store_report(&report, &system).await
     }
 
-    async fn store_report(&self, report: &SituationReport, actor: &Actor) -> Result<Option<ReportId>> {
+    async fn store_report(
+        &self,
+        report: &SituationReport,
+        actor: &Actor,
+    ) -> Result<Option<ReportId>> {
         let body = serde_json::to_string(report)
             .map_err(|e| ServiceError::Internal(format!("situation report: {e}")))?;
         let mut tx = self.s.store().begin().await?;
@@ -166,8 +170,15 @@ impl Continuity {
         )
         .await?;
         if let Some(id) = id {
-            self.audit(&mut tx, actor, "situation_report", "situation_report", id.get(), report.kind.as_str())
-                .await?;
+            self.audit(
+                &mut tx,
+                actor,
+                "situation_report",
+                "situation_report",
+                id.get(),
+                report.kind.as_str(),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(id)
@@ -180,7 +191,11 @@ impl Continuity {
     }
 
     /// One report as issued.
-    pub async fn report(&self, actor: &Actor, id: ReportId) -> Result<(ReportRow, SituationReport)> {
+    pub async fn report(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+    ) -> Result<(ReportRow, SituationReport)> {
         Self::require(actor, roles::READ)?;
         let row = store::continuity::report(self.s.store(), id)
             .await?
@@ -227,8 +242,15 @@ impl Continuity {
             },
         )
         .await?;
-        self.audit(&mut tx, actor, "service_status", "service", 0, service.as_str())
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "service_status",
+            "service",
+            0,
+            service.as_str(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -240,25 +262,28 @@ impl Continuity {
     }
 
     async fn services_now(&self) -> Result<Vec<ServiceLine>> {
-        let rows = store::continuity::service_status_at(self.s.store(), self.s.now_micros()).await?;
+        let rows =
+            store::continuity::service_status_at(self.s.store(), self.s.now_micros()).await?;
         Ok(Service::ALL
             .iter()
-            .map(|&service| match rows.iter().find(|r| r.service == service) {
-                Some(r) => ServiceLine {
-                    service,
-                    state: Some(r.state),
-                    note: r.note.clone(),
-                    set_by: Some(r.set_by.clone()),
-                    set_at: Some(domain::time::from_micros(r.set_at)),
+            .map(
+                |&service| match rows.iter().find(|r| r.service == service) {
+                    Some(r) => ServiceLine {
+                        service,
+                        state: Some(r.state),
+                        note: r.note.clone(),
+                        set_by: Some(r.set_by.clone()),
+                        set_at: Some(domain::time::from_micros(r.set_at)),
+                    },
+                    None => ServiceLine {
+                        service,
+                        state: None,
+                        note: String::new(),
+                        set_by: None,
+                        set_at: None,
+                    },
                 },
-                None => ServiceLine {
-                    service,
-                    state: None,
-                    note: String::new(),
-                    set_by: None,
-                    set_at: None,
-                },
-            })
+            )
             .collect())
     }
 

@@ -85,7 +85,10 @@ impl Continuity {
                     .iter()
                     .filter(|r| r.shift_id == s.id && r.on_date == d)
                     .map(|r| {
-                        let name = world.person(r.staff_id).map(|p| p.name.clone()).unwrap_or_default();
+                        let name = world
+                            .person(r.staff_id)
+                            .map(|p| p.name.clone())
+                            .unwrap_or_default();
                         (r.clone(), name, world.is_absent(r.staff_id, d))
                     })
                     .collect();
@@ -124,21 +127,17 @@ impl Continuity {
     /// Puts a person on a shift. Refused when they are absent that day, lack a competence, are
     /// on an overlapping shift, or the shift breaks a working-time rule — the last unless a
     /// deviation reason is given, which is then stored with the manager's name and shown.
-    pub async fn add_to_roster(&self, actor: &Actor, change: &RosterChange) -> Result<RosterEntryId> {
+    pub async fn add_to_roster(
+        &self,
+        actor: &Actor,
+        change: &RosterChange,
+    ) -> Result<RosterEntryId> {
         Self::require(actor, roles::MANAGE)?;
         let store = self.s.store();
-        let person = store::continuity::staff_member(store, change.staff)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let shifts = store::continuity::shifts(store).await?;
+        let (person, shifts, function) = self.roster_subjects(change).await?;
         let shift = shifts
             .iter()
             .find(|s| s.id == change.shift)
-            .ok_or(ServiceError::NotFound)?;
-        let function = store::continuity::functions(store)
-            .await?
-            .into_iter()
-            .find(|f| f.id == shift.function_id)
             .ok_or(ServiceError::NotFound)?;
         let held = store::continuity::competences_of(store, person.id).await?;
         if let Some(missing) =
@@ -157,7 +156,10 @@ impl Continuity {
             .map(str::trim)
             .filter(|r| !r.is_empty());
         if deviation.is_some_and(|r| r.chars().count() > 500) {
-            return Err(ServiceError::invalid("deviation", Problem::TooLong { max: 500 }));
+            return Err(ServiceError::invalid(
+                "deviation",
+                Problem::TooLong { max: 500 },
+            ));
         }
         let settings = self.settings().await?;
         let tz = self.s.tz().clone();
@@ -169,9 +171,12 @@ impl Continuity {
         if absent {
             return Err(ServiceError::invalid("staff", ContinuityProblem::Absent));
         }
-        let from = plus(Date::new(change.date.year(), 1, 1).unwrap_or(change.date), -7);
-        let mine =
-            store::continuity::roster_of_in(&mut tx, person.id, from, plus(change.date, 35)).await?;
+        let from = plus(
+            Date::new(change.date.year(), 1, 1).unwrap_or(change.date),
+            -7,
+        );
+        let mine = store::continuity::roster_of_in(&mut tx, person.id, from, plus(change.date, 35))
+            .await?;
         let span = times(shift).span(change.date, &tz);
         let load = Load::new(
             mine.iter()
@@ -185,12 +190,18 @@ impl Continuity {
             &tz,
         );
         if load.overlaps(span) {
-            return Err(ServiceError::invalid("staff", ContinuityProblem::AlreadyRostered));
+            return Err(ServiceError::invalid(
+                "staff",
+                ContinuityProblem::AlreadyRostered,
+            ));
         }
         if let Err(breach) = load.check_addition(span, person.weekly_minutes, &settings.rules, &tz)
             && deviation.is_none()
         {
-            return Err(ServiceError::invalid("staff", ContinuityProblem::from(breach)));
+            return Err(ServiceError::invalid(
+                "staff",
+                ContinuityProblem::from(breach),
+            ));
         }
         let now = self.s.now_micros();
         let entry = store::continuity::NewRosterEntry {
@@ -203,7 +214,10 @@ impl Continuity {
             now,
         };
         if store::continuity::insert_roster(&mut tx, &[entry]).await? == 0 {
-            return Err(ServiceError::invalid("staff", ContinuityProblem::AlreadyRostered));
+            return Err(ServiceError::invalid(
+                "staff",
+                ContinuityProblem::AlreadyRostered,
+            ));
         }
         let id = store::continuity::roster_of_in(&mut tx, person.id, change.date, change.date)
             .await?
@@ -212,11 +226,41 @@ impl Continuity {
             .map(|r| r.id)
             .ok_or_else(|| ServiceError::Internal("roster entry just written is missing".into()))?;
         let detail = if deviation.is_some() { "deviation" } else { "" };
-        self.audit(&mut tx, actor, "roster_added", "roster_entry", id.get(), detail)
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "roster_added",
+            "roster_entry",
+            id.get(),
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         self.alert_red_shifts().await?;
         Ok(id)
+    }
+
+    /// The person, every shift and the function of the shift a change names.
+    async fn roster_subjects(
+        &self,
+        change: &RosterChange,
+    ) -> Result<(StaffRow, Vec<ShiftRow>, FunctionRow)> {
+        let store = self.s.store();
+        let person = store::continuity::staff_member(store, change.staff)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let shifts = store::continuity::shifts(store).await?;
+        let function_id = shifts
+            .iter()
+            .find(|s| s.id == change.shift)
+            .map(|s| s.function_id)
+            .ok_or(ServiceError::NotFound)?;
+        let function = store::continuity::functions(store)
+            .await?
+            .into_iter()
+            .find(|f| f.id == function_id)
+            .ok_or(ServiceError::NotFound)?;
+        Ok((person, shifts, function))
     }
 
     /// Takes a person off a shift.
@@ -226,8 +270,15 @@ impl Continuity {
         if store::continuity::delete_roster_entry(&mut tx, id).await? == 0 {
             return Err(ServiceError::NotFound);
         }
-        self.audit(&mut tx, actor, "roster_removed", "roster_entry", id.get(), "")
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "roster_removed",
+            "roster_entry",
+            id.get(),
+            "",
+        )
+        .await?;
         tx.commit().await?;
         self.alert_red_shifts().await?;
         Ok(())

@@ -76,7 +76,10 @@ impl World {
         let mut competences: HashMap<StaffId, Vec<Competence>> = HashMap::new();
         if parts.competences {
             for c in store::continuity::competences(store).await? {
-                competences.entry(c.staff_id).or_default().push(c.competence);
+                competences
+                    .entry(c.staff_id)
+                    .or_default()
+                    .push(c.competence);
             }
         }
         let roster = store::continuity::roster_between(store, from, to).await?;
@@ -169,7 +172,9 @@ impl World {
     }
 
     pub fn shifts_of(&self, function: FunctionId) -> impl Iterator<Item = &ShiftRow> {
-        self.shifts.iter().filter(move |s| s.function_id == function)
+        self.shifts
+            .iter()
+            .filter(move |s| s.function_id == function)
     }
 
     pub fn person(&self, id: StaffId) -> Option<&StaffRow> {

@@ -136,9 +136,19 @@ impl Services {
                 name: row.name.clone(),
                 team,
                 competences: competences.join(";"),
-                phone: format!("070-{:03} {:02} {:02}", 100 + i, rng.random_range(10..99), rng.random_range(10..99)),
+                phone: format!(
+                    "070-{:03} {:02} {:02}",
+                    100 + i,
+                    rng.random_range(10..99),
+                    rng.random_range(10..99)
+                ),
                 email,
-                remote_possible: if remote || row.remote_possible { "true" } else { "false" }.into(),
+                remote_possible: if remote || row.remote_possible {
+                    "true"
+                } else {
+                    "false"
+                }
+                .into(),
                 weekly_hours: hours.into(),
                 username: match (old, i) {
                     // The demo continuity manager and technician are on the staff too.
@@ -157,7 +167,13 @@ impl Services {
     /// Rosters every function's shifts from `from` to `to` with the least-loaded qualified
     /// people who keep the working-time rules without overtime: one above the minimum where
     /// possible, exactly the minimum on `thin` night in the grid control room.
-    async fn seed_continuity_roster(&self, seed: u64, from: Date, to: Date, thin: Date) -> Result<()> {
+    async fn seed_continuity_roster(
+        &self,
+        seed: u64,
+        from: Date,
+        to: Date,
+        thin: Date,
+    ) -> Result<()> {
         let store = self.store();
         let tz = self.tz().clone();
         let functions = store::continuity::functions(store).await?;
@@ -174,7 +190,12 @@ impl Services {
         let mut entries: Vec<(StaffId, ShiftId, Date)> = Vec::new();
         let mut todays: Vec<(&FunctionRow, &ShiftRow)> = shifts
             .iter()
-            .filter_map(|s| functions.iter().find(|f| f.id == s.function_id).map(|f| (f, s)))
+            .filter_map(|s| {
+                functions
+                    .iter()
+                    .find(|f| f.id == s.function_id)
+                    .map(|f| (f, s))
+            })
             .collect();
         todays.sort_by_key(|(f, s)| (s.starts_min, f.code.clone()));
         // The minimums first over the whole month, then one more where someone is free.
@@ -256,12 +277,18 @@ impl Services {
         let night = board
             .cells()
             .find(|(r, cell)| {
-                r.function.code == "grid_control" && r.shift.shift == "natt" && cell.date == tomorrow
+                r.function.code == "grid_control"
+                    && r.shift.shift == "natt"
+                    && cell.date == tomorrow
             })
             .map(|(r, cell)| (r.shift.id, cell.date));
-        let roster = store::continuity::roster_between(self.store(), plus(today, -1), plus(today, 10)).await?;
+        let roster =
+            store::continuity::roster_between(self.store(), plus(today, -1), plus(today, 10))
+                .await?;
         if let Some((shift, date)) = night
-            && let Some(sick) = roster.iter().find(|r| r.shift_id == shift && r.on_date == date)
+            && let Some(sick) = roster
+                .iter()
+                .find(|r| r.shift_id == shift && r.on_date == date)
         {
             c.report_absence(
                 &system,

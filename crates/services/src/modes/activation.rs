@@ -10,10 +10,10 @@ use jiff::Timestamp;
 use store::Tx;
 
 use super::{Modes, roles};
+use crate::Actor;
 use crate::audit::{self, Event, Outcome};
 use crate::capability::PolicyChange;
 use crate::error::{Result, ServiceError};
-use crate::Actor;
 
 /// The job kinds an activation queues; the worker runs each with one call.
 pub const START_JOB: &str = "activation_start";
@@ -122,7 +122,9 @@ impl Modes {
             .await?
             .ok_or(ServiceError::NotFound)?;
         if a.status != ActivationStatus::AwaitingApproval {
-            return Err(ServiceError::conflict(ModeProblem::WrongState { status: a.status }));
+            return Err(ServiceError::conflict(ModeProblem::WrongState {
+                status: a.status,
+            }));
         }
         if let Err(p) = domain::modes::may_approve(a.proposed_by.get(), user.get()) {
             drop(tx);
@@ -162,8 +164,14 @@ impl Modes {
             .await?;
         }
         store::modes::decide(&mut tx, id, status, user, self.s.now_micros()).await?;
-        self.queue(&mut tx, START_JOB, id, a.starts_at, &format!("activation:{id}:start"))
-            .await?;
+        self.queue(
+            &mut tx,
+            START_JOB,
+            id,
+            a.starts_at,
+            &format!("activation:{id}:start"),
+        )
+        .await?;
         self.log_in(
             &mut tx,
             actor,
@@ -194,10 +202,20 @@ impl Modes {
             (ActivationStatus::Rejected, LogKind::Rejected)
         };
         if store::modes::decide(&mut tx, id, to, user, self.s.now_micros()).await? == 0 {
-            return Err(ServiceError::conflict(ModeProblem::WrongState { status: a.status }));
+            return Err(ServiceError::conflict(ModeProblem::WrongState {
+                status: a.status,
+            }));
         }
-        self.log_in(&mut tx, actor, kind, Some(id), Some(a.mode_id), "", reason.trim())
-            .await?;
+        self.log_in(
+            &mut tx,
+            actor,
+            kind,
+            Some(id),
+            Some(a.mode_id),
+            "",
+            reason.trim(),
+        )
+        .await?;
         self.audit(&mut tx, actor, "activation_rejected", id, to.as_str())
             .await?;
         tx.commit().await?;
@@ -251,8 +269,16 @@ impl Modes {
         let mut tx = self.s.store().begin().await?;
         if store::modes::mark_activated(&mut tx, id, self.s.now_micros()).await? == 1 {
             let system = Actor::system();
-            self.log_in(&mut tx, &system, LogKind::Activated, Some(id), Some(a.mode_id), "", "")
-                .await?;
+            self.log_in(
+                &mut tx,
+                &system,
+                LogKind::Activated,
+                Some(id),
+                Some(a.mode_id),
+                "",
+                "",
+            )
+            .await?;
             if let Some(end) = a.ends_at {
                 self.queue_end(&mut tx, id, end).await?;
             }
@@ -314,8 +340,16 @@ impl Modes {
         let mut tx = self.s.store().begin().await?;
         if store::modes::mark_ended(&mut tx, id, self.s.now_micros()).await? == 1 {
             let system = Actor::system();
-            self.log_in(&mut tx, &system, LogKind::Ended, Some(id), Some(a.mode_id), "", "")
-                .await?;
+            self.log_in(
+                &mut tx,
+                &system,
+                LogKind::Ended,
+                Some(id),
+                Some(a.mode_id),
+                "",
+                "",
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(self.row(id).await?.status)
@@ -348,8 +382,7 @@ impl Modes {
             let effects = serde_json::to_string(&effects)
                 .map_err(|e| ServiceError::Internal(format!("effects: {e}")))?;
             let mut tx = self.s.store().begin().await?;
-            store::modes::record_step(&mut tx, id, phase, c, &effects, self.s.now_micros())
-                .await?;
+            store::modes::record_step(&mut tx, id, phase, c, &effects, self.s.now_micros()).await?;
             tx.commit().await?;
         }
         Ok(())
@@ -496,8 +529,14 @@ impl Modes {
             .await?;
         let remind = end - REMIND_BEFORE.as_micros() as i64;
         if remind > self.s.now_micros() {
-            self.queue(tx, REMIND_JOB, id, remind, &format!("activation:{id}:remind:{end}"))
-                .await?;
+            self.queue(
+                tx,
+                REMIND_JOB,
+                id,
+                remind,
+                &format!("activation:{id}:remind:{end}"),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -585,11 +624,9 @@ impl Modes {
         };
         let mut sent = 0;
         for (user, email) in store::modes::continuity_managers(&mut tx).await? {
-            let rendered = views::messages::CustomerMessage::render(
-                &message,
-                domain::customer::Language::Sv,
-            )
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            let rendered =
+                views::messages::CustomerMessage::render(&message, domain::customer::Language::Sv)
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
             let queued = self
                 .s
                 .queue_message(
@@ -628,8 +665,7 @@ impl Modes {
 pub(crate) fn approved_policies(
     a: &store::modes::ActivationRow,
 ) -> Result<BTreeMap<Capability, PolicyBody>> {
-    let list: Vec<PolicyBody> = serde_json::from_str(&a.policies).map_err(|e| {
-        ServiceError::Internal(format!("activation {} policies: {e}", a.id))
-    })?;
+    let list: Vec<PolicyBody> = serde_json::from_str(&a.policies)
+        .map_err(|e| ServiceError::Internal(format!("activation {} policies: {e}", a.id)))?;
     Ok(list.into_iter().map(|p| (p.capability(), p)).collect())
 }

@@ -8,9 +8,9 @@ use domain::policy::{Capability, PolicyBody, Preset};
 use domain::problem::{Invalid, Problem};
 
 use super::{Modes, policy_map, roles};
+use crate::Actor;
 use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
-use crate::Actor;
 
 /// A mode with its policies.
 #[derive(Clone, Debug)]
@@ -60,7 +60,12 @@ impl Modes {
         let name = domain::modes::check_name(name).map_err(|p| ServiceError::invalid("name", p))?;
         let policies: Vec<PolicyBody> = match &from {
             NewMode::Preset(p) => PresetData::of(*p).policies,
-            NewMode::Copy(id) => self.mode(actor, *id).await?.policies.into_values().collect(),
+            NewMode::Copy(id) => self
+                .mode(actor, *id)
+                .await?
+                .policies
+                .into_values()
+                .collect(),
         };
         let mut tx = self.s.store().begin().await?;
         let id = store::modes::insert_mode(

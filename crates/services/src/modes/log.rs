@@ -8,9 +8,9 @@ use jiff::Timestamp;
 use store::Tx;
 
 use super::{Modes, roles};
+use crate::Actor;
 use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
-use crate::Actor;
 
 /// Which entries to show.
 #[derive(Clone, Debug, Default)]
@@ -105,7 +105,11 @@ impl Modes {
     }
 
     /// The log, oldest first.
-    pub async fn log(&self, actor: &Actor, filter: &LogFilter) -> Result<Vec<store::modes::LogRow>> {
+    pub async fn log(
+        &self,
+        actor: &Actor,
+        filter: &LogFilter,
+    ) -> Result<Vec<store::modes::LogRow>> {
         Self::require(actor, roles::READ)?;
         Ok(store::modes::log_entries(
             self.s.store(),

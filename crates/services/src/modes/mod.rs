@@ -82,7 +82,9 @@ pub(crate) fn policy_map(
         map.insert(c, p);
     }
     if let Some(c) = domain::modes::missing_capability(&map) {
-        return Err(ServiceError::conflict(ModeProblem::MissingPolicy { capability: c }));
+        return Err(ServiceError::conflict(ModeProblem::MissingPolicy {
+            capability: c,
+        }));
     }
     Ok(map)
 }

@@ -120,7 +120,10 @@ impl Modes {
                 match store::modes::policy_at_excluding(self.s.store(), capability, at_us, a)
                     .await?
                 {
-                    None => Ok(PolicyBody::preset(capability, domain::policy::Preset::Normal)),
+                    None => Ok(PolicyBody::preset(
+                        capability,
+                        domain::policy::Preset::Normal,
+                    )),
                     Some(body) => PolicyBody::from_json(&body).map_err(|e| {
                         ServiceError::Internal(format!("stored {capability} policy: {e}"))
                     }),

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use domain::continuity::worktime::WorkingTimeRules;
 use domain::continuity::{
-    AbsenceReason, ContinuityPolicy, ContinuityProblem, CoverageStatus, Exclusion,
-    RequestStatus, Rule, Service, ServiceState,
+    AbsenceReason, ContinuityPolicy, ContinuityProblem, CoverageStatus, Exclusion, RequestStatus,
+    Rule, Service, ServiceState,
 };
 use domain::customer::Channel;
 use domain::policy::{Capability, PolicyBody};
@@ -161,7 +161,11 @@ async fn imports_are_all_or_nothing_name_line_and_field_and_change_nothing_twice
         let c = s.continuity();
         let m = manager();
         let again = c.import_functions(&m, FUNCTIONS.as_bytes()).await.unwrap();
-        assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 3), "{backend:?}");
+        assert_eq!(
+            (again.inserted, again.updated, again.unchanged),
+            (0, 0, 3),
+            "{backend:?}"
+        );
         let again = c.import_staff(&m, STAFF.as_bytes()).await.unwrap();
         assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 8));
         let again = c.import_roster(&m, ROSTER.as_bytes()).await.unwrap();
@@ -171,20 +175,41 @@ async fn imports_are_all_or_nothing_name_line_and_field_and_change_nothing_twice
         let n = c.import_functions(&m, changed.as_bytes()).await.unwrap();
         assert_eq!((n.inserted, n.updated, n.unchanged), (0, 1, 2));
         let bad = format!("{FUNCTIONS}water,Vattenverk,water,dag,25:00,14:00,1,1,,false\n");
-        let bad = bad.replace("kund,Kundtjänst,customer_service,dag", "kund,Kundtjänst,customer_service,kvall");
-        let (line, field, p) = line_error(c.import_functions(&m, bad.as_bytes()).await.unwrap_err());
+        let bad = bad.replace(
+            "kund,Kundtjänst,customer_service,dag",
+            "kund,Kundtjänst,customer_service,kvall",
+        );
+        let (line, field, p) =
+            line_error(c.import_functions(&m, bad.as_bytes()).await.unwrap_err());
         assert_eq!((line, field, p), (5, "start", Problem::NotATime));
         let functions = c.functions(&m).await.unwrap();
-        assert_eq!(functions.len(), 2, "{backend:?}: nothing of the bad file was imported");
-        assert!(functions.iter().all(|f| f.shifts.iter().all(|s| s.shift != "kvall")));
+        assert_eq!(
+            functions.len(),
+            2,
+            "{backend:?}: nothing of the bad file was imported"
+        );
+        assert!(
+            functions
+                .iter()
+                .all(|f| f.shifts.iter().all(|s| s.shift != "kvall"))
+        );
         // Line errors name the row: an unknown service, an unknown person, a breach.
         let e = c
-            .import_functions(&m, FUNCTIONS.replace("electricity,natt", "gas,natt").as_bytes())
+            .import_functions(
+                &m,
+                FUNCTIONS.replace("electricity,natt", "gas,natt").as_bytes(),
+            )
             .await
             .unwrap_err();
-        assert!(matches!(line_error(e), (3, "service", Problem::UnknownChoice(_))));
+        assert!(matches!(
+            line_error(e),
+            (3, "service", Problem::UnknownChoice(_))
+        ));
         let e = c
-            .import_roster(&m, b"employee_number,function_code,shift,date\n99,grid,dag,2026-11-25\n")
+            .import_roster(
+                &m,
+                b"employee_number,function_code,shift,date\n99,grid,dag,2026-11-25\n",
+            )
             .await
             .unwrap_err();
         assert_eq!(
@@ -200,18 +225,31 @@ async fn imports_are_all_or_nothing_name_line_and_field_and_change_nothing_twice
         let (line, field, p) = line_error(e);
         assert_eq!((line, field), (3, "date"));
         assert!(
-            matches!(p, Problem::Continuity(ContinuityProblem::Breach { rule: Rule::DailyRest, found_minutes: 480, .. })),
+            matches!(
+                p,
+                Problem::Continuity(ContinuityProblem::Breach {
+                    rule: Rule::DailyRest,
+                    found_minutes: 480,
+                    ..
+                })
+            ),
             "{p:?}"
         );
         let e = c
-            .import_roster(&m, b"employee_number,function_code,shift,date\n5,grid,dag,2026-11-25\n")
+            .import_roster(
+                &m,
+                b"employee_number,function_code,shift,date\n5,grid,dag,2026-11-25\n",
+            )
             .await
             .unwrap_err();
         assert!(matches!(
             line_error(e).2,
             Problem::Continuity(ContinuityProblem::MissingCompetence { .. })
         ));
-        let e = c.import_staff(&m, b"employee_number,name\n1,Anna\n").await.unwrap_err();
+        let e = c
+            .import_staff(&m, b"employee_number,name\n1,Anna\n")
+            .await
+            .unwrap_err();
         assert_eq!(line_error(e).1, "header");
         // Only managers import.
         let agent = Actor {
@@ -240,8 +278,14 @@ async fn the_board_follows_absences_and_managers_are_told_once_when_a_shift_turn
             (2, 2, 2, CoverageStatus::Amber),
             "{backend:?}"
         );
-        assert_eq!(cell(&s, "natt", date(2026, 11, 24)).await.status, CoverageStatus::Amber);
-        assert_eq!(cell(&s, "natt", date(2026, 11, 25)).await.status, CoverageStatus::Red);
+        assert_eq!(
+            cell(&s, "natt", date(2026, 11, 24)).await.status,
+            CoverageStatus::Amber
+        );
+        assert_eq!(
+            cell(&s, "natt", date(2026, 11, 25)).await.status,
+            CoverageStatus::Red
+        );
         // Anna is sick tonight: the night turns red, and the manager gets one text message.
         let id = c
             .report_own_absence(
@@ -256,10 +300,19 @@ async fn the_board_follows_absences_and_managers_are_told_once_when_a_shift_turn
             .unwrap();
         let night = cell(&s, "natt", TODAY).await;
         assert_eq!((night.present, night.status), (1, CoverageStatus::Red));
-        assert_eq!(night.missing.iter().map(|m| m.1.as_str()).collect::<Vec<_>>(), ["Anna Ek"]);
+        assert_eq!(
+            night
+                .missing
+                .iter()
+                .map(|m| m.1.as_str())
+                .collect::<Vec<_>>(),
+            ["Anna Ek"]
+        );
         let texts = sms_to(&s, "070-6").await;
         assert_eq!(texts.len(), 1, "{backend:?}");
-        assert!(texts[0].body_text.contains("Driftcentral") && texts[0].body_text.contains("22:00"));
+        assert!(
+            texts[0].body_text.contains("Driftcentral") && texts[0].body_text.contains("22:00")
+        );
         assert_eq!(c.alert_red_shifts().await.unwrap(), 0, "told once");
         // Taken back: green again is not told; red again is told again.
         c.withdraw_absence(&anna, id).await.unwrap();
@@ -328,8 +381,15 @@ async fn cover_ranks_candidates_and_excludes_everyone_else_with_the_first_reason
         .await
         .unwrap();
         let list = c.cover(&m, "grid", TODAY, "natt").await.unwrap();
-        assert_eq!((list.required, list.present, list.status), (2, 1, CoverageStatus::Red));
-        let names: Vec<&str> = list.candidates.iter().map(|x| x.staff.name.as_str()).collect();
+        assert_eq!(
+            (list.required, list.present, list.status),
+            (2, 1, CoverageStatus::Red)
+        );
+        let names: Vec<&str> = list
+            .candidates
+            .iter()
+            .map(|x| x.staff.name.as_str())
+            .collect();
         assert_eq!(names, ["Fia Gran", "Gus Holm"], "{backend:?}");
         let reasons: BTreeMap<&str, Exclusion> = list
             .excluded
@@ -399,7 +459,15 @@ async fn the_day_proposal_fills_every_gap_it_can_with_different_people_within_th
         let d = date(2026, 11, 25);
         let p = c.day_proposal(&m, d).await.unwrap();
         let night = p.gaps.iter().find(|g| g.shift.shift == "natt").unwrap();
-        assert_eq!((night.required, night.present, night.proposed.len(), night.open), (2, 0, 2, 0));
+        assert_eq!(
+            (
+                night.required,
+                night.present,
+                night.proposed.len(),
+                night.open
+            ),
+            (2, 0, 2, 0)
+        );
         let mut people: Vec<&str> = p
             .gaps
             .iter()
@@ -416,7 +484,12 @@ async fn the_day_proposal_fills_every_gap_it_can_with_different_people_within_th
                 let mut spans = roster_spans(&s, x.staff.id).await;
                 spans.push(independent::span(&g.shift, d));
                 let broken = independent::rest_breaches(&spans, &settings.rules);
-                assert!(broken.is_empty(), "{} on {}: {broken:?}", x.staff.name, g.shift.shift);
+                assert!(
+                    broken.is_empty(),
+                    "{} on {}: {broken:?}",
+                    x.staff.name,
+                    g.shift.shift
+                );
             }
         }
     }
@@ -453,7 +526,11 @@ async fn asking_sends_a_signed_link_and_an_acceptance_rosters_once() {
         c.ask(&m, night.id, TODAY, fia).await.unwrap();
         c.ask(&m, night.id, TODAY, gus).await.unwrap();
         let texts = sms_to(&s, "070-6").await;
-        assert_eq!(texts.len(), 1, "{backend:?}: asking again sends nothing new");
+        assert_eq!(
+            texts.len(),
+            1,
+            "{backend:?}: asking again sends nothing new"
+        );
         let token = |body: &str| {
             body.split("/tackning/")
                 .nth(1)
@@ -467,7 +544,8 @@ async fn asking_sends_a_signed_link_and_an_acceptance_rosters_once() {
         let gus_token = token(&sms_to(&s, "070-7").await[0].body_text);
         // A guessed link is nobody's.
         assert!(matches!(
-            c.answer_cover("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", true, "x").await,
+            c.answer_cover("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", true, "x")
+                .await,
             Err(ServiceError::NotFound)
         ));
         assert_eq!(
@@ -475,7 +553,11 @@ async fn asking_sends_a_signed_link_and_an_acceptance_rosters_once() {
             RequestStatus::Accepted
         );
         let cell = cell(&s, "natt", TODAY).await;
-        assert_eq!((cell.present, cell.status), (2, CoverageStatus::Amber), "{backend:?}");
+        assert_eq!(
+            (cell.present, cell.status),
+            (2, CoverageStatus::Amber),
+            "{backend:?}"
+        );
         assert_eq!(
             problem(c.answer_cover(&fia_token, true, "x").await.unwrap_err()),
             Problem::Continuity(ContinuityProblem::Answered)
@@ -546,8 +628,14 @@ async fn roster_changes_keep_the_rules_unless_a_deviation_is_recorded() {
             .await
             .unwrap();
         let cell = cell(&s, "natt", TODAY).await;
-        assert_eq!((cell.present, cell.deviations, cell.status), (3, 1, CoverageStatus::Green));
-        let entry = store::continuity::roster_entry(s.store(), id).await.unwrap().unwrap();
+        assert_eq!(
+            (cell.present, cell.deviations, cell.status),
+            (3, 1, CoverageStatus::Green)
+        );
+        let entry = store::continuity::roster_entry(s.store(), id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(entry.deviation_by.as_deref(), Some("Bengt Beredskap"));
         c.remove_from_roster(&m, id).await.unwrap();
         let unqualified = RosterChange {
@@ -584,7 +672,12 @@ async fn absences_are_purged_after_the_retention() {
         assert_eq!(c.purge_absences().await.unwrap(), 0, "{backend:?}");
         clock.advance(SignedDuration::from_hours(24));
         assert_eq!(c.purge_absences().await.unwrap(), 1);
-        assert!(store::continuity::absence(s.store(), id).await.unwrap().is_none());
+        assert!(
+            store::continuity::absence(s.store(), id)
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }
 
@@ -627,20 +720,42 @@ async fn the_hook_previews_what_apply_does_and_does_it_once() {
         assert!(preview.customers.is_empty());
         // Tonight's night needs three under the pandemic minimum and has two; every night of
         // the fortnight is then red (nobody else is rostered), the day shifts too.
-        let red = preview.effects.iter().find(|e| e.key == "shifts_turning_red").unwrap();
-        assert!(red.value >= 1 && !red.ids.is_empty(), "{backend:?}: {red:?}");
-        assert_eq!(preview.effect("staff_told"), 8, "everyone with a phone or e-mail");
+        let red = preview
+            .effects
+            .iter()
+            .find(|e| e.key == "shifts_turning_red")
+            .unwrap();
+        assert!(
+            red.value >= 1 && !red.ids.is_empty(),
+            "{backend:?}: {red:?}"
+        );
+        assert_eq!(
+            preview.effect("staff_told"),
+            8,
+            "everyone with a phone or e-mail"
+        );
         assert_eq!(preview.effect("staff_told_to_work_remotely"), 3);
-        let postponed = preview.effects.iter().find(|e| e.key == "meetings_postponed").unwrap();
+        let postponed = preview
+            .effects
+            .iter()
+            .find(|e| e.key == "meetings_postponed")
+            .unwrap();
         assert_eq!(postponed.ids, vec![exercise.get()]);
         let before = s.outbox(1000, 0).await.unwrap().len();
         let applied = hook.apply(&change, "activation:1").await.unwrap();
-        assert_eq!(applied.effects, preview.effects, "{backend:?}: preview is what apply does");
+        assert_eq!(
+            applied.effects, preview.effects,
+            "{backend:?}: preview is what apply does"
+        );
         let after = s.outbox(1000, 0).await.unwrap().len();
         assert_eq!(after - before, 8);
         let again = hook.apply(&change, "activation:1").await.unwrap();
         assert_eq!(again.effects, applied.effects);
-        assert_eq!(s.outbox(1000, 0).await.unwrap().len(), after, "{backend:?}: once");
+        assert_eq!(
+            s.outbox(1000, 0).await.unwrap().len(),
+            after,
+            "{backend:?}: once"
+        );
         let ex = store::continuity::exercises(s.store()).await.unwrap();
         assert_eq!(ex[0].status, domain::continuity::ExerciseStatus::Postponed);
         assert_eq!(ex[0].postponed_by.as_deref(), Some("activation:1"));
@@ -657,7 +772,10 @@ async fn the_hook_previews_what_apply_does_and_does_it_once() {
             ]
         );
         assert_eq!(
-            hook.describe(&normal).iter().map(|m| m.key).collect::<Vec<_>>(),
+            hook.describe(&normal)
+                .iter()
+                .map(|m| m.key)
+                .collect::<Vec<_>>(),
             ["continuity-measure-normal"]
         );
         let item = hook
@@ -696,9 +814,14 @@ async fn the_situation_report_is_issued_at_seven_and_on_demand_and_stays_readabl
             ),
             Problem::Required
         );
-        c.set_service_status(&op, Service::Water, ServiceState::Disturbed, "Läcka i Bofors")
-            .await
-            .unwrap();
+        c.set_service_status(
+            &op,
+            Service::Water,
+            ServiceState::Disturbed,
+            "Läcka i Bofors",
+        )
+        .await
+        .unwrap();
         c.report_absence(
             &m,
             staff_id(&s, "1").await,
@@ -712,11 +835,19 @@ async fn the_situation_report_is_issued_at_seven_and_on_demand_and_stays_readabl
         .unwrap();
         let id = c.issue_report(&m).await.unwrap();
         let (_, report) = c.report(&m, id).await.unwrap();
-        let water = report.services.iter().find(|l| l.service == Service::Water).unwrap();
+        let water = report
+            .services
+            .iter()
+            .find(|l| l.service == Service::Water)
+            .unwrap();
         assert_eq!(water.state, Some(ServiceState::Disturbed));
         assert_eq!(water.note, "Läcka i Bofors");
         assert!(report.services.iter().any(|l| l.state.is_none()));
-        let grid = report.staffing.iter().find(|l| l.function == "grid").unwrap();
+        let grid = report
+            .staffing
+            .iter()
+            .find(|l| l.function == "grid")
+            .unwrap();
         assert_eq!(grid.status, CoverageStatus::Red, "{backend:?}");
         let vab = report
             .absence
@@ -762,7 +893,11 @@ async fn the_demo_has_eighty_staff_a_month_of_lawful_rosters_and_one_red_night()
     let m = manager();
     let staff = c.staff(&m).await.unwrap();
     assert_eq!(staff.len(), 80);
-    assert!(staff.iter().all(|p| p.row.employee_number.is_some() && !p.competences.is_empty()));
+    assert!(
+        staff
+            .iter()
+            .all(|p| p.row.employee_number.is_some() && !p.competences.is_empty())
+    );
     let services_covered: std::collections::BTreeSet<Service> = c
         .functions(&m)
         .await
@@ -790,12 +925,33 @@ async fn the_demo_has_eighty_staff_a_month_of_lawful_rosters_and_one_red_night()
         .filter(|(_, cell)| cell.status == CoverageStatus::Red)
         .map(|(r, cell)| (r.function.code.clone(), r.shift.shift.clone(), cell.date))
         .collect();
-    assert_eq!(red, [("grid_control".to_owned(), "natt".to_owned(), date(2026, 11, 24))]);
-    assert!(c.absences(&m, TODAY, date(2026, 12, 7)).await.unwrap().len() >= 3);
+    assert_eq!(
+        red,
+        [(
+            "grid_control".to_owned(),
+            "natt".to_owned(),
+            date(2026, 11, 24)
+        )]
+    );
+    assert!(
+        c.absences(&m, TODAY, date(2026, 12, 7))
+            .await
+            .unwrap()
+            .len()
+            >= 3
+    );
     // The demo's continuity manager is told of it by text message, and can find cover.
-    assert!(s.outbox(1000, 0).await.unwrap().iter().any(|o| o.channel == Channel::Sms
-        && o.subject.contains("Driftcentral el")));
-    let cover = c.cover(&m, "grid_control", date(2026, 11, 24), "natt").await.unwrap();
+    assert!(
+        s.outbox(1000, 0)
+            .await
+            .unwrap()
+            .iter()
+            .any(|o| o.channel == Channel::Sms && o.subject.contains("Driftcentral el"))
+    );
+    let cover = c
+        .cover(&m, "grid_control", date(2026, 11, 24), "natt")
+        .await
+        .unwrap();
     assert!(!cover.candidates.is_empty());
     assert!(!c.reports(&m).await.unwrap().is_empty());
     assert_eq!(c.plans(&m).await.unwrap().due, 1);
@@ -809,7 +965,12 @@ async fn roster_spans(s: &Services, person: domain::ids::StaffId) -> Vec<(Timest
         .unwrap()
         .into_iter()
         .filter(|r| r.staff_id == person)
-        .map(|r| independent::span(shifts.iter().find(|x| x.id == r.shift_id).unwrap(), r.on_date))
+        .map(|r| {
+            independent::span(
+                shifts.iter().find(|x| x.id == r.shift_id).unwrap(),
+                r.on_date,
+            )
+        })
         .collect()
 }
 

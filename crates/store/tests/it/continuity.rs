@@ -58,82 +58,89 @@ async fn policies_and_modes_accept_the_continuity_capability_and_nothing_unknown
     }
 }
 
+/// A function with a night shift, one person on it two nights running: `(night, person)`.
+async fn fixture(store: &store::Store) -> (domain::ids::ShiftId, domain::ids::StaffId) {
+    let mut tx = store.begin().await.unwrap();
+    let competences = vec!["control_room".to_owned(), "el_auth".to_owned()];
+    let f = c::insert_function(
+        &mut tx,
+        &c::NewFunction {
+            code: "grid_control",
+            name: "Driftcentral el",
+            service: Service::Electricity,
+            competences: &competences,
+            remote_ok: false,
+            now: 1,
+        },
+    )
+    .await
+    .unwrap();
+    let night = c::insert_shift(
+        &mut tx,
+        &c::NewShift {
+            function_id: f,
+            shift: "night",
+            starts_min: 22 * 60,
+            ends_min: 6 * 60,
+            min_staff: 2,
+            min_staff_crisis: 3,
+        },
+    )
+    .await
+    .unwrap();
+    let s = c::insert_staff(
+        &mut tx,
+        &c::NewStaff {
+            employee_number: "1001",
+            name: "Anna Andersson",
+            team: "A",
+            phone: Some("070-1234567"),
+            email: None,
+            remote_possible: true,
+            weekly_minutes: 2250,
+            now: 1,
+        },
+    )
+    .await
+    .unwrap();
+    c::set_competences(
+        &mut tx,
+        s,
+        &[Competence {
+            code: "control_room".into(),
+            expires_on: Some(date(2027, 1, 31)),
+        }],
+    )
+    .await
+    .unwrap();
+    let entry = |d| c::NewRosterEntry {
+        staff_id: s,
+        shift_id: night,
+        on_date: d,
+        source: RosterSource::Import,
+        deviation: None,
+        created_by: "t",
+        now: 1,
+    };
+    let days = [entry(date(2026, 11, 23)), entry(date(2026, 11, 24))];
+    assert_eq!(c::insert_roster(&mut tx, &days).await.unwrap(), 2);
+    assert_eq!(
+        c::insert_roster(&mut tx, &days).await.unwrap(),
+        0,
+        "once per person, shift and day"
+    );
+    tx.commit().await.unwrap();
+    (night, s)
+}
+
 #[tokio::test]
 async fn functions_staff_and_rosters_round_trip() {
     for backend in BACKENDS {
         let Some((store, _db)) = test_store(backend).await else {
             continue;
         };
-        let mut tx = store.begin().await.unwrap();
+        let (_night, s) = fixture(&store).await;
         let competences = vec!["control_room".to_owned(), "el_auth".to_owned()];
-        let f = c::insert_function(
-            &mut tx,
-            &c::NewFunction {
-                code: "grid_control",
-                name: "Driftcentral el",
-                service: Service::Electricity,
-                competences: &competences,
-                remote_ok: false,
-                now: 1,
-            },
-        )
-        .await
-        .unwrap();
-        let night = c::insert_shift(
-            &mut tx,
-            &c::NewShift {
-                function_id: f,
-                shift: "night",
-                starts_min: 22 * 60,
-                ends_min: 6 * 60,
-                min_staff: 2,
-                min_staff_crisis: 3,
-            },
-        )
-        .await
-        .unwrap();
-        let s = c::insert_staff(
-            &mut tx,
-            &c::NewStaff {
-                employee_number: "1001",
-                name: "Anna Andersson",
-                team: "A",
-                phone: Some("070-1234567"),
-                email: None,
-                remote_possible: true,
-                weekly_minutes: 2250,
-                now: 1,
-            },
-        )
-        .await
-        .unwrap();
-        c::set_competences(
-            &mut tx,
-            s,
-            &[Competence {
-                code: "control_room".into(),
-                expires_on: Some(date(2027, 1, 31)),
-            }],
-        )
-        .await
-        .unwrap();
-        let entry = |d| c::NewRosterEntry {
-            staff_id: s,
-            shift_id: night,
-            on_date: d,
-            source: RosterSource::Import,
-            deviation: None,
-            created_by: "t",
-            now: 1,
-        };
-        let days = [entry(date(2026, 11, 23)), entry(date(2026, 11, 24))];
-        assert_eq!(c::insert_roster(&mut tx, &days).await.unwrap(), 2);
-        assert_eq!(
-            c::insert_roster(&mut tx, &days).await.unwrap(),
-            0,
-            "{backend:?}: once per person, shift and day"
-        );
-        tx.commit().await.unwrap();
 
         let functions = c::functions(&store).await.unwrap();
         assert_eq!(functions.len(), 1);
@@ -159,7 +166,16 @@ async fn functions_staff_and_rosters_round_trip() {
         assert_eq!(roster.len(), 1);
         assert_eq!(roster[0].on_date, date(2026, 11, 24));
         assert_eq!(roster[0].source, RosterSource::Import);
+    }
+}
 
+#[tokio::test]
+async fn absences_requests_and_alerts_behave_once() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let (night, s) = fixture(&store).await;
         // Absences meet a range by their days; the purge deletes those past the retention.
         let mut tx = store.begin().await.unwrap();
         let a = c::insert_absence(

@@ -109,10 +109,18 @@ mod tests {
         };
         for lang in [Language::Sv, Language::En] {
             let r = red.render(lang).unwrap();
-            assert!(r.sms.contains("22:00") && r.sms.contains(&red.link), "{}", r.sms);
+            assert!(
+                r.sms.contains("22:00") && r.sms.contains(&red.link),
+                "{}",
+                r.sms
+            );
             assert!(r.text.contains("Driftcentral el") && r.text.contains("06:00"));
             let r = ask.render(lang).unwrap();
-            assert!(r.sms.contains(&ask.link) && r.text.contains("Anna"), "{}", r.text);
+            assert!(
+                r.sms.contains(&ask.link) && r.text.contains("Anna"),
+                "{}",
+                r.text
+            );
             let r = on.render(lang).unwrap();
             assert!(r.text.lines().count() >= 4, "{}", r.text);
             let r2 = off.render(lang).unwrap();
@@ -120,7 +128,11 @@ mod tests {
             assert_ne!(r.subject, r2.subject);
         }
         let sv = on.render(Language::Sv).unwrap();
-        assert!(sv.text.contains("hemifrån") && !sv.text.contains("Möten"), "{}", sv.text);
+        assert!(
+            sv.text.contains("hemifrån") && !sv.text.contains("Möten"),
+            "{}",
+            sv.text
+        );
         assert!(
             ask.render(Language::Sv)
                 .unwrap()

@@ -16,7 +16,10 @@ use crate::error::AppError;
 
 type ApiResult = Result<Response, AppError>;
 
-fn required_date(field: &'static str, v: Option<&str>) -> Result<Option<jiff::civil::Date>, AppError> {
+fn required_date(
+    field: &'static str,
+    v: Option<&str>,
+) -> Result<Option<jiff::civil::Date>, AppError> {
     match v.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => domain::time::parse_date(s)
@@ -95,7 +98,11 @@ pub async fn absence(
     let id = state
         .services
         .continuity()
-        .report_absence_by_number(&ctx.actor(), &b.employee_number, &AbsenceInput { reason, from, to })
+        .report_absence_by_number(
+            &ctx.actor(),
+            &b.employee_number,
+            &AbsenceInput { reason, from, to },
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
@@ -183,9 +190,7 @@ pub fn documented_paths() -> Vec<(&'static str, &'static str)> {
 /// `(paths, schemas)` for the OpenAPI document.
 pub fn openapi() -> (Value, Value) {
     let error = json!({ "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
-    let date_param = |name: &str, required: bool, description: &str| {
-        json!({ "name": name, "in": "query", "required": required, "schema": { "type": "string", "format": "date" }, "description": description })
-    };
+    let date_param = |name: &str, required: bool, description: &str| json!({ "name": name, "in": "query", "required": required, "schema": { "type": "string", "format": "date" }, "description": description });
     let status = json!({ "type": "string", "enum": ["green", "amber", "red"], "description": "green above the minimum in force, amber at it, red below it" });
     let figures = json!({ "type": "object", "required": ["status"], "properties": {
         "status": { "type": "string", "enum": ["available", "not_available"] },

@@ -23,49 +23,130 @@ use crate::error::AppError;
 use crate::route;
 use crate::routes::RouteSpec;
 
+const READ: Access = Access::Roles(roles::READ);
+const MANAGE: Access = Access::Roles(roles::MANAGE);
+const OWN: Access = Access::Roles(roles::OWN_ABSENCE);
+const STATUS: Access = Access::Roles(roles::SERVICE_STATUS);
+
 /// The routes of continuity.
 pub fn routes() -> Vec<RouteSpec> {
-    use staff::{board, people, plans};
-    vec![
+    let mut all = vec![
         route!(get, "/static/continuity.css", Access::Public, stylesheet),
-        route!(get, "/beredskap/bemanning", Access::Roles(roles::READ), board::board),
-        route!(get, "/beredskap/bemanning/tackning", Access::Roles(roles::MANAGE), board::cover),
-        route!(get, "/beredskap/bemanning/dag", Access::Roles(roles::MANAGE), board::day),
-        route!(post, "/beredskap/bemanning/fraga", Access::Roles(roles::MANAGE), board::ask),
-        route!(get, "/beredskap/bemanning/installningar", Access::Roles(roles::MANAGE), people::settings),
-        route!(post, "/beredskap/bemanning/installningar", Access::Roles(roles::MANAGE), people::save_settings),
-        route!(get, "/beredskap/schema", Access::Roles(roles::MANAGE), board::roster),
-        route!(post, "/beredskap/schema", Access::Roles(roles::MANAGE), board::roster_add),
-        route!(post, "/beredskap/schema/ta-bort", Access::Roles(roles::MANAGE), board::roster_remove),
-        route!(get, "/beredskap/personal", Access::Roles(roles::MANAGE), people::staff),
-        route!(post, "/beredskap/personal", Access::Roles(roles::MANAGE), people::staff_create),
-        route!(get, "/beredskap/personal/ny", Access::Roles(roles::MANAGE), people::staff_new),
-        route!(get, "/beredskap/personal/{id}", Access::Roles(roles::MANAGE), people::staff_edit),
-        route!(post, "/beredskap/personal/{id}", Access::Roles(roles::MANAGE), people::staff_save),
-        route!(get, "/beredskap/funktioner", Access::Roles(roles::READ), people::functions),
-        route!(get, "/beredskap/franvaro", Access::Roles(roles::MANAGE), people::absences),
-        route!(post, "/beredskap/franvaro", Access::Roles(roles::MANAGE), people::absence_for),
-        route!(post, "/beredskap/franvaro/{id}/ta-bort", Access::Roles(roles::MANAGE), people::absence_withdraw),
-        route!(get, "/franvaro", Access::Roles(roles::OWN_ABSENCE), people::own_absence),
-        route!(post, "/franvaro", Access::Roles(roles::OWN_ABSENCE), people::own_absence_report),
-        route!(post, "/franvaro/{id}/ta-bort", Access::Roles(roles::OWN_ABSENCE), people::own_absence_withdraw),
-        route!(get, "/beredskap/planer", Access::Roles(roles::READ), plans::plans),
-        route!(post, "/beredskap/planer", Access::Roles(roles::MANAGE), plans::plan_create),
-        route!(get, "/beredskap/planer/{id}", Access::Roles(roles::READ), plans::plan),
-        route!(post, "/beredskap/planer/{id}", Access::Roles(roles::MANAGE), plans::plan_save),
-        route!(post, "/beredskap/planer/{id}/granskad", Access::Roles(roles::MANAGE), plans::plan_review),
-        route!(post, "/beredskap/planer/{id}/ovningar", Access::Roles(roles::MANAGE), plans::exercise),
-        route!(get, "/beredskap/lagesbild", Access::Roles(roles::READ), plans::report_latest),
-        route!(post, "/beredskap/lagesbild", Access::Roles(roles::READ), plans::report_issue),
-        route!(get, "/beredskap/lagesbild/{id}", Access::Roles(roles::READ), plans::report),
-        route!(get, "/beredskap/tjanster", Access::Roles(roles::SERVICE_STATUS), plans::services),
-        route!(post, "/beredskap/tjanster", Access::Roles(roles::SERVICE_STATUS), plans::service_save),
-        route!(get, "/tackning/{token}", Access::Public, public::answer_page),
+        route!(
+            get,
+            "/tackning/{token}",
+            Access::Public,
+            public::answer_page
+        ),
         route!(post, "/tackning/{token}", Access::Public, public::answer),
-        route!(get, "/api/v1/continuity/coverage", Access::Roles(roles::READ), api::coverage),
-        route!(post, "/api/v1/continuity/absences", Access::Roles(roles::MANAGE), api::absence),
-        route!(get, "/api/v1/continuity/cover", Access::Roles(roles::MANAGE), api::cover),
-        route!(get, "/api/v1/continuity/situation-report", Access::Roles(roles::READ), api::report),
+    ];
+    all.extend(board_routes());
+    all.extend(people_routes());
+    all.extend(plan_routes());
+    all.extend(api_routes());
+    all
+}
+
+/// The board, cover, the day's proposal and the roster editor.
+fn board_routes() -> Vec<RouteSpec> {
+    use staff::board;
+    vec![
+        route!(get, "/beredskap/bemanning", READ, board::board),
+        route!(get, "/beredskap/bemanning/tackning", MANAGE, board::cover),
+        route!(get, "/beredskap/bemanning/dag", MANAGE, board::day),
+        route!(post, "/beredskap/bemanning/fraga", MANAGE, board::ask),
+        route!(get, "/beredskap/schema", MANAGE, board::roster),
+        route!(post, "/beredskap/schema", MANAGE, board::roster_add),
+        route!(
+            post,
+            "/beredskap/schema/ta-bort",
+            MANAGE,
+            board::roster_remove
+        ),
+    ]
+}
+
+/// Staff, functions, absences and the settings.
+fn people_routes() -> Vec<RouteSpec> {
+    use staff::people;
+    vec![
+        route!(
+            get,
+            "/beredskap/bemanning/installningar",
+            MANAGE,
+            people::settings
+        ),
+        route!(
+            post,
+            "/beredskap/bemanning/installningar",
+            MANAGE,
+            people::save_settings
+        ),
+        route!(get, "/beredskap/personal", MANAGE, people::staff),
+        route!(post, "/beredskap/personal", MANAGE, people::staff_create),
+        route!(get, "/beredskap/personal/ny", MANAGE, people::staff_new),
+        route!(get, "/beredskap/personal/{id}", MANAGE, people::staff_edit),
+        route!(post, "/beredskap/personal/{id}", MANAGE, people::staff_save),
+        route!(get, "/beredskap/funktioner", READ, people::functions),
+        route!(get, "/beredskap/franvaro", MANAGE, people::absences),
+        route!(post, "/beredskap/franvaro", MANAGE, people::absence_for),
+        route!(
+            post,
+            "/beredskap/franvaro/{id}/ta-bort",
+            MANAGE,
+            people::absence_withdraw
+        ),
+        route!(get, "/franvaro", OWN, people::own_absence),
+        route!(post, "/franvaro", OWN, people::own_absence_report),
+        route!(
+            post,
+            "/franvaro/{id}/ta-bort",
+            OWN,
+            people::own_absence_withdraw
+        ),
+    ]
+}
+
+/// Plans, situation reports and the services' state.
+fn plan_routes() -> Vec<RouteSpec> {
+    use staff::plans;
+    vec![
+        route!(get, "/beredskap/planer", READ, plans::plans),
+        route!(post, "/beredskap/planer", MANAGE, plans::plan_create),
+        route!(get, "/beredskap/planer/{id}", READ, plans::plan),
+        route!(post, "/beredskap/planer/{id}", MANAGE, plans::plan_save),
+        route!(
+            post,
+            "/beredskap/planer/{id}/granskad",
+            MANAGE,
+            plans::plan_review
+        ),
+        route!(
+            post,
+            "/beredskap/planer/{id}/ovningar",
+            MANAGE,
+            plans::exercise
+        ),
+        route!(get, "/beredskap/lagesbild", READ, plans::report_latest),
+        route!(post, "/beredskap/lagesbild", READ, plans::report_issue),
+        route!(get, "/beredskap/lagesbild/{id}", READ, plans::report),
+        route!(get, "/beredskap/tjanster", STATUS, plans::services),
+        route!(post, "/beredskap/tjanster", STATUS, plans::service_save),
+    ]
+}
+
+/// The JSON API.
+fn api_routes() -> Vec<RouteSpec> {
+    vec![
+        route!(get, "/api/v1/continuity/coverage", READ, api::coverage),
+        route!(post, "/api/v1/continuity/absences", MANAGE, api::absence),
+        route!(get, "/api/v1/continuity/cover", MANAGE, api::cover),
+        route!(
+            get,
+            "/api/v1/continuity/situation-report",
+            READ,
+            api::report
+        ),
     ]
 }
 

@@ -31,7 +31,10 @@ async fn api(
     let resp = app.router.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 /// The same session reading English.
@@ -61,17 +64,28 @@ async fn the_manager_sees_the_red_night_finds_cover_and_the_person_accepts_by_li
     // The shift's cover: candidates best first and the excluded with their reason.
     let cover = app.get(TOMORROW_NIGHT, Some(&s)).await;
     assert_eq!(cover.status, StatusCode::OK);
-    assert!(cover.body.contains("Frånvarande") && cover.body.contains("Fråga "), "{}", cover.body);
+    assert!(
+        cover.body.contains("Frånvarande") && cover.body.contains("Fråga "),
+        "{}",
+        cover.body
+    );
     let en = app.get(TOMORROW_NIGHT, Some(&english(&s))).await;
     assert!(en.body.contains("Cannot take the shift") && en.body.contains("Absent"));
     // The day's proposal names the same shift.
-    let day = app.get("/beredskap/bemanning/dag?datum=2026-11-24", Some(&s)).await;
+    let day = app
+        .get("/beredskap/bemanning/dag?datum=2026-11-24", Some(&s))
+        .await;
     assert!(day.body.contains("Driftcentral el, natt"), "{}", day.body);
     // Ask the first candidate: a text message with a link.
     let list = app
         .services
         .continuity()
-        .cover(&manager(), "grid_control", jiff::civil::date(2026, 11, 24), "natt")
+        .cover(
+            &manager(),
+            "grid_control",
+            jiff::civil::date(2026, 11, 24),
+            "natt",
+        )
         .await
         .unwrap();
     let first = &list.candidates[0];
@@ -114,7 +128,10 @@ async fn the_manager_sees_the_red_night_finds_cover_and_the_person_accepts_by_li
     assert!(again.body.contains("redan besvarad"));
     let board = app.get("/beredskap/bemanning", Some(&s)).await;
     assert!(board.body.contains("Röda pass: 0"), "the night is covered");
-    assert_eq!(app.get("/tackning/nonsense", Some(&anon)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/tackning/nonsense", Some(&anon)).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 fn manager() -> services::Actor {
@@ -137,7 +154,11 @@ async fn everyone_on_the_staff_reports_their_own_absence_from_a_small_page() {
         .post(
             "/franvaro",
             Some(&s),
-            &[("reason", "sick"), ("from", "2026-11-25"), ("back", "2026-11-24")],
+            &[
+                ("reason", "sick"),
+                ("from", "2026-11-25"),
+                ("back", "2026-11-24"),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -145,7 +166,11 @@ async fn everyone_on_the_staff_reports_their_own_absence_from_a_small_page() {
         .post(
             "/franvaro",
             Some(&s),
-            &[("reason", "care_of_sick_child"), ("from", "2026-11-23"), ("back", "2026-11-25")],
+            &[
+                ("reason", "care_of_sick_child"),
+                ("from", "2026-11-23"),
+                ("back", "2026-11-25"),
+            ],
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK);
@@ -155,7 +180,10 @@ async fn everyone_on_the_staff_reports_their_own_absence_from_a_small_page() {
     let page = app.get("/franvaro", Some(&english(&agent))).await;
     assert!(page.body.contains("not linked to anyone on the staff"));
     let customer = app.login_demo("kund").await;
-    assert_eq!(app.get("/franvaro", Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get("/franvaro", Some(&customer)).await.status,
+        StatusCode::FORBIDDEN
+    );
     // The manager sees it, with the reason and never more.
     let m = app.login_demo("beredskap").await;
     let list = app.get("/beredskap/franvaro", Some(&m)).await;
@@ -169,17 +197,45 @@ async fn pages_for_rosters_staff_plans_reports_services_and_settings_in_both_lan
     };
     let s = app.login_demo("beredskap").await;
     for (path, sv, en) in [
-        ("/beredskap/personal", "Anställningsnummer", "Employee number"),
+        (
+            "/beredskap/personal",
+            "Anställningsnummer",
+            "Employee number",
+        ),
         ("/beredskap/personal/1", "Behörigheter", "Competences"),
         ("/beredskap/personal/ny", "Ny person", "New person"),
-        ("/beredskap/funktioner", "Värmeverket drifttekniker", "Minimum staffing in a crisis"),
-        ("/beredskap/schema", "Lägg till på schemat", "Add to the roster"),
-        ("/beredskap/franvaro", "Anmäl frånvaro för någon", "Report someone"),
-        ("/beredskap/planer", "En plan ska granskas", "One plan needs a review"),
+        (
+            "/beredskap/funktioner",
+            "Värmeverket drifttekniker",
+            "Minimum staffing in a crisis",
+        ),
+        (
+            "/beredskap/schema",
+            "Lägg till på schemat",
+            "Add to the roster",
+        ),
+        (
+            "/beredskap/franvaro",
+            "Anmäl frånvaro för någon",
+            "Report someone",
+        ),
+        (
+            "/beredskap/planer",
+            "En plan ska granskas",
+            "One plan needs a review",
+        ),
         ("/beredskap/planer/1", "Lärdomar", "Lessons"),
-        ("/beredskap/lagesbild", "Bemanning i de samhällsviktiga funktionerna", "Staffing of the critical functions"),
+        (
+            "/beredskap/lagesbild",
+            "Bemanning i de samhällsviktiga funktionerna",
+            "Staffing of the critical functions",
+        ),
         ("/beredskap/tjanster", "Fiberavbrott", "Disturbed"),
-        ("/beredskap/bemanning/installningar", "Dygnsvila, timmar", "Daily rest, hours"),
+        (
+            "/beredskap/bemanning/installningar",
+            "Dygnsvila, timmar",
+            "Daily rest, hours",
+        ),
     ] {
         let p = app.get(path, Some(&s)).await;
         assert_eq!(p.status, StatusCode::OK, "{path}");
@@ -189,24 +245,47 @@ async fn pages_for_rosters_staff_plans_reports_services_and_settings_in_both_lan
     }
     // The report prints on A4 and says what other capabilities cannot give yet.
     let report = app.get("/beredskap/lagesbild", Some(&s)).await;
-    assert!(report.body.contains("/static/continuity.css") && report.body.contains("Inte tillgängligt"));
+    assert!(
+        report.body.contains("/static/continuity.css") && report.body.contains("Inte tillgängligt")
+    );
     let css = app.get("/static/continuity.css", None).await;
     assert!(css.body.contains("@page") && css.body.contains("size: A4"));
     let issued = app.post("/beredskap/lagesbild", Some(&s), &[]).await;
     assert!(issued.body.contains("Lägesbilden är framtagen"));
+}
+
+#[tokio::test]
+async fn the_roster_editor_refuses_a_breach_and_keeps_a_deviation_and_operators_set_states() {
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
+    let s = app.login_demo("beredskap").await;
     // The roster editor refuses a breach, named in the reader's language, and keeps a
     // deviation with a reason.
     let night = app
         .services
         .continuity()
-        .roster(&manager(), domain::ids::FunctionId::new(1), jiff::civil::date(2026, 11, 23), 2)
+        .roster(
+            &manager(),
+            domain::ids::FunctionId::new(1),
+            jiff::civil::date(2026, 11, 23),
+            2,
+        )
         .await
         .unwrap();
-    let day_shift = night.shifts.iter().find(|x| x.shift.shift == "dag").unwrap();
+    let day_shift = night
+        .shifts
+        .iter()
+        .find(|x| x.shift.shift == "dag")
+        .unwrap();
     let away: Vec<domain::ids::StaffId> = app
         .services
         .continuity()
-        .absences(&manager(), jiff::civil::date(2026, 11, 23), jiff::civil::date(2026, 11, 30))
+        .absences(
+            &manager(),
+            jiff::civil::date(2026, 11, 23),
+            jiff::civil::date(2026, 11, 30),
+        )
         .await
         .unwrap()
         .iter()
@@ -233,24 +312,37 @@ async fn pages_for_rosters_staff_plans_reports_services_and_settings_in_both_lan
             ("deviation", deviation.to_owned()),
         ]
     };
-    let fields = |v: &[(&'static str, String)]| v.iter().map(|(k, x)| (*k, x.clone())).collect::<Vec<_>>();
+    let fields =
+        |v: &[(&'static str, String)]| v.iter().map(|(k, x)| (*k, x.clone())).collect::<Vec<_>>();
     let f = fields(&form(""));
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let refused = app.post("/beredskap/schema", Some(&english(&s)), &f).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("Breaks the daily rest"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Breaks the daily rest"),
+        "{}",
+        refused.body
+    );
     let f = fields(&form("Storm, ingen annan finns"));
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let kept = app.post("/beredskap/schema", Some(&s), &f).await;
     assert_eq!(kept.status, StatusCode::OK);
-    assert!(kept.body.contains("avsteg: Storm, ingen annan finns"), "{}", kept.body);
+    assert!(
+        kept.body.contains("avsteg: Storm, ingen annan finns"),
+        "{}",
+        kept.body
+    );
     // The operator on duty sets a service's state.
     let op = app.login_demo("tekniker").await;
     let saved = app
         .post(
             "/beredskap/tjanster",
             Some(&op),
-            &[("service", "water"), ("state", "disturbed"), ("note", "Läcka vid Bofors")],
+            &[
+                ("service", "water"),
+                ("state", "disturbed"),
+                ("note", "Läcka vid Bofors"),
+            ],
         )
         .await;
     assert!(saved.body.contains("Läget är sparat") && saved.body.contains("Läcka vid Bofors"));
@@ -260,27 +352,30 @@ async fn pages_for_rosters_staff_plans_reports_services_and_settings_in_both_lan
     );
 }
 
+/// Tokens of a continuity manager and of an agent (demo accounts have none): accounts for the
+/// municipality's crisis management and for another system.
+async fn tokens(app: &TestApp) -> (String, String) {
+    let mut out = Vec::new();
+    for (name, role) in [
+        ("krisledning", domain::role::Role::ContinuityManager),
+        ("kundsystem", domain::role::Role::Agent),
+    ] {
+        app.services
+            .create_user(name, name, role, None, "ett-langt-losenord-1", false)
+            .await
+            .unwrap();
+        out.push(app.services.create_api_token(name, "api").await.unwrap());
+    }
+    (out.remove(0), out.remove(0))
+}
+
 #[tokio::test]
 async fn the_api_gives_coverage_cover_absences_and_the_report_with_a_bearer_token() {
     for backend in BACKENDS {
         let Some(app) = TestApp::demo(backend).await else {
             continue;
         };
-        // Demo accounts have no tokens: an account for the municipality's crisis management.
-        for (name, role) in [
-            ("krisledning", domain::role::Role::ContinuityManager),
-            ("kundsystem", domain::role::Role::Agent),
-        ] {
-            app.services
-                .create_user(name, name, role, None, "ett-langt-losenord-1", false)
-                .await
-                .unwrap();
-        }
-        let token = app
-            .services
-            .create_api_token("krisledning", "kommunens krisledning")
-            .await
-            .unwrap();
+        let (token, agent) = tokens(&app).await;
         let (status, cells) = api(
             &app,
             Method::GET,
@@ -315,7 +410,10 @@ async fn the_api_gives_coverage_cover_absences_and_the_report_with_a_bearer_toke
             .iter()
             .map(|e| e["reason"].as_str().unwrap())
             .collect();
-        assert!(reasons.contains(&"absent") && reasons.contains(&"competence"), "{reasons:?}");
+        assert!(
+            reasons.contains(&"absent") && reasons.contains(&"competence"),
+            "{reasons:?}"
+        );
         let (status, created) = api(
             &app,
             Method::POST,
@@ -344,8 +442,18 @@ async fn the_api_gives_coverage_cover_absences_and_the_report_with_a_bearer_toke
             None,
         )
         .await;
-        assert_eq!((status, e["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
-        let (status, report) = api(&app, Method::GET, "/api/v1/continuity/situation-report", &token, None).await;
+        assert_eq!(
+            (status, e["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("from"))
+        );
+        let (status, report) = api(
+            &app,
+            Method::GET,
+            "/api/v1/continuity/situation-report",
+            &token,
+            None,
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(report["date"], "2026-11-23");
         assert_eq!(report["suppliers"]["status"], "not_available");
@@ -354,12 +462,21 @@ async fn the_api_gives_coverage_cover_absences_and_the_report_with_a_bearer_toke
         let doc = app.get("/api/openapi.json", None).await;
         let doc: Value = serde_json::from_str(&doc.body).unwrap();
         for p in ["coverage", "absences", "cover", "situation-report"] {
-            assert!(doc["paths"][format!("/api/v1/continuity/{p}")].is_object(), "{p}");
+            assert!(
+                doc["paths"][format!("/api/v1/continuity/{p}")].is_object(),
+                "{p}"
+            );
         }
         assert!(doc["components"]["schemas"]["Cover"].is_object());
         // Another role's token is refused.
-        let agent = app.services.create_api_token("kundsystem", "x").await.unwrap();
-        let (status, _) = api(&app, Method::GET, "/api/v1/continuity/coverage", &agent, None).await;
+        let (status, _) = api(
+            &app,
+            Method::GET,
+            "/api/v1/continuity/coverage",
+            &agent,
+            None,
+        )
+        .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
 }

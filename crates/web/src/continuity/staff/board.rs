@@ -65,7 +65,8 @@ pub async fn board(
                         CoverageStatus::Red => {
                             red += 1;
                             if let Some(h) = heads.get_mut(i) {
-                                h.day_href = Some(format!("/beredskap/bemanning/dag?datum={}", c.date));
+                                h.day_href =
+                                    Some(format!("/beredskap/bemanning/dag?datum={}", c.date));
                             }
                         }
                         CoverageStatus::Amber => amber += 1,
@@ -108,8 +109,14 @@ pub async fn board(
         rows,
         red,
         amber,
-        earlier: format!("/beredskap/bemanning?fran={}", plus(from, -i64::from(BOARD_DAYS))),
-        later: format!("/beredskap/bemanning?fran={}", plus(from, i64::from(BOARD_DAYS))),
+        earlier: format!(
+            "/beredskap/bemanning?fran={}",
+            plus(from, -i64::from(BOARD_DAYS))
+        ),
+        later: format!(
+            "/beredskap/bemanning?fran={}",
+            plus(from, i64::from(BOARD_DAYS))
+        ),
         measures,
     };
     render(StatusCode::OK, &page)
@@ -163,7 +170,11 @@ async fn cover_page(
         present: list.present,
         status: list.status.as_str().to_owned(),
         status_label: views::label(lang, list.status),
-        candidates: list.candidates.iter().map(|c| candidate_view(lang, c)).collect(),
+        candidates: list
+            .candidates
+            .iter()
+            .map(|c| candidate_view(lang, c))
+            .collect(),
         excluded: list
             .excluded
             .iter()
@@ -211,21 +222,19 @@ async fn day_page(
     let gaps = p
         .gaps
         .iter()
-        .map(|g| {
-            GapView {
-                function: g.function.name.clone(),
-                shift: g.shift.shift.clone(),
-                shift_id: g.shift.id.get(),
-                when: when(lang, day, g.starts_at, g.ends_at),
-                required: g.required,
-                present: g.present,
-                proposed: g.proposed.iter().map(|c| candidate_view(lang, c)).collect(),
-                open: g.open,
-                cover_href: format!(
-                    "/beredskap/bemanning/tackning?funktion={}&datum={day}&pass={}",
-                    g.function.code, g.shift.shift
-                ),
-            }
+        .map(|g| GapView {
+            function: g.function.name.clone(),
+            shift: g.shift.shift.clone(),
+            shift_id: g.shift.id.get(),
+            when: when(lang, day, g.starts_at, g.ends_at),
+            required: g.required,
+            present: g.present,
+            proposed: g.proposed.iter().map(|c| candidate_view(lang, c)).collect(),
+            open: g.open,
+            cover_href: format!(
+                "/beredskap/bemanning/tackning?funktion={}&datum={day}&pass={}",
+                g.function.code, g.shift.shift
+            ),
         })
         .collect();
     let page = DayPage {
@@ -331,8 +340,16 @@ async fn roster_page(
         function_id: v.function.id.get(),
         function: v.function.name.clone(),
         from: from.to_string(),
-        earlier: format!("/beredskap/schema?funktion={}&fran={}", function, plus(from, -7)),
-        later: format!("/beredskap/schema?funktion={}&fran={}", function, plus(from, 7)),
+        earlier: format!(
+            "/beredskap/schema?funktion={}&fran={}",
+            function,
+            plus(from, -7)
+        ),
+        later: format!(
+            "/beredskap/schema?funktion={}&fran={}",
+            function,
+            plus(from, 7)
+        ),
         shifts: v
             .shifts
             .iter()
@@ -495,5 +512,14 @@ pub async fn roster_remove(State(state): State<AppState>, ctx: Ctx, f: FormData)
         .remove_from_roster(&ctx.actor(), RosterEntryId::new(entry))
         .await?;
     let ok = Some(ctx.t("continuity-roster-removed"));
-    roster_page(&state, &ctx, FunctionId::new(function), from, None, ok, Vec::new()).await
+    roster_page(
+        &state,
+        &ctx,
+        FunctionId::new(function),
+        from,
+        None,
+        ok,
+        Vec::new(),
+    )
+    .await
 }

@@ -53,7 +53,11 @@ fn staff_line(lang: Lang, today: jiff::civil::Date, v: &StaffView) -> StaffLine 
 /// Hours with a decimal comma in Swedish and a point in English.
 fn hours(lang: Lang, minutes: i64) -> String {
     let h = domain::continuity::hours_text(minutes);
-    if lang == Lang::En { h.replace(',', ".") } else { h }
+    if lang == Lang::En {
+        h.replace(',', ".")
+    } else {
+        h
+    }
 }
 
 pub async fn staff(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -61,7 +65,10 @@ pub async fn staff(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let today = state.services.today();
     let page = StaffPage {
         layout: ctx.layout(&state, "continuity-staff-title").await,
-        staff: list.iter().map(|v| staff_line(ctx.lang, today, v)).collect(),
+        staff: list
+            .iter()
+            .map(|v| staff_line(ctx.lang, today, v))
+            .collect(),
         result: None,
     };
     render(StatusCode::OK, &page)
@@ -372,7 +379,11 @@ pub async fn own_absence(State(state): State<AppState>, ctx: Ctx) -> PageResult 
     own_page(&state, &ctx, None, Vec::new()).await
 }
 
-pub async fn own_absence_report(State(state): State<AppState>, ctx: Ctx, f: FormData) -> PageResult {
+pub async fn own_absence_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> PageResult {
     let input = match absence_input(&f) {
         Ok(i) => i,
         Err((name, p)) => {

@@ -23,7 +23,11 @@ fn status_of(errors: &[FieldError]) -> StatusCode {
     }
 }
 
-async fn function_choices(state: &AppState, ctx: &Ctx, selected: Option<&str>) -> Result<Vec<Choice>, crate::error::AppError> {
+async fn function_choices(
+    state: &AppState,
+    ctx: &Ctx,
+    selected: Option<&str>,
+) -> Result<Vec<Choice>, crate::error::AppError> {
     Ok(state
         .services
         .continuity()
@@ -165,7 +169,16 @@ pub async fn plan_save(
         .save_plan(&ctx.actor(), Some(id), &plan_input(&f))
         .await
     {
-        Ok(_) => plan_page(&state, &ctx, id, Some(ctx.t("continuity-plan-saved")), Vec::new()).await,
+        Ok(_) => {
+            plan_page(
+                &state,
+                &ctx,
+                id,
+                Some(ctx.t("continuity-plan-saved")),
+                Vec::new(),
+            )
+            .await
+        }
         Err(e) => {
             let errors = refused(ctx.lang, e)?;
             plan_page(&state, &ctx, id, None, errors).await
@@ -191,7 +204,16 @@ pub async fn plan_review(
         Err(e) => Err(services::ServiceError::invalid("next_review", e)),
     };
     match outcome {
-        Ok(()) => plan_page(&state, &ctx, id, Some(ctx.t("continuity-review-saved")), Vec::new()).await,
+        Ok(()) => {
+            plan_page(
+                &state,
+                &ctx,
+                id,
+                Some(ctx.t("continuity-review-saved")),
+                Vec::new(),
+            )
+            .await
+        }
         Err(e) => {
             let errors = refused(ctx.lang, e)?;
             plan_page(&state, &ctx, id, None, errors).await
@@ -207,18 +229,31 @@ pub async fn exercise(
 ) -> PageResult {
     let id = PlanId::new(parse_id(&id)?);
     let outcome = match domain::time::parse_date(f.get("on_date").trim()) {
-        Ok(d) => {
-            state
-                .services
-                .continuity()
-                .log_exercise(&ctx.actor(), id, d, f.get("held") == "true", f.get("lessons"))
-                .await
-                .map(|_| ())
-        }
+        Ok(d) => state
+            .services
+            .continuity()
+            .log_exercise(
+                &ctx.actor(),
+                id,
+                d,
+                f.get("held") == "true",
+                f.get("lessons"),
+            )
+            .await
+            .map(|_| ()),
         Err(e) => Err(services::ServiceError::invalid("on_date", e)),
     };
     match outcome {
-        Ok(()) => plan_page(&state, &ctx, id, Some(ctx.t("continuity-exercise-saved")), Vec::new()).await,
+        Ok(()) => {
+            plan_page(
+                &state,
+                &ctx,
+                id,
+                Some(ctx.t("continuity-exercise-saved")),
+                Vec::new(),
+            )
+            .await
+        }
         Err(e) => {
             let errors = refused(ctx.lang, e)?;
             plan_page(&state, &ctx, id, None, errors).await
@@ -263,40 +298,62 @@ fn unavailable(lang: Lang) -> Vec<FigureLine> {
     }]
 }
 
-/// A report as the page prints it.
-pub(crate) fn report_view(lang: Lang, r: &SituationReport) -> ReportView {
+/// The customer side of a report: the chat queue, open cases, today's visits, the campaign.
+fn customer_figures(lang: Lang, c: &services::continuity::CustomerSide) -> Vec<FigureLine> {
     let t = |k: &str| views::translate(lang, k, &[]);
     let mut customers = Vec::new();
-    match &r.customers.chat {
-        Figures::Available(c) => {
-            customers.push(figure(lang, "continuity-figure-chat-queued", c.queued));
-            customers.push(figure(lang, "continuity-figure-chat-longest-wait", c.longest_wait_minutes));
+    match &c.chat {
+        Figures::Available(chat) => {
+            customers.push(figure(lang, "continuity-figure-chat-queued", chat.queued));
+            customers.push(figure(
+                lang,
+                "continuity-figure-chat-longest-wait",
+                chat.longest_wait_minutes,
+            ));
             customers.push(figure(
                 lang,
                 "continuity-figure-chat-estimated-wait",
-                c.estimated_wait_minutes
+                chat.estimated_wait_minutes
                     .map_or_else(|| t("continuity-figure-unknown"), |m| m.to_string()),
             ));
         }
         Figures::NotAvailable => customers.extend(unavailable(lang)),
     }
     for (key, f) in [
-        ("continuity-figure-open-cases", &r.customers.open_cases),
-        ("continuity-figure-visits-today", &r.customers.visits_today),
+        ("continuity-figure-open-cases", &c.open_cases),
+        ("continuity-figure-visits-today", &c.visits_today),
     ] {
         customers.push(match f {
             Figures::Available(n) => figure(lang, key, n),
             Figures::NotAvailable => figure(lang, key, t("continuity-not-available")),
         });
     }
-    customers.push(match &r.customers.campaign {
-        Figures::Available(c) => figure(lang, "continuity-figure-campaign", format!("{} / {}", c.done, c.total)),
-        Figures::NotAvailable => figure(lang, "continuity-figure-campaign", t("continuity-not-available")),
+    customers.push(match &c.campaign {
+        Figures::Available(p) => figure(
+            lang,
+            "continuity-figure-campaign",
+            format!("{} / {}", p.done, p.total),
+        ),
+        Figures::NotAvailable => figure(
+            lang,
+            "continuity-figure-campaign",
+            t("continuity-not-available"),
+        ),
     });
+    customers
+}
+
+/// A report as the page prints it.
+pub(crate) fn report_view(lang: Lang, r: &SituationReport) -> ReportView {
+    let customers = customer_figures(lang, &r.customers);
     let credit = match &r.credit {
         Figures::Available(c) => vec![
             figure(lang, "continuity-figure-credit-pending", c.pending_requests),
-            figure(lang, "continuity-figure-credit-granted", c.granted_this_month),
+            figure(
+                lang,
+                "continuity-figure-credit-granted",
+                c.granted_this_month,
+            ),
             figure(
                 lang,
                 "continuity-figure-credit-interest",
@@ -311,7 +368,11 @@ pub(crate) fn report_view(lang: Lang, r: &SituationReport) -> ReportView {
         format!("{:02}:{:02}", d.hour(), d.minute())
     };
     ReportView {
-        title: views::translate(lang, "continuity-report-heading", &[("date", r.date.to_string())]),
+        title: views::translate(
+            lang,
+            "continuity-report-heading",
+            &[("date", r.date.to_string())],
+        ),
         issued: views::translate(
             lang,
             "continuity-report-issued",
@@ -382,7 +443,10 @@ async fn report_page(
     let page = ReportPage {
         layout: ctx.layout(state, "continuity-report-title").await,
         json: shown.as_ref().map(|(row, _)| {
-            format!("/api/v1/continuity/situation-report?date={}", row.report_date)
+            format!(
+                "/api/v1/continuity/situation-report?date={}",
+                row.report_date
+            )
         }),
         report: shown.as_ref().map(|(_, r)| report_view(ctx.lang, r)),
         previous: list
@@ -412,8 +476,18 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 }
 
 pub async fn report_issue(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let id = state.services.continuity().issue_report(&ctx.actor()).await?;
-    report_page(&state, &ctx, Some(id), Some(ctx.t("continuity-report-issued-now"))).await
+    let id = state
+        .services
+        .continuity()
+        .issue_report(&ctx.actor())
+        .await?;
+    report_page(
+        &state,
+        &ctx,
+        Some(id),
+        Some(ctx.t("continuity-report-issued-now")),
+    )
+    .await
 }
 
 // ---- the services' state ------------------------------------------------------------------
@@ -471,7 +545,15 @@ pub async fn service_save(State(state): State<AppState>, ctx: Ctx, f: FormData) 
         .set_service_status(&ctx.actor(), service, st, f.get("note"))
         .await
     {
-        Ok(()) => services_page(&state, &ctx, Some(ctx.t("continuity-service-saved")), Vec::new()).await,
+        Ok(()) => {
+            services_page(
+                &state,
+                &ctx,
+                Some(ctx.t("continuity-service-saved")),
+                Vec::new(),
+            )
+            .await
+        }
         Err(e) => {
             let errors = refused(ctx.lang, e)?;
             services_page(&state, &ctx, None, errors).await
