@@ -82,8 +82,14 @@ impl Continuity {
     fn require(actor: &Actor, roles: &[Role]) -> Result<()> {
         match actor.role {
             Some(r) if roles.contains(&r) => Ok(()),
-            // The system (the worker, the command line) acts without a role.
-            None if actor.user_id.is_none() && actor.customer_id.is_none() => Ok(()),
+            // The system (the worker, the command line) acts without a role; an anonymous
+            // visitor (who has an address) never does.
+            None if actor.user_id.is_none()
+                && actor.customer_id.is_none()
+                && actor.address == Actor::system().address =>
+            {
+                Ok(())
+            }
             _ => Err(ServiceError::Forbidden),
         }
     }
