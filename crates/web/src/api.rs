@@ -374,18 +374,21 @@ pub fn openapi_document() -> Value {
 
 pub async fn openapi() -> Json<Value> {
     let mut doc = openapi_document();
-    // Each capability's module adds its own paths and schemas.
-    for (paths, schemas) in [crate::continuity::openapi()] {
-        if let (Some(all), Value::Object(more)) = (doc["paths"].as_object_mut(), paths) {
-            all.extend(more);
-        }
-        if let (Some(all), Value::Object(more)) =
-            (doc["components"]["schemas"].as_object_mut(), schemas)
-        {
-            all.extend(more);
-        }
-    }
+    let (paths, schemas) = crate::continuity::openapi();
+    merge_openapi(&mut doc, paths, schemas);
     Json(doc)
+}
+
+/// Adds a capability module's own paths and schemas to the document.
+fn merge_openapi(doc: &mut Value, paths: Value, schemas: Value) {
+    if let (Some(all), Value::Object(more)) = (doc["paths"].as_object_mut(), paths) {
+        all.extend(more);
+    }
+    if let (Some(all), Value::Object(more)) =
+        (doc["components"]["schemas"].as_object_mut(), schemas)
+    {
+        all.extend(more);
+    }
 }
 
 /// The routes this module serves; `routes::table` joins every module's.

@@ -98,7 +98,7 @@ fn staff_csv(staff: usize, functions: usize) -> String {
             s,
             "{},Person {i},{},c{};c{};c{},070-{i:07},,false",
             10_000 + i,
-            if i % 2 == 0 { "A" } else { "B" },
+            if i.is_multiple_of(2) { "A" } else { "B" },
             c[0],
             c[1],
             c[2]

@@ -128,8 +128,8 @@ fn evaluate_all(
         }
     }
     let key = |s: &StaffRow| (s.employee_number.clone(), s.name.clone(), s.id);
-    candidates.sort_by(|a, b| (a.cost, key(&a.staff)).cmp(&(b.cost, key(&b.staff))));
-    excluded.sort_by(|a, b| (a.reason, key(&a.staff)).cmp(&(b.reason, key(&b.staff))));
+    candidates.sort_by_key(|a| (a.cost, key(&a.staff)));
+    excluded.sort_by_key(|a| (a.reason, key(&a.staff)));
     (candidates, excluded)
 }
 

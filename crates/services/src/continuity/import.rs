@@ -102,7 +102,7 @@ fn read_csv(
         .from_reader(text.as_bytes());
     let expected = || {
         let mut all: Vec<&str> = required.to_vec();
-        all.extend(optional.iter().map(|o| *o));
+        all.extend(optional.iter().copied());
         all.join(",")
     };
     let header_error = || LineError {

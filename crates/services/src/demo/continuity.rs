@@ -41,18 +41,20 @@ it_on_call,IT-beredskap,it,dag,08:00,17:00,1,1,it_ops,true
 
 /// Teams and competences for the first demo's staff, by the function they were made for.
 fn profile(old_function: &str, i: usize) -> (String, Vec<&'static str>, bool) {
-    let team = if i % 2 == 0 { "A" } else { "B" };
+    let team = if i.is_multiple_of(2) { "A" } else { "B" };
     let (prefix, competences, remote): (&str, Vec<&'static str>, bool) = match old_function {
         "control_room" => ("Drift", vec!["control_room"], false),
-        "on_call_electricity" if i % 3 == 0 => ("El", vec!["el_auth", "control_room"], false),
+        "on_call_electricity" if i.is_multiple_of(3) => {
+            ("El", vec!["el_auth", "control_room"], false)
+        }
         "on_call_electricity" => ("El", vec!["el_auth"], false),
         "on_call_district_heating" => ("Värme", vec!["heating_plant"], false),
         "on_call_water" => ("Vatten", vec!["water_treatment", "chemicals"], false),
-        "on_call_broadband" if i % 2 == 0 => ("Nät", vec!["fiber", "it_ops"], true),
+        "on_call_broadband" if i.is_multiple_of(2) => ("Nät", vec!["fiber", "it_ops"], true),
         "on_call_broadband" => ("Nät", vec!["fiber"], true),
         "field_crews" if i % 7 < 3 => ("Avfall", vec!["waste"], false),
         "field_crews" => ("Fält", vec!["el_auth"], false),
-        "billing" if i % 3 == 0 => ("Kund", vec!["customer_service", "it_ops"], true),
+        "billing" if i.is_multiple_of(3) => ("Kund", vec!["customer_service", "it_ops"], true),
         _ => ("Kund", vec!["customer_service"], true),
     };
     (format!("{prefix} {team}"), competences, remote)

@@ -353,9 +353,13 @@ async fn the_board_follows_absences_and_managers_are_told_once_when_a_shift_turn
             Problem::EndsBeforeStart
         );
         assert_eq!(c.own_absences(&anna).await.unwrap().len(), 0);
-        // The board is for continuity managers.
+        // The board is for continuity managers; an anonymous visitor is nobody's system.
         assert!(matches!(
             c.board(&anna, TODAY, 14).await,
+            Err(ServiceError::Forbidden)
+        ));
+        assert!(matches!(
+            c.board(&Actor::anonymous("192.0.2.1"), TODAY, 14).await,
             Err(ServiceError::Forbidden)
         ));
     }
