@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::commands::bench_continuity::BenchContinuityArgs;
 use crate::commands::{bench_vrptw::BenchVrptwArgs, plan::PlanArgs};
 
 #[derive(Parser, Debug)]
@@ -158,6 +159,29 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import critical functions and their shifts from CSV (layout in the README): one row per
+    /// function and shift, all or nothing; the same file again changes nothing.
+    Functions {
+        file: PathBuf,
+        /// Print `{"inserted":N,"updated":N,"unchanged":N}` (rows of the file).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import staff from CSV (layout in the README), by employee number, all or nothing.
+    Staff {
+        file: PathBuf,
+        /// Print `{"inserted":N,"updated":N,"unchanged":N}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import rosters from CSV (layout in the README), all or nothing; every new entry is
+    /// checked against the working-time rules.
+    Roster {
+        file: PathBuf,
+        /// Print `{"inserted":N,"updated":N,"unchanged":N}`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -199,6 +223,9 @@ pub enum BenchCommand {
     /// Chat: many WebSocket connections (half customers, half agents in active chats) served
     /// in this process, and the fan-out latency of messages between the two ends of a chat.
     Chat(BenchChatArgs),
+    /// Continuity: the coverage board and a day's cover proposal over generated staff, functions
+    /// and rosters on a fresh database.
+    Continuity(BenchContinuityArgs),
 }
 
 #[derive(Args, Debug)]

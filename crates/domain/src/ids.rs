@@ -57,4 +57,20 @@ crate::id!(
     SessionId,
     /// An entry of the audit log (`audit_log.id`).
     AuditEntryId,
+    /// A critical function that must be staffed (`continuity_functions.id`).
+    FunctionId,
+    /// One shift of a critical function (`continuity_shifts.id`).
+    ShiftId,
+    /// One person on one shift on one day (`roster_entries.id`).
+    RosterEntryId,
+    /// A reported absence (`absences.id`).
+    AbsenceId,
+    /// A request to cover a shift (`cover_requests.id`).
+    CoverRequestId,
+    /// A contingency plan (`contingency_plans.id`).
+    PlanId,
+    /// A contingency exercise (`contingency_exercises.id`).
+    ExerciseId,
+    /// A daily situation report (`situation_reports.id`).
+    ReportId,
 );

@@ -15,6 +15,7 @@ crate::closed_set! {
         Credit = "credit",
         Suppliers = "suppliers",
         Portal = "portal",
+        Continuity = "continuity",
     }
 }
 
@@ -104,6 +105,7 @@ pub enum PolicyBody {
     Credit(CreditPolicy),
     Suppliers(SuppliersPolicy),
     Portal(PortalPolicy),
+    Continuity(crate::continuity::ContinuityPolicy),
 }
 
 /// A named set of policies.
@@ -121,6 +123,7 @@ impl PolicyBody {
             PolicyBody::Credit(_) => Capability::Credit,
             PolicyBody::Suppliers(_) => Capability::Suppliers,
             PolicyBody::Portal(_) => Capability::Portal,
+            PolicyBody::Continuity(_) => Capability::Continuity,
         }
     }
 
@@ -161,6 +164,9 @@ impl PolicyBody {
                 }),
                 deflect_to_self_service: pandemic,
             }),
+            Capability::Continuity => {
+                PolicyBody::Continuity(crate::continuity::ContinuityPolicy::preset(pandemic))
+            }
         }
     }
 

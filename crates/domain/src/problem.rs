@@ -85,6 +85,7 @@ pub enum Problem {
     Portal(crate::portal::PortalProblem),
     Account(crate::role::AccountProblem),
     Modes(crate::modes::ModeProblem),
+    Continuity(crate::continuity::ContinuityProblem),
     /// TRANSITIONAL (issue 13): a sentence from before problems were typed. Every use is
     /// replaced by a typed variant and this variant deleted before the change lands.
     Untranslated(String),
@@ -152,6 +153,7 @@ wraps!(
     Portal(crate::portal::PortalProblem),
     Account(crate::role::AccountProblem),
     Modes(crate::modes::ModeProblem),
+    Continuity(crate::continuity::ContinuityProblem),
 );
 
 impl Explain for Problem {
@@ -181,6 +183,7 @@ impl Explain for Problem {
             Problem::Portal(e) => e.message_key(),
             Problem::Account(e) => e.message_key(),
             Problem::Modes(e) => e.message_key(),
+            Problem::Continuity(e) => e.message_key(),
             Problem::Untranslated(_) => "problem-untranslated",
         }
     }
@@ -205,6 +208,7 @@ impl Explain for Problem {
             Problem::Portal(e) => e.args(),
             Problem::Account(e) => e.args(),
             Problem::Modes(e) => e.args(),
+            Problem::Continuity(e) => e.args(),
             Problem::Untranslated(s) => vec![("text", s.clone())],
             _ => Vec::new(),
         }
@@ -418,6 +422,11 @@ impl Problem {
                 .into_iter()
                 .map(Problem::Modes),
         );
+        all.extend(
+            crate::continuity::ContinuityProblem::examples()
+                .into_iter()
+                .map(Problem::Continuity),
+        );
         all
     }
 }
@@ -541,6 +550,7 @@ mod tests {
                 | Problem::Portal(_)
                 | Problem::Account(_)
                 | Problem::Modes(_)
+                | Problem::Continuity(_)
                 | Problem::Untranslated(_) => {}
             }
         }

@@ -39,6 +39,12 @@ pub enum JobKind {
     CampaignReplan,
     /// Campaign: today's interruption notices and tomorrow's reminders (once per civil day).
     CampaignNotices,
+    /// Continuity: the daily situation report (once per civil day, from 07:00).
+    ContinuityReport,
+    /// Continuity: tell the continuity managers of shifts within 48 hours that turned red.
+    ContinuityAlerts,
+    /// Continuity: delete absences past their retention (once per civil day).
+    ContinuityPurge,
 }
 
 impl JobKind {
@@ -51,6 +57,9 @@ impl JobKind {
             JobKind::Dunning => "dunning",
             JobKind::CampaignReplan => services::campaign::REPLAN_JOB,
             JobKind::CampaignNotices => "campaign_notices",
+            JobKind::ContinuityReport => "continuity_report",
+            JobKind::ContinuityAlerts => "continuity_alerts",
+            JobKind::ContinuityPurge => "continuity_purge",
         }
     }
 
@@ -63,6 +72,9 @@ impl JobKind {
             "dunning" => Some(JobKind::Dunning),
             services::campaign::REPLAN_JOB => Some(JobKind::CampaignReplan),
             "campaign_notices" => Some(JobKind::CampaignNotices),
+            "continuity_report" => Some(JobKind::ContinuityReport),
+            "continuity_alerts" => Some(JobKind::ContinuityAlerts),
+            "continuity_purge" => Some(JobKind::ContinuityPurge),
             _ => None,
         }
     }
@@ -171,6 +183,9 @@ async fn execute(
             );
             Ok(())
         }
+        JobKind::ContinuityReport | JobKind::ContinuityAlerts | JobKind::ContinuityPurge => {
+            execute_continuity(services, kind).await
+        }
         JobKind::VisitCapCheck => {
             let r = services.visits().reconcile_caps().await?;
             if !r.flagged.is_empty() || !r.unflagged.is_empty() {
@@ -183,6 +198,32 @@ async fn execute(
             Ok(())
         }
     }
+}
+
+/// Continuity's jobs, each one call of the handle.
+async fn execute_continuity(services: &Services, kind: JobKind) -> Result<(), JobError> {
+    let c = services.continuity();
+    match kind {
+        JobKind::ContinuityReport => {
+            if let Some(id) = c.scheduled_report().await? {
+                tracing::info!(report = id.get(), "situation report issued");
+            }
+        }
+        JobKind::ContinuityAlerts => {
+            let sent = c.alert_red_shifts().await?;
+            if sent > 0 {
+                tracing::info!(sent, "red shifts told to the continuity managers");
+            }
+        }
+        JobKind::ContinuityPurge => {
+            let n = c.purge_absences().await?;
+            if n > 0 {
+                tracing::info!(purged = n, "absences past their retention deleted");
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Claims and runs one job.
@@ -238,6 +279,44 @@ pub async fn run_pending(services: &Services, transports: &Transports) -> Result
             _ => n += 1,
         }
     }
+}
+
+/// Continuity's periodic work: the situation report from 07:00 and the purge of old absences
+/// from 03:00 (once per civil day each), and red shifts every ten minutes.
+async fn schedule_continuity(services: &Services, now: jiff::Timestamp) -> Result<(), JobError> {
+    let local = services.tz().to_datetime(now);
+    if local.hour() >= 7 {
+        let key = format!("continuity-report:{}", local.date());
+        enqueue(
+            services,
+            JobKind::ContinuityReport,
+            &serde_json::json!({}),
+            now,
+            Some(&key),
+        )
+        .await?;
+    }
+    if local.hour() >= 3 {
+        let key = format!("continuity-purge:{}", local.date());
+        enqueue(
+            services,
+            JobKind::ContinuityPurge,
+            &serde_json::json!({}),
+            now,
+            Some(&key),
+        )
+        .await?;
+    }
+    let key = format!("continuity-alerts:{}", now.as_second() / 600);
+    enqueue(
+        services,
+        JobKind::ContinuityAlerts,
+        &serde_json::json!({}),
+        now,
+        Some(&key),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Settings owned by the worker.
@@ -308,6 +387,7 @@ pub async fn run_worker(
                     )
                     .await?;
                 }
+                schedule_continuity(&services, now).await?;
                 if local.hour() >= 2 {
                     enqueue(
                         &services,

@@ -210,6 +210,7 @@ impl Services {
             Box::new(self.visits()),
             Box::new(self.credit()),
             Box::new(self.portal()),
+            Box::new(self.continuity()),
         ]
     }
 

@@ -15,6 +15,7 @@ pub mod capability;
 pub mod cases;
 pub mod chat;
 pub mod clock;
+pub mod continuity;
 pub mod credit;
 pub mod customers;
 pub mod declarations;

@@ -609,6 +609,18 @@ pub mod testing {
             .collect()
     }
 
+    /// A statement that may be refused (a CHECK, a foreign key), for tests of the schema.
+    pub async fn try_execute(store: &Store, sql: &str) -> crate::Result<u64> {
+        let mut tx = store.begin().await?;
+        let sql = sql.to_owned();
+        let n = with_tx!(tx, |conn| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(conn)
+            .await?
+            .rows_affected());
+        tx.commit().await?;
+        Ok(n)
+    }
+
     pub async fn execute(store: &Store, sql: &str) {
         let mut tx = store.begin().await.expect("begin");
         let sql = sql.to_owned();

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod campaign;
 pub mod cases;
 pub mod chat;
+pub mod continuity;
 pub mod credit;
 pub mod customer_changes;
 pub mod customers;

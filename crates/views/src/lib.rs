@@ -7,6 +7,7 @@
 pub mod campaign;
 pub mod cases;
 pub mod chat;
+pub mod continuity;
 pub mod credit;
 pub mod messages;
 pub mod modes;
@@ -50,6 +51,7 @@ message_files!(
     "cases",
     "problems",
     "modes",
+    "continuity",
 );
 
 struct Bundles {
@@ -298,6 +300,17 @@ mod tests {
         check::<domain::audit::Outcome>();
         check::<domain::jobs::JobStatus>();
         check::<domain::policy::IndoorVisits>();
+        check::<domain::continuity::Service>();
+        check::<domain::continuity::AbsenceReason>();
+        check::<domain::continuity::CoverageStatus>();
+        check::<domain::continuity::Exclusion>();
+        check::<domain::continuity::Rule>();
+        check::<domain::continuity::ServiceState>();
+        check::<domain::continuity::RequestStatus>();
+        check::<domain::continuity::ExerciseStatus>();
+        check::<domain::continuity::ReportKind>();
+        check::<domain::continuity::RosterSource>();
+        check::<domain::continuity::OvertimeBasis>();
     }
 
     /// Every refusal a service can return is explained in both languages, with its arguments

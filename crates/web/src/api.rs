@@ -127,6 +127,7 @@ pub fn documented_paths() -> Vec<(&'static str, &'static str)> {
         ("get", "/api/v1/customers/{id}"),
         ("get", "/api/v1/policies/{capability}"),
     ]);
+    paths.extend(crate::continuity::documented_paths());
     paths
 }
 
@@ -195,7 +196,22 @@ fn merge(into: &mut Value, from: Value) {
 }
 
 pub async fn openapi() -> Json<Value> {
-    Json(openapi_document())
+    let mut doc = openapi_document();
+    let (paths, schemas) = crate::continuity::openapi();
+    merge_openapi(&mut doc, paths, schemas);
+    Json(doc)
+}
+
+/// Adds a capability module's own paths and schemas to the document.
+fn merge_openapi(doc: &mut Value, paths: Value, schemas: Value) {
+    if let (Some(all), Value::Object(more)) = (doc["paths"].as_object_mut(), paths) {
+        all.extend(more);
+    }
+    if let (Some(all), Value::Object(more)) =
+        (doc["components"]["schemas"].as_object_mut(), schemas)
+    {
+        all.extend(more);
+    }
 }
 
 /// The routes this module serves; `routes::table` joins every module's.

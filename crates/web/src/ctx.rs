@@ -142,6 +142,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     if audit::roles::READERS.contains(&role) {
         v.push(("/admin/granskning", "nav-audit"));
     }
+    v.extend(crate::continuity::nav(role));
     v.push(("/konto", "nav-account"));
     v
 }

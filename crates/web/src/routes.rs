@@ -5,7 +5,8 @@ use axum::routing::MethodRouter;
 
 use crate::access::Access;
 use crate::{
-    AppState, account, admin, api, campaign, cases, chat, credit, customers, home, portal, visits,
+    AppState, account, admin, api, campaign, cases, chat, continuity, credit, customers, home,
+    portal, visits,
 };
 
 pub struct RouteSpec {
@@ -48,6 +49,7 @@ pub fn table() -> Vec<RouteSpec> {
         visits::routes(),
         credit::routes(),
         cases::routes(),
+        continuity::routes(),
         api::routes(),
     ]
     .into_iter()

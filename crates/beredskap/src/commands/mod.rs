@@ -2,11 +2,13 @@
 
 pub mod bench;
 mod bench_chat;
+pub mod bench_continuity;
 mod bench_credit;
 mod bench_visits;
 pub mod bench_vrptw;
 pub mod demo;
 mod import;
+mod import_continuity;
 pub mod plan;
 pub mod serve;
 
@@ -59,6 +61,16 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Import(ImportCommand::Invoices { file, json }) => {
                 import::invoices(&config, &file, json).await
             }
+            Command::Import(ImportCommand::Functions { file, json }) => {
+                import_continuity::run(&config, import_continuity::Kind::Functions, &file, json)
+                    .await
+            }
+            Command::Import(ImportCommand::Staff { file, json }) => {
+                import_continuity::run(&config, import_continuity::Kind::Staff, &file, json).await
+            }
+            Command::Import(ImportCommand::Roster { file, json }) => {
+                import_continuity::run(&config, import_continuity::Kind::Roster, &file, json).await
+            }
             Command::Token(TokenCommand::Create { user, name }) => {
                 create_token(&config, &user, &name).await
             }
@@ -66,6 +78,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Bench(BenchCommand::Visits(args)) => bench_visits::run(&config, &args).await,
             Command::Bench(BenchCommand::Credit(args)) => bench_credit::run(&config, &args).await,
             Command::Bench(BenchCommand::Chat(args)) => bench_chat::run(&config, &args).await,
+            Command::Bench(BenchCommand::Continuity(args)) => {
+                bench_continuity::run(&config, &args).await
+            }
             Command::Bench(BenchCommand::Search(args)) => bench::search(&config, &args).await,
             Command::Bench(BenchCommand::Http(args)) => bench::http(&args).await,
             Command::Plan(_) | Command::Bench(BenchCommand::Vrptw(_)) => unreachable_sync(),

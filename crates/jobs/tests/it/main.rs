@@ -1,5 +1,7 @@
 //! The worker: outbox delivery through real transports, retries, demo mode holding messages.
 
+mod continuity;
+
 use std::sync::{Arc, Mutex};
 
 use axum::Json;

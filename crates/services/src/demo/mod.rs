@@ -19,6 +19,7 @@ use rand_chacha::ChaCha8Rng;
 mod billing;
 mod campaign;
 mod cases;
+mod continuity;
 mod names;
 mod people;
 mod registers;
@@ -173,6 +174,7 @@ impl Services {
         self.demo_accounts(customers.ids[0], &mut summary).await?;
         self.seed_demo_cases(&ids, seed).await?;
         self.seed_demo_crews().await?;
+        self.seed_demo_continuity(seed).await?;
         progress.inc(1);
         Ok(summary)
     }

@@ -5,6 +5,7 @@ mod campaign;
 mod campaign_hook;
 mod cases;
 mod chat;
+mod continuity;
 mod credit;
 mod credit_policy;
 mod declarations;

@@ -1,6 +1,7 @@
 //! Store tests: every test runs on SQLite and on PostgreSQL (each on a fresh database).
 
 mod campaign;
+mod continuity;
 mod export;
 mod jobs;
 mod schema;

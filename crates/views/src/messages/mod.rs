@@ -15,6 +15,7 @@
 
 pub mod campaign;
 pub mod cases;
+pub mod continuity;
 pub mod credit;
 pub mod modes;
 pub mod policy;

@@ -1,12 +1,10 @@
 //! Policies and modes: what is in force, every policy recorded, the modes, and switching one
 //! capability to a preset from a given time.
 //!
-//! A policy is described here field by field from Fluent (`policies.ftl`). Once every
-//! capability's `PolicyHook::describe` exists, the description comes from the hooks instead.
+//! Each policy is described by its capability's `PolicyHook::describe`, named from Fluent.
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::money::Money;
 use domain::policy::{Capability, PolicyBody, PolicyError, Preset, SupplierRule};
 use domain::problem::Invalid;
 use services::ServiceError;
@@ -17,66 +15,19 @@ use crate::AppState;
 use crate::ctx::{Ctx, FormData};
 use crate::pages::{PageResult, render};
 
-/// One line of what a policy says.
-fn line(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
-    views::translate(lang, key, args)
-}
-
-fn yes_no(lang: Lang, b: bool) -> String {
-    views::translate(lang, if b { "yes" } else { "no" }, &[])
-}
-
-fn supplier_rule(lang: Lang, rule: &SupplierRule) -> String {
-    match rule {
-        SupplierRule::All => line(lang, "supplier-rule-all", &[]),
-        SupplierRule::Local => line(lang, "supplier-rule-local", &[]),
-        SupplierRule::Small => line(lang, "supplier-rule-small", &[]),
-        SupplierRule::Trade(t) => line(lang, "supplier-rule-trade", &[("trade", t.clone())]),
+/// What a policy says, one measure per line, in `lang`: the capability's own policy hook
+/// describes it. Suppliers have no capability module yet, so their policy is said here.
+fn describe(services: &services::Services, lang: Lang, body: &PolicyBody) -> Vec<String> {
+    if let Some(hook) = services.hook(body.capability()) {
+        return hook
+            .describe(body)
+            .iter()
+            .map(|m| views::explain(lang, m))
+            .collect();
     }
-}
-
-/// What a policy says, one measure per line, in `lang`.
-fn describe(lang: Lang, body: &PolicyBody) -> Vec<String> {
-    let v = |b: bool| ("value", yes_no(lang, b));
     match body {
-        PolicyBody::Campaign(c) => vec![
-            line(
-                lang,
-                "policy-campaign-indoor-visits",
-                &[("value", views::label(lang, c.indoor_visits))],
-            ),
-            line(
-                lang,
-                "policy-campaign-defer-risk-group",
-                &[v(c.defer_risk_group)],
-            ),
-            line(
-                lang,
-                "policy-campaign-notice",
-                &[("days", c.notice_working_days.to_string())],
-            ),
-            line(
-                lang,
-                "policy-campaign-requires-booking",
-                &[v(c.indoor_requires_booking)],
-            ),
-        ],
-        PolicyBody::Visits(p) => vec![
-            line(
-                lang,
-                "policy-visits-cap",
-                &[("count", p.max_present_per_site.to_string())],
-            ),
-            line(lang, "policy-visits-walk-in", &[v(p.walk_in)]),
-            line(
-                lang,
-                "policy-visits-booking-required",
-                &[v(p.booking_required)],
-            ),
-        ],
-        PolicyBody::Credit(c) => describe_credit(lang, c),
         PolicyBody::Suppliers(s) => vec![match s.shortened_terms_days {
-            Some(days) => line(
+            Some(days) => views::translate(
                 lang,
                 "policy-suppliers-shortened",
                 &[
@@ -84,65 +35,30 @@ fn describe(lang: Lang, body: &PolicyBody) -> Vec<String> {
                     ("rule", supplier_rule(lang, &s.applies_to)),
                 ],
             ),
-            None => line(lang, "policy-suppliers-standard", &[]),
+            None => views::translate(lang, "policy-suppliers-standard", &[]),
         }],
-        PolicyBody::Portal(p) => vec![
-            match p.banner(lang) {
-                Some(text) => line(lang, "policy-portal-banner", &[("text", text.to_owned())]),
-                None => line(lang, "policy-portal-no-banner", &[]),
-            },
-            line(
-                lang,
-                "policy-portal-deflect",
-                &[v(p.deflect_to_self_service)],
-            ),
-        ],
+        _ => Vec::new(),
     }
 }
 
-fn describe_credit(lang: Lang, c: &domain::policy::CreditPolicy) -> Vec<String> {
-    let money = |ore: i64| Money::from_ore(ore).to_string();
-    vec![
-        line(
-            lang,
-            "policy-credit-extension",
-            &[
-                ("days", c.max_extension_days.to_string()),
-                ("amount", money(c.max_amount_ore)),
-            ],
-        ),
-        line(
-            lang,
-            "policy-credit-auto-approve",
-            &[("amount", money(c.auto_approve_up_to_ore))],
-        ),
-        line(
-            lang,
-            "policy-credit-clean-history",
-            &[("months", c.require_clean_history_months.to_string())],
-        ),
-        line(
-            lang,
-            "policy-credit-waive-interest",
-            &[("value", yes_no(lang, c.waive_interest))],
-        ),
-        line(
-            lang,
-            "policy-credit-grace",
-            &[("days", c.reminder_grace_days.to_string())],
-        ),
-        line(
-            lang,
-            "policy-credit-instalments",
-            &[("count", c.max_instalments.to_string())],
-        ),
-    ]
+fn supplier_rule(lang: Lang, rule: &SupplierRule) -> String {
+    let t = |key: &str, args: &[(&str, String)]| views::translate(lang, key, args);
+    match rule {
+        SupplierRule::All => t("supplier-rule-all", &[]),
+        SupplierRule::Local => t("supplier-rule-local", &[]),
+        SupplierRule::Small => t("supplier-rule-small", &[]),
+        SupplierRule::Trade(tr) => t("supplier-rule-trade", &[("trade", tr.clone())]),
+    }
 }
 
 /// A policy's description as one line for the tables, or why it cannot be read.
-fn summary(lang: Lang, body: &Result<PolicyBody, PolicyError>) -> String {
+fn summary(
+    services: &services::Services,
+    lang: Lang,
+    body: &Result<PolicyBody, PolicyError>,
+) -> String {
     match body {
-        Ok(b) => describe(lang, b).join("; "),
+        Ok(b) => describe(services, lang, b).join("; "),
         Err(e) => views::explain(lang, e),
     }
 }
@@ -259,7 +175,10 @@ async fn policies_page(
     let mut in_force = Vec::new();
     for &c in Capability::ALL {
         let body = policies.at(c, now).await?;
-        in_force.push((views::label(lang, c), describe(lang, &body).join("; ")));
+        in_force.push((
+            views::label(lang, c),
+            describe(&state.services, lang, &body).join("; "),
+        ));
     }
     let all = policies
         .list()
@@ -267,7 +186,7 @@ async fn policies_page(
         .into_iter()
         .map(|p| PolicyLine {
             capability: views::label(lang, p.row.capability),
-            summary: summary(lang, &p.body),
+            summary: summary(&state.services, lang, &p.body),
             from: p.row.effective_from,
             to: p.row.effective_to,
             set_by: p.row.set_by,
@@ -282,7 +201,7 @@ async fn policies_page(
             policies: m
                 .policies
                 .iter()
-                .map(|(c, body)| (views::label(lang, *c), summary(lang, body)))
+                .map(|(c, body)| (views::label(lang, *c), summary(&state.services, lang, body)))
                 .collect(),
             name: m.row.name,
             description: m.row.description,

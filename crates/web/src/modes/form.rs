@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use domain::continuity::{ContinuityPolicy, RaisedMinimum};
 use domain::money::Money;
 use domain::policy::{
     CampaignPolicy, Capability, CreditPolicy, IndoorVisits, PolicyBody, PortalPolicy,
@@ -32,6 +33,7 @@ enum Kind {
     Text,
     Indoor,
     SupplierRule,
+    RaisedMinimum,
 }
 
 fn field(name: &'static str, kind: Kind, value: impl ToString) -> Field {
@@ -107,6 +109,29 @@ fn fields_of(p: &PolicyBody) -> Vec<Field> {
             field("portal.banner_en", Kind::Text, p.banner_en.clone().unwrap_or_default()),
             checkbox("portal.deflect_to_self_service", p.deflect_to_self_service),
         ],
+        PolicyBody::Continuity(c) => vec![
+            checkbox("continuity.remote_work_default", c.remote_work_default),
+            checkbox("continuity.travel_limited", c.travel_limited),
+            checkbox("continuity.meetings_postponed", c.meetings_postponed),
+            checkbox("continuity.team_separation", c.team_separation),
+            field(
+                "continuity.raised_minimum",
+                Kind::RaisedMinimum,
+                match c.raised_minimum {
+                    RaisedMinimum::None => "none",
+                    RaisedMinimum::All => "all",
+                    RaisedMinimum::Functions(_) => "functions",
+                },
+            ),
+            field(
+                "continuity.functions",
+                Kind::Text,
+                match &c.raised_minimum {
+                    RaisedMinimum::Functions(codes) => codes.join(", "),
+                    _ => String::new(),
+                },
+            ),
+        ],
     }
 }
 
@@ -157,6 +182,12 @@ fn view(lang: Lang, f: Field, form: Option<&FormData>, errors: &[Invalid]) -> Fi
             ["all", "local", "small", "trade"]
                 .into_iter()
                 .map(|v| (v.to_owned(), t(&format!("mode-supplier-rule-{v}"))))
+                .collect(),
+        ),
+        Kind::RaisedMinimum => FieldKind::Select(
+            ["none", "all", "functions"]
+                .into_iter()
+                .map(|v| (v.to_owned(), t(&format!("mode-raised-rule-{v}"))))
                 .collect(),
         ),
     };
@@ -261,11 +292,53 @@ pub fn parse(form: &FormData) -> Parsed {
         deflect_to_self_service: r.flag("portal.deflect_to_self_service"),
     };
     out.insert(Capability::Portal, PolicyBody::Portal(portal));
+    out.insert(Capability::Continuity, parse_continuity(&mut r));
     if r.errors.is_empty() {
         Ok(out)
     } else {
         Err(r.errors)
     }
+}
+
+/// The continuity policy's fields: the measures, and which functions staff to their crisis
+/// minimum (codes separated by commas when it is some of them).
+fn parse_continuity(r: &mut Reader<'_>) -> PolicyBody {
+    let raised = match r.form.get("continuity.raised_minimum") {
+        "none" => RaisedMinimum::None,
+        "all" => RaisedMinimum::All,
+        "functions" => {
+            let mut codes = Vec::new();
+            let text = r.form.get("continuity.functions").to_owned();
+            for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+                match domain::continuity::values::code(part) {
+                    Ok(c) => codes.push(c),
+                    Err(p) => r.fail("continuity.functions", p),
+                }
+            }
+            if codes.is_empty() {
+                r.fail("continuity.functions", Problem::Required);
+            }
+            RaisedMinimum::Functions(codes)
+        }
+        other => {
+            r.fail(
+                "continuity.raised_minimum",
+                Problem::UnknownChoice(domain::code::UnknownCode {
+                    set: "mode-raised-rule",
+                    value: other.to_owned(),
+                    expected: vec!["none", "all", "functions"],
+                }),
+            );
+            RaisedMinimum::None
+        }
+    };
+    PolicyBody::Continuity(ContinuityPolicy {
+        remote_work_default: r.flag("continuity.remote_work_default"),
+        travel_limited: r.flag("continuity.travel_limited"),
+        meetings_postponed: r.flag("continuity.meetings_postponed"),
+        team_separation: r.flag("continuity.team_separation"),
+        raised_minimum: raised,
+    })
 }
 
 fn unknown<T: domain::code::Code>(value: &str) -> domain::code::UnknownCode {

@@ -725,7 +725,8 @@ async fn the_continuity_manager_switches_the_campaign_policy_and_sees_what_moved
             r.body
         );
         assert!(
-            r.body.contains("Mätarbyten som skjuts upp på hushållets begäran:"),
+            r.body
+                .contains("Mätarbyten som skjuts upp på hushållets begäran:"),
             "{backend:?}: the page says what the change did: {}",
             r.body
         );

@@ -5,6 +5,7 @@ mod auth;
 mod campaign;
 mod cases;
 mod chat;
+mod continuity;
 mod pages;
 mod portal;
 mod security;

@@ -1,0 +1,82 @@
+//! `beredskap import functions|staff|roster`: continuity's CSV files (layouts in the README),
+//! all or nothing, a bad value named by line and field, counts of rows inserted, updated and
+//! unchanged.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use services::continuity::{ImportCounts, ImportError};
+
+use crate::config::Config;
+
+/// Which file.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    Functions,
+    Staff,
+    Roster,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Functions => "functions",
+            Kind::Staff => "staff",
+            Kind::Roster => "roster",
+        }
+    }
+}
+
+pub async fn run(config: &Config, kind: Kind, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let store = super::open_store(config, false).await?;
+    if !store.migration_status().await?.pending.is_empty() {
+        bail!("the database has pending migrations: run `beredskap migrate` first");
+    }
+    let services = services::Services::new(
+        store,
+        std::sync::Arc::new(services::SystemClock),
+        config.service_settings(false),
+    );
+    let actor = services::Actor {
+        name: format!("cli:import-{}", kind.name()),
+        ..services::Actor::system()
+    };
+    let c = services.continuity();
+    let result = match kind {
+        Kind::Functions => c.import_functions(&actor, &bytes).await,
+        Kind::Staff => c.import_staff(&actor, &bytes).await,
+        Kind::Roster => c.import_roster(&actor, &bytes).await,
+    };
+    let counts: ImportCounts = match result {
+        Ok(c) => c,
+        Err(ImportError::Line(l)) => bail!(
+            "{}: line {}, field {}: {}; nothing was imported",
+            file.display(),
+            l.line,
+            l.field,
+            views::explain(views::Lang::En, &l.problem)
+        ),
+        Err(ImportError::Service(services::ServiceError::Invalid(i))) => bail!(
+            "{}: {}: {}; nothing was imported",
+            file.display(),
+            i.field,
+            views::explain(views::Lang::En, &i.problem)
+        ),
+        Err(ImportError::Service(e)) => return Err(e.into()),
+    };
+    services.store().close().await;
+    if json {
+        println!("{}", serde_json::to_string(&counts)?);
+    } else {
+        println!(
+            "{}: {} rows inserted, {} updated, {} unchanged",
+            file.display(),
+            counts.inserted,
+            counts.updated,
+            counts.unchanged
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
