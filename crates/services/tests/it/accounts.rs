@@ -34,7 +34,6 @@ async fn account_refusals_name_the_field_and_the_reason() {
             let accounts = accounts.clone();
             async move {
                 accounts
-                    .accounts()
                     .create_user(name, "Namn", role, None, password, false)
                     .await
             }

@@ -365,7 +365,13 @@ async fn tokens(app: &TestApp) -> (String, String) {
             .create_user(name, name, role, None, "ett-langt-losenord-1", false)
             .await
             .unwrap();
-        out.push(app.services.accounts().create_api_token(name, "api").await.unwrap());
+        out.push(
+            app.services
+                .accounts()
+                .create_api_token(name, "api")
+                .await
+                .unwrap(),
+        );
     }
     (out.remove(0), out.remove(0))
 }
