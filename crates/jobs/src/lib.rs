@@ -45,6 +45,12 @@ pub enum JobKind {
     ContinuityAlerts,
     /// Continuity: delete absences past their retention (once per civil day).
     ContinuityPurge,
+    /// Crisis mode: move every capability into an approved mode at its start (resumable).
+    ActivationStart,
+    /// Crisis mode: move every capability back at the mode's end (resumable).
+    ActivationEnd,
+    /// Crisis mode: remind the continuity managers a week before a planned end.
+    ActivationRemind,
 }
 
 impl JobKind {
@@ -60,6 +66,9 @@ impl JobKind {
             JobKind::ContinuityReport => "continuity_report",
             JobKind::ContinuityAlerts => "continuity_alerts",
             JobKind::ContinuityPurge => "continuity_purge",
+            JobKind::ActivationStart => services::modes::START_JOB,
+            JobKind::ActivationEnd => services::modes::END_JOB,
+            JobKind::ActivationRemind => services::modes::REMIND_JOB,
         }
     }
 
@@ -75,6 +84,9 @@ impl JobKind {
             "continuity_report" => Some(JobKind::ContinuityReport),
             "continuity_alerts" => Some(JobKind::ContinuityAlerts),
             "continuity_purge" => Some(JobKind::ContinuityPurge),
+            services::modes::START_JOB => Some(JobKind::ActivationStart),
+            services::modes::END_JOB => Some(JobKind::ActivationEnd),
+            services::modes::REMIND_JOB => Some(JobKind::ActivationRemind),
             _ => None,
         }
     }
@@ -185,6 +197,21 @@ async fn execute(
         }
         JobKind::ContinuityReport | JobKind::ContinuityAlerts | JobKind::ContinuityPurge => {
             execute_continuity(services, kind).await
+        }
+        JobKind::ActivationStart => {
+            let status = services.crisis().start_job(payload).await?;
+            tracing::info!(%status, "activation started");
+            Ok(())
+        }
+        JobKind::ActivationEnd => {
+            let status = services.crisis().end_job(payload).await?;
+            tracing::info!(%status, "activation ended");
+            Ok(())
+        }
+        JobKind::ActivationRemind => {
+            let sent = services.crisis().remind_job(payload).await?;
+            tracing::info!(sent, "planned end reminded");
+            Ok(())
         }
         JobKind::VisitCapCheck => {
             let r = services.visits().reconcile_caps().await?;

@@ -1,11 +1,12 @@
 //! Policies and modes (`services.policies()`): `at` is the one way every module asks what is in
 //! force; `change` records a new effective-dated policy and sets off what follows from it.
 
-use domain::ids::{ModeId, PolicyId};
+use domain::ids::PolicyId;
 use domain::policy::{Capability, Policy, PolicyBody, PolicyError, Preset};
 use domain::problem::Problem;
 use jiff::Timestamp;
-use store::policies::{ModePolicyRow, ModeRow, PolicyRow};
+use store::modes::ModeRow;
+use store::policies::PolicyRow;
 
 use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
@@ -198,49 +199,10 @@ impl Policies {
             .collect())
     }
 
-    /// Creates a mode that bundles one policy per capability from a preset.
-    pub async fn create_mode(
-        &self,
-        actor: &Actor,
-        name: &str,
-        description: &str,
-        preset: Preset,
-    ) -> Result<ModeId> {
-        let mut tx = self.s.store().begin().await?;
-        let id = store::policies::insert_mode(
-            &mut tx,
-            name,
-            description,
-            &actor.name,
-            self.s.now_micros(),
-        )
-        .await
-        .map_err(|e| {
-            if e.is_conflict_on("name") {
-                ServiceError::conflict(PolicyError::ModeExists {
-                    name: name.to_owned(),
-                })
-            } else {
-                e.into()
-            }
-        })?;
-        for &c in Capability::ALL {
-            store::policies::set_mode_policy(
-                &mut tx,
-                id,
-                c,
-                &PolicyBody::preset(c, preset).to_json(),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(id)
-    }
-
     /// Every mode with its policies.
     pub async fn modes(&self) -> Result<Vec<Mode>> {
-        let modes = store::policies::list_modes(self.s.store()).await?;
-        let policies: Vec<ModePolicyRow> = store::policies::mode_policies(self.s.store()).await?;
+        let modes = store::modes::modes(self.s.store()).await?;
+        let policies = store::modes::all_policies(self.s.store()).await?;
         Ok(modes
             .into_iter()
             .map(|row| Mode {

@@ -155,6 +155,17 @@ pub async fn policies_of(store: &Store, mode: ModeId) -> Result<Vec<ModePolicyRo
     }))
 }
 
+/// Every mode's policies, by mode.
+pub async fn all_policies(store: &Store) -> Result<Vec<ModePolicyRow>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, ModePolicyRow>(
+            "SELECT mode_id, capability, body FROM mode_policies ORDER BY mode_id, capability",
+        )
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
 pub async fn policies_of_in(tx: &mut Tx, mode: ModeId) -> Result<Vec<ModePolicyRow>> {
     Ok(with_tx!(tx, |conn| sqlx::query_as::<_, ModePolicyRow>(
         "SELECT mode_id, capability, body FROM mode_policies WHERE mode_id = $1 ORDER BY capability"

@@ -175,3 +175,15 @@ pub async fn delete_demo(tx: &mut Tx) -> Result<()> {
     });
     Ok(())
 }
+
+/// Sets (or clears) the e-mail address a member of staff is reminded at.
+pub async fn set_email(tx: &mut Tx, user: UserId, email: Option<&str>) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "UPDATE users SET email = $2 WHERE id = $1"
+    )
+    .bind(user.get())
+    .bind(email)
+    .execute(conn)
+    .await?
+    .rows_affected()))
+}

@@ -136,6 +136,9 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     if policies::roles::MANAGERS.contains(&role) {
         v.push(("/admin/policyer", "nav-policies"));
     }
+    if services::modes::roles::READ.contains(&role) {
+        v.push(("/beredskap/lagen", "nav-modes"));
+    }
     if auth::roles::ADMIN.contains(&role) {
         v.push(("/admin/anvandare", "nav-users"));
     }
@@ -164,17 +167,28 @@ impl Ctx {
         views::translate(self.lang, key, &[])
     }
 
-    /// The page frame, with the crisis banner of the portal policy in force for customers.
+    /// The page frame. Public and portal pages carry a banner while measures are in force
+    /// (any capability's policy differs from everyday operation): the portal policy's own text,
+    /// or a plain notice, with a link to the public crisis page.
     pub async fn layout(&self, state: &AppState, title_key: &str) -> Layout {
         let mut banner = None;
         if self.user.as_ref().is_none_or(|u| u.role == Role::Customer)
-            && let Ok(PolicyBody::Portal(p)) = state
+            && state
+                .services
+                .crisis()
+                .anything_in_force(state.services.now())
+                .await
+        {
+            let own = match state
                 .services
                 .policies()
                 .at(Capability::Portal, state.services.now())
                 .await
-        {
-            banner = p.banner(self.lang).map(str::to_owned);
+            {
+                Ok(PolicyBody::Portal(p)) => p.banner(self.lang).map(str::to_owned),
+                _ => None,
+            };
+            banner = Some(own.unwrap_or_else(|| self.t("crisis-banner")));
         }
         let (user, nav) = match &self.user {
             Some(u) if !u.mfa_pending => (

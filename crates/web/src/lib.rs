@@ -23,6 +23,7 @@ pub mod error;
 pub mod home;
 pub mod metrics;
 pub mod middleware;
+pub mod modes;
 pub mod pages;
 pub mod portal;
 pub mod routes;

@@ -6,7 +6,7 @@ use axum::routing::MethodRouter;
 use crate::access::Access;
 use crate::{
     AppState, account, admin, api, campaign, cases, chat, continuity, credit, customers, home,
-    portal, visits,
+    modes, portal, visits,
 };
 
 pub struct RouteSpec {
@@ -50,6 +50,7 @@ pub fn table() -> Vec<RouteSpec> {
         credit::routes(),
         cases::routes(),
         continuity::routes(),
+        modes::routes(),
         api::routes(),
     ]
     .into_iter()

@@ -179,22 +179,17 @@ impl Services {
     /// The two modes: everyday operation and the pandemic measures of 2020.
     pub(super) async fn demo_modes(&self) -> Result<()> {
         let system = Actor::system();
-        self.policies()
-            .create_mode(
-                &system,
-                "Normal drift",
-                "Vardagens policyer för alla förmågor.",
-                Preset::Normal,
-            )
-            .await?;
-        self.policies()
-            .create_mode(
-                &system,
-                "Pandemi 2020",
-                "Som under covid-19: kundcenter endast efter bokning, riskgrupper besöks inte, anstånd utan ränta, kortare betaltider för lokala leverantörer.",
-                Preset::Pandemic,
-            )
-            .await?;
+        for preset in [Preset::Normal, Preset::Pandemic] {
+            let data = domain::modes::PresetData::of(preset);
+            self.crisis()
+                .create(
+                    &system,
+                    &data.name_sv,
+                    &data.description_sv,
+                    crate::modes::NewMode::Preset(preset),
+                )
+                .await?;
+        }
         Ok(())
     }
 
@@ -243,6 +238,34 @@ impl Services {
             )
             .await?;
         summary.accounts.push(("agent2".to_owned(), Role::Agent));
+        // A second continuity manager: a crisis mode is proposed by one and approved by another.
+        let second = accounts
+            .create_user(
+                "beredskap2",
+                "Birgitta Beredskap",
+                Role::ContinuityManager,
+                None,
+                DEMO_PASSWORD,
+                true,
+            )
+            .await?;
+        summary
+            .accounts
+            .push(("beredskap2".to_owned(), Role::ContinuityManager));
+        let first =
+            store::users::by_username(self.store(), Role::ContinuityManager.demo_username())
+                .await?
+                .map(|u| u.id);
+        let mut tx = self.store().begin().await?;
+        for (user, email) in [
+            (first, "bengt.beredskap@example.se"),
+            (Some(second), "birgitta.beredskap@example.se"),
+        ] {
+            if let Some(user) = user {
+                store::users::set_email(&mut tx, user, Some(email)).await?;
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -669,3 +669,29 @@ pub(crate) fn approved_policies(
         .map_err(|e| ServiceError::Internal(format!("activation {} policies: {e}", a.id)))?;
     Ok(list.into_iter().map(|p| (p.capability(), p)).collect())
 }
+
+/// The activation a queued job is about (`{"activation": id}`).
+fn activation_of(payload: &str) -> Result<i64> {
+    serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| v["activation"].as_i64())
+        .ok_or_else(|| ServiceError::Internal(format!("activation job payload {payload:?}")))
+}
+
+impl Modes {
+    /// The worker's start job: runs (or resumes) the start of the activation in the payload.
+    pub async fn start_job(&self, payload: &str) -> Result<ActivationStatus> {
+        self.run_start(activation_of(payload)?).await
+    }
+
+    /// The worker's end job: runs (or resumes) the end; before the start is through it fails,
+    /// and the worker tries again later.
+    pub async fn end_job(&self, payload: &str) -> Result<ActivationStatus> {
+        self.run_end(activation_of(payload)?).await
+    }
+
+    /// The worker's reminder job, a week before a planned end.
+    pub async fn remind_job(&self, payload: &str) -> Result<usize> {
+        self.remind_end(activation_of(payload)?).await
+    }
+}

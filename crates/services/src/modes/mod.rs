@@ -20,11 +20,11 @@ use domain::modes::ModeProblem;
 use domain::policy::{Capability, PolicyBody};
 use domain::role::Role;
 
-pub use activation::{ActivationView, StepView};
+pub use activation::{ActivationView, END_JOB, REMIND_JOB, START_JOB, StepView};
 pub use edit::{ModeView, NewMode};
 pub use log::LogFilter;
 pub use preview::{CustomerNotice, ModePreview};
-pub use public::{PublicInfo, PublicMeasures};
+pub use public::{FeedEntry, PublicInfo, PublicMeasures};
 
 use crate::error::{Result, ServiceError};
 use crate::{Actor, Services};

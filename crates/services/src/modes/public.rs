@@ -62,6 +62,19 @@ impl Modes {
         Ok(out)
     }
 
+    /// Whether anything differs from everyday operation at `at` (the banner shows then). A
+    /// policy that cannot be read counts as nothing in force: the page still renders.
+    pub async fn anything_in_force(&self, at: Timestamp) -> bool {
+        for hook in self.s.hooks() {
+            let c = hook.capability();
+            match self.s.policies().at(c, at).await {
+                Ok(p) if p != PolicyBody::preset(c, Preset::Normal) => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// The public page's content. Open to anyone.
     pub async fn public_info(&self) -> Result<PublicInfo> {
         let now = self.s.now();

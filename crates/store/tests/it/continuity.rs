@@ -34,17 +34,12 @@ async fn policies_and_modes_accept_the_continuity_capability_and_nothing_unknown
         )
         .await
         .unwrap();
-        let mode = store::policies::insert_mode(&mut tx, "Pandemi", "", "t", 0)
+        let mode = store::modes::insert_mode(&mut tx, "Pandemi", "", "t", 0)
             .await
             .unwrap();
-        store::policies::set_mode_policy(
-            &mut tx,
-            mode,
-            domain::policy::Capability::Continuity,
-            body,
-        )
-        .await
-        .unwrap();
+        store::modes::set_policy(&mut tx, mode, domain::policy::Capability::Continuity, body)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let rows = c::policies_between(&store, 150, 160).await.unwrap();
         assert_eq!(rows, vec![(100, Some(200), body.to_owned())], "{backend:?}");

@@ -96,7 +96,11 @@ pub async fn create(
 }
 
 pub async fn mode(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
-    let view = state.services.crisis().mode(&ctx.actor(), mode_id(&id)?).await?;
+    let view = state
+        .services
+        .crisis()
+        .mode(&ctx.actor(), mode_id(&id)?)
+        .await?;
     Ok(Json(mode_json(&view)).into_response())
 }
 
@@ -158,7 +162,11 @@ async fn activation_json(state: &AppState, ctx: &Ctx, id: i64) -> Result<Value, 
     let mut caps: BTreeMap<&str, BTreeMap<String, i64>> = BTreeMap::new();
     let mut end: BTreeMap<&str, BTreeMap<String, i64>> = BTreeMap::new();
     for s in &view.steps {
-        let into = if s.phase == "end" { &mut end } else { &mut caps };
+        let into = if s.phase == "end" {
+            &mut end
+        } else {
+            &mut caps
+        };
         into.insert(s.capability.as_str(), s.effects.clone());
     }
     let micros = |t: i64| domain::time::from_micros(t).to_string();
@@ -184,19 +192,18 @@ pub async fn activation(
     Ok(Json(activation_json(&state, &ctx, id).await?).into_response())
 }
 
-pub async fn approve(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult {
+pub async fn approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id)?;
     let crisis = state.services.crisis();
-    crisis.approve(&ctx.actor(), id).await.map_err(|e| match e {
-        services::ServiceError::Conflict(Problem::Modes(domain::modes::ModeProblem::SamePerson)) => {
-            AppError::Forbidden
-        }
-        other => other.into(),
-    })?;
+    crisis
+        .approve(&ctx.actor(), id)
+        .await
+        .map_err(|e| match e {
+            services::ServiceError::Conflict(Problem::Modes(
+                domain::modes::ModeProblem::SamePerson,
+            )) => AppError::Forbidden,
+            other => other.into(),
+        })?;
     Ok(Json(activation_json(&state, &ctx, id).await?).into_response())
 }
 
@@ -222,7 +229,7 @@ pub async fn end(
     let crisis = state.services.crisis();
     let row = crisis.activation(&actor, id).await?.row;
     let pending = row.end_proposed_by.is_some() && row.end_approved_at.is_none();
-    if pending && row.end_proposed_by.map(|u| u.get()) != actor.user_id {
+    if pending && row.end_proposed_by != actor.user_id {
         crisis.approve_end(&actor, id).await?;
         crisis.run_end(id).await?;
     } else {
@@ -247,7 +254,7 @@ pub async fn policies(State(state): State<AppState>, Query(q): Query<AtQuery>) -
     };
     let mut out = BTreeMap::new();
     for &c in Capability::ALL {
-        let p = state.services.policy_at(c, at).await?;
+        let p = state.services.policies().at(c, at).await?;
         out.insert(c.as_str(), serde_json::to_value(&p).unwrap_or(Value::Null));
     }
     Ok(Json(json!({"at": at.to_string(), "policies": out})).into_response())

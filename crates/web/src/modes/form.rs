@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use domain::continuity::{ContinuityPolicy, RaisedMinimum};
 use domain::money::Money;
 use domain::policy::{
-    CampaignPolicy, Capability, CreditPolicy, IndoorVisits, PolicyBody, PortalPolicy,
-    SupplierRule, SuppliersPolicy, VisitsPolicy,
+    CampaignPolicy, Capability, CreditPolicy, IndoorVisits, PolicyBody, PortalPolicy, SupplierRule,
+    SuppliersPolicy, VisitsPolicy,
 };
 use domain::problem::{Invalid, Problem};
 use views::Lang;
@@ -55,25 +55,51 @@ fn checkbox(name: &'static str, on: bool) -> Field {
 }
 
 fn kronor(ore: i64) -> String {
-    Money::from_ore(ore).to_string().trim_end_matches(" kr").to_owned()
+    Money::from_ore(ore)
+        .to_string()
+        .trim_end_matches(" kr")
+        .to_owned()
 }
 
 fn fields_of(p: &PolicyBody) -> Vec<Field> {
     match p {
         PolicyBody::Campaign(c) => vec![
-            field("campaign.indoor_visits", Kind::Indoor, c.indoor_visits.as_str()),
+            field(
+                "campaign.indoor_visits",
+                Kind::Indoor,
+                c.indoor_visits.as_str(),
+            ),
             checkbox("campaign.defer_risk_group", c.defer_risk_group),
-            field("campaign.notice_working_days", Kind::Number, c.notice_working_days),
-            checkbox("campaign.indoor_requires_booking", c.indoor_requires_booking),
+            field(
+                "campaign.notice_working_days",
+                Kind::Number,
+                c.notice_working_days,
+            ),
+            checkbox(
+                "campaign.indoor_requires_booking",
+                c.indoor_requires_booking,
+            ),
         ],
         PolicyBody::Visits(v) => vec![
             checkbox("visits.walk_in", v.walk_in),
             checkbox("visits.booking_required", v.booking_required),
-            field("visits.max_present_per_site", Kind::Number, v.max_present_per_site),
+            field(
+                "visits.max_present_per_site",
+                Kind::Number,
+                v.max_present_per_site,
+            ),
         ],
         PolicyBody::Credit(c) => vec![
-            field("credit.max_extension_days", Kind::Number, c.max_extension_days),
-            field("credit.max_amount_ore", Kind::Kronor, kronor(c.max_amount_ore)),
+            field(
+                "credit.max_extension_days",
+                Kind::Number,
+                c.max_extension_days,
+            ),
+            field(
+                "credit.max_amount_ore",
+                Kind::Kronor,
+                kronor(c.max_amount_ore),
+            ),
             field(
                 "credit.require_clean_history_months",
                 Kind::Number,
@@ -85,16 +111,26 @@ fn fields_of(p: &PolicyBody) -> Vec<Field> {
                 Kind::Kronor,
                 kronor(c.auto_approve_up_to_ore),
             ),
-            field("credit.reminder_grace_days", Kind::Number, c.reminder_grace_days),
+            field(
+                "credit.reminder_grace_days",
+                Kind::Number,
+                c.reminder_grace_days,
+            ),
             field("credit.max_instalments", Kind::Number, c.max_instalments),
         ],
         PolicyBody::Suppliers(s) => vec![
             field(
                 "suppliers.shortened_terms_days",
                 Kind::Number,
-                s.shortened_terms_days.map(|d| d.to_string()).unwrap_or_default(),
+                s.shortened_terms_days
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
             ),
-            field("suppliers.applies_to", Kind::SupplierRule, rule_code(&s.applies_to)),
+            field(
+                "suppliers.applies_to",
+                Kind::SupplierRule,
+                rule_code(&s.applies_to),
+            ),
             field(
                 "suppliers.trade",
                 Kind::Text,
@@ -105,8 +141,16 @@ fn fields_of(p: &PolicyBody) -> Vec<Field> {
             ),
         ],
         PolicyBody::Portal(p) => vec![
-            field("portal.banner_sv", Kind::Text, p.banner_sv.clone().unwrap_or_default()),
-            field("portal.banner_en", Kind::Text, p.banner_en.clone().unwrap_or_default()),
+            field(
+                "portal.banner_sv",
+                Kind::Text,
+                p.banner_sv.clone().unwrap_or_default(),
+            ),
+            field(
+                "portal.banner_en",
+                Kind::Text,
+                p.banner_en.clone().unwrap_or_default(),
+            ),
             checkbox("portal.deflect_to_self_service", p.deflect_to_self_service),
         ],
         PolicyBody::Continuity(c) => vec![

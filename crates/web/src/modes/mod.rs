@@ -23,10 +23,30 @@ pub fn routes() -> Vec<RouteSpec> {
     vec![
         route!(get, "/kris", Access::Public, public::page),
         route!(get, "/kris/atom.xml", Access::Public, public::feed),
-        route!(get, "/beredskap/lagen", Access::Roles(roles::READ), staff::modes),
-        route!(post, "/beredskap/lagen", Access::Roles(roles::PROPOSE), staff::create),
-        route!(get, "/beredskap/lagen/{id}", Access::Roles(roles::READ), staff::edit),
-        route!(post, "/beredskap/lagen/{id}", Access::Roles(roles::PROPOSE), staff::save),
+        route!(
+            get,
+            "/beredskap/lagen",
+            Access::Roles(roles::READ),
+            staff::modes
+        ),
+        route!(
+            post,
+            "/beredskap/lagen",
+            Access::Roles(roles::PROPOSE),
+            staff::create
+        ),
+        route!(
+            get,
+            "/beredskap/lagen/{id}",
+            Access::Roles(roles::READ),
+            staff::edit
+        ),
+        route!(
+            post,
+            "/beredskap/lagen/{id}",
+            Access::Roles(roles::PROPOSE),
+            staff::save
+        ),
         route!(
             get,
             "/beredskap/lagen/{id}/forhandsgranska",
@@ -75,12 +95,37 @@ pub fn routes() -> Vec<RouteSpec> {
             Access::Roles(roles::APPROVE),
             staff::approve_end
         ),
-        route!(get, "/beredskap/logg", Access::Roles(roles::READ), staff::log),
-        route!(get, "/beredskap/logg.csv", Access::Roles(roles::READ), staff::log_csv),
-        route!(post, "/beredskap/logg", Access::Roles(roles::PROPOSE), staff::measure),
+        route!(
+            get,
+            "/beredskap/logg",
+            Access::Roles(roles::READ),
+            staff::log
+        ),
+        route!(
+            get,
+            "/beredskap/logg.csv",
+            Access::Roles(roles::READ),
+            staff::log_csv
+        ),
+        route!(
+            post,
+            "/beredskap/logg",
+            Access::Roles(roles::PROPOSE),
+            staff::measure
+        ),
         route!(get, "/api/v1/modes", Access::Roles(roles::READ), api::modes),
-        route!(post, "/api/v1/modes", Access::Roles(roles::PROPOSE), api::create),
-        route!(get, "/api/v1/modes/{id}", Access::Roles(roles::READ), api::mode),
+        route!(
+            post,
+            "/api/v1/modes",
+            Access::Roles(roles::PROPOSE),
+            api::create
+        ),
+        route!(
+            get,
+            "/api/v1/modes/{id}",
+            Access::Roles(roles::READ),
+            api::mode
+        ),
         route!(
             post,
             "/api/v1/modes/{id}/preview",
@@ -111,7 +156,12 @@ pub fn routes() -> Vec<RouteSpec> {
             Access::Roles(roles::PROPOSE),
             api::end
         ),
-        route!(get, "/api/v1/policies", Access::Roles(&domain::role::Role::STAFF), api::policies),
+        route!(
+            get,
+            "/api/v1/policies",
+            Access::Roles(&domain::role::Role::STAFF),
+            api::policies
+        ),
     ]
 }
 
@@ -155,7 +205,10 @@ fn preview_view(
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for n in &p.customers {
         *counts
-            .entry((views::label(lang, n.channel), views::label(lang, n.language)))
+            .entry((
+                views::label(lang, n.channel),
+                views::label(lang, n.language),
+            ))
             .or_default() += 1;
     }
     PreviewView {

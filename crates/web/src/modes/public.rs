@@ -48,7 +48,10 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 }
 
 /// The Atom feed of changes, in the reader's language (cookie), Swedish by default.
-pub async fn feed(State(state): State<AppState>, ctx: Ctx) -> Result<axum::response::Response, AppError> {
+pub async fn feed(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<axum::response::Response, AppError> {
     let entries = state.services.crisis().feed(50).await?;
     let base = state.services.public_url().to_owned();
     let updated = entries

@@ -37,7 +37,7 @@ fn local_time(s: &str) -> Option<Timestamp> {
 
 /// An instant as a `datetime-local` value in Stockholm.
 fn local_value(t: Timestamp) -> String {
-    t.to_zoned(domain::time::stockholm())
+    t.to_zoned_datetime(domain::time::stockholm())
         .datetime()
         .strftime("%Y-%m-%dT%H:%M")
         .to_string()
@@ -182,7 +182,17 @@ async fn edit_page(
 
 pub async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let id = mode_id(&id)?;
-    edit_page(&state, &ctx, id, None, &[], Vec::new(), None, StatusCode::OK).await
+    edit_page(
+        &state,
+        &ctx,
+        id,
+        None,
+        &[],
+        Vec::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn save(
@@ -203,12 +213,29 @@ pub async fn save(
     let saved = state
         .services
         .crisis()
-        .save(&ctx.actor(), id, version, f.get("name"), f.get("description"), &policies)
+        .save(
+            &ctx.actor(),
+            id,
+            version,
+            f.get("name"),
+            f.get("description"),
+            &policies,
+        )
         .await;
     match saved {
         Ok(v) => {
             let msg = views::translate(ctx.lang, "modes-saved", &[("version", v.to_string())]);
-            edit_page(&state, &ctx, id, None, &[], Vec::new(), Some(msg), StatusCode::OK).await
+            edit_page(
+                &state,
+                &ctx,
+                id,
+                None,
+                &[],
+                Vec::new(),
+                Some(msg),
+                StatusCode::OK,
+            )
+            .await
         }
         Err(ServiceError::Invalid(i)) => {
             edit_page(&state, &ctx, id, Some(&f), &[i], Vec::new(), None, bad).await
@@ -240,7 +267,9 @@ fn interval(
     };
     let end = match to.trim() {
         "" => None,
-        t => Some(local_time(t).ok_or(Invalid::new("till", domain::problem::Problem::NotADateTime))?),
+        t => Some(
+            local_time(t).ok_or(Invalid::new("till", domain::problem::Problem::NotADateTime))?,
+        ),
     };
     Ok((start, end))
 }
@@ -428,8 +457,7 @@ async fn activation_page(
             .collect(),
         preview,
         end_preview,
-        may_approve: a.status == ActivationStatus::AwaitingApproval
-            && me != Some(a.proposed_by.get()),
+        may_approve: a.status == ActivationStatus::AwaitingApproval && me != Some(a.proposed_by),
         may_propose_end: endable && !end_pending,
         end_proposal: a.end_requested_at.filter(|_| end_pending).map(|at| {
             views::translate(
@@ -444,7 +472,7 @@ async fn activation_page(
                 )],
             )
         }),
-        may_approve_end: end_pending && me != a.end_proposed_by.map(|u| u.get()),
+        may_approve_end: end_pending && me != a.end_proposed_by,
         steps: view
             .steps
             .iter()
@@ -693,7 +721,15 @@ pub async fn measure(State(state): State<AppState>, ctx: Ctx, f: FormData) -> Pa
         }
         Err(e) => {
             let errors = refused(ctx.lang, e)?;
-            log_page(&state, &ctx, &q, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            log_page(
+                &state,
+                &ctx,
+                &q,
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }

@@ -6,6 +6,7 @@ mod campaign;
 mod cases;
 mod chat;
 mod continuity;
+mod modes;
 mod pages;
 mod portal;
 mod security;

@@ -246,7 +246,8 @@ async fn policies_are_described_in_the_readers_language() {
     let sv = app.get("/admin/policyer", Some(&s)).await;
     assert_eq!(sv.status, StatusCode::OK);
     assert!(
-        sv.body.contains("Högst 40 personer samtidigt i varje kundcenter")
+        sv.body
+            .contains("Högst 40 personer samtidigt i varje kundcenter")
             && sv.body.contains("Mätarbyten inomhus görs som vanligt"),
         "{}",
         sv.body
@@ -257,18 +258,20 @@ async fn policies_are_described_in_the_readers_language() {
     };
     let page = app.get("/admin/policyer", Some(&en)).await;
     assert!(
-        page.body.contains("At most 40 people at a time in each customer centre")
-            && page.body.contains("Indoor meter exchanges go ahead as usual")
+        page.body
+            .contains("At most 40 people at a time in each customer centre")
+            && page
+                .body
+                .contains("Indoor meter exchanges go ahead as usual")
             && page.body.contains("Pandemi 2020"),
         "{}",
         page.body
     );
     assert!(!page.body.contains("personer samtidigt"), "{}", page.body);
     // The pandemic mode's portal policy shows the banner as written for the reader.
-    assert!(
-        page.body
-            .contains("A banner on every page: “The customer centre receives visitors by appointment only.")
-    );
+    assert!(page.body.contains(
+        "A banner on every page: “The customer centre receives visitors by appointment only."
+    ));
     // A policy that ends before it starts is refused on its field, in the reader's language.
     let r = app
         .post(
