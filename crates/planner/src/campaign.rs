@@ -258,6 +258,58 @@ struct Assigned {
     jobs: Vec<usize>,
 }
 
+/// The previous plan in this problem's indices (all empty when planning from scratch).
+struct Previous<'a> {
+    /// Previous crew-day of each job that still exists.
+    crew_day: Vec<Option<(usize, usize)>>,
+    /// Previous job sequence of each crew-day that still exists (empty if the crew no longer works it).
+    routes: HashMap<(usize, usize), Vec<usize>>,
+    /// Previous (crew id, date) of every job, for counting moves even onto dates nobody works now.
+    at: Vec<Option<(&'a str, Date)>>,
+}
+
+impl<'a> Previous<'a> {
+    /// Maps the previous plan's routes onto this problem's crews, days and jobs.
+    fn index(ctx: &Ctx<'_>, previous: Option<&'a Plan>) -> Previous<'a> {
+        let nj = ctx.p.jobs.len();
+        let mut crew_day: Vec<Option<(usize, usize)>> = vec![None; nj];
+        let mut routes: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let mut at: Vec<Option<(&str, Date)>> = vec![None; nj];
+        if let Some(pl) = previous {
+            for r in &pl.routes {
+                for s in &r.stops {
+                    if let Some(&j) = ctx.job_by_id.get(s.job.as_str()) {
+                        at[j] = Some((r.crew.as_str(), r.date));
+                    }
+                }
+                let (Some(&c), Some(day)) =
+                    (ctx.crew_by_id.get(r.crew.as_str()), ctx.day_of(r.date))
+                else {
+                    continue;
+                };
+                let works = ctx.p.crews[c].dates.binary_search(&r.date).is_ok();
+                let mut seq = Vec::new();
+                for s in &r.stops {
+                    if let Some(&j) = ctx.job_by_id.get(s.job.as_str()) {
+                        crew_day[j] = Some((c, day));
+                        if works {
+                            seq.push(j);
+                        }
+                    }
+                }
+                routes.insert((c, day), seq);
+            }
+        }
+        Previous {
+            crew_day,
+            routes,
+            at,
+        }
+    }
+}
+
+/// Plans (or re-plans, given `previous`) the problem: keeps routes outside the scope, then
+/// plans the remaining jobs block by block, sharing the budget.
 fn run(
     problem: &Problem,
     previous: Option<&Plan>,
@@ -267,155 +319,27 @@ fn run(
 ) -> Plan {
     let ctx = Ctx::new(problem);
     let nj = problem.jobs.len();
-    // Previous crew-day of each job that still exists.
-    let mut prev: Vec<Option<(usize, usize)>> = vec![None; nj];
-    let mut prev_routes: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-    // Previous (crew id, date) of every job, for counting moves even onto dates nobody works now.
-    let mut prev_at: Vec<Option<(&str, Date)>> = vec![None; nj];
-    if let Some(pl) = previous {
-        for r in &pl.routes {
-            for s in &r.stops {
-                if let Some(&j) = ctx.job_by_id.get(s.job.as_str()) {
-                    prev_at[j] = Some((r.crew.as_str(), r.date));
-                }
-            }
-            let (Some(&c), Some(day)) = (ctx.crew_by_id.get(r.crew.as_str()), ctx.day_of(r.date))
-            else {
-                continue;
-            };
-            let works = problem.crews[c].dates.binary_search(&r.date).is_ok();
-            let mut seq = Vec::new();
-            for s in &r.stops {
-                if let Some(&j) = ctx.job_by_id.get(s.job.as_str()) {
-                    prev[j] = Some((c, day));
-                    if works {
-                        seq.push(j);
-                    }
-                }
-            }
-            prev_routes.insert((c, day), seq);
-        }
-    }
-    let (scope_lo, scope_hi) = match scope {
-        Some((from, n)) => {
-            let lo = ctx.dates.partition_point(|d| *d < from);
-            (lo, (lo + n).min(ctx.dates.len()))
-        }
-        None => (0, ctx.dates.len()),
-    };
-    let mut assigned: Vec<Assigned> = Vec::new();
+    let prev = Previous::index(&ctx, previous);
+    let (scope_lo, scope_hi) = scope_days(&ctx, scope);
     let mut done = vec![false; nj];
     let mut unassigned: Vec<Unassigned> = Vec::new();
-    // Routes outside the scope are kept verbatim (minus jobs that are no longer allowed there).
-    for (&(c, day), seq) in &prev_routes {
-        if day >= scope_lo && day < scope_hi {
-            continue;
-        }
-        let keep: Vec<usize> = seq
-            .iter()
-            .copied()
-            .filter(|&j| {
-                let (lo, hi) = ctx.day_range(j);
-                static_reason(&ctx, j).is_none() && day >= lo && (hi == usize::MAX || day == hi)
-            })
-            .collect();
-        for &j in &keep {
-            done[j] = true;
-        }
-        assigned.push(Assigned {
-            crew: c,
-            day,
-            jobs: keep,
-        });
-    }
-    let mut pool: Vec<usize> = Vec::new();
-    for (j, &is_done) in done.clone().iter().enumerate() {
-        if is_done {
-            continue;
-        }
-        if let Some(r) = static_reason(&ctx, j) {
-            unassigned.push(Unassigned {
-                job: problem.jobs[j].id.clone(),
-                reason: r,
-            });
-            done[j] = true;
-            continue;
-        }
-        let (lo, hi) = ctx.day_range(j);
-        if hi != usize::MAX && (hi < scope_lo || hi >= scope_hi) || lo >= scope_hi {
-            unassigned.push(Unassigned {
-                job: problem.jobs[j].id.clone(),
-                reason: post_reason(&problem.jobs[j]),
-            });
-            done[j] = true;
-            continue;
-        }
-        pool.push(j);
-    }
+    let mut assigned = keep_outside_scope(&ctx, &prev.routes, (scope_lo, scope_hi), &mut done);
+    let mut pool = initial_pool(&ctx, (scope_lo, scope_hi), &mut done, &mut unassigned);
     sort_by_tier_and_area(&ctx, &mut pool);
 
     let blocks: Vec<(usize, usize)> = (scope_lo..scope_hi)
         .step_by(BLOCK_DAYS)
         .map(|s| (s, (s + BLOCK_DAYS).min(scope_hi)))
         .collect();
-    let avg_service_s = if pool.is_empty() {
-        1800
-    } else {
-        pool.iter()
-            .map(|&j| i64::from(problem.jobs[j].service_min) * 60)
-            .sum::<i64>()
-            / pool.len() as i64
-    };
+    let avg_service_s = avg_service_s(problem, &pool);
     let start_elapsed = budget.elapsed.map(|f| f());
     for (bi, &(d0, d1)) in blocks.iter().enumerate() {
         if pool.is_empty() {
             break;
         }
-        let vehicles: Vec<(usize, usize)> = (d0..d1)
-            .flat_map(|day| {
-                let date = ctx.dates[day];
-                problem
-                    .crews
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, c)| c.dates.binary_search(&date).is_ok())
-                    .map(move |(c, _)| (c, day))
-            })
-            .collect();
-        let shift_s: i64 = vehicles
-            .iter()
-            .map(|&(c, _)| {
-                i64::from(problem.crews[c].shift_end_min - problem.crews[c].shift_start_min) * 60
-            })
-            .sum();
-        let cap = (shift_s / (avg_service_s + EST_TRAVEL_PER_JOB_S)).max(1) as usize;
-        // Jobs this block may take: not pinned to a later block, not waiting for a later date.
-        let eligible: Vec<usize> = pool
-            .iter()
-            .copied()
-            .filter(|&j| {
-                let (lo, hi) = ctx.day_range(j);
-                lo < d1 && (hi == usize::MAX || (hi >= d0 && hi < d1))
-            })
-            .collect();
-        let selected: Vec<usize> = if eligible.len() as f64 > 2.2 * cap as f64 {
-            let must = |j: usize| {
-                let (_, hi) = ctx.day_range(j);
-                hi != usize::MAX || prev[j].is_some_and(|(_, d)| d >= d0 && d < d1)
-            };
-            let mut sel: Vec<usize> = eligible.iter().copied().filter(|&j| must(j)).collect();
-            let room = (cap as f64 * 1.6) as usize;
-            sel.extend(
-                eligible
-                    .iter()
-                    .copied()
-                    .filter(|&j| !must(j))
-                    .take(room.saturating_sub(sel.len())),
-            );
-            sel
-        } else {
-            eligible
-        };
+        let vehicles = block_vehicles(&ctx, (d0, d1));
+        let cap = block_capacity(problem, &vehicles, avg_service_s);
+        let selected = select_for_block(&ctx, &pool, &prev.crew_day, (d0, d1), cap);
         if selected.is_empty() {
             continue;
         }
@@ -423,49 +347,16 @@ fn run(
         let work_left = pool.len() as f64 / cap as f64;
         let blocks_needed = (work_left.ceil() as usize).clamp(1, blocks.len() - bi);
         let share = 1.0 / blocks_needed as f64;
-        let iters = if budget.max_iterations == u64::MAX {
-            u64::MAX
-        } else {
-            ((budget.max_iterations as f64 * share) as u64).max(1)
-        };
-        let solved = match (budget.elapsed, start_elapsed) {
-            (Some(el), Some(t0)) => {
-                let used = el().saturating_sub(t0);
-                let left = budget.time_limit.saturating_sub(used);
-                let base = el();
-                let sub = move || el().saturating_sub(base);
-                let b = Budget {
-                    max_iterations: iters,
-                    time_limit: left.mul_f64(share),
-                    elapsed: Some(&sub),
-                };
-                solve_block(
-                    &ctx,
-                    &selected,
-                    &vehicles,
-                    &prev,
-                    &prev_routes,
-                    &b,
-                    seed.wrapping_add(bi as u64),
-                )
-            }
-            _ => {
-                let b = Budget {
-                    max_iterations: iters,
-                    time_limit: Duration::MAX,
-                    elapsed: None,
-                };
-                solve_block(
-                    &ctx,
-                    &selected,
-                    &vehicles,
-                    &prev,
-                    &prev_routes,
-                    &b,
-                    seed.wrapping_add(bi as u64),
-                )
-            }
-        };
+        let solved = with_block_budget(budget, start_elapsed, share, |b| {
+            solve_block(
+                &ctx,
+                &selected,
+                &vehicles,
+                &prev,
+                b,
+                seed.wrapping_add(bi as u64),
+            )
+        });
         for a in solved {
             for &j in &a.jobs {
                 done[j] = true;
@@ -482,7 +373,197 @@ fn run(
             reason: post_reason(&problem.jobs[j]),
         });
     }
-    finish(&ctx, assigned, unassigned, &prev_at)
+    finish(&ctx, assigned, unassigned, &prev.at)
+}
+
+/// The re-planning scope as a range of day indices `[lo, hi)`; all days without a scope.
+fn scope_days(ctx: &Ctx<'_>, scope: Option<(Date, usize)>) -> (usize, usize) {
+    match scope {
+        Some((from, n)) => {
+            let lo = ctx.dates.partition_point(|d| *d < from);
+            (lo, (lo + n).min(ctx.dates.len()))
+        }
+        None => (0, ctx.dates.len()),
+    }
+}
+
+/// Routes outside the scope are kept verbatim (minus jobs that are no longer allowed there); marks their jobs done.
+fn keep_outside_scope(
+    ctx: &Ctx<'_>,
+    prev_routes: &HashMap<(usize, usize), Vec<usize>>,
+    (scope_lo, scope_hi): (usize, usize),
+    done: &mut [bool],
+) -> Vec<Assigned> {
+    let mut assigned: Vec<Assigned> = Vec::new();
+    for (&(c, day), seq) in prev_routes {
+        if day >= scope_lo && day < scope_hi {
+            continue;
+        }
+        let keep: Vec<usize> = seq
+            .iter()
+            .copied()
+            .filter(|&j| {
+                let (lo, hi) = ctx.day_range(j);
+                static_reason(ctx, j).is_none() && day >= lo && (hi == usize::MAX || day == hi)
+            })
+            .collect();
+        for &j in &keep {
+            done[j] = true;
+        }
+        assigned.push(Assigned {
+            crew: c,
+            day,
+            jobs: keep,
+        });
+    }
+    assigned
+}
+
+/// The jobs left to plan in the scope; the others get their reason in `unassigned` and are marked done.
+fn initial_pool(
+    ctx: &Ctx<'_>,
+    (scope_lo, scope_hi): (usize, usize),
+    done: &mut [bool],
+    unassigned: &mut Vec<Unassigned>,
+) -> Vec<usize> {
+    let jobs = &ctx.p.jobs;
+    let mut pool: Vec<usize> = Vec::new();
+    for (j, &is_done) in done.to_vec().iter().enumerate() {
+        if is_done {
+            continue;
+        }
+        if let Some(r) = static_reason(ctx, j) {
+            unassigned.push(Unassigned {
+                job: jobs[j].id.clone(),
+                reason: r,
+            });
+            done[j] = true;
+            continue;
+        }
+        let (lo, hi) = ctx.day_range(j);
+        if hi != usize::MAX && (hi < scope_lo || hi >= scope_hi) || lo >= scope_hi {
+            unassigned.push(Unassigned {
+                job: jobs[j].id.clone(),
+                reason: post_reason(&jobs[j]),
+            });
+            done[j] = true;
+            continue;
+        }
+        pool.push(j);
+    }
+    pool
+}
+
+/// Mean service time of the pool's jobs in seconds (30 minutes for an empty pool).
+fn avg_service_s(problem: &Problem, pool: &[usize]) -> i64 {
+    if pool.is_empty() {
+        1800
+    } else {
+        pool.iter()
+            .map(|&j| i64::from(problem.jobs[j].service_min) * 60)
+            .sum::<i64>()
+            / pool.len() as i64
+    }
+}
+
+/// The block's vehicles: every crew working each day of `[d0, d1)`, day by day.
+fn block_vehicles(ctx: &Ctx<'_>, (d0, d1): (usize, usize)) -> Vec<(usize, usize)> {
+    (d0..d1)
+        .flat_map(|day| {
+            let date = ctx.dates[day];
+            ctx.p
+                .crews
+                .iter()
+                .enumerate()
+                .filter(move |(_, c)| c.dates.binary_search(&date).is_ok())
+                .map(move |(c, _)| (c, day))
+        })
+        .collect()
+}
+
+/// Rough number of jobs the vehicles' shifts hold, at least one.
+fn block_capacity(problem: &Problem, vehicles: &[(usize, usize)], avg_service_s: i64) -> usize {
+    let shift_s: i64 = vehicles
+        .iter()
+        .map(|&(c, _)| {
+            i64::from(problem.crews[c].shift_end_min - problem.crews[c].shift_start_min) * 60
+        })
+        .sum();
+    (shift_s / (avg_service_s + EST_TRAVEL_PER_JOB_S)).max(1) as usize
+}
+
+/// The pool's jobs this block takes: when there are far more than `cap`, the pinned and
+/// previously-here jobs plus the first others in pool order up to 1.6 × `cap`.
+fn select_for_block(
+    ctx: &Ctx<'_>,
+    pool: &[usize],
+    prev: &[Option<(usize, usize)>],
+    (d0, d1): (usize, usize),
+    cap: usize,
+) -> Vec<usize> {
+    // Jobs this block may take: not pinned to a later block, not waiting for a later date.
+    let eligible: Vec<usize> = pool
+        .iter()
+        .copied()
+        .filter(|&j| {
+            let (lo, hi) = ctx.day_range(j);
+            lo < d1 && (hi == usize::MAX || (hi >= d0 && hi < d1))
+        })
+        .collect();
+    if eligible.len() as f64 > 2.2 * cap as f64 {
+        let must = |j: usize| {
+            let (_, hi) = ctx.day_range(j);
+            hi != usize::MAX || prev[j].is_some_and(|(_, d)| d >= d0 && d < d1)
+        };
+        let mut sel: Vec<usize> = eligible.iter().copied().filter(|&j| must(j)).collect();
+        let room = (cap as f64 * 1.6) as usize;
+        sel.extend(
+            eligible
+                .iter()
+                .copied()
+                .filter(|&j| !must(j))
+                .take(room.saturating_sub(sel.len())),
+        );
+        sel
+    } else {
+        eligible
+    }
+}
+
+/// Runs `solve` with `share` of the budget left: of the iterations and, on a clock, of the time.
+fn with_block_budget<R>(
+    budget: &Budget<'_>,
+    start_elapsed: Option<Duration>,
+    share: f64,
+    solve: impl FnOnce(&Budget<'_>) -> R,
+) -> R {
+    let iters = if budget.max_iterations == u64::MAX {
+        u64::MAX
+    } else {
+        ((budget.max_iterations as f64 * share) as u64).max(1)
+    };
+    match (budget.elapsed, start_elapsed) {
+        (Some(el), Some(t0)) => {
+            let used = el().saturating_sub(t0);
+            let left = budget.time_limit.saturating_sub(used);
+            let base = el();
+            let sub = move || el().saturating_sub(base);
+            let b = Budget {
+                max_iterations: iters,
+                time_limit: left.mul_f64(share),
+                elapsed: Some(&sub),
+            };
+            solve(&b)
+        }
+        _ => {
+            let b = Budget {
+                max_iterations: iters,
+                time_limit: Duration::MAX,
+                elapsed: None,
+            };
+            solve(&b)
+        }
+    }
 }
 
 /// Tier first; within a tier, by angle around the centroid so a block takes a compact sector.
@@ -505,17 +586,16 @@ fn sort_by_tier_and_area(ctx: &Ctx<'_>, pool: &mut [usize]) {
     pool.sort_by_key(|&j| key(j));
 }
 
+/// Solves one block: the integer instance over `sel` and the block's vehicles, warm-started
+/// from their previous routes, with the routes mapped back to crew-days and jobs.
 fn solve_block(
     ctx: &Ctx<'_>,
     sel: &[usize],
     vehicles: &[(usize, usize)],
-    prev: &[Option<(usize, usize)>],
-    prev_routes: &HashMap<(usize, usize), Vec<usize>>,
+    prev: &Previous<'_>,
     budget: &Budget<'_>,
     seed: u64,
 ) -> Vec<Assigned> {
-    let p = ctx.p;
-    let n = sel.len();
     // Depot nodes: one per distinct crew in this block.
     let mut crews: Vec<usize> = vehicles.iter().map(|&(c, _)| c).collect();
     crews.sort_unstable();
@@ -523,121 +603,25 @@ fn solve_block(
     let mut locs: Vec<usize> = sel.to_vec();
     locs.extend(crews.iter().map(|&c| ctx.depot_loc(c)));
     let nn = locs.len();
-    let mut time = vec![0i32; nn * nn];
-    for a in 0..nn {
-        for b in 0..nn {
-            if a != b {
-                time[a * nn + b] = ctx.travel(locs[a], locs[b]).0;
-            }
-        }
-    }
+    let time = time_matrix(ctx, &locs);
     let veh_index: HashMap<(usize, usize), u32> = vehicles
         .iter()
         .enumerate()
         .map(|(v, &cd)| (cd, v as u32))
         .collect();
-    // Lexicographic tiers as prizes: one job of a tier outweighs all jobs of the tiers below, all travel included.
-    let shift_total: i64 = vehicles
-        .iter()
-        .map(|&(c, _)| i64::from(p.crews[c].shift_end_min - p.crews[c].shift_start_min) * 60)
-        .sum();
-    let mut count = [0i64; 4];
-    for &j in sel {
-        let t = if p.jobs[j].window.is_some() {
-            0
-        } else {
-            p.jobs[j].tier.clamp(1, 3)
-        };
-        count[usize::from(t)] += 1;
-    }
-    let p3 = shift_total.max(1) + MOVE_COST_S * (n as i64 + 1);
-    let p2 = p3.saturating_mul(count[3] + 1);
-    let p1 = p2.saturating_mul(count[2] + 1);
-    let p0 = p1.saturating_mul(count[1] + 1);
-    // Keep the sum of all prizes far from i64 overflow; only absurdly large blocks hit
-    // this cap, and there the tiers stay ordered but no longer strictly lexicographic.
-    let cap = (1i64 << 60) / (n as i64 + 1);
-    let (p0, p1, p2, p3) = (
-        p0.min(cap),
-        p1.min(cap / 2),
-        p2.min(cap / 4),
-        p3.min(cap / 8),
-    );
+    let prizes = Prizes::new(ctx.p, sel, vehicles);
     let jobs: Vec<JobSpec> = sel
         .iter()
-        .map(|&j| {
-            let job = &p.jobs[j];
-            let (lo, hi) = ctx.day_range(j);
-            let (early, late) = job
-                .window
-                .as_ref()
-                .map_or((0, 48 * 3600), |w| (w.start_min * 60, w.end_min * 60));
-            // A booked window is a promise to the customer: it outranks every tier.
-            let prize = if job.window.is_some() {
-                p0
-            } else {
-                [p0, p1, p2, p3][usize::from(job.tier.clamp(1, 3))]
-            };
-            let mut s = JobSpec::new(job.service_min * 60, early, late, prize);
-            s.skills = ctx.job_skills[j].unwrap_or(u64::MAX);
-            s.day_min = lo.min(usize::from(u16::MAX)) as u16;
-            s.day_max = hi.min(usize::from(u16::MAX)) as u16;
-            if let Some(Fixed { crew, date }) = &job.fixed {
-                s.penalty = p0.saturating_mul(count[0] + 1).min(cap);
-                let v = ctx
-                    .crew_by_id
-                    .get(crew.as_str())
-                    .zip(ctx.day_of(*date))
-                    .and_then(|(&c, d)| veh_index.get(&(c, d)).copied());
-                // A fixed crew-day outside this block: nothing here may take the job.
-                s.only_vehicle = v.unwrap_or(NONE);
-                if v.is_none() {
-                    s.day_min = u16::MAX;
-                    s.day_max = 0;
-                }
-            }
-            if let Some(cd) = prev[j] {
-                s.prev_vehicle = veh_index.get(&cd).copied().unwrap_or(NONE);
-                s.move_cost = MOVE_COST_S;
-            }
-            s
-        })
+        .map(|&j| job_spec(ctx, j, &prizes, &veh_index, &prev.crew_day))
         .collect();
-    let vspecs: Vec<VehicleSpec> = vehicles
-        .iter()
-        .map(|&(c, day)| {
-            let crew: &Crew = &p.crews[c];
-            let depot = (n + crews.binary_search(&c).unwrap_or(0)) as u32;
-            VehicleSpec {
-                start: depot,
-                end: depot,
-                shift_start: crew.shift_start_min * 60,
-                shift_end: crew.shift_end_min * 60,
-                capacity: i32::MAX,
-                skills: ctx.crew_skills[c],
-                day: day.min(usize::from(u16::MAX)) as u16,
-            }
-        })
-        .collect();
+    let vspecs = vehicle_specs(ctx, vehicles, &crews, sel.len());
     let inst = Instance {
         n_nodes: nn,
         time,
         jobs,
         vehicles: vspecs,
     };
-    let local: HashMap<usize, u32> = sel
-        .iter()
-        .enumerate()
-        .map(|(i, &j)| (j, i as u32))
-        .collect();
-    let init: Vec<Vec<u32>> = vehicles
-        .iter()
-        .map(|cd| {
-            prev_routes.get(cd).map_or(Vec::new(), |r| {
-                r.iter().filter_map(|j| local.get(j).copied()).collect()
-            })
-        })
-        .collect();
+    let init = warm_start(sel, vehicles, &prev.routes);
     let warm = init.iter().any(|r| !r.is_empty());
     let params = Params::default();
     let sol = search::solve(
@@ -654,6 +638,156 @@ fn solve_block(
             crew,
             day,
             jobs: r.into_iter().map(|k| sel[k as usize]).collect(),
+        })
+        .collect()
+}
+
+/// Travel seconds between the block's nodes (`locs` holds their global locations), row-major.
+fn time_matrix(ctx: &Ctx<'_>, locs: &[usize]) -> Vec<i32> {
+    let nn = locs.len();
+    let mut time = vec![0i32; nn * nn];
+    for a in 0..nn {
+        for b in 0..nn {
+            if a != b {
+                time[a * nn + b] = ctx.travel(locs[a], locs[b]).0;
+            }
+        }
+    }
+    time
+}
+
+/// Lexicographic tiers as prizes: one job of a tier outweighs all jobs of the tiers below, all travel included.
+struct Prizes {
+    /// Prize of a job by tier; index 0 is a booked window.
+    by_tier: [i64; 4],
+    /// Penalty for leaving out a fixed job; it outweighs every prize.
+    fixed: i64,
+}
+
+impl Prizes {
+    /// The block's prizes from its jobs' tiers, its shift time and the move costs.
+    fn new(p: &Problem, sel: &[usize], vehicles: &[(usize, usize)]) -> Prizes {
+        let n = sel.len();
+        let shift_total: i64 = vehicles
+            .iter()
+            .map(|&(c, _)| i64::from(p.crews[c].shift_end_min - p.crews[c].shift_start_min) * 60)
+            .sum();
+        let mut count = [0i64; 4];
+        for &j in sel {
+            let t = if p.jobs[j].window.is_some() {
+                0
+            } else {
+                p.jobs[j].tier.clamp(1, 3)
+            };
+            count[usize::from(t)] += 1;
+        }
+        let p3 = shift_total.max(1) + MOVE_COST_S * (n as i64 + 1);
+        let p2 = p3.saturating_mul(count[3] + 1);
+        let p1 = p2.saturating_mul(count[2] + 1);
+        let p0 = p1.saturating_mul(count[1] + 1);
+        // Keep the sum of all prizes far from i64 overflow; only absurdly large blocks hit
+        // this cap, and there the tiers stay ordered but no longer strictly lexicographic.
+        let cap = (1i64 << 60) / (n as i64 + 1);
+        let (p0, p1, p2, p3) = (
+            p0.min(cap),
+            p1.min(cap / 2),
+            p2.min(cap / 4),
+            p3.min(cap / 8),
+        );
+        Prizes {
+            by_tier: [p0, p1, p2, p3],
+            fixed: p0.saturating_mul(count[0] + 1).min(cap),
+        }
+    }
+}
+
+/// The search's view of job `j`: service, window, prize, skills, allowed days, fixed vehicle and move cost.
+fn job_spec(
+    ctx: &Ctx<'_>,
+    j: usize,
+    prizes: &Prizes,
+    veh_index: &HashMap<(usize, usize), u32>,
+    prev: &[Option<(usize, usize)>],
+) -> JobSpec {
+    let job = &ctx.p.jobs[j];
+    let (lo, hi) = ctx.day_range(j);
+    let (early, late) = job
+        .window
+        .as_ref()
+        .map_or((0, 48 * 3600), |w| (w.start_min * 60, w.end_min * 60));
+    // A booked window is a promise to the customer: it outranks every tier.
+    let prize = if job.window.is_some() {
+        prizes.by_tier[0]
+    } else {
+        prizes.by_tier[usize::from(job.tier.clamp(1, 3))]
+    };
+    let mut s = JobSpec::new(job.service_min * 60, early, late, prize);
+    s.skills = ctx.job_skills[j].unwrap_or(u64::MAX);
+    s.day_min = lo.min(usize::from(u16::MAX)) as u16;
+    s.day_max = hi.min(usize::from(u16::MAX)) as u16;
+    if let Some(Fixed { crew, date }) = &job.fixed {
+        s.penalty = prizes.fixed;
+        let v = ctx
+            .crew_by_id
+            .get(crew.as_str())
+            .zip(ctx.day_of(*date))
+            .and_then(|(&c, d)| veh_index.get(&(c, d)).copied());
+        // A fixed crew-day outside this block: nothing here may take the job.
+        s.only_vehicle = v.unwrap_or(NONE);
+        if v.is_none() {
+            s.day_min = u16::MAX;
+            s.day_max = 0;
+        }
+    }
+    if let Some(cd) = prev[j] {
+        s.prev_vehicle = veh_index.get(&cd).copied().unwrap_or(NONE);
+        s.move_cost = MOVE_COST_S;
+    }
+    s
+}
+
+/// The search's view of the vehicles: depot node (after the `n` job nodes), shift, skills and day.
+fn vehicle_specs(
+    ctx: &Ctx<'_>,
+    vehicles: &[(usize, usize)],
+    crews: &[usize],
+    n: usize,
+) -> Vec<VehicleSpec> {
+    vehicles
+        .iter()
+        .map(|&(c, day)| {
+            let crew: &Crew = &ctx.p.crews[c];
+            let depot = (n + crews.binary_search(&c).unwrap_or(0)) as u32;
+            VehicleSpec {
+                start: depot,
+                end: depot,
+                shift_start: crew.shift_start_min * 60,
+                shift_end: crew.shift_end_min * 60,
+                capacity: i32::MAX,
+                skills: ctx.crew_skills[c],
+                day: day.min(usize::from(u16::MAX)) as u16,
+            }
+        })
+        .collect()
+}
+
+/// Each vehicle's previous route in block-local job nodes (jobs not in `sel` dropped).
+fn warm_start(
+    sel: &[usize],
+    vehicles: &[(usize, usize)],
+    prev_routes: &HashMap<(usize, usize), Vec<usize>>,
+) -> Vec<Vec<u32>> {
+    let local: HashMap<usize, u32> = sel
+        .iter()
+        .enumerate()
+        .map(|(i, &j)| (j, i as u32))
+        .collect();
+    vehicles
+        .iter()
+        .map(|cd| {
+            prev_routes.get(cd).map_or(Vec::new(), |r| {
+                r.iter().filter_map(|j| local.get(j).copied()).collect()
+            })
         })
         .collect()
 }

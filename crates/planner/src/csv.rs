@@ -241,68 +241,8 @@ pub fn parse_jobs(text: &str) -> Result<Vec<Job>, InputError> {
             return Err(err(f, row, "tier", format!("tier {tier}"), "use 1, 2 or 3"));
         }
         let skill = Some(c(5).to_string()).filter(|s| !s.is_empty());
-        let wd = date(f, row, "window_date", c(6))?;
-        let window = match (wd, c(7), c(8)) {
-            (None, "", "") => None,
-            (Some(d), s, e) if !s.is_empty() && !e.is_empty() => {
-                let (s, e) = (
-                    time(f, row, "window_start", s)?,
-                    time(f, row, "window_end", e)?,
-                );
-                if e <= s {
-                    return Err(err(
-                        f,
-                        row,
-                        "window_end",
-                        "the window ends before it starts",
-                        "make window_end later than window_start",
-                    ));
-                }
-                Some(Window {
-                    date: d,
-                    start_min: s,
-                    end_min: e,
-                })
-            }
-            _ => {
-                let col = if wd.is_none() {
-                    "window_date"
-                } else if c(7).is_empty() {
-                    "window_start"
-                } else {
-                    "window_end"
-                };
-                return Err(err(
-                    f,
-                    row,
-                    col,
-                    "incomplete window",
-                    "fill window_date, window_start and window_end together, or none",
-                ));
-            }
-        };
-        let fd = date(f, row, "fixed_date", c(10))?;
-        let fixed = match (c(9), fd) {
-            ("", None) => None,
-            (crew, Some(d)) if !crew.is_empty() => Some(Fixed {
-                crew: crew.to_string(),
-                date: d,
-            }),
-            _ => {
-                let col = if c(9).is_empty() {
-                    "fixed_crew"
-                } else {
-                    "fixed_date"
-                };
-                return Err(err(
-                    f,
-                    row,
-                    col,
-                    "incomplete fixed assignment",
-                    "fill fixed_crew and fixed_date together, or neither",
-                ));
-            }
-        };
+        let window = parse_window(f, row, c(6), c(7), c(8))?;
+        let fixed = parse_fixed(f, row, c(9), c(10))?;
         if let (Some(w), Some(fx)) = (&window, &fixed)
             && w.date != fx.date
         {
@@ -328,6 +268,87 @@ pub fn parse_jobs(text: &str) -> Result<Vec<Job>, InputError> {
         });
     }
     Ok(jobs)
+}
+
+/// The booked window from `window_date`, `window_start` and `window_end`: all three or none.
+fn parse_window(
+    f: InputFile,
+    row: usize,
+    date_cell: &str,
+    start_cell: &str,
+    end_cell: &str,
+) -> Result<Option<Window>, InputError> {
+    let wd = date(f, row, "window_date", date_cell)?;
+    match (wd, start_cell, end_cell) {
+        (None, "", "") => Ok(None),
+        (Some(d), s, e) if !s.is_empty() && !e.is_empty() => {
+            let (s, e) = (
+                time(f, row, "window_start", s)?,
+                time(f, row, "window_end", e)?,
+            );
+            if e <= s {
+                return Err(err(
+                    f,
+                    row,
+                    "window_end",
+                    "the window ends before it starts",
+                    "make window_end later than window_start",
+                ));
+            }
+            Ok(Some(Window {
+                date: d,
+                start_min: s,
+                end_min: e,
+            }))
+        }
+        _ => {
+            let col = if wd.is_none() {
+                "window_date"
+            } else if start_cell.is_empty() {
+                "window_start"
+            } else {
+                "window_end"
+            };
+            Err(err(
+                f,
+                row,
+                col,
+                "incomplete window",
+                "fill window_date, window_start and window_end together, or none",
+            ))
+        }
+    }
+}
+
+/// The fixed assignment from `fixed_crew` and `fixed_date`: both or neither.
+fn parse_fixed(
+    f: InputFile,
+    row: usize,
+    crew_cell: &str,
+    date_cell: &str,
+) -> Result<Option<Fixed>, InputError> {
+    let fd = date(f, row, "fixed_date", date_cell)?;
+    match (crew_cell, fd) {
+        ("", None) => Ok(None),
+        (crew, Some(d)) if !crew.is_empty() => Ok(Some(Fixed {
+            crew: crew.to_string(),
+            date: d,
+        })),
+        _ => {
+            let col = if crew_cell.is_empty() {
+                "fixed_crew"
+            } else {
+                "fixed_date"
+            };
+            Err(err(
+                f,
+                row,
+                col,
+                "incomplete fixed assignment",
+                "fill fixed_crew and fixed_date together, or neither",
+            ))
+        }
+    }
 }
 
 /// Parses CREWS.csv text; working dates are filled in by the caller.
