@@ -48,6 +48,9 @@ pub enum Command {
     /// Sealed personal data: "no home visits" declarations.
     #[command(subcommand)]
     Privacy(PrivacyCommand),
+    /// Background jobs (the server's worker runs them too).
+    #[command(subcommand)]
+    Jobs(JobsCommand),
     /// Plan the meter-exchange campaign from CSV files.
     Plan(PlanArgs),
     /// Benchmarks; results go to docs/benchmarks.md.
@@ -181,6 +184,19 @@ pub enum ImportCommand {
         /// Print `{"inserted":N,"updated":N,"unchanged":N}`.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JobsCommand {
+    /// Run every due job, then exit: first the jobs whose worker died in them (no heartbeat
+    /// for 90 s) go back to the queue and resume where they stopped. For cron, for a host
+    /// without `serve`, and after a crash.
+    Run {
+        /// Run as if it were this instant (RFC 3339, for example 2026-11-24T10:05:00+01:00),
+        /// the clock running on from it: rehearsals on a copy of the database, and tests.
+        #[arg(long)]
+        now: Option<String>,
     },
 }
 

@@ -37,6 +37,16 @@ crate::closed_set! {
     }
 }
 
+crate::closed_set! {
+    /// The half of an activation a step belongs to.
+    pub enum StepPhase in "modes-phase" {
+        /// Moving each capability into the mode.
+        Start = "start",
+        /// Moving each capability back at the end.
+        End = "end",
+    }
+}
+
 impl ActivationStatus {
     /// Approved and not over: its interval holds policy rows.
     pub fn holds_policies(self) -> bool {

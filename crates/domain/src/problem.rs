@@ -86,45 +86,6 @@ pub enum Problem {
     Account(crate::role::AccountProblem),
     Modes(crate::modes::ModeProblem),
     Continuity(crate::continuity::ContinuityProblem),
-    /// TRANSITIONAL (issue 13): a sentence from before problems were typed. Every use is
-    /// replaced by a typed variant and this variant deleted before the change lands.
-    Untranslated(String),
-}
-
-/// TRANSITIONAL (issue 13), with [`Problem::Untranslated`].
-impl From<&str> for Invalid {
-    fn from(s: &str) -> Invalid {
-        let (field, text) = s.split_once(": ").unwrap_or(("input", s));
-        let field = match field {
-            "query" => "query",
-            "body" => "body",
-            "service" => "service",
-            "to" => "to",
-            "start" => "start",
-            "date" => "date",
-            _ => "input",
-        };
-        Invalid::new(field, Problem::Untranslated(text.to_owned()))
-    }
-}
-
-/// TRANSITIONAL (issue 13), with [`Problem::Untranslated`].
-impl From<String> for Invalid {
-    fn from(s: String) -> Invalid {
-        Invalid::from(s.as_str())
-    }
-}
-
-impl From<&str> for Problem {
-    fn from(s: &str) -> Problem {
-        Problem::Untranslated(s.to_owned())
-    }
-}
-
-impl From<String> for Problem {
-    fn from(s: String) -> Problem {
-        Problem::Untranslated(s)
-    }
 }
 
 macro_rules! wraps {
@@ -184,7 +145,6 @@ impl Explain for Problem {
             Problem::Account(e) => e.message_key(),
             Problem::Modes(e) => e.message_key(),
             Problem::Continuity(e) => e.message_key(),
-            Problem::Untranslated(_) => "problem-untranslated",
         }
     }
 
@@ -209,7 +169,6 @@ impl Explain for Problem {
             Problem::Account(e) => e.args(),
             Problem::Modes(e) => e.args(),
             Problem::Continuity(e) => e.args(),
-            Problem::Untranslated(s) => vec![("text", s.clone())],
             _ => Vec::new(),
         }
     }
@@ -550,8 +509,7 @@ mod tests {
                 | Problem::Portal(_)
                 | Problem::Account(_)
                 | Problem::Modes(_)
-                | Problem::Continuity(_)
-                | Problem::Untranslated(_) => {}
+                | Problem::Continuity(_) => {}
             }
         }
         assert!(

@@ -2,8 +2,11 @@
 //!
 //! A job is a row (`kind`, JSON `payload`, `run_at`). Workers claim one at a time — PostgreSQL with
 //! `FOR UPDATE SKIP LOCKED`, SQLite inside `BEGIN IMMEDIATE` — run it, and record the outcome:
-//! done, retry later with exponential backoff, or failed for good after `max_attempts`. Jobs whose
-//! worker died are returned to the queue after [`STALE_AFTER`]. Shutdown waits for the running job.
+//! done, retry later with exponential backoff, or failed for good after `max_attempts`. While a job
+//! runs its worker beats every [`HEARTBEAT_EVERY`]; a job without a beat for [`STALE_AFTER`] was
+//! orphaned by a worker that died (`kill -9`, a lost machine) and goes back to the queue, so a
+//! long job (a region's crisis activation) is never taken twice and a killed one resumes within
+//! minutes. Shutdown waits for the running job.
 //!
 //! Each [`JobKind`] calls exactly one service function; the only store calls here are the
 //! queue's own (enqueue, claim, complete, fail, requeue).
@@ -16,8 +19,11 @@ use services::Services;
 use services::outbox::Transports;
 use tokio_util::sync::CancellationToken;
 
-/// A claimed job older than this is assumed orphaned by a crashed worker.
-pub const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
+/// How often a worker marks the job in hand as alive.
+pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+
+/// A running job without a heartbeat for this long is assumed orphaned by a crashed worker.
+pub const STALE_AFTER: Duration = Duration::from_secs(90);
 
 /// The kinds of job this worker knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,12 +267,14 @@ pub async fn run_once(services: &Services, transports: &Transports) -> Result<Tu
     let span =
         tracing::info_span!("job", id = job.id.get(), kind = %job.kind, attempt = job.attempts);
     let _enter = span.enter();
+    let heartbeat = tokio::spawn(beat(services.clone(), job.id));
     let result = match JobKind::parse(&job.kind) {
         Some(kind) => execute(services, transports, kind, &job.payload)
             .await
             .map_err(|e| e.to_string()),
         None => Err(format!("unknown job kind {:?}", job.kind)),
     };
+    heartbeat.abort();
     let now = services.now();
     match result {
         Ok(()) => {
@@ -295,6 +303,26 @@ pub async fn run_once(services: &Services, transports: &Transports) -> Result<Tu
             })
         }
     }
+}
+
+/// Marks the job in hand as alive every [`HEARTBEAT_EVERY`] until aborted. Its own task, so a
+/// beat waiting for the database never holds up the job (nor the job the beat).
+async fn beat(services: Services, id: JobId) {
+    let mut every = tokio::time::interval(HEARTBEAT_EVERY);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        if let Err(e) = store::jobs::heartbeat(services.store(), id, services.now_micros()).await {
+            tracing::warn!(error = %e, job = id.get(), "heartbeat not recorded");
+        }
+    }
+}
+
+/// Returns to the queue the jobs whose worker died in them (no heartbeat for
+/// [`STALE_AFTER`]); they resume from where they were (every job is safe to run again).
+pub async fn requeue_orphans(services: &Services) -> Result<u64, JobError> {
+    let stale = services.now_micros() - STALE_AFTER.as_micros() as i64;
+    Ok(store::jobs::requeue_stale(services.store(), stale).await?)
 }
 
 /// Runs due jobs until the queue is empty (tests and the CLI use this instead of waiting).
@@ -382,9 +410,8 @@ pub async fn run_worker(
         }) {
             last_schedule = Some(now);
             let slot = now.as_second() / settings.outbox_every.as_secs().max(1) as i64;
-            let stale = domain::time::to_micros(now) - STALE_AFTER.as_micros() as i64;
             let scheduled = async {
-                store::jobs::requeue_stale(services.store(), stale).await?;
+                requeue_orphans(&services).await?;
                 enqueue(
                     &services,
                     JobKind::DeliverOutbox,

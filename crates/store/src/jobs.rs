@@ -146,7 +146,22 @@ pub async fn fail(
     tx.commit().await
 }
 
-/// Returns jobs whose worker vanished (claimed before `stale_before`) to the queue.
+/// Marks a running job as alive (its `locked_at` is the last heartbeat).
+pub async fn heartbeat(store: &Store, id: JobId, now: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    with_tx!(tx, |conn| {
+        sqlx::query("UPDATE jobs SET locked_at = $2 WHERE id = $1 AND status = 'running'")
+            .bind(id.get())
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Returns to the queue the running jobs without a heartbeat since `stale_before`.
 pub async fn requeue_stale(store: &Store, stale_before: i64) -> Result<u64> {
     let mut tx = store.begin().await?;
     let n = with_tx!(tx, |conn| {

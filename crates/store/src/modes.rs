@@ -2,7 +2,7 @@
 //! crisis log.
 
 use domain::ids::{ModeId, UserId};
-use domain::modes::{ActivationStatus, LogKind};
+use domain::modes::{ActivationStatus, LogKind, StepPhase};
 use domain::policy::Capability;
 
 use crate::{Result, Store, Tx};
@@ -409,61 +409,82 @@ pub async fn approve_end(tx: &mut Tx, id: i64, by: UserId, now: i64) -> Result<u
     }))
 }
 
-/// The capabilities whose step of `phase` is done, with their recorded effects (JSON).
+/// The steps of an activation, begun or done, in the order they began.
 pub async fn steps(store: &Store, activation: i64) -> Result<Vec<StepRow>> {
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, StepRow>(
-        "SELECT activation_id, phase, capability, effects, done_at FROM activation_steps \
-         WHERE activation_id = $1 ORDER BY done_at, capability"
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, StepRow>(
+        "SELECT activation_id, phase, capability, effects, started_at, done_at FROM activation_steps \
+         WHERE activation_id = $1 ORDER BY started_at, capability"
     )
     .bind(activation)
     .fetch_all(pool)
-    .await?))
+    .await?
+    }))
 }
 
-pub async fn steps_in(tx: &mut Tx, activation: i64) -> Result<Vec<StepRow>> {
-    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, StepRow>(
-        "SELECT activation_id, phase, capability, effects, done_at FROM activation_steps \
-         WHERE activation_id = $1 ORDER BY done_at, capability"
-    )
-    .bind(activation)
-    .fetch_all(conn)
-    .await?))
-}
-
-/// One capability's step of an activation.
+/// One capability's step of an activation: begun with the effects its preview planned, done
+/// with the effects it reported.
 #[derive(Debug, Clone)]
 pub struct StepRow {
     pub activation_id: i64,
-    /// `start` or `end`.
-    pub phase: String,
+    pub phase: StepPhase,
     pub capability: Capability,
+    /// JSON object of effect key to count.
     pub effects: String,
-    pub done_at: i64,
+    pub started_at: i64,
+    /// `None` while the step runs (or if the worker died in it: the next run resumes it).
+    pub done_at: Option<i64>,
 }
 
 from_row!(StepRow, "activation_steps", |c| StepRow {
     activation_id: c.get("activation_id")?,
-    phase: c.get("phase")?,
+    phase: c.code("phase")?,
     capability: c.code("capability")?,
     effects: c.get("effects")?,
+    started_at: c.get("started_at")?,
     done_at: c.get("done_at")?,
 });
 
-/// Records a step done; a second record of the same step is ignored (`false`).
-pub async fn record_step(
+/// Records that a step began, with the effects planned for it; a step begun before keeps its
+/// plan (`false`).
+pub async fn begin_step(
     tx: &mut Tx,
     activation: i64,
-    phase: &str,
+    phase: StepPhase,
+    capability: Capability,
+    planned: &str,
+    now: i64,
+) -> Result<bool> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO activation_steps (activation_id, phase, capability, effects, started_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (activation_id, phase, capability) DO NOTHING"
+    )
+    .bind(activation)
+    .bind(phase.as_str())
+    .bind(capability.as_str())
+    .bind(planned)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected())
+        == 1)
+}
+
+/// Marks a begun step done with the effects it reported; a step done before is left alone.
+pub async fn finish_step(
+    tx: &mut Tx,
+    activation: i64,
+    phase: StepPhase,
     capability: Capability,
     effects: &str,
     now: i64,
 ) -> Result<bool> {
     Ok(with_tx!(tx, |conn| sqlx::query(
-        "INSERT INTO activation_steps (activation_id, phase, capability, effects, done_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (activation_id, phase, capability) DO NOTHING"
+        "UPDATE activation_steps SET effects = $4, done_at = $5 \
+         WHERE activation_id = $1 AND phase = $2 AND capability = $3 AND done_at IS NULL"
     )
     .bind(activation)
-    .bind(phase)
+    .bind(phase.as_str())
     .bind(capability.as_str())
     .bind(effects)
     .bind(now)

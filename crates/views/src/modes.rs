@@ -155,13 +155,13 @@ pub struct PreviewPage {
     pub errors: Vec<FieldError>,
 }
 
-/// A step done, for the progress list.
+/// A step begun or done, for the progress list (a running step shows its planned effects).
 #[derive(Clone, Debug)]
 pub struct StepLine {
     pub phase: String,
     pub capability: String,
     pub effects: Vec<EffectLine>,
-    pub done_at: i64,
+    pub done_at: Option<i64>,
 }
 
 #[derive(Template)]

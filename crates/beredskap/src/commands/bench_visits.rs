@@ -27,7 +27,47 @@ use crate::config::Config;
 
 pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<ExitCode> {
     let dir = std::env::temp_dir().join(format!("beredskap-bench-visits-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
+    let bench = set_up(config, args, &dir).await?;
+    preload(&bench, args.preload).await?;
+    let availability = measure_availability(&bench, args).await?;
+    let (bookings, errors) = measure_bookings(&bench, args).await?;
+    let services = &bench.services;
+    println!(
+        "{}",
+        serde_json::json!({ "database": format!("{:?}", services.store().backend()), "availability_4_weeks": availability, "bookings_http": bookings })
+    );
+    services.store().close().await;
+    if args.database_url.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(if errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The bench's site and one of its services, open for booking ninety days ahead.
+struct Bench {
+    services: Services,
+    site: SiteId,
+    service: SiteServiceId,
+    /// Every service of the site, for availability queries that vary the service.
+    all_services: Vec<SiteServiceId>,
+    today: jiff::civil::Date,
+    /// The last day of the four weeks availability is asked for.
+    last: jiff::civil::Date,
+    /// Every slot of those four weeks for one person.
+    slots: Vec<domain::visits::Slot>,
+}
+
+/// Opens (or creates) the bench database and sets up a standard site with walk-ins allowed.
+async fn set_up(
+    config: &Config,
+    args: &BenchVisitsArgs,
+    dir: &std::path::Path,
+) -> anyhow::Result<Bench> {
+    std::fs::create_dir_all(dir)?;
     let url = args
         .database_url
         .clone()
@@ -95,11 +135,31 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
     let service = view.services[0].id;
     let today = services.today();
     let last = today.saturating_add(jiff::Span::new().days(27));
-    let (_, all_slots) = visits.availability(site, service, today, last, 1).await?;
-    anyhow::ensure!(!all_slots.is_empty(), "the bench site offers no slots");
+    let (_, slots) = visits.availability(site, service, today, last, 1).await?;
+    anyhow::ensure!(!slots.is_empty(), "the bench site offers no slots");
+    Ok(Bench {
+        services,
+        site,
+        service,
+        all_services: view.services.iter().map(|s| s.id).collect(),
+        today,
+        last,
+        slots,
+    })
+}
 
-    // Preload: visits spread over the four weeks, booked through the service.
-    for i in 0..args.preload {
+/// Preloads visits spread over the four weeks, booked through the service.
+async fn preload(bench: &Bench, count: usize) -> anyhow::Result<()> {
+    let Bench {
+        services,
+        site,
+        service,
+        slots: all_slots,
+        ..
+    } = bench;
+    let (site, service) = (*site, *service);
+    let visits = services.visits();
+    for i in 0..count {
         let slot = all_slots[(i * 7919) % all_slots.len()];
         let req = booking(
             site,
@@ -113,8 +173,16 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
             Err(e) => anyhow::bail!("preloading: {e}"),
         }
     }
+    Ok(())
+}
 
-    // 1. Availability for four weeks.
+/// 1. Availability of the site for four weeks, timed through the service.
+async fn measure_availability(
+    bench: &Bench,
+    args: &BenchVisitsArgs,
+) -> anyhow::Result<serde_json::Value> {
+    let visits = bench.services.visits();
+    let (site, today, last) = (bench.site, bench.today, bench.last);
     let mut times = Vec::with_capacity(args.queries);
     let mut offered = 0;
     for i in 0..args.queries {
@@ -123,7 +191,7 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
         let (_, slots) = visits
             .availability(
                 site,
-                view.services[i % view.services.len()].id,
+                bench.all_services[i % bench.all_services.len()],
                 today,
                 last,
                 party,
@@ -133,13 +201,27 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
         offered += slots.len();
     }
     times.sort_by(f64::total_cmp);
-    let availability = serde_json::json!({
+    Ok(serde_json::json!({
         "queries": args.queries, "days": 28, "preloaded_visits": args.preload,
         "mean_slots": offered / args.queries.max(1),
         "p50_ms": percentile(&times, 50.0), "p95_ms": percentile(&times, 95.0), "p99_ms": percentile(&times, 99.0),
-    });
+    }))
+}
 
-    // 2. Bookings over HTTP against this process's server.
+/// 2. Bookings over HTTP against this process's server; the figures and the number of errors.
+async fn measure_bookings(
+    bench: &Bench,
+    args: &BenchVisitsArgs,
+) -> anyhow::Result<(serde_json::Value, u64)> {
+    let Bench {
+        services,
+        site,
+        service,
+        today,
+        ..
+    } = bench;
+    let (site, service, today) = (*site, *service, *today);
+    let visits = services.visits();
     services
         .accounts()
         .create_user(
@@ -228,19 +310,7 @@ pub async fn run(config: &Config, args: &BenchVisitsArgs) -> anyhow::Result<Exit
         "bookings_per_s": all.len() as f64 / args.seconds as f64,
         "p50_ms": percentile(&all, 50.0), "p95_ms": percentile(&all, 95.0), "p99_ms": percentile(&all, 99.0),
     });
-    println!(
-        "{}",
-        serde_json::json!({ "database": format!("{:?}", services.store().backend()), "availability_4_weeks": availability, "bookings_http": bookings })
-    );
-    services.store().close().await;
-    if args.database_url.is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    Ok(if errors == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok((bookings, errors))
 }
 
 fn booking(

@@ -6,13 +6,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+use services::Services;
 use services::demo::{DemoSize, DemoStage, Progress};
-use services::{Services, SystemClock};
 use store::{ConnectOptions, Store};
 
 use crate::cli::DemoArgs;
@@ -90,20 +89,6 @@ impl Opener {
         )
         .await
     }
-}
-
-/// The demo's clock: the wall clock, or one running from `--now`.
-fn demo_clock(now: Option<&str>) -> anyhow::Result<Arc<dyn services::Clock>> {
-    Ok(match now {
-        None => Arc::new(SystemClock),
-        Some(t) => Arc::new(services::OffsetClock::starting_at(
-            t.parse::<jiff::Timestamp>().map_err(|_| {
-                anyhow::anyhow!(
-                    "--now {t:?} is not an RFC 3339 time: write it like 2026-11-24T10:05:00+01:00"
-                )
-            })?,
-        )),
-    })
 }
 
 /// The town in a PostgreSQL database: reused when it holds the same town, built when empty.
@@ -218,7 +203,7 @@ pub async fn run(
     let started = Instant::now();
     let size: DemoSize = args.size.into();
     let marker = format!("{}:{}", size.as_str(), args.seed);
-    let clock = demo_clock(args.now.as_deref())?;
+    let clock = super::clock(args.now.as_deref())?;
     let settings = config.service_settings(true);
     let opener = Opener {
         max_connections: config.database.max_connections,

@@ -19,7 +19,8 @@ use anyhow::{Context, bail};
 use store::{ConnectOptions, Store};
 
 use crate::cli::{
-    BenchCommand, Cli, Command, ImportCommand, PrivacyCommand, TokenCommand, UserCommand,
+    BenchCommand, Cli, Command, ImportCommand, JobsCommand, PrivacyCommand, TokenCommand,
+    UserCommand,
 };
 use crate::config::{Config, FlagOverrides, process_env};
 
@@ -75,6 +76,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 create_token(&config, &user, &name).await
             }
             Command::Privacy(cmd) => privacy(&config, &cmd).await,
+            Command::Jobs(JobsCommand::Run { now }) => run_jobs(&config, now.as_deref()).await,
             Command::Bench(BenchCommand::Visits(args)) => bench_visits::run(&config, &args).await,
             Command::Bench(BenchCommand::Credit(args)) => bench_credit::run(&config, &args).await,
             Command::Bench(BenchCommand::Chat(args)) => bench_chat::run(&config, &args).await,
@@ -109,6 +111,32 @@ pub(crate) fn refusal(e: services::ServiceError) -> anyhow::Error {
         }
         None => e.into(),
     }
+}
+
+/// `beredskap jobs run`: orphaned jobs back to the queue, then every due job, then exit.
+async fn run_jobs(config: &Config, now: Option<&str>) -> anyhow::Result<ExitCode> {
+    let store = open_store(config, false).await?;
+    store.migrate().await.context("migrating the database")?;
+    let services = services::Services::new(store, clock(now)?, config.service_settings(false));
+    let transports = services::outbox::Transports::from_settings(&services.settings().mail)?;
+    let resumed = jobs::requeue_orphans(&services).await?;
+    let ran = jobs::run_pending(&services, &transports).await?;
+    println!("{ran} jobs run ({resumed} resumed after a worker died in them)");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The wall clock, or a clock running on from `--now`.
+pub(crate) fn clock(now: Option<&str>) -> anyhow::Result<std::sync::Arc<dyn services::Clock>> {
+    Ok(match now {
+        None => std::sync::Arc::new(services::SystemClock),
+        Some(t) => std::sync::Arc::new(services::OffsetClock::starting_at(
+            t.parse::<jiff::Timestamp>().map_err(|_| {
+                anyhow::anyhow!(
+                    "--now {t:?} is not an RFC 3339 time: write it like 2026-11-24T10:05:00+01:00"
+                )
+            })?,
+        )),
+    })
 }
 
 /// Opens the configured database; only `create` opens a missing SQLite file.

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use domain::ids::ModeId;
-use domain::modes::{ActivationStatus, LogKind, ModeProblem};
+use domain::modes::{ActivationStatus, LogKind, ModeProblem, StepPhase};
 use domain::policy::{Capability, PolicyBody};
 use domain::problem::Problem;
 use jiff::Timestamp;
@@ -26,10 +26,13 @@ pub const REMIND_BEFORE: jiff::SignedDuration = jiff::SignedDuration::from_hours
 /// A step done: which capability moved, in which phase, and what it reported.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepView {
-    pub phase: String,
+    pub phase: StepPhase,
     pub capability: Capability,
+    /// Planned (the preview) while the step runs; as reported once done.
     pub effects: BTreeMap<String, i64>,
-    pub done_at: i64,
+    pub started_at: i64,
+    /// `None` while the step runs.
+    pub done_at: Option<i64>,
 }
 
 /// An activation with its mode's name, its approved policies and the steps done so far.
@@ -249,7 +252,7 @@ impl Modes {
         let policies = approved_policies(&a)?;
         let at = domain::time::from_micros(a.starts_at);
         let until = a.ends_at.map(domain::time::from_micros);
-        self.run_steps(id, "start", &key, |c| {
+        self.run_steps(id, StepPhase::Start, &key, |c| {
             let after = policies.get(&c).cloned();
             async move {
                 let Some(after) = after else {
@@ -320,7 +323,7 @@ impl Modes {
         let key = format!("activation:{id}:end");
         let policies = approved_policies(&a)?;
         let at = domain::time::from_micros(end);
-        self.run_steps(id, "end", &key, |c| {
+        self.run_steps(id, StepPhase::End, &key, |c| {
             let before = policies.get(&c).cloned();
             async move {
                 let Some(before) = before else {
@@ -355,34 +358,56 @@ impl Modes {
         Ok(self.row(id).await?.status)
     }
 
-    /// One phase's steps: every hook whose step is not recorded yet applies its change under
-    /// `key`, and the step is recorded with the effects it reported.
-    async fn run_steps<F, Fut>(&self, id: i64, phase: &str, key: &str, change_of: F) -> Result<()>
+    /// One phase's steps: every hook whose step is not done applies its change under `key`.
+    /// A step is recorded as begun, with its preview as the plan, before the hook applies it,
+    /// and done, with the effects the hook reported, after. A step found begun but not done
+    /// (the worker died in it) is applied again, which changes nothing already changed, and
+    /// keeps its plan: the hook would now report only what was left to do.
+    async fn run_steps<F, Fut>(
+        &self,
+        id: i64,
+        phase: StepPhase,
+        key: &str,
+        change_of: F,
+    ) -> Result<()>
     where
         F: Fn(Capability) -> Fut,
         Fut: Future<Output = Result<Option<PolicyChange>>>,
     {
-        let done: Vec<Capability> = store::modes::steps(self.s.store(), id)
-            .await?
-            .into_iter()
-            .filter(|s| s.phase == phase)
-            .map(|s| s.capability)
-            .collect();
+        let steps: BTreeMap<Capability, store::modes::StepRow> =
+            store::modes::steps(self.s.store(), id)
+                .await?
+                .into_iter()
+                .filter(|s| s.phase == phase)
+                .map(|s| (s.capability, s))
+                .collect();
         for hook in self.s.hooks() {
             let c = hook.capability();
-            if done.contains(&c) {
+            let begun = steps.get(&c);
+            if begun.is_some_and(|s| s.done_at.is_some()) {
                 continue;
             }
             let Some(change) = change_of(c).await? else {
                 continue;
             };
+            let resumed = match begun {
+                Some(step) => Some(step.effects.clone()),
+                None => {
+                    let planned = effects_json(&hook.preview(&change).await?)?;
+                    let mut tx = self.s.store().begin().await?;
+                    store::modes::begin_step(&mut tx, id, phase, c, &planned, self.s.now_micros())
+                        .await?;
+                    tx.commit().await?;
+                    None
+                }
+            };
             let impact = hook.apply(&change, key).await?;
-            let effects: BTreeMap<&str, i64> =
-                impact.effects.iter().map(|e| (e.key, e.value)).collect();
-            let effects = serde_json::to_string(&effects)
-                .map_err(|e| ServiceError::Internal(format!("effects: {e}")))?;
+            let effects = match resumed {
+                Some(planned) => planned,
+                None => effects_json(&impact)?,
+            };
             let mut tx = self.s.store().begin().await?;
-            store::modes::record_step(&mut tx, id, phase, c, &effects, self.s.now_micros()).await?;
+            store::modes::finish_step(&mut tx, id, phase, c, &effects, self.s.now_micros()).await?;
             tx.commit().await?;
         }
         Ok(())
@@ -487,6 +512,7 @@ impl Modes {
                 phase: s.phase,
                 capability: s.capability,
                 effects: serde_json::from_str(&s.effects).unwrap_or_default(),
+                started_at: s.started_at,
                 done_at: s.done_at,
             })
             .collect();
@@ -694,4 +720,10 @@ impl Modes {
     pub async fn remind_job(&self, payload: &str) -> Result<usize> {
         self.remind_end(activation_of(payload)?).await
     }
+}
+
+/// A capability's effects as stored on its step: a JSON object of effect key to count.
+fn effects_json(impact: &crate::capability::Impact) -> Result<String> {
+    let effects: BTreeMap<&str, i64> = impact.effects.iter().map(|e| (e.key, e.value)).collect();
+    serde_json::to_string(&effects).map_err(|e| ServiceError::Internal(format!("effects: {e}")))
 }

@@ -132,7 +132,7 @@ async fn the_proposer_cannot_approve_and_the_preview_is_what_activation_does() {
         let done: BTreeMap<String, BTreeMap<String, i64>> = view
             .steps
             .iter()
-            .filter(|st| st.phase == "start")
+            .filter(|st| st.phase == domain::modes::StepPhase::Start)
             .map(|st| (st.capability.as_str().to_owned(), st.effects.clone()))
             .collect();
         let previewed: BTreeMap<String, BTreeMap<String, i64>> = preview

@@ -45,8 +45,11 @@ CREATE TABLE activation_steps (
     activation_id BIGINT NOT NULL REFERENCES activations (id),
     phase TEXT NOT NULL CHECK (phase IN ('start', 'end')),
     capability TEXT NOT NULL CHECK (capability IN ('campaign', 'visits', 'credit', 'suppliers', 'portal', 'continuity', 'community')),
+    -- Planned effects (the preview taken when the step began) until done, then the effects
+    -- the capability reported; a step begun and not done is resumed after a crash.
     effects TEXT NOT NULL,
-    done_at BIGINT NOT NULL,
+    started_at BIGINT NOT NULL,
+    done_at BIGINT,
     PRIMARY KEY (activation_id, phase, capability)
 );
 

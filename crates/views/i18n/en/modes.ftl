@@ -56,6 +56,7 @@ modes-phase = Phase
 modes-phase-start = Start
 modes-phase-end = End
 modes-done-at = Done
+modes-step-running = In progress
 modes-policies = What the mode means
 modes-end-title = End the mode
 modes-end-help = The mode ends at the moment you choose once a colleague has approved. Customers affected are told once.

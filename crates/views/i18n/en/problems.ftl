@@ -42,4 +42,3 @@ problem-meter-empty = Enter the meter-point id, 18 digits usually starting with 
 problem-meter-character = The meter-point id may only contain digits (the character { $ch } at position { $position }).
 problem-meter-length = The meter-point id has { $expected } digits; this has { $found }.
 problem-meter-check-digit = The meter-point id's check digit does not match. Check for a mistyped digit.
-problem-untranslated = { $text }

@@ -56,6 +56,7 @@ modes-phase = Fas
 modes-phase-start = Start
 modes-phase-end = Slut
 modes-done-at = Klart
+modes-step-running = Pågår
 modes-policies = Vad läget innebär
 modes-end-title = Avsluta läget
 modes-end-help = Läget upphör vid den tidpunkt du väljer när en kollega har godkänt. Kunder som berörs får besked en gång.

@@ -42,4 +42,3 @@ problem-meter-empty = Skriv anläggnings-id:t, 18 siffror som oftast börjar med
 problem-meter-character = Anläggnings-id:t får bara innehålla siffror (tecknet { $ch } på plats { $position }).
 problem-meter-length = Anläggnings-id:t ska ha { $expected } siffror; här finns { $found }.
 problem-meter-check-digit = Anläggnings-id:ts kontrollsiffra stämmer inte. Kontrollera att ingen siffra är felskriven.
-problem-untranslated = { $text }

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::ids::ModeId;
+use domain::modes::StepPhase;
 use domain::policy::{Capability, Preset};
 use domain::problem::{Invalid, Problem};
 use jiff::Timestamp;
@@ -161,11 +162,10 @@ async fn activation_json(state: &AppState, ctx: &Ctx, id: i64) -> Result<Value, 
     let view = state.services.crisis().activation(&ctx.actor(), id).await?;
     let mut caps: BTreeMap<&str, BTreeMap<String, i64>> = BTreeMap::new();
     let mut end: BTreeMap<&str, BTreeMap<String, i64>> = BTreeMap::new();
-    for s in &view.steps {
-        let into = if s.phase == "end" {
-            &mut end
-        } else {
-            &mut caps
+    for s in view.steps.iter().filter(|s| s.done_at.is_some()) {
+        let into = match s.phase {
+            StepPhase::End => &mut end,
+            StepPhase::Start => &mut caps,
         };
         into.insert(s.capability.as_str(), s.effects.clone());
     }

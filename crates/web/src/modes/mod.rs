@@ -18,11 +18,20 @@ use crate::access::Access;
 use crate::route;
 use crate::routes::RouteSpec;
 
-/// The routes of crisis modes.
+/// The routes of crisis modes: the public crisis page, the staff pages and the API.
 pub fn routes() -> Vec<RouteSpec> {
-    vec![
+    let mut all = vec![
         route!(get, "/kris", Access::Public, public::page),
         route!(get, "/kris/atom.xml", Access::Public, public::feed),
+    ];
+    all.extend(staff_routes());
+    all.extend(api_routes());
+    all
+}
+
+/// The continuity manager's pages.
+fn staff_routes() -> Vec<RouteSpec> {
+    vec![
         route!(
             get,
             "/beredskap/lagen",
@@ -113,6 +122,12 @@ pub fn routes() -> Vec<RouteSpec> {
             Access::Roles(roles::PROPOSE),
             staff::measure
         ),
+    ]
+}
+
+/// The JSON API of modes and activations.
+fn api_routes() -> Vec<RouteSpec> {
+    vec![
         route!(get, "/api/v1/modes", Access::Roles(roles::READ), api::modes),
         route!(
             post,

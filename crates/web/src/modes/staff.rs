@@ -477,7 +477,7 @@ async fn activation_page(
             .steps
             .iter()
             .map(|s| StepLine {
-                phase: views::translate(ctx.lang, &format!("modes-phase-{}", s.phase), &[]),
+                phase: views::label(ctx.lang, s.phase),
                 capability: views::label(ctx.lang, s.capability),
                 effects: s
                     .effects
