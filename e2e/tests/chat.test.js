@@ -73,7 +73,8 @@ test('customer and agent chat live, and the chat becomes a case the customer can
   await customer.getByRole('link', { name: `Se ärende ${caseId}` }).waitFor();
   assert.deepEqual(await axe(customer), []);
   await customer.goto(`${demo.url}/mina-sidor/arenden`);
-  await customer.getByRole('link', { name: /Chatt: Annat/ }).first().waitFor();
+  // The case is named in the customer's own words: their first message.
+  await customer.getByRole('link', { name: /Jag har en fråga om min mätare/ }).first().waitFor();
   await customer.goto(`${demo.url}/mina-sidor/arenden/${caseId}`);
   await customer.getByText(/Mätaren visar fel, tror jag\./).first().waitFor();
   assert.match(await customer.textContent('main'), /Hej, jag heter Anna\. Vad gäller det\?/);

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::bench_continuity::BenchContinuityArgs;
+use crate::commands::bench_crisis::BenchCrisisArgs;
 use crate::commands::{bench_vrptw::BenchVrptwArgs, plan::PlanArgs};
 
 #[derive(Parser, Debug)]
@@ -242,6 +243,9 @@ pub enum BenchCommand {
     /// Continuity: the coverage board and a day's cover proposal over generated staff, functions
     /// and rosters on a fresh database.
     Continuity(BenchContinuityArgs),
+    /// Crisis mode: the preview of the pandemic mode for a demo town, and the time from the
+    /// approval of its activation to active, on a fresh database.
+    Crisis(BenchCrisisArgs),
 }
 
 #[derive(Args, Debug)]

@@ -102,6 +102,9 @@ pub struct AuthConfig {
 pub struct WorkerConfig {
     pub enabled: bool,
     pub idle_sleep_ms: u64,
+    /// The search time of a campaign planning run (the planner's page and the worker's
+    /// re-plans), in seconds.
+    pub plan_seconds: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -199,6 +202,7 @@ impl Default for WorkerConfig {
         WorkerConfig {
             enabled: true,
             idle_sleep_ms: 2000,
+            plan_seconds: 10,
         }
     }
 }
@@ -324,7 +328,7 @@ impl Config {
                 &self.privacy.declaration_keys,
             )
             .unwrap_or_default(),
-            plan_seconds: None,
+            plan_seconds: Some(self.worker.plan_seconds.max(1)),
             public_url: self.http.public_url.trim().trim_end_matches('/').to_owned(),
             auth: services::auth::AuthSettings {
                 max_failures_per_minute: self.auth.max_failures_per_minute,

@@ -137,6 +137,99 @@ pub mod testing {
         }))
     }
 
+    /// The state an activation leaves behind, one line per row, without the instants at which
+    /// things happened: activations and their steps, the policies, the crisis log, the changes
+    /// recorded for customers, the messages of changes, campaign jobs' classes, visits' flags
+    /// and keyed jobs. Two runs that did the same thing at different times print the same.
+    pub async fn crisis_fingerprint(store: &Store) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        with_pool!(store, |pool| {
+            for (id, status) in
+                sqlx::query_as::<_, (i64, String)>("SELECT id, status FROM activations ORDER BY id")
+                    .fetch_all(pool)
+                    .await?
+            {
+                out.push(format!("activation {id} {status}"));
+            }
+            for r in sqlx::query_as::<_, (i64, String, String, String, i64)>(
+                "SELECT activation_id, phase, capability, effects, \
+                 CAST(CASE WHEN done_at IS NULL THEN 0 ELSE 1 END AS BIGINT) \
+                 FROM activation_steps ORDER BY activation_id, phase, capability",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("step {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (String, i64, Option<i64>, String, Option<i64>)>(
+                "SELECT capability, effective_from, effective_to, body, activation_id \
+                 FROM policies ORDER BY capability, effective_from, id",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("policy {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (String, Option<i64>, String)>(
+                "SELECT kind, activation_id, summary FROM crisis_log ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("log {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (String, i64, String, i64, String, i64)>(
+                "SELECT change_key, customer_id, capability, object_id, body, \
+                 CAST(CASE WHEN outbox_id IS NULL THEN 0 ELSE 1 END AS BIGINT) \
+                 FROM customer_changes ORDER BY change_key, customer_id, capability, object_id",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("change {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (Option<i64>, String, String, String, String, String)>(
+                "SELECT customer_id, channel, recipient, subject, body_text, dedupe_key \
+                 FROM outbox WHERE dedupe_key LIKE 'changes:%' \
+                 ORDER BY dedupe_key, customer_id, subject, body_text",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("message {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (i64, i64, String, i64)>(
+                "SELECT id, tier, plannability, \
+                 CAST(CASE WHEN needs_booking THEN 1 ELSE 0 END AS BIGINT) \
+                 FROM campaign_jobs ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("campaign job {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (i64, String, i64)>(
+                "SELECT id, status, CAST(CASE WHEN flagged_at IS NULL THEN 0 ELSE 1 END AS BIGINT) \
+                 FROM visits ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("visit {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (String, String, String)>(
+                "SELECT kind, dedupe_key, status FROM jobs \
+                 WHERE dedupe_key IS NOT NULL ORDER BY kind, dedupe_key",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("job {r:?}"));
+            }
+        });
+        Ok(out)
+    }
+
     pub async fn outbox_row_from_literals(
         store: &Store,
         channel: &str,

@@ -138,6 +138,61 @@ pub async fn test_db(backend: Backend) -> Option<TestDb> {
     }
 }
 
+/// A copy of a database nobody is connected to: the SQLite file copied, or a PostgreSQL
+/// database made with the first as its template. Tests build a costly state once and start
+/// each round from a copy.
+pub async fn copy_db(from: &TestDb) -> TestDb {
+    match from.backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(unique("beredskap_test"));
+            std::fs::create_dir_all(&dir).expect("creating a test directory");
+            let source = from
+                .url
+                .strip_prefix("sqlite://")
+                .expect("a sqlite:// test URL");
+            let target = dir.join("test.sqlite");
+            for suffix in ["", "-wal", "-shm"] {
+                let s = format!("{source}{suffix}");
+                if std::path::Path::new(&s).exists() {
+                    std::fs::copy(&s, format!("{}{suffix}", target.display()))
+                        .expect("copying the test database");
+                }
+            }
+            TestDb {
+                url: format!("sqlite://{}", target.display()),
+                backend: Backend::Sqlite,
+                _dir: Some(tempfile_dir::TempDir(dir)),
+                pg_name: None,
+            }
+        }
+        Backend::Postgres => {
+            let template = from.pg_name.as_deref().expect("a test database's name");
+            let pool = sqlx::PgPool::connect(&pg_admin_url())
+                .await
+                .expect("PostgreSQL went away");
+            let name = unique("bt");
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+            )))
+            .execute(&pool)
+            .await
+            .expect("copying a test database");
+            pool.close().await;
+            let base = from
+                .url
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .expect("a database URL");
+            TestDb {
+                url: format!("{base}/{name}"),
+                backend: Backend::Postgres,
+                _dir: None,
+                pg_name: Some(name),
+            }
+        }
+    }
+}
+
 /// A migrated store on a fresh database.
 pub async fn test_store(backend: Backend) -> Option<(Store, TestDb)> {
     let db = test_db(backend).await?;

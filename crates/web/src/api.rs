@@ -128,6 +128,7 @@ pub fn documented_paths() -> Vec<(&'static str, &'static str)> {
         ("get", "/api/v1/policies/{capability}"),
     ]);
     paths.extend(crate::continuity::documented_paths());
+    paths.extend(crate::modes::documented_paths());
     paths
 }
 
@@ -197,8 +198,9 @@ fn merge(into: &mut Value, from: Value) {
 
 pub async fn openapi() -> Json<Value> {
     let mut doc = openapi_document();
-    let (paths, schemas) = crate::continuity::openapi();
-    merge_openapi(&mut doc, paths, schemas);
+    for (paths, schemas) in [crate::continuity::openapi(), crate::modes::openapi()] {
+        merge_openapi(&mut doc, paths, schemas);
+    }
     Json(doc)
 }
 

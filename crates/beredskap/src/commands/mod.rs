@@ -4,6 +4,7 @@ pub mod bench;
 mod bench_chat;
 pub mod bench_continuity;
 mod bench_credit;
+pub mod bench_crisis;
 mod bench_visits;
 pub mod bench_vrptw;
 pub mod demo;
@@ -83,6 +84,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Bench(BenchCommand::Continuity(args)) => {
                 bench_continuity::run(&config, &args).await
             }
+            Command::Bench(BenchCommand::Crisis(args)) => bench_crisis::run(&config, &args).await,
             Command::Bench(BenchCommand::Search(args)) => bench::search(&config, &args).await,
             Command::Bench(BenchCommand::Http(args)) => bench::http(&args).await,
             Command::Plan(_) | Command::Bench(BenchCommand::Vrptw(_)) => unreachable_sync(),

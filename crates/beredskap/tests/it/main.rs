@@ -1,5 +1,6 @@
 //! The command line, run as a user would: exit codes, one-line errors, nothing half written.
 mod continuity;
+mod crisis;
 mod import;
 mod plan;
 

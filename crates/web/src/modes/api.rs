@@ -259,3 +259,95 @@ pub async fn policies(State(state): State<AppState>, Query(q): Query<AtQuery>) -
     }
     Ok(Json(json!({"at": at.to_string(), "policies": out})).into_response())
 }
+
+/// The paths of the crisis-mode API, as the OpenAPI document lists them.
+pub fn documented_paths() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("get", "/api/v1/modes"),
+        ("post", "/api/v1/modes"),
+        ("get", "/api/v1/modes/{id}"),
+        ("post", "/api/v1/modes/{id}/preview"),
+        ("post", "/api/v1/modes/{id}/activations"),
+        ("get", "/api/v1/activations/{id}"),
+        ("post", "/api/v1/activations/{id}/approve"),
+        ("post", "/api/v1/activations/{id}/end"),
+        ("get", "/api/v1/policies"),
+    ]
+}
+
+/// Crisis modes' part of the OpenAPI document: `(paths, schemas)`.
+pub fn openapi() -> (Value, Value) {
+    let error = json!({ "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    let id_param = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64", "minimum": 1 } });
+    let capabilities: Vec<&str> = Capability::ALL.iter().map(|c| c.as_str()).collect();
+    let effects = json!({ "type": "object", "description": "Per capability, each effect's key and count (amounts in öre)",
+        "additionalProperties": { "type": "object", "additionalProperties": { "type": "integer" } } });
+    let ok = |description: &str, schema: Value| json!({ "description": description, "content": { "application/json": { "schema": schema } } });
+    let reference = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+    let request = |name: &str| json!({ "required": true, "content": { "application/json": { "schema": reference(name) } } });
+    let schemas = json!({
+        "ModeSummary": { "type": "object", "required": ["id", "name", "version"], "properties": {
+            "id": { "type": "integer" }, "name": { "type": "string" }, "description": { "type": "string" },
+            "version": { "type": "integer", "description": "Raised by every saved change" } } },
+        "Mode": { "type": "object", "required": ["id", "name", "version", "policies"], "properties": {
+            "id": { "type": "integer" }, "name": { "type": "string" }, "description": { "type": "string" },
+            "version": { "type": "integer" },
+            "policies": { "type": "object", "description": "One policy per capability, keyed by capability",
+                "properties": capabilities.iter().map(|c| (c.to_string(), json!({ "type": "object" }))).collect::<serde_json::Map<_, _>>() } } },
+        "NewMode": { "type": "object", "required": ["name"], "properties": {
+            "name": { "type": "string" }, "description": { "type": "string" },
+            "preset": { "type": "string", "enum": ["normal", "pandemic"], "description": "The preset to start from (normal by default)" },
+            "copy_of": { "type": "integer", "description": "A mode to copy instead of a preset" } } },
+        "Interval": { "type": "object", "required": ["from"], "properties": {
+            "from": { "type": "string", "format": "date-time" },
+            "to": { "type": "string", "format": "date-time", "nullable": true, "description": "A planned end, or null for until ended by hand" },
+            "reason": { "type": "string", "description": "Why (required when proposing an activation)" } } },
+        "Preview": { "type": "object", "required": ["capabilities", "customers_to_notify"], "properties": {
+            "capabilities": effects,
+            "customers_to_notify": { "type": "integer", "description": "Customers who get one message each" } } },
+        "Activation": { "type": "object", "required": ["id", "mode", "status", "from", "capabilities"], "properties": {
+            "id": { "type": "integer" }, "mode": { "type": "integer" }, "mode_version": { "type": "integer" },
+            "status": { "type": "string", "enum": ["awaiting_approval", "scheduled", "activating", "active", "ending", "ended", "rejected", "withdrawn"] },
+            "from": { "type": "string", "format": "date-time" },
+            "to": { "type": "string", "format": "date-time", "nullable": true },
+            "reason": { "type": "string" },
+            "capabilities": effects,
+            "end": { "type": "object", "description": "The revert's effects per capability, as done so far" } } },
+        "EndRequest": { "type": "object", "properties": {
+            "at": { "type": "string", "format": "date-time", "description": "When it ends (now by default)" },
+            "reason": { "type": "string" } } },
+        "PoliciesInForce": { "type": "object", "required": ["at", "policies"], "properties": {
+            "at": { "type": "string", "format": "date-time" },
+            "policies": { "type": "object", "description": "The policy in force per capability" } } }
+    });
+    let paths = json!({
+        "/api/v1/modes": {
+            "get": { "summary": "The modes", "operationId": "listModes",
+                "responses": { "200": ok("Modes", json!({ "type": "array", "items": reference("ModeSummary") })), "401": error, "403": error } },
+            "post": { "summary": "Create a mode from a preset or as a copy of another", "operationId": "createMode",
+                "requestBody": request("NewMode"),
+                "responses": { "201": ok("Created", reference("Mode")), "401": error, "403": error, "404": error, "422": error } } },
+        "/api/v1/modes/{id}": { "get": { "summary": "One mode with its policies", "operationId": "getMode", "parameters": [id_param],
+            "responses": { "200": ok("Mode", reference("Mode")), "401": error, "403": error, "404": error } } },
+        "/api/v1/modes/{id}/preview": { "post": { "summary": "What activating the mode would change, computed from the live data", "operationId": "previewMode",
+            "parameters": [id_param], "requestBody": request("Interval"),
+            "responses": { "200": ok("Preview", reference("Preview")), "401": error, "403": error, "404": error, "422": error } } },
+        "/api/v1/modes/{id}/activations": { "post": { "summary": "Propose an activation; a second person approves it", "operationId": "proposeActivation",
+            "parameters": [id_param], "requestBody": request("Interval"),
+            "responses": { "201": ok("Proposed", json!({ "type": "object", "properties": { "id": { "type": "integer" }, "status": { "type": "string", "enum": ["awaiting_approval"] } } })),
+                "401": error, "403": error, "404": error, "409": error, "422": error } } },
+        "/api/v1/activations/{id}": { "get": { "summary": "An activation's status and its effects per capability, as done so far", "operationId": "getActivation",
+            "parameters": [id_param],
+            "responses": { "200": ok("Activation", reference("Activation")), "401": error, "403": error, "404": error } } },
+        "/api/v1/activations/{id}/approve": { "post": { "summary": "Approve an activation (not by the person who proposed it)", "operationId": "approveActivation",
+            "parameters": [id_param],
+            "responses": { "200": ok("Approved", reference("Activation")), "401": error, "403": error, "404": error, "409": error } } },
+        "/api/v1/activations/{id}/end": { "post": { "summary": "Ask to end an activation; called by a second person, approves the end asked for", "operationId": "endActivation",
+            "parameters": [id_param], "requestBody": request("EndRequest"),
+            "responses": { "200": ok("Activation", reference("Activation")), "401": error, "403": error, "404": error, "409": error, "422": error } } },
+        "/api/v1/policies": { "get": { "summary": "The policy in force per capability at an instant", "operationId": "policiesInForce",
+            "parameters": [{ "name": "at", "in": "query", "required": false, "schema": { "type": "string", "format": "date-time" }, "description": "Now by default" }],
+            "responses": { "200": ok("Policies", reference("PoliciesInForce")), "401": error, "403": error, "422": error } } }
+    });
+    (paths, schemas)
+}

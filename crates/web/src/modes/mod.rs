@@ -180,6 +180,8 @@ fn api_routes() -> Vec<RouteSpec> {
     ]
 }
 
+pub use api::{documented_paths, openapi};
+
 /// An effect's value as people read it: a count, or kronor.
 fn effect_value(value: i64, unit: Unit) -> String {
     match unit {
