@@ -1,9 +1,11 @@
 //! `beredskap bench crisis`: crisis mode's figures (issue 14).
 //!
 //! On a fresh database (SQLite in a temporary folder unless `--database-url` names an empty
-//! one) it builds the demo town of `--size` at a fixed instant, lets the worker run what the
-//! demo queued, creates the pandemic mode from its preset and has one continuity manager
-//! propose it from now and a second approve it. Timed, through the services the pages use:
+//! one) it builds the demo town of `--size` at a fixed instant, opens the meter-exchange
+//! campaign, plans it two weeks ahead for `--crews` crews and marks every planned household told
+//! its day, books the customer centres full for `--visit-days` days, lets the worker run what is queued, creates the pandemic mode from its preset and
+//! has one continuity manager propose it from now and a second approve it. Timed, through the
+//! services the pages use:
 //!
 //! 1. the preview of the mode (`--runs` times; the figure: ≤ 5 s for the town);
 //! 2. from the approval to `active`: the approval, then the worker's activation job (one step
@@ -20,10 +22,14 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
+use domain::campaign::JobStatus;
 use domain::modes::ActivationStatus;
 use domain::policy::Preset;
 use domain::role::Role;
+use domain::visits::VisitSource;
+use services::campaign::{CrewForm, PlanBudget};
 use services::modes::NewMode;
+use services::visits::{BookingError, BookingRequest};
 use services::{Actor, Services};
 use store::{ConnectOptions, Store};
 
@@ -36,6 +42,12 @@ pub struct BenchCrisisArgs {
     /// The demo town to switch (small, town or region).
     #[arg(long, value_enum, default_value = "town")]
     pub size: Size,
+    /// Crews of the campaign planned before the switch.
+    #[arg(long, default_value_t = 4)]
+    pub crews: usize,
+    /// Days ahead whose customer-centre slots are booked full by parties of four.
+    #[arg(long, default_value_t = 5)]
+    pub visit_days: u32,
     /// Timed previews.
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
@@ -85,6 +97,12 @@ pub async fn run(config: &Config, args: &BenchCrisisArgs) -> anyhow::Result<Exit
         .await?;
     let generated = t.elapsed().as_secs_f64();
     let t = Instant::now();
+    let planned = notified_campaign(&services, args.crews).await?;
+    let campaign_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let crowded = crowded_visits(&services, args.visit_days).await?;
+    let visits_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
     let drained = jobs::run_pending(&services, &transports).await?;
     let drained_s = t.elapsed().as_secs_f64();
 
@@ -122,23 +140,8 @@ pub async fn run(config: &Config, args: &BenchCrisisArgs) -> anyhow::Result<Exit
         .propose(&anna, mode, None, from, None, "Bänk: pandemi i länet")
         .await
         .map_err(super::refusal)?;
-    let t = Instant::now();
-    crisis.approve(&bo, id).await.map_err(super::refusal)?;
-    let mut jobs_run = 0;
-    let mut to_active = None;
-    loop {
-        let turn = jobs::run_once(&services, &transports).await?;
-        if to_active.is_none()
-            && crisis.activation(&anna, id).await?.row.status == ActivationStatus::Active
-        {
-            to_active = Some(t.elapsed().as_secs_f64());
-        }
-        match turn {
-            jobs::Turn::Empty => break,
-            _ => jobs_run += 1,
-        }
-    }
-    let all_done = t.elapsed().as_secs_f64();
+    let (to_active, all_done, jobs_run) =
+        time_activation(&services, &transports, (&anna, &bo), id).await?;
     let status = crisis.activation(&anna, id).await?.row.status;
     let steps = crisis.activation(&anna, id).await?.steps;
     anyhow::ensure!(
@@ -151,6 +154,8 @@ pub async fn run(config: &Config, args: &BenchCrisisArgs) -> anyhow::Result<Exit
             "database": format!("{:?}", services.store().backend()),
             "size": format!("{:?}", args.size).to_lowercase(),
             "demo_built_s": generated,
+            "campaign": { "crews": args.crews, "households_told_their_day": planned, "set_up_s": campaign_s },
+            "visits": { "booked_parties_of_four": crowded, "days": args.visit_days, "set_up_s": visits_s },
             "demo_jobs_drained": drained, "demo_jobs_s": drained_s,
             "preview": {
                 "runs": previews.len(),
@@ -173,6 +178,128 @@ pub async fn run(config: &Config, args: &BenchCrisisArgs) -> anyhow::Result<Exit
         let _ = std::fs::remove_dir_all(&dir);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Approves the activation as the second manager and runs the worker's jobs until the queue is
+/// empty: the seconds to `active`, the seconds to an empty queue, and the jobs run.
+async fn time_activation(
+    services: &Services,
+    transports: &services::outbox::Transports,
+    (anna, bo): (&Actor, &Actor),
+    id: i64,
+) -> anyhow::Result<(Option<f64>, f64, usize)> {
+    let crisis = services.crisis();
+    let t = Instant::now();
+    crisis.approve(bo, id).await.map_err(super::refusal)?;
+    let mut jobs_run = 0;
+    let mut to_active = None;
+    loop {
+        let turn = jobs::run_once(services, transports).await?;
+        if to_active.is_none()
+            && crisis.activation(anna, id).await?.row.status == ActivationStatus::Active
+        {
+            to_active = Some(t.elapsed().as_secs_f64());
+        }
+        match turn {
+            jobs::Turn::Empty => break,
+            _ => jobs_run += 1,
+        }
+    }
+    Ok((to_active, t.elapsed().as_secs_f64(), jobs_run))
+}
+
+/// The meter-exchange campaign open with `crews` crews, planned two weeks ahead and every
+/// planned household told its day (as the notices would have), so that switching the mode
+/// postpones visits people were told of and they get a message. Returns how many were told.
+async fn notified_campaign(services: &Services, crews: usize) -> anyhow::Result<usize> {
+    let planner = Actor {
+        role: Some(Role::Planner),
+        name: "bänk".into(),
+        ..Actor::system()
+    };
+    let c = services.campaign();
+    let campaign = c
+        .open(&planner, "Mätarbyte, bänk", services.today())
+        .await
+        .map_err(super::refusal)?
+        .0;
+    for n in 0..crews {
+        let form = CrewForm {
+            name: format!("Lag {}", n + 1),
+            supplier_id: None,
+            skills: if n % 2 == 0 {
+                vec!["ct".to_owned()]
+            } else {
+                Vec::new()
+            },
+            depot: Some((59_326_000, 14_523_000)),
+            shift_start_min: 7 * 60,
+            shift_end_min: 16 * 60,
+        };
+        c.add_crew(&planner, &form).await.map_err(super::refusal)?;
+    }
+    c.plan(&planner, 2, PlanBudget::Iterations(2_000), 1)
+        .await
+        .map_err(super::refusal)?;
+    let planned: Vec<_> = store::campaign::jobs(services.store(), campaign)
+        .await?
+        .iter()
+        .filter(|j| j.status == JobStatus::Planned)
+        .map(|j| j.id)
+        .collect();
+    let mut tx = services.store().begin().await?;
+    store::campaign::mark_notified(&mut tx, &planned, services.now_micros()).await?;
+    tx.commit().await?;
+    Ok(planned.len())
+}
+
+/// The customer centres full for the next `days` days: every desk of every slot booked by a
+/// party of four (the demo's customers, through the booking service), so the pandemic cap of
+/// eight people present flags visits and their customers are offered new times. Returns the
+/// visits booked.
+async fn crowded_visits(services: &Services, days: u32) -> anyhow::Result<usize> {
+    let visits = services.visits();
+    let today = services.today();
+    let from = today.tomorrow().unwrap_or(today);
+    let to = today.saturating_add(jiff::Span::new().days(i64::from(days)));
+    let customers = store::customers::count(services.store()).await?.max(1);
+    let mut booked = 0usize;
+    let mut next = 0i64;
+    for site in visits.sites().await? {
+        let view = visits.site_view(site.id).await?;
+        let Some(service) = view.services.first().map(|s| s.id) else {
+            continue;
+        };
+        let (_, slots) = visits
+            .availability(site.id, service, from, to, 4)
+            .await
+            .map_err(super::refusal)?;
+        for slot in slots.iter().step_by(2) {
+            for _ in 0..view.site.desks {
+                next += 1;
+                let customer = domain::ids::CustomerId::new(1 + next % customers);
+                let req = BookingRequest {
+                    site_id: site.id,
+                    service_id: service,
+                    start: slot.start,
+                    party: 4,
+                    name: format!("Bänkkund {next}"),
+                    phone: format!("0708{next:06}"),
+                    email: None,
+                    language: domain::customer::Language::Sv,
+                    customer_id: Some(customer),
+                    source: VisitSource::Agent,
+                    idempotency_key: None,
+                };
+                match visits.book(&Actor::system(), &req).await {
+                    Ok(_) => booked += 1,
+                    Err(BookingError::Full | BookingError::Overlap) => {}
+                    Err(e) => anyhow::bail!("booking a bench visit: {e}"),
+                }
+            }
+        }
+    }
+    Ok(booked)
 }
 
 /// Two continuity managers: the one who proposes and the one who approves.

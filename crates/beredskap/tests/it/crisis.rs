@@ -240,3 +240,39 @@ async fn an_activation_killed_at_random_points_finishes_as_if_it_never_was() {
         );
     }
 }
+
+#[test]
+fn the_crisis_bench_runs_on_the_small_town() {
+    let d = super::temp("bench-crisis");
+    let o = super::run(
+        bin().args([
+            "bench",
+            "crisis",
+            "--size",
+            "small",
+            "--runs",
+            "1",
+            "--plan-seconds",
+            "1",
+            "--visit-days",
+            "2",
+            "--dir",
+            ".",
+        ]),
+        &d,
+    );
+    assert!(o.status.success(), "{}", super::stderr(&o));
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        out["activation"]["approval_to_active_s"].is_number(),
+        "{out}"
+    );
+    assert!(
+        out["preview"]["customers_to_notify"].as_u64() > Some(0),
+        "{out}"
+    );
+    assert_eq!(
+        out["preview"]["effects"], out["activation"]["steps"],
+        "the activation did what the preview said"
+    );
+}
