@@ -325,3 +325,88 @@ async fn a_mode_is_edited_with_field_errors_and_versions() {
         ));
     }
 }
+
+/// The kinds of the jobs due at the clock's instant, claimed one by one.
+async fn due_kinds(s: &Services) -> Vec<store::jobs::JobRow> {
+    let mut due = Vec::new();
+    while let Some(job) = store::jobs::claim(s.store(), s.now_micros()).await.unwrap() {
+        due.push(job);
+    }
+    due
+}
+
+#[tokio::test]
+async fn continuity_managers_are_reminded_once_a_week_before_a_planned_end() {
+    for backend in BACKENDS {
+        let Some((s, clock, _db)) = town(backend).await else {
+            continue;
+        };
+        let (anna, bo) = managers(&s).await;
+        let crisis = s.crisis();
+        let mode = crisis
+            .create(
+                &anna,
+                "Pandemi, påminnelse",
+                "",
+                NewMode::Preset(Preset::Pandemic),
+            )
+            .await
+            .unwrap();
+        let from = s.now();
+        let to = from
+            .checked_add(SignedDuration::from_hours(24 * 30))
+            .unwrap();
+        let id = crisis
+            .propose(&anna, mode, None, from, Some(to), "Smittspridning")
+            .await
+            .unwrap();
+        crisis.approve(&bo, id).await.unwrap();
+        assert_eq!(
+            crisis.run_start(id).await.unwrap(),
+            ActivationStatus::Active
+        );
+        let week_before = to.checked_sub(SignedDuration::from_hours(24 * 7)).unwrap();
+        // A minute early nothing reminds anyone; at a week before the end the reminder is due.
+        clock.set(
+            week_before
+                .checked_sub(SignedDuration::from_mins(1))
+                .unwrap(),
+        );
+        assert!(
+            due_kinds(&s)
+                .await
+                .iter()
+                .all(|j| j.kind != services::modes::REMIND_JOB),
+            "{backend:?}"
+        );
+        clock.set(week_before);
+        let reminder = due_kinds(&s)
+            .await
+            .into_iter()
+            .find(|j| j.kind == services::modes::REMIND_JOB)
+            .expect("the reminder is due a week before the end");
+        // Each continuity manager with an e-mail address (the demo's two) gets one message, once.
+        assert_eq!(
+            crisis.remind_job(&reminder.payload).await.unwrap(),
+            2,
+            "{backend:?}"
+        );
+        assert_eq!(
+            crisis.remind_job(&reminder.payload).await.unwrap(),
+            0,
+            "{backend:?}"
+        );
+        let logged = crisis
+            .log(
+                &anna,
+                &LogFilter {
+                    from: None,
+                    to: None,
+                    kind: Some(LogKind::EndReminder),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(logged.len(), 1, "{backend:?}");
+    }
+}
