@@ -92,6 +92,11 @@ fn unique(prefix: &str) -> String {
     format!("{prefix}_{}_{n}_{r:08x}", std::process::id())
 }
 
+/// A PostgreSQL URL without its database name: the server other databases are made on.
+fn server_of(url: &str) -> &str {
+    url.rsplit_once('/').map_or(url, |(server, _)| server)
+}
+
 /// A fresh, empty database (not migrated). `None` when the backend is unavailable outside CI.
 pub async fn test_db(backend: Backend) -> Option<TestDb> {
     match backend {
@@ -124,12 +129,8 @@ pub async fn test_db(backend: Backend) -> Option<TestDb> {
                 .await
                 .expect("creating a test database");
             pool.close().await;
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_owned())
-                .unwrap_or(admin);
             Some(TestDb {
-                url: format!("{base}/{name}"),
+                url: format!("{}/{name}", server_of(&admin)),
                 backend,
                 _dir: None,
                 pg_name: Some(name),
@@ -178,13 +179,8 @@ pub async fn copy_db(from: &TestDb) -> TestDb {
             .await
             .expect("copying a test database");
             pool.close().await;
-            let base = from
-                .url
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_owned())
-                .expect("a database URL");
             TestDb {
-                url: format!("{base}/{name}"),
+                url: format!("{}/{name}", server_of(&from.url)),
                 backend: Backend::Postgres,
                 _dir: None,
                 pg_name: Some(name),

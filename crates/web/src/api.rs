@@ -179,14 +179,18 @@ pub fn openapi_document() -> Value {
         }
     });
     // Each capability's part of the API: its paths and schemas.
-    merge(
-        &mut doc["paths"],
-        crate::visits::openapi_paths(&error, &id_param),
-    );
-    merge(
-        &mut doc["components"]["schemas"],
-        crate::visits::openapi_schemas(),
-    );
+    let parts = [
+        (
+            crate::visits::openapi_paths(&error, &id_param),
+            crate::visits::openapi_schemas(),
+        ),
+        crate::continuity::openapi(),
+        crate::modes::openapi(),
+    ];
+    for (paths, schemas) in parts {
+        merge(&mut doc["paths"], paths);
+        merge(&mut doc["components"]["schemas"], schemas);
+    }
     doc
 }
 
@@ -197,23 +201,7 @@ fn merge(into: &mut Value, from: Value) {
 }
 
 pub async fn openapi() -> Json<Value> {
-    let mut doc = openapi_document();
-    for (paths, schemas) in [crate::continuity::openapi(), crate::modes::openapi()] {
-        merge_openapi(&mut doc, paths, schemas);
-    }
-    Json(doc)
-}
-
-/// Adds a capability module's own paths and schemas to the document.
-fn merge_openapi(doc: &mut Value, paths: Value, schemas: Value) {
-    if let (Some(all), Value::Object(more)) = (doc["paths"].as_object_mut(), paths) {
-        all.extend(more);
-    }
-    if let (Some(all), Value::Object(more)) =
-        (doc["components"]["schemas"].as_object_mut(), schemas)
-    {
-        all.extend(more);
-    }
+    Json(openapi_document())
 }
 
 /// The routes this module serves; `routes::table` joins every module's.

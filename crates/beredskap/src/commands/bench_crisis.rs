@@ -142,8 +142,8 @@ pub async fn run(config: &Config, args: &BenchCrisisArgs) -> anyhow::Result<Exit
         .map_err(super::refusal)?;
     let (to_active, all_done, jobs_run) =
         time_activation(&services, &transports, (&anna, &bo), id).await?;
-    let status = crisis.activation(&anna, id).await?.row.status;
-    let steps = crisis.activation(&anna, id).await?.steps;
+    let done = crisis.activation(&anna, id).await?;
+    let (status, steps) = (done.row.status, done.steps);
     anyhow::ensure!(
         status == ActivationStatus::Active,
         "the activation ended as {status}, not active"
