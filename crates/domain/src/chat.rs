@@ -347,8 +347,9 @@ pub fn clean_message(s: &str) -> Result<String, MessageError> {
 }
 
 /// The hours the chat is staffed on working days (Monday–Friday, not public holidays or
-/// de facto days off).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// de facto days off). Written and stored as `08:00-17:00`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct ChatHours {
     pub opens: Time,
     pub closes: Time,
@@ -390,11 +391,43 @@ impl ChatHours {
         Ok(ChatHours { opens, closes })
     }
 
+    /// A time of day as a number that reads like the clock: 07:30 is 730.
+    pub fn hhmm(t: Time) -> i64 {
+        i64::from(t.hour()) * 100 + i64::from(t.minute())
+    }
+
     /// Whether the chat is staffed at `at`.
     pub fn is_open(&self, at: Timestamp, tz: &TimeZone) -> bool {
         let dt = tz.to_datetime(at);
         // Working days are Monday to Friday without public holidays and de facto days off.
         calendar::is_working_day(dt.date()) && dt.time() >= self.opens && dt.time() < self.closes
+    }
+}
+
+impl std::fmt::Display for ChatHours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:02}:{:02}-{:02}:{:02}",
+            self.opens.hour(),
+            self.opens.minute(),
+            self.closes.hour(),
+            self.closes.minute()
+        )
+    }
+}
+
+impl TryFrom<String> for ChatHours {
+    type Error = HoursError;
+
+    fn try_from(s: String) -> Result<ChatHours, HoursError> {
+        ChatHours::parse(&s)
+    }
+}
+
+impl From<ChatHours> for String {
+    fn from(h: ChatHours) -> String {
+        h.to_string()
     }
 }
 
@@ -514,6 +547,18 @@ mod tests {
                 opens: Time::constant(7, 30, 0, 0),
                 closes: Time::constant(20, 0, 0, 0)
             }
+        );
+        let h = ChatHours::parse("07:30-20:00").unwrap();
+        assert_eq!(h.to_string(), "07:30-20:00");
+        assert_eq!(serde_json::to_string(&h).unwrap(), "\"07:30-20:00\"");
+        assert_eq!(
+            serde_json::from_str::<ChatHours>("\"07:30-20:00\"").unwrap(),
+            h
+        );
+        assert!(serde_json::from_str::<ChatHours>("\"20:00-07:30\"").is_err());
+        assert_eq!(
+            (ChatHours::hhmm(h.opens), ChatHours::hhmm(h.closes)),
+            (730, 2000)
         );
         for bad in [
             "",

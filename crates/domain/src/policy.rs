@@ -84,6 +84,10 @@ pub struct PortalPolicy {
     pub banner_en: Option<String>,
     /// Offer self-service (extension, booking, deferral) before a chat is queued.
     pub deflect_to_self_service: bool,
+    /// The chat's hours on working days while the policy is in force; `None`: the everyday
+    /// hours (the `chat.hours` setting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_hours: Option<crate::chat::ChatHours>,
 }
 
 impl PortalPolicy {
@@ -163,6 +167,10 @@ impl PolicyBody {
                     "The customer centre receives visitors by appointment only. Please use My pages and the chat.".to_owned()
                 }),
                 deflect_to_self_service: pandemic,
+                chat_hours: pandemic.then(|| crate::chat::ChatHours {
+                    opens: jiff::civil::Time::constant(7, 0, 0, 0),
+                    closes: jiff::civil::Time::constant(19, 0, 0, 0),
+                }),
             }),
             Capability::Continuity => {
                 PolicyBody::Continuity(crate::continuity::ContinuityPolicy::preset(pandemic))
@@ -224,6 +232,13 @@ pub enum CustomerChange {
         visit: crate::ids::VisitId,
         starts_at: Timestamp,
     },
+    /// The customer has an invoice the platform would now grant more time for by itself: they
+    /// may ask for up to `max_days` (without late-payment interest when `interest_waived`).
+    ExtensionAvailable {
+        invoices: u32,
+        max_days: u32,
+        interest_waived: bool,
+    },
 }
 
 impl CustomerChange {
@@ -232,6 +247,7 @@ impl CustomerChange {
         match self {
             CustomerChange::MeterVisitPostponed { .. } => Capability::Campaign,
             CustomerChange::VisitOverCap { .. } => Capability::Visits,
+            CustomerChange::ExtensionAvailable { .. } => Capability::Credit,
         }
     }
 }

@@ -64,6 +64,8 @@ pub enum Problem {
     NotADateTime,
     /// Not a time of day (`HH:MM`).
     NotATime,
+    /// Not opening hours written `HH:MM-HH:MM` with the opening first.
+    NotHours,
     /// A moment or day that has passed where a future one is needed.
     InThePast,
     /// An end that is not after its start.
@@ -127,6 +129,7 @@ impl Explain for Problem {
             Problem::Date(e) => e.message_key(),
             Problem::NotADateTime => "problem-not-a-date-time",
             Problem::NotATime => "problem-not-a-time",
+            Problem::NotHours => "problem-not-hours",
             Problem::InThePast => "problem-in-the-past",
             Problem::EndsBeforeStart => "problem-ends-before-start",
             Problem::UnknownChoice(_) => "problem-unknown-choice",
@@ -322,6 +325,7 @@ impl Problem {
             Problem::OutOfRange { min: 1, max: 4 },
             Problem::NotADateTime,
             Problem::NotATime,
+            Problem::NotHours,
             Problem::InThePast,
             Problem::EndsBeforeStart,
             Problem::ReasonRequired,
@@ -492,6 +496,7 @@ mod tests {
                 | Problem::Date(_)
                 | Problem::NotADateTime
                 | Problem::NotATime
+                | Problem::NotHours
                 | Problem::InThePast
                 | Problem::EndsBeforeStart
                 | Problem::UnknownChoice(_)

@@ -50,45 +50,85 @@ impl PolicyChange {
     }
 }
 
-/// How an effect is counted.
+/// How an effect is counted; read from the ending of its key, so a stored step (a key and a
+/// number) says its unit too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
-    /// A number of things (jobs, visits, customers).
+    /// A number of things (jobs, visits, customers), or a yes (1) / no (0).
     Count,
-    /// An amount of money in öre.
+    /// An amount of money in öre (keys ending `_ore`).
     Ore,
+    /// A day written as the number yyyymmdd, 0 for none (keys ending `_date`).
+    Date,
+    /// A time of day written as the number hhmm, 07:30 is 730 (keys ending `_time`).
+    TimeOfDay,
+}
+
+impl Unit {
+    pub fn of_key(key: &str) -> Unit {
+        if key.ends_with("_ore") {
+            Unit::Ore
+        } else if key.ends_with("_date") {
+            Unit::Date
+        } else if key.ends_with("_time") {
+            Unit::TimeOfDay
+        } else {
+            Unit::Count
+        }
+    }
+
+    /// A day as an effect's value (yyyymmdd; `None` is 0).
+    pub fn date_value(d: Option<jiff::civil::Date>) -> i64 {
+        d.map_or(0, |d| {
+            i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
+        })
+    }
 }
 
 /// One measurable effect of a policy change: `jobs_deferred: 12`, with the ids behind it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Effect {
     /// Stable name, the same in a preview, in an activation's progress and in the API
-    /// (`jobs_deferred`); people read the Fluent message `effect-<capability>-<key>`.
+    /// (`jobs_deferred`); people read the Fluent message `effect-<capability>-<key>`. Its
+    /// ending says the unit ([`Unit::of_key`]).
     pub key: &'static str,
     pub value: i64,
-    pub unit: Unit,
     /// The objects affected (jobs, visits, invoices), for the CSV lists.
     pub ids: Vec<i64>,
 }
 
 impl Effect {
+    /// As many as there are objects.
     pub fn count(key: &'static str, ids: Vec<i64>) -> Effect {
         Effect {
             key,
             value: i64::try_from(ids.len()).unwrap_or(i64::MAX),
-            unit: Unit::Count,
             ids,
         }
     }
 
+    /// An amount of money (`key` ends `_ore`) over the objects behind it.
     pub fn money(key: &'static str, ore: i64, ids: Vec<i64>) -> Effect {
+        debug_assert_eq!(Unit::of_key(key), Unit::Ore, "{key}");
         Effect {
             key,
             value: ore,
-            unit: Unit::Ore,
             ids,
         }
+    }
+
+    /// A figure that is not of objects: days, a date, a time of day, a yes or no.
+    pub fn figure(key: &'static str, value: i64) -> Effect {
+        Effect {
+            key,
+            value,
+            ids: Vec::new(),
+        }
+    }
+
+    pub fn unit(&self) -> Unit {
+        Unit::of_key(self.key)
     }
 }
 

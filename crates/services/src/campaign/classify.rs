@@ -16,8 +16,9 @@ use store::campaign::{JobClassRow, JobRow};
 use views::messages::campaign::VisitPostponed;
 
 use super::Campaign;
+use super::progress::{Pace, column_of};
 use crate::audit::{self, Event, Outcome};
-use crate::capability::{Effect, Impact, record_change};
+use crate::capability::{Effect, Impact, Unit, record_change};
 use crate::error::Result;
 use crate::{Actor, ServiceError};
 
@@ -63,6 +64,10 @@ pub(super) struct Reclassification {
     /// Jobs taken off a crew's day, with that crew and day.
     pub unplanned: Vec<(CampaignJobId, Option<(CrewId, Date)>)>,
     pub postponed: Vec<Postponement>,
+    /// The pace of the plan as stored, and as it stands right after the change (before the
+    /// re-plan fills the freed places): the campaign's forecast end before and after.
+    pub pace_before: Pace,
+    pub pace_after: Pace,
 }
 
 impl Reclassification {
@@ -94,6 +99,10 @@ impl Reclassification {
             declared_no_home_visits: declared.contains_key(&j.customer_id),
         };
         let c = rules::classify(facts, policy);
+        self.pace_before
+            .add(column_of(j.status, j.plannability), j.planned_on);
+        self.pace_after
+            .add(column_of(j.status, c.plannability), j.planned_on);
         let report = &mut self.report;
         match c.plannability {
             Plannability::Plannable => report.plannable += 1,
@@ -185,6 +194,14 @@ impl Reclassification {
                 value: i64::try_from(crew_days.len()).unwrap_or(i64::MAX),
                 ..Effect::count("crew_days_affected", losing)
             },
+            Effect::figure(
+                "forecast_end_before_date",
+                Unit::date_value(self.pace_before.forecast()),
+            ),
+            Effect::figure(
+                "forecast_end_after_date",
+                Unit::date_value(self.pace_after.forecast()),
+            ),
         ];
         impact.customers = self
             .postponed

@@ -52,7 +52,13 @@ impl Campaign {
 
 /// The column of the tier table a job counts in.
 fn column(j: &JobRow) -> usize {
-    match (j.status, j.plannability) {
+    column_of(j.status, j.plannability)
+}
+
+/// The column of a job in `status` with `plannability` (the class it has, or would have
+/// under another policy).
+pub(super) fn column_of(status: JobStatus, plannability: Plannability) -> usize {
+    match (status, plannability) {
         (JobStatus::Done, _) => DONE,
         (JobStatus::Failed, _) => FAILED,
         (_, Plannability::DeferredAtRequest) => DEFERRED,
@@ -74,12 +80,12 @@ pub fn progress_of(
         ..Default::default()
     };
     let mut done_per_day: BTreeMap<Date, usize> = BTreeMap::new();
-    let mut planned_per_day: BTreeMap<Date, usize> = BTreeMap::new();
+    let mut pace = Pace::default();
     let mut backlog: BTreeMap<Option<Date>, usize> = BTreeMap::new();
-    let mut unplanned_plannable = 0usize;
     for j in jobs {
         let col = column(j);
         p.per_tier[usize::from(j.tier.clamp(1, 3) - 1)][col] += 1;
+        pace.add(col, j.planned_on);
         match col {
             DONE => {
                 let d = j
@@ -88,20 +94,14 @@ pub fn progress_of(
                     .unwrap_or(today);
                 *done_per_day.entry(d).or_default() += 1;
             }
-            PLANNED => {
-                if let Some(d) = j.planned_on {
-                    *planned_per_day.entry(d).or_default() += 1;
-                }
-            }
             DEFERRED => *backlog.entry(j.review_on).or_default() += 1,
             PAUSED => p.paused_backlog += 1,
-            NOT_PLANNED => unplanned_plannable += 1,
             _ => {}
         }
     }
     p.deferred_backlog = backlog.into_iter().collect();
-    p.burn_up = burn_up(&done_per_day, &planned_per_day);
-    p.forecast = forecast(&planned_per_day, unplanned_plannable);
+    p.burn_up = burn_up(&done_per_day, &pace.planned_per_day);
+    p.forecast = pace.forecast();
     p.km = km_per_crew_day(jobs, crews);
     p
 }
@@ -126,15 +126,34 @@ fn burn_up(
         .collect()
 }
 
-/// The planned pace (jobs per working day over the planned days) carries the plannable jobs
-/// not yet in the plan past the last planned day.
-fn forecast(planned_per_day: &BTreeMap<Date, usize>, unplanned: usize) -> Option<Date> {
-    let first = planned_per_day.keys().next().copied()?;
-    let last = planned_per_day.keys().last().copied()?;
-    let planned_days = domain::calendar::working_days_between(first, last).max(1) as usize;
-    let pace = (planned_per_day.values().sum::<usize>() / planned_days).max(1);
-    let extra = unplanned.div_ceil(pace);
-    Some(domain::calendar::add_working_days(last, extra as u32))
+/// The planned jobs per day and the plannable jobs not yet in the plan: what the forecast of
+/// the last day is made of.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Pace {
+    pub planned_per_day: BTreeMap<Date, usize>,
+    pub unplanned: usize,
+}
+
+impl Pace {
+    /// Counts a job in column `col` (of [`column_of`]), planned on `planned_on`.
+    pub fn add(&mut self, col: usize, planned_on: Option<Date>) {
+        match (col, planned_on) {
+            (PLANNED, Some(d)) => *self.planned_per_day.entry(d).or_default() += 1,
+            (NOT_PLANNED, _) => self.unplanned += 1,
+            _ => {}
+        }
+    }
+
+    /// The planned pace (jobs per working day over the planned days) carries the plannable
+    /// jobs not yet in the plan past the last planned day; `None` while nothing is planned.
+    pub fn forecast(&self) -> Option<Date> {
+        let first = self.planned_per_day.keys().next().copied()?;
+        let last = self.planned_per_day.keys().last().copied()?;
+        let planned_days = domain::calendar::working_days_between(first, last).max(1) as usize;
+        let pace = (self.planned_per_day.values().sum::<usize>() / planned_days).max(1);
+        let extra = self.unplanned.div_ceil(pace);
+        Some(domain::calendar::add_working_days(last, extra as u32))
+    }
 }
 
 /// Kilometres per crew-day: depot → stops in order → depot, straight lines × 1.3 detour (the

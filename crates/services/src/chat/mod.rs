@@ -114,8 +114,17 @@ impl Chat {
         Ok(())
     }
 
-    /// The chat's hours on working days: the `chat.hours` settings row, else 08–17.
+    /// The chat's hours on working days now: those of the portal policy in force, else the
+    /// everyday hours.
     pub async fn hours(&self) -> Result<ChatHours> {
+        match self.s.portal().policy().await?.chat_hours {
+            Some(h) => Ok(h),
+            None => self.everyday_hours().await,
+        }
+    }
+
+    /// The everyday hours: the `chat.hours` settings row, else 08–17.
+    pub async fn everyday_hours(&self) -> Result<ChatHours> {
         Ok(
             match store::settings::get(self.s.store(), HOURS_SETTING).await? {
                 Some(s) => ChatHours::parse(&s).unwrap_or_else(|e| {

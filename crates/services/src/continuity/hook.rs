@@ -210,7 +210,6 @@ fn count_of(key: &'static str, occurrences: i64, shifts: BTreeSet<i64>) -> Effec
     Effect {
         key,
         value: occurrences,
-        unit: crate::capability::Unit::Count,
         ids: shifts.into_iter().collect(),
     }
 }

@@ -1,9 +1,10 @@
 //! The credit policy's hook: what a credit policy says, and what a change of it would change.
 //!
 //! Credit reads the policy in force at each decision (a request for more time, the nightly
-//! run) and stores none of it, so a change of policy changes nothing at once and tells no
-//! customer anything: `apply` makes no change and reports what the change opens up, exactly as
-//! `preview` does.
+//! run) and stores none of it, so a change of policy changes no invoice at once: `apply`
+//! reports what the change opens up, exactly as `preview` does, and records for each customer
+//! newly able to get more time that they may ask for it (`CustomerChange::ExtensionAvailable`,
+//! once per customer under the key), when the change is in force at once.
 //!
 //! **The preview.** On the day of the change (today, or the day it takes effect if later),
 //! every invoice not fully paid whose status allows an extension (open, partly paid, overdue)
@@ -12,7 +13,8 @@
 //! customer's payment history, once under `change.before` and once under `change.after`.
 //!
 //! * `customers_newly_eligible`: the customers with at least one invoice the platform would
-//!   grant by itself under `after` and none under `before` (their ids).
+//!   grant by itself under `after` and none under `before` (their ids). Each is a customer to
+//!   tell: "you may ask for up to N days more, without interest".
 //! * `interest_waived_ore`: when `after` waives interest during an extension, the late-payment
 //!   interest those customers would not be charged on the invoices they could now extend:
 //!   for each such invoice, `late_interest` of what is left to pay, from the day after its due
@@ -36,7 +38,7 @@ use views::messages::policy::ChangeItem;
 
 use super::Credit;
 use super::extensions::extension_request;
-use crate::capability::{Effect, Impact, Measure, PolicyChange, PolicyHook, Unit};
+use crate::capability::{Effect, Impact, Measure, PolicyChange, PolicyHook, record_change};
 use crate::error::{Result, ServiceError};
 
 /// The credit policies of a change: before and after.
@@ -71,16 +73,6 @@ fn measures(p: &CreditPolicy) -> Vec<Measure> {
         Measure::new("credit-measure-instalments").with("count", p.max_instalments),
         Measure::new("credit-measure-reminder-grace").with("days", p.reminder_grace_days),
     ]
-}
-
-/// A count that is not of objects (days), for an effect.
-fn figure(key: &'static str, value: u32) -> Effect {
-    Effect {
-        key,
-        value: i64::from(value),
-        unit: Unit::Count,
-        ids: Vec::new(),
-    }
 }
 
 impl Credit {
@@ -156,10 +148,63 @@ impl Credit {
                 newly.iter().map(|(c, _)| c.get()).collect(),
             ),
             Effect::money("interest_waived_ore", waived_ore, waived_ids),
-            figure("max_extension_days_before", before.max_extension_days),
-            figure("max_extension_days_after", after.max_extension_days),
+            Effect::figure(
+                "max_extension_days_before",
+                i64::from(before.max_extension_days),
+            ),
+            Effect::figure(
+                "max_extension_days_after",
+                i64::from(after.max_extension_days),
+            ),
         ];
+        impact.customers = newly
+            .iter()
+            .map(|(c, invoices)| {
+                let change = CustomerChange::ExtensionAvailable {
+                    invoices: u32::try_from(invoices.len()).unwrap_or(u32::MAX),
+                    max_days: after.max_extension_days,
+                    interest_waived: after.waive_interest,
+                };
+                (**c, change)
+            })
+            .collect();
         Ok(impact)
+    }
+
+    /// The impact of the change; when it is in force now, each newly eligible customer's
+    /// change recorded under `key` (once: a second call records none).
+    async fn apply_change(&self, change: &PolicyChange, key: &str) -> Result<Impact> {
+        let impact = self.impact(change).await?;
+        let now = self.s.now();
+        if change.at > now || change.until.is_some_and(|u| u <= now) {
+            return Ok(impact);
+        }
+        let mut tx = self.s.store().begin().await?;
+        for (customer, told) in &impact.customers {
+            record_change(&self.s, &mut tx, key, *customer, customer.get(), told).await?;
+        }
+        tx.commit().await?;
+        Ok(impact)
+    }
+
+    /// What the message says: how many invoices, how many days, and where to ask.
+    fn item(&self, change: &CustomerChange) -> Result<ChangeItem> {
+        match change {
+            CustomerChange::ExtensionAvailable {
+                invoices,
+                max_days,
+                interest_waived,
+            } => Ok(ChangeItem::ExtensionAvailable {
+                invoices: *invoices,
+                max_days: *max_days,
+                interest_waived: *interest_waived,
+                link: format!("{}/mina-sidor/anstand", self.s.public_url()),
+            }),
+            other => Err(ServiceError::Internal(format!(
+                "the credit hook was asked about a {} change",
+                other.capability()
+            ))),
+        }
     }
 }
 
@@ -186,22 +231,18 @@ impl PolicyHook for Credit {
         Box::pin(self.impact(change))
     }
 
-    /// Changes nothing (the policy in force is read at each decision) and reports what the
-    /// change opens up, as the preview does; so applying twice under one key does nothing
-    /// twice.
+    /// Changes no invoice (the policy in force is read at each decision), reports what the
+    /// change opens up as the preview does, and records who may now ask for more time; so
+    /// applying twice under one key tells nobody twice.
     fn apply<'a>(
         &'a self,
         change: &'a PolicyChange,
-        _key: &'a str,
+        key: &'a str,
     ) -> BoxFuture<'a, Result<Impact>> {
-        Box::pin(self.impact(change))
+        Box::pin(self.apply_change(change, key))
     }
 
     fn change_item<'a>(&'a self, change: &'a CustomerChange) -> BoxFuture<'a, Result<ChangeItem>> {
-        Box::pin(async move {
-            Err(ServiceError::Internal(format!(
-                "credit records no customer changes, yet one was composed: {change:?}"
-            )))
-        })
+        Box::pin(async move { self.item(change) })
     }
 }

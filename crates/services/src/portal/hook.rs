@@ -1,18 +1,22 @@
-//! The portal's policy hook. The portal policy is a banner on every page and whether the chat
-//! offers self-service before it queues; both are read per request from the policy in force,
-//! so a change has nothing to do at once and tells no customer anything (the banner is what
-//! tells them).
+//! The portal's policy hook. The portal policy is a banner on every page, whether the chat
+//! offers self-service before it queues, and the chat's hours; all are read per request from
+//! the policy in force, so a change has nothing to do at once and tells no customer anything
+//! (the banner and the public crisis page are what tell them).
 
+use domain::chat::ChatHours;
 use domain::policy::{Capability, CustomerChange, PolicyBody, PortalPolicy};
 use futures_util::future::BoxFuture;
 
 use super::Portal;
-use crate::capability::{Effect, Impact, Measure, PolicyChange, PolicyHook, Unit};
+use crate::capability::{Effect, Impact, Measure, PolicyChange, PolicyHook};
 use crate::error::{Result, ServiceError};
 
 /// The effect keys (people read `effect-portal-<key>`).
 pub const BANNER_SHOWN: &str = "banner_shown";
 pub const DEFLECTION_ON: &str = "deflection_on";
+/// The chat's opening and closing on working days once the change is in force (hhmm).
+pub const CHAT_OPENS: &str = "chat_opens_time";
+pub const CHAT_CLOSES: &str = "chat_closes_time";
 
 fn portal_policy(body: &PolicyBody) -> Result<&PortalPolicy> {
     match body {
@@ -24,26 +28,26 @@ fn portal_policy(body: &PolicyBody) -> Result<&PortalPolicy> {
     }
 }
 
-/// A yes/no effect: 1 when the policy after the change has it.
-fn flag(key: &'static str, on: bool) -> Effect {
-    Effect {
-        key,
-        value: i64::from(on),
-        unit: Unit::Count,
-        ids: Vec::new(),
-    }
-}
-
-/// What a change does: whether the banner shows and whether the chat deflects once it is in
-/// force. No customer is recorded: the portal keeps nothing per customer.
-fn impact(change: &PolicyChange) -> Result<Impact> {
+/// What a change does: whether the banner shows, whether the chat deflects, and the chat's
+/// hours once it is in force (the policy's own, else `everyday`). No customer is recorded: the
+/// portal keeps nothing per customer.
+fn impact(change: &PolicyChange, everyday: ChatHours) -> Result<Impact> {
     let after = portal_policy(&change.after)?;
+    let hours = after.chat_hours.unwrap_or(everyday);
     let mut impact = Impact::new(Capability::Portal);
     impact.effects = vec![
-        flag(BANNER_SHOWN, banner(after).is_some()),
-        flag(DEFLECTION_ON, after.deflect_to_self_service),
+        Effect::figure(BANNER_SHOWN, i64::from(banner(after).is_some())),
+        Effect::figure(DEFLECTION_ON, i64::from(after.deflect_to_self_service)),
+        Effect::figure(CHAT_OPENS, ChatHours::hhmm(hours.opens)),
+        Effect::figure(CHAT_CLOSES, ChatHours::hhmm(hours.closes)),
     ];
     Ok(impact)
+}
+
+impl Portal {
+    async fn impact(&self, change: &PolicyChange) -> Result<Impact> {
+        impact(change, self.s.chat().everyday_hours().await?)
+    }
 }
 
 /// The banner of a policy in each language (English falls back to the Swedish text), or
@@ -80,6 +84,13 @@ impl PolicyHook for Portal {
         };
         // What differs from everyday operation first.
         let mut measures = vec![banner, deflection];
+        if let Some(h) = p.chat_hours {
+            measures.push(
+                Measure::new("portal-measure-chat-hours")
+                    .with("opens", h.opens.strftime("%H:%M"))
+                    .with("closes", h.closes.strftime("%H:%M")),
+            );
+        }
         measures.sort_by_key(|m| {
             !matches!(m.key, "portal-measure-banner" | "portal-measure-deflection")
         });
@@ -87,7 +98,7 @@ impl PolicyHook for Portal {
     }
 
     fn preview<'a>(&'a self, change: &'a PolicyChange) -> BoxFuture<'a, Result<Impact>> {
-        Box::pin(async move { impact(change) })
+        Box::pin(self.impact(change))
     }
 
     /// Nothing to change at once: pages and the chat read the policy in force per request, and
@@ -97,7 +108,7 @@ impl PolicyHook for Portal {
         change: &'a PolicyChange,
         _key: &'a str,
     ) -> BoxFuture<'a, Result<Impact>> {
-        Box::pin(async move { impact(change) })
+        Box::pin(self.impact(change))
     }
 
     fn change_item<'a>(
@@ -144,19 +155,25 @@ mod tests {
             at: jiff::Timestamp::UNIX_EPOCH,
             until: None,
         };
-        let i = impact(&change).unwrap();
+        let everyday = ChatHours::parse("08:30-16:00").unwrap();
+        let i = impact(&change, everyday).unwrap();
         assert_eq!(i.effect(BANNER_SHOWN), 1);
         assert_eq!(i.effect(DEFLECTION_ON), 1);
+        assert_eq!((i.effect(CHAT_OPENS), i.effect(CHAT_CLOSES)), (700, 1900));
         assert!(i.customers.is_empty());
-        let back = impact(&change.reverted(jiff::Timestamp::UNIX_EPOCH)).unwrap();
+        let back = impact(&change.reverted(jiff::Timestamp::UNIX_EPOCH), everyday).unwrap();
         assert_eq!(back.effect(BANNER_SHOWN), 0);
         assert_eq!(back.effect(DEFLECTION_ON), 0);
+        assert_eq!(
+            (back.effect(CHAT_OPENS), back.effect(CHAT_CLOSES)),
+            (830, 1600)
+        );
         let wrong = PolicyChange {
             before: portal(Preset::Normal),
             after: PolicyBody::preset(Capability::Visits, Preset::Normal),
             at: jiff::Timestamp::UNIX_EPOCH,
             until: None,
         };
-        assert!(impact(&wrong).is_err());
+        assert!(impact(&wrong, everyday).is_err());
     }
 }

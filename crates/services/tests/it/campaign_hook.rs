@@ -169,6 +169,11 @@ async fn a_preview_is_what_applying_the_change_then_does() {
             .expect("the campaign has a hook");
         let change = pandemic_now(s);
         let before = store::campaign::jobs(s.store(), t.campaign).await.unwrap();
+        let forecast = || async {
+            let p = s.campaign().progress(&planner()).await.unwrap();
+            services::capability::Unit::date_value(p.forecast)
+        };
+        let forecast_before = forecast().await;
         let preview = hook.preview(&change).await.unwrap();
         // The preview changed nothing.
         let after_preview = store::campaign::jobs(s.store(), t.campaign).await.unwrap();
@@ -220,11 +225,24 @@ async fn a_preview_is_what_applying_the_change_then_does() {
             "{backend:?}: a paused household is told, because of the restrictions"
         );
 
+        // The forecast end before is the progress page's; the one after is what the progress
+        // page says once the change is made (before the re-plan fills the freed places).
+        assert!(
+            forecast_before > 20_260_000,
+            "{backend:?}: {forecast_before}"
+        );
+        assert_eq!(preview.effect("forecast_end_before_date"), forecast_before);
+
         let key = "test:pandemic";
         let applied = hook.apply(&change, key).await.unwrap();
         assert_eq!(
             applied, preview,
             "{backend:?}: apply did what the preview said"
+        );
+        assert_eq!(
+            preview.effect("forecast_end_after_date"),
+            forecast().await,
+            "{backend:?}"
         );
         // The jobs are as the preview's ids say.
         let jobs = store::campaign::jobs(s.store(), t.campaign).await.unwrap();
@@ -319,8 +337,14 @@ async fn applying_twice_under_one_key_does_it_once() {
             second
                 .effects
                 .iter()
+                .filter(|e| e.unit() == services::capability::Unit::Count)
                 .all(|e| e.value == 0 && e.ids.is_empty()),
             "{backend:?}: {second:?}"
+        );
+        assert_eq!(
+            second.effect("forecast_end_before_date"),
+            second.effect("forecast_end_after_date"),
+            "{backend:?}: the second time moves no forecast"
         );
         assert!(second.customers.is_empty(), "{backend:?}");
         assert_eq!(s.tell_customers("twice").await.unwrap(), 0, "{backend:?}");

@@ -1,6 +1,7 @@
 //! The credit policy's hook on both backends: what a change of policy opens up, from live
 //! data (three customers with known histories: one clean, one reminded last year, one over the
-//! amount), applied as previewed and changing nothing, twice under one key as once.
+//! amount), applied as previewed and changing no invoice, the newly eligible customer told once
+//! that they may ask for more time, twice under one key as once.
 
 use domain::credit::InvoiceStatus;
 use domain::policy::{Capability, CustomerChange, PolicyBody, Preset};
@@ -70,7 +71,18 @@ async fn a_laxer_policy_opens_extensions_to_clean_histories_under_the_amount() {
             .await
             .unwrap();
         assert_eq!(preview.capability, Capability::Credit);
-        assert!(preview.customers.is_empty(), "credit tells nobody");
+        assert_eq!(
+            preview.customers,
+            vec![(
+                clean,
+                CustomerChange::ExtensionAvailable {
+                    invoices: 1,
+                    max_days: 60,
+                    interest_waived: true
+                }
+            )],
+            "{backend:?}: the newly eligible customer is the one to tell"
+        );
         let eligible = preview
             .effects
             .iter()
@@ -87,7 +99,7 @@ async fn a_laxer_policy_opens_extensions_to_clean_histories_under_the_amount() {
             .find(|e| e.key == "interest_waived_ore")
             .unwrap();
         assert_eq!(
-            (waived.value, waived.unit),
+            (waived.value, waived.unit()),
             (4_932, Unit::Ore),
             "{backend:?}"
         );
@@ -95,8 +107,8 @@ async fn a_laxer_policy_opens_extensions_to_clean_histories_under_the_amount() {
         assert_eq!(preview.effect("max_extension_days_before"), 30);
         assert_eq!(preview.effect("max_extension_days_after"), 60);
 
-        // Applying changes nothing (the policy is read at each decision), reports what the
-        // preview said, and twice under one key is the same as once.
+        // Applying changes no invoice (the policy is read at each decision), reports what the
+        // preview said, records the one customer to tell, and twice under one key is once.
         let before = footprint(&s).await;
         let hook = s
             .hook(Capability::Credit)
@@ -104,8 +116,52 @@ async fn a_laxer_policy_opens_extensions_to_clean_histories_under_the_amount() {
         let applied = hook.apply(&c, "credit-test").await.unwrap();
         assert_eq!(applied, preview);
         assert_eq!(hook.apply(&c, "credit-test").await.unwrap(), preview);
-        assert_eq!(footprint(&s).await, before, "{backend:?}");
-        assert_eq!(s.tell_customers("credit-test").await.unwrap(), 0);
+        let after = footprint(&s).await;
+        let counts =
+            |f: &[String]| -> Vec<i64> { f[0].split(',').map(|n| n.parse().unwrap()).collect() };
+        let (b, a) = (counts(&before), counts(&after));
+        assert_eq!(
+            &a[..3],
+            &b[..3],
+            "{backend:?}: no arrangement, invoice or message yet"
+        );
+        assert_eq!(a[3], b[3] + 1, "{backend:?}: one change recorded, once");
+        assert_eq!(s.tell_customers("credit-test").await.unwrap(), 1);
+        assert_eq!(
+            s.tell_customers("credit-test").await.unwrap(),
+            0,
+            "told once"
+        );
+        let told = store::backend::testing::query_strings(
+            s.store(),
+            &format!(
+                "SELECT subject FROM outbox WHERE customer_id = {} ORDER BY id DESC",
+                clean.get()
+            ),
+        )
+        .await;
+        assert_eq!(
+            told.first().map(String::as_str),
+            Some("Du kan få mer tid att betala"),
+            "{backend:?}"
+        );
+        // A change that starts later records nobody now (the activation applies it at its start).
+        let later = change(
+            s.now()
+                .checked_add(jiff::SignedDuration::from_hours(24))
+                .unwrap(),
+        );
+        let scheduled = hook.apply(&later, "credit-later").await.unwrap();
+        assert_eq!(
+            scheduled.customers.len(),
+            1,
+            "the impact still names who would be told"
+        );
+        assert_eq!(
+            s.tell_customers("credit-later").await.unwrap(),
+            0,
+            "{backend:?}"
+        );
 
         // The other way round nobody is newly eligible, and nothing is waived.
         let back = c.reverted(s.now());
@@ -163,7 +219,7 @@ async fn a_laxer_policy_opens_extensions_to_clean_histories_under_the_amount() {
 }
 
 #[tokio::test]
-async fn the_policy_is_described_in_both_languages_and_records_no_customer_changes() {
+async fn the_policy_is_described_in_both_languages_and_composes_only_its_own_changes() {
     for backend in BACKENDS {
         let Some((s, _, _db)) = services(backend, date(2026, 11, 2)).await else {
             continue;
@@ -209,7 +265,24 @@ async fn the_policy_is_described_in_both_languages_and_records_no_customer_chang
                 assert_ne!(views::translate(lang, &k, &[]), k);
             }
         }
-        // Credit records no customer changes: composing one is a bug, not a message.
+        // Its own change says where to ask; another capability's change is a bug, not a message.
+        let own = CustomerChange::ExtensionAvailable {
+            invoices: 2,
+            max_days: 60,
+            interest_waived: true,
+        };
+        match hook.change_item(&own).await.unwrap() {
+            views::messages::policy::ChangeItem::ExtensionAvailable {
+                invoices,
+                max_days,
+                link,
+                ..
+            } => {
+                assert_eq!((invoices, max_days), (2, 60));
+                assert!(link.ends_with("/mina-sidor/anstand"), "{link}");
+            }
+            other => panic!("{other:?}"),
+        }
         let stray = CustomerChange::VisitOverCap {
             visit: domain::ids::VisitId::new(1),
             starts_at: s.now(),

@@ -86,6 +86,30 @@ async fn the_proposer_cannot_approve_and_the_preview_is_what_activation_does() {
             .checked_add(SignedDuration::from_hours(24 * 60))
             .unwrap();
         let preview = crisis.preview(&anna, mode, from, Some(to)).await.unwrap();
+        // The preview says what the issue asks of it, from the demo town's live data: the
+        // chat's hours, and customers newly able to get more time among those to tell (the
+        // demo's unpaid invoices include clean histories). The campaign's forecast end is in
+        // `campaign_hook` (the demo town has no open campaign).
+        let effects = preview.effects();
+        assert_eq!(
+            (
+                effects["portal"]["chat_opens_time"],
+                effects["portal"]["chat_closes_time"]
+            ),
+            (700, 1900)
+        );
+        let eligible = effects["credit"]["customers_newly_eligible"];
+        assert!(eligible > 0, "{backend:?}: {effects:?}");
+        let asked = preview
+            .customers
+            .iter()
+            .filter(|n| n.body.contains("anstånd") || n.body.contains("more to pay"))
+            .count();
+        assert_eq!(
+            i64::try_from(asked).unwrap(),
+            eligible,
+            "{backend:?}: each newly eligible customer is told, in their one message"
+        );
         let id = crisis
             .propose(
                 &anna,

@@ -248,15 +248,41 @@ async fn the_portal_hook_previews_what_it_applies_and_tells_nobody() {
                 .is_empty(),
             "{backend:?}: the banner tells customers, not a message"
         );
+        assert_eq!(
+            (
+                preview.effect("chat_opens_time"),
+                preview.effect("chat_closes_time")
+            ),
+            (700, 1900),
+            "{backend:?}"
+        );
         let back = hook.preview(&change.reverted(test_now())).await.unwrap();
         assert_eq!(
             (back.effect("banner_shown"), back.effect("deflection_on")),
             (0, 0)
         );
+        assert_eq!(
+            (
+                back.effect("chat_opens_time"),
+                back.effect("chat_closes_time")
+            ),
+            (800, 1700),
+            "the everyday hours (none set: 08–17)"
+        );
         // What a policy means, and the effects, in both languages.
-        for policy in [&normal, &pandemic] {
+        // The pandemic preset also opens the chat 07–19.
+        let hours = hook
+            .describe(&pandemic)
+            .into_iter()
+            .find(|m| m.key == "portal-measure-chat-hours")
+            .expect("the pandemic preset sets the chat's hours");
+        assert_eq!(
+            views::explain(Lang::Sv, &hours),
+            "Chatten är öppen 07:00–19:00 på vardagar."
+        );
+        for (policy, n) in [(&normal, 2), (&pandemic, 3)] {
             let measures = hook.describe(policy);
-            assert_eq!(measures.len(), 2);
+            assert_eq!(measures.len(), n);
             for m in &measures {
                 for lang in [Lang::Sv, Lang::En] {
                     let text = views::explain(lang, m);
@@ -307,6 +333,17 @@ async fn the_portal_policy_in_force_is_read_per_request() {
         );
         let p = s.portal().policy().await.unwrap();
         assert!(!p.deflect_to_self_service && p.banner_sv.is_none());
+        let everyday = domain::chat::ChatHours::parse("08:30-16:30").unwrap();
+        let mut tx = s.store().begin().await.unwrap();
+        store::settings::set(
+            &mut tx,
+            services::chat::HOURS_SETTING,
+            &everyday.to_string(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(s.chat().hours().await.unwrap(), everyday, "{backend:?}");
         s.policies()
             .set(
                 &services::Actor::system(),
@@ -320,5 +357,12 @@ async fn the_portal_policy_in_force_is_read_per_request() {
         let p = s.portal().policy().await.unwrap();
         assert!(p.deflect_to_self_service, "{backend:?}");
         assert!(p.banner_sv.is_some());
+        // The chat keeps the policy's hours while it is in force, the everyday ones otherwise.
+        assert_eq!(
+            s.chat().hours().await.unwrap().to_string(),
+            "07:00-19:00",
+            "{backend:?}"
+        );
+        assert_eq!(s.chat().everyday_hours().await.unwrap(), everyday);
     }
 }

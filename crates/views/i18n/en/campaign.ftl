@@ -189,3 +189,5 @@ effect-campaign-jobs_paused = Meter exchanges paused by the policy
 effect-campaign-jobs_retiered = Meter exchanges changing contact tier
 effect-campaign-visits_postponed = Notified or booked visits postponed
 effect-campaign-crew_days_affected = Crew-days losing visits
+effect-campaign-forecast_end_before_date = The campaign's forecast end so far
+effect-campaign-forecast_end_after_date = The campaign's forecast end after the change (before re-planning)

@@ -133,6 +133,7 @@ mode-field-suppliers-trade = Trade (when they apply to one trade)
 mode-field-portal-banner-sv = Notice at the top of the pages, Swedish
 mode-field-portal-banner-en = Notice at the top of the pages, English
 mode-field-portal-deflect-to-self-service = Offer self-service before the chat
+mode-field-portal-chat-hours = The chat's hours on weekdays (HH:MM-HH:MM; empty: the usual ones)
 mode-supplier-rule-all = all suppliers
 mode-supplier-rule-local = local suppliers
 mode-supplier-rule-small = small suppliers

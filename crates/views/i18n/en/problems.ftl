@@ -4,6 +4,7 @@ problem-not-a-number = Enter a whole number.
 problem-out-of-range = Enter a number from { $min } to { $max }.
 problem-not-a-date-time = Enter date and time as YYYY-MM-DD HH:MM.
 problem-not-a-time = Enter the time as HH:MM, for example 09:30.
+problem-not-hours = Enter the hours as HH:MM-HH:MM, opening before closing, for example 07:00-19:00.
 problem-in-the-past = That moment has passed. Choose a later one.
 problem-ends-before-start = The end must be after the start.
 problem-unknown-choice = Choose one of the options.

@@ -189,3 +189,5 @@ effect-campaign-jobs_paused = Mätarbyten som pausas av policyn
 effect-campaign-jobs_retiered = Mätarbyten som byter kontaktnivå
 effect-campaign-visits_postponed = Aviserade eller bokade besök som skjuts upp
 effect-campaign-crew_days_affected = Lagdagar som förlorar besök
+effect-campaign-forecast_end_before_date = Beräknat slut för kampanjen hittills
+effect-campaign-forecast_end_after_date = Beräknat slut för kampanjen efter ändringen (före omplanering)

@@ -133,6 +133,7 @@ mode-field-suppliers-trade = Bransch (när den gäller en bransch)
 mode-field-portal-banner-sv = Meddelande överst på sidorna, svenska
 mode-field-portal-banner-en = Meddelande överst på sidorna, engelska
 mode-field-portal-deflect-to-self-service = Erbjud självservice innan chatten
+mode-field-portal-chat-hours = Chattens öppettider på vardagar (TT:MM-TT:MM; tomt: de vanliga)
 mode-supplier-rule-all = alla leverantörer
 mode-supplier-rule-local = lokala leverantörer
 mode-supplier-rule-small = små leverantörer

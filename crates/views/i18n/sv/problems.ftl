@@ -4,6 +4,7 @@ problem-not-a-number = Skriv ett heltal.
 problem-out-of-range = Skriv ett tal från { $min } till { $max }.
 problem-not-a-date-time = Skriv datum och tid som ÅÅÅÅ-MM-DD TT:MM.
 problem-not-a-time = Skriv tiden som TT:MM, till exempel 09:30.
+problem-not-hours = Skriv tiderna som TT:MM-TT:MM, med öppning före stängning, till exempel 07:00-19:00.
 problem-in-the-past = Tidpunkten har redan passerat. Välj en senare.
 problem-ends-before-start = Slutet måste ligga efter början.
 problem-unknown-choice = Välj ett av alternativen.

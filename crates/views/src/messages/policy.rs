@@ -22,6 +22,14 @@ pub enum ChangeItem {
         site: String,
         link: String,
     },
+    /// The customer may now ask for more time to pay (up to `max_days`), on the portal.
+    ExtensionAvailable {
+        /// How many of their unpaid invoices qualify.
+        invoices: u32,
+        max_days: u32,
+        interest_waived: bool,
+        link: String,
+    },
 }
 
 /// Everything that changes for one customer.
@@ -84,6 +92,53 @@ mod tests {
         assert_eq!(
             two.render(Language::Sv).unwrap().subject,
             "Ändringar som gäller dig"
+        );
+    }
+
+    #[test]
+    fn more_time_to_pay_says_how_long_whether_interest_runs_and_where_to_ask() {
+        let m = |invoices, interest_waived| PolicyChanges {
+            name: "Karin".into(),
+            items: vec![ChangeItem::ExtensionAvailable {
+                invoices,
+                max_days: 60,
+                interest_waived,
+                link: "https://x.se/mina-sidor/anstand".into(),
+            }],
+        };
+        let sv = m(2, true).render(Language::Sv).unwrap();
+        assert_eq!(sv.subject, "Du kan få mer tid att betala");
+        for needle in [
+            "60 dagar",
+            "2 obetalda fakturor",
+            "utan dröjsmålsränta",
+            "https://x.se/mina-sidor/anstand",
+        ] {
+            assert!(sv.text.contains(needle), "{needle}: {}", sv.text);
+        }
+        assert!(
+            sv.sms.contains("https://x.se/mina-sidor/anstand"),
+            "{}",
+            sv.sms
+        );
+        let sv1 = m(1, false).render(Language::Sv).unwrap();
+        assert!(sv1.text.contains("en obetald faktura"), "{}", sv1.text);
+        assert!(!sv1.text.contains("utan dröjsmålsränta"), "{}", sv1.text);
+        let en = m(2, true).render(Language::En).unwrap();
+        assert_eq!(en.subject, "You can get more time to pay");
+        for needle in [
+            "60 days",
+            "2 unpaid invoices",
+            "without late-payment interest",
+        ] {
+            assert!(en.text.contains(needle), "{needle}: {}", en.text);
+        }
+        assert!(
+            m(1, false)
+                .render(Language::En)
+                .unwrap()
+                .text
+                .contains("an unpaid invoice")
         );
     }
 }

@@ -280,7 +280,7 @@ pub fn openapi() -> (Value, Value) {
     let error = json!({ "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
     let id_param = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64", "minimum": 1 } });
     let capabilities: Vec<&str> = Capability::ALL.iter().map(|c| c.as_str()).collect();
-    let effects = json!({ "type": "object", "description": "Per capability, each effect's key and count (amounts in öre)",
+    let effects = json!({ "type": "object", "description": "Per capability, each effect's key and value: a count, or by the key's ending an amount in öre (_ore), a day as yyyymmdd, 0 for none (_date), a time of day as hhmm (_time)",
         "additionalProperties": { "type": "object", "additionalProperties": { "type": "integer" } } });
     let ok = |description: &str, schema: Value| json!({ "description": description, "content": { "application/json": { "schema": schema } } });
     let reference = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });

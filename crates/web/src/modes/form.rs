@@ -140,19 +140,7 @@ fn fields_of(p: &PolicyBody) -> Vec<Field> {
                 },
             ),
         ],
-        PolicyBody::Portal(p) => vec![
-            field(
-                "portal.banner_sv",
-                Kind::Text,
-                p.banner_sv.clone().unwrap_or_default(),
-            ),
-            field(
-                "portal.banner_en",
-                Kind::Text,
-                p.banner_en.clone().unwrap_or_default(),
-            ),
-            checkbox("portal.deflect_to_self_service", p.deflect_to_self_service),
-        ],
+        PolicyBody::Portal(p) => portal_fields(p),
         PolicyBody::Continuity(c) => vec![
             checkbox("continuity.remote_work_default", c.remote_work_default),
             checkbox("continuity.travel_limited", c.travel_limited),
@@ -177,6 +165,29 @@ fn fields_of(p: &PolicyBody) -> Vec<Field> {
             ),
         ],
     }
+}
+
+/// The portal policy's fields: the banner in both languages, self-service first, the chat's
+/// hours.
+fn portal_fields(p: &PortalPolicy) -> Vec<Field> {
+    vec![
+        field(
+            "portal.banner_sv",
+            Kind::Text,
+            p.banner_sv.clone().unwrap_or_default(),
+        ),
+        field(
+            "portal.banner_en",
+            Kind::Text,
+            p.banner_en.clone().unwrap_or_default(),
+        ),
+        checkbox("portal.deflect_to_self_service", p.deflect_to_self_service),
+        field(
+            "portal.chat_hours",
+            Kind::Text,
+            p.chat_hours.map(|h| h.to_string()).unwrap_or_default(),
+        ),
+    ]
 }
 
 fn rule_code(r: &SupplierRule) -> &'static str {
@@ -334,6 +345,7 @@ pub fn parse(form: &FormData) -> Parsed {
         banner_sv: r.text("portal.banner_sv"),
         banner_en: r.text("portal.banner_en"),
         deflect_to_self_service: r.flag("portal.deflect_to_self_service"),
+        chat_hours: r.hours("portal.chat_hours"),
     };
     out.insert(Capability::Portal, PolicyBody::Portal(portal));
     out.insert(Capability::Continuity, parse_continuity(&mut r));
@@ -428,6 +440,16 @@ impl Reader<'_> {
                 self.fail(name, Problem::Money(e));
                 0
             }
+        }
+    }
+
+    /// Opening hours (`07:00-19:00`), or none when the field is empty.
+    fn hours(&mut self, name: &'static str) -> Option<domain::chat::ChatHours> {
+        match self.form.get(name).trim() {
+            "" => None,
+            t => domain::chat::ChatHours::parse(t)
+                .inspect_err(|_| self.fail(name, Problem::NotHours))
+                .ok(),
         }
     }
 

@@ -182,11 +182,19 @@ fn api_routes() -> Vec<RouteSpec> {
 
 pub use api::{documented_paths, openapi};
 
-/// An effect's value as people read it: a count, or kronor.
+/// An effect's value as people read it: a count, kronor, a day or a time of day.
 fn effect_value(value: i64, unit: Unit) -> String {
     match unit {
         Unit::Count => value.to_string(),
         Unit::Ore => domain::money::Money::from_ore(value).to_string(),
+        Unit::Date if value == 0 => "–".to_owned(),
+        Unit::Date => format!(
+            "{:04}-{:02}-{:02}",
+            value / 10_000,
+            value / 100 % 100,
+            value % 100
+        ),
+        Unit::TimeOfDay => format!("{:02}:{:02}", value / 100, value % 100),
     }
 }
 
@@ -205,7 +213,7 @@ fn impact_view(lang: Lang, i: &Impact, measures: Vec<String>) -> ImpactView {
             .iter()
             .map(|e| EffectLine {
                 label: effect_label(lang, i.capability, e.key),
-                value: effect_value(e.value, e.unit),
+                value: effect_value(e.value, e.unit()),
             })
             .collect(),
     }

@@ -19,11 +19,12 @@ use views::modes::{
 };
 use views::pages::FieldError;
 
-use super::{csv_field, csv_response, effect_label, form, preview_view};
+use super::{csv_field, csv_response, effect_label, effect_value, form, preview_view};
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
 use crate::pages::{PageResult, parse_id, render, see_other};
+use services::capability::Unit;
 
 /// `YYYY-MM-DDTHH:MM` (a `datetime-local` field) as a Stockholm instant.
 fn local_time(s: &str) -> Option<Timestamp> {
@@ -484,7 +485,7 @@ async fn activation_page(
                     .iter()
                     .map(|(k, v)| views::modes::EffectLine {
                         label: effect_label(ctx.lang, s.capability, k),
-                        value: v.to_string(),
+                        value: effect_value(*v, Unit::of_key(k)),
                     })
                     .collect(),
                 done_at: s.done_at,

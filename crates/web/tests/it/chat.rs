@@ -314,6 +314,7 @@ async fn crisis_deflection_offers_self_service_before_queuing() {
                 banner_sv: Some("Krisläge".into()),
                 banner_en: Some("Crisis".into()),
                 deflect_to_self_service: true,
+                chat_hours: None,
             }),
             app.services.now(),
             None,

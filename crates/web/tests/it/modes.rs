@@ -268,6 +268,7 @@ async fn the_pages_walk_propose_approve_and_log_in_both_languages() {
         ("credit.max_instalments", "6"),
         ("suppliers.applies_to", "local"),
         ("suppliers.shortened_terms_days", "10"),
+        ("portal.chat_hours", "19:00-07:00"),
         ("name", "Pandemi 2020"),
         ("version", "1"),
     ] {
@@ -289,6 +290,18 @@ async fn the_pages_walk_propose_approve_and_log_in_both_languages() {
         "{}",
         bad.body
     );
+    assert!(
+        bad.body.contains("portal-chat_hours-error")
+            && bad.body.contains("med öppning före stängning"),
+        "{}",
+        bad.body
+    );
+    assert!(
+        editor
+            .body
+            .contains("name=\"portal.chat_hours\" value=\"07:00-19:00\""),
+        "the preset's chat hours are in the editor"
+    );
     let preview = app
         .get(
             &format!("/beredskap/lagen/{id}/forhandsgranska"),
@@ -297,6 +310,12 @@ async fn the_pages_walk_propose_approve_and_log_in_both_languages() {
         .await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert!(preview.body.contains("Förhandsgranskning"));
+    // Times of day and days read as such, not as numbers.
+    assert!(
+        preview.body.contains("07:00") && preview.body.contains("19:00"),
+        "{}",
+        preview.body
+    );
     let csv = app
         .get(
             &format!("/beredskap/lagen/{id}/forhandsgranska.csv"),
