@@ -1,5 +1,6 @@
 //! Checks on the Rust source itself, read with `syn` (with `proc-macro2`'s span locations), not
-//! guessed with patterns: the size rules of issue 13 and the words that must not come back.
+//! guessed with patterns: the size rules of issue 13, the words that must not come back, and no
+//! IO or clock in the pure crates.
 //!
 //! Test code is excepted everywhere: files under a `tests` directory, items under
 //! `#[cfg(test)]`, and functions marked `#[test]` (or `#[tokio::test]` and the like).
@@ -24,6 +25,37 @@ pub const BANNED_WORDS: &[&str] = &[
     "Untranslated",
 ];
 
+/// Identifiers that mean IO or a clock, not allowed in the pure crates (`domain`, `formats`,
+/// `planner`) outside tests: time is an input there, and so is every byte.
+pub const IMPURE_WORDS: &[&str] = &[
+    "SystemTime",
+    "Instant",
+    "fs",
+    "net",
+    "env",
+    "io",
+    "process",
+    "thread",
+    "File",
+    "TcpStream",
+    "stdin",
+    "stdout",
+    "stderr",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "dbg",
+];
+
+/// The library sources that do no IO and read no clock (their examples and benches are
+/// programs, and may).
+pub const PURE_CRATES: &[&str] = &[
+    "crates/domain/src",
+    "crates/formats/src",
+    "crates/planner/src",
+];
+
 /// A rule broken at one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Violation {
@@ -37,6 +69,8 @@ pub enum Violation {
     },
     /// A banned identifier, at a line.
     Banned { word: String, line: usize },
+    /// IO or a clock read in a pure crate, at a line.
+    Impure { what: String, line: usize },
     /// The file is not Rust that `syn` can read.
     Unparsable { message: String },
 }
@@ -53,6 +87,9 @@ impl Violation {
             ),
             Violation::Banned { word, line } => format!(
                 "{file}:{line}: `{word}` outside tests: text comes from Fluent (views::label, views::explain) or a template"
+            ),
+            Violation::Impure { what, line } => format!(
+                "{file}:{line}: `{what}` in a pure crate: no IO and no clock here; take the value (bytes, `now`) as an argument"
             ),
             Violation::Unparsable { message } => format!("{file}: cannot be parsed: {message}"),
         }
@@ -97,6 +134,53 @@ pub fn check_rust(source: &str, banned: &[&str]) -> Vec<Violation> {
         }
     }
     out
+}
+
+/// IO and clock reads in a pure crate's file, outside test code: the identifiers of
+/// [`IMPURE_WORDS`] and any call of `now` (`Timestamp::now()`, `Zoned::now()`).
+pub fn check_pure(source: &str) -> Vec<Violation> {
+    let Ok(file) = syn::parse_file(source) else {
+        return Vec::new(); // `check_rust` reports it.
+    };
+    let mut walker = Walker::default();
+    walker.visit_file(&file);
+    let Ok(tokens) = source.parse::<TokenStream>() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    impure_tokens(tokens, &mut found);
+    found
+        .into_iter()
+        .filter(|(_, line)| {
+            !walker
+                .test_ranges
+                .iter()
+                .any(|(a, b)| (*a..=*b).contains(line))
+        })
+        .map(|(what, line)| Violation::Impure { what, line })
+        .collect()
+}
+
+fn impure_tokens(tokens: TokenStream, found: &mut Vec<(String, usize)>) {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tt) in tts.iter().enumerate() {
+        match tt {
+            TokenTree::Ident(id) => {
+                let name = id.to_string();
+                let called = matches!(
+                    tts.get(i + 1),
+                    Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis
+                );
+                if IMPURE_WORDS.contains(&name.as_str()) {
+                    found.push((name, id.span().start().line));
+                } else if name == "now" && called {
+                    found.push(("now()".to_owned(), id.span().start().line));
+                }
+            }
+            TokenTree::Group(g) => impure_tokens(g.stream(), found),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
 }
 
 /// Banned words in a template (askama): whole identifiers, wherever they stand.
@@ -253,6 +337,22 @@ mod tests {
     /// A function of exactly `lines` lines (the `fn` line and the closing brace included).
     fn function(name: &str, lines: usize) -> String {
         format!("fn {name}() {{\n{}}}\n", body(lines - 2))
+    }
+
+    #[test]
+    fn a_pure_crate_reads_no_clock_and_does_no_io_outside_tests() {
+        let bad = "use std::time::SystemTime;\nfn f() -> i64 {\n    let t = jiff::Timestamp::now();\n    std::fs::read(\"x\").unwrap();\n    0\n}\n";
+        let found: Vec<String> = check_pure(bad)
+            .iter()
+            .map(|v| match v {
+                Violation::Impure { what, line } => format!("{what}@{line}"),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(found, ["SystemTime@1", "now()@3", "fs@4"]);
+        // A parameter called `now` is an input, and tests may do as they like.
+        let fine = "fn due(now: i64) -> i64 { now + 1 }\n#[cfg(test)]\nmod tests {\n    fn t() { let _ = std::time::Instant::now(); }\n}\n";
+        assert!(check_pure(fine).is_empty(), "{:?}", check_pure(fine));
     }
 
     #[test]

@@ -732,7 +732,7 @@ mod tests {
             let h = BusinessHours::default();
             let due = h.add_business_minutes(start, m);
             let risk = h.at_risk_from(start, due);
-            prop_assert!(risk <= due);
+            prop_assert!(start <= risk && risk <= due, "{start} {risk} {due}");
             let now = h.add_business_minutes(start, probe);
             let state = h.sla_state(now, due, start);
             let remaining = h.business_micros_between(now, due);

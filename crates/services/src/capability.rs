@@ -216,6 +216,10 @@ pub trait PolicyHook: Send + Sync {
     fn change_item<'a>(&'a self, change: &'a CustomerChange) -> BoxFuture<'a, Result<ChangeItem>>;
 }
 
+/// Customers told per transaction by [`Services::tell_customers`]: one commit (one fsync) per
+/// batch instead of per customer.
+pub const TELL_BATCH: i64 = 100;
+
 /// Records that a change under `key` changed something for a customer, inside the transaction
 /// that makes the change; the same change twice is recorded once.
 pub async fn record_change(
@@ -262,49 +266,65 @@ impl Services {
     }
 
     /// Tells every customer with changes recorded under `key`, and not yet told, what changed
-    /// for them: one message per customer however many capabilities changed something, each
-    /// in its own transaction with the rows it composes (so a crash half way leaves the rest
-    /// for the next call, and nobody is told twice). Returns the number of messages queued.
+    /// for them: one message per customer however many capabilities changed something. Up to
+    /// [`TELL_BATCH`] customers are told per transaction, each with the rows it composes, so a
+    /// crash half way leaves the rest for the next call and nobody is told twice. Returns the
+    /// number of messages queued.
     pub async fn tell_customers(&self, key: &str) -> Result<usize> {
         let mut told = 0;
         loop {
             let mut tx = self.store().begin().await?;
-            let rows = store::customer_changes::next_pending(&mut tx, key).await?;
-            let Some(first) = rows.first() else {
+            let rows = store::customer_changes::next_pending(&mut tx, key, TELL_BATCH).await?;
+            if rows.is_empty() {
                 break;
-            };
-            let customer = first.customer_id;
-            let mut items = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let change: CustomerChange = serde_json::from_str(&row.body).map_err(|e| {
-                    ServiceError::Internal(format!("customer change {}: {e}", row.id))
-                })?;
-                let hook = self.hook(row.capability).ok_or_else(|| {
-                    ServiceError::Internal(format!("no policy hook for {}", row.capability))
-                })?;
-                items.push(hook.change_item(&change).await?);
             }
-            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            let contact = store::customers::contact(&mut tx, customer)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
-            let message = PolicyChanges {
-                name: contact.name.clone(),
-                items,
-            };
-            let outbox = self
-                .tell(
-                    &mut tx,
-                    &contact,
-                    &message,
-                    format!("changes:{key}:{customer}"),
-                )
-                .await?;
-            store::customer_changes::mark_composed(&mut tx, &ids, outbox, self.now_micros())
-                .await?;
+            let mut ids: Vec<CustomerId> = rows.iter().map(|r| r.customer_id).collect();
+            ids.dedup();
+            let contacts = store::customer_changes::contacts(self.store(), &ids).await?;
+            for one in rows.chunk_by(|a, b| a.customer_id == b.customer_id) {
+                let contact = contacts
+                    .iter()
+                    .find(|c| c.id == one[0].customer_id)
+                    .ok_or(ServiceError::NotFound)?;
+                told += usize::from(self.tell_one(&mut tx, key, contact, one).await?);
+            }
             tx.commit().await?;
-            told += usize::from(outbox.is_some());
         }
         Ok(told)
+    }
+
+    /// Composes one customer's message from their pending `rows` under `key`, queues it and
+    /// marks the rows composed; whether a message was queued (the customer may be unreachable).
+    async fn tell_one(
+        &self,
+        tx: &mut store::Tx,
+        key: &str,
+        contact: &store::customers::Contact,
+        rows: &[store::customer_changes::ChangeRow],
+    ) -> Result<bool> {
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let change: CustomerChange = serde_json::from_str(&row.body)
+                .map_err(|e| ServiceError::Internal(format!("customer change {}: {e}", row.id)))?;
+            let hook = self.hook(row.capability).ok_or_else(|| {
+                ServiceError::Internal(format!("no policy hook for {}", row.capability))
+            })?;
+            items.push(hook.change_item(&change).await?);
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let message = PolicyChanges {
+            name: contact.name.clone(),
+            items,
+        };
+        let outbox = self
+            .tell(
+                tx,
+                contact,
+                &message,
+                format!("changes:{key}:{}", contact.id),
+            )
+            .await?;
+        store::customer_changes::mark_composed(tx, &ids, outbox, self.now_micros()).await?;
+        Ok(outbox.is_some())
     }
 }

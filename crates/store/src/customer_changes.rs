@@ -55,17 +55,22 @@ pub async fn record(tx: &mut Tx, c: &NewChange<'_>) -> Result<bool> {
     }) == 1)
 }
 
-/// The first customer (by id) with changes under `key` not yet composed into a message, and all
-/// of that customer's pending changes under the key.
-pub async fn next_pending(tx: &mut Tx, key: &str) -> Result<Vec<ChangeRow>> {
+/// The pending changes under `key` of the first `customers` customers (by id) who have any,
+/// in customer order: one statement, two range scans of `customer_changes_pending_idx` (the
+/// last of those customers, found once, bounds the rows; a `customer_id IN (…)` subquery made
+/// PostgreSQL scan the key's rows once per row).
+pub async fn next_pending(tx: &mut Tx, key: &str, customers: i64) -> Result<Vec<ChangeRow>> {
     Ok(with_tx!(tx, |conn| {
         sqlx::query_as::<_, ChangeRow>(
         "SELECT id, change_key, customer_id, capability, object_id, body FROM customer_changes \
-         WHERE change_key = $1 AND composed_at IS NULL AND customer_id = \
-           (SELECT MIN(customer_id) FROM customer_changes WHERE change_key = $1 AND composed_at IS NULL) \
-         ORDER BY capability, object_id"
+         WHERE change_key = $1 AND composed_at IS NULL AND customer_id <= \
+           (SELECT MAX(customer_id) FROM \
+             (SELECT DISTINCT customer_id FROM customer_changes WHERE change_key = $1 AND composed_at IS NULL \
+              ORDER BY customer_id LIMIT $2) first_customers) \
+         ORDER BY customer_id, capability, object_id"
     )
     .bind(key)
+    .bind(customers)
     .fetch_all(conn)
     .await?
     }))

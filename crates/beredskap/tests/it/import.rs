@@ -1,23 +1,10 @@
 //! `beredskap import bgmax|invoices` and `token create` as a user runs them: `--json`, exit
 //! code 2 with line and field for a bad file, nothing imported twice.
 
-use std::path::Path;
-
 use super::{bin, run, stderr, temp};
 
 fn sample(name: &str) -> Option<std::path::PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/formats/bgmax")
-        .join(name);
-    if p.is_file() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "../shared/data missing with CI=true"
-    );
-    eprintln!("SKIPPED: ../shared/data missing");
-    None
+    test_support::shared_data(&format!("formats/bgmax/{name}"))
 }
 
 #[test]

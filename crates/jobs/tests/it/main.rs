@@ -226,19 +226,25 @@ async fn the_worker_stops_on_shutdown() {
         settings,
         token.clone(),
     ));
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    token.cancel();
-    tokio::time::timeout(std::time::Duration::from_secs(5), h)
-        .await
-        .expect("worker stopped")
-        .unwrap();
-    assert!(
+    // Wait for the worker to have done something (its periodic jobs), not for a time.
+    let done = || async {
         store::jobs::count_by_status(s.store(), domain::jobs::JobStatus::Done)
             .await
             .unwrap()
-            >= 1,
-        "periodic jobs ran"
-    );
+    };
+    while done().await == 0 {
+        assert!(!h.is_finished(), "the worker ended before it was told to");
+        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    token.cancel();
+    // Generous: only a worker that ignores the token takes this long.
+    tokio::time::timeout(std::time::Duration::from_secs(60), h)
+        .await
+        .expect("the worker stops when its token is cancelled")
+        .unwrap();
+    let after = done().await;
+    assert!(after >= 1, "periodic jobs ran");
 }
 
 /// A minimal SMTP server on a loopback port that accepts every message and keeps its DATA.

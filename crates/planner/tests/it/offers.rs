@@ -10,8 +10,8 @@ fn offers_fit_the_plan_and_are_ranked() {
         .jobs
         .iter()
         .find(|j| j.tier == 2 && j.window.is_none() && j.skill.is_none())
-        .map(|j| j.id.clone());
-    let Some(target) = target else { return };
+        .map(|j| j.id.clone())
+        .expect("the town has a tier-2 job without window or skill (the precondition)");
     let offers = window_offers(
         &p,
         &pl,

@@ -43,8 +43,8 @@ fn failed_visit_moves_only_free_jobs_and_counts_moves() {
         .iter()
         .find(|r| r.date == day0)
         .and_then(|r| r.stops.first())
-        .map(|s| s.job.clone());
-    let Some(failed) = failed else { return };
+        .map(|s| s.job.clone())
+        .expect("the town's plan has a route on its first day (the precondition of this test)");
     let mut q = p.clone();
     apply_change(
         &mut q,

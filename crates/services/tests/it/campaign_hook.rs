@@ -381,11 +381,37 @@ async fn a_policy_that_starts_later_is_applied_by_the_worker_which_tells_once() 
             .now()
             .checked_add(jiff::SignedDuration::from_hours(1))
             .unwrap();
+        let ends = starts
+            .checked_add(jiff::SignedDuration::from_hours(48))
+            .unwrap();
         let change = s
             .policies()
-            .change(&cm, &preset(Preset::Pandemic), starts, None, "Pandemi")
+            .change(
+                &cm,
+                &preset(Preset::Pandemic),
+                starts,
+                Some(ends),
+                "Pandemi",
+            )
             .await
             .unwrap();
+        // A re-plan waits for the start, and one for the end.
+        for (at, what) in [(starts, "from"), (ends, "to")] {
+            let queued = store::backend::testing::query_strings(
+                s.store(),
+                &format!(
+                    "SELECT payload FROM jobs WHERE status = 'queued' AND run_at = {}",
+                    domain::time::to_micros(at)
+                ),
+            )
+            .await;
+            assert!(
+                queued
+                    .iter()
+                    .any(|p| p.contains(&format!("policy:{}:{what}", change.id))),
+                "{backend:?}: no re-plan queued at the policy's {what}: {queued:?}"
+            );
+        }
         assert!(
             change
                 .impact
@@ -420,6 +446,24 @@ async fn a_policy_that_starts_later_is_applied_by_the_worker_which_tells_once() 
         // A retry of the same re-plan tells nobody again.
         later.campaign().run_replan(&job.payload).await.unwrap();
         assert_eq!(postponements(s, t.declared).await, 1, "{backend:?}");
+        // At the end the everyday policy is back: the end's re-plan releases the household
+        // (the everyday policy does not defer declared households).
+        let after = s.with_clock(Arc::new(services::FixedClock::new(
+            ends.checked_add(jiff::SignedDuration::from_mins(5))
+                .unwrap(),
+        )));
+        after
+            .campaign()
+            .run_replan(&format!("{{\"key\":\"policy:{}:to\"}}", change.id))
+            .await
+            .unwrap();
+        let jobs = store::campaign::jobs(s.store(), t.campaign).await.unwrap();
+        assert!(
+            jobs.iter()
+                .filter(|j| j.customer_id == t.declared && j.placement == Placement::Indoor)
+                .all(|j| j.plannability == Plannability::Plannable),
+            "{backend:?}: the end's re-plan classified under the everyday policy"
+        );
     }
 }
 

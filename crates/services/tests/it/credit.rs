@@ -19,16 +19,7 @@ use test_support::{BACKENDS, test_settings, test_store};
 use views::Lang;
 
 fn sample_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/formats/bgmax");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "../shared/data missing and CI=true"
-    );
-    eprintln!("SKIPPED: ../shared/data missing ({})", dir.display());
-    None
+    test_support::shared_data("formats/bgmax")
 }
 
 /// Services on a fresh database with the clock at `at` (Stockholm noon).

@@ -1,6 +1,7 @@
 //! Service tests on both backends.
 
 mod accounts;
+mod audit;
 mod campaign;
 mod campaign_hook;
 mod cases;

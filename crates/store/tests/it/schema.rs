@@ -214,3 +214,43 @@ async fn sqlite_runs_wal_with_full_sync_and_foreign_keys() {
         vec!["1"]
     );
 }
+
+/// The SQLite pools as ARCHITECTURE.md promises them: the one writer in WAL with
+/// `synchronous=FULL`, foreign keys on and a busy timeout; the readers unable to write.
+#[tokio::test]
+async fn the_sqlite_writer_is_durable_and_the_readers_cannot_write() {
+    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
+        return;
+    };
+    let store::backend::Db::Sqlite { write, read, .. } = store.db() else {
+        panic!("a SQLite store has the two SQLite pools");
+    };
+    for (pool, which) in [(write, "writer"), (read, "reader")] {
+        // Each `pragma_<name>` table has one row; its first column is the setting.
+        let pragma = |name: &'static str| async move {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM pragma_{name}")))
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            use sqlx::Row as _;
+            row.try_get::<String, _>(0)
+                .or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string()))
+                .unwrap()
+        };
+        assert_eq!(pragma("journal_mode").await, "wal", "{which}");
+        // 2 is FULL: an acknowledged commit survives a power cut.
+        assert_eq!(pragma("synchronous").await, "2", "{which}");
+        assert_eq!(pragma("foreign_keys").await, "1", "{which}");
+        assert_eq!(pragma("busy_timeout").await, "10000", "{which}");
+    }
+    // The positive control: the writer writes; a reader is refused the same statement.
+    sqlx::query("CREATE TABLE pool_probe (x INTEGER)")
+        .execute(write)
+        .await
+        .expect("the writer writes");
+    let refused = sqlx::query("INSERT INTO pool_probe (x) VALUES (1)")
+        .execute(read)
+        .await
+        .expect_err("a reader must not write");
+    assert!(refused.to_string().contains("readonly"), "{refused}");
+}

@@ -763,6 +763,36 @@ async fn the_continuity_manager_switches_the_campaign_policy_and_sees_what_moved
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(!r.body.contains("Efter omklassningen"));
+        let today_jobs = store::campaign::jobs(app.services.store(), id)
+            .await
+            .unwrap();
+        assert_eq!(
+            today_jobs
+                .iter()
+                .map(|j| (j.id, j.plannability))
+                .collect::<Vec<_>>(),
+            jobs.iter()
+                .map(|j| (j.id, j.plannability))
+                .collect::<Vec<_>>(),
+            "{backend:?}: nothing is re-classified today"
+        );
+        let start = domain::time::to_micros(domain::time::at_civil(
+            tomorrow,
+            jiff::civil::Time::constant(6, 0, 0, 0),
+            &domain::time::stockholm(),
+        ));
+        let waiting = store::backend::testing::query_strings(
+            app.services.store(),
+            &format!(
+                "SELECT payload FROM jobs WHERE kind = '{}' AND status = 'queued' AND run_at = {start}",
+                services::campaign::REPLAN_JOB
+            ),
+        )
+        .await;
+        assert!(
+            waiting.iter().any(|p| p.contains(":from")),
+            "{backend:?}: a re-plan waits for the policy's start: {waiting:?}"
+        );
         // Planners and agents may not change policies.
         for user in ["planerare", "kundtjanst"] {
             let s = app.login_demo(user).await;

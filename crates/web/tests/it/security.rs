@@ -257,9 +257,31 @@ async fn identity_numbers_are_masked_and_never_in_urls_or_logs() {
     let Some(app) = TestApp::demo(Backend::Sqlite).await else {
         return;
     };
+    // Everything the server logs while these requests run, at every level, with each request's
+    // span (its fields) written when it closes.
+    let logs = LogCapture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(logs.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let identity = store::backend::testing::query_strings(
+        app.services.store(),
+        "SELECT identity_number FROM customers WHERE id = 1",
+    )
+    .await
+    .remove(0);
+    let digits: String = identity.chars().filter(char::is_ascii_digit).collect();
     let agent = app.login_demo("kundtjanst").await;
     let page = app.get("/kunder/1", Some(&agent)).await;
     assert!(page.body.contains("-****"), "masked on the detail page");
+    // A search for the number itself: the query is not logged.
+    let search = app
+        .get(&format!("/kunder?q={identity}"), Some(&agent))
+        .await;
+    assert_eq!(search.status, StatusCode::OK);
     let planner = app.login_demo("planerare").await;
     let page = app.get("/kunder/1", Some(&planner)).await;
     assert!(
@@ -274,10 +296,138 @@ async fn identity_numbers_are_masked_and_never_in_urls_or_logs() {
     );
     let full = app.post("/kunder/1/personnummer", Some(&agent), &[]).await;
     assert!(!full.body.contains("-****"));
+    assert!(
+        full.body.contains(&identity[identity.len() - 4..]),
+        "the reveal shows the whole number"
+    );
     for path in web::table().iter().map(|s| s.path) {
         assert!(
             !path.contains("personnummer}") && !path.contains("{identity"),
             "no identity number in a URL: {path}"
         );
+    }
+    let logged = logs.text();
+    // The positive control: the requests were logged, so the absence below means something.
+    assert!(
+        logged.contains("/kunder/1/personnummer") && logged.contains("path=/kunder"),
+        "{logged}"
+    );
+    let logged_digits: String = logged.chars().filter(char::is_ascii_digit).collect();
+    assert!(
+        !logged.contains(&identity) && !logged_digits.contains(&digits),
+        "the identity number reached the logs: {logged}"
+    );
+}
+
+/// A `tracing` writer that keeps what is written, for a test to read.
+#[derive(Clone, Default)]
+struct LogCapture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogCapture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
+    type Writer = LogCapture;
+
+    fn make_writer(&'a self) -> LogCapture {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn a_bearer_token_opens_only_the_api_and_credentials_are_stored_as_hashes() {
+    for backend in test_support::BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        // Demo accounts get no tokens: a staff account of its own.
+        app.services
+            .accounts()
+            .create_user(
+                "integration",
+                "Integration",
+                domain::role::Role::Agent,
+                None,
+                "lösenord-för-test",
+                false,
+            )
+            .await
+            .unwrap();
+        let token = app
+            .services
+            .accounts()
+            .create_api_token("integration", "test")
+            .await
+            .unwrap();
+        let bearer = format!("Bearer {token}");
+        // The positive control: the token works where it belongs.
+        let api = app
+            .request(
+                Method::GET,
+                "/api/v1/sites",
+                None,
+                None,
+                &[("authorization", bearer.as_str())],
+            )
+            .await;
+        assert_eq!(api.status, StatusCode::OK, "{backend:?}: {}", api.body);
+        // Outside /api/ it is no credential: a state change with it alone is refused, and
+        // reveals nothing.
+        let identity = store::backend::testing::query_strings(
+            app.services.store(),
+            "SELECT identity_number FROM customers WHERE id = 1",
+        )
+        .await
+        .remove(0);
+        let page = app
+            .request(
+                Method::POST,
+                "/kunder/1/personnummer",
+                None,
+                Some(String::new()),
+                &[("authorization", bearer.as_str())],
+            )
+            .await;
+        assert!(
+            page.status.is_client_error() || page.status.is_redirection(),
+            "{backend:?}: {}",
+            page.status
+        );
+        assert!(!page.body.contains(&identity[identity.len() - 4..]));
+        // Neither the API token nor a session's cookie is stored as it is.
+        let session = app.login_demo("kundtjanst").await;
+        let session_values: Vec<&str> = session
+            .cookie
+            .split(';')
+            .filter_map(|c| c.split_once('=').map(|(_, v)| v.trim()))
+            .filter(|v| v.len() >= 16)
+            .collect();
+        assert!(!session_values.is_empty(), "{}", session.cookie);
+        let stored = store::backend::testing::query_strings(
+            app.services.store(),
+            "SELECT token_hash FROM sessions UNION ALL SELECT token_hash FROM api_tokens",
+        )
+        .await;
+        assert!(stored.len() >= 2, "{backend:?}: {stored:?}");
+        for secret in session_values.iter().copied().chain([token.as_str()]) {
+            assert!(
+                stored.iter().all(|h| !h.contains(secret)),
+                "{backend:?}: a credential is stored in the clear"
+            );
+        }
     }
 }

@@ -66,15 +66,20 @@ proptest! {
         section.payments[payment_index].amount_ore += delta;
         let bytes = bgmax::write(&damaged, LineEnding::CrLf);
         let error = bgmax::parse(&bytes).expect_err("a changed amount must be caught");
-        prop_assert!(
-            matches!(
-                error.kind,
-                ParseErrorKind::DepositAmountMismatch { .. }
-                    | ParseErrorKind::ExtraReferenceSumMismatch { .. }
-            ),
-            "{}",
-            error
-        );
+        // Where the damaged payment and its section's deposit stand, read from the undamaged
+        // file (the lines do not move).
+        let undamaged = bgmax::parse(&bgmax::write(&file, LineEnding::CrLf)).expect("valid");
+        let payment_line = undamaged.sections[section_index].payments[payment_index].line;
+        let deposit_line = undamaged.sections[section_index].deposit.line;
+        match error.kind {
+            ParseErrorKind::DepositAmountMismatch { .. } => {
+                prop_assert_eq!(error.line, deposit_line, "{}", error)
+            }
+            ParseErrorKind::ExtraReferenceSumMismatch { .. } => {
+                prop_assert_eq!(error.line, payment_line, "{}", error)
+            }
+            _ => prop_assert!(false, "neither a section nor a payment sum: {}", error),
+        }
     }
 
     /// A file cut anywhere before the counts of its TK70 is rejected.

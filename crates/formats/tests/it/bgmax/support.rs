@@ -1,7 +1,6 @@
 //! Helpers shared by the BgMax tests: finding the shared sample files,
 //! a small valid file to break on purpose, and line-level editing.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use formats::bgmax::{
@@ -13,23 +12,7 @@ use formats::bgmax::{
 /// when `../shared/data` is not beside the checkout. On CI its absence is
 /// a failure, so a broken checkout cannot pass by skipping.
 pub fn sample_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/formats/bgmax");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "../shared/data missing at {} and CI=true: the sample files are required on CI",
-        dir.display()
-    );
-    // Written past the test harness's output capture, so that a skip is
-    // seen even when the test passes.
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED: ../shared/data missing ({})",
-        dir.display()
-    );
-    None
+    test_support::shared_data("formats/bgmax")
 }
 
 /// The bytes of one sample file, `None` when the folder is missing.
