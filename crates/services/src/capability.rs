@@ -39,6 +39,11 @@ impl PolicyChange {
         self.after.capability()
     }
 
+    /// Whether `after` is in force at `at` (from `at`, before `until`).
+    pub fn in_force_at(&self, at: Timestamp) -> bool {
+        self.at <= at && self.until.is_none_or(|u| at < u)
+    }
+
     /// The same change undone: `after` gives way to `before` at the end.
     pub fn reverted(&self, at: Timestamp) -> PolicyChange {
         PolicyChange {
@@ -75,6 +80,23 @@ impl Unit {
             Unit::TimeOfDay
         } else {
             Unit::Count
+        }
+    }
+
+    /// A value in this unit as people read it: a count, kronor, a day or a time of day (the
+    /// same in either language).
+    pub fn show(self, value: i64) -> String {
+        match self {
+            Unit::Count => value.to_string(),
+            Unit::Ore => domain::money::Money::from_ore(value).to_string(),
+            Unit::Date if value == 0 => "–".to_owned(),
+            Unit::Date => format!(
+                "{:04}-{:02}-{:02}",
+                value / 10_000,
+                value / 100 % 100,
+                value % 100
+            ),
+            Unit::TimeOfDay => format!("{:02}:{:02}", value / 100, value % 100),
         }
     }
 

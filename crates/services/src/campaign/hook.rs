@@ -63,8 +63,7 @@ impl Campaign {
             }
         }
         tx.commit().await?;
-        let in_force = change.at <= now && change.until.is_none_or(|u| now < u);
-        if !in_force {
+        if !change.in_force_at(now) {
             return Ok(Impact::new(Capability::Campaign));
         }
         let by = Actor {

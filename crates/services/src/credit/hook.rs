@@ -175,8 +175,7 @@ impl Credit {
     /// change recorded under `key` (once: a second call records none).
     async fn apply_change(&self, change: &PolicyChange, key: &str) -> Result<Impact> {
         let impact = self.impact(change).await?;
-        let now = self.s.now();
-        if change.at > now || change.until.is_some_and(|u| u <= now) {
+        if !change.in_force_at(self.s.now()) {
             return Ok(impact);
         }
         let mut tx = self.s.store().begin().await?;

@@ -9,7 +9,7 @@ mod staff;
 use std::collections::BTreeMap;
 
 use domain::policy::Capability;
-use services::capability::{Impact, Unit};
+use services::capability::Impact;
 use services::modes::{ModePreview, roles};
 use views::Lang;
 use views::modes::{EffectLine, ImpactView, NoticeCount, NoticeSample, PreviewView};
@@ -182,22 +182,6 @@ fn api_routes() -> Vec<RouteSpec> {
 
 pub use api::{documented_paths, openapi};
 
-/// An effect's value as people read it: a count, kronor, a day or a time of day.
-fn effect_value(value: i64, unit: Unit) -> String {
-    match unit {
-        Unit::Count => value.to_string(),
-        Unit::Ore => domain::money::Money::from_ore(value).to_string(),
-        Unit::Date if value == 0 => "–".to_owned(),
-        Unit::Date => format!(
-            "{:04}-{:02}-{:02}",
-            value / 10_000,
-            value / 100 % 100,
-            value % 100
-        ),
-        Unit::TimeOfDay => format!("{:02}:{:02}", value / 100, value % 100),
-    }
-}
-
 /// An effect named in `lang` (`effect-<capability>-<key>`).
 fn effect_label(lang: Lang, capability: Capability, key: &str) -> String {
     views::translate(lang, &format!("effect-{}-{key}", capability.as_str()), &[])
@@ -213,7 +197,7 @@ fn impact_view(lang: Lang, i: &Impact, measures: Vec<String>) -> ImpactView {
             .iter()
             .map(|e| EffectLine {
                 label: effect_label(lang, i.capability, e.key),
-                value: effect_value(e.value, e.unit()),
+                value: e.unit().show(e.value),
             })
             .collect(),
     }

@@ -19,7 +19,7 @@ use views::modes::{
 };
 use views::pages::FieldError;
 
-use super::{csv_field, csv_response, effect_label, effect_value, form, preview_view};
+use super::{csv_field, csv_response, effect_label, form, preview_view};
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
@@ -485,7 +485,7 @@ async fn activation_page(
                     .iter()
                     .map(|(k, v)| views::modes::EffectLine {
                         label: effect_label(ctx.lang, s.capability, k),
-                        value: effect_value(*v, Unit::of_key(k)),
+                        value: Unit::of_key(k).show(*v),
                     })
                     .collect(),
                 done_at: s.done_at,
