@@ -47,6 +47,9 @@ pub struct HttpSettings {
     /// The bearer token a scraper of `/metrics` sends; without one, only requests from this
     /// machine (loopback) may read the metrics.
     pub metrics_token: Option<secrecy::SecretString>,
+    /// How often an open chat socket re-checks its session (and, for agents, refreshes their
+    /// presence): a socket whose session ended closes at the next check.
+    pub socket_session_check: std::time::Duration,
 }
 
 impl Default for HttpSettings {
@@ -55,6 +58,7 @@ impl Default for HttpSettings {
             secure_cookies: true,
             show_demo_hint: false,
             metrics_token: None,
+            socket_session_check: std::time::Duration::from_secs(30),
         }
     }
 }

@@ -117,62 +117,66 @@ async fn the_worker_delivers_sms_through_the_provider_once() {
 
 #[tokio::test]
 async fn a_failing_provider_leaves_the_message_pending_and_stops_after_five_tries() {
-    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
-        return;
-    };
-    let s = Services::new(
-        store,
-        Arc::new(services::FixedClock::new(test_now())),
-        test_settings(false),
-    );
-    let (url, received) = fake_sms_provider(StatusCode::BAD_GATEWAY).await;
-    queue(&s, Channel::Sms, "+46701234567", "a").await;
-    let transports = Transports::from_settings(&sms(&url)).unwrap();
-    for _ in 0..7 {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(false),
+        );
+        let (url, received) = fake_sms_provider(StatusCode::BAD_GATEWAY).await;
+        queue(&s, Channel::Sms, "+46701234567", "a").await;
+        let transports = Transports::from_settings(&sms(&url)).unwrap();
+        for _ in 0..7 {
+            s.deliver_pending(&transports, 10).await.unwrap();
+        }
+        assert_eq!(received.lock().unwrap().len(), 5);
+        let row = &s.outbox(1, 0).await.unwrap()[0];
+        assert_eq!(row.status, domain::outbox::OutboxStatus::Failed);
+        assert!(
+            row.last_error
+                .as_deref()
+                .unwrap_or_default()
+                .contains("502")
+        );
+        // E-mail without an SMTP server configured fails with a message that says so.
+        queue(&s, Channel::Email, "kund@example.com", "c").await;
         s.deliver_pending(&transports, 10).await.unwrap();
+        let row = &s.outbox(1, 0).await.unwrap()[0];
+        assert!(
+            row.last_error
+                .as_deref()
+                .unwrap_or_default()
+                .contains("[mail.smtp]"),
+            "{row:?}"
+        );
     }
-    assert_eq!(received.lock().unwrap().len(), 5);
-    let row = &s.outbox(1, 0).await.unwrap()[0];
-    assert_eq!(row.status, domain::outbox::OutboxStatus::Failed);
-    assert!(
-        row.last_error
-            .as_deref()
-            .unwrap_or_default()
-            .contains("502")
-    );
-    // E-mail without an SMTP server configured fails with a message that says so.
-    queue(&s, Channel::Email, "kund@example.com", "c").await;
-    s.deliver_pending(&transports, 10).await.unwrap();
-    let row = &s.outbox(1, 0).await.unwrap()[0];
-    assert!(
-        row.last_error
-            .as_deref()
-            .unwrap_or_default()
-            .contains("[mail.smtp]"),
-        "{row:?}"
-    );
 }
 
 #[tokio::test]
 async fn in_demo_mode_messages_are_held_for_the_outbox_page() {
-    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
-        return;
-    };
-    let s = Services::new(
-        store,
-        Arc::new(services::FixedClock::new(test_now())),
-        test_settings(true),
-    );
-    let (url, received) = fake_sms_provider(StatusCode::OK).await;
-    queue(&s, Channel::Sms, "+46701234567", "a").await;
-    s.deliver_pending(&Transports::from_settings(&sms(&url)).unwrap(), 10)
-        .await
-        .unwrap();
-    assert!(received.lock().unwrap().is_empty());
-    assert_eq!(
-        s.outbox(1, 0).await.unwrap()[0].status,
-        domain::outbox::OutboxStatus::Held
-    );
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(true),
+        );
+        let (url, received) = fake_sms_provider(StatusCode::OK).await;
+        queue(&s, Channel::Sms, "+46701234567", "a").await;
+        s.deliver_pending(&Transports::from_settings(&sms(&url)).unwrap(), 10)
+            .await
+            .unwrap();
+        assert!(received.lock().unwrap().is_empty());
+        assert_eq!(
+            s.outbox(1, 0).await.unwrap()[0].status,
+            domain::outbox::OutboxStatus::Held
+        );
+    }
 }
 
 #[tokio::test]
@@ -180,71 +184,75 @@ async fn failed_jobs_back_off_and_unknown_kinds_fail_for_good() {
     assert_eq!(jobs::backoff(1).as_secs(), 10);
     assert_eq!(jobs::backoff(2).as_secs(), 20);
     assert_eq!(jobs::backoff(30).as_secs(), 3600);
-    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
-        return;
-    };
-    let s = Services::new(
-        store,
-        Arc::new(services::FixedClock::new(test_now())),
-        test_settings(false),
-    );
-    let mut tx = s.store().begin().await.unwrap();
-    let id = store::jobs::enqueue(&mut tx, "no_such_kind", "{}", 0, 5, None, 0)
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(false),
+        );
+        let mut tx = s.store().begin().await.unwrap();
+        let id = store::jobs::enqueue(&mut tx, "no_such_kind", "{}", 0, 5, None, 0)
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
+        let turn = jobs::run_once(
+            &s,
+            &Transports::from_settings(&TransportSettings::default()).unwrap(),
+        )
         .await
-        .unwrap()
         .unwrap();
-    tx.commit().await.unwrap();
-    let turn = jobs::run_once(
-        &s,
-        &Transports::from_settings(&TransportSettings::default()).unwrap(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        turn,
-        jobs::Turn::Failed {
-            id,
-            will_retry: false
-        }
-    );
+        assert_eq!(
+            turn,
+            jobs::Turn::Failed {
+                id,
+                will_retry: false
+            }
+        );
+    }
 }
 
 #[tokio::test]
 async fn the_worker_stops_on_shutdown() {
-    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
-        return;
-    };
-    let s = Services::new(store, Arc::new(services::SystemClock), test_settings(false));
-    let token = tokio_util::sync::CancellationToken::new();
-    let settings = jobs::WorkerSettings {
-        idle_sleep: std::time::Duration::from_millis(20),
-        ..Default::default()
-    };
-    let h = tokio::spawn(jobs::run_worker(
-        s.clone(),
-        Transports::from_settings(&TransportSettings::default()).unwrap(),
-        settings,
-        token.clone(),
-    ));
-    // Wait for the worker to have done something (its periodic jobs), not for a time.
-    let done = || async {
-        store::jobs::count_by_status(s.store(), domain::jobs::JobStatus::Done)
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(store, Arc::new(services::SystemClock), test_settings(false));
+        let token = tokio_util::sync::CancellationToken::new();
+        let settings = jobs::WorkerSettings {
+            idle_sleep: std::time::Duration::from_millis(20),
+            ..Default::default()
+        };
+        let h = tokio::spawn(jobs::run_worker(
+            s.clone(),
+            Transports::from_settings(&TransportSettings::default()).unwrap(),
+            settings,
+            token.clone(),
+        ));
+        // Wait for the worker to have done something (its periodic jobs), not for a time.
+        let done = || async {
+            store::jobs::count_by_status(s.store(), domain::jobs::JobStatus::Done)
+                .await
+                .unwrap()
+        };
+        while done().await == 0 {
+            assert!(!h.is_finished(), "the worker ended before it was told to");
+            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        token.cancel();
+        // Generous: only a worker that ignores the token takes this long.
+        tokio::time::timeout(std::time::Duration::from_secs(60), h)
             .await
-            .unwrap()
-    };
-    while done().await == 0 {
-        assert!(!h.is_finished(), "the worker ended before it was told to");
-        tokio::task::yield_now().await;
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            .expect("the worker stops when its token is cancelled")
+            .unwrap();
+        let after = done().await;
+        assert!(after >= 1, "periodic jobs ran");
     }
-    token.cancel();
-    // Generous: only a worker that ignores the token takes this long.
-    tokio::time::timeout(std::time::Duration::from_secs(60), h)
-        .await
-        .expect("the worker stops when its token is cancelled")
-        .unwrap();
-    let after = done().await;
-    assert!(after >= 1, "periodic jobs ran");
 }
 
 /// A minimal SMTP server on a loopback port that accepts every message and keeps its DATA.
@@ -301,45 +309,47 @@ async fn fake_smtp_server() -> (u16, Arc<Mutex<Vec<String>>>) {
 
 #[tokio::test]
 async fn e_mail_goes_out_over_smtp_with_its_calendar_attachment() {
-    let Some((store, _db)) = test_store(test_support::Backend::Sqlite).await else {
-        return;
-    };
-    let s = Services::new(
-        store,
-        Arc::new(services::FixedClock::new(test_now())),
-        test_settings(false),
-    );
-    let (port, mails) = fake_smtp_server().await;
-    queue(&s, Channel::Email, "karin@example.com", "mail").await;
-    let settings = TransportSettings {
-        smtp: Some(services::outbox::SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            security: services::outbox::SmtpSecurity::None,
-            username: None,
-            password: None,
-            from: "Karlskoga Energi & Miljö <noreply@example.com>".into(),
-        }),
-        sms: None,
-    };
-    let (sent, failed) = s
-        .deliver_pending(&Transports::from_settings(&settings).unwrap(), 10)
-        .await
-        .unwrap();
-    assert_eq!(
-        (sent, failed),
-        (1, 0),
-        "{:?}",
-        s.outbox(1, 0).await.unwrap()
-    );
-    let mails = mails.lock().unwrap();
-    assert_eq!(mails.len(), 1);
-    let m = &mails[0];
-    assert!(m.contains("To: karin@example.com"), "{m}");
-    assert!(
-        m.contains("text/calendar") && m.contains("besok.ics"),
-        "{m}"
-    );
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(false),
+        );
+        let (port, mails) = fake_smtp_server().await;
+        queue(&s, Channel::Email, "karin@example.com", "mail").await;
+        let settings = TransportSettings {
+            smtp: Some(services::outbox::SmtpSettings {
+                host: "127.0.0.1".into(),
+                port,
+                security: services::outbox::SmtpSecurity::None,
+                username: None,
+                password: None,
+                from: "Karlskoga Energi & Miljö <noreply@example.com>".into(),
+            }),
+            sms: None,
+        };
+        let (sent, failed) = s
+            .deliver_pending(&Transports::from_settings(&settings).unwrap(), 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            (sent, failed),
+            (1, 0),
+            "{:?}",
+            s.outbox(1, 0).await.unwrap()
+        );
+        let mails = mails.lock().unwrap();
+        assert_eq!(mails.len(), 1);
+        let m = &mails[0];
+        assert!(m.contains("To: karin@example.com"), "{m}");
+        assert!(
+            m.contains("text/calendar") && m.contains("besok.ics"),
+            "{m}"
+        );
+    }
 }
 
 /// The prune job ends sessions idle or old past every role's limit, keeps live ones, and

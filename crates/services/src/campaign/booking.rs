@@ -275,9 +275,11 @@ impl Campaign {
             else {
                 return Err(ServiceError::conflict(CampaignProblem::WindowTaken));
             };
+            tracing::debug!(%job, version, "booking against plan version");
             if let Some(w) = self.try_book(booker, &row, w, version).await? {
                 return Ok(w);
             }
+            tracing::debug!(%job, version, "plan moved on; offers computed again");
         }
         Err(ServiceError::conflict(CampaignProblem::Busy))
     }

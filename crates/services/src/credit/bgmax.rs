@@ -201,7 +201,7 @@ fn section_entries(section: bgmax::Section, seen: &mut HashMap<u64, u32>) -> Res
 
 /// Entries per chunk of the import: the invoices of one chunk are read in one go, its payments
 /// written in one go.
-const IMPORT_CHUNK: usize = 2000;
+pub const IMPORT_CHUNK: usize = 2000;
 
 /// A file's entries, section by section, in chunks of at most [`IMPORT_CHUNK`] (a chunk never
 /// spans two sections).

@@ -17,7 +17,7 @@ mod matching;
 mod rates;
 mod report;
 
-pub use bgmax::ImportReport;
+pub use bgmax::{IMPORT_CHUNK, ImportReport};
 pub use dunning::{CollectionLine, DunningReport};
 pub use extensions::{ExtensionOutcome, QueueItem};
 pub use invoices::{INVOICE_COLUMNS, InvoiceImportError, InvoiceImportReport, parse_kronor};

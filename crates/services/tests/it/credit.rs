@@ -419,6 +419,53 @@ async fn payments_match_by_ocr_partial_and_over_payments_and_never_twice() {
     }
 }
 
+/// An import of more than two chunks: every invoice is paid three times, 4 000 öre each
+/// towards 10 000, its payments spread so that some fall in one chunk, some in the next and some
+/// two chunks on. What an invoice still takes must carry across chunks (and across the read
+/// ahead of the next chunk's invoices), so each ends paid exactly and the 2 000 over is queued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_of_several_chunks_carries_what_each_invoice_still_takes_across_them() {
+    let n = services::credit::IMPORT_CHUNK * 3 / 4;
+    for backend in BACKENDS {
+        let Some((s, _, _db)) = services(backend, date(2026, 11, 23)).await else {
+            continue;
+        };
+        let due = date(2026, 11, 10);
+        let (_, ocr) = customer_with_invoices(&s, 7, false, &vec![(10_000, due); n]).await;
+        // Entry k pays invoice k % n: rounds at k, n + k and 2n + k.
+        let payments: Vec<(&str, i64, PaymentKind)> = (0..3 * n)
+            .map(|k| (ocr[k % n].as_str(), 4_000, PaymentKind::Payment))
+            .collect();
+        assert!(payments.len() > 2 * services::credit::IMPORT_CHUNK);
+        let file = bgmax_file(date(2026, 11, 20), 3, &payments, 1);
+        let r = s.credit().import_bgmax(&finance(), &file).await.unwrap();
+        assert_eq!(
+            (r.payments, r.matched, r.unmatched, r.already_imported),
+            (3 * n as u64, 3 * n as u64, 0, 0),
+            "{backend:?}"
+        );
+        assert_eq!(r.amount_ore, 3 * n as i64 * 4_000);
+        for (k, o) in ocr.iter().enumerate() {
+            assert_eq!(
+                invoice_status(&s, o).await,
+                (InvoiceStatus::Paid, 10_000),
+                "{backend:?}: invoice {k}"
+            );
+        }
+        // The third payment of each went 2 000 to the invoice, 2 000 to the queue.
+        let queue = s.credit().unmatched_payments(10 * n as i64).await.unwrap();
+        assert_eq!(queue.len(), n, "{backend:?}");
+        assert!(queue.iter().all(|p| p.amount.ore() == 2_000), "{backend:?}");
+        // The same file again records nothing and pays nothing twice.
+        let again = s.credit().import_bgmax(&finance(), &file).await.unwrap();
+        assert_eq!((again.payments, again.already_imported), (0, 3 * n as u64));
+        assert_eq!(
+            invoice_status(&s, &ocr[n - 1]).await,
+            (InvoiceStatus::Paid, 10_000)
+        );
+    }
+}
+
 #[tokio::test]
 async fn reminders_fees_only_where_agreed_then_debt_collection() {
     for backend in BACKENDS {

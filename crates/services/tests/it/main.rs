@@ -2,6 +2,7 @@
 
 mod accounts;
 mod audit;
+mod booking;
 mod campaign;
 mod campaign_hook;
 mod cases;

@@ -1,5 +1,6 @@
 //! Store tests: every test runs on SQLite and on PostgreSQL (each on a fresh database).
 
+mod bulk;
 mod campaign;
 mod continuity;
 mod export;

@@ -1,15 +1,14 @@
 //! The chat's WebSockets: one upgrade with the session and `Origin` checks, and one socket loop
 //! ([`run`]) that both sides share. A side ([`Side`]) says what its subscriptions mean, what a
 //! frame from the browser does and how it re-reads its state; the loop forwards, re-checks the
-//! session every [`SESSION_CHECK`], and ends the socket when the session, the chat or the
-//! connection does.
+//! session every `HttpSettings::socket_session_check` (30 s), and ends the socket when the
+//! session, the chat or the connection does.
 //!
 //! The customer's side carries only their own open chat, found from the session; the agent's
 //! side carries the console and the agent's own chats, each forwarded from its topic.
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::time::Duration;
 
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -33,9 +32,6 @@ use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::session::{cookie, session_cookie_name};
-
-/// How often an open socket re-checks its session and, for agents, refreshes their presence.
-const SESSION_CHECK: Duration = Duration::from_secs(30);
 
 /// The origin the browser must send: the public URL's scheme, host and port.
 fn own_origin(public_url: &str) -> String {
@@ -130,7 +126,7 @@ trait Side: Sized + Send {
     fn next(&mut self) -> impl Future<Output = Step> + Send;
     /// A frame from the browser; an error frame to send back, if any.
     fn inbound(&mut self, frame: Inbound) -> impl Future<Output = Option<Value>> + Send;
-    /// Every [`SESSION_CHECK`], once the session is still good.
+    /// At every session check, once the session is still good.
     fn tick(&mut self) -> impl Future<Output = ()> + Send;
     /// Re-reads the state: frames to send, or the last frame (if any) before closing.
     fn refresh(&mut self) -> impl Future<Output = Result<Vec<Value>, Option<Value>>> + Send;
@@ -207,7 +203,7 @@ async fn run<S: Side>(
             return;
         }
     };
-    let mut tick = tokio::time::interval(SESSION_CHECK);
+    let mut tick = tokio::time::interval(state.http.socket_session_check);
     tick.tick().await;
     loop {
         let woke = tokio::select! {

@@ -2,67 +2,73 @@
 
 use axum::http::StatusCode;
 use jiff::SignedDuration;
-use test_support::{BACKENDS, Backend, Session, TestApp};
+use test_support::{BACKENDS, Session, TestApp};
 
 #[tokio::test]
 async fn session_cookie_has_the_right_attributes_and_a_new_id_at_each_login() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    let (r1, s1) = app.try_login("kundtjanst", "demo").await;
-    assert_eq!(r1.status, StatusCode::SEE_OTHER);
-    let cookie = r1
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("__Host-beredskap="))
-        .expect("session cookie");
-    for attr in ["Path=/", "Secure", "HttpOnly", "SameSite=Lax"] {
-        assert!(cookie.contains(attr), "{attr} missing in {cookie}");
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let (r1, s1) = app.try_login("kundtjanst", "demo").await;
+        assert_eq!(r1.status, StatusCode::SEE_OTHER);
+        let cookie = r1
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("__Host-beredskap="))
+            .expect("session cookie");
+        for attr in ["Path=/", "Secure", "HttpOnly", "SameSite=Lax"] {
+            assert!(cookie.contains(attr), "{attr} missing in {cookie}");
+        }
+        assert!(
+            !cookie.contains("Domain"),
+            "__Host- cookies must not carry a Domain: {cookie}"
+        );
+        let (_, s2) = app.try_login("kundtjanst", "demo").await;
+        assert_ne!(
+            s1.unwrap().cookie,
+            s2.unwrap().cookie,
+            "a login must issue a fresh session id"
+        );
     }
-    assert!(
-        !cookie.contains("Domain"),
-        "__Host- cookies must not carry a Domain: {cookie}"
-    );
-    let (_, s2) = app.try_login("kundtjanst", "demo").await;
-    assert_ne!(
-        s1.unwrap().cookie,
-        s2.unwrap().cookie,
-        "a login must issue a fresh session id"
-    );
 }
 
 #[tokio::test]
 async fn logout_ends_the_session_on_the_server() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    let s = app.login_demo("kundtjanst").await;
-    assert_eq!(app.get("/personal", Some(&s)).await.status, StatusCode::OK);
-    let r = app.post("/logga-ut", Some(&s), &[]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    // The old cookie, replayed, no longer works.
-    let again = app.get("/personal", Some(&s)).await;
-    assert_eq!(again.location(), Some("/logga-in"));
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let s = app.login_demo("kundtjanst").await;
+        assert_eq!(app.get("/personal", Some(&s)).await.status, StatusCode::OK);
+        let r = app.post("/logga-ut", Some(&s), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        // The old cookie, replayed, no longer works.
+        let again = app.get("/personal", Some(&s)).await;
+        assert_eq!(again.location(), Some("/logga-in"));
+    }
 }
 
 #[tokio::test]
 async fn unknown_accounts_get_the_same_answer_as_wrong_passwords() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    let (known, _) = app.try_login("kundtjanst", "wrong").await;
-    let (unknown, _) = app.try_login("nobody-here", "wrong").await;
-    assert_eq!(known.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(known.status, unknown.status);
-    let strip = |b: &str| {
-        b.replace("kundtjanst", "X")
-            .replace("nobody-here", "X")
-            .lines()
-            .filter(|l| !l.contains("csrf"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    assert_eq!(strip(&known.body), strip(&unknown.body));
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let (known, _) = app.try_login("kundtjanst", "wrong").await;
+        let (unknown, _) = app.try_login("nobody-here", "wrong").await;
+        assert_eq!(known.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(known.status, unknown.status);
+        let strip = |b: &str| {
+            b.replace("kundtjanst", "X")
+                .replace("nobody-here", "X")
+                .lines()
+                .filter(|l| !l.contains("csrf"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(strip(&known.body), strip(&unknown.body));
+    }
 }
 
 #[tokio::test]
@@ -93,209 +99,219 @@ async fn rate_limited_after_ten_failures_a_minute_per_account_and_per_address() 
 
 #[tokio::test]
 async fn unknown_accounts_are_limited_too() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    for _ in 0..10 {
-        app.try_login("ghost", "x").await;
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        for _ in 0..10 {
+            app.try_login("ghost", "x").await;
+        }
+        let (r, _) = app.try_login("ghost", "x").await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        // All test requests come from one address, so the address limit now holds for others too.
+        let (r, _) = app.try_login("kundtjanst", "demo").await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     }
-    let (r, _) = app.try_login("ghost", "x").await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    // All test requests come from one address, so the address limit now holds for others too.
-    let (r, _) = app.try_login("kundtjanst", "demo").await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
 async fn idle_and_absolute_timeouts_end_sessions() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    // Staff: 15 minutes idle.
-    let s = app.login_demo("kundtjanst").await;
-    app.clock.advance(SignedDuration::from_mins(14));
-    assert_eq!(app.get("/personal", Some(&s)).await.status, StatusCode::OK);
-    app.clock.advance(SignedDuration::from_mins(16));
-    assert_eq!(
-        app.get("/personal", Some(&s)).await.location(),
-        Some("/logga-in")
-    );
-    // Customers: 30 minutes idle, 12 hours absolute however busy.
-    let c = app.login_demo("kund").await;
-    for _ in 0..24 {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        // Staff: 15 minutes idle.
+        let s = app.login_demo("kundtjanst").await;
+        app.clock.advance(SignedDuration::from_mins(14));
+        assert_eq!(app.get("/personal", Some(&s)).await.status, StatusCode::OK);
+        app.clock.advance(SignedDuration::from_mins(16));
+        assert_eq!(
+            app.get("/personal", Some(&s)).await.location(),
+            Some("/logga-in")
+        );
+        // Customers: 30 minutes idle, 12 hours absolute however busy.
+        let c = app.login_demo("kund").await;
+        for _ in 0..24 {
+            app.clock.advance(SignedDuration::from_mins(29));
+            assert_eq!(
+                app.get("/mina-sidor", Some(&c)).await.status,
+                StatusCode::OK
+            );
+        }
         app.clock.advance(SignedDuration::from_mins(29));
         assert_eq!(
-            app.get("/mina-sidor", Some(&c)).await.status,
-            StatusCode::OK
+            app.get("/mina-sidor", Some(&c)).await.location(),
+            Some("/logga-in")
         );
     }
-    app.clock.advance(SignedDuration::from_mins(29));
-    assert_eq!(
-        app.get("/mina-sidor", Some(&c)).await.location(),
-        Some("/logga-in")
-    );
 }
 
 #[tokio::test]
 async fn a_password_change_ends_every_session() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    let a = app.login_demo("ekonomi").await;
-    let b = app.login_demo("ekonomi").await;
-    // Too short: the form comes back with the field marked.
-    let r = app
-        .post(
-            "/konto/losenord",
-            Some(&a),
-            &[("current_password", "demo"), ("new_password", "short")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.body.contains("aria-invalid=\"true\"") && r.body.contains("Använd minst 12 tecken."),
-        "{}",
-        r.body
-    );
-    // An English reader is told in English, never in Swedish.
-    let en = test_support::Session {
-        cookie: format!("{}; lang=en", a.cookie),
-        csrf: a.csrf.clone(),
-    };
-    let r = app
-        .post(
-            "/konto/losenord",
-            Some(&en),
-            &[("current_password", "wrong"), ("new_password", "short")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.body.contains("The current password is wrong.") && !r.body.contains("lösenord"),
-        "{}",
-        r.body
-    );
-    let long = "en mycket lång lösenfras som är över sextiofyra tecken lång och ska accepteras oförändrad!";
-    assert!(long.chars().count() > 64);
-    let r = app
-        .post(
-            "/konto/losenord",
-            Some(&a),
-            &[("current_password", "demo"), ("new_password", long)],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    for s in [&a, &b] {
-        assert_eq!(
-            app.get("/personal", Some(s)).await.location(),
-            Some("/logga-in")
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let a = app.login_demo("ekonomi").await;
+        let b = app.login_demo("ekonomi").await;
+        // Too short: the form comes back with the field marked.
+        let r = app
+            .post(
+                "/konto/losenord",
+                Some(&a),
+                &[("current_password", "demo"), ("new_password", "short")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("aria-invalid=\"true\"") && r.body.contains("Använd minst 12 tecken."),
+            "{}",
+            r.body
         );
+        // An English reader is told in English, never in Swedish.
+        let en = test_support::Session {
+            cookie: format!("{}; lang=en", a.cookie),
+            csrf: a.csrf.clone(),
+        };
+        let r = app
+            .post(
+                "/konto/losenord",
+                Some(&en),
+                &[("current_password", "wrong"), ("new_password", "short")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("The current password is wrong.") && !r.body.contains("lösenord"),
+            "{}",
+            r.body
+        );
+        let long = "en mycket lång lösenfras som är över sextiofyra tecken lång och ska accepteras oförändrad!";
+        assert!(long.chars().count() > 64);
+        let r = app
+            .post(
+                "/konto/losenord",
+                Some(&a),
+                &[("current_password", "demo"), ("new_password", long)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        for s in [&a, &b] {
+            assert_eq!(
+                app.get("/personal", Some(s)).await.location(),
+                Some("/logga-in")
+            );
+        }
+        let (r, _) = app.try_login("ekonomi", "demo").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        app.login("ekonomi", long).await;
     }
-    let (r, _) = app.try_login("ekonomi", "demo").await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    app.login("ekonomi", long).await;
 }
 
 #[tokio::test]
 async fn admin_must_enrol_totp_before_anything_else() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    let (r, s) = app.try_login("admin", "demo").await;
-    assert_eq!(r.location(), Some("/logga-in/totp"));
-    let s = s.unwrap();
-    // Before the second factor, staff pages send the admin back to the TOTP step.
-    let r = app.get("/admin/anvandare", Some(&s)).await;
-    assert_eq!(r.location(), Some("/logga-in/totp"));
-    let r = app.get("/api/v1/me", Some(&s)).await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    // A wrong code is refused and audited; the right one rotates the session.
-    let page = app.get("/logga-in/totp", Some(&s)).await;
-    let s = Session {
-        csrf: page.csrf().unwrap(),
-        ..s
-    };
-    app.post("/logga-in/totp/ny", Some(&s), &[]).await;
-    let r = app
-        .post("/logga-in/totp", Some(&s), &[("code", "000000")])
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let admin = app.login_demo("admin").await;
-    assert_eq!(
-        app.get("/admin/anvandare", Some(&admin)).await.status,
-        StatusCode::OK
-    );
-    // The pre-TOTP session is dead after rotation... and the next login asks for the code.
-    let (r, s) = app.try_login("admin", "demo").await;
-    assert_eq!(r.location(), Some("/logga-in/totp"));
-    // A code is good once: the one just used (still inside its window) is refused, and the
-    // refusal is audited as a failure; the next step's code works.
-    let s = s.unwrap();
-    let page = app.get("/logga-in/totp", Some(&s)).await;
-    let s = Session {
-        csrf: page.csrf().unwrap(),
-        ..s
-    };
-    let secret = store::users::by_username(app.services.store(), "admin")
-        .await
-        .unwrap()
-        .unwrap()
-        .totp_secret
-        .unwrap();
-    let used = app
-        .services
-        .accounts()
-        .totp_code_for(&secret, "admin")
-        .unwrap();
-    let failures = || async {
-        store::audit::all_in_order(app.services.store())
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let (r, s) = app.try_login("admin", "demo").await;
+        assert_eq!(r.location(), Some("/logga-in/totp"));
+        let s = s.unwrap();
+        // Before the second factor, staff pages send the admin back to the TOTP step.
+        let r = app.get("/admin/anvandare", Some(&s)).await;
+        assert_eq!(r.location(), Some("/logga-in/totp"));
+        let r = app.get("/api/v1/me", Some(&s)).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        // A wrong code is refused and audited; the right one rotates the session.
+        let page = app.get("/logga-in/totp", Some(&s)).await;
+        let s = Session {
+            csrf: page.csrf().unwrap(),
+            ..s
+        };
+        app.post("/logga-in/totp/ny", Some(&s), &[]).await;
+        let r = app
+            .post("/logga-in/totp", Some(&s), &[("code", "000000")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let admin = app.login_demo("admin").await;
+        assert_eq!(
+            app.get("/admin/anvandare", Some(&admin)).await.status,
+            StatusCode::OK
+        );
+        // The pre-TOTP session is dead after rotation... and the next login asks for the code.
+        let (r, s) = app.try_login("admin", "demo").await;
+        assert_eq!(r.location(), Some("/logga-in/totp"));
+        // A code is good once: the one just used (still inside its window) is refused, and the
+        // refusal is audited as a failure; the next step's code works.
+        let s = s.unwrap();
+        let page = app.get("/logga-in/totp", Some(&s)).await;
+        let s = Session {
+            csrf: page.csrf().unwrap(),
+            ..s
+        };
+        let secret = store::users::by_username(app.services.store(), "admin")
             .await
             .unwrap()
-            .iter()
-            .filter(|e| e.action == "totp_login" && e.outcome.as_str() == "failure")
-            .count()
-    };
-    let before = failures().await;
-    let r = app
-        .post("/logga-in/totp", Some(&s), &[("code", &used)])
-        .await;
-    assert_eq!(
-        r.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a replayed code"
-    );
-    assert_eq!(failures().await, before + 1);
-    app.clock.advance(jiff::SignedDuration::from_secs(30));
-    let fresh = app
-        .services
-        .accounts()
-        .totp_code_for(&secret, "admin")
-        .unwrap();
-    let r = app
-        .post("/logga-in/totp", Some(&s), &[("code", &fresh)])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            .unwrap()
+            .totp_secret
+            .unwrap();
+        let used = app
+            .services
+            .accounts()
+            .totp_code_for(&secret, "admin")
+            .unwrap();
+        let failures = || async {
+            store::audit::all_in_order(app.services.store())
+                .await
+                .unwrap()
+                .iter()
+                .filter(|e| e.action == "totp_login" && e.outcome.as_str() == "failure")
+                .count()
+        };
+        let before = failures().await;
+        let r = app
+            .post("/logga-in/totp", Some(&s), &[("code", &used)])
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a replayed code"
+        );
+        assert_eq!(failures().await, before + 1);
+        app.clock.advance(jiff::SignedDuration::from_secs(30));
+        let fresh = app
+            .services
+            .accounts()
+            .totp_code_for(&secret, "admin")
+            .unwrap();
+        let r = app
+            .post("/logga-in/totp", Some(&s), &[("code", &fresh)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
 }
 
 #[tokio::test]
 async fn demo_accounts_do_not_work_outside_demo_mode() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else {
-        return;
-    };
-    app.services
-        .accounts()
-        .create_user(
-            "demo-agent",
-            "Demo",
-            domain::role::Role::Agent,
-            None,
-            "demo",
-            true,
-        )
-        .await
-        .unwrap();
-    let (r, _) = app.try_login("demo-agent", "demo").await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    for backend in BACKENDS {
+        let Some(app) = TestApp::new(backend).await else {
+            continue;
+        };
+        app.services
+            .accounts()
+            .create_user(
+                "demo-agent",
+                "Demo",
+                domain::role::Role::Agent,
+                None,
+                "demo",
+                true,
+            )
+            .await
+            .unwrap();
+        let (r, _) = app.try_login("demo-agent", "demo").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
 }
 
 #[test]

@@ -575,6 +575,84 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
     }
 }
 
+/// Stays open (the next checks find the session good): a message sent after several checks
+/// still arrives. Then logging out ends the session, and the next check closes the socket.
+async fn closes_once_logged_out<S>(app: &TestApp, ws: &mut S, s: &Session, check: Duration)
+where
+    S: StreamExt<Item = Result<tungstenite::Message, tungstenite::Error>> + Unpin,
+{
+    let r = app.post("/logga-ut", Some(s), &[]).await;
+    assert!(r.status.is_redirection(), "{}", r.status);
+    tokio::time::timeout(Duration::from_secs(10).max(check * 100), async {
+        loop {
+            match ws.next().await {
+                None | Some(Err(_)) | Some(Ok(tungstenite::Message::Close(_))) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await
+    .expect("the socket closes at the next session check");
+}
+
+#[tokio::test]
+async fn an_open_socket_closes_at_the_next_check_once_its_session_ended() {
+    let check = Duration::from_millis(50);
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let a = app.login_demo("kund").await;
+        let anna = app.login_demo("kundtjanst").await;
+        app.post(
+            "/chatt/status",
+            Some(&anna),
+            &[("online", "1"), ("max_chats", "5")],
+        )
+        .await;
+        app.post(
+            "/mina-sidor/chatt",
+            Some(&a),
+            &[("topic", "other"), ("body", "A1")],
+        )
+        .await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        app.services
+            .set_bound_url(format!("http://127.0.0.1:{port}"));
+        let state = web::AppState::new(
+            app.services.clone(),
+            web::HttpSettings {
+                secure_cookies: true,
+                socket_session_check: check,
+                ..Default::default()
+            },
+        );
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(web::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        let mut ws_a = ws_connect(port, "/mina-sidor/chatt/ws", &a).await;
+        let mut ws_agent = ws_connect(port, "/chatt/ws", &anna).await;
+        frames_until(&mut ws_a, "A1").await;
+        assert_eq!(next_frame(&mut ws_agent).await["type"], "console");
+        // Several checks pass with both sessions good; both sockets still carry a message.
+        tokio::time::sleep(check * 6).await;
+        app.post("/mina-sidor/chatt/meddelande", Some(&a), &[("body", "A2")])
+            .await;
+        frames_until(&mut ws_a, "A2").await;
+        app.post("/chatt/nasta", Some(&anna), &[]).await;
+        while next_frame(&mut ws_agent).await["mine"]
+            .as_array()
+            .is_none_or(|m| m.is_empty())
+        {}
+        closes_once_logged_out(&app, &mut ws_a, &a, check).await;
+        closes_once_logged_out(&app, &mut ws_agent, &anna, check).await;
+        let _ = stop.send(());
+        let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+    }
+}
+
 /// A customer who reads English: the chat's notes and the case it becomes are in English, the
 /// case's subject is the customer's own first message, and the transcript kept on the case is
 /// written in the customer's language.

@@ -9,5 +9,6 @@ mod continuity;
 mod modes;
 mod pages;
 mod portal;
+mod safe_reads;
 mod security;
 mod visits;

@@ -1,176 +1,184 @@
 //! CSRF, security headers, request ids, audit entries, and forms that must not 500.
 
 use axum::http::{Method, StatusCode};
-use test_support::{Backend, TestApp};
+use test_support::{BACKENDS, TestApp};
 
 #[tokio::test]
 async fn state_changes_need_a_token_and_a_same_site_origin() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    let s = app.login_demo("kundtjanst").await;
-    // No token.
-    let r = app
-        .request(
-            Method::POST,
-            "/logga-ut",
-            Some(&s),
-            Some(String::new()),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    // A wrong token.
-    let r = app
-        .request(
-            Method::POST,
-            "/logga-ut",
-            Some(&s),
-            Some("csrf=nope".into()),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    // The right token from a foreign origin, and a cross-site fetch.
-    let body = format!("csrf={}", s.csrf);
-    let r = app
-        .request(
-            Method::POST,
-            "/logga-ut",
-            Some(&s),
-            Some(body.clone()),
-            &[("origin", "https://evil.example")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = app
-        .request(
-            Method::POST,
-            "/logga-ut",
-            Some(&s),
-            Some(body.clone()),
-            &[("sec-fetch-site", "cross-site")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    // The session survived all of that; the real thing works.
-    assert_eq!(app.get("/personal", Some(&s)).await.status, StatusCode::OK);
-    let r = app
-        .request(
-            Method::POST,
-            "/logga-ut",
-            Some(&s),
-            Some(body),
-            &[
-                ("origin", "http://localhost"),
-                ("sec-fetch-site", "same-origin"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let s = app.login_demo("kundtjanst").await;
+        // No token.
+        let r = app
+            .request(
+                Method::POST,
+                "/logga-ut",
+                Some(&s),
+                Some(String::new()),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // A wrong token.
+        let r = app
+            .request(
+                Method::POST,
+                "/logga-ut",
+                Some(&s),
+                Some("csrf=nope".into()),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // The right token from a foreign origin, and a cross-site fetch.
+        let body = format!("csrf={}", s.csrf);
+        let r = app
+            .request(
+                Method::POST,
+                "/logga-ut",
+                Some(&s),
+                Some(body.clone()),
+                &[("origin", "https://evil.example")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = app
+            .request(
+                Method::POST,
+                "/logga-ut",
+                Some(&s),
+                Some(body.clone()),
+                &[("sec-fetch-site", "cross-site")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // The session survived all of that; the real thing works.
+        assert_eq!(app.get("/personal", Some(&s)).await.status, StatusCode::OK);
+        let r = app
+            .request(
+                Method::POST,
+                "/logga-ut",
+                Some(&s),
+                Some(body),
+                &[
+                    ("origin", "http://localhost"),
+                    ("sec-fetch-site", "same-origin"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
 }
 
 #[tokio::test]
 async fn the_login_form_is_protected_before_login_too() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    let r = app
-        .request(
-            Method::POST,
-            "/logga-in",
-            None,
-            Some("username=kund&password=demo".into()),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.body.contains("Formuläret har gått ut"));
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let r = app
+            .request(
+                Method::POST,
+                "/logga-in",
+                None,
+                Some("username=kund&password=demo".into()),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.body.contains("Formuläret har gått ut"));
+    }
 }
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers_and_a_request_id() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    let s = app.login_demo("kundtjanst").await;
-    for (path, session) in [
-        ("/logga-in", None),
-        ("/personal", Some(&s)),
-        ("/finns-inte", None),
-        ("/api/v1/me", None),
-        ("/healthz", None),
-    ] {
-        let r = app.get(path, session).await;
-        let h = |k: &str| {
-            r.headers
-                .get(k)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
         };
-        assert!(
-            h("content-security-policy").contains("frame-ancestors 'none'"),
-            "{path}"
-        );
-        assert!(
-            h("strict-transport-security").contains("max-age=31536000"),
-            "{path}"
-        );
-        assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
-        assert_eq!(h("referrer-policy"), "same-origin", "{path}");
-        assert_eq!(h("cache-control"), "no-store", "{path}");
-        assert_eq!(h("x-request-id").len(), 16, "{path}");
+        let s = app.login_demo("kundtjanst").await;
+        for (path, session) in [
+            ("/logga-in", None),
+            ("/personal", Some(&s)),
+            ("/finns-inte", None),
+            ("/api/v1/me", None),
+            ("/healthz", None),
+        ] {
+            let r = app.get(path, session).await;
+            let h = |k: &str| {
+                r.headers
+                    .get(k)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            assert!(
+                h("content-security-policy").contains("frame-ancestors 'none'"),
+                "{path}"
+            );
+            assert!(
+                h("strict-transport-security").contains("max-age=31536000"),
+                "{path}"
+            );
+            assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
+            assert_eq!(h("referrer-policy"), "same-origin", "{path}");
+            assert_eq!(h("cache-control"), "no-store", "{path}");
+            assert_eq!(h("x-request-id").len(), 16, "{path}");
+        }
+        let r = app.get("/finns-inte", None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let id = r
+            .headers
+            .get("x-request-id")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(r.body.contains(&id), "the error page shows the request id");
+        let r = app.get("/api/v1/me", None).await;
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["request_id"].as_str().unwrap().len(), 16);
     }
-    let r = app.get("/finns-inte", None).await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let id = r
-        .headers
-        .get("x-request-id")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(r.body.contains(&id), "the error page shows the request id");
-    let r = app.get("/api/v1/me", None).await;
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(v["request_id"].as_str().unwrap().len(), 16);
 }
 
 #[tokio::test]
 async fn malformed_form_posts_get_the_form_back_never_a_500() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    let s = app.login_demo("kundtjanst").await;
-    let body = format!("csrf={}&current_password=%ZZ%&new_password", s.csrf);
-    let r = app
-        .request(Method::POST, "/konto/losenord", Some(&s), Some(body), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("aria-invalid=\"true\""));
-    let admin = app.login_demo("admin").await;
-    let r = app
-        .post(
-            "/admin/anvandare/2/roll",
-            Some(&admin),
-            &[("role", "emperor")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = app
-        .post(
-            "/admin/anvandare/abc/roll",
-            Some(&admin),
-            &[("role", "agent")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let s = app.login_demo("kundtjanst").await;
+        let body = format!("csrf={}&current_password=%ZZ%&new_password", s.csrf);
+        let r = app
+            .request(Method::POST, "/konto/losenord", Some(&s), Some(body), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("aria-invalid=\"true\""));
+        let admin = app.login_demo("admin").await;
+        let r = app
+            .post(
+                "/admin/anvandare/2/roll",
+                Some(&admin),
+                &[("role", "emperor")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = app
+            .post(
+                "/admin/anvandare/abc/roll",
+                Some(&admin),
+                &[("role", "agent")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
 }
 
 #[tokio::test]
 async fn logins_role_changes_and_identity_reads_are_audited_in_an_unbroken_chain() {
-    for backend in test_support::BACKENDS {
+    for backend in BACKENDS {
         let Some(app) = TestApp::demo(backend).await else {
             continue;
         };
@@ -254,69 +262,77 @@ async fn test_support_tamper(tx: &mut store::Tx) {
 
 #[tokio::test]
 async fn identity_numbers_are_masked_and_never_in_urls_or_logs() {
-    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
-        return;
-    };
-    // Everything the server logs while these requests run, at every level, with each request's
-    // span (its fields) written when it closes.
-    let logs = LogCapture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(logs.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let identity = store::backend::testing::query_strings(
-        app.services.store(),
-        "SELECT identity_number FROM customers WHERE id = 1",
-    )
-    .await
-    .remove(0);
-    let digits: String = identity.chars().filter(char::is_ascii_digit).collect();
-    let agent = app.login_demo("kundtjanst").await;
-    let page = app.get("/kunder/1", Some(&agent)).await;
-    assert!(page.body.contains("-****"), "masked on the detail page");
-    // A search for the number itself: the query is not logged.
-    let search = app
-        .get(&format!("/kunder?q={identity}"), Some(&agent))
-        .await;
-    assert_eq!(search.status, StatusCode::OK);
-    let planner = app.login_demo("planerare").await;
-    let page = app.get("/kunder/1", Some(&planner)).await;
-    assert!(
-        !page.body.contains("personnummer\""),
-        "planners get no reveal button"
-    );
-    assert_eq!(
-        app.post("/kunder/1/personnummer", Some(&planner), &[])
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
-    let full = app.post("/kunder/1/personnummer", Some(&agent), &[]).await;
-    assert!(!full.body.contains("-****"));
-    assert!(
-        full.body.contains(&identity[identity.len() - 4..]),
-        "the reveal shows the whole number"
-    );
-    for path in web::table().iter().map(|s| s.path) {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        // Everything the server logs while these requests run, at every level, with each request's
+        // span (its fields) written when it closes.
+        let logs = LogCapture::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_ansi(false)
+            .with_writer(logs.clone())
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let identity = store::backend::testing::query_strings(
+            app.services.store(),
+            "SELECT identity_number FROM customers WHERE id = 1",
+        )
+        .await
+        .remove(0);
+        let digits: String = identity.chars().filter(char::is_ascii_digit).collect();
+        let agent = app.login_demo("kundtjanst").await;
+        let page = app.get("/kunder/1", Some(&agent)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("-****"), "masked on the detail page");
         assert!(
-            !path.contains("personnummer}") && !path.contains("{identity"),
-            "no identity number in a URL: {path}"
+            page.body.contains("personnummer\""),
+            "agents get the reveal button"
+        );
+        // A search for the number itself: the query is not logged.
+        let search = app
+            .get(&format!("/kunder?q={identity}"), Some(&agent))
+            .await;
+        assert_eq!(search.status, StatusCode::OK);
+        let planner = app.login_demo("planerare").await;
+        let page = app.get("/kunder/1", Some(&planner)).await;
+        assert_eq!(page.status, StatusCode::OK, "planners see the customer");
+        assert!(
+            !page.body.contains("personnummer\""),
+            "planners get no reveal button"
+        );
+        assert_eq!(
+            app.post("/kunder/1/personnummer", Some(&planner), &[])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let full = app.post("/kunder/1/personnummer", Some(&agent), &[]).await;
+        assert!(!full.body.contains("-****"));
+        assert!(
+            full.body.contains(&identity[identity.len() - 4..]),
+            "the reveal shows the whole number"
+        );
+        for path in web::table().iter().map(|s| s.path) {
+            assert!(
+                !path.contains("personnummer}") && !path.contains("{identity"),
+                "no identity number in a URL: {path}"
+            );
+        }
+        let logged = logs.text();
+        // The positive control: the requests were logged, so the absence below means something.
+        assert!(
+            logged.contains("/kunder/1/personnummer") && logged.contains("path=/kunder"),
+            "{logged}"
+        );
+        let logged_digits: String = logged.chars().filter(char::is_ascii_digit).collect();
+        assert!(
+            !logged.contains(&identity) && !logged_digits.contains(&digits),
+            "the identity number reached the logs: {logged}"
         );
     }
-    let logged = logs.text();
-    // The positive control: the requests were logged, so the absence below means something.
-    assert!(
-        logged.contains("/kunder/1/personnummer") && logged.contains("path=/kunder"),
-        "{logged}"
-    );
-    let logged_digits: String = logged.chars().filter(char::is_ascii_digit).collect();
-    assert!(
-        !logged.contains(&identity) && !logged_digits.contains(&digits),
-        "the identity number reached the logs: {logged}"
-    );
 }
 
 /// A `tracing` writer that keeps what is written, for a test to read.
@@ -350,7 +366,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
 
 #[tokio::test]
 async fn a_bearer_token_opens_only_the_api_and_credentials_are_stored_as_hashes() {
-    for backend in test_support::BACKENDS {
+    for backend in BACKENDS {
         let Some(app) = TestApp::demo(backend).await else {
             continue;
         };
