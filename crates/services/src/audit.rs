@@ -97,18 +97,24 @@ pub async fn verify_chain(services: &Services) -> Result<Option<i64>> {
 }
 
 /// [`verify_chain`] with a batch size of the caller's (tests cross batch boundaries with it).
+///
+/// The head (the last sequence number and hash appended) is read first and the chain must
+/// reach it: rows deleted from the end are a break at the first missing number. Rows appended
+/// while verifying continue the chain and are checked too.
 pub async fn verify_chain_in_batches(services: &Services, batch: i64) -> Result<Option<i64>> {
     let batch = batch.max(1);
+    let (head_seq, head_hash) = store::audit::head(services.store()).await?;
     let mut prev = String::new();
-    let mut after = i64::MIN;
+    let mut after = 0;
     loop {
         let rows = store::audit::in_order_after(services.store(), after, batch).await?;
         let Some(last) = rows.last() else {
-            return Ok(None);
+            return Ok((after < head_seq).then_some(after + 1));
         };
         after = last.seq;
         for r in rows {
-            if r.prev_hash != prev || chain_hash(&prev, &r) != r.hash {
+            let reaches_head = r.seq != head_seq || r.hash == head_hash;
+            if r.prev_hash != prev || chain_hash(&prev, &r) != r.hash || !reaches_head {
                 return Ok(Some(r.seq));
             }
             prev = r.hash;

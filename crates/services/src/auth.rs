@@ -271,7 +271,16 @@ impl Accounts {
         let now = self.s.now_micros();
         let idle = micros(role.session_idle());
         let absolute = micros(role.session_absolute());
-        if s.disabled || now - s.last_seen_at > idle || now - s.created_at > absolute {
+        let pending_too_long = s.mfa_pending && now - s.created_at > PENDING_SECOND_FACTOR_MICROS;
+        // A demo account's session made while the program ran in demo mode ends when it runs
+        // for real (a restart into production with the demo database still in place).
+        let demo_outside_demo = s.is_demo && !self.s.demo_mode();
+        if s.disabled
+            || demo_outside_demo
+            || now - s.last_seen_at > idle
+            || now - s.created_at > absolute
+            || pending_too_long
+        {
             let mut tx = self.s.store().begin().await?;
             store::sessions::delete(&mut tx, s.id).await?;
             tx.commit().await?;
@@ -330,7 +339,31 @@ impl Accounts {
         let row = store::users::by_id(self.s.store(), user.user_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        // A wrong current password counts as a failed login of the account: someone at an
+        // unlocked screen cannot try passwords here without limit, and each try is audited.
+        let now = self.s.now_micros();
+        let (by_account, _) = store::sessions::recent_failures(
+            self.s.store(),
+            &user.username,
+            address,
+            now - 60_000_000,
+        )
+        .await?;
+        if by_account >= settings.max_failures_per_minute {
+            return Err(ServiceError::RateLimited);
+        }
         if !verify_password(settings, &row.password_hash, old) {
+            let mut tx = self.s.store().begin().await?;
+            store::sessions::record_failure(&mut tx, &user.username, address, now).await?;
+            let event = Event {
+                action: "password_change",
+                object_kind: "user",
+                object_id: &user.username,
+                outcome: Outcome::Failure,
+                detail: "wrong current password",
+            };
+            audit::record(&mut tx, &self.s, &user.actor(address), &event).await?;
+            tx.commit().await?;
             return Err(ServiceError::invalid(
                 "current_password",
                 AccountProblem::WrongPassword,
@@ -564,6 +597,10 @@ impl Accounts {
             })
             .flatten();
         let mut tx = self.s.store().begin().await?;
+        if let Err(e) = self.may_try_code(&mut tx, user).await {
+            tx.commit().await?;
+            return Err(e);
+        }
         // A code is good once: a step at or before the last one accepted is a replay.
         let ok = match step {
             Some(step) => store::users::use_totp_step(&mut tx, user.user_id, step).await? == 1,
@@ -616,6 +653,32 @@ impl Accounts {
         Ok(token)
     }
 
+    /// Whether one more code may be tried now: attempts at one account's second factor take
+    /// turns (its user row is locked first), so the counts include every earlier attempt from
+    /// any server. After [`TOTP_TRIES_PER_LOGIN`] wrong codes the half-open session is ended
+    /// (the password is asked again, itself rate limited); after [`TOTP_FAILURES_PER_HOUR`]
+    /// failures of the account in an hour, no code is tried until the hour has passed.
+    async fn may_try_code(&self, tx: &mut store::Tx, user: &SessionUser) -> Result<()> {
+        store::users::lock(tx, user.user_id).await?;
+        let now = self.s.now_micros();
+        let Some(session) = user.session_id else {
+            return Err(ServiceError::Forbidden);
+        };
+        let Some(opened) = store::sessions::created_at(tx, session).await? else {
+            return Err(ServiceError::RateLimited);
+        };
+        let this_login = store::sessions::failures_of(tx, &user.username, opened).await?;
+        if this_login >= TOTP_TRIES_PER_LOGIN {
+            store::sessions::delete(tx, session).await?;
+            return Err(ServiceError::RateLimited);
+        }
+        let hour = store::sessions::failures_of(tx, &user.username, now - 3_600_000_000).await?;
+        if hour >= TOTP_FAILURES_PER_HOUR {
+            return Err(ServiceError::RateLimited);
+        }
+        Ok(())
+    }
+
     /// The current code for a stored secret (tests and the demo's printed hint use it).
     pub fn totp_code_for(&self, secret_base32: &str, username: &str) -> Result<String> {
         let bytes = totp_rs::Secret::Encoded(secret_base32.to_owned())
@@ -633,6 +696,17 @@ pub struct TotpEnrolment {
 
 /// Seconds per TOTP step.
 const TOTP_STEP: u64 = 30;
+
+/// Wrong codes a half-open session (password accepted) may send before it is ended.
+pub const TOTP_TRIES_PER_LOGIN: i64 = 5;
+
+/// Failed logins and codes of one account in an hour after which no code is tried: with the
+/// window of three steps a guess succeeds with odds of 3 in a million, so twenty an hour make a
+/// lucky guess a matter of years (ASVS 5.0 V6.3.1).
+pub const TOTP_FAILURES_PER_HOUR: i64 = 20;
+
+/// How long a session whose second factor is still owed lives.
+pub const PENDING_SECOND_FACTOR_MICROS: i64 = 5 * 60 * 1_000_000;
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

@@ -54,6 +54,15 @@ pub async fn lock_head(tx: &mut Tx) -> Result<(i64, String)> {
     Ok((seq, last))
 }
 
+/// The last sequence number and hash appended, as committed.
+pub async fn head(store: &Store) -> Result<(i64, String)> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, (i64, String)>("SELECT seq, last_hash FROM audit_head WHERE id = 1")
+            .fetch_one(pool)
+            .await?
+    }))
+}
+
 pub async fn append(tx: &mut Tx, row: &AuditRow) -> Result<()> {
     with_tx!(tx, |conn| {
         sqlx::query(

@@ -28,6 +28,19 @@ pub const MASKED: &[(&str, &str)] = &[
 /// The text a masked value is replaced with.
 pub const MASK: &str = "[skyddat värde]";
 
+/// Rows withheld from the export, as a condition on the table's row, and why
+/// (`docs/privacy.md`): the export shows what the portal shows, not staff's notes to each other.
+pub const WITHHELD: &[(&str, &str, &str)] = &[(
+    "case_entries",
+    "kind = 'internal_note'",
+    "internal notes between staff, never shown to the customer",
+)];
+
+/// What the audit section says instead of a staff member's account name (`docs/privacy.md`):
+/// the customer learns that staff acted and what they did, not who (GDPR art. 15(4)); the
+/// utility names individuals on request after its own assessment.
+pub const STAFF: &str = "[personal]";
+
 /// A foreign key: `table.column` references `ref_table.ref_column`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ForeignKey {
@@ -202,8 +215,13 @@ pub async fn customer_export(
             } else {
                 ""
             };
+            let withheld: String = WITHHELD
+                .iter()
+                .filter(|(t, _, _)| t == table)
+                .map(|(_, condition, _)| format!(" AND NOT ({condition})"))
+                .collect();
             let sql = format!(
-                "SELECT * FROM {} WHERE {}{order_by}",
+                "SELECT * FROM {} WHERE ({}){withheld}{order_by}",
                 quote_ident(table),
                 conditions.join(" OR ")
             );
@@ -230,21 +248,7 @@ pub async fn customer_export(
             break;
         }
     }
-    // The audit log has no foreign keys (it outlives what it records): entries by the
-    // customer's accounts and entries about the customer record.
-    let users: Vec<String> = keys
-        .get(&("users".to_owned(), "id".to_owned()))
-        .map(|v| v.iter().map(KeyValue::sql).collect())
-        .unwrap_or_default();
-    let mut audit_sql = format!(
-        "SELECT at, actor, action, object_kind, object_id, outcome, detail FROM audit_log \
-         WHERE (object_kind = 'customer' AND object_id = '{customer_id}')"
-    );
-    if !users.is_empty() {
-        audit_sql.push_str(&format!(" OR actor_user_id IN ({})", users.join(", ")));
-    }
-    audit_sql.push_str(" ORDER BY seq");
-    let audit = select_json(store, &audit_sql, "audit_log").await?;
+    let audit = audit_section(store, customer_id, &keys).await?;
 
     let mut out: Vec<ExportTable> = order
         .into_iter()
@@ -258,6 +262,36 @@ pub async fn customer_export(
         rows: audit,
     });
     Ok(out)
+}
+
+/// The audit log has no foreign keys (it outlives what it records): the entries made by the
+/// customer's accounts (found by the walk) and the entries about the customer record.
+async fn audit_section(
+    store: &Store,
+    customer_id: domain::ids::CustomerId,
+    keys: &BTreeMap<(String, String), BTreeSet<KeyValue>>,
+) -> Result<Vec<Map<String, Value>>> {
+    let users: Vec<String> = keys
+        .get(&("users".to_owned(), "id".to_owned()))
+        .map(|v| v.iter().map(KeyValue::sql).collect())
+        .unwrap_or_default();
+    // Staff are named only as staff (the system and the customer's own accounts by name), and
+    // no entry carries an address (the column is not read).
+    let own = if users.is_empty() {
+        "FALSE".to_owned()
+    } else {
+        format!("actor_user_id IN ({})", users.join(", "))
+    };
+    let mut audit_sql = format!(
+        "SELECT at, CASE WHEN {own} OR actor_user_id IS NULL THEN actor ELSE '{STAFF}' END AS actor, \
+         action, object_kind, object_id, outcome, detail FROM audit_log \
+         WHERE (object_kind = 'customer' AND object_id = '{customer_id}')"
+    );
+    if !users.is_empty() {
+        audit_sql.push_str(&format!(" OR {own}"));
+    }
+    audit_sql.push_str(" ORDER BY seq");
+    select_json(store, &audit_sql, "audit_log").await
 }
 
 /// A key value met in a row: the schema's keys are integers or text.

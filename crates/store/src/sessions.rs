@@ -111,6 +111,27 @@ pub async fn recent_failures(
     })
 }
 
+/// Failed logins and second-factor codes of an account since `since`, inside a transaction.
+pub async fn failures_of(tx: &mut Tx, account: &str, since: i64) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at >= $2"
+    )
+    .bind(account)
+    .bind(since)
+    .fetch_one(conn)
+    .await?))
+}
+
+/// When a session was opened, if it still exists.
+pub async fn created_at(tx: &mut Tx, id: SessionId) -> Result<Option<i64>> {
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+        "SELECT created_at FROM sessions WHERE id = $1"
+    )
+    .bind(id.get())
+    .fetch_optional(conn)
+    .await?))
+}
+
 pub async fn record_failure(tx: &mut Tx, account: &str, address: &str, now: i64) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(
         "INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)"
@@ -150,6 +171,8 @@ pub struct SessionWithUser {
     pub customer_id: Option<CustomerId>,
     pub totp_enabled: bool,
     pub disabled: bool,
+    /// A demo account (made by `beredskap demo`): its sessions work only in demo mode.
+    pub is_demo: bool,
 }
 
 from_row!(SessionWithUser, "sessions", |c| SessionWithUser {
@@ -165,13 +188,14 @@ from_row!(SessionWithUser, "sessions", |c| SessionWithUser {
     customer_id: c.id_opt("customer_id")?,
     totp_enabled: c.get("totp_enabled")?,
     disabled: c.get("disabled")?,
+    is_demo: c.get("is_demo")?,
 });
 
 pub async fn with_user(store: &Store, token_hash: &str) -> Result<Option<SessionWithUser>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, SessionWithUser>(
             "SELECT s.id, s.user_id, s.csrf_token, s.mfa_pending, s.created_at, s.last_seen_at, \
-         u.username, u.display_name, u.role, u.customer_id, u.totp_enabled, u.disabled \
+         u.username, u.display_name, u.role, u.customer_id, u.totp_enabled, u.disabled, u.is_demo \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
         )
         .bind(token_hash)

@@ -136,6 +136,19 @@ pub async fn set_totp(tx: &mut Tx, id: UserId, secret: Option<&str>, enabled: bo
 
 /// Records that a TOTP code of time step `step` was used; 0 rows when a code of that step or a
 /// later one was already accepted (a replay).
+/// Locks a user's row for the rest of the transaction (on SQLite the write transaction holds
+/// the database already): attempts at one account's second factor take turns.
+pub async fn lock(tx: &mut Tx, id: UserId) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "UPDATE users SET totp_last_step = totp_last_step WHERE id = $1"
+    )
+    .bind(id.get())
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
 pub async fn use_totp_step(tx: &mut Tx, id: UserId, step: i64) -> Result<u64> {
     Ok(with_tx!(tx, |conn| sqlx::query(
         "UPDATE users SET totp_last_step = $2 \

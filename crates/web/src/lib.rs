@@ -69,6 +69,8 @@ pub struct AppState {
     pub services: Services,
     pub http: Arc<HttpSettings>,
     pub metrics: Arc<metrics::Metrics>,
+    /// Open chat sockets per session on this server.
+    pub sockets: Arc<chat::limits::SocketCounts>,
 }
 
 impl AppState {
@@ -77,6 +79,7 @@ impl AppState {
             services,
             http: Arc::new(http),
             metrics: Arc::new(metrics::Metrics::default()),
+            sockets: Arc::default(),
         }
     }
 }
@@ -113,9 +116,44 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(
-        listener,
+        without_delay(listener),
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// The listener with `TCP_NODELAY` on every connection it accepts: a small write (a chat
+/// message on a socket, a short response) goes out at once instead of waiting for the
+/// client's delayed ACK (Nagle's algorithm), which cost about 40 ms per chat message.
+fn without_delay(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    use axum::serve::ListenerExt;
+    fn no_delay(tcp: &mut tokio::net::TcpStream) {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY on a connection");
+        }
+    }
+    listener.tap_io(no_delay as fn(&mut tokio::net::TcpStream))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::serve::Listener;
+
+    #[tokio::test]
+    async fn connections_are_accepted_without_nagles_delay() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut listener = super::without_delay(listener);
+        let client = tokio::net::TcpStream::connect(addr);
+        let ((server_side, _), client) = tokio::join!(listener.accept(), client);
+        let client = client.unwrap();
+        assert!(
+            !client.nodelay().unwrap(),
+            "the control: a socket starts with Nagle on"
+        );
+        assert!(server_side.nodelay().unwrap());
+    }
 }

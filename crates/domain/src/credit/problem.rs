@@ -12,6 +12,10 @@ pub enum CreditProblem {
     AlreadyMatched,
     /// The request for more time has been decided already.
     AlreadyDecided,
+    /// The invoice has a request for more time waiting for a decision, or one in force.
+    AlreadyRequested,
+    /// A credit officer may not decide a request they filed themselves (four eyes).
+    OwnRequest,
     /// A reference rate applies from 1 January or 1 July only.
     RateStart,
     /// A reference rate outside the range finance may set, in basis points.
@@ -149,6 +153,8 @@ impl CreditProblem {
             CreditProblem::NoSuchInvoice,
             CreditProblem::AlreadyMatched,
             CreditProblem::AlreadyDecided,
+            CreditProblem::AlreadyRequested,
+            CreditProblem::OwnRequest,
             CreditProblem::RateStart,
             CreditProblem::RateRange {
                 min_bp: -1000,
@@ -204,6 +210,8 @@ impl Explain for CreditProblem {
             CreditProblem::NoSuchInvoice => "credit-problem-no-such-invoice",
             CreditProblem::AlreadyMatched => "credit-problem-already-matched",
             CreditProblem::AlreadyDecided => "credit-problem-already-decided",
+            CreditProblem::AlreadyRequested => "credit-problem-already-requested",
+            CreditProblem::OwnRequest => "credit-problem-own-request",
             CreditProblem::RateStart => "credit-problem-rate-start",
             CreditProblem::RateRange { .. } => "credit-problem-rate-range",
             CreditProblem::NotAPercent => "credit-problem-not-a-percent",
@@ -244,6 +252,8 @@ impl Explain for CreditProblem {
             CreditProblem::NoSuchInvoice
             | CreditProblem::AlreadyMatched
             | CreditProblem::AlreadyDecided
+            | CreditProblem::AlreadyRequested
+            | CreditProblem::OwnRequest
             | CreditProblem::RateStart
             | CreditProblem::NotAPercent
             | CreditProblem::OcrTaken

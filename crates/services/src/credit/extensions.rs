@@ -127,7 +127,24 @@ impl Credit {
             decided_by: (status != ArrangementStatus::Referred).then_some("policy"),
             now: self.s.now_micros(),
         };
-        let id = store::credit::insert_arrangement(&mut tx, &new).await?;
+        // A request the policy grants by itself replaces a referral still waiting (the
+        // customer asked again after the policy changed).
+        if status == ArrangementStatus::Approved {
+            store::credit::withdraw_referrals_of(&mut tx, invoice_id, "policy", new.now).await?;
+        }
+        // One open request per invoice, kept by a unique index: of two sent at once, the
+        // second is refused here whatever either read before.
+        let id = store::credit::insert_arrangement(&mut tx, &new)
+            .await
+            .map_err(|e| {
+                if e.is_conflict_on("arrangements_open_per_invoice_key")
+                    || e.is_conflict_on("arrangements.invoice_id")
+                {
+                    ServiceError::conflict(CreditProblem::AlreadyRequested)
+                } else {
+                    e.into()
+                }
+            })?;
         if !assessment.schedule.is_empty() && kind == ArrangementKind::Instalments {
             store::credit::insert_instalments(&mut tx, id, &assessment.schedule).await?;
         }
@@ -221,6 +238,10 @@ impl Credit {
         let a = store::credit::arrangement(self.s.store(), id)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        // Four eyes: whoever filed a referral (an officer taking a call) does not decide it.
+        if a.requested_by == actor.name {
+            return Err(ServiceError::conflict(CreditProblem::OwnRequest));
+        }
         let status = if approve {
             ArrangementStatus::Approved
         } else {

@@ -93,3 +93,46 @@ async fn account_refusals_name_the_field_and_the_reason() {
         );
     }
 }
+
+/// A session opened while the program ran in demo mode does not outlive a restart into
+/// production: the demo account's session is refused (and deleted) there.
+#[tokio::test]
+async fn a_demo_session_ends_when_the_program_runs_for_real() {
+    for backend in test_support::BACKENDS {
+        let Some((store, _db)) = test_support::test_store(backend).await else {
+            continue;
+        };
+        let clock = std::sync::Arc::new(services::FixedClock::new(test_support::test_now()));
+        let demo = Services::new(
+            store.clone(),
+            clock.clone(),
+            test_support::test_settings(true),
+        );
+        demo.accounts()
+            .create_user("demo-agent", "Demo", Role::Agent, None, "demo", true)
+            .await
+            .unwrap();
+        let session = demo
+            .accounts()
+            .login("demo-agent", "demo", "127.0.0.1")
+            .await
+            .unwrap();
+        assert!(
+            demo.accounts()
+                .session_user(&session.token)
+                .await
+                .unwrap()
+                .is_some(),
+            "{backend:?}: the control, in demo mode"
+        );
+        let real = Services::new(store, clock, test_support::test_settings(false));
+        assert!(
+            real.accounts()
+                .session_user(&session.token)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend:?}"
+        );
+    }
+}

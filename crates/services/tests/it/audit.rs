@@ -1,5 +1,5 @@
 //! The audit chain under concurrent appends, on both backends: every entry lands, each with its
-//! own sequence number, and the chain verifies.
+//! own sequence number, and the chain verifies; entries removed from its end are found.
 
 use std::sync::Arc;
 
@@ -77,4 +77,56 @@ async fn count(s: &Services) -> i64 {
     .await[0]
         .parse()
         .unwrap()
+}
+
+#[tokio::test]
+async fn deleting_the_newest_entries_breaks_the_chain_at_the_first_missing() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(false),
+        );
+        for i in 0..6 {
+            services::audit::record_alone(
+                &s,
+                &Actor::system(),
+                &Event {
+                    action: "probe",
+                    object_kind: "test",
+                    object_id: &i.to_string(),
+                    outcome: Outcome::Success,
+                    detail: "",
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let last = count(&s).await;
+        assert_eq!(services::audit::verify_chain(&s).await.unwrap(), None);
+        // Someone with the database removes the last two entries: the chain no longer reaches
+        // the head, and the break is at the first one missing.
+        store::backend::testing::execute(
+            s.store(),
+            &format!("DELETE FROM audit_log WHERE seq > {}", last - 2),
+        )
+        .await;
+        assert_eq!(
+            services::audit::verify_chain(&s).await.unwrap(),
+            Some(last - 1),
+            "{backend:?}"
+        );
+        // And every entry removed: the chain breaks at the first.
+        store::backend::testing::execute(s.store(), "DELETE FROM audit_log").await;
+        assert_eq!(
+            services::audit::verify_chain_in_batches(&s, 2)
+                .await
+                .unwrap(),
+            Some(1),
+            "{backend:?}"
+        );
+    }
 }

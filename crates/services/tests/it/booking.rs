@@ -3,8 +3,7 @@
 //! on, computes its offers again and hears that the window is taken (not "busy"), and is offered
 //! other days.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use domain::campaign::{CampaignProblem, DayOffReason, JobStatus, Plannability};
@@ -14,27 +13,6 @@ use domain::role::Role;
 use services::campaign::{Booker, CrewForm};
 use services::{Actor, ServiceError, Services};
 use test_support::{BACKENDS, test_now, test_settings, test_store};
-
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Sink {
-    fn count(&self, needle: &str) -> usize {
-        String::from_utf8_lossy(&self.0.lock().unwrap())
-            .matches(needle)
-            .count()
-    }
-}
 
 fn planner() -> Actor {
     Actor {
@@ -55,13 +33,7 @@ fn metres(a: (i64, i64), b: (i64, i64)) -> f64 {
 #[tokio::test(flavor = "current_thread")]
 async fn two_customers_racing_for_the_last_room_on_a_crew_day_one_lands_one_is_offered_again() {
     for backend in BACKENDS {
-        let sink = Sink::default();
-        let writer = sink.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::DEBUG)
-            .with_writer(move || writer.clone())
-            .finish();
-        let _guard = tracing::subscriber::set_default(subscriber);
+        let (sink, _guard) = crate::logs::Sink::capture();
 
         let Some((store, _db)) = test_store(backend).await else {
             continue;

@@ -773,6 +773,63 @@ async fn a_request_outside_the_policy_goes_to_a_credit_officer_who_decides_it() 
     }
 }
 
+/// Two requests for one invoice sent at once (the portal and an agent, or a double click):
+/// one is filed, the other refused; and the officer who filed a referral cannot decide it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_open_request_per_invoice_and_four_eyes_on_each_decision() {
+    for backend in BACKENDS {
+        let Some((s, _, _db)) = services(backend, date(2026, 11, 2)).await else {
+            continue;
+        };
+        let (_, ocr) =
+            customer_with_invoices(&s, 8, false, &[(2_500_000, date(2026, 11, 10))]).await;
+        let invoice = invoice_id(&s, &ocr[0]).await;
+        let officer = |name: &str| Actor {
+            role: Some(Role::CreditOfficer),
+            name: name.into(),
+            ..Actor::system()
+        };
+        // An officer on the phone asks for instalments beyond the policy, eight times at once.
+        let (kim, eva) = (officer("kim"), officer("eva"));
+        let credit = s.credit();
+        let answers = futures_util::future::join_all(
+            (0..8).map(|_| credit.request_extension(&kim, invoice, Ask::Instalments(3))),
+        )
+        .await;
+        let filed: Vec<_> = answers.iter().filter_map(|a| a.as_ref().ok()).collect();
+        assert_eq!(filed.len(), 1, "{backend:?}: {answers:?}");
+        assert_eq!(
+            filed[0].assessment.decision,
+            domain::credit::Decision::Refer
+        );
+        for a in answers.iter().filter_map(|a| a.as_ref().err()) {
+            assert_eq!(
+                refusal(a).0,
+                Problem::Credit(CreditProblem::AlreadyRequested),
+                "{backend:?}"
+            );
+        }
+        assert_eq!(s.credit().credit_queue().await.unwrap().len(), 1);
+        // Kim filed it, so Kim does not decide it; Eva does.
+        let id = filed[0].arrangement_id;
+        let own = s
+            .credit()
+            .decide_extension(&kim, id, true, "Känd kund")
+            .await
+            .unwrap_err();
+        assert_eq!(refusal(&own).0, Problem::Credit(CreditProblem::OwnRequest));
+        s.credit()
+            .decide_extension(&eva, id, false, "Beloppet är för stort")
+            .await
+            .unwrap();
+        // Refused, the invoice may be asked about again.
+        s.credit()
+            .request_extension(&kim, invoice, Ask::Instalments(2))
+            .await
+            .unwrap();
+    }
+}
+
 #[tokio::test]
 async fn invoices_import_from_csv_all_or_nothing_and_bill_pending_charges() {
     for backend in BACKENDS {

@@ -207,6 +207,16 @@ async fn a_laxer_policy_opens_extensions_to_clean_histories_under_the_amount() {
             "{backend:?}: {:?}",
             then.assessment.failed()
         );
+        // The referral still waiting is withdrawn: the officers' queue does not hold it.
+        assert!(
+            credit
+                .credit_queue()
+                .await
+                .unwrap()
+                .iter()
+                .all(|q| q.arrangement.invoice_id != invoice),
+            "{backend:?}"
+        );
         assert_eq!(
             store::credit::credit_invoice(s.store(), invoice)
                 .await

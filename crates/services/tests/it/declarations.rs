@@ -2,8 +2,7 @@
 //! (never in the database file or the logs in plain text), withdrawn by deletion, every read
 //! audited, keys rotatable.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use base64::Engine;
 use domain::campaign::{CampaignProblem, ConsentVersion, RecordedBy};
@@ -76,20 +75,6 @@ async fn audit_count(s: &Services, action: &str, outcome: &str) -> usize {
         .count()
 }
 
-/// A log sink the test can read.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 async fn services_with_customers(
     backend: Backend,
     keys: Keyring,
@@ -109,13 +94,7 @@ async fn services_with_customers(
 #[tokio::test(flavor = "current_thread")]
 async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
     for backend in BACKENDS {
-        let sink = Sink::default();
-        let writer = sink.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .finish();
-        let _guard = tracing::subscriber::set_default(subscriber);
+        let (sink, _guard) = crate::logs::Sink::capture();
 
         let Some((s, db)) = services_with_customers(backend, keyring(&[("k1", 1)])).await else {
             continue;
@@ -272,7 +251,7 @@ async fn a_declaration_is_consented_sealed_audited_and_withdrawn_by_deletion() {
                 "the scan missed the declaration"
             );
         }
-        let logs = String::from_utf8_lossy(&sink.0.lock().unwrap()).into_owned();
+        let logs = sink.text();
         assert!(!logs.contains("KOL-markör"), "the logs hold the note");
 
         // Withdrawal deletes the row at once, and the household is no longer deferred.

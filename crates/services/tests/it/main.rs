@@ -12,6 +12,7 @@ mod credit;
 mod credit_policy;
 mod declarations;
 mod demo;
+mod logs;
 mod modes;
 mod policies;
 mod portal;

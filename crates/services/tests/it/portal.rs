@@ -366,3 +366,108 @@ async fn the_portal_policy_in_force_is_read_per_request() {
         assert_eq!(s.chat().everyday_hours().await.unwrap(), everyday);
     }
 }
+
+/// What the export says about staff follows `docs/privacy.md`: internal notes stay out (the
+/// portal never shows them either), replies are in; staff appear in the audit section as staff,
+/// never by account name, and no entry carries an address.
+#[tokio::test]
+async fn the_export_leaves_out_internal_notes_staff_names_and_addresses() {
+    use domain::cases::{CaseSource, Category, EntryKind};
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(true),
+        );
+        s.generate_demo(DemoSize::Small, 7, &Quiet).await.unwrap();
+        let user = customer_session(&s).await;
+        let me = user.customer_id.unwrap();
+        let actor = user.actor("192.0.2.10");
+        let agent = s
+            .accounts()
+            .login(Role::Agent.demo_username(), DEMO_PASSWORD, "198.51.100.7")
+            .await
+            .unwrap();
+        let agent = s
+            .accounts()
+            .session_user(&agent.token)
+            .await
+            .unwrap()
+            .unwrap();
+        let agent_actor = agent.actor("198.51.100.7");
+        let case = s
+            .cases()
+            .open(
+                &actor,
+                services::cases::NewCase {
+                    customer_id: me,
+                    category: Category::Invoice,
+                    source: CaseSource::Portal,
+                    subject: "Fakturan".into(),
+                    body: "Varför så hög?".into(),
+                    link: None,
+                },
+            )
+            .await
+            .unwrap();
+        s.cases()
+            .add_entry(
+                &agent_actor,
+                case,
+                EntryKind::InternalNote,
+                "Intern: ring ekonomi",
+            )
+            .await
+            .unwrap();
+        s.cases()
+            .add_entry(
+                &agent_actor,
+                case,
+                EntryKind::AgentReply,
+                "Vi ser över fakturan.",
+            )
+            .await
+            .unwrap();
+        s.customers()
+            .reveal_identity(&agent, me, "198.51.100.7")
+            .await
+            .unwrap();
+        let export = serde_json::to_value(s.portal().export(&actor, &user).await.unwrap()).unwrap();
+        let text = export.to_string();
+        // The positive control: the case and the reply are there.
+        assert!(text.contains("Varför så hög?") && text.contains("Vi ser över fakturan."));
+        assert!(
+            !text.contains("Intern: ring ekonomi"),
+            "{backend:?}: an internal note"
+        );
+        let audit = export["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["table"] == "audit_log")
+            .unwrap()["rows"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let reveal = audit
+            .iter()
+            .find(|r| r["action"] == "identity_read")
+            .unwrap_or_else(|| panic!("{backend:?}: the reveal is in the export: {audit:?}"));
+        assert_eq!(reveal["actor"], store::export::STAFF, "{backend:?}");
+        assert!(
+            audit.iter().any(|r| r["actor"] == user.username.as_str()),
+            "{backend:?}: the customer's own entries keep their name"
+        );
+        assert!(
+            audit.iter().all(|r| r["actor"] != agent.username.as_str()),
+            "{backend:?}: a staff name"
+        );
+        assert!(
+            !text.contains("198.51.100.7") && !text.contains("192.0.2.10"),
+            "{backend:?}: an address"
+        );
+    }
+}

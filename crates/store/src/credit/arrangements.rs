@@ -251,6 +251,28 @@ pub async fn decide(
         == 1)
 }
 
+/// Withdraws an invoice's referral still waiting for an officer (a later request the policy
+/// grants by itself takes its place); returns how many were withdrawn.
+pub async fn withdraw_referrals_of(
+    tx: &mut Tx,
+    invoice: InvoiceId,
+    by: &str,
+    now: i64,
+) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
+        "UPDATE arrangements SET status = 'withdrawn', decided_by = $2, decision_note = '', decided_at = $3 \
+         WHERE invoice_id = $1 AND status = 'referred'"
+    )
+    .bind(invoice.get())
+    .bind(by)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()
+    }))
+}
+
 pub async fn arrangement(store: &Store, id: ArrangementId) -> Result<Option<ArrangementRow>> {
     let sql = format!("SELECT {ARRANGEMENT_COLUMNS} FROM arrangements WHERE id = $1");
     Ok(with_pool!(store, |pool| {

@@ -23,6 +23,7 @@ chat-active-anon = You are chatting with customer service.
 chat-ended = The chat has ended.
 chat-see-case = See case { $id }
 chat-send-failed = The message could not be sent. Please try again.
+chat-too-fast = You are sending messages too fast. Wait a moment and try again.
 chat-deflect-title = Do it yourself right away
 chat-continue-anyway = No thanks, I want to chat anyway
 chat-self-extension = Ask for more time to pay

@@ -23,6 +23,7 @@ chat-active-anon = Du chattar med kundservice.
 chat-ended = Chatten är avslutad.
 chat-see-case = Se ärende { $id }
 chat-send-failed = Meddelandet kunde inte skickas. Försök igen.
+chat-too-fast = Du skickar meddelanden för snabbt. Vänta en stund och försök igen.
 chat-deflect-title = Gör det själv direkt
 chat-continue-anyway = Nej tack, jag vill chatta ändå
 chat-self-extension = Ansök om anstånd

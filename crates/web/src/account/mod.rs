@@ -18,7 +18,7 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(get, "/logga-in/totp", Access::SecondFactor, totp::form),
         route!(post, "/logga-in/totp", Access::SecondFactor, totp::submit),
         route!(post, "/logga-in/totp/ny", Access::SecondFactor, totp::enrol),
-        route!(post, "/logga-ut", Access::Authenticated, login::logout),
+        route!(post, "/logga-ut", Access::AnySession, login::logout),
         route!(get, "/konto", Access::Authenticated, password::account),
         route!(
             post,

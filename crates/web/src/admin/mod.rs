@@ -21,6 +21,18 @@ pub struct PageQuery {
 /// Rows per page of the log and the outbox.
 const PAGE_SIZE: i64 = 100;
 
+/// The page asked for (from 0; a missing or unreadable `sida` is the first) and the offset of
+/// its first row; a page past any possible row is not found, never an overflow.
+fn page_of(
+    q: Result<axum::extract::Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<(i64, i64), crate::error::AppError> {
+    let page = q.map(|axum::extract::Query(q)| q.sida).unwrap_or(0).max(0);
+    let offset = page
+        .checked_mul(PAGE_SIZE)
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok((page, offset))
+}
+
 /// The routes this module serves; `routes::table` joins every module's.
 pub fn routes() -> Vec<RouteSpec> {
     use services::audit::roles::READERS as AUDIT_READERS;

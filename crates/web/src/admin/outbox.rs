@@ -25,11 +25,8 @@ pub async fn list(
     ctx: Ctx,
     q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
-    let page = q.map(|Query(q)| q.sida).unwrap_or(0).max(0);
-    let mut rows = state
-        .services
-        .outbox(PAGE_SIZE + 1, page * PAGE_SIZE)
-        .await?;
+    let (page, offset) = super::page_of(q)?;
+    let mut rows = state.services.outbox(PAGE_SIZE + 1, offset).await?;
     let has_more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     ok(&OutboxPage {

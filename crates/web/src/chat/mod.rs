@@ -8,6 +8,7 @@
 //! customer's socket carries only the customer's own open chat, found from the session; an
 //! agent's socket carries the queue and the agent's own chats. Frames are JSON.
 
+pub mod limits;
 mod portal;
 mod socket;
 mod staff;

@@ -26,6 +26,7 @@ use services::{Actor, ServiceError};
 use tokio::sync::{broadcast, mpsc};
 use views::Lang;
 
+use super::limits::{MAX_FRAME_BYTES, Pace};
 use super::portal::customer_status;
 use super::{Reader, line_view, message_frame, message_view};
 use crate::AppState;
@@ -143,9 +144,18 @@ async fn upgrade<S: Side + 'static>(
         Ok(x) => x,
         Err(r) => return *r,
     };
+    // A session holds a few sockets at most; each frame is bounded (a larger one ends it).
+    let Some(seat) = state.sockets.seat(&services::auth::token_hash(&token)) else {
+        return AppError::RateLimited.into_response();
+    };
     let actor = user.actor(&ctx.address);
     let lang = ctx.lang;
-    ws.on_upgrade(move |socket| run::<S>(state, actor, token, lang, socket))
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| async move {
+            run::<S>(state, actor, token, lang, socket).await;
+            drop(seat);
+        })
 }
 
 pub async fn portal_ws(
@@ -205,6 +215,7 @@ async fn run<S: Side>(
     };
     let mut tick = tokio::time::interval(state.http.socket_session_check);
     tick.tick().await;
+    let mut pace = Pace::new(state.services.now_micros());
     loop {
         let woke = tokio::select! {
             step = side.next() => Woke::Step(step),
@@ -218,6 +229,13 @@ async fn run<S: Side>(
         };
         let step = match woke {
             Woke::Step(step) => step,
+            // Each message is a database write: past the burst, one a second.
+            Woke::Frame(f) if f.kind == "send" && !pace.take(state.services.now_micros()) => {
+                Step::Send(json!({
+                    "type": "error",
+                    "text": views::translate(lang, "chat-too-fast", &[]),
+                }))
+            }
             Woke::Frame(f) => side.inbound(f).await.map_or(Step::Nothing, Step::Send),
             Woke::Tick => {
                 if !matches!(

@@ -323,3 +323,173 @@ fn production_password_hashes_are_argon2id_with_the_asvs_parameters() {
     .unwrap();
     assert!(h.starts_with("$argon2id$v=19$m=47104,t=1,p=1$"), "{h}");
 }
+
+/// Six characters that are never a code (a digit string could be the right one by chance).
+const WRONG: &str = "00000x";
+
+/// A half-open session (password accepted, code owed) for the admin, with its form token.
+async fn owing_a_code(app: &TestApp) -> Session {
+    let (r, s) = app.try_login("admin", "demo").await;
+    assert_eq!(r.location(), Some("/logga-in/totp"), "{}", r.status);
+    let s = s.unwrap();
+    let page = app.get("/logga-in/totp", Some(&s)).await;
+    Session {
+        csrf: page.csrf().unwrap(),
+        ..s
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn second_factor_codes_cannot_be_guessed_at_length() {
+    use services::auth::{TOTP_FAILURES_PER_HOUR, TOTP_TRIES_PER_LOGIN};
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        // The admin has a second factor (enrolled by the first login).
+        app.login_demo("admin").await;
+        let secret = store::users::by_username(app.services.store(), "admin")
+            .await
+            .unwrap()
+            .unwrap()
+            .totp_secret
+            .unwrap();
+        let code = |app: &TestApp| {
+            app.services
+                .accounts()
+                .totp_code_for(&secret, "admin")
+                .unwrap()
+        };
+        app.clock.advance(SignedDuration::from_secs(61));
+
+        // Forty wrong codes at once on one half-open session: five are tried, the session ends.
+        let s = owing_a_code(&app).await;
+        let answers = futures_util::future::join_all(
+            (0..40).map(|_| app.post("/logga-in/totp", Some(&s), &[("code", WRONG)])),
+        )
+        .await;
+        let tried = answers
+            .iter()
+            .filter(|r| r.status == StatusCode::UNPROCESSABLE_ENTITY)
+            .count();
+        assert_eq!(tried as i64, TOTP_TRIES_PER_LOGIN, "{backend:?}");
+        assert!(
+            answers
+                .iter()
+                .all(|r| r.status == StatusCode::UNPROCESSABLE_ENTITY
+                    || r.status == StatusCode::TOO_MANY_REQUESTS),
+            "{backend:?}"
+        );
+        let r = app.get("/logga-in/totp", Some(&s)).await;
+        assert_eq!(
+            r.location(),
+            Some("/logga-in"),
+            "{backend:?}: the session ended"
+        );
+        let r = app
+            .post("/logga-in/totp", Some(&s), &[("code", &code(&app))])
+            .await;
+        assert_ne!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: a dead session stays dead"
+        );
+
+        // Wrong codes over several logins count against the account for an hour: once the
+        // hour holds TOTP_FAILURES_PER_HOUR, even the right code is not tried.
+        let mut failed = TOTP_TRIES_PER_LOGIN;
+        while failed < TOTP_FAILURES_PER_HOUR {
+            app.clock.advance(SignedDuration::from_secs(61));
+            let s = owing_a_code(&app).await;
+            let r = app
+                .post("/logga-in/totp", Some(&s), &[("code", WRONG)])
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+            failed += 1;
+        }
+        app.clock.advance(SignedDuration::from_secs(61));
+        let s = owing_a_code(&app).await;
+        let r = app
+            .post("/logga-in/totp", Some(&s), &[("code", &code(&app))])
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{backend:?}");
+
+        // A half-open session lives five minutes.
+        app.clock.advance(SignedDuration::from_secs(3_600));
+        let s = owing_a_code(&app).await;
+        app.clock.advance(SignedDuration::from_secs(6 * 60));
+        let r = app.get("/logga-in/totp", Some(&s)).await;
+        assert_eq!(r.location(), Some("/logga-in"), "{backend:?}: expired");
+        // After the hour, a fresh login and the right code get in.
+        let s = owing_a_code(&app).await;
+        let r = app
+            .post("/logga-in/totp", Some(&s), &[("code", &code(&app))])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend:?}: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_are_audited_and_limited_like_logins() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let s = app.login_demo("ekonomi").await;
+        let limit = app.services.settings().auth.max_failures_per_minute;
+        let (a, s) = (&app, &s);
+        let change = move |current: &'static str| async move {
+            let fields = [
+                ("current_password", current),
+                ("new_password", "en lång och ny lösenfras"),
+            ];
+            a.post("/konto/losenord", Some(s), &fields).await
+        };
+        for _ in 0..limit {
+            assert_eq!(
+                change("fel").await.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?}"
+            );
+        }
+        let audited = store::audit::all_in_order(app.services.store())
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.action == "password_change" && e.outcome.as_str() == "failure")
+            .count();
+        assert_eq!(audited as i64, limit, "{backend:?}");
+        // The limit is reached: even the right password waits a minute.
+        assert_eq!(
+            change("demo").await.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{backend:?}"
+        );
+        app.clock.advance(SignedDuration::from_secs(61));
+        assert_eq!(
+            change("demo").await.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_session_still_owing_its_second_factor_can_log_out() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        app.login_demo("admin").await;
+        let s = owing_a_code(&app).await;
+        let r = app.post("/logga-ut", Some(&s), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend:?}");
+        assert_ne!(r.location(), Some("/logga-in/totp"), "{backend:?}");
+        let r = app.get("/logga-in/totp", Some(&s)).await;
+        assert_eq!(
+            r.location(),
+            Some("/logga-in"),
+            "{backend:?}: the session ended"
+        );
+    }
+}

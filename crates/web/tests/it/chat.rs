@@ -374,11 +374,40 @@ async fn crisis_deflection_offers_self_service_before_queuing() {
     );
 }
 
-async fn ws_connect(
-    port: u16,
-    path: &str,
-    s: &Session,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+/// The application on a real port (sockets need one), stopped gracefully at the end.
+struct Server {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    async fn start(app: &TestApp, http: web::HttpSettings) -> (u16, Server) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        app.services
+            .set_bound_url(format!("http://127.0.0.1:{port}"));
+        let state = web::AppState::new(app.services.clone(), http);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(web::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        (port, Server { stop, task })
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
+    }
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn ws_connect(port: u16, path: &str, s: &Session) -> Socket {
+    try_ws_connect(port, path, s).await.unwrap()
+}
+
+async fn try_ws_connect(port: u16, path: &str, s: &Session) -> Result<Socket, tungstenite::Error> {
     let mut req = format!("ws://127.0.0.1:{port}{path}")
         .into_client_request()
         .unwrap();
@@ -388,7 +417,9 @@ async fn ws_connect(
         "origin",
         format!("http://127.0.0.1:{port}").parse().unwrap(),
     );
-    tokio_tungstenite::connect_async(req).await.unwrap().0
+    tokio_tungstenite::connect_async(req)
+        .await
+        .map(|(ws, _)| ws)
 }
 
 async fn next_frame<S>(ws: &mut S) -> Value
@@ -451,22 +482,15 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
         )
         .await;
 
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        app.services
-            .set_bound_url(format!("http://127.0.0.1:{port}"));
-        let state = web::AppState::new(
-            app.services.clone(),
+        let (port, server) = Server::start(
+            &app,
             web::HttpSettings {
                 secure_cookies: true,
                 show_demo_hint: true,
                 ..Default::default()
             },
-        );
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(web::serve(listener, state, async {
-            let _ = stopped.await;
-        }));
+        )
+        .await;
 
         let mut ws_a = ws_connect(port, "/mina-sidor/chatt/ws", &a).await;
         let mut ws_b = ws_connect(port, "/mina-sidor/chatt/ws", &b).await;
@@ -570,8 +594,7 @@ async fn messages_cross_between_real_sockets_and_never_to_another_customer() {
             assert_ne!(f["body"], "Hej Anna");
             assert_ne!(f["body"], "intrång");
         }
-        let _ = stop.send(());
-        let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+        server.stop().await;
     }
 }
 
@@ -616,22 +639,15 @@ async fn an_open_socket_closes_at_the_next_check_once_its_session_ended() {
             &[("topic", "other"), ("body", "A1")],
         )
         .await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        app.services
-            .set_bound_url(format!("http://127.0.0.1:{port}"));
-        let state = web::AppState::new(
-            app.services.clone(),
+        let (port, server) = Server::start(
+            &app,
             web::HttpSettings {
                 secure_cookies: true,
                 socket_session_check: check,
                 ..Default::default()
             },
-        );
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(web::serve(listener, state, async {
-            let _ = stopped.await;
-        }));
+        )
+        .await;
         let mut ws_a = ws_connect(port, "/mina-sidor/chatt/ws", &a).await;
         let mut ws_agent = ws_connect(port, "/chatt/ws", &anna).await;
         frames_until(&mut ws_a, "A1").await;
@@ -648,8 +664,102 @@ async fn an_open_socket_closes_at_the_next_check_once_its_session_ended() {
         {}
         closes_once_logged_out(&app, &mut ws_a, &a, check).await;
         closes_once_logged_out(&app, &mut ws_agent, &anna, check).await;
-        let _ = stop.send(());
-        let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+        server.stop().await;
+    }
+}
+
+/// A socket is bounded: a frame over the limit ends it, messages past the burst are refused
+/// (each would be a database write), and a session holds only a few sockets at a time.
+#[tokio::test]
+async fn a_socket_is_bounded_in_frame_size_pace_and_number() {
+    use web::chat::limits::{MAX_FRAME_BYTES, MAX_SOCKETS_PER_SESSION, SENDS_BURST};
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let a = app.login_demo("kund").await;
+        let anna = app.login_demo("kundtjanst").await;
+        app.post(
+            "/chatt/status",
+            Some(&anna),
+            &[("online", "1"), ("max_chats", "5")],
+        )
+        .await;
+        app.post(
+            "/mina-sidor/chatt",
+            Some(&a),
+            &[("topic", "other"), ("body", "A1")],
+        )
+        .await;
+        let (port, server) = Server::start(&app, web::HttpSettings::default()).await;
+        let send = |body: String| {
+            tungstenite::Message::Text(
+                serde_json::json!({"type": "send", "body": body})
+                    .to_string()
+                    .into(),
+            )
+        };
+
+        // Thirty messages at once (the clock stands still, so nothing refills): the burst is
+        // stored, every other one is answered "too fast".
+        let mut ws = ws_connect(port, "/mina-sidor/chatt/ws", &a).await;
+        frames_until(&mut ws, "A1").await;
+        for i in 0..30 {
+            ws.send(send(format!("snabb {i}"))).await.unwrap();
+        }
+        let mut too_fast = 0;
+        while too_fast < 30 - SENDS_BURST as usize {
+            let f = next_frame(&mut ws).await;
+            if f["type"] == "error" {
+                assert!(f["text"].as_str().unwrap().contains("för snabbt"), "{f}");
+                too_fast += 1;
+            }
+        }
+        let stored = store::backend::testing::query_strings(
+            app.services.store(),
+            "SELECT CAST(COUNT(*) AS TEXT) FROM chat_messages WHERE body LIKE 'snabb %'",
+        )
+        .await;
+        assert_eq!(stored[0], (SENDS_BURST as usize).to_string(), "{backend:?}");
+
+        // A frame over the limit ends the socket.
+        ws.send(send("x".repeat(MAX_FRAME_BYTES + 1)))
+            .await
+            .unwrap();
+        tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                match ws.next().await {
+                    None | Some(Err(_)) | Some(Ok(tungstenite::Message::Close(_))) => return,
+                    Some(Ok(_)) => {}
+                }
+            }
+        })
+        .await
+        .expect("an oversized frame closes the socket");
+
+        // A few sockets per session; one more is refused until one closes.
+        let mut open = Vec::new();
+        for _ in 0..MAX_SOCKETS_PER_SESSION {
+            open.push(ws_connect(port, "/mina-sidor/chatt/ws", &a).await);
+        }
+        let refused = try_ws_connect(port, "/mina-sidor/chatt/ws", &a).await;
+        match refused {
+            Err(tungstenite::Error::Http(r)) => assert_eq!(r.status().as_u16(), 429),
+            other => panic!("{backend:?}: a socket too many: {:?}", other.map(|_| ())),
+        }
+        let mut first = open.remove(0);
+        first.close(None).await.unwrap();
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while try_ws_connect(port, "/mina-sidor/chatt/ws", &a)
+                .await
+                .is_err()
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("a closed socket gives its place back");
+        server.stop().await;
     }
 }
 

@@ -447,3 +447,21 @@ async fn a_bearer_token_opens_only_the_api_and_credentials_are_stored_as_hashes(
         }
     }
 }
+
+#[tokio::test]
+async fn a_page_number_past_any_row_is_not_found_not_an_overflow() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let admin = app.login_demo("admin").await;
+        for path in ["/admin/granskning", "/utkorg"] {
+            let first = app.get(&format!("{path}?sida=1"), Some(&admin)).await;
+            assert_eq!(first.status, StatusCode::OK, "{backend:?} {path}");
+            let far = app
+                .get(&format!("{path}?sida={}", i64::MAX), Some(&admin))
+                .await;
+            assert_eq!(far.status, StatusCode::NOT_FOUND, "{backend:?} {path}");
+        }
+    }
+}
