@@ -94,6 +94,7 @@ impl std::fmt::Debug for HttpConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct AuthConfig {
     pub max_failures_per_minute: i64,
+    pub max_failures_per_hour: i64,
     pub min_password_length: usize,
 }
 
@@ -192,6 +193,7 @@ impl Default for AuthConfig {
         let a = services::auth::AuthSettings::default();
         AuthConfig {
             max_failures_per_minute: a.max_failures_per_minute,
+            max_failures_per_hour: a.max_failures_per_hour,
             min_password_length: a.min_password_length,
         }
     }
@@ -295,6 +297,11 @@ impl Config {
         if self.auth.max_failures_per_minute < 1 {
             bail!("invalid configuration: auth.max_failures_per_minute must be at least 1");
         }
+        if self.auth.max_failures_per_hour < self.auth.max_failures_per_minute {
+            bail!(
+                "invalid configuration: auth.max_failures_per_hour must be at least auth.max_failures_per_minute"
+            );
+        }
         services::declarations::Keyring::parse(&self.privacy.declaration_keys)
             .map_err(|e| anyhow::anyhow!("invalid configuration: privacy.declaration_keys: {e}"))?;
         Ok(())
@@ -332,6 +339,7 @@ impl Config {
             public_url: self.http.public_url.trim().trim_end_matches('/').to_owned(),
             auth: services::auth::AuthSettings {
                 max_failures_per_minute: self.auth.max_failures_per_minute,
+                max_failures_per_hour: self.auth.max_failures_per_hour,
                 min_password_length: self.auth.min_password_length,
                 ..Default::default()
             },

@@ -53,6 +53,8 @@ pub struct AuthSettings {
     pub argon2_iterations: u32,
     /// Failed logins per account and per address in a minute before answering 429.
     pub max_failures_per_minute: i64,
+    /// Failed logins per account in an hour before answering 429 (ASVS 4.0 2.2.1: at most 100).
+    pub max_failures_per_hour: i64,
     pub min_password_length: usize,
 }
 
@@ -62,6 +64,7 @@ impl Default for AuthSettings {
             argon2_memory_kib: 47_104,
             argon2_iterations: 1,
             max_failures_per_minute: 10,
+            max_failures_per_hour: 100,
             min_password_length: 12,
         }
     }
@@ -88,7 +91,7 @@ pub fn hash_password_with(settings: &AuthSettings, password: &str) -> Result<Str
         .to_string())
 }
 
-fn verify_password(settings: &AuthSettings, hash: &str, password: &str) -> bool {
+pub(crate) fn verify_password(settings: &AuthSettings, hash: &str, password: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(hash) else {
         return false;
     };
@@ -152,37 +155,59 @@ impl Accounts {
     /// account all answer [`ServiceError::BadCredentials`] after the same work.
     pub async fn login(&self, username: &str, password: &str, address: &str) -> Result<NewSession> {
         let account = username.trim().to_lowercase();
-        let now = self.s.now_micros();
         let settings = &self.s.settings().auth;
-        let (by_account, by_address) =
-            store::sessions::recent_failures(self.s.store(), &account, address, now - 60_000_000)
-                .await?;
-        if by_account >= settings.max_failures_per_minute
-            || by_address >= settings.max_failures_per_minute
-        {
+        let limits = self.count_attempt(&account, address).await?;
+        if !limits.admitted(settings) {
+            // Refused unchecked: it costs nothing and does not count towards the next window.
+            self.forgive_attempt(&limits).await?;
             return Err(ServiceError::RateLimited);
         }
         let user = store::users::by_username(self.s.store(), &account).await?;
+        // Unknown accounts cost the same work: the result for the dummy hash is ignored.
+        let hash = user
+            .as_ref()
+            .map_or(self.s.dummy_hash(), |u| u.password_hash.as_str());
+        let verified = self.s.verify_password(hash, password).await;
         let ok = match &user {
             // Demo accounts work only while the program runs in demo mode.
-            Some(u) => {
-                verify_password(settings, &u.password_hash, password)
-                    && !u.disabled
-                    && (!u.is_demo || self.s.demo_mode())
-            }
-            None => {
-                // Same cost as a real verification; the result is ignored.
-                let _ = verify_password(settings, self.s.dummy_hash(), password);
-                false
-            }
+            Some(u) => verified && !u.disabled && (!u.is_demo || self.s.demo_mode()),
+            None => false,
         };
         match user.filter(|_| ok) {
-            Some(user) => self.open_session(user, address).await,
+            Some(user) => {
+                self.forgive_attempt(&limits).await?;
+                self.open_session(user, address).await
+            }
             None => {
                 self.record_failed_login(&account, address).await?;
                 Err(ServiceError::BadCredentials)
             }
         }
+    }
+
+    /// Counts a login attempt against every limit before the password is checked, in one
+    /// write transaction: of a burst of parallel attempts only the first few reach argon2.
+    async fn count_attempt(&self, account: &str, address: &str) -> Result<Attempt> {
+        let now = self.s.now_micros();
+        let keys = Attempt::keys(account, address);
+        let mut tx = self.s.store().begin().await?;
+        let mut counts = [0; 3];
+        for (count, (key, window)) in counts.iter_mut().zip(&keys) {
+            *count = store::sessions::count_attempt(&mut tx, key, now, *window).await?;
+        }
+        tx.commit().await?;
+        Ok(Attempt { keys, counts })
+    }
+
+    /// An attempt that succeeded, or was refused before the check, is taken back: only
+    /// failed checks count.
+    async fn forgive_attempt(&self, attempt: &Attempt) -> Result<()> {
+        let mut tx = self.s.store().begin().await?;
+        for (key, _) in &attempt.keys {
+            store::sessions::forgive_attempt(&mut tx, key).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn record_failed_login(&self, account: &str, address: &str) -> Result<()> {
@@ -352,7 +377,7 @@ impl Accounts {
         if by_account >= settings.max_failures_per_minute {
             return Err(ServiceError::RateLimited);
         }
-        if !verify_password(settings, &row.password_hash, old) {
+        if !self.s.verify_password(&row.password_hash, old).await {
             let mut tx = self.s.store().begin().await?;
             store::sessions::record_failure(&mut tx, &user.username, address, now).await?;
             let event = Event {
@@ -548,6 +573,7 @@ impl Accounts {
         )
         .await?;
         store::sessions::prune_failures(&mut tx, now - 3_600_000_000).await?;
+        store::sessions::prune_attempts(&mut tx, now - 3_600_000_000).await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -692,6 +718,31 @@ impl Accounts {
 pub struct TotpEnrolment {
     pub secret_base32: String,
     pub uri: String,
+}
+
+/// A login attempt as the limits counted it: per account and per address in a minute, per
+/// account in an hour.
+struct Attempt {
+    keys: [(String, i64); 3],
+    counts: [i64; 3],
+}
+
+impl Attempt {
+    fn keys(account: &str, address: &str) -> [(String, i64); 3] {
+        const MINUTE: i64 = 60_000_000;
+        [
+            (format!("account:{account}"), MINUTE),
+            (format!("address:{address}"), MINUTE),
+            (format!("account-hour:{account}"), 60 * MINUTE),
+        ]
+    }
+
+    fn admitted(&self, settings: &AuthSettings) -> bool {
+        let [account, address, hour] = self.counts;
+        account <= settings.max_failures_per_minute
+            && address <= settings.max_failures_per_minute
+            && hour <= settings.max_failures_per_hour
+    }
 }
 
 /// Seconds per TOTP step.

@@ -77,6 +77,10 @@ struct Inner {
     chat: chat::State,
     /// The campaign's own state (the planning run from the page); only its handle reaches it.
     campaign: Arc<campaign::State>,
+    /// Password hashing (argon2, ~50 MiB and tens of milliseconds each) runs on the blocking
+    /// pool, at most one per core at a time: a burst of logins queues here instead of taking
+    /// the async workers from every other request.
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl Services {
@@ -100,6 +104,9 @@ impl Services {
                 declaration_keys,
                 chat: chat::State::default(),
                 campaign: Arc::default(),
+                hashing: Arc::new(tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(1, |n| n.get()),
+                )),
             }),
         }
     }
@@ -119,6 +126,7 @@ impl Services {
                 declaration_keys: self.inner.declaration_keys.clone(),
                 chat: self.inner.chat.clone(),
                 campaign: self.inner.campaign.clone(),
+                hashing: self.inner.hashing.clone(),
             }),
         }
     }
@@ -140,6 +148,21 @@ impl Services {
     /// Policies and modes: what is in force, and changing it.
     pub fn policies(&self) -> policies::Policies {
         policies::Policies::new(self.clone())
+    }
+
+    /// Checks a password against its argon2 hash on the blocking pool, one per core at a time.
+    pub(crate) async fn verify_password(&self, hash: &str, password: &str) -> bool {
+        let Ok(_turn) = self.inner.hashing.acquire().await else {
+            return false;
+        };
+        let (settings, hash, password) = (
+            self.inner.settings.auth.clone(),
+            hash.to_owned(),
+            password.to_owned(),
+        );
+        tokio::task::spawn_blocking(move || auth::verify_password(&settings, &hash, &password))
+            .await
+            .unwrap_or(false)
     }
 
     /// The hash a login for an unknown account is checked against (same cost as a real one).

@@ -111,6 +111,49 @@ pub async fn recent_failures(
     })
 }
 
+/// Counts one attempt under `key` in a fixed window of `window` µs (a window older than that
+/// starts again at this attempt) and returns the attempts in the window, this one included.
+/// One statement, so parallel attempts on any server each see their own count.
+pub async fn count_attempt(tx: &mut Tx, key: &str, now: i64, window: i64) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar::<_, i64>(
+        "INSERT INTO login_attempts (attempt_key, window_start, attempts) VALUES ($1, $2, 1) \
+         ON CONFLICT (attempt_key) DO UPDATE SET \
+           attempts = CASE WHEN login_attempts.window_start <= $3 THEN 1 ELSE login_attempts.attempts + 1 END, \
+           window_start = CASE WHEN login_attempts.window_start <= $3 THEN $2 ELSE login_attempts.window_start END \
+         RETURNING attempts"
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - window)
+    .fetch_one(conn)
+    .await?
+    }))
+}
+
+/// Takes back an attempt that succeeded (only failures count against the limits).
+pub async fn forgive_attempt(tx: &mut Tx, key: &str) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "UPDATE login_attempts SET attempts = attempts - 1 WHERE attempt_key = $1 AND attempts > 0"
+    )
+    .bind(key)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Deletes counters whose window ended before `before` (the prune job).
+pub async fn prune_attempts(tx: &mut Tx, before: i64) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM login_attempts WHERE window_start < $1"
+    )
+    .bind(before)
+    .execute(conn)
+    .await?
+    .rows_affected()))
+}
+
 /// Failed logins and second-factor codes of an account since `since`, inside a transaction.
 pub async fn failures_of(tx: &mut Tx, account: &str, since: i64) -> Result<i64> {
     Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(

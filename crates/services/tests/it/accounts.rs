@@ -136,3 +136,65 @@ async fn a_demo_session_ends_when_the_program_runs_for_real() {
         );
     }
 }
+
+/// Two hundred wrong passwords for one account at once: the limit is counted before the
+/// password check, so only the first few reach argon2; the rest are refused unhashed. The
+/// right password then waits for the window like everyone else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_wrong_passwords_reaches_the_check_only_up_to_the_limit() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let clock = Arc::new(services::FixedClock::new(test_now()));
+        let s = Services::new(store, clock.clone(), test_settings(false));
+        s.accounts()
+            .create_user(
+                "ekonomi",
+                "Ekonomi",
+                Role::Finance,
+                None,
+                "ett långt lösenord",
+                false,
+            )
+            .await
+            .unwrap();
+        let limit = s.settings().auth.max_failures_per_minute;
+        let tries = (0..200).map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                // Many addresses, so only the account's limit applies.
+                let address = format!("10.0.{}.{}", i / 250, i % 250);
+                s.accounts().login("ekonomi", "fel", &address).await
+            })
+        });
+        let mut checked = 0;
+        let mut refused = 0;
+        for t in tries.collect::<Vec<_>>() {
+            match t.await.unwrap() {
+                Err(ServiceError::BadCredentials) => checked += 1,
+                Err(ServiceError::RateLimited) => refused += 1,
+                other => panic!("{backend:?}: {other:?}"),
+            }
+        }
+        assert_eq!((checked, refused), (limit, 200 - limit), "{backend:?}");
+        let audited = store::audit::all_in_order(s.store())
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.action == "login" && e.outcome.as_str() == "failure")
+            .count();
+        assert_eq!(audited as i64, limit, "{backend:?}: each check is audited");
+        assert!(matches!(
+            s.accounts()
+                .login("ekonomi", "ett långt lösenord", "10.9.9.9")
+                .await,
+            Err(ServiceError::RateLimited)
+        ));
+        clock.advance(jiff::SignedDuration::from_secs(61));
+        s.accounts()
+            .login("ekonomi", "ett långt lösenord", "10.9.9.9")
+            .await
+            .unwrap();
+    }
+}

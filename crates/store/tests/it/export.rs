@@ -13,6 +13,10 @@ const NOT_CUSTOMER_DATA: &[(&str, &str)] = &[
         "login_failures",
         "rate-limit counters by account name and address, pruned",
     ),
+    (
+        "login_attempts",
+        "rate-limit counters by account name and address, pruned",
+    ),
     ("audit_head", "the audit chain's head"),
     (
         "audit_log",
