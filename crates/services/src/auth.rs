@@ -155,13 +155,9 @@ impl Accounts {
     /// account all answer [`ServiceError::BadCredentials`] after the same work.
     pub async fn login(&self, username: &str, password: &str, address: &str) -> Result<NewSession> {
         let account = username.trim().to_lowercase();
-        let settings = &self.s.settings().auth;
-        let limits = self.count_attempt(&account, address).await?;
-        if !limits.admitted(settings) {
-            // Refused unchecked: it costs nothing and does not count towards the next window.
-            self.forgive_attempt(&limits).await?;
+        let Some(limits) = self.count_attempt(&account, address).await? else {
             return Err(ServiceError::RateLimited);
-        }
+        };
         let user = store::users::by_username(self.s.store(), &account).await?;
         // Unknown accounts cost the same work: the result for the dummy hash is ignored.
         let hash = user
@@ -187,25 +183,30 @@ impl Accounts {
 
     /// Counts a login attempt against every limit before the password is checked, in one
     /// write transaction: of a burst of parallel attempts only the first few reach argon2.
-    async fn count_attempt(&self, account: &str, address: &str) -> Result<Attempt> {
+    /// `None` when a limit is reached; that attempt is taken back in the same transaction
+    /// (refused unchecked, it costs nothing and does not count towards the next window).
+    async fn count_attempt(&self, account: &str, address: &str) -> Result<Option<Attempt>> {
         let now = self.s.now_micros();
-        let keys = Attempt::keys(account, address);
+        let attempt = Attempt {
+            keys: Attempt::keys(account, address),
+        };
         let mut tx = self.s.store().begin().await?;
         let mut counts = [0; 3];
-        for (count, (key, window)) in counts.iter_mut().zip(&keys) {
+        for (count, (key, window)) in counts.iter_mut().zip(&attempt.keys) {
             *count = store::sessions::count_attempt(&mut tx, key, now, *window).await?;
         }
+        let admitted = Attempt::admitted(counts, &self.s.settings().auth);
+        if !admitted {
+            attempt.forgive(&mut tx).await?;
+        }
         tx.commit().await?;
-        Ok(Attempt { keys, counts })
+        Ok(admitted.then_some(attempt))
     }
 
-    /// An attempt that succeeded, or was refused before the check, is taken back: only
-    /// failed checks count.
+    /// A successful login's attempt is taken back: only failed checks count.
     async fn forgive_attempt(&self, attempt: &Attempt) -> Result<()> {
         let mut tx = self.s.store().begin().await?;
-        for (key, _) in &attempt.keys {
-            store::sessions::forgive_attempt(&mut tx, key).await?;
-        }
+        attempt.forgive(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -724,7 +725,6 @@ pub struct TotpEnrolment {
 /// account in an hour.
 struct Attempt {
     keys: [(String, i64); 3],
-    counts: [i64; 3],
 }
 
 impl Attempt {
@@ -737,11 +737,18 @@ impl Attempt {
         ]
     }
 
-    fn admitted(&self, settings: &AuthSettings) -> bool {
-        let [account, address, hour] = self.counts;
+    fn admitted(counts: [i64; 3], settings: &AuthSettings) -> bool {
+        let [account, address, hour] = counts;
         account <= settings.max_failures_per_minute
             && address <= settings.max_failures_per_minute
             && hour <= settings.max_failures_per_hour
+    }
+
+    async fn forgive(&self, tx: &mut store::Tx) -> Result<()> {
+        for (key, _) in &self.keys {
+            store::sessions::forgive_attempt(tx, key).await?;
+        }
+        Ok(())
     }
 }
 

@@ -374,6 +374,25 @@ async fn crisis_deflection_offers_self_service_before_queuing() {
     );
 }
 
+/// The customer `kund` waiting in the queue with "A1", and the agent `kundtjanst` online.
+async fn waiting_for_an_agent(app: &TestApp) -> (Session, Session) {
+    let a = app.login_demo("kund").await;
+    let anna = app.login_demo("kundtjanst").await;
+    app.post(
+        "/chatt/status",
+        Some(&anna),
+        &[("online", "1"), ("max_chats", "5")],
+    )
+    .await;
+    app.post(
+        "/mina-sidor/chatt",
+        Some(&a),
+        &[("topic", "other"), ("body", "A1")],
+    )
+    .await;
+    (a, anna)
+}
+
 /// The application on a real port (sockets need one), stopped gracefully at the end.
 struct Server {
     stop: tokio::sync::oneshot::Sender<()>,
@@ -625,20 +644,7 @@ async fn an_open_socket_closes_at_the_next_check_once_its_session_ended() {
         let Some(app) = TestApp::demo(backend).await else {
             continue;
         };
-        let a = app.login_demo("kund").await;
-        let anna = app.login_demo("kundtjanst").await;
-        app.post(
-            "/chatt/status",
-            Some(&anna),
-            &[("online", "1"), ("max_chats", "5")],
-        )
-        .await;
-        app.post(
-            "/mina-sidor/chatt",
-            Some(&a),
-            &[("topic", "other"), ("body", "A1")],
-        )
-        .await;
+        let (a, anna) = waiting_for_an_agent(&app).await;
         let (port, server) = Server::start(
             &app,
             web::HttpSettings {
@@ -677,20 +683,7 @@ async fn a_socket_is_bounded_in_frame_size_pace_and_number() {
         let Some(app) = TestApp::demo(backend).await else {
             continue;
         };
-        let a = app.login_demo("kund").await;
-        let anna = app.login_demo("kundtjanst").await;
-        app.post(
-            "/chatt/status",
-            Some(&anna),
-            &[("online", "1"), ("max_chats", "5")],
-        )
-        .await;
-        app.post(
-            "/mina-sidor/chatt",
-            Some(&a),
-            &[("topic", "other"), ("body", "A1")],
-        )
-        .await;
+        let (a, _agent_online) = waiting_for_an_agent(&app).await;
         let (port, server) = Server::start(&app, web::HttpSettings::default()).await;
         let send = |body: String| {
             tungstenite::Message::Text(
