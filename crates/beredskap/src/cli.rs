@@ -178,6 +178,27 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import the supplier register from CSV (layout in the README): matched by organisation
+    /// number, all or nothing; the same file again changes nothing.
+    Suppliers {
+        file: PathBuf,
+        /// Print `{"inserted":N,"updated":N,"unchanged":N}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Receive Peppol BIS Billing 3.0 e-invoices (UBL Invoice and CreditNote): each file (or
+    /// every `.xml` file of a folder) is checked against the fatal rules of EN 16931 and Peppol
+    /// and taken in as a supplier invoice, or refused into the inbox with its reasons. A file
+    /// received before changes nothing. Exit 0 when all were taken in, 1 when some were refused,
+    /// 2 for usage or file errors.
+    Peppol {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One line per file: `{"file","accepted","supplier","invoice_number","total_ore",
+        /// "errors":[{"rule","message","path"}],"warnings":[…]}`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Import rosters from CSV (layout in the README), all or nothing; every new entry is
     /// checked against the working-time rules.
     Roster {

@@ -19,6 +19,14 @@ crate::id!(
     ArrangementId,
     /// A supplier (`suppliers.id`).
     SupplierId,
+    /// A supplier's contact person (`supplier_contacts.id`).
+    SupplierContactId,
+    /// An offer of shorter payment terms to a supplier (`supplier_offers.id`).
+    SupplierOfferId,
+    /// An invoice or credit note from a supplier (`supplier_invoices.id`).
+    SupplierInvoiceId,
+    /// An e-invoice file as received (`supplier_documents.id`).
+    SupplierDocumentId,
     /// A member of staff (`staff.id`).
     StaffId,
     /// A customer-centre site (`sites.id`).

@@ -25,5 +25,6 @@ pub mod policy;
 pub mod portal;
 pub mod problem;
 pub mod role;
+pub mod suppliers;
 pub mod time;
 pub mod visits;

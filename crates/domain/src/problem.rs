@@ -88,6 +88,7 @@ pub enum Problem {
     Account(crate::role::AccountProblem),
     Modes(crate::modes::ModeProblem),
     Continuity(crate::continuity::ContinuityProblem),
+    Suppliers(crate::suppliers::SupplierProblem),
 }
 
 macro_rules! wraps {
@@ -117,6 +118,7 @@ wraps!(
     Account(crate::role::AccountProblem),
     Modes(crate::modes::ModeProblem),
     Continuity(crate::continuity::ContinuityProblem),
+    Suppliers(crate::suppliers::SupplierProblem),
 );
 
 impl Explain for Problem {
@@ -148,6 +150,7 @@ impl Explain for Problem {
             Problem::Account(e) => e.message_key(),
             Problem::Modes(e) => e.message_key(),
             Problem::Continuity(e) => e.message_key(),
+            Problem::Suppliers(e) => e.message_key(),
         }
     }
 
@@ -172,6 +175,7 @@ impl Explain for Problem {
             Problem::Account(e) => e.args(),
             Problem::Modes(e) => e.args(),
             Problem::Continuity(e) => e.args(),
+            Problem::Suppliers(e) => e.args(),
             _ => Vec::new(),
         }
     }
@@ -390,6 +394,11 @@ impl Problem {
                 .into_iter()
                 .map(Problem::Continuity),
         );
+        all.extend(
+            crate::suppliers::SupplierProblem::examples()
+                .into_iter()
+                .map(Problem::Suppliers),
+        );
         all
     }
 }
@@ -514,7 +523,8 @@ mod tests {
                 | Problem::Portal(_)
                 | Problem::Account(_)
                 | Problem::Modes(_)
-                | Problem::Continuity(_) => {}
+                | Problem::Continuity(_)
+                | Problem::Suppliers(_) => {}
             }
         }
         assert!(

@@ -7,3 +7,5 @@
 
 pub mod bgmax;
 pub mod ics;
+pub mod iso20022;
+pub mod peppol;

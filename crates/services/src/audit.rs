@@ -80,6 +80,29 @@ pub async fn record(tx: &mut Tx, services: &Services, actor: &Actor, ev: &Event<
 }
 
 /// Records an event in a transaction of its own (for reads and failures, where nothing else is written).
+/// Records a successful action on one object (`kind`, `id`) inside the caller's transaction.
+pub(crate) async fn success(
+    tx: &mut Tx,
+    services: &Services,
+    actor: &Actor,
+    (action, kind, id): (&str, &str, i64),
+    detail: &str,
+) -> Result<()> {
+    record(
+        tx,
+        services,
+        actor,
+        &Event {
+            action,
+            object_kind: kind,
+            object_id: &id.to_string(),
+            outcome: Outcome::Success,
+            detail,
+        },
+    )
+    .await
+}
+
 pub async fn record_alone(services: &Services, actor: &Actor, ev: &Event<'_>) -> Result<()> {
     let mut tx = services.store().begin().await?;
     record(&mut tx, services, actor, ev).await?;

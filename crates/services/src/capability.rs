@@ -275,6 +275,7 @@ impl Services {
             Box::new(self.campaign()),
             Box::new(self.visits()),
             Box::new(self.credit()),
+            Box::new(self.suppliers()),
             Box::new(self.portal()),
             Box::new(self.continuity()),
         ]

@@ -21,10 +21,12 @@ pub mod customers;
 pub mod declarations;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod modes;
 pub mod outbox;
 pub mod policies;
 pub mod portal;
+pub mod suppliers;
 pub mod visits;
 
 use std::sync::Arc;
@@ -276,6 +278,22 @@ impl Actor {
             role: None,
             customer_id: None,
             address: address.into(),
+        }
+    }
+
+    /// Whether the actor may act in one of `roles`: someone holding one of them, or the system
+    /// (the worker, the command line), which acts without a role. An anonymous visitor (who
+    /// has an address) never may.
+    pub fn require(&self, roles: &[domain::role::Role]) -> crate::error::Result<()> {
+        match self.role {
+            Some(r) if roles.contains(&r) => Ok(()),
+            None if self.user_id.is_none()
+                && self.customer_id.is_none()
+                && self.address == Actor::system().address =>
+            {
+                Ok(())
+            }
+            _ => Err(crate::error::ServiceError::Forbidden),
         }
     }
 

@@ -913,12 +913,16 @@ from_row!(SupplierRow, "suppliers", |c| SupplierRow {
 });
 
 /// Local suppliers of a trade, for subcontracted crews.
-pub async fn local_suppliers(store: &Store, trade: &str) -> Result<Vec<SupplierRow>> {
+pub async fn local_suppliers(
+    store: &Store,
+    trade: domain::suppliers::Trade,
+) -> Result<Vec<SupplierRow>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, SupplierRow>(
-            "SELECT id, name FROM suppliers WHERE is_local AND trades = $1 ORDER BY id",
+            "SELECT id, name FROM suppliers WHERE is_local AND active AND id IN \
+             (SELECT supplier_id FROM supplier_trades WHERE trade = $1) ORDER BY id",
         )
-        .bind(trade)
+        .bind(trade.as_str())
         .fetch_all(pool)
         .await?
     }))

@@ -117,6 +117,36 @@ where
         s.map(|s| self.parse_date(column, s)).transpose()
     }
 
+    /// A count stored as `BIGINT` that must fit a `u32` (days, quantities).
+    pub fn count(&self, column: &'static str) -> Result<u32, sqlx::Error> {
+        let n: i64 = self.get(column)?;
+        u32::try_from(n).map_err(|e| bad(self.table, column, n.to_string(), e.to_string()))
+    }
+
+    /// A value of a validated type, read from its stored text by `parse`.
+    pub fn parsed<T, E: std::fmt::Display>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<T, sqlx::Error> {
+        let s: String = self.get(column)?;
+        parse(&s).map_err(|e| bad(self.table, column, s.clone(), e.to_string()))
+    }
+
+    /// Like [`Cols::parsed`], for a column that may be empty (NULL or blank).
+    pub fn parsed_opt<T, E: std::fmt::Display>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        match self.get::<Option<String>>(column)? {
+            Some(s) if !s.trim().is_empty() => parse(&s)
+                .map(Some)
+                .map_err(|e| bad(self.table, column, s.clone(), e.to_string())),
+            _ => Ok(None),
+        }
+    }
+
     fn parse_date(&self, column: &'static str, s: String) -> Result<Date, sqlx::Error> {
         s.parse::<Date>()
             .map_err(|e| bad(self.table, column, s, format!("not a date: {e}")))

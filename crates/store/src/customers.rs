@@ -386,36 +386,6 @@ pub async fn subscriptions_of(
 }
 
 /// Rows in the other registers the demo town fills.
-pub struct NewSupplier {
-    pub org_number: String,
-    pub name: String,
-    pub trades: String,
-    pub is_local: bool,
-    pub bankgiro: Option<String>,
-    pub f_skatt: bool,
-    pub terms_days: i64,
-    pub created_at: i64,
-}
-
-pub async fn insert_supplier(tx: &mut Tx, s: &NewSupplier) -> Result<domain::ids::SupplierId> {
-    let id = with_tx!(tx, |conn| {
-        sqlx::query_scalar::<_, i64>(
-        "INSERT INTO suppliers (org_number, name, trades, is_local, bankgiro, f_skatt, terms_days, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
-    )
-    .bind(&s.org_number)
-    .bind(&s.name)
-    .bind(&s.trades)
-    .bind(s.is_local)
-    .bind(&s.bankgiro)
-    .bind(s.f_skatt)
-    .bind(s.terms_days)
-    .bind(s.created_at)
-    .fetch_one(conn)
-    .await?
-    });
-    Ok(domain::ids::SupplierId::new(id))
-}
-
 pub async fn insert_staff(
     tx: &mut Tx,
     name: &str,

@@ -29,6 +29,7 @@ pub mod policies;
 pub mod portal;
 pub mod sessions;
 pub mod settings;
+pub mod suppliers;
 pub mod users;
 pub mod visits;
 
@@ -216,6 +217,24 @@ pub mod testing {
             .await?
             {
                 out.push(format!("visit {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (i64, String, i64, String, String)>(
+                "SELECT supplier_id, change_key, days, applies_from, state \
+                 FROM supplier_offers ORDER BY supplier_id, change_key",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("supplier offer {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (String, String)>(
+                "SELECT recipient, dedupe_key FROM outbox WHERE dedupe_key LIKE 'suppliers:%' \
+                 ORDER BY dedupe_key",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("supplier message {r:?}"));
             }
             for r in sqlx::query_as::<_, (String, String, String)>(
                 "SELECT kind, dedupe_key, status FROM jobs \

@@ -10,6 +10,8 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
+pub mod peppol;
+
 #[cfg(feature = "app")]
 mod app;
 #[cfg(feature = "app")]

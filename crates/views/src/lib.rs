@@ -13,6 +13,7 @@ pub mod messages;
 pub mod modes;
 pub mod pages;
 pub mod portal;
+pub mod suppliers;
 pub mod visits;
 
 pub use askama::Template;
@@ -52,6 +53,8 @@ message_files!(
     "problems",
     "modes",
     "continuity",
+    "suppliers",
+    "peppol",
 );
 
 struct Bundles {

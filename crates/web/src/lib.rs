@@ -28,6 +28,7 @@ pub mod pages;
 pub mod portal;
 pub mod routes;
 pub mod session;
+pub mod suppliers;
 pub mod visits;
 
 use std::sync::Arc;

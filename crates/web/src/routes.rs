@@ -6,7 +6,7 @@ use axum::routing::MethodRouter;
 use crate::access::Access;
 use crate::{
     AppState, account, admin, api, campaign, cases, chat, continuity, credit, customers, home,
-    modes, portal, visits,
+    modes, portal, suppliers, visits,
 };
 
 pub struct RouteSpec {
@@ -50,6 +50,7 @@ pub fn table() -> Vec<RouteSpec> {
         credit::routes(),
         cases::routes(),
         continuity::routes(),
+        suppliers::routes(),
         modes::routes(),
         api::routes(),
     ]

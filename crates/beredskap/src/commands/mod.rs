@@ -10,6 +10,7 @@ pub mod bench_vrptw;
 pub mod demo;
 mod import;
 mod import_continuity;
+mod import_suppliers;
 pub mod plan;
 pub mod serve;
 
@@ -72,6 +73,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Command::Import(ImportCommand::Roster { file, json }) => {
                 import_continuity::run(&config, import_continuity::Kind::Roster, &file, json).await
+            }
+            Command::Import(ImportCommand::Suppliers { file, json }) => {
+                import_suppliers::register(&config, &file, json).await
+            }
+            Command::Import(ImportCommand::Peppol { files, json }) => {
+                import_suppliers::peppol(&config, &files, json).await
             }
             Command::Token(TokenCommand::Create { user, name }) => {
                 create_token(&config, &user, &name).await

@@ -3,6 +3,7 @@ mod continuity;
 mod crisis;
 mod import;
 mod plan;
+mod suppliers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

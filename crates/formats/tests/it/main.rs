@@ -2,3 +2,5 @@
 //! per format.
 
 mod bgmax;
+mod iso20022;
+mod peppol;

@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::{Actor, ServiceError};
 
 /// The trade of the local suppliers whose crews may take meter exchanges.
-pub const SUBCONTRACT_TRADE: &str = "electrical";
+pub const SUBCONTRACT_TRADE: domain::suppliers::Trade = domain::suppliers::Trade::Electrical;
 
 /// Where a crew's depot is when no meter point gives a centre (Karlskoga).
 const FALLBACK_DEPOT: (i64, i64) = (59_326_000, 14_523_000);

@@ -43,8 +43,8 @@ pub use store::continuity::{
     StaffRow,
 };
 
-use crate::audit::{self, Event, Outcome};
-use crate::error::{Result, ServiceError};
+use crate::audit;
+use crate::error::Result;
 use crate::{Actor, Services};
 
 /// Who may do what with continuity; the route table reads the same lists.
@@ -80,18 +80,7 @@ impl Services {
 
 impl Continuity {
     fn require(actor: &Actor, roles: &[Role]) -> Result<()> {
-        match actor.role {
-            Some(r) if roles.contains(&r) => Ok(()),
-            // The system (the worker, the command line) acts without a role; an anonymous
-            // visitor (who has an address) never does.
-            None if actor.user_id.is_none()
-                && actor.customer_id.is_none()
-                && actor.address == Actor::system().address =>
-            {
-                Ok(())
-            }
-            _ => Err(ServiceError::Forbidden),
-        }
+        actor.require(roles)
     }
 
     async fn audit(
@@ -103,18 +92,6 @@ impl Continuity {
         id: i64,
         detail: &str,
     ) -> Result<()> {
-        audit::record(
-            tx,
-            &self.s,
-            actor,
-            &Event {
-                action,
-                object_kind: kind,
-                object_id: &id.to_string(),
-                outcome: Outcome::Success,
-                detail,
-            },
-        )
-        .await
+        audit::success(tx, &self.s, actor, (action, kind, id), detail).await
     }
 }

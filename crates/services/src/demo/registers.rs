@@ -77,24 +77,58 @@ pub(super) async fn suppliers(
             } else {
                 *pick(rng, &["Örebro", "Stockholm", "Göteborg", "Karlstad"])
             };
-            store::customers::insert_supplier(
+            let org = domain::identity::OrgNumber::parse(&org_number(rng))
+                .map_err(|e| crate::error::ServiceError::Internal(e.to_string()))?;
+            let giro = with_luhn(&format!("{}", rng.random_range(100_000..9_999_999)));
+            let pay_to = domain::suppliers::PayTo::Bankgiro(
+                domain::suppliers::Bankgiro::parse(&giro)
+                    .map_err(|e| crate::error::ServiceError::Internal(e.to_string()))?,
+            );
+            let trade = domain::suppliers::Trade::parse(trade).ok_or_else(|| {
+                crate::error::ServiceError::Internal(format!("demo trade {trade}"))
+            })?;
+            let name = format!(
+                "{place} {word} {}",
+                ["AB", "& Söner AB", "Service AB", "Norden AB"][k]
+            );
+            let vat = domain::suppliers::VatNumber::swedish(&org);
+            let id = store::suppliers::insert_supplier(
                 tx,
-                &store::customers::NewSupplier {
-                    org_number: org_number(rng),
-                    name: format!(
-                        "{place} {word} {}",
-                        ["AB", "& Söner AB", "Service AB", "Norden AB"][k]
-                    ),
-                    trades: (*trade).into(),
-                    is_local: local,
-                    bankgiro: Some(with_luhn(&format!(
-                        "{}",
-                        rng.random_range(100_000..9_999_999)
-                    ))),
+                &store::suppliers::NewSupplier {
+                    org_number: &org,
+                    name: &name,
+                    vat_number: Some(&vat),
                     f_skatt: true,
+                    pay_to: &pay_to,
+                    municipality: place,
+                    is_local: local,
+                    size: if k < 2 {
+                        domain::suppliers::SizeClass::Small
+                    } else {
+                        domain::suppliers::SizeClass::Other
+                    },
                     terms_days: *pick(rng, &[30, 30, 30, 20]),
-                    created_at: now,
+                    active: true,
+                    trades: &[trade],
                 },
+                now,
+            )
+            .await?;
+            let email = format!("faktura{}@leverantor{}.example", id.get(), t);
+            store::suppliers::set_contacts(
+                tx,
+                id,
+                &[store::suppliers::NewContact {
+                    // Named without drawing from the town's generator, so the registers
+                    // after this one stay as they were.
+                    name: &format!(
+                        "{} {}",
+                        FIRST_NAMES[(7 * t + k) % FIRST_NAMES.len()],
+                        LAST_NAMES[(5 * t + 3 * k) % LAST_NAMES.len()]
+                    ),
+                    email: Some(&email),
+                    phone: None,
+                }],
             )
             .await?;
             summary.suppliers += 1;

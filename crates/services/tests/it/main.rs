@@ -16,4 +16,5 @@ mod logs;
 mod modes;
 mod policies;
 mod portal;
+mod suppliers;
 mod visits;

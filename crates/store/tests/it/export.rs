@@ -26,6 +26,18 @@ const NOT_CUSTOMER_DATA: &[(&str, &str)] = &[
     ("mode_policies", "policies of a mode"),
     ("jobs", "background job queue"),
     ("suppliers", "companies the utility buys from"),
+    ("supplier_trades", "the trades a supplier works in"),
+    (
+        "supplier_contacts",
+        "people at supplier companies, reached in their work",
+    ),
+    (
+        "supplier_offers",
+        "offers of shorter payment terms to suppliers",
+    ),
+    ("supplier_invoices", "invoices from suppliers"),
+    ("supplier_documents", "e-invoice files from suppliers"),
+    ("supplier_document_findings", "the rules an e-invoice broke"),
     ("sites", "customer centres"),
     ("site_hours", "opening hours"),
     ("site_exceptions", "closed days"),

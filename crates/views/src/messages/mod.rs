@@ -19,6 +19,7 @@ pub mod continuity;
 pub mod credit;
 pub mod modes;
 pub mod policy;
+pub mod suppliers;
 pub mod visits;
 
 use askama::Template;

@@ -150,9 +150,12 @@ async fn a_planner_opens_the_campaign_adds_crews_plans_and_sees_the_routes() {
         }
         // A crew of a local subcontractor, chosen from the supplier register; an unknown
         // supplier is refused at its field.
-        let suppliers = store::campaign::local_suppliers(app.services.store(), "electrical")
-            .await
-            .unwrap();
+        let suppliers = store::campaign::local_suppliers(
+            app.services.store(),
+            domain::suppliers::Trade::Electrical,
+        )
+        .await
+        .unwrap();
         let supplier = suppliers
             .first()
             .expect("the demo has a local electrician")

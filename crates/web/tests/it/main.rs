@@ -11,4 +11,5 @@ mod pages;
 mod portal;
 mod safe_reads;
 mod security;
+mod suppliers;
 mod visits;
