@@ -317,7 +317,11 @@ impl TestApp {
         if let Some(s) = session {
             b = b.header("cookie", &s.cookie);
         }
-        if body.is_some() {
+        if body.is_some()
+            && !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
             b = b.header("content-type", "application/x-www-form-urlencoded");
         }
         for (k, v) in headers {
@@ -362,6 +366,32 @@ impl TestApp {
         }
         self.request(Method::POST, path, session, Some(encode(&all)), &[])
             .await
+    }
+
+    /// Uploads one file as a browser's `multipart/form-data` form does, the CSRF token in the
+    /// query string as the upload forms carry it.
+    pub async fn upload(
+        &self,
+        path: &str,
+        session: &Session,
+        field: &str,
+        file_name: &str,
+        content: &str,
+    ) -> TestResponse {
+        let boundary = "----beredskap-test-boundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        );
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let uri = format!("{path}?csrf={}", s_encode(&session.csrf));
+        self.request(
+            Method::POST,
+            &uri,
+            Some(session),
+            Some(body),
+            &[("content-type", &content_type)],
+        )
+        .await
     }
 
     /// An anonymous visitor's pre-session cookie and token, as the login page hands them out.
@@ -474,6 +504,12 @@ impl TestApp {
             .expect("user")
             .id
     }
+}
+
+fn s_encode(value: &str) -> String {
+    encode(&[(String::new(), value.to_owned())])
+        .trim_start_matches('=')
+        .to_owned()
 }
 
 pub fn encode(fields: &[(String, String)]) -> String {

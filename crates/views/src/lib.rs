@@ -273,6 +273,12 @@ mod tests {
         }
         check::<domain::role::Role>();
         check::<domain::policy::Capability>();
+        check::<domain::suppliers::Trade>();
+        check::<domain::suppliers::SizeClass>();
+        check::<domain::suppliers::OfferState>();
+        check::<domain::suppliers::InvoiceKind>();
+        check::<domain::suppliers::InvoiceState>();
+        check::<domain::suppliers::Refusal>();
         check::<domain::customer::CustomerKind>();
         check::<domain::customer::Language>();
         check::<domain::customer::Channel>();

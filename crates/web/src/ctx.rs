@@ -133,6 +133,9 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     if matches!(role, Role::Finance | Role::Admin) {
         v.push(("/ekonomi", "nav-finance"));
     }
+    if services::suppliers::roles::READ.contains(&role) {
+        v.push(("/leverantorer", "nav-suppliers"));
+    }
     if policies::roles::MANAGERS.contains(&role) {
         v.push(("/admin/policyer", "nav-policies"));
     }

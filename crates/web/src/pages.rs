@@ -40,6 +40,25 @@ pub(crate) fn see_other(to: &str) -> Response {
 
 /// An id from a path segment: anything but a positive whole number is a page that does not
 /// exist (404), never a parse error.
+/// The bytes of the uploaded file field `name` of a `multipart/form-data` form; `None` when no
+/// file (or an empty one) was chosen.
+pub(crate) async fn uploaded(
+    mut multipart: axum::extract::Multipart,
+    name: &str,
+) -> Result<Option<axum::body::Bytes>, AppError> {
+    let mut bytes = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest)?
+    {
+        if field.name() == Some(name) {
+            bytes = Some(field.bytes().await.map_err(|_| AppError::BadRequest)?);
+        }
+    }
+    Ok(bytes.filter(|b| !b.is_empty()))
+}
+
 pub(crate) fn parse_id(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>()
         .ok()

@@ -274,3 +274,20 @@ impl Suppliers {
         .map_err(Into::into)
     }
 }
+
+impl Suppliers {
+    /// The inbox: refused e-invoices, newest first, each with its findings.
+    pub async fn inbox(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<(store::suppliers::DocumentRow, Vec<FindingRow>)>> {
+        Self::require(actor, roles::READ)?;
+        let store = self.s.store();
+        let mut out = Vec::new();
+        for d in store::suppliers::refused_documents(store).await? {
+            let findings = store::suppliers::findings_of(store, d.id).await?;
+            out.push((d, findings));
+        }
+        Ok(out)
+    }
+}

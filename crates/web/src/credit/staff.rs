@@ -301,20 +301,10 @@ pub async fn finance(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 pub async fn upload_bgmax(
     State(state): State<AppState>,
     ctx: Ctx,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> PageResult {
     let actor = ctx.user()?.actor(&ctx.address);
-    let mut bytes = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest)?
-    {
-        if field.name() == Some("file") {
-            bytes = Some(field.bytes().await.map_err(|_| AppError::BadRequest)?);
-        }
-    }
-    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+    let Some(bytes) = crate::pages::uploaded(multipart, "file").await? else {
         return refused(&state, &ctx, ctx.t("finance-choose-file")).await;
     };
     match state.services.credit().import_bgmax(&actor, &bytes).await {
