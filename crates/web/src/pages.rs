@@ -59,6 +59,26 @@ pub(crate) async fn uploaded(
     Ok(bytes.filter(|b| !b.is_empty()))
 }
 
+/// A refusal shown on the page it came from: an invalid value at its field, a conflict at
+/// `conflict_field`, named in the reader's language; anything else is an error page.
+pub(crate) fn refusal(
+    lang: views::Lang,
+    e: services::ServiceError,
+    conflict_field: &str,
+) -> Result<Vec<views::pages::FieldError>, AppError> {
+    match e {
+        services::ServiceError::Invalid(i) => Ok(vec![views::pages::FieldError {
+            field: i.field.to_owned(),
+            message: views::explain(lang, &i.problem),
+        }]),
+        services::ServiceError::Conflict(p) => Ok(vec![views::pages::FieldError {
+            field: conflict_field.to_owned(),
+            message: views::explain(lang, &p),
+        }]),
+        other => Err(other.into()),
+    }
+}
+
 pub(crate) fn parse_id(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>()
         .ok()

@@ -240,15 +240,5 @@ fn at(t: Timestamp) -> String {
 /// A refusal shown on the page it came from (its field, named in the reader's language);
 /// anything else is an error page.
 fn refused(lang: Lang, e: ServiceError) -> Result<Vec<FieldError>, AppError> {
-    match e {
-        ServiceError::Invalid(i) => Ok(vec![FieldError {
-            field: i.field.to_owned(),
-            message: views::explain(lang, &i.problem),
-        }]),
-        ServiceError::Conflict(p) => Ok(vec![FieldError {
-            field: "content".into(),
-            message: views::explain(lang, &p),
-        }]),
-        other => Err(other.into()),
-    }
+    crate::pages::refusal(lang, e, "content")
 }

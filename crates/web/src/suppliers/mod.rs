@@ -47,15 +47,5 @@ pub fn routes() -> Vec<RouteSpec> {
 
 /// A refusal shown on the page it came from.
 fn refused(lang: Lang, e: ServiceError) -> Result<Vec<FieldError>, AppError> {
-    match e {
-        ServiceError::Invalid(i) => Ok(vec![FieldError {
-            field: i.field.to_owned(),
-            message: views::explain(lang, &i.problem),
-        }]),
-        ServiceError::Conflict(p) => Ok(vec![FieldError {
-            field: "svar".into(),
-            message: views::explain(lang, &p),
-        }]),
-        other => Err(other.into()),
-    }
+    crate::pages::refusal(lang, e, "svar")
 }
