@@ -70,6 +70,12 @@ fn root() -> PathBuf {
 
 use test_support::in_ci;
 
+/// When the suite started (the first call), for the timestamps CI's log shows.
+fn started() -> std::time::Instant {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *START.get_or_init(std::time::Instant::now)
+}
+
 /// Runs a command, echoing its output, and counts test results in it.
 fn run_counting(cmd: &mut Command, tally: &mut Tally) -> Result<bool, String> {
     let mut child = cmd
@@ -82,6 +88,8 @@ fn run_counting(cmd: &mut Command, tally: &mut Tally) -> Result<bool, String> {
         let line = line.map_err(|e| e.to_string())?;
         println!("{line}");
         if let Some(rest) = line.strip_prefix("test result: ") {
+            // Where CI's time goes: each test binary's end, counted from the suite's start.
+            println!("xtask: [{} s]", started().elapsed().as_secs());
             // "ok. 12 passed; 0 failed; 0 ignored; ..."
             for part in rest.split(';') {
                 let words: Vec<&str> = part.split_whitespace().collect();
@@ -119,6 +127,7 @@ fn have(program: &str) -> bool {
 fn test() -> Result<Tally, String> {
     let root = root();
     let mut tally = Tally::default();
+    started();
     tidy()?;
     println!("xtask: tidy checks passed");
     let pg_ok = Command::new("sh")
@@ -162,6 +171,10 @@ fn test() -> Result<Tally, String> {
     }
     // The README's first command, literally, on the small town: it builds the release binary
     // the browser tests then use, so the release build is paid once.
+    println!(
+        "xtask: [{} s] cargo test done",
+        started().elapsed().as_secs()
+    );
     let Some(bin) = readme_demo(&root, &mut tally)? else {
         return Ok(tally);
     };
@@ -186,6 +199,10 @@ fn test() -> Result<Tally, String> {
             return Err("npm ci in e2e/ failed".into());
         }
     }
+    println!(
+        "xtask: [{} s] release build and demo done",
+        started().elapsed().as_secs()
+    );
     let ok = run_counting(
         Command::new("npm")
             .args(["test", "--silent"])
