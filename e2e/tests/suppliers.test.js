@@ -53,3 +53,50 @@ test('finance keeps the supplier register', async () => {
   await page.getByRole('heading', { level: 1, name: /^Inkorg/ }).waitFor();
   assert.deepEqual(await axe(page), []);
 });
+
+test('finance attests, approves the week\'s payment proposal and reads its file', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await login(page, demo.url, 'ekonomi');
+  await page.goto(`${demo.url}/leverantorer`);
+  await page.getByRole('link', { name: 'Attest och betalning' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Attest och betalning' }).waitFor();
+  assert.match(await page.textContent('main'), /Bestriden/);
+  assert.deepEqual(await axe(page), []);
+  // The demo's proposal was made by someone else: finance approves it.
+  await page.getByRole('button', { name: 'Godkänn förslaget' }).first().click();
+  await page.getByRole('status').waitFor();
+  assert.match(await page.textContent('[role=status]'), /Förslaget är godkänt/);
+  assert.deepEqual(await axe(page), []);
+  // A dispute without a reason is named at that invoice's field.
+  await page.getByRole('button', { name: 'Bestrid' }).first().click();
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.textContent('[role=alert]'), /skäl/i);
+  assert.deepEqual(await axe(page), []);
+});
+
+test('a planner reads local work per trade and brings work forward', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await login(page, demo.url, 'planerare');
+  await page.goto(`${demo.url}/leverantorer`);
+  await page.getByRole('link', { name: 'Projekt och arbetsordrar' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Projekt och arbetsordrar' }).waitFor();
+  assert.match(await page.textContent('main'), /Lokala underentreprenörer per bransch/);
+  assert.deepEqual(await axe(page), []);
+  await page.getByRole('button', { name: 'Tidigarelägg' }).first().click();
+  await page.getByRole('status').waitFor();
+  assert.match(await page.textContent('[role=status]'), /tidigarelagt/);
+  assert.deepEqual(await axe(page), []);
+});
+
+test('finance reads the supplier reports and asks what shorter terms would cost', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await login(page, demo.url, 'ekonomi');
+  await page.goto(`${demo.url}/leverantorer`);
+  await page.getByRole('link', { name: 'Rapporter', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Rapporter om leverantörer' }).waitFor();
+  assert.deepEqual(await axe(page), []);
+  await page.getByLabel('Betalningstid i dagar').fill('10');
+  await page.getByRole('button', { name: 'Visa' }).click();
+  await page.getByRole('columnheader', { name: 'Kostnad hittills' }).waitFor();
+  assert.deepEqual(await axe(page), []);
+});

@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::bench_continuity::BenchContinuityArgs;
 use crate::commands::bench_crisis::BenchCrisisArgs;
+use crate::commands::bench_payments::BenchPaymentsArgs;
+use crate::commands::bench_peppol::BenchPeppolArgs;
 use crate::commands::{bench_vrptw::BenchVrptwArgs, plan::PlanArgs};
 
 #[derive(Parser, Debug)]
@@ -43,6 +45,9 @@ pub enum Command {
     /// Import files from the bank.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Pay suppliers: payment proposals and their ISO 20022 pain.001 files.
+    #[command(subcommand)]
+    Pay(PayCommand),
     /// Manage API tokens (bearer tokens for API clients).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -199,11 +204,43 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Take in the bank's answers to the payment files: pain.002 status reports (accepted or
+    /// rejected per payment) and camt.054 debit notifications (payments booked: their invoices
+    /// are paid). Each file once, whole; entries matching no payment wait for finance. Exit 1
+    /// at an unreadable file (those before it are in), 2 when a file cannot be read from disk.
+    Bank {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One line per file: `{"file","kind","message_id","already","accepted","rejected",
+        /// "paid","returned","unmatched"}`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Import rosters from CSV (layout in the README), all or nothing; every new entry is
     /// checked against the working-time rules.
     Roster {
         file: PathBuf,
         /// Print `{"inserted":N,"updated":N,"unchanged":N}`.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PayCommand {
+    /// Propose paying, on DATE, every approved supplier invoice due by then (each under its own
+    /// terms), and write the proposal's pain.001 file: one per debtor account (FILE-<account>.xml
+    /// when there are several). The files go to the bank once a second person in finance has
+    /// approved the proposal in the app.
+    Proposal {
+        /// The payment day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// Where to write the pain.001 file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Print `{"proposal","pay_date","files":[{"path","account","message_id","version",
+        /// "payments","sum_ore"}],"left_out":[{"invoice_id","supplier_id","reason"}]}`.
         #[arg(long)]
         json: bool,
     },
@@ -267,6 +304,11 @@ pub enum BenchCommand {
     /// Crisis mode: the preview of the pandemic mode for a demo town, and the time from the
     /// approval of its activation to active, on a fresh database.
     Crisis(BenchCrisisArgs),
+    /// Suppliers: a payment proposal and its pain.001 files for many approved invoices on a
+    /// fresh SQLite database.
+    Payments(BenchPaymentsArgs),
+    /// Suppliers: a register and a folder of Peppol e-invoices to time `import peppol` on.
+    Peppol(BenchPeppolArgs),
 }
 
 #[derive(Args, Debug)]

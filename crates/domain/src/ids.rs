@@ -27,6 +27,18 @@ crate::id!(
     SupplierInvoiceId,
     /// An e-invoice file as received (`supplier_documents.id`).
     SupplierDocumentId,
+    /// A proposal to pay suppliers on a day (`supplier_payment_proposals.id`).
+    PaymentProposalId,
+    /// One payment of a proposal (`supplier_payments.id`).
+    SupplierPaymentId,
+    /// A pain.001 file of a proposal (`supplier_payment_files.id`).
+    PaymentFileId,
+    /// An entry of the bank's files that matched no payment (`supplier_bank_entries.id`).
+    BankEntryId,
+    /// A project with work for suppliers (`supplier_projects.id`).
+    ProjectId,
+    /// A work order to a supplier (`supplier_work_orders.id`).
+    WorkOrderId,
     /// A member of staff (`staff.id`).
     StaffId,
     /// A customer-centre site (`sites.id`).

@@ -10,6 +10,7 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
+pub mod bank;
 pub mod peppol;
 
 #[cfg(feature = "app")]

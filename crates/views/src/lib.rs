@@ -6,6 +6,7 @@
 
 pub mod campaign;
 pub mod cases;
+pub mod charts;
 pub mod chat;
 pub mod continuity;
 pub mod credit;
@@ -55,6 +56,8 @@ message_files!(
     "continuity",
     "suppliers",
     "peppol",
+    "payments",
+    "work",
 );
 
 struct Bundles {
@@ -279,6 +282,12 @@ mod tests {
         check::<domain::suppliers::InvoiceKind>();
         check::<domain::suppliers::InvoiceState>();
         check::<domain::suppliers::Refusal>();
+        check::<domain::suppliers::pay::ProposalState>();
+        check::<domain::suppliers::pay::PaymentState>();
+        check::<domain::suppliers::pay::EntryState>();
+        check::<domain::suppliers::work::ProjectKind>();
+        check::<domain::suppliers::work::OrderState>();
+        check::<domain::suppliers::reports::SupplierGroup>();
         check::<domain::customer::CustomerKind>();
         check::<domain::customer::Language>();
         check::<domain::customer::Channel>();

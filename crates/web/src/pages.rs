@@ -43,20 +43,62 @@ pub(crate) fn see_other(to: &str) -> Response {
 /// The bytes of the uploaded file field `name` of a `multipart/form-data` form; `None` when no
 /// file (or an empty one) was chosen.
 pub(crate) async fn uploaded(
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
     name: &str,
 ) -> Result<Option<axum::body::Bytes>, AppError> {
-    let mut bytes = None;
+    Ok(uploaded_file(multipart, name)
+        .await?
+        .map(|(_, bytes)| bytes))
+}
+
+/// Every file of the uploaded field `name` (an `<input type="file" multiple>`), with its name;
+/// empty files are left out.
+pub(crate) async fn uploaded_files(
+    mut multipart: axum::extract::Multipart,
+    name: &str,
+) -> Result<Vec<(String, axum::body::Bytes)>, AppError> {
+    let mut files = Vec::new();
     while let Some(field) = multipart
         .next_field()
         .await
         .map_err(|_| AppError::BadRequest)?
     {
         if field.name() == Some(name) {
-            bytes = Some(field.bytes().await.map_err(|_| AppError::BadRequest)?);
+            let file_name = base_name(field.file_name());
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest)?;
+            if !bytes.is_empty() {
+                files.push((file_name, bytes));
+            }
         }
     }
-    Ok(bytes.filter(|b| !b.is_empty()))
+    Ok(files)
+}
+
+/// A file name as the browser gave it, without any folder.
+fn base_name(name: Option<&str>) -> String {
+    name.map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_owned())
+        .unwrap_or_default()
+}
+
+/// The uploaded file field `name` with the file's name as the browser gave it (without any
+/// folder); `None` when no file (or an empty one) was chosen.
+pub(crate) async fn uploaded_file(
+    mut multipart: axum::extract::Multipart,
+    name: &str,
+) -> Result<Option<(String, axum::body::Bytes)>, AppError> {
+    let mut file = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest)?
+    {
+        if field.name() == Some(name) {
+            let file_name = base_name(field.file_name());
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest)?;
+            file = Some((file_name, bytes));
+        }
+    }
+    Ok(file.filter(|(_, b)| !b.is_empty()))
 }
 
 /// A refusal shown on the page it came from: an invalid value at its field, a conflict at

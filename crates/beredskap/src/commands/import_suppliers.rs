@@ -12,7 +12,9 @@ use views::Lang;
 
 use crate::config::Config;
 
-async fn open(
+/// The database through the services, as the command line's actor `cli:{name}`; refuses a
+/// database with pending migrations.
+pub(super) async fn open(
     config: &Config,
     name: &str,
 ) -> anyhow::Result<(services::Services, services::Actor)> {

@@ -5,12 +5,15 @@ mod bench_chat;
 pub mod bench_continuity;
 mod bench_credit;
 pub mod bench_crisis;
+pub mod bench_payments;
+pub mod bench_peppol;
 mod bench_visits;
 pub mod bench_vrptw;
 pub mod demo;
 mod import;
 mod import_continuity;
 mod import_suppliers;
+mod pay;
 pub mod plan;
 pub mod serve;
 
@@ -21,8 +24,8 @@ use anyhow::{Context, bail};
 use store::{ConnectOptions, Store};
 
 use crate::cli::{
-    BenchCommand, Cli, Command, ImportCommand, JobsCommand, PrivacyCommand, TokenCommand,
-    UserCommand,
+    BenchCommand, Cli, Command, ImportCommand, JobsCommand, PayCommand, PrivacyCommand,
+    TokenCommand, UserCommand,
 };
 use crate::config::{Config, FlagOverrides, process_env};
 
@@ -80,6 +83,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Import(ImportCommand::Peppol { files, json }) => {
                 import_suppliers::peppol(&config, &files, json).await
             }
+            Command::Import(ImportCommand::Bank { files, json }) => {
+                pay::bank(&config, &files, json).await
+            }
+            Command::Pay(PayCommand::Proposal { date, out, json }) => {
+                pay::proposal(&config, &date, &out, json).await
+            }
             Command::Token(TokenCommand::Create { user, name }) => {
                 create_token(&config, &user, &name).await
             }
@@ -92,6 +101,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 bench_continuity::run(&config, &args).await
             }
             Command::Bench(BenchCommand::Crisis(args)) => bench_crisis::run(&config, &args).await,
+            Command::Bench(BenchCommand::Peppol(args)) => bench_peppol::run(&config, &args).await,
+            Command::Bench(BenchCommand::Payments(args)) => {
+                bench_payments::run(&config, &args).await
+            }
             Command::Bench(BenchCommand::Search(args)) => bench::search(&config, &args).await,
             Command::Bench(BenchCommand::Http(args)) => bench::http(&args).await,
             Command::Plan(_) | Command::Bench(BenchCommand::Vrptw(_)) => unreachable_sync(),

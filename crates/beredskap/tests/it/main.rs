@@ -2,6 +2,7 @@
 mod continuity;
 mod crisis;
 mod import;
+mod pay;
 mod plan;
 mod suppliers;
 

@@ -9,8 +9,12 @@
 //! who accepts the offer is paid on the shorter terms from the day the policy starts.
 
 pub mod accounts;
+pub mod pay;
+pub mod reports;
 pub mod terms;
+pub mod work;
 
+use crate::money::Money;
 use crate::policy::{SupplierRule, SuppliersPolicy};
 
 pub use accounts::{Bankgiro, Bic, Iban, PayTo, Plusgiro, VatNumber};
@@ -172,6 +176,59 @@ pub enum SupplierProblem {
     OfferClosed,
     #[error("the policy in force offers no shorter terms to this supplier")]
     NotEligible,
+    #[error("only an invoice can be attested, paid or settled by a credit note")]
+    NotAnInvoice,
+    #[error("not a credit note")]
+    NotACreditNote,
+    #[error("the invoice is {state}, not waiting for this")]
+    NotAwaiting { state: InvoiceState },
+    #[error("the person who attested the delivery may not also approve the amount")]
+    SameAttester,
+    #[error("this role may not approve invoices")]
+    NoApprovalRight,
+    #[error("above this role's approval limit of {limit}")]
+    OverLimit { limit: Money },
+    #[error("the credit note is larger than the {left} left to pay")]
+    CreditTooLarge { left: Money },
+    #[error("the credit note is from another supplier")]
+    OtherSupplier,
+    #[error("no account is set up to pay from")]
+    NoDebtorAccount,
+    #[error("the payment proposal is no longer open")]
+    ProposalClosed,
+    #[error("the person who made the proposal may not approve it")]
+    OwnProposal,
+    #[error("nothing is due for payment by that day")]
+    NothingToPay,
+    #[error("not a pain.002 status report or a camt.054 notification")]
+    NotABankFile,
+    #[error("the payment day has passed")]
+    PayDatePassed,
+    /// The bank's file cannot be read: where, and what is wrong (`fault` is a code such as
+    /// `xml`, `missing`, `amount`, `date`, `status`).
+    #[error("line {line}, column {column}, {path}: {fault}")]
+    BankFile {
+        line: u32,
+        column: u32,
+        path: String,
+        fault: String,
+    },
+    #[error("the account name is taken by another account")]
+    AccountNameTaken,
+    #[error("another account already pays this kind of payment")]
+    PayeeKindTaken,
+    #[error("only planned or ordered work can be moved")]
+    OrderNotMovable,
+    #[error("work can only be brought forward to an earlier month")]
+    NotEarlier,
+    #[error("the month has passed")]
+    MonthPassed,
+    #[error("not a month (YYYY-MM)")]
+    BadMonth,
+    #[error("another work order has reference {reference}")]
+    ReferenceTaken { reference: String },
+    #[error("the supplier does not work in that trade")]
+    NotInTrade,
 }
 
 impl SupplierProblem {
@@ -202,6 +259,42 @@ impl SupplierProblem {
             SupplierProblem::OfferAnswered,
             SupplierProblem::OfferClosed,
             SupplierProblem::NotEligible,
+            SupplierProblem::NotAnInvoice,
+            SupplierProblem::NotACreditNote,
+            SupplierProblem::NotAwaiting {
+                state: InvoiceState::Paid,
+            },
+            SupplierProblem::SameAttester,
+            SupplierProblem::NoApprovalRight,
+            SupplierProblem::OverLimit {
+                limit: Money::from_kronor(100_000),
+            },
+            SupplierProblem::CreditTooLarge {
+                left: Money::from_kronor(600),
+            },
+            SupplierProblem::OtherSupplier,
+            SupplierProblem::NoDebtorAccount,
+            SupplierProblem::ProposalClosed,
+            SupplierProblem::OwnProposal,
+            SupplierProblem::NothingToPay,
+            SupplierProblem::NotABankFile,
+            SupplierProblem::PayDatePassed,
+            SupplierProblem::BankFile {
+                line: 3,
+                column: 7,
+                path: "/Document/CstmrPmtStsRpt/GrpHdr/MsgId".into(),
+                fault: "missing".into(),
+            },
+            SupplierProblem::AccountNameTaken,
+            SupplierProblem::PayeeKindTaken,
+            SupplierProblem::OrderNotMovable,
+            SupplierProblem::NotEarlier,
+            SupplierProblem::MonthPassed,
+            SupplierProblem::BadMonth,
+            SupplierProblem::ReferenceTaken {
+                reference: "AO-1".into(),
+            },
+            SupplierProblem::NotInTrade,
         ]
     }
 }
@@ -229,6 +322,29 @@ impl crate::problem::Explain for SupplierProblem {
             SupplierProblem::OfferAnswered => "suppliers-problem-offer-answered",
             SupplierProblem::OfferClosed => "suppliers-problem-offer-closed",
             SupplierProblem::NotEligible => "suppliers-problem-not-eligible",
+            SupplierProblem::NotAnInvoice => "suppliers-problem-not-an-invoice",
+            SupplierProblem::NotACreditNote => "suppliers-problem-not-a-credit-note",
+            SupplierProblem::NotAwaiting { .. } => "suppliers-problem-not-awaiting",
+            SupplierProblem::SameAttester => "suppliers-problem-same-attester",
+            SupplierProblem::NoApprovalRight => "suppliers-problem-no-approval-right",
+            SupplierProblem::OverLimit { .. } => "suppliers-problem-over-limit",
+            SupplierProblem::CreditTooLarge { .. } => "suppliers-problem-credit-too-large",
+            SupplierProblem::OtherSupplier => "suppliers-problem-other-supplier",
+            SupplierProblem::NoDebtorAccount => "suppliers-problem-no-debtor-account",
+            SupplierProblem::ProposalClosed => "suppliers-problem-proposal-closed",
+            SupplierProblem::OwnProposal => "suppliers-problem-own-proposal",
+            SupplierProblem::NothingToPay => "suppliers-problem-nothing-to-pay",
+            SupplierProblem::NotABankFile => "suppliers-problem-not-a-bank-file",
+            SupplierProblem::PayDatePassed => "suppliers-problem-pay-date-passed",
+            SupplierProblem::BankFile { .. } => "suppliers-problem-bank-file",
+            SupplierProblem::AccountNameTaken => "suppliers-problem-account-name-taken",
+            SupplierProblem::PayeeKindTaken => "suppliers-problem-payee-kind-taken",
+            SupplierProblem::OrderNotMovable => "suppliers-problem-order-not-movable",
+            SupplierProblem::NotEarlier => "suppliers-problem-not-earlier",
+            SupplierProblem::MonthPassed => "suppliers-problem-month-passed",
+            SupplierProblem::BadMonth => "suppliers-problem-bad-month",
+            SupplierProblem::ReferenceTaken { .. } => "suppliers-problem-reference-taken",
+            SupplierProblem::NotInTrade => "suppliers-problem-not-in-trade",
         }
     }
 
@@ -240,6 +356,23 @@ impl crate::problem::Explain for SupplierProblem {
             }
             SupplierProblem::Duplicate { line } => vec![("line", line.to_string())],
             SupplierProblem::Header { expected } => vec![("expected", expected.clone())],
+            SupplierProblem::NotAwaiting { state } => vec![("state", state.as_str().to_owned())],
+            SupplierProblem::OverLimit { limit } => vec![("limit", limit.to_string())],
+            SupplierProblem::ReferenceTaken { reference } => {
+                vec![("reference", reference.clone())]
+            }
+            SupplierProblem::CreditTooLarge { left } => vec![("left", left.to_string())],
+            SupplierProblem::BankFile {
+                line,
+                column,
+                path,
+                fault,
+            } => vec![
+                ("line", line.to_string()),
+                ("column", column.to_string()),
+                ("path", path.clone()),
+                ("fault", fault.clone()),
+            ],
             _ => Vec::new(),
         }
     }

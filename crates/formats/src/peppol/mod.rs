@@ -14,6 +14,7 @@
 mod decimal;
 mod read;
 mod rules;
+pub mod write;
 mod xml;
 
 pub use rules::rule_ids;

@@ -23,6 +23,7 @@ mod continuity;
 mod names;
 mod people;
 mod registers;
+mod suppliers;
 mod town;
 mod visits;
 
@@ -175,6 +176,9 @@ impl Services {
         self.seed_demo_cases(&ids, seed).await?;
         self.seed_demo_crews().await?;
         self.seed_demo_continuity(seed).await?;
+        self.seed_demo_work().await?;
+        self.seed_demo_supplier_invoices().await?;
+        self.seed_demo_einvoices().await?;
         progress.inc(1);
         Ok(summary)
     }

@@ -4,23 +4,37 @@
 //! e-mail with a signed link; a supplier who accepts has its open and future invoices paid on
 //! the shorter terms from the day the policy starts.
 
+mod attest;
+mod bank;
 mod einvoices;
 mod hook;
 mod import;
 mod invoices;
 mod offers;
+mod payments;
 mod register;
+mod reports;
+mod work;
 
 use domain::role::Role;
 
+pub use bank::BankImport;
 pub use einvoices::{CHUNK, DocumentOutcome};
 pub use import::SUPPLIER_COLUMNS;
 pub use invoices::InvoiceInput;
 pub use offers::OfferView;
+pub use payments::{
+    DebtorAccountSetting, LeftOut, Pain001Version, PayeeKind, PaymentSettings, ProposalDetail,
+    ProposalOutcome,
+};
 pub use register::{SupplierDetail, SupplierInput};
+pub use reports::{DaysToPay, LocalSpend, forecast_end};
+pub use store::suppliers::payments::{EntryRow, FileRow, PaymentRow, ProposalRow};
+pub use store::suppliers::work::{ProjectRow, WorkOrderRow};
 pub use store::suppliers::{
     ContactRow, DocumentRow, FindingRow, OfferRow, SupplierInvoiceRow, SupplierRow,
 };
+pub use work::{ProjectInput, WorkOrderInput};
 
 use crate::audit;
 use crate::error::Result;
@@ -33,8 +47,10 @@ pub mod roles {
 
     /// The register, its suppliers' invoices and the offers made.
     pub const READ: &[Role] = &[Role::Finance, Role::Planner, Role::Admin];
-    /// Adding, editing and importing suppliers; recording invoices.
+    /// Adding, editing and importing suppliers; recording invoices; payment proposals.
     pub const MANAGE: &[Role] = &[Role::Finance, Role::Admin];
+    /// Projects and work orders: adding them, bringing work forward.
+    pub const PLAN: &[Role] = &[Role::Planner, Role::Admin];
 }
 
 /// The municipalities whose suppliers count as local: the town and its neighbours, where the

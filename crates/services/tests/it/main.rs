@@ -16,5 +16,6 @@ mod logs;
 mod modes;
 mod policies;
 mod portal;
+mod supplier_payments;
 mod suppliers;
 mod visits;

@@ -137,3 +137,14 @@ suppliers-import = Import
 suppliers-imported = { $inserted } new, { $updated } changed, { $unchanged } unchanged suppliers.
 suppliers-not-imported = Nothing was imported: line { $line }, field { $field }: { $reason }
 suppliers-choose-file = Choose a file to import.
+
+suppliers-einvoice-upload-title = Receive e-invoices
+suppliers-einvoice-upload-help = Peppol BIS Billing 3.0 (UBL Invoice or CreditNote), one or more files. Each file is checked against the rules; a file received before changes nothing.
+suppliers-einvoice-files = Files
+suppliers-einvoice-upload = Receive
+suppliers-einvoice-choose = Choose one or more XML files.
+suppliers-einvoice-received = { $accepted } of { $files } files were taken in as invoices; { $refused } were stopped and are listed below.
+suppliers-reply-title = Draft reply to the supplier
+suppliers-reply-label = Reply to copy
+suppliers-reply-body = Hello! We have received your e-invoice { $number } (the file { $file }) but cannot accept it: { $reason }. Please correct what is listed below and send a new invoice. Do not send the same file again.
+suppliers-reply-rule = { $rule }: { $message }

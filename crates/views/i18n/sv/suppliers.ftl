@@ -137,3 +137,14 @@ suppliers-import = Läs in
 suppliers-imported = { $inserted } nya, { $updated } ändrade, { $unchanged } oförändrade leverantörer.
 suppliers-not-imported = Ingenting lästes in: rad { $line }, fältet { $field }: { $reason }
 suppliers-choose-file = Välj en fil att läsa in.
+
+suppliers-einvoice-upload-title = Ta emot e-fakturor
+suppliers-einvoice-upload-help = Peppol BIS Billing 3.0 (UBL Invoice eller CreditNote), en eller flera filer. Varje fil kontrolleras mot reglerna; en fil som tagits emot tidigare ändrar ingenting.
+suppliers-einvoice-files = Filer
+suppliers-einvoice-upload = Ta emot
+suppliers-einvoice-choose = Välj en eller flera XML-filer.
+suppliers-einvoice-received = { $accepted } av { $files } filer togs emot som fakturor; { $refused } stoppades och står nedan.
+suppliers-reply-title = Utkast till svar till leverantören
+suppliers-reply-label = Svar att kopiera
+suppliers-reply-body = Hej! Vi har tagit emot er e-faktura { $number } (filen { $file }) men kan inte ta emot den: { $reason }. Rätta det som står nedan och skicka en ny faktura. Skicka inte samma fil igen.
+suppliers-reply-rule = { $rule }: { $message }

@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use domain::suppliers::PayTo;
-use services::suppliers::{OfferRow, SupplierInvoiceRow, SupplierRow, roles};
+use services::suppliers::{FindingRow, OfferRow, SupplierInvoiceRow, SupplierRow, roles};
 use views::Lang;
 use views::pages::FieldError;
 use views::suppliers::*;
@@ -169,15 +169,60 @@ pub async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     render(StatusCode::OK, &page)
 }
 
-pub async fn inbox(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+/// The draft reply to a refused e-invoice's supplier: what was refused and each broken rule,
+/// in Swedish (the language Swedish suppliers are written to).
+fn reply(d: &services::suppliers::DocumentRow, findings: &[FindingRow]) -> String {
+    let sv = Lang::Sv;
+    let mut text = views::translate(
+        sv,
+        "suppliers-reply-body",
+        &[
+            (
+                "number",
+                d.invoice_number.clone().unwrap_or_else(|| "–".into()),
+            ),
+            ("file", d.file_name.clone()),
+            (
+                "reason",
+                d.refusal
+                    .map_or(String::new(), |r| views::label(sv, r).to_lowercase()),
+            ),
+        ],
+    );
+    for f in findings.iter().filter(|f| f.fatal) {
+        text.push('\n');
+        text.push_str(&views::translate(
+            sv,
+            "suppliers-reply-rule",
+            &[
+                ("rule", f.rule.clone()),
+                (
+                    "message",
+                    views::translate(sv, &format!("peppol-rule-{}", f.rule), &[]),
+                ),
+            ],
+        ));
+    }
+    text
+}
+
+/// The inbox of stopped e-invoices, with what an upload said.
+pub(super) async fn inbox_page(
+    state: &AppState,
+    ctx: &Ctx,
+    result: Option<String>,
+    errors: Vec<FieldError>,
+) -> PageResult {
     let lang = ctx.lang;
     let docs = state.services.suppliers().inbox(&ctx.actor()).await?;
     let tz = domain::time::stockholm();
     let page = InboxPage {
-        layout: ctx.layout(&state, "suppliers-inbox-title").await,
+        layout: ctx.layout(state, "suppliers-inbox-title").await,
         documents: docs
             .into_iter()
             .map(|(d, findings)| InboxLine {
+                reply: reply(&d, &findings),
+                id: d.id.get(),
                 file: d.file_name,
                 received: domain::time::civil_date(d.received_at, &tz).to_string(),
                 supplier: d.seller_org_number.unwrap_or_else(|| "–".into()),
@@ -194,6 +239,51 @@ pub async fn inbox(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                     .collect(),
             })
             .collect(),
+        can_upload: ctx.actor().require(roles::MANAGE).is_ok(),
+        result,
+        errors,
     };
-    render(StatusCode::OK, &page)
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(status, &page)
+}
+
+pub async fn inbox(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    inbox_page(&state, &ctx, None, Vec::new()).await
+}
+
+/// E-invoice files uploaded by finance: each checked and taken in, or stopped into the inbox.
+pub async fn receive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    multipart: axum::extract::Multipart,
+) -> PageResult {
+    let files = crate::pages::uploaded_files(multipart, "file").await?;
+    if files.is_empty() {
+        let errors = vec![FieldError {
+            field: "file".into(),
+            message: ctx.t("suppliers-einvoice-choose"),
+        }];
+        return inbox_page(&state, &ctx, None, errors).await;
+    }
+    let files: Vec<(String, Vec<u8>)> = files.into_iter().map(|(n, b)| (n, b.to_vec())).collect();
+    let outcomes = state
+        .services
+        .suppliers()
+        .receive_einvoices(&ctx.actor(), &files)
+        .await?;
+    let accepted = outcomes.iter().filter(|o| o.accepted()).count();
+    let said = views::translate(
+        ctx.lang,
+        "suppliers-einvoice-received",
+        &[
+            ("files", outcomes.len().to_string()),
+            ("accepted", accepted.to_string()),
+            ("refused", (outcomes.len() - accepted).to_string()),
+        ],
+    );
+    inbox_page(&state, &ctx, Some(said), Vec::new()).await
 }

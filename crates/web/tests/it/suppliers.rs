@@ -239,3 +239,326 @@ async fn finance_adds_edits_and_imports_suppliers_and_a_planner_cannot() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn finance_approves_the_demo_proposal_downloads_its_file_and_takes_in_the_bank_answer() {
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
+    let finance = app.login_demo("ekonomi").await;
+    let page = app.get("/leverantorer/betalningar", Some(&finance)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The demo's month: invoices at each step, a dispute, a credit note, a proposal to approve.
+    for text in [
+        "Attestera leveransen",
+        "Godkänn beloppet",
+        "Bestriden",
+        "Kvitta",
+        "Godkänn förslaget",
+    ] {
+        assert!(page.body.contains(text), "{text}: {}", page.body);
+    }
+    let proposals = app
+        .services
+        .suppliers()
+        .proposals(&services::Actor::system())
+        .await
+        .unwrap();
+    assert_eq!(proposals.len(), 1);
+    let id = proposals[0].id.get();
+    let detail = app
+        .services
+        .suppliers()
+        .proposal(&services::Actor::system(), proposals[0].id)
+        .await
+        .unwrap();
+    let file = &detail.files[0];
+    let download = app
+        .get(
+            &format!("/leverantorer/betalningsfiler/{}", file.id.get()),
+            Some(&finance),
+        )
+        .await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert!(
+        download.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/xml")
+    );
+    assert!(download.body.contains(&file.message_id));
+    let approved = app
+        .post(
+            &format!("/leverantorer/betalningar/{id}/godkann"),
+            Some(&finance),
+            &[],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK);
+    assert!(
+        approved.body.contains("Förslaget är godkänt"),
+        "{}",
+        approved.body
+    );
+    // Twice: refused, named on the page.
+    let again = app
+        .post(
+            &format!("/leverantorer/betalningar/{id}/godkann"),
+            Some(&finance),
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("inte längre öppet"), "{}", again.body);
+    // The bank accepts the first payment.
+    let report = test_support::bank::status_report(
+        "STS-1",
+        &file.message_id,
+        &[test_support::bank::Status {
+            end_to_end_id: &detail.payments[0].end_to_end_id,
+            code: "ACSC",
+            reason: None,
+        }],
+    );
+    let taken = app
+        .upload(
+            "/leverantorer/bankfiler",
+            &finance,
+            "file",
+            "status.xml",
+            &report,
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::OK);
+    assert!(taken.body.contains("1 godkända"), "{}", taken.body);
+    let broken = app
+        .upload(
+            "/leverantorer/bankfiler",
+            &finance,
+            "file",
+            "x.xml",
+            "<Document",
+        )
+        .await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(broken.body.contains("Rad 1"), "{}", broken.body);
+
+    // A planner attests a delivery but sees no proposals and cannot approve them.
+    let planner = app.login_demo("planerare").await;
+    let waiting = app
+        .services
+        .suppliers()
+        .awaiting_attestation(&services::Actor::system())
+        .await
+        .unwrap();
+    let received = waiting
+        .iter()
+        .find(|i| i.state == domain::suppliers::InvoiceState::Received)
+        .unwrap();
+    let attested = app
+        .post(
+            &format!("/leverantorer/fakturor/{}/attest", received.id.get()),
+            Some(&planner),
+            &[],
+        )
+        .await;
+    assert_eq!(attested.status, StatusCode::OK);
+    assert!(
+        attested.body.contains("Leveransen är attesterad"),
+        "{}",
+        attested.body
+    );
+    assert!(!attested.body.contains("Betalningsförslag"));
+    let no_reason = app
+        .post(
+            &format!("/leverantorer/fakturor/{}/bestrid", received.id.get()),
+            Some(&planner),
+            &[("reason", "")],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_reason
+            .body
+            .contains(&format!("href=\"#reason-{}\"", received.id.get()))
+    );
+    assert_eq!(
+        app.post(
+            &format!("/leverantorer/betalningar/{id}/makulera"),
+            Some(&planner),
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let agent = app.login_demo("kundtjanst").await;
+    assert_eq!(
+        app.get("/leverantorer/betalningar", Some(&agent))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_planner_brings_the_demo_work_forward_and_reads_local_work_beside_last_year() {
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
+    let planner = app.login_demo("planerare").await;
+    let page = app.get("/leverantorer/projekt", Some(&planner)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Fjärrvärme Bergsgatan",
+        "Mätarbyte",
+        "Schakt och mark",
+        "Tidigarelägg",
+    ] {
+        assert!(page.body.contains(text), "{text}: {}", page.body);
+    }
+    let orders = app
+        .services
+        .suppliers()
+        .work_orders(&services::Actor::system())
+        .await
+        .unwrap();
+    let this_month = domain::suppliers::work::Month::of(app.services.today());
+    let later = orders
+        .iter()
+        .find(|o| o.month > this_month.plus(1))
+        .expect("planned work ahead");
+    let to = this_month.plus(1).to_string();
+    let moved = app
+        .post(
+            &format!("/leverantorer/arbetsordrar/{}/tidigarelagg", later.id.get()),
+            Some(&planner),
+            &[("month", &to)],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK);
+    assert!(moved.body.contains("tidigarelagt"), "{}", moved.body);
+    assert!(moved.body.contains("tidigarelagd från"), "{}", moved.body);
+    // Again to the same month: not earlier, named at its field.
+    let again = app
+        .post(
+            &format!("/leverantorer/arbetsordrar/{}/tidigarelagg", later.id.get()),
+            Some(&planner),
+            &[("month", &to)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again
+            .body
+            .contains(&format!("href=\"#month-{}\"", later.id.get()))
+    );
+    // Finance reads but does not plan.
+    let finance = app.login_demo("ekonomi").await;
+    let read = app.get("/leverantorer/projekt", Some(&finance)).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(!read.body.contains("Tidigarelägg"));
+    assert_eq!(
+        app.post("/leverantorer/projekt", Some(&finance), &[("name", "x")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn finance_reads_the_reports_with_charts_beside_tables_and_asks_what_shorter_terms_cost() {
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
+    let finance = app.login_demo("ekonomi").await;
+    let page = app.get("/leverantorer/rapporter", Some(&finance)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Dagar till betalning",
+        "Mål 30 dagar",
+        "Schakt och mark",
+        "Ackumulerat netto",
+        "role=\"img\"",
+    ] {
+        assert!(page.body.contains(text), "{text}: {}", page.body);
+    }
+    assert!(!page.body.contains("Kostnad hittills"), "no what-if asked");
+    let asked = app
+        .get(
+            "/leverantorer/rapporter?dagar=10&galler=local",
+            Some(&finance),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked.body.contains("Kostnad hittills") && asked.body.contains("Med kortare villkor"));
+    let bad = app
+        .get("/leverantorer/rapporter?dagar=99", Some(&finance))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("href=\"#dagar\""), "{}", bad.body);
+    let en = app
+        .get("/leverantorer/rapporter", Some(&english(&finance)))
+        .await;
+    assert!(en.body.contains("Days to pay"), "{}", en.body);
+}
+
+#[tokio::test]
+async fn finance_uploads_e_invoices_and_a_stopped_one_has_a_draft_reply_naming_its_rules() {
+    let Some(app) = TestApp::demo(Backend::Sqlite).await else {
+        return;
+    };
+    let finance = app.login_demo("ekonomi").await;
+    // The demo's month of e-invoices left three in the inbox, with real rule ids.
+    let inbox = app.get("/leverantorer/inkorg", Some(&finance)).await;
+    for rule in [
+        "BR-CO-15",
+        "PEPPOL-EN16931-R003",
+        "finns inte i leverantörsregistret",
+    ] {
+        assert!(inbox.body.contains(rule), "{rule}: {}", inbox.body);
+    }
+    let supplier = app
+        .services
+        .suppliers()
+        .list(&services::Actor::system())
+        .await
+        .unwrap()
+        .remove(0);
+    let org = supplier.org_number.normalised();
+    let lines = [test_support::peppol::GenLine {
+        name: "Grävning",
+        quantity: "1",
+        price: "2000.00",
+        net: "2000.00",
+    }];
+    let bad =
+        test_support::peppol::invoice_from(&org, "F-91", &lines, "2000.00", "500.00", "2600.00");
+    let taken = app
+        .upload("/leverantorer/inkorg", &finance, "file", "f91.xml", &bad)
+        .await;
+    assert_eq!(taken.status, StatusCode::OK);
+    assert!(taken.body.contains("0 av 1 filer"), "{}", taken.body);
+    assert!(taken.body.contains("Utkast till svar till leverantören"));
+    assert!(
+        taken.body.contains("F-91 (filen f91.xml)") && taken.body.contains("BR-CO-15:"),
+        "{}",
+        taken.body
+    );
+    let good =
+        test_support::peppol::invoice_from(&org, "F-92", &lines, "2000.00", "500.00", "2500.00");
+    let ok = app
+        .upload("/leverantorer/inkorg", &finance, "file", "f92.xml", &good)
+        .await;
+    assert!(ok.body.contains("1 av 1 filer"), "{}", ok.body);
+    // Planners read the inbox but do not upload.
+    let planner = app.login_demo("planerare").await;
+    let read = app.get("/leverantorer/inkorg", Some(&planner)).await;
+    assert!(!read.body.contains("Ta emot e-fakturor"));
+    assert_eq!(
+        app.upload("/leverantorer/inkorg", &planner, "file", "x.xml", &good)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}

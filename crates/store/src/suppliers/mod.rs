@@ -1,5 +1,9 @@
 //! Suppliers: the register (with trades and contact people), offers of shorter payment terms,
-//! and the invoices suppliers send.
+//! and the invoices suppliers send; [`payments`] pays them.
+
+pub mod payments;
+pub mod reports;
+pub mod work;
 
 use std::collections::HashMap;
 
@@ -453,6 +457,24 @@ pub struct SupplierInvoiceRow {
     pub order_reference: Option<String>,
     pub payment_reference: Option<String>,
     pub state: InvoiceState,
+    /// Who attested the delivery (the first step) and who approved the amount (the second).
+    pub attested_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub dispute_reason: Option<String>,
+    /// What credit notes have taken off (an invoice).
+    pub credited: Money,
+    /// The invoice a credit note settled.
+    pub settles_id: Option<SupplierInvoiceId>,
+    pub paid_on: Option<Date>,
+    /// The work order its order reference names (of the same supplier).
+    pub work_order_id: Option<domain::ids::WorkOrderId>,
+}
+
+impl SupplierInvoiceRow {
+    /// What is left to pay after credit notes.
+    pub fn left_to_pay(&self) -> Money {
+        self.amount - self.credited
+    }
 }
 
 from_row!(SupplierInvoiceRow, "supplier_invoices", |c| {
@@ -471,12 +493,20 @@ from_row!(SupplierInvoiceRow, "supplier_invoices", |c| {
         order_reference: c.get("order_reference")?,
         payment_reference: c.get("payment_reference")?,
         state: c.code("state")?,
+        attested_by: c.get("attested_by")?,
+        approved_by: c.get("approved_by")?,
+        dispute_reason: c.get("dispute_reason")?,
+        credited: c.money("credited_ore")?,
+        settles_id: c.id_opt("settles_id")?,
+        paid_on: c.date_opt("paid_on")?,
+        work_order_id: c.id_opt("work_order_id")?,
     }
 });
 
-const INVOICE_COLUMNS: &str = "id, supplier_id, kind, number, issue_date, received_on, \
+pub(crate) const INVOICE_COLUMNS: &str = "id, supplier_id, kind, number, issue_date, received_on, \
      terms_days, due_date, offer_id, amount_ore, vat_ore, \
-     order_reference, payment_reference, state";
+     order_reference, payment_reference, state, attested_by, approved_by, dispute_reason, \
+     credited_ore, settles_id, paid_on, work_order_id";
 
 /// An invoice as received.
 pub struct NewSupplierInvoice<'a> {
@@ -502,26 +532,28 @@ pub async fn insert_invoice(
 ) -> Result<Option<SupplierInvoiceId>> {
     let id = with_tx!(tx, |conn| {
         sqlx::query_scalar::<_, i64>(
-        "INSERT INTO supplier_invoices (supplier_id, kind, number, issue_date, received_on, \
+            "INSERT INTO supplier_invoices (supplier_id, kind, number, issue_date, received_on, \
          terms_days, due_date, offer_id, amount_ore, vat_ore, order_reference, payment_reference, \
-         state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13) \
-         ON CONFLICT (supplier_id, kind, number) DO NOTHING RETURNING id"
-    )
-    .bind(i.supplier_id.get())
-    .bind(i.kind.as_str())
-    .bind(i.number)
-    .bind(i.issue_date.to_string())
-    .bind(i.received_on.to_string())
-    .bind(i64::from(i.terms_days))
-    .bind(i.due_date.to_string())
-    .bind(i.offer_id.map(|o| o.get()))
-    .bind(i.amount.ore())
-    .bind(i.vat.ore())
-    .bind(i.order_reference)
-    .bind(i.payment_reference)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?
+         state, created_at, work_order_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+         $12, 'received', $13, (SELECT w.id FROM supplier_work_orders w \
+         WHERE w.reference = $11 AND w.supplier_id = $1)) \
+         ON CONFLICT (supplier_id, kind, number) DO NOTHING RETURNING id",
+        )
+        .bind(i.supplier_id.get())
+        .bind(i.kind.as_str())
+        .bind(i.number)
+        .bind(i.issue_date.to_string())
+        .bind(i.received_on.to_string())
+        .bind(i64::from(i.terms_days))
+        .bind(i.due_date.to_string())
+        .bind(i.offer_id.map(|o| o.get()))
+        .bind(i.amount.ore())
+        .bind(i.vat.ore())
+        .bind(i.order_reference)
+        .bind(i.payment_reference)
+        .bind(now)
+        .fetch_optional(conn)
+        .await?
     });
     Ok(id.map(SupplierInvoiceId::new))
 }
