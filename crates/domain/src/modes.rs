@@ -214,6 +214,7 @@ pub fn policy_field_path(capability: Capability, e: &PolicyError) -> &'static st
         PolicyError::AutoApproveAboveMax => "credit.auto_approve_up_to_ore",
         PolicyError::ExtensionDays { .. } => "credit.max_extension_days",
         PolicyError::TermsZero => "suppliers.shortened_terms_days",
+        PolicyError::UnknownTrade { .. } => "suppliers.applies_to",
         PolicyError::Malformed(_)
         | PolicyError::EndsBeforeStart
         | PolicyError::ModeExists { .. } => capability.as_str(),

@@ -197,6 +197,12 @@ impl PolicyBody {
             PolicyBody::Suppliers(s) if s.shortened_terms_days == Some(0) => {
                 Err(PolicyError::TermsZero)
             }
+            PolicyBody::Suppliers(SuppliersPolicy {
+                applies_to: SupplierRule::Trade(code),
+                ..
+            }) if crate::suppliers::Trade::parse(code).is_none() => {
+                Err(PolicyError::UnknownTrade { code: code.clone() })
+            }
             _ => Ok(()),
         }
     }
@@ -298,6 +304,8 @@ pub enum PolicyError {
     ExtensionDays { max: u32 },
     #[error("shortened_terms_days must be at least 1 day, or empty for the standard terms")]
     TermsZero,
+    #[error("applies_to names the trade {code:?}, which is not one of the register's trades")]
+    UnknownTrade { code: String },
     #[error("policy body is not valid JSON for its capability: {0}")]
     Malformed(String),
     #[error("the policy ends before it starts: effective_to must be after effective_from")]
@@ -316,6 +324,7 @@ impl PolicyError {
             PolicyError::AutoApproveAboveMax => "auto_approve_up_to_ore",
             PolicyError::ExtensionDays { .. } => "max_extension_days",
             PolicyError::TermsZero => "shortened_terms_days",
+            PolicyError::UnknownTrade { .. } => "applies_to",
             PolicyError::Malformed(_) => "policy",
             PolicyError::EndsBeforeStart => "effective_to",
             PolicyError::ModeExists { .. } => "name",
@@ -331,6 +340,9 @@ impl PolicyError {
             PolicyError::AutoApproveAboveMax,
             PolicyError::ExtensionDays { max: 365 },
             PolicyError::TermsZero,
+            PolicyError::UnknownTrade {
+                code: "astrology".into(),
+            },
             PolicyError::Malformed("x".into()),
             PolicyError::EndsBeforeStart,
             PolicyError::ModeExists {
@@ -349,6 +361,7 @@ impl crate::problem::Explain for PolicyError {
             PolicyError::AutoApproveAboveMax => "policy-problem-auto-approve-above-max",
             PolicyError::ExtensionDays { .. } => "policy-problem-extension-days",
             PolicyError::TermsZero => "policy-problem-terms-zero",
+            PolicyError::UnknownTrade { .. } => "policy-problem-unknown-trade",
             PolicyError::Malformed(_) => "policy-problem-malformed",
             PolicyError::EndsBeforeStart => "problem-ends-before-start",
             PolicyError::ModeExists { .. } => "policy-problem-mode-exists",
@@ -360,6 +373,7 @@ impl crate::problem::Explain for PolicyError {
             PolicyError::NoticeTooLong { max } => vec![("max", max.to_string())],
             PolicyError::ExtensionDays { max } => vec![("max", max.to_string())],
             PolicyError::ModeExists { name } => vec![("name", name.clone())],
+            PolicyError::UnknownTrade { code } => vec![("code", code.clone())],
             _ => Vec::new(),
         }
     }
@@ -371,6 +385,23 @@ mod tests {
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_suppliers_policy_names_only_trades_of_the_register() {
+        let policy = |code: &str| {
+            PolicyBody::Suppliers(SuppliersPolicy {
+                shortened_terms_days: Some(10),
+                applies_to: SupplierRule::Trade(code.into()),
+            })
+        };
+        assert_eq!(policy("excavation").validate(), Ok(()));
+        assert_eq!(
+            policy("astrology").validate(),
+            Err(PolicyError::UnknownTrade {
+                code: "astrology".into()
+            })
+        );
     }
 
     #[test]

@@ -216,10 +216,20 @@ pub struct EntryLine {
     pub status: String,
 }
 
+/// A payment the bank rejected, with the reason in the reader's language.
+#[derive(Clone, Debug)]
+pub struct RejectedLine {
+    pub supplier: String,
+    pub number: String,
+    pub amount: String,
+    pub reason: String,
+}
+
 #[derive(Template)]
 #[template(path = "suppliers/payments.html")]
 pub struct PaymentsPage {
     pub layout: Layout,
+    pub rejected: Vec<RejectedLine>,
     /// May propose and approve payments and take in the bank's files (finance, admins).
     pub can_pay: bool,
     pub to_attest: Vec<AttestLine>,

@@ -229,6 +229,8 @@ pub enum SupplierProblem {
     ReferenceTaken { reference: String },
     #[error("the supplier does not work in that trade")]
     NotInTrade,
+    #[error("the work order was placed by {orderer}, who attests its delivery")]
+    NotOrderer { orderer: String },
 }
 
 impl SupplierProblem {
@@ -295,6 +297,9 @@ impl SupplierProblem {
                 reference: "AO-1".into(),
             },
             SupplierProblem::NotInTrade,
+            SupplierProblem::NotOrderer {
+                orderer: "planerare".into(),
+            },
         ]
     }
 }
@@ -345,6 +350,7 @@ impl crate::problem::Explain for SupplierProblem {
             SupplierProblem::BadMonth => "suppliers-problem-bad-month",
             SupplierProblem::ReferenceTaken { .. } => "suppliers-problem-reference-taken",
             SupplierProblem::NotInTrade => "suppliers-problem-not-in-trade",
+            SupplierProblem::NotOrderer { .. } => "suppliers-problem-not-orderer",
         }
     }
 
@@ -361,6 +367,7 @@ impl crate::problem::Explain for SupplierProblem {
             SupplierProblem::ReferenceTaken { reference } => {
                 vec![("reference", reference.clone())]
             }
+            SupplierProblem::NotOrderer { orderer } => vec![("orderer", orderer.clone())],
             SupplierProblem::CreditTooLarge { left } => vec![("left", left.to_string())],
             SupplierProblem::BankFile {
                 line,

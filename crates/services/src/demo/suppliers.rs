@@ -40,9 +40,10 @@ impl Services {
     /// after), more this year than last.
     pub(super) async fn seed_demo_work(&self) -> Result<()> {
         let h = self.suppliers();
+        // The demo planner (who logs in as `planerare`) placed the orders and attests them.
         let planner = Actor {
             role: Some(Role::Planner),
-            name: "demo:planerare".into(),
+            name: Role::Planner.demo_username().into(),
             ..Actor::system()
         };
         let today = self.today();
@@ -77,10 +78,18 @@ impl Services {
             .into_iter()
             .filter(|s| s.is_local && !s.trades.is_empty())
             .collect();
+        // The campaign's subcontracted crew works under the meter-exchange project.
+        let crew =
+            store::campaign::local_suppliers(self.store(), crate::campaign::SUBCONTRACT_TRADE)
+                .await?
+                .into_iter()
+                .next()
+                .map(|s| s.id);
         let now = Month::of(today);
         for (n, s) in local.iter().enumerate() {
             let trade = s.trades[0];
             let project = match trade {
+                _ if Some(s.id) == crew => meters,
                 domain::suppliers::Trade::Electrical if n % 2 == 0 => meters,
                 domain::suppliers::Trade::Electrical | domain::suppliers::Trade::Automation => {
                     cable
@@ -103,7 +112,11 @@ impl Services {
                             supplier_id: Some(s.id),
                             trade: trade.as_str().into(),
                             reference: reference(s, offset),
-                            description: format!("{} {}", s.name, now.plus(offset)),
+                            description: if Some(s.id) == crew {
+                                format!("Mätarbyte, arbetslaget {} {}", s.name, now.plus(offset))
+                            } else {
+                                format!("{} {}", s.name, now.plus(offset))
+                            },
                             month: now.plus(offset).to_string(),
                             hours: hours.to_string(),
                             amount: format!("{}", hours * 650),
@@ -246,7 +259,12 @@ impl Services {
         if local.is_empty() {
             return Ok(());
         }
-        let (planner, budget) = (acting("demo:planerare"), acting("demo:budgetansvarig"));
+        let planner = Actor {
+            role: Some(Role::Planner),
+            name: Role::Planner.demo_username().into(),
+            ..Actor::system()
+        };
+        let budget = acting("demo:budgetansvarig");
         let today = self.today();
         for i in 0..INVOICES {
             let supplier = &local[usize::try_from(i).unwrap_or(0) % local.len()];

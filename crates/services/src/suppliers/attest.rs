@@ -5,6 +5,7 @@
 
 use domain::ids::SupplierInvoiceId;
 use domain::problem::Problem;
+use domain::role::Role;
 use domain::suppliers::pay::{self, Settling};
 use domain::suppliers::{InvoiceState, SupplierProblem};
 use store::suppliers::SupplierInvoiceRow;
@@ -46,6 +47,18 @@ impl Suppliers {
         Self::require(actor, pay::RECEIPT_ROLES)?;
         let invoice = self.invoice_for(id).await?;
         let next = pay::attest_receipt(invoice.kind, invoice.state).map_err(conflict)?;
+        // An invoice matched to a work order is attested by whoever placed the order; finance
+        // and admins may stand in (someone away, someone gone).
+        let stands_in = matches!(actor.role, None | Some(Role::Finance | Role::Admin));
+        if let Some(order) = invoice.work_order_id
+            && !stands_in
+            && let Some(order) = store::suppliers::work::work_order(self.s.store(), order).await?
+            && order.ordered_by != actor.name
+        {
+            return Err(conflict(SupplierProblem::NotOrderer {
+                orderer: order.ordered_by,
+            }));
+        }
         let mut tx = self.s.store().begin().await?;
         if !db::attest(&mut tx, id, &actor.name).await? {
             return Err(conflict(SupplierProblem::NotAwaiting {

@@ -11,7 +11,9 @@ use domain::suppliers::pay::{EntryState, PaymentState};
 use formats::iso20022::{ReadError, ReadErrorKind, camt054, pain002};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use store::suppliers::payments::{self as db, BankStatus, EntryRow, NewEntry, PaymentRow};
+use store::suppliers::payments::{
+    self as db, BankStatus, EntryRow, NewEntry, PaymentRow, RejectedRow,
+};
 
 use super::{Suppliers, roles};
 use crate::Actor;
@@ -148,6 +150,12 @@ impl Suppliers {
         .await?;
         tx.commit().await?;
         Ok(out)
+    }
+
+    /// Payments the bank rejected or returned whose invoices wait to be paid again, newest first.
+    pub async fn rejected_payments(&self, actor: &Actor) -> Result<Vec<RejectedRow>> {
+        Self::require(actor, roles::MANAGE)?;
+        Ok(db::rejected(self.s.store()).await?)
     }
 
     /// The bank's entries that matched no payment, oldest first.

@@ -21,6 +21,15 @@ use crate::error::{Result, ServiceError};
 use crate::outbox::Message;
 use domain::customer::Channel;
 
+/// The preview's cash moved per week, if every offer were accepted: paid in the first, second
+/// and third week from the day the terms apply, and later.
+const WEEK_KEYS: [&str; 4] = [
+    "paid_earlier_week_1_ore",
+    "paid_earlier_week_2_ore",
+    "paid_earlier_week_3_ore",
+    "paid_earlier_later_ore",
+];
+
 /// How long a supplier has to answer an offer.
 pub const ANSWER_DAYS: i64 = 14;
 
@@ -120,6 +129,9 @@ impl Suppliers {
         let start = from.max(self.s.today());
         let (mut moved, mut moved_ore) = (Vec::new(), 0i64);
         let mut earliest: Option<Date> = None;
+        // Cash moved per week: the amounts whose new due date falls in the first, second and
+        // third week from the start, and later.
+        let mut weekly: [(Vec<i64>, i64); 4] = Default::default();
         for i in store::suppliers::open_invoices(store).await? {
             let Some(s) = suppliers.iter().find(|s| s.id == i.supplier_id) else {
                 continue;
@@ -132,6 +144,11 @@ impl Suppliers {
             if due < i.due_date {
                 moved.push(i.id.get());
                 moved_ore += i.amount.ore();
+                let week = usize::try_from((due - start).get_days().max(0) / 7)
+                    .unwrap_or(3)
+                    .min(3);
+                weekly[week].0.push(i.id.get());
+                weekly[week].1 += i.amount.ore();
                 earliest = Some(earliest.map_or(due, |e| e.min(due)));
             }
         }
@@ -143,6 +160,9 @@ impl Suppliers {
         impact
             .effects
             .push(Effect::count("invoices_brought_forward_if_accepted", moved));
+        for ((ids, ore), key) in weekly.into_iter().zip(WEEK_KEYS) {
+            impact.effects.push(Effect::money(key, ore, ids));
+        }
         let lapse = after.shortened_terms_days.is_none() && before.shortened_terms_days.is_some();
         let lapsing: Vec<i64> = if lapse {
             offers

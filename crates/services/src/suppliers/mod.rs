@@ -29,7 +29,7 @@ pub use payments::{
 };
 pub use register::{SupplierDetail, SupplierInput};
 pub use reports::{DaysToPay, LocalSpend, forecast_end};
-pub use store::suppliers::payments::{EntryRow, FileRow, PaymentRow, ProposalRow};
+pub use store::suppliers::payments::{EntryRow, FileRow, PaymentRow, ProposalRow, RejectedRow};
 pub use store::suppliers::work::{ProjectRow, WorkOrderRow};
 pub use store::suppliers::{
     ContactRow, DocumentRow, FindingRow, OfferRow, SupplierInvoiceRow, SupplierRow,

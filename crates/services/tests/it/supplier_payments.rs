@@ -749,6 +749,16 @@ async fn work_orders_go_to_a_suppliers_trade_come_forward_and_count_per_trade_be
             Some(later)
         );
         assert_eq!(read(unmatched).await.unwrap().unwrap().work_order_id, None);
+        // The person who placed the order attests its delivery; another planner may not.
+        let olle = person(Role::Planner, "Olle Planerare");
+        assert_eq!(
+            conflict(h.attest(&olle, matched).await.unwrap_err()),
+            SupplierProblem::NotOrderer {
+                orderer: "Pia Planerare".into()
+            }
+        );
+        h.attest(&olle, unmatched).await.unwrap();
+        h.attest(&pia(), matched).await.unwrap();
     }
 }
 

@@ -297,6 +297,18 @@ async fn crisis_mode_offers_local_suppliers_shorter_terms_and_an_acceptance_brin
             effect(&preview, "brought_forward_if_accepted_ore").0,
             1_250_000
         );
+        // Cash moved per week: received five days ago on ten days, due in the first week.
+        assert_eq!(
+            effect(&preview, "paid_earlier_week_1_ore"),
+            (1_250_000, vec![old.get()])
+        );
+        for later in [
+            "paid_earlier_week_2_ore",
+            "paid_earlier_week_3_ore",
+            "paid_earlier_later_ore",
+        ] {
+            assert_eq!(effect(&preview, later).0, 0, "{later}");
+        }
         assert!(preview.customers.is_empty());
         // Applying does what the preview said, once under its key.
         let applied = hook.apply(&change, "mode:1").await.unwrap();

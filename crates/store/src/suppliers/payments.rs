@@ -656,3 +656,38 @@ pub async fn resolve_entry(tx: &mut Tx, id: BankEntryId, note: &str, by: &str) -
     .rows_affected())
         == 1)
 }
+
+/// A payment the bank rejected (or returned) whose invoice still waits to be paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow {
+    pub invoice_number: String,
+    pub supplier: String,
+    pub amount: Money,
+    pub status_code: Option<String>,
+    pub reason_code: Option<String>,
+    pub reason_info: Option<String>,
+}
+
+from_row!(RejectedRow, "supplier_payments", |c| RejectedRow {
+    invoice_number: c.get("number")?,
+    supplier: c.get("name")?,
+    amount: c.money("amount_ore")?,
+    status_code: c.get("status_code")?,
+    reason_code: c.get("reason_code")?,
+    reason_info: c.get("reason_info")?,
+});
+
+/// The latest rejected payments whose invoices are not yet paid, newest first.
+pub async fn rejected(store: &Store) -> Result<Vec<RejectedRow>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, RejectedRow>(
+            "SELECT i.number, s.name, p.amount_ore, p.status_code, p.reason_code, p.reason_info \
+             FROM supplier_payments p JOIN supplier_invoices i ON i.id = p.invoice_id \
+             JOIN suppliers s ON s.id = p.supplier_id \
+             WHERE p.state = 'rejected' AND i.state = 'approved' \
+             ORDER BY p.updated_at DESC, p.id DESC LIMIT 50",
+        )
+        .fetch_all(pool)
+        .await?
+    }))
+}

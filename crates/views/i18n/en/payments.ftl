@@ -161,3 +161,7 @@ reports-chart-desc = The table below the chart holds the same figures.
 reports-target = Target { $days } days
 reports-series-now = The terms in force
 reports-series-if = On shorter terms
+
+payments-rejected-title = Payments the bank rejected
+payments-rejected-intro = The invoices come with the next payment proposal. Correct the supplier's account first if the reason concerns the account.
+payments-col-reason = Reason

@@ -31,6 +31,7 @@ policy-problem-negative-amount = Amounts must not be negative.
 policy-problem-auto-approve-above-max = The limit for automatic approval must not exceed the largest amount.
 policy-problem-extension-days = An extension lasts 1–{ $max } days.
 policy-problem-terms-zero = Shortened payment terms are at least one day, or empty for the standard terms.
+policy-problem-unknown-trade = The trade { $code } is not one of the supplier register's trades.
 policy-problem-malformed = The policy cannot be read. Start from a preset and change it.
 policy-problem-mode-exists = A mode named { $name } exists already.
 indoor-visits-allowed = allowed

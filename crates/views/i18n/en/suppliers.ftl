@@ -148,3 +148,7 @@ suppliers-reply-title = Draft reply to the supplier
 suppliers-reply-label = Reply to copy
 suppliers-reply-body = Hello! We have received your e-invoice { $number } (the file { $file }) but cannot accept it: { $reason }. Please correct what is listed below and send a new invoice. Do not send the same file again.
 suppliers-reply-rule = { $rule }: { $message }
+effect-suppliers-paid_earlier_week_1_ore = Paid earlier if all accept: in the first week
+effect-suppliers-paid_earlier_week_2_ore = Paid earlier if all accept: in the second week
+effect-suppliers-paid_earlier_week_3_ore = Paid earlier if all accept: in the third week
+effect-suppliers-paid_earlier_later_ore = Paid earlier if all accept: later

@@ -50,3 +50,4 @@ projects-add-project = Add project
 projects-added-order = The work order is added.
 projects-added-project = The project is added.
 projects-brought-forward = The work is brought forward to { $month }.
+suppliers-problem-not-orderer = The work order was placed by { $orderer }, who attests its delivery (or finance in their stead).

@@ -161,3 +161,7 @@ reports-chart-desc = Samma siffror står i tabellen under diagrammet.
 reports-target = Mål { $days } dagar
 reports-series-now = Villkoren som gäller
 reports-series-if = Med kortare villkor
+
+payments-rejected-title = Betalningar som banken avvisat
+payments-rejected-intro = Fakturorna kommer med i nästa betalningsförslag. Rätta leverantörens konto först om orsaken gäller kontot.
+payments-col-reason = Orsak

@@ -31,6 +31,7 @@ policy-problem-negative-amount = Beloppen får inte vara negativa.
 policy-problem-auto-approve-above-max = Gränsen för automatiskt beviljande får inte vara högre än högsta belopp.
 policy-problem-extension-days = Anstånd ska vara 1–{ $max } dagar.
 policy-problem-terms-zero = Förkortad betaltid ska vara minst en dag, eller tom för ordinarie villkor.
+policy-problem-unknown-trade = Branschen { $code } finns inte i leverantörsregistrets lista över branscher.
 policy-problem-malformed = Policyn kan inte läsas. Utgå från en förinställning och ändra den.
 policy-problem-mode-exists = Det finns redan ett läge som heter { $name }.
 indoor-visits-allowed = tillåtna

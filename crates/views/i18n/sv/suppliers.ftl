@@ -148,3 +148,7 @@ suppliers-reply-title = Utkast till svar till leverantören
 suppliers-reply-label = Svar att kopiera
 suppliers-reply-body = Hej! Vi har tagit emot er e-faktura { $number } (filen { $file }) men kan inte ta emot den: { $reason }. Rätta det som står nedan och skicka en ny faktura. Skicka inte samma fil igen.
 suppliers-reply-rule = { $rule }: { $message }
+effect-suppliers-paid_earlier_week_1_ore = Betalas tidigare om alla tackar ja: första veckan
+effect-suppliers-paid_earlier_week_2_ore = Betalas tidigare om alla tackar ja: andra veckan
+effect-suppliers-paid_earlier_week_3_ore = Betalas tidigare om alla tackar ja: tredje veckan
+effect-suppliers-paid_earlier_later_ore = Betalas tidigare om alla tackar ja: senare

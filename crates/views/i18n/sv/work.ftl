@@ -50,3 +50,4 @@ projects-add-project = Lägg till projekt
 projects-added-order = Arbetsordern är tillagd.
 projects-added-project = Projektet är tillagt.
 projects-brought-forward = Arbetet är tidigarelagt till { $month }.
+suppliers-problem-not-orderer = Arbetsordern lades av { $orderer }, som attesterar leveransen (eller ekonomi i hens ställe).

@@ -13,7 +13,9 @@ use domain::suppliers::{InvoiceKind, InvoiceState};
 use services::ServiceError;
 use services::suppliers::{SupplierInvoiceRow, roles};
 use views::pages::FieldError;
-use views::suppliers::{AttestLine, EntryLine, PaymentFileLine, PaymentsPage, ProposalLine};
+use views::suppliers::{
+    AttestLine, EntryLine, PaymentFileLine, PaymentsPage, ProposalLine, RejectedLine,
+};
 
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
@@ -110,6 +112,43 @@ async fn entries(state: &AppState, ctx: &Ctx) -> Result<Vec<EntryLine>, AppError
         .collect())
 }
 
+/// The bank's reason in the reader's language: the ISO code's text (or the code itself when it
+/// is not one of those named), with the bank's own words after it.
+fn reason_text(lang: views::Lang, r: &services::suppliers::RejectedRow) -> String {
+    let code = r
+        .reason_code
+        .as_deref()
+        .or(r.status_code.as_deref())
+        .unwrap_or("");
+    let named = views::translate(lang, &format!("pay-reason-{code}"), &[]);
+    let text = if named.starts_with("pay-reason-") {
+        views::translate(lang, "pay-reason-other", &[("code", code.to_owned())])
+    } else {
+        format!("{code}: {named}")
+    };
+    match &r.reason_info {
+        Some(info) => format!("{text} ({info})"),
+        None => text,
+    }
+}
+
+async fn rejected(state: &AppState, ctx: &Ctx) -> Result<Vec<RejectedLine>, AppError> {
+    let rows = state
+        .services
+        .suppliers()
+        .rejected_payments(&ctx.actor())
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| RejectedLine {
+            supplier: r.supplier.clone(),
+            number: r.invoice_number.clone(),
+            amount: r.amount.to_string(),
+            reason: reason_text(ctx.lang, r),
+        })
+        .collect())
+}
+
 /// The page, with what the last step said.
 async fn page(
     state: &AppState,
@@ -146,6 +185,11 @@ async fn page(
         },
         entries: if can_pay {
             entries(state, ctx).await?
+        } else {
+            Vec::new()
+        },
+        rejected: if can_pay {
+            rejected(state, ctx).await?
         } else {
             Vec::new()
         },

@@ -331,6 +331,37 @@ async fn finance_approves_the_demo_proposal_downloads_its_file_and_takes_in_the_
         .await;
     assert_eq!(taken.status, StatusCode::OK);
     assert!(taken.body.contains("1 godkända"), "{}", taken.body);
+    // It rejects the second: the reason's text shows, and the invoice waits for the next one.
+    let rejection = test_support::bank::status_report(
+        "STS-2",
+        &file.message_id,
+        &[test_support::bank::Status {
+            end_to_end_id: &detail.payments[1].end_to_end_id,
+            code: "RJCT",
+            reason: Some(("AC01", "Kontot saknas")),
+        }],
+    );
+    let rejected = app
+        .upload(
+            "/leverantorer/bankfiler",
+            &finance,
+            "file",
+            "status2.xml",
+            &rejection,
+        )
+        .await;
+    assert!(
+        rejected.body.contains("Betalningar som banken avvisat"),
+        "{}",
+        rejected.body
+    );
+    assert!(
+        rejected
+            .body
+            .contains("AC01: Felaktigt kontonummer (Kontot saknas)"),
+        "{}",
+        rejected.body
+    );
     let broken = app
         .upload(
             "/leverantorer/bankfiler",
@@ -423,6 +454,28 @@ async fn a_planner_brings_the_demo_work_forward_and_reads_local_work_beside_last
         .work_orders(&services::Actor::system())
         .await
         .unwrap();
+    // The campaign's subcontracted crew has its work as work orders of the meter exchange.
+    let crew = store::campaign::local_suppliers(
+        app.services.store(),
+        services::campaign::SUBCONTRACT_TRADE,
+    )
+    .await
+    .unwrap()
+    .remove(0);
+    let projects = app
+        .services
+        .suppliers()
+        .projects(&services::Actor::system())
+        .await
+        .unwrap();
+    let meters = projects.iter().find(|p| p.name == "Mätarbyte").unwrap();
+    let crew_orders: Vec<_> = orders.iter().filter(|o| o.supplier_id == crew.id).collect();
+    assert!(!crew_orders.is_empty());
+    assert!(
+        crew_orders
+            .iter()
+            .all(|o| o.project_id == meters.id && o.description.contains("arbetslaget"))
+    );
     let this_month = domain::suppliers::work::Month::of(app.services.today());
     let later = orders
         .iter()
