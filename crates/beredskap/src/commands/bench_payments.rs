@@ -115,6 +115,7 @@ async fn prepare(
                 vat: Money::ZERO,
                 order_reference: None,
                 payment_reference: None,
+                buyer_reference: None,
             },
             0,
         )

@@ -267,6 +267,7 @@ impl Suppliers {
                 vat: Money::from_ore(d.tax_minor),
                 order_reference: d.order_reference.as_deref(),
                 payment_reference: reference,
+                buyer_reference: d.buyer_reference.as_deref(),
             },
             self.s.now_micros(),
         )

@@ -131,6 +131,7 @@ impl Suppliers {
                 vat,
                 order_reference: order_reference.as_deref(),
                 payment_reference: payment_reference.as_deref(),
+                buyer_reference: None,
             },
             self.s.now_micros(),
         )

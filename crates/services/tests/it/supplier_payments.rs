@@ -749,6 +749,40 @@ async fn work_orders_go_to_a_suppliers_trade_come_forward_and_count_per_trade_be
             Some(later)
         );
         assert_eq!(read(unmatched).await.unwrap().unwrap().work_order_id, None);
+        // An e-invoice quoting the order in its buyer reference (BT-10) is matched too.
+        use formats::peppol::write::{Invoice, Line, Party, write};
+        let party = |org| Party {
+            org_number: org,
+            name: "Part AB",
+            street: "Bruksgatan 1",
+            city: "Karlskoga",
+            postal_zone: "69131",
+        };
+        let xml = write(&Invoice {
+            number: "E-1",
+            issue_date: TODAY,
+            due_date: TODAY,
+            buyer_reference: "AO-1",
+            order_reference: None,
+            seller: party("5560360793"),
+            buyer: party("5564001237"),
+            bankgiro: "50501055",
+            ocr: None,
+            lines: vec![Line {
+                name: "Schakt",
+                quantity: 1,
+                price_ore: 100_000,
+            }],
+        });
+        let received = h
+            .receive_einvoices(&frida(), &[("e1.xml".into(), xml.into_bytes())])
+            .await
+            .unwrap();
+        let by_buyer_ref = received[0].invoice_id.expect("taken in");
+        assert_eq!(
+            read(by_buyer_ref).await.unwrap().unwrap().work_order_id,
+            Some(later)
+        );
         // The person who placed the order attests its delivery; another planner may not.
         let olle = person(Role::Planner, "Olle Planerare");
         assert_eq!(

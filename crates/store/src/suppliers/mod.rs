@@ -522,6 +522,9 @@ pub struct NewSupplierInvoice<'a> {
     pub vat: Money,
     pub order_reference: Option<&'a str>,
     pub payment_reference: Option<&'a str>,
+    /// The buyer's reference (Peppol BT-10): a work order's reference there matches it too
+    /// when the order reference does not.
+    pub buyer_reference: Option<&'a str>,
 }
 
 /// Records an invoice once per supplier, kind and number: `None` when it was there already.
@@ -535,8 +538,9 @@ pub async fn insert_invoice(
             "INSERT INTO supplier_invoices (supplier_id, kind, number, issue_date, received_on, \
          terms_days, due_date, offer_id, amount_ore, vat_ore, order_reference, payment_reference, \
          state, created_at, work_order_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-         $12, 'received', $13, (SELECT w.id FROM supplier_work_orders w \
-         WHERE w.reference = $11 AND w.supplier_id = $1)) \
+         $12, 'received', $13, COALESCE((SELECT w.id FROM supplier_work_orders w \
+         WHERE w.reference = $11 AND w.supplier_id = $1), (SELECT w.id FROM supplier_work_orders w \
+         WHERE w.reference = $14 AND w.supplier_id = $1))) \
          ON CONFLICT (supplier_id, kind, number) DO NOTHING RETURNING id",
         )
         .bind(i.supplier_id.get())
@@ -552,6 +556,7 @@ pub async fn insert_invoice(
         .bind(i.order_reference)
         .bind(i.payment_reference)
         .bind(now)
+        .bind(i.buyer_reference)
         .fetch_optional(conn)
         .await?
     });
