@@ -80,25 +80,13 @@ fn base_name(name: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// The uploaded file field `name` with the file's name as the browser gave it (without any
-/// folder); `None` when no file (or an empty one) was chosen.
+/// The uploaded file field `name` with the file's name as the browser gave it; `None` when no
+/// file (or an empty one) was chosen.
 pub(crate) async fn uploaded_file(
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
     name: &str,
 ) -> Result<Option<(String, axum::body::Bytes)>, AppError> {
-    let mut file = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest)?
-    {
-        if field.name() == Some(name) {
-            let file_name = base_name(field.file_name());
-            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest)?;
-            file = Some((file_name, bytes));
-        }
-    }
-    Ok(file.filter(|(_, b)| !b.is_empty()))
+    Ok(uploaded_files(multipart, name).await?.pop())
 }
 
 /// A refusal shown on the page it came from: an invalid value at its field, a conflict at
@@ -118,6 +106,40 @@ pub(crate) fn refusal(
             message: views::explain(lang, &p),
         }]),
         other => Err(other.into()),
+    }
+}
+
+/// What a step on a page came to: its sentence, or its refusal named where [`refusal`] puts it.
+pub(crate) fn outcome(
+    lang: views::Lang,
+    done: Result<String, services::ServiceError>,
+    conflict_field: &str,
+) -> Result<(Option<String>, Vec<views::pages::FieldError>), AppError> {
+    match done {
+        Ok(said) => Ok((Some(said), Vec::new())),
+        Err(e) => Ok((None, refusal(lang, e, conflict_field)?)),
+    }
+}
+
+/// [`outcome`] with every refusal named at `field`: a row's own field on a page of many rows.
+pub(crate) fn outcome_at(
+    lang: views::Lang,
+    done: Result<String, services::ServiceError>,
+    field: &str,
+) -> Result<(Option<String>, Vec<views::pages::FieldError>), AppError> {
+    let done = done.map_err(|e| match e {
+        services::ServiceError::Invalid(i) => services::ServiceError::Conflict(i.problem),
+        other => other,
+    });
+    outcome(lang, done, field)
+}
+
+/// A page's status: 200, or 422 when it shows refusals.
+pub(crate) fn status_of(errors: &[views::pages::FieldError]) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     }
 }
 

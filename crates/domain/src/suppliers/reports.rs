@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use jiff::ToSpan;
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 
 use super::terms;
 use super::work::Month;
@@ -178,15 +178,10 @@ pub fn habit_days(late: &[i32]) -> u32 {
     u32::try_from(avg.min(90)).unwrap_or(0)
 }
 
-/// Whether `d` is a Monday (the forecast's weeks start on Mondays).
-pub fn is_monday(d: Date) -> bool {
-    d.weekday() == Weekday::Monday
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::civil::date;
+    use jiff::civil::{Weekday, date};
 
     fn kr(k: i64) -> Money {
         Money::from_kronor(k)
@@ -226,7 +221,7 @@ mod tests {
     fn the_forecast_places_money_in_its_weeks_and_the_what_if_shows_its_cost() {
         // Wednesday 2 December 2026; the first week starts Monday 30 November.
         let today = date(2026, 12, 2);
-        assert!(is_monday(monday(today)));
+        assert_eq!(monday(today).weekday(), Weekday::Monday);
         let customers = [
             // Due next week, paid on time.
             CustomerDue {

@@ -28,7 +28,7 @@ pub use payments::{
     ProposalOutcome,
 };
 pub use register::{SupplierDetail, SupplierInput};
-pub use reports::{DaysToPay, LocalSpend, forecast_end};
+pub use reports::{DaysToPay, LocalSpend};
 pub use store::suppliers::payments::{EntryRow, FileRow, PaymentRow, ProposalRow, RejectedRow};
 pub use store::suppliers::work::{ProjectRow, WorkOrderRow};
 pub use store::suppliers::{

@@ -546,6 +546,16 @@ impl Suppliers {
         })
     }
 
+    /// A proposal's files, by debtor account.
+    pub async fn proposal_files(
+        &self,
+        actor: &Actor,
+        id: PaymentProposalId,
+    ) -> Result<Vec<FileRow>> {
+        Self::require(actor, roles::READ)?;
+        Ok(db::files_of(self.s.store(), id).await?)
+    }
+
     /// A pain.001 file's text, for finance to send to the bank once its proposal is approved
     /// (or to read before approving).
     pub async fn payment_file(&self, actor: &Actor, id: PaymentFileId) -> Result<String> {

@@ -12,7 +12,6 @@ use domain::suppliers::reports::{
 };
 use domain::suppliers::work::Month;
 use domain::suppliers::{LAW_TERMS_DAYS, SizeClass, Trade};
-use jiff::ToSpan;
 use store::suppliers::reports as db;
 
 use super::{Suppliers, roles};
@@ -172,9 +171,4 @@ impl Suppliers {
             .collect();
         Ok(reports::forecast(today, &customers, &suppliers, what_if))
     }
-}
-
-/// The forecast's last week's Sunday (for headings).
-pub fn forecast_end(weeks: &[Week]) -> Option<jiff::civil::Date> {
-    weeks.last()?.starts.map(|d| d.saturating_add(6.days()))
 }

@@ -17,17 +17,6 @@ use crate::{Result, Store, Tx};
 /// The payment states that hold an invoice (the live index's list).
 const LIVE: &str = "'proposed', 'sent', 'accepted', 'paid'";
 
-/// An invoice read inside a transaction.
-pub async fn invoice_in(tx: &mut Tx, id: SupplierInvoiceId) -> Result<Option<SupplierInvoiceRow>> {
-    let sql = format!("SELECT {INVOICE_COLUMNS} FROM supplier_invoices WHERE id = $1");
-    Ok(with_tx!(tx, |conn| {
-        sqlx::query_as::<_, SupplierInvoiceRow>(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id.get())
-            .fetch_optional(conn)
-            .await?
-    }))
-}
-
 /// An invoice.
 pub async fn invoice(store: &Store, id: SupplierInvoiceId) -> Result<Option<SupplierInvoiceRow>> {
     let sql = format!("SELECT {INVOICE_COLUMNS} FROM supplier_invoices WHERE id = $1");

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 use domain::ids::{BankEntryId, PaymentFileId, PaymentProposalId, SupplierId, SupplierInvoiceId};
 use domain::suppliers::pay::ProposalState;
@@ -20,7 +20,7 @@ use views::suppliers::{
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
 use crate::error::AppError;
-use crate::pages::{PageResult, id_of, render};
+use crate::pages::{PageResult, id_of, outcome, outcome_at, render, status_of};
 
 fn attest_line(
     ctx: &Ctx,
@@ -63,7 +63,7 @@ async fn proposals(state: &AppState, ctx: &Ctx) -> Result<Vec<ProposalLine>, App
     let mut lines = Vec::new();
     // The latest twenty: older ones are in the audit log.
     for p in h.proposals(&actor).await?.into_iter().take(20) {
-        let d = h.proposal(&actor, p.id).await?;
+        let files = h.proposal_files(&actor, p.id).await?;
         lines.push(ProposalLine {
             id: p.id.get(),
             pay_date: p.pay_date.to_string(),
@@ -71,8 +71,7 @@ async fn proposals(state: &AppState, ctx: &Ctx) -> Result<Vec<ProposalLine>, App
             proposed_by: p.proposed_by,
             decided_by: p.decided_by,
             open: p.state == ProposalState::Proposed,
-            files: d
-                .files
+            files: files
                 .iter()
                 .map(|f| PaymentFileLine {
                     id: f.id.get(),
@@ -197,12 +196,7 @@ async fn page(
         result,
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render(status, &page)
+    render(status_of(&page.errors), &page)
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -216,13 +210,19 @@ async fn after(
     done: Result<String, ServiceError>,
     field: &str,
 ) -> PageResult {
-    match done {
-        Ok(said) => page(state, ctx, Some(said), Vec::new()).await,
-        Err(e) => {
-            let errors = crate::pages::refusal(ctx.lang, e, field)?;
-            page(state, ctx, None, errors).await
-        }
-    }
+    let (said, errors) = outcome(ctx.lang, done, field)?;
+    page(state, ctx, said, errors).await
+}
+
+/// [`after`] with any refusal named at `field`, a row's own field.
+async fn after_at(
+    state: &AppState,
+    ctx: &Ctx,
+    done: Result<String, ServiceError>,
+    field: &str,
+) -> PageResult {
+    let (said, errors) = outcome_at(ctx.lang, done, field)?;
+    page(state, ctx, said, errors).await
 }
 
 pub async fn attest(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
@@ -265,13 +265,8 @@ pub async fn dispute(
         .suppliers()
         .dispute(&ctx.actor(), id, f.get("reason"))
         .await;
-    // A missing reason is named at this invoice's own field.
-    let done = done.map_err(|e| match e {
-        ServiceError::Invalid(i) => ServiceError::Conflict(i.problem),
-        other => other,
-    });
     let field = format!("reason-{}", id.get());
-    after(
+    after_at(
         &state,
         &ctx,
         done.map(|()| ctx.t("payments-disputed")),
@@ -479,12 +474,7 @@ pub async fn resolve_entry(
         .resolve_entry(&ctx.actor(), id, f.get("note"))
         .await;
     let field = format!("note-{}", id.get());
-    let done = done.map_err(|e| match e {
-        // The note's own field, not a shared one.
-        ServiceError::Invalid(i) => ServiceError::Conflict(i.problem),
-        other => other,
-    });
-    after(
+    after_at(
         &state,
         &ctx,
         done.map(|()| ctx.t("payments-entry-resolved")),

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use domain::problem::Problem;
 use domain::suppliers::reports::{Week, WhatIf, WhatIfRule};
 use services::suppliers::DaysToPay;
@@ -15,7 +14,7 @@ use views::suppliers::{ReportsPage, WeekLine};
 
 use crate::AppState;
 use crate::ctx::Ctx;
-use crate::pages::{PageResult, render};
+use crate::pages::{PageResult, render, status_of};
 
 /// Months the reports cover, this one last.
 const MONTHS: u32 = 6;
@@ -196,10 +195,5 @@ pub async fn show(
         what_if_on: asked.is_some(),
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render(status, &page)
+    render(status_of(&page.errors), &page)
 }

@@ -12,7 +12,7 @@ use views::suppliers::*;
 
 use crate::AppState;
 use crate::ctx::Ctx;
-use crate::pages::{PageResult, id_of, render};
+use crate::pages::{PageResult, id_of, render, status_of};
 
 fn pay_to(lang: Lang, p: Option<&PayTo>) -> String {
     match p {
@@ -70,12 +70,7 @@ pub(super) async fn list_page(
         result,
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render(status, &page)
+    render(status_of(&page.errors), &page)
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -243,12 +238,7 @@ pub(super) async fn inbox_page(
         result,
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render(status, &page)
+    render(status_of(&page.errors), &page)
 }
 
 pub async fn inbox(State(state): State<AppState>, ctx: Ctx) -> PageResult {

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use domain::ids::{ProjectId, SupplierId, WorkOrderId};
 use domain::suppliers::Trade;
 use domain::suppliers::work::{Month, OrderState, ProjectKind};
@@ -16,7 +15,7 @@ use views::suppliers::{OrderLine, ProjectBlock, TradeRow, WorkPage};
 
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
-use crate::pages::{PageResult, id_of, render};
+use crate::pages::{PageResult, id_of, outcome, outcome_at, render, status_of};
 
 /// Months the report shows: two back, this one and five ahead.
 const BACK: i32 = 2;
@@ -121,12 +120,7 @@ async fn page(
         result,
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render(status, &page)
+    render(status_of(&page.errors), &page)
 }
 
 async fn after(
@@ -135,13 +129,19 @@ async fn after(
     done: Result<String, ServiceError>,
     field: &str,
 ) -> PageResult {
-    match done {
-        Ok(said) => page(state, ctx, Some(said), Vec::new()).await,
-        Err(e) => {
-            let errors = crate::pages::refusal(ctx.lang, e, field)?;
-            page(state, ctx, None, errors).await
-        }
-    }
+    let (said, errors) = outcome(ctx.lang, done, field)?;
+    page(state, ctx, said, errors).await
+}
+
+/// [`after`] with any refusal named at `field`, a row's own field.
+async fn after_at(
+    state: &AppState,
+    ctx: &Ctx,
+    done: Result<String, ServiceError>,
+    field: &str,
+) -> PageResult {
+    let (said, errors) = outcome_at(ctx.lang, done, field)?;
+    page(state, ctx, said, errors).await
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -216,10 +216,5 @@ pub async fn bring_forward(
                 &[("month", m.to_string())],
             )
         });
-    // The refusal is named at this order's own month field.
-    let done = done.map_err(|e| match e {
-        ServiceError::Invalid(i) => ServiceError::Conflict(i.problem),
-        other => other,
-    });
-    after(&state, &ctx, done, &format!("month-{}", id.get())).await
+    after_at(&state, &ctx, done, &format!("month-{}", id.get())).await
 }
