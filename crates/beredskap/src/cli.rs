@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::commands::bench_community::BenchCommunityArgs;
 use crate::commands::bench_continuity::BenchContinuityArgs;
 use crate::commands::bench_crisis::BenchCrisisArgs;
 use crate::commands::bench_payments::BenchPaymentsArgs;
@@ -48,6 +49,9 @@ pub enum Command {
     /// Pay suppliers: payment proposals and their ISO 20022 pain.001 files.
     #[command(subcommand)]
     Pay(PayCommand),
+    /// Community support: free broadband upgrades and their provisioning orders.
+    #[command(subcommand)]
+    Community(CommunityCommand),
     /// Manage API tokens (bearer tokens for API clients).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -247,6 +251,33 @@ pub enum PayCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum CommunityCommand {
+    /// Write the provisioning orders that take effect on DATE (raise and restore the speed of
+    /// free broadband upgrades) as the network operator's order file.
+    Orders {
+        /// The day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+        /// `json` (an array of orders) or `csv` (one header row).
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+    /// Start, remind and revert the free broadband upgrades due on DATE (the worker does this
+    /// each day; running it again changes nothing).
+    Run {
+        /// The day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// Print `{"date","started","reminded","reverted","lapsed","orders"}`.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum JobsCommand {
     /// Run every due job, then exit: first the jobs whose worker died in them (no heartbeat
     /// for 90 s) go back to the queue and resume where they stopped. For cron, for a host
@@ -309,6 +340,9 @@ pub enum BenchCommand {
     Payments(BenchPaymentsArgs),
     /// Suppliers: a register and a folder of Peppol e-invoices to time `import peppol` on.
     Peppol(BenchPeppolArgs),
+    /// Community: the daily run of free broadband upgrades (start, then revert) for many
+    /// business subscriptions, and a run cut off half way and run again.
+    Community(BenchCommunityArgs),
 }
 
 #[derive(Args, Debug)]

@@ -24,6 +24,27 @@ pub struct Config {
     pub log: LogConfig,
     pub mail: MailConfig,
     pub privacy: PrivacyConfig,
+    pub community: CommunityConfig,
+}
+
+/// Community support: where provisioning orders for broadband upgrades go.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CommunityConfig {
+    /// The network operator's webhook for provisioning orders (`https://…`). Empty: orders are
+    /// only in the day's order file (the page, `beredskap community orders`).
+    pub provisioning_url: String,
+    /// The bearer token the webhook expects.
+    pub provisioning_token: String,
+}
+
+impl std::fmt::Debug for CommunityConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommunityConfig")
+            .field("provisioning_url", &self.provisioning_url)
+            .field("provisioning_token", &"***")
+            .finish()
+    }
 }
 
 /// Keys for data kept sealed: "no home visits" declarations (health data, GDPR art. 9).
@@ -304,6 +325,12 @@ impl Config {
         }
         services::declarations::Keyring::parse(&self.privacy.declaration_keys)
             .map_err(|e| anyhow::anyhow!("invalid configuration: privacy.declaration_keys: {e}"))?;
+        let url = self.community.provisioning_url.trim();
+        if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
+            bail!(
+                "invalid configuration: community.provisioning_url must be an http:// or https:// address"
+            );
+        }
         Ok(())
     }
 
@@ -323,6 +350,9 @@ impl Config {
         if !c.http.metrics_token.is_empty() {
             c.http.metrics_token = "***".into();
         }
+        if !c.community.provisioning_token.is_empty() {
+            c.community.provisioning_token = "***".into();
+        }
         c
     }
 
@@ -336,6 +366,13 @@ impl Config {
             )
             .unwrap_or_default(),
             plan_seconds: Some(self.worker.plan_seconds.max(1)),
+            provisioning: services::community::ProvisioningSettings {
+                url: Some(self.community.provisioning_url.trim().to_owned())
+                    .filter(|u| !u.is_empty()),
+                token: Some(self.community.provisioning_token.clone())
+                    .filter(|t| !t.is_empty())
+                    .map(SecretString::from),
+            },
             public_url: self.http.public_url.trim().trim_end_matches('/').to_owned(),
             auth: services::auth::AuthSettings {
                 max_failures_per_minute: self.auth.max_failures_per_minute,

@@ -93,4 +93,14 @@ crate::id!(
     ExerciseId,
     /// A daily situation report (`situation_reports.id`).
     ReportId,
+    /// An item of the company's stock of critical supplies (`community_items.id`).
+    StockItemId,
+    /// One entry of the community ledger (`community_ledger.id`).
+    LedgerEntryId,
+    /// A free broadband upgrade (`broadband_upgrades.id`).
+    UpgradeId,
+    /// A provisioning order to the network operator (`provisioning_orders.id`).
+    ProvisioningOrderId,
+    /// An application for event support (`community_events.id`).
+    EventId,
 );

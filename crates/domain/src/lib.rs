@@ -10,6 +10,7 @@ pub mod code;
 pub mod campaign;
 pub mod cases;
 pub mod chat;
+pub mod community;
 pub mod continuity;
 pub mod credit;
 pub mod customer;

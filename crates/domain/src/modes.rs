@@ -215,6 +215,10 @@ pub fn policy_field_path(capability: Capability, e: &PolicyError) -> &'static st
         PolicyError::ExtensionDays { .. } => "credit.max_extension_days",
         PolicyError::TermsZero => "suppliers.shortened_terms_days",
         PolicyError::UnknownTrade { .. } => "suppliers.applies_to",
+        PolicyError::GatheringLimitZero => "community.gathering_limit.max_people",
+        PolicyError::GatheringSourceMissing => "community.gathering_limit.source",
+        PolicyError::UpgradeDays { .. } => "community.free_upgrade_max_days",
+        PolicyError::ExtraPercent { .. } => "community.sponsorship_extra_percent",
         PolicyError::Malformed(_)
         | PolicyError::EndsBeforeStart
         | PolicyError::ModeExists { .. } => capability.as_str(),

@@ -16,6 +16,7 @@ crate::closed_set! {
         Suppliers = "suppliers",
         Portal = "portal",
         Continuity = "continuity",
+        Community = "community",
     }
 }
 
@@ -110,6 +111,7 @@ pub enum PolicyBody {
     Suppliers(SuppliersPolicy),
     Portal(PortalPolicy),
     Continuity(crate::continuity::ContinuityPolicy),
+    Community(crate::community::CommunityPolicy),
 }
 
 /// A named set of policies.
@@ -128,6 +130,7 @@ impl PolicyBody {
             PolicyBody::Suppliers(_) => Capability::Suppliers,
             PolicyBody::Portal(_) => Capability::Portal,
             PolicyBody::Continuity(_) => Capability::Continuity,
+            PolicyBody::Community(_) => Capability::Community,
         }
     }
 
@@ -175,6 +178,9 @@ impl PolicyBody {
             Capability::Continuity => {
                 PolicyBody::Continuity(crate::continuity::ContinuityPolicy::preset(pandemic))
             }
+            Capability::Community => {
+                PolicyBody::Community(crate::community::CommunityPolicy::preset(pandemic))
+            }
         }
     }
 
@@ -203,6 +209,7 @@ impl PolicyBody {
             }) if crate::suppliers::Trade::parse(code).is_none() => {
                 Err(PolicyError::UnknownTrade { code: code.clone() })
             }
+            PolicyBody::Community(c) => c.validate(),
             _ => Ok(()),
         }
     }
@@ -306,6 +313,14 @@ pub enum PolicyError {
     TermsZero,
     #[error("applies_to names the trade {code:?}, which is not one of the register's trades")]
     UnknownTrade { code: String },
+    #[error("gathering_limit.max_people must be at least 1, or no limit")]
+    GatheringLimitZero,
+    #[error("gathering_limit.source must name the rule the limit comes from")]
+    GatheringSourceMissing,
+    #[error("free_upgrade_max_days must be between 1 and {max}, or empty when not offered")]
+    UpgradeDays { max: u32 },
+    #[error("sponsorship_extra_percent must be at most {max}")]
+    ExtraPercent { max: u32 },
     #[error("policy body is not valid JSON for its capability: {0}")]
     Malformed(String),
     #[error("the policy ends before it starts: effective_to must be after effective_from")]
@@ -325,6 +340,10 @@ impl PolicyError {
             PolicyError::ExtensionDays { .. } => "max_extension_days",
             PolicyError::TermsZero => "shortened_terms_days",
             PolicyError::UnknownTrade { .. } => "applies_to",
+            PolicyError::GatheringLimitZero => "gathering_limit",
+            PolicyError::GatheringSourceMissing => "gathering_limit_source",
+            PolicyError::UpgradeDays { .. } => "free_upgrade_max_days",
+            PolicyError::ExtraPercent { .. } => "sponsorship_extra_percent",
             PolicyError::Malformed(_) => "policy",
             PolicyError::EndsBeforeStart => "effective_to",
             PolicyError::ModeExists { .. } => "name",
@@ -343,6 +362,10 @@ impl PolicyError {
             PolicyError::UnknownTrade {
                 code: "astrology".into(),
             },
+            PolicyError::GatheringLimitZero,
+            PolicyError::GatheringSourceMissing,
+            PolicyError::UpgradeDays { max: 365 },
+            PolicyError::ExtraPercent { max: 100 },
             PolicyError::Malformed("x".into()),
             PolicyError::EndsBeforeStart,
             PolicyError::ModeExists {
@@ -362,6 +385,10 @@ impl crate::problem::Explain for PolicyError {
             PolicyError::ExtensionDays { .. } => "policy-problem-extension-days",
             PolicyError::TermsZero => "policy-problem-terms-zero",
             PolicyError::UnknownTrade { .. } => "policy-problem-unknown-trade",
+            PolicyError::GatheringLimitZero => "policy-problem-gathering-limit-zero",
+            PolicyError::GatheringSourceMissing => "policy-problem-gathering-source",
+            PolicyError::UpgradeDays { .. } => "policy-problem-upgrade-days",
+            PolicyError::ExtraPercent { .. } => "policy-problem-extra-percent",
             PolicyError::Malformed(_) => "policy-problem-malformed",
             PolicyError::EndsBeforeStart => "problem-ends-before-start",
             PolicyError::ModeExists { .. } => "policy-problem-mode-exists",
@@ -374,6 +401,9 @@ impl crate::problem::Explain for PolicyError {
             PolicyError::ExtensionDays { max } => vec![("max", max.to_string())],
             PolicyError::ModeExists { name } => vec![("name", name.clone())],
             PolicyError::UnknownTrade { code } => vec![("code", code.clone())],
+            PolicyError::UpgradeDays { max } | PolicyError::ExtraPercent { max } => {
+                vec![("max", max.to_string())]
+            }
             _ => Vec::new(),
         }
     }

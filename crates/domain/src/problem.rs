@@ -89,6 +89,7 @@ pub enum Problem {
     Modes(crate::modes::ModeProblem),
     Continuity(crate::continuity::ContinuityProblem),
     Suppliers(crate::suppliers::SupplierProblem),
+    Community(crate::community::CommunityProblem),
 }
 
 macro_rules! wraps {
@@ -119,6 +120,7 @@ wraps!(
     Modes(crate::modes::ModeProblem),
     Continuity(crate::continuity::ContinuityProblem),
     Suppliers(crate::suppliers::SupplierProblem),
+    Community(crate::community::CommunityProblem),
 );
 
 impl Explain for Problem {
@@ -151,6 +153,7 @@ impl Explain for Problem {
             Problem::Modes(e) => e.message_key(),
             Problem::Continuity(e) => e.message_key(),
             Problem::Suppliers(e) => e.message_key(),
+            Problem::Community(e) => e.message_key(),
         }
     }
 
@@ -176,6 +179,7 @@ impl Explain for Problem {
             Problem::Modes(e) => e.args(),
             Problem::Continuity(e) => e.args(),
             Problem::Suppliers(e) => e.args(),
+            Problem::Community(e) => e.args(),
             _ => Vec::new(),
         }
     }
@@ -399,6 +403,11 @@ impl Problem {
                 .into_iter()
                 .map(Problem::Suppliers),
         );
+        all.extend(
+            crate::community::CommunityProblem::examples()
+                .into_iter()
+                .map(Problem::Community),
+        );
         all
     }
 }
@@ -524,7 +533,8 @@ mod tests {
                 | Problem::Account(_)
                 | Problem::Modes(_)
                 | Problem::Continuity(_)
-                | Problem::Suppliers(_) => {}
+                | Problem::Suppliers(_)
+                | Problem::Community(_) => {}
             }
         }
         assert!(

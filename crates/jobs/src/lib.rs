@@ -51,6 +51,10 @@ pub enum JobKind {
     ContinuityAlerts,
     /// Continuity: delete absences past their retention (once per civil day).
     ContinuityPurge,
+    /// Community: start, remind and revert free broadband upgrades (once per civil day).
+    CommunityUpgrades,
+    /// Community: deliver provisioning orders to the network operator's webhook (retries).
+    ProvisioningOrders,
     /// Crisis mode: move every capability into an approved mode at its start (resumable).
     ActivationStart,
     /// Crisis mode: move every capability back at the mode's end (resumable).
@@ -72,6 +76,8 @@ impl JobKind {
             JobKind::ContinuityReport => "continuity_report",
             JobKind::ContinuityAlerts => "continuity_alerts",
             JobKind::ContinuityPurge => "continuity_purge",
+            JobKind::CommunityUpgrades => "community_upgrades",
+            JobKind::ProvisioningOrders => "provisioning_orders",
             JobKind::ActivationStart => services::modes::START_JOB,
             JobKind::ActivationEnd => services::modes::END_JOB,
             JobKind::ActivationRemind => services::modes::REMIND_JOB,
@@ -90,6 +96,8 @@ impl JobKind {
             "continuity_report" => Some(JobKind::ContinuityReport),
             "continuity_alerts" => Some(JobKind::ContinuityAlerts),
             "continuity_purge" => Some(JobKind::ContinuityPurge),
+            "community_upgrades" => Some(JobKind::CommunityUpgrades),
+            "provisioning_orders" => Some(JobKind::ProvisioningOrders),
             services::modes::START_JOB => Some(JobKind::ActivationStart),
             services::modes::END_JOB => Some(JobKind::ActivationEnd),
             services::modes::REMIND_JOB => Some(JobKind::ActivationRemind),
@@ -203,6 +211,26 @@ async fn execute(
         }
         JobKind::ContinuityReport | JobKind::ContinuityAlerts | JobKind::ContinuityPurge => {
             execute_continuity(services, kind).await
+        }
+        JobKind::CommunityUpgrades => {
+            let r = services
+                .community()
+                .run_day(&services::Actor::system(), services.today())
+                .await?;
+            tracing::info!(
+                started = r.started,
+                reminded = r.reminded,
+                reverted = r.reverted,
+                "broadband upgrades run"
+            );
+            Ok(())
+        }
+        JobKind::ProvisioningOrders => {
+            let (delivered, failed) = services.community().deliver_orders().await?;
+            if delivered + failed > 0 {
+                tracing::info!(delivered, failed, "provisioning orders sent");
+            }
+            Ok(())
         }
         JobKind::ActivationStart => {
             let status = services.crisis().start_job(payload).await?;
@@ -337,7 +365,8 @@ pub async fn run_pending(services: &Services, transports: &Transports) -> Result
 }
 
 /// Continuity's periodic work: the situation report from 07:00 and the purge of old absences
-/// from 03:00 (once per civil day each), and red shifts every ten minutes.
+/// from 03:00 (once per civil day each), and red shifts every ten minutes; and community's: the
+/// broadband upgrades once per civil day, provisioning orders every minute.
 async fn schedule_continuity(services: &Services, now: jiff::Timestamp) -> Result<(), JobError> {
     let local = services.tz().to_datetime(now);
     if local.hour() >= 7 {
@@ -356,6 +385,27 @@ async fn schedule_continuity(services: &Services, now: jiff::Timestamp) -> Resul
         enqueue(
             services,
             JobKind::ContinuityPurge,
+            &serde_json::json!({}),
+            now,
+            Some(&key),
+        )
+        .await?;
+    }
+    // Community: the day's broadband upgrades from midnight, orders to the operator each minute.
+    let key = format!("community-upgrades:{}", local.date());
+    enqueue(
+        services,
+        JobKind::CommunityUpgrades,
+        &serde_json::json!({}),
+        now,
+        Some(&key),
+    )
+    .await?;
+    if services.settings().provisioning.url.is_some() {
+        let key = format!("provisioning-orders:{}", now.as_second() / 60);
+        enqueue(
+            services,
+            JobKind::ProvisioningOrders,
             &serde_json::json!({}),
             now,
             Some(&key),

@@ -278,6 +278,7 @@ impl Services {
             Box::new(self.suppliers()),
             Box::new(self.portal()),
             Box::new(self.continuity()),
+            Box::new(self.community()),
         ]
     }
 

@@ -15,6 +15,7 @@ pub mod capability;
 pub mod cases;
 pub mod chat;
 pub mod clock;
+pub mod community;
 pub mod continuity;
 pub mod credit;
 pub mod customers;
@@ -52,6 +53,8 @@ pub struct ServiceSettings {
     pub declaration_keys: declarations::Keyring,
     /// Search time of a campaign planning run started from the planner's page (default 10 s).
     pub plan_seconds: Option<u64>,
+    /// Where provisioning orders for broadband upgrades are sent (`community.provisioning_url`).
+    pub provisioning: community::ProvisioningSettings,
 }
 
 /// Everything a use case needs; cheap to clone.

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod campaign;
 pub mod cases;
 pub mod chat;
+pub mod community;
 pub mod continuity;
 pub mod credit;
 pub mod customer_changes;
@@ -199,6 +200,15 @@ pub mod testing {
             {
                 out.push(format!("message {r:?}"));
             }
+        });
+        out.extend(capability_rows(store).await?);
+        Ok(out)
+    }
+
+    /// The rows the capabilities' hooks change, for [`crisis_fingerprint`].
+    async fn capability_rows(store: &Store) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        with_pool!(store, |pool| {
             for r in sqlx::query_as::<_, (i64, i64, String, i64)>(
                 "SELECT id, tier, plannability, \
                  CAST(CASE WHEN needs_booking THEN 1 ELSE 0 END AS BIGINT) \
@@ -235,6 +245,23 @@ pub mod testing {
             .await?
             {
                 out.push(format!("supplier message {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (i64, Option<String>)>(
+                "SELECT id, over_limit_key FROM community_events ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("community event {r:?}"));
+            }
+            for r in sqlx::query_as::<_, (String, String)>(
+                "SELECT recipient, dedupe_key FROM outbox WHERE dedupe_key LIKE 'community:%' \
+                 ORDER BY dedupe_key",
+            )
+            .fetch_all(pool)
+            .await?
+            {
+                out.push(format!("community message {r:?}"));
             }
             for r in sqlx::query_as::<_, (String, String, String)>(
                 "SELECT kind, dedupe_key, status FROM jobs \

@@ -346,6 +346,29 @@ impl TestApp {
         }
     }
 
+    /// Calls the JSON API with a bearer token, as an API client does: the status and the body
+    /// as JSON (`null` when it is not JSON).
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> (axum::http::StatusCode, serde_json::Value) {
+        let bearer = format!("Bearer {token}");
+        let mut headers = vec![("authorization", bearer.as_str())];
+        if body.is_some() {
+            headers.push(("content-type", "application/json"));
+        }
+        let r = self
+            .request(method, path, None, body.map(|v| v.to_string()), &headers)
+            .await;
+        (
+            r.status,
+            serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
     pub async fn get(&self, path: &str, session: Option<&Session>) -> TestResponse {
         self.request(Method::GET, path, session, None, &[]).await
     }

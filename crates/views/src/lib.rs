@@ -8,6 +8,7 @@ pub mod campaign;
 pub mod cases;
 pub mod charts;
 pub mod chat;
+pub mod community;
 pub mod continuity;
 pub mod credit;
 pub mod messages;
@@ -58,6 +59,7 @@ message_files!(
     "peppol",
     "payments",
     "work",
+    "community",
 );
 
 struct Bundles {
@@ -287,6 +289,14 @@ mod tests {
         check::<domain::suppliers::pay::EntryState>();
         check::<domain::suppliers::work::ProjectKind>();
         check::<domain::suppliers::work::OrderState>();
+        check::<domain::community::LedgerCategory>();
+        check::<domain::community::RecipientKind>();
+        check::<domain::community::StockUnit>();
+        check::<domain::community::events::EventState>();
+        check::<domain::community::events::EventNeed>();
+        check::<domain::community::upgrades::UpgradeState>();
+        check::<domain::community::upgrades::OrderAction>();
+        check::<domain::community::upgrades::Via>();
         check::<domain::suppliers::reports::SupplierGroup>();
         check::<domain::customer::CustomerKind>();
         check::<domain::customer::Language>();

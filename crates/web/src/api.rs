@@ -129,6 +129,7 @@ pub fn documented_paths() -> Vec<(&'static str, &'static str)> {
     ]);
     paths.extend(crate::continuity::documented_paths());
     paths.extend(crate::modes::documented_paths());
+    paths.extend(crate::community::documented_paths());
     paths
 }
 
@@ -186,6 +187,7 @@ pub fn openapi_document() -> Value {
         ),
         crate::continuity::openapi(),
         crate::modes::openapi(),
+        crate::community::openapi(),
     ];
     for (paths, schemas) in parts {
         merge(&mut doc["paths"], paths);

@@ -102,6 +102,7 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/mina-sidor/arenden", "nav-my-cases"));
         v.push(("/mina-sidor/kontakt", "nav-contact"));
         v.push(("/mina-sidor/chatt", "nav-chat"));
+        v.push(("/mina-sidor/bredband", "nav-portal-broadband"));
     } else {
         v.push(("/personal", "nav-home"));
     }
@@ -135,6 +136,13 @@ pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     }
     if services::suppliers::roles::READ.contains(&role) {
         v.push(("/leverantorer", "nav-suppliers"));
+    }
+    if services::community::roles::DECIDE.contains(&role) {
+        v.push(("/samhalle", "nav-community"));
+    } else if services::community::roles::LEDGER.contains(&role) {
+        v.push(("/samhalle/liggare", "nav-community-ledger"));
+    } else if services::community::roles::RECORD.contains(&role) {
+        v.push(("/samhalle/bredband", "nav-community-broadband"));
     }
     if policies::roles::MANAGERS.contains(&role) {
         v.push(("/admin/policyer", "nav-policies"));

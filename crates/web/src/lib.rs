@@ -15,6 +15,7 @@ pub mod api;
 pub mod campaign;
 pub mod cases;
 pub mod chat;
+pub mod community;
 pub mod continuity;
 pub mod credit;
 pub mod ctx;

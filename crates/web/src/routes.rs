@@ -5,8 +5,8 @@ use axum::routing::MethodRouter;
 
 use crate::access::Access;
 use crate::{
-    AppState, account, admin, api, campaign, cases, chat, continuity, credit, customers, home,
-    modes, portal, suppliers, visits,
+    AppState, account, admin, api, campaign, cases, chat, community, continuity, credit, customers,
+    home, modes, portal, suppliers, visits,
 };
 
 pub struct RouteSpec {
@@ -51,6 +51,7 @@ pub fn table() -> Vec<RouteSpec> {
         cases::routes(),
         continuity::routes(),
         suppliers::routes(),
+        community::routes(),
         modes::routes(),
         api::routes(),
     ]

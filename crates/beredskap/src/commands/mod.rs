@@ -2,6 +2,7 @@
 
 pub mod bench;
 mod bench_chat;
+pub mod bench_community;
 pub mod bench_continuity;
 mod bench_credit;
 pub mod bench_crisis;
@@ -9,6 +10,7 @@ pub mod bench_payments;
 pub mod bench_peppol;
 mod bench_visits;
 pub mod bench_vrptw;
+mod community;
 pub mod demo;
 mod import;
 mod import_continuity;
@@ -24,8 +26,8 @@ use anyhow::{Context, bail};
 use store::{ConnectOptions, Store};
 
 use crate::cli::{
-    BenchCommand, Cli, Command, ImportCommand, JobsCommand, PayCommand, PrivacyCommand,
-    TokenCommand, UserCommand,
+    BenchCommand, Cli, Command, CommunityCommand, ImportCommand, JobsCommand, PayCommand,
+    PrivacyCommand, TokenCommand, UserCommand,
 };
 use crate::config::{Config, FlagOverrides, process_env};
 
@@ -102,6 +104,15 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Command::Bench(BenchCommand::Crisis(args)) => bench_crisis::run(&config, &args).await,
             Command::Bench(BenchCommand::Peppol(args)) => bench_peppol::run(&config, &args).await,
+            Command::Community(CommunityCommand::Orders { date, out, format }) => {
+                community::orders(&config, &date, &out, &format).await
+            }
+            Command::Community(CommunityCommand::Run { date, json }) => {
+                community::run(&config, &date, json).await
+            }
+            Command::Bench(BenchCommand::Community(args)) => {
+                bench_community::run(&config, &args).await
+            }
             Command::Bench(BenchCommand::Payments(args)) => {
                 bench_payments::run(&config, &args).await
             }

@@ -1,4 +1,5 @@
 //! The command line, run as a user would: exit codes, one-line errors, nothing half written.
+mod community;
 mod continuity;
 mod crisis;
 mod import;

@@ -1,6 +1,6 @@
 //! The daily situation report ("lägesbild"), at 07:00 and on demand: the services' state, the
 //! staffing of every critical function today, absence by reason, the customer side, credit
-//! measures, supplier payments and community measures. Stored as issued (JSON, the API's form),
+//! measures, supplier payments and community support. Stored as issued (JSON, the API's form),
 //! so previous reports stay readable.
 //!
 //! The figures of other capabilities are read here and nowhere else in continuity, one function
@@ -119,7 +119,17 @@ pub struct SituationReport {
     pub customers: CustomerSide,
     pub credit: Figures<CreditFigures>,
     pub suppliers: Figures<NoFigures>,
-    pub community: Figures<NoFigures>,
+    pub community: Figures<CommunityFigures>,
+}
+
+/// Community support's figures: what was given this month, free upgrades running and planned,
+/// event applications waiting for a decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityFigures {
+    pub given_this_month_ore: i64,
+    pub upgrades_active: i64,
+    pub upgrades_scheduled: i64,
+    pub events_waiting: i64,
 }
 
 impl Continuity {
@@ -318,7 +328,7 @@ impl Continuity {
             customers: customer_side(&self.s, today).await?,
             credit: credit(&self.s, today).await?,
             suppliers: suppliers(),
-            community: community(),
+            community: community(&self.s, today).await?,
         })
     }
 }
@@ -434,7 +444,24 @@ fn suppliers() -> Figures<NoFigures> {
     Figures::NotAvailable
 }
 
-/// Community measures: the community capability does not exist yet.
-fn community() -> Figures<NoFigures> {
-    Figures::NotAvailable
+/// Community support: this month's ledger, upgrades running and planned, events waiting.
+async fn community(s: &Services, today: Date) -> Result<Figures<CommunityFigures>> {
+    let c = s.community();
+    let system = Actor::system();
+    let first = jiff::civil::date(today.year(), today.month(), 1);
+    let given = c.ledger(&system, first, today).await?.totals.total.ore();
+    let open = c.open_upgrades(&system).await?;
+    let state = |st| open.iter().filter(|u| u.state == st).count() as i64;
+    let events_waiting = c
+        .events(&system)
+        .await?
+        .iter()
+        .filter(|e| e.state == domain::community::events::EventState::Applied)
+        .count() as i64;
+    Ok(Figures::Available(CommunityFigures {
+        given_this_month_ore: given,
+        upgrades_active: state(domain::community::upgrades::UpgradeState::Active),
+        upgrades_scheduled: state(domain::community::upgrades::UpgradeState::Scheduled),
+        events_waiting,
+    }))
 }

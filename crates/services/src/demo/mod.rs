@@ -19,6 +19,7 @@ use rand_chacha::ChaCha8Rng;
 mod billing;
 mod campaign;
 mod cases;
+mod community;
 mod continuity;
 mod names;
 mod people;
@@ -179,6 +180,7 @@ impl Services {
         self.seed_demo_work().await?;
         self.seed_demo_supplier_invoices().await?;
         self.seed_demo_einvoices().await?;
+        self.seed_demo_community().await?;
         progress.inc(1);
         Ok(summary)
     }

@@ -863,7 +863,8 @@ async fn the_situation_report_is_issued_at_seven_and_on_demand_and_stays_readabl
         assert_eq!(vab.staff, 1);
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["suppliers"]["status"], "not_available");
-        assert_eq!(json["community"]["status"], "not_available");
+        assert_eq!(json["community"]["status"], "available");
+        assert_eq!(json["community"]["figures"]["events_waiting"], 0);
         assert_eq!(json["customers"]["open_cases"]["status"], "available");
         assert_eq!(json["customers"]["campaign"]["status"], "not_available");
         // The 07:00 report: not before seven, once a day.

@@ -7,6 +7,7 @@ mod campaign;
 mod campaign_hook;
 mod cases;
 mod chat;
+mod community;
 mod continuity;
 mod credit;
 mod credit_policy;

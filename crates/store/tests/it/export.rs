@@ -81,6 +81,12 @@ const NOT_CUSTOMER_DATA: &[(&str, &str)] = &[
         "situation_reports",
         "daily situation reports (counts, no names)",
     ),
+    // Community: the ledger and upgrades are reachable by customer_id; these are not.
+    ("community_items", "the company's stock of supplies"),
+    (
+        "community_events",
+        "event applications from organisations (a contact person at the organiser)",
+    ),
 ];
 
 #[tokio::test]

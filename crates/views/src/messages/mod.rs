@@ -15,6 +15,7 @@
 
 pub mod campaign;
 pub mod cases;
+pub mod community;
 pub mod continuity;
 pub mod credit;
 pub mod modes;

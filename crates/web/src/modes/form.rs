@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use domain::community::{CommunityPolicy, GatheringLimit};
 use domain::continuity::{ContinuityPolicy, RaisedMinimum};
 use domain::money::Money;
 use domain::policy::{
@@ -164,7 +165,47 @@ fn fields_of(p: &PolicyBody) -> Vec<Field> {
                 },
             ),
         ],
+        PolicyBody::Community(c) => community_fields(c),
     }
+}
+
+/// The community policy's fields: the gathering limit and its source (empty: no limit), free
+/// upgrades (empty: not offered), the sponsorship measures.
+fn community_fields(c: &CommunityPolicy) -> Vec<Field> {
+    vec![
+        field(
+            "community.gathering_limit.max_people",
+            Kind::Number,
+            c.gathering_limit
+                .as_ref()
+                .map(|l| l.max_people.to_string())
+                .unwrap_or_default(),
+        ),
+        field(
+            "community.gathering_limit.source",
+            Kind::Text,
+            c.gathering_limit
+                .as_ref()
+                .map(|l| l.source.clone())
+                .unwrap_or_default(),
+        ),
+        field(
+            "community.free_upgrade_max_days",
+            Kind::Number,
+            c.free_upgrade_max_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+        field(
+            "community.sponsorship_extra_percent",
+            Kind::Number,
+            c.sponsorship_extra_percent,
+        ),
+        checkbox(
+            "community.sponsorship_pay_cancelled",
+            c.sponsorship_pay_cancelled,
+        ),
+    ]
 }
 
 /// The portal policy's fields: the banner in both languages, self-service first, the chat's
@@ -349,6 +390,7 @@ pub fn parse(form: &FormData) -> Parsed {
     };
     out.insert(Capability::Portal, PolicyBody::Portal(portal));
     out.insert(Capability::Continuity, parse_continuity(&mut r));
+    out.insert(Capability::Community, parse_community(&mut r));
     if r.errors.is_empty() {
         Ok(out)
     } else {
@@ -394,6 +436,33 @@ fn parse_continuity(r: &mut Reader<'_>) -> PolicyBody {
         meetings_postponed: r.flag("continuity.meetings_postponed"),
         team_separation: r.flag("continuity.team_separation"),
         raised_minimum: raised,
+    })
+}
+
+/// The community policy's fields; an empty limit or number of days means none.
+fn parse_community(r: &mut Reader<'_>) -> PolicyBody {
+    let gathering_limit = match r.form.get("community.gathering_limit.max_people").trim() {
+        "" => None,
+        _ => Some(GatheringLimit {
+            max_people: r.number("community.gathering_limit.max_people", 1, 1_000_000),
+            source: r
+                .text("community.gathering_limit.source")
+                .unwrap_or_default(),
+        }),
+    };
+    let free_upgrade_max_days = match r.form.get("community.free_upgrade_max_days").trim() {
+        "" => None,
+        _ => Some(r.number(
+            "community.free_upgrade_max_days",
+            1,
+            i64::from(domain::community::MAX_UPGRADE_DAYS),
+        )),
+    };
+    PolicyBody::Community(CommunityPolicy {
+        gathering_limit,
+        free_upgrade_max_days,
+        sponsorship_extra_percent: r.number("community.sponsorship_extra_percent", 0, 100),
+        sponsorship_pay_cancelled: r.flag("community.sponsorship_pay_cancelled"),
     })
 }
 

@@ -3,39 +3,9 @@
 //! breach, the situation report, and the JSON API with a bearer token (as the OpenAPI document
 //! says).
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use test_support::{BACKENDS, Backend, Session, TestApp};
-use tower::ServiceExt;
-
-async fn api(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut b = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", "localhost")
-        .header("authorization", format!("Bearer {token}"));
-    if body.is_some() {
-        b = b.header("content-type", "application/json");
-    }
-    let req = b
-        .body(body.map_or_else(Body::empty, |v| Body::from(v.to_string())))
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
 
 /// The same session reading English.
 fn english(s: &Session) -> Session {
@@ -383,14 +353,14 @@ async fn the_api_gives_coverage_cover_absences_and_the_report_with_a_bearer_toke
             continue;
         };
         let (token, agent) = tokens(&app).await;
-        let (status, cells) = api(
-            &app,
-            Method::GET,
-            "/api/v1/continuity/coverage?from=2026-11-24&days=1",
-            &token,
-            None,
-        )
-        .await;
+        let (status, cells) = app
+            .api(
+                Method::GET,
+                "/api/v1/continuity/coverage?from=2026-11-24&days=1",
+                &token,
+                None,
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{backend:?}");
         let cells = cells.as_array().unwrap();
         assert!(cells.iter().all(|c| c["date"] == "2026-11-24"));
@@ -401,14 +371,14 @@ async fn the_api_gives_coverage_cover_absences_and_the_report_with_a_bearer_toke
         assert_eq!(night["status"], "red");
         assert_eq!(night["required"], 2);
         assert!(night["present"].as_i64().unwrap() < night["rostered"].as_i64().unwrap());
-        let (status, cover) = api(
-            &app,
-            Method::GET,
-            "/api/v1/continuity/cover?function=grid_control&date=2026-11-24&shift=natt",
-            &token,
-            None,
-        )
-        .await;
+        let (status, cover) = app
+            .api(
+                Method::GET,
+                "/api/v1/continuity/cover?function=grid_control&date=2026-11-24&shift=natt",
+                &token,
+                None,
+            )
+            .await;
         assert_eq!(status, StatusCode::OK);
         assert!(!cover["candidates"].as_array().unwrap().is_empty());
         let reasons: Vec<&str> = cover["excluded"]
@@ -421,8 +391,7 @@ async fn the_api_gives_coverage_cover_absences_and_the_report_with_a_bearer_toke
             reasons.contains(&"absent") && reasons.contains(&"competence"),
             "{reasons:?}"
         );
-        let (status, created) = api(
-            &app,
+        let (status, created) = app.api(
             Method::POST,
             "/api/v1/continuity/absences",
             &token,
@@ -431,8 +400,7 @@ async fn the_api_gives_coverage_cover_absences_and_the_report_with_a_bearer_toke
         .await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         assert!(created["id"].as_i64().is_some());
-        let (status, e) = api(
-            &app,
+        let (status, e) = app.api(
             Method::POST,
             "/api/v1/continuity/absences",
             &token,
@@ -441,26 +409,26 @@ async fn the_api_gives_coverage_cover_absences_and_the_report_with_a_bearer_toke
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["field"], "reason");
-        let (status, e) = api(
-            &app,
-            Method::GET,
-            "/api/v1/continuity/coverage?from=24/11",
-            &token,
-            None,
-        )
-        .await;
+        let (status, e) = app
+            .api(
+                Method::GET,
+                "/api/v1/continuity/coverage?from=24/11",
+                &token,
+                None,
+            )
+            .await;
         assert_eq!(
             (status, e["field"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("from"))
         );
-        let (status, report) = api(
-            &app,
-            Method::GET,
-            "/api/v1/continuity/situation-report",
-            &token,
-            None,
-        )
-        .await;
+        let (status, report) = app
+            .api(
+                Method::GET,
+                "/api/v1/continuity/situation-report",
+                &token,
+                None,
+            )
+            .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(report["date"], "2026-11-23");
         assert_eq!(report["suppliers"]["status"], "not_available");
@@ -476,14 +444,9 @@ async fn the_api_gives_coverage_cover_absences_and_the_report_with_a_bearer_toke
         }
         assert!(doc["components"]["schemas"]["Cover"].is_object());
         // Another role's token is refused.
-        let (status, _) = api(
-            &app,
-            Method::GET,
-            "/api/v1/continuity/coverage",
-            &agent,
-            None,
-        )
-        .await;
+        let (status, _) = app
+            .api(Method::GET, "/api/v1/continuity/coverage", &agent, None)
+            .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
 }

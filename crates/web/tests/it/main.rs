@@ -5,6 +5,7 @@ mod auth;
 mod campaign;
 mod cases;
 mod chat;
+mod community;
 mod continuity;
 mod modes;
 mod pages;

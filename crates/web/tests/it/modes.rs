@@ -2,39 +2,9 @@
 //! end, the policies in force at an instant), the public crisis page and its feed, and the
 //! banner on portal and public pages while measures are in force.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
-use http_body_util::BodyExt;
-use serde_json::{Value, json};
+use axum::http::{Method, StatusCode};
+use serde_json::json;
 use test_support::{BACKENDS, TestApp};
-use tower::ServiceExt;
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut b = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", "localhost")
-        .header("authorization", format!("Bearer {token}"));
-    if body.is_some() {
-        b = b.header("content-type", "application/json");
-    }
-    let req = b
-        .body(body.map_or_else(Body::empty, |v| Body::from(v.to_string())))
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
 
 /// Tokens (demo accounts have none) of two continuity managers of the municipality's crisis
 /// management and of another system acting as an agent.
@@ -64,7 +34,7 @@ async fn the_api_previews_proposes_approves_by_a_second_person_and_ends() {
         };
         let [first, second, agent] = tokens(&app).await;
 
-        let (st, modes) = call(&app, Method::GET, "/api/v1/modes", &first, None).await;
+        let (st, modes) = app.api(Method::GET, "/api/v1/modes", &first, None).await;
         assert_eq!(st, StatusCode::OK, "{modes}");
         let pandemic = modes
             .as_array()
@@ -75,32 +45,32 @@ async fn the_api_previews_proposes_approves_by_a_second_person_and_ends() {
             .as_i64()
             .unwrap();
         // A copy, made through the API.
-        let (st, copy) = call(
-            &app,
-            Method::POST,
-            "/api/v1/modes",
-            &first,
-            Some(json!({"name": "Pandemi, kopia", "copy_of": pandemic})),
-        )
-        .await;
+        let (st, copy) = app
+            .api(
+                Method::POST,
+                "/api/v1/modes",
+                &first,
+                Some(json!({"name": "Pandemi, kopia", "copy_of": pandemic})),
+            )
+            .await;
         assert_eq!(st, StatusCode::CREATED, "{copy}");
         assert_eq!(
             copy["policies"]["visits"]["rules"]["max_present_per_site"],
             8
         );
         // Agents see none of it.
-        let (st, _) = call(&app, Method::GET, "/api/v1/modes", &agent, None).await;
+        let (st, _) = app.api(Method::GET, "/api/v1/modes", &agent, None).await;
         assert_eq!(st, StatusCode::FORBIDDEN);
 
         let from = app.services.now().to_string();
-        let (st, preview) = call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/modes/{pandemic}/preview"),
-            &first,
-            Some(json!({"from": from, "to": null})),
-        )
-        .await;
+        let (st, preview) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/modes/{pandemic}/preview"),
+                &first,
+                Some(json!({"from": from, "to": null})),
+            )
+            .await;
         assert_eq!(st, StatusCode::OK, "{preview}");
         for cap in ["campaign", "visits", "credit", "portal", "continuity"] {
             assert!(
@@ -111,61 +81,61 @@ async fn the_api_previews_proposes_approves_by_a_second_person_and_ends() {
         assert!(preview["customers_to_notify"].is_u64());
         assert_eq!(preview["capabilities"]["portal"]["banner_shown"], 1);
 
-        let (st, proposed) = call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/modes/{pandemic}/activations"),
-            &first,
-            Some(json!({"from": from, "to": null, "reason": "Smittspridning i kommunen"})),
-        )
-        .await;
+        let (st, proposed) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/modes/{pandemic}/activations"),
+                &first,
+                Some(json!({"from": from, "to": null, "reason": "Smittspridning i kommunen"})),
+            )
+            .await;
         assert_eq!(st, StatusCode::CREATED, "{proposed}");
         assert_eq!(proposed["status"], "awaiting_approval");
         let id = proposed["id"].as_i64().unwrap();
         // The proposer cannot approve.
-        let (st, _) = call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/activations/{id}/approve"),
-            &first,
-            None,
-        )
-        .await;
+        let (st, _) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/activations/{id}/approve"),
+                &first,
+                None,
+            )
+            .await;
         assert_eq!(st, StatusCode::FORBIDDEN, "{backend:?}");
-        let (st, approved) = call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/activations/{id}/approve"),
-            &second,
-            None,
-        )
-        .await;
+        let (st, approved) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/activations/{id}/approve"),
+                &second,
+                None,
+            )
+            .await;
         assert_eq!(st, StatusCode::OK, "{approved}");
         assert_eq!(approved["status"], "activating", "{approved}");
         // The worker runs the start; the progress has the preview's effects, capability by
         // capability.
         app.services.crisis().run_start(id).await.unwrap();
-        let (st, done) = call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/activations/{id}"),
-            &first,
-            None,
-        )
-        .await;
+        let (st, done) = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/activations/{id}"),
+                &first,
+                None,
+            )
+            .await;
         assert_eq!(st, StatusCode::OK);
         assert_eq!(done["status"], "active");
         assert_eq!(done["capabilities"], preview["capabilities"], "{backend:?}");
 
         // The policies in force now are the mode's.
-        let (st, now) = call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/policies?at={}", app.services.now()),
-            &agent,
-            None,
-        )
-        .await;
+        let (st, now) = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/policies?at={}", app.services.now()),
+                &agent,
+                None,
+            )
+            .await;
         assert_eq!(st, StatusCode::OK, "{now}");
         assert_eq!(
             now["policies"]["visits"]["rules"]["max_present_per_site"],
@@ -192,23 +162,23 @@ async fn the_api_previews_proposes_approves_by_a_second_person_and_ends() {
 
         // Ended by hand: asked by one, approved by the other (the same call).
         app.clock.advance(jiff::SignedDuration::from_hours(24));
-        let (st, _) = call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/activations/{id}/end"),
-            &first,
-            Some(json!({"reason": "Läget är normalt"})),
-        )
-        .await;
+        let (st, _) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/activations/{id}/end"),
+                &first,
+                Some(json!({"reason": "Läget är normalt"})),
+            )
+            .await;
         assert_eq!(st, StatusCode::OK);
-        let (st, ended) = call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/activations/{id}/end"),
-            &second,
-            Some(json!({})),
-        )
-        .await;
+        let (st, ended) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/activations/{id}/end"),
+                &second,
+                Some(json!({})),
+            )
+            .await;
         assert_eq!(st, StatusCode::OK, "{ended}");
         assert_eq!(ended["status"], "ended", "{ended}");
         let public = app.get("/kris", None).await;

@@ -421,7 +421,24 @@ pub(crate) fn report_view(lang: Lang, r: &SituationReport) -> ReportView {
             Figures::NotAvailable => unavailable(lang),
         },
         community: match &r.community {
-            Figures::Available(never) => match *never {},
+            Figures::Available(c) => vec![
+                figure(
+                    lang,
+                    "continuity-figure-community-given",
+                    domain::money::Money::from_ore(c.given_this_month_ore),
+                ),
+                figure(
+                    lang,
+                    "continuity-figure-community-upgrades",
+                    c.upgrades_active,
+                ),
+                figure(
+                    lang,
+                    "continuity-figure-community-scheduled",
+                    c.upgrades_scheduled,
+                ),
+                figure(lang, "continuity-figure-community-events", c.events_waiting),
+            ],
             Figures::NotAvailable => unavailable(lang),
         },
     }
