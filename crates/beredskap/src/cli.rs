@@ -9,6 +9,7 @@ use crate::commands::bench_continuity::BenchContinuityArgs;
 use crate::commands::bench_crisis::BenchCrisisArgs;
 use crate::commands::bench_payments::BenchPaymentsArgs;
 use crate::commands::bench_peppol::BenchPeppolArgs;
+use crate::commands::bench_summer::BenchSummerArgs;
 use crate::commands::{bench_vrptw::BenchVrptwArgs, plan::PlanArgs};
 
 #[derive(Parser, Debug)]
@@ -343,6 +344,8 @@ pub enum BenchCommand {
     /// Community: the daily run of free broadband upgrades (start, then revert) for many
     /// business subscriptions, and a run cut off half way and run again.
     Community(BenchCommunityArgs),
+    /// Community: the summer-job draw over many applications, made twice from the same seed.
+    SummerDraw(BenchSummerArgs),
 }
 
 #[derive(Args, Debug)]

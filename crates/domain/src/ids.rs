@@ -103,4 +103,12 @@ crate::id!(
     ProvisioningOrderId,
     /// An application for event support (`community_events.id`).
     EventId,
+    /// A sponsorship agreement with a club (`sponsorship_agreements.id`).
+    AgreementId,
+    /// One instalment of a sponsorship agreement (`sponsorship_instalments.id`).
+    InstalmentId,
+    /// A summer-job posting (`summer_postings.id`).
+    PostingId,
+    /// An application for a summer job (`summer_applications.id`).
+    ApplicationId,
 );

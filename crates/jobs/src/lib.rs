@@ -55,6 +55,10 @@ pub enum JobKind {
     CommunityUpgrades,
     /// Community: deliver provisioning orders to the network operator's webhook (retries).
     ProvisioningOrders,
+    /// Community: send sponsorship instalments now due to the payment run (once per day).
+    SponsorshipInstalments,
+    /// Community: delete summer-job applications after the season and its retention period.
+    SummerPurge,
     /// Crisis mode: move every capability into an approved mode at its start (resumable).
     ActivationStart,
     /// Crisis mode: move every capability back at the mode's end (resumable).
@@ -78,6 +82,8 @@ impl JobKind {
             JobKind::ContinuityPurge => "continuity_purge",
             JobKind::CommunityUpgrades => "community_upgrades",
             JobKind::ProvisioningOrders => "provisioning_orders",
+            JobKind::SponsorshipInstalments => "sponsorship_instalments",
+            JobKind::SummerPurge => "summer_purge",
             JobKind::ActivationStart => services::modes::START_JOB,
             JobKind::ActivationEnd => services::modes::END_JOB,
             JobKind::ActivationRemind => services::modes::REMIND_JOB,
@@ -98,6 +104,8 @@ impl JobKind {
             "continuity_purge" => Some(JobKind::ContinuityPurge),
             "community_upgrades" => Some(JobKind::CommunityUpgrades),
             "provisioning_orders" => Some(JobKind::ProvisioningOrders),
+            "sponsorship_instalments" => Some(JobKind::SponsorshipInstalments),
+            "summer_purge" => Some(JobKind::SummerPurge),
             services::modes::START_JOB => Some(JobKind::ActivationStart),
             services::modes::END_JOB => Some(JobKind::ActivationEnd),
             services::modes::REMIND_JOB => Some(JobKind::ActivationRemind),
@@ -212,26 +220,10 @@ async fn execute(
         JobKind::ContinuityReport | JobKind::ContinuityAlerts | JobKind::ContinuityPurge => {
             execute_continuity(services, kind).await
         }
-        JobKind::CommunityUpgrades => {
-            let r = services
-                .community()
-                .run_day(&services::Actor::system(), services.today())
-                .await?;
-            tracing::info!(
-                started = r.started,
-                reminded = r.reminded,
-                reverted = r.reverted,
-                "broadband upgrades run"
-            );
-            Ok(())
-        }
-        JobKind::ProvisioningOrders => {
-            let (delivered, failed) = services.community().deliver_orders().await?;
-            if delivered + failed > 0 {
-                tracing::info!(delivered, failed, "provisioning orders sent");
-            }
-            Ok(())
-        }
+        JobKind::CommunityUpgrades
+        | JobKind::ProvisioningOrders
+        | JobKind::SponsorshipInstalments
+        | JobKind::SummerPurge => execute_community(services, kind).await,
         JobKind::ActivationStart => {
             let status = services.crisis().start_job(payload).await?;
             tracing::info!(%status, "activation started");
@@ -258,6 +250,54 @@ async fn execute(
             }
             Ok(())
         }
+    }
+}
+
+/// Community support's jobs, each one call of the handle.
+async fn execute_community(services: &Services, kind: JobKind) -> Result<(), JobError> {
+    match kind {
+        JobKind::CommunityUpgrades => {
+            let r = services
+                .community()
+                .run_day(&services::Actor::system(), services.today())
+                .await?;
+            tracing::info!(
+                started = r.started,
+                reminded = r.reminded,
+                reverted = r.reverted,
+                "broadband upgrades run"
+            );
+            Ok(())
+        }
+        JobKind::ProvisioningOrders => {
+            let (delivered, failed) = services.community().deliver_orders().await?;
+            if delivered + failed > 0 {
+                tracing::info!(delivered, failed, "provisioning orders sent");
+            }
+            Ok(())
+        }
+        JobKind::SponsorshipInstalments => {
+            let r = services
+                .community()
+                .release_instalments(&services::Actor::system(), services.today())
+                .await?;
+            if r.paid + r.withheld > 0 {
+                tracing::info!(
+                    paid = r.paid,
+                    withheld = r.withheld,
+                    "sponsorship instalments"
+                );
+            }
+            Ok(())
+        }
+        JobKind::SummerPurge => {
+            let n = services.community().purge_summer(services.today()).await?;
+            if n > 0 {
+                tracing::info!(applications = n, "summer-job applications purged");
+            }
+            Ok(())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -390,6 +430,14 @@ async fn schedule_continuity(services: &Services, now: jiff::Timestamp) -> Resul
             Some(&key),
         )
         .await?;
+    }
+    // Community: sponsorship instalments and the purge of summer-job applications once a day.
+    for (kind, name) in [
+        (JobKind::SponsorshipInstalments, "sponsorship-instalments"),
+        (JobKind::SummerPurge, "summer-purge"),
+    ] {
+        let key = format!("{name}:{}", local.date());
+        enqueue(services, kind, &serde_json::json!({}), now, Some(&key)).await?;
     }
     // Community: the day's broadband upgrades from midnight, orders to the operator each minute.
     let key = format!("community-upgrades:{}", local.date());

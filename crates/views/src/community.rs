@@ -239,3 +239,206 @@ pub struct PortalBroadbandPage {
     pub result: Option<String>,
     pub errors: Vec<FieldError>,
 }
+
+/// A sponsorship agreement as the list shows it.
+#[derive(Clone, Debug)]
+pub struct AgreementLine {
+    pub id: i64,
+    pub club: String,
+    pub org_number: String,
+    pub period: String,
+    pub amount: String,
+    pub instalments: u32,
+    pub returns: String,
+    pub state: String,
+}
+
+#[derive(Template)]
+#[template(path = "community/sponsorship.html")]
+pub struct SponsorshipPage {
+    pub layout: Layout,
+    /// May make agreements and release instalments (continuity managers, admins).
+    pub can_decide: bool,
+    pub agreements: Vec<AgreementLine>,
+    /// `(id, name)` of suppliers with an account to be paid to.
+    pub club_choices: Vec<(i64, String)>,
+    /// `(code, name)` of what a club may give back.
+    pub return_choices: Vec<(String, String)>,
+    pub lead_days: i64,
+    pub result: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+/// One instalment of an agreement.
+#[derive(Clone, Debug)]
+pub struct InstalmentLine {
+    pub number: u32,
+    pub due: String,
+    pub base: String,
+    pub extra: String,
+    pub matches_cancelled: bool,
+    pub state: String,
+    /// Still planned: whether its matches were cancelled may be recorded.
+    pub open: bool,
+    /// The number of the invoice it became (in the suppliers' payments).
+    pub invoice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "community/agreement.html")]
+pub struct AgreementPage {
+    pub layout: Layout,
+    pub can_decide: bool,
+    pub agreement: AgreementLine,
+    pub returns_note: String,
+    pub decision: String,
+    pub reason: String,
+    pub active: bool,
+    pub instalments: Vec<InstalmentLine>,
+    pub result: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+/// A summer-job posting as the lists show it.
+#[derive(Clone, Debug)]
+pub struct PostingView {
+    pub id: i64,
+    pub workplace: String,
+    pub supervisor: String,
+    pub description: String,
+    pub period: String,
+    pub hours: String,
+    pub hours_week: u32,
+    pub places: u32,
+    pub wage: String,
+    /// Whether minors may work its hours, or the rule it breaks.
+    pub for_minors: String,
+}
+
+/// A season in the staff page's list.
+#[derive(Clone, Debug)]
+pub struct SeasonLine {
+    pub year: i64,
+    pub apply_until: String,
+    pub first_day: String,
+    pub applications: i64,
+    /// The published seed, with who published it and when.
+    pub seed: Option<String>,
+    pub seed_note: String,
+    pub drawn: Option<String>,
+    pub letters: Option<String>,
+    pub purged: bool,
+    pub priority: bool,
+}
+
+#[derive(Template)]
+#[template(path = "community/summer.html")]
+pub struct SummerPage {
+    pub layout: Layout,
+    /// The season shown, with its postings.
+    pub season: Option<SeasonLine>,
+    pub postings: Vec<PostingView>,
+    /// Every season's year, for the chooser.
+    pub years: Vec<i64>,
+    /// The rules for minors, as a sentence.
+    pub rules: String,
+    /// `(field, label key, value)` of the rules, for the admins' form; empty for others.
+    pub rule_fields: Vec<(&'static str, &'static str, u32)>,
+    pub next_year: i64,
+    pub result: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+/// An application as staff see it.
+#[derive(Clone, Debug)]
+pub struct ApplicationLine {
+    pub reference: String,
+    pub name: String,
+    pub age: u32,
+    pub contact: String,
+    pub first_job: bool,
+    pub guardian: String,
+    pub wish: String,
+    pub state: String,
+    pub rank: String,
+    pub posting: String,
+}
+
+#[derive(Template)]
+#[template(path = "community/summer_applications.html")]
+pub struct SummerApplicationsPage {
+    pub layout: Layout,
+    pub year: i64,
+    pub applications: Vec<ApplicationLine>,
+}
+
+/// The public summer-job page: the postings and the application form.
+#[derive(Template)]
+#[template(path = "community/summer_apply.html")]
+pub struct SummerApplyPage {
+    pub layout: Layout,
+    /// The open season's year and last day to apply; `None`: no season open.
+    pub open: Option<(i64, String)>,
+    pub postings: Vec<PostingView>,
+    /// The years whose draw can be seen.
+    pub draws: Vec<i64>,
+    pub values: Vec<(String, String)>,
+    pub checked: Vec<String>,
+    pub errors: Vec<FieldError>,
+    /// Set once the application is taken in: its reference.
+    pub received: Option<String>,
+}
+
+impl SummerApplyPage {
+    pub fn value(&self, name: &str) -> &str {
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    pub fn is_checked(&self, name: &str) -> bool {
+        self.checked.iter().any(|c| c == name)
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// The text fields: name, label key, input type, autocomplete hint, required.
+    pub fn fields(&self) -> [Field; 4] {
+        [
+            ("name", "summer-name", "text", "name", true),
+            ("birth_date", "summer-birth-date", "date", "bday", true),
+            ("email", "summer-email", "email", "email", true),
+            ("phone", "summer-phone", "tel", "tel", false),
+        ]
+    }
+}
+
+/// One line of the published draw.
+#[derive(Clone, Debug)]
+pub struct DrawRow {
+    pub rank: u32,
+    pub reference: String,
+    pub priority: bool,
+    pub ticket: String,
+    pub chosen: bool,
+}
+
+/// The published draw of a season (anyone).
+#[derive(Template)]
+#[template(path = "community/summer_draw.html")]
+pub struct SummerDrawPage {
+    pub layout: Layout,
+    pub year: i64,
+    pub seed: Option<String>,
+    pub seed_published: String,
+    pub drawn: Option<String>,
+    pub priority: bool,
+    pub rows: Vec<DrawRow>,
+    pub digest: String,
+}

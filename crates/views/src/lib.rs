@@ -294,6 +294,10 @@ mod tests {
         check::<domain::community::StockUnit>();
         check::<domain::community::events::EventState>();
         check::<domain::community::events::EventNeed>();
+        check::<domain::community::sponsorship::ReturnKind>();
+        check::<domain::community::sponsorship::AgreementState>();
+        check::<domain::community::sponsorship::InstalmentState>();
+        check::<domain::community::summer::ApplicationState>();
         check::<domain::community::upgrades::UpgradeState>();
         check::<domain::community::upgrades::OrderAction>();
         check::<domain::community::upgrades::Via>();

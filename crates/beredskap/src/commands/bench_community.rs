@@ -130,17 +130,9 @@ async fn fresh(
 }
 
 async fn counts(s: &Services) -> anyhow::Result<[String; 3]> {
-    let mut out: [String; 3] = Default::default();
-    for (slot, table) in out
-        .iter_mut()
-        .zip(["provisioning_orders", "outbox", "community_ledger"])
-    {
-        let sql = format!("SELECT CAST(COUNT(*) AS TEXT) FROM {table}");
-        *slot = store::backend::testing::query_strings(s.store(), &sql)
-            .await
-            .remove(0);
-    }
-    Ok(out)
+    Ok(store::community::upgrades::written_counts(s.store())
+        .await?
+        .map(|n| n.to_string()))
 }
 
 pub async fn run(config: &Config, args: &BenchCommunityArgs) -> anyhow::Result<ExitCode> {

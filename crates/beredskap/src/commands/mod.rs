@@ -8,6 +8,7 @@ mod bench_credit;
 pub mod bench_crisis;
 pub mod bench_payments;
 pub mod bench_peppol;
+pub mod bench_summer;
 mod bench_visits;
 pub mod bench_vrptw;
 mod community;
@@ -112,6 +113,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Command::Bench(BenchCommand::Community(args)) => {
                 bench_community::run(&config, &args).await
+            }
+            Command::Bench(BenchCommand::SummerDraw(args)) => {
+                bench_summer::run(&config, &args).await
             }
             Command::Bench(BenchCommand::Payments(args)) => {
                 bench_payments::run(&config, &args).await

@@ -9,7 +9,9 @@
 //! upgrades are offered and for how long.
 
 pub mod events;
+pub mod sponsorship;
 pub mod stock;
+pub mod summer;
 pub mod upgrades;
 
 use serde::{Deserialize, Serialize};
@@ -36,6 +38,8 @@ crate::closed_set! {
         PublicBody = "public_body",
         /// One of the utility's own customers (a free upgrade).
         Customer = "customer",
+        /// Young people in summer jobs, as a group (the ledger names no one).
+        SummerWorkers = "summer_workers",
     }
 }
 
@@ -169,6 +173,54 @@ pub enum CommunityProblem {
     NameTaken,
     #[error("a donation goes to an organisation or a public body")]
     DonationRecipient,
+    #[error("the period ends before it starts")]
+    PeriodBackwards,
+    #[error("an agreement has from 1 to {max} instalments")]
+    Instalments { max: u32 },
+    #[error("the club has no account to be paid to in the supplier register")]
+    NotPayable,
+    #[error("the agreement has been terminated")]
+    AgreementClosed,
+    #[error("the instalment has already been released, withheld or cancelled")]
+    InstalmentClosed,
+    #[error("the rules for summer jobs do not hold together")]
+    RulesInvalid,
+    #[error("the working hours are not a working day")]
+    HoursInvalid,
+    #[error("minors may not work between {from} and {until}")]
+    NightWork { from: u32, until: u32 },
+    #[error("minors work at most {max} hours a day")]
+    DayTooLong { max: u32 },
+    #[error("minors work at most {max} hours a week")]
+    WeekTooLong { max: u32 },
+    #[error("summer jobs are for those aged {min} to {max} on the first working day")]
+    AgeOutside { min: u32, max: u32 },
+    #[error("an applicant under 18 needs a guardian's consent")]
+    ConsentMissing,
+    #[error("no summer-job season is open for applications")]
+    NoSeason,
+    #[error("a season for that year exists")]
+    SeasonExists,
+    #[error("applications for this season have closed")]
+    ApplicationsClosed,
+    #[error("the draw is made after applications close")]
+    ApplicationsOpen,
+    #[error("an application with this e-mail address has been made this season")]
+    AlreadyApplied,
+    #[error("the seed has already been published and cannot change")]
+    SeedPublished,
+    #[error("publish the seed before the draw")]
+    SeedMissing,
+    #[error("the draw has already been made")]
+    AlreadyDrawn,
+    #[error("the draw has not been made")]
+    NotDrawn,
+    #[error("the season has no postings with places")]
+    NoPlaces,
+    #[error("no posting of this season has that number")]
+    UnknownPosting,
+    #[error("the letters of this season have been sent")]
+    LettersSent,
 }
 
 impl CommunityProblem {
@@ -198,6 +250,30 @@ impl CommunityProblem {
             CommunityProblem::UnknownCustomer,
             CommunityProblem::SpeedUnknown,
             CommunityProblem::DonationRecipient,
+            CommunityProblem::PeriodBackwards,
+            CommunityProblem::Instalments { max: 24 },
+            CommunityProblem::NotPayable,
+            CommunityProblem::AgreementClosed,
+            CommunityProblem::InstalmentClosed,
+            CommunityProblem::RulesInvalid,
+            CommunityProblem::HoursInvalid,
+            CommunityProblem::NightWork { from: 22, until: 6 },
+            CommunityProblem::DayTooLong { max: 8 },
+            CommunityProblem::WeekTooLong { max: 40 },
+            CommunityProblem::AgeOutside { min: 16, max: 19 },
+            CommunityProblem::ConsentMissing,
+            CommunityProblem::NoSeason,
+            CommunityProblem::SeasonExists,
+            CommunityProblem::ApplicationsClosed,
+            CommunityProblem::ApplicationsOpen,
+            CommunityProblem::AlreadyApplied,
+            CommunityProblem::SeedPublished,
+            CommunityProblem::SeedMissing,
+            CommunityProblem::AlreadyDrawn,
+            CommunityProblem::NotDrawn,
+            CommunityProblem::NoPlaces,
+            CommunityProblem::UnknownPosting,
+            CommunityProblem::LettersSent,
         ]
     }
 
@@ -223,6 +299,30 @@ impl CommunityProblem {
             CommunityProblem::UnknownCustomer => "unknown_customer",
             CommunityProblem::SpeedUnknown => "speed_unknown",
             CommunityProblem::DonationRecipient => "donation_recipient",
+            CommunityProblem::PeriodBackwards => "period_backwards",
+            CommunityProblem::Instalments { .. } => "instalments",
+            CommunityProblem::NotPayable => "not_payable",
+            CommunityProblem::AgreementClosed => "agreement_closed",
+            CommunityProblem::InstalmentClosed => "instalment_closed",
+            CommunityProblem::RulesInvalid => "rules_invalid",
+            CommunityProblem::HoursInvalid => "hours_invalid",
+            CommunityProblem::NightWork { .. } => "night_work",
+            CommunityProblem::DayTooLong { .. } => "day_too_long",
+            CommunityProblem::WeekTooLong { .. } => "week_too_long",
+            CommunityProblem::AgeOutside { .. } => "age_outside",
+            CommunityProblem::ConsentMissing => "consent_missing",
+            CommunityProblem::NoSeason => "no_season",
+            CommunityProblem::SeasonExists => "season_exists",
+            CommunityProblem::ApplicationsClosed => "applications_closed",
+            CommunityProblem::ApplicationsOpen => "applications_open",
+            CommunityProblem::AlreadyApplied => "already_applied",
+            CommunityProblem::SeedPublished => "seed_published",
+            CommunityProblem::SeedMissing => "seed_missing",
+            CommunityProblem::AlreadyDrawn => "already_drawn",
+            CommunityProblem::NotDrawn => "not_drawn",
+            CommunityProblem::NoPlaces => "no_places",
+            CommunityProblem::UnknownPosting => "unknown_posting",
+            CommunityProblem::LettersSent => "letters_sent",
         }
     }
 }
@@ -249,6 +349,30 @@ impl crate::problem::Explain for CommunityProblem {
             CommunityProblem::UnknownCustomer => "community-problem-unknown-customer",
             CommunityProblem::SpeedUnknown => "community-problem-speed-unknown",
             CommunityProblem::DonationRecipient => "community-problem-donation-recipient",
+            CommunityProblem::PeriodBackwards => "community-problem-period-backwards",
+            CommunityProblem::Instalments { .. } => "community-problem-instalments",
+            CommunityProblem::NotPayable => "community-problem-not-payable",
+            CommunityProblem::AgreementClosed => "community-problem-agreement-closed",
+            CommunityProblem::InstalmentClosed => "community-problem-instalment-closed",
+            CommunityProblem::RulesInvalid => "community-problem-rules-invalid",
+            CommunityProblem::HoursInvalid => "community-problem-hours-invalid",
+            CommunityProblem::NightWork { .. } => "community-problem-night-work",
+            CommunityProblem::DayTooLong { .. } => "community-problem-day-too-long",
+            CommunityProblem::WeekTooLong { .. } => "community-problem-week-too-long",
+            CommunityProblem::AgeOutside { .. } => "community-problem-age-outside",
+            CommunityProblem::ConsentMissing => "community-problem-consent-missing",
+            CommunityProblem::NoSeason => "community-problem-no-season",
+            CommunityProblem::SeasonExists => "community-problem-season-exists",
+            CommunityProblem::ApplicationsClosed => "community-problem-applications-closed",
+            CommunityProblem::ApplicationsOpen => "community-problem-applications-open",
+            CommunityProblem::AlreadyApplied => "community-problem-already-applied",
+            CommunityProblem::SeedPublished => "community-problem-seed-published",
+            CommunityProblem::SeedMissing => "community-problem-seed-missing",
+            CommunityProblem::AlreadyDrawn => "community-problem-already-drawn",
+            CommunityProblem::NotDrawn => "community-problem-not-drawn",
+            CommunityProblem::NoPlaces => "community-problem-no-places",
+            CommunityProblem::UnknownPosting => "community-problem-unknown-posting",
+            CommunityProblem::LettersSent => "community-problem-letters-sent",
         }
     }
 
@@ -269,6 +393,15 @@ impl crate::problem::Explain for CommunityProblem {
                 ("max", max.to_string()),
                 ("source", rule.clone()),
             ],
+            CommunityProblem::Instalments { max } => vec![("max", max.to_string())],
+            CommunityProblem::NightWork { from, until } => {
+                vec![("from", from.to_string()), ("until", until.to_string())]
+            }
+            CommunityProblem::DayTooLong { max } => vec![("max", max.to_string())],
+            CommunityProblem::WeekTooLong { max } => vec![("max", max.to_string())],
+            CommunityProblem::AgeOutside { min, max } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
+            }
             _ => Vec::new(),
         }
     }

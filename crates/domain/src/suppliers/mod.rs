@@ -36,6 +36,8 @@ crate::closed_set! {
         Cleaning = "cleaning",
         ItServices = "it_services",
         Consulting = "consulting",
+        /// Advertising and sponsorship (clubs paid for what they give back).
+        Marketing = "marketing",
     }
 }
 

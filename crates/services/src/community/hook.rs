@@ -1,6 +1,7 @@
 //! The community policy's hook for crisis mode: what a policy means (the gathering limit and its
 //! source, free upgrades, sponsorship measures), what a change would do (approved events now
-//! above the limit, whose organisers are told; businesses that may ask for a free upgrade), and
+//! above the limit, whose organisers are told; businesses that may ask for a free upgrade;
+//! sponsorship instalments that get extra support or are paid despite cancelled matches), and
 //! doing it once under a key. The policy is read at each request, so upgrades and applications
 //! follow it without the hook; upgrades already granted run to their end. Organisers and
 //! businesses are told by e-mail; the hook records no customer changes.
@@ -116,6 +117,36 @@ impl Community {
         impact.effects.push(Effect::figure(
             "sponsorship_extra_percent",
             i64::from(after.sponsorship_extra_percent),
+        ));
+        // Instalments due while the policy is in force: the extra support they would get, and
+        // those for cancelled matches that would now be paid instead of withheld.
+        let planned = store::community::sponsorship::planned_between(store, from, until).await?;
+        let extra: i64 = planned
+            .iter()
+            .map(|i| i.base.ore() * i64::from(after.sponsorship_extra_percent) / 100)
+            .sum();
+        impact.effects.push(Effect::count(
+            "instalments_with_extra",
+            if after.sponsorship_extra_percent > 0 {
+                planned.iter().map(|i| i.id.get()).collect()
+            } else {
+                Vec::new()
+            },
+        ));
+        impact
+            .effects
+            .push(Effect::figure("sponsorship_extra_ore", extra));
+        impact.effects.push(Effect::count(
+            "cancelled_instalments_paid",
+            if after.sponsorship_pay_cancelled && !before.sponsorship_pay_cancelled {
+                planned
+                    .iter()
+                    .filter(|i| i.matches_cancelled)
+                    .map(|i| i.id.get())
+                    .collect()
+            } else {
+                Vec::new()
+            },
         ));
         Ok(Plan {
             impact,

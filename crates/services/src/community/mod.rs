@@ -7,7 +7,9 @@ mod events;
 mod hook;
 mod ledger;
 mod provisioning;
+mod sponsorship;
 mod stock;
+mod summer;
 mod upgrades;
 
 use domain::money::Money;
@@ -19,9 +21,16 @@ use serde::{Deserialize, Serialize};
 pub use events::EventInput;
 pub use ledger::{Ledger, LedgerTotals};
 pub use provisioning::{OrderFormat, order_file};
+pub use sponsorship::{AgreementInput, RELEASE_LEAD_DAYS, Released};
 pub use stock::{DonationInput, ItemInput, StockLine};
+pub use store::community::sponsorship::{AgreementRow, InstalmentRow};
+pub use store::community::summer::{ApplicationRow, PostingRow, SeasonRow};
 pub use store::community::upgrades::{Connection, OrderRow, UpgradeRow};
 pub use store::community::{EventRow, ItemRow, LedgerRow};
+pub use summer::{
+    ApplicationInput, DrawLine, DrawOutcome, PostingInput, PostingLine, PublishedDraw, SeasonInput,
+    SeasonView,
+};
 pub use upgrades::{DayRun, UpgradeInput};
 
 use crate::audit;

@@ -24,6 +24,7 @@ mod continuity;
 mod names;
 mod people;
 mod registers;
+mod sponsorship;
 mod suppliers;
 mod town;
 mod visits;
@@ -181,6 +182,7 @@ impl Services {
         self.seed_demo_supplier_invoices().await?;
         self.seed_demo_einvoices().await?;
         self.seed_demo_community().await?;
+        self.seed_demo_sponsorship().await?;
         progress.inc(1);
         Ok(summary)
     }

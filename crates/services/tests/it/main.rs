@@ -17,6 +17,8 @@ mod logs;
 mod modes;
 mod policies;
 mod portal;
+mod sponsorship;
+mod summer;
 mod supplier_payments;
 mod suppliers;
 mod visits;

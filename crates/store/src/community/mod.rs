@@ -2,6 +2,8 @@
 //! applications for event support; free broadband upgrades and their provisioning orders in
 //! [`upgrades`].
 
+pub mod sponsorship;
+pub mod summer;
 pub mod upgrades;
 
 use domain::community::events::{EventNeed, EventState};
@@ -268,10 +270,11 @@ pub struct EventRow {
     pub created_at: Timestamp,
 }
 
-fn needs(s: &str) -> std::result::Result<Vec<EventNeed>, String> {
+/// Codes of a closed set stored separated by `;` (an event's needs, what a club gives back).
+pub(crate) fn codes<T: domain::code::Code>(s: &str) -> std::result::Result<Vec<T>, String> {
     s.split(';')
         .filter(|c| !c.is_empty())
-        .map(|c| EventNeed::parse(c).ok_or_else(|| format!("not a need: {c}")))
+        .map(|c| T::from_code(c).ok_or_else(|| format!("not a {}: {c}", T::SET)))
         .collect()
 }
 
@@ -284,7 +287,7 @@ from_row!(EventRow, "community_events", |c| EventRow {
     event_on: c.date("event_on")?,
     place: c.get("place")?,
     expected_attendees: c.count("expected_attendees")?,
-    needs: c.parsed("needs", needs)?,
+    needs: c.parsed("needs", codes::<EventNeed>)?,
     amount: c.money("amount_ore")?,
     description: c.get("description")?,
     state: c.code("state")?,

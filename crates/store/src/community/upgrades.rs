@@ -32,20 +32,20 @@ from_row!(Connection, "customers", |c| Connection {
         .map(|s| u32::try_from(s).unwrap_or(0)),
 });
 
+/// Which customer a connection is looked up by.
+enum Key<'a> {
+    Number(&'a str),
+    Id(CustomerId),
+}
+
 /// The customer with this number and their broadband connection (the first running one).
 pub async fn connection(store: &Store, customer_number: &str) -> Result<Option<Connection>> {
-    connection_where(store, "c.customer_number = $1", customer_number.to_owned()).await
+    connection_by(store, Key::Number(customer_number)).await
 }
 
 /// The customer with this id and their broadband connection.
 pub async fn connection_of(store: &Store, customer: CustomerId) -> Result<Option<Connection>> {
-    let sql = format!("{CONNECTION_SELECT} WHERE c.id = $1");
-    Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, Connection>(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(customer.get())
-            .fetch_optional(pool)
-            .await?
-    }))
+    connection_by(store, Key::Id(customer)).await
 }
 
 const CONNECTION_SELECT: &str = "SELECT c.id, c.customer_number, c.name, c.kind, \
@@ -55,17 +55,20 @@ const CONNECTION_SELECT: &str = "SELECT c.id, c.customer_number, c.name, c.kind,
       AND s.service = 'broadband' AND s.ended_on IS NULL ORDER BY s.id LIMIT 1) AS speed_mbit \
      FROM customers c";
 
-async fn connection_where(
-    store: &Store,
-    filter: &str,
-    value: String,
-) -> Result<Option<Connection>> {
+async fn connection_by(store: &Store, key: Key<'_>) -> Result<Option<Connection>> {
+    let filter = match key {
+        Key::Number(_) => "c.customer_number = $1",
+        Key::Id(_) => "c.id = $1",
+    };
     let sql = format!("{CONNECTION_SELECT} WHERE {filter}");
     Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, Connection>(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(value.clone())
-            .fetch_optional(pool)
-            .await?
+        let q = sqlx::query_as::<_, Connection>(sqlx::AssertSqlSafe(sql.clone()));
+        match key {
+            Key::Number(n) => q.bind(n),
+            Key::Id(id) => q.bind(id.get()),
+        }
+        .fetch_optional(pool)
+        .await?
     }))
 }
 
@@ -182,17 +185,6 @@ pub async fn upgrade(store: &Store, id: UpgradeId) -> Result<Option<UpgradeRow>>
         sqlx::query_as::<_, UpgradeRow>(sqlx::AssertSqlSafe(sql.clone()))
             .bind(id.get())
             .fetch_optional(pool)
-            .await?
-    }))
-}
-
-/// One upgrade, read in a write transaction.
-pub async fn upgrade_in(tx: &mut Tx, id: UpgradeId) -> Result<Option<UpgradeRow>> {
-    let sql = format!("{UPGRADE_SELECT} WHERE u.id = $1");
-    Ok(with_tx!(tx, |conn| {
-        sqlx::query_as::<_, UpgradeRow>(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id.get())
-            .fetch_optional(conn)
             .await?
     }))
 }
@@ -436,4 +428,20 @@ pub async fn set_unrecorded_speeds(tx: &mut Tx, speed: u32) -> Result<u64> {
     .execute(conn)
     .await?
     .rows_affected()))
+}
+
+/// How many provisioning orders, messages and ledger entries there are (the benchmark's check
+/// that a daily run cut off and run again wrote each exactly once).
+pub async fn written_counts(store: &Store) -> Result<[i64; 3]> {
+    let mut out = [0; 3];
+    for (slot, sql) in out.iter_mut().zip([
+        "SELECT COUNT(*) FROM provisioning_orders",
+        "SELECT COUNT(*) FROM outbox",
+        "SELECT COUNT(*) FROM community_ledger",
+    ]) {
+        *slot = with_pool!(store, |pool| {
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await?
+        });
+    }
+    Ok(out)
 }

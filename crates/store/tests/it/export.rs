@@ -87,6 +87,14 @@ const NOT_CUSTOMER_DATA: &[(&str, &str)] = &[
         "community_events",
         "event applications from organisations (a contact person at the organiser)",
     ),
+    ("sponsorship_agreements", "agreements with clubs"),
+    ("sponsorship_instalments", "instalments paid to clubs"),
+    ("summer_seasons", "summer-job seasons and their draws"),
+    ("summer_postings", "summer jobs offered"),
+    (
+        "summer_applications",
+        "young people's applications, not customers: purged after the season by their own rule",
+    ),
 ];
 
 #[tokio::test]

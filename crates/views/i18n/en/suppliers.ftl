@@ -11,6 +11,7 @@ suppliers-trade-civil_works = Civil works
 suppliers-trade-cleaning = Cleaning and sanitation
 suppliers-trade-it_services = IT services
 suppliers-trade-consulting = Consulting
+suppliers-trade-marketing = Advertising and sponsorship
 
 suppliers-size-small = Small company
 suppliers-size-other = Medium-sized or large company

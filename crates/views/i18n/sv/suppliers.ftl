@@ -11,6 +11,7 @@ suppliers-trade-civil_works = Anläggning
 suppliers-trade-cleaning = Städ och sanering
 suppliers-trade-it_services = IT-tjänster
 suppliers-trade-consulting = Konsulttjänster
+suppliers-trade-marketing = Reklam och sponsring
 
 suppliers-size-small = Litet företag
 suppliers-size-other = Medelstort eller stort företag

@@ -92,6 +92,48 @@ crate::message!(
     "messages/community/event_over_limit.en.txt"
 );
 
+/// A summer job: where, with whom, when, the hours and the wage.
+#[derive(Clone, Debug)]
+pub struct Placement {
+    pub workplace: String,
+    pub supervisor: String,
+    pub from: Date,
+    pub to: Date,
+    /// `HH:MM`.
+    pub start: String,
+    pub end: String,
+    pub hours_week: u32,
+    pub hourly_wage: Money,
+}
+
+/// Which letter an applicant for a summer job gets.
+#[derive(Clone, Debug)]
+pub enum SummerLetterKind {
+    /// The receipt of an application.
+    Received,
+    Chosen(Placement),
+    /// Not drawn for a place: their place on the reserve list.
+    NotChosen {
+        reserve_place: u32,
+    },
+}
+
+/// A letter to an applicant for a summer job (and a copy to a minor's guardian).
+#[derive(Clone, Debug)]
+pub struct SummerLetter {
+    pub name: String,
+    pub reference: String,
+    pub year: i64,
+    pub apply_until: Date,
+    pub kind: SummerLetterKind,
+}
+
+crate::message!(
+    SummerLetter,
+    "messages/community/summer_letter.sv.txt",
+    "messages/community/summer_letter.en.txt"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +177,45 @@ mod tests {
             .render(lang)
             .unwrap();
             assert!(ended.text.contains("30"), "{}", ended.text);
+        }
+    }
+
+    #[test]
+    fn summer_letters_say_the_reference_and_the_outcome() {
+        let chosen = SummerLetterKind::Chosen(Placement {
+            workplace: "Vattenverket".into(),
+            supervisor: "Eva Ek".into(),
+            from: date(2027, 6, 21),
+            to: date(2027, 7, 11),
+            start: "08:00".into(),
+            end: "16:30".into(),
+            hours_week: 40,
+            hourly_wage: Money::from_ore(11_500),
+        });
+        for lang in [Language::Sv, Language::En] {
+            for kind in [
+                SummerLetterKind::Received,
+                chosen.clone(),
+                SummerLetterKind::NotChosen { reserve_place: 12 },
+            ] {
+                let r = SummerLetter {
+                    name: "Alva".into(),
+                    reference: "2027-00042".into(),
+                    year: 2027,
+                    apply_until: date(2027, 3, 31),
+                    kind: kind.clone(),
+                }
+                .render(lang)
+                .unwrap();
+                assert!(r.text.contains("2027-00042"), "{}", r.text);
+                match kind {
+                    SummerLetterKind::Chosen(_) => {
+                        assert!(r.text.contains("Vattenverket") && r.text.contains("08:00"))
+                    }
+                    SummerLetterKind::NotChosen { .. } => assert!(r.text.contains("12")),
+                    SummerLetterKind::Received => {}
+                }
+            }
         }
     }
 

@@ -5,7 +5,9 @@
 mod api;
 mod portal;
 mod public;
+mod sponsorship;
 mod staff;
+mod summer;
 
 use services::community::roles;
 use views::Lang;
@@ -44,10 +46,83 @@ pub fn routes() -> Vec<RouteSpec> {
         ),
         route!(post, "/samhalle/bredband/kor", DECIDE, staff::run_day),
         route!(get, "/samhalle/bredband/ordrar", DECIDE, staff::order_file),
+        route!(get, "/samhalle/sponsring", LEDGER, sponsorship::list),
+        route!(post, "/samhalle/sponsring", DECIDE, sponsorship::make),
+        route!(
+            post,
+            "/samhalle/sponsring/slapp",
+            DECIDE,
+            sponsorship::release
+        ),
+        route!(get, "/samhalle/sponsring/{id}", LEDGER, sponsorship::show),
+        route!(
+            post,
+            "/samhalle/sponsring/{id}/matcher",
+            DECIDE,
+            sponsorship::matches
+        ),
+        route!(
+            post,
+            "/samhalle/sponsring/{id}/avsluta",
+            DECIDE,
+            sponsorship::terminate
+        ),
+        route!(get, "/samhalle/sommarjobb", DECIDE, summer::staff),
+        route!(post, "/samhalle/sommarjobb", DECIDE, summer::open_season),
+        route!(
+            post,
+            "/samhalle/sommarjobb/regler",
+            Access::Roles(services::auth::roles::ADMIN),
+            summer::save_rules
+        ),
+        route!(
+            post,
+            "/samhalle/sommarjobb/{year}/annonser",
+            DECIDE,
+            summer::add_posting
+        ),
+        route!(
+            post,
+            "/samhalle/sommarjobb/{year}/fro",
+            DECIDE,
+            summer::publish_seed
+        ),
+        route!(
+            post,
+            "/samhalle/sommarjobb/{year}/lotta",
+            DECIDE,
+            summer::draw
+        ),
+        route!(
+            post,
+            "/samhalle/sommarjobb/{year}/brev",
+            DECIDE,
+            summer::letters
+        ),
+        route!(
+            get,
+            "/samhalle/sommarjobb/{year}/ansokningar",
+            DECIDE,
+            summer::applications
+        ),
         route!(get, "/samhalle/liggare", LEDGER, staff::ledger),
         route!(get, "/samhalle/liggare.csv", LEDGER, staff::ledger_csv),
         route!(get, "/evenemang/ansok", Access::Public, public::form),
         route!(post, "/evenemang/ansok", Access::Public, public::apply),
+        route!(get, "/sommarjobb", Access::Public, summer::public),
+        route!(post, "/sommarjobb", Access::Public, summer::apply),
+        route!(
+            get,
+            "/sommarjobb/{year}/lottning",
+            Access::Public,
+            summer::published
+        ),
+        route!(
+            get,
+            "/sommarjobb/{year}/lottning.csv",
+            Access::Public,
+            summer::published_csv
+        ),
         route!(get, "/mina-sidor/bredband", CUSTOMER, portal::show),
         route!(post, "/mina-sidor/bredband", CUSTOMER, portal::ask),
         route!(

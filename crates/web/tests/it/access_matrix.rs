@@ -83,6 +83,7 @@ fn concrete(path: &str) -> String {
     path.replace("{id}", "1")
         .replace("{job}", "1")
         .replace("{capability}", "visits")
+        .replace("{year}", "2027")
 }
 
 fn denied_for_anonymous(path: &str, r: &TestResponse) -> bool {

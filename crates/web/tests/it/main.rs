@@ -12,5 +12,6 @@ mod pages;
 mod portal;
 mod safe_reads;
 mod security;
+mod summer;
 mod suppliers;
 mod visits;
