@@ -201,8 +201,6 @@ pub enum CommunityProblem {
     NoSeason,
     #[error("a season for that year exists")]
     SeasonExists,
-    #[error("applications for this season have closed")]
-    ApplicationsClosed,
     #[error("the draw is made after applications close")]
     ApplicationsOpen,
     #[error("an application with this e-mail address has been made this season")]
@@ -264,7 +262,6 @@ impl CommunityProblem {
             CommunityProblem::ConsentMissing,
             CommunityProblem::NoSeason,
             CommunityProblem::SeasonExists,
-            CommunityProblem::ApplicationsClosed,
             CommunityProblem::ApplicationsOpen,
             CommunityProblem::AlreadyApplied,
             CommunityProblem::SeedPublished,
@@ -313,7 +310,6 @@ impl CommunityProblem {
             CommunityProblem::ConsentMissing => "consent_missing",
             CommunityProblem::NoSeason => "no_season",
             CommunityProblem::SeasonExists => "season_exists",
-            CommunityProblem::ApplicationsClosed => "applications_closed",
             CommunityProblem::ApplicationsOpen => "applications_open",
             CommunityProblem::AlreadyApplied => "already_applied",
             CommunityProblem::SeedPublished => "seed_published",
@@ -363,7 +359,6 @@ impl crate::problem::Explain for CommunityProblem {
             CommunityProblem::ConsentMissing => "community-problem-consent-missing",
             CommunityProblem::NoSeason => "community-problem-no-season",
             CommunityProblem::SeasonExists => "community-problem-season-exists",
-            CommunityProblem::ApplicationsClosed => "community-problem-applications-closed",
             CommunityProblem::ApplicationsOpen => "community-problem-applications-open",
             CommunityProblem::AlreadyApplied => "community-problem-already-applied",
             CommunityProblem::SeedPublished => "community-problem-seed-published",

@@ -48,12 +48,57 @@ crate::closed_set! {
     }
 }
 
+/// A customer's broadband connection as the rules see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// No broadband subscription.
+    None,
+    /// A subscription whose speed is not on record.
+    SpeedUnknown,
+    /// A subscription at this many Mbit/s.
+    At(u32),
+}
+
+impl Line {
+    /// The line of a customer with (or without) a broadband subscription at `speed`.
+    pub fn of(has_subscription: bool, speed: Option<u32>) -> Line {
+        match (has_subscription, speed) {
+            (false, _) => Line::None,
+            (true, None) => Line::SpeedUnknown,
+            (true, Some(s)) => Line::At(s),
+        }
+    }
+}
+
+/// Whether a customer may ask for a free upgrade at all under `policy`, before any speed or
+/// period is chosen (the portal shows the reason instead of the form): a business, with a
+/// broadband line whose speed is on record, while the policy offers upgrades. `Ok`: today's
+/// speed and the policy's longest period.
+pub fn may_ask(
+    policy: &CommunityPolicy,
+    kind: CustomerKind,
+    line: Line,
+) -> Result<(u32, u32), CommunityProblem> {
+    if kind != CustomerKind::Business {
+        return Err(CommunityProblem::NotABusiness);
+    }
+    let current = match line {
+        Line::None => return Err(CommunityProblem::NoBroadband),
+        Line::SpeedUnknown => return Err(CommunityProblem::SpeedUnknown),
+        Line::At(s) => s,
+    };
+    let Some(max) = policy.free_upgrade_max_days else {
+        return Err(CommunityProblem::NotOffered);
+    };
+    Ok((current, max))
+}
+
 /// What an upgrade request is checked against.
 #[derive(Clone, Debug)]
 pub struct Request<'a> {
     pub kind: CustomerKind,
-    /// Today's speed of the customer's broadband connection; `None`: no broadband.
-    pub current_speed: Option<u32>,
+    /// The customer's broadband line today.
+    pub line: Line,
     pub speed: u32,
     pub from: Date,
     pub to: Date,
@@ -66,19 +111,11 @@ pub fn days(from: Date, to: Date) -> i64 {
     (to - from).get_days() as i64 + 1
 }
 
-/// Whether `policy` grants the request: a business, with broadband, a faster speed that is
-/// offered, for at most the policy's days. Dates (not in the past, the end after the start) are
+/// Whether `policy` grants the request: [`may_ask`], then a faster speed that is offered, for at
+/// most the policy's days. Dates (not in the past, the end after the start) are
 /// the caller's to check first.
 pub fn check(policy: &CommunityPolicy, r: &Request<'_>) -> Result<(), CommunityProblem> {
-    if r.kind != CustomerKind::Business {
-        return Err(CommunityProblem::NotABusiness);
-    }
-    let Some(current) = r.current_speed else {
-        return Err(CommunityProblem::NoBroadband);
-    };
-    let Some(max) = policy.free_upgrade_max_days else {
-        return Err(CommunityProblem::NotOffered);
-    };
+    let (current, max) = may_ask(policy, r.kind, r.line)?;
     if !r.speeds.contains(&r.speed) {
         return Err(CommunityProblem::UnknownSpeed { speed: r.speed });
     }
@@ -151,7 +188,7 @@ mod tests {
         let from = date(2026, 4, 1);
         Request {
             kind,
-            current_speed: current,
+            line: current.map_or(Line::None, Line::At),
             speed,
             from,
             to: from.saturating_add((days - 1).days()),
@@ -176,6 +213,14 @@ mod tests {
         assert_eq!(
             check(&pandemic, &request(CustomerKind::Business, None, 500, 10)),
             Err(CommunityProblem::NoBroadband)
+        );
+        assert_eq!(
+            may_ask(&pandemic, CustomerKind::Business, Line::of(true, None)),
+            Err(CommunityProblem::SpeedUnknown)
+        );
+        assert_eq!(
+            may_ask(&pandemic, CustomerKind::Business, Line::of(true, Some(100))),
+            Ok((100, 90))
         );
         assert_eq!(
             check(

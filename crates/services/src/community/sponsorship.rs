@@ -339,9 +339,9 @@ impl Community {
         )
         .await?
         else {
-            return Err(ServiceError::Internal(format!(
-                "the club already has an invoice numbered {number}"
-            )));
+            // Another run released it at the same moment (its invoice holds the number).
+            tx.rollback().await?;
+            return Ok(false);
         };
         store::suppliers::payments::attest(&mut tx, invoice, &a.decided_by).await?;
         if !db::settle_instalment(

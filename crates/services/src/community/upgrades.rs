@@ -100,9 +100,6 @@ impl Community {
         if to < from {
             return Err(ServiceError::invalid("to", Problem::EndsBeforeStart));
         }
-        if connection.subscription_id.is_some() && connection.speed_mbit.is_none() {
-            return Err(ServiceError::conflict(CommunityProblem::SpeedUnknown));
-        }
         let prices = self.broadband_settings().await?;
         let at = domain::time::start_of_day(from, self.s.tz()).max(self.s.now());
         let policy = self.policy_at(at).await?;
@@ -111,7 +108,7 @@ impl Community {
             &policy,
             &rules::Request {
                 kind: connection.kind,
-                current_speed: connection.speed_mbit,
+                line: rules::Line::of(connection.subscription_id.is_some(), connection.speed_mbit),
                 speed,
                 from,
                 to,
@@ -335,21 +332,17 @@ impl Community {
         said: &Said<'_>,
         now: i64,
     ) -> Result<bool> {
-        if !db::set_state(
-            tx,
-            u.id,
-            UpgradeState::Scheduled,
-            UpgradeState::Active,
-            None,
-            now,
-        )
-        .await?
-        {
+        let today = self.s.today().max(u.from);
+        let change = Switch {
+            from: UpgradeState::Scheduled,
+            to: UpgradeState::Active,
+            action: OrderAction::Upgrade,
+            speed: u.speed_mbit,
+            effective_on: today,
+        };
+        if !switch(tx, u, &change, now).await? {
             return Ok(false);
         }
-        let today = self.s.today().max(u.from);
-        db::insert_order(tx, u.id, OrderAction::Upgrade, u.speed_mbit, today, now).await?;
-        db::set_speed(tx, u.subscription_id, u.speed_mbit).await?;
         let description = format!(
             "{} → {} Mbit/s {}–{}",
             u.normal_speed_mbit, u.speed_mbit, u.from, u.to
@@ -418,29 +411,17 @@ impl Community {
         said: &Said<'_>,
         now: i64,
     ) -> Result<bool> {
-        if !db::set_state(
-            tx,
-            u.id,
-            UpgradeState::Active,
-            UpgradeState::Reverted,
-            None,
-            now,
-        )
-        .await?
-        {
+        let back = rules::revert_day(u.to);
+        let change = Switch {
+            from: UpgradeState::Active,
+            to: UpgradeState::Reverted,
+            action: OrderAction::Revert,
+            speed: u.normal_speed_mbit,
+            effective_on: back,
+        };
+        if !switch(tx, u, &change, now).await? {
             return Ok(false);
         }
-        let back = rules::revert_day(u.to);
-        db::insert_order(
-            tx,
-            u.id,
-            OrderAction::Revert,
-            u.normal_speed_mbit,
-            back,
-            now,
-        )
-        .await?;
-        db::set_speed(tx, u.subscription_id, u.normal_speed_mbit).await?;
         let message = views::messages::community::UpgradeEnded {
             name: u.customer_name.clone(),
             normal_speed_mbit: u.normal_speed_mbit,
@@ -470,4 +451,33 @@ impl Community {
             .await?;
         Ok(())
     }
+}
+
+/// One change of an upgrade's speed: its state moves on, the operator gets an order, the
+/// subscription gets the speed.
+struct Switch {
+    from: UpgradeState,
+    to: UpgradeState,
+    action: OrderAction,
+    speed: u32,
+    effective_on: Date,
+}
+
+/// Makes `change` once: `false` when the upgrade was no longer in its `from` state (another run
+/// got there first), and then nothing is written.
+async fn switch(tx: &mut store::Tx, u: &UpgradeRow, change: &Switch, now: i64) -> Result<bool> {
+    if !db::set_state(tx, u.id, change.from, change.to, None, now).await? {
+        return Ok(false);
+    }
+    db::insert_order(
+        tx,
+        u.id,
+        change.action,
+        change.speed,
+        change.effective_on,
+        now,
+    )
+    .await?;
+    db::set_speed(tx, u.subscription_id, change.speed).await?;
+    Ok(true)
 }

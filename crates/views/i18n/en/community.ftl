@@ -228,7 +228,6 @@ community-problem-age-outside = Summer jobs are for those aged { $min }–{ $max
 community-problem-consent-missing = If you are under 18 we need your guardian's consent. Ask them to tick the box.
 community-problem-no-season = Applications for summer jobs are not open just now.
 community-problem-season-exists = There is already a season for that year.
-community-problem-applications-closed = Applications for the season have closed.
 community-problem-applications-open = The draw is made after applications close.
 community-problem-already-applied = An application with that e-mail address has already been made this year.
 community-problem-seed-published = The seed has already been published and cannot change.

@@ -228,7 +228,6 @@ community-problem-age-outside = Sommarjobben är för dig som är { $min }–{ $
 community-problem-consent-missing = Är du under 18 år behöver vi din vårdnadshavares medgivande. Be hen kryssa i rutan.
 community-problem-no-season = Ansökan till sommarjobb är inte öppen just nu.
 community-problem-season-exists = Det finns redan en säsong för det året.
-community-problem-applications-closed = Ansökan för säsongen har stängt.
 community-problem-applications-open = Lottningen görs efter att ansökan har stängt.
 community-problem-already-applied = Det finns redan en ansökan med den e-postadressen i år.
 community-problem-seed-published = Fröet är redan publicerat och kan inte ändras.

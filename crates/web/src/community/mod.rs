@@ -168,6 +168,15 @@ fn offer_sentence(lang: Lang, policy: &domain::community::CommunityPolicy) -> St
     }
 }
 
+/// The sentence that says an upgrade was granted.
+fn granted(lang: Lang, u: &services::community::UpgradeRow) -> String {
+    views::translate(
+        lang,
+        "community-upgrade-granted",
+        &[("from", u.from.to_string())],
+    )
+}
+
 /// An upgrade as the lists show it.
 fn upgrade_line(lang: Lang, u: &services::community::UpgradeRow) -> views::community::UpgradeLine {
     views::community::UpgradeLine {

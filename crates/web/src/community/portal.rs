@@ -4,8 +4,7 @@
 
 use axum::extract::{Path, State};
 use domain::community::CommunityProblem;
-use domain::community::upgrades::Via;
-use domain::customer::CustomerKind;
+use domain::community::upgrades::{Line, Via, may_ask};
 use domain::ids::UpgradeId;
 use services::community::UpgradeInput;
 use views::community::PortalBroadbandPage;
@@ -31,12 +30,13 @@ async fn page(
     let policy = h.policy_at(state.services.now()).await?;
     let speed = connection.as_ref().and_then(|c| c.speed_mbit);
     let cannot = match &connection {
-        Some(c) if c.kind != CustomerKind::Business => Some(CommunityProblem::NotABusiness),
-        Some(c) if c.subscription_id.is_none() => Some(CommunityProblem::NoBroadband),
-        Some(c) if c.speed_mbit.is_none() => Some(CommunityProblem::SpeedUnknown),
+        Some(c) => may_ask(
+            &policy,
+            c.kind,
+            Line::of(c.subscription_id.is_some(), c.speed_mbit),
+        )
+        .err(),
         None => Some(CommunityProblem::NoBroadband),
-        _ if policy.free_upgrade_max_days.is_none() => Some(CommunityProblem::NotOffered),
-        _ => None,
     };
     let speeds = h.broadband_settings().await?.speeds();
     let page = PortalBroadbandPage {
@@ -72,13 +72,7 @@ pub async fn ask(State(state): State<AppState>, ctx: Ctx, f: FormData) -> PageRe
         .community()
         .request_upgrade(&ctx.actor(), Via::Portal, &input)
         .await
-        .map(|u| {
-            views::translate(
-                ctx.lang,
-                "community-upgrade-granted",
-                &[("from", u.from.to_string())],
-            )
-        });
+        .map(|u| super::granted(ctx.lang, &u));
     let (said, errors) = outcome(ctx.lang, done, "speed_mbit")?;
     page(&state, &ctx, said, errors).await
 }

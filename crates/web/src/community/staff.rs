@@ -297,13 +297,7 @@ pub async fn record_upgrade(State(state): State<AppState>, ctx: Ctx, f: FormData
         .community()
         .request_upgrade(&ctx.actor(), Via::Agent, &input)
         .await
-        .map(|u| {
-            views::translate(
-                ctx.lang,
-                "community-upgrade-granted",
-                &[("from", u.from.to_string())],
-            )
-        });
+        .map(|u| super::granted(ctx.lang, &u));
     let (said, errors) = outcome(ctx.lang, done, "customer_number")?;
     broadband_page(&state, &ctx, said, errors).await
 }
@@ -393,13 +387,18 @@ pub struct PeriodParams {
     to: Option<String>,
 }
 
-/// The period asked for: this year until today by default.
+/// The period asked for (this year until today by default), and whether it could be read: on a
+/// refusal the default period stands beside the error.
 fn period(
     state: &AppState,
     q: Result<Query<PeriodParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<(jiff::civil::Date, jiff::civil::Date), ServiceError> {
+) -> (
+    (jiff::civil::Date, jiff::civil::Date),
+    Result<(), ServiceError>,
+) {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let today = state.services.today();
+    let first = jiff::civil::date(today.year(), 1, 1);
     let parse = |field: &'static str, v: Option<&str>, default: jiff::civil::Date| match v
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -408,11 +407,13 @@ fn period(
         Some(s) => domain::time::parse_date(s)
             .map_err(|e| ServiceError::invalid(field, domain::problem::Problem::Date(e))),
     };
-    let first = jiff::civil::date(today.year(), 1, 1);
-    Ok((
-        parse("from", q.from.as_deref(), first)?,
-        parse("to", q.to.as_deref(), today)?,
-    ))
+    match (
+        parse("from", q.from.as_deref(), first),
+        parse("to", q.to.as_deref(), today),
+    ) {
+        (Ok(from), Ok(to)) => ((from, to), Ok(())),
+        (Err(e), _) | (_, Err(e)) => ((first, today), Err(e)),
+    }
 }
 
 pub async fn ledger(
@@ -421,13 +422,9 @@ pub async fn ledger(
     q: Result<Query<PeriodParams>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let today = state.services.today();
-    let asked = period(&state, q);
-    let (from, to) = asked
-        .as_ref()
-        .map_or((jiff::civil::date(today.year(), 1, 1), today), |p| *p);
+    let ((from, to), asked) = period(&state, q);
     let read = match asked {
-        Ok(_) => {
+        Ok(()) => {
             state
                 .services
                 .community()
@@ -506,7 +503,8 @@ pub async fn ledger_csv(
     ctx: Ctx,
     q: Result<Query<PeriodParams>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
-    let (from, to) = period(&state, q)?;
+    let ((from, to), asked) = period(&state, q);
+    asked?;
     let body = state
         .services
         .community()
