@@ -25,6 +25,30 @@ pub struct Config {
     pub mail: MailConfig,
     pub privacy: PrivacyConfig,
     pub community: CommunityConfig,
+    pub map: MapConfig,
+}
+
+/// The tile source the maps draw over (the planner's page, the technician's list, the crisis
+/// preview). Empty: maps are drawn as SVG on the server, without streets.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MapConfig {
+    /// A tile URL template with `{z}`, `{x}` and `{y}` (and `{s}` for subdomains), such as
+    /// `https://tile.openstreetmap.org/{z}/{x}/{y}.png` or Lantmäteriet's topographic web map.
+    pub tiles_url: String,
+    /// What the tile source's terms ask to be shown on the map (HTML allowed).
+    pub attribution: String,
+}
+
+impl MapConfig {
+    /// The web crate's tile source, `None` without a URL.
+    pub fn tiles(&self) -> Option<views::map::Tiles> {
+        let url = self.tiles_url.trim();
+        (!url.is_empty()).then(|| views::map::Tiles {
+            url: url.to_owned(),
+            attribution: self.attribution.trim().to_owned(),
+        })
+    }
 }
 
 /// Community support: where provisioning orders for broadband upgrades go.
@@ -331,6 +355,19 @@ impl Config {
                 "invalid configuration: community.provisioning_url must be an http:// or https:// address"
             );
         }
+        if let Some(t) = self.map.tiles() {
+            web::map::tile_source(&t.url).map_err(|e| {
+                anyhow::anyhow!(
+                    "invalid configuration: map.tiles_url {:?} {e}, for example https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png",
+                    t.url
+                )
+            })?;
+            if t.attribution.is_empty() {
+                bail!(
+                    "invalid configuration: map.attribution is empty: a tile source's terms ask for an attribution, such as \"© OpenStreetMap contributors\""
+                );
+            }
+        }
         Ok(())
     }
 
@@ -529,6 +566,27 @@ mod tests {
         };
         let e = Config::load(None, &[], &flags).unwrap_err().to_string();
         assert!(e.contains("sqlite://") && !e.contains(":pw@"), "{e}");
+        let map = |url: &str, attribution: &str| {
+            let env = vec![
+                ("BEREDSKAP_MAP__TILES_URL".to_owned(), url.to_owned()),
+                (
+                    "BEREDSKAP_MAP__ATTRIBUTION".to_owned(),
+                    attribution.to_owned(),
+                ),
+            ];
+            Config::load(None, &env, &FlagOverrides::default()).map_err(|e| e.to_string())
+        };
+        let osm = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+        let c = map(osm, "© OpenStreetMap contributors").unwrap();
+        assert_eq!(c.map.tiles().map(|t| t.url).as_deref(), Some(osm));
+        let e = map("https://tile.openstreetmap.org/{z}/{x}.png", "©").unwrap_err();
+        assert!(
+            e.contains("map.tiles_url") && e.contains("{z}, {x} and {y}"),
+            "{e}"
+        );
+        let e = map(osm, "").unwrap_err();
+        assert!(e.contains("map.attribution"), "{e}");
+        assert_eq!(Config::default().map.tiles(), None);
     }
 
     #[test]

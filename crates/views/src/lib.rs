@@ -11,6 +11,7 @@ pub mod chat;
 pub mod community;
 pub mod continuity;
 pub mod credit;
+pub mod map;
 pub mod messages;
 pub mod modes;
 pub mod pages;

@@ -153,6 +153,8 @@ pub struct PreviewPage {
     pub from_local: String,
     pub to_local: String,
     pub errors: Vec<FieldError>,
+    /// The campaign's jobs the change would move, on a map.
+    pub map: Option<crate::map::MapView>,
 }
 
 /// A step begun or done, for the progress list (a running step shows its planned effects).

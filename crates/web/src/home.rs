@@ -184,6 +184,19 @@ pub fn routes() -> Vec<RouteSpec> {
     vec![
         route!(get, "/", Access::Public, root),
         route!(get, "/static/app.css", Access::Public, stylesheet),
+        route!(
+            get,
+            "/static/leaflet.js",
+            Access::Public,
+            crate::map::leaflet_js
+        ),
+        route!(
+            get,
+            "/static/leaflet.css",
+            Access::Public,
+            crate::map::leaflet_css
+        ),
+        route!(get, "/static/map.js", Access::Public, crate::map::map_js),
         route!(get, "/healthz", Access::Public, healthz),
         route!(get, "/readyz", Access::Public, readyz),
         route!(get, "/metrics", Access::Public, crate::metrics::render),

@@ -22,6 +22,7 @@ pub mod ctx;
 pub mod customers;
 pub mod error;
 pub mod home;
+pub mod map;
 pub mod metrics;
 pub mod middleware;
 pub mod modes;
@@ -52,6 +53,8 @@ pub struct HttpSettings {
     /// How often an open chat socket re-checks its session (and, for agents, refreshes their
     /// presence): a socket whose session ended closes at the next check.
     pub socket_session_check: std::time::Duration,
+    /// The tile source the maps draw over (`map.tiles_url`); without one, maps are SVG only.
+    pub map_tiles: Option<views::map::Tiles>,
 }
 
 impl Default for HttpSettings {
@@ -61,6 +64,7 @@ impl Default for HttpSettings {
             show_demo_hint: false,
             metrics_token: None,
             socket_session_check: std::time::Duration::from_secs(30),
+            map_tiles: None,
         }
     }
 }
@@ -73,11 +77,16 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Open chat sockets per session on this server.
     pub sockets: Arc<chat::limits::SocketCounts>,
+    /// The content security policy of every response (it names the map's tile source).
+    pub csp: axum::http::HeaderValue,
 }
 
 impl AppState {
     pub fn new(services: Services, http: HttpSettings) -> AppState {
+        let csp = map::content_security_policy(http.map_tiles.as_ref());
         AppState {
+            csp: axum::http::HeaderValue::from_str(&csp)
+                .expect("the policy is ASCII: tile sources are checked by map::tile_source"),
             services,
             http: Arc::new(http),
             metrics: Arc::new(metrics::Metrics::default()),
@@ -101,7 +110,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             session::session_layer,
         ))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::render_errors,

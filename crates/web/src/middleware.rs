@@ -1,6 +1,6 @@
 //! Request ids and security headers on every response.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -24,19 +24,18 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
     resp
 }
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<crate::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
         h.insert(k, HeaderValue::from_static(v));
     };
-    set(
-        h,
-        "content-security-policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
-         frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
-    );
+    h.insert("content-security-policy", state.csp.clone());
     set(
         h,
         "strict-transport-security",

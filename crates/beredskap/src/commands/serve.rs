@@ -42,6 +42,7 @@ pub async fn serve(
             metrics_token: Some(config.http.metrics_token.trim())
                 .filter(|t| !t.is_empty())
                 .map(|t| secrecy::SecretString::from(t.to_owned())),
+            map_tiles: config.map.tiles(),
             ..Default::default()
         },
     );

@@ -39,7 +39,7 @@ pub use booking::{Booker, IndoorJob, IndoorWindow};
 pub use classify::ClassifyReport;
 pub use notices::NoticeReport;
 pub use plan::{PlanBudget, PlanReport};
-pub use progress::{Progress, progress_of};
+pub use progress::{JobPlace, Progress, progress_of};
 pub use run::{PlanFailure, PlanRun, REPLAN_JOB, State, queue_replan};
 pub use setup::{CampaignOverview, CrewForm, MeterExchange, SUBCONTRACT_TRADE};
 pub use store::campaign::{CampaignRow, CrewRow, JobRow, StopRow};

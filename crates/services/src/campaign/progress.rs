@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use domain::campaign::{JobStatus, Plannability};
-use domain::ids::CrewId;
+use domain::ids::{CampaignJobId, CrewId};
 use jiff::civil::Date;
 use store::campaign::{CrewRow, JobRow};
 
@@ -48,6 +48,34 @@ impl Campaign {
         let crews = store::campaign::crews(self.s.store()).await?;
         Ok(progress_of(&jobs, &crews, self.s.today(), self.s.tz()))
     }
+
+    /// Where the open campaign's jobs are and whether each is done, for a map of what a change
+    /// of policy would move (none without an open campaign). Places only: no names, no reasons.
+    pub async fn places(&self, actor: &Actor) -> Result<Vec<JobPlace>> {
+        Self::require(actor, super::roles::PROGRESS)?;
+        let Some(campaign) = store::campaign::open_campaign(self.s.store()).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(store::campaign::jobs(self.s.store(), campaign.id)
+            .await?
+            .into_iter()
+            .map(|j| JobPlace {
+                job: j.id,
+                lat_e6: j.lat_e6,
+                lon_e6: j.lon_e6,
+                done: j.status == JobStatus::Done,
+            })
+            .collect())
+    }
+}
+
+/// A campaign job's place on the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobPlace {
+    pub job: CampaignJobId,
+    pub lat_e6: i64,
+    pub lon_e6: i64,
+    pub done: bool,
 }
 
 /// The column of the tier table a job counts in.

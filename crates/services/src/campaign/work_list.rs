@@ -27,6 +27,8 @@ pub struct DoneForm {
 pub struct WorkList {
     pub crew: CrewId,
     pub crew_name: String,
+    /// Where the crew's day starts and ends, micro-degrees (latitude, longitude).
+    pub depot_e6: (i64, i64),
     pub stops: Vec<StopRow>,
 }
 
@@ -93,16 +95,16 @@ impl Campaign {
         day: Date,
     ) -> Result<WorkList> {
         let crew = self.crew_of(actor, crew).await?;
-        let crew_name = store::campaign::crews(self.s.store())
+        let row = store::campaign::crews(self.s.store())
             .await?
             .into_iter()
             .find(|c| c.id == crew)
-            .map(|c| c.name)
             .ok_or(ServiceError::NotFound)?;
         let stops = store::campaign::crew_stops(self.s.store(), crew, day).await?;
         Ok(WorkList {
             crew,
-            crew_name,
+            crew_name: row.name,
+            depot_e6: (row.depot_lat_e6, row.depot_lon_e6),
             stops,
         })
     }

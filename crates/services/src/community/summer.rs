@@ -245,10 +245,8 @@ impl Community {
     }
 
     async fn season_row(&self, year: i64) -> Result<SeasonRow> {
-        db::seasons(self.s.store())
+        db::season(self.s.store(), year)
             .await?
-            .into_iter()
-            .find(|s| s.year == year)
             .ok_or(ServiceError::NotFound)
     }
 

@@ -79,6 +79,17 @@ pub async fn seasons(store: &Store) -> Result<Vec<SeasonRow>> {
     }))
 }
 
+/// One season.
+pub async fn season(store: &Store, year: i64) -> Result<Option<SeasonRow>> {
+    let sql = format!("SELECT {SEASON_COLUMNS} FROM summer_seasons WHERE year = $1");
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, SeasonRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(year)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
 /// One season, read in a write transaction (the draw and the letters check it there).
 pub async fn season_in(tx: &mut Tx, year: i64) -> Result<Option<SeasonRow>> {
     let sql = format!("SELECT {SEASON_COLUMNS} FROM summer_seasons WHERE year = $1");

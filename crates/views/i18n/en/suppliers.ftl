@@ -153,3 +153,9 @@ effect-suppliers-paid_earlier_week_1_ore = Paid earlier if all accept: in the fi
 effect-suppliers-paid_earlier_week_2_ore = Paid earlier if all accept: in the second week
 effect-suppliers-paid_earlier_week_3_ore = Paid earlier if all accept: in the third week
 effect-suppliers-paid_earlier_later_ore = Paid earlier if all accept: later
+
+# Chart axes (views::charts)
+reports-axis-month = Month
+reports-axis-days = Days to payment
+reports-axis-week = Week starting
+reports-axis-kr = Kronor

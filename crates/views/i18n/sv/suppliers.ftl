@@ -153,3 +153,9 @@ effect-suppliers-paid_earlier_week_1_ore = Betalas tidigare om alla tackar ja: f
 effect-suppliers-paid_earlier_week_2_ore = Betalas tidigare om alla tackar ja: andra veckan
 effect-suppliers-paid_earlier_week_3_ore = Betalas tidigare om alla tackar ja: tredje veckan
 effect-suppliers-paid_earlier_later_ore = Betalas tidigare om alla tackar ja: senare
+
+# Chart axes (views::charts)
+reports-axis-month = Månad
+reports-axis-days = Dagar till betalning
+reports-axis-week = Vecka som börjar
+reports-axis-kr = Kronor

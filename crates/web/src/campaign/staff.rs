@@ -12,6 +12,7 @@ use domain::problem::{Explain, Invalid, Problem};
 use services::ServiceError;
 use services::campaign::{CampaignOverview, ClassifyReport, CrewForm, PlanRun, hhmm};
 use views::campaign::*;
+use views::map::{DayMap, MapDot, MapRoute, MapStop, StopMark};
 use views::pages::FieldError;
 
 use super::common::{field_error, field_message};
@@ -50,22 +51,30 @@ fn counts(o: &CampaignOverview) -> Vec<TierCounts> {
     counts
 }
 
-/// How a job's point is drawn on the map.
-fn point_class(j: &services::campaign::JobRow) -> PointClass {
+/// How a stop on a route is marked on the map.
+fn stop_mark(j: &services::campaign::JobRow) -> StopMark {
     match (j.plannability, j.status) {
-        (_, JobStatus::Done) => PointClass::Done,
-        (_, JobStatus::Failed) => PointClass::Failed,
-        (Plannability::DeferredAtRequest, _) => PointClass::Deferred,
-        (Plannability::Paused, _) => PointClass::Paused,
-        (_, s) if s.is_placed() => PointClass::Planned,
-        _ => PointClass::Open,
+        (_, JobStatus::Done) => StopMark::Done,
+        (_, JobStatus::Failed) => StopMark::Failed,
+        (Plannability::DeferredAtRequest, _) => StopMark::Deferred,
+        (_, JobStatus::Booked) => StopMark::Booked,
+        _ if j.window_start_min.is_some() => StopMark::Booked,
+        _ => StopMark::Planned,
     }
 }
 
-/// Each crew's route on `day`, as lists and as lines on the map.
-fn routes_on(o: &CampaignOverview, day: &str) -> (Vec<RouteLine>, Vec<MapRoute>) {
+fn degrees(e6: i64) -> f64 {
+    e6 as f64 / 1e6
+}
+
+/// Each crew's route on `day`, as lists, and the day's map: the routes, and the remaining jobs
+/// (not done, not on the day) as faint dots.
+fn routes_on(o: &CampaignOverview, day: &str, all: bool) -> (Vec<RouteLine>, DayMap) {
     let mut routes = Vec::new();
-    let mut map_routes = Vec::new();
+    let mut map = DayMap {
+        show_dots: all,
+        ..DayMap::default()
+    };
     for c in &o.crews {
         let mut stops: Vec<_> = o
             .jobs
@@ -78,43 +87,74 @@ fn routes_on(o: &CampaignOverview, day: &str) -> (Vec<RouteLine>, Vec<MapRoute>)
             continue;
         }
         stops.sort_by_key(|j| j.seq);
-        let depot = (c.depot_lat_e6 as f64 / 1e6, c.depot_lon_e6 as f64 / 1e6);
-        let mut pts = vec![depot];
-        pts.extend(
-            stops
+        let colour = views::map::crew_colour(routes.len());
+        let depot = (degrees(c.depot_lat_e6), degrees(c.depot_lon_e6));
+        let lines: Vec<StopLine> = stops
+            .iter()
+            .map(|j| StopLine {
+                job: j.id,
+                pinned: j.pinned,
+                seq: j.seq.unwrap_or(0),
+                arrive: hhmm(j.arrive_min.unwrap_or(0)),
+                address: j.street.clone(),
+                tier: j.tier,
+                status: j.status,
+                window: j
+                    .window_start_min
+                    .zip(j.window_end_min)
+                    .map(|(a, b)| format!("{}–{}", hhmm(a), hhmm(b))),
+                lat: degrees(j.lat_e6),
+                lon: degrees(j.lon_e6),
+                mark: stop_mark(j),
+            })
+            .collect();
+        map.routes.push(MapRoute {
+            label: c.name.clone(),
+            colour,
+            depot: Some(depot),
+            stops: lines
                 .iter()
-                .map(|j| (j.lat_e6 as f64 / 1e6, j.lon_e6 as f64 / 1e6)),
-        );
-        pts.push(depot);
-        map_routes.push(MapRoute {
-            label: format!("{} {day}", c.name),
-            points: pts,
+                .enumerate()
+                .map(|(i, l)| MapStop {
+                    number: i + 1,
+                    anchor: format!("stop-{}", l.job),
+                    lat: l.lat,
+                    lon: l.lon,
+                    mark: l.mark,
+                    next: false,
+                    title: format!("{}. {}", i + 1, l.address),
+                })
+                .collect(),
         });
         routes.push(RouteLine {
             crew: c.name.clone(),
             day: day.to_owned(),
-            stops: stops
-                .iter()
-                .map(|j| StopLine {
-                    job: j.id,
-                    pinned: j.pinned,
-                    seq: j.seq.unwrap_or(0),
-                    arrive: hhmm(j.arrive_min.unwrap_or(0)),
-                    address: j.street.clone(),
-                    tier: j.tier,
-                    status: j.status,
-                })
-                .collect(),
+            stops: lines,
+            colour,
+            depot,
         });
     }
-    (routes, map_routes)
+    map.dots = o
+        .jobs
+        .iter()
+        .filter(|j| j.status != JobStatus::Done)
+        .filter(|j| j.planned_on.is_none_or(|d| d.to_string() != day))
+        .map(|j| MapDot {
+            lat: degrees(j.lat_e6),
+            lon: degrees(j.lon_e6),
+            affected: false,
+        })
+        .collect();
+    (routes, map)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn page(
+    state: &AppState,
     ctx: &Ctx,
     layout: views::Layout,
     o: &CampaignOverview,
-    day: Option<String>,
+    (day, all): (Option<String>, bool),
     result: Option<String>,
     errors: Vec<FieldError>,
     today: String,
@@ -130,17 +170,11 @@ fn page(
         .filter(|d| days.contains(d))
         .or_else(|| days.first().cloned())
         .unwrap_or_default();
-    let (routes, map_routes) = routes_on(o, &day);
-    let points: Vec<MapPoint> = o
-        .jobs
-        .iter()
-        .map(|j| MapPoint {
-            lat: j.lat_e6 as f64 / 1e6,
-            lon: j.lon_e6 as f64 / 1e6,
-            class: point_class(j),
-        })
-        .collect();
-    let map = svg_map(&ctx.t("campaign-title"), &points, &map_routes);
+    let (routes, day_map) = routes_on(o, &day, all);
+    let map = day_map.view(
+        &views::translate(ctx.lang, "campaign-map", &[("day", day.clone())]),
+        crate::map::tiles(state),
+    );
     CampaignPage {
         layout,
         campaign: o
@@ -163,6 +197,7 @@ fn page(
         day,
         days,
         map,
+        all,
         result,
         errors,
         today,
@@ -182,6 +217,17 @@ async fn show(
     result: Option<String>,
     errors: Vec<FieldError>,
 ) -> PageResult {
+    show_day(state, ctx, (day, false), result, errors).await
+}
+
+/// The page for a day, with or without the remaining jobs drawn faintly.
+async fn show_day(
+    state: &AppState,
+    ctx: &Ctx,
+    day: (Option<String>, bool),
+    result: Option<String>,
+    errors: Vec<FieldError>,
+) -> PageResult {
     let actor = ctx.user()?.actor(&ctx.address);
     let o = state.services.campaign().overview(&actor).await?;
     let status = if errors.is_empty() {
@@ -191,7 +237,10 @@ async fn show(
     };
     let layout = ctx.layout(state, "campaign-title").await;
     let today = state.services.today().to_string();
-    render(status, &page(ctx, layout, &o, day, result, errors, today))
+    render(
+        status,
+        &page(state, ctx, layout, &o, day, result, errors, today),
+    )
 }
 
 /// The page again with a refused input at its field, or the error as it is.
@@ -208,6 +257,9 @@ async fn show_refusal(state: &AppState, ctx: &Ctx, e: ServiceError) -> PageResul
 pub struct DayQuery {
     #[serde(default)]
     dag: Option<String>,
+    /// `1`: draw the remaining jobs faintly.
+    #[serde(default)]
+    alla: Option<String>,
 }
 
 pub async fn planner_page(
@@ -215,8 +267,11 @@ pub async fn planner_page(
     ctx: Ctx,
     q: Result<axum::extract::Query<DayQuery>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
-    let day = q.ok().and_then(|q| q.0.dag);
-    show(&state, &ctx, day, None, vec![]).await
+    let (day, all) = q
+        .ok()
+        .map(|q| (q.0.dag, q.0.alla.as_deref() == Some("1")))
+        .unwrap_or_default();
+    show_day(&state, &ctx, (day, all), None, vec![]).await
 }
 
 pub async fn open(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
@@ -516,7 +571,7 @@ pub async fn progress(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         tiers: (0..3).map(|t| (t as u8 + 1, p.per_tier[t])).collect(),
         total: p.total,
         forecast: p.forecast.map(|d| d.to_string()),
-        chart: svg_burn_up(&ctx.t("progress-burn-up"), p.total, &burn_up),
+        chart: burn_up_chart(&ctx, &p),
         burn_up,
         deferred_backlog: p
             .deferred_backlog
@@ -524,7 +579,12 @@ pub async fn progress(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             .map(|(d, n)| (d.map(|d| d.to_string()).unwrap_or_default(), *n))
             .collect(),
         paused_backlog: p.paused_backlog,
-        km_chart: svg_bars(&ctx.t("progress-km"), &km_rows),
+        km_chart: views::charts::hbars(
+            "km",
+            (&ctx.t("progress-km"), &ctx.t("progress-chart-desc")),
+            &ctx.t("progress-axis-km"),
+            &km_rows,
+        ),
         km: p
             .km
             .iter()
@@ -532,6 +592,42 @@ pub async fn progress(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             .collect(),
     };
     render(StatusCode::OK, &page)
+}
+
+/// The burn-up with its axes and the forecast date on the time axis.
+fn burn_up_chart(ctx: &Ctx, p: &services::campaign::Progress) -> String {
+    let days: Vec<views::charts::BurnDay> = p
+        .burn_up
+        .iter()
+        .map(|(d, a, b)| views::charts::BurnDay {
+            day: *d,
+            done: *a,
+            done_and_planned: *b,
+        })
+        .collect();
+    let words = (
+        ctx.t("campaign-job-status-done"),
+        ctx.t("progress-done-planned"),
+        ctx.t("progress-all-jobs"),
+        ctx.t("progress-forecast-short"),
+    );
+    views::charts::burn_up(
+        "burn",
+        (&ctx.t("progress-burn-up"), &ctx.t("progress-chart-desc")),
+        views::charts::Axes {
+            x: &ctx.t("campaign-day"),
+            y: &ctx.t("progress-axis-jobs"),
+        },
+        &views::charts::BurnWords {
+            done: &words.0,
+            done_and_planned: &words.1,
+            total: &words.2,
+            forecast: &words.3,
+        },
+        p.total,
+        &days,
+        p.forecast,
+    )
 }
 
 /// The progress as CSV: one row per tier and state, then the burn-up and the km per crew-day.

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use domain::campaign::FailReason;
+use domain::campaign::{FailReason, JobStatus};
 use domain::ids::{CampaignJobId, CrewId};
 use domain::meter::MeterKind;
 use domain::problem::Invalid;
@@ -12,6 +12,7 @@ use services::ServiceError;
 use services::campaign::StopRow;
 use services::campaign::{DoneForm, hhmm};
 use views::campaign::{WorkListPage, WorkStop};
+use views::map::{DayMap, MapRoute, MapStop, StopMark};
 use views::pages::FieldError;
 
 use super::common::field_error;
@@ -30,10 +31,21 @@ pub struct WorkQuery {
     klart: Option<String>,
 }
 
-fn work_stop(s: StopRow) -> WorkStop {
+fn work_stop(number: usize, s: StopRow) -> WorkStop {
     let lat = s.lat_e6 as f64 / 1e6;
     let lon = s.lon_e6 as f64 / 1e6;
+    let mark = match s.status {
+        JobStatus::Done => StopMark::Done,
+        JobStatus::Failed => StopMark::Failed,
+        _ if s.window_start_min.is_some() || s.status == JobStatus::Booked => StopMark::Booked,
+        _ => StopMark::Planned,
+    };
     WorkStop {
+        number,
+        lat,
+        lon,
+        mark,
+        next: false,
         id: s.id,
         seq: s.seq.unwrap_or(0),
         arrive: hhmm(s.arrive_min.unwrap_or(0)),
@@ -68,7 +80,7 @@ async fn work_page(
         .as_deref()
         .and_then(|d| domain::time::parse_date(d).ok())
         .unwrap_or_else(|| state.services.today());
-    let (crew, stops) = match state
+    let (crew, depot, mut stops): (_, _, Vec<WorkStop>) = match state
         .services
         .campaign()
         .work_list(&actor, q.lag, day)
@@ -76,10 +88,15 @@ async fn work_page(
     {
         Ok(w) => (
             Some(w.crew_name),
-            w.stops.into_iter().map(work_stop).collect(),
+            Some((w.depot_e6.0 as f64 / 1e6, w.depot_e6.1 as f64 / 1e6)),
+            w.stops
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| work_stop(i + 1, s))
+                .collect(),
         ),
         // A technician not yet in a crew sees an empty day, not an error.
-        Err(ServiceError::NotFound) if actor.role == Some(Role::Technician) => (None, vec![]),
+        Err(ServiceError::NotFound) if actor.role == Some(Role::Technician) => (None, None, vec![]),
         Err(e) => return Err(e.into()),
     };
     let result = match q.klart.as_deref() {
@@ -92,8 +109,14 @@ async fn work_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    if let Some(next) = stops.iter_mut().find(|s| s.status.is_placed()) {
+        next.next = true;
+    }
+    let map = (!stops.is_empty()).then(|| day_map(crew.as_deref(), depot, &stops));
+    let map = map.map(|m| m.view(&ctx.t("work-map"), crate::map::tiles(state)));
     let page = WorkListPage {
         layout: ctx.layout(state, "work-title").await,
+        map,
         day: day.to_string(),
         reasons: if crew.is_some() { FailReason::ALL } else { &[] },
         crew,
@@ -103,6 +126,30 @@ async fn work_page(
         error_stop,
     };
     render(status, &page)
+}
+
+/// The crew's route of the day, the next stop highlighted.
+fn day_map(crew: Option<&str>, depot: Option<(f64, f64)>, stops: &[WorkStop]) -> DayMap {
+    DayMap {
+        routes: vec![MapRoute {
+            label: crew.unwrap_or_default().to_owned(),
+            colour: views::map::crew_colour(0),
+            depot,
+            stops: stops
+                .iter()
+                .map(|s| MapStop {
+                    number: s.number,
+                    anchor: format!("stop-{}", s.id),
+                    lat: s.lat,
+                    lon: s.lon,
+                    mark: s.mark,
+                    next: s.next,
+                    title: format!("{}. {}", s.number, s.address),
+                })
+                .collect(),
+        }],
+        ..DayMap::default()
+    }
 }
 
 pub async fn work_list(

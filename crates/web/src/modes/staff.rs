@@ -314,7 +314,9 @@ pub async fn preview(
         urlencode(&q.till)
     );
     let m = measures(&state, ctx.lang, &view.policies);
+    let map = preview_map(&state, &ctx, &p).await?;
     let page = PreviewPage {
+        map,
         layout: ctx.layout(&state, "modes-preview-title").await,
         mode_id: id.get(),
         mode_name: view.row.name,
@@ -325,6 +327,44 @@ pub async fn preview(
         errors: Vec::new(),
     };
     render(StatusCode::OK, &page)
+}
+
+/// The campaign's jobs the preview would take off the plan or postpone, on a map among the
+/// remaining ones; `None` when the change moves none.
+async fn preview_map(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &ModePreview,
+) -> Result<Option<views::map::MapView>, AppError> {
+    const MOVED: [&str; 3] = ["jobs_deferred", "jobs_paused", "visits_postponed"];
+    let moved: std::collections::BTreeSet<i64> = p
+        .impacts
+        .iter()
+        .filter(|i| i.capability == Capability::Campaign)
+        .flat_map(|i| i.effects.iter())
+        .filter(|e| MOVED.contains(&e.key))
+        .flat_map(|e| e.ids.iter().copied())
+        .collect();
+    if moved.is_empty() {
+        return Ok(None);
+    }
+    let places = state.services.campaign().places(&ctx.actor()).await?;
+    let map = views::map::DayMap {
+        routes: Vec::new(),
+        dots: places
+            .iter()
+            .filter(|j| !j.done)
+            .map(|j| views::map::MapDot {
+                lat: j.lat_e6 as f64 / 1e6,
+                lon: j.lon_e6 as f64 / 1e6,
+                affected: moved.contains(&j.job.get()),
+            })
+            .collect(),
+        show_dots: true,
+    };
+    Ok(Some(
+        map.view(&ctx.t("map-preview"), crate::map::tiles(state)),
+    ))
 }
 
 fn urlencode(s: &str) -> String {

@@ -73,6 +73,10 @@ fn days_section(
         "days",
         &ctx.t("reports-chart-days"),
         &ctx.t("reports-chart-desc"),
+        charts::Axes {
+            x: &ctx.t("reports-axis-month"),
+            y: &ctx.t("reports-axis-days"),
+        },
         months,
         &series,
         Some((f64::from(days.target_days), &target)),
@@ -128,6 +132,10 @@ fn forecast_section(ctx: &Ctx, weeks: &[Week], what_if: bool) -> (Vec<WeekLine>,
         "forecast",
         &ctx.t("reports-chart-forecast"),
         &ctx.t("reports-chart-desc"),
+        charts::Axes {
+            x: &ctx.t("reports-axis-week"),
+            y: &ctx.t("reports-axis-kr"),
+        },
         &names,
         &lines,
     );
