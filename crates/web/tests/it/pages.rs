@@ -235,6 +235,69 @@ async fn metrics_are_for_this_machine_or_a_scraper_with_the_token() {
     );
 }
 
+/// Responses are gzipped for clients that ask, with `Vary: Accept-Encoding`; a client that does
+/// not ask gets them as they are. The map page's scripts and the tile source's CSP ride along.
+#[tokio::test]
+async fn responses_are_compressed_for_clients_that_ask() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    let router = web::router(web::AppState::new(
+        app.services.clone(),
+        web::HttpSettings {
+            map_tiles: Some(views::map::Tiles {
+                url: "https://tile.example.org/{z}/{x}/{y}.png".into(),
+                attribution: "Exempel".into(),
+            }),
+            ..Default::default()
+        },
+    ));
+    let get = |gzip: bool| {
+        let mut req = axum::http::Request::get("/static/map.js").extension(
+            axum::extract::ConnectInfo("127.0.0.1:5000".parse::<std::net::SocketAddr>().unwrap()),
+        );
+        if gzip {
+            req = req.header("accept-encoding", "gzip");
+        }
+        let router = router.clone();
+        async move {
+            let resp = router
+                .oneshot(req.body(axum::body::Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let headers = resp.headers().clone();
+            let body = resp.into_body().collect().await.unwrap().to_bytes();
+            (headers, body)
+        }
+    };
+    let (plain_headers, plain) = get(false).await;
+    let (gzip_headers, gzipped) = get(true).await;
+    assert_eq!(plain_headers.get("content-encoding"), None);
+    assert!(plain.starts_with(b"// Draws the day's routes"));
+    assert_eq!(gzip_headers["content-encoding"], "gzip");
+    assert!(
+        gzip_headers["vary"]
+            .to_str()
+            .unwrap()
+            .contains("accept-encoding")
+    );
+    assert_eq!(gzipped[..2], [0x1f, 0x8b], "gzip magic");
+    assert!(
+        gzipped.len() * 2 < plain.len(),
+        "{} of {}",
+        gzipped.len(),
+        plain.len()
+    );
+    assert!(
+        gzip_headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("img-src 'self' data: https://tile.example.org;")
+    );
+}
+
 /// The policies page describes every policy from Fluent in the reader's language, and a bad
 /// form is refused field by field.
 #[tokio::test]
