@@ -75,13 +75,15 @@ fn routes_on(o: &CampaignOverview, day: &str, all: bool) -> (Vec<RouteLine>, Day
         show_dots: all,
         ..DayMap::default()
     };
+    // The day parsed once, not every job's day formatted for each crew.
+    let day_date = domain::time::parse_date(day).ok();
+    let on_day =
+        |j: &&services::campaign::JobRow| j.planned_on.is_some() && j.planned_on == day_date;
     for c in &o.crews {
         let mut stops: Vec<_> = o
             .jobs
             .iter()
-            .filter(|j| {
-                j.crew_id == Some(c.id) && j.planned_on.is_some_and(|d| d.to_string() == day)
-            })
+            .filter(|j| j.crew_id == Some(c.id) && on_day(j))
             .collect();
         if stops.is_empty() {
             continue;
@@ -138,7 +140,7 @@ fn routes_on(o: &CampaignOverview, day: &str, all: bool) -> (Vec<RouteLine>, Day
         .jobs
         .iter()
         .filter(|j| j.status != JobStatus::Done)
-        .filter(|j| j.planned_on.is_none_or(|d| d.to_string() != day))
+        .filter(|j| !on_day(j))
         .map(|j| MapDot {
             lat: degrees(j.lat_e6),
             lon: degrees(j.lon_e6),
