@@ -300,6 +300,9 @@ pub enum TokenCommand {
         /// What the token is for, shown in the audit log (for example "bokningssystem").
         #[arg(long, default_value = "api")]
         name: String,
+        /// Days the token is good for (1–366); issue a new one before it runs out.
+        #[arg(long, default_value_t = services::auth::API_TOKEN_DAYS)]
+        days: u32,
     },
 }
 
@@ -346,6 +349,22 @@ pub enum BenchCommand {
     Community(BenchCommunityArgs),
     /// Community: the summer-job draw over many applications, made twice from the same seed.
     SummerDraw(BenchSummerArgs),
+    /// Security: a burst of wrong-password logins for one account (how many reach the password
+    /// check, /healthz meanwhile), and cancellations with a long waitlist, on a fresh database.
+    Security(BenchSecurityArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BenchSecurityArgs {
+    /// Wrong-password logins sent at once for one account.
+    #[arg(long, default_value_t = 200)]
+    pub attempts: usize,
+    /// People on the waitlist of the day whose visits are cancelled.
+    #[arg(long, default_value_t = 1000)]
+    pub waiting: usize,
+    /// Database of the bench (a fresh SQLite file by default; postgres://… also works).
+    #[arg(long)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Args, Debug)]

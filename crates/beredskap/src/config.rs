@@ -26,6 +26,25 @@ pub struct Config {
     pub privacy: PrivacyConfig,
     pub community: CommunityConfig,
     pub map: MapConfig,
+    pub security: SecurityConfig,
+}
+
+/// Keys of the server's own signatures: signed links, the audit chain, sealed second-factor
+/// secrets.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// `NAME:BASE64,NAME:BASE64…`, 32-byte keys; the first signs and seals, the rest still
+    /// verify and open what older keys made (docs/security.md, "Rotating secrets").
+    pub keys: String,
+}
+
+impl std::fmt::Debug for SecurityConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecurityConfig")
+            .field("keys", &"***")
+            .finish()
+    }
 }
 
 /// The tile source the maps draw over (the planner's page, the technician's list, the crisis
@@ -115,6 +134,9 @@ pub struct HttpConfig {
     /// The bearer token Prometheus sends to read `/metrics`. Empty: only requests from this
     /// machine may read them.
     pub metrics_token: String,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` headers name the client: addresses
+    /// or networks, comma-separated. Empty: the socket's peer is the client.
+    pub trusted_proxies: String,
 }
 
 impl std::fmt::Debug for HttpConfig {
@@ -123,6 +145,7 @@ impl std::fmt::Debug for HttpConfig {
             .field("listen", &self.listen)
             .field("secure_cookies", &self.secure_cookies)
             .field("public_url", &self.public_url)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field(
                 "metrics_token",
                 &if self.metrics_token.is_empty() {
@@ -141,6 +164,7 @@ pub struct AuthConfig {
     pub max_failures_per_minute: i64,
     pub max_failures_per_hour: i64,
     pub min_password_length: usize,
+    pub public_bookings_per_hour: i64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -229,6 +253,7 @@ impl Default for HttpConfig {
             secure_cookies: true,
             public_url: String::new(),
             metrics_token: String::new(),
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -240,6 +265,7 @@ impl Default for AuthConfig {
             max_failures_per_minute: a.max_failures_per_minute,
             max_failures_per_hour: a.max_failures_per_hour,
             min_password_length: a.min_password_length,
+            public_bookings_per_hour: a.public_bookings_per_hour,
         }
     }
 }
@@ -339,6 +365,9 @@ impl Config {
                 "invalid configuration: auth.min_password_length must be at least 8 (ASVS 6.2.1)"
             );
         }
+        if self.auth.public_bookings_per_hour < 1 {
+            bail!("invalid configuration: auth.public_bookings_per_hour must be at least 1");
+        }
         if self.auth.max_failures_per_minute < 1 {
             bail!("invalid configuration: auth.max_failures_per_minute must be at least 1");
         }
@@ -349,6 +378,10 @@ impl Config {
         }
         services::declarations::Keyring::parse(&self.privacy.declaration_keys)
             .map_err(|e| anyhow::anyhow!("invalid configuration: privacy.declaration_keys: {e}"))?;
+        services::declarations::Keyring::parse(&self.security.keys)
+            .map_err(|e| anyhow::anyhow!("invalid configuration: security.keys: {e}"))?;
+        web::forwarded::parse_trusted(&self.http.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("invalid configuration: http.trusted_proxies: {e}"))?;
         let url = self.community.provisioning_url.trim();
         if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
             bail!(
@@ -387,6 +420,9 @@ impl Config {
         if !c.http.metrics_token.is_empty() {
             c.http.metrics_token = "***".into();
         }
+        if !c.security.keys.is_empty() {
+            c.security.keys = "***".into();
+        }
         if !c.community.provisioning_token.is_empty() {
             c.community.provisioning_token = "***".into();
         }
@@ -402,6 +438,8 @@ impl Config {
                 &self.privacy.declaration_keys,
             )
             .unwrap_or_default(),
+            security_keys: services::declarations::Keyring::parse(&self.security.keys)
+                .unwrap_or_default(),
             plan_seconds: Some(self.worker.plan_seconds.max(1)),
             provisioning: services::community::ProvisioningSettings {
                 url: Some(self.community.provisioning_url.trim().to_owned())
@@ -415,6 +453,7 @@ impl Config {
                 max_failures_per_minute: self.auth.max_failures_per_minute,
                 max_failures_per_hour: self.auth.max_failures_per_hour,
                 min_password_length: self.auth.min_password_length,
+                public_bookings_per_hour: self.auth.public_bookings_per_hour,
                 ..Default::default()
             },
             mail: services::outbox::TransportSettings {
@@ -600,20 +639,37 @@ mod tests {
         });
         c.privacy.declaration_keys = "k1:S0VZS0VZS0VZS0VZS0VZS0VZS0VZS0VZS0VZS0VZS0U=".into();
         c.http.metrics_token = "skrapnyckel".into();
+        c.security.keys = "s1:U0VDUkVUU0VDUkVUU0VDUkVUU0VDUkVUU0VDUkVUMTI=".into();
         c.validate().unwrap();
         let printed = toml::to_string(&c.redacted()).unwrap();
         assert!(
             !printed.contains("hunter2")
                 && !printed.contains("tok-secret")
                 && !printed.contains("S0VZS0VZ")
-                && !printed.contains("skrapnyckel"),
+                && !printed.contains("skrapnyckel")
+                && !printed.contains("U0VDUkVU"),
             "{printed}"
         );
+        assert!(!format!("{c:?}").contains("U0VDUkVU"));
         assert!(!format!("{c:?}").contains("hunter2"));
         assert!(!format!("{c:?}").contains("skrapnyckel"));
         assert!(!format!("{c:?}").contains("S0VZS0VZ"));
         c.privacy.declaration_keys = "k1:short".into();
         let e = c.validate().unwrap_err().to_string();
         assert!(e.contains("privacy.declaration_keys"), "{e}");
+        c.privacy.declaration_keys = String::new();
+        c.security.keys = "s1".into();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("security.keys") && e.contains("NAME:BASE64"),
+            "{e}"
+        );
+        c.security.keys = String::new();
+        c.http.trusted_proxies = "127.0.0.1, proxy.internal".into();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("http.trusted_proxies") && e.contains("proxy.internal"),
+            "{e}"
+        );
     }
 }

@@ -117,6 +117,15 @@ pub enum AccountProblem {
     /// Demo accounts get no API tokens.
     #[error("demo accounts cannot have API tokens; create an account with `beredskap user create`")]
     TokenForDemoAccount,
+    /// A password found among the commonly used ones, or as easy to guess (a word, a name,
+    /// the user name, a keyboard row, a date).
+    #[error(
+        "the password is too easy to guess; use a few words of your own, or a password manager"
+    )]
+    EasyPassword,
+    /// An API token's lifetime outside 1 to `max` days.
+    #[error("an API token is good for 1 to {max} days")]
+    TokenLifetime { max: u32 },
     /// The demo town (and its accounts) is built only in a database without customers.
     #[error("the database already holds customers; the demo town needs an empty database")]
     DemoNeedsEmptyDatabase,
@@ -144,6 +153,8 @@ impl AccountProblem {
             AccountProblem::TokenForCustomer,
             AccountProblem::AccountDisabled,
             AccountProblem::TokenForDemoAccount,
+            AccountProblem::EasyPassword,
+            AccountProblem::TokenLifetime { max: 366 },
             AccountProblem::DemoNeedsEmptyDatabase,
         ]
     }
@@ -166,6 +177,8 @@ impl crate::problem::Explain for AccountProblem {
             AccountProblem::TokenForCustomer => "account-problem-token-for-customer",
             AccountProblem::AccountDisabled => "account-problem-account-disabled",
             AccountProblem::TokenForDemoAccount => "account-problem-token-for-demo",
+            AccountProblem::EasyPassword => "account-problem-easy-password",
+            AccountProblem::TokenLifetime { .. } => "account-problem-token-lifetime",
             AccountProblem::DemoNeedsEmptyDatabase => "account-problem-demo-needs-empty-database",
         }
     }
@@ -174,6 +187,7 @@ impl crate::problem::Explain for AccountProblem {
         match self {
             AccountProblem::PasswordTooShort { min } => vec![("min", min.to_string())],
             AccountProblem::PasswordTooLong { max } => vec![("max", max.to_string())],
+            AccountProblem::TokenLifetime { max } => vec![("max", max.to_string())],
             AccountProblem::UsernameTaken { username }
             | AccountProblem::NoSuchAccount { username } => vec![("username", username.clone())],
             _ => Vec::new(),

@@ -1,7 +1,11 @@
 //! Writing and verifying the audit log: who did what to which record, when, from where, outcome.
 //!
 //! Each entry's hash covers the previous entry's hash and its own fields, so an edited or deleted
-//! row breaks the chain ([`verify_chain`]). Fields are stored as given; pages escape them on output
+//! row breaks the chain ([`verify_chain`]). The hash is an HMAC-SHA-256 under the first of
+//! `security.keys`, written `NAME:HEX` so the verifier knows the key: without the key, someone
+//! who can write to the database cannot rewrite the log and compute a chain that holds. (An
+//! unkeyed SHA-256, bare hex, is what a database without keys wrote; once a keyed entry is in
+//! the chain, an unkeyed one after it is a break, so the chain cannot be downgraded.) Fields are stored as given; pages escape them on output
 //! and newlines are replaced, so a crafted value cannot forge log lines.
 
 pub use domain::audit::Outcome;
@@ -35,8 +39,26 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
-fn chain_hash(prev: &str, r: &AuditRow) -> String {
-    let mut h = Sha256::new();
+/// The hash an entry carries: keyed under `key` (its name and bytes) when there is one.
+fn chain_hash(key: Option<(&str, &[u8; 32])>, prev: &str, r: &AuditRow) -> String {
+    use hmac::{Hmac, Mac};
+    match key {
+        Some((name, key)) => {
+            let mut mac =
+                <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+            feed(r, prev, |b| mac.update(b));
+            format!("{name}:{}", hex::encode(mac.finalize().into_bytes()))
+        }
+        None => {
+            let mut h = Sha256::new();
+            feed(r, prev, |b| h.update(b));
+            hex::encode(h.finalize())
+        }
+    }
+}
+
+/// Every field of an entry, each with its length first, so no two entries feed the same bytes.
+fn feed(r: &AuditRow, prev: &str, mut update: impl FnMut(&[u8])) {
     for part in [
         prev,
         &r.seq.to_string(),
@@ -50,10 +72,21 @@ fn chain_hash(prev: &str, r: &AuditRow) -> String {
         &r.address,
         &r.detail,
     ] {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
+        update(&(part.len() as u64).to_le_bytes());
+        update(part.as_bytes());
     }
-    hex::encode(h.finalize())
+}
+
+/// Whether an entry's hash is right: under the key it names, or unkeyed when no keyed entry
+/// came before it (`keyed` says whether one did).
+fn holds(services: &Services, prev: &str, r: &AuditRow, keyed: bool) -> bool {
+    match r.hash.split_once(':') {
+        Some((name, _)) => services
+            .security_keys()
+            .get(name)
+            .is_some_and(|key| chain_hash(Some((name, key)), prev, r) == r.hash),
+        None => !keyed && chain_hash(None, prev, r) == r.hash,
+    }
 }
 
 /// Appends an event inside the caller's transaction, so the record and the change commit together.
@@ -74,7 +107,7 @@ pub async fn record(tx: &mut Tx, services: &Services, actor: &Actor, ev: &Event<
         prev_hash: prev_hash.clone(),
         hash: String::new(),
     };
-    row.hash = chain_hash(&prev_hash, &row);
+    row.hash = chain_hash(services.security_keys().active(), &prev_hash, &row);
     store::audit::append(tx, &row).await?;
     Ok(())
 }
@@ -129,6 +162,7 @@ pub async fn verify_chain_in_batches(services: &Services, batch: i64) -> Result<
     let (head_seq, head_hash) = store::audit::head(services.store()).await?;
     let mut prev = String::new();
     let mut after = 0;
+    let mut keyed = false;
     loop {
         let rows = store::audit::in_order_after(services.store(), after, batch).await?;
         let Some(last) = rows.last() else {
@@ -137,9 +171,10 @@ pub async fn verify_chain_in_batches(services: &Services, batch: i64) -> Result<
         after = last.seq;
         for r in rows {
             let reaches_head = r.seq != head_seq || r.hash == head_hash;
-            if r.prev_hash != prev || chain_hash(&prev, &r) != r.hash || !reaches_head {
+            if r.prev_hash != prev || !holds(services, &prev, &r, keyed) || !reaches_head {
                 return Ok(Some(r.seq));
             }
+            keyed |= r.hash.contains(':');
             prev = r.hash;
         }
     }

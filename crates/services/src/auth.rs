@@ -56,6 +56,9 @@ pub struct AuthSettings {
     /// Failed logins per account in an hour before answering 429 (ASVS 4.0 2.2.1: at most 100).
     pub max_failures_per_hour: i64,
     pub min_password_length: usize,
+    /// Bookings and waitlist places the public page takes from one client address in an hour
+    /// (`auth.public_bookings_per_hour`; see `visits::limits`).
+    pub public_bookings_per_hour: i64,
 }
 
 impl Default for AuthSettings {
@@ -66,6 +69,7 @@ impl Default for AuthSettings {
             max_failures_per_minute: 10,
             max_failures_per_hour: 100,
             min_password_length: 12,
+            public_bookings_per_hour: 20,
         }
     }
 }
@@ -395,7 +399,8 @@ impl Accounts {
                 AccountProblem::WrongPassword,
             ));
         }
-        check_new_password(settings, new).map_err(|p| ServiceError::invalid("new_password", p))?;
+        check_new_password(settings, new, &[&user.username, &user.display_name])
+            .map_err(|p| ServiceError::invalid("new_password", p))?;
         if new == old {
             return Err(ServiceError::invalid(
                 "new_password",
@@ -453,7 +458,7 @@ impl Accounts {
         }
         let settings = &self.s.settings().auth;
         if !is_demo {
-            check_new_password(settings, password)
+            check_new_password(settings, password, &[&username, display_name])
                 .map_err(|p| ServiceError::invalid("password", p))?;
         }
         let hash = hash_password_with(settings, password)?;
@@ -574,7 +579,8 @@ impl Accounts {
         )
         .await?;
         store::sessions::prune_failures(&mut tx, now - 3_600_000_000).await?;
-        store::sessions::prune_attempts(&mut tx, now - 3_600_000_000).await?;
+        // Counters run over an hour (logins) or a day (meter bookings).
+        store::sessions::prune_attempts(&mut tx, now - 24 * 3_600_000_000).await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -584,8 +590,13 @@ impl Accounts {
         let secret: [u8; 20] = rand::random();
         let totp = make_totp(secret.to_vec(), &user.username)?;
         let encoded = totp.get_secret_base32();
+        let sealed = crate::keys::seal_text(
+            self.s.security_keys(),
+            &totp_context(user.user_id),
+            &encoded,
+        )?;
         let mut tx = self.s.store().begin().await?;
-        store::users::set_totp(&mut tx, user.user_id, Some(&encoded), false).await?;
+        store::users::set_totp(&mut tx, user.user_id, Some(&sealed), false).await?;
         tx.commit().await?;
         Ok(TotpEnrolment {
             secret_base32: encoded,
@@ -604,11 +615,13 @@ impl Accounts {
         let row = store::users::by_id(self.s.store(), user.user_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let secret = row
+        let stored = row
             .totp_secret
             .clone()
             .ok_or_else(|| ServiceError::invalid("code", AccountProblem::TotpNotStarted))?;
-        let bytes = totp_rs::Secret::Encoded(secret)
+        let keys = self.s.security_keys();
+        let secret = crate::keys::open_text(keys, &totp_context(user.user_id), &stored)?;
+        let bytes = totp_rs::Secret::Encoded(secret.clone())
             .to_bytes()
             .map_err(|e| ServiceError::Internal(format!("stored totp secret: {e:?}")))?;
         let totp = make_totp(bytes, &user.username)?;
@@ -660,8 +673,10 @@ impl Accounts {
             tx.commit().await?;
             return Err(ServiceError::invalid("code", AccountProblem::TotpWrongCode));
         }
-        if !row.totp_enabled {
-            store::users::set_totp(&mut tx, user.user_id, row.totp_secret.as_deref(), true).await?;
+        // Enrolment completes; a secret kept plain or under an older key is sealed anew.
+        if !row.totp_enabled || !crate::keys::sealed_under_active(keys, &stored) {
+            let sealed = crate::keys::seal_text(keys, &totp_context(user.user_id), &secret)?;
+            store::users::set_totp(&mut tx, user.user_id, Some(&sealed), true).await?;
         }
         if let Some(session) = user.session_id {
             store::sessions::delete(&mut tx, session).await?;
@@ -706,12 +721,14 @@ impl Accounts {
         Ok(())
     }
 
-    /// The current code for a stored secret (tests and the demo's printed hint use it).
-    pub fn totp_code_for(&self, secret_base32: &str, username: &str) -> Result<String> {
-        let bytes = totp_rs::Secret::Encoded(secret_base32.to_owned())
+    /// The current code for a user's secret, as stored (sealed) or as shown at enrolment
+    /// (tests and the demo's printed hint use it).
+    pub fn totp_code_for(&self, user: UserId, secret: &str) -> Result<String> {
+        let secret = crate::keys::open_text(self.s.security_keys(), &totp_context(user), secret)?;
+        let bytes = totp_rs::Secret::Encoded(secret)
             .to_bytes()
             .map_err(|e| ServiceError::Internal(format!("totp secret: {e:?}")))?;
-        Ok(make_totp(bytes, username)?.generate(self.s.now().as_second().max(0) as u64))
+        Ok(make_totp(bytes, "")?.generate(self.s.now().as_second().max(0) as u64))
     }
 }
 
@@ -752,6 +769,11 @@ impl Attempt {
     }
 }
 
+/// What a sealed TOTP secret is bound to: it opens only on its own user's row.
+fn totp_context(user: UserId) -> String {
+    format!("beredskap:totp:{user}")
+}
+
 /// Seconds per TOTP step.
 const TOTP_STEP: u64 = 30;
 
@@ -787,8 +809,18 @@ fn micros(d: Duration) -> i64 {
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
 }
 
-/// The length rules for a new password.
-fn check_new_password(settings: &AuthSettings, password: &str) -> Result<(), AccountProblem> {
+/// The rules for a new password: its length, and not easy to guess (ASVS 5.0 6.2.4 and 6.2.11:
+/// not among the commonly used passwords, nor built from the account's own names). zxcvbn
+/// checks it against its lists of common passwords, words and names and against keyboard
+/// rows, repeats, sequences and dates; a password it reckons takes fewer than a million
+/// guesses (score 0–1: every common password is among them) is refused. With the login limits
+/// and argon2, that is what an online attack can try. Nothing about which characters to use is
+/// required (6.2.5).
+fn check_new_password(
+    settings: &AuthSettings,
+    password: &str,
+    own_words: &[&str],
+) -> Result<(), AccountProblem> {
     let len = password.chars().count();
     if len < settings.min_password_length {
         return Err(AccountProblem::PasswordTooShort {
@@ -799,6 +831,17 @@ fn check_new_password(settings: &AuthSettings, password: &str) -> Result<(), Acc
         return Err(AccountProblem::PasswordTooLong {
             max: MAX_PASSWORD_CHARS,
         });
+    }
+    // The names word by word and run together ("annaandersson"), as people write them.
+    let mut words: Vec<String> = vec!["beredskap".into(), "karlskoga".into()];
+    for w in own_words {
+        let w = w.to_lowercase();
+        words.extend(w.split_whitespace().map(str::to_owned));
+        words.push(w.split_whitespace().collect());
+    }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    if zxcvbn::zxcvbn(password, &words).score() < zxcvbn::Score::Two {
+        return Err(AccountProblem::EasyPassword);
     }
     Ok(())
 }
@@ -811,13 +854,39 @@ fn require(user: &SessionUser, allowed: &[Role]) -> Result<()> {
     }
 }
 
+/// Days an API token is good for unless its issuer says otherwise (ASVS 5.0 V7.3: tokens
+/// expire); a new one is issued before the old one runs out.
+pub const API_TOKEN_DAYS: u32 = 90;
+/// The longest an API token may be issued for.
+pub const MAX_API_TOKEN_DAYS: u32 = 366;
+
 /// Prefix of API tokens, so a leaked one is recognisable in logs and secret scanners.
 pub const API_TOKEN_PREFIX: &str = "bk_";
 
 impl Accounts {
-    /// Issues an API token for a staff account; the token is shown once and only its hash is
-    /// stored. Audited.
+    /// Issues an API token for a staff account, good for [`API_TOKEN_DAYS`]; see
+    /// [`Accounts::create_api_token_for`].
     pub async fn create_api_token(&self, username: &str, name: &str) -> Result<String> {
+        self.create_api_token_for(username, name, API_TOKEN_DAYS)
+            .await
+    }
+
+    /// Issues an API token for a staff account, good for `days` (1–366); the token is shown
+    /// once and only its hash is stored. Audited, with the day it expires.
+    pub async fn create_api_token_for(
+        &self,
+        username: &str,
+        name: &str,
+        days: u32,
+    ) -> Result<String> {
+        if !(1..=MAX_API_TOKEN_DAYS).contains(&days) {
+            return Err(ServiceError::invalid(
+                "days",
+                AccountProblem::TokenLifetime {
+                    max: MAX_API_TOKEN_DAYS,
+                },
+            ));
+        }
         let user = store::users::by_username(self.s.store(), username)
             .await?
             .ok_or_else(|| {
@@ -841,13 +910,16 @@ impl Accounts {
             return Err(ServiceError::invalid("user", p));
         }
         let token = format!("{API_TOKEN_PREFIX}{}", new_token());
+        let now = self.s.now_micros();
+        let expires_at = now + i64::from(days) * 86_400_000_000;
         let mut tx = self.s.store().begin().await?;
         let id = store::visits::insert_token(
             &mut tx,
             user.id.get(),
             name.trim(),
             &token_hash(&token),
-            self.s.now_micros(),
+            now,
+            expires_at,
         )
         .await?;
         audit::record(
@@ -859,7 +931,10 @@ impl Accounts {
                 object_kind: "user",
                 object_id: &user.id.to_string(),
                 outcome: Outcome::Success,
-                detail: &format!("token {id}"),
+                detail: &format!(
+                    "token {id}, expires {}",
+                    domain::time::from_micros(expires_at)
+                ),
             },
         )
         .await?;
@@ -873,7 +948,9 @@ impl Accounts {
         if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 100 {
             return Ok(None);
         }
-        let Some(t) = store::visits::token_user(self.s.store(), &token_hash(token)).await? else {
+        let now = self.s.now_micros();
+        let Some(t) = store::visits::token_user(self.s.store(), &token_hash(token), now).await?
+        else {
             return Ok(None);
         };
         if t.disabled {
@@ -886,7 +963,6 @@ impl Accounts {
         if !role.is_staff() {
             return Ok(None);
         }
-        let now = self.s.now_micros();
         // Last use is kept to the minute: one write a minute per token, not per request.
         if t.last_used_at.is_none_or(|u| now - u > 60_000_000) {
             let mut tx = self.s.store().begin().await?;

@@ -39,113 +39,22 @@ pub mod roles {
     pub const PURGERS: &[Role] = &[Role::Planner, Role::Admin];
 }
 
-/// A key ring in `privacy.declaration_keys` that cannot be used. `Display` is for the command
-/// line and the log (configuration errors are read by operators, in English).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum KeyringError {
-    #[error("key {0} has no name: write NAME:BASE64, e.g. 2026a:$(openssl rand -base64 32)")]
-    NoName(usize),
-    #[error("key {position}: the name {name:?} must be 1–32 letters, digits, - or _")]
-    BadName { position: usize, name: String },
-    #[error("key {0}: not base64; make one with `openssl rand -base64 32`")]
-    NotBase64(String),
-    #[error("key {name}: {found} bytes, a key is 32; make one with `openssl rand -base64 32`")]
-    WrongLength { name: String, found: usize },
-    #[error("key {0} is named twice")]
-    Twice(String),
+pub use crate::keys::{Keyring, KeyringError};
+
+/// The key that seals new declarations.
+fn sealing_key(keys: &Keyring) -> Result<(&str, &[u8; 32])> {
+    keys.active().ok_or_else(|| {
+        ServiceError::Internal("no declaration key configured: set privacy.declaration_keys".into())
+    })
 }
 
-/// Named 256-bit keys; the first seals, all open.
-#[derive(Clone, Default)]
-pub struct Keyring {
-    keys: Vec<(String, [u8; 32])>,
-}
-
-impl std::fmt::Debug for Keyring {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.keys.iter().map(|(id, _)| format!("{id}:***")))
-            .finish()
-    }
-}
-
-impl Keyring {
-    /// Parses `id:BASE64,id:BASE64…` (the first key seals). Each key is 32 random bytes in
-    /// standard base64, e.g. from `openssl rand -base64 32`.
-    pub fn parse(spec: &str) -> std::result::Result<Keyring, KeyringError> {
-        let mut keys = Vec::new();
-        for (i, part) in spec
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .enumerate()
-        {
-            let Some((id, b64)) = part.split_once(':') else {
-                return Err(KeyringError::NoName(i + 1));
-            };
-            let id = id.trim();
-            if id.is_empty()
-                || id.len() > 32
-                || !id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            {
-                return Err(KeyringError::BadName {
-                    position: i + 1,
-                    name: id.to_owned(),
-                });
-            }
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(b64.trim())
-                .map_err(|_| KeyringError::NotBase64(id.to_owned()))?;
-            let key: [u8; 32] =
-                bytes
-                    .try_into()
-                    .map_err(|b: Vec<u8>| KeyringError::WrongLength {
-                        name: id.to_owned(),
-                        found: b.len(),
-                    })?;
-            if keys.iter().any(|(k, _)| k == id) {
-                return Err(KeyringError::Twice(id.to_owned()));
-            }
-            keys.push((id.to_owned(), key));
-        }
-        Ok(Keyring { keys })
-    }
-
-    /// A key that lives as long as the process: the demo's, whose database is rebuilt each run.
-    pub fn ephemeral() -> Keyring {
-        Keyring {
-            keys: vec![("demo".to_owned(), rand::random())],
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    fn active(&self) -> Result<(&str, &[u8; 32])> {
-        self.keys
-            .first()
-            .map(|(id, k)| (id.as_str(), k))
-            .ok_or_else(|| {
-                ServiceError::Internal(
-                    "no declaration key configured: set privacy.declaration_keys".into(),
-                )
-            })
-    }
-
-    fn get(&self, id: &str) -> Result<&[u8; 32]> {
-        self.keys
-            .iter()
-            .find(|(k, _)| k == id)
-            .map(|(_, k)| k)
-            .ok_or_else(|| {
-                ServiceError::Internal(format!(
-                    "declaration sealed under key {id}, which is not in privacy.declaration_keys: put it back (after the first key) and run `beredskap privacy reseal`"
-                ))
-            })
-    }
+/// The key a declaration was sealed under.
+fn opening_key<'k>(keys: &'k Keyring, id: &str) -> Result<&'k [u8; 32]> {
+    keys.get(id).ok_or_else(|| {
+        ServiceError::Internal(format!(
+            "declaration sealed under key {id}, which is not in privacy.declaration_keys: put it back (after the first key) and run `beredskap privacy reseal`"
+        ))
+    })
 }
 
 /// What is sealed.
@@ -184,7 +93,7 @@ fn seal(
 }
 
 fn open(keys: &Keyring, row: &store::declarations::DeclarationRow) -> Result<Sealed> {
-    let key = keys.get(&row.key_id)?;
+    let key = opening_key(keys, &row.key_id)?;
     let b64 = base64::engine::general_purpose::STANDARD;
     let broken = || ServiceError::Internal(format!("declaration {} cannot be opened", row.id));
     let nonce = b64.decode(&row.nonce).map_err(|_| broken())?;
@@ -339,7 +248,7 @@ impl Declarations {
         self.require(actor, "declaration_recorded", customer_id)
             .await?;
         let c = self.checked(form)?;
-        let (key_id, key) = self.s.declaration_keys().active()?;
+        let (key_id, key) = sealing_key(self.s.declaration_keys())?;
         let sealed = Sealed {
             consent_text: views::campaign::consent_text(views::Lang::Sv, c.version),
             until: c.until.to_string(),
@@ -484,7 +393,7 @@ impl Declarations {
     /// first); old keys can be removed afterwards. Returns how many were re-sealed.
     pub async fn reseal(&self, actor: &Actor) -> Result<u64> {
         let keys = self.s.declaration_keys();
-        let (key_id, key) = keys.active()?;
+        let (key_id, key) = sealing_key(keys)?;
         let mut tx = self.s.store().begin().await?;
         let rows = store::declarations::not_under_key(&mut tx, key_id).await?;
         for row in &rows {

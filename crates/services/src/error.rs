@@ -17,6 +17,9 @@ pub enum ServiceError {
     /// 401: wrong credentials (the same answer for unknown accounts).
     #[error("wrong user name or password")]
     BadCredentials,
+    /// 410: a signed link that was genuine but has expired.
+    #[error("the link has expired")]
+    LinkExpired,
     /// 429: too many failed attempts recently.
     #[error("too many failed attempts; wait a minute and try again")]
     RateLimited,

@@ -23,6 +23,7 @@ pub mod declarations;
 pub mod demo;
 pub mod error;
 pub mod import;
+pub mod keys;
 pub mod modes;
 pub mod outbox;
 pub mod policies;
@@ -51,6 +52,11 @@ pub struct ServiceSettings {
     /// Keys that seal "no home visits" declarations (`privacy.declaration_keys`); the first
     /// seals. Empty in demo mode means a key for this process only.
     pub declaration_keys: declarations::Keyring,
+    /// Keys of the server's own signatures (`security.keys`): links, the audit chain, sealed
+    /// second-factor secrets. Empty in demo mode means a key for this process only; empty
+    /// otherwise (tests, tools) means the legacy ways: a link key kept in the database, an
+    /// unkeyed audit chain, plain second-factor secrets.
+    pub security_keys: keys::Keyring,
     /// Search time of a campaign planning run started from the planner's page (default 10 s).
     pub plan_seconds: Option<u64>,
     /// Where provisioning orders for broadband upgrades are sent (`community.provisioning_url`).
@@ -77,6 +83,8 @@ struct Inner {
     bound_url: std::sync::OnceLock<String>,
     /// The declaration keys in use: the configured ones, or the demo's own.
     declaration_keys: declarations::Keyring,
+    /// The security keys in use: the configured ones, or the demo's own.
+    security_keys: keys::Keyring,
     /// The chat's own state (its fan-out of events to this process's sockets), shared by
     /// clock views; only the chat handle reaches into it.
     chat: chat::State,
@@ -97,6 +105,11 @@ impl Services {
         } else {
             settings.declaration_keys.clone()
         };
+        let security_keys = if settings.security_keys.is_empty() && settings.demo_mode {
+            keys::Keyring::ephemeral()
+        } else {
+            settings.security_keys.clone()
+        };
         Services {
             inner: Arc::new(Inner {
                 store,
@@ -107,6 +120,7 @@ impl Services {
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
                 declaration_keys,
+                security_keys,
                 chat: chat::State::default(),
                 campaign: Arc::default(),
                 hashing: Arc::new(tokio::sync::Semaphore::new(
@@ -129,6 +143,7 @@ impl Services {
                 link_secret: std::sync::OnceLock::new(),
                 bound_url: std::sync::OnceLock::new(),
                 declaration_keys: self.inner.declaration_keys.clone(),
+                security_keys: self.inner.security_keys.clone(),
                 chat: self.inner.chat.clone(),
                 campaign: self.inner.campaign.clone(),
                 hashing: self.inner.hashing.clone(),
@@ -138,6 +153,10 @@ impl Services {
 
     pub(crate) fn declaration_keys(&self) -> &declarations::Keyring {
         &self.inner.declaration_keys
+    }
+
+    pub(crate) fn security_keys(&self) -> &keys::Keyring {
+        &self.inner.security_keys
     }
 
     /// Accounts: login, sessions, passwords, TOTP, roles, API tokens.

@@ -209,7 +209,16 @@ pub fn test_settings(demo_mode: bool) -> ServiceSettings {
     };
     s.auth.argon2_memory_kib = 1024;
     s.plan_seconds = Some(1);
+    // Keys as a server running for real has them (`serve` requires them), so the tests sign
+    // links, key the audit chain and seal second-factor secrets the way production does.
+    s.security_keys = test_security_keys();
     s
+}
+
+/// The tests' `security.keys`: one key named `test`.
+pub fn test_security_keys() -> services::keys::Keyring {
+    services::keys::Keyring::parse("test:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdCE=")
+        .expect("a valid test key")
 }
 
 /// The application on a fresh database, driven in-process.
@@ -278,6 +287,15 @@ impl TestApp {
     }
 
     async fn build(backend: Backend, demo: bool) -> Option<TestApp> {
+        Self::build_with(backend, demo, web::HttpSettings::default()).await
+    }
+
+    /// The demo town served with these HTTP settings (cookies stay secure, the demo hint on).
+    pub async fn demo_with(backend: Backend, http: web::HttpSettings) -> Option<TestApp> {
+        Self::build_with(backend, true, http).await
+    }
+
+    async fn build_with(backend: Backend, demo: bool, http: web::HttpSettings) -> Option<TestApp> {
         let (store, db) = test_store(backend).await?;
         let clock = Arc::new(FixedClock::new(test_now()));
         let services = Services::new(store, clock.clone(), test_settings(demo));
@@ -290,7 +308,7 @@ impl TestApp {
         let http = web::HttpSettings {
             secure_cookies: true,
             show_demo_hint: demo,
-            ..Default::default()
+            ..http
         };
         let router = web::router(web::AppState::new(services.clone(), http));
         Some(TestApp {
@@ -304,6 +322,21 @@ impl TestApp {
 
     pub async fn request(
         &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        self.request_from(None, method, path, session, body, headers)
+            .await
+    }
+
+    /// [`TestApp::request`] as if it came over a socket from `peer` (the server sees the peer's
+    /// address as the connection's, as `web::serve` gives it).
+    pub async fn request_from(
+        &self,
+        peer: Option<std::net::SocketAddr>,
         method: Method,
         path: &str,
         session: Option<&Session>,
@@ -327,9 +360,13 @@ impl TestApp {
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        let req = b
+        let mut req = b
             .body(body.map(Body::from).unwrap_or_else(Body::empty))
             .expect("request");
+        if let Some(peer) = peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let resp = self
             .router
             .clone()
@@ -391,8 +428,8 @@ impl TestApp {
             .await
     }
 
-    /// Uploads one file as a browser's `multipart/form-data` form does, the CSRF token in the
-    /// query string as the upload forms carry it.
+    /// Uploads one file as a browser's `multipart/form-data` form does, the CSRF token as the
+    /// form's first field as the upload forms carry it.
     pub async fn upload(
         &self,
         path: &str,
@@ -403,13 +440,13 @@ impl TestApp {
     ) -> TestResponse {
         let boundary = "----beredskap-test-boundary";
         let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n",
+            session.csrf
         );
         let content_type = format!("multipart/form-data; boundary={boundary}");
-        let uri = format!("{path}?csrf={}", s_encode(&session.csrf));
         self.request(
             Method::POST,
-            &uri,
+            path,
             Some(session),
             Some(body),
             &[("content-type", &content_type)],
@@ -471,7 +508,7 @@ impl TestApp {
             .await
             .expect("db")
             .expect("user");
-        let secret = match (row.totp_enabled, row.totp_secret) {
+        let secret = match (row.totp_enabled, row.totp_secret.clone()) {
             (true, Some(secret)) => secret,
             _ => {
                 let page = self.post("/logga-in/totp/ny", Some(&s), &[]).await;
@@ -488,7 +525,7 @@ impl TestApp {
         let code = self
             .services
             .accounts()
-            .totp_code_for(&secret, username)
+            .totp_code_for(row.id, &secret)
             .expect("totp code");
         let done = self
             .post("/logga-in/totp", Some(&s), &[("code", &code)])
@@ -527,12 +564,6 @@ impl TestApp {
             .expect("user")
             .id
     }
-}
-
-fn s_encode(value: &str) -> String {
-    encode(&[(String::new(), value.to_owned())])
-        .trim_start_matches('=')
-        .to_owned()
 }
 
 pub fn encode(fields: &[(String, String)]) -> String {

@@ -53,9 +53,8 @@ impl FromRequestParts<AppState> for Ctx {
         };
         let address = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "local".to_owned());
+            .get::<crate::forwarded::ClientAddress>()
+            .map_or_else(|| "local".to_owned(), |a| a.text());
         // After a POST the page shown is the result of an action; links back (the language switch)
         // go to the page the form was on, which the Referer names.
         let path = if parts.method == axum::http::Method::GET {

@@ -25,6 +25,8 @@ pub enum AppError {
     Csrf,
     /// 404.
     NotFound,
+    /// 410: a signed link that has expired.
+    LinkExpired,
     /// 422 for the API: a field is wrong (pages re-render their form instead).
     Invalid(Invalid),
     /// 409: the state of things does not allow it.
@@ -48,6 +50,7 @@ impl From<ServiceError> for AppError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::NotFound => AppError::NotFound,
+            ServiceError::LinkExpired => AppError::LinkExpired,
             ServiceError::Forbidden => AppError::Forbidden,
             ServiceError::BadCredentials => AppError::Unauthorized,
             ServiceError::RateLimited => AppError::RateLimited,
@@ -66,6 +69,7 @@ impl IntoResponse for AppError {
             AppError::Forbidden => (StatusCode::FORBIDDEN, "error-403", None, None),
             AppError::Csrf => (StatusCode::FORBIDDEN, "error-csrf", None, None),
             AppError::NotFound => (StatusCode::NOT_FOUND, "error-404", None, None),
+            AppError::LinkExpired => (StatusCode::GONE, "error-410-link", None, None),
             AppError::Invalid(i) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "error-400",
@@ -73,12 +77,7 @@ impl IntoResponse for AppError {
                 None,
             ),
             AppError::Conflict(p) => (StatusCode::CONFLICT, "error-409", Some((None, p)), None),
-            AppError::RateLimited => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "login-rate-limited",
-                None,
-                None,
-            ),
+            AppError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "error-429", None, None),
             AppError::Internal(cause) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "error-500",

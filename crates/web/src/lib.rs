@@ -21,6 +21,7 @@ pub mod credit;
 pub mod ctx;
 pub mod customers;
 pub mod error;
+pub mod forwarded;
 pub mod home;
 pub mod map;
 pub mod metrics;
@@ -55,6 +56,9 @@ pub struct HttpSettings {
     pub socket_session_check: std::time::Duration,
     /// The tile source the maps draw over (`map.tiles_url`); without one, maps are SVG only.
     pub map_tiles: Option<views::map::Tiles>,
+    /// Reverse proxies whose forwarding headers are believed (`http.trusted_proxies`): see
+    /// [`forwarded`].
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for HttpSettings {
@@ -65,6 +69,7 @@ impl Default for HttpSettings {
             metrics_token: None,
             socket_session_check: std::time::Duration::from_secs(30),
             map_tiles: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -117,6 +122,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::render_errors,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            forwarded::layer,
         ))
         .layer(axum::middleware::from_fn(middleware::request_id))
         // gzip for clients that ask (pages, scripts, JSON, CSV); not images, not small bodies,

@@ -140,11 +140,12 @@ fn may_read_metrics(state: &AppState, req: &axum::extract::Request) -> bool {
             .is_some_and(|given| {
                 constant_time_eq(given.as_bytes(), token.expose_secret().as_bytes())
             }),
+        // Only this machine itself, and never through a proxy (a proxy on this machine would
+        // otherwise let the world in). In-process requests (tests) have no address.
         None => req
             .extensions()
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            // In-process requests (tests) have no peer address.
-            .is_none_or(|c| c.0.ip().is_loopback()),
+            .get::<crate::forwarded::ClientAddress>()
+            .is_none_or(|a| a.is_local_machine()),
     }
 }
 

@@ -5,10 +5,8 @@
 //! to the `__Host-beredskap-csrf` cookie (double submit). Cross-site requests are refused outright
 //! by `Sec-Fetch-Site` and `Origin`.
 
-use std::net::SocketAddr;
-
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -90,12 +88,11 @@ pub fn clear_session_cookie(state: &AppState) -> HeaderValue {
     )
 }
 
-/// The client's address as the server saw it ("local" for in-process requests).
+/// The client's address as [`crate::forwarded`] resolved it ("local" for in-process requests).
 pub fn client_address(req: &Request) -> String {
     req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".to_owned())
+        .get::<crate::forwarded::ClientAddress>()
+        .map_or_else(|| "local".to_owned(), |a| a.text())
 }
 
 /// Marks a request authenticated by a bearer token (no cookies, so no CSRF check).
@@ -210,27 +207,32 @@ pub async fn csrf_layer(State(_state): State<AppState>, req: Request, next: Next
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    // A file upload (multipart) carries its token in the query string, so the body is neither
-    // buffered nor parsed here; the handler streams it with its own size limit.
-    let is_multipart = req
+    // A file upload (multipart) carries its token as the form's first field, read here from
+    // the start of the body; the rest (the file) is streamed on to the handler unread, which
+    // reads it with its own size limit. (Not the query string: a token there lands in browser
+    // history and in proxies' logs.)
+    let boundary = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if is_multipart {
-        let given = header_token.or_else(|| {
-            req.uri().query().and_then(|q| {
-                form_urlencoded_pairs(q.as_bytes())
-                    .into_iter()
-                    .find(|(k, _)| k == "csrf")
-                    .map(|(_, v)| v)
-            })
-        });
-        return match given {
-            Some(t) if !expected.is_empty() && constant_time_eq(&t, &expected) => {
+        .and_then(multipart_boundary);
+    if let Some(boundary) = boundary {
+        let checked = |t: &str| !expected.is_empty() && constant_time_eq(t, &expected);
+        if let Some(t) = header_token {
+            return if checked(&t) {
                 next.run(req).await
-            }
-            _ => AppError::Csrf.into_response(),
+            } else {
+                AppError::Csrf.into_response()
+            };
+        }
+        let (parts, body) = req.into_parts();
+        let Some((token, body)) = first_field_token(body, &boundary).await else {
+            return AppError::Csrf.into_response();
+        };
+        return if checked(&token) {
+            next.run(Request::from_parts(parts, body)).await
+        } else {
+            AppError::Csrf.into_response()
         };
     }
     let is_form = req
@@ -259,6 +261,66 @@ pub async fn csrf_layer(State(_state): State<AppState>, req: Request, next: Next
         }
         _ => AppError::Csrf.into_response(),
     }
+}
+
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
+            .filter(|b| !b.is_empty() && b.len() <= 200)
+    })
+}
+
+/// The most of a body read to find the token field at its start.
+const TOKEN_FIELD_MAX_BYTES: usize = 8 * 1024;
+
+/// Reads the start of a multipart body until its first field is complete: that field must be
+/// `csrf` (the upload forms put it first). Returns its value and the whole body, the bytes read
+/// put back in front of the rest, which is not read here.
+async fn first_field_token(body: Body, boundary: &str) -> Option<(String, Body)> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut head = Vec::new();
+    let token = loop {
+        if let Some(t) = token_of_first_field(&head, boundary) {
+            break t?;
+        }
+        if head.len() > TOKEN_FIELD_MAX_BYTES {
+            return None;
+        }
+        head.extend_from_slice(&stream.next().await?.ok()?);
+    };
+    let rest = futures_util::stream::iter([Ok::<_, axum::Error>(axum::body::Bytes::from(head))])
+        .chain(stream);
+    Some((token, Body::from_stream(rest)))
+}
+
+/// The value of the first field in `head` when it is complete: `Some(Some(token))` for a
+/// `csrf` field, `Some(None)` for any other first field, `None` while more bytes are needed.
+fn token_of_first_field(head: &[u8], boundary: &str) -> Option<Option<String>> {
+    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        hay.windows(needle.len()).position(|w| w == needle)
+    }
+    let opening = format!("--{boundary}\r\n");
+    let start = find(head, opening.as_bytes())? + opening.len();
+    let head = &head[start..];
+    let headers_end = find(head, b"\r\n\r\n")?;
+    let rest = &head[headers_end + 4..];
+    let value_end = find(rest, format!("\r\n--{boundary}").as_bytes())?;
+    let headers = String::from_utf8_lossy(&head[..headers_end]).to_ascii_lowercase();
+    let is_token = headers.lines().any(|h| {
+        h.starts_with("content-disposition:")
+            && h.contains("name=\"csrf\"")
+            && !h.contains("filename=")
+    });
+    Some(is_token.then(|| String::from_utf8_lossy(&rest[..value_end]).into_owned()))
 }
 
 /// Decodes `a=1&b=2` leniently (invalid escapes are kept as text).

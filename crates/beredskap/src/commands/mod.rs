@@ -8,6 +8,7 @@ mod bench_credit;
 pub mod bench_crisis;
 pub mod bench_payments;
 pub mod bench_peppol;
+mod bench_security;
 pub mod bench_summer;
 mod bench_visits;
 pub mod bench_vrptw;
@@ -92,14 +93,17 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Pay(PayCommand::Proposal { date, out, json }) => {
                 pay::proposal(&config, &date, &out, json).await
             }
-            Command::Token(TokenCommand::Create { user, name }) => {
-                create_token(&config, &user, &name).await
+            Command::Token(TokenCommand::Create { user, name, days }) => {
+                create_token(&config, &user, &name, days).await
             }
             Command::Privacy(cmd) => privacy(&config, &cmd).await,
             Command::Jobs(JobsCommand::Run { now }) => run_jobs(&config, now.as_deref()).await,
             Command::Bench(BenchCommand::Visits(args)) => bench_visits::run(&config, &args).await,
             Command::Bench(BenchCommand::Credit(args)) => bench_credit::run(&config, &args).await,
             Command::Bench(BenchCommand::Chat(args)) => bench_chat::run(&config, &args).await,
+            Command::Bench(BenchCommand::Security(args)) => {
+                bench_security::run(&config, &args).await
+            }
             Command::Bench(BenchCommand::Continuity(args)) => {
                 bench_continuity::run(&config, &args).await
             }
@@ -260,7 +264,12 @@ fn print_config(config: &Config, example: bool, effective: bool) -> anyhow::Resu
     }
 }
 
-async fn create_token(config: &Config, user: &str, name: &str) -> anyhow::Result<ExitCode> {
+async fn create_token(
+    config: &Config,
+    user: &str,
+    name: &str,
+    days: u32,
+) -> anyhow::Result<ExitCode> {
     let store = open_store(config, false).await?;
     let status = store.migration_status().await?;
     if !status.pending.is_empty() {
@@ -273,10 +282,12 @@ async fn create_token(config: &Config, user: &str, name: &str) -> anyhow::Result
     );
     let token = services
         .accounts()
-        .create_api_token(user, name)
+        .create_api_token_for(user, name, days)
         .await
         .map_err(refusal)?;
-    eprintln!("API token for {user} (shown once; send it as `Authorization: Bearer TOKEN`):");
+    eprintln!(
+        "API token for {user}, good for {days} days (shown once; send it as `Authorization: Bearer TOKEN`):"
+    );
     println!("{token}");
     Ok(ExitCode::SUCCESS)
 }

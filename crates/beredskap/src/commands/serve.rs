@@ -12,6 +12,13 @@ use crate::config::Config;
 
 pub async fn run_serve(config: &Config) -> anyhow::Result<ExitCode> {
     let store = super::open_store(config, false).await?;
+    // Without keys of its own, a server would sign links with a key kept in the database and
+    // leave the audit chain unkeyed: anyone who can write to the database could forge both.
+    if config.security.keys.trim().is_empty() {
+        anyhow::bail!(
+            "invalid configuration: security.keys is empty; a server that runs for real signs its links and its audit log with keys of its own: set BEREDSKAP_SECURITY__KEYS=1:$(openssl rand -base64 32) (docs/security.md)"
+        );
+    }
     store.migrate().await.context("migrating the database")?;
     let services = Services::new(store, Arc::new(SystemClock), config.service_settings(false));
     serve(config, services, false, None).await?;
@@ -43,6 +50,9 @@ pub async fn serve(
                 .filter(|t| !t.is_empty())
                 .map(|t| secrecy::SecretString::from(t.to_owned())),
             map_tiles: config.map.tiles(),
+            // Checked by `Config::validate`.
+            trusted_proxies: web::forwarded::parse_trusted(&config.http.trusted_proxies)
+                .unwrap_or_default(),
             ..Default::default()
         },
     );

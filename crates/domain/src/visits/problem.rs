@@ -42,6 +42,12 @@ pub enum VisitError {
     Email,
     #[error("this phone number already holds the most unconfirmed bookings")]
     TooManyUnconfirmed,
+    #[error("a booking without logging in needs a Swedish mobile number")]
+    MobilePhone,
+    #[error("this person is on the waitlist of that day already")]
+    WaitingAlready,
+    #[error("this person is on the most waitlists at once ({max})")]
+    TooManyWaits { max: u32 },
     #[error("the policy in force does not allow walk-ins")]
     WalkInsStopped,
     #[error(
@@ -52,6 +58,8 @@ pub enum VisitError {
     Overlap,
     #[error("a request with this idempotency key is being booked; retry")]
     Retry,
+    #[error("this idempotency key was used for another request")]
+    IdempotencyKeyReused,
     #[error("the time to confirm has run out")]
     ConfirmExpired,
     #[error("the booking is confirmed or cancelled already")]
@@ -104,10 +112,14 @@ impl crate::problem::Explain for VisitError {
             VisitError::Phone => "visits-problem-phone",
             VisitError::Email => "visits-problem-email",
             VisitError::TooManyUnconfirmed => "visits-problem-too-many-unconfirmed",
+            VisitError::MobilePhone => "visits-problem-mobile-phone",
+            VisitError::WaitingAlready => "visits-problem-waiting-already",
+            VisitError::TooManyWaits { .. } => "visits-problem-too-many-waits",
             VisitError::WalkInsStopped => "visits-problem-walk-ins-stopped",
             VisitError::Full => "visits-problem-full",
             VisitError::Overlap => "visits-problem-overlap",
             VisitError::Retry => "visits-problem-retry",
+            VisitError::IdempotencyKeyReused => "visits-problem-idempotency-key-reused",
             VisitError::ConfirmExpired => "visits-problem-confirm-expired",
             VisitError::NotAwaitingConfirmation => "visits-problem-not-awaiting-confirmation",
             VisitError::Started => "visits-problem-started",
@@ -129,6 +141,7 @@ impl crate::problem::Explain for VisitError {
         match self {
             VisitError::StaffedDesks { max } => vec![("max", max.to_string())],
             VisitError::DateRange { max_days } => vec![("max", max_days.to_string())],
+            VisitError::TooManyWaits { max } => vec![("max", max.to_string())],
             _ => Vec::new(),
         }
     }
@@ -158,10 +171,14 @@ impl VisitError {
             VisitError::Phone,
             VisitError::Email,
             VisitError::TooManyUnconfirmed,
+            VisitError::MobilePhone,
+            VisitError::WaitingAlready,
+            VisitError::TooManyWaits { max: 3 },
             VisitError::WalkInsStopped,
             VisitError::Full,
             VisitError::Overlap,
             VisitError::Retry,
+            VisitError::IdempotencyKeyReused,
             VisitError::ConfirmExpired,
             VisitError::NotAwaitingConfirmation,
             VisitError::Started,
@@ -198,10 +215,14 @@ impl VisitError {
                 | VisitError::Phone
                 | VisitError::Email
                 | VisitError::TooManyUnconfirmed
+                | VisitError::MobilePhone
+                | VisitError::WaitingAlready
+                | VisitError::TooManyWaits { .. }
                 | VisitError::WalkInsStopped
                 | VisitError::Full
                 | VisitError::Overlap
                 | VisitError::Retry
+                | VisitError::IdempotencyKeyReused
                 | VisitError::ConfirmExpired
                 | VisitError::NotAwaitingConfirmation
                 | VisitError::Started

@@ -23,6 +23,12 @@ const BOOKING_ATTEMPTS: usize = 3;
 /// The kind of the signed links to a job's booking page.
 const LINK_KIND: &str = "meter";
 
+/// Bookings of one job in a day (each one moves the visit and re-plans): enough to change one's
+/// mind a few times, not enough to keep the planner busy through a leaked link.
+pub const BOOKINGS_PER_JOB_PER_DAY: i64 = 5;
+
+const MINUTE: i64 = 60_000_000;
+
 /// A window a customer may book for an indoor visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndoorWindow {
@@ -302,6 +308,12 @@ impl Campaign {
             },
         };
         let mut tx = self.s.store().begin().await?;
+        // Counted in the booking's own transaction: a refused or lost attempt does not count.
+        let key = format!("meter-booking:{job}");
+        let today = store::sessions::count_attempt(&mut tx, &key, now, 24 * 60 * MINUTE).await?;
+        if today > BOOKINGS_PER_JOB_PER_DAY {
+            return Err(ServiceError::RateLimited);
+        }
         if store::campaign::bump_plan_version(&mut tx, row.campaign_id, Some(version)).await? == 0 {
             return Ok(None);
         }
@@ -314,7 +326,10 @@ impl Campaign {
         if store::campaign::book_window(&mut tx, job, booked, now).await? == 0 {
             return Err(ServiceError::conflict(CampaignProblem::NotBookable));
         }
-        queue_replan(&mut tx, now, &format!("booking:{job}:{now}"), now).await?;
+        // One re-plan for the bookings of a minute, at its end: a hundred bookings in a minute
+        // cost one run, not a hundred.
+        let minute = now.div_euclid(MINUTE) + 1;
+        queue_replan(&mut tx, minute * MINUTE, &format!("booking:{minute}"), now).await?;
         self.confirm(&mut tx, job, &w).await?;
         audit::record(
             &mut tx,

@@ -32,6 +32,7 @@ impl Visits {
         if let Some(done) = self.replay(req).await? {
             return Ok(done);
         }
+        self.count_public(actor, req).await?;
         match retry_transient(|| self.try_book(actor, req)).await {
             // The same key raced another request of the same client (a unique-key conflict), or
             // waited on the same person's lock and then found that request's visit overlapping:
@@ -58,6 +59,17 @@ impl Visits {
         let Some(visit) = store::visits::by_idempotency_key(self.store(), key).await? else {
             return Ok(None);
         };
+        // A key stands for one request: the same key with another body is a client's mistake,
+        // answered as such, not with a visit that is not what it asked for.
+        let same = visit.site_id == req.site_id
+            && visit.service_id == req.service_id
+            && visit.starts_at == req.start
+            && visit.party == i64::from(req.party)
+            && visit.name == req.name.trim()
+            && visit.phone == req.phone.trim();
+        if !same {
+            return Err(ServiceError::conflict(VisitError::IdempotencyKeyReused));
+        }
         let link = self.visit_link(visit.id).await?;
         Ok(Some(Booked {
             visit,

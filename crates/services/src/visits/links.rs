@@ -1,7 +1,9 @@
-//! Signed links: `id + HMAC(secret)`, so a link can be sent again in every message without
-//! storing it and cannot be guessed. The secret is a row in `settings`, created on first use
-//! before any write transaction opens (creating it needs the writer). Visits use them for the
-//! visit's page and the waitlist; the campaign for booking a meter visit.
+//! Signed links: `id + last day + HMAC(key)`, so a link can be sent again in every message
+//! without storing it, cannot be guessed, and stops working after its last day. The key is the
+//! first of `security.keys`; the others still verify links they signed, so a key can be
+//! rotated without breaking links in messages already sent. Visits use them for the visit's
+//! page and the waitlist; the campaign for booking a meter visit; suppliers for offers of
+//! shorter terms; continuity for requests to cover a shift.
 
 use domain::ids::{VisitId, WaitId};
 use hmac::{Hmac, Mac};
@@ -16,10 +18,29 @@ const VISIT: &str = "visit";
 const WAIT: &str = "wait";
 
 impl Services {
-    /// The key of the MACs, read (or created) once per process.
+    /// The keys links are signed with: `security.keys` (the first signs, all verify), or, where
+    /// none are configured (tests and tools; `serve` refuses to run so), a key kept in the
+    /// database, read or created once per process.
+    async fn link_keys(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let configured: Vec<_> = self
+            .security_keys()
+            .all()
+            .map(|(id, k)| (id.to_owned(), k.to_vec()))
+            .collect();
+        if !configured.is_empty() {
+            return Ok(configured);
+        }
+        Ok(vec![("db".to_owned(), self.link_secret().await?)])
+    }
+
+    /// The database's link key (see [`Services::link_keys`]), created on first use before any
+    /// write transaction opens (creating it needs the writer).
     pub(crate) async fn link_secret(&self) -> Result<Vec<u8>> {
         if let Some(s) = self.inner.link_secret.get() {
             return Ok(s.clone());
+        }
+        if !self.security_keys().is_empty() {
+            return Ok(Vec::new());
         }
         let existing = store::settings::get(self.store(), "link_secret").await?;
         let secret = match existing {
@@ -40,42 +61,93 @@ impl Services {
         Ok(bytes)
     }
 
-    fn mac(secret: &[u8], kind: &str, id: i64) -> Vec<u8> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap_or_else(|_| {
+    /// The MAC of a link: the key's name, the kind of object, its id and the last day the link
+    /// is good for.
+    fn mac(key: (&str, &[u8]), kind: &str, id: i64, expires: u32) -> [u8; MAC_BYTES] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.1).unwrap_or_else(|_| {
             <Hmac<Sha256> as Mac>::new_from_slice(&[0u8; 32]).expect("HMAC takes any key length")
         });
-        mac.update(kind.as_bytes());
+        for part in [LINK_VERSION, key.0, kind] {
+            mac.update(&(part.len() as u32).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
         mac.update(&id.to_be_bytes());
-        mac.finalize().into_bytes()[..18].to_vec()
+        mac.update(&expires.to_be_bytes());
+        let mut out = [0; MAC_BYTES];
+        out.copy_from_slice(&mac.finalize().into_bytes()[..MAC_BYTES]);
+        out
     }
 
-    /// The secret link token of an object (`kind` "visit", "wait", "meter"): its id and a MAC.
+    /// Today as days since 1970-01-01 (UTC): a link's expiry is a whole day.
+    fn link_day(&self) -> u32 {
+        u32::try_from(self.now().as_second().max(0) / 86_400).unwrap_or(u32::MAX)
+    }
+
+    /// The secret link token of an object (`kind` "visit", "wait", "meter"…): its id, the last
+    /// day it is good for ([`link_lifetime_days`]) and a MAC under the first key.
     pub async fn link_token(&self, kind: &str, id: i64) -> Result<String> {
         use base64::Engine;
-        let secret = self.link_secret().await?;
+        let keys = self.link_keys().await?;
+        let (name, key) = &keys[0];
+        let expires = self.link_day().saturating_add(link_lifetime_days(kind));
         let mut raw = id.to_be_bytes().to_vec();
-        raw.extend(Self::mac(&secret, kind, id));
+        raw.extend(expires.to_be_bytes());
+        raw.extend(Self::mac((name, key), kind, id, expires));
         Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw))
     }
 
-    /// The id a link token stands for, if the token is genuine.
+    /// The id a link token stands for: `None` when it is not genuine (under any key in use),
+    /// [`ServiceError::LinkExpired`] when it is genuine but past its last day.
     pub async fn link_id(&self, kind: &str, token: &str) -> Result<Option<i64>> {
         use base64::Engine;
         let Ok(raw) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token.trim()) else {
             return Ok(None);
         };
-        if raw.len() != 26 {
+        if raw.len() != TOKEN_BYTES {
             return Ok(None);
         }
         let id = i64::from_be_bytes(raw[..8].try_into().unwrap_or([0; 8]));
-        let secret = self.link_secret().await?;
-        let expected = Self::mac(&secret, kind, id);
-        let same = expected
-            .iter()
-            .zip(&raw[8..])
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-        Ok(same.then_some(id))
+        let expires = u32::from_be_bytes(raw[8..12].try_into().unwrap_or([0; 4]));
+        let given = &raw[12..];
+        let genuine = self.link_keys().await?.iter().any(|(name, key)| {
+            Self::mac((name, key), kind, id, expires)
+                .iter()
+                .zip(given)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+        });
+        if !genuine {
+            return Ok(None);
+        }
+        if self.link_day() > expires {
+            return Err(ServiceError::LinkExpired);
+        }
+        Ok(Some(id))
+    }
+}
+
+/// What the MAC covers besides the fields: a token of another layout never verifies.
+const LINK_VERSION: &str = "beredskap-link-2";
+/// Bytes of MAC in a token (144 bits: guessing is hopeless, the link stays short).
+const MAC_BYTES: usize = 18;
+/// Id, last day, MAC.
+const TOKEN_BYTES: usize = 8 + 4 + MAC_BYTES;
+
+/// How long a link sent now stays good, by the kind of object it opens. Every message carries
+/// a fresh link, so a reminder renews it; an old message's link stops working.
+pub fn link_lifetime_days(kind: &str) -> u32 {
+    match kind {
+        // A booked visit's page: confirm, cancel or move it; visits are booked months ahead at
+        // most, and each reminder carries a new link.
+        VISIT => 120,
+        // A place on a waitlist, and the offer of a freed time.
+        WAIT => 60,
+        // An invitation to book a meter visit; reminders renew it.
+        "meter" => 90,
+        // A request to cover a shift, which is about the days just ahead.
+        "cover" => 7,
+        // An offer of shorter payment terms, and anything else.
+        _ => 30,
     }
 }
 

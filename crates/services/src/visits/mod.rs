@@ -17,6 +17,7 @@ mod booking;
 mod caps;
 mod desk;
 mod hook;
+mod limits;
 mod links;
 mod messages;
 mod sites;
@@ -36,6 +37,8 @@ pub use store::visits::{
 pub use availability::rules_from_rows;
 pub use caps::{CapReport, Caps};
 pub use desk::{DeskDay, DeskVisit};
+pub use limits::{MAX_OPEN_WAITS, MESSAGES_PER_RECIPIENT_PER_HOUR};
+pub use links::link_lifetime_days;
 pub use sites::NewSite;
 pub use sweep::SweepReport;
 
@@ -217,6 +220,18 @@ pub fn normalise_phone(phone: &str) -> Option<String> {
         digits
     };
     (8..=15).contains(&n.len()).then_some(n)
+}
+
+/// A Swedish mobile number (`46` and nine digits starting 70, 72, 73, 76 or 79), normalised as
+/// [`normalise_phone`] does: the only numbers the public page sends text messages to.
+pub fn mobile_number(phone: &str) -> Option<String> {
+    let n = normalise_phone(phone)?;
+    let national = n.strip_prefix("46")?;
+    let mobile = national.len() == 9
+        && ["70", "72", "73", "76", "79"]
+            .iter()
+            .any(|p| national.starts_with(p));
+    mobile.then_some(n)
 }
 
 /// Who a booking is for, for the one-visit-at-a-time rule: the phone number, else the customer.

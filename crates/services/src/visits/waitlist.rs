@@ -11,17 +11,20 @@ use super::{
     BookingError, BookingRequest, MINUTE, OFFER_HOURS, SiteView, Visits, WaitRow, person_key,
     take_places,
 };
+use crate::Actor;
 use crate::error::{Result, ServiceError};
 
 impl Visits {
     /// Puts a person on the waitlist for a day; when places free up they are offered in turn.
     pub async fn join_waitlist(
         &self,
+        actor: &Actor,
         req: &BookingRequest,
         day: Date,
     ) -> Result<WaitRow, BookingError> {
         self.s.link_secret().await?;
         validate_contact(req)?;
+        self.count_public(actor, req).await?;
         rules::check_party(req.party).map_err(|e| BookingError::invalid("party", e))?;
         let view = self.site_view(req.site_id).await?;
         if view.service(req.service_id).is_none() {
@@ -32,6 +35,7 @@ impl Visits {
         }
         let key = person_key(req.customer_id, &req.phone);
         let mut tx = self.store().begin().await?;
+        self.may_wait(&mut tx, &key, req, day).await?;
         let id = store::visits::insert_wait(
             &mut tx,
             &store::visits::NewWait {
@@ -89,16 +93,31 @@ impl Visits {
         }
         let caps = self.caps().await?;
         let mut offered = 0;
+        // A shape (duration, party) that found no free slot finds none later in this pass
+        // either (offers only take places), nor does a larger party of the same duration: with
+        // a thousand people waiting, a freed place costs a few searches, not a thousand.
+        let mut no_slot: Vec<(i64, i64)> = Vec::new();
         for w in waiting {
-            if self.offer(tx, view, &caps, &w, day).await? {
-                offered += 1;
+            let Some(service) = view.service(w.service_id) else {
+                continue;
+            };
+            let duration = service.duration_minutes;
+            if no_slot
+                .iter()
+                .any(|(d, party)| *d == duration && *party <= w.party)
+            {
+                continue;
+            }
+            match self.offer(tx, view, &caps, &w, day).await? {
+                Offer::Made => offered += 1,
+                Offer::NoSlot => no_slot.push((duration, w.party)),
+                Offer::NotForThisPerson => {}
             }
         }
         Ok(offered)
     }
 
-    /// Offers `w` the first free slot of `day` that fits, if any; false when none does (or the
-    /// person holds an overlapping visit).
+    /// Offers `w` the first free slot of `day` that fits, if any.
     async fn offer(
         &self,
         tx: &mut Tx,
@@ -106,9 +125,9 @@ impl Visits {
         caps: &super::Caps,
         w: &WaitRow,
         day: Date,
-    ) -> Result<bool> {
+    ) -> Result<Offer> {
         let Some(service) = view.service(w.service_id) else {
-            return Ok(false);
+            return Ok(Offer::NotForThisPerson);
         };
         let party = u32::try_from(w.party).unwrap_or(1);
         let duration = u32::try_from(service.duration_minutes).unwrap_or(0);
@@ -116,18 +135,18 @@ impl Visits {
             .first_free_slot(tx, view, caps, duration, party, day)
             .await?
         else {
-            return Ok(false);
+            return Ok(Offer::NoSlot);
         };
         let now = self.now();
         store::visits::lock_person(tx, &w.person_key, now).await?;
         if store::visits::overlapping(tx, &w.person_key, slot.start, slot.end, None).await? > 0 {
-            return Ok(false);
+            return Ok(Offer::NotForThisPerson);
         }
         if take_places(tx, view, caps, slot.start, slot.end, party)
             .await
             .is_err()
         {
-            return Ok(false);
+            return Ok(Offer::NoSlot);
         }
         let deadline = (now + OFFER_HOURS * 60 * MINUTE).min(slot.start);
         let id = store::visits::insert_visit(
@@ -168,6 +187,15 @@ impl Visits {
             .ok_or(ServiceError::NotFound)?;
         let link = self.visit_link(id).await?;
         self.notify(tx, view, &visit, Notice::Offer, &link).await?;
-        Ok(true)
+        Ok(Offer::Made)
     }
+}
+
+/// What offering a freed place to one person came to.
+enum Offer {
+    Made,
+    /// No free slot of the day fits this shape (duration and party).
+    NoSlot,
+    /// A slot fits, but not this person (an overlapping visit of theirs, a retired service).
+    NotForThisPerson,
 }

@@ -198,3 +198,73 @@ async fn a_burst_of_wrong_passwords_reaches_the_check_only_up_to_the_limit() {
             .unwrap();
     }
 }
+
+/// A new password that is common, or built from the account's own names, is refused (ASVS 5.0
+/// 6.2.4, 6.2.11); a long one of one's own words is not. API tokens run out (finding 10).
+#[tokio::test]
+async fn easy_passwords_are_refused_and_api_tokens_expire() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let clock = Arc::new(services::FixedClock::new(test_now()));
+        let s = Services::new(store, clock.clone(), test_settings(false));
+        let accounts = s.accounts();
+        for easy in [
+            "password1234",
+            "qwertyuiop123",
+            "123456789012",
+            "beredskap2026",
+            "annaandersson1",
+        ] {
+            let e = accounts
+                .create_user("anna", "Anna Andersson", Role::Agent, None, easy, false)
+                .await
+                .unwrap_err();
+            assert_eq!(
+                refused(&e),
+                ("password", AccountProblem::EasyPassword),
+                "{backend:?}: {easy}"
+            );
+        }
+        accounts
+            .create_user(
+                "anna",
+                "Anna Andersson",
+                Role::Agent,
+                None,
+                "blåbär vid Möckeln i juli",
+                false,
+            )
+            .await
+            .unwrap();
+
+        // A token for 30 days works on the 30th and not on the 31st; 0 or 400 days are refused.
+        for days in [0, 400] {
+            let e = accounts
+                .create_api_token_for("anna", "x", days)
+                .await
+                .unwrap_err();
+            assert_eq!(
+                refused(&e),
+                ("days", AccountProblem::TokenLifetime { max: 366 })
+            );
+        }
+        let token = accounts
+            .create_api_token_for("anna", "bokningssystem", 30)
+            .await
+            .unwrap();
+        assert!(accounts.api_token_user(&token).await.unwrap().is_some());
+        clock.advance(jiff::SignedDuration::from_hours(24 * 30 - 1));
+        assert!(accounts.api_token_user(&token).await.unwrap().is_some());
+        clock.advance(jiff::SignedDuration::from_hours(2));
+        assert!(
+            accounts.api_token_user(&token).await.unwrap().is_none(),
+            "{backend:?}: an expired token is refused"
+        );
+        // The default is ninety days.
+        let token = accounts.create_api_token("anna", "x").await.unwrap();
+        clock.advance(jiff::SignedDuration::from_hours(24 * 90 + 1));
+        assert!(accounts.api_token_user(&token).await.unwrap().is_none());
+    }
+}

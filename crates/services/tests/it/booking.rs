@@ -181,3 +181,68 @@ async fn two_customers_racing_for_the_last_room_on_a_crew_day_one_lands_one_is_o
         );
     }
 }
+
+/// A leaked booking link cannot keep the planner busy (issue 18, finding 8): one job is booked
+/// at most five times a day, and the bookings of one minute queue one re-plan between them.
+#[tokio::test]
+async fn a_job_is_rebooked_at_most_five_times_a_day_and_a_minute_of_bookings_replans_once() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let clock = Arc::new(services::FixedClock::new(test_now()));
+        let s = Services::new(store, clock.clone(), test_settings(false));
+        s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
+            .await
+            .unwrap();
+        let c = s.campaign();
+        let (campaign, _) = c.open(&planner(), "Mätarbyte", s.today()).await.unwrap();
+        let jobs = store::campaign::jobs(s.store(), campaign).await.unwrap();
+        let mut job = None;
+        for j in jobs
+            .iter()
+            .filter(|j| j.tier == 2 && j.plannability == Plannability::Plannable)
+        {
+            if !c
+                .indoor_job(Booker::Link, j.id)
+                .await
+                .unwrap()
+                .windows
+                .is_empty()
+            {
+                job = Some(j.id);
+                break;
+            }
+        }
+        let job = job.unwrap_or_else(|| panic!("{backend:?}: an indoor job with windows"));
+        let replans = || async {
+            store::backend::testing::query_strings(
+                s.store(),
+                "SELECT CAST(COUNT(*) AS TEXT) FROM jobs WHERE dedupe_key LIKE '%booking:%'",
+            )
+            .await[0]
+                .parse::<i64>()
+                .unwrap()
+        };
+        let before = replans().await;
+        for i in 0..6 {
+            let windows = c.indoor_job(Booker::Link, job).await.unwrap().windows;
+            let w = windows
+                .get(i % windows.len().max(1))
+                .unwrap_or_else(|| panic!("{backend:?}: windows on offer"))
+                .clone();
+            let r = c.book_window(Booker::Link, job, w.date, w.start_min).await;
+            match (i, r) {
+                (0..=4, Ok(_)) | (5, Err(ServiceError::RateLimited)) => {}
+                (i, other) => panic!("{backend:?}: booking {i}: {other:?}"),
+            }
+        }
+        assert_eq!(replans().await, before + 1, "{backend:?}: one re-plan");
+        // The next day, the customer may change their mind again.
+        clock.advance(jiff::SignedDuration::from_hours(24));
+        let w = c.indoor_job(Booker::Link, job).await.unwrap().windows[0].clone();
+        c.book_window(Booker::Link, job, w.date, w.start_min)
+            .await
+            .unwrap();
+    }
+}

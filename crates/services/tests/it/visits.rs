@@ -989,6 +989,7 @@ async fn cancelling_frees_places_and_offers_them_to_the_waitlist() {
             .s
             .visits()
             .join_waitlist(
+                &Actor::anonymous("test"),
                 &BookingRequest {
                     email: Some("w1@example.se".into()),
                     ..env.req(service, 0, "0705000011", 2, VisitSource::Public)
@@ -1001,6 +1002,7 @@ async fn cancelling_frees_places_and_offers_them_to_the_waitlist() {
             .s
             .visits()
             .join_waitlist(
+                &Actor::anonymous("test"),
                 &env.req(service, 0, "0705000012", 2, VisitSource::Public),
                 wed,
             )
@@ -1438,6 +1440,23 @@ async fn check_in_no_show_and_idempotent_retries() {
         assert_eq!(again.visit.id, first.visit.id);
         assert_eq!(again.link, first.link);
         assert_eq!(env.holding(at(wed, 10, 0), at(wed, 10, 15)).await.len(), 1);
+        // The key stands for that request: with another time (or person) it is refused, not
+        // answered with the first booking.
+        let other = BookingRequest {
+            start: at(wed, 10, 30),
+            ..req.clone()
+        };
+        match env.s.visits().book(&agent(), &other).await {
+            Err(BookingError::Service(ServiceError::Conflict(Problem::Visits(
+                VisitError::IdempotencyKeyReused,
+            )))) => {}
+            other => panic!("{backend:?}: a reused key with another body: {other:?}"),
+        }
+        assert!(
+            env.holding(at(wed, 10, 30), at(wed, 10, 45))
+                .await
+                .is_empty()
+        );
 
         // The same retried at once from several connections.
         let req = BookingRequest {
@@ -1488,7 +1507,9 @@ async fn sweeping_and_rebooking_holds_at_once_keeps_the_count_exact() {
                     .s
                     .visits()
                     .book(
-                        &Actor::anonymous("192.0.2.9"),
+                        // One address per customer: the public page's limit per address is
+                        // not what this test is about.
+                        &Actor::anonymous(&format!("192.0.2.{i}")),
                         &env.req(
                             service,
                             from,
@@ -2099,5 +2120,188 @@ fn the_hooks_words_are_in_the_message_files() {
             );
             s.visits().describe(policy)
         })
+    }
+}
+
+/// The public page's limits (issue 18, finding 5): from one client address at most the
+/// configured number an hour, however many arrive at once; at most three messages an hour to one
+/// recipient; Swedish mobile numbers only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_public_page_takes_at_most_the_configured_bookings_from_one_address() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        let service = env.service("meter").await;
+        let day = tuesday();
+        let limit = test_settings(false).auth.public_bookings_per_hour;
+        // 40 bookings at once from one address, each for another phone, spread over the day's
+        // slots (every 15 minutes, 09:00–11:30 and 13:00–15:30).
+        let slot = |i: i64| {
+            let k = i % 22;
+            let (h, m) = if k < 11 {
+                (9, k * 15)
+            } else {
+                (13, (k - 11) * 15)
+            };
+            at(day, (h + m / 60) as i8, (m % 60) as i8)
+        };
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let s = env.s.clone();
+                let req = env.req(
+                    service,
+                    slot(i),
+                    &format!("0706{i:06}"),
+                    1,
+                    VisitSource::Public,
+                );
+                tokio::spawn(async move {
+                    s.visits()
+                        .book(&Actor::anonymous("198.51.100.7"), &req)
+                        .await
+                })
+            })
+            .collect();
+        let (mut ok, mut limited) = (0, 0);
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(_) => ok += 1,
+                Err(BookingError::Service(ServiceError::RateLimited)) => limited += 1,
+                Err(e) => panic!("{backend:?}: {e:?}"),
+            }
+        }
+        assert_eq!((ok, limited), (limit, 40 - limit), "{backend:?}");
+        // Another address is not affected; after the hour, the first may book again.
+        let req = env.req(
+            service,
+            at(day, 13, 0),
+            "0707000001",
+            1,
+            VisitSource::Public,
+        );
+        env.s
+            .visits()
+            .book(&Actor::anonymous("198.51.100.8"), &req)
+            .await
+            .unwrap();
+        env.clock.advance(SignedDuration::from_mins(61));
+        let req = env.req(
+            service,
+            at(day, 13, 30),
+            "0707000002",
+            1,
+            VisitSource::Public,
+        );
+        env.s
+            .visits()
+            .book(&Actor::anonymous("198.51.100.7"), &req)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_public_page_writes_to_one_recipient_at_most_three_times_an_hour_and_only_to_mobiles() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 12).await else {
+            continue;
+        };
+        let service = env.service("meter").await;
+        let day = tuesday();
+        // Someone fills in another person's e-mail address from ever new addresses and phones.
+        for i in 0..4 {
+            let req = BookingRequest {
+                email: Some("offer@example.se".into()),
+                ..env.req(
+                    service,
+                    at(day, 9 + i as i8, 0),
+                    &format!("070800000{i}"),
+                    1,
+                    VisitSource::Public,
+                )
+            };
+            let r = env
+                .s
+                .visits()
+                .book(&Actor::anonymous(&format!("203.0.113.{i}")), &req)
+                .await;
+            match (i, r) {
+                (0..=2, Ok(_)) | (3, Err(BookingError::Service(ServiceError::RateLimited))) => {}
+                (i, other) => panic!("{backend:?}: booking {i}: {other:?}"),
+            }
+        }
+        let sent = env
+            .outbox()
+            .await
+            .into_iter()
+            .filter(|m| m.recipient == "offer@example.se")
+            .count();
+        assert_eq!(sent, 3, "{backend:?}");
+        // A landline, a foreign or premium number gets no text from the public page; an agent
+        // may still book for a caller with a landline.
+        for phone in ["08-123 456 78", "+44 7700 900123", "0900-123 45 67"] {
+            let req = env.req(service, at(day, 14, 0), phone, 1, VisitSource::Public);
+            match env
+                .s
+                .visits()
+                .book(&Actor::anonymous("203.0.113.99"), &req)
+                .await
+            {
+                Err(BookingError::Invalid(Invalid {
+                    field: "phone",
+                    problem: Problem::Visits(VisitError::MobilePhone),
+                })) => {}
+                other => panic!("{backend:?}: {phone}: {other:?}"),
+            }
+        }
+        let req = env.req(
+            service,
+            at(day, 14, 0),
+            "08-123 456 78",
+            1,
+            VisitSource::Agent,
+        );
+        env.s.visits().book(&agent(), &req).await.unwrap();
+    }
+}
+
+/// One waitlist place per person and day, three at once; and a freed place with a thousand
+/// people waiting is offered to the first who fits, at the cost of a few searches.
+#[tokio::test]
+async fn the_waitlist_takes_one_place_per_person_and_day_and_a_few_at_once() {
+    for backend in BACKENDS {
+        let Some(env) = Env::new(backend, 1).await else {
+            continue;
+        };
+        let service = env.service("meter").await;
+        let first = tuesday();
+        // Joined at the desk (the public page's limits per address and recipient are another
+        // test's); the waitlist's own limits hold for every way of joining.
+        let join = |phone: &'static str, day: Date, _desk: &'static str| {
+            let s = env.s.clone();
+            let req = env.req(service, 0, phone, 1, VisitSource::Agent);
+            async move { s.visits().join_waitlist(&agent(), &req, day).await }
+        };
+        let days: Vec<Date> = (0..5)
+            .map(|w| first.saturating_add(jiff::Span::new().days(7 * w)))
+            .collect();
+        join("0701234567", days[0], "192.0.2.50").await.unwrap();
+        match join("0701234567", days[0], "192.0.2.51").await {
+            Err(BookingError::Invalid(Invalid {
+                field: "day",
+                problem: Problem::Visits(VisitError::WaitingAlready),
+            })) => {}
+            other => panic!("{backend:?}: the same day twice: {other:?}"),
+        }
+        join("0701234567", days[1], "192.0.2.52").await.unwrap();
+        join("0701234567", days[2], "192.0.2.53").await.unwrap();
+        match join("0701234567", days[3], "192.0.2.54").await {
+            Err(BookingError::Invalid(Invalid {
+                field: "day",
+                problem: Problem::Visits(VisitError::TooManyWaits { max: 3 }),
+            })) => {}
+            other => panic!("{backend:?}: a fourth day: {other:?}"),
+        }
     }
 }

@@ -20,29 +20,33 @@ pub async fn insert_token(
     name: &str,
     hash: &str,
     now: i64,
+    expires_at: i64,
 ) -> Result<i64> {
     Ok(with_tx!(tx, |conn| {
         sqlx::query_scalar::<_, i64>(
-        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
-    )
-    .bind(user_id)
-    .bind(name)
-    .bind(hash)
-    .bind(now)
-    .fetch_one(conn)
-    .await?
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(hash)
+        .bind(now)
+        .bind(expires_at)
+        .fetch_one(conn)
+        .await?
     }))
 }
 
-/// The account behind a token that is not revoked.
-pub async fn token_user(store: &Store, hash: &str) -> Result<Option<TokenUser>> {
+/// The account behind a token that is neither revoked nor expired at `now`.
+pub async fn token_user(store: &Store, hash: &str, now: i64) -> Result<Option<TokenUser>> {
     Ok(with_pool!(store, |pool| {
         sqlx::query_as::<_, TokenUser>(
         "SELECT t.id AS token_id, u.id AS user_id, u.username, u.display_name, u.role, u.customer_id, \
          u.disabled, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2"
     )
     .bind(hash)
+    .bind(now)
     .fetch_optional(pool)
     .await?
     }))

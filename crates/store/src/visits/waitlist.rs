@@ -95,6 +95,21 @@ pub async fn wait(store: &Store, id: WaitId) -> Result<Option<WaitRow>> {
     .await?))
 }
 
+/// A person's entries still waiting or offered: `(site, day)` of each, for the limits on
+/// joining (one per day and site, a few at once).
+pub async fn open_waits_of(tx: &mut Tx, person_key: &str) -> Result<Vec<(SiteId, String)>> {
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, (i64, String)>(
+        "SELECT site_id, day FROM visit_waitlist WHERE person_key = $1 \
+         AND status IN ('waiting', 'offered') ORDER BY id"
+    )
+    .bind(person_key)
+    .fetch_all(conn)
+    .await?)
+    .into_iter()
+    .map(|(site, day)| (SiteId::new(site), day))
+    .collect())
+}
+
 /// Entries still waiting for a day, first come first.
 pub async fn waiting_in(tx: &mut Tx, site_id: SiteId, day: Date) -> Result<Vec<WaitRow>> {
     let sql = format!(

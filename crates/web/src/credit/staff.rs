@@ -298,12 +298,20 @@ pub async fn finance(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     finance_page(&state, &ctx, None, None, StatusCode::OK).await
 }
 
+/// BgMax files are read whole (up to 256 MiB), so a server reads one at a time: a second upload
+/// while one is being read is refused (429) rather than doubling the memory.
+static BGMAX_UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 pub async fn upload_bgmax(
     State(state): State<AppState>,
     ctx: Ctx,
     multipart: Multipart,
 ) -> PageResult {
     let actor = ctx.user()?.actor(&ctx.address);
+    // The body is not read until the file is asked for below, so a refused upload costs nothing.
+    let Ok(_reading) = BGMAX_UPLOADS.try_acquire() else {
+        return Err(crate::error::AppError::RateLimited);
+    };
     let Some(bytes) = crate::pages::uploaded(multipart, "file").await? else {
         return refused(&state, &ctx, ctx.t("finance-choose-file")).await;
     };

@@ -345,7 +345,12 @@ pub async fn join_waitlist(
         return Err(AppError::BadRequest);
     };
     let req = who.request(&c, flavour, 0);
-    match state.services.visits().join_waitlist(&req, day).await {
+    match state
+        .services
+        .visits()
+        .join_waitlist(&ctx.actor(), &req, day)
+        .await
+    {
         Ok(w) => render(
             StatusCode::OK,
             &VisitNoticePage {

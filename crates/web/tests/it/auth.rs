@@ -249,16 +249,15 @@ async fn admin_must_enrol_totp_before_anything_else() {
             csrf: page.csrf().unwrap(),
             ..s
         };
-        let secret = store::users::by_username(app.services.store(), "admin")
+        let admin = store::users::by_username(app.services.store(), "admin")
             .await
             .unwrap()
-            .unwrap()
-            .totp_secret
             .unwrap();
+        let secret = admin.totp_secret.unwrap();
         let used = app
             .services
             .accounts()
-            .totp_code_for(&secret, "admin")
+            .totp_code_for(admin.id, &secret)
             .unwrap();
         let failures = || async {
             store::audit::all_in_order(app.services.store())
@@ -282,7 +281,7 @@ async fn admin_must_enrol_totp_before_anything_else() {
         let fresh = app
             .services
             .accounts()
-            .totp_code_for(&secret, "admin")
+            .totp_code_for(admin.id, &secret)
             .unwrap();
         let r = app
             .post("/logga-in/totp", Some(&s), &[("code", &fresh)])
@@ -348,16 +347,15 @@ async fn second_factor_codes_cannot_be_guessed_at_length() {
         };
         // The admin has a second factor (enrolled by the first login).
         app.login_demo("admin").await;
-        let secret = store::users::by_username(app.services.store(), "admin")
+        let admin = store::users::by_username(app.services.store(), "admin")
             .await
             .unwrap()
-            .unwrap()
-            .totp_secret
             .unwrap();
+        let secret = admin.totp_secret.unwrap();
         let code = |app: &TestApp| {
             app.services
                 .accounts()
-                .totp_code_for(&secret, "admin")
+                .totp_code_for(admin.id, &secret)
                 .unwrap()
         };
         app.clock.advance(SignedDuration::from_secs(61));

@@ -465,3 +465,177 @@ async fn a_page_number_past_any_row_is_not_found_not_an_overflow() {
         }
     }
 }
+
+/// Behind a reverse proxy configured as trusted (`http.trusted_proxies`), the limits and the
+/// audit log see each client's own address; the proxy's word is not taken from anyone else, and
+/// a relayed request is never "this machine" for `/metrics`.
+#[tokio::test]
+async fn the_client_address_comes_from_a_trusted_proxy_only() {
+    use std::net::SocketAddr;
+    for backend in BACKENDS {
+        let http = web::HttpSettings {
+            trusted_proxies: web::forwarded::parse_trusted("127.0.0.1").unwrap(),
+            ..Default::default()
+        };
+        let Some(app) = TestApp::demo_with(backend, http).await else {
+            continue;
+        };
+        let proxy: SocketAddr = "127.0.0.1:50000".parse().unwrap();
+        let stranger: SocketAddr = "198.51.100.20:50000".parse().unwrap();
+        let anon = app.anonymous().await;
+        let login = |peer: SocketAddr, user: &str, forwarded_for: &'static str| {
+            let body = test_support::encode(&[
+                ("username".to_owned(), user.to_owned()),
+                ("password".to_owned(), "fel lösenord".to_owned()),
+                ("csrf".to_owned(), anon.csrf.clone()),
+            ]);
+            let anon = anon.clone();
+            let app = &app;
+            async move {
+                app.request_from(
+                    Some(peer),
+                    Method::POST,
+                    "/logga-in",
+                    Some(&anon),
+                    Some(body),
+                    &[("x-forwarded-for", forwarded_for)],
+                )
+                .await
+                .status
+            }
+        };
+        // Ten wrong passwords (for ten accounts) from one client behind the proxy: the
+        // eleventh attempt from that client is refused, another client is not.
+        for i in 0..10 {
+            let status = login(proxy, &format!("ingen{i}"), "203.0.113.5").await;
+            assert_ne!(status, StatusCode::TOO_MANY_REQUESTS, "{backend:?} {i}");
+        }
+        assert_eq!(
+            login(proxy, "ingen10", "203.0.113.5").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{backend:?}"
+        );
+        assert_ne!(
+            login(proxy, "ingen11", "203.0.113.6").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{backend:?}: one client's failures lock out only that client"
+        );
+        // A stranger's own X-Forwarded-For is not believed: counted under its own address.
+        for _ in 0..3 {
+            login(stranger, "ingen12", "203.0.113.6").await;
+        }
+        let addresses = store::backend::testing::query_strings(
+            app.services.store(),
+            "SELECT address FROM audit_log WHERE action = 'login' AND object_id = 'ingen12'",
+        )
+        .await;
+        assert!(
+            !addresses.is_empty() && addresses.iter().all(|a| a == "198.51.100.20"),
+            "{backend:?}: {addresses:?}"
+        );
+        let addresses = store::backend::testing::query_strings(
+            app.services.store(),
+            "SELECT address FROM audit_log WHERE action = 'login' AND object_id = 'ingen0'",
+        )
+        .await;
+        assert_eq!(addresses, ["203.0.113.5"], "{backend:?}");
+
+        // /metrics: this machine, yes; the proxy on this machine relaying the world, no.
+        let metrics = |headers: &'static [(&'static str, &'static str)]| {
+            let app = &app;
+            async move {
+                app.request_from(Some(proxy), Method::GET, "/metrics", None, None, headers)
+                    .await
+                    .status
+            }
+        };
+        assert_eq!(metrics(&[]).await, StatusCode::OK, "{backend:?}");
+        assert_eq!(
+            metrics(&[("x-forwarded-for", "203.0.113.5")]).await,
+            StatusCode::NOT_FOUND,
+            "{backend:?}"
+        );
+        assert_eq!(
+            metrics(&[("forwarded", "for=127.0.0.1")]).await,
+            StatusCode::NOT_FOUND,
+            "{backend:?}: relayed, even when the proxy says the client is local"
+        );
+    }
+}
+
+/// An upload's CSRF token travels as the form's first field, never in the address (finding 10):
+/// in the query string, or after the file, it is refused.
+#[tokio::test]
+async fn an_upload_carries_its_token_first_in_the_body_not_in_the_address() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let finance = app.login_demo("ekonomi").await;
+        let boundary = "----b";
+        let file = "org_number;name\n";
+        let post = |uri: String, body: String| {
+            let app = &app;
+            let finance = finance.clone();
+            async move {
+                app.request(
+                    Method::POST,
+                    &uri,
+                    Some(&finance),
+                    Some(body),
+                    &[(
+                        "content-type",
+                        &format!("multipart/form-data; boundary={boundary}"),
+                    )],
+                )
+                .await
+                .status
+            }
+        };
+        let file_part = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\n\r\n{file}\r\n"
+        );
+        let token_part = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+            finance.csrf
+        );
+        let end = format!("--{boundary}--\r\n");
+        // The old way: the token in the query string.
+        let r = post(
+            format!("/leverantorer/import?csrf={}", finance.csrf),
+            format!("{file_part}{end}"),
+        )
+        .await;
+        assert_eq!(r, StatusCode::FORBIDDEN, "{backend:?}");
+        // The token after the file.
+        let r = post(
+            "/leverantorer/import".into(),
+            format!("{file_part}{token_part}{end}"),
+        )
+        .await;
+        assert_eq!(r, StatusCode::FORBIDDEN, "{backend:?}");
+        // A wrong token first.
+        let wrong = token_part.replace(&finance.csrf, "fel");
+        let r = post(
+            "/leverantorer/import".into(),
+            format!("{wrong}{file_part}{end}"),
+        )
+        .await;
+        assert_eq!(r, StatusCode::FORBIDDEN, "{backend:?}");
+        // The token first: the file reaches the import (which refuses its missing columns).
+        let r = post(
+            "/leverantorer/import".into(),
+            format!("{token_part}{file_part}{end}"),
+        )
+        .await;
+        assert_eq!(r, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        // The upload forms put it there.
+        let page = app.get("/leverantorer", Some(&finance)).await;
+        assert!(
+            page.body.contains(
+                "enctype=\"multipart/form-data\" class=\"card\">\n  <input type=\"hidden\" name=\"csrf\""
+            ) && !page.body.contains("?csrf="),
+            "{backend:?}"
+        );
+    }
+}
