@@ -46,9 +46,10 @@ impl Role {
         self != Role::Customer
     }
 
-    /// Admins cannot use their account before a second factor is enrolled.
-    pub fn requires_totp(self) -> bool {
-        self == Role::Admin
+    /// Staff cannot use their account before a second factor is enrolled: they read personal
+    /// and health data and move money (ASVS 5.0 6.3.3).
+    pub fn requires_second_factor(self) -> bool {
+        self.is_staff()
     }
 
     /// Idle timeout: a session unused this long is dead (ASVS 7.3.1).
@@ -102,6 +103,9 @@ pub enum AccountProblem {
     /// A TOTP code sent before enrolment started.
     #[error("start enrolment first")]
     TotpNotStarted,
+    /// A recovery code that is wrong or already used.
+    #[error("the recovery code is wrong or already used")]
+    RecoveryCodeWrong,
     /// A TOTP code that is wrong, expired or already used.
     #[error("the code is wrong or has expired; enter the current 6-digit code")]
     TotpWrongCode,
@@ -147,6 +151,7 @@ impl AccountProblem {
             AccountProblem::RoleAcrossKinds,
             AccountProblem::TotpNotStarted,
             AccountProblem::TotpWrongCode,
+            AccountProblem::RecoveryCodeWrong,
             AccountProblem::NoSuchAccount {
                 username: "kim".into(),
             },
@@ -173,6 +178,7 @@ impl crate::problem::Explain for AccountProblem {
             AccountProblem::RoleAcrossKinds => "account-problem-role-across-kinds",
             AccountProblem::TotpNotStarted => "account-problem-totp-not-started",
             AccountProblem::TotpWrongCode => "account-problem-totp-wrong-code",
+            AccountProblem::RecoveryCodeWrong => "account-problem-recovery-code-wrong",
             AccountProblem::NoSuchAccount { .. } => "account-problem-no-such-account",
             AccountProblem::TokenForCustomer => "account-problem-token-for-customer",
             AccountProblem::AccountDisabled => "account-problem-account-disabled",
@@ -215,6 +221,7 @@ mod tests {
     fn staff_sessions_are_shorter() {
         assert!(Role::Agent.session_idle() < Role::Customer.session_idle());
         assert!(Role::Admin.session_absolute() < Role::Customer.session_absolute());
-        assert!(Role::Admin.requires_totp() && !Role::Agent.requires_totp());
+        assert!(Role::STAFF.iter().all(|r| r.requires_second_factor()));
+        assert!(!Role::Customer.requires_second_factor());
     }
 }

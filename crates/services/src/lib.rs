@@ -189,6 +189,21 @@ impl Services {
             .unwrap_or(false)
     }
 
+    /// Hashes a secret with argon2 on the blocking pool, one per core at a time (as
+    /// [`Services::verify_password`] checks it).
+    pub(crate) async fn hash_password(&self, password: &str) -> error::Result<String> {
+        let _turn = self
+            .inner
+            .hashing
+            .acquire()
+            .await
+            .map_err(|_| ServiceError::Internal("the hashing pool is closed".into()))?;
+        let (settings, password) = (self.inner.settings.auth.clone(), password.to_owned());
+        tokio::task::spawn_blocking(move || auth::hash_password_with(&settings, &password))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("hashing: {e}")))?
+    }
+
     /// The hash a login for an unknown account is checked against (same cost as a real one).
     pub(crate) fn dummy_hash(&self) -> &str {
         &self.inner.dummy_hash

@@ -23,6 +23,7 @@ pub const MASKED: &[(&str, &str)] = &[
     ("sessions", "token_hash"),
     ("sessions", "csrf_token"),
     ("api_tokens", "token_hash"),
+    ("recovery_codes", "code_hash"),
 ];
 
 /// The text a masked value is replaced with.

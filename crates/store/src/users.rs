@@ -134,8 +134,6 @@ pub async fn set_totp(tx: &mut Tx, id: UserId, secret: Option<&str>, enabled: bo
     Ok(())
 }
 
-/// Records that a TOTP code of time step `step` was used; 0 rows when a code of that step or a
-/// later one was already accepted (a replay).
 /// Locks a user's row for the rest of the transaction (on SQLite the write transaction holds
 /// the database already): attempts at one account's second factor take turns.
 pub async fn lock(tx: &mut Tx, id: UserId) -> Result<()> {
@@ -149,6 +147,8 @@ pub async fn lock(tx: &mut Tx, id: UserId) -> Result<()> {
     Ok(())
 }
 
+/// Records that a TOTP code of time step `step` was used; 0 rows when a code of that step or a
+/// later one was already accepted (a replay).
 pub async fn use_totp_step(tx: &mut Tx, id: UserId, step: i64) -> Result<u64> {
     Ok(with_tx!(tx, |conn| sqlx::query(
         "UPDATE users SET totp_last_step = $2 \
@@ -199,4 +199,74 @@ pub async fn set_email(tx: &mut Tx, user: UserId, email: Option<&str>) -> Result
     .execute(conn)
     .await?
     .rows_affected()))
+}
+
+/// A new set of recovery codes, `(lookup, argon2 hash)` each, in place of the user's old set.
+pub async fn replace_recovery_codes(
+    tx: &mut Tx,
+    id: UserId,
+    codes: &[(String, String)],
+    now: i64,
+) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM recovery_codes WHERE user_id = $1"
+    )
+    .bind(id.get())
+    .execute(conn)
+    .await?
+    .rows_affected());
+    for (lookup, hash) in codes {
+        with_tx!(tx, |conn| {
+            sqlx::query(
+            "INSERT INTO recovery_codes (user_id, lookup, code_hash, created_at) VALUES ($1, $2, $3, $4)"
+        )
+        .bind(id.get())
+        .bind(lookup.as_str())
+        .bind(hash.as_str())
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected()
+        });
+    }
+    Ok(())
+}
+
+/// The unused recovery code of a user with this lookup: `(id, argon2 hash)`.
+pub async fn recovery_code(
+    store: &Store,
+    id: UserId,
+    lookup: &str,
+) -> Result<Option<(i64, String)>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, (i64, String)>(
+        "SELECT id, code_hash FROM recovery_codes WHERE user_id = $1 AND lookup = $2 AND used_at IS NULL"
+    )
+    .bind(id.get())
+    .bind(lookup)
+    .fetch_optional(pool)
+    .await?
+    }))
+}
+
+/// Marks a recovery code used; 0 rows when it was used meanwhile.
+pub async fn use_recovery_code(tx: &mut Tx, code: i64, now: i64) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "UPDATE recovery_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL"
+    )
+    .bind(code)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected()))
+}
+
+/// How many of a user's recovery codes are left.
+pub async fn recovery_codes_left(store: &Store, id: UserId) -> Result<i64> {
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL"
+    )
+    .bind(id.get())
+    .fetch_one(pool)
+    .await?))
 }

@@ -43,6 +43,18 @@ pub struct TotpPage {
     pub new_secret: Option<String>,
     pub new_uri: Option<String>,
     pub error: bool,
+    /// A recovery code was refused.
+    pub recovery_error: bool,
+}
+
+/// Recovery codes, shown once: right after enrolment, or when made anew from the account page.
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+pub struct RecoveryCodesPage {
+    pub layout: Layout,
+    pub codes: Vec<String>,
+    /// Where "Continue" goes (the home page after enrolment, the account page otherwise).
+    pub next: &'static str,
 }
 
 #[derive(Clone, Debug)]
@@ -176,6 +188,8 @@ pub struct AccountPage {
     pub username: String,
     pub is_staff: bool,
     pub totp_enabled: bool,
+    /// Recovery codes left, for staff with a second factor.
+    pub recovery_codes_left: Option<i64>,
     pub errors: Vec<FieldError>,
 }
 

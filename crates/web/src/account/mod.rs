@@ -18,6 +18,12 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(get, "/logga-in/totp", Access::SecondFactor, totp::form),
         route!(post, "/logga-in/totp", Access::SecondFactor, totp::submit),
         route!(post, "/logga-in/totp/ny", Access::SecondFactor, totp::enrol),
+        route!(
+            post,
+            "/logga-in/reservkod",
+            Access::SecondFactor,
+            totp::recovery
+        ),
         route!(post, "/logga-ut", Access::AnySession, login::logout),
         route!(get, "/konto", Access::Authenticated, password::account),
         route!(
@@ -25,6 +31,12 @@ pub fn routes() -> Vec<RouteSpec> {
             "/konto/losenord",
             Access::Authenticated,
             password::change
+        ),
+        route!(
+            post,
+            "/konto/reservkoder",
+            Access::Roles(services::auth::roles::STAFF),
+            totp::new_codes
         ),
     ]
 }

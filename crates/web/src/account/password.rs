@@ -18,6 +18,11 @@ async fn page(state: &AppState, ctx: &Ctx, errors: Vec<FieldError>) -> PageResul
         username: u.username.clone(),
         is_staff: u.role.is_staff(),
         totp_enabled: u.totp_enabled,
+        recovery_codes_left: if u.role.is_staff() && u.totp_enabled {
+            Some(state.services.accounts().recovery_codes_left(u).await?)
+        } else {
+            None
+        },
         errors,
     };
     if page.errors.is_empty() {

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use services::ServiceError;
-use views::pages::TotpPage;
+use views::pages::{RecoveryCodesPage, TotpPage};
 
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
@@ -19,6 +19,7 @@ pub async fn form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         new_secret: None,
         new_uri: None,
         error: false,
+        recovery_error: false,
     };
     ok(&page)
 }
@@ -35,6 +36,7 @@ pub async fn enrol(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         new_secret: Some(e.secret_base32),
         new_uri: Some(e.uri),
         error: false,
+        recovery_error: false,
     };
     ok(&page)
 }
@@ -45,6 +47,51 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
         .services
         .accounts()
         .totp_verify(u, form.get("code"), &ctx.address)
+        .await
+    {
+        Ok(done) if done.recovery_codes.is_empty() => {
+            let mut resp = see_other(home_of(u.role));
+            resp.headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&state, &done.token));
+            Ok(resp)
+        }
+        // Enrolment completed: the recovery codes, once, under the new session.
+        Ok(done) => {
+            let page = RecoveryCodesPage {
+                layout: ctx.layout(&state, "recovery-codes-title").await,
+                codes: done.recovery_codes,
+                next: home_of(u.role),
+            };
+            let mut resp = ok(&page)?;
+            resp.headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&state, &done.token));
+            Ok(resp)
+        }
+        Err(ServiceError::Invalid(_)) => {
+            let page = TotpPage {
+                layout: ctx.layout(&state, "totp-title").await,
+                enrolled: true,
+                new_secret: None,
+                new_uri: None,
+                error: true,
+                recovery_error: false,
+            };
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Logs in with a recovery code in place of the authenticator's code.
+pub async fn recovery(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
+    let u = ctx.user()?;
+    if !u.mfa_pending {
+        return Ok(see_other(home_of(u.role)));
+    }
+    match state
+        .services
+        .accounts()
+        .recovery_login(u, form.get("recovery"), &ctx.address)
         .await
     {
         Ok(token) => {
@@ -59,10 +106,29 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
                 enrolled: true,
                 new_secret: None,
                 new_uri: None,
-                error: true,
+                error: false,
+                recovery_error: true,
             };
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A new set of recovery codes from the account page (the old set stops working).
+pub async fn new_codes(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let u = ctx.user()?;
+    if !u.totp_enabled {
+        return Ok(see_other("/logga-in/totp"));
+    }
+    let codes = state
+        .services
+        .accounts()
+        .new_recovery_codes(u, &ctx.address)
+        .await?;
+    ok(&RecoveryCodesPage {
+        layout: ctx.layout(&state, "recovery-codes-title").await,
+        codes,
+        next: "/konto",
+    })
 }

@@ -499,3 +499,149 @@ async fn a_session_still_owing_its_second_factor_can_log_out() {
         );
     }
 }
+
+/// Every member of staff has a second factor (finding 3): a planner's first login enrols one,
+/// and is given ten recovery codes, once. A recovery code logs in once; a wrong one counts like
+/// a wrong TOTP code; new codes replace the old. The demo's accounts other than the
+/// administrator are let in with the password, in demo mode only.
+#[tokio::test]
+async fn every_member_of_staff_enrols_a_second_factor_and_gets_recovery_codes() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let (r, _) = app.try_login("planerare", "demo").await;
+        assert_eq!(r.location(), Some("/"), "{backend:?}: the demo's planner");
+        app.services
+            .accounts()
+            .create_user(
+                "petra",
+                "Petra Planerare",
+                domain::role::Role::Planner,
+                None,
+                "mätarbyte i Karlskoga vintern",
+                false,
+            )
+            .await
+            .unwrap();
+        let (r, s) = app
+            .try_login("petra", "mätarbyte i Karlskoga vintern")
+            .await;
+        assert_eq!(r.location(), Some("/logga-in/totp"), "{backend:?}");
+        let s = s.unwrap();
+        assert_eq!(
+            app.get("/personal", Some(&s)).await.location(),
+            Some("/logga-in/totp"),
+            "nothing before the second factor"
+        );
+        // Enrol: the codes are shown once, with the new session.
+        let page = app.get("/logga-in/totp", Some(&s)).await;
+        let s = Session {
+            csrf: page.csrf().unwrap(),
+            ..s
+        };
+        let enrol = app.post("/logga-in/totp/ny", Some(&s), &[]).await;
+        let secret = enrol
+            .body
+            .split("<code>")
+            .nth(1)
+            .and_then(|x| x.split("</code>").next())
+            .unwrap()
+            .to_owned();
+        let id = app.user_id("petra").await;
+        let code = app.services.accounts().totp_code_for(id, &secret).unwrap();
+        let done = app
+            .post("/logga-in/totp", Some(&s), &[("code", &code)])
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        let codes: Vec<String> = done
+            .body
+            .split("<li><code>")
+            .skip(1)
+            .filter_map(|x| x.split("</code>").next())
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(codes.len(), 10, "{backend:?}: {}", done.body);
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.len() == 19 && c.matches('-').count() == 3)
+        );
+        // The codes are kept only as hashes.
+        let stored = store::backend::testing::query_strings(
+            app.services.store(),
+            "SELECT lookup || ':' || code_hash FROM recovery_codes",
+        )
+        .await;
+        assert_eq!(stored.len(), 10);
+        assert!(stored.iter().all(|r| r.contains("$argon2id$")));
+        assert!(
+            !stored
+                .iter()
+                .any(|r| r.contains(&codes[0].replace('-', "")[4..]))
+        );
+
+        // A recovery code in place of the app's code, once.
+        let recover = |code: String| {
+            let app = &app;
+            async move {
+                app.clock.advance(SignedDuration::from_secs(1));
+                let (r, s) = app
+                    .try_login("petra", "mätarbyte i Karlskoga vintern")
+                    .await;
+                assert_eq!(r.location(), Some("/logga-in/totp"));
+                let s = s.unwrap();
+                let page = app.get("/logga-in/totp", Some(&s)).await;
+                assert!(page.body.contains("name=\"recovery\""));
+                let s = Session {
+                    csrf: page.csrf().unwrap(),
+                    ..s
+                };
+                app.post("/logga-in/reservkod", Some(&s), &[("recovery", &code)])
+                    .await
+            }
+        };
+        let typed = codes[3].to_uppercase().replace('-', " ");
+        let r = recover(typed).await;
+        assert_eq!(r.location(), Some("/personal"), "{backend:?}: {}", r.body);
+        let r = recover(codes[3].clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "used up");
+        assert!(r.body.contains("Reservkoden stämmer inte"));
+        let r = recover("abcd-efgh-jkmn-pqrs".into()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // The account page says how many are left and makes a new set.
+        let petra = app.login("petra", "mätarbyte i Karlskoga vintern").await;
+        let account = app.get("/konto", Some(&petra)).await;
+        assert!(
+            account.body.contains("Reservkoder kvar: 9."),
+            "{}",
+            account.body
+        );
+        let fresh = app.post("/konto/reservkoder", Some(&petra), &[]).await;
+        assert_eq!(fresh.status, StatusCode::OK);
+        let r = recover(codes[4].clone()).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the old set is gone"
+        );
+        let audit = store::audit::all_in_order(app.services.store())
+            .await
+            .unwrap();
+        assert_eq!(
+            audit
+                .iter()
+                .filter(|e| e.action == "recovery_codes_issued")
+                .count(),
+            2
+        );
+        assert_eq!(
+            audit
+                .iter()
+                .filter(|e| e.action == "recovery_code_login" && e.outcome.as_str() == "failure")
+                .count(),
+            3
+        );
+    }
+}

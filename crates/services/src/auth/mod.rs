@@ -19,6 +19,15 @@ use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
 use crate::{Actor, Services};
 
+mod second_factor;
+mod tokens;
+
+pub use second_factor::{
+    PENDING_SECOND_FACTOR_MICROS, RECOVERY_CODES, SecondFactorDone, TOTP_FAILURES_PER_HOUR,
+    TOTP_TRIES_PER_LOGIN, TotpEnrolment,
+};
+pub use tokens::{API_TOKEN_DAYS, API_TOKEN_PREFIX, MAX_API_TOKEN_DAYS};
+
 /// Who may do what with accounts, declared once: the route table and the checks below read
 /// these.
 pub mod roles {
@@ -245,9 +254,13 @@ impl Accounts {
         let now = self.s.now_micros();
         let role = user.role;
         let mut tx = self.s.store().begin().await?;
+        // Every member of staff has a second factor. The demo's accounts other than the
+        // administrator are let in with the password alone, so a newcomer can look around; they
+        // work only in demo mode, on a database made for the demo.
+        let demo_pass = user.is_demo && self.s.demo_mode() && role != Role::Admin;
         let next = if user.totp_enabled {
             LoginStep::EnterTotp
-        } else if role.requires_totp() {
+        } else if role.requires_second_factor() && !demo_pass {
             LoginStep::EnrolTotp
         } else {
             LoginStep::Done
@@ -584,158 +597,6 @@ impl Accounts {
         tx.commit().await?;
         Ok(n)
     }
-
-    /// Starts TOTP enrolment: a new secret, shown once as an otpauth URI and in base32.
-    pub async fn totp_begin(&self, user: &SessionUser) -> Result<TotpEnrolment> {
-        let secret: [u8; 20] = rand::random();
-        let totp = make_totp(secret.to_vec(), &user.username)?;
-        let encoded = totp.get_secret_base32();
-        let sealed = crate::keys::seal_text(
-            self.s.security_keys(),
-            &totp_context(user.user_id),
-            &encoded,
-        )?;
-        let mut tx = self.s.store().begin().await?;
-        store::users::set_totp(&mut tx, user.user_id, Some(&sealed), false).await?;
-        tx.commit().await?;
-        Ok(TotpEnrolment {
-            secret_base32: encoded,
-            uri: totp.get_url(),
-        })
-    }
-
-    /// Checks a code: completes enrolment or the second step of login, and rotates the session
-    /// (a new token) so the pre-MFA token is dead.
-    pub async fn totp_verify(
-        &self,
-        user: &SessionUser,
-        code: &str,
-        address: &str,
-    ) -> Result<String> {
-        let row = store::users::by_id(self.s.store(), user.user_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let stored = row
-            .totp_secret
-            .clone()
-            .ok_or_else(|| ServiceError::invalid("code", AccountProblem::TotpNotStarted))?;
-        let keys = self.s.security_keys();
-        let secret = crate::keys::open_text(keys, &totp_context(user.user_id), &stored)?;
-        let bytes = totp_rs::Secret::Encoded(secret.clone())
-            .to_bytes()
-            .map_err(|e| ServiceError::Internal(format!("stored totp secret: {e:?}")))?;
-        let totp = make_totp(bytes, &user.username)?;
-        let now = self.s.now().as_second().max(0) as u64;
-        let code = code.trim().replace(' ', "");
-        // The step the code belongs to (one step of clock skew either way).
-        let step = (code.len() == 6)
-            .then(|| {
-                [now.saturating_sub(TOTP_STEP), now, now + TOTP_STEP]
-                    .into_iter()
-                    .find(|t| constant_time_eq(totp.generate(*t).as_bytes(), code.as_bytes()))
-                    .map(|t| (t / TOTP_STEP) as i64)
-            })
-            .flatten();
-        let mut tx = self.s.store().begin().await?;
-        if let Err(e) = self.may_try_code(&mut tx, user).await {
-            tx.commit().await?;
-            return Err(e);
-        }
-        // A code is good once: a step at or before the last one accepted is a replay.
-        let ok = match step {
-            Some(step) => store::users::use_totp_step(&mut tx, user.user_id, step).await? == 1,
-            None => false,
-        };
-        audit::record(
-            &mut tx,
-            &self.s,
-            &user.actor(address),
-            &Event {
-                action: if row.totp_enabled {
-                    "totp_login"
-                } else {
-                    "totp_enrol"
-                },
-                object_kind: "user",
-                object_id: &user.username,
-                outcome: if ok {
-                    Outcome::Success
-                } else {
-                    Outcome::Failure
-                },
-                detail: "",
-            },
-        )
-        .await?;
-        if !ok {
-            store::sessions::record_failure(&mut tx, &user.username, address, self.s.now_micros())
-                .await?;
-            tx.commit().await?;
-            return Err(ServiceError::invalid("code", AccountProblem::TotpWrongCode));
-        }
-        // Enrolment completes; a secret kept plain or under an older key is sealed anew.
-        if !row.totp_enabled || !crate::keys::sealed_under_active(keys, &stored) {
-            let sealed = crate::keys::seal_text(keys, &totp_context(user.user_id), &secret)?;
-            store::users::set_totp(&mut tx, user.user_id, Some(&sealed), true).await?;
-        }
-        if let Some(session) = user.session_id {
-            store::sessions::delete(&mut tx, session).await?;
-        }
-        let token = new_token();
-        store::sessions::insert(
-            &mut tx,
-            &token_hash(&token),
-            user.user_id,
-            &new_token(),
-            false,
-            self.s.now_micros(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(token)
-    }
-
-    /// Whether one more code may be tried now: attempts at one account's second factor take
-    /// turns (its user row is locked first), so the counts include every earlier attempt from
-    /// any server. After [`TOTP_TRIES_PER_LOGIN`] wrong codes the half-open session is ended
-    /// (the password is asked again, itself rate limited); after [`TOTP_FAILURES_PER_HOUR`]
-    /// failures of the account in an hour, no code is tried until the hour has passed.
-    async fn may_try_code(&self, tx: &mut store::Tx, user: &SessionUser) -> Result<()> {
-        store::users::lock(tx, user.user_id).await?;
-        let now = self.s.now_micros();
-        let Some(session) = user.session_id else {
-            return Err(ServiceError::Forbidden);
-        };
-        let Some(opened) = store::sessions::created_at(tx, session).await? else {
-            return Err(ServiceError::RateLimited);
-        };
-        let this_login = store::sessions::failures_of(tx, &user.username, opened).await?;
-        if this_login >= TOTP_TRIES_PER_LOGIN {
-            store::sessions::delete(tx, session).await?;
-            return Err(ServiceError::RateLimited);
-        }
-        let hour = store::sessions::failures_of(tx, &user.username, now - 3_600_000_000).await?;
-        if hour >= TOTP_FAILURES_PER_HOUR {
-            return Err(ServiceError::RateLimited);
-        }
-        Ok(())
-    }
-
-    /// The current code for a user's secret, as stored (sealed) or as shown at enrolment
-    /// (tests and the demo's printed hint use it).
-    pub fn totp_code_for(&self, user: UserId, secret: &str) -> Result<String> {
-        let secret = crate::keys::open_text(self.s.security_keys(), &totp_context(user), secret)?;
-        let bytes = totp_rs::Secret::Encoded(secret)
-            .to_bytes()
-            .map_err(|e| ServiceError::Internal(format!("totp secret: {e:?}")))?;
-        Ok(make_totp(bytes, "")?.generate(self.s.now().as_second().max(0) as u64))
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct TotpEnrolment {
-    pub secret_base32: String,
-    pub uri: String,
 }
 
 /// A login attempt as the limits counted it: per account and per address in a minute, per
@@ -767,42 +628,6 @@ impl Attempt {
         }
         Ok(())
     }
-}
-
-/// What a sealed TOTP secret is bound to: it opens only on its own user's row.
-fn totp_context(user: UserId) -> String {
-    format!("beredskap:totp:{user}")
-}
-
-/// Seconds per TOTP step.
-const TOTP_STEP: u64 = 30;
-
-/// Wrong codes a half-open session (password accepted) may send before it is ended.
-pub const TOTP_TRIES_PER_LOGIN: i64 = 5;
-
-/// Failed logins and codes of one account in an hour after which no code is tried: with the
-/// window of three steps a guess succeeds with odds of 3 in a million, so twenty an hour make a
-/// lucky guess a matter of years (ASVS 5.0 V6.3.1).
-pub const TOTP_FAILURES_PER_HOUR: i64 = 20;
-
-/// How long a session whose second factor is still owed lives.
-pub const PENDING_SECOND_FACTOR_MICROS: i64 = 5 * 60 * 1_000_000;
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn make_totp(secret: Vec<u8>, username: &str) -> Result<totp_rs::TOTP> {
-    totp_rs::TOTP::new(
-        totp_rs::Algorithm::SHA1,
-        6,
-        1,
-        TOTP_STEP,
-        secret,
-        Some("Beredskap".into()),
-        username.replace(':', "_"),
-    )
-    .map_err(|e| ServiceError::Internal(format!("totp: {e}")))
 }
 
 fn micros(d: Duration) -> i64 {
@@ -851,134 +676,5 @@ fn require(user: &SessionUser, allowed: &[Role]) -> Result<()> {
         Ok(())
     } else {
         Err(ServiceError::Forbidden)
-    }
-}
-
-/// Days an API token is good for unless its issuer says otherwise (ASVS 5.0 V7.3: tokens
-/// expire); a new one is issued before the old one runs out.
-pub const API_TOKEN_DAYS: u32 = 90;
-/// The longest an API token may be issued for.
-pub const MAX_API_TOKEN_DAYS: u32 = 366;
-
-/// Prefix of API tokens, so a leaked one is recognisable in logs and secret scanners.
-pub const API_TOKEN_PREFIX: &str = "bk_";
-
-impl Accounts {
-    /// Issues an API token for a staff account, good for [`API_TOKEN_DAYS`]; see
-    /// [`Accounts::create_api_token_for`].
-    pub async fn create_api_token(&self, username: &str, name: &str) -> Result<String> {
-        self.create_api_token_for(username, name, API_TOKEN_DAYS)
-            .await
-    }
-
-    /// Issues an API token for a staff account, good for `days` (1–366); the token is shown
-    /// once and only its hash is stored. Audited, with the day it expires.
-    pub async fn create_api_token_for(
-        &self,
-        username: &str,
-        name: &str,
-        days: u32,
-    ) -> Result<String> {
-        if !(1..=MAX_API_TOKEN_DAYS).contains(&days) {
-            return Err(ServiceError::invalid(
-                "days",
-                AccountProblem::TokenLifetime {
-                    max: MAX_API_TOKEN_DAYS,
-                },
-            ));
-        }
-        let user = store::users::by_username(self.s.store(), username)
-            .await?
-            .ok_or_else(|| {
-                ServiceError::invalid(
-                    "user",
-                    AccountProblem::NoSuchAccount {
-                        username: username.to_owned(),
-                    },
-                )
-            })?;
-        let refusal = if !user.role.is_staff() {
-            Some(AccountProblem::TokenForCustomer)
-        } else if user.disabled {
-            Some(AccountProblem::AccountDisabled)
-        } else if user.is_demo {
-            Some(AccountProblem::TokenForDemoAccount)
-        } else {
-            None
-        };
-        if let Some(p) = refusal {
-            return Err(ServiceError::invalid("user", p));
-        }
-        let token = format!("{API_TOKEN_PREFIX}{}", new_token());
-        let now = self.s.now_micros();
-        let expires_at = now + i64::from(days) * 86_400_000_000;
-        let mut tx = self.s.store().begin().await?;
-        let id = store::visits::insert_token(
-            &mut tx,
-            user.id.get(),
-            name.trim(),
-            &token_hash(&token),
-            now,
-            expires_at,
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            &self.s,
-            &Actor::system(),
-            &Event {
-                action: "api_token_created",
-                object_kind: "user",
-                object_id: &user.id.to_string(),
-                outcome: Outcome::Success,
-                detail: &format!(
-                    "token {id}, expires {}",
-                    domain::time::from_micros(expires_at)
-                ),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(token)
-    }
-
-    /// The account behind a bearer token, as a session without CSRF (browsers never send a
-    /// bearer token on their own, so there is nothing to forge).
-    pub async fn api_token_user(&self, token: &str) -> Result<Option<SessionUser>> {
-        if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 100 {
-            return Ok(None);
-        }
-        let now = self.s.now_micros();
-        let Some(t) = store::visits::token_user(self.s.store(), &token_hash(token), now).await?
-        else {
-            return Ok(None);
-        };
-        if t.disabled {
-            return Ok(None);
-        }
-        let role: Role = t
-            .role
-            .parse()
-            .map_err(|e: domain::code::UnknownCode| ServiceError::Internal(e.to_string()))?;
-        if !role.is_staff() {
-            return Ok(None);
-        }
-        // Last use is kept to the minute: one write a minute per token, not per request.
-        if t.last_used_at.is_none_or(|u| now - u > 60_000_000) {
-            let mut tx = self.s.store().begin().await?;
-            store::visits::touch_token(&mut tx, t.token_id, now).await?;
-            tx.commit().await?;
-        }
-        Ok(Some(SessionUser {
-            session_id: None,
-            user_id: UserId::new(t.user_id),
-            username: t.username,
-            display_name: t.display_name,
-            role,
-            customer_id: t.customer_id.map(CustomerId::new),
-            csrf_token: String::new(),
-            mfa_pending: false,
-            totp_enabled: true,
-        }))
     }
 }
