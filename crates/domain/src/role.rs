@@ -103,6 +103,13 @@ pub enum AccountProblem {
     /// A TOTP code sent before enrolment started.
     #[error("start enrolment first")]
     TotpNotStarted,
+    /// A passkey's answer that does not check out (another site's, a stale challenge, a
+    /// cancelled prompt).
+    #[error("the passkey was not accepted")]
+    PasskeyRefused,
+    /// A passkey's name longer than `max` characters.
+    #[error("a passkey's name is at most {max} characters")]
+    PasskeyName { max: usize },
     /// A recovery code that is wrong or already used.
     #[error("the recovery code is wrong or already used")]
     RecoveryCodeWrong,
@@ -152,6 +159,8 @@ impl AccountProblem {
             AccountProblem::TotpNotStarted,
             AccountProblem::TotpWrongCode,
             AccountProblem::RecoveryCodeWrong,
+            AccountProblem::PasskeyRefused,
+            AccountProblem::PasskeyName { max: 60 },
             AccountProblem::NoSuchAccount {
                 username: "kim".into(),
             },
@@ -179,6 +188,8 @@ impl crate::problem::Explain for AccountProblem {
             AccountProblem::TotpNotStarted => "account-problem-totp-not-started",
             AccountProblem::TotpWrongCode => "account-problem-totp-wrong-code",
             AccountProblem::RecoveryCodeWrong => "account-problem-recovery-code-wrong",
+            AccountProblem::PasskeyRefused => "account-problem-passkey-refused",
+            AccountProblem::PasskeyName { .. } => "account-problem-passkey-name",
             AccountProblem::NoSuchAccount { .. } => "account-problem-no-such-account",
             AccountProblem::TokenForCustomer => "account-problem-token-for-customer",
             AccountProblem::AccountDisabled => "account-problem-account-disabled",
@@ -192,7 +203,9 @@ impl crate::problem::Explain for AccountProblem {
     fn args(&self) -> Vec<(&'static str, String)> {
         match self {
             AccountProblem::PasswordTooShort { min } => vec![("min", min.to_string())],
-            AccountProblem::PasswordTooLong { max } => vec![("max", max.to_string())],
+            AccountProblem::PasswordTooLong { max } | AccountProblem::PasskeyName { max } => {
+                vec![("max", max.to_string())]
+            }
             AccountProblem::TokenLifetime { max } => vec![("max", max.to_string())],
             AccountProblem::UsernameTaken { username }
             | AccountProblem::NoSuchAccount { username } => vec![("username", username.clone())],

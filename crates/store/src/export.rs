@@ -24,6 +24,8 @@ pub const MASKED: &[(&str, &str)] = &[
     ("sessions", "csrf_token"),
     ("api_tokens", "token_hash"),
     ("recovery_codes", "code_hash"),
+    ("passkeys", "credential"),
+    ("passkey_ceremonies", "state"),
 ];
 
 /// The text a masked value is replaced with.

@@ -270,3 +270,150 @@ pub async fn recovery_codes_left(store: &Store, id: UserId) -> Result<i64> {
     .fetch_one(pool)
     .await?))
 }
+
+/// A passkey of a user as stored.
+#[derive(Debug, Clone)]
+pub struct PasskeyRow {
+    pub id: i64,
+    pub name: String,
+    pub credential_id: String,
+    /// The credential as webauthn-rs serialises it.
+    pub credential: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+from_row!(PasskeyRow, "passkeys", |c| PasskeyRow {
+    id: c.get("id")?,
+    name: c.get("name")?,
+    credential_id: c.get("credential_id")?,
+    credential: c.get("credential")?,
+    created_at: c.get("created_at")?,
+    last_used_at: c.get("last_used_at")?,
+});
+
+/// A user's passkeys, oldest first.
+pub async fn passkeys(store: &Store, id: UserId) -> Result<Vec<PasskeyRow>> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<_, PasskeyRow>(
+        "SELECT id, name, credential_id, credential, created_at, last_used_at FROM passkeys \
+         WHERE user_id = $1 ORDER BY id"
+    )
+    .bind(id.get())
+    .fetch_all(pool)
+    .await?))
+}
+
+/// Whether a user has any passkey.
+pub async fn has_passkeys(store: &Store, id: UserId) -> Result<bool> {
+    Ok(with_pool!(store, |pool| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM passkeys WHERE user_id = $1"
+    )
+    .bind(id.get())
+    .fetch_one(pool)
+    .await?)
+        > 0)
+}
+
+pub async fn insert_passkey(
+    tx: &mut Tx,
+    id: UserId,
+    name: &str,
+    credential_id: &str,
+    credential: &str,
+    now: i64,
+) -> Result<i64> {
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO passkeys (user_id, name, credential_id, credential, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id"
+    )
+    .bind(id.get())
+    .bind(name)
+    .bind(credential_id)
+    .bind(credential)
+    .bind(now)
+    .fetch_one(conn)
+    .await?))
+}
+
+/// Records a use of a passkey, with its credential as updated (the signature counter).
+pub async fn passkey_used(tx: &mut Tx, passkey: i64, credential: &str, now: i64) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "UPDATE passkeys SET credential = $2, last_used_at = $3 WHERE id = $1"
+    )
+    .bind(passkey)
+    .bind(credential)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Removes one of a user's passkeys; 0 rows when it is not theirs.
+pub async fn delete_passkey(tx: &mut Tx, id: UserId, passkey: i64) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM passkeys WHERE id = $1 AND user_id = $2"
+    )
+    .bind(passkey)
+    .bind(id.get())
+    .execute(conn)
+    .await?
+    .rows_affected()))
+}
+
+/// Keeps a ceremony's state; returns its id. Ceremonies older than `stale_before` go.
+pub async fn insert_ceremony(
+    tx: &mut Tx,
+    id: UserId,
+    kind: &str,
+    state: &str,
+    now: i64,
+    stale_before: i64,
+) -> Result<i64> {
+    with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM passkey_ceremonies WHERE created_at < $1"
+    )
+    .bind(stale_before)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO passkey_ceremonies (user_id, kind, state, created_at) \
+         VALUES ($1, $2, $3, $4) RETURNING id"
+    )
+    .bind(id.get())
+    .bind(kind)
+    .bind(state)
+    .bind(now)
+    .fetch_one(conn)
+    .await?))
+}
+
+/// Takes a ceremony of this user and kind, begun after `since` (it is deleted: good once).
+pub async fn take_ceremony(
+    tx: &mut Tx,
+    id: UserId,
+    ceremony: i64,
+    kind: &str,
+    since: i64,
+) -> Result<Option<String>> {
+    let state = with_tx!(tx, |conn| sqlx::query_scalar::<_, String>(
+        "SELECT state FROM passkey_ceremonies \
+         WHERE id = $1 AND user_id = $2 AND kind = $3 AND created_at >= $4"
+    )
+    .bind(ceremony)
+    .bind(id.get())
+    .bind(kind)
+    .bind(since)
+    .fetch_optional(conn)
+    .await?);
+    with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM passkey_ceremonies WHERE id = $1 AND user_id = $2"
+    )
+    .bind(ceremony)
+    .bind(id.get())
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(state)
+}

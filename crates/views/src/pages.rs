@@ -45,6 +45,8 @@ pub struct TotpPage {
     pub error: bool,
     /// A recovery code was refused.
     pub recovery_error: bool,
+    /// The account has passkeys: the page offers logging in with one.
+    pub has_passkeys: bool,
 }
 
 /// Recovery codes, shown once: right after enrolment, or when made anew from the account page.
@@ -190,7 +192,19 @@ pub struct AccountPage {
     pub totp_enabled: bool,
     /// Recovery codes left, for staff with a second factor.
     pub recovery_codes_left: Option<i64>,
+    /// The member of staff's passkeys.
+    pub passkeys: Vec<PasskeyLine>,
     pub errors: Vec<FieldError>,
+}
+
+/// A passkey on the account page.
+#[derive(Clone, Debug)]
+pub struct PasskeyLine {
+    pub id: i64,
+    pub name: String,
+    /// The day it was added, and last used (Swedish civil dates).
+    pub added: String,
+    pub used: Option<String>,
 }
 
 impl AccountPage {

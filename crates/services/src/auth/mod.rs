@@ -19,8 +19,13 @@ use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
 use crate::{Actor, Services};
 
+mod passkeys;
 mod second_factor;
 mod tokens;
+
+pub use passkeys::{Answer, CEREMONY_MICROS, Challenge, PasskeyInfo};
+/// The browser's answers in a passkey ceremony, as WebAuthn's JSON.
+pub use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential};
 
 pub use second_factor::{
     PENDING_SECOND_FACTOR_MICROS, RECOVERY_CODES, SecondFactorDone, TOTP_FAILURES_PER_HOUR,
@@ -258,7 +263,8 @@ impl Accounts {
         // administrator are let in with the password alone, so a newcomer can look around; they
         // work only in demo mode, on a database made for the demo.
         let demo_pass = user.is_demo && self.s.demo_mode() && role != Role::Admin;
-        let next = if user.totp_enabled {
+        let has_passkeys = store::users::has_passkeys(self.s.store(), user.id).await?;
+        let next = if user.totp_enabled || has_passkeys {
             LoginStep::EnterTotp
         } else if role.requires_second_factor() && !demo_pass {
             LoginStep::EnrolTotp

@@ -142,7 +142,11 @@ impl Accounts {
 
     /// The half-open session ends and a full one begins, under a new token (the cookie that
     /// carried the password step is dead).
-    async fn rotate_session(&self, tx: &mut store::Tx, user: &SessionUser) -> Result<String> {
+    pub(super) async fn rotate_session(
+        &self,
+        tx: &mut store::Tx,
+        user: &SessionUser,
+    ) -> Result<String> {
         if let Some(session) = user.session_id {
             store::sessions::delete(tx, session).await?;
         }
@@ -276,7 +280,7 @@ impl Accounts {
     /// any server. After [`TOTP_TRIES_PER_LOGIN`] wrong codes the half-open session is ended
     /// (the password is asked again, itself rate limited); after [`TOTP_FAILURES_PER_HOUR`]
     /// failures of the account in an hour, no code is tried until the hour has passed.
-    async fn may_try_code(&self, tx: &mut store::Tx, user: &SessionUser) -> Result<()> {
+    pub(super) async fn may_try_code(&self, tx: &mut store::Tx, user: &SessionUser) -> Result<()> {
         store::users::lock(tx, user.user_id).await?;
         let now = self.s.now_micros();
         let Some(session) = user.session_id else {

@@ -2,6 +2,7 @@
 //! account page with the password change, and logging out.
 
 mod login;
+mod passkeys;
 mod password;
 mod totp;
 
@@ -37,6 +38,37 @@ pub fn routes() -> Vec<RouteSpec> {
             "/konto/reservkoder",
             Access::Roles(services::auth::roles::STAFF),
             totp::new_codes
+        ),
+        route!(get, "/static/passkey.js", Access::Public, passkeys::script),
+        route!(
+            post,
+            "/konto/passkey/start",
+            Access::Roles(services::auth::roles::STAFF),
+            passkeys::register_start
+        ),
+        route!(
+            post,
+            "/konto/passkey",
+            Access::Roles(services::auth::roles::STAFF),
+            passkeys::register
+        ),
+        route!(
+            post,
+            "/konto/passkey/{id}/ta-bort",
+            Access::Roles(services::auth::roles::STAFF),
+            passkeys::remove
+        ),
+        route!(
+            post,
+            "/logga-in/passkey/start",
+            Access::SecondFactor,
+            passkeys::login_start
+        ),
+        route!(
+            post,
+            "/logga-in/passkey",
+            Access::SecondFactor,
+            passkeys::login
         ),
     ]
 }

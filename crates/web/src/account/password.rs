@@ -23,6 +23,7 @@ async fn page(state: &AppState, ctx: &Ctx, errors: Vec<FieldError>) -> PageResul
         } else {
             None
         },
+        passkeys: passkey_lines(state, u).await?,
         errors,
     };
     if page.errors.is_empty() {
@@ -30,6 +31,32 @@ async fn page(state: &AppState, ctx: &Ctx, errors: Vec<FieldError>) -> PageResul
     } else {
         render(StatusCode::UNPROCESSABLE_ENTITY, &page)
     }
+}
+
+/// The member of staff's passkeys as the account page lists them.
+async fn passkey_lines(
+    state: &AppState,
+    u: &services::auth::SessionUser,
+) -> Result<Vec<views::pages::PasskeyLine>, crate::error::AppError> {
+    if !u.role.is_staff() {
+        return Ok(Vec::new());
+    }
+    let tz = state.services.tz();
+    let day =
+        |micros: i64| domain::time::civil_date(domain::time::from_micros(micros), tz).to_string();
+    Ok(state
+        .services
+        .accounts()
+        .passkeys(u)
+        .await?
+        .into_iter()
+        .map(|p| views::pages::PasskeyLine {
+            id: p.id,
+            name: p.name,
+            added: day(p.created_at),
+            used: p.last_used_at.map(day),
+        })
+        .collect())
 }
 
 pub async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {

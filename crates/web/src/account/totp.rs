@@ -20,6 +20,7 @@ pub async fn form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         new_uri: None,
         error: false,
         recovery_error: false,
+        has_passkeys: state.services.accounts().has_passkeys(u).await?,
     };
     ok(&page)
 }
@@ -37,6 +38,7 @@ pub async fn enrol(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         new_uri: Some(e.uri),
         error: false,
         recovery_error: false,
+        has_passkeys: false,
     };
     ok(&page)
 }
@@ -75,6 +77,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
                 new_uri: None,
                 error: true,
                 recovery_error: false,
+                has_passkeys: state.services.accounts().has_passkeys(u).await?,
             };
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
@@ -108,6 +111,7 @@ pub async fn recovery(State(state): State<AppState>, ctx: Ctx, form: FormData) -
                 new_uri: None,
                 error: false,
                 recovery_error: true,
+                has_passkeys: state.services.accounts().has_passkeys(u).await?,
             };
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

@@ -645,3 +645,93 @@ async fn every_member_of_staff_enrols_a_second_factor_and_gets_recovery_codes() 
         );
     }
 }
+
+/// The passkey ceremonies' refusals (the browser test adds and uses one): a challenge names this
+/// site; an answer that is not a passkey's, or to a ceremony used or not one's own, is refused;
+/// the login ceremony is only for a session owing its second step.
+#[tokio::test]
+async fn passkey_ceremonies_refuse_what_is_not_an_answer_to_them() {
+    use axum::http::Method;
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let planner = app.login_demo("planerare").await;
+        let json = |path: &'static str, s: &Session, body: String| {
+            let app = &app;
+            let s = s.clone();
+            async move {
+                app.request(
+                    Method::POST,
+                    path,
+                    Some(&s),
+                    Some(body),
+                    &[
+                        ("content-type", "application/json"),
+                        ("x-csrf-token", &s.csrf),
+                    ],
+                )
+                .await
+            }
+        };
+        let r = json("/konto/passkey/start", &planner, "{}".into()).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend:?}: {}", r.body);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["publicKey"]["rp"]["id"], "localhost");
+        assert!(v["publicKey"]["challenge"].as_str().unwrap().len() >= 22);
+        let ceremony = v["ceremony"].as_i64().unwrap();
+        let forged = serde_json::json!({
+            "ceremony": ceremony,
+            "name": "Falsk",
+            "credential": {
+                "id": "AAAA", "rawId": "AAAA", "type": "public-key", "extensions": {},
+                "response": { "attestationObject": "AAAA", "clientDataJSON": "AAAA" }
+            }
+        });
+        let r = json("/konto/passkey", &planner, forged.to_string()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        // The ceremony was used up by that answer.
+        let r = json("/konto/passkey", &planner, forged.to_string()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            app.services
+                .accounts()
+                .passkeys(&planner_user(&app).await)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Without the CSRF header, nothing starts.
+        let r = app
+            .request(
+                Method::POST,
+                "/konto/passkey/start",
+                Some(&planner),
+                Some("{}".into()),
+                &[("content-type", "application/json")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // A full session has no second step to give.
+        let r = json("/logga-in/passkey/start", &planner, "{}".into()).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+}
+
+async fn planner_user(app: &TestApp) -> services::auth::SessionUser {
+    let row = store::users::by_username(app.services.store(), "planerare")
+        .await
+        .unwrap()
+        .unwrap();
+    services::auth::SessionUser {
+        session_id: None,
+        user_id: row.id,
+        username: row.username,
+        display_name: row.display_name,
+        role: row.role,
+        customer_id: None,
+        csrf_token: String::new(),
+        mfa_pending: false,
+        totp_enabled: false,
+    }
+}
