@@ -235,10 +235,16 @@ async fn cancellation_with_waitlist(
         })
         .enumerate()
     {
-        let b = visits
+        // Slots overlap (a visit is longer than the slot step): some are taken by the one
+        // before.
+        match visits
             .book(&agent, &request(s.start, format!("0701{i:06}")))
-            .await?;
-        booked.push(b.visit.id);
+            .await
+        {
+            Ok(b) => booked.push(b.visit.id),
+            Err(services::visits::BookingError::Full) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     for i in 0..waiting {
         visits
