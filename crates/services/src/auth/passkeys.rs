@@ -16,7 +16,6 @@ use webauthn_rs::prelude::{
 };
 
 use super::{Accounts, SessionUser};
-use crate::audit::{self, Event, Outcome};
 use crate::error::{Result, ServiceError};
 
 /// How long a challenge may be answered.
@@ -182,17 +181,12 @@ impl Accounts {
             now,
         )
         .await?;
-        audit::record(
+        self.audit_own(
             &mut tx,
-            &self.s,
-            &user.actor(address),
-            &Event {
-                action: "passkey_added",
-                object_kind: "user",
-                object_id: &user.username,
-                outcome: Outcome::Success,
-                detail: &format!("passkey {id}"),
-            },
+            user,
+            address,
+            ("passkey_added", true),
+            &format!("passkey {id}"),
         )
         .await?;
         tx.commit().await?;
@@ -265,24 +259,15 @@ impl Accounts {
         });
         let mut tx = self.s.store().begin().await?;
         store::users::lock(&mut tx, user.user_id).await?;
-        audit::record(
+        self.audit_own(
             &mut tx,
-            &self.s,
-            &user.actor(address),
-            &Event {
-                action: "passkey_login",
-                object_kind: "user",
-                object_id: &user.username,
-                outcome: if used.is_some() {
-                    Outcome::Success
-                } else {
-                    Outcome::Failure
-                },
-                detail: &used
-                    .as_ref()
-                    .map(|(id, _)| format!("passkey {id}"))
-                    .unwrap_or_default(),
-            },
+            user,
+            address,
+            ("passkey_login", used.is_some()),
+            &used
+                .as_ref()
+                .map(|(id, _)| format!("passkey {id}"))
+                .unwrap_or_default(),
         )
         .await?;
         let Some((id, credential)) = used else {
@@ -322,17 +307,12 @@ impl Accounts {
         if store::users::delete_passkey(&mut tx, user.user_id, id).await? == 0 {
             return Err(ServiceError::NotFound);
         }
-        audit::record(
+        self.audit_own(
             &mut tx,
-            &self.s,
-            &user.actor(address),
-            &Event {
-                action: "passkey_removed",
-                object_kind: "user",
-                object_id: &user.username,
-                outcome: Outcome::Success,
-                detail: &format!("passkey {id}"),
-            },
+            user,
+            address,
+            ("passkey_removed", true),
+            &format!("passkey {id}"),
         )
         .await?;
         tx.commit().await?;

@@ -95,27 +95,13 @@ impl Accounts {
             Some(step) => store::users::use_totp_step(&mut tx, user.user_id, step).await? == 1,
             None => false,
         };
-        audit::record(
-            &mut tx,
-            &self.s,
-            &user.actor(address),
-            &Event {
-                action: if row.totp_enabled {
-                    "totp_login"
-                } else {
-                    "totp_enrol"
-                },
-                object_kind: "user",
-                object_id: &user.username,
-                outcome: if ok {
-                    Outcome::Success
-                } else {
-                    Outcome::Failure
-                },
-                detail: "",
-            },
-        )
-        .await?;
+        let action = if row.totp_enabled {
+            "totp_login"
+        } else {
+            "totp_enrol"
+        };
+        self.audit_own(&mut tx, user, address, (action, ok), "")
+            .await?;
         if !ok {
             store::sessions::record_failure(&mut tx, &user.username, address, self.s.now_micros())
                 .await?;
@@ -138,6 +124,34 @@ impl Accounts {
             token,
             recovery_codes,
         })
+    }
+
+    /// Records an event of the user's own second factor: `(action, succeeded)` and a detail.
+    pub(super) async fn audit_own(
+        &self,
+        tx: &mut store::Tx,
+        user: &SessionUser,
+        address: &str,
+        (action, ok): (&str, bool),
+        detail: &str,
+    ) -> Result<()> {
+        audit::record(
+            tx,
+            &self.s,
+            &user.actor(address),
+            &Event {
+                action,
+                object_kind: "user",
+                object_id: &user.username,
+                outcome: if ok {
+                    Outcome::Success
+                } else {
+                    Outcome::Failure
+                },
+                detail,
+            },
+        )
+        .await
     }
 
     /// The half-open session ends and a full one begins, under a new token (the cookie that
@@ -203,23 +217,8 @@ impl Accounts {
             }
             _ => false,
         };
-        audit::record(
-            &mut tx,
-            &self.s,
-            &user.actor(address),
-            &Event {
-                action: "recovery_code_login",
-                object_kind: "user",
-                object_id: &user.username,
-                outcome: if ok {
-                    Outcome::Success
-                } else {
-                    Outcome::Failure
-                },
-                detail: "",
-            },
-        )
-        .await?;
+        self.audit_own(&mut tx, user, address, ("recovery_code_login", ok), "")
+            .await?;
         if !ok {
             store::sessions::record_failure(&mut tx, &user.username, address, self.s.now_micros())
                 .await?;
@@ -258,17 +257,12 @@ impl Accounts {
         let mut tx = self.s.store().begin().await?;
         store::users::replace_recovery_codes(&mut tx, user.user_id, &rows, self.s.now_micros())
             .await?;
-        audit::record(
+        self.audit_own(
             &mut tx,
-            &self.s,
-            &user.actor(address),
-            &Event {
-                action: "recovery_codes_issued",
-                object_kind: "user",
-                object_id: &user.username,
-                outcome: Outcome::Success,
-                detail: &format!("{RECOVERY_CODES} codes"),
-            },
+            user,
+            address,
+            ("recovery_codes_issued", true),
+            &format!("{RECOVERY_CODES} codes"),
         )
         .await?;
         tx.commit().await?;

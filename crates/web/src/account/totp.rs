@@ -3,26 +3,54 @@
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use services::ServiceError;
+use services::auth::SessionUser;
 use views::pages::{RecoveryCodesPage, TotpPage};
 
 use crate::AppState;
 use crate::ctx::{Ctx, FormData};
+use crate::error::AppError;
 use crate::home::home_of;
 use crate::pages::{PageResult, ok, render, see_other};
 use crate::session::session_cookie;
 
-pub async fn form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let u = ctx.user()?;
-    let page = TotpPage {
-        layout: ctx.layout(&state, "totp-title").await,
-        enrolled: u.totp_enabled,
+/// What the second step's page says was refused.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Refused {
+    Nothing,
+    Code,
+    RecoveryCode,
+}
+
+/// The second step's page: the app's code, a recovery code, and a passkey when there is one.
+async fn second_step(
+    state: &AppState,
+    ctx: &Ctx,
+    u: &SessionUser,
+    enrolled: bool,
+    refused: Refused,
+) -> Result<TotpPage, AppError> {
+    Ok(TotpPage {
+        layout: ctx.layout(state, "totp-title").await,
+        enrolled,
         new_secret: None,
         new_uri: None,
-        error: false,
-        recovery_error: false,
+        error: refused == Refused::Code,
+        recovery_error: refused == Refused::RecoveryCode,
         has_passkeys: state.services.accounts().has_passkeys(u).await?,
-    };
-    ok(&page)
+    })
+}
+
+/// The second step done: home, under the new session's cookie.
+fn signed_in(state: &AppState, u: &SessionUser, token: &str) -> axum::response::Response {
+    let mut resp = see_other(home_of(u.role));
+    resp.headers_mut()
+        .append(header::SET_COOKIE, session_cookie(state, token));
+    resp
+}
+
+pub async fn form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let u = ctx.user()?;
+    ok(&second_step(&state, &ctx, u, u.totp_enabled, Refused::Nothing).await?)
 }
 
 pub async fn enrol(State(state): State<AppState>, ctx: Ctx) -> PageResult {
@@ -51,12 +79,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
         .totp_verify(u, form.get("code"), &ctx.address)
         .await
     {
-        Ok(done) if done.recovery_codes.is_empty() => {
-            let mut resp = see_other(home_of(u.role));
-            resp.headers_mut()
-                .append(header::SET_COOKIE, session_cookie(&state, &done.token));
-            Ok(resp)
-        }
+        Ok(done) if done.recovery_codes.is_empty() => Ok(signed_in(&state, u, &done.token)),
         // Enrolment completed: the recovery codes, once, under the new session.
         Ok(done) => {
             let page = RecoveryCodesPage {
@@ -69,18 +92,10 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
                 .append(header::SET_COOKIE, session_cookie(&state, &done.token));
             Ok(resp)
         }
-        Err(ServiceError::Invalid(_)) => {
-            let page = TotpPage {
-                layout: ctx.layout(&state, "totp-title").await,
-                enrolled: true,
-                new_secret: None,
-                new_uri: None,
-                error: true,
-                recovery_error: false,
-                has_passkeys: state.services.accounts().has_passkeys(u).await?,
-            };
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
+        Err(ServiceError::Invalid(_)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &second_step(&state, &ctx, u, true, Refused::Code).await?,
+        ),
         Err(e) => Err(e.into()),
     }
 }
@@ -97,24 +112,11 @@ pub async fn recovery(State(state): State<AppState>, ctx: Ctx, form: FormData) -
         .recovery_login(u, form.get("recovery"), &ctx.address)
         .await
     {
-        Ok(token) => {
-            let mut resp = see_other(home_of(u.role));
-            resp.headers_mut()
-                .append(header::SET_COOKIE, session_cookie(&state, &token));
-            Ok(resp)
-        }
-        Err(ServiceError::Invalid(_)) => {
-            let page = TotpPage {
-                layout: ctx.layout(&state, "totp-title").await,
-                enrolled: true,
-                new_secret: None,
-                new_uri: None,
-                error: false,
-                recovery_error: true,
-                has_passkeys: state.services.accounts().has_passkeys(u).await?,
-            };
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
+        Ok(token) => Ok(signed_in(&state, u, &token)),
+        Err(ServiceError::Invalid(_)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &second_step(&state, &ctx, u, true, Refused::RecoveryCode).await?,
+        ),
         Err(e) => Err(e.into()),
     }
 }
