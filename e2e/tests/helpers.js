@@ -10,9 +10,13 @@ const { AxeBuilder } = require('@axe-core/playwright');
 const BIN = process.env.E2E_BEREDSKAP_BIN || path.resolve(__dirname, '../../target/debug/beredskap');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-async function startDemo(extraArgs = []) {
+// `options.listen` picks the address (default: any free port); `options.config` is written to
+// beredskap.toml in the demo's working directory.
+async function startDemo(extraArgs = [], options = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beredskap-e2e-'));
-  const child = spawn(BIN, ['demo', '--size', 'small', '--listen', '127.0.0.1:0', ...extraArgs], {
+  if (options.config) fs.writeFileSync(path.join(dir, 'beredskap.toml'), options.config);
+  const listen = options.listen || '127.0.0.1:0';
+  const child = spawn(BIN, ['demo', '--size', 'small', '--listen', listen, ...extraArgs], {
     cwd: dir,
     env: { ...process.env, RUST_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,7 +33,7 @@ async function startDemo(extraArgs = []) {
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`demo exited with ${code}:\n${out}\n${stderr}`)); });
   });
-  return { url, stop: () => { child.kill('SIGTERM'); fs.rmSync(dir, { recursive: true, force: true }); } };
+  return { url, logs: () => stderr, stop: () => { child.kill('SIGTERM'); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
 async function launch() {
@@ -54,4 +58,17 @@ async function axe(page) {
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-module.exports = { startDemo, launch, login, axe };
+// A free TCP port on loopback (for a server whose address must be known before it starts).
+async function freePort() {
+  const net = require('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+module.exports = { startDemo, launch, login, axe, freePort };

@@ -27,6 +27,184 @@ pub struct Config {
     pub community: CommunityConfig,
     pub map: MapConfig,
     pub security: SecurityConfig,
+    pub sign_on: SignOnConfig,
+}
+
+/// Single sign-on with OpenID Connect: the organisation's provider for staff, an e-ID broker
+/// for customers. An empty issuer leaves that one off.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SignOnConfig {
+    pub staff: StaffSignOnConfig,
+    pub customer: CustomerSignOnConfig,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct StaffSignOnConfig {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Scopes besides `openid`, space-separated.
+    pub scopes: String,
+    /// The claim with the person's groups or roles.
+    pub role_claim: String,
+    /// `VALUE=ROLE,…` in order: the first value the claim holds gives the role.
+    pub roles: String,
+    /// When not empty: `amr` must hold one of these (comma-separated).
+    pub required_amr: String,
+}
+
+impl Default for StaffSignOnConfig {
+    fn default() -> Self {
+        StaffSignOnConfig {
+            issuer: String::new(),
+            client_id: String::new(),
+            client_secret: String::new(),
+            scopes: "profile email".into(),
+            role_claim: "groups".into(),
+            roles: String::new(),
+            required_amr: String::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for StaffSignOnConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffSignOnConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("scopes", &self.scopes)
+            .field("role_claim", &self.role_claim)
+            .field("roles", &self.roles)
+            .field("required_amr", &self.required_amr)
+            .finish()
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CustomerSignOnConfig {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub scopes: String,
+    /// The claim with the personal identity number.
+    pub personnummer_claim: String,
+}
+
+impl Default for CustomerSignOnConfig {
+    fn default() -> Self {
+        CustomerSignOnConfig {
+            issuer: String::new(),
+            client_id: String::new(),
+            client_secret: String::new(),
+            scopes: "profile".into(),
+            personnummer_claim: "https://id.oidc.se/claim/personalIdentityNumber".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for CustomerSignOnConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CustomerSignOnConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("scopes", &self.scopes)
+            .field("personnummer_claim", &self.personnummer_claim)
+            .finish()
+    }
+}
+
+impl SignOnConfig {
+    /// Checks every value; the message names the setting and what to write.
+    fn validate(&self) -> anyhow::Result<()> {
+        let s = &self.staff;
+        check_provider("sign_on.staff", &s.issuer, &s.client_id, &s.client_secret)?;
+        if !s.issuer.trim().is_empty() {
+            let rules = services::auth::parse_role_rules(&s.roles)
+                .map_err(|e| anyhow::anyhow!("invalid configuration: sign_on.staff.roles: {e}"))?;
+            if rules.is_empty() || s.role_claim.trim().is_empty() {
+                bail!(
+                    "invalid configuration: sign_on.staff needs role_claim and roles, such as role_claim = \"groups\" and roles = \"beredskap-kundtjanst=agent,beredskap-admin=admin\""
+                );
+            }
+        }
+        let c = &self.customer;
+        check_provider(
+            "sign_on.customer",
+            &c.issuer,
+            &c.client_id,
+            &c.client_secret,
+        )?;
+        if !c.issuer.trim().is_empty() && c.personnummer_claim.trim().is_empty() {
+            bail!(
+                "invalid configuration: sign_on.customer.personnummer_claim is empty: name the claim with the personal identity number"
+            );
+        }
+        Ok(())
+    }
+
+    fn settings(&self) -> services::auth::SignOnSettings {
+        use secrecy::SecretString;
+        let scopes = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        let s = &self.staff;
+        let c = &self.customer;
+        services::auth::SignOnSettings {
+            staff: (!s.issuer.trim().is_empty()).then(|| services::auth::ProviderSettings {
+                issuer: s.issuer.trim().to_owned(),
+                client_id: s.client_id.trim().to_owned(),
+                client_secret: SecretString::from(s.client_secret.clone()),
+                scopes: scopes(&s.scopes),
+                rules: services::auth::ClaimRules::Staff {
+                    role_claim: s.role_claim.trim().to_owned(),
+                    // Checked by `validate`.
+                    roles: services::auth::parse_role_rules(&s.roles).unwrap_or_default(),
+                    required_amr: s
+                        .required_amr
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                },
+            }),
+            customer: (!c.issuer.trim().is_empty()).then(|| services::auth::ProviderSettings {
+                issuer: c.issuer.trim().to_owned(),
+                client_id: c.client_id.trim().to_owned(),
+                client_secret: SecretString::from(c.client_secret.clone()),
+                scopes: scopes(&c.scopes),
+                rules: services::auth::ClaimRules::Customer {
+                    personnummer_claim: c.personnummer_claim.trim().to_owned(),
+                },
+            }),
+        }
+    }
+}
+
+fn check_provider(
+    section: &str,
+    issuer: &str,
+    client_id: &str,
+    secret: &str,
+) -> anyhow::Result<()> {
+    let issuer = issuer.trim();
+    if issuer.is_empty() {
+        return Ok(());
+    }
+    if !issuer.starts_with("https://") && !issuer.starts_with("http://") {
+        bail!(
+            "invalid configuration: {section}.issuer {issuer:?} must be an https:// address, the issuer exactly as the provider's metadata names it"
+        );
+    }
+    if client_id.trim().is_empty() || secret.is_empty() {
+        bail!(
+            "invalid configuration: {section} needs client_id and client_secret, as the provider registered this installation"
+        );
+    }
+    Ok(())
 }
 
 /// Keys of the server's own signatures: signed links, the audit chain, sealed second-factor
@@ -382,6 +560,7 @@ impl Config {
             .map_err(|e| anyhow::anyhow!("invalid configuration: security.keys: {e}"))?;
         web::forwarded::parse_trusted(&self.http.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("invalid configuration: http.trusted_proxies: {e}"))?;
+        self.sign_on.validate()?;
         let url = self.community.provisioning_url.trim();
         if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
             bail!(
@@ -423,6 +602,14 @@ impl Config {
         if !c.security.keys.is_empty() {
             c.security.keys = "***".into();
         }
+        for secret in [
+            &mut c.sign_on.staff.client_secret,
+            &mut c.sign_on.customer.client_secret,
+        ] {
+            if !secret.is_empty() {
+                *secret = "***".into();
+            }
+        }
         if !c.community.provisioning_token.is_empty() {
             c.community.provisioning_token = "***".into();
         }
@@ -449,6 +636,7 @@ impl Config {
                     .map(SecretString::from),
             },
             public_url: self.http.public_url.trim().trim_end_matches('/').to_owned(),
+            sign_on: self.sign_on.settings(),
             auth: services::auth::AuthSettings {
                 max_failures_per_minute: self.auth.max_failures_per_minute,
                 max_failures_per_hour: self.auth.max_failures_per_hour,
@@ -626,6 +814,64 @@ mod tests {
         let e = map(osm, "").unwrap_err();
         assert!(e.contains("map.attribution"), "{e}");
         assert_eq!(Config::default().map.tiles(), None);
+    }
+
+    #[test]
+    fn sign_on_is_checked_and_read() {
+        let staff = |pairs: &[(&str, &str)]| {
+            let env: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| (format!("BEREDSKAP_SIGN_ON__STAFF__{k}"), (*v).to_owned()))
+                .collect();
+            Config::load(None, &env, &FlagOverrides::default()).map_err(|e| e.to_string())
+        };
+        let good = [
+            ("ISSUER", "https://login.example.se/realms/kommun"),
+            ("CLIENT_ID", "beredskap"),
+            ("CLIENT_SECRET", "s3cret"),
+            ("ROLES", "beredskap-admin=admin,beredskap-kundtjanst=agent"),
+            ("REQUIRED_AMR", "mfa, hwk"),
+        ];
+        let c = staff(&good).unwrap();
+        let settings = c.service_settings(false).sign_on;
+        assert_eq!(settings.configured(), vec![domain::role::SignOn::Staff]);
+        let p = settings.staff.unwrap();
+        assert_eq!(p.scopes, vec!["profile", "email"]);
+        match p.rules {
+            services::auth::ClaimRules::Staff {
+                role_claim,
+                roles,
+                required_amr,
+            } => {
+                assert_eq!(role_claim, "groups");
+                assert_eq!(roles.len(), 2);
+                assert_eq!(required_amr, vec!["mfa", "hwk"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!format!("{:?}", c.sign_on).contains("s3cret"));
+        assert_eq!(c.redacted().sign_on.staff.client_secret, "***");
+        let e = staff(&good[..3]).unwrap_err();
+        assert!(
+            e.contains("sign_on.staff needs role_claim and roles"),
+            "{e}"
+        );
+        let e = staff(&[good[0], good[1], good[2], ("ROLES", "alla=customer")]).unwrap_err();
+        assert!(
+            e.contains("sign_on.staff.roles") && e.contains("not a staff role"),
+            "{e}"
+        );
+        let e = staff(&good[..1]).unwrap_err();
+        assert!(e.contains("client_id and client_secret"), "{e}");
+        let e = staff(&[("ISSUER", "login.example.se"), good[1], good[2], good[3]]).unwrap_err();
+        assert!(e.contains("sign_on.staff.issuer"), "{e}");
+        assert!(
+            Config::default()
+                .service_settings(false)
+                .sign_on
+                .configured()
+                .is_empty()
+        );
     }
 
     #[test]

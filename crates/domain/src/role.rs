@@ -71,6 +71,15 @@ impl Role {
     }
 }
 
+crate::closed_set! {
+    /// Who logs in through an outside identity provider (OpenID Connect): staff through the
+    /// organisation's (Entra ID, Keycloak…), customers through an e-ID broker (BankID, Freja).
+    pub enum SignOn in "sign-on" {
+        Staff = "staff",
+        Customer = "customer",
+    }
+}
+
 /// Why an account operation (password, second factor, account, API token, the demo accounts)
 /// refused its input. `Display` is for logs and the command line's fallback; people read
 /// [`crate::problem::Explain`]'s message.
@@ -140,6 +149,23 @@ pub enum AccountProblem {
     /// The demo town (and its accounts) is built only in a database without customers.
     #[error("the database already holds customers; the demo town needs an empty database")]
     DemoNeedsEmptyDatabase,
+    /// A sign-on whose answer does not check out: a forged, expired or foreign token, a code
+    /// used twice, an error from the identity provider. What exactly is in the server's log
+    /// and the audit log, not on the page.
+    #[error("the login through the identity provider could not be verified")]
+    SignOnFailed,
+    /// A sign-on finished in another browser, or too late, or twice.
+    #[error("the login took too long or began in another browser; start it again")]
+    SignOnStale,
+    /// The person stopped at the identity provider.
+    #[error("the login was cancelled at the identity provider")]
+    SignOnCancelled,
+    /// The organisation's account carries no group that maps to a role here.
+    #[error("the organisation's account has no role in Beredskap")]
+    SignOnNoRole,
+    /// The e-ID's personal identity number belongs to no customer.
+    #[error("no customer has this personal identity number")]
+    SignOnNoCustomer,
 }
 
 impl AccountProblem {
@@ -170,6 +196,11 @@ impl AccountProblem {
             AccountProblem::EasyPassword,
             AccountProblem::TokenLifetime { max: 366 },
             AccountProblem::DemoNeedsEmptyDatabase,
+            AccountProblem::SignOnFailed,
+            AccountProblem::SignOnStale,
+            AccountProblem::SignOnCancelled,
+            AccountProblem::SignOnNoRole,
+            AccountProblem::SignOnNoCustomer,
         ]
     }
 }
@@ -197,6 +228,11 @@ impl crate::problem::Explain for AccountProblem {
             AccountProblem::EasyPassword => "account-problem-easy-password",
             AccountProblem::TokenLifetime { .. } => "account-problem-token-lifetime",
             AccountProblem::DemoNeedsEmptyDatabase => "account-problem-demo-needs-empty-database",
+            AccountProblem::SignOnFailed => "account-problem-sign-on-failed",
+            AccountProblem::SignOnStale => "account-problem-sign-on-stale",
+            AccountProblem::SignOnCancelled => "account-problem-sign-on-cancelled",
+            AccountProblem::SignOnNoRole => "account-problem-sign-on-no-role",
+            AccountProblem::SignOnNoCustomer => "account-problem-sign-on-no-customer",
         }
     }
 

@@ -61,6 +61,8 @@ pub struct ServiceSettings {
     pub plan_seconds: Option<u64>,
     /// Where provisioning orders for broadband upgrades are sent (`community.provisioning_url`).
     pub provisioning: community::ProvisioningSettings,
+    /// Single sign-on through OpenID Connect providers (`sign_on.staff`, `sign_on.customer`).
+    pub sign_on: auth::SignOnSettings,
 }
 
 /// Everything a use case needs; cheap to clone.

@@ -30,6 +30,7 @@ pub mod policies;
 pub mod portal;
 pub mod sessions;
 pub mod settings;
+pub mod sign_on;
 pub mod suppliers;
 pub mod users;
 pub mod visits;

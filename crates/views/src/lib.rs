@@ -278,6 +278,7 @@ mod tests {
             }
         }
         check::<domain::role::Role>();
+        check::<domain::role::SignOn>();
         check::<domain::policy::Capability>();
         check::<domain::suppliers::Trade>();
         check::<domain::suppliers::SizeClass>();

@@ -32,6 +32,8 @@ pub struct LoginPage {
     pub username: String,
     pub error_key: Option<&'static str>,
     pub show_demo_hint: bool,
+    /// The identity providers configured (`sign_on.staff`, `sign_on.customer`): a link each.
+    pub sign_on: Vec<domain::role::SignOn>,
 }
 
 #[derive(Template)]
@@ -188,6 +190,10 @@ pub struct CustomerPage {
 pub struct AccountPage {
     pub layout: Layout,
     pub username: String,
+    pub role: domain::role::Role,
+    /// The account logs in through an identity provider: its password and second factor are
+    /// the provider's business.
+    pub signed_on: bool,
     pub is_staff: bool,
     pub totp_enabled: bool,
     /// Recovery codes left, for staff with a second factor.

@@ -21,6 +21,7 @@ use crate::{Actor, Services};
 
 mod passkeys;
 mod second_factor;
+mod sign_on;
 mod tokens;
 
 pub use passkeys::{Answer, CEREMONY_MICROS, Challenge, PasskeyInfo};
@@ -30,6 +31,10 @@ pub use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential}
 pub use second_factor::{
     PENDING_SECOND_FACTOR_MICROS, RECOVERY_CODES, SecondFactorDone, TOTP_FAILURES_PER_HOUR,
     TOTP_TRIES_PER_LOGIN, TotpEnrolment,
+};
+pub use sign_on::{
+    Callback, ClaimRules, NO_PASSWORD, OtherClaims, ProviderSettings, SIGN_ON_MICROS,
+    SignOnSettings, SignOnStart, amr_satisfies, parse_role_rules, role_from_claims,
 };
 pub use tokens::{API_TOKEN_DAYS, API_TOKEN_PREFIX, MAX_API_TOKEN_DAYS};
 
@@ -281,20 +286,33 @@ impl Accounts {
             now,
         )
         .await?;
-        let actor = Actor {
-            user_id: Some(user.id),
-            name: user.username.clone(),
-            role: Some(role),
-            customer_id: user.customer_id,
-            address: address.to_owned(),
-        };
         let detail = match next {
             LoginStep::Done => "",
             LoginStep::EnterTotp => "password accepted; totp required",
             LoginStep::EnrolTotp => "password accepted; totp enrolment required",
         };
+        self.audit_login(&mut tx, &user, address, detail).await?;
+        tx.commit().await?;
+        Ok(NewSession { token, next })
+    }
+
+    /// A successful login (or its first step) in the audit log, as the account itself.
+    pub(super) async fn audit_login(
+        &self,
+        tx: &mut store::Tx,
+        user: &UserRow,
+        address: &str,
+        detail: &str,
+    ) -> Result<()> {
+        let actor = Actor {
+            user_id: Some(user.id),
+            name: user.username.clone(),
+            role: Some(user.role),
+            customer_id: user.customer_id,
+            address: address.to_owned(),
+        };
         audit::record(
-            &mut tx,
+            tx,
             &self.s,
             &actor,
             &Event {
@@ -305,9 +323,7 @@ impl Accounts {
                 detail,
             },
         )
-        .await?;
-        tx.commit().await?;
-        Ok(NewSession { token, next })
+        .await
     }
 
     /// The user behind a session cookie, or `None` when the session is unknown, expired or the

@@ -101,6 +101,9 @@ const BATCH: usize = 400;
 /// Rows per transaction in the big stages.
 const COMMIT_EVERY: usize = 40_000;
 pub const DEMO_PASSWORD: &str = "demo";
+/// The personal identity number of the demo's customer account (Karin Lindqvist, `kund`),
+/// known so an e-ID broker in a test rig can vouch for her (`e2e/tests/sign_on.test.js`).
+pub const DEMO_CUSTOMER_PERSONNUMMER: &str = "197803142384";
 
 /// How a customer pays, decided once per customer.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -43,7 +43,12 @@ fn customer_row(rng: &mut ChaCha8Rng, i: usize, p: &Point, now: i64) -> (NewCust
             org_number(rng),
         )
     } else if i == 0 {
-        ("Karin Lindqvist".to_owned(), personnummer(rng))
+        // Drawn all the same, so every other customer stays as it was.
+        let _ = personnummer(rng);
+        (
+            "Karin Lindqvist".to_owned(),
+            super::DEMO_CUSTOMER_PERSONNUMMER.to_owned(),
+        )
     } else {
         (
             format!("{} {}", pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES)),

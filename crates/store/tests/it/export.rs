@@ -19,6 +19,10 @@ const NOT_CUSTOMER_DATA: &[(&str, &str)] = &[
     ),
     ("audit_head", "the audit chain's head"),
     (
+        "sign_on_requests",
+        "logins under way at an identity provider, ten minutes, no account yet",
+    ),
+    (
         "audit_log",
         "no foreign keys by design; exported by actor and object instead",
     ),

@@ -6,5 +6,6 @@ mod continuity;
 mod export;
 mod jobs;
 mod schema;
+mod sign_on;
 mod tables;
 mod visits;

@@ -24,6 +24,7 @@ pub async fn form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         username: String::new(),
         error_key: None,
         show_demo_hint: state.http.show_demo_hint,
+        sign_on: state.services.settings().sign_on.configured(),
     };
     ok(&page)
 }
@@ -55,6 +56,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
         username,
         error_key: Some(key),
         show_demo_hint: state.http.show_demo_hint,
+        sign_on: state.services.settings().sign_on.configured(),
     };
     let mut resp = render(status, &page)?;
     if status == StatusCode::TOO_MANY_REQUESTS {

@@ -1,9 +1,11 @@
-//! Accounts, for everyone: logging in (password, then the second factor), the language, the
+//! Accounts, for everyone: logging in (password, then the second factor; or through an identity
+//! provider), the language, the
 //! account page with the password change, and logging out.
 
 mod login;
 mod passkeys;
 mod password;
+mod sign_on;
 mod totp;
 
 use crate::access::Access;
@@ -16,6 +18,30 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(get, "/logga-in", Access::Public, login::form),
         route!(post, "/logga-in", Access::Public, login::submit),
         route!(post, "/sprak", Access::Public, login::set_language),
+        route!(
+            get,
+            "/logga-in/organisation",
+            Access::Public,
+            sign_on::staff_start
+        ),
+        route!(
+            get,
+            "/logga-in/organisation/svar",
+            Access::Public,
+            sign_on::staff_answer
+        ),
+        route!(
+            get,
+            "/logga-in/e-legitimation",
+            Access::Public,
+            sign_on::customer_start
+        ),
+        route!(
+            get,
+            "/logga-in/e-legitimation/svar",
+            Access::Public,
+            sign_on::customer_answer
+        ),
         route!(get, "/logga-in/totp", Access::SecondFactor, totp::form),
         route!(post, "/logga-in/totp", Access::SecondFactor, totp::submit),
         route!(post, "/logga-in/totp/ny", Access::SecondFactor, totp::enrol),

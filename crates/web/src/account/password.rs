@@ -16,6 +16,8 @@ async fn page(state: &AppState, ctx: &Ctx, errors: Vec<FieldError>) -> PageResul
     let page = AccountPage {
         layout: ctx.layout(state, "account-title").await,
         username: u.username.clone(),
+        role: u.role,
+        signed_on: state.services.accounts().signs_on(u).await?,
         is_staff: u.role.is_staff(),
         totp_enabled: u.totp_enabled,
         recovery_codes_left: if u.role.is_staff() && u.totp_enabled {
