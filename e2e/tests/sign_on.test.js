@@ -37,6 +37,8 @@ before(async () => {
     accounts: {
       anna: { name: 'Anna Berg', preferred_username: 'anna.berg@kommun.example', groups: ['alla', 'beredskap-planerare'] },
       olle: { name: 'Olle Ek', preferred_username: 'olle.ek@kommun.example', groups: ['alla'] },
+      // Calls themself the demo's administrator.
+      mallory: { name: 'Mallory', preferred_username: 'admin', groups: ['beredskap-planerare'] },
     },
   });
   broker = await startProvider({
@@ -169,6 +171,32 @@ for (const [mode, what, reason] of [
     }
   });
 }
+
+test('an answer that names another issuer is refused', async () => {
+  const context = await browser.newContext();
+  const begun = await context.request.get(`${demo.url}/logga-in/organisation`, { maxRedirects: 0 });
+  const state = new URL(begun.headers().location).searchParams.get('state');
+  const page = await context.newPage();
+  const mixed = await page.goto(`${demo.url}/logga-in/organisation/svar?code=x&state=${encodeURIComponent(state)}`
+    + `&iss=${encodeURIComponent(broker.issuer)}`);
+  assert.equal(mixed.status(), 401);
+  await page.getByText('Inloggningen kunde inte bekräftas').waitFor();
+  const refusal = demo.logs().split('\n').filter((l) => l.includes('sign-on refused')).pop();
+  assert.match(refusal, /iss/);
+  await context.close();
+});
+
+test("a provider's name for someone does not take over an account made another way", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const { status } = await signOn(page, STAFF, 'mallory');
+  assert.equal(status, 401);
+  await page.getByText('Inloggningen kunde inte bekräftas').waitFor();
+  const refusal = demo.logs().split('\n').filter((l) => l.includes('sign-on refused')).pop();
+  assert.match(refusal, /belongs to an account made another way/);
+  assert.equal(await loggedInAs(page), null);
+  await context.close();
+});
 
 test('a member of staff whose groups map to no role is refused', async () => {
   const context = await browser.newContext();

@@ -213,6 +213,8 @@ pub struct SignOnStart {
 /// What the provider sent back to the callback.
 #[derive(Debug, Default, Deserialize)]
 pub struct Callback {
+    /// The issuer of the answer (RFC 9207), when the provider sends it.
+    pub iss: Option<String>,
     pub state: Option<String>,
     pub code: Option<String>,
     pub error: Option<String>,
@@ -408,10 +410,14 @@ impl Accounts {
                 format!("the provider answered {error:?}"),
             )));
         }
+        let p = self.provider(kind)?;
+        // A mix-up (ASVS 10.2.2): the answer names another provider than the one asked.
+        if answer.iss.as_deref().is_some_and(|iss| iss != p.issuer) {
+            return Ok(Err(failed("the answer's iss is not the provider's issuer")));
+        }
         let Some(code) = answer.code.clone() else {
             return Ok(Err(failed("no code")));
         };
-        let p = self.provider(kind)?;
         let http = http_client()?;
         let client = self.client(p, kind, &http).await?;
         let tokens = match client
@@ -551,9 +557,8 @@ impl Accounts {
     }
 
     /// The first login of a member of staff: an account named as the provider names them
-    /// (`preferred_username`, else `email`). An existing staff account of that name that no
-    /// provider speaks for yet is taken over (moving from passwords to sign-on); any other
-    /// holder of the name is a refusal for an administrator to sort out.
+    /// (`preferred_username`, else `email`). A name already taken is a refusal for an
+    /// administrator to sort out.
     async fn new_staff_account(
         &self,
         claims: &Claims,
@@ -570,13 +575,15 @@ impl Accounts {
                 "neither preferred_username nor email is a usable user name",
             )));
         };
-        if let Some(existing) = store::users::by_username(self.s.store(), &username).await? {
-            let linked = store::sign_on::is_linked(self.s.store(), existing.id).await?;
-            if existing.role.is_staff() && !existing.is_demo && !linked {
-                return Ok(Ok(existing));
-            }
+        // Never an account of that name made some other way: a provider whose people can choose
+        // their own names could otherwise take over `admin`. An administrator renames or
+        // disables the old account; the log says so.
+        if store::users::by_username(self.s.store(), &username)
+            .await?
+            .is_some()
+        {
             return Ok(Err(failed(format!(
-                "the user name {username:?} belongs to another account"
+                "the user name {username:?} belongs to an account made another way: rename or disable it"
             ))));
         }
         let display = claims
@@ -621,13 +628,13 @@ impl Accounts {
         let linked =
             store::sign_on::user_of(self.s.store(), issuer, claims.subject().as_str()).await?;
         let chosen = customers.iter().find_map(|(_, u)| *u);
-        if let (Some(linked), Some(chosen)) = (linked, chosen)
+        // A subject the broker once vouched for as another customer is not let in as that one.
+        if let Some(linked) = linked
             && !customers.iter().any(|(_, u)| *u == Some(linked))
         {
             return Ok(Err(failed(format!(
-                "the subject is tied to account {} but the identity number to account {}",
-                linked.get(),
-                chosen.get()
+                "the subject is tied to account {}, which belongs to no customer with the identity number",
+                linked.get()
             ))));
         }
         let id = match linked.or(chosen) {
