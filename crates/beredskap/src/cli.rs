@@ -155,6 +155,29 @@ pub enum UserCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
+    /// Import the customer register from CSV (layout in the README): matched by customer
+    /// number, all or nothing; a changed customer is updated and audited; the same file again
+    /// changes nothing. Exit 2 with the line, the column and the reason for a bad file.
+    Customers {
+        file: PathBuf,
+        /// Print `{"inserted":N,"updated":N,"unchanged":N}`.
+        #[arg(long)]
+        json: bool,
+        /// Check the file and count what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import the meter points from CSV (layout in the README): matched by the 18-digit
+    /// meter-point id, each tied to a customer already imported; all or nothing, as customers.
+    MeterPoints {
+        file: PathBuf,
+        /// Print `{"inserted":N,"updated":N,"unchanged":N}`.
+        #[arg(long)]
+        json: bool,
+        /// Check the file and count what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Import a Bankgirot BgMax file of incoming payments: all or nothing, and a file imported
     /// before is not imported again. Payments are matched to invoices by OCR; the rest go to the
     /// manual matching queue.
@@ -352,6 +375,9 @@ pub enum BenchCommand {
     /// Security: a burst of wrong-password logins for one account (how many reach the password
     /// check, /healthz meanwhile), and cancellations with a long waitlist, on a fresh database.
     Security(BenchSecurityArgs),
+    /// Registers: a region's customers and meter points written as CSV and imported on a
+    /// fresh database, then imported again (nothing changes).
+    Registers(crate::commands::bench_registers::BenchRegistersArgs),
 }
 
 #[derive(Args, Debug)]

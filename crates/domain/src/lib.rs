@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod policy;
 pub mod portal;
 pub mod problem;
+pub mod registers;
 pub mod role;
 pub mod suppliers;
 pub mod time;

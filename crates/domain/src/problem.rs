@@ -90,6 +90,7 @@ pub enum Problem {
     Continuity(crate::continuity::ContinuityProblem),
     Suppliers(crate::suppliers::SupplierProblem),
     Community(crate::community::CommunityProblem),
+    Registers(crate::registers::RegisterProblem),
 }
 
 macro_rules! wraps {
@@ -121,6 +122,7 @@ wraps!(
     Continuity(crate::continuity::ContinuityProblem),
     Suppliers(crate::suppliers::SupplierProblem),
     Community(crate::community::CommunityProblem),
+    Registers(crate::registers::RegisterProblem),
 );
 
 impl Explain for Problem {
@@ -154,6 +156,7 @@ impl Explain for Problem {
             Problem::Continuity(e) => e.message_key(),
             Problem::Suppliers(e) => e.message_key(),
             Problem::Community(e) => e.message_key(),
+            Problem::Registers(e) => e.message_key(),
         }
     }
 
@@ -180,6 +183,7 @@ impl Explain for Problem {
             Problem::Continuity(e) => e.args(),
             Problem::Suppliers(e) => e.args(),
             Problem::Community(e) => e.args(),
+            Problem::Registers(e) => e.args(),
             _ => Vec::new(),
         }
     }
@@ -408,6 +412,11 @@ impl Problem {
                 .into_iter()
                 .map(Problem::Community),
         );
+        all.extend(
+            crate::registers::RegisterProblem::examples()
+                .into_iter()
+                .map(Problem::Registers),
+        );
         all
     }
 }
@@ -534,7 +543,8 @@ mod tests {
                 | Problem::Modes(_)
                 | Problem::Continuity(_)
                 | Problem::Suppliers(_)
-                | Problem::Community(_) => {}
+                | Problem::Community(_)
+                | Problem::Registers(_) => {}
             }
         }
         assert!(

@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
 
 /// A running job without a heartbeat for this long is assumed orphaned by a crashed worker.
-pub const STALE_AFTER: Duration = Duration::from_secs(90);
+pub const STALE_AFTER: Duration = Services::WORKER_SILENT_LIMIT;
 
 /// The kinds of job this worker knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -380,6 +380,7 @@ async fn beat(services: Services, id: JobId) {
     every.tick().await;
     loop {
         every.tick().await;
+        services.note_worker_alive();
         if let Err(e) = store::jobs::heartbeat(services.store(), id, services.now_micros()).await {
             tracing::warn!(error = %e, job = id.get(), "heartbeat not recorded");
         }
@@ -501,6 +502,7 @@ pub async fn run_worker(
     tracing::info!("worker started");
     let mut last_schedule: Option<jiff::Timestamp> = None;
     while !shutdown.is_cancelled() {
+        services.note_worker_alive();
         let now = services.now();
         if last_schedule.is_none_or(|t| {
             now.duration_since(t)

@@ -3,8 +3,6 @@
 //! field; the importer checks every line before it writes, so a file is imported whole or not
 //! at all.
 
-use std::collections::HashMap;
-
 use domain::problem::Problem;
 
 use crate::error::ServiceError;
@@ -43,15 +41,22 @@ impl From<store::StoreError> for ImportError {
 
 pub(crate) type ImportResult<T> = std::result::Result<T, ImportError>;
 
-/// The rows of a file as `(line, column name → value)`, after checking the header: every
-/// column of `required`, optionally those of `optional`, nothing else, each once.
+/// One line of a file: its values, read by column name with [`get`]. The values stay in the
+/// CSV reader's one buffer per line (a region's register is half a million lines).
+pub(crate) struct Row {
+    columns: std::sync::Arc<[&'static str]>,
+    values: csv::StringRecord,
+}
+
+/// The rows of a file as `(line, row)`, after checking the header: every column of
+/// `required`, optionally those of `optional`, nothing else, each once.
 pub(crate) fn read_csv(
     bytes: &[u8],
     required: &[&'static str],
     optional: &[&'static str],
     not_utf8: Problem,
     header: impl Fn(String) -> Problem,
-) -> ImportResult<Vec<(u64, HashMap<&'static str, String>)>> {
+) -> ImportResult<Vec<(u64, Row)>> {
     let text = std::str::from_utf8(bytes).map_err(|_| LineError {
         line: 1,
         field: "file",
@@ -96,6 +101,7 @@ pub(crate) fn read_csv(
     if !required.iter().all(|c| columns.contains(c)) {
         return Err(header_error().into());
     }
+    let columns: std::sync::Arc<[&'static str]> = columns.into();
     let mut rows = Vec::new();
     for (i, rec) in reader.records().enumerate() {
         let line = i as u64 + 2;
@@ -107,16 +113,22 @@ pub(crate) fn read_csv(
         if rec.iter().all(str::is_empty) {
             continue;
         }
-        let map = columns
-            .iter()
-            .zip(rec.iter())
-            .map(|(c, v)| (*c, v.to_owned()))
-            .collect();
-        rows.push((line, map));
+        rows.push((
+            line,
+            Row {
+                columns: columns.clone(),
+                values: rec,
+            },
+        ));
     }
     Ok(rows)
 }
 
-pub(crate) fn get<'a>(row: &'a HashMap<&'static str, String>, k: &str) -> &'a str {
-    row.get(k).map_or("", String::as_str)
+/// A row's value in column `k`; empty when the file has no such column.
+pub(crate) fn get<'a>(row: &'a Row, k: &str) -> &'a str {
+    row.columns
+        .iter()
+        .position(|c| *c == k)
+        .and_then(|i| row.values.get(i))
+        .unwrap_or("")
 }

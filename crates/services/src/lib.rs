@@ -28,6 +28,7 @@ pub mod modes;
 pub mod outbox;
 pub mod policies;
 pub mod portal;
+pub mod registers;
 pub mod suppliers;
 pub mod visits;
 
@@ -65,6 +66,15 @@ pub struct ServiceSettings {
     pub sign_on: auth::SignOnSettings,
 }
 
+/// The shared queues (see [`Services::backlog`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Backlog {
+    pub jobs: store::jobs::QueueStats,
+    pub outbox_pending: i64,
+    /// When the oldest message waiting was written (microseconds).
+    pub outbox_oldest_at: Option<i64>,
+}
+
 /// Everything a use case needs; cheap to clone.
 #[derive(Clone)]
 pub struct Services {
@@ -96,6 +106,9 @@ struct Inner {
     /// pool, at most one per core at a time: a burst of logins queues here instead of taking
     /// the async workers from every other request.
     hashing: Arc<tokio::sync::Semaphore>,
+    /// When this process's background worker last showed it was alive (microseconds on the
+    /// clock); 0 while no worker runs here. `/readyz` reads it.
+    worker_beat: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl Services {
@@ -128,6 +141,7 @@ impl Services {
                 hashing: Arc::new(tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(1, |n| n.get()),
                 )),
+                worker_beat: Arc::default(),
             }),
         }
     }
@@ -149,6 +163,7 @@ impl Services {
                 chat: self.inner.chat.clone(),
                 campaign: self.inner.campaign.clone(),
                 hashing: self.inner.hashing.clone(),
+                worker_beat: self.inner.worker_beat.clone(),
             }),
         }
     }
@@ -164,6 +179,10 @@ impl Services {
     /// Accounts: login, sessions, passwords, TOTP, roles, API tokens.
     pub fn accounts(&self) -> auth::Accounts {
         auth::Accounts::new(self.clone())
+    }
+
+    pub fn registers(&self) -> registers::Registers {
+        registers::Registers::new(self.clone())
     }
 
     /// Customers: search, detail, the audited identity reveal, the customer's own overview.
@@ -221,6 +240,40 @@ impl Services {
 
     pub fn now_micros(&self) -> i64 {
         domain::time::to_micros(self.now())
+    }
+
+    /// The shared queues as the metrics show them: background jobs, and messages not yet sent.
+    pub async fn backlog(&self) -> error::Result<Backlog> {
+        let jobs = store::jobs::queue_stats(self.store(), self.now_micros()).await?;
+        let (outbox_pending, outbox_oldest_at) = store::outbox::backlog(self.store()).await?;
+        Ok(Backlog {
+            jobs,
+            outbox_pending,
+            outbox_oldest_at,
+        })
+    }
+
+    /// A worker silent this long is taken for dead: its job goes back to the queue
+    /// (`jobs::STALE_AFTER`), and `/readyz` says the server is not ready.
+    pub const WORKER_SILENT_LIMIT: std::time::Duration = std::time::Duration::from_secs(90);
+
+    /// The background worker of this process is alive (its loop turned, or a job in hand beat).
+    pub fn note_worker_alive(&self) {
+        self.inner
+            .worker_beat
+            .store(self.now_micros(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How long since this process's worker last showed it was alive; `None` when no worker
+    /// runs here.
+    pub fn worker_silent_for(&self) -> Option<std::time::Duration> {
+        let beat = self
+            .inner
+            .worker_beat
+            .load(std::sync::atomic::Ordering::Relaxed);
+        (beat != 0).then(|| {
+            std::time::Duration::from_micros(u64::try_from(self.now_micros() - beat).unwrap_or(0))
+        })
     }
 
     pub fn tz(&self) -> &TimeZone {

@@ -195,3 +195,36 @@ pub async fn count_by_status(store: &Store, status: JobStatus) -> Result<i64> {
     .fetch_one(pool)
     .await?))
 }
+
+/// The queue as the metrics show it: jobs due and waiting, running, and failed for good, and
+/// the oldest due job's `run_at` (`None` when none waits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueStats {
+    pub due: i64,
+    pub running: i64,
+    pub failed: i64,
+    pub oldest_due_at: Option<i64>,
+}
+
+pub async fn queue_stats(store: &Store, now: i64) -> Result<QueueStats> {
+    let (due, running, failed, oldest_due_at) = with_pool!(store, |pool| sqlx::query_as::<
+        _,
+        (i64, i64, i64, Option<i64>),
+    >(
+        "SELECT \
+         COALESCE(SUM(CASE WHEN status = 'queued' AND run_at <= $1 THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0), \
+         MIN(CASE WHEN status = 'queued' AND run_at <= $1 THEN run_at END) \
+         FROM jobs WHERE status <> 'done'"
+    )
+    .bind(now)
+    .fetch_one(pool)
+    .await?);
+    Ok(QueueStats {
+        due,
+        running,
+        failed,
+        oldest_due_at,
+    })
+}

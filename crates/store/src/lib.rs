@@ -28,6 +28,7 @@ pub mod modes;
 pub mod outbox;
 pub mod policies;
 pub mod portal;
+pub mod registers;
 pub mod sessions;
 pub mod settings;
 pub mod sign_on;

@@ -196,3 +196,15 @@ pub async fn of_customer(
     .fetch_all(pool)
     .await?))
 }
+
+/// Messages waiting to be sent, and the oldest one's creation time (`None` when none waits).
+pub async fn backlog(store: &Store) -> Result<(i64, Option<i64>)> {
+    Ok(with_pool!(store, |pool| sqlx::query_as::<
+        _,
+        (i64, Option<i64>),
+    >(
+        "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE status = 'pending'"
+    )
+    .fetch_one(pool)
+    .await?))
+}

@@ -48,12 +48,20 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
+/// Ready for traffic: the database answers, and this server's background worker (when it runs
+/// one) has shown it is alive within [`services::Services::WORKER_SILENT_LIMIT`].
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    if state.services.store().ping().await {
-        "ready".into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    if !state.services.store().ping().await {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
     }
+    if state
+        .services
+        .worker_silent_for()
+        .is_some_and(|d| d > services::Services::WORKER_SILENT_LIMIT)
+    {
+        return (StatusCode::SERVICE_UNAVAILABLE, "worker stalled").into_response();
+    }
+    "ready".into_response()
 }
 
 pub(crate) fn meter_lines(d: &CustomerDetail, lang: views::Lang) -> Vec<MeterLine> {

@@ -124,9 +124,75 @@ pub async fn render(State(state): State<AppState>, req: axum::extract::Request) 
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(),
+        state.metrics.render() + &state_of_things(&state).await,
     )
         .into_response()
+}
+
+/// Gauges read at each scrape: the job queue and the outbox (shared by every server, from the
+/// database), and this server's chat sockets, planning run and worker.
+async fn state_of_things(state: &AppState) -> String {
+    let s = &state.services;
+    let now = s.now_micros();
+    let age = |t: Option<i64>| t.map_or(0.0, |t| (now - t).max(0) as f64 / 1e6);
+    let mut out = String::new();
+    let mut gauge = |name: &str, help: &str, lines: &[(String, f64)]| {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
+        for (labels, v) in lines {
+            let _ = writeln!(out, "{name}{labels} {v}");
+        }
+    };
+    match s.backlog().await {
+        Ok(b) => {
+            let q = b.jobs;
+            gauge(
+                "beredskap_jobs",
+                "Background jobs due and waiting, running, and failed for good.",
+                &[
+                    ("{state=\"due\"}".into(), q.due as f64),
+                    ("{state=\"running\"}".into(), q.running as f64),
+                    ("{state=\"failed\"}".into(), q.failed as f64),
+                ],
+            );
+            gauge(
+                "beredskap_jobs_oldest_due_seconds",
+                "How long the oldest due job has waited.",
+                &[(String::new(), age(q.oldest_due_at))],
+            );
+            gauge(
+                "beredskap_outbox_pending",
+                "Messages to customers and staff waiting to be sent.",
+                &[(String::new(), b.outbox_pending as f64)],
+            );
+            gauge(
+                "beredskap_outbox_oldest_pending_seconds",
+                "How long the oldest waiting message has waited.",
+                &[(String::new(), age(b.outbox_oldest_at))],
+            );
+        }
+        Err(e) => tracing::warn!(error = %e, "metrics: the queues could not be read"),
+    }
+    gauge(
+        "beredskap_websockets_open",
+        "Chat sockets open on this server.",
+        &[(String::new(), state.sockets.total() as f64)],
+    );
+    gauge(
+        "beredskap_plan_runs_active",
+        "Planning runs from the planner's page going on on this server.",
+        &[(
+            String::new(),
+            f64::from(u8::from(s.campaign().plan_running())),
+        )],
+    );
+    if let Some(silent) = s.worker_silent_for() {
+        gauge(
+            "beredskap_worker_silent_seconds",
+            "Since this server's background worker last showed it was alive.",
+            &[(String::new(), silent.as_secs_f64())],
+        );
+    }
+    out
 }
 
 fn may_read_metrics(state: &AppState, req: &axum::extract::Request) -> bool {

@@ -12,6 +12,34 @@ use services::{Services, SystemClock};
 use crate::cli::{BenchHttpArgs, BenchSearchArgs};
 use crate::config::Config;
 
+/// The services of a bench's database: `database_url` when given (an empty database), else a
+/// fresh SQLite file `bench.sqlite` in `dir`; migrated, on the wall clock.
+pub(crate) async fn fresh_services(
+    config: &Config,
+    database_url: Option<&str>,
+    dir: &std::path::Path,
+) -> anyhow::Result<services::Services> {
+    std::fs::create_dir_all(dir)?;
+    let url = database_url
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.sqlite").display()));
+    let store = store::Store::connect(
+        &url,
+        &store::ConnectOptions {
+            create_if_missing: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .with_context(|| format!("opening {}", store::backend::redact_url(&url)))?;
+    store.migrate().await?;
+    Ok(services::Services::new(
+        store,
+        std::sync::Arc::new(services::SystemClock),
+        config.service_settings(false),
+    ))
+}
+
 pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;

@@ -15,15 +15,12 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::Context;
 use clap::Args;
 use domain::continuity::AbsenceReason;
 use domain::role::Role;
-use services::{Actor, Services, SystemClock};
-use store::{ConnectOptions, Store};
+use services::{Actor, Services};
 
 use super::bench::percentile;
 use crate::config::Config;
@@ -151,21 +148,7 @@ pub async fn run(config: &Config, args: &BenchContinuityArgs) -> anyhow::Result<
         std::env::temp_dir().join(format!("beredskap-bench-continuity-{}", std::process::id()))
     });
     std::fs::create_dir_all(&dir)?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.sqlite").display()));
-    let store = Store::connect(
-        &url,
-        &ConnectOptions {
-            create_if_missing: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .with_context(|| format!("opening {}", store::backend::redact_url(&url)))?;
-    store.migrate().await?;
-    let services = Services::new(store, Arc::new(SystemClock), config.service_settings(false));
+    let services = super::bench::fresh_services(config, args.database_url.as_deref(), &dir).await?;
     let manager = Actor {
         role: Some(Role::ContinuityManager),
         name: "bench".into(),
@@ -210,7 +193,7 @@ pub async fn run(config: &Config, args: &BenchContinuityArgs) -> anyhow::Result<
         filled = p.gaps.iter().map(|g| g.proposed.len()).sum::<usize>();
     }
     let out = serde_json::json!({
-        "database": store::backend::redact_url(&url),
+        "database": args.database_url.as_deref().map_or_else(|| "sqlite".to_owned(), store::backend::redact_url),
         "staff": args.staff, "functions": args.functions, "shifts": args.functions * 3,
         "days": args.days, "roster_entries": roster.inserted, "setup_s": setup_s,
         "board": { "cells": cells, "timing": timing(board_ms) },

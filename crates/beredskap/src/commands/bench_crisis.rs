@@ -332,7 +332,7 @@ async fn managers(services: &Services) -> anyhow::Result<(Actor, Actor)> {
 }
 
 /// The process's peak resident set (Linux's VmHWM), in MiB.
-fn peak_rss_mib() -> Option<u64> {
+pub(super) fn peak_rss_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -11,7 +11,6 @@
 //!    in line who fits. Printed: the cancellations' latency through the service.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -19,8 +18,7 @@ use domain::customer::Language;
 use domain::role::Role;
 use domain::visits::VisitSource;
 use services::visits::{BookingRequest, NewSite};
-use services::{Actor, Services, SystemClock};
-use store::{ConnectOptions, Store};
+use services::{Actor, Services};
 
 use super::bench::percentile;
 use crate::cli::BenchSecurityArgs;
@@ -29,21 +27,7 @@ use crate::config::Config;
 pub async fn run(config: &Config, args: &BenchSecurityArgs) -> anyhow::Result<ExitCode> {
     let dir = std::env::temp_dir().join(format!("beredskap-bench-security-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.sqlite").display()));
-    let store = Store::connect(
-        &url,
-        &ConnectOptions {
-            create_if_missing: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .with_context(|| format!("opening {}", store::backend::redact_url(&url)))?;
-    store.migrate().await?;
-    let services = Services::new(store, Arc::new(SystemClock), config.service_settings(false));
+    let services = super::bench::fresh_services(config, args.database_url.as_deref(), &dir).await?;
     let burst = login_burst(&services, args.attempts).await?;
     let waitlist = cancellation_with_waitlist(&services, args.waiting).await?;
     println!(

@@ -12,14 +12,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use domain::ids::{SiteId, SiteServiceId};
 use domain::policy::{PolicyBody, VisitsPolicy};
 use domain::role::Role;
 use domain::visits::VisitSource;
 use services::visits::{BookingRequest, NewSite};
-use services::{Actor, Services, SystemClock};
-use store::{ConnectOptions, Store};
+use services::{Actor, Services};
 
 use super::bench::percentile;
 use crate::cli::BenchVisitsArgs;
@@ -68,21 +66,7 @@ async fn set_up(
     dir: &std::path::Path,
 ) -> anyhow::Result<Bench> {
     std::fs::create_dir_all(dir)?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.sqlite").display()));
-    let store = Store::connect(
-        &url,
-        &ConnectOptions {
-            create_if_missing: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .with_context(|| format!("opening {}", store::backend::redact_url(&url)))?;
-    store.migrate().await?;
-    let services = Services::new(store, Arc::new(SystemClock), config.service_settings(false));
+    let services = super::bench::fresh_services(config, args.database_url.as_deref(), dir).await?;
     let admin = Actor {
         role: Some(Role::Admin),
         ..Actor::system()

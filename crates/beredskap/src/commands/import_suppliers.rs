@@ -34,11 +34,14 @@ pub(super) async fn open(
     Ok((services, actor))
 }
 
-pub async fn register(config: &Config, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let (services, actor) = open(config, "import-suppliers").await?;
-    let counts = match services.suppliers().import(&actor, &bytes).await {
-        Ok(c) => c,
+/// A CSV import's counts, or its refusal as one line naming the file, the line and the field
+/// (the command then exits 2).
+pub(super) fn counts_or_refusal(
+    file: &Path,
+    result: Result<services::import::ImportCounts, ImportError>,
+) -> anyhow::Result<services::import::ImportCounts> {
+    match result {
+        Ok(c) => Ok(c),
         Err(ImportError::Line(l)) => bail!(
             "{}: line {}, field {}: {}; nothing was imported",
             file.display(),
@@ -46,8 +49,14 @@ pub async fn register(config: &Config, file: &Path, json: bool) -> anyhow::Resul
             l.field,
             views::explain(Lang::En, &l.problem)
         ),
-        Err(ImportError::Service(e)) => return Err(e.into()),
-    };
+        Err(ImportError::Service(e)) => Err(e.into()),
+    }
+}
+
+pub async fn register(config: &Config, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let (services, actor) = open(config, "import-suppliers").await?;
+    let counts = counts_or_refusal(file, services.suppliers().import(&actor, &bytes).await)?;
     services.store().close().await;
     if json {
         println!("{}", serde_json::to_string(&counts)?);

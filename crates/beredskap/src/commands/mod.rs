@@ -8,6 +8,7 @@ mod bench_credit;
 pub mod bench_crisis;
 pub mod bench_payments;
 pub mod bench_peppol;
+pub mod bench_registers;
 mod bench_security;
 pub mod bench_summer;
 mod bench_visits;
@@ -16,6 +17,7 @@ mod community;
 pub mod demo;
 mod import;
 mod import_continuity;
+mod import_registers;
 mod import_suppliers;
 mod pay;
 pub mod plan;
@@ -32,6 +34,42 @@ use crate::cli::{
     PrivacyCommand, TokenCommand, UserCommand,
 };
 use crate::config::{Config, FlagOverrides, process_env};
+
+/// `beredskap import …`: each register and file the utility hands over.
+async fn import_command(config: &Config, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
+    use import_continuity::Kind as Continuity;
+    use import_registers::Kind as Register;
+    match cmd {
+        ImportCommand::Bgmax { file, json } => import::bgmax(config, &file, json).await,
+        ImportCommand::Invoices { file, json } => import::invoices(config, &file, json).await,
+        ImportCommand::Functions { file, json } => {
+            import_continuity::run(config, Continuity::Functions, &file, json).await
+        }
+        ImportCommand::Staff { file, json } => {
+            import_continuity::run(config, Continuity::Staff, &file, json).await
+        }
+        ImportCommand::Roster { file, json } => {
+            import_continuity::run(config, Continuity::Roster, &file, json).await
+        }
+        ImportCommand::Customers {
+            file,
+            json,
+            dry_run,
+        } => import_registers::run(config, Register::Customers, &file, json, dry_run).await,
+        ImportCommand::MeterPoints {
+            file,
+            json,
+            dry_run,
+        } => import_registers::run(config, Register::MeterPoints, &file, json, dry_run).await,
+        ImportCommand::Suppliers { file, json } => {
+            import_suppliers::register(config, &file, json).await
+        }
+        ImportCommand::Peppol { files, json } => {
+            import_suppliers::peppol(config, &files, json).await
+        }
+        ImportCommand::Bank { files, json } => pay::bank(config, &files, json).await,
+    }
+}
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
@@ -65,31 +103,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 display_name,
                 role,
             }) => create_user(&config, &username, &display_name, &role).await,
-            Command::Import(ImportCommand::Bgmax { file, json }) => {
-                import::bgmax(&config, &file, json).await
-            }
-            Command::Import(ImportCommand::Invoices { file, json }) => {
-                import::invoices(&config, &file, json).await
-            }
-            Command::Import(ImportCommand::Functions { file, json }) => {
-                import_continuity::run(&config, import_continuity::Kind::Functions, &file, json)
-                    .await
-            }
-            Command::Import(ImportCommand::Staff { file, json }) => {
-                import_continuity::run(&config, import_continuity::Kind::Staff, &file, json).await
-            }
-            Command::Import(ImportCommand::Roster { file, json }) => {
-                import_continuity::run(&config, import_continuity::Kind::Roster, &file, json).await
-            }
-            Command::Import(ImportCommand::Suppliers { file, json }) => {
-                import_suppliers::register(&config, &file, json).await
-            }
-            Command::Import(ImportCommand::Peppol { files, json }) => {
-                import_suppliers::peppol(&config, &files, json).await
-            }
-            Command::Import(ImportCommand::Bank { files, json }) => {
-                pay::bank(&config, &files, json).await
-            }
+            Command::Import(cmd) => import_command(&config, cmd).await,
             Command::Pay(PayCommand::Proposal { date, out, json }) => {
                 pay::proposal(&config, &date, &out, json).await
             }
@@ -109,6 +123,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Command::Bench(BenchCommand::Crisis(args)) => bench_crisis::run(&config, &args).await,
             Command::Bench(BenchCommand::Peppol(args)) => bench_peppol::run(&config, &args).await,
+            Command::Bench(BenchCommand::Registers(args)) => {
+                bench_registers::run(&config, &args).await
+            }
             Command::Community(CommunityCommand::Orders { date, out, format }) => {
                 community::orders(&config, &date, &out, &format).await
             }

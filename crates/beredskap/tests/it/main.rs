@@ -5,6 +5,7 @@ mod crisis;
 mod import;
 mod pay;
 mod plan;
+mod registers;
 mod suppliers;
 
 use std::path::{Path, PathBuf};

@@ -188,6 +188,12 @@ impl Campaign {
         Ok(id)
     }
 
+    /// Whether a planning run from the page is going on on this server (for the metrics).
+    pub fn plan_running(&self) -> bool {
+        self.slot()
+            .is_ok_and(|r| r.as_ref().is_some_and(PlanRun::running))
+    }
+
     /// The planning run going on, or the last one finished, on this server.
     pub fn plan_run(&self, actor: &Actor) -> Result<Option<PlanRun>> {
         Self::may_plan(actor)?;

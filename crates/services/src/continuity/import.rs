@@ -49,7 +49,7 @@ fn read_csv(
     bytes: &[u8],
     required: &[&'static str],
     optional: &[&'static str],
-) -> ImportResult<Vec<(u64, HashMap<&'static str, String>)>> {
+) -> ImportResult<Vec<(u64, crate::import::Row)>> {
     crate::import::read_csv(
         bytes,
         required,
@@ -93,10 +93,7 @@ struct FunctionLine {
     min_staff_crisis: i64,
 }
 
-fn parse_function_line(
-    line: u64,
-    row: &HashMap<&'static str, String>,
-) -> ImportResult<FunctionLine> {
+fn parse_function_line(line: u64, row: &crate::import::Row) -> ImportResult<FunctionLine> {
     Ok(FunctionLine {
         line,
         code: values::code(get(row, "code")).map_err(at(line, "code"))?,

@@ -50,7 +50,7 @@ fn yes_no(line: u64, field: &'static str, value: &str, default: bool) -> ImportR
     }
 }
 
-fn input_of(line: u64, row: &HashMap<&'static str, String>) -> ImportResult<SupplierInput> {
+fn input_of(line: u64, row: &crate::import::Row) -> ImportResult<SupplierInput> {
     Ok(SupplierInput {
         org_number: get(row, "org_number").to_owned(),
         name: get(row, "name").to_owned(),

@@ -17,6 +17,7 @@ mod logs;
 mod modes;
 mod policies;
 mod portal;
+mod registers;
 mod security;
 mod sponsorship;
 mod summer;

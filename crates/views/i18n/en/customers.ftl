@@ -47,3 +47,14 @@ utility-service-district_heating = District heating
 utility-service-broadband = Broadband
 utility-service-water = Water
 utility-service-waste = Waste
+
+## The utility's registers imported from its billing system (beredskap import customers|meter-points)
+register-problem-not-utf8 = Save the file as UTF-8.
+register-problem-header = The first line must name the columns: { $expected }.
+register-problem-duplicate = The same number is already on line { $line }.
+register-problem-customer-number = A customer number is 1–20 letters, digits or hyphens.
+register-problem-unknown-customer = No customer has number { $number }. Import the customers first.
+register-problem-postal-code = Write a Swedish postal code of five digits, such as 691 45.
+register-problem-email = Write an e-mail address, such as name@example.se, or leave the field empty.
+register-problem-phone = Write a Swedish phone number, such as 070-123 45 67, or leave the field empty.
+register-problem-coordinates = Write a position in Sweden in decimal degrees, such as 59.3293 and 14.5212.

@@ -47,3 +47,14 @@ utility-service-district_heating = Fjärrvärme
 utility-service-broadband = Bredband
 utility-service-water = Vatten
 utility-service-waste = Avfall
+
+## The utility's registers imported from its billing system (beredskap import customers|meter-points)
+register-problem-not-utf8 = Filen ska vara sparad som UTF-8.
+register-problem-header = Första raden ska namnge kolumnerna: { $expected }.
+register-problem-duplicate = Samma nummer står redan på rad { $line }.
+register-problem-customer-number = Ett kundnummer är 1–20 bokstäver, siffror eller bindestreck.
+register-problem-unknown-customer = Ingen kund har nummer { $number }. Importera kunderna först.
+register-problem-postal-code = Skriv ett svenskt postnummer med fem siffror, till exempel 691 45.
+register-problem-email = Skriv en e-postadress, till exempel namn@exempel.se, eller lämna fältet tomt.
+register-problem-phone = Skriv ett svenskt telefonnummer, till exempel 070-123 45 67, eller lämna fältet tomt.
+register-problem-coordinates = Skriv en plats i Sverige i decimala grader, till exempel 59.3293 och 14.5212.

@@ -57,6 +57,15 @@ pub struct Seat {
 }
 
 impl SocketCounts {
+    /// Sockets open on this server, all sessions together.
+    pub fn total(&self) -> usize {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .sum()
+    }
+
     /// A place for one more socket of `session` (a hash of its token), unless it holds
     /// [`MAX_SOCKETS_PER_SESSION`] already.
     pub fn seat(self: &Arc<Self>, session: &str) -> Option<Seat> {

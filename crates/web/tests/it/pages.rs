@@ -123,6 +123,34 @@ async fn english_on_request() {
 }
 
 #[tokio::test]
+async fn readiness_fails_while_the_worker_is_silent_and_the_queues_are_measured() {
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
+    app.services.note_worker_alive();
+    assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
+    app.clock.advance(jiff::SignedDuration::from_secs(91));
+    let r = app.get("/readyz", None).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.body, "worker stalled");
+    let m = app.get("/metrics", None).await.body;
+    assert!(m.contains("beredskap_worker_silent_seconds 91"), "{m}");
+    app.services.note_worker_alive();
+    assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
+
+    // A job due for five minutes shows as such.
+    let mut tx = app.services.store().begin().await.unwrap();
+    let now = app.services.now_micros();
+    store::jobs::enqueue(&mut tx, "prune", "{}", now - 300_000_000, 3, None, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let m = app.get("/metrics", None).await.body;
+    assert!(m.contains("beredskap_jobs{state=\"due\"} 1"), "{m}");
+    assert!(m.contains("beredskap_jobs_oldest_due_seconds 300"), "{m}");
+}
+
+#[tokio::test]
 async fn health_readiness_metrics_and_openapi() {
     let Some(app) = TestApp::new(Backend::Sqlite).await else {
         return;
@@ -138,6 +166,19 @@ async fn health_readiness_metrics_and_openapi() {
         "{m}"
     );
     assert!(m.contains("beredskap_http_request_duration_seconds_bucket"));
+    // The shared queues and this server's sockets, planning run and worker (none runs here).
+    for line in [
+        "beredskap_jobs{state=\"due\"} ",
+        "beredskap_jobs{state=\"failed\"} 0",
+        "beredskap_jobs_oldest_due_seconds ",
+        "beredskap_outbox_pending ",
+        "beredskap_outbox_oldest_pending_seconds ",
+        "beredskap_websockets_open 0",
+        "beredskap_plan_runs_active 0",
+    ] {
+        assert!(m.contains(line), "{line} in {m}");
+    }
+    assert!(!m.contains("beredskap_worker_silent_seconds"));
     let doc: serde_json::Value =
         serde_json::from_str(&app.get("/api/openapi.json", None).await.body).unwrap();
     assert_eq!(doc["openapi"], "3.0.3");

@@ -1,0 +1,55 @@
+//! `beredskap import customers FILE` and `beredskap import meter-points FILE`: the utility's
+//! own registers from its billing system, through `services.registers()`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::config::Config;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    Customers,
+    MeterPoints,
+}
+
+pub async fn run(
+    config: &Config,
+    kind: Kind,
+    file: &Path,
+    json: bool,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let (name, what) = match kind {
+        Kind::Customers => ("import-customers", "customers"),
+        Kind::MeterPoints => ("import-meter-points", "meter points"),
+    };
+    let (services, actor) = super::import_suppliers::open(config, name).await?;
+    let registers = services.registers();
+    let result = match kind {
+        Kind::Customers => registers.import_customers(&actor, &bytes, dry_run).await,
+        Kind::MeterPoints => registers.import_meter_points(&actor, &bytes, dry_run).await,
+    };
+    let counts = super::import_suppliers::counts_or_refusal(file, result)?;
+    services.store().close().await;
+    if json {
+        println!("{}", serde_json::to_string(&counts)?);
+    } else {
+        let verb = if dry_run { "would be" } else { "were" };
+        println!(
+            "{}: {} {what} {verb} added, {} updated, {} unchanged{}",
+            file.display(),
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
+            if dry_run {
+                " (a dry run: nothing was written)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,74 @@
+//! `beredskap import customers` and `beredskap import meter-points` as a user runs them, on the
+//! README's own example files: a dry run writes nothing, the same file twice changes nothing,
+//! and a bad line is exit 2 naming the line and the field.
+
+use super::{bin, run, stderr, temp};
+
+/// The two example files of the README's "Register layouts" section.
+fn readme_examples() -> (String, String) {
+    let readme = include_str!("../../../../README.md");
+    let section = readme
+        .split("Register layouts for `import customers`")
+        .nth(1)
+        .expect("the README has the register layouts");
+    let block = section.split("```").nth(1).expect("an example block");
+    let mut files = block.trim().split("\n\n");
+    let customers = format!("{}\n", files.next().unwrap());
+    let meter_points = format!("{}\n", files.next().unwrap());
+    (customers, meter_points)
+}
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(o)))
+}
+
+#[test]
+fn the_readme_registers_import_once_and_a_bad_line_is_named() {
+    let d = temp("registers");
+    let url = "sqlite://registers.sqlite";
+    assert!(
+        run(bin().args(["migrate", "--database-url", url]), &d)
+            .status
+            .success()
+    );
+    let (customers, meter_points) = readme_examples();
+    std::fs::write(d.join("customers.csv"), &customers).unwrap();
+    std::fs::write(d.join("meter-points.csv"), &meter_points).unwrap();
+    let import = |kind: &str, file: &str, extra: &[&str]| {
+        let mut args = vec!["import", kind, file, "--json", "--database-url", url];
+        args.extend_from_slice(extra);
+        run(bin().args(&args), &d)
+    };
+
+    // Meter points before their customers: the customer is unknown.
+    let o = import("meter-points", "meter-points.csv", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("line 2, field customer_number")
+            && stderr(&o).contains("nothing was imported"),
+        "{}",
+        stderr(&o)
+    );
+
+    for _ in 0..2 {
+        let o = import("customers", "customers.csv", &["--dry-run"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(json(&o)["inserted"], 2, "a dry run writes nothing");
+    }
+    let o = import("customers", "customers.csv", &[]);
+    assert_eq!(json(&o)["inserted"], 2);
+    let o = import("meter-points", "meter-points.csv", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o)["inserted"], 1);
+    let o = import("customers", "customers.csv", &[]);
+    assert_eq!(json(&o)["unchanged"], 2);
+    let o = import("meter-points", "meter-points.csv", &[]);
+    assert_eq!(json(&o)["unchanged"], 1);
+
+    std::fs::write(d.join("bad.csv"), customers.replacen("691 31", "6913", 1)).unwrap();
+    let o = import("customers", "bad.csv", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert_eq!(e.trim().lines().count(), 1, "{e}");
+    assert!(e.contains("bad.csv: line 2, field postal_code: "), "{e}");
+}
