@@ -15,6 +15,16 @@ pub struct ImportCounts {
     pub unchanged: u64,
 }
 
+impl ImportCounts {
+    /// The counts as an audit entry's detail.
+    pub(crate) fn detail(&self) -> String {
+        format!(
+            "inserted={} updated={} unchanged={}",
+            self.inserted, self.updated, self.unchanged
+        )
+    }
+}
+
 /// A bad value: its line (the header is line 1), its column, and why.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}, field {field}: {problem:?}")]

@@ -470,10 +470,7 @@ impl Registers {
         action: &str,
         counts: ImportCounts,
     ) -> ImportResult<()> {
-        let detail = format!(
-            "inserted={} updated={} unchanged={}",
-            counts.inserted, counts.updated, counts.unchanged
-        );
+        let detail = counts.detail();
         audit::success(tx, &self.s, actor, (action, "register", 0), &detail).await?;
         Ok(())
     }

@@ -43,10 +43,20 @@ from_row!(CustomerRow, "customers", |c| CustomerRow {
     created_at: c.get("created_at")?,
 });
 
-const CUSTOMER_COLUMNS: &str = "id, customer_number, kind, name, identity_number, email, phone, language, preferred_channel, street, postal_code, city, created_at";
+pub(crate) const CUSTOMER_COLUMNS: &str = "id, customer_number, kind, name, identity_number, email, phone, language, preferred_channel, street, postal_code, city, created_at";
 
-const METER_POINTS_OF: &str = "SELECT id, anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number \
-     FROM meter_points WHERE customer_id = $1 ORDER BY anlaggnings_id";
+/// The columns of [`MeterPointRow`], written once for every query that reads one.
+macro_rules! meter_point_columns {
+    () => {
+        "id, anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, property_kind, placement, fuse_amps, meter_kind, meter_number"
+    };
+}
+pub(crate) const METER_POINT_COLUMNS: &str = meter_point_columns!();
+const METER_POINTS_OF: &str = concat!(
+    "SELECT ",
+    meter_point_columns!(),
+    " FROM meter_points WHERE customer_id = $1 ORDER BY anlaggnings_id"
+);
 const SUBSCRIPTIONS_OF: &str = "SELECT id, service, meter_point_id, started_on, ended_on FROM subscriptions WHERE customer_id = $1 ORDER BY service, id";
 #[derive(Debug, Clone)]
 pub struct NewCustomer {

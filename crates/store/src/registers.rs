@@ -7,14 +7,16 @@ use domain::meter::UtilityService;
 use jiff::civil::Date;
 
 use crate::backend::values_placeholders;
-use crate::customers::{CustomerRow, MeterPointRow, NewCustomer, NewMeterPoint};
+use crate::customers::{
+    CUSTOMER_COLUMNS, CustomerRow, METER_POINT_COLUMNS, MeterPointRow, NewCustomer, NewMeterPoint,
+};
 use crate::{Result, Store, Tx};
 
 /// Every customer, for an import to compare its lines with.
 pub async fn all_customers(store: &Store) -> Result<Vec<CustomerRow>> {
+    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers");
     Ok(with_pool!(store, |pool| sqlx::query_as::<_, CustomerRow>(
-        "SELECT id, customer_number, kind, name, identity_number, email, phone, language, \
-         preferred_channel, street, postal_code, city, created_at FROM customers"
+        sqlx::AssertSqlSafe(sql.clone())
     )
     .fetch_all(pool)
     .await?))
@@ -47,13 +49,11 @@ pub async fn update_customer(tx: &mut Tx, id: CustomerId, c: &NewCustomer) -> Re
 
 /// Every meter point, for an import to compare its lines with.
 pub async fn all_meter_points(store: &Store) -> Result<Vec<MeterPointRow>> {
+    let sql = format!("SELECT {METER_POINT_COLUMNS} FROM meter_points");
     Ok(with_pool!(store, |pool| {
-        sqlx::query_as::<_, MeterPointRow>(
-            "SELECT id, anlaggnings_id, customer_id, street, postal_code, city, lat_e6, lon_e6, \
-         property_kind, placement, fuse_amps, meter_kind, meter_number FROM meter_points",
-        )
-        .fetch_all(pool)
-        .await?
+        sqlx::query_as::<_, MeterPointRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .fetch_all(pool)
+            .await?
     }))
 }
 

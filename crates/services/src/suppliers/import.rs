@@ -163,10 +163,7 @@ impl Suppliers {
             };
             store::suppliers::set_contacts(&mut tx, id, &c.contacts()).await?;
         }
-        let detail = format!(
-            "inserted={} updated={} unchanged={}",
-            counts.inserted, counts.updated, counts.unchanged
-        );
+        let detail = counts.detail();
         self.audit(
             &mut tx,
             actor,

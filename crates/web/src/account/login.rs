@@ -13,20 +13,29 @@ use crate::home::home_of;
 use crate::pages::{PageResult, ok, render, see_other};
 use crate::session::{clear_session_cookie, session_cookie};
 
+/// The login page, with the user name typed so far and the refusal to show, if any.
+pub(super) async fn login_page(
+    state: &AppState,
+    ctx: &Ctx,
+    username: String,
+    error_key: Option<&'static str>,
+) -> LoginPage {
+    LoginPage {
+        layout: ctx.layout(state, "login-title").await,
+        username,
+        error_key,
+        show_demo_hint: state.http.show_demo_hint,
+        sign_on: state.services.settings().sign_on.configured(),
+    }
+}
+
 pub async fn form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     if let Some(u) = &ctx.user
         && !u.mfa_pending
     {
         return Ok(see_other(home_of(u.role)));
     }
-    let page = LoginPage {
-        layout: ctx.layout(&state, "login-title").await,
-        username: String::new(),
-        error_key: None,
-        show_demo_hint: state.http.show_demo_hint,
-        sign_on: state.services.settings().sign_on.configured(),
-    };
-    ok(&page)
+    ok(&login_page(&state, &ctx, String::new(), None).await)
 }
 
 pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> PageResult {
@@ -51,13 +60,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
         Err(ServiceError::RateLimited) => (StatusCode::TOO_MANY_REQUESTS, "login-rate-limited"),
         Err(e) => return Err(e.into()),
     };
-    let page = LoginPage {
-        layout: ctx.layout(&state, "login-title").await,
-        username,
-        error_key: Some(key),
-        show_demo_hint: state.http.show_demo_hint,
-        sign_on: state.services.settings().sign_on.configured(),
-    };
+    let page = login_page(&state, &ctx, username, Some(key)).await;
     let mut resp = render(status, &page)?;
     if status == StatusCode::TOO_MANY_REQUESTS {
         resp.headers_mut().insert(

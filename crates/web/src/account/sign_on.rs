@@ -7,7 +7,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use domain::problem::Explain;
 use domain::role::{AccountProblem, SignOn};
 use services::auth::Callback;
-use views::pages::LoginPage;
 
 use crate::AppState;
 use crate::ctx::Ctx;
@@ -94,12 +93,7 @@ async fn finish(
 }
 
 async fn refused(state: &AppState, ctx: &Ctx, problem: AccountProblem) -> PageResult {
-    let page = LoginPage {
-        layout: ctx.layout(state, "login-title").await,
-        username: String::new(),
-        error_key: Some(problem.message_key()),
-        show_demo_hint: state.http.show_demo_hint,
-        sign_on: state.services.settings().sign_on.configured(),
-    };
+    let page =
+        super::login::login_page(state, ctx, String::new(), Some(problem.message_key())).await;
     render(StatusCode::UNAUTHORIZED, &page)
 }
