@@ -101,6 +101,18 @@ crate::closed_set! {
 }
 
 crate::closed_set! {
+    /// Why a planning run from the page stored no plan.
+    pub enum PlanFailure in "campaign-plan-failure" {
+        /// The campaign was closed meanwhile.
+        NoCampaign = "no_campaign",
+        /// Something unexpected; the cause is in the log of the server that ran it.
+        Unexpected = "unexpected",
+        /// The planner stopped (panicked, or its server was lost and the run was given up).
+        Stopped = "stopped",
+    }
+}
+
+crate::closed_set! {
     /// Why a visit failed, as the technician records it.
     pub enum FailReason in "campaign-fail-reason" {
         NotHome = "not_home",

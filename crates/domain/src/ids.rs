@@ -61,6 +61,8 @@ crate::id!(
     CampaignId,
     /// One meter point's job in a campaign (`campaign_jobs.id`).
     CampaignJobId,
+    /// A planning run started from the planner's page (`plan_runs.id`).
+    PlanRunId,
     /// A crew of technicians (`crews.id`).
     CrewId,
     /// A sealed "no home visits" declaration (`home_visit_declarations.id`).

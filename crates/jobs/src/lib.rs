@@ -43,6 +43,8 @@ pub enum JobKind {
     Dunning,
     /// Campaign: classify and re-plan after a failed visit, a booking or a policy change.
     CampaignReplan,
+    /// Campaign: a planning run started from the planner's page.
+    CampaignPlanRun,
     /// Campaign: today's interruption notices and tomorrow's reminders (once per civil day).
     CampaignNotices,
     /// Continuity: the daily situation report (once per civil day, from 07:00).
@@ -76,6 +78,7 @@ impl JobKind {
             JobKind::VisitCapCheck => "visit_cap_check",
             JobKind::Dunning => "dunning",
             JobKind::CampaignReplan => services::campaign::REPLAN_JOB,
+            JobKind::CampaignPlanRun => services::campaign::PLAN_RUN_JOB,
             JobKind::CampaignNotices => "campaign_notices",
             JobKind::ContinuityReport => "continuity_report",
             JobKind::ContinuityAlerts => "continuity_alerts",
@@ -98,6 +101,7 @@ impl JobKind {
             "visit_cap_check" => Some(JobKind::VisitCapCheck),
             "dunning" => Some(JobKind::Dunning),
             services::campaign::REPLAN_JOB => Some(JobKind::CampaignReplan),
+            services::campaign::PLAN_RUN_JOB => Some(JobKind::CampaignPlanRun),
             "campaign_notices" => Some(JobKind::CampaignNotices),
             "continuity_report" => Some(JobKind::ContinuityReport),
             "continuity_alerts" => Some(JobKind::ContinuityAlerts),
@@ -192,6 +196,7 @@ async fn execute(
             Ok(())
         }
         JobKind::CampaignReplan => Ok(services.campaign().run_replan(payload).await?),
+        JobKind::CampaignPlanRun => Ok(services.campaign().run_plan_job(payload).await?),
         JobKind::CampaignNotices => {
             let r = services
                 .campaign()

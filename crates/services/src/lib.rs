@@ -73,6 +73,8 @@ pub struct Backlog {
     pub outbox_pending: i64,
     /// When the oldest message waiting was written (microseconds).
     pub outbox_oldest_at: Option<i64>,
+    /// Planning runs from the planner's page going on, on any server.
+    pub plan_runs: i64,
 }
 
 /// Everything a use case needs; cheap to clone.
@@ -100,8 +102,6 @@ struct Inner {
     /// The chat's own state (its fan-out of events to this process's sockets), shared by
     /// clock views; only the chat handle reaches into it.
     chat: chat::State,
-    /// The campaign's own state (the planning run from the page); only its handle reaches it.
-    campaign: Arc<campaign::State>,
     /// Password hashing (argon2, ~50 MiB and tens of milliseconds each) runs on the blocking
     /// pool, at most one per core at a time: a burst of logins queues here instead of taking
     /// the async workers from every other request.
@@ -137,7 +137,6 @@ impl Services {
                 declaration_keys,
                 security_keys,
                 chat: chat::State::default(),
-                campaign: Arc::default(),
                 hashing: Arc::new(tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(1, |n| n.get()),
                 )),
@@ -161,7 +160,6 @@ impl Services {
                 declaration_keys: self.inner.declaration_keys.clone(),
                 security_keys: self.inner.security_keys.clone(),
                 chat: self.inner.chat.clone(),
-                campaign: self.inner.campaign.clone(),
                 hashing: self.inner.hashing.clone(),
                 worker_beat: self.inner.worker_beat.clone(),
             }),
@@ -246,10 +244,12 @@ impl Services {
     pub async fn backlog(&self) -> error::Result<Backlog> {
         let jobs = store::jobs::queue_stats(self.store(), self.now_micros()).await?;
         let (outbox_pending, outbox_oldest_at) = store::outbox::backlog(self.store()).await?;
+        let plan_runs = store::campaign::runs::running(self.store()).await?;
         Ok(Backlog {
             jobs,
             outbox_pending,
             outbox_oldest_at,
+            plan_runs,
         })
     }
 
@@ -309,11 +309,6 @@ impl Services {
     /// The meter-exchange campaign.
     pub fn campaign(&self) -> campaign::Campaign {
         campaign::Campaign::new(self.clone())
-    }
-
-    /// The campaign's state, for its handle only.
-    pub(crate) fn campaign_state(&self) -> &campaign::State {
-        &self.inner.campaign
     }
 
     /// "No home visits" declarations.

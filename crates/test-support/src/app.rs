@@ -197,6 +197,22 @@ pub async fn test_store(backend: Backend) -> Option<(Store, TestDb)> {
 }
 
 /// Monday 2026-11-23 10:00 Stockholm: a fixed, ordinary working day.
+/// Runs the queued jobs due now, one after another as a server's worker would, until none is
+/// left; returns how many ran (failed ones included).
+pub async fn run_due_jobs(services: &Services) -> usize {
+    let transports =
+        services::outbox::Transports::from_settings(&Default::default()).expect("transports");
+    let mut n = 0;
+    while jobs::run_once(services, &transports)
+        .await
+        .expect("the queue")
+        != jobs::Turn::Empty
+    {
+        n += 1;
+    }
+    n
+}
+
 pub fn test_now() -> jiff::Timestamp {
     "2026-11-23T09:00:00Z".parse().expect("valid timestamp")
 }

@@ -117,6 +117,7 @@ mod tests {
         check::<CrewKind>();
         check::<DayOffReason>();
         check::<FailReason>();
+        check::<domain::campaign::PlanFailure>();
         check::<RecordedBy>();
         check::<ConsentVersion>();
         check::<domain::campaign::ExchangeState>();

@@ -130,7 +130,7 @@ pub async fn render(State(state): State<AppState>, req: axum::extract::Request) 
 }
 
 /// Gauges read at each scrape: the job queue and the outbox (shared by every server, from the
-/// database), and this server's chat sockets, planning run and worker.
+/// database), the planning runs (on any server), and this server's chat sockets and worker.
 async fn state_of_things(state: &AppState) -> String {
     let s = &state.services;
     let now = s.now_micros();
@@ -169,6 +169,11 @@ async fn state_of_things(state: &AppState) -> String {
                 "How long the oldest waiting message has waited.",
                 &[(String::new(), age(b.outbox_oldest_at))],
             );
+            gauge(
+                "beredskap_plan_runs_active",
+                "Planning runs from the planner's page going on, on any server.",
+                &[(String::new(), b.plan_runs as f64)],
+            );
         }
         Err(e) => tracing::warn!(error = %e, "metrics: the queues could not be read"),
     }
@@ -176,14 +181,6 @@ async fn state_of_things(state: &AppState) -> String {
         "beredskap_websockets_open",
         "Chat sockets open on this server.",
         &[(String::new(), state.sockets.total() as f64)],
-    );
-    gauge(
-        "beredskap_plan_runs_active",
-        "Planning runs from the planner's page going on on this server.",
-        &[(
-            String::new(),
-            f64::from(u8::from(s.campaign().plan_running())),
-        )],
     );
     if let Some(silent) = s.worker_silent_for() {
         gauge(

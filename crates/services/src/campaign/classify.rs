@@ -23,7 +23,7 @@ use crate::error::Result;
 use crate::{Actor, ServiceError};
 
 /// How many jobs changed class, as a planner sees it after a policy or declaration change.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClassifyReport {
     pub total: u64,
     pub plannable: u64,

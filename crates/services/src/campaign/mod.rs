@@ -40,7 +40,7 @@ pub use classify::ClassifyReport;
 pub use notices::NoticeReport;
 pub use plan::{PlanBudget, PlanReport};
 pub use progress::{JobPlace, Progress, progress_of};
-pub use run::{PlanFailure, PlanRun, REPLAN_JOB, State, queue_replan};
+pub use run::{PLAN_RUN_JOB, PlanRun, REPLAN_JOB, queue_replan};
 pub use setup::{CampaignOverview, CrewForm, MeterExchange, SUBCONTRACT_TRADE};
 pub use store::campaign::{CampaignRow, CrewRow, JobRow, StopRow};
 pub use work_list::{DoneForm, WorkList};

@@ -419,27 +419,36 @@ async fn plan_then_a_pandemic_defers_declared_homes_and_keeps_notified_jobs() {
 }
 
 #[tokio::test]
-async fn a_planning_run_goes_in_the_background_one_at_a_time_and_reports_its_progress() {
+async fn a_planning_run_is_the_databases_seen_from_every_server_one_at_a_time_and_run_once() {
     for backend in BACKENDS {
         let Some((store, _db)) = test_store(backend).await else {
             continue;
         };
-        let s = Services::new(
-            store,
-            Arc::new(services::FixedClock::new(test_now())),
-            test_settings(false),
-        );
+        let clock = Arc::new(services::FixedClock::new(test_now()));
+        let s = Services::new(store.clone(), clock.clone(), test_settings(false));
+        // A second server on the same database, with its own memory.
+        let other = Services::new(store, clock.clone(), test_settings(false));
         s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
             .await
             .unwrap();
         let c = s.campaign();
         c.open(&planner(), "Mätarbyte", s.today()).await.unwrap();
-        assert!(c.plan_run(&planner()).unwrap().is_none());
+        assert!(c.plan_run(&planner()).await.unwrap().is_none());
         let budget = std::time::Duration::from_secs(1);
-        let id = c.start_plan(&planner(), 1, budget, None).unwrap();
-        // A second start while the first runs is refused; others may not plan at all.
+        let id = c.start_plan(&planner(), 1, budget, None).await.unwrap();
+        // The other server sees the run and refuses a second one; others may not plan at all.
+        let seen = other
+            .campaign()
+            .plan_run(&planner())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((seen.id, seen.running(), seen.percent()), (id, true, 0));
         assert!(matches!(
-            c.start_plan(&planner(), 1, budget, None),
+            other
+                .campaign()
+                .start_plan(&planner(), 1, budget, None)
+                .await,
             Err(ServiceError::Conflict(domain::problem::Problem::Campaign(
                 domain::campaign::CampaignProblem::PlanRunning
             )))
@@ -449,34 +458,93 @@ async fn a_planning_run_goes_in_the_background_one_at_a_time_and_reports_its_pro
             ..Actor::system()
         };
         assert!(matches!(
-            c.start_plan(&agent, 1, budget, None),
+            c.start_plan(&agent, 1, budget, None).await,
             Err(ServiceError::Forbidden)
         ));
-        assert!(matches!(c.plan_run(&agent), Err(ServiceError::Forbidden)));
-        let running = c.plan_run(&planner()).unwrap().unwrap();
-        assert_eq!(running.id, id);
-        // Progress only grows while the run lasts, and is whole at its end (no assumption on
-        // how long the run takes).
-        let mut seen = running.percent();
+        assert!(matches!(
+            c.plan_run(&agent).await,
+            Err(ServiceError::Forbidden)
+        ));
+        // The run is a job in the queue; the other server's worker takes it.
+        let job = store::jobs::claim(s.store(), s.now_micros())
+            .await
+            .unwrap()
+            .expect("the run is queued");
+        assert_eq!(job.kind, services::campaign::PLAN_RUN_JOB, "{backend:?}");
+        let worker = other.campaign();
+        let payload = job.payload.clone();
+        let planning = tokio::spawn(async move { worker.run_plan_job(&payload).await });
+        // Progress, read by the first server, only grows while the run lasts, and is whole at
+        // its end (no assumption on how long the run takes).
+        let mut seen = 0;
         let done = loop {
-            let r = c.plan_run(&planner()).unwrap().unwrap();
+            let r = c.plan_run(&planner()).await.unwrap().unwrap();
             assert!(r.percent() >= seen, "{backend:?}: progress went back");
             seen = r.percent();
             if !r.running() {
                 break r;
             }
-            assert!(r.percent() <= 100);
+            assert!(r.percent() <= 99);
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         };
+        planning.await.unwrap().unwrap();
         assert_eq!(done.percent(), 100);
-        let report = done.outcome.unwrap().unwrap();
+        assert!(
+            seen > 0,
+            "{backend:?}: the progress was written while it ran"
+        );
+        let report = done.outcome.clone().unwrap().unwrap();
         assert!(report.assigned > 0, "{backend:?}: {report:?}");
         assert!(
             report.seconds > 0.0,
             "{backend:?}: the run reports its time"
         );
-        // The next run gets the next number.
-        assert_eq!(c.start_plan(&planner(), 1, budget, None).unwrap(), id + 1);
+        // The job again (a retry, another worker): the run has ended, nothing is planned twice.
+        let planned = |s: &Services| {
+            let s = s.clone();
+            async move {
+                store::audit::all_in_order(s.store())
+                    .await
+                    .unwrap()
+                    .iter()
+                    .filter(|e| e.action == "campaign_planned")
+                    .count()
+            }
+        };
+        let before = planned(&s).await;
+        s.campaign().run_plan_job(&job.payload).await.unwrap();
+        assert_eq!(planned(&s).await, before, "{backend:?}");
+        let again = c.plan_run(&planner()).await.unwrap().unwrap();
+        assert_eq!(again.outcome, done.outcome, "{backend:?}");
+
+        // The next run gets a later number. Its server is lost before it finishes: nobody
+        // moves it for five minutes, and the next run asked for gives it up.
+        let lost = c.start_plan(&planner(), 1, budget, None).await.unwrap();
+        assert!(lost.get() > id.get());
+        clock.advance(jiff::SignedDuration::from_secs(4 * 60));
+        assert!(c.start_plan(&planner(), 1, budget, None).await.is_err());
+        clock.advance(jiff::SignedDuration::from_secs(2 * 60));
+        let next = c.start_plan(&planner(), 1, budget, None).await.unwrap();
+        let runs = store::campaign::runs::get(s.store(), lost)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            runs.outcome,
+            Some(Err(domain::campaign::PlanFailure::Stopped)),
+            "{backend:?}"
+        );
+        // The lost run's job, taken over late, leaves it alone; the next one plans.
+        let payload = |id: domain::ids::PlanRunId| format!("{{\"run\": {}}}", id.get());
+        s.campaign().run_plan_job(&payload(lost)).await.unwrap();
+        s.campaign().run_plan_job(&payload(next)).await.unwrap();
+        let last = c.plan_run(&planner()).await.unwrap().unwrap();
+        assert_eq!(last.id, next);
+        assert!(
+            matches!(last.outcome, Some(Ok(ref r)) if r.assigned > 0),
+            "{last:?}"
+        );
+        assert_eq!(planned(&s).await, before + 1, "{backend:?}");
     }
 }
 

@@ -26,6 +26,10 @@ const NOT_CUSTOMER_DATA: &[(&str, &str)] = &[
         "audit_log",
         "no foreign keys by design; exported by actor and object instead",
     ),
+    (
+        "plan_runs",
+        "planning runs of the campaign: counts and the staff member who started each",
+    ),
     ("modes", "crisis modes"),
     ("mode_policies", "policies of a mode"),
     ("jobs", "background job queue"),

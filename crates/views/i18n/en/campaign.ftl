@@ -154,7 +154,7 @@ campaign-status-open = Open
 campaign-status-closed = Closed
 campaign-recorded-by-customer = the customer
 campaign-recorded-by-agent = customer service
-campaign-plan-failure-no-campaign = no campaign is open
+campaign-plan-failure-no_campaign = no campaign is open
 campaign-plan-failure-unexpected = an unexpected error; it is in the log
 campaign-plan-failure-stopped = the planner stopped unexpectedly
 # The consent text a customer accepts, per version (never changed once in use: a new wording is a new version)

@@ -154,7 +154,7 @@ campaign-status-open = Pågår
 campaign-status-closed = Avslutad
 campaign-recorded-by-customer = kunden
 campaign-recorded-by-agent = kundtjänst
-campaign-plan-failure-no-campaign = ingen kampanj är startad
+campaign-plan-failure-no_campaign = ingen kampanj är startad
 campaign-plan-failure-unexpected = ett oväntat fel; det finns i loggen
 campaign-plan-failure-stopped = planeraren stannade oväntat
 # The consent text a customer accepts, per version (never changed once in use: a new wording is a new version)

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use domain::campaign::{DayOffReason, JobStatus, Plannability};
 use domain::ids::{CampaignJobId, CrewId, SupplierId};
-use domain::problem::{Explain, Invalid, Problem};
+use domain::problem::{Invalid, Problem};
 use services::ServiceError;
 use services::campaign::{CampaignOverview, ClassifyReport, CrewForm, PlanRun, hhmm};
 use views::campaign::*;
@@ -326,6 +326,7 @@ pub async fn plan(State(state): State<AppState>, ctx: Ctx, form: FormData) -> Pa
         .services
         .campaign()
         .start_plan(&actor, weeks, plan_budget(&state), None)
+        .await
     {
         Ok(_) | Err(ServiceError::Conflict(_)) => Ok(see_other("/kampanj/planering")),
         Err(e) => Err(e.into()),
@@ -364,7 +365,7 @@ fn plan_message(lang: views::Lang, r: &PlanRun) -> Option<String> {
         Err(e) => views::translate(
             lang,
             "campaign-plan-failed",
-            &[("error", views::explain(lang, e as &dyn Explain))],
+            &[("error", views::label(lang, *e))],
         ),
     };
     Some(match classified {
@@ -377,7 +378,7 @@ fn plan_message(lang: views::Lang, r: &PlanRun) -> Option<String> {
 /// runs, follows the progress by itself), then the plan with the result.
 pub async fn plan_status(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let actor = ctx.user()?.actor(&ctx.address);
-    let Some(run) = state.services.campaign().plan_run(&actor)? else {
+    let Some(run) = state.services.campaign().plan_run(&actor).await? else {
         return Ok(see_other("/kampanj"));
     };
     if run.running() {
@@ -404,7 +405,7 @@ pub async fn plan_status_json(
 ) -> Result<axum::response::Response, crate::error::AppError> {
     use axum::response::IntoResponse;
     let actor = ctx.user()?.actor(&ctx.address);
-    let run = state.services.campaign().plan_run(&actor)?;
+    let run = state.services.campaign().plan_run(&actor).await?;
     Ok(axum::Json(serde_json::json!({
         "running": run.as_ref().is_some_and(|r| r.running()),
         "percent": run.as_ref().map_or(100, |r| r.percent()),
@@ -474,7 +475,10 @@ pub async fn classify(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let actor = ctx.user()?.actor(&ctx.address);
     let campaign = state.services.campaign();
     let r = campaign.classify(&actor).await?;
-    match campaign.start_plan(&actor, 2, plan_budget(&state), Some(r)) {
+    match campaign
+        .start_plan(&actor, 2, plan_budget(&state), Some(r))
+        .await
+    {
         Ok(_) | Err(ServiceError::Conflict(_)) => Ok(see_other("/kampanj/planering")),
         Err(e) => Err(e.into()),
     }

@@ -10,10 +10,14 @@ use test_support::{BACKENDS, Session, TestApp, TestResponse};
 async fn finish_plan(app: &TestApp, p: &Session, started: TestResponse) -> TestResponse {
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
     assert_eq!(started.location(), Some("/kampanj/planering"));
+    // The run is a job: a worker (here, beside the test) plans while the page follows it.
+    let services = app.services.clone();
+    let worker = tokio::spawn(async move { test_support::run_due_jobs(&services).await });
     for _ in 0..600 {
         let r = app.get("/kampanj/planering", Some(p)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         if !r.body.contains("<progress") {
+            assert!(worker.await.unwrap() >= 1);
             return r;
         }
         assert!(r.body.contains("Planeringen pågår"), "{}", r.body);

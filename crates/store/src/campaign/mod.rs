@@ -5,6 +5,8 @@
 //! and failure reasons as closed sets, ids typed, civil dates as `Date`. Instants stay
 //! microseconds UTC (`i64`).
 
+pub mod runs;
+
 use domain::campaign::{
     CampaignStatus, CrewKind, DayOffReason, FailReason, JobStatus, Plannability,
 };
