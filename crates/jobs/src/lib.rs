@@ -6,7 +6,8 @@
 //! runs its worker beats every [`HEARTBEAT_EVERY`]; a job without a beat for [`STALE_AFTER`] was
 //! orphaned by a worker that died (`kill -9`, a lost machine) and goes back to the queue, so a
 //! long job (a region's crisis activation) is never taken twice and a killed one resumes within
-//! minutes. Shutdown waits for the running job.
+//! minutes. Shutdown lets the running job finish within a grace period, then gives it back to
+//! the queue so another worker takes it at once.
 //!
 //! Each [`JobKind`] calls exactly one service function; the only store calls here are the
 //! queue's own (enqueue, claim, complete, fail, requeue).
@@ -154,7 +155,13 @@ pub async fn enqueue(
 pub enum Turn {
     Done(JobId),
     Empty,
-    Failed { id: JobId, will_retry: bool },
+    Failed {
+        id: JobId,
+        will_retry: bool,
+    },
+    /// The worker was shutting down and the job did not finish in its grace: back to the queue
+    /// for another worker, the attempt not counted.
+    Released(JobId),
 }
 
 /// Delay before attempt `n + 1`: 10 s, 20 s, 40 s, … capped at one hour.
@@ -334,6 +341,17 @@ async fn execute_continuity(services: &Services, kind: JobKind) -> Result<(), Jo
 
 /// Claims and runs one job.
 pub async fn run_once(services: &Services, transports: &Transports) -> Result<Turn, JobError> {
+    run_turn(services, transports, std::future::pending()).await
+}
+
+/// Runs one due job like [`run_once`], unless `give_up` resolves first: the job is then
+/// dropped where it stands (its transaction rolls back) and given back to the queue for
+/// another worker ([`Turn::Released`]). The worker's shutdown uses it after a grace period.
+pub async fn run_turn(
+    services: &Services,
+    transports: &Transports,
+    give_up: impl std::future::Future<Output = ()>,
+) -> Result<Turn, JobError> {
     let Some(job) = store::jobs::claim(services.store(), services.now_micros()).await? else {
         return Ok(Turn::Empty);
     };
@@ -341,13 +359,25 @@ pub async fn run_once(services: &Services, transports: &Transports) -> Result<Tu
         tracing::info_span!("job", id = job.id.get(), kind = %job.kind, attempt = job.attempts);
     let _enter = span.enter();
     let heartbeat = tokio::spawn(beat(services.clone(), job.id));
-    let result = match JobKind::parse(&job.kind) {
-        Some(kind) => execute(services, transports, kind, &job.payload)
-            .await
-            .map_err(|e| e.to_string()),
-        None => Err(format!("unknown job kind {:?}", job.kind)),
+    let run = async {
+        match JobKind::parse(&job.kind) {
+            Some(kind) => execute(services, transports, kind, &job.payload)
+                .await
+                .map_err(|e| e.to_string()),
+            None => Err(format!("unknown job kind {:?}", job.kind)),
+        }
+    };
+    let outcome = tokio::select! {
+        biased;
+        () = give_up => None,
+        r = run => Some(r),
     };
     heartbeat.abort();
+    let Some(result) = outcome else {
+        store::jobs::release(services.store(), job.id).await?;
+        tracing::info!("job given back to the queue at shutdown");
+        return Ok(Turn::Released(job.id));
+    };
     let now = services.now();
     match result {
         Ok(()) => {
@@ -485,6 +515,8 @@ pub struct WorkerSettings {
     pub idle_sleep: Duration,
     /// How often the outbox is swept.
     pub outbox_every: Duration,
+    /// At shutdown, how long the job in hand may go on before it is given back to the queue.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -492,12 +524,14 @@ impl Default for WorkerSettings {
         WorkerSettings {
             idle_sleep: Duration::from_secs(2),
             outbox_every: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(15),
         }
     }
 }
 
 /// The worker loop: schedules the periodic jobs, runs due jobs, stops cleanly on `shutdown`
-/// (the job in hand is finished first).
+/// (the job in hand may finish within [`WorkerSettings::shutdown_grace`]; past it, it is given
+/// back to the queue for another worker).
 pub async fn run_worker(
     services: Services,
     transports: Transports,
@@ -579,7 +613,11 @@ pub async fn run_worker(
                 tracing::error!(error = %e, "scheduling periodic jobs failed");
             }
         }
-        match run_once(&services, &transports).await {
+        let give_up = async {
+            shutdown.cancelled().await;
+            tokio::time::sleep(settings.shutdown_grace).await;
+        };
+        match run_turn(&services, &transports, give_up).await {
             Ok(Turn::Empty) => {
                 tokio::select! {
                     _ = shutdown.cancelled() => break,

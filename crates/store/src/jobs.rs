@@ -86,6 +86,23 @@ pub async fn claim(store: &Store, now: i64) -> Result<Option<JobRow>> {
     Ok(row)
 }
 
+/// Gives a running job back to the queue without counting the attempt: its worker is shutting
+/// down and another takes it at once (every job is safe to run again). Returns whether it was
+/// still this worker's to give.
+pub async fn release(store: &Store, id: JobId) -> Result<bool> {
+    let mut tx = store.begin().await?;
+    let n = with_tx!(tx, |conn| sqlx::query(
+        "UPDATE jobs SET status = 'queued', locked_at = NULL, attempts = attempts - 1 \
+         WHERE id = $1 AND status = 'running'"
+    )
+    .bind(id.get())
+    .execute(conn)
+    .await?
+    .rows_affected());
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
 pub async fn complete(store: &Store, id: JobId, now: i64) -> Result<()> {
     let mut tx = store.begin().await?;
     with_tx!(tx, |conn| sqlx::query(

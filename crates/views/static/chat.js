@@ -81,8 +81,11 @@
       try { f = JSON.parse(e.data); } catch (err) { return; }
       handle(f);
     };
-    ws.onclose = function () {
+    ws.onclose = function (e) {
       ws = null;
+      // 1012: the server is restarting; another one takes the socket in a moment (spread out
+      // so a restart does not bring every page back at once).
+      if (e.code === 1012) { setTimeout(connect, 500 + Math.random() * 2000); return; }
       if (retries < 6) { retries += 1; setTimeout(connect, 1000 * retries); }
     };
   }

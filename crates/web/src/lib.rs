@@ -84,6 +84,9 @@ pub struct AppState {
     pub sockets: Arc<chat::limits::SocketCounts>,
     /// The content security policy of every response (it names the map's tile source).
     pub csp: axum::http::HeaderValue,
+    /// Cancelled when this server begins to shut down: open sockets close with a hint to
+    /// reconnect (to another server behind the load balancer).
+    pub closing: tokio_util::sync::CancellationToken,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
             http: Arc::new(http),
             metrics: Arc::new(metrics::Metrics::default()),
             sockets: Arc::default(),
+            closing: tokio_util::sync::CancellationToken::new(),
         }
     }
 }
@@ -142,11 +146,16 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let closing = state.closing.clone();
     axum::serve(
         without_delay(listener),
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        // Requests in flight finish; sockets close with a reconnect hint.
+        closing.cancel();
+    })
     .await
 }
 

@@ -414,3 +414,45 @@ async fn the_prune_job_deletes_dead_sessions_only() {
         );
     }
 }
+
+/// A worker shutting down gives the job in hand back when its grace runs out: the job is
+/// queued again at once for another worker, the attempt not counted, and runs there.
+#[tokio::test]
+async fn a_job_not_done_by_the_end_of_the_grace_goes_back_to_the_queue() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let s = Services::new(
+            store,
+            Arc::new(services::FixedClock::new(test_now())),
+            test_settings(false),
+        );
+        let id = jobs::enqueue(
+            &s,
+            jobs::JobKind::Prune,
+            &serde_json::json!({}),
+            s.now(),
+            None,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let transports = Transports::from_settings(&TransportSettings::default()).unwrap();
+        // The grace is over before the job could finish.
+        let turn = jobs::run_turn(&s, &transports, std::future::ready(()))
+            .await
+            .unwrap();
+        assert_eq!(turn, jobs::Turn::Released(id), "{backend:?}");
+        let again = store::jobs::claim(s.store(), s.now_micros())
+            .await
+            .unwrap()
+            .expect("queued again at once");
+        assert_eq!((again.id, again.attempts), (id, 1), "{backend:?}");
+        // A job no longer running is not this worker's to give back.
+        store::jobs::complete(s.store(), id, s.now_micros())
+            .await
+            .unwrap();
+        assert!(!store::jobs::release(s.store(), id).await.unwrap());
+    }
+}

@@ -11,6 +11,7 @@
 pub mod limits;
 mod portal;
 mod socket;
+pub use socket::SERVICE_RESTART;
 mod staff;
 
 use axum::response::Response;

@@ -185,12 +185,17 @@ async fn send_all(socket: &mut WebSocket, frames: &[Value]) -> bool {
     true
 }
 
+/// The close code a socket gets when its server shuts down: come back in a moment.
+pub const SERVICE_RESTART: u16 = 1012;
+
 /// What woke the loop.
 enum Woke {
     Step(Step),
     Frame(Inbound),
     Tick,
     Gone,
+    /// This server is shutting down.
+    Closing,
 }
 
 /// The socket loop of both sides.
@@ -226,6 +231,7 @@ async fn run<S: Side>(
                 Some(Ok(_)) => Woke::Step(Step::Nothing),
             },
             _ = tick.tick() => Woke::Tick,
+            () = state.closing.cancelled() => Woke::Closing,
         };
         let step = match woke {
             Woke::Step(step) => step,
@@ -249,6 +255,17 @@ async fn run<S: Side>(
                 Step::Nothing
             }
             Woke::Gone => return,
+            Woke::Closing => {
+                // 1012 "service restart" (RFC 6455 §7.4, IANA registry): the page reconnects,
+                // through the load balancer, to a server that is up.
+                let _ = socket
+                    .send(Message::Close(Some(axum::extract::ws::CloseFrame {
+                        code: SERVICE_RESTART,
+                        reason: "restart".into(),
+                    })))
+                    .await;
+                return;
+            }
         };
         let go_on = match step {
             Step::Nothing => true,

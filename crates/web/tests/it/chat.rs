@@ -898,3 +898,48 @@ async fn closing_into_an_unknown_category_is_refused_on_the_form() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Välj en handläggare."), "{}", r.body);
 }
+
+/// A server shutting down closes its sockets with 1012 (service restart), which the page reads
+/// as "reconnect in a moment", and stops once they are closed.
+#[tokio::test]
+async fn a_server_shutting_down_closes_its_sockets_with_a_hint_to_reconnect() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let (a, anna) = waiting_for_an_agent(&app).await;
+        let (port, server) = Server::start(
+            &app,
+            web::HttpSettings {
+                secure_cookies: true,
+                ..Default::default()
+            },
+        )
+        .await;
+        let mut ws_a = ws_connect(port, "/mina-sidor/chatt/ws", &a).await;
+        let mut ws_agent = ws_connect(port, "/chatt/ws", &anna).await;
+        frames_until(&mut ws_a, "A1").await;
+        assert_eq!(next_frame(&mut ws_agent).await["type"], "console");
+        let _ = server.stop.send(());
+        for ws in [&mut ws_a, &mut ws_agent] {
+            let close = loop {
+                match tokio::time::timeout(Duration::from_secs(10), ws.next())
+                    .await
+                    .expect("closed in time")
+                {
+                    Some(Ok(tungstenite::Message::Close(frame))) => break frame,
+                    Some(Ok(_)) => continue,
+                    other => panic!("{backend:?}: no close frame: {other:?}"),
+                }
+            };
+            let close = close.expect("a close code");
+            assert_eq!(u16::from(close.code), web::chat::SERVICE_RESTART);
+            assert_eq!(close.reason.as_str(), "restart");
+        }
+        tokio::time::timeout(Duration::from_secs(10), server.task)
+            .await
+            .expect("the server stops once its sockets are closed")
+            .unwrap()
+            .unwrap();
+    }
+}
