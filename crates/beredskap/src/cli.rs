@@ -210,6 +210,9 @@ pub enum ImportCommand {
         /// Print `{"inserted":N,"updated":N,"unchanged":N}`.
         #[arg(long)]
         json: bool,
+        /// Check the file and count what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Import the supplier register from CSV (layout in the README): matched by organisation
     /// number, all or nothing; the same file again changes nothing.
@@ -218,6 +221,9 @@ pub enum ImportCommand {
         /// Print `{"inserted":N,"updated":N,"unchanged":N}`.
         #[arg(long)]
         json: bool,
+        /// Check the file and count what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Receive Peppol BIS Billing 3.0 e-invoices (UBL Invoice and CreditNote): each file (or
     /// every `.xml` file of a folder) is checked against the fatal rules of EN 16931 and Peppol

@@ -235,14 +235,23 @@ impl Services {
             .ok_or(ServiceError::NotFound)
     }
 
-    /// Hands pending messages to their transports; returns (sent, failed).
-    /// A failed message stays pending for the next run until it has failed five times.
+    /// How long a sender holds the messages it claimed: longer than a batch takes to send;
+    /// a server that dies leaves them to another sender after it.
+    pub const OUTBOX_CLAIM: std::time::Duration = std::time::Duration::from_secs(300);
+
+    /// Hands pending messages to their transports; returns (sent, failed). The batch is
+    /// claimed first, so two servers' senders never send the same message. A failed message
+    /// stays pending for the next run until it has failed five times.
     pub async fn deliver_pending(
         &self,
         transports: &Transports,
         limit: i64,
     ) -> Result<(usize, usize)> {
-        let rows = store::outbox::pending(self.store(), limit).await?;
+        let now = self.now_micros();
+        let lease = i64::try_from(Self::OUTBOX_CLAIM.as_micros()).unwrap_or(i64::MAX);
+        let rows =
+            store::outbox::claim_pending(self.store(), limit, now, now.saturating_add(lease))
+                .await?;
         let (mut sent, mut failed) = (0, 0);
         for row in rows {
             let outcome = transports.send(&row).await;

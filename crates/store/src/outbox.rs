@@ -4,7 +4,7 @@ use domain::customer::Channel;
 use domain::ids::{CustomerId, OutboxId};
 use domain::outbox::OutboxStatus;
 
-use crate::{Result, Store, Tx};
+use crate::{Backend, Result, Store, Tx};
 
 #[derive(Debug, Clone)]
 pub struct OutboxRow {
@@ -158,6 +158,39 @@ pub async fn pending(store: &Store, limit: i64) -> Result<Vec<OutboxRow>> {
     .await?))
 }
 
+/// Claims up to `limit` pending messages, oldest first, for one sender until `until`: no other
+/// sender gets them meanwhile (PostgreSQL skips rows another claim holds, SQLite writes one at
+/// a time), and [`mark`] ends the claim. A claim that runs out unmarked (its server died) is
+/// taken again by the next sender.
+pub async fn claim_pending(
+    store: &Store,
+    limit: i64,
+    now: i64,
+    until: i64,
+) -> Result<Vec<OutboxRow>> {
+    let mut tx = store.begin().await?;
+    let lock = match tx.backend() {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE outbox SET claimed_until = $1 WHERE id IN (SELECT id FROM outbox \
+         WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until <= $2) \
+         ORDER BY id LIMIT $3{lock}) RETURNING {COLUMNS}"
+    );
+    let mut rows = with_tx!(tx, |conn| sqlx::query_as::<_, OutboxRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(until)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?);
+    tx.commit().await?;
+    rows.sort_by_key(|r| r.id.get());
+    Ok(rows)
+}
+
 pub async fn mark(
     tx: &mut Tx,
     id: OutboxId,
@@ -165,9 +198,10 @@ pub async fn mark(
     error: Option<&str>,
     now: i64,
 ) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query(
+    with_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE outbox SET status = $2, last_error = $3, attempts = attempts + 1, \
-         sent_at = CASE WHEN $2 = 'sent' THEN $4 ELSE sent_at END WHERE id = $1"
+         claimed_until = NULL, sent_at = CASE WHEN $2 = 'sent' THEN $4 ELSE sent_at END WHERE id = $1"
     )
     .bind(id.get())
     .bind(status.as_str())
@@ -175,7 +209,8 @@ pub async fn mark(
     .bind(now)
     .execute(conn)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     Ok(())
 }
 

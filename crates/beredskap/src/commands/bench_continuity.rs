@@ -162,9 +162,13 @@ pub async fn run(config: &Config, args: &BenchContinuityArgs) -> anyhow::Result<
     c.import_functions(&manager, functions_csv(args.functions).as_bytes())
         .await
         .map_err(import)?;
-    c.import_staff(&manager, staff_csv(args.staff, args.functions).as_bytes())
-        .await
-        .map_err(import)?;
+    c.import_staff(
+        &manager,
+        staff_csv(args.staff, args.functions).as_bytes(),
+        false,
+    )
+    .await
+    .map_err(import)?;
     let roster = c
         .import_roster(
             &manager,

@@ -28,7 +28,14 @@ impl Kind {
     }
 }
 
-pub async fn run(config: &Config, kind: Kind, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+/// Imports the file; `dry_run` (staff only) counts what would change and writes nothing.
+pub async fn run(
+    config: &Config,
+    kind: Kind,
+    file: &Path,
+    json: bool,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let store = super::open_store(config, false).await?;
     if !store.migration_status().await?.pending.is_empty() {
@@ -46,7 +53,7 @@ pub async fn run(config: &Config, kind: Kind, file: &Path, json: bool) -> anyhow
     let c = services.continuity();
     let result = match kind {
         Kind::Functions => c.import_functions(&actor, &bytes).await,
-        Kind::Staff => c.import_staff(&actor, &bytes).await,
+        Kind::Staff => c.import_staff(&actor, &bytes, dry_run).await,
         Kind::Roster => c.import_roster(&actor, &bytes).await,
     };
     let counts: ImportCounts = match result {
@@ -67,16 +74,6 @@ pub async fn run(config: &Config, kind: Kind, file: &Path, json: bool) -> anyhow
         Err(ImportError::Service(e)) => return Err(e.into()),
     };
     services.store().close().await;
-    if json {
-        println!("{}", serde_json::to_string(&counts)?);
-    } else {
-        println!(
-            "{}: {} rows inserted, {} updated, {} unchanged",
-            file.display(),
-            counts.inserted,
-            counts.updated,
-            counts.unchanged
-        );
-    }
+    super::import_suppliers::print_counts(file, "rows", &counts, json, dry_run)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -34,22 +34,6 @@ pub async fn run(
     };
     let counts = super::import_suppliers::counts_or_refusal(file, result)?;
     services.store().close().await;
-    if json {
-        println!("{}", serde_json::to_string(&counts)?);
-    } else {
-        let verb = if dry_run { "would be" } else { "were" };
-        println!(
-            "{}: {} {what} {verb} added, {} updated, {} unchanged{}",
-            file.display(),
-            counts.inserted,
-            counts.updated,
-            counts.unchanged,
-            if dry_run {
-                " (a dry run: nothing was written)"
-            } else {
-                ""
-            }
-        );
-    }
+    super::import_suppliers::print_counts(file, what, &counts, json, dry_run)?;
     Ok(ExitCode::SUCCESS)
 }

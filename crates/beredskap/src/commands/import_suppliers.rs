@@ -53,22 +53,49 @@ pub(super) fn counts_or_refusal(
     }
 }
 
-pub async fn register(config: &Config, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let (services, actor) = open(config, "import-suppliers").await?;
-    let counts = counts_or_refusal(file, services.suppliers().import(&actor, &bytes).await)?;
-    services.store().close().await;
+/// Prints an import's counts: `{"inserted":N,"updated":N,"unchanged":N}` with `json`, else a
+/// line naming the file and what happened (or, in a dry run, would happen) to the `what`.
+pub(super) fn print_counts(
+    file: &Path,
+    what: &str,
+    counts: &services::import::ImportCounts,
+    json: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string(&counts)?);
+        println!("{}", serde_json::to_string(counts)?);
     } else {
+        let verb = if dry_run { "would be" } else { "were" };
         println!(
-            "{}: {} suppliers added, {} updated, {} unchanged",
+            "{}: {} {what} {verb} added, {} updated, {} unchanged{}",
             file.display(),
             counts.inserted,
             counts.updated,
-            counts.unchanged
+            counts.unchanged,
+            if dry_run {
+                " (a dry run: nothing was written)"
+            } else {
+                ""
+            }
         );
     }
+    Ok(())
+}
+
+pub async fn register(
+    config: &Config,
+    file: &Path,
+    json: bool,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let (services, actor) = open(config, "import-suppliers").await?;
+    let counts = counts_or_refusal(
+        file,
+        services.suppliers().import(&actor, &bytes, dry_run).await,
+    )?;
+    services.store().close().await;
+    print_counts(file, "suppliers", &counts, json, dry_run)?;
     Ok(ExitCode::SUCCESS)
 }
 

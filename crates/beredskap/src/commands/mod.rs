@@ -43,13 +43,15 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> anyhow::Result<E
         ImportCommand::Bgmax { file, json } => import::bgmax(config, &file, json).await,
         ImportCommand::Invoices { file, json } => import::invoices(config, &file, json).await,
         ImportCommand::Functions { file, json } => {
-            import_continuity::run(config, Continuity::Functions, &file, json).await
+            import_continuity::run(config, Continuity::Functions, &file, json, false).await
         }
-        ImportCommand::Staff { file, json } => {
-            import_continuity::run(config, Continuity::Staff, &file, json).await
-        }
+        ImportCommand::Staff {
+            file,
+            json,
+            dry_run,
+        } => import_continuity::run(config, Continuity::Staff, &file, json, dry_run).await,
         ImportCommand::Roster { file, json } => {
-            import_continuity::run(config, Continuity::Roster, &file, json).await
+            import_continuity::run(config, Continuity::Roster, &file, json, false).await
         }
         ImportCommand::Customers {
             file,
@@ -61,9 +63,11 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> anyhow::Result<E
             json,
             dry_run,
         } => import_registers::run(config, Register::MeterPoints, &file, json, dry_run).await,
-        ImportCommand::Suppliers { file, json } => {
-            import_suppliers::register(config, &file, json).await
-        }
+        ImportCommand::Suppliers {
+            file,
+            json,
+            dry_run,
+        } => import_suppliers::register(config, &file, json, dry_run).await,
         ImportCommand::Peppol { files, json } => {
             import_suppliers::peppol(config, &files, json).await
         }

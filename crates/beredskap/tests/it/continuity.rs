@@ -113,10 +113,40 @@ fn the_three_imports_count_rows_import_once_and_name_the_bad_line() {
         &d,
     );
     assert!(
-        stdout(&o).contains("0 rows inserted, 0 updated, 2 unchanged"),
+        stdout(&o).contains("0 rows were added, 0 updated, 2 unchanged"),
         "{}",
         stdout(&o)
     );
+    // A dry run of a file with a new person and a changed one counts them and writes nothing.
+    std::fs::write(
+        d.join("staff2.csv"),
+        "employee_number;name;team;competences;phone;email;remote_possible;weekly_hours\n\
+         1001;Anna Ek;A;control_room:2027-06-30;070-1;;false;40\n\
+         1002;Bo Berg;C;control_room;070-2;bo@x.se;true;37,5\n\
+         1003;Cia Dahl;B;;070-3;;false;40\n",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let o = run(
+            bin().args([
+                "import",
+                "staff",
+                "staff2.csv",
+                "--dry-run",
+                "--database-url",
+                url,
+            ]),
+            &d,
+        );
+        assert!(
+            stdout(&o).contains(
+                "1 rows would be added, 1 updated, 1 unchanged (a dry run: nothing was written)"
+            ),
+            "{}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+    }
 }
 
 #[test]

@@ -36,6 +36,21 @@ fn e_invoices_are_taken_in_or_refused_with_their_rules_and_exit_codes_say_which(
             .success()
     );
     std::fs::write(d.join("register.csv"), REGISTER).unwrap();
+    // A dry run counts the supplier it would add and writes nothing: the import still adds it.
+    let o = run(
+        bin().args([
+            "import",
+            "suppliers",
+            "register.csv",
+            "--json",
+            "--dry-run",
+            "--database-url",
+            url,
+        ]),
+        &d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(r#""inserted":1"#));
     let o = run(
         bin().args([
             "import",

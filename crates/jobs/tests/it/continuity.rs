@@ -52,7 +52,7 @@ async fn red_shifts_reports_and_the_purge_run_as_jobs_once_each() {
             ..Actor::system()
         };
         c.import_functions(&m, FUNCTIONS.as_bytes()).await.unwrap();
-        c.import_staff(&m, STAFF.as_bytes()).await.unwrap();
+        c.import_staff(&m, STAFF.as_bytes(), false).await.unwrap();
         c.import_roster(&m, ROSTER.as_bytes()).await.unwrap();
         let chef = s
             .accounts()

@@ -252,8 +252,14 @@ impl Continuity {
         Ok(counts)
     }
 
-    /// `beredskap import staff`: one row per person, by employee number.
-    pub async fn import_staff(&self, actor: &Actor, bytes: &[u8]) -> ImportResult<ImportCounts> {
+    /// `beredskap import staff`: one row per person, by employee number; with `dry_run` the
+    /// counts are what the import would do, and nothing is written.
+    pub async fn import_staff(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> ImportResult<ImportCounts> {
         Self::require(actor, roles::MANAGE)?;
         let rows = read_csv(bytes, &STAFF_COLUMNS, &["weekly_hours"])?;
         let mut people: Vec<(u64, ParsedStaff)> = Vec::with_capacity(rows.len());
@@ -325,6 +331,10 @@ impl Continuity {
             &detail,
         )
         .await?;
+        if dry_run {
+            tx.rollback().await?;
+            return Ok(counts);
+        }
         tx.commit().await?;
         Ok(counts)
     }

@@ -97,8 +97,14 @@ fn same(stored: &SupplierRow, contacts: &[&store::suppliers::ContactRow], c: &Ch
 }
 
 impl Suppliers {
-    /// Imports the register file (columns [`SUPPLIER_COLUMNS`]).
-    pub async fn import(&self, actor: &Actor, bytes: &[u8]) -> ImportResult<ImportCounts> {
+    /// Imports the register file (columns [`SUPPLIER_COLUMNS`]); with `dry_run` the counts are
+    /// what the import would do, and nothing is written.
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> ImportResult<ImportCounts> {
         Self::require(actor, roles::MANAGE)?;
         let required: Vec<&'static str> = REQUIRED.to_vec();
         let optional: Vec<&'static str> = SUPPLIER_COLUMNS
@@ -174,7 +180,11 @@ impl Suppliers {
         )
         .await
         .map_err(ImportError::Service)?;
-        tx.commit().await?;
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
         Ok(counts)
     }
 }

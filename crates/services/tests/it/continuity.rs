@@ -85,7 +85,7 @@ async fn setup(backend: Backend) -> Option<(Services, Arc<FixedClock>, test_supp
     .await
     .unwrap();
     c.import_functions(&m, FUNCTIONS.as_bytes()).await.unwrap();
-    c.import_staff(&m, STAFF.as_bytes()).await.unwrap();
+    c.import_staff(&m, STAFF.as_bytes(), false).await.unwrap();
     c.import_roster(&m, ROSTER.as_bytes()).await.unwrap();
     Some((s, clock, db))
 }
@@ -167,7 +167,7 @@ async fn imports_are_all_or_nothing_name_line_and_field_and_change_nothing_twice
             (0, 0, 3),
             "{backend:?}"
         );
-        let again = c.import_staff(&m, STAFF.as_bytes()).await.unwrap();
+        let again = c.import_staff(&m, STAFF.as_bytes(), false).await.unwrap();
         assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 8));
         let again = c.import_roster(&m, ROSTER.as_bytes()).await.unwrap();
         assert_eq!((again.inserted, again.unchanged), (0, 8));
@@ -248,7 +248,7 @@ async fn imports_are_all_or_nothing_name_line_and_field_and_change_nothing_twice
             Problem::Continuity(ContinuityProblem::MissingCompetence { .. })
         ));
         let e = c
-            .import_staff(&m, b"employee_number,name\n1,Anna\n")
+            .import_staff(&m, b"employee_number,name\n1,Anna\n", false)
             .await
             .unwrap_err();
         assert_eq!(line_error(e).1, "header");
@@ -258,7 +258,7 @@ async fn imports_are_all_or_nothing_name_line_and_field_and_change_nothing_twice
             ..Actor::system()
         };
         assert!(matches!(
-            c.import_staff(&agent, STAFF.as_bytes()).await,
+            c.import_staff(&agent, STAFF.as_bytes(), false).await,
             Err(ImportError::Service(ServiceError::Forbidden))
         ));
     }

@@ -201,7 +201,7 @@ async fn the_import_is_all_or_nothing_and_the_same_file_twice_changes_nothing() 
         let h = s.suppliers();
         // A bad bankgiro on line 4 (the header is line 1): nothing is written.
         let bad = FILE.replace("991-2346", "991-2347");
-        match h.import(&finance(), bad.as_bytes()).await {
+        match h.import(&finance(), bad.as_bytes(), false).await {
             Err(ImportError::Line(l)) => {
                 assert_eq!((l.line, l.field), (4, "bankgiro"), "{backend:?}");
                 assert_eq!(l.problem, Problem::Suppliers(SupplierProblem::BadBankgiro));
@@ -210,21 +210,25 @@ async fn the_import_is_all_or_nothing_and_the_same_file_twice_changes_nothing() 
         }
         assert!(h.list(&finance()).await.unwrap().is_empty());
         let twice = format!("{FILE}556036-0793;Igen AB;5050-1055;;Karlskoga;;excavation;ja;\n");
-        match h.import(&finance(), twice.as_bytes()).await {
+        match h.import(&finance(), twice.as_bytes(), false).await {
             Err(ImportError::Line(l)) => assert_eq!((l.line, l.field), (5, "org_number")),
             other => panic!("expected a duplicate, got {other:?}"),
         }
-        let first = h.import(&finance(), FILE.as_bytes()).await.unwrap();
+        let first = h.import(&finance(), FILE.as_bytes(), false).await.unwrap();
         assert_eq!((first.inserted, first.updated, first.unchanged), (3, 0, 0));
-        let again = h.import(&finance(), FILE.as_bytes()).await.unwrap();
+        let again = h.import(&finance(), FILE.as_bytes(), false).await.unwrap();
         assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 3));
         let changed = FILE.replace("Degerfors VVS AB", "Degerfors VVS & Rör AB");
-        let third = h.import(&finance(), changed.as_bytes()).await.unwrap();
+        let third = h
+            .import(&finance(), changed.as_bytes(), false)
+            .await
+            .unwrap();
         assert_eq!((third.inserted, third.updated, third.unchanged), (0, 1, 2));
         let all = h.list(&finance()).await.unwrap();
         assert_eq!(all.iter().filter(|s| s.is_local).count(), 2);
         assert!(matches!(
-            h.import(&as_role(Role::Planner), FILE.as_bytes()).await,
+            h.import(&as_role(Role::Planner), FILE.as_bytes(), false)
+                .await,
             Err(ImportError::Service(ServiceError::Forbidden))
         ));
     }

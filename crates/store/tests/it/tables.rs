@@ -369,3 +369,79 @@ async fn typed_rows_read_back_what_was_written() {
         );
     }
 }
+
+/// Two servers' senders at once never get the same message; a claim its server left runs out
+/// and the message is claimed again; a marked message is not claimed again.
+#[tokio::test]
+async fn outbox_claims_give_each_message_to_one_sender() {
+    for backend in BACKENDS {
+        let Some((store, _db)) = test_store(backend).await else {
+            continue;
+        };
+        let mut tx = store.begin().await.unwrap();
+        for i in 0..40 {
+            let key = format!("m:{i}");
+            let m = store::outbox::NewMessage {
+                channel: domain::customer::Channel::Email,
+                customer_id: None,
+                recipient: "a@example.se",
+                subject: "s",
+                body_text: "b",
+                body_html: None,
+                attachment: None,
+                status: domain::outbox::OutboxStatus::Pending,
+                dedupe_key: Some(&key),
+                now: 5,
+            };
+            store::outbox::insert(&mut tx, &m).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let mut handles = Vec::new();
+        for _ in 0..4 {
+            let store = store.clone();
+            handles.push(tokio::spawn(async move {
+                store::outbox::claim_pending(&store, 15, 100, 1_000)
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut ids = Vec::new();
+        for h in handles {
+            let rows = h.await.unwrap();
+            assert!(rows.windows(2).all(|w| w[0].id.get() < w[1].id.get()));
+            ids.extend(rows.iter().map(|r| r.id.get()));
+        }
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(
+            (ids.len(), n),
+            (40, 40),
+            "{backend:?}: a message went to two senders"
+        );
+        // Nothing left while the claims hold.
+        assert!(
+            store::outbox::claim_pending(&store, 100, 999, 2_000)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // One is sent; the claims run out; the rest are claimed again.
+        let mut tx = store.begin().await.unwrap();
+        store::outbox::mark(
+            &mut tx,
+            domain::ids::OutboxId::new(ids[0]),
+            domain::outbox::OutboxStatus::Sent,
+            None,
+            500,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let again = store::outbox::claim_pending(&store, 100, 1_000, 2_000)
+            .await
+            .unwrap();
+        assert_eq!(again.len(), 39, "{backend:?}");
+        assert!(again.iter().all(|r| r.id.get() != ids[0]));
+    }
+}

@@ -205,7 +205,7 @@ pub async fn import(State(state): State<AppState>, ctx: Ctx, multipart: Multipar
     match state
         .services
         .suppliers()
-        .import(&ctx.actor(), &bytes)
+        .import(&ctx.actor(), &bytes, false)
         .await
     {
         Ok(c) => {
