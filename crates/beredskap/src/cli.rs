@@ -39,6 +39,9 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Write an online, consistent copy of the SQLite database to a file.
     Backup(BackupArgs),
+    /// Put a backup made by `backup` in place of the SQLite database, after checking it
+    /// (integrity, schema version, rows); the database it replaces is kept beside it.
+    Restore(RestoreArgs),
     /// Print the example configuration or the configuration in force (secrets hidden).
     Config(ConfigArgs),
     /// Manage accounts.
@@ -127,6 +130,15 @@ pub struct MigrateArgs {
 pub struct BackupArgs {
     /// The file to write; it must not exist.
     pub to: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// The backup file (from `beredskap backup`).
+    pub from: PathBuf,
+    /// Replace the database that exists at --database-url (stop every server using it first).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Args, Debug)]

@@ -335,6 +335,70 @@ impl Store {
         }
     }
 
+    /// SQLite's own check of the whole file (`PRAGMA integrity_check`, then
+    /// `PRAGMA foreign_key_check`): the problems found, none when the file is sound. PostgreSQL
+    /// keeps its own pages sound; nothing to check here.
+    pub async fn integrity_problems(&self) -> Result<Vec<String>> {
+        let Db::Sqlite { read, .. } = &self.db else {
+            return Ok(Vec::new());
+        };
+        let mut problems: Vec<String> = sqlx::query_scalar::<_, String>("PRAGMA integrity_check")
+            .fetch_all(read)
+            .await?
+            .into_iter()
+            .filter(|r| r != "ok")
+            .collect();
+        let orphans: Vec<(String, i64, String)> =
+            sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+                .fetch_all(read)
+                .await?;
+        problems.extend(
+            orphans
+                .into_iter()
+                .take(20)
+                .map(|(t, row, parent)| format!("{t} row {row} refers to a missing {parent} row")),
+        );
+        Ok(problems)
+    }
+
+    /// Every table of the application with its number of rows, by name.
+    pub async fn row_counts(&self) -> Result<Vec<(String, i64)>> {
+        let names: Vec<String> = match &self.db {
+            Db::Sqlite { read, .. } => {
+                sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' \
+                     AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
+                )
+                .fetch_all(read)
+                .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_scalar(
+                    "SELECT table_name::TEXT FROM information_schema.tables \
+                     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+                     AND table_name <> '_sqlx_migrations' ORDER BY table_name",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        let mut counts = Vec::with_capacity(names.len());
+        for name in names {
+            // The names come from the catalogue, each a plain identifier of the schema.
+            if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let sql = format!("SELECT COUNT(*) FROM {name}");
+            let n: i64 = with_pool!(self, |pool| sqlx::query_scalar::<_, i64>(
+                sqlx::AssertSqlSafe(sql.clone())
+            )
+            .fetch_one(pool)
+            .await?);
+            counts.push((name, n));
+        }
+        Ok(counts)
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         let r: Result<i64> = with_pool!(self, |pool| sqlx::query_scalar::<_, i64>("SELECT 1")

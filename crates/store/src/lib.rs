@@ -129,6 +129,23 @@ pub mod testing {
     use crate::outbox::OutboxRow;
     use crate::{Result, Store};
 
+    /// Records a schema version this build does not know, as a newer build would have.
+    pub async fn record_unknown_migration(store: &Store, version: i64) -> Result<()> {
+        let mut tx = store.begin().await?;
+        with_tx!(tx, |conn| {
+            sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES ($1, 'from a newer build', TRUE, $2, 0)"
+        )
+        .bind(version)
+        .bind(vec![0u8; 48])
+        .execute(conn)
+        .await?
+        .rows_affected()
+        });
+        tx.commit().await
+    }
+
     /// Every outbox row's dedupe key with its customer (rows with both).
     pub async fn outbox_keys(store: &Store) -> Result<Vec<(String, i64)>> {
         Ok(with_pool!(store, |pool| {

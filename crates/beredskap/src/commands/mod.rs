@@ -21,6 +21,7 @@ mod import_registers;
 mod import_suppliers;
 mod pay;
 pub mod plan;
+mod restore;
 pub mod serve;
 
 use std::io::{BufRead, Write};
@@ -101,6 +102,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Serve(_) => serve::run_serve(&config).await,
             Command::Migrate(args) => migrate(&config, args.check).await,
             Command::Backup(args) => backup(&config, &args.to).await,
+            Command::Restore(args) => restore::run(&config, &args.from, args.replace).await,
             Command::Config(args) => print_config(&config, args.example, args.effective),
             Command::User(UserCommand::Create {
                 username,

@@ -6,6 +6,7 @@ mod import;
 mod pay;
 mod plan;
 mod registers;
+mod restore;
 mod suppliers;
 
 use std::path::{Path, PathBuf};

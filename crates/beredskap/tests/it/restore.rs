@@ -1,0 +1,222 @@
+//! Backups that restore: a backup taken while the database is written holds every write
+//! acknowledged before it began; `restore` checks a copy before it replaces anything, keeps
+//! the database it replaces, and the application runs on what it restored.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::{bin, run, stderr, temp};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+async fn open(path: &std::path::Path) -> store::Store {
+    store::Store::connect(
+        &format!("sqlite://{}", path.display()),
+        &store::ConnectOptions::default(),
+    )
+    .await
+    .unwrap()
+}
+
+/// One message written and committed; `true` once acknowledged.
+async fn write_one(store: &store::Store, i: u64) -> bool {
+    let key = format!("w:{i}");
+    let m = store::outbox::NewMessage {
+        channel: domain::customer::Channel::Email,
+        customer_id: None,
+        recipient: "a@example.se",
+        subject: &key,
+        body_text: "b",
+        body_html: None,
+        attachment: None,
+        status: domain::outbox::OutboxStatus::Held,
+        dedupe_key: Some(&key),
+        now: 1,
+    };
+    let Ok(mut tx) = store.begin().await else {
+        return false;
+    };
+    store::outbox::insert(&mut tx, &m).await.is_ok() && tx.commit().await.is_ok()
+}
+
+/// `/readyz` of a server on this port, once it answers.
+async fn ready(port: u16) -> bool {
+    for _ in 0..100 {
+        if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await {
+            return r.status().is_success();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_under_write_load_restores_after_its_checks_and_serves() {
+    let d = temp("restore");
+    let url = "sqlite://live.sqlite";
+    assert!(
+        run(bin().args(["migrate", "--database-url", url]), &d)
+            .status
+            .success()
+    );
+    let live = open(&d.join("live.sqlite")).await;
+    let acked = Arc::new(Mutex::new(Vec::<u64>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (acked, stop, live) = (acked.clone(), stop.clone(), live.clone());
+        tokio::spawn(async move {
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                if write_one(&live, i).await {
+                    acked.lock().unwrap().push(i);
+                }
+                i += 1;
+            }
+        })
+    };
+    while acked.lock().unwrap().len() < 200 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // Everything acknowledged by now must be in the backup; writes go on while it is taken.
+    let before: Vec<u64> = acked.lock().unwrap().clone();
+    let dir = d.clone();
+    let o = tokio::task::spawn_blocking(move || {
+        run(
+            bin().args(["backup", "copy.sqlite", "--database-url", url]),
+            &dir,
+        )
+    })
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    stop.store(true, Ordering::Relaxed);
+    writer.await.unwrap();
+    let after = acked.lock().unwrap().len();
+    assert!(after > before.len(), "the writes went on during the backup");
+    live.close().await;
+
+    // Restored into a new file: checked, counted, in place.
+    let target = "sqlite://restored.sqlite";
+    let o = run(
+        bin().args(["restore", "copy.sqlite", "--database-url", target]),
+        &d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("integrity check: ok") && stdout(&o).contains("outbox"),
+        "{}",
+        stdout(&o)
+    );
+    let restored = open(&d.join("restored.sqlite")).await;
+    let keys: std::collections::HashSet<String> = store::outbox::list(&restored, 1_000_000, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.subject)
+        .collect();
+    for i in &before {
+        assert!(
+            keys.contains(&format!("w:{i}")),
+            "write {i}, acknowledged before the backup, is missing"
+        );
+    }
+    assert!(keys.len() <= after);
+    assert!(restored.integrity_problems().await.unwrap().is_empty());
+    restored.close().await;
+
+    // The application runs on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = bin()
+        .args([
+            "serve",
+            "--database-url",
+            target,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env(
+            "BEREDSKAP_SECURITY__KEYS",
+            "1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        )
+        .current_dir(&d)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let up = ready(port).await;
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(up, "the server answers ready on the restored database");
+
+    // It exists: replaced only when asked, and the old one is kept.
+    let o = run(
+        bin().args(["restore", "copy.sqlite", "--database-url", target]),
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--replace"), "{}", stderr(&o));
+    let o = run(
+        bin().args([
+            "restore",
+            "copy.sqlite",
+            "--replace",
+            "--database-url",
+            target,
+        ]),
+        &d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("kept as"), "{}", stdout(&o));
+    let kept: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("restored.sqlite.before-restore-")
+        })
+        .collect();
+    assert!(!kept.is_empty());
+
+    // Bad backups are refused and nothing is replaced.
+    let size = std::fs::metadata(d.join("restored.sqlite")).unwrap().len();
+    std::fs::write(
+        d.join("garbage.sqlite"),
+        b"not a database at all, not even close",
+    )
+    .unwrap();
+    let copy = std::fs::read(d.join("copy.sqlite")).unwrap();
+    std::fs::write(d.join("torn.sqlite"), &copy[..copy.len() / 2]).unwrap();
+    std::fs::copy(d.join("copy.sqlite"), d.join("newer.sqlite")).unwrap();
+    let newer = open(&d.join("newer.sqlite")).await;
+    store::testing::record_unknown_migration(&newer, 99_990_101)
+        .await
+        .unwrap();
+    newer.close().await;
+    for (file, why) in [
+        ("garbage.sqlite", "SQLite"),
+        ("torn.sqlite", "SQLite"),
+        ("newer.sqlite", "newer Beredskap"),
+        ("absent.sqlite", "no such file"),
+    ] {
+        let o = run(
+            bin().args(["restore", file, "--replace", "--database-url", target]),
+            &d,
+        );
+        assert_eq!(o.status.code(), Some(2), "{file}: {}", stdout(&o));
+        assert!(stderr(&o).contains(why), "{file}: {}", stderr(&o));
+        assert_eq!(
+            std::fs::metadata(d.join("restored.sqlite")).unwrap().len(),
+            size,
+            "{file}: the database was not touched"
+        );
+        assert!(!d.join("restored.sqlite.restoring").exists());
+    }
+}
