@@ -1,4 +1,5 @@
-//! Request ids and security headers on every response.
+//! Request ids (on every log line of a request, and one access-log line each) and security
+//! headers on every response.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
@@ -17,7 +18,15 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
     // The path is logged, never the query: queries may hold search terms about people.
     let span =
         tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
-    let mut resp = next.run(req).instrument(span).await;
+    let started = std::time::Instant::now();
+    let mut resp = next.run(req).instrument(span.clone()).await;
+    // One line per request, in its span (so with its id, method and path): the access log.
+    tracing::info!(
+        parent: &span,
+        status = resp.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "answered"
+    );
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-request-id", v);
     }

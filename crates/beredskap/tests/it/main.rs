@@ -3,6 +3,7 @@ mod community;
 mod continuity;
 mod crisis;
 mod import;
+mod logs;
 mod pay;
 mod plan;
 mod registers;
