@@ -148,16 +148,6 @@ pub async fn get(store: &Store, id: OutboxId) -> Result<Option<OutboxRow>> {
     .await?))
 }
 
-pub async fn pending(store: &Store, limit: i64) -> Result<Vec<OutboxRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' ORDER BY id LIMIT $1");
-    Ok(with_pool!(store, |pool| sqlx::query_as::<_, OutboxRow>(
-        sqlx::AssertSqlSafe(sql.clone())
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await?))
-}
-
 /// Claims up to `limit` pending messages, oldest first, for one sender until `until`: no other
 /// sender gets them meanwhile (PostgreSQL skips rows another claim holds, SQLite writes one at
 /// a time), and [`mark`] ends the claim. A claim that runs out unmarked (its server died) is

@@ -31,14 +31,16 @@ impl Progress for Bar {
     }
 }
 
-fn sidecars(path: &Path) -> Vec<PathBuf> {
+/// `FILE`, `FILE-wal` and `FILE-shm`: a SQLite database and what may lie beside it.
+pub(super) fn sidecars(path: &Path) -> Vec<PathBuf> {
     ["", "-wal", "-shm"]
         .iter()
         .map(|s| PathBuf::from(format!("{}{s}", path.display())))
         .collect()
 }
 
-fn remove_all(path: &Path) -> anyhow::Result<()> {
+/// Removes a SQLite database with its sidecars.
+pub(super) fn remove_all(path: &Path) -> anyhow::Result<()> {
     for p in sidecars(path) {
         if p.exists() {
             std::fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;

@@ -37,19 +37,8 @@ pub async fn run(
     dry_run: bool,
 ) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let store = super::open_store(config, false).await?;
-    if !store.migration_status().await?.pending.is_empty() {
-        bail!("the database has pending migrations: run `beredskap migrate` first");
-    }
-    let services = services::Services::new(
-        store,
-        std::sync::Arc::new(services::SystemClock),
-        config.service_settings(false),
-    );
-    let actor = services::Actor {
-        name: format!("cli:import-{}", kind.name()),
-        ..services::Actor::system()
-    };
+    let (services, actor) =
+        super::import_suppliers::open(config, &format!("import-{}", kind.name())).await?;
     let c = services.continuity();
     let result = match kind {
         Kind::Functions => c.import_functions(&actor, &bytes).await,

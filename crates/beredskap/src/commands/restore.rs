@@ -12,27 +12,15 @@ use store::{ConnectOptions, Store};
 
 use crate::config::Config;
 
-/// `FILE`, `FILE-wal` and `FILE-shm`: a SQLite database and what may lie beside it.
-fn with_sidecars(path: &Path) -> [PathBuf; 3] {
-    ["", "-wal", "-shm"].map(|s| PathBuf::from(format!("{}{s}", path.display())))
-}
+use super::demo::{remove_all, sidecars};
 
 fn beside(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(format!("{}{suffix}", path.display()))
 }
 
-fn remove_all(path: &Path) -> anyhow::Result<()> {
-    for p in with_sidecars(path) {
-        if p.exists() {
-            std::fs::remove_file(&p).with_context(|| format!("removing {}", p.display()))?;
-        }
-    }
-    Ok(())
-}
-
 /// Moves a database with its sidecars.
 fn move_all(from: &Path, to: &Path) -> anyhow::Result<()> {
-    for (a, b) in with_sidecars(from).iter().zip(with_sidecars(to).iter()) {
+    for (a, b) in sidecars(from).iter().zip(sidecars(to).iter()) {
         if a.exists() {
             std::fs::rename(a, b)
                 .with_context(|| format!("moving {} to {}", a.display(), b.display()))?;

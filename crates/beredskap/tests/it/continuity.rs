@@ -2,11 +2,7 @@
 //! `--json` counts, nothing twice, exit code 2 with line and field for a bad file, the breach of
 //! a working-time rule named in the error.
 
-use super::{bin, run, stderr, temp};
-
-fn stdout(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
-}
+use super::{bin, run, stderr, stdout, temp};
 
 #[test]
 fn the_three_imports_count_rows_import_once_and_name_the_bad_line() {

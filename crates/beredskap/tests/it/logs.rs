@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use super::{bin, run, stderr, temp};
+use super::{bin, run, serve_on_free_port, stderr, temp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_request_leaves_a_json_line_with_its_id() {
@@ -11,30 +11,12 @@ async fn each_request_leaves_a_json_line_with_its_id() {
     let url = "sqlite://logs.sqlite";
     let o = run(bin().args(["migrate", "--database-url", url]), &d);
     assert!(o.status.success(), "{}", stderr(&o));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = bin()
-        .args([
-            "serve",
-            "--database-url",
-            url,
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("BEREDSKAP_LOG__FORMAT", "json")
-        .env_remove("RUST_LOG")
-        .env(
-            "BEREDSKAP_SECURITY__KEYS",
-            "1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-        )
-        .current_dir(&d)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (mut server, port) = serve_on_free_port(
+        &d,
+        url,
+        &[("BEREDSKAP_LOG__FORMAT", "json")],
+        std::process::Stdio::piped(),
+    );
     let mut id = None;
     for _ in 0..100 {
         if let Ok(r) = reqwest::get(format!(

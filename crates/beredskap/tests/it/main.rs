@@ -37,6 +37,46 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+/// The security key a test server signs with (`serve` requires one outside demo mode).
+const TEST_KEYS: &str = "1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+/// `beredskap serve` on the database at `url` and a free loopback port, from `dir`, with these
+/// extra environment variables (not the caller's `RUST_LOG`: the configured filter holds) and
+/// its standard error as asked; returns it and its port.
+fn serve_on_free_port(
+    dir: &Path,
+    url: &str,
+    env: &[(&str, &str)],
+    stderr: std::process::Stdio,
+) -> (std::process::Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = bin()
+        .args([
+            "serve",
+            "--database-url",
+            url,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("BEREDSKAP_SECURITY__KEYS", TEST_KEYS)
+        .env_remove("RUST_LOG")
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    (child, port)
+}
+
 #[test]
 fn an_unknown_database_scheme_is_one_line_naming_the_fix() {
     let d = temp("scheme");

@@ -5,11 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::{bin, run, stderr, temp};
-
-fn stdout(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use super::{bin, run, serve_on_free_port, stderr, stdout, temp};
 
 async fn open(path: &std::path::Path) -> store::Store {
     store::Store::connect(
@@ -128,28 +124,7 @@ async fn a_backup_under_write_load_restores_after_its_checks_and_serves() {
     restored.close().await;
 
     // The application runs on it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = bin()
-        .args([
-            "serve",
-            "--database-url",
-            target,
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env(
-            "BEREDSKAP_SECURITY__KEYS",
-            "1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-        )
-        .current_dir(&d)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let (mut server, port) = serve_on_free_port(&d, target, &[], std::process::Stdio::null());
     let up = ready(port).await;
     let _ = server.kill();
     let _ = server.wait();

@@ -111,7 +111,9 @@ async fn outbox_dedupe_keys_make_a_message_once() {
             "{backend:?}"
         );
         tx.commit().await.unwrap();
-        let pending = store::outbox::pending(&store, 10).await.unwrap();
+        let pending = store::outbox::claim_pending(&store, 10, 5, 6)
+            .await
+            .unwrap();
         assert_eq!(pending.len(), 1);
         assert_eq!(pending[0].attachment_name.as_deref(), Some("a.ics"));
         let mut tx = store.begin().await.unwrap();
