@@ -260,6 +260,8 @@ impl Declarations {
         } else {
             RecordedBy::Agent
         };
+        let campaign = self.s.campaign();
+        let context = campaign.declaration_context().await?;
         let mut tx = self.s.store().begin().await?;
         store::declarations::upsert(
             &mut tx,
@@ -288,6 +290,13 @@ impl Declarations {
             },
         )
         .await?;
+        // The household's visits leave the plan in the same transaction: nobody is visited
+        // after they declared, whatever their visit stood at.
+        if let Some(context) = &context {
+            campaign
+                .declaration_changed(&mut tx, context, customer_id, Some(c.until))
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -321,8 +330,16 @@ impl Declarations {
     pub async fn withdraw(&self, actor: &Actor, customer_id: CustomerId) -> Result<bool> {
         self.require(actor, "declaration_withdrawn", customer_id)
             .await?;
+        let campaign = self.s.campaign();
+        let context = campaign.declaration_context().await?;
         let mut tx = self.s.store().begin().await?;
         let existed = store::declarations::delete(&mut tx, customer_id).await?;
+        // Released visits go back to be planned at once.
+        if let Some(context) = &context {
+            campaign
+                .declaration_changed(&mut tx, context, customer_id, None)
+                .await?;
+        }
         audit::record(
             &mut tx,
             &self.s,

@@ -172,6 +172,16 @@ pub struct WorkListPage {
     pub error_stop: Option<CampaignJobId>,
     /// The day's route on a map; `None` without stops.
     pub map: Option<crate::map::MapView>,
+    /// Stops struck off the day after it was planned: nobody goes.
+    pub removed: Vec<RemovedStop>,
+}
+
+/// A stop struck off a technician's day.
+#[derive(Debug, Clone)]
+pub struct RemovedStop {
+    /// When the crew was to arrive, `HH:MM`.
+    pub time: Option<String>,
+    pub address: String,
 }
 
 impl WorkListPage {

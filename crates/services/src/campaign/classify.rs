@@ -9,14 +9,16 @@
 use std::collections::{BTreeSet, HashMap};
 
 use domain::campaign::{self as rules, MeterFacts, Plannability};
-use domain::ids::{CampaignJobId, CrewId, CustomerId};
+use domain::ids::{CampaignId, CampaignJobId, CrewId, CustomerId};
 use domain::policy::{CampaignPolicy, Capability, CustomerChange};
 use jiff::civil::Date;
+use store::campaign::removals::Removal;
 use store::campaign::{JobClassRow, JobRow};
 use views::messages::campaign::VisitPostponed;
 
 use super::Campaign;
 use super::progress::{Pace, column_of};
+use super::run::queue_replan;
 use crate::audit::{self, Event, Outcome};
 use crate::capability::{Effect, Impact, Unit, record_change};
 use crate::error::Result;
@@ -51,6 +53,16 @@ pub(super) struct Postponement {
     pub at_request: bool,
 }
 
+/// A job taken off the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Unplanned {
+    pub job: CampaignJobId,
+    /// The crew and day it was on.
+    pub place: Option<(CrewId, Date)>,
+    /// When the crew was to arrive, minutes after midnight.
+    pub arrive_min: Option<i64>,
+}
+
 /// What classifying every job under a policy changes, against what is stored.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Reclassification {
@@ -61,8 +73,8 @@ pub(super) struct Reclassification {
     pub released: Vec<CampaignJobId>,
     pub paused: Vec<CampaignJobId>,
     pub retiered: Vec<CampaignJobId>,
-    /// Jobs taken off a crew's day, with that crew and day.
-    pub unplanned: Vec<(CampaignJobId, Option<(CrewId, Date)>)>,
+    /// Jobs taken off the plan.
+    pub unplanned: Vec<Unplanned>,
     pub postponed: Vec<Postponement>,
     /// The pace of the plan as stored, and as it stands right after the change (before the
     /// re-plan fills the freed places): the campaign's forecast end before and after.
@@ -133,7 +145,11 @@ impl Reclassification {
         let placed = j.status.is_placed();
         if held && placed && !finished {
             self.report.unplanned += 1;
-            self.unplanned.push((j.id, j.crew_id.zip(j.planned_on)));
+            self.unplanned.push(Unplanned {
+                job: j.id,
+                place: j.crew_id.zip(j.planned_on),
+                arrive_min: j.arrive_min,
+            });
             if let (true, Some(planned_on)) = (j.status.is_fixed(), j.planned_on) {
                 self.postponed.push(Postponement {
                     job: j.id,
@@ -175,12 +191,12 @@ impl Reclassification {
     pub fn impact(&self) -> Impact {
         let ids = |v: &[CampaignJobId]| v.iter().map(|id| id.get()).collect::<Vec<_>>();
         let crew_days: BTreeSet<(CrewId, Date)> =
-            self.unplanned.iter().filter_map(|(_, cd)| *cd).collect();
+            self.unplanned.iter().filter_map(|u| u.place).collect();
         let losing: Vec<i64> = self
             .unplanned
             .iter()
-            .filter(|(_, cd)| cd.is_some())
-            .map(|(id, _)| id.get())
+            .filter(|u| u.place.is_some())
+            .map(|u| u.job.get())
             .collect();
         let postponed: Vec<CampaignJobId> = self.postponed.iter().map(|p| p.job).collect();
         let mut impact = Impact::new(Capability::Campaign);
@@ -221,6 +237,15 @@ impl Postponement {
         }
     }
 }
+
+/// What a declaration's classification reads before its transaction opens.
+#[derive(Debug, Clone)]
+pub(crate) struct DeclarationContext {
+    campaign: CampaignId,
+    policy: CampaignPolicy,
+}
+
+const MINUTE: i64 = 60_000_000;
 
 /// How the households whose visit no longer holds are told.
 #[derive(Clone, Copy, Debug)]
@@ -282,6 +307,7 @@ impl Campaign {
         let jobs = store::campaign::jobs_in(&mut tx, campaign.id).await?;
         let r = Reclassification::of(&jobs, policy, &declared);
         store::campaign::set_classes(&mut tx, &r.rows, now).await?;
+        self.strike_off_today(&mut tx, &r).await?;
         match tell {
             Tell::Now => self.tell_postponed(&mut tx, &r.postponed).await?,
             Tell::Recorded(key) => {
@@ -310,6 +336,73 @@ impl Campaign {
         .await?;
         tx.commit().await?;
         Ok(r)
+    }
+
+    /// Reads what a declaration needs before its transaction opens: the open campaign and the
+    /// campaign policy in force. `None` when no campaign is open.
+    pub(crate) async fn declaration_context(&self) -> Result<Option<DeclarationContext>> {
+        let Some(campaign) = store::campaign::open_campaign(self.s.store()).await? else {
+            return Ok(None);
+        };
+        Ok(Some(DeclarationContext {
+            campaign: campaign.id,
+            policy: self.policy().await?,
+        }))
+    }
+
+    /// What a "no home visits" declaration recorded (`review_on` given) or withdrawn (`None`)
+    /// does at once, in the declaration's own transaction: the household's jobs are classified
+    /// under the policy in force. A visit deferred at the request leaves its crew's day whatever
+    /// it stood at (planned, notified, booked, on today's list); a booking is released; the
+    /// household is told once that the visit is postponed as they asked; a stop on today's list
+    /// is struck off it for the technician; and a re-plan is queued to fill the place (or to
+    /// plan a released visit).
+    pub(crate) async fn declaration_changed(
+        &self,
+        tx: &mut store::Tx,
+        ctx: &DeclarationContext,
+        customer: CustomerId,
+        review_on: Option<Date>,
+    ) -> Result<ClassifyReport> {
+        let jobs = store::campaign::customer_jobs_in(tx, ctx.campaign, customer).await?;
+        let declared: HashMap<CustomerId, Date> =
+            review_on.map(|d| (customer, d)).into_iter().collect();
+        let r = Reclassification::of(&jobs, &ctx.policy, &declared);
+        if r.rows.is_empty() {
+            return Ok(r.report);
+        }
+        let now = self.s.now_micros();
+        store::campaign::set_classes(tx, &r.rows, now).await?;
+        self.strike_off_today(tx, &r).await?;
+        self.tell_postponed(tx, &r.postponed).await?;
+        if !r.unplanned.is_empty() || !r.released.is_empty() {
+            // A booking computed against the plan before this one no longer fits it.
+            store::campaign::bump_plan_version(tx, ctx.campaign, None).await?;
+            // One re-plan for the declarations of a minute, at its end.
+            let minute = now.div_euclid(MINUTE) + 1;
+            queue_replan(tx, minute * MINUTE, &format!("declaration:{minute}"), now).await?;
+        }
+        Ok(r.report)
+    }
+
+    /// Records the stops taken off a crew's list of today, which the technician may have read.
+    async fn strike_off_today(&self, tx: &mut store::Tx, r: &Reclassification) -> Result<()> {
+        let today = self.s.today();
+        let removals: Vec<Removal> = r
+            .unplanned
+            .iter()
+            .filter_map(|u| match u.place {
+                Some((crew, day)) if day == today => Some(Removal {
+                    crew,
+                    day,
+                    job: u.job,
+                    arrive_min: u.arrive_min,
+                }),
+                _ => None,
+            })
+            .collect();
+        store::campaign::removals::record(tx, &removals, self.s.now_micros()).await?;
+        Ok(())
     }
 
     /// Tells each postponed household now, once per job and day.

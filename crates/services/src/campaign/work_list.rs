@@ -6,6 +6,7 @@ use domain::ids::{CampaignJobId, CrewId};
 use domain::role::Role;
 use jiff::civil::Date;
 use store::campaign::StopRow;
+use store::campaign::removals::RemovalRow;
 use views::messages::campaign::RebookOffer;
 
 use super::Campaign;
@@ -30,6 +31,8 @@ pub struct WorkList {
     /// Where the crew's day starts and ends, micro-degrees (latitude, longitude).
     pub depot_e6: (i64, i64),
     pub stops: Vec<StopRow>,
+    /// Stops struck off the day after it was planned (a declaration, a policy): nobody goes.
+    pub removed: Vec<RemovalRow>,
 }
 
 /// The exchange as entered, checked: the old meter's final reading, the new meter's number
@@ -101,7 +104,9 @@ impl Campaign {
             .find(|c| c.id == crew)
             .ok_or(ServiceError::NotFound)?;
         let stops = store::campaign::crew_stops(self.s.store(), crew, day).await?;
+        let removed = store::campaign::removals::of_day(self.s.store(), crew, day).await?;
         Ok(WorkList {
+            removed,
             crew,
             crew_name: row.name,
             depot_e6: (row.depot_lat_e6, row.depot_lon_e6),

@@ -11,6 +11,7 @@ mod community;
 mod continuity;
 mod credit;
 mod credit_policy;
+mod declaration_protects;
 mod declarations;
 mod demo;
 mod logs;

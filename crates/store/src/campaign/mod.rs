@@ -5,6 +5,7 @@
 //! and failure reasons as closed sets, ids typed, civil dates as `Date`. Instants stay
 //! microseconds UTC (`i64`).
 
+pub mod removals;
 pub mod runs;
 
 use domain::campaign::{
@@ -249,6 +250,26 @@ pub async fn jobs_in(tx: &mut Tx, campaign: CampaignId) -> Result<Vec<JobRow>> {
         sqlx::AssertSqlSafe(sql.clone())
     )
     .bind(campaign.get())
+    .fetch_all(conn)
+    .await?))
+}
+
+/// A customer's jobs in a campaign, inside a write transaction (a declaration classifies
+/// them where it is recorded).
+pub async fn customer_jobs_in(
+    tx: &mut Tx,
+    campaign: CampaignId,
+    customer: CustomerId,
+) -> Result<Vec<JobRow>> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id \
+         WHERE j.campaign_id = $1 AND m.customer_id = $2 ORDER BY j.id"
+    );
+    Ok(with_tx!(tx, |conn| sqlx::query_as::<_, JobRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(campaign.get())
+    .bind(customer.get())
     .fetch_all(conn)
     .await?))
 }

@@ -11,7 +11,7 @@ use domain::role::Role;
 use services::ServiceError;
 use services::campaign::StopRow;
 use services::campaign::{DoneForm, hhmm};
-use views::campaign::{WorkListPage, WorkStop};
+use views::campaign::{RemovedStop, WorkListPage, WorkStop};
 use views::map::{DayMap, MapRoute, MapStop, StopMark};
 use views::pages::FieldError;
 
@@ -80,7 +80,7 @@ async fn work_page(
         .as_deref()
         .and_then(|d| domain::time::parse_date(d).ok())
         .unwrap_or_else(|| state.services.today());
-    let (crew, depot, mut stops): (_, _, Vec<WorkStop>) = match state
+    let (crew, depot, mut stops, removed): (_, _, Vec<WorkStop>, Vec<RemovedStop>) = match state
         .services
         .campaign()
         .work_list(&actor, q.lag, day)
@@ -94,9 +94,18 @@ async fn work_page(
                 .enumerate()
                 .map(|(i, s)| work_stop(i + 1, s))
                 .collect(),
+            w.removed
+                .into_iter()
+                .map(|r| RemovedStop {
+                    time: r.arrive_min.map(services::campaign::hhmm),
+                    address: format!("{}, {} {}", r.street, r.postal_code, r.city),
+                })
+                .collect(),
         ),
         // A technician not yet in a crew sees an empty day, not an error.
-        Err(ServiceError::NotFound) if actor.role == Some(Role::Technician) => (None, None, vec![]),
+        Err(ServiceError::NotFound) if actor.role == Some(Role::Technician) => {
+            (None, None, vec![], vec![])
+        }
         Err(e) => return Err(e.into()),
     };
     let result = match q.klart.as_deref() {
@@ -124,6 +133,7 @@ async fn work_page(
         result,
         errors,
         error_stop,
+        removed,
     };
     render(status, &page)
 }

@@ -324,6 +324,27 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
             list.body
                 .contains(&format!("/tekniker/jobb/{}/klar", mine[0].id))
         );
+        // A stop struck off the day after it was planned (a declaration, a policy) is shown
+        // struck off, with where and when, so nobody goes.
+        let struck = jobs.iter().find(|j| j.crew_id.is_none()).unwrap();
+        let mut tx = s.store().begin().await.unwrap();
+        let removal = store::campaign::removals::Removal {
+            crew: one,
+            day,
+            job: struck.id,
+            arrive_min: Some(10 * 60),
+        };
+        store::campaign::removals::record(&mut tx, &[removal], s.now_micros())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let list = app.get(&format!("/tekniker?dag={day}"), Some(&t)).await;
+        assert!(
+            list.body.contains("Strukna från dagens lista")
+                && list.body.contains(&format!("10:00 · {}", struck.street)),
+            "{backend:?}: {}",
+            list.body
+        );
         // Another crew's list is not theirs to read.
         assert_eq!(
             app.get(&format!("/tekniker?lag={two}"), Some(&t))
