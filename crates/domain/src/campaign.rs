@@ -280,6 +280,38 @@ pub fn classify(m: MeterFacts, policy: &CampaignPolicy) -> JobClass {
     }
 }
 
+/// Minutes either side of the expected arrival in a live arrival time.
+pub const LIVE_SPREAD_MIN: i64 = 15;
+
+/// When the crew is expected at the next stop, told to its customer as the crew leaves a stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveArrival {
+    /// The narrowed window, minutes after midnight.
+    pub from_min: i64,
+    pub to_min: i64,
+    /// The crew is expected after the booked window closes.
+    pub late: bool,
+}
+
+/// The live arrival time at the next stop when the crew leaves a stop at `now_min` with
+/// `travel_min` to drive there (an estimate: it may be faster or slower): the expected arrival
+/// rounded to five minutes with [`LIVE_SPREAD_MIN`] either side, but never before now nor before
+/// a booked window opens (the crew waits for it); late when it is expected after the booked
+/// window closes.
+pub fn live_arrival(now_min: i64, travel_min: i64, booked: Option<(i64, i64)>) -> LiveArrival {
+    let not_before = booked.map_or(now_min, |(start, _)| now_min.max(start));
+    let expected = (now_min + travel_min.max(0)).max(not_before);
+    let expected = (expected + 2).div_euclid(5) * 5;
+    let last = 24 * 60 - 1;
+    LiveArrival {
+        from_min: (expected - LIVE_SPREAD_MIN)
+            .max(not_before.div_euclid(5) * 5)
+            .min(last),
+        to_min: (expected + LIVE_SPREAD_MIN).min(last),
+        late: booked.is_some_and(|(_, end)| expected > end),
+    }
+}
+
 /// The first day a job may be visited when its notice goes out on `today`: the notice must
 /// reach the customer `working_days` working days ahead (ellagen: "in good time").
 pub fn first_visit_day(today: Date, working_days: u8) -> Date {
@@ -406,6 +438,27 @@ impl crate::problem::Explain for CampaignProblem {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_live_arrival_is_narrow_waits_for_a_booked_window_and_says_when_it_is_late() {
+        // Leaving at 10:02 with 11 minutes to drive: expected 10:15, told 10:00-10:30.
+        let a = live_arrival(10 * 60 + 2, 11, None);
+        assert_eq!((a.from_min, a.to_min, a.late), (600, 630, false));
+        // Far from the next stop: the whole window moves.
+        let a = live_arrival(9 * 60, 40, None);
+        assert_eq!((a.from_min, a.to_min), (9 * 60 + 25, 9 * 60 + 55));
+        // A booked window 13:00-15:00: the crew waits for it and is not late.
+        let a = live_arrival(11 * 60, 20, Some((13 * 60, 15 * 60)));
+        assert_eq!((a.from_min, a.to_min, a.late), (780, 795, false));
+        // Expected after the window closes: late.
+        let a = live_arrival(14 * 60 + 50, 25, Some((13 * 60, 15 * 60)));
+        assert!(a.late);
+        assert_eq!((a.from_min, a.to_min), (900, 930));
+        // Late in the evening the window stays in the day.
+        let a = live_arrival(23 * 60 + 50, 30, None);
+        assert!(a.to_min < 24 * 60 && a.from_min <= a.to_min);
+    }
+
     use super::*;
     use crate::policy::{Capability, PolicyBody, Preset};
     use jiff::civil::date;

@@ -67,6 +67,20 @@ impl Default for Travel {
     }
 }
 
+impl Travel {
+    /// Travel seconds between two points (latitude, longitude in degrees) by the haversine
+    /// model; `None` for supplied matrices, which know only their own locations.
+    pub fn seconds_between(&self, a: (f64, f64), b: (f64, f64)) -> Option<i32> {
+        match self {
+            Travel::Haversine { detour, speed_kmh } => {
+                let m = crate::campaign::haversine_m(a, b) * detour;
+                Some((m / (speed_kmh / 3.6)).round() as i32)
+            }
+            Travel::Matrix { .. } => None,
+        }
+    }
+}
+
 /// Everything the planner needs.
 #[derive(Clone, Debug, Default)]
 pub struct Problem {

@@ -159,13 +159,30 @@ pub async fn portal_home(State(state): State<AppState>, ctx: Ctx) -> PageResult 
         next_visit,
         cases_waiting: attention.cases_waiting,
         cases_open: attention.cases_open,
-        meter_exchange: attention.meter_exchange.as_ref().map(|(state, day)| {
-            views::translate(
+        meter_exchange: match &attention.arrival {
+            Some(a) => Some(views::translate(
                 ctx.lang,
-                &format!("portal-meter-{state}"),
-                &[("date", day.clone().unwrap_or_default())],
-            )
-        }),
+                "portal-meter-arrival",
+                &[
+                    ("street", a.street.clone()),
+                    (
+                        "window",
+                        format!(
+                            "{}–{}",
+                            services::campaign::hhmm(a.from_min),
+                            services::campaign::hhmm(a.to_min)
+                        ),
+                    ),
+                ],
+            )),
+            None => attention.meter_exchange.as_ref().map(|(state, day)| {
+                views::translate(
+                    ctx.lang,
+                    &format!("portal-meter-{state}"),
+                    &[("date", day.clone().unwrap_or_default())],
+                )
+            }),
+        },
     };
     ok(&page)
 }

@@ -2,17 +2,20 @@
 //! visit recorded failed (which re-plans, and offers a booked customer a new window at once).
 
 use domain::campaign::{self as rules, CampaignProblem, FailReason, JobStatus};
+use domain::customer::Channel;
 use domain::ids::{CampaignJobId, CrewId};
 use domain::role::Role;
 use jiff::civil::Date;
+use store::campaign::NoticeRow;
 use store::campaign::StopRow;
 use store::campaign::removals::RemovalRow;
-use views::messages::campaign::RebookOffer;
+use views::messages::campaign::{ArrivalDelayed, ArrivalWindow, OnTheWay, RebookOffer};
 
 use super::Campaign;
 use super::run::queue_replan;
 use crate::audit::{self, Event, Outcome};
 use crate::error::Result;
+use crate::outbox::Recipient;
 use crate::{Actor, ServiceError};
 
 /// What a technician enters for a finished exchange.
@@ -33,6 +36,20 @@ pub struct WorkList {
     pub stops: Vec<StopRow>,
     /// Stops struck off the day after it was planned (a declaration, a policy): nobody goes.
     pub removed: Vec<RemovalRow>,
+}
+
+/// The next customer on the crew's route today and when to expect the crew, worked out (and
+/// the link to a new window signed) before the transaction that records the stop.
+struct NextArrival {
+    row: NoticeRow,
+    arrival: rules::LiveArrival,
+    /// The link to choose a new window, when the crew will miss the booked one.
+    link: Option<String>,
+}
+
+/// Where a stop is, in degrees.
+fn place(s: &StopRow) -> (f64, f64) {
+    (s.lat_e6 as f64 / 1e6, s.lon_e6 as f64 / 1e6)
 }
 
 /// The exchange as entered, checked: the old meter's final reading, the new meter's number
@@ -129,11 +146,13 @@ impl Campaign {
             new_meter_number: &number,
             new_reading: new,
         };
+        let next = self.next_arrival(crew, job).await?;
         let now = self.s.now_micros();
         let mut tx = self.s.store().begin().await?;
         if store::campaign::record_done(&mut tx, job, crew, done, now).await? == 0 {
             return Err(ServiceError::conflict(CampaignProblem::StopNotYours));
         }
+        self.tell_next(&mut tx, next).await?;
         audit::record(
             &mut tx,
             &self.s,
@@ -169,11 +188,13 @@ impl Campaign {
             }
             _ => None,
         };
+        let next = self.next_arrival(crew, job).await?;
         let now = self.s.now_micros();
         let mut tx = self.s.store().begin().await?;
         if store::campaign::record_failed(&mut tx, job, crew, reason, now).await? == 0 {
             return Err(ServiceError::conflict(CampaignProblem::StopNotYours));
         }
+        self.tell_next(&mut tx, next).await?;
         queue_replan(&mut tx, now, &format!("failed:{job}:{now}"), now).await?;
         if let Some((j, link)) = rebook {
             let offer = RebookOffer {
@@ -204,6 +225,92 @@ impl Campaign {
         )
         .await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// The next stop on the crew's route today after `job` (the first still to be visited in
+    /// route order), and when the crew can be there leaving now: by the planner's travel model
+    /// from this stop. `None` when `job` is not on today's list or nobody is left.
+    async fn next_arrival(&self, crew: CrewId, job: CampaignJobId) -> Result<Option<NextArrival>> {
+        let today = self.s.today();
+        let stops = store::campaign::crew_stops(self.s.store(), crew, today).await?;
+        let Some(here) = stops
+            .iter()
+            .find(|s| s.id == job && !s.status.is_finished())
+        else {
+            return Ok(None);
+        };
+        let Some(next) = stops.iter().find(|s| s.id != job && s.status.is_placed()) else {
+            return Ok(None);
+        };
+        let travel_s = planner::model::Travel::default()
+            .seconds_between(place(here), place(next))
+            .unwrap_or(0);
+        let local = self.s.tz().to_datetime(self.s.now());
+        let now_min = i64::from(local.hour()) * 60 + i64::from(local.minute());
+        let booked = next.window_start_min.zip(next.window_end_min);
+        let arrival = rules::live_arrival(now_min, (i64::from(travel_s) + 59) / 60, booked);
+        let Some(row) = store::campaign::notice_row(self.s.store(), next.id).await? else {
+            return Ok(None);
+        };
+        let link = if arrival.late {
+            Some(self.meter_link(next.id).await?)
+        } else {
+            None
+        };
+        Ok(Some(NextArrival { row, arrival, link }))
+    }
+
+    /// Tells the next customer when to expect the crew, on their phone (else by e-mail; a live
+    /// time is no use in a letter), once per visit and day; one the crew will reach after the
+    /// booked window closes is told so and offered a new window. The time is kept for Mina
+    /// sidor.
+    async fn tell_next(&self, tx: &mut store::Tx, next: Option<NextArrival>) -> Result<()> {
+        let Some(NextArrival { row, arrival, link }) = next else {
+            return Ok(());
+        };
+        let now = self.s.now_micros();
+        store::campaign::removals::set_eta(tx, row.job, arrival.from_min, arrival.to_min, now)
+            .await?;
+        let c = &row.contact;
+        let (channel, address) = match (c.phone.as_deref(), c.email.as_deref()) {
+            (Some(p), _) if !p.trim().is_empty() => (Channel::Sms, p),
+            (_, Some(e)) if !e.trim().is_empty() => (Channel::Email, e),
+            _ => return Ok(()),
+        };
+        let to = Recipient {
+            customer_id: Some(c.id),
+            language: c.language,
+            channel,
+            address,
+        };
+        let day = row.planned_on.unwrap_or_else(|| self.s.today());
+        let expected = ArrivalWindow {
+            start_min: arrival.from_min,
+            end_min: arrival.to_min,
+        };
+        match (row.window_start_min.zip(row.window_end_min), link) {
+            (Some((start_min, end_min)), Some(link)) => {
+                let m = ArrivalDelayed {
+                    name: c.name.clone(),
+                    street: row.street.clone(),
+                    booked: ArrivalWindow { start_min, end_min },
+                    expected,
+                    link,
+                };
+                let key = format!("campaign:{}:late:{day}", row.job);
+                self.s.tell_to(tx, &to, &m, key, None).await?;
+            }
+            _ => {
+                let m = OnTheWay {
+                    name: c.name.clone(),
+                    street: row.street.clone(),
+                    window: expected,
+                };
+                let key = format!("campaign:{}:on-the-way:{day}", row.job);
+                self.s.tell_to(tx, &to, &m, key, None).await?;
+            }
+        }
         Ok(())
     }
 }

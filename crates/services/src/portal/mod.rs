@@ -54,6 +54,8 @@ pub struct Attention {
     /// The meter exchange as the customer has been told of it, with the day (`YYYY-MM-DD`)
     /// when one was given.
     pub meter_exchange: Option<(ExchangeState, Option<String>)>,
+    /// The live arrival time of today's meter visit, told when the stop before was finished.
+    pub arrival: Option<store::campaign::removals::EtaRow>,
 }
 
 /// Everything held about one customer, as the download carries it.
@@ -132,6 +134,8 @@ impl Portal {
                 .meter_exchange_for(id)
                 .await?
                 .map(|m| (m.state, m.on.map(|d| d.to_string()))),
+            arrival: store::campaign::removals::customer_eta(self.s.store(), id, self.s.today())
+                .await?,
         })
     }
 

@@ -14,6 +14,7 @@ mod credit_policy;
 mod declaration_protects;
 mod declarations;
 mod demo;
+mod live_arrival;
 mod logs;
 mod modes;
 mod policies;

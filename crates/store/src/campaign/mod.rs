@@ -835,7 +835,7 @@ pub async fn book_window(
     Ok(with_tx!(tx, |conn| {
         sqlx::query(
         "UPDATE campaign_jobs SET status = 'booked', crew_id = $1, planned_on = $2, window_on = $2, \
-         window_start_min = $3, window_end_min = $4, arrive_min = $3, updated_at = $5 \
+         window_start_min = $3, window_end_min = $4, arrive_min = $3, eta_from_min = NULL, eta_to_min = NULL, eta_at = NULL, updated_at = $5 \
          WHERE id = $6 AND plannability = 'plannable' AND status IN ('open', 'planned', 'notified', 'booked')"
     )
     .bind(w.crew.get())

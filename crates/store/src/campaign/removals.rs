@@ -1,8 +1,9 @@
-//! Stops taken off a crew's list of today (a declaration, a policy pausing the visit): kept so
-//! the technician's list shows them struck off, in case the list was read before. No reason is
-//! kept, only where and when the stop was to be.
+//! The day of a crew's route as it happens: stops taken off a crew's list of today (a
+//! declaration, a policy pausing the visit), kept so the technician's list shows them struck
+//! off in case it was read before (no reason kept, only where and when the stop was to be);
+//! and the live arrival time the next customer was told.
 
-use domain::ids::{CampaignJobId, CrewId};
+use domain::ids::{CampaignJobId, CrewId, CustomerId};
 use jiff::civil::Date;
 
 use crate::{Result, Store, Tx};
@@ -72,6 +73,61 @@ pub async fn of_day(store: &Store, crew: CrewId, day: Date) -> Result<Vec<Remova
         .bind(crew.get())
         .bind(day.to_string())
         .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Records the live arrival window told to a job's customer.
+pub async fn set_eta(
+    tx: &mut Tx,
+    job: CampaignJobId,
+    from_min: i64,
+    to_min: i64,
+    now: i64,
+) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "UPDATE campaign_jobs SET eta_from_min = $1, eta_to_min = $2, eta_at = $3 WHERE id = $4"
+    )
+    .bind(from_min)
+    .bind(to_min)
+    .bind(now)
+    .bind(job.get())
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// A live arrival time as the customer sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EtaRow {
+    pub street: String,
+    pub from_min: i64,
+    pub to_min: i64,
+}
+
+from_row!(EtaRow, "campaign_jobs", |c| EtaRow {
+    street: c.get("street")?,
+    from_min: c.get("eta_from_min")?,
+    to_min: c.get("eta_to_min")?,
+});
+
+/// The latest live arrival time told to a customer for a visit still to come on `day`.
+pub async fn customer_eta(
+    store: &Store,
+    customer: CustomerId,
+    day: Date,
+) -> Result<Option<EtaRow>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, EtaRow>(
+            "SELECT m.street, j.eta_from_min, j.eta_to_min \
+             FROM campaign_jobs j JOIN meter_points m ON m.id = j.meter_point_id \
+             WHERE m.customer_id = $1 AND j.planned_on = $2 AND j.eta_from_min IS NOT NULL \
+             AND j.status IN ('planned', 'notified', 'booked') ORDER BY j.eta_at DESC LIMIT 1",
+        )
+        .bind(customer.get())
+        .bind(day.to_string())
+        .fetch_optional(pool)
         .await?
     }))
 }

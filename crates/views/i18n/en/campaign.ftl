@@ -112,6 +112,7 @@ progress-paused = { $count } jobs paused by the policy.
 progress-review = Review on
 progress-km = Kilometres per crew and day
 nav-progress = Progress
+portal-meter-arrival = Meter exchange today: our technician expects to reach { $street } at { $window }.
 portal-meter-notified = Meter exchange: we exchange your electricity meter on { $date }. The power is off for a short while.
 portal-meter-booked = Meter exchange: you have booked { $date }.
 portal-meter-deferred = Meter exchange: deferred at your request.

@@ -112,6 +112,7 @@ progress-paused = { $count } jobb pausade av policyn.
 progress-review = Ses över
 progress-km = Kilometer per lag och dag
 nav-progress = Framsteg
+portal-meter-arrival = Mätarbyte i dag: teknikern räknar med att komma till { $street } { $window }.
 portal-meter-notified = Mätarbyte: vi byter din elmätare { $date }. Strömmen är borta en kort stund.
 portal-meter-booked = Mätarbyte: du har bokat { $date }.
 portal-meter-deferred = Mätarbyte: uppskjutet på din begäran.

@@ -99,6 +99,37 @@ crate::message!(
     "messages/campaign/arrival.en.txt"
 );
 
+/// A live arrival time: the technician finished the stop before and is on the way.
+#[derive(Clone, Debug)]
+pub struct OnTheWay {
+    pub name: String,
+    pub street: String,
+    pub window: ArrivalWindow,
+}
+
+crate::message!(
+    OnTheWay,
+    "messages/campaign/on_the_way.sv.txt",
+    "messages/campaign/on_the_way.en.txt"
+);
+
+/// The technician will miss the booked window: when to expect them, and the link to choose a
+/// new window instead.
+#[derive(Clone, Debug)]
+pub struct ArrivalDelayed {
+    pub name: String,
+    pub street: String,
+    pub booked: ArrivalWindow,
+    pub expected: ArrivalWindow,
+    pub link: String,
+}
+
+crate::message!(
+    ArrivalDelayed,
+    "messages/campaign/delayed.sv.txt",
+    "messages/campaign/delayed.en.txt"
+);
+
 /// The confirmation of a booked (or rebooked) window, whoever booked it.
 #[derive(Clone, Debug)]
 pub struct BookingConfirmed {
@@ -281,6 +312,25 @@ mod tests {
         });
         assert_eq!(sv.subject, "Vi kom inte in: boka en ny tid");
         assert!(sv.text.contains(LINK) && en.sms.contains(LINK));
+        let w = |a: i64, b: i64| ArrivalWindow {
+            start_min: a,
+            end_min: b,
+        };
+        let [sv, en] = both(&OnTheWay {
+            name: "Karin".into(),
+            street: "Storgatan 1".into(),
+            window: w(600, 630),
+        });
+        assert!(sv.sms.contains("10:00 och 10:30") && en.subject.contains("10:00–10:30"));
+        let [sv, en] = both(&ArrivalDelayed {
+            name: "Karin".into(),
+            street: "Storgatan 1".into(),
+            booked: w(780, 900),
+            expected: w(900, 930),
+            link: LINK.into(),
+        });
+        assert!(sv.text.contains("13:00–15:00") && sv.sms.contains("15:00–15:30"));
+        assert!(sv.sms.contains(LINK) && en.text.contains(LINK));
         for at_request in [true, false] {
             let [sv, en] = both(&VisitPostponed {
                 name: "Karin".into(),

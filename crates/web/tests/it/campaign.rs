@@ -957,3 +957,66 @@ async fn every_campaign_page_and_refusal_speaks_the_readers_language() {
         );
     }
 }
+
+#[tokio::test]
+async fn mina_sidor_shows_the_live_arrival_time_of_todays_visit() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::demo(backend).await else {
+            continue;
+        };
+        let planner = services::Actor {
+            role: Some(domain::role::Role::Planner),
+            ..services::Actor::system()
+        };
+        let s = &app.services;
+        let c = s.campaign();
+        let (campaign, _) = c.open(&planner, "Mätarbyte", s.today()).await.unwrap();
+        let crew = c
+            .add_crew(
+                &planner,
+                &services::campaign::CrewForm {
+                    name: "Lag 1".into(),
+                    supplier_id: None,
+                    skills: vec!["ct".into()],
+                    depot: Some((59_326_000, 14_523_000)),
+                    shift_start_min: 420,
+                    shift_end_min: 960,
+                },
+            )
+            .await
+            .unwrap();
+        // The demo customer's meter is on today's route, and the crew told a time.
+        let jobs = store::campaign::jobs(s.store(), campaign).await.unwrap();
+        let mine = jobs
+            .iter()
+            .find(|j| j.customer_id == domain::ids::CustomerId::new(1))
+            .unwrap();
+        let kund = app.login_demo("kund").await;
+        let before = app.get("/mina-sidor", Some(&kund)).await;
+        assert!(!before.body.contains("Mätarbyte i dag"), "{backend:?}");
+        let mut tx = s.store().begin().await.unwrap();
+        let row = store::campaign::PlannedRow {
+            id: mine.id,
+            crew_id: crew,
+            planned_on: s.today(),
+            arrive_min: 600,
+            seq: 1,
+        };
+        store::campaign::store_plan(&mut tx, campaign, &[row], s.now_micros())
+            .await
+            .unwrap();
+        store::campaign::removals::set_eta(&mut tx, mine.id, 600, 630, s.now_micros())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let page = app.get("/mina-sidor", Some(&kund)).await;
+        assert!(
+            page.body.contains(&format!(
+                "Mätarbyte i dag: teknikern räknar med att komma till {} 10:00–10:30.",
+                mine.street
+            )),
+            "{backend:?}: {}",
+            page.body
+        );
+    }
+}
