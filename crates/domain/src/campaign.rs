@@ -75,6 +75,23 @@ impl JobStatus {
 }
 
 crate::closed_set! {
+    /// The steps of the infection routine at an indoor visit, in the order the technician's
+    /// list shows them.
+    pub enum RoutineStep in "campaign-routine" {
+        HandHygiene = "hand_hygiene",
+        Distance = "distance",
+        NoHandshake = "no_handshake",
+        FaceMask = "face_mask",
+    }
+}
+
+/// Whether an indoor visit follows the infection routine under `policy`: a contact (tier 2)
+/// visit while the policy asks for it.
+pub fn routine_applies(policy: &CampaignPolicy, tier: u8) -> bool {
+    policy.indoor_routine && tier == 2
+}
+
+crate::closed_set! {
     /// Whether a campaign is running; at most one is open.
     pub enum CampaignStatus in "campaign-status" {
         Open = "open",
@@ -371,6 +388,10 @@ pub enum CampaignProblem {
     ConsentRequired,
     /// A declaration's end must be after today and at most `latest`.
     ReviewDate { latest: Date },
+    /// The infection routine must be confirmed at an indoor stop while the policy asks for it.
+    RoutineNotConfirmed,
+    /// The visit is not on a day (or already done) and cannot be postponed.
+    NotPostponable,
 }
 
 impl CampaignProblem {
@@ -399,6 +420,8 @@ impl CampaignProblem {
             CampaignProblem::ReviewDate {
                 latest: Date::constant(2027, 12, 1),
             },
+            CampaignProblem::RoutineNotConfirmed,
+            CampaignProblem::NotPostponable,
         ]
     }
 }
@@ -423,6 +446,8 @@ impl crate::problem::Explain for CampaignProblem {
             CampaignProblem::NotBookable => "campaign-problem-not-bookable",
             CampaignProblem::ConsentOutdated => "campaign-problem-consent-outdated",
             CampaignProblem::ConsentRequired => "campaign-problem-consent-required",
+            CampaignProblem::RoutineNotConfirmed => "campaign-problem-routine",
+            CampaignProblem::NotPostponable => "campaign-problem-not-postponable",
             CampaignProblem::ReviewDate { .. } => "campaign-problem-review-date",
         }
     }
@@ -640,6 +665,7 @@ mod tests {
                 defer_risk_group: true,
                 notice_working_days: 5,
                 indoor_requires_booking: booking,
+                indoor_routine: booking,
             };
             let c = classify(facts(placement, property, true), &p);
             proptest::prop_assert!(!(needs_contact(placement) && c.plannability == Plannability::Plannable));

@@ -39,6 +39,12 @@ pub struct CampaignPolicy {
     pub notice_working_days: u8,
     /// Indoor visits at house owners only with a window the customer booked.
     pub indoor_requires_booking: bool,
+    /// Indoor visits follow the infection routine: the household is asked the day before
+    /// whether anyone at home is ill or in quarantine (and may postpone without saying why), and
+    /// the technician confirms the routine at each indoor stop (hand hygiene, distance, no
+    /// handshake, face mask). Absent in policies recorded before it existed: off.
+    #[serde(default)]
+    pub indoor_routine: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,6 +149,7 @@ impl PolicyBody {
                 defer_risk_group: pandemic,
                 notice_working_days: 5,
                 indoor_requires_booking: pandemic,
+                indoor_routine: pandemic,
             }),
             Capability::Visits => PolicyBody::Visits(VisitsPolicy {
                 walk_in: !pandemic,

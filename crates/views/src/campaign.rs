@@ -121,6 +121,7 @@ mod tests {
         check::<RecordedBy>();
         check::<ConsentVersion>();
         check::<domain::campaign::ExchangeState>();
+        check::<domain::campaign::RoutineStep>();
         let sv = consent_text(crate::Lang::Sv, ConsentVersion::CURRENT);
         let en = consent_text(crate::Lang::En, ConsentVersion::CURRENT);
         assert!(sv.contains("riskgrupp") && en.contains("risk group"));
@@ -154,6 +155,8 @@ pub struct WorkStop {
     pub mark: crate::map::StopMark,
     /// The first stop not yet done or failed.
     pub next: bool,
+    /// An indoor stop under the infection routine: its steps shown, and confirmed when done.
+    pub routine: bool,
 }
 
 #[derive(Template)]
@@ -174,6 +177,8 @@ pub struct WorkListPage {
     pub map: Option<crate::map::MapView>,
     /// Stops struck off the day after it was planned: nobody goes.
     pub removed: Vec<RemovedStop>,
+    /// The infection routine's steps, shown at indoor stops while the policy has it.
+    pub routine_steps: &'static [domain::campaign::RoutineStep],
 }
 
 /// A stop struck off a technician's day.
@@ -239,6 +244,22 @@ pub struct MeterBookingPage {
     pub portal: bool,
     /// Staff booking for a caller: the customer's id.
     pub caller: Option<CustomerId>,
+}
+
+/// Postponing an indoor visit through the link in the reminder (the infection routine's
+/// question), without login and without a reason.
+#[derive(Template)]
+#[template(path = "campaign/postpone.html")]
+pub struct PostponePage {
+    pub layout: Layout,
+    pub street: String,
+    /// The visit's day, when it has one.
+    pub day: Option<String>,
+    pub action: String,
+    /// The booking page of the same link.
+    pub booking: String,
+    pub result: Option<String>,
+    pub error: Option<String>,
 }
 
 /// The "no home visits" page, for the customer or for an agent on the phone.

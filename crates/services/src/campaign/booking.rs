@@ -9,7 +9,7 @@ use domain::ids::{CampaignJobId, CrewId, CustomerId};
 use domain::role::Role;
 use jiff::civil::Date;
 use store::campaign::{BookedWindow, JobRow};
-use views::messages::campaign::{ArrivalWindow, BookingConfirmed};
+use views::messages::campaign::{ArrivalWindow, BookingConfirmed, PostponedByHousehold};
 
 use super::run::queue_replan;
 use super::{Campaign, civil_date, planner_date};
@@ -44,6 +44,8 @@ pub struct IndoorJob {
     pub job_id: CampaignJobId,
     pub street: String,
     pub status: domain::campaign::JobStatus,
+    /// The visit's day, when it is on one.
+    pub planned_on: Option<Date>,
     pub booked: Option<IndoorWindow>,
     pub windows: Vec<IndoorWindow>,
 }
@@ -124,6 +126,83 @@ impl Campaign {
             self.s.public_url(),
             self.s.link_token(LINK_KIND, job.get()).await?
         ))
+    }
+
+    /// The signed link to postpone a job's indoor visit (the infection routine's question).
+    pub async fn postpone_link(&self, job: CampaignJobId) -> Result<String> {
+        Ok(format!("{}/skjut-upp", self.meter_link(job).await?))
+    }
+
+    /// Postpones a visit still to come at the household's word, without a reason (the
+    /// infection routine's question answered "yes" through the link, or a caller telling an
+    /// agent): it leaves its crew's day, a booking is released, a stop on today's list is struck
+    /// off for the technician, the household is told once with the link to choose a new time,
+    /// and a re-plan is queued. Nothing says why.
+    pub async fn postpone_visit(&self, booker: Booker<'_>, job: CampaignJobId) -> Result<()> {
+        let row = self.job_of_booker(booker, job).await?;
+        let (Some(planned_on), true) = (row.planned_on, row.status.is_placed()) else {
+            return Err(ServiceError::conflict(CampaignProblem::NotPostponable));
+        };
+        let link = self.meter_link(job).await?;
+        let actor = match booker {
+            Booker::Actor(a) | Booker::ForCaller(a, _) => a.clone(),
+            Booker::Link => Actor {
+                name: "customer (signed link)".into(),
+                ..Actor::system()
+            },
+        };
+        let now = self.s.now_micros();
+        let mut tx = self.s.store().begin().await?;
+        if store::campaign::removals::postpone(&mut tx, job, now).await? == 0 {
+            return Err(ServiceError::conflict(CampaignProblem::NotPostponable));
+        }
+        if let (Some(crew), true) = (row.crew_id, planned_on == self.s.today()) {
+            let removal = store::campaign::removals::Removal {
+                crew,
+                day: planned_on,
+                job,
+                arrive_min: row.arrive_min,
+            };
+            store::campaign::removals::record(&mut tx, &[removal], now).await?;
+        }
+        store::campaign::bump_plan_version(&mut tx, row.campaign_id, None).await?;
+        let minute = now.div_euclid(MINUTE) + 1;
+        queue_replan(
+            &mut tx,
+            minute * MINUTE,
+            &format!("postponed:{minute}"),
+            now,
+        )
+        .await?;
+        if let Some(j) = store::campaign::notice_rows_in(&mut tx, &[job])
+            .await?
+            .into_iter()
+            .next()
+        {
+            let m = PostponedByHousehold {
+                name: j.contact.name.clone(),
+                street: j.street.clone(),
+                planned_on,
+                link,
+            };
+            let key = format!("campaign:{job}:postponed-by-household:{planned_on}");
+            self.s.tell(&mut tx, &j.contact, &m, key).await?;
+        }
+        audit::record(
+            &mut tx,
+            &self.s,
+            &actor,
+            &Event {
+                action: "meter_visit_postponed",
+                object_kind: "campaign_job",
+                object_id: &job.to_string(),
+                outcome: Outcome::Success,
+                detail: &format!("{planned_on}, at the household's word"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The job a link stands for, if genuine.
@@ -217,6 +296,7 @@ impl Campaign {
         Ok(IndoorJob {
             job_id: job,
             booked: booked_window(&row),
+            planned_on: row.planned_on,
             street: row.street,
             status: row.status,
             windows,

@@ -30,6 +30,9 @@ pub(super) fn measures(p: &CampaignPolicy) -> Vec<Measure> {
     if p.indoor_requires_booking {
         m.push(Measure::new("campaign-measure-booking-required"));
     }
+    if p.indoor_routine {
+        m.push(Measure::new("campaign-measure-indoor-routine"));
+    }
     m.push(Measure::new("campaign-measure-notice-days").with("days", p.notice_working_days));
     m
 }
@@ -160,10 +163,11 @@ mod tests {
                 "campaign-measure-indoor-house-owners",
                 "campaign-measure-declared-deferred",
                 "campaign-measure-booking-required",
+                "campaign-measure-indoor-routine",
                 "campaign-measure-notice-days",
             ]
         );
         let days = policy(Preset::Pandemic).notice_working_days.to_string();
-        assert_eq!(pandemic[3].args, vec![("days", days)]);
+        assert_eq!(pandemic[4].args, vec![("days", days)]);
     }
 }

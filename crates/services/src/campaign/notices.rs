@@ -40,8 +40,9 @@ struct Due {
     notices: Vec<(NoticeRow, Option<String>)>,
     /// Indoor jobs to invite to book, with their links.
     invitations: Vec<(NoticeRow, String)>,
-    /// Notified or booked visits on the next working day.
-    reminders: Vec<NoticeRow>,
+    /// Notified or booked visits on the next working day, with the link to postpone an indoor
+    /// visit when the infection routine asks whether anyone at home is ill.
+    reminders: Vec<(NoticeRow, Option<String>)>,
     /// Notified or booked visits today.
     arrivals: Vec<NoticeRow>,
 }
@@ -113,8 +114,16 @@ impl Campaign {
         let told = [JobStatus::Notified, JobStatus::Booked];
         let planned =
             store::campaign::notice_candidates(store, first, last, &[JobStatus::Planned]).await?;
-        let reminders =
-            store::campaign::notice_candidates(store, tomorrow, tomorrow, &told).await?;
+        // Under the infection routine an indoor visit's reminder asks whether anyone at home is
+        // ill or in quarantine, with the link to postpone it without saying why.
+        let mut reminders = Vec::new();
+        for j in store::campaign::notice_candidates(store, tomorrow, tomorrow, &told).await? {
+            let link = match rules::routine_applies(&policy, j.tier) {
+                true => Some(self.postpone_link(j.job).await?),
+                false => None,
+            };
+            reminders.push((j, link));
+        }
         let arrivals = store::campaign::notice_candidates(store, today, today, &told).await?;
         let mut invitations = Vec::new();
         for j in store::campaign::invite_candidates(store).await? {
@@ -198,15 +207,20 @@ impl Campaign {
         Ok(sent)
     }
 
-    async fn send_reminders(&self, tx: &mut store::Tx, due: &[NoticeRow]) -> Result<u64> {
+    async fn send_reminders(
+        &self,
+        tx: &mut store::Tx,
+        due: &[(NoticeRow, Option<String>)],
+    ) -> Result<u64> {
         let mut sent = 0;
-        for j in due {
+        for (j, postpone) in due {
             let planned_on = day(j)?;
             let m = VisitReminder {
                 name: j.contact.name.clone(),
                 street: j.street.clone(),
                 planned_on,
                 window: window(j),
+                postpone: postpone.clone(),
             };
             let key = format!("campaign:{}:reminder:{planned_on}", j.job);
             sent += u64::from(self.tell_job(tx, j, &m, key).await?);

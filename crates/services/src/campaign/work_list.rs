@@ -24,6 +24,9 @@ pub struct DoneForm {
     pub old_reading: String,
     pub new_meter_number: String,
     pub new_reading: String,
+    /// The technician confirms the infection routine was followed (asked at indoor stops while
+    /// the policy has it).
+    pub routine_followed: bool,
 }
 
 /// A crew's stops on a day, in route order.
@@ -36,6 +39,8 @@ pub struct WorkList {
     pub stops: Vec<StopRow>,
     /// Stops struck off the day after it was planned (a declaration, a policy): nobody goes.
     pub removed: Vec<RemovalRow>,
+    /// The policy in force asks for the infection routine at indoor (tier 2) stops.
+    pub routine: bool,
 }
 
 /// The next customer on the crew's route today and when to expect the crew, worked out (and
@@ -122,7 +127,9 @@ impl Campaign {
             .ok_or(ServiceError::NotFound)?;
         let stops = store::campaign::crew_stops(self.s.store(), crew, day).await?;
         let removed = store::campaign::removals::of_day(self.s.store(), crew, day).await?;
+        let routine = self.policy().await?.indoor_routine;
         Ok(WorkList {
+            routine,
             removed,
             crew,
             crew_name: row.name,
@@ -141,10 +148,21 @@ impl Campaign {
     ) -> Result<()> {
         let crew = self.crew_of(actor, None).await?;
         let (old, number, new) = checked(form)?;
+        let tier = store::campaign::notice_row(self.s.store(), job)
+            .await?
+            .map_or(1, |j| j.tier);
+        let routine = rules::routine_applies(&self.policy().await?, tier);
+        if routine && !form.routine_followed {
+            return Err(ServiceError::invalid(
+                "routine",
+                CampaignProblem::RoutineNotConfirmed,
+            ));
+        }
         let done = store::campaign::Exchange {
             old_reading: old,
             new_meter_number: &number,
             new_reading: new,
+            routine_followed: routine.then_some(true),
         };
         let next = self.next_arrival(crew, job).await?;
         let now = self.s.now_micros();

@@ -48,6 +48,7 @@ fn done() -> DoneForm {
         old_reading: "48213".into(),
         new_meter_number: "KEM123456".into(),
         new_reading: "0".into(),
+        routine_followed: false,
     }
 }
 

@@ -14,6 +14,7 @@ mod credit_policy;
 mod declaration_protects;
 mod declarations;
 mod demo;
+mod indoor_routine;
 mod live_arrival;
 mod logs;
 mod modes;

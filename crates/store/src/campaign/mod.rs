@@ -646,6 +646,8 @@ pub struct Exchange<'a> {
     pub old_reading: i64,
     pub new_meter_number: &'a str,
     pub new_reading: i64,
+    /// Whether the infection routine was confirmed; `None` where none applied.
+    pub routine_followed: Option<bool>,
 }
 
 /// Records a finished exchange on a job of the crew that is still to be done; 0 rows when the
@@ -660,7 +662,7 @@ pub async fn record_done(
     Ok(with_tx!(tx, |conn| {
         sqlx::query(
         "UPDATE campaign_jobs SET status = 'done', done_at = $1, old_reading = $2, new_meter_number = $3, \
-         new_reading = $4, failure_reason = NULL, updated_at = $1 \
+         new_reading = $4, failure_reason = NULL, routine_followed = $7, updated_at = $1 \
          WHERE id = $5 AND crew_id = $6 AND status IN ('planned', 'notified', 'booked')"
     )
     .bind(now)
@@ -669,6 +671,7 @@ pub async fn record_done(
     .bind(done.new_reading)
     .bind(job.get())
     .bind(crew.get())
+    .bind(done.routine_followed)
     .execute(conn)
     .await?
     .rows_affected()

@@ -131,3 +131,21 @@ pub async fn customer_eta(
         .await?
     }))
 }
+
+/// Takes a visit still to come off its crew's day at the household's word (no reason kept):
+/// back to be planned, its booking and live time released. 0 rows when it was not on a day.
+pub async fn postpone(tx: &mut Tx, job: CampaignJobId, now: i64) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query(
+        "UPDATE campaign_jobs SET status = 'open', crew_id = NULL, planned_on = NULL, arrive_min = NULL, \
+         seq = NULL, pinned = FALSE, window_on = NULL, window_start_min = NULL, window_end_min = NULL, \
+         eta_from_min = NULL, eta_to_min = NULL, eta_at = NULL, updated_at = $1 \
+         WHERE id = $2 AND status IN ('planned', 'notified', 'booked')"
+    )
+    .bind(now)
+    .bind(job.get())
+    .execute(conn)
+    .await?
+    .rows_affected()
+    }))
+}

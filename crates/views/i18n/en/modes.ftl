@@ -138,3 +138,4 @@ mode-supplier-rule-all = all suppliers
 mode-supplier-rule-local = local suppliers
 mode-supplier-rule-small = small suppliers
 mode-supplier-rule-trade = one trade
+mode-field-campaign-indoor-routine = Infection routine at indoor visits (asked the day before, confirmed by the technician)

@@ -138,3 +138,4 @@ mode-supplier-rule-all = alla leverantörer
 mode-supplier-rule-local = lokala leverantörer
 mode-supplier-rule-small = små leverantörer
 mode-supplier-rule-trade = en bransch
+mode-field-campaign-indoor-routine = Smittskyddsrutin vid inomhusbesök (fråga dagen före, bekräftas av teknikern)

@@ -77,6 +77,9 @@ pub struct VisitReminder {
     pub street: String,
     pub planned_on: Date,
     pub window: ArrivalWindow,
+    /// Under the infection routine: the link to postpone the indoor visit when anyone at home
+    /// is ill or in quarantine (no reason asked).
+    pub postpone: Option<String>,
 }
 
 crate::message!(
@@ -97,6 +100,22 @@ crate::message!(
     ArrivalToday,
     "messages/campaign/arrival.sv.txt",
     "messages/campaign/arrival.en.txt"
+);
+
+/// The household postponed its indoor visit (the infection routine's question answered
+/// "yes"): confirmed, with the link to choose a new time. No reason is said or kept.
+#[derive(Clone, Debug)]
+pub struct PostponedByHousehold {
+    pub name: String,
+    pub street: String,
+    pub planned_on: Date,
+    pub link: String,
+}
+
+crate::message!(
+    PostponedByHousehold,
+    "messages/campaign/postponed_by_you.sv.txt",
+    "messages/campaign/postponed_by_you.en.txt"
 );
 
 /// A live arrival time: the technician finished the stop before and is on the way.
@@ -278,10 +297,33 @@ mod tests {
             street: "Storgatan 1".into(),
             planned_on: Date::constant(2026, 12, 1),
             window: window(),
+            postpone: None,
         });
         assert_eq!(sv.subject, "I morgon: mätarbyte");
         assert!(sv.text.contains("I morgon, 2026-12-01,") && sv.text.contains("08:30–10:30"));
         assert!(en.text.contains("between 08:30–10:30"), "{}", en.text);
+        assert!(!sv.text.contains("karantän") && sv.sms.ends_with("halvtimme."));
+        // Under the infection routine: the question, with the link, and no reason asked.
+        let [sv, en] = both(&VisitReminder {
+            name: "Karin".into(),
+            street: "Storgatan 1".into(),
+            planned_on: Date::constant(2026, 12, 1),
+            window: window(),
+            postpone: Some(LINK.into()),
+        });
+        assert!(sv.text.contains("sjuk eller i karantän") && sv.text.contains(LINK));
+        assert!(sv.sms.contains(LINK) && en.sms.contains("quarantine"));
+        let [sv, en] = both(&PostponedByHousehold {
+            name: "Karin".into(),
+            street: "Storgatan 1".into(),
+            planned_on: Date::constant(2026, 12, 15),
+            link: LINK.into(),
+        });
+        assert_eq!(sv.subject, "Ditt mätarbyte är uppskjutet");
+        assert!(sv.text.contains("tisdag 15 december") && en.sms.contains(LINK));
+        for part in [&sv.text, &en.text, &sv.sms] {
+            assert!(!part.contains("sjuk") && !part.contains("ill "));
+        }
         let [sv, en] = both(&ArrivalToday {
             name: "Karin".into(),
             street: "Storgatan 1".into(),

@@ -206,5 +206,17 @@ fn customer_routes() -> Vec<RouteSpec> {
             Access::Public,
             public::booking_submit
         ),
+        route!(
+            get,
+            "/matarbyte/{token}/skjut-upp",
+            Access::Public,
+            public::postpone
+        ),
+        route!(
+            post,
+            "/matarbyte/{token}/skjut-upp",
+            Access::Public,
+            public::postpone_submit
+        ),
     ]
 }

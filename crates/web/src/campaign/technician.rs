@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use domain::campaign::{FailReason, JobStatus};
+use domain::campaign::{FailReason, JobStatus, RoutineStep};
 use domain::ids::{CampaignJobId, CrewId};
 use domain::meter::MeterKind;
 use domain::problem::Invalid;
@@ -46,6 +46,7 @@ fn work_stop(number: usize, s: StopRow) -> WorkStop {
         lon,
         mark,
         next: false,
+        routine: false,
         id: s.id,
         seq: s.seq.unwrap_or(0),
         arrive: hhmm(s.arrive_min.unwrap_or(0)),
@@ -92,7 +93,10 @@ async fn work_page(
             w.stops
                 .into_iter()
                 .enumerate()
-                .map(|(i, s)| work_stop(i + 1, s))
+                .map(|(i, s)| WorkStop {
+                    routine: w.routine && s.tier == 2,
+                    ..work_stop(i + 1, s)
+                })
                 .collect(),
             w.removed
                 .into_iter()
@@ -134,6 +138,7 @@ async fn work_page(
         errors,
         error_stop,
         removed,
+        routine_steps: RoutineStep::ALL,
     };
     render(status, &page)
 }
@@ -190,6 +195,7 @@ pub async fn job_done(
         old_reading: form.get("old_reading").to_owned(),
         new_meter_number: form.get("new_meter_number").to_owned(),
         new_reading: form.get("new_reading").to_owned(),
+        routine_followed: form.get("routine") == "ja",
     };
     let day = form_day(&form);
     match state

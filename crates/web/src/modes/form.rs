@@ -80,6 +80,7 @@ fn fields_of(p: &PolicyBody) -> Vec<Field> {
                 "campaign.indoor_requires_booking",
                 c.indoor_requires_booking,
             ),
+            checkbox("campaign.indoor_routine", c.indoor_routine),
         ],
         PolicyBody::Visits(v) => vec![
             checkbox("visits.walk_in", v.walk_in),
@@ -330,6 +331,7 @@ pub fn parse(form: &FormData) -> Parsed {
         defer_risk_group: r.flag("campaign.defer_risk_group"),
         notice_working_days: r.number("campaign.notice_working_days", 0, 30),
         indoor_requires_booking: r.flag("campaign.indoor_requires_booking"),
+        indoor_routine: r.flag("campaign.indoor_routine"),
     };
     out.insert(Capability::Campaign, PolicyBody::Campaign(campaign));
     let visits = VisitsPolicy {

@@ -682,6 +682,46 @@ async fn an_indoor_customer_books_a_window_through_the_invitation_link() {
                 .any(|m| m.subject.starts_with("I dag: teknikern kommer ")),
             "{backend:?}"
         );
+        // The crew's list that day shows the infection routine at the indoor stop, and the
+        // exchange form asks for it to be confirmed.
+        let p = app.login_demo("planerare").await;
+        let list = app
+            .get(
+                &format!("/tekniker?lag={}&dag={day}", now_booked.crew_id.unwrap()),
+                Some(&p),
+            )
+            .await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        for text in [
+            "Rutin för inomhusbesök",
+            "Bär munskydd inomhus",
+            "Ta inte i hand",
+            "name=\"routine\"",
+        ] {
+            assert!(
+                list.body.contains(text),
+                "{backend:?}: {text}: {}",
+                list.body
+            );
+        }
+        // The infection routine's link (in the reminder under the pandemic policy): the
+        // question, then "yes" postpones the visit without a reason; a second time there is
+        // nothing left to postpone.
+        let postpone = format!("{path}/skjut-upp");
+        let q = app.get(&postpone, Some(&anon)).await;
+        assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+        assert!(q.body.contains("sjuk eller i karantän"), "{}", q.body);
+        let r = app.post(&postpone, Some(&anon), &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Besöket är uppskjutet"), "{}", r.body);
+        assert!(r.body.contains(&format!("href=\"{path}\"")), "{}", r.body);
+        let after = store::campaign::job(s.store(), campaign.id, job)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((after.status, after.window_on), (JobStatus::Open, None));
+        let again = app.post(&postpone, Some(&anon), &[]).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     }
 }
 
