@@ -5,27 +5,18 @@
 //! today's list is struck off for the technician, and a re-plan is queued. Withdrawing the
 //! declaration releases the visit to be planned again.
 
-use std::sync::Arc;
-
-use base64::Engine;
 use domain::campaign::{ConsentVersion, JobStatus, Plannability};
 use domain::ids::{CampaignJobId, CustomerId};
 use domain::meter::{Placement, PropertyKind};
-use domain::policy::{Capability, PolicyBody, Preset};
+use domain::policy::Preset;
 use domain::role::Role;
-use services::campaign::{Booker, CrewForm};
-use services::declarations::{DeclarationForm, Keyring};
+use services::campaign::Booker;
+use services::declarations::DeclarationForm;
 use services::{Actor, Services};
 use store::campaign::{BookedWindow, JobRow, PlannedRow};
-use test_support::{BACKENDS, test_now, test_settings, test_store};
+use test_support::BACKENDS;
 
-fn planner() -> Actor {
-    Actor {
-        role: Some(Role::Planner),
-        name: "planerare".into(),
-        ..Actor::system()
-    }
-}
+use crate::campaign_town::{Town, planner};
 
 fn customer(id: CustomerId) -> Actor {
     Actor {
@@ -90,71 +81,21 @@ async fn declaration_replan_queued(s: &Services) -> bool {
 #[tokio::test]
 async fn a_declaration_takes_the_visit_off_at_once_in_every_state() {
     for backend in BACKENDS {
-        let Some((store, _db)) = test_store(backend).await else {
+        let Some(town) = Town::new(backend).await else {
             continue;
         };
-        let mut settings = test_settings(false);
-        settings.declaration_keys = Keyring::parse(&format!(
-            "k:{}",
-            base64::engine::general_purpose::STANDARD.encode([7u8; 32])
-        ))
-        .unwrap();
-        let s = Services::new(
-            store,
-            Arc::new(services::FixedClock::new(test_now())),
-            settings,
-        );
-        s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
-            .await
-            .unwrap();
-        let c = s.campaign();
-        let (campaign, _) = c.open(&planner(), "Mätarbyte", s.today()).await.unwrap();
-        let crew = c
-            .add_crew(
-                &planner(),
-                &CrewForm {
-                    name: "Lag 1".into(),
-                    supplier_id: None,
-                    skills: vec!["ct".into()],
-                    depot: Some((59_326_000, 14_523_000)),
-                    shift_start_min: 7 * 60,
-                    shift_end_min: 16 * 60,
-                },
-            )
-            .await
-            .unwrap();
-        // The continuity manager puts the pandemic policy in force: risk groups are deferred.
-        let cm = Actor {
-            role: Some(Role::ContinuityManager),
-            ..Actor::system()
-        };
-        s.policies()
-            .change(
-                &cm,
-                &PolicyBody::preset(Capability::Campaign, Preset::Pandemic),
-                s.now(),
-                None,
-                "Pandemi",
-            )
-            .await
-            .unwrap();
+        let (s, c, campaign, crew) = (&town.s, town.s.campaign(), town.campaign, town.crew);
+        // The pandemic policy in force: risk groups are deferred.
+        town.campaign_policy(Preset::Pandemic).await;
 
         // Five households with one indoor meter each at a house, still visited under the policy.
-        let jobs = store::campaign::jobs(s.store(), campaign).await.unwrap();
-        let single: Vec<&JobRow> = jobs
-            .iter()
-            .filter(|j| {
+        let single = town
+            .single_jobs(5, |j| {
                 j.placement == Placement::Indoor
                     && j.property_kind == PropertyKind::House
                     && j.plannability == Plannability::Plannable
-                    && jobs
-                        .iter()
-                        .filter(|k| k.customer_id == j.customer_id)
-                        .count()
-                        == 1
             })
-            .take(5)
-            .collect();
+            .await;
         assert_eq!(
             single.len(),
             5,
@@ -214,11 +155,11 @@ async fn a_declaration_takes_the_visit_off_at_once_in_every_state() {
         ] {
             let who = single.iter().find(|j| j.id == id).unwrap().customer_id;
             s.declarations()
-                .declare(&customer(who), who, &form(&s))
+                .declare(&customer(who), who, &form(s))
                 .await
                 .unwrap();
             // Off the plan at once: no crew, no day, no window, deferred at the request.
-            let j = job(&s, id).await;
+            let j = job(s, id).await;
             assert_eq!(
                 j.plannability,
                 Plannability::DeferredAtRequest,
@@ -229,7 +170,7 @@ async fn a_declaration_takes_the_visit_off_at_once_in_every_state() {
             assert_eq!(j.window_on, None, "{backend:?}: the booking is released");
             assert!(j.review_on.is_some());
             // A household that knew its day is told once, "as you asked", never why.
-            let msgs = postponements(&s, who).await;
+            let msgs = postponements(s, who).await;
             assert_eq!(
                 msgs.len(),
                 usize::from(told),
@@ -239,15 +180,15 @@ async fn a_declaration_takes_the_visit_off_at_once_in_every_state() {
                 assert!(!m.body_text.contains("riskgrupp") && !m.body_text.contains("hälsa"));
             }
             assert!(
-                declaration_replan_queued(&s).await,
+                declaration_replan_queued(s).await,
                 "{backend:?}: a re-plan fills the place"
             );
             // The same declaration again tells nobody twice.
             s.declarations()
-                .declare(&customer(who), who, &form(&s))
+                .declare(&customer(who), who, &form(s))
                 .await
                 .unwrap();
-            assert_eq!(postponements(&s, who).await.len(), usize::from(told));
+            assert_eq!(postponements(s, who).await.len(), usize::from(told));
             // A booking page opened before cannot book the visit back in.
             assert!(
                 c.book_window(Booker::Link, id, later, 7 * 60)
@@ -281,7 +222,7 @@ async fn a_declaration_takes_the_visit_off_at_once_in_every_state() {
             .withdraw(&customer(who), who)
             .await
             .unwrap();
-        let j = job(&s, booked).await;
+        let j = job(s, booked).await;
         assert_eq!(j.plannability, Plannability::Plannable, "{backend:?}");
         assert_eq!(j.review_on, None);
     }
@@ -290,37 +231,22 @@ async fn a_declaration_takes_the_visit_off_at_once_in_every_state() {
 #[tokio::test]
 async fn under_a_policy_that_does_not_defer_a_declaration_moves_nothing() {
     for backend in BACKENDS {
-        let Some((store, _db)) = test_store(backend).await else {
+        let Some(town) = Town::new(backend).await else {
             continue;
         };
-        let mut settings = test_settings(false);
-        settings.declaration_keys = Keyring::parse(&format!(
-            "k:{}",
-            base64::engine::general_purpose::STANDARD.encode([7u8; 32])
-        ))
-        .unwrap();
-        let s = Services::new(
-            store,
-            Arc::new(services::FixedClock::new(test_now())),
-            settings,
-        );
-        s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
-            .await
-            .unwrap();
-        let c = s.campaign();
-        let (campaign, _) = c.open(&planner(), "Mätarbyte", s.today()).await.unwrap();
-        let jobs = store::campaign::jobs(s.store(), campaign).await.unwrap();
+        let s = &town.s;
+        let jobs = town.jobs().await;
         let j = jobs
             .iter()
             .find(|j| j.placement == Placement::Indoor)
             .unwrap();
         s.declarations()
-            .declare(&customer(j.customer_id), j.customer_id, &form(&s))
+            .declare(&customer(j.customer_id), j.customer_id, &form(s))
             .await
             .unwrap();
-        let after = job(&s, j.id).await;
+        let after = job(s, j.id).await;
         assert_eq!(after.plannability, Plannability::Plannable, "{backend:?}");
-        assert!(!declaration_replan_queued(&s).await, "{backend:?}");
-        assert!(postponements(&s, j.customer_id).await.is_empty());
+        assert!(!declaration_replan_queued(s).await, "{backend:?}");
+        assert!(postponements(s, j.customer_id).await.is_empty());
     }
 }

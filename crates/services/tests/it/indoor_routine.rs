@@ -3,25 +3,16 @@
 //! quarantine, and "yes" (the link) postpones the visit without storing why; the technician's
 //! list shows the routine at indoor stops and the exchange is recorded only with it confirmed.
 
-use std::sync::Arc;
-
 use domain::campaign::{CampaignProblem, JobStatus, Plannability};
 use domain::meter::{Placement, PropertyKind};
 use domain::policy::{Capability, PolicyBody, Preset};
 use domain::problem::{Invalid, Problem};
-use domain::role::Role;
-use services::campaign::{Booker, CrewForm, DoneForm};
-use services::{Actor, ServiceError, Services};
-use store::campaign::{BookedWindow, JobRow, PlannedRow};
-use test_support::{BACKENDS, test_now, test_settings, test_store};
+use services::campaign::{Booker, DoneForm};
+use services::{ServiceError, Services};
+use store::campaign::{BookedWindow, PlannedRow};
+use test_support::BACKENDS;
 
-fn planner() -> Actor {
-    Actor {
-        role: Some(Role::Planner),
-        name: "planerare".into(),
-        ..Actor::system()
-    }
-}
+use crate::campaign_town::{Town, planner};
 
 async fn subjects(s: &Services, c: domain::ids::CustomerId) -> Vec<(String, String)> {
     store::outbox::of_customer(s.store(), c, 100)
@@ -36,97 +27,30 @@ async fn subjects(s: &Services, c: domain::ids::CustomerId) -> Vec<(String, Stri
 async fn the_day_before_an_indoor_visit_the_household_may_postpone_it_and_the_technician_confirms_the_routine()
  {
     for backend in BACKENDS {
-        let Some((store, _db)) = test_store(backend).await else {
+        let Some(town) = Town::new(backend).await else {
             continue;
         };
-        let s = Services::new(
-            store,
-            Arc::new(services::FixedClock::new(test_now())),
-            test_settings(false),
-        );
-        s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
-            .await
-            .unwrap();
-        let c = s.campaign();
-        let (campaign, _) = c.open(&planner(), "Mätarbyte", s.today()).await.unwrap();
-        let crew = c
-            .add_crew(
-                &planner(),
-                &CrewForm {
-                    name: "Lag 1".into(),
-                    supplier_id: None,
-                    skills: vec!["ct".into()],
-                    depot: Some((59_326_000, 14_523_000)),
-                    shift_start_min: 7 * 60,
-                    shift_end_min: 16 * 60,
-                },
-            )
-            .await
-            .unwrap();
-        let tek = s
-            .accounts()
-            .create_user(
-                "tek",
-                "Tekla",
-                Role::Technician,
-                None,
-                "ett-långt-lösenord-1",
-                false,
-            )
-            .await
-            .unwrap();
-        c.assign_technician(&planner(), tek, Some(crew))
-            .await
-            .unwrap();
-        let technician = Actor {
-            role: Some(Role::Technician),
-            user_id: Some(tek),
-            ..Actor::system()
-        };
-        let cm = Actor {
-            role: Some(Role::ContinuityManager),
-            ..Actor::system()
-        };
-        s.policies()
-            .change(
-                &cm,
-                &PolicyBody::preset(Capability::Campaign, Preset::Pandemic),
-                s.now(),
-                None,
-                "Pandemi",
-            )
-            .await
-            .unwrap();
+        let (s, c, campaign, crew) = (&town.s, town.s.campaign(), town.campaign, town.crew);
+        let technician = &town.technician;
+        town.campaign_policy(Preset::Pandemic).await;
         // Tomorrow: two indoor visits at houses, booked; today: one indoor and one outdoor stop.
-        let jobs = store::campaign::jobs(s.store(), campaign).await.unwrap();
-        let single = |j: &&JobRow| {
-            jobs.iter()
-                .filter(|k| k.customer_id == j.customer_id)
-                .count()
-                == 1
-        };
-        let indoor: Vec<&JobRow> = jobs
-            .iter()
-            .filter(|j| {
+        let indoor = town
+            .single_jobs(3, |j| {
                 j.placement == Placement::Indoor
                     && j.property_kind == PropertyKind::House
                     && j.plannability == Plannability::Plannable
             })
-            .filter(single)
-            .take(3)
-            .collect();
-        let outdoor = jobs
-            .iter()
-            .filter(|j| j.placement == Placement::OutdoorCabinet)
-            .find(single)
-            .unwrap();
+            .await;
+        let outdoor = &town
+            .single_jobs(1, |j| j.placement == Placement::OutdoorCabinet)
+            .await[0];
         let today = s.today();
         let tomorrow = domain::calendar::add_working_days(today, 1);
         let mut tx = s.store().begin().await.unwrap();
         for (j, day, start) in [
-            (indoor[0], tomorrow, 8 * 60),
-            (indoor[1], tomorrow, 10 * 60),
-            (indoor[2], today, 8 * 60),
+            (&indoor[0], tomorrow, 8 * 60),
+            (&indoor[1], tomorrow, 10 * 60),
+            (&indoor[2], today, 8 * 60),
         ] {
             let w = BookedWindow {
                 crew,
@@ -153,7 +77,7 @@ async fn the_day_before_an_indoor_visit_the_household_may_postpone_it_and_the_te
         // The reminders of the day before ask the question, with the link to postpone.
         let sent = c.send_notices(&planner()).await.unwrap();
         assert!(sent.reminders >= 2, "{backend:?}: {sent:?}");
-        let asked = subjects(&s, indoor[0].customer_id).await;
+        let asked = subjects(s, indoor[0].customer_id).await;
         let (_, body) = asked
             .iter()
             .find(|(_, b)| b.contains("karantän") || b.contains("quarantine"))
@@ -179,7 +103,7 @@ async fn the_day_before_an_indoor_visit_the_household_may_postpone_it_and_the_te
             Plannability::Plannable,
             "not deferred for good"
         );
-        let told: Vec<_> = subjects(&s, indoor[0].customer_id)
+        let told: Vec<_> = subjects(s, indoor[0].customer_id)
             .await
             .into_iter()
             .filter(|(sub, _)| sub.contains("uppskjutet") || sub.contains("postponed"))
@@ -203,7 +127,7 @@ async fn the_day_before_an_indoor_visit_the_household_may_postpone_it_and_the_te
         ));
 
         // Today's list: the routine at the indoor stop, confirmed before the exchange counts.
-        let list = c.work_list(&technician, None, today).await.unwrap();
+        let list = c.work_list(technician, None, today).await.unwrap();
         assert!(list.routine, "{backend:?}");
         let form = |routine_followed| DoneForm {
             old_reading: "48213".into(),
@@ -212,33 +136,23 @@ async fn the_day_before_an_indoor_visit_the_household_may_postpone_it_and_the_te
             routine_followed,
         };
         assert!(matches!(
-            c.complete_job(&technician, indoor[2].id, &form(false))
-                .await,
+            c.complete_job(technician, indoor[2].id, &form(false)).await,
             Err(ServiceError::Invalid(Invalid {
                 field: "routine",
                 problem: Problem::Campaign(CampaignProblem::RoutineNotConfirmed),
             }))
         ));
-        c.complete_job(&technician, indoor[2].id, &form(true))
+        c.complete_job(technician, indoor[2].id, &form(true))
             .await
             .unwrap();
         // An outdoor stop has no routine to confirm.
-        c.complete_job(&technician, outdoor.id, &form(false))
+        c.complete_job(technician, outdoor.id, &form(false))
             .await
             .unwrap();
 
-        // Back to normal: reminders ask nothing and the list shows no routine.
-        s.policies()
-            .change(
-                &cm,
-                &PolicyBody::preset(Capability::Campaign, Preset::Normal),
-                s.now(),
-                None,
-                "Normalt",
-            )
-            .await
-            .unwrap();
-        assert!(!c.work_list(&technician, None, today).await.unwrap().routine);
+        // Back to normal: the list shows no routine.
+        town.campaign_policy(Preset::Normal).await;
+        assert!(!c.work_list(technician, None, today).await.unwrap().routine);
     }
 }
 

@@ -9,19 +9,12 @@ use domain::campaign::FailReason;
 use domain::customer::{Channel, Language};
 use domain::ids::{CampaignJobId, CustomerId};
 use domain::meter::Placement;
-use domain::role::Role;
-use services::campaign::{CrewForm, DoneForm};
-use services::{Actor, Services};
+use services::Services;
+use services::campaign::DoneForm;
 use store::campaign::{BookedWindow, JobRow, PlannedRow};
-use test_support::{BACKENDS, test_now, test_settings, test_store};
+use test_support::BACKENDS;
 
-fn planner() -> Actor {
-    Actor {
-        role: Some(Role::Planner),
-        name: "planerare".into(),
-        ..Actor::system()
-    }
-}
+use crate::campaign_town::Town;
 
 /// The services with the clock at `hh:mm` of today in Stockholm.
 fn at(s: &Services, hh: i8, mm: i8) -> Services {
@@ -56,69 +49,17 @@ fn done() -> DoneForm {
 async fn finishing_a_stop_tells_the_next_customer_when_the_crew_comes_and_a_late_crew_offers_a_new_window()
  {
     for backend in BACKENDS {
-        let Some((store, _db)) = test_store(backend).await else {
+        let Some(town) = Town::new(backend).await else {
             continue;
         };
-        let s = Services::new(
-            store,
-            Arc::new(services::FixedClock::new(test_now())),
-            test_settings(false),
-        );
-        s.generate_demo(services::demo::DemoSize::Small, 5, &services::demo::Quiet)
-            .await
-            .unwrap();
-        let c = s.campaign();
-        let (campaign, _) = c.open(&planner(), "Mätarbyte", s.today()).await.unwrap();
-        let crew = c
-            .add_crew(
-                &planner(),
-                &CrewForm {
-                    name: "Lag 1".into(),
-                    supplier_id: None,
-                    skills: vec!["ct".into()],
-                    depot: Some((59_326_000, 14_523_000)),
-                    shift_start_min: 7 * 60,
-                    shift_end_min: 16 * 60,
-                },
-            )
-            .await
-            .unwrap();
-        let tek = s
-            .accounts()
-            .create_user(
-                "tek",
-                "Tekla",
-                Role::Technician,
-                None,
-                "ett-långt-lösenord-1",
-                false,
-            )
-            .await
-            .unwrap();
-        c.assign_technician(&planner(), tek, Some(crew))
-            .await
-            .unwrap();
-        let technician = Actor {
-            role: Some(Role::Technician),
-            user_id: Some(tek),
-            ..Actor::system()
-        };
+        let (s, c, campaign, crew) = (&town.s, town.s.campaign(), town.campaign, town.crew);
+        let technician = &town.technician;
         // Four households with one meter each, on today's route in this order: A told 08:00,
         // B booked 10:00-12:00, C booked 12:00-13:00, D with no phone or e-mail.
-        let jobs = store::campaign::jobs(s.store(), campaign).await.unwrap();
-        let single: Vec<&JobRow> = jobs
-            .iter()
-            .filter(|j| {
-                j.placement == Placement::Indoor
-                    && jobs
-                        .iter()
-                        .filter(|k| k.customer_id == j.customer_id)
-                        .count()
-                        == 1
-            })
-            .take(4)
-            .collect();
-        let [a, b, cc, d] = [0, 1, 2, 3].map(|i| single[i]);
+        let single = town
+            .single_jobs(4, |j| j.placement == Placement::Indoor)
+            .await;
+        let [a, b, cc, d] = [0, 1, 2, 3].map(|i| &single[i]);
         let today = s.today();
         let mut tx = s.store().begin().await.unwrap();
         for (j, phone) in [(a, true), (b, true), (cc, true), (d, false)] {
@@ -178,23 +119,23 @@ async fn finishing_a_stop_tells_the_next_customer_when_the_crew_comes_and_a_late
                     .position(|x| x.id == id)
             }
         };
-        assert_eq!(seq(&s, a.id).await, Some(0), "{backend:?}");
-        assert_eq!(seq(&s, d.id).await, Some(3), "{backend:?}");
+        assert_eq!(seq(s, a.id).await, Some(0), "{backend:?}");
+        assert_eq!(seq(s, d.id).await, Some(3), "{backend:?}");
 
         // 09:00: A is done. B is booked from 10:00: the crew waits for it, so 10:00-10:15.
-        let nine = at(&s, 9, 0);
+        let nine = at(s, 9, 0);
         nine.campaign()
-            .complete_job(&technician, a.id, &done())
+            .complete_job(technician, a.id, &done())
             .await
             .unwrap();
-        let told = texts(&s, b.customer_id).await;
+        let told = texts(s, b.customer_id).await;
         assert_eq!(told.len(), 1, "{backend:?}: {told:?}");
         assert!(
             told[0].0.contains("10:00–10:15") && told[0].1.contains("10:00 och 10:15"),
             "{backend:?}: {told:?}"
         );
         assert!(
-            texts(&s, cc.customer_id).await.is_empty(),
+            texts(s, cc.customer_id).await.is_empty(),
             "only the next stop"
         );
         // Mina sidor shows the time to B's household today.
@@ -206,12 +147,12 @@ async fn finishing_a_stop_tells_the_next_customer_when_the_crew_comes_and_a_late
 
         // 13:10: B is done, late. C's booked window closed at 13:00: C is told so, with when
         // to expect the crew and the link to choose a new window.
-        let late = at(&s, 13, 10);
+        let late = at(s, 13, 10);
         late.campaign()
-            .complete_job(&technician, b.id, &done())
+            .complete_job(technician, b.id, &done())
             .await
             .unwrap();
-        let told = texts(&s, cc.customer_id).await;
+        let told = texts(s, cc.customer_id).await;
         assert_eq!(told.len(), 1, "{backend:?}: {told:?}");
         let (subject, body) = &told[0];
         assert!(subject.contains("sen"), "{backend:?}: {subject}");
@@ -228,10 +169,10 @@ async fn finishing_a_stop_tells_the_next_customer_when_the_crew_comes_and_a_late
         );
         // C fails (not home): D has no phone or e-mail, so nobody is told, but the time is kept.
         late.campaign()
-            .fail_job(&technician, cc.id, FailReason::NotHome)
+            .fail_job(technician, cc.id, FailReason::NotHome)
             .await
             .unwrap();
-        assert!(texts(&s, d.customer_id).await.is_empty(), "{backend:?}");
+        assert!(texts(s, d.customer_id).await.is_empty(), "{backend:?}");
         let eta = store::campaign::removals::customer_eta(s.store(), d.customer_id, today)
             .await
             .unwrap();
@@ -239,14 +180,14 @@ async fn finishing_a_stop_tells_the_next_customer_when_the_crew_comes_and_a_late
         // Recording a stop twice is refused and tells nobody again.
         assert!(
             late.campaign()
-                .complete_job(&technician, a.id, &done())
+                .complete_job(technician, a.id, &done())
                 .await
                 .is_err()
         );
-        assert_eq!(texts(&s, b.customer_id).await.len(), 1, "{backend:?}");
+        assert_eq!(texts(s, b.customer_id).await.len(), 1, "{backend:?}");
         // The last stop done: nobody is left to tell.
         late.campaign()
-            .complete_job(&technician, d.id, &done())
+            .complete_job(technician, d.id, &done())
             .await
             .unwrap();
     }

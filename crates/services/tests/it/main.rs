@@ -5,6 +5,7 @@ mod audit;
 mod booking;
 mod campaign;
 mod campaign_hook;
+mod campaign_town;
 mod cases;
 mod chat;
 mod community;
