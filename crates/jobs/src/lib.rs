@@ -19,6 +19,7 @@ use jiff::SignedDuration;
 use services::Services;
 use services::outbox::Transports;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 /// How often a worker marks the job in hand as alive.
 pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
@@ -355,9 +356,23 @@ pub async fn run_turn(
     let Some(job) = store::jobs::claim(services.store(), services.now_micros()).await? else {
         return Ok(Turn::Empty);
     };
+    // The job's span is attached to the future, never entered across an await: a guard held
+    // over an await stays entered on the thread, and whatever else runs there (a request) would
+    // be logged inside the job.
     let span =
         tracing::info_span!("job", id = job.id.get(), kind = %job.kind, attempt = job.attempts);
-    let _enter = span.enter();
+    run_claimed(services, transports, job, give_up)
+        .instrument(span)
+        .await
+}
+
+/// Runs a claimed job to its end, or gives it back when `give_up` resolves first.
+async fn run_claimed(
+    services: &Services,
+    transports: &Transports,
+    job: store::jobs::JobRow,
+    give_up: impl std::future::Future<Output = ()>,
+) -> Result<Turn, JobError> {
     let heartbeat = tokio::spawn(beat(services.clone(), job.id));
     let run = async {
         match JobKind::parse(&job.kind) {

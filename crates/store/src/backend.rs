@@ -401,10 +401,12 @@ impl Store {
 
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        let r: Result<i64> = with_pool!(self, |pool| sqlx::query_scalar::<_, i64>("SELECT 1")
-            .fetch_one(pool)
-            .await
-            .map_err(StoreError::from));
+        let r: Result<i64> = with_pool!(self, |pool| sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(1 AS BIGINT)"
+        )
+        .fetch_one(pool)
+        .await
+        .map_err(StoreError::from));
         r.is_ok()
     }
 

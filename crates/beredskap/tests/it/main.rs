@@ -5,6 +5,7 @@ mod crisis;
 mod import;
 mod logs;
 mod pay;
+mod pg_backup;
 mod plan;
 mod registers;
 mod restore;

@@ -17,7 +17,7 @@ async fn open(path: &std::path::Path) -> store::Store {
 }
 
 /// One message written and committed; `true` once acknowledged.
-async fn write_one(store: &store::Store, i: u64) -> bool {
+pub(super) async fn write_one(store: &store::Store, i: u64) -> bool {
     let key = format!("w:{i}");
     let m = store::outbox::NewMessage {
         channel: domain::customer::Channel::Email,
@@ -38,7 +38,7 @@ async fn write_one(store: &store::Store, i: u64) -> bool {
 }
 
 /// `/readyz` of a server on this port, once it answers.
-async fn ready(port: u16) -> bool {
+pub(super) async fn ready(port: u16) -> bool {
     for _ in 0..100 {
         if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await {
             return r.status().is_success();

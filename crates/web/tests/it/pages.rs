@@ -124,30 +124,34 @@ async fn english_on_request() {
 
 #[tokio::test]
 async fn readiness_fails_while_the_worker_is_silent_and_the_queues_are_measured() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else {
-        return;
-    };
-    app.services.note_worker_alive();
-    assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
-    app.clock.advance(jiff::SignedDuration::from_secs(91));
-    let r = app.get("/readyz", None).await;
-    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(r.body, "worker stalled");
-    let m = app.get("/metrics", None).await.body;
-    assert!(m.contains("beredskap_worker_silent_seconds 91"), "{m}");
-    app.services.note_worker_alive();
-    assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
+    // On both databases: a readiness probe that fails on PostgreSQL takes every server out of
+    // the load balancer.
+    for backend in test_support::BACKENDS {
+        let Some(app) = TestApp::new(backend).await else {
+            continue;
+        };
+        app.services.note_worker_alive();
+        assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
+        app.clock.advance(jiff::SignedDuration::from_secs(91));
+        let r = app.get("/readyz", None).await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.body, "worker stalled");
+        let m = app.get("/metrics", None).await.body;
+        assert!(m.contains("beredskap_worker_silent_seconds 91"), "{m}");
+        app.services.note_worker_alive();
+        assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
 
-    // A job due for five minutes shows as such.
-    let mut tx = app.services.store().begin().await.unwrap();
-    let now = app.services.now_micros();
-    store::jobs::enqueue(&mut tx, "prune", "{}", now - 300_000_000, 3, None, now)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    let m = app.get("/metrics", None).await.body;
-    assert!(m.contains("beredskap_jobs{state=\"due\"} 1"), "{m}");
-    assert!(m.contains("beredskap_jobs_oldest_due_seconds 300"), "{m}");
+        // A job due for five minutes shows as such.
+        let mut tx = app.services.store().begin().await.unwrap();
+        let now = app.services.now_micros();
+        store::jobs::enqueue(&mut tx, "prune", "{}", now - 300_000_000, 3, None, now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let m = app.get("/metrics", None).await.body;
+        assert!(m.contains("beredskap_jobs{state=\"due\"} 1"), "{m}");
+        assert!(m.contains("beredskap_jobs_oldest_due_seconds 300"), "{m}");
+    }
 }
 
 #[tokio::test]
