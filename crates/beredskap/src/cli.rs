@@ -190,6 +190,18 @@ pub enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import the subscriptions from CSV (layout in the README): which customer has which
+    /// service, on which meter point, from and until when; matched by customer number,
+    /// service, meter point and start day; all or nothing, as customers.
+    Subscriptions {
+        file: PathBuf,
+        /// Print `{"inserted":N,"updated":N,"unchanged":N}`.
+        #[arg(long)]
+        json: bool,
+        /// Check the file and count what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Import a Bankgirot BgMax file of incoming payments: all or nothing, and a file imported
     /// before is not imported again. Payments are matched to invoices by OCR; the rest go to the
     /// manual matching queue.

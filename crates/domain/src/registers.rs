@@ -1,5 +1,5 @@
-//! The utility's own registers as it hands them over (issue 19): customers and meter points
-//! from its billing system, checked line by line before anything is written. What a line must
+//! The utility's own registers as it hands them over (issue 19): customers, meter points and
+//! subscriptions from its billing system, checked line by line before anything is written. What a line must
 //! hold, and why a line is refused.
 
 /// Why a line of a register file is refused (the line and the column are with it).
@@ -26,6 +26,15 @@ pub enum RegisterProblem {
     /// A position outside Sweden, or not a decimal number.
     #[error("not a position in Sweden (decimal degrees, such as 59.3293 and 14.5212)")]
     Coordinates,
+    /// A subscription's meter point that is in neither the register nor an earlier import.
+    #[error("no meter point has id {id}: import the meter points first")]
+    UnknownMeterPoint { id: String },
+    /// A subscription that ends before it starts.
+    #[error("the subscription ends before it starts")]
+    EndsBeforeStart,
+    /// Two subscriptions of one service on one meter point at the same time.
+    #[error("the meter point has this service from {started_on} already (customer {number})")]
+    Overlap { started_on: String, number: String },
 }
 
 impl RegisterProblem {
@@ -45,6 +54,14 @@ impl RegisterProblem {
             RegisterProblem::Email,
             RegisterProblem::Phone,
             RegisterProblem::Coordinates,
+            RegisterProblem::UnknownMeterPoint {
+                id: "735999000000000017".into(),
+            },
+            RegisterProblem::EndsBeforeStart,
+            RegisterProblem::Overlap {
+                started_on: "2024-01-01".into(),
+                number: "1000001".into(),
+            },
         ]
     }
 }
@@ -61,6 +78,9 @@ impl crate::problem::Explain for RegisterProblem {
             RegisterProblem::Email => "register-problem-email",
             RegisterProblem::Phone => "register-problem-phone",
             RegisterProblem::Coordinates => "register-problem-coordinates",
+            RegisterProblem::UnknownMeterPoint { .. } => "register-problem-unknown-meter-point",
+            RegisterProblem::EndsBeforeStart => "register-problem-ends-before-start",
+            RegisterProblem::Overlap { .. } => "register-problem-overlap",
         }
     }
 
@@ -69,6 +89,11 @@ impl crate::problem::Explain for RegisterProblem {
             RegisterProblem::Header { expected } => vec![("expected", expected.clone())],
             RegisterProblem::Duplicate { line } => vec![("line", line.to_string())],
             RegisterProblem::UnknownCustomer { number } => vec![("number", number.clone())],
+            RegisterProblem::UnknownMeterPoint { id } => vec![("id", id.clone())],
+            RegisterProblem::Overlap { started_on, number } => vec![
+                ("started_on", started_on.clone()),
+                ("number", number.clone()),
+            ],
             _ => Vec::new(),
         }
     }

@@ -162,3 +162,87 @@ pub async fn start_subscriptions(
     }
     Ok(())
 }
+
+/// A subscription as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionRow {
+    pub id: SubscriptionId,
+    pub customer_id: CustomerId,
+    pub meter_point_id: Option<MeterPointId>,
+    pub service: UtilityService,
+    pub started_on: Date,
+    pub ended_on: Option<Date>,
+}
+
+from_row!(SubscriptionRow, "subscriptions", |c| SubscriptionRow {
+    id: c.id("id")?,
+    customer_id: c.id("customer_id")?,
+    meter_point_id: c.id_opt("meter_point_id")?,
+    service: c.code("service")?,
+    started_on: c.date("started_on")?,
+    ended_on: c.date_opt("ended_on")?,
+});
+
+/// Every subscription, ended ones too (an import matches them by customer, service, meter
+/// point and start).
+pub async fn all_subscriptions(store: &Store) -> Result<Vec<SubscriptionRow>> {
+    Ok(with_pool!(store, |pool| {
+        sqlx::query_as::<_, SubscriptionRow>(
+        "SELECT id, customer_id, meter_point_id, service, started_on, ended_on FROM subscriptions ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await?
+    }))
+}
+
+/// A subscription to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSubscription {
+    pub customer_id: CustomerId,
+    pub meter_point_id: Option<MeterPointId>,
+    pub service: UtilityService,
+    pub started_on: Date,
+    pub ended_on: Option<Date>,
+}
+
+/// Adds subscriptions, many per statement.
+pub async fn insert_subscriptions(tx: &mut Tx, rows: &[NewSubscription]) -> Result<()> {
+    for part in rows.chunks(crate::backend::rows_per_statement(5)) {
+        let sql = format!(
+            "INSERT INTO subscriptions (customer_id, meter_point_id, service, started_on, ended_on) VALUES {}",
+            values_placeholders(tx.backend(), part.len(), 5)
+        );
+        with_tx!(tx, |conn| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for r in part {
+                q = q
+                    .bind(r.customer_id.get())
+                    .bind(r.meter_point_id.map(|m| m.get()))
+                    .bind(r.service.as_str())
+                    .bind(r.started_on.to_string())
+                    .bind(r.ended_on.map(|d| d.to_string()));
+            }
+            q.execute(conn).await?.rows_affected()
+        });
+    }
+    Ok(())
+}
+
+/// Sets a subscription's start and (or no) end.
+pub async fn update_subscription(
+    tx: &mut Tx,
+    id: SubscriptionId,
+    started_on: Date,
+    ended_on: Option<Date>,
+) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "UPDATE subscriptions SET started_on = $1, ended_on = $2 WHERE id = $3"
+    )
+    .bind(started_on.to_string())
+    .bind(ended_on.map(|d| d.to_string()))
+    .bind(id.get())
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok(())
+}

@@ -1,5 +1,5 @@
-//! `beredskap import customers FILE` and `beredskap import meter-points FILE`: the utility's
-//! own registers from its billing system, through `services.registers()`.
+//! `beredskap import customers|meter-points|subscriptions FILE`: the utility's own registers
+//! from its billing system, through `services.registers()`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -12,6 +12,7 @@ use crate::config::Config;
 pub enum Kind {
     Customers,
     MeterPoints,
+    Subscriptions,
 }
 
 pub async fn run(
@@ -25,12 +26,18 @@ pub async fn run(
     let (name, what) = match kind {
         Kind::Customers => ("import-customers", "customers"),
         Kind::MeterPoints => ("import-meter-points", "meter points"),
+        Kind::Subscriptions => ("import-subscriptions", "subscriptions"),
     };
     let (services, actor) = super::import_suppliers::open(config, name).await?;
     let registers = services.registers();
     let result = match kind {
         Kind::Customers => registers.import_customers(&actor, &bytes, dry_run).await,
         Kind::MeterPoints => registers.import_meter_points(&actor, &bytes, dry_run).await,
+        Kind::Subscriptions => {
+            registers
+                .import_subscriptions(&actor, &bytes, dry_run)
+                .await
+        }
     };
     let counts = super::import_suppliers::counts_or_refusal(file, result)?;
     services.store().close().await;

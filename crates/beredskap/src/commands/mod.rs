@@ -64,6 +64,11 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> anyhow::Result<E
             json,
             dry_run,
         } => import_registers::run(config, Register::MeterPoints, &file, json, dry_run).await,
+        ImportCommand::Subscriptions {
+            file,
+            json,
+            dry_run,
+        } => import_registers::run(config, Register::Subscriptions, &file, json, dry_run).await,
         ImportCommand::Suppliers {
             file,
             json,

@@ -1,11 +1,11 @@
-//! `beredskap import customers` and `beredskap import meter-points` as a user runs them, on the
+//! `beredskap import customers`, `meter-points` and `subscriptions` as a user runs them, on the
 //! README's own example files: a dry run writes nothing, the same file twice changes nothing,
 //! and a bad line is exit 2 naming the line and the field.
 
 use super::{bin, run, stderr, temp};
 
-/// The two example files of the README's "Register layouts" section.
-fn readme_examples() -> (String, String) {
+/// The three example files of the README's "Register layouts" section.
+fn readme_examples() -> (String, String, String) {
     let readme = include_str!("../../../../README.md");
     let section = readme
         .split("Register layouts for `import customers`")
@@ -15,7 +15,8 @@ fn readme_examples() -> (String, String) {
     let mut files = block.trim().split("\n\n");
     let customers = format!("{}\n", files.next().unwrap());
     let meter_points = format!("{}\n", files.next().unwrap());
-    (customers, meter_points)
+    let subscriptions = format!("{}\n", files.next().unwrap());
+    (customers, meter_points, subscriptions)
 }
 
 fn json(o: &std::process::Output) -> serde_json::Value {
@@ -31,9 +32,10 @@ fn the_readme_registers_import_once_and_a_bad_line_is_named() {
             .status
             .success()
     );
-    let (customers, meter_points) = readme_examples();
+    let (customers, meter_points, subscriptions) = readme_examples();
     std::fs::write(d.join("customers.csv"), &customers).unwrap();
     std::fs::write(d.join("meter-points.csv"), &meter_points).unwrap();
+    std::fs::write(d.join("subscriptions.csv"), &subscriptions).unwrap();
     let import = |kind: &str, file: &str, extra: &[&str]| {
         let mut args = vec!["import", kind, file, "--json", "--database-url", url];
         args.extend_from_slice(extra);
@@ -64,6 +66,33 @@ fn the_readme_registers_import_once_and_a_bad_line_is_named() {
     assert_eq!(json(&o)["unchanged"], 2);
     let o = import("meter-points", "meter-points.csv", &[]);
     assert_eq!(json(&o)["unchanged"], 1);
+    // The subscriptions: Karin's electricity corrects the start of the one the meter-point
+    // import began today; the company's ended waste is added. Again: nothing changes.
+    let o = import("subscriptions", "subscriptions.csv", &["--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        (json(&o)["inserted"].clone(), json(&o)["updated"].clone()),
+        (1.into(), 1.into())
+    );
+    let o = import("subscriptions", "subscriptions.csv", &[]);
+    assert_eq!(
+        (json(&o)["inserted"].clone(), json(&o)["updated"].clone()),
+        (1.into(), 1.into())
+    );
+    let o = import("subscriptions", "subscriptions.csv", &[]);
+    assert_eq!(json(&o)["unchanged"], 2);
+    std::fs::write(
+        d.join("ends-early.csv"),
+        subscriptions.replacen("2026-06-30", "2020-06-30", 1),
+    )
+    .unwrap();
+    let o = import("subscriptions", "ends-early.csv", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("ends-early.csv: line 3, field ended_on: "),
+        "{}",
+        stderr(&o)
+    );
 
     std::fs::write(d.join("bad.csv"), customers.replacen("691 31", "6913", 1)).unwrap();
     let o = import("customers", "bad.csv", &[]);

@@ -291,3 +291,139 @@ async fn meter_points_import_whole_once_and_a_move_ends_the_old_subscription() {
         assert_eq!(counts(fourth), (0, 0, 3));
     }
 }
+
+#[tokio::test]
+async fn subscriptions_import_whole_correct_the_meter_point_imports_start_and_never_overlap() {
+    for backend in BACKENDS {
+        let Some((s, _db)) = setup(backend).await else {
+            continue;
+        };
+        let r = s.registers();
+        r.import_customers(&admin(), CUSTOMERS.as_bytes(), false)
+            .await
+            .unwrap();
+        let points = meter_points(&[(1, "1000001"), (2, "1000002")]);
+        r.import_meter_points(&admin(), points.as_bytes(), false)
+            .await
+            .unwrap();
+        let (one, two) = (meter_id(1), meter_id(2));
+        // Karin's electricity since 2019 (the meter-point import started it today: the file
+        // corrects its start); the company's waste, ended; Sam's broadband, without a meter point.
+        let file = format!(
+            "customer_number,service,started_on,meter_point_id,ended_on\n\
+             1000001,electricity,2019-04-01,{one},\n\
+             1000002;waste;2021-01-01;;2026-06-30\n\
+             1000003,broadband,2024-02-01,,\n"
+        )
+        .replace(';', ",");
+        let dry = r
+            .import_subscriptions(&admin(), file.as_bytes(), true)
+            .await
+            .unwrap();
+        assert_eq!(counts(dry), (2, 1, 0), "{backend:?}");
+        let first = r
+            .import_subscriptions(&admin(), file.as_bytes(), false)
+            .await
+            .unwrap();
+        assert_eq!(counts(first), (2, 1, 0), "{backend:?}");
+        let again = r
+            .import_subscriptions(&admin(), file.as_bytes(), false)
+            .await
+            .unwrap();
+        assert_eq!(
+            counts(again),
+            (0, 0, 3),
+            "{backend:?}: the same file changes nothing"
+        );
+        let subs = store::registers::all_subscriptions(s.store())
+            .await
+            .unwrap();
+        assert_eq!(subs.len(), 4, "{backend:?}: {subs:?}");
+        let karin = subs
+            .iter()
+            .find(|x| {
+                x.service == UtilityService::Electricity
+                    && x.ended_on.is_none()
+                    && x.started_on.to_string() == "2019-04-01"
+            })
+            .expect("Karin's subscription with its start corrected");
+        assert!(karin.meter_point_id.is_some());
+        let audit = store::audit::list(s.store(), Some("subscription_updated"), 5, 0)
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].detail, "import: started_on");
+
+        // Sam on Karin's meter point from 2020 while Karin's runs: refused, naming hers.
+        let overlap = format!(
+            "customer_number,service,started_on,meter_point_id,ended_on\n\
+             1000003,electricity,2020-01-01,{one},\n"
+        );
+        let (line, field, problem) = line_error(
+            r.import_subscriptions(&admin(), overlap.as_bytes(), false)
+                .await,
+        );
+        assert_eq!((line, field), (2, "started_on"), "{backend:?}");
+        assert_eq!(
+            problem,
+            Problem::Registers(RegisterProblem::Overlap {
+                started_on: "2019-04-01".into(),
+                number: "1000001".into()
+            })
+        );
+        // A move in one file: Karin's ends the day Sam's begins.
+        let moved = format!(
+            "customer_number,service,started_on,meter_point_id,ended_on\n\
+             1000001,electricity,2019-04-01,{one},2026-11-30\n\
+             1000003,electricity,2026-11-30,{one},\n"
+        );
+        let m = r
+            .import_subscriptions(&admin(), moved.as_bytes(), false)
+            .await
+            .unwrap();
+        assert_eq!(counts(m), (1, 1, 0), "{backend:?}");
+
+        // Bad lines name their line and field, and change nothing.
+        let header = "customer_number,service,started_on,meter_point_id,ended_on\n";
+        for (body, field) in [
+            ("9999999,electricity,2020-01-01,,\n", "customer_number"),
+            ("1000001,gas,2020-01-01,,\n", "service"),
+            ("1000001,water,2020-13-01,,\n", "started_on"),
+            ("1000001,water,2020-02-01,,2020-01-31\n", "ended_on"),
+            (
+                "1000001,water,2020-02-01,735999000000000000,\n",
+                "meter_point_id",
+            ),
+        ] {
+            let before = store::registers::all_subscriptions(s.store())
+                .await
+                .unwrap();
+            let f = format!("{header}1000002,water,2020-01-01,{two},\n{body}");
+            let (line, got, _) =
+                line_error(r.import_subscriptions(&admin(), f.as_bytes(), false).await);
+            assert_eq!((line, got), (3, field), "{backend:?}: {body}");
+            let after = store::registers::all_subscriptions(s.store())
+                .await
+                .unwrap();
+            assert_eq!(before, after, "{backend:?}: nothing written");
+        }
+        let unknown = format!("{header}1000001,water,2020-02-01,{},\n", meter_id(9));
+        let (_, _, problem) = line_error(
+            r.import_subscriptions(&admin(), unknown.as_bytes(), false)
+                .await,
+        );
+        assert_eq!(
+            problem,
+            Problem::Registers(RegisterProblem::UnknownMeterPoint { id: meter_id(9) })
+        );
+        // Only admins import.
+        let agent = Actor {
+            role: Some(Role::Agent),
+            ..Actor::system()
+        };
+        assert!(matches!(
+            r.import_subscriptions(&agent, file.as_bytes(), true).await,
+            Err(ImportError::Service(ServiceError::Forbidden))
+        ));
+    }
+}

@@ -58,3 +58,6 @@ register-problem-postal-code = Write a Swedish postal code of five digits, such 
 register-problem-email = Write an e-mail address, such as name@example.se, or leave the field empty.
 register-problem-phone = Write a Swedish phone number, such as 070-123 45 67, or leave the field empty.
 register-problem-coordinates = Write a position in Sweden in decimal degrees, such as 59.3293 and 14.5212.
+register-problem-unknown-meter-point = No meter point has id { $id }. Import the meter points first.
+register-problem-ends-before-start = The subscription ends before it starts: the end date must be the start date or later.
+register-problem-overlap = The meter point has this service from { $started_on } already (customer { $number }). End that subscription first, in the file or in the register.

@@ -58,3 +58,6 @@ register-problem-postal-code = Skriv ett svenskt postnummer med fem siffror, til
 register-problem-email = Skriv en e-postadress, till exempel namn@exempel.se, eller lämna fältet tomt.
 register-problem-phone = Skriv ett svenskt telefonnummer, till exempel 070-123 45 67, eller lämna fältet tomt.
 register-problem-coordinates = Skriv en plats i Sverige i decimala grader, till exempel 59.3293 och 14.5212.
+register-problem-unknown-meter-point = Ingen anläggning har id { $id }. Importera anläggningarna först.
+register-problem-ends-before-start = Abonnemanget slutar innan det börjar: slutdatumet ska vara samma dag som startdatumet eller senare.
+register-problem-overlap = Anläggningen har redan den här tjänsten från { $started_on } (kund { $number }). Avsluta det abonnemanget först, i filen eller i registret.

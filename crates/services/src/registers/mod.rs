@@ -1,5 +1,6 @@
-//! The utility's own registers (`services.registers()`): customers and meter points as its
-//! billing system hands them over, imported from CSV (`beredskap import customers|meter-points`).
+//! The utility's own registers (`services.registers()`): customers, meter points and
+//! subscriptions as its billing system hands them over, imported from CSV (`beredskap import
+//! customers|meter-points|subscriptions`; subscriptions in `subscriptions.rs`).
 //!
 //! Every line is checked before anything is written, and the file goes in whole, in one
 //! transaction, or not at all. Rows are matched by the utility's own numbers (customer number,
@@ -20,6 +21,10 @@ use store::registers::ActiveSubscription;
 
 use crate::import::{ImportCounts, ImportError, ImportResult, LineError, get, read_csv};
 use crate::{Actor, Services, audit};
+
+mod subscriptions;
+
+pub use subscriptions::SUBSCRIPTION_COLUMNS;
 
 /// Who may import the registers, declared once.
 pub mod roles {
