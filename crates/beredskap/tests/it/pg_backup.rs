@@ -2,12 +2,9 @@
 //! the database is written, `pg_restore` into a new database, `beredskap migrate --check`, and a
 //! server on the restored copy. Every write acknowledged before the dump began is in it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-
 use test_support::Backend;
 
-use super::restore::{ready, write_one};
+use super::restore::{WriteLoad, ready};
 use super::{bin, run, serve_on_free_port, stderr, temp};
 
 /// Whether PostgreSQL's client tools are here.
@@ -35,24 +32,8 @@ async fn a_pg_dump_under_write_load_restores_into_a_new_database_and_serves() {
     let live = store::Store::connect(&live_db.url, &store::ConnectOptions::default())
         .await
         .unwrap();
-    let acked = Arc::new(Mutex::new(Vec::<u64>::new()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let writer = {
-        let (acked, stop, live) = (acked.clone(), stop.clone(), live.clone());
-        tokio::spawn(async move {
-            let mut i = 0;
-            while !stop.load(Ordering::Relaxed) {
-                if write_one(&live, i).await {
-                    acked.lock().unwrap().push(i);
-                }
-                i += 1;
-            }
-        })
-    };
-    while acked.lock().unwrap().len() < 200 {
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    let before: Vec<u64> = acked.lock().unwrap().clone();
+    let load = WriteLoad::start(&live, 200).await;
+    let before = load.acked();
     let (dir, url) = (d.clone(), live_db.url.clone());
     let o = tokio::task::spawn_blocking(move || {
         let file = dir.join("beredskap.dump");
@@ -66,9 +47,7 @@ async fn a_pg_dump_under_write_load_restores_into_a_new_database_and_serves() {
     .await
     .unwrap();
     assert!(o.status.success(), "pg_dump: {}", stderr(&o));
-    stop.store(true, Ordering::Relaxed);
-    writer.await.unwrap();
-    let after = acked.lock().unwrap().len();
+    let after = load.stop().await;
     live.close().await;
 
     // Into a new, empty database, as the README says; then checked and served.

@@ -17,7 +17,7 @@ async fn open(path: &std::path::Path) -> store::Store {
 }
 
 /// One message written and committed; `true` once acknowledged.
-pub(super) async fn write_one(store: &store::Store, i: u64) -> bool {
+async fn write_one(store: &store::Store, i: u64) -> bool {
     let key = format!("w:{i}");
     let m = store::outbox::NewMessage {
         channel: domain::customer::Channel::Email,
@@ -35,6 +35,50 @@ pub(super) async fn write_one(store: &store::Store, i: u64) -> bool {
         return false;
     };
     store::outbox::insert(&mut tx, &m).await.is_ok() && tx.commit().await.is_ok()
+}
+
+/// A writer committing one message after another until stopped, counting what was
+/// acknowledged.
+pub(super) struct WriteLoad {
+    acked: Arc<Mutex<Vec<u64>>>,
+    stop: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl WriteLoad {
+    /// Starts writing, and returns once `first` writes are acknowledged.
+    pub(super) async fn start(store: &store::Store, first: usize) -> WriteLoad {
+        let acked = Arc::new(Mutex::new(Vec::<u64>::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let task = {
+            let (acked, stop, store) = (acked.clone(), stop.clone(), store.clone());
+            tokio::spawn(async move {
+                let mut i = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    if write_one(&store, i).await {
+                        acked.lock().unwrap().push(i);
+                    }
+                    i += 1;
+                }
+            })
+        };
+        while acked.lock().unwrap().len() < first {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        WriteLoad { acked, stop, task }
+    }
+
+    /// The writes acknowledged so far.
+    pub(super) fn acked(&self) -> Vec<u64> {
+        self.acked.lock().unwrap().clone()
+    }
+
+    /// Stops writing; how many writes were acknowledged in all.
+    pub(super) async fn stop(self) -> usize {
+        self.stop.store(true, Ordering::Relaxed);
+        self.task.await.unwrap();
+        self.acked.lock().unwrap().len()
+    }
 }
 
 /// `/readyz` of a server on this port, once it answers.
@@ -58,25 +102,9 @@ async fn a_backup_under_write_load_restores_after_its_checks_and_serves() {
             .success()
     );
     let live = open(&d.join("live.sqlite")).await;
-    let acked = Arc::new(Mutex::new(Vec::<u64>::new()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let writer = {
-        let (acked, stop, live) = (acked.clone(), stop.clone(), live.clone());
-        tokio::spawn(async move {
-            let mut i = 0;
-            while !stop.load(Ordering::Relaxed) {
-                if write_one(&live, i).await {
-                    acked.lock().unwrap().push(i);
-                }
-                i += 1;
-            }
-        })
-    };
-    while acked.lock().unwrap().len() < 200 {
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
     // Everything acknowledged by now must be in the backup; writes go on while it is taken.
-    let before: Vec<u64> = acked.lock().unwrap().clone();
+    let load = WriteLoad::start(&live, 200).await;
+    let before = load.acked();
     let dir = d.clone();
     let o = tokio::task::spawn_blocking(move || {
         run(
@@ -88,9 +116,7 @@ async fn a_backup_under_write_load_restores_after_its_checks_and_serves() {
     .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    stop.store(true, Ordering::Relaxed);
-    writer.await.unwrap();
-    let after = acked.lock().unwrap().len();
+    let after = load.stop().await;
     assert!(after > before.len(), "the writes went on during the backup");
     live.close().await;
 

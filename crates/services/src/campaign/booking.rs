@@ -11,7 +11,8 @@ use jiff::civil::Date;
 use store::campaign::{BookedWindow, JobRow};
 use views::messages::campaign::{ArrivalWindow, BookingConfirmed, PostponedByHousehold};
 
-use super::run::queue_replan;
+use super::classify::Unplanned;
+use super::run::{MINUTE, queue_replan_this_minute};
 use super::{Campaign, civil_date, planner_date};
 use crate::audit::{self, Event, Outcome};
 use crate::error::Result;
@@ -26,8 +27,6 @@ const LINK_KIND: &str = "meter";
 /// Bookings of one job in a day (each one moves the visit and re-plans): enough to change one's
 /// mind a few times, not enough to keep the planner busy through a leaked link.
 pub const BOOKINGS_PER_JOB_PER_DAY: i64 = 5;
-
-const MINUTE: i64 = 60_000_000;
 
 /// A window a customer may book for an indoor visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +57,19 @@ pub enum Booker<'a> {
     /// Staff booking while this customer is on the phone: only the customer's own jobs.
     ForCaller(&'a Actor, CustomerId),
     Link,
+}
+
+impl Booker<'_> {
+    /// Who the audit log names: the signed-in actor, or the customer holding the link.
+    fn actor(&self) -> Actor {
+        match self {
+            Booker::Actor(a) | Booker::ForCaller(a, _) => (*a).clone(),
+            Booker::Link => Actor {
+                name: "customer (signed link)".into(),
+                ..Actor::system()
+            },
+        }
+    }
 }
 
 /// Whether a job takes a booking: an indoor visit (tier 2), or one the policy lets happen only
@@ -144,36 +156,20 @@ impl Campaign {
             return Err(ServiceError::conflict(CampaignProblem::NotPostponable));
         };
         let link = self.meter_link(job).await?;
-        let actor = match booker {
-            Booker::Actor(a) | Booker::ForCaller(a, _) => a.clone(),
-            Booker::Link => Actor {
-                name: "customer (signed link)".into(),
-                ..Actor::system()
-            },
-        };
+        let actor = booker.actor();
         let now = self.s.now_micros();
         let mut tx = self.s.store().begin().await?;
-        if store::campaign::removals::postpone(&mut tx, job, now).await? == 0 {
+        if store::campaign::route_day::postpone(&mut tx, job, now).await? == 0 {
             return Err(ServiceError::conflict(CampaignProblem::NotPostponable));
         }
-        if let (Some(crew), true) = (row.crew_id, planned_on == self.s.today()) {
-            let removal = store::campaign::removals::Removal {
-                crew,
-                day: planned_on,
-                job,
-                arrive_min: row.arrive_min,
-            };
-            store::campaign::removals::record(&mut tx, &[removal], now).await?;
-        }
+        let off = Unplanned {
+            job,
+            place: row.crew_id.map(|crew| (crew, planned_on)),
+            arrive_min: row.arrive_min,
+        };
+        self.strike_off_today(&mut tx, &[off]).await?;
         store::campaign::bump_plan_version(&mut tx, row.campaign_id, None).await?;
-        let minute = now.div_euclid(MINUTE) + 1;
-        queue_replan(
-            &mut tx,
-            minute * MINUTE,
-            &format!("postponed:{minute}"),
-            now,
-        )
-        .await?;
+        queue_replan_this_minute(&mut tx, "postponed", now).await?;
         if let Some(j) = store::campaign::notice_rows_in(&mut tx, &[job])
             .await?
             .into_iter()
@@ -380,13 +376,7 @@ impl Campaign {
     ) -> Result<Option<IndoorWindow>> {
         let job = row.id;
         let now = self.s.now_micros();
-        let actor = match booker {
-            Booker::Actor(a) | Booker::ForCaller(a, _) => a.clone(),
-            Booker::Link => Actor {
-                name: "customer (signed link)".into(),
-                ..Actor::system()
-            },
-        };
+        let actor = booker.actor();
         let mut tx = self.s.store().begin().await?;
         // Counted in the booking's own transaction: a refused or lost attempt does not count.
         let key = format!("meter-booking:{job}");
@@ -406,10 +396,7 @@ impl Campaign {
         if store::campaign::book_window(&mut tx, job, booked, now).await? == 0 {
             return Err(ServiceError::conflict(CampaignProblem::NotBookable));
         }
-        // One re-plan for the bookings of a minute, at its end: a hundred bookings in a minute
-        // cost one run, not a hundred.
-        let minute = now.div_euclid(MINUTE) + 1;
-        queue_replan(&mut tx, minute * MINUTE, &format!("booking:{minute}"), now).await?;
+        queue_replan_this_minute(&mut tx, "booking", now).await?;
         self.confirm(&mut tx, job, &w).await?;
         audit::record(
             &mut tx,

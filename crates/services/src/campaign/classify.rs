@@ -12,13 +12,13 @@ use domain::campaign::{self as rules, MeterFacts, Plannability};
 use domain::ids::{CampaignId, CampaignJobId, CrewId, CustomerId};
 use domain::policy::{CampaignPolicy, Capability, CustomerChange};
 use jiff::civil::Date;
-use store::campaign::removals::Removal;
+use store::campaign::route_day::Removal;
 use store::campaign::{JobClassRow, JobRow};
 use views::messages::campaign::VisitPostponed;
 
 use super::Campaign;
 use super::progress::{Pace, column_of};
-use super::run::queue_replan;
+use super::run::queue_replan_this_minute;
 use crate::audit::{self, Event, Outcome};
 use crate::capability::{Effect, Impact, Unit, record_change};
 use crate::error::Result;
@@ -245,8 +245,6 @@ pub(crate) struct DeclarationContext {
     policy: CampaignPolicy,
 }
 
-const MINUTE: i64 = 60_000_000;
-
 /// How the households whose visit no longer holds are told.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Tell<'a> {
@@ -307,7 +305,7 @@ impl Campaign {
         let jobs = store::campaign::jobs_in(&mut tx, campaign.id).await?;
         let r = Reclassification::of(&jobs, policy, &declared);
         store::campaign::set_classes(&mut tx, &r.rows, now).await?;
-        self.strike_off_today(&mut tx, &r).await?;
+        self.strike_off_today(&mut tx, &r.unplanned).await?;
         match tell {
             Tell::Now => self.tell_postponed(&mut tx, &r.postponed).await?,
             Tell::Recorded(key) => {
@@ -373,23 +371,24 @@ impl Campaign {
         }
         let now = self.s.now_micros();
         store::campaign::set_classes(tx, &r.rows, now).await?;
-        self.strike_off_today(tx, &r).await?;
+        self.strike_off_today(tx, &r.unplanned).await?;
         self.tell_postponed(tx, &r.postponed).await?;
         if !r.unplanned.is_empty() || !r.released.is_empty() {
             // A booking computed against the plan before this one no longer fits it.
             store::campaign::bump_plan_version(tx, ctx.campaign, None).await?;
-            // One re-plan for the declarations of a minute, at its end.
-            let minute = now.div_euclid(MINUTE) + 1;
-            queue_replan(tx, minute * MINUTE, &format!("declaration:{minute}"), now).await?;
+            queue_replan_this_minute(tx, "declaration", now).await?;
         }
         Ok(r.report)
     }
 
     /// Records the stops taken off a crew's list of today, which the technician may have read.
-    async fn strike_off_today(&self, tx: &mut store::Tx, r: &Reclassification) -> Result<()> {
+    pub(super) async fn strike_off_today(
+        &self,
+        tx: &mut store::Tx,
+        unplanned: &[Unplanned],
+    ) -> Result<()> {
         let today = self.s.today();
-        let removals: Vec<Removal> = r
-            .unplanned
+        let removals: Vec<Removal> = unplanned
             .iter()
             .filter_map(|u| match u.place {
                 Some((crew, day)) if day == today => Some(Removal {
@@ -401,7 +400,7 @@ impl Campaign {
                 _ => None,
             })
             .collect();
-        store::campaign::removals::record(tx, &removals, self.s.now_micros()).await?;
+        store::campaign::route_day::record(tx, &removals, self.s.now_micros()).await?;
         Ok(())
     }
 

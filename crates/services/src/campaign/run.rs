@@ -146,6 +146,20 @@ pub async fn queue_replan(tx: &mut store::Tx, at: i64, key: &str, now: i64) -> R
     Ok(())
 }
 
+/// A minute in microseconds.
+pub(super) const MINUTE: i64 = 60_000_000;
+
+/// Queues one re-plan at the end of the current minute for the events of that minute named
+/// `event` (bookings, declarations, postponements): a hundred of them in a minute cost one run.
+pub(super) async fn queue_replan_this_minute(
+    tx: &mut store::Tx,
+    event: &str,
+    now: i64,
+) -> Result<()> {
+    let minute = now.div_euclid(MINUTE) + 1;
+    queue_replan(tx, minute * MINUTE, &format!("{event}:{minute}"), now).await
+}
+
 impl Campaign {
     /// Starts planning the open campaign in the background (see [`Campaign::plan`]): the run is
     /// recorded and queued for a worker, and read back with [`Campaign::plan_run`]. A run

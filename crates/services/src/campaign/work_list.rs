@@ -8,7 +8,7 @@ use domain::role::Role;
 use jiff::civil::Date;
 use store::campaign::NoticeRow;
 use store::campaign::StopRow;
-use store::campaign::removals::RemovalRow;
+use store::campaign::route_day::RemovalRow;
 use views::messages::campaign::{ArrivalDelayed, ArrivalWindow, OnTheWay, RebookOffer};
 
 use super::Campaign;
@@ -126,7 +126,7 @@ impl Campaign {
             .find(|c| c.id == crew)
             .ok_or(ServiceError::NotFound)?;
         let stops = store::campaign::crew_stops(self.s.store(), crew, day).await?;
-        let removed = store::campaign::removals::of_day(self.s.store(), crew, day).await?;
+        let removed = store::campaign::route_day::of_day(self.s.store(), crew, day).await?;
         let routine = self.policy().await?.indoor_routine;
         Ok(WorkList {
             routine,
@@ -288,7 +288,7 @@ impl Campaign {
             return Ok(());
         };
         let now = self.s.now_micros();
-        store::campaign::removals::set_eta(tx, row.job, arrival.from_min, arrival.to_min, now)
+        store::campaign::route_day::set_eta(tx, row.job, arrival.from_min, arrival.to_min, now)
             .await?;
         let c = &row.contact;
         let (channel, address) = match (c.phone.as_deref(), c.email.as_deref()) {

@@ -55,7 +55,7 @@ pub struct Attention {
     /// when one was given.
     pub meter_exchange: Option<(ExchangeState, Option<String>)>,
     /// The live arrival time of today's meter visit, told when the stop before was finished.
-    pub arrival: Option<store::campaign::removals::EtaRow>,
+    pub arrival: Option<store::campaign::route_day::EtaRow>,
 }
 
 /// Everything held about one customer, as the download carries it.
@@ -134,7 +134,7 @@ impl Portal {
                 .meter_exchange_for(id)
                 .await?
                 .map(|m| (m.state, m.on.map(|d| d.to_string()))),
-            arrival: store::campaign::removals::customer_eta(self.s.store(), id, self.s.today())
+            arrival: store::campaign::route_day::customer_eta(self.s.store(), id, self.s.today())
                 .await?,
         })
     }

@@ -139,7 +139,7 @@ async fn finishing_a_stop_tells_the_next_customer_when_the_crew_comes_and_a_late
             "only the next stop"
         );
         // Mina sidor shows the time to B's household today.
-        let eta = store::campaign::removals::customer_eta(s.store(), b.customer_id, today)
+        let eta = store::campaign::route_day::customer_eta(s.store(), b.customer_id, today)
             .await
             .unwrap()
             .expect("the time is kept for Mina sidor");
@@ -173,7 +173,7 @@ async fn finishing_a_stop_tells_the_next_customer_when_the_crew_comes_and_a_late
             .await
             .unwrap();
         assert!(texts(s, d.customer_id).await.is_empty(), "{backend:?}");
-        let eta = store::campaign::removals::customer_eta(s.store(), d.customer_id, today)
+        let eta = store::campaign::route_day::customer_eta(s.store(), d.customer_id, today)
             .await
             .unwrap();
         assert!(eta.is_some(), "{backend:?}");

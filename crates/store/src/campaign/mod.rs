@@ -5,7 +5,7 @@
 //! and failure reasons as closed sets, ids typed, civil dates as `Date`. Instants stay
 //! microseconds UTC (`i64`).
 
-pub mod removals;
+pub mod route_day;
 pub mod runs;
 
 use domain::campaign::{

@@ -328,13 +328,13 @@ async fn a_technician_sees_the_crews_stops_records_done_and_failed_and_nothing_e
         // struck off, with where and when, so nobody goes.
         let struck = jobs.iter().find(|j| j.crew_id.is_none()).unwrap();
         let mut tx = s.store().begin().await.unwrap();
-        let removal = store::campaign::removals::Removal {
+        let removal = store::campaign::route_day::Removal {
             crew: one,
             day,
             job: struck.id,
             arrive_min: Some(10 * 60),
         };
-        store::campaign::removals::record(&mut tx, &[removal], s.now_micros())
+        store::campaign::route_day::record(&mut tx, &[removal], s.now_micros())
             .await
             .unwrap();
         tx.commit().await.unwrap();
@@ -1045,7 +1045,7 @@ async fn mina_sidor_shows_the_live_arrival_time_of_todays_visit() {
         store::campaign::store_plan(&mut tx, campaign, &[row], s.now_micros())
             .await
             .unwrap();
-        store::campaign::removals::set_eta(&mut tx, mine.id, 600, 630, s.now_micros())
+        store::campaign::route_day::set_eta(&mut tx, mine.id, 600, 630, s.now_micros())
             .await
             .unwrap();
         tx.commit().await.unwrap();
