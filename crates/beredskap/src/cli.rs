@@ -386,6 +386,13 @@ pub enum BenchCommand {
     /// Chat: many WebSocket connections (half customers, half agents in active chats) served
     /// in this process, and the fan-out latency of messages between the two ends of a chat.
     Chat(BenchChatArgs),
+    /// Running it for real: servers on one PostgreSQL database behind HAProxy under bookings,
+    /// chat and a planning run while one server at a time is killed and started again; then
+    /// checks that nothing acknowledged was lost or doubled and no visit is over its cap.
+    Cluster(crate::commands::bench_cluster::BenchClusterArgs),
+    /// Crash safety: one server killed with SIGKILL at random points under bookings, case
+    /// replies and BgMax uploads, round after round; then every acknowledged write is checked.
+    Crash(crate::commands::bench_crash::BenchCrashArgs),
     /// Continuity: the coverage board and a day's cover proposal over generated staff, functions
     /// and rosters on a fresh database.
     Continuity(BenchContinuityArgs),

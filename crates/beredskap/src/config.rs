@@ -353,6 +353,9 @@ pub struct WorkerConfig {
     /// The search time of a campaign planning run (the planner's page and the worker's
     /// re-plans), in seconds.
     pub plan_seconds: u64,
+    /// How often a worker shows that it and its job are alive, in seconds; six beats missed
+    /// and another server takes the job over, and `/readyz` fails.
+    pub heartbeat_seconds: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -454,6 +457,7 @@ impl Default for WorkerConfig {
             enabled: true,
             idle_sleep_ms: 2000,
             plan_seconds: 10,
+            heartbeat_seconds: 15,
         }
     }
 }
@@ -628,6 +632,9 @@ impl Config {
             security_keys: services::declarations::Keyring::parse(&self.security.keys)
                 .unwrap_or_default(),
             plan_seconds: Some(self.worker.plan_seconds.max(1)),
+            heartbeat: Some(std::time::Duration::from_secs(
+                self.worker.heartbeat_seconds.max(1),
+            )),
             provisioning: services::community::ProvisioningSettings {
                 url: Some(self.community.provisioning_url.trim().to_owned())
                     .filter(|u| !u.is_empty()),

@@ -3,7 +3,7 @@
 //! A job is a row (`kind`, JSON `payload`, `run_at`). Workers claim one at a time — PostgreSQL with
 //! `FOR UPDATE SKIP LOCKED`, SQLite inside `BEGIN IMMEDIATE` — run it, and record the outcome:
 //! done, retry later with exponential backoff, or failed for good after `max_attempts`. While a job
-//! runs its worker beats every [`HEARTBEAT_EVERY`]; a job without a beat for [`STALE_AFTER`] was
+//! runs its worker beats every `worker.heartbeat_seconds` (15 s); a job without six beats (90 s) was
 //! orphaned by a worker that died (`kill -9`, a lost machine) and goes back to the queue, so a
 //! long job (a region's crisis activation) is never taken twice and a killed one resumes within
 //! minutes. Shutdown lets the running job finish within a grace period, then gives it back to
@@ -20,12 +20,6 @@ use services::Services;
 use services::outbox::Transports;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
-
-/// How often a worker marks the job in hand as alive.
-pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
-
-/// A running job without a heartbeat for this long is assumed orphaned by a crashed worker.
-pub const STALE_AFTER: Duration = Services::WORKER_SILENT_LIMIT;
 
 /// The kinds of job this worker knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,7 +347,9 @@ pub async fn run_turn(
     transports: &Transports,
     give_up: impl std::future::Future<Output = ()>,
 ) -> Result<Turn, JobError> {
-    let Some(job) = store::jobs::claim(services.store(), services.now_micros()).await? else {
+    let Some(job) =
+        store::jobs::claim_as(services.store(), services.now_micros(), Some(worker_name())).await?
+    else {
         return Ok(Turn::Empty);
     };
     // The job's span is attached to the future, never entered across an await: a guard held
@@ -423,10 +419,24 @@ async fn run_claimed(
     }
 }
 
-/// Marks the job in hand as alive every [`HEARTBEAT_EVERY`] until aborted. Its own task, so a
+/// This worker's name on the jobs it claims: the host and the process (`host:pid`).
+pub fn worker_name() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".into());
+        format!("{host}:{}", std::process::id())
+    })
+}
+
+/// Marks the job in hand as alive every [`Services::heartbeat_every`] until aborted. Its own task, so a
 /// beat waiting for the database never holds up the job (nor the job the beat).
 async fn beat(services: Services, id: JobId) {
-    let mut every = tokio::time::interval(HEARTBEAT_EVERY);
+    let mut every = tokio::time::interval(services.heartbeat_every());
     every.tick().await;
     loop {
         every.tick().await;
@@ -438,9 +448,10 @@ async fn beat(services: Services, id: JobId) {
 }
 
 /// Returns to the queue the jobs whose worker died in them (no heartbeat for
-/// [`STALE_AFTER`]); they resume from where they were (every job is safe to run again).
+/// [`Services::worker_silent_limit`]); they resume from where they were (every job is safe to
+/// run again).
 pub async fn requeue_orphans(services: &Services) -> Result<u64, JobError> {
-    let stale = services.now_micros() - STALE_AFTER.as_micros() as i64;
+    let stale = services.now_micros() - services.worker_silent_limit().as_micros() as i64;
     Ok(store::jobs::requeue_stale(services.store(), stale).await?)
 }
 

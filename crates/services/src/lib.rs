@@ -60,6 +60,10 @@ pub struct ServiceSettings {
     pub security_keys: keys::Keyring,
     /// Search time of a campaign planning run started from the planner's page (default 10 s).
     pub plan_seconds: Option<u64>,
+    /// How often the worker shows that it and the job in hand are alive
+    /// (`worker.heartbeat_seconds`; default 15 s). Six beats missed and the worker is taken for
+    /// dead ([`Services::worker_silent_limit`]).
+    pub heartbeat: Option<std::time::Duration>,
     /// Where provisioning orders for broadband upgrades are sent (`community.provisioning_url`).
     pub provisioning: community::ProvisioningSettings,
     /// Single sign-on through OpenID Connect providers (`sign_on.staff`, `sign_on.customer`).
@@ -253,9 +257,19 @@ impl Services {
         })
     }
 
-    /// A worker silent this long is taken for dead: its job goes back to the queue
-    /// (`jobs::STALE_AFTER`), and `/readyz` says the server is not ready.
-    pub const WORKER_SILENT_LIMIT: std::time::Duration = std::time::Duration::from_secs(90);
+    /// How often a worker beats (`worker.heartbeat_seconds`, 15 s unless configured).
+    pub fn heartbeat_every(&self) -> std::time::Duration {
+        self.inner
+            .settings
+            .heartbeat
+            .unwrap_or(std::time::Duration::from_secs(15))
+    }
+
+    /// A worker silent this long (six beats) is taken for dead: its job goes back to the queue
+    /// (`jobs::requeue_orphans`), and `/readyz` says the server is not ready. 90 s by default.
+    pub fn worker_silent_limit(&self) -> std::time::Duration {
+        self.heartbeat_every() * 6
+    }
 
     /// The background worker of this process is alive (its loop turned, or a job in hand beat).
     pub fn note_worker_alive(&self) {

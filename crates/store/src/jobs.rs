@@ -63,6 +63,11 @@ pub async fn enqueue(
 
 /// Takes the oldest due job, marks it running and counts the attempt. `None` when the queue is empty.
 pub async fn claim(store: &Store, now: i64) -> Result<Option<JobRow>> {
+    claim_as(store, now, None).await
+}
+
+/// [`claim`] for a named worker (`host:pid`), kept on the row as `claimed_by`.
+pub async fn claim_as(store: &Store, now: i64, worker: Option<&str>) -> Result<Option<JobRow>> {
     let mut tx = store.begin().await?;
     let pick = match tx.backend() {
         Backend::Postgres => {
@@ -73,13 +78,14 @@ pub async fn claim(store: &Store, now: i64) -> Result<Option<JobRow>> {
         }
     };
     let sql = format!(
-        "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = $1 WHERE id = ({pick}) \
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = $1, claimed_by = $2 WHERE id = ({pick}) \
          RETURNING id, kind, payload, status, attempts, max_attempts, run_at, last_error"
     );
     let row = with_tx!(tx, |conn| sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(
         sql.clone()
     ))
     .bind(now)
+    .bind(worker)
     .fetch_optional(conn)
     .await?);
     tx.commit().await?;
@@ -202,6 +208,22 @@ pub async fn get(store: &Store, id: JobId) -> Result<Option<JobRow>> {
     .fetch_optional(pool)
     .await?
     }))
+}
+
+/// The running jobs and the worker that claimed each: `(id, kind, claimed_by)`.
+pub async fn running_claims(store: &Store) -> Result<Vec<(JobId, String, Option<String>)>> {
+    let rows = with_pool!(store, |pool| sqlx::query_as::<
+        _,
+        (i64, String, Option<String>),
+    >(
+        "SELECT id, kind, claimed_by FROM jobs WHERE status = 'running' ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await?);
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, by)| (JobId::new(id), kind, by))
+        .collect())
 }
 
 pub async fn count_by_status(store: &Store, status: JobStatus) -> Result<i64> {

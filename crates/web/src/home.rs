@@ -49,7 +49,7 @@ pub async fn healthz() -> &'static str {
 }
 
 /// Ready for traffic: the database answers, and this server's background worker (when it runs
-/// one) has shown it is alive within [`services::Services::WORKER_SILENT_LIMIT`].
+/// one) has shown it is alive within [`services::Services::worker_silent_limit`].
 pub async fn readyz(State(state): State<AppState>) -> Response {
     if !state.services.store().ping().await {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
@@ -57,7 +57,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     if state
         .services
         .worker_silent_for()
-        .is_some_and(|d| d > services::Services::WORKER_SILENT_LIMIT)
+        .is_some_and(|d| d > state.services.worker_silent_limit())
     {
         return (StatusCode::SERVICE_UNAVAILABLE, "worker stalled").into_response();
     }

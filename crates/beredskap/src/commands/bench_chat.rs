@@ -38,7 +38,7 @@ type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// An account the bench made, with its session token.
-type Person = (Actor, String);
+pub(super) type Person = (Actor, String);
 
 async fn open(config: &Config, url: &str) -> anyhow::Result<(Store, Services)> {
     let store = Store::connect(
@@ -64,7 +64,7 @@ async fn open(config: &Config, url: &str) -> anyhow::Result<(Store, Services)> {
 
 /// Customers, their accounts, and as many agents, with sessions made directly (logins with
 /// the production password hash would dominate the set-up and are not what is measured).
-async fn people(
+pub(super) async fn people(
     store: &Store,
     now: i64,
     pairs: usize,
@@ -146,7 +146,7 @@ async fn people(
 
 /// Every agent online with a limit of one, every customer in a chat, agent `i` in customer
 /// `i`'s; returns each customer's chat.
-async fn pair_up(
+pub(super) async fn pair_up(
     services: &Services,
     customers: &[Person],
     agents: &[Person],

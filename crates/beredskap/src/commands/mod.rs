@@ -2,8 +2,10 @@
 
 pub mod bench;
 mod bench_chat;
+pub mod bench_cluster;
 pub mod bench_community;
 pub mod bench_continuity;
+pub mod bench_crash;
 mod bench_credit;
 pub mod bench_crisis;
 pub mod bench_payments;
@@ -13,6 +15,7 @@ mod bench_security;
 pub mod bench_summer;
 mod bench_visits;
 pub mod bench_vrptw;
+mod cluster;
 mod community;
 pub mod demo;
 mod import;
@@ -126,6 +129,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Bench(BenchCommand::Visits(args)) => bench_visits::run(&config, &args).await,
             Command::Bench(BenchCommand::Credit(args)) => bench_credit::run(&config, &args).await,
             Command::Bench(BenchCommand::Chat(args)) => bench_chat::run(&config, &args).await,
+            Command::Bench(BenchCommand::Cluster(args)) => bench_cluster::run(&config, &args).await,
+            Command::Bench(BenchCommand::Crash(args)) => bench_crash::run(&config, &args).await,
             Command::Bench(BenchCommand::Security(args)) => {
                 bench_security::run(&config, &args).await
             }

@@ -1,6 +1,8 @@
 //! The command line, run as a user would: exit codes, one-line errors, nothing half written.
+mod cluster;
 mod community;
 mod continuity;
+mod crash;
 mod crisis;
 mod import;
 mod logs;

@@ -5,7 +5,7 @@
 //! whichever server's worker claims the job plans, writing the run's progress to its row each
 //! second, so the page shows the same run from every server and two never run at once (a
 //! unique index, whichever server was asked). When the planning server dies its job's claim
-//! goes stale (`jobs::STALE_AFTER`) and another worker starts the run again from the start.
+//! goes stale (`Services::worker_silent_limit`) and another worker starts the run again from the start.
 
 use std::time::{Duration, Instant};
 
@@ -31,7 +31,7 @@ pub const PLAN_RUN_JOB: &str = "campaign_plan_run";
 
 /// An unfinished run that no server has moved for this long was lost with its job (the job
 /// failed for good, or the queue was cleared): it is given up when the next run is asked for.
-/// Far above the time a lost server's job takes to be taken over (`jobs::STALE_AFTER`).
+/// Far above the time a lost server's job takes to be taken over (`Services::worker_silent_limit`).
 const RUN_SILENT_LIMIT: Duration = Duration::from_secs(300);
 
 /// How often the planning server writes a run's progress.

@@ -59,6 +59,22 @@ pub async fn insert_file(tx: &mut Tx, f: &NewFile<'_>) -> Result<Option<BgmaxFil
     Ok(id.map(BgmaxFileId::new))
 }
 
+/// Every imported file's key, and the files whose recorded payments do not add up to the
+/// amount the file declared: `(key, declared öre, recorded öre)`. An import is one
+/// transaction, so the second list is empty unless something wrote half a file.
+pub async fn file_balances(store: &Store) -> Result<(Vec<String>, Vec<(String, i64, i64)>)> {
+    let rows = with_pool!(store, |pool| sqlx::query_as::<_, (String, i64, i64)>(
+        "SELECT f.file_key, f.amount_ore, CAST(COALESCE(SUM(p.amount_ore), 0) AS BIGINT) \
+         FROM bgmax_files f LEFT JOIN payments p ON p.file_id = f.id \
+         GROUP BY f.id, f.file_key, f.amount_ore ORDER BY f.id"
+    )
+    .fetch_all(pool)
+    .await?);
+    let keys = rows.iter().map(|(k, _, _)| k.clone()).collect();
+    let off = rows.into_iter().filter(|(_, a, b)| a != b).collect();
+    Ok((keys, off))
+}
+
 /// The content hash of the file recorded under `key`.
 pub async fn file_sha(tx: &mut Tx, key: &str) -> Result<Option<String>> {
     Ok(with_tx!(tx, |conn| sqlx::query_scalar::<_, String>(
