@@ -363,6 +363,9 @@ pub struct WorkerConfig {
 pub struct LogConfig {
     pub format: LogFormat,
     pub filter: String,
+    /// Where OpenTelemetry traces go over OTLP/HTTP (a collector on this host, such as
+    /// `http://127.0.0.1:4318`); empty: no traces are exported.
+    pub otlp_endpoint: String,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -467,6 +470,7 @@ impl Default for LogConfig {
         LogConfig {
             format: LogFormat::Pretty,
             filter: "info".into(),
+            otlp_endpoint: String::new(),
         }
     }
 }
@@ -565,6 +569,12 @@ impl Config {
         web::forwarded::parse_trusted(&self.http.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("invalid configuration: http.trusted_proxies: {e}"))?;
         self.sign_on.validate()?;
+        let otlp = self.log.otlp_endpoint.trim();
+        if !otlp.is_empty() && !otlp.starts_with("http://") {
+            bail!(
+                "invalid configuration: log.otlp_endpoint {otlp:?}: traces go over plain HTTP to an OpenTelemetry collector on this host, such as http://127.0.0.1:4318, which forwards them with TLS"
+            );
+        }
         let url = self.community.provisioning_url.trim();
         if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
             bail!(

@@ -1,6 +1,7 @@
 //! `beredskap bench cluster`: several servers on one PostgreSQL database behind HAProxy, under
-//! bookings, chat and a planning run, while one server at a time is killed with SIGKILL and
-//! started again; then every server is stopped with SIGTERM and the database is checked.
+//! bookings, chat and a planning run, while one server at a time is killed with SIGKILL or
+//! restarted with SIGTERM (by turns) and started again; then every server is stopped with
+//! SIGTERM and the database is checked.
 //!
 //! - Bookings: `--concurrency` clients post `POST /api/v1/visits` through the load balancer with
 //!   a bearer token and an `Idempotency-Key`, over a few slots of a site with a small cap, so
@@ -56,6 +57,10 @@ pub struct BenchClusterArgs {
     /// be planning and kills that one. 0 kills none.
     #[arg(long, default_value_t = 10)]
     pub kill_every: u64,
+    /// Every other stop a graceful restart instead: SIGTERM, as an upgrade does it, and the
+    /// server started again once it has exited.
+    #[arg(long)]
+    pub graceful_restarts: bool,
     /// Booking clients.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
@@ -524,10 +529,14 @@ struct Kill {
     at: f64,
     server: usize,
     planning: bool,
+    /// A graceful restart (SIGTERM) instead of SIGKILL: whether the server then exited 0.
+    terminated: Option<bool>,
 }
 
-/// Kills a server every `--kill-every` seconds until `until`, the first aimed at the planning
-/// server; no kill falls in the last second, so every server is up at the end. Follows the planning run meanwhile. Returns the kills and when the run finished.
+/// Stops a server every `--kill-every` seconds until `until`, in turn: with SIGKILL, or with
+/// `--graceful-restarts` by turns SIGKILL and SIGTERM; the first kill is aimed at the planning
+/// server. None falls in the last second, so every server is up at the end. Follows the
+/// planning run meanwhile. Returns the stops and when the run finished.
 async fn kill_rounds(
     cluster: &mut Cluster,
     setup: &Setup,
@@ -559,13 +568,20 @@ async fn kill_rounds(
             Some(p) if kills.is_empty() => p,
             _ => turn % cluster.len(),
         };
-        cluster.kill(server)?;
+        let at_s = start.elapsed().as_secs_f64();
+        let terminated = if args.graceful_restarts && kills.len() % 2 == 1 {
+            Some(cluster.stop(server, Duration::from_secs(30)).await)
+        } else {
+            cluster.kill(server)?;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            None
+        };
         kills.push(Kill {
-            at: start.elapsed().as_secs_f64(),
+            at: at_s,
             server,
             planning: planning == Some(server),
+            terminated,
         });
-        tokio::time::sleep(Duration::from_secs(1)).await;
         cluster.restart(server)?;
         turn = server + 1;
         next_kill = Some(at + every);
@@ -768,7 +784,10 @@ fn report(
     let mut result = serde_json::json!({
         "servers": args.servers, "seconds": args.seconds, "kill_every": args.kill_every,
         "concurrency": args.concurrency, "chats": args.chats,
-        "kills": kills.iter().map(|k| serde_json::json!({"at_s": (k.at * 10.0).round() / 10.0, "server": k.server, "planning": k.planning})).collect::<Vec<_>>(),
+        "kills": kills.iter().map(|k| serde_json::json!({
+            "at_s": (k.at * 10.0).round() / 10.0, "server": k.server, "planning": k.planning,
+            "signal": if k.terminated.is_some() { "TERM" } else { "KILL" }, "clean_exit": k.terminated,
+        })).collect::<Vec<_>>(),
         "bookings": {
             "acknowledged": bookings.acked.len(), "full_409": bookings.full,
             "bookings_per_s": bookings.acked.len() as f64 / args.seconds.max(1) as f64,

@@ -88,6 +88,23 @@ pub(super) async fn wait_ready(port: u16, timeout: Duration) -> bool {
     false
 }
 
+/// Waits for a process to exit until `until`; past it, kills it (`None`).
+async fn wait_exit(mut child: Child, until: Instant) -> Option<ExitStatus> {
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < until => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+}
+
 impl Cluster {
     /// Starts `n` servers on the migrated database at `url` with these extra environment
     /// variables, waits until each is ready, then starts HAProxy in front of them.
@@ -189,6 +206,20 @@ impl Cluster {
         Ok(())
     }
 
+    /// Stops server `i` with SIGTERM and waits up to `grace` for it; whether it exited 0 (a
+    /// server still running at the end of the grace is killed and counts as not clean).
+    pub(super) async fn stop(&mut self, i: usize, grace: Duration) -> bool {
+        let Some(child) = self.servers[i].child.take() else {
+            return false;
+        };
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        wait_exit(child, Instant::now() + grace)
+            .await
+            .is_some_and(|s| s.success())
+    }
+
     /// Starts server `i` again on its port; HAProxy sends it traffic once `/readyz` answers.
     pub(super) fn restart(&mut self, i: usize) -> anyhow::Result<()> {
         self.spawn(i)
@@ -207,23 +238,9 @@ impl Cluster {
         let until = Instant::now() + grace;
         let mut out = Vec::with_capacity(self.servers.len());
         for s in &mut self.servers {
-            let Some(mut child) = s.child.take() else {
-                continue;
-            };
-            let status = loop {
-                match child.try_wait() {
-                    Ok(Some(st)) => break Some(st),
-                    Ok(None) if Instant::now() < until => {
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                    }
-                    _ => {
-                        let _ = child.kill();
-                        let _ = child.wait();
-                        break None;
-                    }
-                }
-            };
-            out.push(status);
+            if let Some(child) = s.child.take() {
+                out.push(wait_exit(child, until).await);
+            }
         }
         out
     }

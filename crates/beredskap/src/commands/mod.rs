@@ -99,7 +99,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         listen,
     };
     let config = Config::load(cli.config.as_deref(), &process_env(), &flags)?;
-    crate::telemetry::init(&config);
+    // Dropped after the runtime below: the last traces are sent before the process ends.
+    let _telemetry = crate::telemetry::init(&config)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,6 +1,6 @@
 //! Three servers on one PostgreSQL database behind HAProxy (Debian's package, started here on
 //! loopback) under bookings, chat and a planning run, while one server at a time is killed
-//! with SIGKILL and started again, then all stopped with SIGTERM: `beredskap bench cluster`
+//! with SIGKILL or restarted with SIGTERM in turn, then all stopped with SIGTERM: `beredskap bench cluster`
 //! drives it and checks the database; this test asks for a short run and checks again.
 
 use test_support::Backend;
@@ -46,6 +46,7 @@ async fn three_servers_behind_haproxy_lose_nothing_when_one_is_killed() {
                 "12",
                 "--plan-seconds",
                 "4",
+                "--graceful-restarts",
             ]),
             &dir,
         )
@@ -75,6 +76,9 @@ async fn three_servers_behind_haproxy_lose_nothing_when_one_is_killed() {
     assert!(kills.len() >= 2, "{r}");
     assert_eq!(kills[0]["planning"], true, "{r}");
     assert!(r["plan_run_finished_at_s"].as_f64().unwrap() > kills[0]["at_s"].as_f64().unwrap());
+    // The second was a graceful restart: SIGTERM, and the server exited cleanly.
+    assert_eq!(kills[1]["signal"], "TERM", "{r}");
+    assert_eq!(kills[1]["clean_exit"], true, "{r}");
     // Bookings met the cap (refusals) and were acknowledged across the kills; a client's
     // errors during a kill are at most its requests in flight, and none was given up.
     let b = &r["bookings"];

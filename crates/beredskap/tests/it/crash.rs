@@ -1,5 +1,5 @@
 //! Crash safety, short: `beredskap bench crash` kills one server with SIGKILL at random points
-//! under bookings, case replies and BgMax uploads, on each database; every acknowledged write
+//! under bookings, case replies, BgMax uploads and a crisis activation, on each database; every acknowledged write
 //! survives, nothing is written twice or by half, and SQLite's file stays sound. The full run
 //! (30 rounds per database) is a benchmark (docs/benchmarks.md).
 
@@ -30,6 +30,9 @@ async fn rounds(backend: Backend) {
     let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(r["found"]["violations"], 0, "{r}");
     assert_eq!(r["integrity_problems"], serde_json::json!([]), "{r}");
+    // The crisis activation carried on across the kills finishes with every step done.
+    assert_eq!(r["found"]["activation_active"], true, "{r}");
+    assert!(r["found"]["activation_steps"].as_u64().unwrap() > 0, "{r}");
     for kind in ["bookings", "case_replies", "bgmax_files"] {
         assert!(
             r["acknowledged"][kind].as_u64().unwrap() > 0,

@@ -6,6 +6,7 @@ mod crash;
 mod crisis;
 mod import;
 mod logs;
+mod otlp;
 mod pay;
 mod pg_backup;
 mod plan;
