@@ -275,31 +275,11 @@ pub(super) async fn staff_session(
 /// the servers' workers carry out its activation (every capability moved, every customer told)
 /// while they are being killed.
 async fn approved_activation(services: &services::Services) -> anyhow::Result<i64> {
-    let mut managers = Vec::new();
-    for name in ["kraschberedskap1", "kraschberedskap2"] {
-        let id = services
-            .accounts()
-            .create_user(
-                name,
-                name,
-                Role::ContinuityManager,
-                None,
-                "krasch-lösenord-123",
-                false,
-            )
-            .await?;
-        managers.push(services::Actor {
-            user_id: Some(id),
-            name: name.into(),
-            role: Some(Role::ContinuityManager),
-            customer_id: None,
-            address: "bench".into(),
-        });
-    }
+    let (proposer, approver) = super::bench_crisis::managers(services).await?;
     let crisis = services.crisis();
     let mode = crisis
         .create(
-            &managers[0],
+            &proposer,
             "Pandemi",
             "",
             services::modes::NewMode::Preset(domain::policy::Preset::Pandemic),
@@ -307,7 +287,7 @@ async fn approved_activation(services: &services::Services) -> anyhow::Result<i6
         .await?;
     let id = crisis
         .propose(
-            &managers[0],
+            &proposer,
             mode,
             None,
             services.now(),
@@ -315,7 +295,7 @@ async fn approved_activation(services: &services::Services) -> anyhow::Result<i6
             "Övning under krascher",
         )
         .await?;
-    crisis.approve(&managers[1], id).await?;
+    crisis.approve(&approver, id).await?;
     Ok(id)
 }
 

@@ -303,7 +303,7 @@ async fn crowded_visits(services: &Services, days: u32) -> anyhow::Result<usize>
 }
 
 /// Two continuity managers: the one who proposes and the one who approves.
-async fn managers(services: &Services) -> anyhow::Result<(Actor, Actor)> {
+pub(super) async fn managers(services: &Services) -> anyhow::Result<(Actor, Actor)> {
     let mut out = Vec::new();
     for name in ["bank.forslag", "bank.godkann"] {
         let id = services
