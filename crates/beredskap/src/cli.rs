@@ -110,6 +110,10 @@ pub struct DemoArgs {
     /// 2026-11-24T10:05:00+01:00): a Tuesday morning at the customer centre at any hour.
     #[arg(long)]
     pub now: Option<String>,
+    /// Leave the meter-exchange campaign unopened, for the walk-through where the planner
+    /// opens it (by default it has been under way for some weeks).
+    #[arg(long)]
+    pub no_campaign: bool,
 }
 
 #[derive(Args, Debug)]

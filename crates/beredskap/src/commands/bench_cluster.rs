@@ -38,7 +38,7 @@ use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
 use tokio_util::sync::CancellationToken;
 
 use super::bench::percentile;
-use super::cluster::Cluster;
+use super::cluster::{self, Cluster};
 use crate::config::Config;
 
 #[derive(clap::Args, Debug)]
@@ -268,14 +268,24 @@ struct Acked {
     visit: VisitId,
 }
 
+/// A booking attempt that got no answer or a server error: when it began and ended (seconds
+/// into the run) and which server HAProxy says gave the answer (`x-served-by`).
+struct AttemptError {
+    began: f64,
+    ended: f64,
+    server: Option<String>,
+    /// The answer's status; `None` when no answer came.
+    status: Option<u16>,
+}
+
 #[derive(Default)]
 struct BookingTally {
     acked: Vec<Acked>,
     /// Milliseconds from the first attempt to the answer (201, 200 or 409).
     latencies: Vec<f64>,
     full: u64,
-    /// Attempts that got no answer or a server error, with when (seconds into the run).
-    attempt_errors: Vec<f64>,
+    /// Attempts that got no answer or a server error.
+    attempt_errors: Vec<AttemptError>,
     /// Bookings given up after [`ATTEMPTS`].
     given_up: u64,
 }
@@ -308,6 +318,7 @@ async fn book(
         let began = Instant::now();
         let mut done = false;
         for _ in 0..ATTEMPTS {
+            let attempt_began = start.elapsed().as_secs_f64();
             let r = client
                 .post(format!("{lb}/api/v1/visits"))
                 .bearer_auth(token)
@@ -336,8 +347,15 @@ async fn book(
                 Ok(r) if r.status().is_client_error() => {
                     bail!("booking refused: {} {}", r.status(), r.text().await?)
                 }
-                _ => {
-                    t.attempt_errors.push(start.elapsed().as_secs_f64());
+                r => {
+                    t.attempt_errors.push(AttemptError {
+                        began: attempt_began,
+                        ended: start.elapsed().as_secs_f64(),
+                        status: r.as_ref().ok().map(|r| r.status().as_u16()),
+                        server: r.ok().and_then(|r| {
+                            Some(r.headers().get("x-served-by")?.to_str().ok()?.to_owned())
+                        }),
+                    });
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
             }
@@ -531,6 +549,8 @@ struct Kill {
     planning: bool,
     /// A graceful restart (SIGTERM) instead of SIGKILL: whether the server then exited 0.
     terminated: Option<bool>,
+    /// API requests in flight on the server just before the signal, as HAProxy counted them.
+    in_flight: Option<u32>,
 }
 
 /// Stops a server every `--kill-every` seconds until `until`, in turn: with SIGKILL, or with
@@ -568,6 +588,7 @@ async fn kill_rounds(
             Some(p) if kills.is_empty() => p,
             _ => turn % cluster.len(),
         };
+        let in_flight = cluster.in_flight(server);
         let at_s = start.elapsed().as_secs_f64();
         let terminated = if args.graceful_restarts && kills.len() % 2 == 1 {
             Some(cluster.stop(server, Duration::from_secs(30)).await)
@@ -581,6 +602,7 @@ async fn kill_rounds(
             server,
             planning: planning == Some(server),
             terminated,
+            in_flight,
         });
         cluster.restart(server)?;
         turn = server + 1;
@@ -771,14 +793,26 @@ fn report(
     chats: &ChatTally,
     more: serde_json::Value,
 ) -> serde_json::Value {
-    let per_kill: Vec<usize> = kills
+    let per_kill: Vec<serde_json::Value> = kills
         .iter()
         .map(|k| {
-            bookings
+            let window: Vec<&AttemptError> = bookings
                 .attempt_errors
                 .iter()
-                .filter(|&&t| t >= k.at - 0.5 && t < k.at + 3.0)
-                .count()
+                .filter(|e| e.ended >= k.at && e.ended < k.at + 3.0)
+                .collect();
+            // In flight on the stopped server when the signal went: began before it, and the
+            // answer (HAProxy's error) names that server.
+            let name = cluster::server_name(k.server);
+            let on_server = window
+                .iter()
+                .filter(|e| e.began <= k.at && e.server.as_deref() == Some(name.as_str()))
+                .count();
+            serde_json::json!({
+                "errors": window.len(), "in_flight_on_server": k.in_flight,
+                "errors_of_requests_on_server": on_server, "errors_elsewhere": window.len() - on_server,
+                "within_in_flight": k.in_flight.map(|n| window.len() <= n as usize),
+            })
         })
         .collect();
     let mut result = serde_json::json!({
@@ -792,7 +826,8 @@ fn report(
             "acknowledged": bookings.acked.len(), "full_409": bookings.full,
             "bookings_per_s": bookings.acked.len() as f64 / args.seconds.max(1) as f64,
             "answers_per_s": bookings.latencies.len() as f64 / args.seconds.max(1) as f64,
-            "attempt_errors_at_s": bookings.attempt_errors.iter().map(|t| (t * 10.0).round() / 10.0).collect::<Vec<_>>(),
+            "attempt_errors_at_s": bookings.attempt_errors.iter().map(|e| (e.ended * 10.0).round() / 10.0).collect::<Vec<_>>(),
+            "attempt_errors_seen": bookings.attempt_errors.iter().map(|e| format!("{} {}", e.status.map_or("none".to_owned(), |s| s.to_string()), e.server.as_deref().unwrap_or("-"))).collect::<Vec<_>>(),
             "p50_ms": percentile(&bookings.latencies, 50.0), "p99_ms": percentile(&bookings.latencies, 99.0),
             "max_ms": bookings.latencies.last().copied().unwrap_or(0.0),
             "attempt_errors": bookings.attempt_errors.len(), "attempt_errors_per_kill": per_kill,

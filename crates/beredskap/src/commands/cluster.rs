@@ -54,20 +54,49 @@ fn log_file(dir: &Path, name: &str) -> anyhow::Result<std::fs::File> {
 
 /// HAProxy's configuration: round robin over the servers, each checked on `/readyz` twice a
 /// second and taken out after two failures; a request whose connection fails is sent to another
-/// server (`retries`, `redispatch`); WebSockets may stay open for an hour.
-fn haproxy_config(lb_port: u16, ports: &[u16]) -> String {
+/// server (`retries`, `redispatch`); WebSockets may stay open for an hour. The API has a
+/// backend of its own (the same servers), so the stats socket in `dir` counts the API requests
+/// in flight on each server apart from the long-lived sockets; every answer names the server
+/// that gave it (`x-served-by`, `<NOSRV>` for none), HAProxy's own errors included. An API
+/// request whose server closed the connection without an answer is tried again elsewhere.
+fn haproxy_config(dir: &Path, lb_port: u16, ports: &[u16]) -> String {
     let mut cfg = format!(
-        "global\n  maxconn 4096\n\
+        "global\n  maxconn 4096\n  stats socket {sock} mode 600 level user\n\
          defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n  \
          timeout tunnel 1h\n  retries 2\n  option redispatch\n  option httpchk GET /readyz\n  \
          default-server inter 500ms fall 2 rise 1\n\
-         frontend web\n  bind 127.0.0.1:{lb_port}\n  default_backend app\n\
-         backend app\n  balance roundrobin\n"
+         frontend web\n  bind 127.0.0.1:{lb_port}\n  http-after-response set-header x-served-by %s\n  \
+         use_backend api if {{ path_beg /api/ }}\n  default_backend app\n",
+        sock = dir.join("haproxy.sock").display()
     );
-    for (i, p) in ports.iter().enumerate() {
-        cfg.push_str(&format!("  server s{i} 127.0.0.1:{p} check\n"));
+    for backend in ["api", "app"] {
+        cfg.push_str(&format!("backend {backend}\n  balance roundrobin\n"));
+        if backend == "api" {
+            // A request whose server died before answering is sent to another one: the API's
+            // writes carry idempotency keys, so a second delivery books nothing twice.
+            cfg.push_str("  retry-on conn-failure empty-response\n");
+        }
+        for (i, p) in ports.iter().enumerate() {
+            cfg.push_str(&format!("  server s{i} 127.0.0.1:{p} check\n"));
+        }
     }
     cfg
+}
+
+/// HAProxy's name for server `i` (`x-served-by`).
+pub(super) fn server_name(i: usize) -> String {
+    format!("s{i}")
+}
+
+/// API requests in flight on server `i` (queued or being served), from the row of the `api`
+/// backend in `show stat` (columns `pxname,svname,qcur,qmax,scur,…`).
+fn api_in_flight(stat: &str, i: usize) -> Option<u32> {
+    let name = server_name(i);
+    stat.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(',').collect();
+        (f.len() > 4 && f[0] == "api" && f[1] == name)
+            .then(|| Some(f[2].parse::<u32>().ok()? + f[4].parse::<u32>().ok()?))?
+    })
 }
 
 /// Whether `GET /readyz` on this port answers 200 within `timeout`.
@@ -151,7 +180,7 @@ impl Cluster {
         }
         let ports: Vec<u16> = c.servers.iter().map(|s| s.port).collect();
         let cfg = dir.join("haproxy.cfg");
-        std::fs::write(&cfg, haproxy_config(lb_port, &ports))?;
+        std::fs::write(&cfg, haproxy_config(dir, lb_port, &ports))?;
         let child = Command::new(haproxy)
             .arg("-db")
             .arg("-f")
@@ -195,6 +224,19 @@ impl Cluster {
     /// The process id of server `i`, while it runs.
     pub(super) fn pid(&self, i: usize) -> Option<u32> {
         self.servers[i].child.as_ref().map(Child::id)
+    }
+
+    /// API requests in flight on server `i` now, as HAProxy counts them; `None` when its stats
+    /// socket does not answer.
+    pub(super) fn in_flight(&self, i: usize) -> Option<u32> {
+        use std::io::{Read, Write};
+        let mut sock =
+            std::os::unix::net::UnixStream::connect(self.dir.join("haproxy.sock")).ok()?;
+        sock.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+        sock.write_all(b"show stat\n").ok()?;
+        let mut stat = String::new();
+        sock.read_to_string(&mut stat).ok()?;
+        api_in_flight(&stat, i)
     }
 
     /// Kills server `i` with SIGKILL (no chance to finish anything) and reaps it.
@@ -270,5 +312,31 @@ impl Drop for Cluster {
             let _ = h.kill();
             let _ = h.wait();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_flight_reads_the_api_row_of_the_server() {
+        let stat = "# pxname,svname,qcur,qmax,scur,smax\n\
+                    app,s1,0,0,9,9\napi,s0,0,0,1,4\napi,s1,2,3,3,5\napi,BACKEND,0,0,4,8\n";
+        assert_eq!(api_in_flight(stat, 1), Some(5));
+        assert_eq!(api_in_flight(stat, 0), Some(1));
+        assert_eq!(api_in_flight(stat, 2), None);
+    }
+
+    #[test]
+    fn the_api_has_its_own_backend_on_the_same_servers() {
+        let cfg = haproxy_config(Path::new("/tmp/c"), 8000, &[8001, 8002]);
+        assert!(cfg.contains("stats socket /tmp/c/haproxy.sock"));
+        assert!(cfg.contains("use_backend api if { path_beg /api/ }"));
+        assert_eq!(
+            cfg.matches("retry-on conn-failure empty-response").count(),
+            1
+        );
+        assert_eq!(cfg.matches("server s1 127.0.0.1:8002 check").count(), 2);
     }
 }

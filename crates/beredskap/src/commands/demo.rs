@@ -49,7 +49,8 @@ pub(super) fn remove_all(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn generate(services: &Services, size: DemoSize, seed: u64) -> anyhow::Result<()> {
+async fn generate(services: &Services, town: &Town) -> anyhow::Result<()> {
+    let (size, seed) = (town.size, town.seed);
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg:40} [{bar:30}] {pos}/{len} {elapsed}")
@@ -71,7 +72,43 @@ async fn generate(services: &Services, size: DemoSize, seed: u64) -> anyhow::Res
         summary.suppliers,
         summary.staff
     );
+    if town.campaign {
+        let bar = ProgressBar::new_spinner();
+        bar.set_message("the meter-exchange campaign, day by day");
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        let c = services
+            .seed_demo_campaign_in_progress(seed)
+            .await
+            .map_err(super::refusal)?;
+        bar.finish_and_clear();
+        println!(
+            "meter-exchange campaign: opened {}, {} days worked, {} meters exchanged, {} visits failed, {} windows booked, {} visits postponed, {} stops planned ahead",
+            c.opened_on.map(|d| d.to_string()).unwrap_or_default(),
+            c.days_worked,
+            c.done,
+            c.failed,
+            c.booked,
+            c.postponed,
+            c.planned_ahead
+        );
+    }
     Ok(())
+}
+
+/// Which town to build: its size, its seed, and whether its campaign is under way.
+struct Town {
+    size: DemoSize,
+    seed: u64,
+    campaign: bool,
+}
+
+impl Town {
+    /// What the database records of the town, to know it again (see
+    /// [`Services::seed_demo_campaign_in_progress`]).
+    fn marker(&self) -> String {
+        let campaign = if self.campaign { ":campaign" } else { "" };
+        format!("{}:{}{campaign}", self.size.as_str(), self.seed)
+    }
 }
 
 /// How to open the demo's database: connection options shared by every step.
@@ -98,10 +135,10 @@ async fn on_postgres(
     opener: &Opener,
     url: &str,
     services_for: impl Fn(Store) -> Services,
-    size: DemoSize,
-    seed: u64,
-    marker: &str,
+    town: &Town,
 ) -> anyhow::Result<Store> {
+    let marker = town.marker();
+    let marker = marker.as_str();
     let store = opener
         .open(url.to_owned(), false)
         .await
@@ -114,7 +151,7 @@ async fn on_postgres(
         Some(m) => {
             bail!("the database holds another demo town ({m}); use an empty database for {marker}")
         }
-        None => generate(&services_for(store.clone()), size, seed).await?,
+        None => generate(&services_for(store.clone()), town).await?,
     }
     Ok(store)
 }
@@ -145,9 +182,11 @@ async fn on_sqlite(
     opener: &Opener,
     args: &DemoArgs,
     services_for: impl Fn(Store) -> Services,
-    marker: &str,
+    town: &Town,
 ) -> anyhow::Result<Store> {
     let path = &args.db;
+    let marker = town.marker();
+    let marker = marker.as_str();
     if path.exists() && !args.fresh && holds_town(opener, path, marker).await {
         println!(
             "reusing the demo town in {} ({marker}); pass --fresh to rebuild it",
@@ -160,7 +199,7 @@ async fn on_sqlite(
             .open(format!("sqlite://{}", partial.display()), true)
             .await?;
         store.migrate().await?;
-        generate(&services_for(store.clone()), args.size.into(), args.seed).await?;
+        generate(&services_for(store.clone()), town).await?;
         store.close().await;
         remove_all(path)?;
         std::fs::rename(&partial, path)
@@ -203,8 +242,11 @@ pub async fn run(
     args: &DemoArgs,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let size: DemoSize = args.size.into();
-    let marker = format!("{}:{}", size.as_str(), args.seed);
+    let town = Town {
+        size: args.size.into(),
+        seed: args.seed,
+        campaign: !args.no_campaign,
+    };
     let clock = super::clock(args.now.as_deref())?;
     let settings = config.service_settings(true);
     let opener = Opener {
@@ -213,12 +255,12 @@ pub async fn run(
     let services_for = |store: Store| Services::new(store, clock.clone(), settings.clone());
     let store = match database_url {
         Some(url) if url.starts_with("postgres") => {
-            on_postgres(&opener, url, services_for, size, args.seed, &marker).await?
+            on_postgres(&opener, url, services_for, &town).await?
         }
         Some(_) => {
             bail!("demo uses --db FILE for SQLite, or --database-url postgres://… for PostgreSQL")
         }
-        None => on_sqlite(&opener, args, services_for, &marker).await?,
+        None => on_sqlite(&opener, args, services_for, &town).await?,
     };
     let services = Services::new(store, clock, settings);
     if args.no_serve {

@@ -87,8 +87,11 @@ async fn three_servers_behind_haproxy_lose_nothing_when_one_is_killed() {
         "{r}"
     );
     assert_eq!(b["given_up"], 0, "{r}");
+    // HAProxy sends an API request whose server died unanswered to another server (the
+    // idempotency key makes a second delivery harmless), so the errors clients see during a
+    // stop are at most the API requests HAProxy had in flight on that server.
     for e in b["attempt_errors_per_kill"].as_array().unwrap() {
-        assert!(e.as_u64().unwrap() <= 4, "{r}");
+        assert_eq!(e["within_in_flight"], true, "{r}");
     }
     // Chat went on, and at SIGTERM every open socket was told to reconnect (1012).
     let c = &r["chat"];

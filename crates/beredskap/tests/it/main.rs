@@ -219,6 +219,8 @@ fn demo_builds_the_small_town_then_reuses_it() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("600 customers, 700 meter points"), "{out}");
+    // The campaign is under way unless --no-campaign says otherwise.
+    assert!(out.contains("meter-exchange campaign: opened"), "{out}");
     assert!(
         d.join("beredskap-demo.sqlite").exists()
             && !d.join("beredskap-demo.sqlite.partial").exists()

@@ -18,6 +18,8 @@ use rand_chacha::ChaCha8Rng;
 
 mod billing;
 mod campaign;
+mod campaign_progress;
+pub use campaign_progress::CampaignInProgress;
 mod cases;
 mod community;
 mod continuity;

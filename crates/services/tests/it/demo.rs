@@ -186,3 +186,79 @@ fn every_stage_has_a_name() {
         }
     }
 }
+
+/// The campaign `beredskap demo` has under way: lived through day by day up to this morning,
+/// with meters exchanged, visits failed and planned again, windows booked, visits postponed by
+/// their households, and the weeks ahead planned.
+#[tokio::test]
+async fn the_demo_campaign_is_under_way() {
+    use domain::campaign::JobStatus;
+    for backend in BACKENDS {
+        let Some((s, _db)) = town(backend, 42).await else {
+            continue;
+        };
+        let c = s.seed_demo_campaign_in_progress(42).await.unwrap();
+        assert!(
+            c.days_worked >= 3 && c.done > 0 && c.failed > 0,
+            "{backend:?}: {c:?}"
+        );
+        assert!(
+            c.booked > 0 && c.postponed > 0 && c.planned_ahead > 0,
+            "{backend:?}: {c:?}"
+        );
+        let today = s.today();
+        assert!(c.opened_on.unwrap() < today);
+        let campaign = store::campaign::open_campaign(s.store())
+            .await
+            .unwrap()
+            .unwrap();
+        let jobs = store::campaign::jobs(s.store(), campaign.id).await.unwrap();
+        let done: Vec<_> = jobs
+            .iter()
+            .filter(|j| j.status == JobStatus::Done)
+            .collect();
+        assert_eq!(done.len(), c.done, "{backend:?}");
+        // Nothing is left undone on a day gone by, and nothing was done in the future.
+        for j in &jobs {
+            if let (Some(day), true) = (j.planned_on, j.status.is_placed()) {
+                assert!(
+                    day >= today,
+                    "{backend:?}: job {} still {:?} on {day}",
+                    j.id,
+                    j.status
+                );
+            }
+        }
+        // Visits that failed for nobody home or no access are back in the plan or waiting for
+        // it; those that failed for the wrong meter kind wait for the planner, and show.
+        let failed = jobs
+            .iter()
+            .filter(|j| j.status == JobStatus::Failed)
+            .count();
+        assert!(
+            failed > 0 && failed < c.failed,
+            "{backend:?}: {failed} of {c:?}"
+        );
+        // Every booked window still in the plan is on a day to come.
+        assert!(
+            jobs.iter().any(|j| j.status == JobStatus::Booked),
+            "{backend:?}: no booking left ahead"
+        );
+        // The town knows it holds the campaign (`beredskap demo` reuses it by this marker).
+        assert_eq!(
+            store::settings::get(s.store(), "demo")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("small:42:campaign")
+        );
+        // Households were told: notices, confirmations, arrival times, new windows.
+        assert!(
+            !store::outbox::list(s.store(), 1, 0)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend:?}"
+        );
+    }
+}
