@@ -245,7 +245,9 @@ pub async fn run(
     let town = Town {
         size: args.size.into(),
         seed: args.seed,
-        campaign: !args.no_campaign,
+        // The region's campaign is not lived through (each day's plan and offers read half a
+        // million jobs); `--size town` shows one under way.
+        campaign: !args.no_campaign && !matches!(args.size, crate::cli::Size::Region),
     };
     let clock = super::clock(args.now.as_deref())?;
     let settings = config.service_settings(true);
