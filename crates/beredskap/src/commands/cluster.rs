@@ -77,7 +77,10 @@ fn haproxy_config(dir: &Path, lb_port: u16, ports: &[u16]) -> String {
             cfg.push_str("  retry-on conn-failure empty-response\n");
         }
         for (i, p) in ports.iter().enumerate() {
-            cfg.push_str(&format!("  server s{i} 127.0.0.1:{p} check\n"));
+            cfg.push_str(&format!(
+                "  server {} 127.0.0.1:{p} check\n",
+                server_name(i)
+            ));
         }
     }
     cfg

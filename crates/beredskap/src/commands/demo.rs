@@ -103,11 +103,9 @@ struct Town {
 }
 
 impl Town {
-    /// What the database records of the town, to know it again (see
-    /// [`Services::seed_demo_campaign_in_progress`]).
+    /// What the database records of the town, to know it again.
     fn marker(&self) -> String {
-        let campaign = if self.campaign { ":campaign" } else { "" };
-        format!("{}:{}{campaign}", self.size.as_str(), self.seed)
+        services::demo::marker(self.size, self.seed, self.campaign)
     }
 }
 

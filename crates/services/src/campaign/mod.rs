@@ -88,7 +88,7 @@ impl Campaign {
     }
 
     /// The open campaign; not found when none is open.
-    async fn open_campaign(&self) -> Result<store::campaign::CampaignRow> {
+    pub(crate) async fn open_campaign(&self) -> Result<store::campaign::CampaignRow> {
         store::campaign::open_campaign(self.s.store())
             .await?
             .ok_or(ServiceError::NotFound)
@@ -96,7 +96,7 @@ impl Campaign {
 }
 
 /// The campaign policy in a policy body of the campaign.
-fn campaign_policy(body: &PolicyBody) -> Result<CampaignPolicy> {
+pub(crate) fn campaign_policy(body: &PolicyBody) -> Result<CampaignPolicy> {
     match body {
         PolicyBody::Campaign(p) => Ok(p.clone()),
         other => Err(ServiceError::Internal(format!(

@@ -6,16 +6,21 @@ use super::names::TOWNS;
 use crate::error::Result;
 use crate::{Actor, Services};
 
+/// The demo's planner, as the seeds act.
+pub(super) fn planner() -> Actor {
+    Actor {
+        role: Some(Role::Planner),
+        name: "demo".into(),
+        ..Actor::system()
+    }
+}
+
 impl Services {
     /// The meter-exchange crews: two of our own (one certified for CT meters) and one from a
     /// local electrical subcontractor, depots in Karlskoga; the demo technician is in the first.
     /// The campaign itself is started by the planner.
     pub(super) async fn seed_demo_crews(&self) -> Result<()> {
-        let planner = Actor {
-            role: Some(Role::Planner),
-            name: "demo".into(),
-            ..Actor::system()
-        };
+        let planner = planner();
         let (_, lat, lon, _) = TOWNS[0];
         let sub =
             store::campaign::local_suppliers(self.store(), crate::campaign::SUBCONTRACT_TRADE)

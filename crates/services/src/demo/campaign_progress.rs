@@ -24,14 +24,13 @@ use jiff::civil::{Date, Time};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::campaign::planner;
 use crate::campaign::{Booker, DoneForm, PlanBudget};
 use crate::error::Result;
 use crate::{Actor, FixedClock, Services};
 
 /// Working days of visits before today.
 const DAYS_WORKED: u8 = 8;
-/// The notice the demo's campaign policy asks for, in working days.
-const NOTICE_DAYS: u8 = 5;
 /// Per cent of the stops that fail.
 const FAIL_PERCENT: u32 = 8;
 /// Per cent of the invited indoor households still to book that book on a given day...
@@ -60,14 +59,6 @@ pub struct CampaignInProgress {
     pub planned_ahead: usize,
 }
 
-fn planner() -> Actor {
-    Actor {
-        role: Some(Role::Planner),
-        name: "demo".into(),
-        ..Actor::system()
-    }
-}
-
 /// The instant `at` o'clock (Stockholm) on `day`.
 fn on(day: Date, at: Time) -> jiff::Timestamp {
     domain::time::at_civil(day, at, &domain::time::stockholm())
@@ -78,9 +69,13 @@ impl Services {
     /// (see the module). The demo's crews must exist ([`Services::generate_demo`] makes them)
     /// and no campaign may be open. The town's marker (`size:seed`) gains `:campaign`.
     pub async fn seed_demo_campaign_in_progress(&self, seed: u64) -> Result<CampaignInProgress> {
+        // As in Karlskoga, the exchange goes on under the pandemic's campaign policy: meters
+        // needing no contact first, indoor visits by booking only, the infection routine.
+        let policy = PolicyBody::preset(Capability::Campaign, Preset::Pandemic);
+        let notice = crate::campaign::campaign_policy(&policy)?.notice_working_days;
         let today = self.today();
         let first = notice_due(today, DAYS_WORKED);
-        let opened_on = notice_due(first, NOTICE_DAYS);
+        let opened_on = notice_due(first, notice);
         let clock = Arc::new(FixedClock::new(on(opened_on, Time::constant(8, 0, 0, 0))));
         let then = self.with_clock(clock.clone());
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6361_6d70);
@@ -88,8 +83,6 @@ impl Services {
             opened_on: Some(opened_on),
             ..Default::default()
         };
-        // As in Karlskoga, the exchange goes on under the pandemic's campaign policy: meters
-        // needing no contact first, indoor visits by booking only, the infection routine.
         let manager = Actor {
             role: Some(Role::ContinuityManager),
             name: "demo".into(),
@@ -98,7 +91,7 @@ impl Services {
         then.policies()
             .change(
                 &manager,
-                &PolicyBody::preset(Capability::Campaign, Preset::Pandemic),
+                &policy,
                 then.now(),
                 None,
                 "Pandemin: kontaktfria mätare först, inomhusbesök bara efter bokning",
@@ -135,26 +128,19 @@ impl Services {
         clock.set(on(today, Time::constant(6, 30, 0, 0)));
         then.demo_replan(seed).await?;
         c.send_notices(&planner()).await?;
-        let campaign = self.demo_campaign().await?;
+        let campaign = self.campaign().open_campaign().await?;
         out.planned_ahead = store::campaign::jobs(self.store(), campaign.id)
             .await?
             .iter()
             .filter(|j| j.status.is_placed() && j.planned_on.is_some_and(|d| d >= today))
             .count();
-        // The town's marker says it holds the campaign too (`beredskap demo` knows it again).
+        // The town's marker becomes `marker(size, seed, true)` (`beredskap demo` knows it again).
         if let Some(m) = store::settings::get(self.store(), "demo").await? {
             let mut tx = self.store().begin().await?;
-            store::settings::set(&mut tx, "demo", &format!("{m}:campaign")).await?;
+            store::settings::set(&mut tx, "demo", &format!("{m}{}", super::CAMPAIGN_MARK)).await?;
             tx.commit().await?;
         }
         Ok(out)
-    }
-
-    /// The open campaign.
-    async fn demo_campaign(&self) -> Result<store::campaign::CampaignRow> {
-        store::campaign::open_campaign(self.store())
-            .await?
-            .ok_or(crate::error::ServiceError::NotFound)
     }
 
     /// A technician for every crew: the demo's own in the first, and one made for each other
@@ -216,7 +202,7 @@ impl Services {
     /// through the link in their invitation; returns how many booked.
     async fn demo_bookings(&self, rng: &mut ChaCha8Rng) -> Result<usize> {
         let c = self.campaign();
-        let campaign = self.demo_campaign().await?;
+        let campaign = self.campaign().open_campaign().await?;
         let all = store::campaign::jobs(self.store(), campaign.id).await?;
         let jobs = all.len();
         let waiting: Vec<CampaignJobId> = all
@@ -256,7 +242,7 @@ impl Services {
     /// question (anyone at home ill or in quarantine?) with "yes" postpone through its link.
     async fn demo_postponements(&self, day: Date) -> Result<usize> {
         let c = self.campaign();
-        let campaign = self.demo_campaign().await?;
+        let campaign = self.campaign().open_campaign().await?;
         let indoor: Vec<CampaignJobId> = store::campaign::jobs(self.store(), campaign.id)
             .await?
             .into_iter()

@@ -99,6 +99,16 @@ pub struct DemoSummary {
     pub accounts: Vec<(String, Role)>,
 }
 
+/// What a town's marker ends with once its campaign is under way.
+const CAMPAIGN_MARK: &str = ":campaign";
+
+/// What a demo database records of its town (setting `demo`), so `beredskap demo` knows it
+/// again: the size and the seed, and whether its campaign is under way.
+pub fn marker(size: DemoSize, seed: u64, campaign: bool) -> String {
+    let campaign = if campaign { CAMPAIGN_MARK } else { "" };
+    format!("{}:{seed}{campaign}", size.as_str())
+}
+
 const BATCH: usize = 400;
 /// Rows per transaction in the big stages.
 const COMMIT_EVERY: usize = 40_000;

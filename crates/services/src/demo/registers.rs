@@ -206,7 +206,7 @@ impl Services {
             )
             .await?;
         }
-        store::settings::set(tx, "demo", &format!("{}:{seed}", size.as_str())).await?;
+        store::settings::set(tx, "demo", &super::marker(size, seed, false)).await?;
         Ok(site_id)
     }
 
